@@ -1,0 +1,94 @@
+# EventHub — `make run` serves the demo week, `make test` runs lint and the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app eventhub
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests need: the browser Playwright drives and the fonts it shows names in.
+TEST_DEBS := chromium fonts-noto-core fonts-wqy-zenhei poppler-utils
+RUN_DEBS := nodejs npm
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev run test test-pg lint fmt migrate messages assets system-deps system-deps-test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "EventHub needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[postgres]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[postgres,dev]'
+	touch $@
+
+system-deps: ## Install Node.js/npm through apt when missing
+	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $(RUN_DEBS); }
+
+system-deps-test: system-deps ## Install Chromium and fonts through apt when missing (tests)
+	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing: $$missing"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/vendor/.stamp: node_modules/.package-lock.json
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   static/vendor/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts \
+	   static/vendor/bootstrap-icons/
+	touch $@
+
+assets: system-deps static/vendor/.stamp ## Install front-end assets from npm into static/vendor
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy=false -d eventhub/translations -f --statistics 2>&1 | tail -n 2
+
+install: $(VENV)/.installed assets translations ## Install the app into .venv
+
+install-dev: $(VENV)/.installed-dev assets translations system-deps-test
+
+run: install ## Migrate, load the demo week when the database is empty, serve on 127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) seed-countries
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-dev ## ruff
+	$(BIN)/ruff check eventhub tests bench migrations
+	$(BIN)/ruff format --check eventhub tests bench migrations
+
+fmt: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix eventhub tests bench
+	$(BIN)/ruff format eventhub tests bench
+
+test: install-dev lint ## Lint and run the whole test suite (SQLite)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install-dev ## The whole suite on PostgreSQL (a fresh database, dropped afterwards)
+	bash .ci/test-pg $(PYTEST_ARGS)
+
+migrate: $(VENV)/.installed ## Autogenerate a migration: make migrate m="what changed"
+	$(FLASK) db migrate -m "$(m)"
+
+messages: $(VENV)/.installed-dev ## Extract UI strings and update the catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o eventhub/translations/messages.pot .
+	$(BIN)/pybabel update -i eventhub/translations/messages.pot -d eventhub/translations --no-fuzzy-matching --omit-header --no-location
+
+bench: install-dev ## Benchmarks (by hand; see bench/README.md)
+	@echo "See bench/README.md"
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,110 @@
+"""EventHub: event management for international exchange weeks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from eventhub import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, commands."""
+    app = Flask(
+        __name__,
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("EVENTHUB_INSTANCE_PATH")
+        or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Defaults < instance/config.py < EVENTHUB_* environment < `overrides`."""
+    app.config.from_mapping(config_module.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config_module.from_environment())
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = "sqlite:///" + str(Path(app.instance_path) / "eventhub.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension of `eventhub.extensions` to the app."""
+    from eventhub import (
+        i18n,
+        models,  # noqa: F401  (complete metadata for Alembic)
+    )
+    from eventhub.auth import services as auth_services
+    from eventhub.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=i18n.select_timezone,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    auth_services.configure_login(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per domain."""
+    from eventhub.api import bp as api_bp
+    from eventhub.auth import bp as auth_bp
+    from eventhub.events import bp as events_bp
+    from eventhub.extensions import csrf
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(events_bp)
+    # The API authenticates each request by bearer token, never by cookie: no CSRF there.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from eventhub.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from eventhub.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from eventhub.i18n import register_template_helpers as register_i18n
+
+    register_i18n(app)

@@ -1,0 +1,7 @@
+"""JSON API v1: bearer-token authentication, JSON errors, OpenAPI description."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from eventhub.api import views  # noqa: E402,F401

@@ -1,0 +1,56 @@
+"""Bearer-token checks for API views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+
+from eventhub.auth import services as auth_services
+from eventhub.auth.models import Role
+from eventhub.errors import error_response
+from eventhub.events import services as event_services
+from eventhub.extensions import db
+
+
+def token_required(*roles: Role) -> Callable:
+    """Require `Authorization: Bearer <token>` with one of `roles`.
+
+    With a `slug` in the URL the token must belong to that event, which the view receives.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            scheme, _, plaintext = request.headers.get("Authorization", "").partition(" ")
+            token = None
+            if scheme.lower() == "bearer" and plaintext.strip():
+                token = auth_services.find_api_token(plaintext.strip())
+            if token is None:
+                response = error_response(
+                    401,
+                    str(_l("A valid API token is required: send 'Authorization: Bearer <token>'.")),
+                )
+                response.headers["WWW-Authenticate"] = 'Bearer realm="eventhub"'
+                return response
+            if roles and token.role not in roles:
+                return error_response(403, str(_l("This token's role may not do this.")))
+            g.api_token = token
+            if "slug" in kwargs:
+                event = event_services.get_event_by_slug(kwargs.pop("slug"))
+                if event is None:
+                    return error_response(404, str(_l("There is no event at this address.")))
+                if event.id != token.event_id:
+                    return error_response(403, str(_l("This token belongs to another event.")))
+                g.event = event
+                kwargs["event"] = event
+            result = view(*args, **kwargs)
+            db.session.commit()  # keeps the token's last-used time
+            return result
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,7 @@
+"""Accounts: login, logout, passwords, language preference."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from eventhub.auth import views  # noqa: E402,F401  (routes register on import)

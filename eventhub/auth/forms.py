@@ -1,0 +1,45 @@
+"""Account forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class NewPasswordMixin:
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=500)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
+    )
+
+
+class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change password"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+    )
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    submit = SubmitField(_l("Set new password"))

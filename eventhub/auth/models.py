@@ -1,0 +1,94 @@
+"""Accounts, their roles in each event, and API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.db import TimestampMixin, enum_column, utcnow
+from eventhub.extensions import db
+
+if TYPE_CHECKING:
+    from eventhub.events.models import Event
+
+
+class Role(enum.StrEnum):
+    """A person's role in one event. A person may hold several."""
+
+    ORGANISER = "organiser"
+    STAFF = "staff"  # on-site scanning
+    DELEGATE = "delegate"
+    HEAD_OF_DELEGATION = "head_of_delegation"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased and unique: people type their address in any case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(256), default="")
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
+    # Installation administrators create events and may act as organiser of any event.
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+
+    memberships: Mapped[list[EventMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class EventMembership(db.Model):
+    """One role held by one user in one event."""
+
+    __tablename__ = "event_membership"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API, bound to one event and one role.
+
+    Only a SHA-256 of the token is stored: the tokens are long and random, so a slow hash
+    buys nothing, and a fast one keeps every API request cheap.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    label: Mapped[str] = mapped_column(sa.String(200), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The first characters, to recognise a token in lists without revealing it.
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User | None] = relationship()

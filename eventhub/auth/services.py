@@ -1,0 +1,292 @@
+"""Accounts, passwords, per-event roles, API tokens and password-reset links.
+
+Plain functions over the session: they add and flush, the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from eventhub.audit import services as audit
+from eventhub.auth.models import ApiToken, EventMembership, Role, User
+from eventhub.db import utcnow
+from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.extensions import db
+
+TOKEN_PREFIX = "ehk_"  # noqa: S105  (a marker, not a secret)
+# Written at most this often: the API is hot (scanning), the timestamp is only a hint.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def password_problems(password: str, email: str = "") -> list[str]:
+    """What is wrong with a new password, as messages for the person choosing it."""
+    problems = []
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        problems.append(str(_l("Use at least %(n)d characters.", n=minimum)))
+    if email and password.strip().lower() == normalise_email(email):
+        problems.append(str(_l("Do not use your email address as your password.")))
+    if password and len(set(password)) < 4:
+        problems.append(str(_l("Use more different characters.")))
+    return problems
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str, password: str | None, *, display_name: str = "", is_admin: bool = False
+) -> User:
+    """A new account. Without a password it can only be entered through a reset link."""
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise DomainError(_l("A valid email address is required."), field="email")
+    if get_user_by_email(email) is not None:
+        raise DomainError(_l("An account with this email address already exists."), field="email")
+    user = User(email=email, display_name=display_name.strip(), is_admin=is_admin)
+    if password is not None:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    problems = password_problems(password, user.email)
+    if problems:
+        raise DomainError(" ".join(problems), field="password")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+
+
+# A hash to check against when the account does not exist, so a wrong email takes as long
+# as a wrong password and does not reveal which addresses have accounts.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = get_user_by_email(email)
+    if user is None or not user.password_hash:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
+        check_password_hash(dummy, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    if not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def session_id(user: User) -> str:
+    """The id kept in the login cookie; it changes with the password, ending old sessions."""
+    fingerprint = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return f"{user.id}:{fingerprint}"
+
+
+def load_session_user(value: str) -> User | None:
+    user_id, _, fingerprint = value.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(session_id(user), value):
+        return None
+    return user
+
+
+def configure_login(manager: LoginManager) -> None:
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Please log in to see this page.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"
+    manager.user_loader(load_session_user)
+    User.get_id = session_id  # type: ignore[method-assign]
+
+
+# --- roles -----------------------------------------------------------------------------
+
+
+def roles_for(user: User | None, event: Event) -> set[Role]:
+    """The roles `user` holds in `event`; an administrator is an organiser of every event."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    roles = set(
+        db.session.scalars(
+            sa.select(EventMembership.role).where(
+                EventMembership.event_id == event.id, EventMembership.user_id == user.id
+            )
+        )
+    )
+    if user.is_admin:
+        roles.add(Role.ORGANISER)
+    return roles
+
+
+def grant_role(user: User, event: Event, role: Role, *, actor: User | None = None) -> bool:
+    """Give `user` the `role` in `event`; False when they already had it."""
+    exists = db.session.scalar(
+        sa.select(EventMembership.id).where(
+            EventMembership.event_id == event.id,
+            EventMembership.user_id == user.id,
+            EventMembership.role == role,
+        )
+    )
+    if exists:
+        return False
+    membership = EventMembership(event=event, user=user, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(
+        "role.grant",
+        membership,
+        actor=actor,
+        event_id=event.id,
+        changes={"user": [None, user.email], "role": [None, role.value]},
+    )
+    return True
+
+
+def revoke_role(membership: EventMembership, *, actor: User | None = None) -> None:
+    remaining_organisers = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            EventMembership.event_id == membership.event_id,
+            EventMembership.role == Role.ORGANISER,
+            EventMembership.id != membership.id,
+        )
+    )
+    if membership.role == Role.ORGANISER and not remaining_organisers:
+        raise DomainError(_l("An event needs at least one organiser."))
+    audit.record(
+        "role.revoke",
+        membership,
+        actor=actor,
+        event_id=membership.event_id,
+        changes={"user": [membership.user.email, None], "role": [membership.role.value, None]},
+    )
+    db.session.delete(membership)
+    db.session.flush()
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+def _token_digest(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def issue_api_token(
+    event: Event,
+    role: Role,
+    *,
+    label: str = "",
+    user: User | None = None,
+    actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token; the plaintext is returned once and never stored."""
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        event=event,
+        role=role,
+        label=label.strip(),
+        user=user,
+        token_hash=_token_digest(plaintext),
+        prefix=plaintext[: len(TOKEN_PREFIX) + 6],
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(
+        "token.create",
+        token,
+        actor=actor,
+        event_id=event.id,
+        changes={"role": [None, role.value], "label": [None, token.label]},
+    )
+    return token, plaintext
+
+
+def find_api_token(plaintext: str) -> ApiToken | None:
+    """The live token with this text, or None for unknown and revoked ones."""
+    if not plaintext.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(plaintext))
+    )
+    if token is None or token.revoked_at is not None:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        token.last_used_at = now
+    return token
+
+
+def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record("token.revoke", token, actor=actor, event_id=token.event_id)
+
+
+# --- password reset links --------------------------------------------------------------
+
+
+class ResetLinkError(DomainError):
+    pass
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def make_reset_token(user: User, *, invitation: bool = False) -> str:
+    """A signed link token to set a password. Invitations stay valid longer than resets.
+
+    Bound to the current password hash: once the password changes, the link is spent.
+    """
+    payload = {"u": user.id, "p": _reset_fingerprint(user), "k": "i" if invitation else "r"}
+    return _reset_serializer().dumps(payload)
+
+
+def _reset_fingerprint(user: User) -> str:
+    return hashlib.sha256(("reset:" + user.password_hash).encode()).hexdigest()[:16]
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link was made for; ResetLinkError when expired, used or forged."""
+    config = current_app.config
+    longest = max(config["PASSWORD_RESET_MAX_AGE"], config["INVITATION_MAX_AGE"])
+    try:
+        data, issued = _reset_serializer().loads(token, max_age=longest, return_timestamp=True)
+    except SignatureExpired as exc:
+        raise ResetLinkError(_l("This link has expired. Ask for a new one.")) from exc
+    except BadSignature as exc:
+        raise ResetLinkError(_l("This link is not valid. Ask for a new one.")) from exc
+    if not isinstance(data, dict):
+        raise ResetLinkError(_l("This link is not valid. Ask for a new one."))
+    max_age = config["INVITATION_MAX_AGE" if data.get("k") == "i" else "PASSWORD_RESET_MAX_AGE"]
+    if utcnow() - issued > timedelta(seconds=max_age):
+        raise ResetLinkError(_l("This link has expired. Ask for a new one."))
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or data.get("p") != _reset_fingerprint(user):
+        raise ResetLinkError(_l("This link has already been used. Ask for a new one."))
+    return user

@@ -1,0 +1,155 @@
+"""Login, logout, password change and reset, language choice. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from eventhub.auth import bp
+from eventhub.auth import services as auth_services
+from eventhub.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, ResetRequestForm
+from eventhub.errors import DomainError, error_response
+from eventhub.extensions import db, limiter
+from eventhub.i18n import normalise_locale, select_locale, supported_locales
+from eventhub.mail import send_mail
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, else `fallback`: no open redirects."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
+            return target
+    return fallback
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), url_for("events.index")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = auth_services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong email or password."))
+        else:
+            login_user(user, remember=form.remember.data)
+            if session.get("locale") and not user.locale:
+                user.locale = session["locale"]  # keep the language chosen before login
+            db.session.commit()
+            flash(_("Welcome, %(name)s.", name=user.display_name or user.email), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("events.index")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("events.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if auth_services.authenticate(current_user.email, form.current_password.data) is None:
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            try:
+                auth_services.set_password(current_user, form.new_password.data)
+            except DomainError as error:
+                db.session.rollback()
+                form.new_password.errors.append(str(error))
+            else:
+                db.session.commit()
+                # The session id includes the password fingerprint: renew this one.
+                login_user(current_user._get_current_object())
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("events.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = auth_services.get_user_by_email(form.email.data)
+        if user is not None and user.active:
+            token = auth_services.make_reset_token(user)
+            link = url_for("auth.reset_password", token=token, _external=True)
+            with force_locale(normalise_locale(user.locale) or select_locale()):
+                send_mail(
+                    user.email,
+                    _("Reset your EventHub password"),
+                    render_template(
+                        "email/password_reset.txt",
+                        user=user,
+                        link=link,
+                        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+                    ),
+                )
+        # The same answer whether or not the account exists: addresses stay private.
+        flash(
+            _(
+                "If an account exists for %(email)s, a reset link is on its way. Check your inbox.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/request_reset.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = auth_services.user_for_reset_token(token)
+    except auth_services.ResetLinkError as error:
+        return error_response(400, str(error))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth_services.set_password(user, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.new_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your new password is set. You are logged in."), "success")
+            return redirect(url_for("events.index"))
+    return render_template("auth/reset_password.html", form=form, user=user)
+
+
+@bp.get("/language/<code>")
+def set_language(code: str):
+    """Remember the chosen language for this browser, and for the account when logged in."""
+    locale = normalise_locale(code)
+    if locale in supported_locales():
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next(request.args.get("next"), url_for("events.index")))

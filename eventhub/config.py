@@ -1,0 +1,106 @@
+"""Configuration: defaults, then `instance/config.py`, then EVENTHUB_* environment variables,
+then the mapping given to `create_app` (tests)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_DATABASE_URI": None,  # filled in from the instance folder when unset
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a registration form can stay open a working day
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    "EVENTHUB_LOCALES": ["en", "zh_Hans"],
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "PASSWORD_MIN_LENGTH": 10,
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "INVITATION_MAX_AGE": 14 * 24 * 3600,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "RESET_RATE_LIMIT": "5 per 15 minutes",
+    "MAIL_BACKEND": "console",  # console | file | smtp | memory (tests)
+    "MAIL_FROM": "EventHub <no-reply@eventhub.local>",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": True,
+    "MAIL_FILE_DIR": None,  # defaults to instance/mail
+    "PROXY_COUNT": 0,  # reverse proxies in front of gunicorn, for the client address
+}
+
+# Environment variable -> (config key, parser). Only these are read, so a stray variable in a
+# container cannot change behaviour silently.
+_ENV: dict[str, tuple[str, Any]] = {
+    "EVENTHUB_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "EVENTHUB_SECRET_KEY": ("SECRET_KEY", str),
+    "EVENTHUB_REDIS_URL": ("RATELIMIT_STORAGE_URI", str),
+    "EVENTHUB_MAIL_BACKEND": ("MAIL_BACKEND", str),
+    "EVENTHUB_MAIL_FROM": ("MAIL_FROM", str),
+    "EVENTHUB_MAIL_SERVER": ("MAIL_SERVER", str),
+    "EVENTHUB_MAIL_PORT": ("MAIL_PORT", int),
+    "EVENTHUB_MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "EVENTHUB_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "EVENTHUB_MAIL_USE_TLS": ("MAIL_USE_TLS", lambda v: v.lower() in {"1", "true", "yes"}),
+    "EVENTHUB_SECURE_COOKIES": (
+        "SESSION_COOKIE_SECURE",
+        lambda v: v.lower() in {"1", "true", "yes"},
+    ),
+    "EVENTHUB_PROXY_COUNT": ("PROXY_COUNT", int),
+    "EVENTHUB_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", lambda v: int(v) * 1024 * 1024),
+}
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings given as EVENTHUB_* environment variables."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for name, (key, parse) in _ENV.items():
+        raw = environ.get(name)
+        if raw not in (None, ""):
+            found[key] = parse(raw)
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people paste a plain `postgresql://` URL: use psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The secret key kept in the instance folder, generated on first use.
+
+    Good for one host. Several hosts must share EVENTHUB_SECRET_KEY instead, or the
+    sessions and reset links one signs are refused by the others.
+    """
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write aside, then link into place: a second worker starting at the same moment
+        # either links first or reads the complete key, never a half-written file.
+        scratch = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(scratch, path)
+        except FileExistsError:
+            pass
+        finally:
+            scratch.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,116 @@
+"""Database primitives shared by every domain: the declarative base, UTC datetimes, enums.
+
+Imports no domain module, so any domain may import it.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+# Stable constraint names, so Alembic can alter and drop them on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current moment as an aware UTC datetime (use as a column default callable)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes stored in UTC.
+
+    SQLite has no time zones and returns naive values; PostgreSQL returns aware ones in the
+    session's zone. Both come back as aware UTC, and naive input is refused rather than
+    guessed, because a guessed zone is how a banquet moves by eight hours.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store aware datetimes (UTC)")
+        value = value.astimezone(UTC)
+        # SQLite compares stored strings: keep one canonical naive-UTC form there.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every model."""
+
+    # One registry carrying both, so Flask-SQLAlchemy's Model subclass inherits them intact.
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+class TimestampMixin:
+    """Creation and last-change moments, both UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
+    """A portable enum column storing the member values as text.
+
+    Not a native PostgreSQL enum: adding a value later is then a code change, not a
+    migration that rewrites a type.
+    """
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+@sa.event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:  # noqa: ARG001
+    """WAL and foreign keys on every SQLite connection; hand transactions to SQLAlchemy.
+
+    pysqlite's own transaction handling breaks SAVEPOINT, which services and tests rely on:
+    turn it off here and emit BEGIN in `_sqlite_on_begin` instead (SQLAlchemy's documented
+    recipe).
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "memory":
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@sa.event.listens_for(Engine, "begin")
+def _sqlite_on_begin(connection: sa.Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

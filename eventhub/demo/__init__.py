@@ -1,0 +1,1 @@
+"""The demo exchange week: realistic data that shows the whole product."""

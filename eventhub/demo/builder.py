@@ -1,0 +1,364 @@
+"""Builds the demo week, idempotently: every record is found by its natural key first.
+
+The material is generated from a fixed seed, so a second run computes the same rows, finds
+them all, and adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+
+import sqlalchemy as sa
+
+from eventhub.auth import services as auth_services
+from eventhub.auth.models import Role
+from eventhub.demo import data
+from eventhub.demo.names import GENERATORS
+from eventhub.directory.models import Country, Organisation, OrganisationKind
+from eventhub.directory.services import ASEAN, find_or_add_organisation, seed_countries
+from eventhub.events import services as event_services
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration.models import Category, Delegation, Participant, Status
+
+SEED = 20250724
+# The ten members that took part in 2025 (Timor-Leste joined ASEAN in October 2025).
+DEMO_ASEAN = sorted(data.FOREIGN_HEADCOUNT)
+ACADEMIC = (OrganisationKind.UNIVERSITY, OrganisationKind.COLLEGE)
+POSITIONS = {
+    "academic": [
+        "Rector",
+        "Vice President",
+        "Dean of Engineering",
+        "Head of International Relations",
+        "Senior Lecturer",
+        "Lecturer in Logistics",
+        "Director of Industry Partnerships",
+        "Professor of Computer Science",
+        "Associate Professor of Education",
+        "Researcher",
+        "Student Representative",
+        "Director of the Confucius Institute Office",
+    ],
+    "government": [
+        "Director General",
+        "Deputy Director",
+        "Senior Officer",
+        "Head of Division",
+        "Education Officer",
+        "Deputy Director of Vocational Training",
+    ],
+    "embassy": [
+        "Counsellor (Education)",
+        "First Secretary",
+        "Second Secretary",
+        "Education Attaché",
+    ],
+    "enterprise": ["General Manager", "HR Director", "Chief Engineer", "Training Manager"],
+    "alliance": ["Secretary General", "Programme Officer", "Coordinator"],
+}
+FOREIGN_CATEGORIES = [
+    (Category.DELEGATE, 80),
+    (Category.SPEAKER, 8),
+    (Category.OFFICIAL, 4),
+    (Category.MEDIA, 3),
+    (Category.INTERPRETER, 3),
+    (Category.STAFF, 2),
+]
+CHINESE_CATEGORIES = [
+    (Category.DELEGATE, 70),
+    (Category.SPEAKER, 5),
+    (Category.MEDIA, 7),
+    (Category.INTERPRETER, 5),
+    (Category.STAFF, 7),
+    (Category.VOLUNTEER, 6),
+]
+STATUSES = [
+    (Status.APPROVED, 86),
+    (Status.PENDING, 8),
+    (Status.WAITLISTED, 2),
+    (Status.REJECTED, 2),
+    (Status.WITHDRAWN, 2),
+]
+
+
+def build_demo() -> list[str]:
+    """Create or complete the demo week; returns what it did, a line a step."""
+    report = [f"Countries: {seed_countries()} added."]
+    event = _event(report)
+    organisations = _organisations(report)
+    delegations = _delegations(event, organisations, report)
+    _participants(event, organisations, delegations, report)
+    _accounts(event, report)
+    return report
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    return [(role, email, password) for role, email, password, _name in data.LOGINS]
+
+
+def _event(report: list[str]) -> Event:
+    event = event_services.get_event_by_slug(data.EVENT["slug"])
+    if event is None:
+        event = event_services.create_event(dict(data.EVENT))
+        report.append(f"Event {event.slug} created.")
+    else:
+        report.append(f"Event {event.slug} exists.")
+    return event
+
+
+def _organisations(report: list[str]) -> dict[tuple[str, str], Organisation]:
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    found = {}
+    for country, entries in data.ORGANISATIONS.items():
+        for name_en, name_zh, native, kind, city, _domain in entries:
+            found[(country, name_en)] = find_or_add_organisation(
+                name_en, country, kind=kind, name_zh=name_zh, name_native=native, city=city
+            )
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    report.append(f"Organisations: {after - before} added, {after} in all.")
+    return found
+
+
+def _delegation_names(country: str, organisation: Organisation | None) -> tuple[str, str]:
+    if organisation is not None:
+        return (f"{organisation.name_en} delegation", f"{organisation.name_zh}代表团")
+    c = db.session.get(Country, country)
+    if country == "CN":
+        return ("Host delegation (China)", "中方代表团")
+    return (f"{c.name_en} national delegation", f"{c.name_zh}国家代表团")
+
+
+def _delegations(event, organisations, report) -> dict[tuple[str, str | None], Delegation]:
+    """A national delegation per country, and one per ASEAN university or college."""
+    existing = {
+        d.name_en: d
+        for d in db.session.scalars(sa.select(Delegation).where(Delegation.event_id == event.id))
+    }
+    wanted: dict[tuple[str, str | None], Delegation] = {}
+    added = 0
+    for country in ["CN", *DEMO_ASEAN]:
+        keys = [(country, None)]
+        if country in ASEAN:
+            keys += [
+                (country, name)
+                for (c, name), org in organisations.items()
+                if c == country and org.kind in ACADEMIC
+            ]
+        for key in keys:
+            organisation = organisations[key] if key[1] else None
+            name_en, name_zh = _delegation_names(country, organisation)
+            delegation = existing.get(name_en)
+            if delegation is None:
+                delegation = Delegation(
+                    event=event,
+                    name_en=name_en,
+                    name_zh=name_zh,
+                    country_code=country,
+                    organisation=organisation,
+                )
+                db.session.add(delegation)
+                added += 1
+            wanted[key] = delegation
+    db.session.flush()
+    report.append(f"Delegations: {added} added, {len(wanted)} in all.")
+    return wanted
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return re.sub(r"[^a-z]", "", folded.encode("ascii", "ignore").decode().lower()) or "guest"
+
+
+def _weighted(rng: random.Random, options: list[tuple[object, int]]):
+    return rng.choices([o for o, _w in options], weights=[w for _o, w in options])[0]
+
+
+def _position(rng: random.Random, organisation: Organisation) -> str:
+    kind = organisation.kind
+    if kind in ACADEMIC:
+        return rng.choice(POSITIONS["academic"])
+    if kind == OrganisationKind.EMBASSY:
+        return rng.choice(POSITIONS["embassy"])
+    if kind == OrganisationKind.ENTERPRISE:
+        return rng.choice(POSITIONS["enterprise"])
+    if kind == OrganisationKind.ALLIANCE:
+        return rng.choice(POSITIONS["alliance"])
+    return rng.choice(POSITIONS["government"])
+
+
+def _participant_rows(event, organisations, delegations) -> list[dict]:
+    """Every demo participant as a row, in a fixed order from a fixed seed."""
+    rng = random.Random(SEED)  # noqa: S311  (repeatable demo data, not secrets)
+    domains = {(c, e[0]): e[5] for c, entries in data.ORGANISATIONS.items() for e in entries}
+    rows: list[dict] = []
+
+    def add(
+        country,
+        organisation,
+        family,
+        given,
+        native,
+        honorific,
+        position,
+        category,
+        status,
+        rank,
+        delegation,
+        email=None,
+    ):
+        number = len(rows) + 1
+        rows.append(
+            {
+                "event_id": event.id,
+                "family_name": family,
+                "given_name": given,
+                "native_name": native,
+                "honorific": honorific,
+                "position": position,
+                "organisation_id": organisation.id,
+                "country_code": country,
+                "category": category,
+                "status": status,
+                "protocol_rank": rank,
+                "delegation_id": delegation.id if delegation else None,
+                "email": email
+                or f"{_ascii(given.split()[0])}.{number:04d}@"
+                f"{domains[(country, organisation.name_en)]}",
+                "phone": f"+{rng.randint(60, 99)} {rng.randint(100, 999)} "
+                f"{rng.randint(1000, 9999)}",
+            }
+        )
+
+    special = {"head.la@caecw.example": ("LA", 0), "delegate.la@caecw.example": None}
+    for country in ["CN", *DEMO_ASEAN]:
+        entries = data.ORGANISATIONS[country]
+        national = delegations[(country, None)]
+        for index, (family, given, native, honorific, position, org_index, rank) in enumerate(
+            data.VIPS.get(country, [])
+        ):
+            organisation = organisations[(country, entries[org_index][0])]
+            email = (
+                "head.la@caecw.example"
+                if (country, index) == special["head.la@caecw.example"]
+                else None
+            )
+            add(
+                country,
+                organisation,
+                family,
+                given,
+                native,
+                honorific,
+                position,
+                Category.OFFICIAL,
+                Status.APPROVED,
+                rank,
+                national,
+                email,
+            )
+        if country == "LA":
+            organisation = organisations[("LA", "National University of Laos")]
+            add(
+                "LA",
+                organisation,
+                "KEOMANY",
+                "Somphone",
+                "ສົມພອນ ແກ້ວມະນີ",
+                "Assoc. Prof. Dr.",
+                "Vice President",
+                Category.DELEGATE,
+                Status.APPROVED,
+                6,
+                delegations[("LA", organisation.name_en)],
+                "delegate.la@caecw.example",
+            )
+
+        headcount = data.CHINESE_HEADCOUNT if country == "CN" else data.FOREIGN_HEADCOUNT[country]
+        generate = GENERATORS[country]
+        categories = CHINESE_CATEGORIES if country == "CN" else FOREIGN_CATEGORIES
+        heads_given: set[str] = set()
+        for _ in range(headcount - len(data.VIPS.get(country, []))):
+            organisation = organisations[(country, entries[rng.randrange(len(entries))][0])]
+            family, given, native, honorific = generate(rng)
+            delegation = None
+            rank = None
+            if country != "CN":
+                delegation = delegations.get((country, organisation.name_en), national)
+                if organisation.kind in ACADEMIC and organisation.name_en not in heads_given:
+                    heads_given.add(organisation.name_en)
+                    rank = 5  # the first of each university leads its delegation
+            elif organisation.kind in (
+                OrganisationKind.MINISTRY,
+                OrganisationKind.GOVERNMENT_AGENCY,
+            ):
+                delegation = national
+            add(
+                country,
+                organisation,
+                family,
+                given,
+                native,
+                honorific,
+                "President" if rank == 5 else _position(rng, organisation),
+                _weighted(rng, categories),
+                Status.APPROVED if rank else _weighted(rng, STATUSES),
+                rank,
+                delegation,
+            )
+    return rows
+
+
+def _participants(event, organisations, delegations, report) -> None:
+    rows = _participant_rows(event, organisations, delegations)
+    existing = set(
+        db.session.scalars(sa.select(Participant.email).where(Participant.event_id == event.id))
+    )
+    missing = [row for row in rows if row["email"] not in existing]
+    if missing:
+        db.session.execute(sa.insert(Participant), missing)
+    # Heads: the most senior member of each delegation, as listed first.
+    for delegation in delegations.values():
+        if delegation.head_id is None:
+            delegation.head_id = db.session.scalar(
+                sa.select(Participant.id)
+                .where(Participant.delegation_id == delegation.id)
+                .order_by(
+                    Participant.protocol_rank.is_(None), Participant.protocol_rank, Participant.id
+                )
+                .limit(1)
+            )
+    db.session.flush()
+    total = db.session.scalar(sa.select(sa.func.count()).where(Participant.event_id == event.id))
+    report.append(f"Participants: {len(missing)} added, {total} in all.")
+
+
+def _accounts(event, report) -> None:
+    roles = {
+        "admin@eventhub.example": None,
+        "organiser@caecw.example": Role.ORGANISER,
+        "gate@caecw.example": Role.STAFF,
+        "head.la@caecw.example": Role.HEAD_OF_DELEGATION,
+        "delegate.la@caecw.example": Role.DELEGATE,
+    }
+    added = 0
+    for _role, email, password, name in data.LOGINS:
+        user = auth_services.get_user_by_email(email)
+        if user is None:
+            user = auth_services.create_user(
+                email, password, display_name=name, is_admin=roles[email] is None
+            )
+            added += 1
+        if roles[email] is not None:
+            auth_services.grant_role(user, event, roles[email])
+        participant = db.session.scalar(
+            sa.select(Participant).where(
+                Participant.event_id == event.id, Participant.email == email
+            )
+        )
+        if participant is not None and participant.user_id is None:
+            participant.user_id = user.id
+    db.session.flush()
+    report.append(f"Accounts: {added} added.")

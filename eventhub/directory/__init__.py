@@ -1,0 +1,1 @@
+"""Countries and organisations, shared by every event."""

@@ -1,0 +1,124 @@
+"""The domain error services raise, and the error pages (HTML, or JSON under /api/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action; the message is for the person who tried.
+
+    `field` names the form field or JSON key at fault, when there is one.
+    """
+
+    def __init__(self, message: Any, *, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+# What each error page says, in the visitor's language.
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Please log in"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("Upload too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+EXPLANATIONS = {
+    400: _l("The request could not be understood."),
+    401: _l("You need to log in to do this."),
+    403: _l("Your account does not have permission to see this page."),
+    404: _l("There is nothing at this address. Check the link, or start from the home page."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The file or form you sent is larger than %(limit)s MB. Send a smaller one."),
+    429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
+    500: _l(
+        "The error has been logged. Try again in a moment; if it persists, tell the "
+        "organising committee's technical desk."
+    ),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+    )
+
+
+def error_response(code: int, message: str | None = None, **extra: Any):
+    """A page or a JSON body for an HTTP error, in the visitor's language."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    explanation = str(message or EXPLANATIONS.get(code, EXPLANATIONS[500]))
+    if code == 413 and message is None:
+        explanation = str(EXPLANATIONS[413]) % {"limit": limit // (1024 * 1024)}
+    title = str(TITLES.get(code, TITLES[500]))
+    if wants_json():
+        response = jsonify({"error": title, "message": explanation, "status": code, **extra})
+    else:
+        response = make_response(
+            render_template("errors/error.html", code=code, title=title, explanation=explanation)
+        )
+    response.status_code = code
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_response(
+            400,
+            str(
+                _l(
+                    "The form could not be accepted because its security token was missing or "
+                    "had expired. Go back, reload the page and send it again."
+                )
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        description = None
+        # Our own aborts carry a specific reason; Werkzeug's defaults are English-only.
+        if getattr(error, "eventhub_message", None):
+            description = error.eventhub_message
+        response = error_response(error.code if error.code in TITLES else 500, description)
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from eventhub.extensions import db
+
+        db.session.rollback()
+        return error_response(500)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError):
+        return error_response(500)
+
+
+def abort_with(code: int, message: Any) -> None:
+    """Abort with a specific, translatable reason shown on the error page or in the JSON."""
+    from werkzeug.exceptions import default_exceptions
+
+    exc = default_exceptions[code]()
+    exc.eventhub_message = str(message)  # type: ignore[attr-defined]
+    raise exc

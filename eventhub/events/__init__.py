@@ -1,0 +1,7 @@
+"""Events: the list, each event's home page, its settings and its team."""
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__)
+
+from eventhub.events import views  # noqa: E402,F401

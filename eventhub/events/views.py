@@ -1,0 +1,166 @@
+"""Event pages. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.audit.models import AuditEntry
+from eventhub.auth import services as auth_services
+from eventhub.auth.access import admin_required, event_view
+from eventhub.auth.models import EventMembership, Role
+from eventhub.errors import DomainError, abort_with
+from eventhub.events import bp
+from eventhub.events import services as event_services
+from eventhub.events.forms import ROLE_LABELS, EventForm, TeamMemberForm
+from eventhub.extensions import db
+from eventhub.i18n import normalise_locale, select_locale
+from eventhub.mail import send_mail
+from eventhub.registration import services as registration_services
+from eventhub.registration.models import Status
+
+
+@bp.get("/")
+def index():
+    events = event_services.events_for(current_user)
+    return render_template("events/index.html", events=events)
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = event_services.create_event(form.data_for_service(), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field or "slug"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The event has been created."), "success")
+            return redirect(url_for("events.home", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.get("/events/<slug>/")
+@event_view()
+def home(event):
+    roles = g.event_roles
+    context = {
+        "event": event,
+        "status_labels": registration_services.STATUS_LABELS,
+        "category_labels": registration_services.CATEGORY_LABELS,
+        "status_approved": Status.APPROVED,
+    }
+    if Role.ORGANISER in roles:
+        context["figures"] = registration_services.event_figures(event)
+    if current_user.is_authenticated:
+        context["own_participants"] = registration_services.participants_of_user(
+            event, current_user
+        )
+        context["headed_delegations"] = registration_services.delegations_headed_by(
+            event, current_user
+        )
+    return render_template("events/home.html", **context)
+
+
+@bp.route("/events/<slug>/settings", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def settings(event):
+    form = EventForm(obj=event)
+    if form.validate_on_submit():
+        try:
+            changes = event_services.update_event(
+                event, form.data_for_service(), actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field or "slug"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Settings saved.") if changes else _("Nothing was changed."), "success")
+            return redirect(url_for("events.home", slug=event.slug))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/events/<slug>/team", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def team(event):
+    form = TeamMemberForm()
+    if form.validate_on_submit():
+        user = auth_services.get_user_by_email(form.email.data)
+        invited = user is None
+        try:
+            if user is None:
+                user = auth_services.create_user(
+                    form.email.data, None, display_name=form.display_name.data or ""
+                )
+            granted = auth_services.grant_role(
+                user, event, Role(form.role.data), actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field or "email"].errors.append(str(error))
+        else:
+            db.session.commit()
+            if invited:
+                _send_invitation(user, event)
+            role_label = ROLE_LABELS[Role(form.role.data)]
+            if granted:
+                flash(_("%(email)s is now %(role)s.", email=user.email, role=role_label), "success")
+            else:
+                flash(_("%(email)s already has this role.", email=user.email), "info")
+            return redirect(url_for("events.team", slug=event.slug))
+    return render_template(
+        "events/team.html",
+        event=event,
+        form=form,
+        people=event_services.team(event),
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.post("/events/<slug>/team/<int:membership_id>/remove")
+@event_view(Role.ORGANISER)
+def remove_member(event, membership_id: int):
+    membership = db.session.get(EventMembership, membership_id)
+    if membership is None or membership.event_id != event.id:
+        abort_with(404, _("This role assignment does not exist."))
+    try:
+        auth_services.revoke_role(membership, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("The role has been removed."), "success")
+    return redirect(url_for("events.team", slug=event.slug))
+
+
+@bp.get("/events/<slug>/audit")
+@event_view(Role.ORGANISER)
+def audit_log(event):
+    page = db.paginate(
+        sa.select(AuditEntry)
+        .where(AuditEntry.event_id == event.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        per_page=50,
+        max_per_page=200,
+    )
+    return render_template("events/audit.html", event=event, page=page)
+
+
+def _send_invitation(user, event) -> None:
+    """Email a new team member a link to choose their password."""
+    token = auth_services.make_reset_token(user, invitation=True)
+    link = url_for("auth.reset_password", token=token, _external=True)
+    with force_locale(normalise_locale(user.locale) or select_locale()):
+        send_mail(
+            user.email,
+            _("You have been added to %(event)s on EventHub", event=event.name_en),
+            render_template("email/invitation.txt", user=user, event=event, link=link),
+        )

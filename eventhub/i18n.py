@@ -1,0 +1,87 @@
+"""Language and time-zone selection, and the template helpers that show dates and names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+# Shown in the language switch in their own language, so anyone can find theirs.
+LOCALE_LABELS = {"en": "English", "zh_Hans": "简体中文"}
+HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
+
+
+def supported_locales() -> list[str]:
+    from flask import current_app
+
+    return list(current_app.config["EVENTHUB_LOCALES"])
+
+
+def normalise_locale(code: str | None) -> str | None:
+    """Map what browsers and people send (zh-CN, zh_hans, EN) to a supported locale."""
+    if not code:
+        return None
+    lowered = code.replace("-", "_").lower()
+    if lowered.startswith("zh"):
+        # Traditional Chinese readers still read Simplified better than English.
+        return "zh_Hans"
+    if lowered.startswith("en"):
+        return "en"
+    return None
+
+
+def select_locale() -> str:
+    """The session's explicit choice, then the account's, then the browser's, then English."""
+    if not has_request_context():  # command line, background work
+        return "en"
+    chosen = normalise_locale(session.get("locale"))
+    if chosen:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return normalise_locale(current_user.locale) or "en"
+    for lang, _quality in request.accept_languages:
+        found = normalise_locale(lang)
+        if found:
+            return found
+    return "en"
+
+
+def select_timezone() -> str:
+    """Times are shown in the zone of the event being looked at, else UTC."""
+    event = g.get("event")
+    return event.timezone if event is not None else "UTC"
+
+
+def localized(obj: object, field: str) -> str:
+    """`obj.<field>_zh` in Chinese when it has one, else `obj.<field>_en`."""
+    if str(get_locale()).startswith("zh"):
+        value = getattr(obj, f"{field}_zh", None)
+        if value:
+            return value
+    return getattr(obj, f"{field}_en", "") or ""
+
+
+def date_range(start: date, end: date) -> str:
+    """'24–27 July 2025' / '2025年7月24日至27日' style, via CLDR interval formats."""
+    from babel.dates import format_interval
+
+    return format_interval(start, end, skeleton="yMMMd", locale=get_locale())
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
+    app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.globals["date_range"] = date_range
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        code = str(get_locale())
+        return {
+            "current_locale": code,
+            "html_lang": HTML_LANG.get(code, "en"),
+            "locale_labels": {c: LOCALE_LABELS[c] for c in supported_locales()},
+        }

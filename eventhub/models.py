@@ -1,0 +1,23 @@
+"""Imports every domain's models, so the metadata is complete for Alembic and create_all."""
+
+from eventhub.audit.models import AuditEntry
+from eventhub.auth.models import ApiToken, EventMembership, Role, User
+from eventhub.directory.models import Country, Organisation, OrganisationKind
+from eventhub.events.models import Event
+from eventhub.registration.models import Category, Delegation, Participant, Status
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Category",
+    "Country",
+    "Delegation",
+    "Event",
+    "EventMembership",
+    "Organisation",
+    "OrganisationKind",
+    "Participant",
+    "Role",
+    "Status",
+    "User",
+]

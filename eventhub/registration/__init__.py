@@ -1,0 +1,1 @@
+"""Participants and delegations (the registration flows come with their own issue)."""

@@ -1,0 +1,152 @@
+"""Rules and figures over participants and delegations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from eventhub.auth.models import User
+from eventhub.directory.models import Country
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration.models import Category, Delegation, Participant, Status
+
+CATEGORY_LABELS = {
+    Category.OFFICIAL: _l("Official / VIP"),
+    Category.DELEGATE: _l("Delegate"),
+    Category.SPEAKER: _l("Speaker"),
+    Category.MEDIA: _l("Media"),
+    Category.INTERPRETER: _l("Interpreter"),
+    Category.STAFF: _l("Staff"),
+    Category.VOLUNTEER: _l("Volunteer"),
+}
+STATUS_LABELS = {
+    Status.PENDING: _l("Pending review"),
+    Status.APPROVED: _l("Approved"),
+    Status.WAITLISTED: _l("Waiting list"),
+    Status.REJECTED: _l("Rejected"),
+    Status.WITHDRAWN: _l("Withdrawn"),
+}
+# The default order of precedence; 1 is the most senior. Per-event ladders may refine it.
+PROTOCOL_RANK_LABELS = {
+    1: _l("Head of state or government"),
+    2: _l("Minister or vice-chair of a national assembly"),
+    3: _l("Ambassador or vice-minister"),
+    4: _l("Provincial leader or director-general"),
+    5: _l("University president or chief executive"),
+    6: _l("Vice-president, dean or director"),
+}
+# Ranks up to this one count as VIPs in figures and lists.
+VIP_RANK = 3
+HOST_COUNTRY = "CN"
+ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED, Status.WAITLISTED)
+
+
+@dataclass
+class CountryFigure:
+    code: str
+    name_en: str
+    name_zh: str
+    is_focus: bool
+    registered: int
+    approved: int
+
+
+@dataclass
+class EventFigures:
+    registered: int = 0
+    by_status: dict[Status, int] = field(default_factory=dict)
+    by_category: dict[Category, int] = field(default_factory=dict)
+    foreign: int = 0
+    countries: int = 0
+    delegations: int = 0
+    organisations: int = 0
+    vips: int = 0
+    by_country: list[CountryFigure] = field(default_factory=list)
+
+
+def event_figures(event: Event) -> EventFigures:
+    """The key figures of an event's home page, in a handful of aggregate queries."""
+    figures = EventFigures()
+    active = sa.and_(Participant.event_id == event.id, Participant.status.in_(ACTIVE_STATUSES))
+
+    for status, count in db.session.execute(
+        sa.select(Participant.status, sa.func.count())
+        .where(Participant.event_id == event.id)
+        .group_by(Participant.status)
+    ):
+        figures.by_status[status] = count
+    figures.registered = sum(figures.by_status.get(s, 0) for s in ACTIVE_STATUSES)
+
+    for category, count in db.session.execute(
+        sa.select(Participant.category, sa.func.count())
+        .where(active)
+        .group_by(Participant.category)
+    ):
+        figures.by_category[category] = count
+
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Participant.country_code != HOST_COUNTRY),
+            sa.func.count(sa.distinct(Participant.country_code)),
+            sa.func.count(sa.distinct(Participant.organisation_id)),
+            sa.func.count().filter(Participant.protocol_rank <= VIP_RANK),
+        ).where(active)
+    ).one()
+    figures.foreign, figures.countries, figures.organisations, figures.vips = row
+    figures.delegations = (
+        db.session.scalar(sa.select(sa.func.count()).where(Delegation.event_id == event.id)) or 0
+    )
+
+    rows = db.session.execute(
+        sa.select(
+            Country.code,
+            Country.name_en,
+            Country.name_zh,
+            Country.is_focus,
+            sa.func.count(),
+            sa.func.count().filter(Participant.status == Status.APPROVED),
+        )
+        .join(Participant, Participant.country_code == Country.code)
+        .where(active)
+        .group_by(Country.code, Country.name_en, Country.name_zh, Country.is_focus)
+    )
+    figures.by_country = sorted(
+        (CountryFigure(*r) for r in rows), key=lambda c: (not c.is_focus, -c.registered, c.code)
+    )
+    return figures
+
+
+def participants_of_user(event: Event, user: User) -> list[Participant]:
+    """The participant records an account owns in an event (usually one)."""
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(Participant.event_id == event.id, Participant.user_id == user.id)
+            .order_by(Participant.id)
+        )
+    )
+
+
+def delegations_headed_by(event: Event, user: User) -> list[tuple[Delegation, dict[Status, int]]]:
+    """Delegations whose head is this account's participant, each with member counts."""
+    delegations = list(
+        db.session.scalars(
+            sa.select(Delegation)
+            .join(Participant, Delegation.head_id == Participant.id)
+            .where(Delegation.event_id == event.id, Participant.user_id == user.id)
+        )
+    )
+    result = []
+    for delegation in delegations:
+        counts = dict(
+            db.session.execute(
+                sa.select(Participant.status, sa.func.count())
+                .where(Participant.delegation_id == delegation.id)
+                .group_by(Participant.status)
+            ).all()
+        )
+        result.append((delegation, counts))
+    return result

@@ -1,0 +1,50 @@
+"""Error pages in both languages, JSON errors under /api/, and no 500 for bad input."""
+
+from __future__ import annotations
+
+
+def test_404_page_in_english_and_chinese(client):
+    english = client.get("/no/such/page")
+    assert english.status_code == 404 and "Page not found" in english.get_data(as_text=True)
+    chinese = client.get("/no/such/page", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert "页面不存在" in chinese.get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in chinese.get_data(as_text=True)
+
+
+def test_oversized_request_gets_413_not_500(client, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    try:
+        response = client.post("/auth/login", data={"email": "x" * (2 * 1024 * 1024)})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    assert response.status_code == 413
+    assert "larger than 1 MB" in response.get_data(as_text=True)
+
+
+def test_wrong_method_is_405_with_allow_header(client):
+    response = client.delete("/auth/login")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_unexpected_errors_show_a_calm_page_and_are_logged(tmp_path, caplog):
+    from eventhub import create_app
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+
+    @app.get("/__boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    @app.get("/api/v1/__boom")
+    def api_boom():
+        raise RuntimeError("a bug")
+
+    client = app.test_client()
+    response = client.get("/__boom", headers={"Accept-Language": "zh-Hans"})
+    api = client.get("/api/v1/__boom")
+    assert response.status_code == 500
+    assert "出错了" in response.get_data(as_text=True)
+    assert "a bug" not in response.get_data(as_text=True)
+    assert api.status_code == 500 and api.get_json()["status"] == 500
+    assert "a bug" in caplog.text
