@@ -29,31 +29,52 @@ ORGANISER = ("organiser@browser.test", "browser organiser pw")
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("live")
-    app = create_app({
-        "INSTANCE_PATH": str(instance),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/live.sqlite3",
-        "SECRET_KEY": "browser-test",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "MAIL_BACKEND": "memory",
-    })
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/live.sqlite3",
+            "SECRET_KEY": "browser-test",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "MAIL_BACKEND": "memory",
+        }
+    )
     with app.app_context():
         upgrade()
         seed_countries()
-        event = event_services.create_event({
-            "slug": "caecw-2025", "name_en": "China-ASEAN Education Cooperation Week 2025",
-            "name_zh": "2025中国—东盟教育交流周", "city_en": "Guiyang", "city_zh": "贵阳",
-            "venue_address": "Guiyang International Eco-Conference Center",
-            "starts_on": date(2025, 7, 24), "ends_on": date(2025, 7, 27),
-            "timezone": "Asia/Shanghai",
-        })
+        event = event_services.create_event(
+            {
+                "slug": "caecw-2025",
+                "name_en": "China-ASEAN Education Cooperation Week 2025",
+                "name_zh": "2025中国—东盟教育交流周",
+                "city_en": "Guiyang",
+                "city_zh": "贵阳",
+                "venue_address": "Guiyang International Eco-Conference Center",
+                "starts_on": date(2025, 7, 24),
+                "ends_on": date(2025, 7, 27),
+                "timezone": "Asia/Shanghai",
+            }
+        )
         user = auth_services.create_user(ORGANISER[0], ORGANISER[1], display_name="陈静")
         auth_services.grant_role(user, event, Role.ORGANISER)
-        names = [("LA", "ສົມພອນ ແກ້ວມະນີ"), ("KH", "ហេង ស្រីពៅ"), ("MM", "အောင်ကျော်မိုး"),
-                 ("TH", "น้ำฝน ปั้นทอง"), ("VN", "Nguyễn Thị Hương"), ("CN", "杨明")]
+        names = [
+            ("LA", "ສົມພອນ ແກ້ວມະນີ"),
+            ("KH", "ហេង ស្រីពៅ"),
+            ("MM", "အောင်ကျော်မိုး"),
+            ("TH", "น้ำฝน ปั้นทอง"),
+            ("VN", "Nguyễn Thị Hương"),
+            ("CN", "杨明"),
+        ]
         for code, native in names:
-            db.session.add(Participant(
-                event_id=event.id, given_name=native, native_name=native, country_code=code,
-                category=Category.DELEGATE, status=Status.APPROVED))
+            db.session.add(
+                Participant(
+                    event_id=event.id,
+                    given_name=native,
+                    native_name=native,
+                    country_code=code,
+                    category=Category.DELEGATE,
+                    status=Status.APPROVED,
+                )
+            )
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -84,10 +105,14 @@ def page(browser, request):
     page = context.new_page()
     page.problems = []
     page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
-    page.on("response", lambda r: r.status >= 400 and page.problems.append(
-        f"{r.status}: {r.url}"))
-    page.on("request", lambda r: not r.url.startswith(("http://127.0.0.1", "data:"))
-            and page.problems.append(f"off-site: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            not r.url.startswith(("http://127.0.0.1", "data:"))
+            and page.problems.append(f"off-site: {r.url}")
+        ),
+    )
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
