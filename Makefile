@@ -12,7 +12,7 @@ TEST_DEBS := chromium fonts-noto-core fonts-wqy-zenhei poppler-utils
 RUN_DEBS := nodejs npm
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test test-pg lint fmt migrate messages assets system-deps system-deps-test bench clean
+.PHONY: help install install-dev run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -54,7 +54,7 @@ static/vendor/.stamp: node_modules/.package-lock.json
 assets: system-deps static/vendor/.stamp ## Install front-end assets from npm into static/vendor
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -d eventhub/translations -f --statistics 2>&1 | tail -n 2
+	$(BIN)/pybabel compile -d eventhub/translations --statistics
 
 install: $(VENV)/.installed assets translations ## Install the app into .venv
 

@@ -15,6 +15,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from eventhub.auth.models import Role
 
+# Roles given on the team page; delegates and heads of delegation come through registration.
+TEAM_ROLES = (Role.ORGANISER, Role.STAFF)
 ROLE_LABELS = {
     Role.ORGANISER: _l("Organiser"),
     Role.STAFF: _l("Staff (scanning)"),
@@ -79,7 +81,8 @@ class TeamMemberForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in TEAM_ROLES],
+        default=Role.STAFF.value,
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Add to team"))

@@ -99,11 +99,11 @@ def update_event(event: Event, data: dict[str, Any], *, actor: User | None = Non
     return changes
 
 
-def team(event: Event) -> list[tuple[User, list[EventMembership]]]:
-    """The people holding a role in `event`, each with their memberships, by name."""
+def team(event: Event, roles: tuple[Role, ...]) -> list[tuple[User, list[EventMembership]]]:
+    """The people holding one of `roles` in `event`, each with those memberships, by name."""
     memberships = db.session.scalars(
         sa.select(EventMembership)
-        .where(EventMembership.event_id == event.id)
+        .where(EventMembership.event_id == event.id, EventMembership.role.in_(roles))
         .options(sa.orm.joinedload(EventMembership.user))
         .order_by(EventMembership.role)
     )

@@ -15,7 +15,7 @@ from eventhub.auth.models import EventMembership, Role
 from eventhub.errors import DomainError, abort_with
 from eventhub.events import bp
 from eventhub.events import services as event_services
-from eventhub.events.forms import ROLE_LABELS, EventForm, TeamMemberForm
+from eventhub.events.forms import ROLE_LABELS, TEAM_ROLES, EventForm, TeamMemberForm
 from eventhub.extensions import db
 from eventhub.i18n import normalise_locale, select_locale
 from eventhub.mail import send_mail
@@ -119,7 +119,7 @@ def team(event):
         "events/team.html",
         event=event,
         form=form,
-        people=event_services.team(event),
+        people=event_services.team(event, TEAM_ROLES),
         role_labels=ROLE_LABELS,
     )
 
@@ -128,7 +128,7 @@ def team(event):
 @event_view(Role.ORGANISER)
 def remove_member(event, membership_id: int):
     membership = db.session.get(EventMembership, membership_id)
-    if membership is None or membership.event_id != event.id:
+    if membership is None or membership.event_id != event.id or membership.role not in TEAM_ROLES:
         abort_with(404, _("This role assignment does not exist."))
     try:
         auth_services.revoke_role(membership, actor=current_user)

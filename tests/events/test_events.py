@@ -175,3 +175,16 @@ def test_audit_log_is_paginated(client, as_role, event, app):
     second = client.get(f"/events/{event.slug}/audit?page=2").get_data(as_text=True)
     assert second.count("test.entry") >= 10 and "Page 2 of 2" in second
     assert client.get(f"/events/{event.slug}/audit?page=9").status_code == 404
+
+
+def test_team_page_lists_organisers_and_staff_only(client, as_role, make, event):
+    as_role("organiser")
+    make.user("gate@example.org", roles={event: "staff"})
+    make.user("delegate@example.org", roles={event: "delegate"})
+    page = client.get(f"/events/{event.slug}/team").get_data(as_text=True)
+    assert "gate@example.org" in page and "delegate@example.org" not in page
+    assert '<option selected value="staff">' in page  # the safe default
+    refused = client.post(
+        f"/events/{event.slug}/team", data={"email": "x@example.org", "role": "head_of_delegation"}
+    ).get_data(as_text=True)
+    assert "Not a valid choice" in refused
