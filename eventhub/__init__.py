@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from eventhub import config as config_module
+from eventhub import security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    security.register(app)
     return app
 
 

@@ -85,3 +85,11 @@ def test_naive_datetimes_are_refused(app, make):
         with pytest.raises(sa.exc.StatementError, match="naive datetime"):
             db.session.flush()
         db.session.rollback()
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/auth/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -105,6 +105,8 @@ def page(browser, request):
     page = context.new_page()
     page.problems = []
     page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    # Console errors include Content-Security-Policy violations.
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
     page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}"))
     page.on(
         "request",
