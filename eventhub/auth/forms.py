@@ -6,6 +6,18 @@ from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
+def email_field() -> EmailField:
+    """An email address, checked for form."""
+    return EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
@@ -30,14 +42,7 @@ class PasswordChangeForm(NewPasswordMixin, FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid email address.")),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     submit = SubmitField(_l("Send me a reset link"))
 
 

@@ -4,16 +4,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    EmailField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from eventhub.auth.forms import email_field
 from eventhub.auth.models import Role
+from eventhub.events.services import EVENT_FIELDS
 
 # Roles given on the team page; delegates and heads of delegation come through registration.
 TEAM_ROLES = (Role.ORGANISER, Role.STAFF)
@@ -47,20 +48,7 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def data_for_service(self) -> dict:
-        data = {
-            name: self[name].data
-            for name in (
-                "slug",
-                "name_en",
-                "name_zh",
-                "city_en",
-                "city_zh",
-                "venue_address",
-                "starts_on",
-                "ends_on",
-                "timezone",
-            )
-        }
+        data = {name: self[name].data for name in EVENT_FIELDS}
         for key, value in data.items():
             if isinstance(value, str):
                 data[key] = value.strip()
@@ -70,14 +58,7 @@ class EventForm(FlaskForm):
 
 
 class TeamMemberForm(FlaskForm):
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid email address.")),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(
         _l("Role"),
