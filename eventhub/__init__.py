@@ -50,6 +50,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    if not url.startswith("sqlite") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        # Each worker would count on its own: limits multiply by the number of workers.
+        app.logger.warning("Rate limits are kept per process; set EVENTHUB_REDIS_URL.")
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
