@@ -50,6 +50,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    if not app.config.get("DATA_KEYS"):
+        app.config["DATA_KEYS"] = config_module.instance_data_keys(app.instance_path)
+    # The remember-me cookie is a credential too.
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     if not url.startswith("sqlite") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         # Each worker would count on its own: limits multiply by the number of workers.
         app.logger.warning("Rate limits are kept per process; set EVENTHUB_REDIS_URL.")
@@ -57,7 +61,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Not X-Forwarded-Host: proxies pass on whatever the client sent.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:
@@ -89,9 +94,11 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.auth import bp as auth_bp
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
+    from eventhub.registration import bp as registration_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(registration_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
@@ -111,5 +118,7 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from eventhub.i18n import register_template_helpers as register_i18n
+    from eventhub.web import without
 
     register_i18n(app)
+    app.jinja_env.filters["without"] = without

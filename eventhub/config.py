@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",  # per address and account
+    "LOGIN_ADDRESS_RATE_LIMIT": "300 per hour",  # per address, all accounts
     "RESET_RATE_LIMIT": "5 per 15 minutes",
+    "REGISTRATION_RATE_LIMIT": "10 per minute;100 per hour",
     "MAIL_BACKEND": "console",  # console | file | smtp | memory (tests)
     "MAIL_FROM": "EventHub <no-reply@eventhub.local>",
     "MAIL_SERVER": None,
@@ -39,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": True,
     "MAIL_FILE_DIR": None,  # defaults to instance/mail
     "PROXY_COUNT": 0,  # reverse proxies in front of gunicorn, for the client address
+    "PUBLIC_URL": None,  # e.g. https://eventhub.example.org, for links in emails
+    "TRUSTED_HOSTS": None,  # host names this site answers to (others get 400)
 }
 
 # Environment variable -> (config key, parser). Only these are read, so a stray variable in a
@@ -46,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
 _ENV: dict[str, tuple[str, Any]] = {
     "EVENTHUB_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "EVENTHUB_SECRET_KEY": ("SECRET_KEY", str),
+    # Comma-separated Fernet keys; the first encrypts, all decrypt (for rotation).
+    "EVENTHUB_DATA_KEYS": ("DATA_KEYS", lambda v: [k.strip() for k in v.split(",") if k.strip()]),
     "EVENTHUB_REDIS_URL": ("RATELIMIT_STORAGE_URI", str),
     "EVENTHUB_MAIL_BACKEND": ("MAIL_BACKEND", str),
     "EVENTHUB_MAIL_FROM": ("MAIL_FROM", str),
@@ -59,6 +66,11 @@ _ENV: dict[str, tuple[str, Any]] = {
         lambda v: v.lower() in {"1", "true", "yes"},
     ),
     "EVENTHUB_PROXY_COUNT": ("PROXY_COUNT", int),
+    "EVENTHUB_PUBLIC_URL": ("PUBLIC_URL", str),
+    "EVENTHUB_TRUSTED_HOSTS": (
+        "TRUSTED_HOSTS",
+        lambda v: [h.strip() for h in v.split(",") if h.strip()],
+    ),
     "EVENTHUB_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", lambda v: int(v) * 1024 * 1024),
 }
 
@@ -82,21 +94,21 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def instance_secret_key(instance_path: str) -> str:
-    """The secret key kept in the instance folder, generated on first use.
+def instance_secret(instance_path: str, filename: str, make: Callable[[], str]) -> str:
+    """A secret kept in the instance folder, made by `make` on first use.
 
-    Good for one host. Several hosts must share EVENTHUB_SECRET_KEY instead, or the
-    sessions and reset links one signs are refused by the others.
+    Good for one host. Several hosts must share it through the environment instead
+    (EVENTHUB_SECRET_KEY, EVENTHUB_DATA_KEYS), or what one signs the others refuse.
     """
-    path = Path(instance_path) / "secret_key"
+    path = Path(instance_path) / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write aside, then link into place: a second worker starting at the same moment
-        # either links first or reads the complete key, never a half-written file.
-        scratch = path.with_name(f".secret_key.{os.getpid()}")
+        # either links first or reads the complete secret, never a half-written file.
+        scratch = path.with_name(f".{filename}.{os.getpid()}")
         fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+            handle.write(make())
         try:
             os.link(scratch, path)
         except FileExistsError:
@@ -104,3 +116,14 @@ def instance_secret_key(instance_path: str) -> str:
         finally:
             scratch.unlink()
     return path.read_text().strip()
+
+
+def instance_secret_key(instance_path: str) -> str:
+    return instance_secret(instance_path, "secret_key", lambda: secrets.token_hex(32))
+
+
+def instance_data_keys(instance_path: str) -> list[str]:
+    """Keys that encrypt passport data; separate from SECRET_KEY so either can rotate."""
+    from cryptography.fernet import Fernet
+
+    return [instance_secret(instance_path, "data_key", lambda: Fernet.generate_key().decode())]

@@ -112,5 +112,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:  # noqa: AR
 
 @sa.event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection: sa.Connection) -> None:
+    # IMMEDIATE takes the write lock at the start: with several threads or workers a
+    # transaction then waits its turn (busy_timeout) instead of failing with "database is
+    # locked" when it reads first and writes later.
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

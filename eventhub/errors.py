@@ -33,6 +33,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("Method not allowed"),
     413: _l("Upload too large"),
+    422: _l("Invalid input"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
 }
@@ -62,10 +63,11 @@ def error_response(code: int, message: str | None = None, **extra: Any):
     from flask import current_app
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    explanation = str(message or EXPLANATIONS.get(code, EXPLANATIONS[500]))
+    generic = 400 if code < 500 else 500
+    explanation = str(message or EXPLANATIONS.get(code, EXPLANATIONS[generic]))
     if code == 413 and message is None:
         explanation = str(EXPLANATIONS[413]) % {"limit": limit // (1024 * 1024)}
-    title = str(TITLES.get(code, TITLES[500]))
+    title = str(TITLES.get(code, TITLES[generic]))
     if wants_json():
         response = jsonify({"error": title, "message": explanation, "status": code, **extra})
     else:
@@ -97,7 +99,7 @@ def register(app: Flask) -> None:
         # Our own aborts carry a specific reason; Werkzeug's defaults are English-only.
         if getattr(error, "eventhub_message", None):
             description = error.eventhub_message
-        response = error_response(error.code if error.code in TITLES else 500, description)
+        response = error_response(error.code, description)
         if error.code == 405 and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response

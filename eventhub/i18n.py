@@ -70,12 +70,20 @@ def date_range(start: date, end: date) -> str:
     return format_interval(start, end, skeleton="yMMMd", locale=get_locale())
 
 
+def timezone_name(zone: str) -> str:
+    """'China Standard Time (Asia/Shanghai)' / '中国标准时间 (Asia/Shanghai)'."""
+    from babel.dates import get_timezone_name
+
+    return f"{get_timezone_name(zone, width='long', locale=get_locale())} ({zone})"
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.globals["date_range"] = date_range
+    app.jinja_env.globals["timezone_name"] = timezone_name
 
     @app.context_processor
     def inject_locale() -> dict:

@@ -11,8 +11,9 @@ from pathlib import Path
 from flask import current_app
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """Build and send one message; returns it (the tests read the memory outbox)."""
+def send_mail(to: str, subject: str, text: str, html: str | None = None) -> bool:
+    """Build and send one message; False (and logged) when the mail server failed, so the
+    caller can say so instead of losing the whole request."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
@@ -34,15 +35,19 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> Emai
         name = message["Message-ID"].strip("<>").replace("@", "_") + ".eml"
         (folder / name).write_bytes(bytes(message))
     elif backend == "smtp":
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
+        try:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+                if config["MAIL_USE_TLS"]:
+                    smtp.starttls()
+                if config.get("MAIL_USERNAME"):
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError):
+            current_app.logger.exception("Mail to %s (%s) could not be sent", to, subject)
+            return False
     else:  # console: development without a mail server
         print(f"--- email to {to} ---\n{message.as_string()}\n--- end ---", file=sys.stderr)
-    return message
+    return True
 
 
 def outbox() -> list[EmailMessage]:

@@ -4,7 +4,15 @@ from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import ApiToken, EventMembership, Role, User
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.events.models import Event
-from eventhub.registration.models import Category, Delegation, Participant, Status
+from eventhub.registration.models import (
+    Category,
+    Delegation,
+    Diet,
+    Participant,
+    ParticipantPhoto,
+    Source,
+    Status,
+)
 
 __all__ = [
     "ApiToken",
@@ -12,12 +20,15 @@ __all__ = [
     "Category",
     "Country",
     "Delegation",
+    "Diet",
     "Event",
     "EventMembership",
     "Organisation",
     "OrganisationKind",
     "Participant",
+    "ParticipantPhoto",
     "Role",
+    "Source",
     "Status",
     "User",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response
+from flask_login import current_user
 
 # Every asset is served from this site (venues have no reliable internet, and nothing should
 # load from elsewhere anyway): the policy can be strict.
@@ -21,6 +22,9 @@ def register(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
+        # Pages behind a login must not stay in a shared computer's cache (a hotel lobby PC).
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

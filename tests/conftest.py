@@ -161,3 +161,9 @@ def pytest_sessionstart(session):
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source, mo.open("wb") as target:
                 write_mo(target, read_po(source))
+
+
+@pytest.fixture
+def connection(_transaction):
+    """The test's own database connection, to look at what is stored, byte for byte."""
+    return _transaction

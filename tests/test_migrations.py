@@ -17,8 +17,8 @@ def test_single_head():
     assert len(script.get_heads()) == 1
 
 
-def test_migrated_schema_matches_the_models(app, _transaction):  # noqa: PT019
-    context = MigrationContext.configure(_transaction, opts={"compare_type": True})
+def test_migrated_schema_matches_the_models(app, connection):
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
     assert compare_metadata(context, db.metadata) == []
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, request
+from flask import g, make_response, request
 from flask_babel import lazy_gettext as _l
 
 from eventhub.auth import services as auth_services
@@ -47,9 +47,12 @@ def token_required(*roles: Role) -> Callable:
                     return error_response(403, str(_l("This token belongs to another event.")))
                 g.event = event
                 kwargs["event"] = event
-            result = view(*args, **kwargs)
-            db.session.commit()  # keeps the token's last-used time
-            return result
+            response = make_response(view(*args, **kwargs))
+            if response.status_code < 400:
+                db.session.commit()  # keeps the token's last-used time
+            else:
+                db.session.rollback()
+            return response
 
         return wrapped
 

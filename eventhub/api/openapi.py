@@ -9,16 +9,80 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 
 def _error_responses(*codes: int) -> dict[str, Any]:
     text = {
+        400: "Not a JSON object",
         401: "Missing, unknown or revoked token",
         403: "Token not allowed here",
         404: "No such event",
-        422: "Invalid input",
+        422: "Invalid input: `errors` maps each field to its messages",
         429: "Too many requests",
     }
     return {
         str(code): {"description": text[code], "content": {"application/json": {"schema": ERROR}}}
         for code in codes
     }
+
+
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_TEXT = {"type": "string"}
+_DATE = {"type": "string", "format": "date", "examples": ["2025-07-23"]}
+_TIME = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "examples": ["14:35"]}
+REGISTRATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["given_name", "organisation", "country", "category", "email"],
+    "properties": {
+        "family_name": {
+            **_TEXT,
+            "description": "Latin letters as in the passport; empty for people with one name",
+        },
+        "given_name": _TEXT,
+        "native_name": {
+            **_TEXT,
+            "description": "The name in its own script",
+            "examples": ["ສົມພອນ ແກ້ວມະນີ"],
+        },
+        "honorific": _TEXT,
+        "position": _TEXT,
+        "organisation": {**_TEXT, "description": "Name; added to the directory when new"},
+        "country": {**_TEXT, "description": "ISO 3166 alpha-2", "examples": ["LA"]},
+        "category": {
+            "type": "string",
+            "enum": [
+                "official",
+                "delegate",
+                "speaker",
+                "media",
+                "interpreter",
+                "staff",
+                "volunteer",
+            ],
+        },
+        "email": {"type": "string", "format": "email"},
+        "phone": _TEXT,
+        "delegation": {**_TEXT, "description": "English name of an existing delegation"},
+        "diet": {"type": "string", "enum": ["none", "halal", "vegetarian", "vegan"]},
+        "dietary_notes": _TEXT,
+        "accessibility_needs": _TEXT,
+        "interpretation_language": {
+            "type": "string",
+            "enum": ["", "en", "zh", "th", "lo", "km", "my", "vi", "id", "ms", "fil"],
+        },
+        "arrival_date": _DATE,
+        "arrival_time": _TIME,
+        "arrival_flight": _TEXT,
+        "arrival_point": _TEXT,
+        "departure_date": _DATE,
+        "departure_time": _TIME,
+        "departure_flight": _TEXT,
+        "departure_point": _TEXT,
+        "hotel": _TEXT,
+        "visa_letter_requested": {"type": "boolean"},
+        "nationality": {**_TEXT, "description": "ISO 3166 alpha-2; with a visa letter"},
+        "date_of_birth": _DATE,
+        "passport_number": _TEXT,
+        "passport_expiry": _DATE,
+    },
+}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -44,6 +108,7 @@ def openapi_document() -> dict[str, Any]:
                         "status": {"type": "integer"},
                     },
                 },
+                "Registration": REGISTRATION_SCHEMA,
                 "Event": {
                     "type": "object",
                     "required": ["slug", "name_en", "name_zh", "starts_on", "ends_on", "timezone"],
@@ -72,17 +137,45 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/events/{slug}/registrations": {
+                "post": {
+                    "summary": "Register one participant (token role organiser or partner)",
+                    "description": "The same rules as the online form. The participant is "
+                    "emailed a link to their own page. Status starts as "
+                    "`pending`.",
+                    "parameters": [SLUG],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Registration"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Registered",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["id", "status"],
+                                        "properties": {
+                                            "id": {"type": "integer"},
+                                            "status": {"type": "string"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        **_error_responses(400, 401, 403, 404, 422),
+                    },
+                }
+            },
             "/events/{slug}": {
                 "get": {
                     "summary": "An event's details",
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
+                    "parameters": [SLUG],
                     "responses": {
                         "200": {
                             "description": "The event",

@@ -4,8 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
+
+# What each recorded action is called in the log, in the reader's language.
+ACTION_LABELS = {
+    "event.create": _l("Event created"),
+    "event.update": _l("Event settings changed"),
+    "role.grant": _l("Role given"),
+    "role.revoke": _l("Role removed"),
+    "token.create": _l("API token created"),
+    "token.revoke": _l("API token revoked"),
+    "participant.create": _l("Participant registered by an organiser"),
+    "participant.update": _l("Participant's details changed"),
+    "participant.status": _l("Participant's status changed"),
+    "participant.category": _l("Participant's category changed"),
+    "participant.lock": _l("Participant's data locked"),
+    "participant.unlock": _l("Participant's data unlocked"),
+}
 
 
 def record(
@@ -37,10 +55,13 @@ def record(
 
 def diff(obj: Any, new_values: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value in `new_values` differs from `obj`'s, as {field: [old, new]}."""
+    return changed({field: getattr(obj, field) for field in new_values}, new_values)
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The keys whose value differs between two snapshots, as {key: [before, after]}."""
     return {
-        field: [getattr(obj, field), value]
-        for field, value in new_values.items()
-        if getattr(obj, field) != value
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
     }
 
 

@@ -24,6 +24,10 @@ class Role(enum.StrEnum):
     STAFF = "staff"  # on-site scanning
     DELEGATE = "delegate"
     HEAD_OF_DELEGATION = "head_of_delegation"
+    # An organiser-side role that may see passport numbers and dates of birth unmasked.
+    VISA_OFFICER = "visa_officer"
+    # A partner (embassy, university) registering its people through the API.
+    PARTNER = "partner"
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub.audit import services as audit
@@ -155,9 +156,12 @@ def grant_role(user: User, event: Event, role: Role, *, actor: User | None = Non
     )
     if exists:
         return False
-    membership = EventMembership(event=event, user=user, role=role)
-    db.session.add(membership)
-    db.session.flush()
+    membership = EventMembership(event_id=event.id, user_id=user.id, role=role)
+    try:
+        with db.session.begin_nested():  # another organiser may add the same at once
+            db.session.add(membership)
+    except IntegrityError:
+        return False
     audit.record(
         "role.grant",
         membership,
@@ -169,6 +173,8 @@ def grant_role(user: User, event: Event, role: Role, *, actor: User | None = Non
 
 
 def revoke_role(membership: EventMembership, *, actor: User | None = None) -> None:
+    # Lock the event row: two organisers removing each other at once must not leave none.
+    db.session.execute(sa.select(Event.id).where(Event.id == membership.event_id).with_for_update())
     remaining_organisers = db.session.scalar(
         sa.select(sa.func.count()).where(
             EventMembership.event_id == membership.event_id,

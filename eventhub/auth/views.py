@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     current_app,
     flash,
@@ -15,6 +13,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventhub.auth import bp
@@ -24,25 +23,20 @@ from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
 from eventhub.i18n import normalise_locale, select_locale, supported_locales
 from eventhub.mail import send_mail
+from eventhub.web import external_url, safe_next
 
 
-def safe_next(target: str | None, fallback: str) -> str:
-    """`target` if it is a path on this site, else `fallback`: no open redirects."""
-    if target:
-        parts = urlsplit(target)
-        if (
-            not parts.scheme
-            and not parts.netloc
-            and target.startswith("/")
-            and not target.startswith("//")
-            and "\\" not in target
-        ):
-            return target
-    return fallback
+def _address_and_account() -> str:
+    """Guesses at one account from one address are counted apart from a venue's other
+    people, who often share one public address behind the venue's router."""
+    return f"{get_remote_address()}|{auth_services.normalise_email(request.form.get('email', ''))}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_address_and_account, methods=["POST"]
+)
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("events.index")))
@@ -98,7 +92,7 @@ def request_reset():
         user = auth_services.get_user_by_email(form.email.data)
         if user is not None and user.active:
             token = auth_services.make_reset_token(user)
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = external_url("auth.reset_password", token=token)
             with force_locale(normalise_locale(user.locale) or select_locale()):
                 send_mail(
                     user.email,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from eventhub.directory.models import OrganisationKind as K
 
@@ -17,6 +17,9 @@ EVENT = {
     "starts_on": date(2025, 7, 24),
     "ends_on": date(2025, 7, 27),
     "timezone": "Asia/Shanghai",
+    # Opened in May and left open, so that the demo's registration form can be tried.
+    "registration_opens_at": datetime(2025, 5, 1, 1, 0, tzinfo=UTC),
+    "registration_closes_at": None,
 }
 
 # (English name, Chinese name, native name, kind, city, e-mail domain)

@@ -1,9 +1,14 @@
 """Event settings and team forms."""
 
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,12 +22,14 @@ from eventhub.auth.models import Role
 from eventhub.events.services import EVENT_FIELDS
 
 # Roles given on the team page; delegates and heads of delegation come through registration.
-TEAM_ROLES = (Role.ORGANISER, Role.STAFF)
+TEAM_ROLES = (Role.ORGANISER, Role.VISA_OFFICER, Role.STAFF)
 ROLE_LABELS = {
     Role.ORGANISER: _l("Organiser"),
     Role.STAFF: _l("Staff (scanning)"),
     Role.DELEGATE: _l("Delegate"),
     Role.HEAD_OF_DELEGATION: _l("Head of delegation"),
+    Role.VISA_OFFICER: _l("Visa desk (sees passport data)"),
+    Role.PARTNER: _l("Partner (API)"),
 }
 
 
@@ -45,10 +52,35 @@ class EventForm(FlaskForm):
         validators=[DataRequired(), Length(max=64)],
         description=_l("Every time in this event is shown in this zone, e.g. Asia/Shanghai."),
     )
+    registration_opens_at = DateTimeLocalField(
+        _l("Online registration opens"),
+        validators=[Optional()],
+        description=_l("Local time of the event. Leave empty to keep registration closed."),
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Online registration closes"), validators=[Optional()]
+    )
     submit = SubmitField(_l("Save"))
+
+    @classmethod
+    def for_event(cls, event) -> EventForm:
+        """The form filled from `event`, with its instants shown in the event's zone."""
+        zone = ZoneInfo(event.timezone)
+        local = {
+            name: getattr(event, name).astimezone(zone).replace(tzinfo=None)
+            for name in ("registration_opens_at", "registration_closes_at")
+            if getattr(event, name)
+        }
+        return cls(obj=event, **local)
 
     def data_for_service(self) -> dict:
         data = {name: self[name].data for name in EVENT_FIELDS}
+        try:
+            zone = ZoneInfo((self.timezone.data or "").strip())
+        except (ValueError, ZoneInfoNotFoundError):
+            zone = None  # the service names the bad time zone
+        for name in ("registration_opens_at", "registration_closes_at"):
+            data[name] = data[name].replace(tzinfo=zone) if data[name] and zone else None
         for key, value in data.items():
             if isinstance(value, str):
                 data[key] = value.strip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -30,10 +30,17 @@ class Event(TimestampMixin, db.Model):
     ends_on: Mapped[date]
     # IANA name; every stored time is UTC and shown in this zone.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    # Online registration is open between these instants (UTC); closed when unset.
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
 
     memberships: Mapped[list[EventMembership]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
+
+    def registration_open(self, now: datetime) -> bool:
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        return opens is not None and opens <= now and (closes is None or now < closes)
 
     @property
     def days(self) -> int:

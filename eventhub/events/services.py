@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import EventMembership, Role, User
@@ -27,6 +28,8 @@ EVENT_FIELDS = (
     "starts_on",
     "ends_on",
     "timezone",
+    "registration_opens_at",
+    "registration_closes_at",
 )
 
 
@@ -62,6 +65,11 @@ def validate_event_data(data: dict[str, Any], *, current: Event | None = None) -
     starts, ends = data.get("starts_on"), data.get("ends_on")
     if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
         raise DomainError(_l("The event cannot end before it starts."), field="ends_on")
+    opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise DomainError(
+            _l("Registration must close after it opens."), field="registration_closes_at"
+        )
     if data.get("timezone") not in available_timezones():
         raise DomainError(
             _l("Unknown time zone. Use a name such as Asia/Shanghai."), field="timezone"
@@ -72,8 +80,11 @@ def create_event(data: dict[str, Any], *, actor: User | None = None) -> Event:
     """A new event; its creator (when a person) becomes its first organiser."""
     validate_event_data(data)
     event = Event(**{field: data[field] for field in EVENT_FIELDS if field in data})
-    db.session.add(event)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same slug created at the same moment
+            db.session.add(event)
+    except IntegrityError as exc:
+        raise DomainError(_l("Another event already uses this address."), field="slug") from exc
     if actor is not None:
         db.session.add(EventMembership(event=event, user=actor, role=Role.ORGANISER))
     audit.record(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eventhub.audit import services as audit
 from eventhub.audit.models import AuditEntry
 from eventhub.auth import services as auth_services
 from eventhub.auth.access import admin_required, event_view
@@ -17,10 +18,11 @@ from eventhub.events import bp
 from eventhub.events import services as event_services
 from eventhub.events.forms import ROLE_LABELS, TEAM_ROLES, EventForm, TeamMemberForm
 from eventhub.extensions import db
-from eventhub.i18n import normalise_locale, select_locale
+from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Status
+from eventhub.web import external_url
 
 
 @bp.get("/")
@@ -71,7 +73,7 @@ def home(event):
 @bp.route("/events/<slug>/settings", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
 def settings(event):
-    form = EventForm(obj=event)
+    form = EventForm.for_event(event)
     if form.validate_on_submit():
         try:
             changes = event_services.update_event(
@@ -107,8 +109,14 @@ def team(event):
             form[error.field or "email"].errors.append(str(error))
         else:
             db.session.commit()
-            if invited:
-                _send_invitation(user, event)
+            if invited and not _send_invitation(user, event):
+                flash(
+                    _(
+                        "The invitation email could not be sent. Check the mail settings, "
+                        "then remove and add the person again."
+                    ),
+                    "warning",
+                )
             role_label = ROLE_LABELS[Role(form.role.data)]
             if granted:
                 flash(_("%(email)s is now %(role)s.", email=user.email, role=role_label), "success")
@@ -151,16 +159,24 @@ def audit_log(event):
         per_page=50,
         max_per_page=200,
     )
-    return render_template("events/audit.html", event=event, page=page)
+    return render_template(
+        "events/audit.html", event=event, page=page, action_labels=audit.ACTION_LABELS
+    )
 
 
-def _send_invitation(user, event) -> None:
+def _send_invitation(user, event) -> bool:
     """Email a new team member a link to choose their password."""
     token = auth_services.make_reset_token(user, invitation=True)
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     with force_locale(normalise_locale(user.locale) or select_locale()):
-        send_mail(
+        return send_mail(
             user.email,
-            _("You have been added to %(event)s on EventHub", event=event.name_en),
-            render_template("email/invitation.txt", user=user, event=event, link=link),
+            _("You have been added to %(event)s on EventHub", event=localized(event, "name")),
+            render_template(
+                "email/invitation.txt",
+                user=user,
+                event=event,
+                link=link,
+                days=current_app.config["INVITATION_MAX_AGE"] // 86400,
+            ),
         )

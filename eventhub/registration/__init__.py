@@ -1,1 +1,7 @@
-"""Participants and delegations (the registration flows come with their own issue)."""
+"""Registration: the public form, the participant's own page, the organisers' list."""
+
+from flask import Blueprint
+
+bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
+
+from eventhub.registration import views  # noqa: E402,F401

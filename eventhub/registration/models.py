@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventhub.db import TimestampMixin, enum_column
+from eventhub.db import TimestampMixin, enum_column, utcnow
 from eventhub.extensions import db
 
 if TYPE_CHECKING:
@@ -35,6 +36,23 @@ class Status(enum.StrEnum):
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+class Diet(enum.StrEnum):
+    NONE = "none"
+    HALAL = "halal"
+    VEGETARIAN = "vegetarian"
+    VEGAN = "vegan"
+
+
+class Source(enum.StrEnum):
+    """How a registration reached us."""
+
+    FORM = "form"
+    DELEGATION = "delegation"  # entered by a head of delegation
+    IMPORT = "import"
+    API = "api"
+    ORGANISER = "organiser"
 
 
 class Delegation(TimestampMixin, db.Model):
@@ -72,6 +90,7 @@ class Participant(TimestampMixin, db.Model):
         sa.Index("ix_participant_event_status", "event_id", "status"),
         sa.Index("ix_participant_event_country", "event_id", "country_code"),
         sa.Index("ix_participant_event_email", "event_id", "email"),
+        sa.Index("ix_participant_event_passport", "event_id", "passport_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,10 +119,45 @@ class Participant(TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     phone: Mapped[str] = mapped_column(sa.String(50), default="")
 
+    diet: Mapped[Diet] = mapped_column(enum_column(Diet), default=Diet.NONE)
+    dietary_notes: Mapped[str] = mapped_column(sa.String(500), default="")  # allergies
+    accessibility_needs: Mapped[str] = mapped_column(sa.String(500), default="")
+    interpretation_language: Mapped[str] = mapped_column(sa.String(8), default="")
+    # Arrival and departure: the local calendar date, and the instant (UTC) once the time is
+    # known; lists from partners often give a date alone.
+    arrival_date: Mapped[date | None]
+    arrival_at: Mapped[datetime | None]
+    arrival_flight: Mapped[str] = mapped_column(sa.String(20), default="")
+    arrival_point: Mapped[str] = mapped_column(sa.String(100), default="")  # airport/station
+    departure_date: Mapped[date | None]
+    departure_at: Mapped[datetime | None]
+    departure_flight: Mapped[str] = mapped_column(sa.String(20), default="")
+    departure_point: Mapped[str] = mapped_column(sa.String(100), default="")
+    hotel: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    # Only for a visa invitation letter. Passport number and date of birth are encrypted
+    # (eventhub.crypto); the digest finds duplicates without decrypting.
+    visa_letter_requested: Mapped[bool] = mapped_column(default=False)
+    nationality_code: Mapped[str | None] = mapped_column(sa.ForeignKey("country.code"))
+    date_of_birth_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    passport_number_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    passport_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    passport_expiry: Mapped[date | None]
+
+    source: Mapped[Source] = mapped_column(enum_column(Source), default=Source.FORM)
+    status_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Set by organisers: from then on the participant can no longer edit their data.
+    locked_at: Mapped[datetime | None]
+    # SHA-256 of the secret in the participant's own link (sent by email).
+    access_key_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Names, email and organisation folded for search in any script (see services).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
     event: Mapped[Event] = relationship()
     delegation: Mapped[Delegation | None] = relationship(foreign_keys=[delegation_id])
     organisation: Mapped[Organisation | None] = relationship()
-    country: Mapped[Country] = relationship()
+    country: Mapped[Country] = relationship(foreign_keys=[country_code])
+    nationality: Mapped[Country | None] = relationship(foreign_keys=[nationality_code])
     user: Mapped[User | None] = relationship()
 
     @property
@@ -115,3 +169,19 @@ class Participant(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.latin_name!r}>"
+
+
+class ParticipantPhoto(db.Model):
+    """The portrait for the badge, re-encoded as JPEG. In the database, not on disk, so
+    every worker and host sees it."""
+
+    __tablename__ = "participant_photo"
+
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    content_type: Mapped[str] = mapped_column(sa.String(32), default="image/jpeg")
+    width: Mapped[int]
+    height: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
+from eventhub import crypto
+from eventhub.audit import services as audit
 from eventhub.auth.models import User
+from eventhub.db import utcnow
 from eventhub.directory.models import Country
+from eventhub.directory.services import find_or_add_organisation
+from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration.models import Category, Delegation, Participant, Status
+from eventhub.i18n import select_locale
+from eventhub.mail import send_mail
+from eventhub.registration.models import (
+    Category,
+    Delegation,
+    Participant,
+    ParticipantPhoto,
+    Source,
+    Status,
+)
+from eventhub.registration.photos import PhotoInvalid, prepare_photo
+from eventhub.registration.validation import check_registration
+from eventhub.text import clean, search_text
+from eventhub.web import external_url
 
 CATEGORY_LABELS = {
     Category.OFFICIAL: _l("Official / VIP"),
@@ -150,3 +177,446 @@ def delegations_headed_by(event: Event, user: User) -> list[tuple[Delegation, di
         )
         result.append((delegation, counts))
     return result
+
+
+# --- registering and editing ------------------------------------------------------------
+
+
+class RegistrationInvalid(DomainError):
+    """The input broke rules; `errors` maps each field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(_l("Please correct the fields marked below."))
+        self.errors = errors
+
+
+class RegistrationClosed(DomainError):
+    pass
+
+
+PERSONAL_FIELDS = (
+    "family_name",
+    "given_name",
+    "native_name",
+    "honorific",
+    "position",
+    "email",
+    "phone",
+    "country_code",
+    "category",
+    "diet",
+    "dietary_notes",
+    "accessibility_needs",
+    "interpretation_language",
+    "arrival_date",
+    "arrival_at",
+    "arrival_flight",
+    "arrival_point",
+    "departure_date",
+    "departure_at",
+    "departure_flight",
+    "departure_point",
+    "hotel",
+    "visa_letter_requested",
+    "nationality_code",
+    "passport_expiry",
+)
+
+
+def ensure_open(event: Event, now: datetime | None = None) -> None:
+    """Raise RegistrationClosed, with the reason, unless online registration is open."""
+    now = now or utcnow()
+    if event.registration_open(now):
+        return
+    if event.registration_opens_at is None:
+        raise RegistrationClosed(_l("Online registration for this event is not open."))
+    if now < event.registration_opens_at:
+        raise RegistrationClosed(
+            _l(
+                "Registration opens on %(when)s.",
+                when=format_datetime(event.registration_opens_at, "long"),
+            )
+        )
+    raise RegistrationClosed(
+        _l(
+            "Registration closed on %(when)s. Please contact the organising committee.",
+            when=format_datetime(event.registration_closes_at, "long"),
+        )
+    )
+
+
+def register(
+    event: Event,
+    raw: Mapping[str, Any],
+    *,
+    source: Source,
+    photo: bytes | None = None,
+    actor: User | None = None,
+    delegation: Delegation | None = None,
+) -> tuple[Participant, str]:
+    """A new participant from validated input; returns it and the secret of its own link."""
+    checked = check_registration(event, raw)
+    prepared = _prepare_photo(photo, checked)
+    if not checked.ok:
+        raise RegistrationInvalid(checked.errors)
+    participant = Participant(event_id=event.id, status=Status.PENDING, source=source)
+    if delegation is not None:
+        checked.values["delegation_id"] = delegation.id
+    _apply(participant, checked.values)
+    key = new_access_key(participant)
+    db.session.add(participant)
+    db.session.flush()
+    if prepared:
+        _store_photo(participant, prepared)
+    if actor is not None:
+        audit.record(
+            "participant.create",
+            participant,
+            actor=actor,
+            event_id=event.id,
+            changes={"name": [None, participant.latin_name], "source": [None, source]},
+        )
+    return participant, key
+
+
+def update_participant(
+    participant: Participant,
+    raw: Mapping[str, Any],
+    *,
+    photo: bytes | None = None,
+    actor: User | None = None,
+) -> dict[str, list[Any]]:
+    """Apply an edit; returns the changes. Participants themselves (actor None) cannot edit
+    once the organisers have locked the record."""
+    if actor is None and participant.locked_at is not None:
+        raise DomainError(
+            _l("The organisers have locked your registration. Write to them for any change.")
+        )
+    raw = dict(raw)
+    # Passport data is never sent back to the form: blank means "keep what is stored".
+    for name in ("passport_number", "date_of_birth"):
+        if not (raw.get(name) or "").strip():
+            stored = _decrypted(participant, name)
+            if stored:
+                raw[name] = stored
+    checked = check_registration(participant.event, raw)
+    prepared = _prepare_photo(photo, checked)
+    if not checked.ok:
+        raise RegistrationInvalid(checked.errors)
+    before = _snapshot(participant)
+    _apply(participant, checked.values)
+    db.session.flush()
+    changes = audit.changed(before, _snapshot(participant))
+    if prepared:
+        _store_photo(participant, prepared)
+        changes["photo"] = [None, "replaced"]
+    if changes and actor is not None:
+        audit.record(
+            "participant.update",
+            participant,
+            actor=actor,
+            event_id=participant.event_id,
+            changes=changes,
+        )
+    return changes
+
+
+def _snapshot(participant: Participant) -> dict[str, Any]:
+    """What an edit may change, for the audit log (passport data only as 'changed')."""
+    values = {name: getattr(participant, name) for name in PERSONAL_FIELDS}
+    values["organisation"] = participant.organisation.name_en if participant.organisation else ""
+    values["passport"] = (participant.passport_digest or "")[:8]
+    return values
+
+
+def _prepare_photo(photo: bytes | None, checked) -> tuple[bytes, int, int] | None:
+    if not photo:
+        return None
+    try:
+        return prepare_photo(photo)
+    except PhotoInvalid as error:
+        checked.fail("photo", error.message)
+        return None
+
+
+def _store_photo(participant: Participant, prepared: tuple[bytes, int, int]) -> None:
+    content, width, height = prepared
+    stored = db.session.get(ParticipantPhoto, participant.id)
+    if stored is None:
+        db.session.add(
+            ParticipantPhoto(
+                participant_id=participant.id, content=content, width=width, height=height
+            )
+        )
+    else:
+        stored.content, stored.width, stored.height = content, width, height
+
+
+def _apply(participant: Participant, values: dict[str, Any]) -> None:
+    """Copy checked values onto the participant, encrypting what must be."""
+    for name in PERSONAL_FIELDS:
+        if name in values:
+            setattr(participant, name, values[name])
+    if "delegation_id" in values:
+        participant.delegation_id = values["delegation_id"]
+    if values.get("organisation"):
+        participant.organisation = find_or_add_organisation(
+            values["organisation"], values.get("country_code") or participant.country_code
+        )
+    if "passport_number" in values:
+        number = values["passport_number"]
+        participant.passport_number_encrypted = crypto.encrypt(number) if number else None
+        participant.passport_digest = crypto.blind_index(number, "passport") if number else None
+    if "date_of_birth" in values:
+        birth = values["date_of_birth"]
+        participant.date_of_birth_encrypted = crypto.encrypt(birth.isoformat()) if birth else None
+    participant.search_text = search_text(
+        participant.family_name,
+        participant.given_name,
+        participant.native_name,
+        participant.email,
+        values.get("organisation"),
+    )
+
+
+def _decrypted(participant: Participant, name: str) -> str | None:
+    return crypto.decrypt(getattr(participant, f"{name}_encrypted"))
+
+
+def passport_view(participant: Participant, *, unmasked: bool) -> dict[str, str]:
+    """Passport number and date of birth for display: masked unless `unmasked`."""
+    number = _decrypted(participant, "passport_number") or ""
+    birth = _decrypted(participant, "date_of_birth") or ""
+    if unmasked:
+        return {"passport_number": number, "date_of_birth": birth}
+    return {"passport_number": crypto.mask(number), "date_of_birth": "••••-••-••" if birth else ""}
+
+
+# --- the participant's own link -----------------------------------------------------------
+
+
+def send_confirmation(participant: Participant, key: str) -> bool:
+    """Email the participant the link to their own page, in the current language."""
+    link = external_url("registration.own_page", slug=participant.event.slug, key=key)
+    with force_locale(select_locale()):
+        return send_mail(
+            participant.email,
+            gettext("Your registration for %(event)s", event=participant.event.name_en),
+            render_template(
+                "email/registration_confirmation.txt", participant=participant, link=link
+            ),
+        )
+
+
+def new_access_key(participant: Participant) -> str:
+    """A fresh secret for the participant's own link; the previous link stops working."""
+    key = secrets.token_urlsafe(24)
+    participant.access_key_hash = hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+def participant_by_access_key(event: Event, key: str) -> Participant | None:
+    if not key or len(key) > 100:
+        return None
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    participant = db.session.scalar(
+        sa.select(Participant).where(Participant.access_key_hash == digest)
+    )
+    if participant is None or participant.event_id != event.id:
+        return None
+    return participant
+
+
+def form_values(participant: Participant) -> dict[str, str]:
+    """The participant's data in the form's field names (passport data left out)."""
+    zone = ZoneInfo(participant.event.timezone)
+
+    def local_time(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%H:%M") if moment else ""
+
+    values = {
+        name: getattr(participant, name) or ""
+        for name in (
+            "family_name",
+            "given_name",
+            "native_name",
+            "honorific",
+            "position",
+            "email",
+            "phone",
+            "dietary_notes",
+            "accessibility_needs",
+            "interpretation_language",
+            "arrival_flight",
+            "arrival_point",
+            "departure_flight",
+            "departure_point",
+            "hotel",
+        )
+    }
+    values.update(
+        {
+            "organisation": participant.organisation.name_en if participant.organisation else "",
+            "country": participant.country_code,
+            "category": participant.category.value,
+            "diet": participant.diet.value,
+            "arrival_date": participant.arrival_date.isoformat()
+            if participant.arrival_date
+            else "",
+            "arrival_time": local_time(participant.arrival_at),
+            "departure_date": (
+                participant.departure_date.isoformat() if participant.departure_date else ""
+            ),
+            "departure_time": local_time(participant.departure_at),
+            "visa_letter_requested": participant.visa_letter_requested,
+            "nationality": participant.nationality_code or "",
+            "passport_expiry": (
+                participant.passport_expiry.isoformat() if participant.passport_expiry else ""
+            ),
+        }
+    )
+    return values
+
+
+# --- organisers' list and bulk actions -----------------------------------------------------
+
+SORTS = {
+    "name": (Participant.family_name, Participant.given_name),
+    "country": (Participant.country_code, Participant.family_name),
+    "status": (Participant.status, Participant.family_name),
+    "registered": (Participant.created_at,),
+    "arrival": (Participant.arrival_date, Participant.arrival_at),
+}
+
+
+@dataclass
+class ParticipantFilters:
+    q: str = ""
+    status: str = ""
+    country: str = ""
+    delegation: int | None = None
+    category: str = ""
+    organisation: int | None = None
+    arrival: str = ""  # ISO date
+    sort: str = "name"
+    descending: bool = False
+
+
+def participant_query(event: Event, filters: ParticipantFilters) -> sa.Select:
+    """The event's participants matching `filters`, sorted; organisation and delegation
+    loaded with them (one query for a page, not one per row)."""
+    query = (
+        sa.select(Participant)
+        .where(Participant.event_id == event.id)
+        .options(
+            sa.orm.joinedload(Participant.organisation), sa.orm.joinedload(Participant.delegation)
+        )
+    )
+    for word in search_text(filters.q).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Participant.search_text.like(f"%{escaped}%", escape="\\"))
+    if filters.status in Status.__members__.values():
+        query = query.where(Participant.status == Status(filters.status))
+    if filters.category in Category.__members__.values():
+        query = query.where(Participant.category == Category(filters.category))
+    if filters.country:
+        query = query.where(Participant.country_code == filters.country.upper()[:2])
+    if filters.delegation:
+        query = query.where(Participant.delegation_id == filters.delegation)
+    if filters.organisation:
+        query = query.where(Participant.organisation_id == filters.organisation)
+    if filters.arrival:
+        with contextlib.suppress(ValueError):
+            query = query.where(Participant.arrival_date == date.fromisoformat(filters.arrival))
+    columns = SORTS.get(filters.sort, SORTS["name"])
+    order = [c.desc() if filters.descending else c.asc() for c in columns]
+    return query.order_by(*order, Participant.id)
+
+
+def country_codes_in_event(event: Event) -> list[str]:
+    """The countries the event's participants come from, for the list's filter."""
+    return list(
+        db.session.scalars(
+            sa.select(Participant.country_code)
+            .where(Participant.event_id == event.id)
+            .distinct()
+            .order_by(Participant.country_code)
+        )
+    )
+
+
+def participants_in_event(event: Event, ids: list[int]) -> list[Participant]:
+    """The participants with these ids that belong to `event` (others are ignored)."""
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Participant).where(Participant.event_id == event.id, Participant.id.in_(ids))
+        )
+    )
+
+
+def change_status(
+    participants: list[Participant],
+    status: Status,
+    *,
+    actor: User,
+    reason: str = "",
+) -> int:
+    """Set the status of each; a rejection needs a reason. Returns how many changed."""
+    reason = clean(reason)
+    if status == Status.REJECTED and not reason:
+        raise DomainError(
+            _l("Give a reason for the rejection; the participant will see it."), field="reason"
+        )
+    changed = 0
+    for participant in participants:
+        if participant.status == status and participant.status_reason == reason:
+            continue
+        audit.record(
+            "participant.status",
+            participant,
+            actor=actor,
+            event_id=participant.event_id,
+            changes={
+                "status": [participant.status.value, status.value],
+                "reason": [participant.status_reason, reason],
+            },
+        )
+        participant.status, participant.status_reason = status, reason
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def change_category(participants: list[Participant], category: Category, *, actor: User) -> int:
+    changed = 0
+    for participant in participants:
+        if participant.category != category:
+            audit.record(
+                "participant.category",
+                participant,
+                actor=actor,
+                event_id=participant.event_id,
+                changes={"category": [participant.category.value, category.value]},
+            )
+            participant.category = category
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def set_locked(participants: list[Participant], locked: bool, *, actor: User) -> int:
+    changed = 0
+    for participant in participants:
+        if (participant.locked_at is not None) != locked:
+            participant.locked_at = utcnow() if locked else None
+            audit.record(
+                "participant.lock" if locked else "participant.unlock",
+                participant,
+                actor=actor,
+                event_id=participant.event_id,
+            )
+            changed += 1
+    db.session.flush()
+    return changed

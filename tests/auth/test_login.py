@@ -72,8 +72,16 @@ def test_login_is_rate_limited_per_address(client, make, app):
         )
         assert blocked.status_code == 429
         assert "Too many attempts" in blocked.get_data(as_text=True)
-        # Looking at the form is not an attempt.
+        # Looking at the form is not an attempt, and colleagues behind the same venue
+        # router can still log in.
         assert client.get("/auth/login").status_code == 200
+        colleague = make.user("colleague@example.org")
+        assert (
+            client.post(
+                "/auth/login", data={"email": colleague.email, "password": PASSWORD}
+            ).status_code
+            == 302
+        )
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "10 per minute;50 per hour"
 

@@ -79,7 +79,7 @@ def test_settings_changes_are_saved_and_audited(client, as_role, event, app):
     response = client.post(f"/events/{event.slug}/settings", data=form, follow_redirects=True)
     assert "Settings saved." in response.get_data(as_text=True)
     log = client.get(f"/events/{event.slug}/audit").get_data(as_text=True)
-    assert "event.update" in log and organiser.email in log and "贵阳市" in log
+    assert "Event settings changed" in log and organiser.email in log and "贵阳市" in log
     with app.app_context():
         entry = db.session.scalar(
             sa.select(AuditEntry).where(

@@ -1,0 +1,140 @@
+"""The registration form. Its field names are the API's; the rules live in validation.py, so
+the fields here only carry and render the values."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+from eventhub.directory.services import countries_for_choice
+from eventhub.i18n import localized
+from eventhub.registration.models import Category, Diet
+from eventhub.registration.validation import INTERPRETATION_LANGUAGES
+
+CATEGORY_CHOICES = [
+    (Category.OFFICIAL, _l("Official / VIP")),
+    (Category.DELEGATE, _l("Delegate")),
+    (Category.SPEAKER, _l("Speaker")),
+    (Category.MEDIA, _l("Media")),
+    (Category.INTERPRETER, _l("Interpreter")),
+    (Category.STAFF, _l("Staff")),
+    (Category.VOLUNTEER, _l("Volunteer")),
+]
+DIET_LABELS = {
+    Diet.NONE: _l("No special diet"),
+    Diet.HALAL: _l("Halal"),
+    Diet.VEGETARIAN: _l("Vegetarian"),
+    Diet.VEGAN: _l("Vegan"),
+}
+DATE = {"type": "date"}
+TIME = {"type": "time"}
+
+
+class RegistrationForm(FlaskForm):
+    family_name = StringField(
+        _l("Family name (as in passport)"),
+        description=_l("Leave empty if you have one name only; write it under given name."),
+        render_kw={"autocomplete": "family-name"},
+    )
+    given_name = StringField(
+        _l("Given name (as in passport)"),
+        render_kw={"autocomplete": "given-name", "required": True},
+    )
+    native_name = StringField(
+        _l("Name in own script"), description=_l("e.g. ສົມພອນ ແກ້ວມະນີ, 杨明, ហេង ស្រីពៅ")
+    )
+    honorific = StringField(_l("Title"), description=_l("e.g. Dr., Prof., H.E., U, Daw"))
+    position = StringField(_l("Position"))
+    organisation = StringField(
+        _l("Organisation"),
+        render_kw={"list": "organisations", "autocomplete": "organization", "required": True},
+    )
+    country = SelectField(_l("Country"), render_kw={"required": True})
+    category = SelectField(
+        _l("Participant category requested"),
+        choices=[SelectChoice(c.value, label) for c, label in CATEGORY_CHOICES],
+        default=Category.DELEGATE.value,
+    )
+    email = EmailField(_l("Email"), render_kw={"autocomplete": "email", "required": True})
+    phone = StringField(
+        _l("Phone"),
+        description=_l("With country code, e.g. +856 20 5555 0101"),
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
+    diet = SelectField(
+        _l("Diet"), choices=[SelectChoice(d.value, label) for d, label in DIET_LABELS.items()]
+    )
+    dietary_notes = StringField(_l("Allergies and other dietary needs"))
+    accessibility_needs = TextAreaField(_l("Accessibility needs"), render_kw={"rows": 2})
+    interpretation_language = SelectField(_l("Interpretation language"))
+    arrival_date = StringField(_l("Arrival date"), render_kw=DATE)
+    arrival_time = StringField(_l("Arrival time (local)"), render_kw=TIME)
+    arrival_flight = StringField(_l("Arrival flight or train"), description=_l("e.g. QV 917"))
+    arrival_point = StringField(_l("Arriving at (airport or station)"))
+    departure_date = StringField(_l("Departure date"), render_kw=DATE)
+    departure_time = StringField(_l("Departure time (local)"), render_kw=TIME)
+    departure_flight = StringField(_l("Departure flight or train"))
+    departure_point = StringField(_l("Leaving from (airport or station)"))
+    hotel = StringField(_l("Hotel"))
+    photo = FileField(
+        _l("Portrait photo"),
+        description=_l(
+            "JPEG or PNG, at least 200 pixels wide, at most 10 MB. Printed on your badge."
+        ),
+        render_kw={"accept": "image/jpeg,image/png"},
+    )
+    visa_letter_requested = BooleanField(_l("I need a visa invitation letter"))
+    nationality = SelectField(_l("Nationality"))
+    date_of_birth = StringField(_l("Date of birth"), render_kw=DATE)
+    passport_number = StringField(_l("Passport number"), render_kw={"autocomplete": "off"})
+    passport_expiry = StringField(_l("Passport expiry date"), render_kw=DATE)
+    submit = SubmitField(_l("Register"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        countries = [SelectChoice(c.code, localized(c, "name")) for c in countries_for_choice()]
+        self.country.choices = [SelectChoice("", _l("Choose a country")), *countries]
+        self.nationality.choices = [SelectChoice("", "—"), *countries]
+        self.interpretation_language.choices = [
+            SelectChoice("", _l("None needed")),
+            *(SelectChoice(code, label) for code, label in INTERPRETATION_LANGUAGES.items()),
+        ]
+
+    def raw(self) -> dict:
+        """What was typed, by field name, for the validation rules."""
+        return {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in {"csrf_token", "submit", "photo"}
+        }
+
+    def photo_bytes(self) -> bytes | None:
+        upload = self.photo.data
+        if upload and getattr(upload, "filename", ""):
+            return upload.read()
+        return None
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the rules' messages next to their fields (the pair's date for a time)."""
+        for name, messages in errors.items():
+            target = {"country_code": "country", "nationality_code": "nationality"}.get(name, name)
+            field = self._fields.get(target)
+            if field is None:
+                continue
+            field.errors = list(field.errors or []) + list(messages)
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ARG002
+        """Only the CSRF token here: every other rule is in validation.py, with better words
+        than a select field's "Not a valid choice"."""
+        csrf = self._fields.get("csrf_token")
+        return csrf is None or csrf.validate(self)

@@ -1,0 +1,384 @@
+"""The rules a registration must meet, shared by the form, the API, delegation heads and the
+import. Input is a mapping of the API's field names to text; output is clean values or an
+error message per field, in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+from eventhub.directory.models import Country
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration.models import Category, Delegation, Diet
+from eventhub.text import clean, has_control_characters
+
+# Languages offered for simultaneous interpretation, as ISO 639 codes.
+INTERPRETATION_LANGUAGES = {
+    "en": _l("English"),
+    "zh": _l("Chinese"),
+    "th": _l("Thai"),
+    "lo": _l("Lao"),
+    "km": _l("Khmer"),
+    "my": _l("Burmese"),
+    "vi": _l("Vietnamese"),
+    "id": _l("Indonesian"),
+    "ms": _l("Malay"),
+    "fil": _l("Filipino"),
+}
+LANGUAGE_NAMES = {  # how partners write them in spreadsheets
+    "english": "en",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "thai": "th",
+    "lao": "lo",
+    "khmer": "km",
+    "burmese": "my",
+    "myanmar": "my",
+    "vietnamese": "vi",
+    "indonesian": "id",
+    "bahasa indonesia": "id",
+    "malay": "ms",
+    "bahasa melayu": "ms",
+    "filipino": "fil",
+    "tagalog": "fil",
+}
+MAX_LENGTHS = {
+    "family_name": 100,
+    "given_name": 150,
+    "native_name": 200,
+    "honorific": 60,
+    "position": 300,
+    "organisation": 300,
+    "phone": 50,
+    "dietary_notes": 500,
+    "accessibility_needs": 500,
+    "arrival_point": 100,
+    "departure_point": 100,
+    "hotel": 200,
+    "arrival_flight": 20,
+    "departure_flight": 20,
+}
+TEXT_FIELDS = tuple(MAX_LENGTHS)
+# Passport names: Latin letters with diacritics, spaces, and the punctuation real names use
+# (O'Brien, SANTOS-DELA CRUZ, Ma. Theresa, A/L SUBRAMANIAM).
+LATIN_NAME = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .,/-]+$")
+PHONE = re.compile(r"^\+?[0-9 ()./-]{5,50}$")
+TRAVEL_NUMBER = re.compile(r"^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$")  # MU 2032, CZ3052, G1234
+PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+NAME_FIELDS = ("family_name", "given_name", "native_name", "honorific")
+# A passport must stay valid this long after the event for a Chinese visa.
+PASSPORT_VALID_AFTER_EVENT = timedelta(days=183)
+
+
+# Every field a registration may carry, by its form and API name.
+REGISTRATION_FIELDS = frozenset(
+    {
+        *TEXT_FIELDS,
+        "email",
+        "country",
+        "category",
+        "diet",
+        "interpretation_language",
+        "delegation",
+        "arrival_date",
+        "arrival_time",
+        "departure_date",
+        "departure_time",
+        "visa_letter_requested",
+        "nationality",
+        "date_of_birth",
+        "passport_number",
+        "passport_expiry",
+    }
+)
+
+
+@dataclass
+class Checked:
+    """Clean values by field, and the messages for the fields that failed."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def fail(self, name: str, message: Any) -> None:
+        self.errors.setdefault(name, []).append(str(message))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(raw: Mapping[str, Any], name: str) -> str:
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    return value
+
+
+def _parse_date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _parse_time(text: str) -> time | None:
+    if not text:
+        return None
+    return time.fromisoformat(text if len(text) > 5 else f"{text}:00")
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in {"1", "true", "yes", "y", "on", "是"}
+
+
+def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = False) -> Checked:
+    """Validate `raw` (field name -> value) for a registration in `event`.
+
+    With `partial`, only the fields present are checked (an edit of some fields).
+    """
+    checked = Checked()
+    present = (lambda name: name in raw) if partial else (lambda name: True)
+
+    for name in TEXT_FIELDS:
+        if not present(name):
+            continue
+        original = _text(raw, name)
+        if has_control_characters(original):
+            checked.fail(name, _l("Remove the invisible control characters from this field."))
+        value = clean(original)
+        if len(value) > MAX_LENGTHS[name]:
+            checked.fail(name, _l("Use at most %(n)d characters.", n=MAX_LENGTHS[name]))
+        if name in NAME_FIELDS and ("<" in value or ">" in value):
+            checked.fail(name, _l("Names cannot contain < or >."))
+        checked.values[name] = value
+
+    if present("given_name") and not checked.values.get("given_name"):
+        checked.fail(
+            "given_name",
+            _l(
+                "Enter the given name as in the passport. A person with one name only enters it "
+                "here and leaves the family name empty."
+            ),
+        )
+    for name in ("family_name", "given_name"):
+        value = checked.values.get(name)
+        if value and not LATIN_NAME.match(value):
+            checked.fail(
+                name,
+                _l(
+                    "Use Latin letters as in the passport; write the name in its own script under "
+                    "'Name in own script'."
+                ),
+            )
+    if present("organisation") and not checked.values.get("organisation"):
+        checked.fail("organisation", _l("Enter the organisation."))
+    if checked.values.get("phone") and not PHONE.match(checked.values["phone"]):
+        checked.fail(
+            "phone", _l("Enter a phone number with its country code, e.g. +856 20 5555 0101.")
+        )
+    for name in ("arrival_flight", "departure_flight"):
+        if checked.values.get(name):
+            checked.values[name] = checked.values[name].upper()
+            if not TRAVEL_NUMBER.match(checked.values[name]):
+                checked.fail(name, _l("Enter a flight or train number such as MU 2032 or G1234."))
+
+    if present("email"):
+        email = clean(_text(raw, "email"))
+        if not email:
+            checked.fail("email", _l("Enter an email address: the confirmation is sent there."))
+        else:
+            try:
+                checked.values["email"] = validate_email(
+                    email, check_deliverability=False
+                ).normalized
+            except EmailNotValidError:
+                checked.fail("email", _l("Enter a valid email address."))
+
+    if present("country"):
+        code = clean(_text(raw, "country")).upper()
+        if not code:
+            checked.fail("country", _l("Choose a country."))
+        elif db.session.get(Country, code) is None:
+            checked.fail(
+                "country",
+                _l(
+                    "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LA for Lao PDR.",
+                    code=code,
+                ),
+            )
+        else:
+            checked.values["country_code"] = code
+
+    _check_choice(
+        checked,
+        raw,
+        present,
+        "category",
+        Category,
+        _l("Choose a category."),
+        default=None if not partial else None,
+        required=True,
+    )
+    _check_choice(checked, raw, present, "diet", Diet, None, default=Diet.NONE)
+
+    if present("interpretation_language"):
+        language = clean(_text(raw, "interpretation_language"))
+        code = LANGUAGE_NAMES.get(language.lower(), language.lower())
+        if language and code not in INTERPRETATION_LANGUAGES:
+            checked.fail("interpretation_language", _l("Choose a language from the list."))
+        checked.values["interpretation_language"] = code if language else ""
+
+    if present("delegation"):
+        name = clean(_text(raw, "delegation"))
+        checked.values["delegation_id"] = None
+        if name:
+            delegation_id = db.session.scalar(
+                sa.select(Delegation.id).where(
+                    Delegation.event_id == event.id, Delegation.name_en == name
+                )
+            )
+            if delegation_id is None:
+                checked.fail(
+                    "delegation", _l("There is no delegation %(name)s in this event.", name=name)
+                )
+            checked.values["delegation_id"] = delegation_id
+
+    _check_travel(checked, raw, present, event)
+    _check_visa(checked, raw, present, event, partial)
+    return checked
+
+
+def _check_choice(
+    checked, raw, present, name, enum_cls, missing_message, *, default, required=False
+) -> None:
+    if not present(name):
+        return
+    value = clean(_text(raw, name)).lower()
+    if not value:
+        if required:
+            checked.fail(name, missing_message)
+        else:
+            checked.values[name] = default
+        return
+    try:
+        checked.values[name] = enum_cls(value)
+    except ValueError:
+        checked.fail(
+            name, _l("Choose one of: %(choices)s.", choices=", ".join(m.value for m in enum_cls))
+        )
+
+
+def _check_travel(checked, raw, present, event: Event) -> None:
+    zone = ZoneInfo(event.timezone)
+    earliest = event.starts_on - timedelta(days=30)
+    latest = event.ends_on + timedelta(days=30)
+    for leg in ("arrival", "departure"):
+        if not present(f"{leg}_date"):
+            continue
+        day_text = clean(_text(raw, f"{leg}_date"))
+        time_text = clean(_text(raw, f"{leg}_time"))
+        try:
+            day = _parse_date(day_text)
+        except ValueError:
+            checked.fail(f"{leg}_date", _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23."))
+            continue
+        try:
+            moment = _parse_time(time_text)
+        except ValueError:
+            checked.fail(f"{leg}_time", _l("Enter the time as HH:MM, e.g. 14:35."))
+            continue
+        if moment is not None and day is None:
+            checked.fail(f"{leg}_date", _l("Enter the date as well as the time."))
+            continue
+        if day is not None and not earliest <= day <= latest:
+            checked.fail(
+                f"{leg}_date",
+                _l(
+                    "Choose a date near the event (%(start)s to %(end)s).",
+                    start=earliest.isoformat(),
+                    end=latest.isoformat(),
+                ),
+            )
+        checked.values[f"{leg}_date"] = day
+        checked.values[f"{leg}_at"] = (
+            datetime.combine(day, moment, zone) if day and moment else None
+        )
+    arrival, departure = checked.values.get("arrival_date"), checked.values.get("departure_date")
+    if arrival and departure and departure < arrival:
+        checked.fail("departure_date", _l("Departure cannot be before arrival."))
+    arrival_at, departure_at = checked.values.get("arrival_at"), checked.values.get("departure_at")
+    if arrival_at and departure_at and departure_at <= arrival_at:
+        checked.fail("departure_time", _l("Departure must be after arrival."))
+
+
+def _check_visa(checked, raw, present, event: Event, partial: bool) -> None:
+    if not present("visa_letter_requested"):
+        return
+    wanted = _bool(raw.get("visa_letter_requested"))
+    checked.values["visa_letter_requested"] = wanted
+    if not wanted:
+        for name in ("nationality_code", "date_of_birth", "passport_number", "passport_expiry"):
+            checked.values[name] = None
+        return
+    nationality = clean(_text(raw, "nationality")).upper()
+    if not nationality:
+        checked.fail("nationality", _l("The invitation letter needs the nationality."))
+    elif db.session.get(Country, nationality) is None:
+        checked.fail(
+            "nationality",
+            _l(
+                "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LA for Lao PDR.",
+                code=nationality,
+            ),
+        )
+    else:
+        checked.values["nationality_code"] = nationality
+
+    birth_text = clean(_text(raw, "date_of_birth"))
+    try:
+        birth = _parse_date(birth_text)
+    except ValueError:
+        birth = None
+        checked.fail("date_of_birth", _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23."))
+    else:
+        if birth is None:
+            checked.fail("date_of_birth", _l("The invitation letter needs the date of birth."))
+        elif not date(1900, 1, 1) <= birth <= event.starts_on - timedelta(days=365):
+            checked.fail("date_of_birth", _l("This date of birth is not plausible."))
+    checked.values["date_of_birth"] = birth
+
+    number = re.sub(r"[\s-]", "", clean(_text(raw, "passport_number"))).upper()
+    if not number:
+        checked.fail("passport_number", _l("The invitation letter needs the passport number."))
+    elif not PASSPORT.match(number):
+        checked.fail("passport_number", _l("A passport number has 5 to 20 letters and digits."))
+    checked.values["passport_number"] = number or None
+
+    try:
+        expiry = _parse_date(clean(_text(raw, "passport_expiry")))
+    except ValueError:
+        checked.fail("passport_expiry", _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23."))
+        return
+    if expiry is None:
+        checked.fail("passport_expiry", _l("The invitation letter needs the passport's expiry."))
+    elif expiry < event.ends_on + PASSPORT_VALID_AFTER_EVENT:
+        checked.fail(
+            "passport_expiry",
+            _l(
+                "The passport must be valid for six months after the event, until %(date)s at "
+                "least.",
+                date=(event.ends_on + PASSPORT_VALID_AFTER_EVENT).isoformat(),
+            ),
+        )
+    checked.values["passport_expiry"] = expiry

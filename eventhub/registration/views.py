@@ -1,0 +1,259 @@
+"""Registration pages. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.auth.access import event_view
+from eventhub.auth.models import Role
+from eventhub.directory.models import Organisation
+from eventhub.errors import DomainError, abort_with
+from eventhub.extensions import db, limiter
+from eventhub.registration import bp, services
+from eventhub.registration.forms import CATEGORY_CHOICES, DIET_LABELS, RegistrationForm
+from eventhub.registration.models import Category, Delegation, ParticipantPhoto, Source, Status
+from eventhub.web import safe_next
+
+ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
+PER_PAGE = 50
+
+
+def _organisation_names() -> list[str]:
+    return list(db.session.scalars(sa.select(Organisation.name_en).order_by(Organisation.name_en)))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+@event_view()
+def register(event):
+    try:
+        services.ensure_open(event)
+    except services.RegistrationClosed as closed:
+        return render_template("registration/closed.html", event=event, reason=str(closed))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            participant, key = services.register(
+                event, form.raw(), source=Source.FORM, photo=form.photo_bytes()
+            )
+        except services.RegistrationInvalid as invalid:
+            db.session.rollback()
+            form.show_errors(invalid.errors)
+        else:
+            db.session.commit()
+            if services.send_confirmation(participant, key):
+                flash(
+                    _(
+                        "Thank you. Your registration has been received; a confirmation with "
+                        "the link to this page has been sent to %(email)s.",
+                        email=participant.email,
+                    ),
+                    "success",
+                )
+            else:
+                flash(
+                    _(
+                        "Thank you. Your registration has been received, but we could not "
+                        "send the confirmation email: bookmark this page, its address is your "
+                        "link to your registration."
+                    ),
+                    "warning",
+                )
+            return redirect(url_for("registration.own_page", slug=event.slug, key=key))
+    return render_template(
+        "registration/register.html", event=event, form=form, organisations=_organisation_names()
+    )
+
+
+@bp.route("/me/<key>", methods=["GET", "POST"])
+@event_view()
+def own_page(event, key: str):
+    """The participant's own page, opened by the secret link from the confirmation email."""
+    participant = services.participant_by_access_key(event, key)
+    if participant is None:
+        abort_with(
+            404, _("This link is not valid. Use the link from your most recent confirmation email.")
+        )
+    form = RegistrationForm(data=services.form_values(participant))
+    if form.validate_on_submit():
+        try:
+            changes = services.update_participant(participant, form.raw(), photo=form.photo_bytes())
+        except services.RegistrationInvalid as invalid:
+            db.session.rollback()
+            form.show_errors(invalid.errors)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(
+                _("Your changes have been saved.") if changes else _("Nothing was changed."),
+                "success",
+            )
+            return redirect(url_for("registration.own_page", slug=event.slug, key=key))
+    return render_template(
+        "registration/own_page.html",
+        event=event,
+        participant=participant,
+        form=form,
+        key=key,
+        organisations=_organisation_names(),
+        status_labels=services.STATUS_LABELS,
+        passport=services.passport_view(participant, unmasked=False),
+        has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
+    )
+
+
+def _photo_response(participant_id: int) -> Response:
+    photo = db.session.get(ParticipantPhoto, participant_id)
+    if photo is None:
+        abort_with(404, _("No photo has been uploaded."))
+    response = Response(photo.content, mimetype=photo.content_type)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.get("/me/<key>/photo")
+@event_view()
+def own_photo(event, key: str):
+    participant = services.participant_by_access_key(event, key)
+    if participant is None:
+        abort_with(404, _("This link is not valid."))
+    return _photo_response(participant.id)
+
+
+@bp.get("/participants/")
+@event_view(*ORGANISERS)
+def participant_list(event):
+    args = request.args
+    filters = services.ParticipantFilters(
+        q=args.get("q", "")[:200],
+        status=args.get("status", ""),
+        country=args.get("country", ""),
+        delegation=args.get("delegation", type=int),
+        category=args.get("category", ""),
+        organisation=args.get("organisation", type=int),
+        arrival=args.get("arrival", ""),
+        sort=args.get("sort", "name"),
+        descending=args.get("dir") == "desc",
+    )
+    page = db.paginate(
+        services.participant_query(event, filters), per_page=PER_PAGE, max_per_page=200
+    )
+    delegations = db.session.scalars(
+        sa.select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name_en)
+    ).all()
+    countries = services.country_codes_in_event(event)
+    return render_template(
+        "registration/list.html",
+        event=event,
+        page=page,
+        filters=filters,
+        delegations=delegations,
+        countries=countries,
+        status_labels=services.STATUS_LABELS,
+        category_labels=dict(CATEGORY_CHOICES),
+    )
+
+
+@bp.post("/participants/bulk")
+@event_view(*ORGANISERS)
+def bulk_action(event):
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    chosen = services.participants_in_event(event, ids)
+    action = request.form.get("action", "")
+    back = safe_next(
+        request.form.get("back"), url_for("registration.participant_list", slug=event.slug)
+    )
+    if not chosen:
+        flash(_("Select at least one participant first."), "warning")
+        return redirect(back)
+    statuses = {
+        "approve": Status.APPROVED,
+        "reject": Status.REJECTED,
+        "waitlist": Status.WAITLISTED,
+        "pending": Status.PENDING,
+    }
+    try:
+        if action in statuses:
+            count = services.change_status(
+                chosen, statuses[action], actor=current_user, reason=request.form.get("reason", "")
+            )
+        elif action == "category":
+            count = services.change_category(
+                chosen, Category(request.form.get("category", "")), actor=current_user
+            )
+        elif action in ("lock", "unlock"):
+            count = services.set_locked(chosen, action == "lock", actor=current_user)
+        else:
+            raise DomainError(_("Choose an action."))
+    except (DomainError, ValueError) as error:
+        db.session.rollback()
+        flash(str(error) if isinstance(error, DomainError) else _("Choose a category."), "danger")
+        return redirect(back)
+    db.session.commit()
+    flash(
+        _("%(count)d of %(total)d participants changed.", count=count, total=len(chosen)), "success"
+    )
+    return redirect(back)
+
+
+@bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
+@event_view(*ORGANISERS)
+def participant_detail(event, participant_id: int):
+    participant = db.session.get(services.Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        abort_with(404, _("There is no such participant in this event."))
+    form = RegistrationForm(data=services.form_values(participant))
+    form.submit.label.text = _("Save")
+    if form.validate_on_submit():
+        try:
+            changes = services.update_participant(
+                participant, form.raw(), photo=form.photo_bytes(), actor=current_user
+            )
+        except services.RegistrationInvalid as invalid:
+            db.session.rollback()
+            form.show_errors(invalid.errors)
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
+            return redirect(
+                url_for(
+                    "registration.participant_detail",
+                    slug=event.slug,
+                    participant_id=participant.id,
+                )
+            )
+    return render_template(
+        "registration/detail.html",
+        event=event,
+        participant=participant,
+        form=form,
+        organisations=_organisation_names(),
+        status_labels=services.STATUS_LABELS,
+        category_labels=dict(CATEGORY_CHOICES),
+        diet_labels=DIET_LABELS,
+        passport=services.passport_view(participant, unmasked=Role.VISA_OFFICER in g.event_roles),
+        has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
+    )
+
+
+@bp.get("/participants/<int:participant_id>/photo")
+@event_view(*ORGANISERS)
+def participant_photo(event, participant_id: int):
+    participant = db.session.get(services.Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        abort_with(404, _("There is no such participant in this event."))
+    return _photo_response(participant.id)

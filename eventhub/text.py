@@ -1,0 +1,65 @@
+"""Text as people type it in any script of the region: normalised to store, folded to search.
+
+Pure functions, no Flask: the migrations use them too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Control and format characters other than the joiners that Indic-derived scripts need
+# (ZWJ/ZWNJ occur in Khmer and Myanmar text).
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+
+
+def clean(value: str | None) -> str:
+    """NFC, no control characters, single spaces, trimmed: how a name is stored."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(
+        ch
+        for ch in value
+        if ch in _KEEP_FORMAT
+        or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co"}
+        or ch in "\t\n"
+    )
+    return _SPACES.sub(" ", value).strip()
+
+
+def has_control_characters(value: str) -> bool:
+    return any(
+        unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in _KEEP_FORMAT
+        for ch in value
+    )
+
+
+def _is_latin(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+
+
+def fold(value: str) -> str:
+    """Lower case, and Latin letters without their diacritics ('Nguyễn' -> 'nguyen').
+
+    Marks on Thai, Lao, Khmer or Myanmar letters are part of the letter and are kept.
+    """
+    decomposed = unicodedata.normalize("NFKD", clean(value))
+    kept: list[str] = []
+    base_latin = False
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if not base_latin:
+                kept.append(ch)
+            continue
+        base_latin = _is_latin(ch)
+        kept.append(ch)
+    folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
+    return folded.replace("đ", "d").replace("ß", "ss")
+
+
+def search_text(*parts: str | None) -> str:
+    """What a participant is found by: every part folded, separated by spaces."""
+    return " ".join(fold(part) for part in parts if part)

@@ -1,0 +1,86 @@
+"""POST /api/v1/events/<slug>/registrations: the form's rules over JSON."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eventhub.extensions import db
+from eventhub.registration.models import Participant, Source
+
+
+def _token(app, event, role) -> str:
+    result = app.test_cli_runner().invoke(
+        args=["create-token", "--role", role, "--event", event.slug]
+    )
+    return result.stdout.strip().splitlines()[0]
+
+
+def test_partner_registers_a_participant(app, client, event, lao_delegate, outbox):
+    token = _token(app, event, "partner")
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json=lao_delegate,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "pending"
+    with app.app_context():
+        participant = db.session.get(Participant, body["id"])
+        assert participant.native_name == "ສົມພອນ ແກ້ວມະນີ" and participant.source == Source.API
+    assert outbox[-1]["To"] == "somphone.k@example.la"
+
+
+def test_invalid_registration_gets_422_with_a_message_per_field(app, client, event, lao_delegate):
+    token = _token(app, event, "organiser")
+    bad = dict(
+        lao_delegate, email="nope", country="XX", category="emperor", arrival_date="23/07/2025"
+    )
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json=bad,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"email", "country", "category", "arrival_date"}
+    assert errors["category"] == [
+        "Choose one of: official, delegate, speaker, media, interpreter, staff, volunteer."
+    ]
+    unknown = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json=dict(lao_delegate, shoe_size=42),
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert unknown.status_code == 422 and unknown.get_json()["errors"] == {
+        "shoe_size": ["Unknown field."]
+    }
+    not_json = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        data="x",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert not_json.status_code == 400 and not_json.is_json
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
+
+
+def test_staff_tokens_may_not_register(app, client, event, lao_delegate):
+    token = _token(app, event, "staff")
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json=lao_delegate,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 403
+    assert response.get_json()["message"] == "This token's role may not do this."
+
+
+def test_api_posts_need_no_csrf_token(app, client, event, lao_delegate, csrf):
+    token = _token(app, event, "organiser")
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json=lao_delegate,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
