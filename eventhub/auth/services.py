@@ -112,8 +112,8 @@ def load_session_user(value: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(session_id(user), value):
-        return None
+    if user is None or not user.active or not hmac.compare_digest(session_id(user), value):
+        return None  # a deactivated account is logged out everywhere at once
     return user
 
 

@@ -1,0 +1,141 @@
+"""Cross-cutting protections: CSRF on every form, links in emails, sessions, tokens at rest."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from eventhub.auth.models import ApiToken, User
+from eventhub.extensions import db
+
+from .factories import PASSWORD
+
+
+def _forms(event_slug: str, participant_id: int, membership_id: int) -> list[tuple[str, dict]]:
+    return [
+        ("/auth/logout", {}),
+        ("/auth/password", {"current_password": PASSWORD, "new_password": "x" * 12,
+                            "confirm": "x" * 12}),
+        (f"/events/{event_slug}/settings", {"slug": event_slug}),
+        (f"/events/{event_slug}/team", {"email": "a@example.org", "role": "staff"}),
+        (f"/events/{event_slug}/team/{membership_id}/remove", {}),
+        (f"/events/{event_slug}/participants/bulk", {"ids": [participant_id],
+                                                      "action": "approve"}),
+        (f"/events/{event_slug}/participants/{participant_id}", {"given_name": "X"}),
+        (f"/events/{event_slug}/register", {"given_name": "X"}),
+        ("/auth/reset", {"email": "a@example.org"}),
+    ]
+
+
+def test_every_state_changing_form_refuses_a_missing_csrf_token(client, app, make, event,
+                                                                login, csrf):
+    from datetime import UTC, datetime
+
+    from eventhub.auth.models import EventMembership
+
+    with app.app_context():
+        stored = db.session.merge(event)
+        stored.registration_opens_at = datetime(2025, 1, 1, tzinfo=UTC)
+        db.session.commit()
+    organiser = make.user(roles={event: "organiser"})
+    staff = make.user(roles={event: "staff"})
+    participant = make.participant(event)
+    with app.app_context():
+        membership_id = db.session.scalar(sa.select(EventMembership.id).where(
+            EventMembership.user_id == staff.id))
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/auth/login", data={"email": organiser.email, "password": PASSWORD,
+                                     "csrf_token": token})
+    for url, data in _forms(event.slug, participant.id, membership_id):
+        response = client.post(url, data=data)
+        assert response.status_code == 400, url
+        assert "security token was missing" in response.get_data(as_text=True), url
+    with app.app_context():
+        assert db.session.get(EventMembership, membership_id) is not None
+
+
+def test_links_in_emails_ignore_a_forged_host_header(client, make, app, outbox):
+    make.user("victim@example.org")
+    app.config["PUBLIC_URL"] = "https://eventhub.example.org"
+    try:
+        client.post("/auth/reset", data={"email": "victim@example.org"},
+                    headers={"Host": "attacker.example"})
+    finally:
+        app.config["PUBLIC_URL"] = None
+    body = outbox[-1].get_content()
+    assert "https://eventhub.example.org/auth/reset/" in body
+    assert "attacker.example" not in body
+
+
+def test_a_deactivated_account_is_logged_out_everywhere(client, make, login, app):
+    user = make.user()
+    login(user.email)
+    assert "Log out" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, user.id).active = False
+        db.session.commit()
+    assert "Log out" not in client.get("/").get_data(as_text=True)
+
+
+def test_api_tokens_are_stored_as_sha256_only(app, event):
+    result = app.test_cli_runner().invoke(args=["create-token", "--role", "staff", "--event",
+                                                event.slug])
+    token = result.stdout.strip().splitlines()[0]
+    with app.app_context():
+        stored = db.session.scalar(sa.select(ApiToken))
+        assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert stored.prefix == token[:10]
+
+
+def test_logged_in_pages_are_not_cached(client, make, login):
+    login(make.user().email)
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+@pytest.fixture
+def broken_mail(app):
+    """An SMTP server that refuses connections (a closed port on this machine)."""
+    saved = {key: app.config[key] for key in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    yield
+    app.config.update(saved)
+
+
+def test_reset_gives_the_same_answer_when_the_mail_server_is_down(client, make, broken_mail):
+    make.user("known@example.org")
+    known = client.post("/auth/reset", data={"email": "known@example.org"},
+                        follow_redirects=True)
+    unknown = client.post("/auth/reset", data={"email": "unknown@example.org"},
+                          follow_redirects=True)
+    assert known.status_code == unknown.status_code == 200
+    assert "a reset link is on its way" in known.get_data(as_text=True)
+
+
+def test_invitation_failure_is_reported_not_a_500(client, as_role, event, broken_mail):
+    as_role("organiser")
+    response = client.post(f"/events/{event.slug}/team", data={
+        "email": "new.staff@example.org", "role": "staff"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "The invitation email could not be sent." in response.get_data(as_text=True)
+
+
+def test_invitation_links_last_fourteen_days_reset_links_one_hour(app, make, monkeypatch):
+    from datetime import timedelta
+
+    from eventhub.auth import services as auth_services
+    from eventhub.db import utcnow
+
+    user = make.user(password=None)
+    with app.app_context():
+        stored = db.session.get(User, user.id)
+        invitation = auth_services.make_reset_token(stored, invitation=True)
+        reset = auth_services.make_reset_token(stored)
+        later = utcnow() + timedelta(days=2)
+        monkeypatch.setattr(auth_services, "utcnow", lambda: later)
+        assert auth_services.user_for_reset_token(invitation).id == user.id
+        with pytest.raises(auth_services.ResetLinkError, match="expired"):
+            auth_services.user_for_reset_token(reset)
