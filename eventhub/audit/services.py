@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "participant.category": _l("Participant's category changed"),
     "participant.lock": _l("Participant's data locked"),
     "participant.unlock": _l("Participant's data unlocked"),
+    "participant.import": _l("Participants imported"),
+    "participant.export_passport": _l("Passport data exported"),
 }
 
 

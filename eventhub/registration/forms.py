@@ -138,3 +138,60 @@ class RegistrationForm(FlaskForm):
         than a select field's "Not a valid choice"."""
         csrf = self._fields.get("csrf_token")
         return csrf is None or csrf.validate(self)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Delegation list (CSV or Excel .xlsx)"),
+        description=_l(
+            "One participant per row. A title row above the headers is fine; "
+            "you can check how each column is read before anything is imported."
+        ),
+        render_kw={
+            "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument"
+            ".spreadsheetml.sheet",
+            "required": True,
+        },
+    )
+    submit = SubmitField(_l("Upload and check"))
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ARG002
+        ok = super().validate()
+        if not (self.file.data and getattr(self.file.data, "filename", "")):
+            self.file.errors = [*self.file.errors, _l("Choose a file.")]
+            return False
+        return ok
+
+
+# What each importable field is called in the column mapping.
+IMPORT_FIELD_LABELS = {
+    "family_name": _l("Family name (as in passport)"),
+    "given_name": _l("Given name (as in passport)"),
+    "native_name": _l("Name in own script"),
+    "honorific": _l("Title"),
+    "position": _l("Position"),
+    "organisation": _l("Organisation"),
+    "country": _l("Country"),
+    "category": _l("Participant category requested"),
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+    "delegation": _l("Delegation"),
+    "diet": _l("Diet"),
+    "dietary_notes": _l("Allergies and other dietary needs"),
+    "accessibility_needs": _l("Accessibility needs"),
+    "interpretation_language": _l("Interpretation language"),
+    "arrival_date": _l("Arrival date"),
+    "arrival_time": _l("Arrival time (local)"),
+    "arrival_flight": _l("Arrival flight or train"),
+    "arrival_point": _l("Arriving at (airport or station)"),
+    "departure_date": _l("Departure date"),
+    "departure_time": _l("Departure time (local)"),
+    "departure_flight": _l("Departure flight or train"),
+    "departure_point": _l("Leaving from (airport or station)"),
+    "hotel": _l("Hotel"),
+    "visa_letter_requested": _l("I need a visa invitation letter"),
+    "nationality": _l("Nationality"),
+    "date_of_birth": _l("Date of birth"),
+    "passport_number": _l("Passport number"),
+    "passport_expiry": _l("Passport expiry date"),
+}

@@ -16,14 +16,30 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db, limiter
-from eventhub.registration import bp, services
-from eventhub.registration.forms import CATEGORY_CHOICES, DIET_LABELS, RegistrationForm
-from eventhub.registration.models import Category, Delegation, ParticipantPhoto, Source, Status
+from eventhub.registration import bp, importer, services
+from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
+from eventhub.registration.forms import (
+    CATEGORY_CHOICES,
+    DIET_LABELS,
+    IMPORT_FIELD_LABELS,
+    ImportForm,
+    RegistrationForm,
+)
+from eventhub.registration.models import (
+    Category,
+    Delegation,
+    ImportBatch,
+    ParticipantPhoto,
+    Source,
+    Status,
+)
 from eventhub.web import safe_next
 
 ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
@@ -257,3 +273,126 @@ def participant_photo(event, participant_id: int):
     if participant is None or participant.event_id != event.id:
         abort_with(404, _("There is no such participant in this event."))
     return _photo_response(participant.id)
+
+
+@bp.route("/participants/import", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def import_upload(event):
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = upload.read()
+        try:
+            importer.read_table(content)
+        except importer.ImportUnreadable as error:
+            form.file.errors.append(str(error))
+        else:
+            batch = ImportBatch(
+                event_id=event.id,
+                user_id=current_user.id,
+                filename=(upload.filename or "upload")[:255],
+                content=content,
+            )
+            db.session.add(batch)
+            db.session.commit()
+            return redirect(
+                url_for("registration.import_preview", slug=event.slug, batch_id=batch.id)
+            )
+    return render_template("registration/import.html", event=event, form=form)
+
+
+@bp.route("/participants/import/<int:batch_id>", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def import_preview(event, batch_id: int):
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.event_id != event.id:
+        abort_with(404, _("This upload does not exist. Upload the file again."))
+    if batch.imported_at is not None:
+        flash(
+            _(
+                "This file has already been imported (%(count)d participants).",
+                count=batch.imported_count,
+            ),
+            "info",
+        )
+        return redirect(url_for("registration.participant_list", slug=event.slug))
+    mapping = None
+    if request.method == "POST":
+        mapping = {
+            int(key[4:]): value
+            for key, value in request.form.items()
+            if key.startswith("map_") and key[4:].isdigit()
+        }
+    preview = importer.preview(event, batch.content, mapping)
+    if request.method == "POST" and request.form.get("action") == "import":
+        try:
+            count = services.import_participants(
+                event, preview, actor=current_user, filename=batch.filename
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            batch.imported_at, batch.imported_count = utcnow(), count
+            db.session.commit()
+            flash(
+                _(
+                    "%(count)d participants imported from %(file)s.",
+                    count=count,
+                    file=batch.filename,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for(
+                    "registration.participant_list", slug=event.slug, sort="registered", dir="desc"
+                )
+            )
+    return render_template(
+        "registration/import_preview.html",
+        event=event,
+        batch=batch,
+        preview=preview,
+        field_labels=IMPORT_FIELD_LABELS,
+    )
+
+
+@bp.get("/participants/exports")
+@event_view(*ORGANISERS)
+def exports(event):
+    return render_template(
+        "registration/exports.html",
+        event=event,
+        exports=EXPORTS,
+        visa_desk=Role.VISA_OFFICER in g.event_roles,
+    )
+
+
+@bp.get("/participants/export/<kind>.<fmt>")
+@event_view(*ORGANISERS)
+def export(event, kind: str, fmt: str):
+    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+        abort_with(404, _("There is no such list."))
+    statuses = list(Status) if request.args.get("status") == "all" else [Status.APPROVED]
+    builder = EXPORTS[kind][1]
+    if kind == "participants":
+        include_passport = request.args.get("passport") == "1"
+        if include_passport:
+            if Role.VISA_OFFICER not in g.event_roles:
+                abort_with(403, _("Only the visa desk may export passport data."))
+            audit.record(
+                "participant.export_passport", event, actor=current_user, event_id=event.id
+            )
+            db.session.commit()
+        sheet = builder(event, statuses, include_passport=include_passport)
+    else:
+        sheet = builder(event, statuses)
+    if fmt == "csv":
+        body, mimetype = to_csv(sheet), "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx(sheet)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    filename = f"{event.slug}-{kind}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
