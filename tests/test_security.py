@@ -17,21 +17,23 @@ from .factories import PASSWORD
 def _forms(event_slug: str, participant_id: int, membership_id: int) -> list[tuple[str, dict]]:
     return [
         ("/auth/logout", {}),
-        ("/auth/password", {"current_password": PASSWORD, "new_password": "x" * 12,
-                            "confirm": "x" * 12}),
+        (
+            "/auth/password",
+            {"current_password": PASSWORD, "new_password": "x" * 12, "confirm": "x" * 12},
+        ),
         (f"/events/{event_slug}/settings", {"slug": event_slug}),
         (f"/events/{event_slug}/team", {"email": "a@example.org", "role": "staff"}),
         (f"/events/{event_slug}/team/{membership_id}/remove", {}),
-        (f"/events/{event_slug}/participants/bulk", {"ids": [participant_id],
-                                                      "action": "approve"}),
+        (f"/events/{event_slug}/participants/bulk", {"ids": [participant_id], "action": "approve"}),
         (f"/events/{event_slug}/participants/{participant_id}", {"given_name": "X"}),
         (f"/events/{event_slug}/register", {"given_name": "X"}),
         ("/auth/reset", {"email": "a@example.org"}),
     ]
 
 
-def test_every_state_changing_form_refuses_a_missing_csrf_token(client, app, make, event,
-                                                                login, csrf):
+def test_every_state_changing_form_refuses_a_missing_csrf_token(
+    client, app, make, event, login, csrf
+):
     from datetime import UTC, datetime
 
     from eventhub.auth.models import EventMembership
@@ -44,12 +46,14 @@ def test_every_state_changing_form_refuses_a_missing_csrf_token(client, app, mak
     staff = make.user(roles={event: "staff"})
     participant = make.participant(event)
     with app.app_context():
-        membership_id = db.session.scalar(sa.select(EventMembership.id).where(
-            EventMembership.user_id == staff.id))
+        membership_id = db.session.scalar(
+            sa.select(EventMembership.id).where(EventMembership.user_id == staff.id)
+        )
     page = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/auth/login", data={"email": organiser.email, "password": PASSWORD,
-                                     "csrf_token": token})
+    client.post(
+        "/auth/login", data={"email": organiser.email, "password": PASSWORD, "csrf_token": token}
+    )
     for url, data in _forms(event.slug, participant.id, membership_id):
         response = client.post(url, data=data)
         assert response.status_code == 400, url
@@ -62,8 +66,11 @@ def test_links_in_emails_ignore_a_forged_host_header(client, make, app, outbox):
     make.user("victim@example.org")
     app.config["PUBLIC_URL"] = "https://eventhub.example.org"
     try:
-        client.post("/auth/reset", data={"email": "victim@example.org"},
-                    headers={"Host": "attacker.example"})
+        client.post(
+            "/auth/reset",
+            data={"email": "victim@example.org"},
+            headers={"Host": "attacker.example"},
+        )
     finally:
         app.config["PUBLIC_URL"] = None
     body = outbox[-1].get_content()
@@ -82,8 +89,9 @@ def test_a_deactivated_account_is_logged_out_everywhere(client, make, login, app
 
 
 def test_api_tokens_are_stored_as_sha256_only(app, event):
-    result = app.test_cli_runner().invoke(args=["create-token", "--role", "staff", "--event",
-                                                event.slug])
+    result = app.test_cli_runner().invoke(
+        args=["create-token", "--role", "staff", "--event", event.slug]
+    )
     token = result.stdout.strip().splitlines()[0]
     with app.app_context():
         stored = db.session.scalar(sa.select(ApiToken))
@@ -107,18 +115,21 @@ def broken_mail(app):
 
 def test_reset_gives_the_same_answer_when_the_mail_server_is_down(client, make, broken_mail):
     make.user("known@example.org")
-    known = client.post("/auth/reset", data={"email": "known@example.org"},
-                        follow_redirects=True)
-    unknown = client.post("/auth/reset", data={"email": "unknown@example.org"},
-                          follow_redirects=True)
+    known = client.post("/auth/reset", data={"email": "known@example.org"}, follow_redirects=True)
+    unknown = client.post(
+        "/auth/reset", data={"email": "unknown@example.org"}, follow_redirects=True
+    )
     assert known.status_code == unknown.status_code == 200
     assert "a reset link is on its way" in known.get_data(as_text=True)
 
 
 def test_invitation_failure_is_reported_not_a_500(client, as_role, event, broken_mail):
     as_role("organiser")
-    response = client.post(f"/events/{event.slug}/team", data={
-        "email": "new.staff@example.org", "role": "staff"}, follow_redirects=True)
+    response = client.post(
+        f"/events/{event.slug}/team",
+        data={"email": "new.staff@example.org", "role": "staff"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "The invitation email could not be sent." in response.get_data(as_text=True)
 

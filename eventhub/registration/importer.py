@@ -503,7 +503,5 @@ def _existing_keys(event: Event) -> dict[str, str]:
         )
     )
     return {
-        email.lower(): f"{family.upper()} {given}".strip()
-        for email, family, given in rows
-        if email
+        email.lower(): f"{family.upper()} {given}".strip() for email, family, given in rows if email
     }

@@ -12,19 +12,38 @@ from eventhub.registration.models import Diet, Status
 
 
 def _people(make, event):
-    make.participant(event, family_name="KEOMANY", given_name="Somphone",
-                     native_name="ສົມພອນ ແກ້ວມະນີ", arrival_date=date(2025, 7, 23),
-                     arrival_at=datetime(2025, 7, 23, 6, 35, tzinfo=UTC),
-                     arrival_flight="QV 917", hotel="Guiyang Hotel", diet=Diet.HALAL,
-                     departure_date=date(2025, 7, 28), interpretation_language="lo",
-                     phone="+856 20 5555 0101")
-    make.participant(event, family_name="PHOMMACHANH", given_name="Bounmy",
-                     native_name="ບຸນມີ ພົມມະຈັນ", arrival_date=date(2025, 7, 23),
-                     arrival_at=datetime(2025, 7, 23, 6, 35, tzinfo=UTC),
-                     arrival_flight="QV 917", hotel="Guiyang Hotel",
-                     dietary_notes="=HYPERLINK(\"http://evil.example\")")
-    make.participant(event, given_name="Pending", status=Status.PENDING,
-                     arrival_date=date(2025, 7, 24), arrival_flight="CZ 3052")
+    make.participant(
+        event,
+        family_name="KEOMANY",
+        given_name="Somphone",
+        native_name="ສົມພອນ ແກ້ວມະນີ",
+        arrival_date=date(2025, 7, 23),
+        arrival_at=datetime(2025, 7, 23, 6, 35, tzinfo=UTC),
+        arrival_flight="QV 917",
+        hotel="Guiyang Hotel",
+        diet=Diet.HALAL,
+        departure_date=date(2025, 7, 28),
+        interpretation_language="lo",
+        phone="+856 20 5555 0101",
+    )
+    make.participant(
+        event,
+        family_name="PHOMMACHANH",
+        given_name="Bounmy",
+        native_name="ບຸນມີ ພົມມະຈັນ",
+        arrival_date=date(2025, 7, 23),
+        arrival_at=datetime(2025, 7, 23, 6, 35, tzinfo=UTC),
+        arrival_flight="QV 917",
+        hotel="Guiyang Hotel",
+        dietary_notes='=HYPERLINK("http://evil.example")',
+    )
+    make.participant(
+        event,
+        given_name="Pending",
+        status=Status.PENDING,
+        arrival_date=date(2025, 7, 24),
+        arrival_flight="CZ 3052",
+    )
 
 
 def test_arrivals_manifest_groups_flights_in_local_time(client, as_role, make, event):
@@ -33,8 +52,7 @@ def test_arrivals_manifest_groups_flights_in_local_time(client, as_role, make, e
     response = client.get(f"/events/{event.slug}/participants/export/arrivals.csv")
     assert response.headers["Content-Disposition"].endswith('-arrivals.csv"')
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Date", "Time", "Flight or train", "Airport or station",
-                           "Group size"]
+    assert rows[0][:5] == ["Date", "Time", "Flight or train", "Airport or station", "Group size"]
     assert [r[2] for r in rows[1:]] == ["QV 917", "QV 917"]  # approved only
     assert rows[1][:2] == ["2025-07-23", "14:35"] and rows[1][4] == "2"
     assert "ບຸນມີ ພົມມະຈັນ" in {r[6] for r in rows}
@@ -45,32 +63,35 @@ def test_arrivals_manifest_groups_flights_in_local_time(client, as_role, make, e
 def test_xlsx_exports_open_and_neutralise_formulas(client, as_role, make, event):
     _people(make, event)
     as_role("organiser")
-    for kind in ("participants", "arrivals", "departures", "rooming", "dietary",
-                 "interpretation"):
+    for kind in ("participants", "arrivals", "departures", "rooming", "dietary", "interpretation"):
         response = client.get(f"/events/{event.slug}/participants/export/{kind}.xlsx")
         assert response.status_code == 200, kind
         book = openpyxl.load_workbook(io.BytesIO(response.data))
         cells = [c for row in book.active.iter_rows() for c in row]
         assert all(c.data_type != "f" for c in cells), kind
-    dietary = openpyxl.load_workbook(io.BytesIO(client.get(
-        f"/events/{event.slug}/participants/export/dietary.xlsx").data)).active
+    dietary = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/events/{event.slug}/participants/export/dietary.xlsx").data)
+    ).active
     values = [[c.value for c in row] for row in dietary.iter_rows()]
     assert ["Halal", 1, None, None, None] in values
-    assert any(v[4] == "'=HYPERLINK(\"http://evil.example\")" for v in values)
-    rooming = openpyxl.load_workbook(io.BytesIO(client.get(
-        f"/events/{event.slug}/participants/export/rooming.xlsx").data)).active
+    assert any(v[4] == '\'=HYPERLINK("http://evil.example")' for v in values)
+    rooming = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/events/{event.slug}/participants/export/rooming.xlsx").data)
+    ).active
     first = [c.value for c in rooming[2]]
     assert first[0] == "Guiyang Hotel" and first[4:7] == ["2025-07-23", "2025-07-28", 5]
 
 
-def test_participants_export_round_trips_through_the_import(client, as_role, make, event,
-                                                            app):
+def test_participants_export_round_trips_through_the_import(client, as_role, make, event, app):
     _people(make, event)
     as_role("organiser")
     exported = client.get(f"/events/{event.slug}/participants/export/participants.csv").data
     header = exported.decode("utf-8-sig").splitlines()[0].split(",")
     assert "passport_number" not in header and header[3:6] == [
-        "family_name", "given_name", "native_name"]
+        "family_name",
+        "given_name",
+        "native_name",
+    ]
 
 
 def test_passport_data_only_for_the_visa_desk_and_audited(client, as_role, make, event, app):
@@ -78,11 +99,14 @@ def test_passport_data_only_for_the_visa_desk_and_audited(client, as_role, make,
 
     with app.app_context():
         encrypted = crypto.encrypt("P7654321")
-    make.participant(event, visa_letter_requested=True, passport_number_encrypted=encrypted,
-                     nationality_code="LA")
+    make.participant(
+        event,
+        visa_letter_requested=True,
+        passport_number_encrypted=encrypted,
+        nationality_code="LA",
+    )
     as_role("organiser")
-    refused = client.get(
-        f"/events/{event.slug}/participants/export/participants.csv?passport=1")
+    refused = client.get(f"/events/{event.slug}/participants/export/participants.csv?passport=1")
     assert refused.status_code == 403
 
 
@@ -91,11 +115,14 @@ def test_visa_desk_exports_passport_numbers(client, as_role, make, event, app):
 
     with app.app_context():
         encrypted = crypto.encrypt("P7654321")
-    make.participant(event, visa_letter_requested=True, passport_number_encrypted=encrypted,
-                     nationality_code="LA")
+    make.participant(
+        event,
+        visa_letter_requested=True,
+        passport_number_encrypted=encrypted,
+        nationality_code="LA",
+    )
     as_role("visa_officer")
-    body = client.get(
-        f"/events/{event.slug}/participants/export/participants.csv?passport=1").data
+    body = client.get(f"/events/{event.slug}/participants/export/participants.csv?passport=1").data
     assert "P7654321" in body.decode("utf-8-sig")
     log = client.get(f"/events/{event.slug}/audit")
     assert log.status_code == 403  # the visa desk is not an organiser
@@ -105,5 +132,9 @@ def test_visa_desk_exports_passport_numbers(client, as_role, make, event, app):
     from eventhub.extensions import db
 
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).where(
-            AuditEntry.action == "participant.export_passport")) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(AuditEntry.action == "participant.export_passport")
+            )
+            == 1
+        )

@@ -19,17 +19,18 @@ SAMPLE = Path(__file__).parent.parent / "fixtures" / "delegation-sample.csv"
 
 
 def _upload(client, event, content: bytes, name: str):
-    response = client.post(f"/events/{event.slug}/participants/import",
-                           data={"file": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/participants/import",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response.headers["Location"]
 
 
 def _count(app, event) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).where(
-            Participant.event_id == event.id))
+        return db.session.scalar(sa.select(sa.func.count()).where(Participant.event_id == event.id))
 
 
 def test_the_partner_sample_imports_in_every_script(client, as_role, app, event):
@@ -38,10 +39,10 @@ def test_the_partner_sample_imports_in_every_script(client, as_role, app, event)
     page = client.get(preview_url).get_data(as_text=True)
     assert "14 rows read below the headers in row 1." in page
     assert "Import 14 participants" in page
-    response = client.post(preview_url, data={"action": "import", **_mapping(page)},
-                           follow_redirects=True)
-    assert "14 participants imported from delegation-sample.csv." in response.get_data(
-        as_text=True)
+    response = client.post(
+        preview_url, data={"action": "import", **_mapping(page)}, follow_redirects=True
+    )
+    assert "14 participants imported from delegation-sample.csv." in response.get_data(as_text=True)
     with app.app_context():
         people = {p.email: p for p in db.session.scalars(sa.select(Participant))}
         assert people["aungkyawmoe@example.edu.mm"].family_name == ""
@@ -52,9 +53,9 @@ def test_the_partner_sample_imports_in_every_script(client, as_role, app, event)
         assert lao.organisation.name_en == "Ministry of Education and Sports, Lao PDR"
         assert lao.arrival_flight == "QV 917" and lao.source == Source.IMPORT
         assert lao.status == Status.PENDING
-        assert db.session.scalar(sa.select(AuditEntry.changes).where(
-            AuditEntry.action == "participant.import")) == {
-            "rows": [None, 14], "file": [None, "delegation-sample.csv"]}
+        assert db.session.scalar(
+            sa.select(AuditEntry.changes).where(AuditEntry.action == "participant.import")
+        ) == {"rows": [None, 14], "file": [None, "delegation-sample.csv"]}
     # A second confirmation of the same upload imports nothing more.
     again = client.post(preview_url, data={"action": "import"}, follow_redirects=True)
     assert "already been imported" in again.get_data(as_text=True)
@@ -75,23 +76,105 @@ def _messy_embassy_workbook() -> bytes:
     sheet = book.active
     sheet.append(["Royal Thai Embassy — delegation to CAECW 2025", None, None])
     sheet.append([])
-    sheet.append(["No.", "Surname", "First Name", "Thai name", "Title", "Designation",
-                  "Institution", "Nationality ", "E-mail", "Mobile", "Date of Arrival",
-                  "Flight No.", "Time of Arrival", "Dietary requirements"])
+    sheet.append(
+        [
+            "No.",
+            "Surname",
+            "First Name",
+            "Thai name",
+            "Title",
+            "Designation",
+            "Institution",
+            "Nationality ",
+            "E-mail",
+            "Mobile",
+            "Date of Arrival",
+            "Flight No.",
+            "Time of Arrival",
+            "Dietary requirements",
+        ]
+    )
     rows = [
-        (1, "JAIDEE", " Somchai ", "สมชาย ใจดี", "Asst. Prof.", "Vice Dean",
-         "King Mongkut's Institute of Technology Ladkrabang", "Thailand",
-         "somchai.j@example.ac.th", "+66 2 555 0112", "23/07/2025", "FD 578", "11:50", "halal"),
-        (2, "PANTHONG", "Namfon", "น้ำฝน ปั้นทอง", "Ms.", "Lecturer",
-         "Rajamangala University of Technology Isan", "THA", "namfon.p@example.ac.th",
-         "+66 44 555 0114", datetime(2025, 7, 23), "FD578", "1150", "Vegetarian"),
-        (3, "SRISUK", "Napa", "นภา ศรีสุข", "Dr.", "Researcher", "Chiang Mai University",
-         "Thailand", "napa@@example", "", "July 23, 2025", "TG 614", "2:05 PM", ""),
-        (4, "JAIDEE", "Somchai", "สมชาย ใจดี", "Asst. Prof.", "Vice Dean",
-         "King Mongkut's Institute of Technology Ladkrabang", "Thailand",
-         "SOMCHAI.J@example.ac.th", "", "2025-07-23", "FD 578", "11:50", ""),
-        (5, "WONGYAI", "Anucha", "อนุชา วงศ์ใหญ่", "Mr.", "Engineer", "Chiang Mai University",
-         "Siam", "anucha@example.ac.th", "", "31/02/2025", "", "", ""),
+        (
+            1,
+            "JAIDEE",
+            " Somchai ",
+            "สมชาย ใจดี",
+            "Asst. Prof.",
+            "Vice Dean",
+            "King Mongkut's Institute of Technology Ladkrabang",
+            "Thailand",
+            "somchai.j@example.ac.th",
+            "+66 2 555 0112",
+            "23/07/2025",
+            "FD 578",
+            "11:50",
+            "halal",
+        ),
+        (
+            2,
+            "PANTHONG",
+            "Namfon",
+            "น้ำฝน ปั้นทอง",
+            "Ms.",
+            "Lecturer",
+            "Rajamangala University of Technology Isan",
+            "THA",
+            "namfon.p@example.ac.th",
+            "+66 44 555 0114",
+            datetime(2025, 7, 23),
+            "FD578",
+            "1150",
+            "Vegetarian",
+        ),
+        (
+            3,
+            "SRISUK",
+            "Napa",
+            "นภา ศรีสุข",
+            "Dr.",
+            "Researcher",
+            "Chiang Mai University",
+            "Thailand",
+            "napa@@example",
+            "",
+            "July 23, 2025",
+            "TG 614",
+            "2:05 PM",
+            "",
+        ),
+        (
+            4,
+            "JAIDEE",
+            "Somchai",
+            "สมชาย ใจดี",
+            "Asst. Prof.",
+            "Vice Dean",
+            "King Mongkut's Institute of Technology Ladkrabang",
+            "Thailand",
+            "SOMCHAI.J@example.ac.th",
+            "",
+            "2025-07-23",
+            "FD 578",
+            "11:50",
+            "",
+        ),
+        (
+            5,
+            "WONGYAI",
+            "Anucha",
+            "อนุชา วงศ์ใหญ่",
+            "Mr.",
+            "Engineer",
+            "Chiang Mai University",
+            "Siam",
+            "anucha@example.ac.th",
+            "",
+            "31/02/2025",
+            "",
+            "",
+            "",
+        ),
     ]
     for row in rows:
         sheet.append(list(row))
@@ -101,7 +184,8 @@ def _messy_embassy_workbook() -> bytes:
 
 
 def test_a_messy_embassy_spreadsheet_reports_every_bad_row_and_imports_nothing(
-        client, as_role, app, event):
+    client, as_role, app, event
+):
     as_role("organiser")
     preview_url = _upload(client, event, _messy_embassy_workbook(), "thai-embassy.xlsx")
     page = client.get(preview_url).get_data(as_text=True)
@@ -125,12 +209,42 @@ def test_dates_and_times_typed_in_several_ways_are_read(client, as_role, app, ev
     as_role("organiser")
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Family name", "Given name", "Organisation", "Country", "Email",
-                  "Arrival date", "Arrival time", "Category"])
-    sheet.append(["SOK", "Chanthy", "Institute of Technology of Cambodia", "Cambodia",
-                  "chanthy@example.edu.kh", "23.07.2025", "9:10 AM", "VIP"])
-    sheet.append(["", "Budiono", "Politeknik Negeri Bandung", "Indonesia",
-                  "budiono@example.ac.id", date(2025, 7, 23), "16:05", "Speaker"])
+    sheet.append(
+        [
+            "Family name",
+            "Given name",
+            "Organisation",
+            "Country",
+            "Email",
+            "Arrival date",
+            "Arrival time",
+            "Category",
+        ]
+    )
+    sheet.append(
+        [
+            "SOK",
+            "Chanthy",
+            "Institute of Technology of Cambodia",
+            "Cambodia",
+            "chanthy@example.edu.kh",
+            "23.07.2025",
+            "9:10 AM",
+            "VIP",
+        ]
+    )
+    sheet.append(
+        [
+            "",
+            "Budiono",
+            "Politeknik Negeri Bandung",
+            "Indonesia",
+            "budiono@example.ac.id",
+            date(2025, 7, 23),
+            "16:05",
+            "Speaker",
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     preview_url = _upload(client, event, buffer.getvalue(), "mixed.xlsx")
@@ -146,15 +260,12 @@ def test_dates_and_times_typed_in_several_ways_are_read(client, as_role, app, ev
 
 def test_changing_the_column_mapping_is_checked_again(client, as_role, app, event):
     as_role("organiser")
-    content = ("Name,Org,Land,Mail\n"
-               "Somphone,National University of Laos,LA,s@example.la\n").encode()
+    content = b"Name,Org,Land,Mail\nSomphone,National University of Laos,LA,s@example.la\n"
     preview_url = _upload(client, event, content, "short.csv")
     page = client.get(preview_url).get_data(as_text=True)
     assert "No column is mapped to Organisation." in page
-    mapping = {"map_0": "given_name", "map_1": "organisation", "map_2": "country",
-               "map_3": "email"}
-    checked = client.post(preview_url, data={"action": "preview", **mapping}).get_data(
-        as_text=True)
+    mapping = {"map_0": "given_name", "map_1": "organisation", "map_2": "country", "map_3": "email"}
+    checked = client.post(preview_url, data={"action": "preview", **mapping}).get_data(as_text=True)
     assert "Import 1 participant" in checked
     client.post(preview_url, data={"action": "import", **mapping})
     assert _count(app, event) == 1
@@ -162,15 +273,21 @@ def test_changing_the_column_mapping_is_checked_again(client, as_role, app, even
 
 def test_files_that_are_not_lists_are_refused_with_a_reason(client, as_role, event):
     as_role("organiser")
-    for content, name in [(b"\x89PNG\r\n\x1a\n\x00\x00\x00", "list.csv"),
-                          (b"PK\x03\x04broken", "list.xlsx"), (b"", "empty.csv")]:
-        response = client.post(f"/events/{event.slug}/participants/import",
-                               data={"file": (io.BytesIO(content), name)},
-                               content_type="multipart/form-data")
+    for content, name in [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "list.csv"),
+        (b"PK\x03\x04broken", "list.xlsx"),
+        (b"", "empty.csv"),
+    ]:
+        response = client.post(
+            f"/events/{event.slug}/participants/import",
+            data={"file": (io.BytesIO(content), name)},
+            content_type="multipart/form-data",
+        )
         page = response.get_data(as_text=True)
         assert response.status_code == 200, name
-        assert ("neither a CSV file nor an Excel workbook" in page
-                or "The file holds no rows." in page), name
+        assert (
+            "neither a CSV file nor an Excel workbook" in page or "The file holds no rows." in page
+        ), name
 
 
 def test_imports_are_for_organisers_of_that_event(client, as_role, make, event):
