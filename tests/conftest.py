@@ -64,9 +64,11 @@ class _ConnectionSession(Session):
 def _transaction(request, app):
     """Everything a test writes, the app's commits included, is rolled back after it.
 
-    Browser tests talk to a live server with its own database and are left alone.
+    Browser tests talk to a live server with its own database, and concurrency tests need
+    real commits seen by other processes: both are left alone (and clean up after
+    themselves).
     """
-    if request.node.get_closest_marker("browser"):
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("postgres"):
         yield None
         return
     with app.app_context():

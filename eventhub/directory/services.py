@@ -5,6 +5,7 @@ from __future__ import annotations
 import pycountry
 import sqlalchemy as sa
 from babel import Locale
+from sqlalchemy.exc import IntegrityError
 
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.extensions import db
@@ -73,14 +74,17 @@ def find_or_add_organisation(
     name_native: str = "",
     city: str = "",
 ) -> Organisation:
-    """The organisation of this name in this country, added when missing."""
+    """The organisation of this name in this country, added when missing.
+
+    Several registrations naming a new organisation at the same moment all get the one row
+    the first of them adds (the unique key decides; the others read it back).
+    """
     name_en = " ".join(name_en.split())
-    organisation = db.session.scalar(
-        sa.select(Organisation).where(
-            Organisation.country_code == country_code,
-            sa.func.lower(Organisation.name_en) == name_en.lower(),
-        )
+    query = sa.select(Organisation).where(
+        Organisation.country_code == country_code,
+        sa.func.lower(Organisation.name_en) == name_en.lower(),
     )
+    organisation = db.session.scalar(query)
     if organisation is None:
         organisation = Organisation(
             name_en=name_en,
@@ -90,6 +94,9 @@ def find_or_add_organisation(
             name_native=name_native,
             city=city,
         )
-        db.session.add(organisation)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(organisation)
+        except IntegrityError:
+            organisation = db.session.scalar(query)
     return organisation

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
 
-from eventhub.registration import views  # noqa: E402,F401
+from eventhub.registration import delegation_views, views  # noqa: E402,F401

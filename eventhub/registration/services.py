@@ -286,10 +286,11 @@ def update_participant(
     *,
     photo: bytes | None = None,
     actor: User | None = None,
+    may_edit_locked: bool = False,
 ) -> dict[str, list[Any]]:
-    """Apply an edit; returns the changes. Participants themselves (actor None) cannot edit
-    once the organisers have locked the record."""
-    if actor is None and participant.locked_at is not None:
+    """Apply an edit; returns the changes. Only organisers (`may_edit_locked`) change a
+    record once it is locked."""
+    if not may_edit_locked and participant.locked_at is not None:
         raise DomainError(
             _l("The organisers have locked your registration. Write to them for any change.")
         )
@@ -663,3 +664,71 @@ def import_participants(
         changes={"rows": [None, len(participants)], "file": [None, filename]},
     )
     return len(participants)
+
+
+# --- heads of delegation ------------------------------------------------------------------
+
+
+def may_manage_delegation(user: User, roles: set, delegation: Delegation) -> bool:
+    """Organisers manage every delegation; a head of delegation manages their own."""
+    from eventhub.auth.models import Role
+
+    if Role.ORGANISER in roles:
+        return True
+    return (
+        Role.HEAD_OF_DELEGATION in roles
+        and delegation.head is not None
+        and delegation.head.user_id == user.id
+    )
+
+
+def delegation_members(delegation: Delegation) -> list[Participant]:
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(Participant.delegation_id == delegation.id)
+            .options(sa.orm.joinedload(Participant.organisation))
+            .order_by(
+                Participant.protocol_rank.is_(None),
+                Participant.protocol_rank,
+                Participant.family_name,
+                Participant.given_name,
+            )
+        )
+    )
+
+
+def withdraw(participant: Participant, *, actor: User) -> None:
+    if participant.status == Status.WITHDRAWN:
+        return
+    audit.record(
+        "participant.status",
+        participant,
+        actor=actor,
+        event_id=participant.event_id,
+        changes={"status": [participant.status.value, Status.WITHDRAWN.value]},
+    )
+    participant.status = Status.WITHDRAWN
+    db.session.flush()
+
+
+def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:
+    """An account for a member, with the delegate role, linked to their registration.
+
+    Returns the account and whether it is new (and so needs an invitation to set a password).
+    """
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role
+
+    if not participant.email:
+        raise DomainError(_l("This member has no email address."))
+    user = auth_services.get_user_by_email(participant.email)
+    created = user is None
+    if created:
+        user = auth_services.create_user(
+            participant.email, None, display_name=participant.latin_name
+        )
+    auth_services.grant_role(user, participant.event, Role.DELEGATE, actor=actor)
+    participant.user_id = user.id
+    db.session.flush()
+    return user, created

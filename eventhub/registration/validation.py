@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 from eventhub.directory.models import Country
@@ -100,6 +101,13 @@ REGISTRATION_FIELDS = frozenset(
         "passport_expiry",
     }
 )
+
+
+def known_countries() -> frozenset[str]:
+    """The country codes, read once per request (an import checks thousands of rows)."""
+    if "eventhub_country_codes" not in g:
+        g.eventhub_country_codes = frozenset(db.session.scalars(sa.select(Country.code)))
+    return g.eventhub_country_codes
 
 
 @dataclass
@@ -209,7 +217,7 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
         code = clean(_text(raw, "country")).upper()
         if not code:
             checked.fail("country", _l("Choose a country."))
-        elif db.session.get(Country, code) is None:
+        elif code not in known_countries():
             checked.fail(
                 "country",
                 _l(
@@ -334,7 +342,7 @@ def _check_visa(checked, raw, present, event: Event, partial: bool) -> None:
     nationality = clean(_text(raw, "nationality")).upper()
     if not nationality:
         checked.fail("nationality", _l("The invitation letter needs the nationality."))
-    elif db.session.get(Country, nationality) is None:
+    elif nationality not in known_countries():
         checked.fail(
             "nationality",
             _l(

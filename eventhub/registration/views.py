@@ -237,7 +237,11 @@ def participant_detail(event, participant_id: int):
     if form.validate_on_submit():
         try:
             changes = services.update_participant(
-                participant, form.raw(), photo=form.photo_bytes(), actor=current_user
+                participant,
+                form.raw(),
+                photo=form.photo_bytes(),
+                actor=current_user,
+                may_edit_locked=True,
             )
         except services.RegistrationInvalid as invalid:
             db.session.rollback()

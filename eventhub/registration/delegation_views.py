@@ -1,0 +1,195 @@
+"""Pages for heads of delegation (and organisers): the members, adding, editing, withdrawing,
+giving a member their own login."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.auth import services as auth_services
+from eventhub.auth.access import event_view
+from eventhub.auth.models import Role
+from eventhub.errors import DomainError, abort_with
+from eventhub.extensions import db
+from eventhub.i18n import localized, select_locale
+from eventhub.mail import send_mail
+from eventhub.registration import bp, services
+from eventhub.registration.forms import RegistrationForm
+from eventhub.registration.models import Delegation, Participant, Source
+from eventhub.web import external_url
+
+MANAGERS = (Role.ORGANISER, Role.HEAD_OF_DELEGATION)
+
+
+def _delegation(event, delegation_id: int) -> Delegation:
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None or delegation.event_id != event.id:
+        abort_with(404, _("There is no such delegation in this event."))
+    if not services.may_manage_delegation(current_user, g.event_roles, delegation):
+        abort_with(403, _("Only the head of this delegation and the organisers may do this."))
+    return delegation
+
+
+def _member(delegation: Delegation, participant_id: int) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.delegation_id != delegation.id:
+        abort_with(404, _("This person is not a member of the delegation."))
+    return participant
+
+
+@bp.get("/delegations/<int:delegation_id>/")
+@event_view(*MANAGERS)
+def delegation(event, delegation_id: int):
+    delegation = _delegation(event, delegation_id)
+    return render_template(
+        "registration/delegation.html",
+        event=event,
+        delegation=delegation,
+        members=services.delegation_members(delegation),
+        status_labels=services.STATUS_LABELS,
+    )
+
+
+@bp.route("/delegations/<int:delegation_id>/members/new", methods=["GET", "POST"])
+@event_view(*MANAGERS)
+def add_member(event, delegation_id: int):
+    delegation = _delegation(event, delegation_id)
+    form = RegistrationForm(
+        data={
+            "country": delegation.country_code,
+            "organisation": delegation.organisation.name_en if delegation.organisation else "",
+        }
+    )
+    form.submit.label.text = _("Add member")
+    if form.validate_on_submit():
+        try:
+            if Role.ORGANISER not in g.event_roles:
+                services.ensure_open(event)
+            participant, key = services.register(
+                event,
+                form.raw(),
+                source=Source.DELEGATION,
+                photo=form.photo_bytes(),
+                actor=current_user,
+                delegation=delegation,
+            )
+        except services.RegistrationInvalid as invalid:
+            db.session.rollback()
+            form.show_errors(invalid.errors)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            services.send_confirmation(participant, key)
+            flash(
+                _("%(name)s has been added to the delegation.", name=participant.latin_name),
+                "success",
+            )
+            return redirect(
+                url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
+            )
+    return render_template(
+        "registration/member_form.html",
+        event=event,
+        form=form,
+        delegation=delegation,
+        participant=None,
+        organisations=[],
+        title=_("Add a member"),
+    )
+
+
+@bp.route("/delegations/<int:delegation_id>/members/<int:participant_id>", methods=["GET", "POST"])
+@event_view(*MANAGERS)
+def edit_member(event, delegation_id: int, participant_id: int):
+    delegation = _delegation(event, delegation_id)
+    participant = _member(delegation, participant_id)
+    form = RegistrationForm(data=services.form_values(participant))
+    form.submit.label.text = _("Save")
+    if form.validate_on_submit():
+        try:
+            services.update_participant(
+                participant,
+                form.raw(),
+                photo=form.photo_bytes(),
+                actor=current_user,
+                may_edit_locked=Role.ORGANISER in g.event_roles,
+            )
+        except services.RegistrationInvalid as invalid:
+            db.session.rollback()
+            form.show_errors(invalid.errors)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(
+                url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
+            )
+    return render_template(
+        "registration/member_form.html",
+        event=event,
+        form=form,
+        delegation=delegation,
+        participant=participant,
+        organisations=[],
+        title=participant.latin_name,
+    )
+
+
+@bp.post("/delegations/<int:delegation_id>/members/<int:participant_id>/withdraw")
+@event_view(*MANAGERS)
+def withdraw_member(event, delegation_id: int, participant_id: int):
+    delegation = _delegation(event, delegation_id)
+    participant = _member(delegation, participant_id)
+    services.withdraw(participant, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s has been withdrawn.", name=participant.latin_name), "success")
+    return redirect(
+        url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
+    )
+
+
+@bp.post("/delegations/<int:delegation_id>/members/<int:participant_id>/login")
+@event_view(*MANAGERS)
+def member_login(event, delegation_id: int, participant_id: int):
+    delegation = _delegation(event, delegation_id)
+    participant = _member(delegation, participant_id)
+    try:
+        user, created = services.give_login(participant, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        if created or not user.password_hash:
+            link = external_url(
+                "auth.reset_password", token=auth_services.make_reset_token(user, invitation=True)
+            )
+            with force_locale(select_locale()):
+                sent = send_mail(
+                    user.email,
+                    _("Your login for %(event)s", event=localized(event, "name")),
+                    render_template(
+                        "email/member_login.txt", participant=participant, event=event, link=link
+                    ),
+                )
+            if not sent:
+                flash(
+                    _(
+                        "The invitation email could not be sent. Check the mail settings, "
+                        "then remove and add the person again."
+                    ),
+                    "warning",
+                )
+        flash(
+            _("%(email)s can now log in to see their own registration.", email=user.email),
+            "success",
+        )
+    return redirect(
+        url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
+    )

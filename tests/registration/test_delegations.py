@@ -1,0 +1,115 @@
+"""A head of delegation registers and manages the members of their delegation."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from eventhub.auth.models import EventMembership, Role
+from eventhub.extensions import db
+from eventhub.registration.models import Delegation, Participant, Source, Status
+
+MEMBERS = [
+    ("PHOMMACHANH", "Bounmy", "ບຸນມີ ພົມມະຈັນ"),
+    ("SICHALEUNE", "Somphone", "ສົມພອນ ສີຈະເລີນ"),
+    ("VONGSA", "Manivanh", "ມະນີວັນ ວົງສາ"),
+    ("CHANTHALA", "Thongla", "ທອງລາ ຈັນທະລາ"),
+    ("INTHAVONG", "Anousone", "ອານຸສອນ ອິນທະວົງ"),
+]
+
+
+def _head_with_delegation(make, event, login, app):
+    user = make.user("head.la@example.la", roles={event: "head_of_delegation"})
+    head = make.participant(event, user_id=user.id, email=user.email)
+    delegation = make.delegation(event, name_en="Lao PDR national delegation", country_code="LA")
+    with app.app_context():
+        stored = db.session.get(Delegation, delegation.id)
+        stored.head_id = head.id
+        db.session.get(Participant, head.id).delegation_id = delegation.id
+        db.session.commit()
+    login(user.email)
+    return user, delegation
+
+
+def test_head_registers_five_members_and_sees_their_status(
+    client, make, open_event, login, app, outbox, lao_delegate
+):
+    _user, delegation = _head_with_delegation(make, open_event, login, app)
+    base = f"/events/{open_event.slug}/delegations/{delegation.id}"
+    form = client.get(f"{base}/members/new").get_data(as_text=True)
+    assert 'value="LA" selected' in form or 'selected value="LA"' in form
+    for family, given, native in MEMBERS:
+        data = dict(
+            lao_delegate,
+            family_name=family,
+            given_name=given,
+            native_name=native,
+            email=f"{given.lower()}.{family.lower()}@example.la",
+        )
+        response = client.post(f"{base}/members/new", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    page = client.get(f"{base}/").get_data(as_text=True)
+    assert "6 members" in page  # the head and five members
+    for _family, _given, native in MEMBERS:
+        assert native in page
+    assert page.count("Pending review") == 5
+    with app.app_context():
+        members = db.session.scalars(
+            sa.select(Participant).where(
+                Participant.delegation_id == delegation.id, Participant.source == Source.DELEGATION
+            )
+        ).all()
+        assert len(members) == 5
+    assert len(outbox) == 5  # each member gets the link to their own page
+
+
+def test_head_edits_withdraws_and_gives_a_login(client, make, event, login, app, outbox):
+    _user, delegation = _head_with_delegation(make, event, login, app)
+    member = make.participant(
+        event, delegation_id=delegation.id, email="member@example.la", status=Status.PENDING
+    )
+    base = f"/events/{event.slug}/delegations/{delegation.id}"
+    client.post(f"{base}/members/{member.id}/withdraw")
+    client.post(f"{base}/members/{member.id}/login")
+    with app.app_context():
+        stored = db.session.get(Participant, member.id)
+        assert stored.status == Status.WITHDRAWN and stored.user_id is not None
+        roles = db.session.scalars(
+            sa.select(EventMembership.role).where(EventMembership.user_id == stored.user_id)
+        ).all()
+        assert roles == [Role.DELEGATE]
+    link = re.search(r"http://eventhub\.test(/auth/reset/\S+)", outbox[-1].get_content()).group(1)
+    member_client = app.test_client()
+    member_client.post(link, data={"new_password": "vientiane 2025", "confirm": "vientiane 2025"})
+    page = member_client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert "Your registration" in page and "Withdrawn" in page
+
+
+def test_heads_manage_only_their_own_delegation(client, make, event, login, app):
+    _user, _own = _head_with_delegation(make, event, login, app)
+    other = make.delegation(event, name_en="Thai delegation", country_code="TH")
+    stranger = make.participant(event, delegation_id=other.id)
+    base = f"/events/{event.slug}/delegations/{other.id}"
+    assert client.get(f"{base}/").status_code == 403
+    assert client.post(f"{base}/members/{stranger.id}/withdraw").status_code == 403
+    with app.app_context():
+        assert db.session.get(Participant, stranger.id).status == Status.APPROVED
+
+
+def test_members_of_another_delegation_cannot_be_reached_through_mine(
+    client, make, event, login, app
+):
+    _user, own = _head_with_delegation(make, event, login, app)
+    other = make.delegation(event, name_en="Thai delegation", country_code="TH")
+    stranger = make.participant(event, delegation_id=other.id)
+    response = client.post(
+        f"/events/{event.slug}/delegations/{own.id}/members/{stranger.id}/withdraw"
+    )
+    assert response.status_code == 404
+
+
+def test_delegates_cannot_manage_delegations(client, as_role, make, event):
+    delegation = make.delegation(event)
+    as_role("delegate")
+    assert client.get(f"/events/{event.slug}/delegations/{delegation.id}/").status_code == 403
