@@ -25,6 +25,10 @@ ACTION_LABELS = {
     "participant.unlock": _l("Participant's data unlocked"),
     "participant.import": _l("Participants imported"),
     "participant.export_passport": _l("Passport data exported"),
+    "participant.merge": _l("Duplicate registrations merged"),
+    "participant.anonymise": _l("Participants anonymised"),
+    "participant.visa_letter": _l("Visa invitation letter printed"),
+    "participant.keep_both": _l("Possible duplicates kept apart"),
 }
 
 

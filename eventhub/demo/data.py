@@ -20,6 +20,13 @@ EVENT = {
     # Opened in May and left open, so that the demo's registration form can be tried.
     "registration_opens_at": datetime(2025, 5, 1, 1, 0, tzinfo=UTC),
     "registration_closes_at": None,
+    "letter_issuer_en": "Organising Committee of the China-ASEAN Education Cooperation Week",
+    "letter_issuer_zh": "中国—东盟教育交流周组委会",
+    "letter_signatory": "WANG Jianhua",
+    "letter_signatory_title_en": "Secretary-General of the Organising Committee",
+    "letter_signatory_title_zh": "组委会秘书长",
+    "letter_contact": "Guiyang International Eco-Conference Center, Guiyang, Guizhou, China · "
+    "visa@caecw.example",
 }
 
 # (English name, Chinese name, native name, kind, city, e-mail domain)

@@ -60,6 +60,26 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(
         _l("Online registration closes"), validators=[Optional()]
     )
+    letter_issuer_en = StringField(
+        _l("Letters issued by (English)"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("e.g. Organising Committee of the China-ASEAN Education Cooperation Week"),
+    )
+    letter_issuer_zh = StringField(
+        _l("Letters issued by (Chinese)"), validators=[Optional(), Length(max=300)]
+    )
+    letter_signatory = StringField(_l("Signatory"), validators=[Optional(), Length(max=200)])
+    letter_signatory_title_en = StringField(
+        _l("Signatory's title (English)"), validators=[Optional(), Length(max=200)]
+    )
+    letter_signatory_title_zh = StringField(
+        _l("Signatory's title (Chinese)"), validators=[Optional(), Length(max=200)]
+    )
+    letter_contact = TextAreaField(
+        _l("Contact for the embassies"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Address, telephone and email printed under the letterhead."),
+    )
     submit = SubmitField(_l("Save"))
 
     @classmethod
@@ -84,8 +104,17 @@ class EventForm(FlaskForm):
         for key, value in data.items():
             if isinstance(value, str):
                 data[key] = value.strip()
-        data["city_zh"] = data["city_zh"] or ""
-        data["venue_address"] = data["venue_address"] or ""
+        for name in (
+            "city_zh",
+            "venue_address",
+            "letter_issuer_en",
+            "letter_issuer_zh",
+            "letter_signatory",
+            "letter_signatory_title_en",
+            "letter_signatory_title_zh",
+            "letter_contact",
+        ):
+            data[name] = data[name] or ""
         return data
 
 

@@ -33,6 +33,13 @@ class Event(TimestampMixin, db.Model):
     # Online registration is open between these instants (UTC); closed when unset.
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
+    # Visa invitation letters: who issues and signs them, printed as the letterhead.
+    letter_issuer_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    letter_issuer_zh: Mapped[str] = mapped_column(sa.String(300), default="")
+    letter_signatory: Mapped[str] = mapped_column(sa.String(200), default="")
+    letter_signatory_title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    letter_signatory_title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    letter_contact: Mapped[str] = mapped_column(sa.String(500), default="")
 
     memberships: Mapped[list[EventMembership]] = relationship(
         back_populates="event", cascade="all, delete-orphan"

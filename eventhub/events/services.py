@@ -30,6 +30,12 @@ EVENT_FIELDS = (
     "timezone",
     "registration_opens_at",
     "registration_closes_at",
+    "letter_issuer_en",
+    "letter_issuer_zh",
+    "letter_signatory",
+    "letter_signatory_title_en",
+    "letter_signatory_title_zh",
+    "letter_contact",
 )
 
 

@@ -201,3 +201,17 @@ class ImportBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime | None]
     imported_count: Mapped[int] = mapped_column(default=0)
+
+
+class DuplicateDismissal(db.Model):
+    """Two registrations an organiser looked at and decided are different people."""
+
+    __tablename__ = "duplicate_dismissal"
+    __table_args__ = (sa.UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    # The lower id first, so a pair is stored once.
+    first_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

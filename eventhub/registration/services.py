@@ -732,3 +732,82 @@ def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:
     participant.user_id = user.id
     db.session.flush()
     return user, created
+
+
+# --- privacy --------------------------------------------------------------------------------
+
+
+def personal_data(participant: Participant) -> dict[str, Any]:
+    """Everything stored about a participant, for their own download."""
+    data: dict[str, Any] = {
+        "event": participant.event.slug,
+        "registered_at": participant.created_at.isoformat(),
+        "status": participant.status.value,
+        "status_reason": participant.status_reason,
+        "category": participant.category.value,
+        "delegation": participant.delegation.name_en if participant.delegation else "",
+        **form_values(participant),
+    }
+    data.update(passport_view(participant, unmasked=True))
+    data["has_photo"] = db.session.get(ParticipantPhoto, participant.id) is not None
+    return data
+
+
+def anonymise_event(event: Event, *, actor: User, today: date) -> int:
+    """Erase names, contacts, travel and passport data of every participant once the event
+    is over; country, category, organisation and status stay for the statistics."""
+    if today <= event.ends_on:
+        raise DomainError(_l("Participants can only be anonymised after the event has ended."))
+    people = list(
+        db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))
+    )
+    for person in people:
+        person.family_name, person.given_name = "", f"Anonymised {person.id}"
+        for name in (
+            "native_name",
+            "honorific",
+            "position",
+            "email",
+            "phone",
+            "dietary_notes",
+            "accessibility_needs",
+            "arrival_flight",
+            "arrival_point",
+            "departure_flight",
+            "departure_point",
+            "hotel",
+            "status_reason",
+            "search_text",
+        ):
+            setattr(person, name, "")
+        for name in (
+            "arrival_date",
+            "arrival_at",
+            "departure_date",
+            "departure_at",
+            "nationality_code",
+            "date_of_birth_encrypted",
+            "passport_number_encrypted",
+            "passport_digest",
+            "passport_expiry",
+            "access_key_hash",
+            "user_id",
+        ):
+            setattr(person, name, None)
+        person.visa_letter_requested = False
+    db.session.execute(
+        sa.delete(ParticipantPhoto).where(
+            ParticipantPhoto.participant_id.in_(
+                sa.select(Participant.id).where(Participant.event_id == event.id)
+            )
+        )
+    )
+    audit.record(
+        "participant.anonymise",
+        event,
+        actor=actor,
+        event_id=event.id,
+        changes={"participants": [None, len(people)]},
+    )
+    db.session.flush()
+    return len(people)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from flask import (
     Response,
@@ -23,7 +26,7 @@ from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db, limiter
-from eventhub.registration import bp, importer, services
+from eventhub.registration import bp, duplicates, importer, letters, services
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import (
     CATEGORY_CHOICES,
@@ -399,4 +402,152 @@ def export(event, kind: str, fmt: str):
     response = Response(body, mimetype=mimetype)
     filename = f"{event.slug}-{kind}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/participants/duplicates")
+@event_view(Role.ORGANISER)
+def duplicates_list(event):
+    pairs = duplicates.possible_duplicates(event)
+    return render_template(
+        "registration/duplicates.html",
+        event=event,
+        pairs=pairs[:200],
+        total=len(pairs),
+        reasons=duplicates.REASONS,
+        status_labels=services.STATUS_LABELS,
+    )
+
+
+@bp.post("/participants/duplicates")
+@event_view(Role.ORGANISER)
+def duplicates_decide(event):
+    form = request.form
+    try:
+        first, second = int(form.get("first", "")), int(form.get("second", ""))
+        if form.get("decision") == "keep_both":
+            duplicates.keep_both(event, first, second, actor=current_user)
+            message = _("Both registrations are kept; the pair is no longer listed.")
+        elif form.get("decision") in ("keep_first", "keep_second"):
+            keep, drop = (first, second) if form["decision"] == "keep_first" else (second, first)
+            kept = duplicates.merge(event, keep, drop, actor=current_user)
+            message = _("Merged into the registration of %(name)s.", name=kept.latin_name)
+        else:
+            raise DomainError(_("Choose an action."))
+    except (DomainError, ValueError) as error:
+        db.session.rollback()
+        flash(str(error) if isinstance(error, DomainError) else _("Choose an action."), "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("registration.duplicates_list", slug=event.slug))
+
+
+@bp.get("/me/<key>/data.json")
+@event_view()
+def own_data(event, key: str):
+    """Everything stored about the participant, as a file they can keep."""
+    participant = services.participant_by_access_key(event, key)
+    if participant is None:
+        abort_with(404, _("This link is not valid."))
+    response = Response(
+        json.dumps(services.personal_data(participant), ensure_ascii=False, indent=2),
+        mimetype="application/json",
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{event.slug}-my-registration.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/participants/anonymise")
+@event_view(Role.ORGANISER)
+def anonymise(event):
+    if request.form.get("confirm", "").strip() != event.slug:
+        flash(_("Type the event's address (%(slug)s) to confirm.", slug=event.slug), "danger")
+        return redirect(url_for("registration.exports", slug=event.slug))
+    today = utcnow().astimezone(ZoneInfo(event.timezone)).date()
+    try:
+        count = services.anonymise_event(event, actor=current_user, today=today)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("%(count)d participants have been anonymised.", count=count), "success")
+    return redirect(url_for("registration.exports", slug=event.slug))
+
+
+def _pdf_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _letters(event, people, filename: str):
+    try:
+        body = letters.visa_letters_pdf(
+            event, people, issued=utcnow().astimezone(ZoneInfo(event.timezone)).date()
+        )
+    except DomainError as error:
+        flash(str(error), "warning")
+        return None
+    return _pdf_response(body, filename)
+
+
+@bp.get("/participants/<int:participant_id>/visa-letter.pdf")
+@event_view(Role.VISA_OFFICER)
+def visa_letter(event, participant_id: int):
+    participant = db.session.get(services.Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        abort_with(404, _("There is no such participant in this event."))
+    response = _letters(event, [participant], f"visa-letter-{participant.id}.pdf")
+    if response is None:
+        return redirect(
+            url_for(
+                "registration.participant_detail", slug=event.slug, participant_id=participant.id
+            )
+        )
+    audit.record("participant.visa_letter", participant, actor=current_user, event_id=event.id)
+    db.session.commit()
+    return response
+
+
+@bp.get("/delegations/<int:delegation_id>/visa-letters.pdf")
+@event_view(Role.VISA_OFFICER)
+def delegation_visa_letters(event, delegation_id: int):
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None or delegation.event_id != event.id:
+        abort_with(404, _("There is no such delegation in this event."))
+    members = services.delegation_members(delegation)
+    response = _letters(event, members, f"visa-letters-delegation-{delegation.id}.pdf")
+    if response is None:
+        return redirect(
+            url_for("registration.participant_list", slug=event.slug, delegation=delegation.id)
+        )
+    audit.record(
+        "participant.visa_letter",
+        delegation,
+        actor=current_user,
+        event_id=event.id,
+        changes={"letters": [None, sum(1 for m in members if m.visa_letter_requested)]},
+    )
+    db.session.commit()
+    return response
+
+
+@bp.get("/me/<key>/visa-letter.pdf")
+@event_view()
+def own_visa_letter(event, key: str):
+    """The participant's own letter, once the organisers have approved the registration."""
+    participant = services.participant_by_access_key(event, key)
+    if participant is None:
+        abort_with(404, _("This link is not valid."))
+    if participant.status != Status.APPROVED:
+        abort_with(403, _("The invitation letter is available once your registration is approved."))
+    response = _letters(event, [participant], "visa-invitation-letter.pdf")
+    if response is None:
+        return redirect(url_for("registration.own_page", slug=event.slug, key=key))
     return response

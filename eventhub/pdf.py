@@ -1,0 +1,106 @@
+"""PDF text in every script the documents need, with reportlab: fonts located by
+configuration, names split into runs by script, and a name that a font cannot print refused
+with the script's name instead of printed as empty boxes."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from eventhub.errors import DomainError
+
+# Font name -> (file, index inside a .ttc collection).
+FONTS = {
+    "EH-Latin": ("NotoSans-Regular.ttf", 0),
+    "EH-Latin-Bold": ("NotoSans-Bold.ttf", 0),
+    "EH-CJK": ("wqy-zenhei.ttc", 0),  # reportlab cannot load Noto CJK's CFF outlines
+}
+DEFAULT_FONT_DIRS = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/wqy"]
+
+
+class MissingFont(DomainError):
+    pass
+
+
+def _find(filename: str) -> Path | None:
+    for folder in current_app.config.get("FONT_DIRS") or DEFAULT_FONT_DIRS:
+        candidate = Path(folder) / filename
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def register_fonts() -> None:
+    """Register the fonts once per process (cheap to call again)."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, (filename, index) in FONTS.items():
+        if name in registered:
+            continue
+        path = _find(filename)
+        if path is None:
+            raise MissingFont(
+                _l(
+                    "The font %(file)s is not installed (Debian packages fonts-noto-core and "
+                    "fonts-wqy-zenhei); documents cannot be printed without it.",
+                    file=filename,
+                )
+            )
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x2FFFF
+        or 0x3000 <= code <= 0x303F
+    )
+
+
+def _font_for(char: str, bold: bool) -> str:
+    if _is_cjk(char):
+        return "EH-CJK"
+    return "EH-Latin-Bold" if bold else "EH-Latin"
+
+
+def _covers(font_name: str, char: str) -> bool:
+    if char.isspace():
+        return True
+    face = pdfmetrics.getFont(font_name).face
+    return ord(char) in face.charToGlyph
+
+
+def check_printable(text: str) -> None:
+    """Raise MissingFont naming the script of the first character no font has."""
+    register_fonts()
+    for char in text:
+        if not _covers(_font_for(char, False), char):
+            script = unicodedata.name(char, f"U+{ord(char):04X}").split(" ")[0].title()
+            raise MissingFont(
+                _l("No installed font prints %(script)s text (%(char)s).", script=script, char=char)
+            )
+
+
+def markup(text: str, *, bold: bool = False) -> str:
+    """Paragraph markup with each run of one script in its font, the text escaped."""
+    check_printable(text)
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = (
+            _font_for(char, bold)
+            if not char.isspace()
+            else (runs[-1][0] if runs else _font_for(char, bold))
+        )
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return "".join(f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in runs)
