@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "participant.merge": _l("Duplicate registrations merged"),
     "participant.anonymise": _l("Participants anonymised"),
     "participant.visa_letter": _l("Visa invitation letter printed"),
+    "participant.email": _l("Email sent to participants"),
     "participant.keep_both": _l("Possible duplicates kept apart"),
 }
 

@@ -100,8 +100,13 @@ class RegistrationForm(FlaskForm):
     passport_expiry = StringField(_l("Passport expiry date"), render_kw=DATE)
     submit = SubmitField(_l("Register"))
 
+    # Marked with an asterisk; the rules themselves are in validation.py.
+    REQUIRED = ("given_name", "organisation", "country", "category", "email")
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name in self.REQUIRED:
+            self[name].flags.required = True
         countries = [SelectChoice(c.code, localized(c, "name")) for c in countries_for_choice()]
         self.country.choices = [SelectChoice("", _l("Choose a country")), *countries]
         self.nationality.choices = [SelectChoice("", "—"), *countries]

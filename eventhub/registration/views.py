@@ -26,6 +26,7 @@ from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db, limiter
+from eventhub.mail import send_mail
 from eventhub.registration import bp, duplicates, importer, letters, services
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import (
@@ -43,7 +44,7 @@ from eventhub.registration.models import (
     Source,
     Status,
 )
-from eventhub.web import safe_next
+from eventhub.web import external_url, safe_next
 
 ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
 PER_PAGE = 50
@@ -213,6 +214,10 @@ def bulk_action(event):
         elif action == "category":
             count = services.change_category(
                 chosen, Category(request.form.get("category", "")), actor=current_user
+            )
+        elif action == "email":
+            count = _email_participants(
+                event, chosen, request.form.get("subject", ""), request.form.get("message", "")
             )
         elif action in ("lock", "unlock"):
             count = services.set_locked(chosen, action == "lock", actor=current_user)
@@ -551,3 +556,30 @@ def own_visa_letter(event, key: str):
     if response is None:
         return redirect(url_for("registration.own_page", slug=event.slug, key=key))
     return response
+
+
+def _email_participants(event, chosen, subject: str, message: str) -> int:
+    """Send each selected participant the organisers' message with a fresh personal link."""
+    subject, message = subject.strip(), message.strip()
+    if not subject or not message:
+        raise DomainError(_("Write a subject and a message for the email."))
+    sent = 0
+    for participant in chosen:
+        if not participant.email:
+            continue
+        key = services.new_access_key(participant)
+        link = external_url("registration.own_page", slug=event.slug, key=key)
+        body = render_template(
+            "email/organisers_message.txt", participant=participant, message=message, link=link
+        )
+        if send_mail(participant.email, subject, body):
+            sent += 1
+    audit.record(
+        "participant.email",
+        event,
+        actor=current_user,
+        event_id=event.id,
+        changes={"subject": [None, subject], "recipients": [None, sent]},
+    )
+    db.session.flush()
+    return sent

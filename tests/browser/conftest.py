@@ -6,7 +6,7 @@ Screenshots go to test-artifacts/ (kept, git-ignored), so a failing run can be l
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,7 @@ def live_server(tmp_path_factory):
             "MAIL_BACKEND": "memory",
         }
     )
+    app.extensions["eventhub_outbox"] = []
     with app.app_context():
         upgrade()
         seed_countries()
@@ -52,6 +53,7 @@ def live_server(tmp_path_factory):
                 "starts_on": date(2025, 7, 24),
                 "ends_on": date(2025, 7, 27),
                 "timezone": "Asia/Shanghai",
+                "registration_opens_at": datetime(2025, 1, 1, tzinfo=UTC),
             }
         )
         user = auth_services.create_user(ORGANISER[0], ORGANISER[1], display_name="陈静")
@@ -79,7 +81,8 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.base_url = f"http://127.0.0.1:{server.server_port}"
+    yield app
     server.shutdown()
 
 

@@ -165,3 +165,31 @@ def test_participant_of_another_event_is_not_found(client, as_role, make, event)
     as_role("organiser")
     assert client.get(f"/events/{event.slug}/participants/{stranger.id}").status_code == 404
     assert client.get(f"/events/{event.slug}/participants/{stranger.id}/photo").status_code == 404
+
+
+def test_bulk_email_sends_each_person_their_own_working_link(
+    client, as_role, make, event, outbox, app
+):
+    import re
+
+    people = [_person(make, event, given_name=f"P{n}", email=f"p{n}@example.la") for n in range(2)]
+    as_role("organiser")
+    url = f"/events/{event.slug}/participants/bulk"
+    refused = client.post(
+        url, data={"ids": [str(p.id) for p in people], "action": "email"}, follow_redirects=True
+    )
+    assert "Write a subject and a message" in refused.get_data(as_text=True)
+    client.post(
+        url,
+        data={
+            "ids": [str(p.id) for p in people],
+            "action": "email",
+            "subject": "Shuttle times",
+            "message": "Buses leave at 08:00.",
+        },
+    )
+    assert [m["To"] for m in outbox] == ["p0@example.la", "p1@example.la"]
+    body = outbox[0].get_content()
+    assert "Buses leave at 08:00." in body
+    link = re.search(r"http://eventhub\.test(/events/\S+/me/\S+)", body).group(1)
+    assert "P0" in app.test_client().get(link).get_data(as_text=True)
