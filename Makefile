@@ -8,8 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: the browser Playwright drives and the fonts it shows names in.
-TEST_DEBS := chromium fonts-noto-core fonts-wqy-zenhei poppler-utils
+TEST_DEBS := chromium poppler-utils
 RUN_DEBS := nodejs npm
+# The fonts the PDFs (visa letters, later badges) are printed with.
+FONT_DEBS := fonts-noto-core fonts-wqy-zenhei
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean
@@ -32,8 +34,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[postgres,dev]'
 	touch $@
 
-system-deps: ## Install Node.js/npm through apt when missing
-	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $(RUN_DEBS); }
+system-deps: ## Install Node.js/npm and the PDF fonts through apt when missing
+	@missing=$$(command -v npm >/dev/null || echo "$(RUN_DEBS)"; for p in $(FONT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing: $$missing"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; fi
 
 system-deps-test: system-deps ## Install Chromium and fonts through apt when missing (tests)
 	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -58,7 +62,7 @@ assets: system-deps static/vendor/.stamp ## Install front-end assets from npm in
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d eventhub/translations --statistics
 
-install: $(VENV)/.installed assets translations ## Install the app into .venv
+install: $(VENV)/.installed system-deps assets translations ## Install the app into .venv
 
 install-dev: $(VENV)/.installed-dev assets translations system-deps-test
 

@@ -280,9 +280,15 @@ def _participant_rows(event, organisations, delegations) -> list[dict]:
         generate = GENERATORS[country]
         categories = CHINESE_CATEGORIES if country == "CN" else FOREIGN_CATEGORIES
         heads_given: set[str] = set()
+        names_taken: set[tuple[int, str, str]] = set()
         for _ in range(headcount - len(data.VIPS.get(country, []))):
             organisation = organisations[(country, entries[rng.randrange(len(entries))][0])]
-            family, given, native, honorific = generate(rng)
+            # Two people of one name at one organisation happen, but rarely: re-draw.
+            for _attempt in range(25):
+                family, given, native, honorific = generate(rng)
+                if (organisation.id, family, given) not in names_taken:
+                    break
+            names_taken.add((organisation.id, family, given))
             delegation = None
             rank = None
             if country != "CN":
