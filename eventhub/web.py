@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
@@ -34,3 +36,25 @@ def external_url(endpoint: str, **values) -> str:
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
+    """Run a service call for a form and commit; on a domain error roll back and show why,
+    next to the fields when the error names them, else as a message. (ok, result)."""
+    from flask import flash
+
+    from eventhub.errors import DomainError
+    from eventhub.extensions import db
+
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        field_errors = getattr(error, "errors", None)
+        if field_errors and form is not None and hasattr(form, "show_errors"):
+            form.show_errors(field_errors)
+        else:
+            flash(str(error), "danger")
+        return False, None
+    db.session.commit()
+    return True, result

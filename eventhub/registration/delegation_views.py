@@ -18,7 +18,7 @@ from eventhub.mail import send_mail
 from eventhub.registration import bp, services
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source
-from eventhub.web import external_url
+from eventhub.web import attempt, external_url
 
 MANAGERS = (Role.ORGANISER, Role.HEAD_OF_DELEGATION)
 
@@ -64,10 +64,11 @@ def add_member(event, delegation_id: int):
     )
     form.submit.label.text = _("Add member")
     if form.validate_on_submit():
-        try:
+
+        def add():
             if Role.ORGANISER not in g.event_roles:
                 services.ensure_open(event)
-            participant, key = services.register(
+            return services.register(
                 event,
                 form.raw(),
                 source=Source.DELEGATION,
@@ -75,14 +76,10 @@ def add_member(event, delegation_id: int):
                 actor=current_user,
                 delegation=delegation,
             )
-        except services.RegistrationInvalid as invalid:
-            db.session.rollback()
-            form.show_errors(invalid.errors)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+
+        ok, result = attempt(add, form)
+        if ok:
+            participant, key = result
             services.send_confirmation(participant, key)
             flash(
                 _("%(name)s has been added to the delegation.", name=participant.latin_name),
@@ -110,22 +107,17 @@ def edit_member(event, delegation_id: int, participant_id: int):
     form = RegistrationForm(data=services.form_values(participant))
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
-        try:
-            services.update_participant(
+        ok, _changes = attempt(
+            lambda: services.update_participant(
                 participant,
                 form.raw(),
                 photo=form.photo_bytes(),
                 actor=current_user,
                 may_edit_locked=Role.ORGANISER in g.event_roles,
-            )
-        except services.RegistrationInvalid as invalid:
-            db.session.rollback()
-            form.show_errors(invalid.errors)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+            ),
+            form,
+        )
+        if ok:
             flash(_("Saved."), "success")
             return redirect(
                 url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)

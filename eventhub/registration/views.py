@@ -44,7 +44,7 @@ from eventhub.registration.models import (
     Source,
     Status,
 )
-from eventhub.web import external_url, safe_next
+from eventhub.web import attempt, external_url, safe_next
 
 ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
 PER_PAGE = 50
@@ -64,15 +64,14 @@ def register(event):
         return render_template("registration/closed.html", event=event, reason=str(closed))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            participant, key = services.register(
+        ok, result = attempt(
+            lambda: services.register(
                 event, form.raw(), source=Source.FORM, photo=form.photo_bytes()
-            )
-        except services.RegistrationInvalid as invalid:
-            db.session.rollback()
-            form.show_errors(invalid.errors)
-        else:
-            db.session.commit()
+            ),
+            form,
+        )
+        if ok:
+            participant, key = result
             if services.send_confirmation(participant, key):
                 flash(
                     _(
@@ -108,16 +107,11 @@ def own_page(event, key: str):
         )
     form = RegistrationForm(data=services.form_values(participant))
     if form.validate_on_submit():
-        try:
-            changes = services.update_participant(participant, form.raw(), photo=form.photo_bytes())
-        except services.RegistrationInvalid as invalid:
-            db.session.rollback()
-            form.show_errors(invalid.errors)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        ok, changes = attempt(
+            lambda: services.update_participant(participant, form.raw(), photo=form.photo_bytes()),
+            form,
+        )
+        if ok:
             flash(
                 _("Your changes have been saved.") if changes else _("Nothing was changed."),
                 "success",
@@ -243,19 +237,17 @@ def participant_detail(event, participant_id: int):
     form = RegistrationForm(data=services.form_values(participant))
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
-        try:
-            changes = services.update_participant(
+        ok, changes = attempt(
+            lambda: services.update_participant(
                 participant,
                 form.raw(),
                 photo=form.photo_bytes(),
                 actor=current_user,
                 may_edit_locked=True,
-            )
-        except services.RegistrationInvalid as invalid:
-            db.session.rollback()
-            form.show_errors(invalid.errors)
-        else:
-            db.session.commit()
+            ),
+            form,
+        )
+        if ok:
             flash(_("Saved.") if changes else _("Nothing was changed."), "success")
             return redirect(
                 url_for(
