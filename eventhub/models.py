@@ -12,6 +12,7 @@ from eventhub.registration.models import (
     ImportBatch,
     Participant,
     ParticipantPhoto,
+    PendingPhoto,
     Source,
     Status,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "OrganisationKind",
     "Participant",
     "ParticipantPhoto",
+    "PendingPhoto",
     "Role",
     "Source",
     "Status",

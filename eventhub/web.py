@@ -50,9 +50,12 @@ def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
         result = action()
     except DomainError as error:
         db.session.rollback()
-        field_errors = getattr(error, "errors", None)
-        if field_errors and form is not None and hasattr(form, "show_errors"):
-            form.show_errors(field_errors)
+        after_rollback = getattr(error, "after_rollback", None)
+        if after_rollback is not None:  # e.g. keep an uploaded photo for the next attempt
+            after_rollback()
+            db.session.commit()
+        if getattr(error, "errors", None) and hasattr(form, "show_domain_error"):
+            form.show_domain_error(error)
         else:
             flash(str(error), "danger")
         return False, None

@@ -81,3 +81,19 @@ def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
         return str(value)
 
     return {key: plain(value) for key, value in changes.items()}
+
+
+def history(obj: Any, limit: int = 100) -> list[AuditEntry]:
+    """What was recorded about one record, newest first."""
+    import sqlalchemy as sa
+
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .where(
+                AuditEntry.object_type == type(obj).__name__, AuditEntry.object_id == str(obj.id)
+            )
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )

@@ -73,6 +73,7 @@ def add_member(event, delegation_id: int):
                 form.raw(),
                 source=Source.DELEGATION,
                 photo=form.photo_bytes(),
+                photo_token=form.photo_token.data,
                 actor=current_user,
                 delegation=delegation,
             )
@@ -112,6 +113,7 @@ def edit_member(event, delegation_id: int, participant_id: int):
                 participant,
                 form.raw(),
                 photo=form.photo_bytes(),
+                photo_token=form.photo_token.data,
                 actor=current_user,
                 may_edit_locked=Role.ORGANISER in g.event_roles,
             ),

@@ -9,6 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
@@ -93,6 +94,7 @@ class RegistrationForm(FlaskForm):
         ),
         render_kw={"accept": "image/jpeg,image/png"},
     )
+    photo_token = HiddenField()  # a photo kept from the previous attempt
     visa_letter_requested = BooleanField(_l("I need a visa invitation letter"))
     nationality = SelectField(_l("Nationality"))
     date_of_birth = StringField(_l("Date of birth"), render_kw=DATE)
@@ -120,7 +122,7 @@ class RegistrationForm(FlaskForm):
         return {
             name: field.data
             for name, field in self._fields.items()
-            if name not in {"csrf_token", "submit", "photo"}
+            if name not in {"csrf_token", "submit", "photo", "photo_token"}
         }
 
     def photo_bytes(self) -> bytes | None:
@@ -128,6 +130,12 @@ class RegistrationForm(FlaskForm):
         if upload and getattr(upload, "filename", ""):
             return upload.read()
         return None
+
+    def show_domain_error(self, error) -> None:
+        """The rules' messages by their fields, and the kept photo's token."""
+        self.show_errors(error.errors)
+        if getattr(error, "photo_token", None):
+            self.photo_token.data = error.photo_token
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:
         """Put the rules' messages next to their fields (the pair's date for a time)."""

@@ -150,6 +150,8 @@ class Participant(TimestampMixin, db.Model):
     locked_at: Mapped[datetime | None]
     # SHA-256 of the secret in the participant's own link (sent by email).
     access_key_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The same secret, encrypted, so later emails carry the link the participant already has.
+    access_key_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     # Names, email and organisation folded for search in any script (see services).
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
@@ -214,4 +216,18 @@ class DuplicateDismissal(db.Model):
     # The lower id first, so a pair is stored once.
     first_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
     second_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PendingPhoto(db.Model):
+    """A valid photo sent with a form that had other errors, kept so the person does not
+    have to choose it again. Referred to by a random token in the re-shown form."""
+
+    __tablename__ = "pending_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

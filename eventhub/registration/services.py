@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from eventhub.registration.models import (
     Delegation,
     Participant,
     ParticipantPhoto,
+    PendingPhoto,
     Source,
     Status,
 )
@@ -184,11 +185,22 @@ def delegations_headed_by(event: Event, user: User) -> list[tuple[Delegation, di
 
 
 class RegistrationInvalid(DomainError):
-    """The input broke rules; `errors` maps each field to its messages."""
+    """The input broke rules; `errors` maps each field to its messages. `photo_token` names
+    a valid photo kept for the corrected form."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(
+        self, errors: dict[str, list[str]], photo: tuple[bytes, int, int] | None = None
+    ) -> None:
         super().__init__(_l("Please correct the fields marked below."))
         self.errors = errors
+        self.photo = photo
+        self.photo_token: str | None = None
+
+    def after_rollback(self) -> None:
+        """Keep a valid photo for the corrected form (the caller has rolled back and
+        commits this alone)."""
+        if self.photo is not None:
+            self.photo_token = _keep_pending(self.photo)
 
 
 class RegistrationClosed(DomainError):
@@ -254,12 +266,13 @@ def register(
     photo: bytes | None = None,
     actor: User | None = None,
     delegation: Delegation | None = None,
+    photo_token: str | None = None,
 ) -> tuple[Participant, str]:
     """A new participant from validated input; returns it and the secret of its own link."""
     checked = check_registration(event, raw)
-    prepared = _prepare_photo(photo, checked)
+    prepared = _prepare_photo(photo, checked, photo_token)
     if not checked.ok:
-        raise RegistrationInvalid(checked.errors)
+        raise RegistrationInvalid(checked.errors, prepared)
     participant = Participant(event_id=event.id, status=Status.PENDING, source=source)
     if delegation is not None:
         checked.values["delegation_id"] = delegation.id
@@ -287,6 +300,7 @@ def update_participant(
     photo: bytes | None = None,
     actor: User | None = None,
     may_edit_locked: bool = False,
+    photo_token: str | None = None,
 ) -> dict[str, list[Any]]:
     """Apply an edit; returns the changes. Only organisers (`may_edit_locked`) change a
     record once it is locked."""
@@ -302,9 +316,9 @@ def update_participant(
             if stored:
                 raw[name] = stored
     checked = check_registration(participant.event, raw)
-    prepared = _prepare_photo(photo, checked)
+    prepared = _prepare_photo(photo, checked, photo_token)
     if not checked.ok:
-        raise RegistrationInvalid(checked.errors)
+        raise RegistrationInvalid(checked.errors, prepared)
     before = _snapshot(participant)
     _apply(participant, checked.values)
     db.session.flush()
@@ -331,14 +345,43 @@ def _snapshot(participant: Participant) -> dict[str, Any]:
     return values
 
 
-def _prepare_photo(photo: bytes | None, checked) -> tuple[bytes, int, int] | None:
+def _prepare_photo(
+    photo: bytes | None, checked, photo_token: str | None = None
+) -> tuple[bytes, int, int] | None:
+    """The uploaded photo re-encoded, or the one kept from an earlier attempt."""
     if not photo:
-        return None
+        return _take_pending(photo_token)
     try:
         return prepare_photo(photo)
     except PhotoInvalid as error:
         checked.fail("photo", error.message)
         return None
+
+
+PENDING_PHOTO_HOURS = 24
+
+
+def _keep_pending(prepared: tuple[bytes, int, int]) -> str:
+    """Store a valid photo from a form with other errors; returns its token."""
+    token = secrets.token_urlsafe(24)
+    cutoff = utcnow() - timedelta(hours=PENDING_PHOTO_HOURS)
+    db.session.execute(sa.delete(PendingPhoto).where(PendingPhoto.created_at < cutoff))
+    db.session.add(
+        PendingPhoto(token=token, content=prepared[0], width=prepared[1], height=prepared[2])
+    )
+    db.session.flush()
+    return token
+
+
+def _take_pending(token: str | None) -> tuple[bytes, int, int] | None:
+    if not token or len(token) > 64:
+        return None
+    pending = db.session.scalar(sa.select(PendingPhoto).where(PendingPhoto.token == token))
+    if pending is None or pending.created_at < utcnow() - timedelta(hours=PENDING_PHOTO_HOURS):
+        return None
+    prepared = (pending.content, pending.width, pending.height)
+    db.session.delete(pending)
+    return prepared
 
 
 def _store_photo(participant: Participant, prepared: tuple[bytes, int, int]) -> None:
@@ -424,7 +467,14 @@ def new_access_key(participant: Participant) -> str:
     """A fresh secret for the participant's own link; the previous link stops working."""
     key = secrets.token_urlsafe(24)
     participant.access_key_hash = hashlib.sha256(key.encode()).hexdigest()
+    participant.access_key_encrypted = crypto.encrypt(key)
     return key
+
+
+def access_key(participant: Participant) -> str:
+    """The participant's current secret (made when there is none), to send the same link
+    again: people bookmark it."""
+    return crypto.decrypt(participant.access_key_encrypted) or new_access_key(participant)
 
 
 def participant_by_access_key(event: Event, key: str) -> Participant | None:
@@ -574,14 +624,14 @@ def change_status(
     *,
     actor: User,
     reason: str = "",
-) -> int:
-    """Set the status of each; a rejection needs a reason. Returns how many changed."""
+) -> list[Participant]:
+    """Set the status of each; a rejection needs a reason. Returns those that changed."""
     reason = clean(reason)
     if status == Status.REJECTED and not reason:
         raise DomainError(
             _l("Give a reason for the rejection; the participant will see it."), field="reason"
         )
-    changed = 0
+    changed = []
     for participant in participants:
         if participant.status == status and participant.status_reason == reason:
             continue
@@ -596,9 +646,30 @@ def change_status(
             },
         )
         participant.status, participant.status_reason = status, reason
-        changed += 1
+        changed.append(participant)
     db.session.flush()
     return changed
+
+
+def send_status_notice(participant: Participant) -> bool:
+    """Tell a participant the organisers' decision, with the link to their page."""
+    key = access_key(participant)
+    link = external_url("registration.own_page", slug=participant.event.slug, key=key)
+    with force_locale(select_locale()):
+        return send_mail(
+            participant.email,
+            gettext(
+                "Your registration for %(event)s: %(status)s",
+                event=participant.event.name_en,
+                status=str(STATUS_LABELS[participant.status]),
+            ),
+            render_template(
+                "email/status_notice.txt",
+                participant=participant,
+                link=link,
+                status_labels=STATUS_LABELS,
+            ),
+        )
 
 
 def change_category(participants: list[Participant], category: Category, *, actor: User) -> int:

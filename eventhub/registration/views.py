@@ -66,7 +66,11 @@ def register(event):
     if form.validate_on_submit():
         ok, result = attempt(
             lambda: services.register(
-                event, form.raw(), source=Source.FORM, photo=form.photo_bytes()
+                event,
+                form.raw(),
+                source=Source.FORM,
+                photo=form.photo_bytes(),
+                photo_token=form.photo_token.data,
             ),
             form,
         )
@@ -108,7 +112,9 @@ def own_page(event, key: str):
     form = RegistrationForm(data=services.form_values(participant))
     if form.validate_on_submit():
         ok, changes = attempt(
-            lambda: services.update_participant(participant, form.raw(), photo=form.photo_bytes()),
+            lambda: services.update_participant(
+                participant, form.raw(), photo=form.photo_bytes(), photo_token=form.photo_token.data
+            ),
             form,
         )
         if ok:
@@ -202,9 +208,18 @@ def bulk_action(event):
     }
     try:
         if action in statuses:
-            count = services.change_status(
+            changed = services.change_status(
                 chosen, statuses[action], actor=current_user, reason=request.form.get("reason", "")
             )
+            count = len(changed)
+            if request.form.get("notify"):
+                db.session.commit()  # the decision stands even if a mail server fails
+                failed = [p for p in changed if p.email and not services.send_status_notice(p)]
+                if failed:
+                    flash(
+                        _("%(count)d notification emails could not be sent.", count=len(failed)),
+                        "warning",
+                    )
         elif action == "category":
             count = services.change_category(
                 chosen, Category(request.form.get("category", "")), actor=current_user
@@ -242,6 +257,7 @@ def participant_detail(event, participant_id: int):
                 participant,
                 form.raw(),
                 photo=form.photo_bytes(),
+                photo_token=form.photo_token.data,
                 actor=current_user,
                 may_edit_locked=True,
             ),
@@ -267,6 +283,8 @@ def participant_detail(event, participant_id: int):
         diet_labels=DIET_LABELS,
         passport=services.passport_view(participant, unmasked=Role.VISA_OFFICER in g.event_roles),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
+        history=audit.history(participant),
+        action_labels=audit.ACTION_LABELS,
     )
 
 
@@ -559,7 +577,7 @@ def _email_participants(event, chosen, subject: str, message: str) -> int:
     for participant in chosen:
         if not participant.email:
             continue
-        key = services.new_access_key(participant)
+        key = services.access_key(participant)
         link = external_url("registration.own_page", slug=event.slug, key=key)
         body = render_template(
             "email/organisers_message.txt", participant=participant, message=message, link=link

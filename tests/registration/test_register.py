@@ -226,3 +226,54 @@ def test_registration_form_in_chinese(client, open_event):
         f"/events/{open_event.slug}/register", headers={"Accept-Language": "zh-CN"}
     ).get_data(as_text=True)
     assert "护照" in page and "老挝" in page
+
+
+def test_a_valid_photo_is_kept_when_other_fields_need_correcting(
+    client, app, open_event, lao_delegate
+):
+    import io
+
+    data = dict(lao_delegate, email="", photo=(io.BytesIO(image_bytes()), "me.png"))
+    page = client.post(
+        f"/events/{open_event.slug}/register", data=data, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert "Your photo has been kept." in page
+    token = re.search(r'name="photo_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/events/{open_event.slug}/register", data=dict(lao_delegate, photo_token=token)
+    )
+    assert response.status_code == 302
+    participant = _one(app, email="somphone.k@example.la")
+    with app.app_context():
+        assert db.session.get(ParticipantPhoto, participant.id) is not None
+    # The token is spent.
+    again = client.post(
+        f"/events/{open_event.slug}/register",
+        data=dict(lao_delegate, email="second@example.la", photo_token=token),
+    )
+    assert again.status_code == 302
+    with app.app_context():
+        second = db.session.scalar(
+            sa.select(Participant).where(Participant.email == "second@example.la")
+        )
+        assert db.session.get(ParticipantPhoto, second.id) is None
+
+
+def test_status_decision_is_emailed_with_the_same_link(
+    client, app, open_event, lao_delegate, outbox, make, login
+):
+    client.post(f"/events/{open_event.slug}/register", data=lao_delegate)
+    first_link = _own_link(outbox)
+    participant = _one(app, email="somphone.k@example.la")
+    organiser = make.user(roles={open_event: "organiser"})
+    staff_client = app.test_client()
+    staff_client.post(
+        "/auth/login", data={"email": organiser.email, "password": "correct horse battery"}
+    )
+    staff_client.post(
+        f"/events/{open_event.slug}/participants/bulk",
+        data={"ids": [str(participant.id)], "action": "approve", "notify": "1"},
+    )
+    assert "Approved" in outbox[-1]["Subject"]
+    assert _own_link(outbox) == first_link  # the bookmarked link keeps working
+    assert "Approved" in client.get(first_link).get_data(as_text=True)
