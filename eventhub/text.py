@@ -30,8 +30,11 @@ def clean(value: str | None) -> str:
 
 
 def has_control_characters(value: str) -> bool:
+    """True for invisible characters other than line breaks, tabs and script joiners."""
     return any(
-        unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in _KEEP_FORMAT
+        unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"}
+        and ch not in _KEEP_FORMAT
+        and ch not in "\t\r\n"
         for ch in value
     )
 

@@ -38,17 +38,19 @@ def record(
     obj: Any,
     *,
     actor: Any = None,
+    actor_label: str | None = None,
     event_id: int | None = None,
     changes: dict[str, Any] | None = None,
     ip_address: str = "",
 ) -> AuditEntry:
     """Add an entry for `action` on `obj`; flushed with the caller's transaction.
 
-    `actor` is a User or None (command line). `changes` maps a field to [old, new].
+    `actor` is a User, or None with `actor_label` saying who acted (else the command line).
+    `changes` maps a field to [old, new].
     """
     entry = AuditEntry(
         user_id=getattr(actor, "id", None),
-        actor=getattr(actor, "email", None) or "cli",
+        actor=getattr(actor, "email", None) or actor_label or "cli",
         action=action,
         object_type=type(obj).__name__,
         object_id=str(getattr(obj, "id", "") or ""),

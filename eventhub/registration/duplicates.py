@@ -20,9 +20,17 @@ from eventhub.registration.models import (
     DuplicateDismissal,
     Participant,
     ParticipantPhoto,
+    Status,
 )
-from eventhub.text import fold
+from eventhub.text import fold, search_text
 
+STATUS_RANK = {
+    Status.WITHDRAWN: 0,
+    Status.REJECTED: 1,
+    Status.PENDING: 2,
+    Status.WAITLISTED: 3,
+    Status.APPROVED: 4,
+}
 REASONS = {
     "email": _l("Same email address"),
     "passport": _l("Same passport number"),
@@ -159,6 +167,21 @@ def merge(event: Event, keep_id: int, drop_id: int, *, actor: User) -> Participa
                 )
             )
             filled["photo"] = [None, "copied"]
+    # The further along of the two decisions, the visa request and the lock carry over.
+    if STATUS_RANK[dropped.status] > STATUS_RANK[kept.status]:
+        filled["status"] = [kept.status.value, dropped.status.value]
+        kept.status, kept.status_reason = dropped.status, dropped.status_reason
+    if dropped.visa_letter_requested and not kept.visa_letter_requested:
+        kept.visa_letter_requested = True
+        filled["visa_letter_requested"] = [False, True]
+    kept.locked_at = kept.locked_at or dropped.locked_at
+    kept.search_text = search_text(
+        kept.family_name,
+        kept.given_name,
+        kept.native_name,
+        kept.email,
+        kept.organisation.name_en if kept.organisation else "",
+    )
     audit.record(
         "participant.merge",
         kept,
@@ -170,9 +193,12 @@ def merge(event: Event, keep_id: int, drop_id: int, *, actor: User) -> Participa
         },
     )
     # A delegation headed by the dropped registration is headed by the kept one.
-    db.session.execute(
-        sa.update(Delegation).where(Delegation.head_id == dropped.id).values(head_id=kept.id)
-    )
+    # A delegation the dropped registration headed keeps a head only if it is the kept
+    # one's own delegation.
+    for delegation in db.session.scalars(
+        sa.select(Delegation).where(Delegation.head_id == dropped.id)
+    ):
+        delegation.head_id = kept.id if kept.delegation_id == delegation.id else None
     db.session.delete(dropped)
     db.session.flush()
     return kept

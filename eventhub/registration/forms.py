@@ -208,3 +208,19 @@ IMPORT_FIELD_LABELS = {
     "passport_number": _l("Passport number"),
     "passport_expiry": _l("Passport expiry date"),
 }
+
+
+# Field names as the history of a registration shows them.
+HISTORY_LABELS = {
+    **IMPORT_FIELD_LABELS,
+    "country_code": _l("Country"),
+    "nationality_code": _l("Nationality"),
+    "arrival_at": _l("Arrival time (local)"),
+    "departure_at": _l("Departure time (local)"),
+    "status": _l("Status"),
+    "reason": _l("Reason"),
+    "photo": _l("Photo"),
+    "passport": _l("Passport number"),
+    "name": _l("Name"),
+    "source": _l("Source"),
+}

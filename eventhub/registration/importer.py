@@ -26,6 +26,7 @@ from eventhub.registration.validation import REGISTRATION_FIELDS, check_registra
 from eventhub.text import clean
 
 MAX_ROWS = 10_000
+MAX_COLUMNS = 60
 # Field -> the words senders use for it in a header (compared folded, without punctuation).
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "family_name": ("family name", "surname", "last name", "family", "姓", "姓氏", "nom"),
@@ -239,7 +240,18 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
         ) from exc
     try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Bounded: a tiny file can declare a cell at row 1,048,576, column XFD.
+        return [
+            list(row)
+            for row in sheet.iter_rows(max_row=MAX_ROWS + 20, max_col=MAX_COLUMNS, values_only=True)
+        ]
+    except Exception as exc:  # openpyxl raises XML, zip and value errors of many kinds
+        raise ImportUnreadable(
+            _l(
+                "This Excel workbook could not be read; save it again in "
+                "Excel or LibreOffice and upload it once more."
+            )
+        ) from exc
     finally:
         book.close()
 
@@ -255,12 +267,28 @@ def _read_csv(content: bytes) -> list[list[Any]]:
             continue
     else:  # pragma: no cover - cp1252 decodes nearly anything
         raise ImportUnreadable(_l("The file's text encoding could not be read; save it as UTF-8."))
+    # Old Mac files end lines with a bare CR; quoted line breaks stay inside their cells.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:10_000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            rows.append(row[:MAX_COLUMNS])
+            if len(rows) > MAX_ROWS + 20:
+                break
+    except csv.Error as exc:
+        raise ImportUnreadable(
+            _l(
+                "Row %(row)d of the CSV file could not be read (a cell is "
+                "too long or a quote is not closed).",
+                row=len(rows) + 1,
+            )
+        ) from exc
+    return rows
 
 
 def guess_columns(rows: list[tuple[int, list[Any]]]) -> tuple[int, list[Column]]:
@@ -377,7 +405,7 @@ def row_values(row: list[Any], columns: list[Column], countries: dict[str, str])
             text = clean(str(cell or ""))
             values[column.field] = countries.get(_key(text), text)
         elif column.field == "category":
-            values[column.field] = _category(cell)
+            values[column.field] = _category(cell) or "delegate"
         elif column.field == "diet":
             diet, note = _diet(cell)
             values["diet"] = diet
@@ -438,51 +466,6 @@ def preview(event: Event, content: bytes, mapping: dict[int, str] | None = None)
     if not result.rows:
         message = _l("There are no rows below the headers.")
         result.errors.append(RowProblem(header_row, "", str(message)))
-    return result
-
-    by_field = {c.field: c for c in columns if c.field}
-    countries = country_lookup()
-    seen_emails: dict[str, int] = {}
-    existing = _existing_keys(event)
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        values = row_values(row, columns, countries)
-        checked = check_registration(event, values)
-        for name, messages in checked.errors.items():
-            column = by_field.get(_ERROR_FIELD.get(name, name))
-            label = f"{column.letter} ({column.header})" if column else ""
-            for message in messages:
-                result.errors.append(RowProblem(offset, label, message))
-        email = checked.values.get("email")
-        if email:
-            if email in seen_emails:
-                column = by_field["email"]
-                result.errors.append(
-                    RowProblem(
-                        offset,
-                        f"{column.letter} ({column.header})",
-                        str(_l("Same email address as row %(row)d.", row=seen_emails[email])),
-                    )
-                )
-            seen_emails.setdefault(email, offset)
-            if email in existing:
-                result.warnings.append(
-                    RowProblem(
-                        offset,
-                        "",
-                        str(
-                            _l(
-                                "Possible duplicate: %(name)s is already registered with "
-                                "this email.",
-                                name=existing[email],
-                            )
-                        ),
-                    )
-                )
-        result.rows.append((offset, checked.values))
-    if not result.rows:
-        result.errors.append(
-            RowProblem(header_index + 1, "", str(_l("There are no rows below the headers.")))
-        )
     return result
 
 

@@ -152,6 +152,8 @@ class Participant(TimestampMixin, db.Model):
     access_key_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # The same secret, encrypted, so later emails carry the link the participant already has.
     access_key_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    # The language the participant registered in: their emails are written in it.
+    locale: Mapped[str] = mapped_column(sa.String(16), default="")
     # Names, email and organisation folded for search in any script (see services).
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
 

@@ -9,7 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from eventhub.errors import DomainError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG"}
+ACCEPTED_FORMATS = {"JPEG", "PNG", "MPO"}  # MPO: JPEG as many phones save it
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuse decompression bombs long before Pillow's own limit
 MIN_SIDE = 200
@@ -30,6 +30,8 @@ def prepare_photo(data: bytes) -> tuple[bytes, int, int]:
             kind = probe.format
             width, height = probe.size
             probe.verify()
+    except Image.DecompressionBombError as exc:
+        raise PhotoInvalid(_l("The photo has too many pixels. Send a smaller one.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise PhotoInvalid(_l("This file is not a JPEG or PNG image.")) from exc
     if kind not in ACCEPTED_FORMATS:

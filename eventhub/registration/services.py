@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import force_locale, format_datetime, gettext
+from flask_babel import force_locale, format_datetime, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from eventhub import crypto
 from eventhub.audit import services as audit
+from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
 from eventhub.db import utcnow
 from eventhub.directory.models import Country, Organisation
@@ -25,12 +26,13 @@ from eventhub.directory.services import find_or_add_organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import select_locale
+from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
 from eventhub.registration import importer
 from eventhub.registration.models import (
     Category,
     Delegation,
+    ImportBatch,
     Participant,
     ParticipantPhoto,
     PendingPhoto,
@@ -273,7 +275,9 @@ def register(
     prepared = _prepare_photo(photo, checked, photo_token)
     if not checked.ok:
         raise RegistrationInvalid(checked.errors, prepared)
-    participant = Participant(event_id=event.id, status=Status.PENDING, source=source)
+    participant = Participant(
+        event_id=event.id, status=Status.PENDING, source=source, locale=str(get_locale() or "en")
+    )
     if delegation is not None:
         checked.values["delegation_id"] = delegation.id
     _apply(participant, checked.values)
@@ -302,9 +306,14 @@ def update_participant(
     may_edit_locked: bool = False,
     photo_token: str | None = None,
 ) -> dict[str, list[Any]]:
-    """Apply an edit; returns the changes. Only organisers (`may_edit_locked`) change a
-    record once it is locked."""
-    if not may_edit_locked and participant.locked_at is not None:
+    """Apply an edit; returns the changes (recorded in the audit log).
+
+    Organisers (`by_organiser`) may edit locked records and change the category. When a
+    participant or their head of delegation changes who the person is after approval, the
+    registration goes back to pending review: an approval is for the person approved.
+    """
+    by_organiser = may_edit_locked
+    if not by_organiser and participant.locked_at is not None:
         raise DomainError(
             _l("The organisers have locked your registration. Write to them for any change.")
         )
@@ -315,6 +324,8 @@ def update_participant(
             stored = _decrypted(participant, name)
             if stored:
                 raw[name] = stored
+    if not by_organiser:
+        raw["category"] = participant.category.value  # the category is the organisers' call
     checked = check_registration(participant.event, raw)
     prepared = _prepare_photo(photo, checked, photo_token)
     if not checked.ok:
@@ -325,16 +336,36 @@ def update_participant(
     changes = audit.changed(before, _snapshot(participant))
     if prepared:
         _store_photo(participant, prepared)
-        changes["photo"] = [None, "replaced"]
-    if changes and actor is not None:
+        changes["photo"] = [None, "new"]
+    if (
+        not by_organiser
+        and participant.status == Status.APPROVED
+        and IDENTITY_FIELDS.intersection(changes)
+    ):
+        changes["status"] = [participant.status.value, Status.PENDING.value]
+        participant.status = Status.PENDING
+    if changes:
         audit.record(
             "participant.update",
             participant,
             actor=actor,
+            actor_label=None if actor else "participant (own link)",
             event_id=participant.event_id,
             changes=changes,
         )
     return changes
+
+
+# Changing these after approval sends a registration back to review.
+IDENTITY_FIELDS = {
+    "family_name",
+    "given_name",
+    "native_name",
+    "nationality_code",
+    "passport",
+    "organisation",
+    "photo",
+}
 
 
 def _snapshot(participant: Participant) -> dict[str, Any]:
@@ -453,10 +484,10 @@ def passport_view(participant: Participant, *, unmasked: bool) -> dict[str, str]
 def send_confirmation(participant: Participant, key: str) -> bool:
     """Email the participant the link to their own page, in the current language."""
     link = external_url("registration.own_page", slug=participant.event.slug, key=key)
-    with force_locale(select_locale()):
+    with force_locale(participant.locale or select_locale()):
         return send_mail(
             participant.email,
-            gettext("Your registration for %(event)s", event=participant.event.name_en),
+            gettext("Your registration for %(event)s", event=localized(participant.event, "name")),
             render_template(
                 "email/registration_confirmation.txt", participant=participant, link=link
             ),
@@ -591,7 +622,8 @@ def participant_query(event: Event, filters: ParticipantFilters) -> sa.Select:
         with contextlib.suppress(ValueError):
             query = query.where(Participant.arrival_date == date.fromisoformat(filters.arrival))
     columns = SORTS.get(filters.sort, SORTS["name"])
-    order = [c.desc() if filters.descending else c.asc() for c in columns]
+    # Empty values last in both directions and on both databases.
+    order = [(c.desc() if filters.descending else c.asc()).nulls_last() for c in columns]
     return query.order_by(*order, Participant.id)
 
 
@@ -627,6 +659,8 @@ def change_status(
 ) -> list[Participant]:
     """Set the status of each; a rejection needs a reason. Returns those that changed."""
     reason = clean(reason)
+    if len(reason) > 500:
+        raise DomainError(_l("Use at most %(n)d characters.", n=500), field="reason")
     if status == Status.REJECTED and not reason:
         raise DomainError(
             _l("Give a reason for the rejection; the participant will see it."), field="reason"
@@ -655,12 +689,12 @@ def send_status_notice(participant: Participant) -> bool:
     """Tell a participant the organisers' decision, with the link to their page."""
     key = access_key(participant)
     link = external_url("registration.own_page", slug=participant.event.slug, key=key)
-    with force_locale(select_locale()):
+    with force_locale(participant.locale or "en"):
         return send_mail(
             participant.email,
             gettext(
                 "Your registration for %(event)s: %(status)s",
-                event=participant.event.name_en,
+                event=localized(participant.event, "name"),
                 status=str(STATUS_LABELS[participant.status]),
             ),
             render_template(
@@ -710,14 +744,25 @@ def set_locked(participants: list[Participant], locked: bool, *, actor: User) ->
 
 def import_participants(
     event: Event,
+    batch: ImportBatch,
     preview: importer.Preview,
     *,
     actor: User,
-    filename: str = "",
 ) -> int:
-    """Register every row of a checked import, or none: one flush, one audit entry."""
+    """Register every row of a checked upload, or none: one flush, one audit entry.
+
+    The upload is claimed first, so two organisers confirming at once import it once; its
+    content (names, perhaps passport numbers) is then no longer kept.
+    """
     if not preview.ok:
         raise DomainError(_l("The file has errors; nothing was imported."))
+    claimed = db.session.execute(
+        sa.update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.imported_at.is_(None))
+        .values(imported_at=utcnow(), content=b"", imported_count=len(preview.rows))
+    )
+    if claimed.rowcount != 1:
+        raise DomainError(_l("This file has already been imported."))
     organisations: dict[tuple[str, str], Organisation] = {}
     participants = []
     for _row, values in preview.rows:
@@ -732,7 +777,7 @@ def import_participants(
         event,
         actor=actor,
         event_id=event.id,
-        changes={"rows": [None, len(participants)], "file": [None, filename]},
+        changes={"rows": [None, len(participants)], "file": [None, batch.filename]},
     )
     return len(participants)
 
@@ -799,6 +844,14 @@ def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:
         user = auth_services.create_user(
             participant.email, None, display_name=participant.latin_name
         )
+    elif user.is_admin or auth_services.roles_for(user, participant.event) - {Role.DELEGATE}:
+        # A head must not attach a registration to a team member's or another head's account.
+        raise DomainError(
+            _l(
+                "An account with this email address already exists with other "
+                "roles; ask the organisers to link it."
+            )
+        )
     auth_services.grant_role(user, participant.event, Role.DELEGATE, actor=actor)
     participant.user_id = user.id
     db.session.flush()
@@ -819,7 +872,8 @@ def personal_data(participant: Participant) -> dict[str, Any]:
         "delegation": participant.delegation.name_en if participant.delegation else "",
         **form_values(participant),
     }
-    data.update(passport_view(participant, unmasked=True))
+    # Masked: whoever holds the link sees this, and organisers can change where it is sent.
+    data.update(passport_view(participant, unmasked=False))
     data["has_photo"] = db.session.get(ParticipantPhoto, participant.id) is not None
     return data
 
@@ -833,7 +887,7 @@ def anonymise_event(event: Event, *, actor: User, today: date) -> int:
         db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))
     )
     for person in people:
-        person.family_name, person.given_name = "", f"Anonymised {person.id}"
+        person.family_name, person.given_name = "", f"#{person.id}"
         for name in (
             "native_name",
             "honorific",
@@ -862,6 +916,7 @@ def anonymise_event(event: Event, *, actor: User, today: date) -> int:
             "passport_digest",
             "passport_expiry",
             "access_key_hash",
+            "access_key_encrypted",
             "user_id",
         ):
             setattr(person, name, None)
@@ -872,6 +927,13 @@ def anonymise_event(event: Event, *, actor: User, today: date) -> int:
                 sa.select(Participant.id).where(Participant.event_id == event.id)
             )
         )
+    )
+    # What else held their names: uploaded lists, and the details kept in the audit log.
+    db.session.execute(sa.delete(ImportBatch).where(ImportBatch.event_id == event.id))
+    db.session.execute(
+        sa.update(AuditEntry)
+        .where(AuditEntry.event_id == event.id, AuditEntry.object_type == "Participant")
+        .values(changes={})
     )
     audit.record(
         "participant.anonymise",

@@ -141,7 +141,10 @@ def _parse_date(text: str) -> date | None:
 def _parse_time(text: str) -> time | None:
     if not text:
         return None
-    return time.fromisoformat(text if len(text) > 5 else f"{text}:00")
+    moment = time.fromisoformat(text if len(text) > 5 else f"{text}:00")
+    if moment.tzinfo is not None:  # local time of the event, never an offset
+        raise ValueError(text)
+    return moment
 
 
 def _bool(value: Any) -> bool:
@@ -156,6 +159,14 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
     With `partial`, only the fields present are checked (an edit of some fields).
     """
     checked = Checked()
+    # JSON clients may send numbers, lists or objects: refuse them rather than store "True".
+    raw = dict(raw)
+    not_text = set()
+    for name, value in list(raw.items()):
+        allowed = (str, bool) if name == "visa_letter_requested" else (str,)
+        if value is not None and not isinstance(value, allowed):
+            not_text.add(name)
+            raw[name] = ""
     present = (lambda name: name in raw) if partial else (lambda name: True)
 
     for name in TEXT_FIELDS:
@@ -247,7 +258,7 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
             checked.fail("interpretation_language", _l("Choose a language from the list."))
         checked.values["interpretation_language"] = code if language else ""
 
-    if present("delegation"):
+    if "delegation" in raw:  # only where the input names one: a form edit keeps it
         name = clean(_text(raw, "delegation"))
         checked.values["delegation_id"] = None
         if name:
@@ -264,6 +275,8 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
 
     _check_travel(checked, raw, present, event)
     _check_visa(checked, raw, present, event, partial)
+    for name in not_text:  # one clear message, not the consequences of blanking it
+        checked.errors[name] = [str(_l("Send this field as text."))]
     return checked
 
 

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,6 +33,7 @@ from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import (
     CATEGORY_CHOICES,
     DIET_LABELS,
+    HISTORY_LABELS,
     IMPORT_FIELD_LABELS,
     ImportForm,
     RegistrationForm,
@@ -46,6 +48,7 @@ from eventhub.registration.models import (
 )
 from eventhub.web import attempt, external_url, safe_next
 
+# Who may look at participants; only organisers change them.
 ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
 PER_PAGE = 50
 
@@ -188,10 +191,15 @@ def participant_list(event):
     )
 
 
+def _form_ids(name: str = "ids") -> list[int]:
+    """Participant ids from a form; anything that is not plain ASCII digits is ignored."""
+    return [int(i) for i in request.form.getlist(name) if i.isascii() and i.isdigit()]
+
+
 @bp.post("/participants/bulk")
-@event_view(*ORGANISERS)
+@event_view(Role.ORGANISER)
 def bulk_action(event):
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = _form_ids()
     chosen = services.participants_in_event(event, ids)
     action = request.form.get("action", "")
     back = safe_next(
@@ -221,9 +229,11 @@ def bulk_action(event):
                         "warning",
                     )
         elif action == "category":
-            count = services.change_category(
-                chosen, Category(request.form.get("category", "")), actor=current_user
-            )
+            try:
+                category = Category(request.form.get("category", ""))
+            except ValueError as exc:
+                raise DomainError(_("Choose a category.")) from exc
+            count = services.change_category(chosen, category, actor=current_user)
         elif action == "email":
             count = _email_participants(
                 event, chosen, request.form.get("subject", ""), request.form.get("message", "")
@@ -232,9 +242,9 @@ def bulk_action(event):
             count = services.set_locked(chosen, action == "lock", actor=current_user)
         else:
             raise DomainError(_("Choose an action."))
-    except (DomainError, ValueError) as error:
+    except DomainError as error:
         db.session.rollback()
-        flash(str(error) if isinstance(error, DomainError) else _("Choose a category."), "danger")
+        flash(str(error), "danger")
         return redirect(back)
     db.session.commit()
     flash(
@@ -249,6 +259,8 @@ def participant_detail(event, participant_id: int):
     participant = db.session.get(services.Participant, participant_id)
     if participant is None or participant.event_id != event.id:
         abort_with(404, _("There is no such participant in this event."))
+    if request.method == "POST" and Role.ORGANISER not in g.event_roles:
+        abort_with(403, _("Only organisers change participants' data."))
     form = RegistrationForm(data=services.form_values(participant))
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
@@ -284,6 +296,7 @@ def participant_detail(event, participant_id: int):
         passport=services.passport_view(participant, unmasked=Role.VISA_OFFICER in g.event_roles),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         history=audit.history(participant),
+        history_labels=HISTORY_LABELS,
         action_labels=audit.ACTION_LABELS,
     )
 
@@ -338,24 +351,20 @@ def import_preview(event, batch_id: int):
             "info",
         )
         return redirect(url_for("registration.participant_list", slug=event.slug))
-    mapping = None
-    if request.method == "POST":
-        mapping = {
-            int(key[4:]): value
-            for key, value in request.form.items()
-            if key.startswith("map_") and key[4:].isdigit()
-        }
+    # The organiser's column choices, when the form sent them; else the guesses.
+    mapping = {
+        int(key[4:]): value
+        for key, value in request.form.items()
+        if key.startswith("map_") and key[4:].isascii() and key[4:].isdigit()
+    } or None
     preview = importer.preview(event, batch.content, mapping)
     if request.method == "POST" and request.form.get("action") == "import":
         try:
-            count = services.import_participants(
-                event, preview, actor=current_user, filename=batch.filename
-            )
+            count = services.import_participants(event, batch, preview, actor=current_user)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
-            batch.imported_at, batch.imported_count = utcnow(), count
             db.session.commit()
             flash(
                 _(
@@ -553,21 +562,6 @@ def delegation_visa_letters(event, delegation_id: int):
     return response
 
 
-@bp.get("/me/<key>/visa-letter.pdf")
-@event_view()
-def own_visa_letter(event, key: str):
-    """The participant's own letter, once the organisers have approved the registration."""
-    participant = services.participant_by_access_key(event, key)
-    if participant is None:
-        abort_with(404, _("This link is not valid."))
-    if participant.status != Status.APPROVED:
-        abort_with(403, _("The invitation letter is available once your registration is approved."))
-    response = _letters(event, [participant], "visa-invitation-letter.pdf")
-    if response is None:
-        return redirect(url_for("registration.own_page", slug=event.slug, key=key))
-    return response
-
-
 def _email_participants(event, chosen, subject: str, message: str) -> int:
     """Send each selected participant the organisers' message with a fresh personal link."""
     subject, message = subject.strip(), message.strip()
@@ -579,9 +573,10 @@ def _email_participants(event, chosen, subject: str, message: str) -> int:
             continue
         key = services.access_key(participant)
         link = external_url("registration.own_page", slug=event.slug, key=key)
-        body = render_template(
-            "email/organisers_message.txt", participant=participant, message=message, link=link
-        )
+        with force_locale(participant.locale or "en"):  # their language, not the sender's
+            body = render_template(
+                "email/organisers_message.txt", participant=participant, message=message, link=link
+            )
         if send_mail(participant.email, subject, body):
             sent += 1
     audit.record(

@@ -107,7 +107,14 @@ def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.problems = []
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    # A request the browser abandons because the page moved on is not a failure.
+    page.on(
+        "requestfailed",
+        lambda r: (
+            "ERR_ABORTED" not in (r.failure or "")
+            and page.problems.append(f"failed: {r.url} {r.failure}")
+        ),
+    )
     # Console errors include Content-Security-Policy violations.
     page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
     page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}"))

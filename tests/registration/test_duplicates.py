@@ -92,3 +92,21 @@ def test_same_passport_is_found(client, as_role, make, event, app):
     as_role("organiser")
     page = client.get(f"/events/{event.slug}/participants/duplicates").get_data(as_text=True)
     assert "Same passport number" in page
+
+
+def test_merging_keeps_the_approval_and_the_visa_request(client, as_role, make, event, app):
+    from eventhub.registration.models import Status
+
+    pending = make.participant(event, email="same@example.la", status=Status.PENDING)
+    approved = make.participant(
+        event, email="same@example.la", status=Status.APPROVED, visa_letter_requested=True
+    )
+    as_role("organiser")
+    client.post(
+        f"/events/{event.slug}/participants/duplicates",
+        data={"first": pending.id, "second": approved.id, "decision": "keep_first"},
+    )
+    with app.app_context():
+        kept = db.session.get(Participant, pending.id)
+        assert kept.status == Status.APPROVED and kept.visa_letter_requested
+        assert "keomany" in kept.search_text
