@@ -9,9 +9,12 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from eventhub import crypto
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
 from eventhub.demo import data
@@ -21,7 +24,7 @@ from eventhub.directory.services import ASEAN, find_or_add_organisation, seed_co
 from eventhub.events import services as event_services
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration.models import Category, Delegation, Participant, Status
+from eventhub.registration.models import Category, Delegation, Diet, Participant, Status
 
 SEED = 20250724
 # The ten members that took part in 2025 (Timor-Leste joined ASEAN in October 2025).
@@ -189,6 +192,64 @@ def _position(rng: random.Random, organisation: Organisation) -> str:
     return rng.choice(POSITIONS["government"])
 
 
+ZONE = ZoneInfo(data.EVENT["timezone"])
+
+
+def _logistics(
+    country: str, organisation: Organisation, rank: int | None, rng: random.Random
+) -> dict:
+    """Travel, hotel, diet, interpretation and sometimes a visa letter, as a partner would
+    send them: each country's delegation mostly on its own flight."""
+    values: dict = {}
+    if country == "CN":
+        if organisation.city != "Guiyang":
+            day = date(2025, 7, 23)
+            values.update(
+                arrival_date=day,
+                arrival_flight=f"G{rng.randint(1300, 2999)}",
+                arrival_point="Guiyang North Railway Station",
+                arrival_at=datetime.combine(
+                    day, time(rng.randint(8, 20), rng.choice((5, 25, 48))), ZONE
+                ),
+                departure_date=date(2025, 7, 27),
+                hotel=rng.choice(data.HOTELS[1:]),
+            )
+        return values
+    flight, day, moment = data.FLIGHTS[country]
+    values.update(
+        arrival_date=day,
+        arrival_at=datetime.combine(day, moment, ZONE),
+        arrival_flight=flight,
+        arrival_point="Guiyang Longdongbao International Airport (KWE)",
+        departure_date=date(2025, 7, 28),
+        departure_flight=data.RETURN_FLIGHTS[country],
+        departure_point="Guiyang Longdongbao International Airport (KWE)",
+        hotel=data.HOTELS[0] if rank and rank <= 3 else rng.choice(data.HOTELS[:2]),
+        interpretation_language=data.LANGUAGES.get(country, "") if rng.random() < 0.6 else "",
+    )
+    muslim_majority = country in ("MY", "ID", "BN")
+    roll = rng.random()
+    if roll < (0.7 if muslim_majority else 0.04):
+        values["diet"] = Diet.HALAL
+    elif roll > 0.95:
+        values["diet"] = Diet.VEGETARIAN
+    if rng.random() < 0.03:
+        values["dietary_notes"] = rng.choice(["Nut allergy", "No seafood", "Lactose intolerant"])
+    if rng.random() < 0.12:  # a visa invitation letter, with passport details
+        number = f"{country[0]}{rng.randint(1000000, 9999999)}"
+        values.update(
+            visa_letter_requested=True,
+            nationality_code=country,
+            passport_number_encrypted=crypto.encrypt(number),
+            passport_digest=crypto.blind_index(number, "passport"),
+            date_of_birth_encrypted=crypto.encrypt(
+                date(rng.randint(1960, 1998), rng.randint(1, 12), rng.randint(1, 28)).isoformat()
+            ),
+            passport_expiry=date(rng.randint(2027, 2034), rng.randint(1, 12), 1),
+        )
+    return values
+
+
 def _participant_rows(event, organisations, delegations) -> list[dict]:
     """Every demo participant as a row, in a fixed order from a fixed seed."""
     rng = random.Random(SEED)  # noqa: S311  (repeatable demo data, not secrets)
@@ -227,11 +288,13 @@ def _participant_rows(event, organisations, delegations) -> list[dict]:
                 "email": email
                 or f"{_ascii(given.split()[0])}.{number:04d}@"
                 f"{domains[(country, organisation.name_en)]}",
-                "phone": f"+{rng.randint(60, 99)} {rng.randint(100, 999)} "
+                "phone": f"+{data.CALLING_CODES[country]} {rng.randint(100, 999)} "
                 f"{rng.randint(1000, 9999)}",
+                **_logistics(country, organisation, rank, logistics_rng),
             }
         )
 
+    logistics_rng = random.Random(SEED + 1)  # noqa: S311  (names stay as they were)
     special = {"head.la@caecw.example": ("LA", 0), "delegate.la@caecw.example": None}
     for country in ["CN", *DEMO_ASEAN]:
         entries = data.ORGANISATIONS[country]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from eventhub.directory.models import OrganisationKind as K
 
@@ -646,6 +646,58 @@ VIPS: dict[str, list[tuple[str, str, str, str, str, int, int]]] = {
             4,
         ),
     ],
+}
+
+# Each country's delegation mostly arrives on one flight (local time in Guiyang).
+FLIGHTS = {
+    "LA": ("QV 917", date(2025, 7, 23), time(14, 35)),
+    "KH": ("CZ 3052", date(2025, 7, 23), time(9, 10)),
+    "MM": ("MU 2032", date(2025, 7, 24), time(1, 20)),
+    "VN": ("VN 530", date(2025, 7, 23), time(21, 45)),
+    "MY": ("MH 376", date(2025, 7, 23), time(16, 5)),
+    "ID": ("MH 376", date(2025, 7, 23), time(16, 5)),
+    "PH": ("PR 336", date(2025, 7, 23), time(12, 30)),
+    "BN": ("BI 651", date(2025, 7, 23), time(18, 40)),
+    "SG": ("SQ 830", date(2025, 7, 23), time(13, 15)),
+    "TH": ("FD 578", date(2025, 7, 23), time(11, 50)),
+}
+RETURN_FLIGHTS = {
+    "LA": "QV 918",
+    "KH": "CZ 3051",
+    "MM": "MU 2031",
+    "VN": "VN 531",
+    "MY": "MH 377",
+    "ID": "MH 377",
+    "PH": "PR 337",
+    "BN": "BI 652",
+    "SG": "SQ 831",
+    "TH": "FD 579",
+}
+CALLING_CODES = {
+    "CN": 86,
+    "TH": 66,
+    "LA": 856,
+    "KH": 855,
+    "MM": 95,
+    "VN": 84,
+    "MY": 60,
+    "SG": 65,
+    "ID": 62,
+    "PH": 63,
+    "BN": 673,
+}
+HOTELS = ["Eco-Conference Center Hotel", "Guiyang Lakeside Hotel", "Huaxi Garden Hotel"]
+LANGUAGES = {
+    "LA": "lo",
+    "KH": "km",
+    "MM": "my",
+    "VN": "vi",
+    "TH": "th",
+    "ID": "id",
+    "MY": "en",
+    "PH": "en",
+    "BN": "en",
+    "SG": "en",
 }
 
 # Accounts printed by `flask demo`: (role shown, email, password, display name)
