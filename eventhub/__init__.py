@@ -95,10 +95,12 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
     from eventhub.registration import bp as registration_bp
+    from eventhub.scheduling import bp as scheduling_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(scheduling_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

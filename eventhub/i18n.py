@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_login import current_user
 
 # Shown in the language switch in their own language, so anyone can find theirs.
@@ -82,6 +82,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
     app.jinja_env.filters["number"] = format_decimal
+    # 24-hour clock everywhere: programmes of international meetings use it.
+    app.jinja_env.filters["time"] = lambda v, fmt="HH:mm": format_time(v, fmt) if v else ""
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["timezone_name"] = timezone_name
 

@@ -16,8 +16,32 @@ from eventhub.registration.models import (
     Source,
     Status,
 )
+from eventhub.scheduling.models import (
+    Activity,
+    ActivityPerson,
+    ActivityRole,
+    ActivityState,
+    ActivityType,
+    AgendaFeed,
+    Enrolment,
+    EnrolmentStatus,
+    Room,
+    TravelTime,
+    Venue,
+)
 
 __all__ = [
+    "Activity",
+    "ActivityPerson",
+    "ActivityRole",
+    "ActivityState",
+    "ActivityType",
+    "AgendaFeed",
+    "Enrolment",
+    "EnrolmentStatus",
+    "Room",
+    "TravelTime",
+    "Venue",
     "ApiToken",
     "AuditEntry",
     "Category",

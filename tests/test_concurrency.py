@@ -107,3 +107,97 @@ def test_simultaneous_registrations_lose_nothing(app, tmp_path):  # app: the mig
             db.session.execute(sa.delete(Event).where(Event.id == event_id))
             db.session.execute(sa.delete(Organisation).where(Organisation.name_en == organisation))
             db.session.commit()
+
+
+def _enrol_many(args: tuple[int, list[int], str]) -> int:
+    """One worker: its own app and connections, enrolling its share of participants."""
+    from eventhub.registration.models import Participant
+    from eventhub.scheduling import services
+    from eventhub.scheduling.models import Activity
+
+    activity_id, participant_ids, instance = args
+    app = _app(instance)
+    done = 0
+    with app.app_context():
+        for participant_id in participant_ids:
+            activity = db.session.get(Activity, activity_id)
+            services.enrol(activity, db.session.get(Participant, participant_id))
+            db.session.commit()
+            done += 1
+    return done
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_two_hundred_enrolments_for_fifty_seats(app, tmp_path):  # app: the migrated schema
+    from eventhub.events.models import Event
+    from eventhub.registration.models import Participant, Status
+    from eventhub.scheduling.models import (
+        Access,
+        Activity,
+        ActivityState,
+        Enrolment,
+        EnrolmentStatus,
+        Room,
+        Venue,
+    )
+
+    slug = f"seats-{uuid.uuid4().hex[:8]}"
+    app = _app(str(tmp_path))  # a separate app: its commits are real
+    with app.app_context():
+        event = Event(
+            slug=slug,
+            name_en="Seat race",
+            name_zh="座位",
+            city_en="Guiyang",
+            starts_on=date(2025, 7, 24),
+            ends_on=date(2025, 7, 27),
+        )
+        db.session.add(event)
+        db.session.flush()
+        venue = Venue(event_id=event.id, name_en="Hall")
+        db.session.add(venue)
+        db.session.flush()
+        room = Room(venue_id=venue.id, name_en="Room", capacity=50)
+        db.session.add(room)
+        db.session.flush()
+        activity = Activity(
+            event_id=event.id,
+            title_en="Popular workshop",
+            room_id=room.id,
+            access=Access.REGISTRATION,
+            state=ActivityState.PUBLISHED,
+            starts_at=datetime(2025, 7, 25, 1, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 2, tzinfo=UTC),
+        )
+        people = [
+            Participant(
+                event_id=event.id,
+                given_name=f"Person {n}",
+                country_code="LA",
+                status=Status.APPROVED,
+            )
+            for n in range(200)
+        ]
+        db.session.add_all([activity, *people])
+        db.session.commit()
+        event_id, activity_id = event.id, activity.id
+        ids = [p.id for p in people]
+    try:
+        shares = [ids[n::PROCESSES] for n in range(PROCESSES)]
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(PROCESSES) as pool:
+            done = pool.map(_enrol_many, [(activity_id, share, str(tmp_path)) for share in shares])
+        assert sum(done) == 200
+        with app.app_context():
+            counts = dict(
+                db.session.execute(
+                    sa.select(Enrolment.status, sa.func.count())
+                    .where(Enrolment.activity_id == activity_id)
+                    .group_by(Enrolment.status)
+                ).all()
+            )
+            assert counts == {EnrolmentStatus.ENROLLED: 50, EnrolmentStatus.WAITLISTED: 150}
+    finally:
+        with app.app_context():
+            db.session.execute(sa.delete(Event).where(Event.id == event_id))
+            db.session.commit()

@@ -109,6 +109,36 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 "Registration": REGISTRATION_SCHEMA,
+                "Activity": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "title_en",
+                        "title_zh",
+                        "type",
+                        "starts_at",
+                        "ends_at",
+                        "room",
+                        "capacity",
+                        "enrolled",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title_en": {"type": "string"},
+                        "title_zh": {"type": "string"},
+                        "type": {"type": "string"},
+                        "track": {"type": "string"},
+                        "starts_at": {"type": "string", "format": "date-time"},
+                        "ends_at": {"type": "string", "format": "date-time"},
+                        "room": {
+                            "type": ["object", "null"],
+                            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                        },
+                        "access": {"type": "string"},
+                        "capacity": {"type": ["integer", "null"]},
+                        "enrolled": {"type": "integer"},
+                    },
+                },
                 "Event": {
                     "type": "object",
                     "required": ["slug", "name_en", "name_zh", "starts_on", "ends_on", "timezone"],
@@ -134,6 +164,40 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": {"description": "The token's event and role"},
                         **_error_responses(401),
+                    },
+                }
+            },
+            "/events/{slug}/activities": {
+                "get": {
+                    "summary": "Published activities, by day and room",
+                    "parameters": [
+                        SLUG,
+                        {
+                            "name": "day",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "format": "date"},
+                        },
+                        {
+                            "name": "room",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer"},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The activities",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Activity"},
+                                    }
+                                }
+                            },
+                        },
+                        **_error_responses(401, 403, 404, 422),
                     },
                 }
             },

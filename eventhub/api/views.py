@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
@@ -14,6 +17,8 @@ from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Source
 from eventhub.registration.validation import REGISTRATION_FIELDS
+from eventhub.scheduling import calendars
+from eventhub.scheduling import services as scheduling
 from eventhub.web import external_url
 
 
@@ -81,6 +86,46 @@ def create_registration(event):
     )
     response.status_code = 201
     return response
+
+
+@bp.get("/events/<slug>/activities")
+@token_required()
+def activities(event):
+    """Published activities, optionally of one day (YYYY-MM-DD, local) or one room."""
+    items = calendars.published(event)
+    day_text, room = request.args.get("day"), request.args.get("room", type=int)
+    if day_text:
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            return error_response(
+                422,
+                _("Give the day as YYYY-MM-DD."),
+                errors={"day": [_("Give the day as YYYY-MM-DD.")]},
+            )
+        items = scheduling.on_day(event, items, day)
+    if room:
+        items = [a for a in items if a.room_id == room]
+    counts = scheduling.enrolled_counts([a.id for a in items])
+    zone = ZoneInfo(event.timezone)
+    return jsonify(
+        [
+            {
+                "id": a.id,
+                "title_en": a.title_en,
+                "title_zh": a.title_zh,
+                "type": a.type.value,
+                "track": a.track,
+                "starts_at": a.starts_at.astimezone(zone).isoformat(),
+                "ends_at": a.ends_at.astimezone(zone).isoformat(),
+                "room": {"id": a.room.id, "name": a.room.name_en} if a.room else None,
+                "access": a.access.value,
+                "capacity": a.seats,
+                "enrolled": counts.get(a.id, 0),
+            }
+            for a in items
+        ]
+    )
 
 
 @bp.get("/openapi.json")

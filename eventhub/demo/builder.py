@@ -95,6 +95,9 @@ def build_demo() -> list[str]:
     delegations = _delegations(event, organisations, report)
     _participants(event, organisations, delegations, report)
     _accounts(event, report)
+    from eventhub.demo.programme import build_programme
+
+    build_programme(event, report)
     return report
 
 

@@ -1,0 +1,145 @@
+"""Forms for venues, rooms and activities."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from eventhub.scheduling.models import Access, ActivityState, ActivityType
+
+TYPE_LABELS = {
+    ActivityType.OPENING_CEREMONY: _l("Opening ceremony"),
+    ActivityType.PLENARY: _l("Plenary"),
+    ActivityType.FORUM: _l("Forum"),
+    ActivityType.WORKSHOP: _l("Workshop"),
+    ActivityType.SIGNING_CEREMONY: _l("Signing ceremony"),
+    ActivityType.STUDY_TOUR: _l("Study tour"),
+    ActivityType.CULTURAL_VISIT: _l("Cultural visit"),
+    ActivityType.BANQUET: _l("Banquet"),
+    ActivityType.BILATERAL_MEETING: _l("Bilateral meeting"),
+}
+ACCESS_LABELS = {
+    Access.OPEN: _l("Open to all participants"),
+    Access.REGISTRATION: _l("Enrolment required"),
+    Access.INVITATION: _l("By invitation only"),
+}
+STATE_LABELS = {
+    ActivityState.DRAFT: _l("Draft"),
+    ActivityState.PUBLISHED: _l("Published"),
+    ActivityState.CANCELLED: _l("Cancelled"),
+}
+
+
+class VenueForm(FlaskForm):
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
+    on_site = BooleanField(_l("At the main venue (no travel)"), default=True)
+    opens_at = TimeField(_l("Opens"), validators=[Optional()])
+    closes_at = TimeField(_l("Closes"), validators=[Optional()])
+    submit = SubmitField(_l("Add venue"))
+
+
+class RoomForm(FlaskForm):
+    venue_id = HiddenField()
+    name_en = StringField(_l("Room name"), validators=[DataRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(_l("Seats"), validators=[InputRequired(), NumberRange(min=1)])
+    layout = SelectField(
+        _l("Layout"),
+        choices=[
+            SelectChoice("theatre", _l("Theatre")),
+            SelectChoice("classroom", _l("Classroom")),
+            SelectChoice("banquet", _l("Banquet")),
+            SelectChoice("boardroom", _l("Boardroom")),
+            SelectChoice("u_shape", _l("U-shape")),
+        ],
+    )
+    equipment = StringField(
+        _l("Equipment"), description=_l("Comma-separated, e.g. interpretation booths, stage, video")
+    )
+    submit = SubmitField(_l("Add room"))
+
+
+class ActivityForm(FlaskForm):
+    version = HiddenField()
+    title_en = StringField(_l("Title in English"), validators=[Length(max=300)])
+    title_zh = StringField(_l("Title in Chinese"), validators=[Length(max=300)])
+    type = SelectField(
+        _l("Type"), choices=[SelectChoice(t.value, label) for t, label in TYPE_LABELS.items()]
+    )
+    track = StringField(_l("Track or theme"), validators=[Length(max=100)])
+    day = DateField(_l("Day"), validators=[Optional()])
+    start = TimeField(_l("Starts"), validators=[Optional()])
+    end = TimeField(_l("Ends"), validators=[Optional()])
+    duration_minutes = IntegerField(
+        _l("Duration in minutes (for the scheduler)"), validators=[Optional()], default=90
+    )
+    room_id = SelectField(_l("Room"), coerce=str)
+    capacity = IntegerField(
+        _l("Seats offered"),
+        validators=[Optional()],
+        description=_l("Leave empty to offer every seat of the room."),
+    )
+    access = SelectField(
+        _l("Access"), choices=[SelectChoice(a.value, label) for a, label in ACCESS_LABELS.items()]
+    )
+    state = SelectField(
+        _l("State"), choices=[SelectChoice(s.value, label) for s, label in STATE_LABELS.items()]
+    )
+    description_en = TextAreaField(_l("Description in English"), render_kw={"rows": 3})
+    description_zh = TextAreaField(_l("Description in Chinese"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Save"))
+
+    def set_rooms(self, rooms) -> None:
+        self.room_id.choices = [SelectChoice("", _l("No room yet"))] + [
+            SelectChoice(str(r.id), f"{r.venue.name_en} · {r.name_en} ({r.capacity})")
+            for r in rooms
+        ]
+
+    def show_domain_error(self, error) -> None:
+        """The rules' messages next to the fields they concern."""
+        targets = {"starts_at": "day", "ends_at": "end"}
+        for name, messages in error.errors.items():
+            field = self._fields.get(targets.get(name, name))
+            if field is not None:
+                field.errors = [*field.errors, *messages]
+
+    def values(self, event) -> dict:
+        """The form's input for the rules, with times made UTC."""
+        from eventhub.scheduling.services import local_to_utc
+
+        starts = ends = None
+        if self.day.data and self.start.data and self.end.data:
+            starts = local_to_utc(event, self.day.data, self.start.data)
+            ends = local_to_utc(event, self.day.data, self.end.data)
+        elif self.day.data or self.start.data or self.end.data:
+            starts, ends = "incomplete", None
+        return {
+            "title_en": self.title_en.data,
+            "title_zh": self.title_zh.data,
+            "type": self.type.data,
+            "track": self.track.data,
+            "starts_at": starts,
+            "ends_at": ends,
+            "duration_minutes": self.duration_minutes.data,
+            "room_id": int(self.room_id.data) if (self.room_id.data or "").isdigit() else None,
+            "capacity": self.capacity.data,
+            "access": self.access.data,
+            "state": self.state.data,
+            "description_en": self.description_en.data,
+            "description_zh": self.description_zh.data,
+        }

@@ -1,0 +1,203 @@
+"""Venues, rooms, activities, the people an activity needs, and enrolments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, time
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.db import TimestampMixin, enum_column, utcnow
+from eventhub.extensions import db
+
+if TYPE_CHECKING:
+    from eventhub.registration.models import Participant
+
+
+class Venue(db.Model):
+    """A conference centre, university campus or hotel; off-site ones need travel time."""
+
+    __tablename__ = "venue"
+    __table_args__ = (sa.UniqueConstraint("event_id", "name_en"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    address: Mapped[str] = mapped_column(sa.String(500), default="")
+    on_site: Mapped[bool] = mapped_column(default=True)
+    # Local opening hours; activities outside them are flagged.
+    opens_at: Mapped[time | None]
+    closes_at: Mapped[time | None]
+
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="venue", order_by="Room.name_en", cascade="all, delete-orphan"
+    )
+
+
+class TravelTime(db.Model):
+    """Minutes from one venue to another (both directions unless stated otherwise)."""
+
+    __tablename__ = "travel_time"
+    __table_args__ = (sa.UniqueConstraint("from_venue_id", "to_venue_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id", ondelete="CASCADE"))
+    to_venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id", ondelete="CASCADE"))
+    minutes: Mapped[int]
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (
+        sa.UniqueConstraint("venue_id", "name_en"),
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id", ondelete="CASCADE"))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    capacity: Mapped[int]
+    layout: Mapped[str] = mapped_column(sa.String(40), default="theatre")
+    # Comma-separated features the scheduler can ask for: interpretation, stage, video...
+    equipment: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    venue: Mapped[Venue] = relationship(back_populates="rooms")
+
+
+class ActivityType(enum.StrEnum):
+    OPENING_CEREMONY = "opening_ceremony"
+    PLENARY = "plenary"
+    FORUM = "forum"
+    WORKSHOP = "workshop"
+    SIGNING_CEREMONY = "signing_ceremony"
+    STUDY_TOUR = "study_tour"
+    CULTURAL_VISIT = "cultural_visit"
+    BANQUET = "banquet"
+    BILATERAL_MEETING = "bilateral_meeting"
+
+
+class Access(enum.StrEnum):
+    OPEN = "open"  # anyone with a badge walks in
+    REGISTRATION = "registration"  # enrolment required, up to capacity
+    INVITATION = "invitation"  # organisers invite
+
+
+class ActivityState(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Activity(TimestampMixin, db.Model):
+    __tablename__ = "activity"
+    __table_args__ = (
+        sa.Index("ix_activity_event_starts", "event_id", "starts_at"),
+        sa.CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    title_en: Mapped[str] = mapped_column(sa.String(300))
+    title_zh: Mapped[str] = mapped_column(sa.String(300), default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    description_zh: Mapped[str] = mapped_column(sa.Text, default="")
+    type: Mapped[ActivityType] = mapped_column(
+        enum_column(ActivityType), default=ActivityType.FORUM
+    )
+    track: Mapped[str] = mapped_column(sa.String(100), default="")
+    # Both unset while the activity waits for the scheduler.
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    duration_minutes: Mapped[int] = mapped_column(default=90)
+    room_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("room.id", ondelete="SET NULL"), index=True
+    )
+    # Seats offered; the room's capacity when unset.
+    capacity: Mapped[int | None]
+    access: Mapped[Access] = mapped_column(enum_column(Access), default=Access.OPEN)
+    state: Mapped[ActivityState] = mapped_column(
+        enum_column(ActivityState), default=ActivityState.DRAFT
+    )
+    # Raised by every save: a second organiser saving an old copy is told, not overwritten.
+    version: Mapped[int] = mapped_column(default=1)
+
+    room: Mapped[Room | None] = relationship()
+    people: Mapped[list[ActivityPerson]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def seats(self) -> int | None:
+        if self.capacity is not None:
+            return self.capacity
+        return self.room.capacity if self.room is not None else None
+
+
+class ActivityRole(enum.StrEnum):
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+    REQUIRED_VIP = "required_vip"
+
+
+class ActivityPerson(db.Model):
+    """Someone an activity cannot run without."""
+
+    __tablename__ = "activity_person"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "participant_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[ActivityRole] = mapped_column(enum_column(ActivityRole))
+
+    activity: Mapped[Activity] = relationship(back_populates="people")
+    participant: Mapped[Participant] = relationship()
+
+
+class EnrolmentStatus(enum.StrEnum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "participant_id"),
+        sa.Index("ix_enrolment_activity_status", "activity_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
+    invited: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    activity: Mapped[Activity] = relationship()
+    participant: Mapped[Participant] = relationship()
+
+
+class AgendaFeed(db.Model):
+    """The secret, revocable address of a participant's own calendar feed."""
+
+    __tablename__ = "agenda_feed"
+
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Encrypted, so the agenda page can show the same address again.
+    key_encrypted: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

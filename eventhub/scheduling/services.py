@@ -1,0 +1,603 @@
+"""Rules of the timetable: venues and rooms, saving activities without hard conflicts, the
+schedule's health, enrolment within capacity."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from eventhub.audit import services as audit
+from eventhub.auth.models import User
+from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration.models import Participant, Status
+from eventhub.scheduling.models import (
+    Access,
+    Activity,
+    ActivityPerson,
+    ActivityRole,
+    ActivityState,
+    ActivityType,
+    Enrolment,
+    EnrolmentStatus,
+    Room,
+    TravelTime,
+    Venue,
+)
+from eventhub.text import clean
+
+HARD, SOFT = "hard", "soft"
+
+
+class ActivityInvalid(DomainError):
+    """The activity broke rules; `errors` maps each field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(_l("Please correct the fields marked below."))
+        self.errors = errors
+
+
+# --- venues and rooms -------------------------------------------------------------------------
+
+
+def add_venue(event: Event, values: Mapping[str, Any], *, actor: User) -> Venue:
+    name = clean(values.get("name_en"))
+    if not name:
+        raise DomainError(_l("Give the venue a name."), field="name_en")
+    if db.session.scalar(
+        sa.select(Venue.id).where(Venue.event_id == event.id, Venue.name_en == name)
+    ):
+        raise DomainError(_l("This event already has a venue of this name."), field="name_en")
+    venue = Venue(
+        event_id=event.id,
+        name_en=name,
+        name_zh=clean(values.get("name_zh")),
+        address=clean(values.get("address")),
+        on_site=bool(values.get("on_site")),
+        opens_at=values.get("opens_at"),
+        closes_at=values.get("closes_at"),
+    )
+    db.session.add(venue)
+    db.session.flush()
+    audit.record(
+        "venue.create", venue, actor=actor, event_id=event.id, changes={"name": [None, name]}
+    )
+    return venue
+
+
+def add_room(venue: Venue, values: Mapping[str, Any], *, actor: User) -> Room:
+    name = clean(values.get("name_en"))
+    capacity = values.get("capacity")
+    if not name:
+        raise DomainError(_l("Give the room a name."), field="name_en")
+    if not isinstance(capacity, int) or capacity <= 0:
+        raise DomainError(_l("Give the number of seats (more than 0)."), field="capacity")
+    if db.session.scalar(sa.select(Room.id).where(Room.venue_id == venue.id, Room.name_en == name)):
+        raise DomainError(_l("This venue already has a room of this name."), field="name_en")
+    room = Room(
+        venue_id=venue.id,
+        name_en=name,
+        name_zh=clean(values.get("name_zh")),
+        capacity=capacity,
+        layout=clean(values.get("layout")) or "theatre",
+        equipment=clean(values.get("equipment")),
+    )
+    db.session.add(room)
+    db.session.flush()
+    audit.record(
+        "room.create",
+        room,
+        actor=actor,
+        event_id=venue.event_id,
+        changes={"name": [None, name], "capacity": [None, capacity]},
+    )
+    return room
+
+
+def venues_with_rooms(event: Event) -> list[Venue]:
+    return list(
+        db.session.scalars(
+            sa.select(Venue)
+            .where(Venue.event_id == event.id)
+            .options(sa.orm.selectinload(Venue.rooms))
+            .order_by(Venue.name_en)
+        )
+    )
+
+
+def rooms_of(event: Event) -> list[Room]:
+    return list(
+        db.session.scalars(
+            sa.select(Room)
+            .join(Venue)
+            .where(Venue.event_id == event.id)
+            .options(sa.orm.joinedload(Room.venue))
+            .order_by(Venue.name_en, Room.name_en)
+        )
+    )
+
+
+# --- activities -------------------------------------------------------------------------------
+
+
+def local_to_utc(event: Event, day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, ZoneInfo(event.timezone)).astimezone(ZoneInfo("UTC"))
+
+
+def save_activity(
+    event: Event,
+    values: Mapping[str, Any],
+    *,
+    actor: User,
+    activity: Activity | None = None,
+    version: int | None = None,
+) -> Activity:
+    """Create or change an activity; refused with the reason on bad input, on a stale copy,
+    or when the change would make a hard conflict."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    if activity is not None and version is not None and version != activity.version:
+        raise DomainError(
+            _l(
+                "Someone else changed this activity while you were editing it. "
+                "Reload it to see their changes, then make yours again."
+            )
+        )
+    title = clean(values.get("title_en"))
+    if not title:
+        errors["title_en"].append(str(_l("Give the activity a title.")))
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if (starts is None) != (ends is None):
+        errors["ends_at"].append(str(_l("Give the day, the start and the end, or none of them.")))
+    elif starts is not None and ends <= starts:
+        errors["ends_at"].append(str(_l("The activity must end after it starts.")))
+    elif starts is not None:
+        zone = ZoneInfo(event.timezone)
+        if not (
+            event.starts_on <= starts.astimezone(zone).date() <= event.ends_on
+            and ends.astimezone(zone).date() <= event.ends_on
+        ):
+            errors["starts_at"].append(
+                str(
+                    _l(
+                        "The activity must take place during the event (%(start)s to %(end)s).",
+                        start=event.starts_on.isoformat(),
+                        end=event.ends_on.isoformat(),
+                    )
+                )
+            )
+    room = None
+    if values.get("room_id"):
+        room = db.session.get(Room, values["room_id"])
+        if room is None or room.venue.event_id != event.id:
+            errors["room_id"].append(str(_l("There is no such room in this event.")))
+            room = None
+    capacity = values.get("capacity")
+    if capacity is not None and capacity <= 0:
+        errors["capacity"].append(str(_l("Give the number of seats (more than 0).")))
+    duration = values.get("duration_minutes") or 90
+    if duration <= 0 or duration > 24 * 60:
+        errors["duration_minutes"].append(str(_l("Give a duration between 1 and 1,440 minutes.")))
+    if errors:
+        raise ActivityInvalid(dict(errors))
+
+    created = activity is None
+    if created:
+        activity = Activity(event_id=event.id)
+        db.session.add(activity)
+    before = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    activity.title_en = title
+    activity.title_zh = clean(values.get("title_zh"))
+    activity.description_en = (values.get("description_en") or "").strip()
+    activity.description_zh = (values.get("description_zh") or "").strip()
+    activity.type = ActivityType(values.get("type") or ActivityType.FORUM)
+    activity.track = clean(values.get("track"))
+    activity.starts_at, activity.ends_at = starts, ends
+    activity.duration_minutes = int((ends - starts).total_seconds() // 60) if starts else duration
+    activity.room_id = room.id if room else None
+    activity.room = room
+    activity.capacity = capacity
+    activity.access = Access(values.get("access") or Access.OPEN)
+    activity.state = ActivityState(values.get("state") or ActivityState.DRAFT)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # saved by another organiser since this copy was read
+        raise DomainError(
+            _l(
+                "Someone else changed this activity while you were editing it. "
+                "Reload it to see their changes, then make yours again."
+            )
+        ) from exc
+
+    hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
+    if hard:
+        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    after = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    audit.record(
+        "activity.create" if created else "activity.update",
+        activity,
+        actor=actor,
+        event_id=event.id,
+        changes=audit.changed(before, after),
+    )
+    return activity
+
+
+ACTIVITY_FIELDS = (
+    "title_en",
+    "title_zh",
+    "type",
+    "track",
+    "starts_at",
+    "ends_at",
+    "room_id",
+    "capacity",
+    "access",
+    "state",
+)
+
+
+def set_people(activity: Activity, role: ActivityRole, participant_ids: Iterable[int]) -> None:
+    """The speakers (or moderators, or required VIPs) of an activity, from the event's
+    participants only."""
+    wanted = set(
+        db.session.scalars(
+            sa.select(Participant.id).where(
+                Participant.event_id == activity.event_id, Participant.id.in_(list(participant_ids))
+            )
+        )
+    )
+    for person in list(activity.people):
+        if person.role == role and person.participant_id not in wanted:
+            activity.people.remove(person)
+    present = {p.participant_id for p in activity.people if p.role == role}
+    for participant_id in wanted - present:
+        activity.people.append(ActivityPerson(participant_id=participant_id, role=role))
+    db.session.flush()
+
+
+def activity_query(event: Event, *, published_only: bool = False) -> sa.Select:
+    """Activities with their room, venue and people, in a fixed number of queries."""
+    query = (
+        sa.select(Activity)
+        .where(Activity.event_id == event.id)
+        .options(
+            sa.orm.joinedload(Activity.room).joinedload(Room.venue),
+            sa.orm.selectinload(Activity.people).joinedload(ActivityPerson.participant),
+        )
+        .order_by(Activity.starts_at.nulls_last(), Activity.title_en)
+    )
+    if published_only:
+        query = query.where(Activity.state == ActivityState.PUBLISHED)
+    return query
+
+
+def days_of(event: Event) -> list[date]:
+    return [event.starts_on + timedelta(days=n) for n in range(event.days)]
+
+
+def on_day(event: Event, activities: Iterable[Activity], day: date) -> list[Activity]:
+    zone = ZoneInfo(event.timezone)
+    return [a for a in activities if a.starts_at and a.starts_at.astimezone(zone).date() == day]
+
+
+def enrolled_counts(activity_ids: list[int]) -> dict[int, int]:
+    if not activity_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(Enrolment.activity_id, sa.func.count())
+            .where(
+                Enrolment.activity_id.in_(activity_ids),
+                Enrolment.status == EnrolmentStatus.ENROLLED,
+            )
+            .group_by(Enrolment.activity_id)
+        ).all()
+    )
+
+
+# --- conflicts --------------------------------------------------------------------------------
+
+
+@dataclass
+class Conflict:
+    severity: str
+    kind: str
+    message: str
+    activities: list[Activity] = field(default_factory=list)
+
+
+def _overlap(a: Activity, b: Activity, gap: timedelta = timedelta(0)) -> bool:
+    return a.starts_at < b.ends_at + gap and b.starts_at < a.ends_at + gap
+
+
+def _travel_minutes(event: Event) -> dict[tuple[int, int], int]:
+    rows = db.session.execute(
+        sa.select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes)
+        .join(Venue, Venue.id == TravelTime.from_venue_id)
+        .where(Venue.event_id == event.id)
+    )
+    minutes: dict[tuple[int, int], int] = {}
+    for origin, destination, value in rows:
+        minutes[(origin, destination)] = value
+        minutes.setdefault((destination, origin), value)
+    return minutes
+
+
+def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conflict]:
+    """Every conflict in the event's timetable, or only those involving `focus`."""
+    activities = [
+        a
+        for a in db.session.scalars(activity_query(event)).unique()
+        if a.state != ActivityState.CANCELLED and a.starts_at
+    ]
+    focus_ids = {a.id for a in focus} if focus is not None else None
+    found: list[Conflict] = []
+    zone = ZoneInfo(event.timezone)
+
+    def relevant(*items: Activity) -> bool:
+        return focus_ids is None or any(item.id in focus_ids for item in items)
+
+    by_room: dict[int, list[Activity]] = defaultdict(list)
+    for activity in activities:
+        if activity.room_id:
+            by_room[activity.room_id].append(activity)
+    for room_activities in by_room.values():
+        room_activities.sort(key=lambda a: a.starts_at)
+        for index, first in enumerate(room_activities):
+            for second in room_activities[index + 1 :]:
+                if second.starts_at >= first.ends_at:
+                    break
+                if relevant(first, second):
+                    found.append(
+                        Conflict(
+                            HARD,
+                            "room",
+                            str(
+                                _l(
+                                    "%(room)s is booked twice: %(a)s and %(b)s overlap.",
+                                    room=first.room.name_en,
+                                    a=first.title_en,
+                                    b=second.title_en,
+                                )
+                            ),
+                            [first, second],
+                        )
+                    )
+
+    travel = _travel_minutes(event)
+    by_person: dict[int, list[tuple[Activity, ActivityPerson]]] = defaultdict(list)
+    for activity in activities:
+        for person in activity.people:
+            by_person[person.participant_id].append((activity, person))
+    for entries in by_person.values():
+        entries.sort(key=lambda item: item[0].starts_at)
+        for index, (first, person) in enumerate(entries):
+            for second, _other in entries[index + 1 :]:
+                if second.id == first.id:
+                    continue
+                gap = timedelta(0)
+                if first.room and second.room and first.room.venue_id != second.room.venue_id:
+                    gap = timedelta(
+                        minutes=travel.get((first.room.venue_id, second.room.venue_id), 0)
+                    )
+                if second.starts_at >= first.ends_at + gap:
+                    break
+                if not relevant(first, second):
+                    continue
+                name = person.participant.latin_name
+                if _overlap(first, second):
+                    message = _l(
+                        "%(name)s is needed at %(a)s and %(b)s at the same time.",
+                        name=name,
+                        a=first.title_en,
+                        b=second.title_en,
+                    )
+                else:
+                    message = _l(
+                        "%(name)s cannot travel from %(a)s to %(b)s in time "
+                        "(%(minutes)d minutes between the venues).",
+                        name=name,
+                        a=first.title_en,
+                        b=second.title_en,
+                        minutes=int(gap.total_seconds() // 60),
+                    )
+                found.append(Conflict(HARD, "person", str(message), [first, second]))
+
+    counts = enrolled_counts([a.id for a in activities])
+    for activity in activities:
+        if not relevant(activity):
+            continue
+        local_start, local_end = (
+            activity.starts_at.astimezone(zone),
+            activity.ends_at.astimezone(zone),
+        )
+        venue = activity.room.venue if activity.room else None
+        if (
+            venue
+            and venue.opens_at
+            and venue.closes_at
+            and (
+                local_start.time() < venue.opens_at
+                or local_end.time() > venue.closes_at
+                or local_end.date() != local_start.date()
+            )
+        ):
+            found.append(
+                Conflict(
+                    SOFT,
+                    "hours",
+                    str(
+                        _l(
+                            "%(a)s is outside the opening hours of %(venue)s "
+                            "(%(opens)s–%(closes)s).",
+                            a=activity.title_en,
+                            venue=venue.name_en,
+                            opens=venue.opens_at.strftime("%H:%M"),
+                            closes=venue.closes_at.strftime("%H:%M"),
+                        )
+                    ),
+                    [activity],
+                )
+            )
+        if activity.room and counts.get(activity.id, 0) > activity.room.capacity:
+            found.append(
+                Conflict(
+                    SOFT,
+                    "capacity",
+                    str(
+                        _l(
+                            "%(a)s has %(n)d enrolled for %(seats)d seats in %(room)s.",
+                            a=activity.title_en,
+                            n=counts[activity.id],
+                            seats=activity.room.capacity,
+                            room=activity.room.name_en,
+                        )
+                    ),
+                    [activity],
+                )
+            )
+    found.extend(_delegation_clashes(activities, relevant))
+    return found
+
+
+def _delegation_clashes(activities: list[Activity], relevant) -> list[Conflict]:
+    """Two overlapping activities that both need members of one delegation."""
+    by_delegation: dict[int, set[int]] = defaultdict(set)
+    activity_by_id = {a.id: a for a in activities}
+    for activity in activities:
+        for person in activity.people:
+            if person.role == ActivityRole.REQUIRED_VIP and person.participant.delegation_id:
+                by_delegation[person.participant.delegation_id].add(activity.id)
+    found = []
+    seen: set[tuple[int, int]] = set()
+    for ids in by_delegation.values():
+        needed = sorted((activity_by_id[i] for i in ids), key=lambda a: a.starts_at)
+        for index, first in enumerate(needed):
+            for second in needed[index + 1 :]:
+                if second.starts_at >= first.ends_at:
+                    break
+                pair = (first.id, second.id)
+                if pair in seen or not relevant(first, second):
+                    continue
+                seen.add(pair)
+                found.append(
+                    Conflict(
+                        SOFT,
+                        "delegation",
+                        str(
+                            _l(
+                                "%(a)s and %(b)s overlap, and one delegation is needed at both.",
+                                a=first.title_en,
+                                b=second.title_en,
+                            )
+                        ),
+                        [first, second],
+                    )
+                )
+    return found
+
+
+# --- enrolment --------------------------------------------------------------------------------
+
+
+def enrol(activity: Activity, participant: Participant, *, invited: bool = False) -> Enrolment:
+    """A seat when there is one, else a place on the waiting list.
+
+    The activity row is locked first, so the seats are counted by one transaction at a time
+    on PostgreSQL however many workers take enrolments at once (SQLite's BEGIN IMMEDIATE
+    serialises them already).
+    """
+    if activity.state != ActivityState.PUBLISHED:
+        raise DomainError(_l("This activity is not open for enrolment."))
+    if activity.access == Access.INVITATION and not invited:
+        raise DomainError(_l("This activity is by invitation only."))
+    if participant.event_id != activity.event_id:
+        raise DomainError(_l("There is no such participant in this event."))
+    if participant.status != Status.APPROVED:
+        raise DomainError(_l("Only approved participants can enrol."))
+    db.session.execute(sa.select(Activity.id).where(Activity.id == activity.id).with_for_update())
+    existing = db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.activity_id == activity.id, Enrolment.participant_id == participant.id
+        )
+    )
+    if existing is not None and existing.status != EnrolmentStatus.CANCELLED:
+        return existing
+    taken = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED
+        )
+    )
+    seats = activity.seats
+    status = (
+        EnrolmentStatus.ENROLLED if seats is None or taken < seats else EnrolmentStatus.WAITLISTED
+    )
+    if existing is None:
+        existing = Enrolment(
+            activity_id=activity.id, participant_id=participant.id, status=status, invited=invited
+        )
+        db.session.add(existing)
+    else:
+        existing.status, existing.invited = status, invited or existing.invited
+    db.session.flush()
+    return existing
+
+
+def cancel_enrolment(enrolment: Enrolment) -> Enrolment | None:
+    """Free the seat; the first on the waiting list takes it. Returns who was promoted."""
+    db.session.execute(
+        sa.select(Activity.id).where(Activity.id == enrolment.activity_id).with_for_update()
+    )
+    was_enrolled = enrolment.status == EnrolmentStatus.ENROLLED
+    enrolment.status = EnrolmentStatus.CANCELLED
+    db.session.flush()
+    if not was_enrolled:
+        return None
+    promoted = db.session.scalar(
+        sa.select(Enrolment)
+        .where(
+            Enrolment.activity_id == enrolment.activity_id,
+            Enrolment.status == EnrolmentStatus.WAITLISTED,
+        )
+        .order_by(Enrolment.created_at, Enrolment.id)
+        .limit(1)
+    )
+    if promoted is not None:
+        promoted.status = EnrolmentStatus.ENROLLED
+        db.session.flush()
+    return promoted
+
+
+def agenda(participant: Participant) -> list[tuple[Enrolment, Activity]]:
+    rows = db.session.execute(
+        sa.select(Enrolment, Activity)
+        .join(Activity, Activity.id == Enrolment.activity_id)
+        .where(
+            Enrolment.participant_id == participant.id,
+            Enrolment.status != EnrolmentStatus.CANCELLED,
+        )
+        .options(sa.orm.joinedload(Activity.room).joinedload(Room.venue))
+        .order_by(Activity.starts_at)
+    )
+    return [(e, a) for e, a in rows]
+
+
+def overlaps_in(items: list[Activity]) -> set[int]:
+    """The ids of activities in a personal agenda that overlap another."""
+    timed = sorted((a for a in items if a.starts_at), key=lambda a: a.starts_at)
+    clashing: set[int] = set()
+    for index, first in enumerate(timed):
+        for second in timed[index + 1 :]:
+            if second.starts_at >= first.ends_at:
+                break
+            clashing.update({first.id, second.id})
+    return clashing

@@ -1,0 +1,420 @@
+"""Timetable pages for organisers, the programme and agenda for participants, calendar
+feeds. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from eventhub.auth.access import event_view
+from eventhub.auth.models import Role
+from eventhub.errors import abort_with
+from eventhub.extensions import db
+from eventhub.registration import services as registration_services
+from eventhub.registration.models import Participant
+from eventhub.scheduling import bp, calendars, services
+from eventhub.scheduling.forms import (
+    ACCESS_LABELS,
+    STATE_LABELS,
+    TYPE_LABELS,
+    ActivityForm,
+    RoomForm,
+    VenueForm,
+)
+from eventhub.scheduling.models import (
+    Activity,
+    ActivityRole,
+    ActivityState,
+    Enrolment,
+    EnrolmentStatus,
+    Room,
+    Venue,
+)
+from eventhub.web import attempt, safe_next
+
+ROLE_LABELS = {
+    ActivityRole.SPEAKER: _l("Speaker"),
+    ActivityRole.MODERATOR: _l("Moderator"),
+    ActivityRole.REQUIRED_VIP: _l("Required VIP"),
+}
+
+
+def _activity(event, activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.event_id != event.id:
+        abort_with(404, _("There is no such activity in this event."))
+    return activity
+
+
+def _day(event, text: str | None) -> date:
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return event.starts_on
+    return day if event.starts_on <= day <= event.ends_on else event.starts_on
+
+
+@bp.app_template_filter("minutes_from")
+def minutes_from(moment, event, hour: int) -> int:
+    """Minutes from `hour` o'clock on the event's local clock to `moment` (grid rows)."""
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo(event.timezone))
+    return (local.hour - hour) * 60 + local.minute
+
+
+# --- organisers -------------------------------------------------------------------------------
+
+
+@bp.route("/schedule/venues", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def venues(event):
+    venue_form, room_form = VenueForm(prefix="venue"), RoomForm(prefix="room")
+    if venue_form.submit.data and venue_form.validate_on_submit():
+        ok, _venue = attempt(
+            lambda: services.add_venue(event, venue_form.data, actor=current_user), venue_form
+        )
+        if ok:
+            flash(_("Venue added."), "success")
+            return redirect(url_for("scheduling.venues", slug=event.slug))
+    if room_form.submit.data and room_form.validate_on_submit():
+        venue = db.session.get(Venue, int(room_form.venue_id.data or 0))
+        if venue is None or venue.event_id != event.id:
+            abort_with(404, _("There is no such venue in this event."))
+        ok, _room = attempt(
+            lambda: services.add_room(venue, room_form.data, actor=current_user), room_form
+        )
+        if ok:
+            flash(_("Room added."), "success")
+            return redirect(url_for("scheduling.venues", slug=event.slug))
+    return render_template(
+        "scheduling/venues.html",
+        event=event,
+        venues=services.venues_with_rooms(event),
+        venue_form=venue_form,
+        room_form=room_form,
+    )
+
+
+@bp.get("/schedule/")
+@event_view(Role.ORGANISER)
+def timetable(event):
+    activities = db.session.scalars(services.activity_query(event)).unique().all()
+    state = request.args.get("state", "")
+    if state in ActivityState.__members__.values():
+        activities = [a for a in activities if a.state == state]
+    unscheduled = [a for a in activities if a.starts_at is None]
+    counts = services.enrolled_counts([a.id for a in activities])
+    return render_template(
+        "scheduling/timetable.html",
+        event=event,
+        days=services.days_of(event),
+        by_day={d: services.on_day(event, activities, d) for d in services.days_of(event)},
+        unscheduled=unscheduled,
+        counts=counts,
+        type_labels=TYPE_LABELS,
+        state_labels=STATE_LABELS,
+        state=state,
+        conflicts=services.conflicts_of(event),
+    )
+
+
+@bp.get("/schedule/grid")
+@event_view(Role.ORGANISER)
+def grid(event):
+    day = _day(event, request.args.get("day"))
+    activities = db.session.scalars(services.activity_query(event)).unique().all()
+    conflicting = {
+        a.id
+        for c in services.conflicts_of(event)
+        if c.severity == services.HARD
+        for a in c.activities
+    }
+    return render_template(
+        "scheduling/grid.html",
+        event=event,
+        day=day,
+        days=services.days_of(event),
+        rooms=services.rooms_of(event),
+        activities=services.on_day(event, activities, day),
+        conflicting=conflicting,
+        type_labels=TYPE_LABELS,
+    )
+
+
+@bp.get("/schedule/health")
+@event_view(Role.ORGANISER)
+def health(event):
+    found = services.conflicts_of(event)
+    return render_template(
+        "scheduling/health.html",
+        event=event,
+        hard=[c for c in found if c.severity == services.HARD],
+        soft=[c for c in found if c.severity == services.SOFT],
+    )
+
+
+@bp.route("/schedule/activities/new", methods=["GET", "POST"])
+@bp.route("/schedule/activities/<int:activity_id>", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def edit_activity(event, activity_id: int | None = None):
+    activity = _activity(event, activity_id) if activity_id else None
+    form = ActivityForm(
+        obj=activity,
+        data=_activity_form_data(event, activity) if activity and request.method == "GET" else None,
+    )
+    if activity is None and request.method == "GET" and request.args.get("day"):
+        # From an empty slot of the grid: that day, that room, that hour.
+        form.day.data = _day(event, request.args.get("day"))
+        hour = request.args.get("hour", type=int)
+        if hour is not None and 0 <= hour <= 22:
+            from datetime import time
+
+            form.start.data, form.end.data = time(hour), time(hour + 1, 30 if hour < 22 else 0)
+        form.room_id.data = request.args.get("room", "")
+    form.set_rooms(services.rooms_of(event))
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        ok, saved = attempt(
+            lambda: services.save_activity(
+                event, form.values(event), actor=current_user, activity=activity, version=version
+            ),
+            form,
+        )
+        if ok:
+            flash(_("Activity saved."), "success")
+            return redirect(
+                url_for("scheduling.edit_activity", slug=event.slug, activity_id=saved.id)
+            )
+    people = (
+        sorted(activity.people, key=lambda p: (p.role, p.participant.family_name))
+        if activity
+        else []
+    )
+    candidates = []
+    query = request.args.get("person", "").strip()
+    if activity and query:
+        filters = registration_services.ParticipantFilters(q=query)
+        candidates = (
+            db.session.scalars(registration_services.participant_query(event, filters).limit(20))
+            .unique()
+            .all()
+        )
+    return render_template(
+        "scheduling/activity_form.html",
+        event=event,
+        activity=activity,
+        form=form,
+        people=people,
+        candidates=candidates,
+        person_query=query,
+        role_labels=ROLE_LABELS,
+        conflicts=services.conflicts_of(event, [activity]) if activity else [],
+    )
+
+
+def _activity_form_data(event, activity: Activity) -> dict:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(event.timezone)
+    data = {
+        "version": activity.version,
+        "room_id": str(activity.room_id or ""),
+        "type": activity.type.value,
+        "access": activity.access.value,
+        "state": activity.state.value,
+    }
+    if activity.starts_at:
+        local_start, local_end = (
+            activity.starts_at.astimezone(zone),
+            activity.ends_at.astimezone(zone),
+        )
+        data.update(day=local_start.date(), start=local_start.time(), end=local_end.time())
+    return data
+
+
+@bp.post("/schedule/activities/<int:activity_id>/people")
+@event_view(Role.ORGANISER)
+def activity_people(event, activity_id: int):
+    activity = _activity(event, activity_id)
+    try:
+        role = ActivityRole(request.form.get("role", ""))
+        participant_id = int(request.form.get("participant_id", ""))
+    except ValueError:
+        abort_with(400, _("Choose a person and a role."))
+    current = [p.participant_id for p in activity.people if p.role == role]
+    wanted = (
+        [*current, participant_id]
+        if request.form.get("action") == "add"
+        else [i for i in current if i != participant_id]
+    )
+    services.set_people(activity, role, wanted)
+    found = [c for c in services.conflicts_of(event, [activity]) if c.severity == services.HARD]
+    if found and request.form.get("action") == "add":
+        db.session.rollback()
+        flash(_("Not added: %(reason)s", reason=found[0].message), "danger")
+    else:
+        db.session.commit()
+    return redirect(url_for("scheduling.edit_activity", slug=event.slug, activity_id=activity.id))
+
+
+# --- participants and the public ----------------------------------------------------------------
+
+
+def _own_participant(event) -> Participant | None:
+    if not current_user.is_authenticated:
+        return None
+    mine = registration_services.participants_of_user(event, current_user)
+    return mine[0] if mine else None
+
+
+@bp.get("/programme")
+@event_view()
+def programme(event):
+    activities = (
+        db.session.scalars(services.activity_query(event, published_only=True)).unique().all()
+    )
+    track, venue = request.args.get("track", ""), request.args.get("venue", type=int)
+    tracks = sorted({a.track for a in activities if a.track})
+    venues = sorted({a.room.venue for a in activities if a.room}, key=lambda v: v.name_en)
+    if track:
+        activities = [a for a in activities if a.track == track]
+    if venue:
+        activities = [a for a in activities if a.room and a.room.venue_id == venue]
+    participant = _own_participant(event)
+    mine = {e.activity_id: e for e, _a in services.agenda(participant)} if participant else {}
+    return render_template(
+        "scheduling/programme.html",
+        event=event,
+        days=services.days_of(event),
+        by_day={d: services.on_day(event, activities, d) for d in services.days_of(event)},
+        counts=services.enrolled_counts([a.id for a in activities]),
+        tracks=tracks,
+        venues=venues,
+        track=track,
+        venue=venue,
+        type_labels=TYPE_LABELS,
+        access_labels=ACCESS_LABELS,
+        participant=participant,
+        mine=mine,
+    )
+
+
+@bp.post("/programme/<int:activity_id>/enrol")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def enrol(event, activity_id: int):
+    activity = _activity(event, activity_id)
+    participant = _own_participant(event)
+    if participant is None:
+        abort_with(403, _("Your account has no registration in this event."))
+    ok, enrolment = attempt(lambda: services.enrol(activity, participant))
+    if ok:
+        if enrolment.status == EnrolmentStatus.ENROLLED:
+            flash(_("You have a seat at %(title)s.", title=activity.title_en), "success")
+        else:
+            flash(
+                _(
+                    "%(title)s is full: you are on the waiting list and will be emailed if a "
+                    "seat frees up.",
+                    title=activity.title_en,
+                ),
+                "info",
+            )
+    return redirect(
+        safe_next(request.form.get("back"), url_for("scheduling.agenda_page", slug=event.slug))
+    )
+
+
+@bp.post("/programme/<int:activity_id>/cancel")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def cancel(event, activity_id: int):
+    activity = _activity(event, activity_id)
+    participant = _own_participant(event)
+    enrolment = participant and db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.activity_id == activity.id, Enrolment.participant_id == participant.id
+        )
+    )
+    if not enrolment:
+        abort_with(404, _("You are not enrolled in this activity."))
+    ok, promoted = attempt(lambda: services.cancel_enrolment(enrolment))
+    if ok:
+        if promoted is not None:
+            calendars.notify_promoted(promoted)
+        flash(_("You have left %(title)s.", title=activity.title_en), "success")
+    return redirect(url_for("scheduling.agenda_page", slug=event.slug))
+
+
+@bp.get("/agenda")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def agenda_page(event):
+    participant = _own_participant(event)
+    items = services.agenda(participant) if participant else []
+    feed = calendars.feed_link(participant) if participant else None
+    db.session.commit()  # a feed address made on first visit
+    return render_template(
+        "scheduling/agenda.html",
+        event=event,
+        participant=participant,
+        items=items,
+        overlapping=services.overlaps_in([a for _e, a in items]),
+        feed=feed,
+    )
+
+
+# --- calendar feeds ------------------------------------------------------------------------------
+
+
+def _ics(body: bytes, name: str) -> Response:
+    response = Response(body, mimetype="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    return response
+
+
+@bp.get("/calendar.ics")
+@event_view()
+def event_calendar(event):
+    return _ics(calendars.feed(event, calendars.published(event)), event.slug)
+
+
+@bp.get("/rooms/<int:room_id>/calendar.ics")
+@event_view()
+def room_calendar(event, room_id: int):
+    room = db.session.get(Room, room_id)
+    if room is None or room.venue.event_id != event.id:
+        abort_with(404, _("There is no such room in this event."))
+    items = [a for a in calendars.published(event) if a.room_id == room.id]
+    return _ics(calendars.feed(event, items, name=room.name_en), f"{event.slug}-room-{room.id}")
+
+
+@bp.get("/tracks/<track>/calendar.ics")
+@event_view()
+def track_calendar(event, track: str):
+    items = [a for a in calendars.published(event) if a.track == track]
+    return _ics(calendars.feed(event, items, name=track), f"{event.slug}-track")
+
+
+@bp.get("/agenda/<key>.ics")
+@event_view()
+def agenda_calendar(event, key: str):
+    participant = calendars.participant_for_feed(event, key)
+    if participant is None:
+        abort_with(404, _("This calendar address is not valid any more."))
+    items = [a for _e, a in services.agenda(participant) if a.state == ActivityState.PUBLISHED]
+    return _ics(calendars.feed(event, items, name=participant.latin_name), "agenda")
+
+
+@bp.post("/agenda/feed/renew")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def renew_feed(event):
+    participant = _own_participant(event)
+    if participant is not None:
+        calendars.feed_link(participant, renew=True)
+        db.session.commit()
+        flash(_("Your calendar has a new address; the old one no longer works."), "success")
+    return redirect(url_for("scheduling.agenda_page", slug=event.slug))

@@ -1,0 +1,221 @@
+"""Delegates build an agenda within capacity; feeds follow; pages stay cheap in queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from icalendar import Calendar
+
+from eventhub.extensions import db
+from eventhub.registration.models import Status
+from eventhub.scheduling.models import (
+    Access,
+    Activity,
+    ActivityState,
+    Enrolment,
+    EnrolmentStatus,
+)
+
+
+def _activity(app, event, room_id, **values) -> Activity:
+    defaults = {
+        "event_id": event.id,
+        "title_en": "Digital Economy Forum",
+        "title_zh": "数字经济论坛",
+        "room_id": room_id,
+        "access": Access.REGISTRATION,
+        "state": ActivityState.PUBLISHED,
+        "track": "Digital economy",
+        "starts_at": datetime(2025, 7, 25, 1, 0, tzinfo=UTC),
+        "ends_at": datetime(2025, 7, 25, 2, 30, tzinfo=UTC),
+    }
+    defaults.update(values)
+    with app.app_context():
+        activity = Activity(**defaults)
+        db.session.add(activity)
+        db.session.commit()
+        return activity
+
+
+@pytest.fixture
+def delegate(make, event, login):
+    """A logged-in approved delegate with a registration, and a way to log in others."""
+
+    def become(name="Somphone"):
+        user = make.user(roles={event: "delegate"})
+        make.participant(event, user_id=user.id, given_name=name, email=user.email)
+        login(user.email)
+        return user
+
+    return become
+
+
+def test_full_activity_waitlists_then_promotes_and_emails(
+    app, client, event, rooms, make, outbox, delegate
+):
+    activity = _activity(app, event, rooms["hall"])  # 2 seats
+    url = f"/events/{event.slug}/programme/{activity.id}"
+    clients = []
+    for n, name in enumerate(["Somphone", "Bounmy", "Chanthy"]):
+        other = app.test_client()
+        user = make.user(roles={event: "delegate"})
+        make.participant(event, user_id=user.id, given_name=name, email=user.email)
+        other.post("/auth/login", data={"email": user.email, "password": "correct horse battery"})
+        response = other.post(f"{url}/enrol", follow_redirects=True)
+        expected = "You have a seat" if n < 2 else "you are on the waiting list"
+        assert expected in response.get_data(as_text=True)
+        clients.append(other)
+    clients[0].post(f"{url}/cancel")
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(sa.select(Enrolment.participant_id, Enrolment.status)).all()
+        )
+        assert sorted(statuses.values()) == [
+            EnrolmentStatus.CANCELLED,
+            EnrolmentStatus.ENROLLED,
+            EnrolmentStatus.ENROLLED,
+        ]
+    assert "A seat is yours: Digital Economy Forum" in outbox[-1]["Subject"]
+
+
+def test_agenda_warns_about_overlaps_and_offers_a_private_feed(app, client, event, rooms, delegate):
+    first = _activity(app, event, rooms["small"])
+    second = _activity(
+        app,
+        event,
+        rooms["auditorium"],
+        title_en="Campus Workshop",
+        starts_at=datetime(2025, 7, 25, 2, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 3, 0, tzinfo=UTC),
+    )
+    delegate()
+    for activity in (first, second):
+        client.post(f"/events/{event.slug}/programme/{activity.id}/enrol")
+    page = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
+    assert "Some activities in your agenda overlap" in page
+    feed = re.search(r'value="http://eventhub\.test(/events/[^"]+\.ics)"', page).group(1)
+    calendar = Calendar.from_ical(app.test_client().get(feed).data)
+    titles = sorted(str(item["summary"]) for item in calendar.walk("VEVENT"))
+    assert titles == ["Campus Workshop / 数字经济论坛", "Digital Economy Forum / 数字经济论坛"]
+    client.post(f"/events/{event.slug}/agenda/feed/renew")
+    assert app.test_client().get(feed).status_code == 404
+
+
+def test_invitation_only_and_unapproved_are_refused(app, client, event, rooms, make, login):
+    invite_only = _activity(app, event, rooms["small"], access=Access.INVITATION)
+    user = make.user(roles={event: "delegate"})
+    make.participant(event, user_id=user.id, status=Status.PENDING, email=user.email)
+    login(user.email)
+    page = client.post(
+        f"/events/{event.slug}/programme/{invite_only.id}/enrol", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "by invitation only" in page
+    open_one = _activity(app, event, rooms["auditorium"], title_en="Open Forum")
+    page = client.post(
+        f"/events/{event.slug}/programme/{open_one.id}/enrol", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Only approved participants can enrol." in page
+
+
+def test_event_calendar_has_utc_times_and_updates_with_the_timetable(app, client, event, rooms):
+    activity = _activity(app, event, rooms["small"])
+    _activity(app, event, rooms["hall"], title_en="Draft thing", state=ActivityState.DRAFT)
+    calendar = Calendar.from_ical(client.get(f"/events/{event.slug}/calendar.ics").data)
+    [item] = calendar.walk("VEVENT")
+    assert item.decoded("dtstart") == datetime(2025, 7, 25, 1, 0, tzinfo=UTC)
+    assert str(calendar["x-wr-timezone"]) == "Asia/Shanghai"
+    sequence = int(item["sequence"])
+    with app.app_context():
+        stored = db.session.get(Activity, activity.id)
+        stored.starts_at += timedelta(hours=1)
+        stored.ends_at += timedelta(hours=1)
+        db.session.commit()
+    [moved] = Calendar.from_ical(client.get(f"/events/{event.slug}/calendar.ics").data).walk(
+        "VEVENT"
+    )
+    assert moved.decoded("dtstart") == datetime(2025, 7, 25, 2, 0, tzinfo=UTC)
+    assert int(moved["sequence"]) > sequence
+    room_feed = client.get(f"/events/{event.slug}/rooms/{rooms['small']}/calendar.ics")
+    assert b"Digital Economy Forum" in room_feed.data
+
+
+def test_api_lists_published_activities_with_offsets(app, client, event, rooms):
+    _activity(app, event, rooms["small"])
+    _activity(
+        app,
+        event,
+        rooms["hall"],
+        title_en="Other day",
+        starts_at=datetime(2025, 7, 26, 1, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 26, 2, 0, tzinfo=UTC),
+    )
+    token = (
+        app.test_cli_runner()
+        .invoke(args=["create-token", "--role", "staff", "--event", event.slug])
+        .stdout.split()[0]
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    body = client.get(
+        f"/api/v1/events/{event.slug}/activities?day=2025-07-25", headers=headers
+    ).get_json()
+    assert [a["title_en"] for a in body] == ["Digital Economy Forum"]
+    assert body[0]["starts_at"] == "2025-07-25T09:00:00+08:00"
+    assert body[0]["room"]["name"] == "Meeting Room 1" and body[0]["capacity"] == 60
+    bad = client.get(f"/api/v1/events/{event.slug}/activities?day=25/07", headers=headers)
+    assert bad.status_code == 422
+
+
+def test_programme_and_grid_need_a_fixed_number_of_queries(
+    app, client, as_role, event, rooms, make, connection
+):
+    as_role("organiser")
+    counted = []
+
+    def count(*_args, **_kwargs):
+        counted.append(1)
+
+    def queries(url: str) -> int:
+        counted.clear()
+        sa.event.listen(connection, "before_cursor_execute", count)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", count)
+        return len(counted)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            activity = _activity(
+                app,
+                event,
+                rooms["small"],
+                title_en=f"Forum {i}",
+                starts_at=datetime(2025, 7, 24, i % 12, 0, tzinfo=UTC),
+                ends_at=datetime(2025, 7, 24, i % 12, 30, tzinfo=UTC),
+            )
+            speaker = make.participant(event, given_name=f"Speaker {chr(65 + i % 26)}")
+            with app.app_context():
+                from eventhub.scheduling.models import ActivityPerson
+
+                db.session.add(
+                    ActivityPerson(
+                        activity_id=activity.id, participant_id=speaker.id, role="speaker"
+                    )
+                )
+                db.session.commit()
+
+    add(3)
+    small = {
+        url: queries(url)
+        for url in (
+            f"/events/{event.slug}/programme",
+            f"/events/{event.slug}/schedule/grid?day=2025-07-24",
+            f"/events/{event.slug}/schedule/",
+        )
+    }
+    add(12)
+    for url, before in small.items():
+        assert queries(url) == before, url

@@ -1,0 +1,156 @@
+"""Organisers plan activities: rules, hard conflicts refused, a stale copy refused."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from eventhub.extensions import db
+from eventhub.scheduling.models import Activity, ActivityPerson
+
+from .conftest import activity_form
+
+
+def _new(client, event, form):
+    return client.post(f"/events/{event.slug}/schedule/activities/new", data=form)
+
+
+def test_organiser_plans_an_activity_in_event_time(client, as_role, event, rooms, app):
+    as_role("organiser")
+    response = _new(client, event, activity_form(rooms["small"]))
+    assert response.status_code == 302
+    with app.app_context():
+        activity = db.session.scalar(sa.select(Activity))
+        # 09:00 in Guiyang is 01:00 UTC.
+        assert activity.starts_at == datetime(2025, 7, 25, 1, 0, tzinfo=UTC)
+        assert activity.duration_minutes == 90 and activity.room_id == rooms["small"]
+    page = client.get(f"/events/{event.slug}/schedule/").get_data(as_text=True)
+    assert "Vocational Education Forum" in page and "09:00" in page
+
+
+def test_bad_activities_are_refused_with_the_reason(client, as_role, event, rooms, app):
+    as_role("organiser")
+    cases = [
+        (activity_form(rooms["small"], end="08:00"), "The activity must end after it starts."),
+        (activity_form(rooms["small"], day="2025-08-30"), "must take place during the event"),
+        (activity_form(rooms["small"], title_en=""), "Give the activity a title."),
+        (activity_form(rooms["small"], start=""), "Give the day, the start and the end"),
+        (activity_form("99999"), "Not a valid choice."),
+    ]
+    for form, message in cases:
+        page = _new(client, event, form).get_data(as_text=True)
+        assert message in page, message
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+
+
+def test_a_room_booked_twice_is_refused(client, as_role, event, rooms, app):
+    as_role("organiser")
+    _new(client, event, activity_form(rooms["small"]))
+    page = _new(
+        client,
+        event,
+        activity_form(rooms["small"], title_en="Digital Economy Forum", start="10:00", end="11:00"),
+    ).get_data(as_text=True)
+    assert "Not saved: Meeting Room 1 is booked twice" in page
+    assert 'value="Digital Economy Forum"' in page  # nothing typed is lost
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1
+
+
+def test_a_speaker_in_two_places_or_without_travel_time_is_refused(
+    client, as_role, make, event, rooms, app
+):
+    speaker = make.participant(event, family_name="SOK", given_name="Chanthy")
+    as_role("organiser")
+    _new(client, event, activity_form(rooms["small"]))
+    _new(
+        client,
+        event,
+        activity_form(rooms["auditorium"], title_en="Campus Workshop", start="10:50", end="12:00"),
+    )
+    with app.app_context():
+        first, second = db.session.scalars(sa.select(Activity).order_by(Activity.id)).all()
+    url = f"/events/{event.slug}/schedule/activities/{{}}/people"
+    client.post(
+        url.format(first.id),
+        data={"participant_id": speaker.id, "role": "speaker", "action": "add"},
+    )
+    response = client.post(
+        url.format(second.id),
+        data={"participant_id": speaker.id, "role": "moderator", "action": "add"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "cannot travel from Vocational Education Forum to Campus Workshop in time" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ActivityPerson)) == 1
+
+
+def test_a_second_organiser_saving_an_old_copy_is_told(client, as_role, event, rooms, app):
+    as_role("organiser")
+    _new(client, event, activity_form(rooms["small"]))
+    with app.app_context():
+        activity = db.session.scalar(sa.select(Activity))
+    url = f"/events/{event.slug}/schedule/activities/{activity.id}"
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    client.post(url, data=activity_form(rooms["small"], title_en="First edit", version=version))
+    page = client.post(
+        url, data=activity_form(rooms["small"], title_en="Second edit", version=version)
+    ).get_data(as_text=True)
+    assert "Someone else changed this activity while you were editing it." in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(Activity.title_en)) == "First edit"
+
+
+def test_health_grid_and_venues_pages(client, as_role, event, rooms, app):
+    as_role("organiser")
+    _new(client, event, activity_form(rooms["small"], start="06:00", end="07:00"))
+    health = client.get(f"/events/{event.slug}/schedule/health").get_data(as_text=True)
+    assert "outside the opening hours of Eco-Conference Center" in health
+    grid = client.get(f"/events/{event.slug}/schedule/grid?day=2025-07-25").get_data(as_text=True)
+    assert "Meeting Room 1" in grid and "Auditorium" in grid
+    venues = client.get(f"/events/{event.slug}/schedule/venues").get_data(as_text=True)
+    assert "University Campus" in venues
+
+
+def test_venues_and_rooms_are_added_with_checks(client, as_role, event, app):
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/venues"
+    client.post(
+        url, data={"venue-name_en": "Guizhou University", "venue-on_site": "y", "venue-submit": "1"}
+    )
+    with app.app_context():
+        from eventhub.scheduling.models import Venue
+
+        venue = db.session.scalar(sa.select(Venue))
+    page = client.post(
+        url,
+        data={
+            "room-venue_id": venue.id,
+            "room-name_en": "Auditorium",
+            "room-capacity": "0",
+            "room-layout": "theatre",
+            "room-submit": "1",
+        },
+    ).get_data(as_text=True)
+    assert "Number must be at least 1." in page
+    client.post(
+        url,
+        data={
+            "room-venue_id": venue.id,
+            "room-name_en": "Auditorium",
+            "room-capacity": "500",
+            "room-layout": "theatre",
+            "room-submit": "1",
+        },
+    )
+    assert "Auditorium" in client.get(url).get_data(as_text=True)
+
+
+def test_only_organisers_plan(client, as_role, event, rooms):
+    as_role("staff")
+    assert client.get(f"/events/{event.slug}/schedule/").status_code == 403
