@@ -32,6 +32,7 @@ TITLES = {
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
+    409: _l("Not possible now"),
     413: _l("Upload too large"),
     422: _l("Invalid input"),
     429: _l("Too many attempts"),

@@ -13,6 +13,7 @@ def _error_responses(*codes: int) -> dict[str, Any]:
         401: "Missing, unknown or revoked token",
         403: "Token not allowed here",
         404: "No such event",
+        409: "Refused by a rule of the event (message says which)",
         422: "Invalid input: `errors` maps each field to its messages",
         429: "Too many requests",
     }
@@ -97,7 +98,15 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The browser session; changes also need the X-CSRFToken header.",
+                },
+            },
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -200,6 +209,44 @@ def openapi_document() -> dict[str, Any]:
                         **_error_responses(401, 403, 404, 422),
                     },
                 }
+            },
+            "/events/{slug}/agenda": {
+                "get": {
+                    "summary": "The logged-in participant's agenda (browser session)",
+                    "security": [{"session": []}],
+                    "parameters": [SLUG],
+                    "responses": {
+                        "200": {"description": "Enrolments, by start"},
+                        **_error_responses(401, 403, 404),
+                    },
+                }
+            },
+            "/events/{slug}/activities/{activity}/enrolment": {
+                "parameters": [
+                    SLUG,
+                    {
+                        "name": "activity",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                ],
+                "put": {
+                    "summary": "Enrol (a seat, or the waiting list when full)",
+                    "security": [{"session": []}],
+                    "responses": {
+                        "200": {"description": "`status`: enrolled or waitlisted"},
+                        **_error_responses(400, 401, 403, 404, 409),
+                    },
+                },
+                "delete": {
+                    "summary": "Leave the activity; the first on the waiting list moves up",
+                    "security": [{"session": []}],
+                    "responses": {
+                        "200": {"description": "`status`: cancelled"},
+                        **_error_responses(400, 401, 403, 404, 409),
+                    },
+                },
             },
             "/events/{slug}/registrations": {
                 "post": {

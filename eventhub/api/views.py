@@ -12,7 +12,7 @@ from eventhub.api import bp
 from eventhub.api.auth import token_required
 from eventhub.api.openapi import openapi_document
 from eventhub.auth.models import Role
-from eventhub.errors import error_response
+from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Source
@@ -131,3 +131,92 @@ def activities(event):
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
+
+
+def _session_participant(event):
+    """The logged-in person's registration in `event` for the agenda endpoints, or an error
+    response. These use the browser session, so a state change needs the CSRF token in an
+    X-CSRFToken header (the page's csrf_token())."""
+    from flask_login import current_user
+    from flask_wtf.csrf import ValidationError, validate_csrf
+
+    if not current_user.is_authenticated:
+        return None, error_response(401, _("Log in to manage your agenda."))
+    if request.method != "GET":
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except ValidationError:
+            return None, error_response(
+                400, _("Send the page's CSRF token in the X-CSRFToken header.")
+            )
+    mine = registration_services.participants_of_user(event, current_user)
+    if not mine:
+        return None, error_response(403, _("Your account has no registration in this event."))
+    return mine[0], None
+
+
+def _event_or_404(slug):
+    from eventhub.events import services as event_services
+
+    event = event_services.get_event_by_slug(slug)
+    if event is None:
+        from werkzeug.exceptions import NotFound
+
+        raise NotFound()
+    g.event = event
+    return event
+
+
+@bp.get("/events/<slug>/agenda")
+def agenda(slug):
+    event = _event_or_404(slug)
+    participant, problem = _session_participant(event)
+    if problem:
+        return problem
+    zone = ZoneInfo(event.timezone)
+    return jsonify(
+        [
+            {
+                "activity": activity.id,
+                "title_en": activity.title_en,
+                "status": enrolment.status.value,
+                "starts_at": activity.starts_at.astimezone(zone).isoformat()
+                if activity.starts_at
+                else None,
+            }
+            for enrolment, activity in scheduling.agenda(participant)
+        ]
+    )
+
+
+@bp.route("/events/<slug>/activities/<int:activity_id>/enrolment", methods=["PUT", "DELETE"])
+def enrolment(slug, activity_id):
+    from eventhub.scheduling.models import Activity, Enrolment
+
+    event = _event_or_404(slug)
+    participant, problem = _session_participant(event)
+    if problem:
+        return problem
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.event_id != event.id:
+        return error_response(404, _("There is no such activity in this event."))
+    try:
+        if request.method == "PUT":
+            record = scheduling.enrol(activity, participant)
+            db.session.commit()
+            return jsonify({"status": record.status.value})
+        record = db.session.scalar(
+            db.select(Enrolment).where(
+                Enrolment.activity_id == activity.id, Enrolment.participant_id == participant.id
+            )
+        )
+        if record is None:
+            return error_response(404, _("You are not enrolled in this activity."))
+        promoted = scheduling.cancel_enrolment(record)
+        db.session.commit()
+        if promoted is not None:
+            calendars.notify_promoted(promoted)
+        return jsonify({"status": record.status.value})
+    except DomainError as error:
+        db.session.rollback()
+        return error_response(409, str(error))

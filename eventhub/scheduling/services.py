@@ -577,6 +577,20 @@ def cancel_enrolment(enrolment: Enrolment) -> Enrolment | None:
     return promoted
 
 
+def enrolments_of(activity: Activity) -> list[Enrolment]:
+    """Who holds a seat or waits for one, in the order they came."""
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .where(
+                Enrolment.activity_id == activity.id, Enrolment.status != EnrolmentStatus.CANCELLED
+            )
+            .options(sa.orm.joinedload(Enrolment.participant))
+            .order_by(Enrolment.status, Enrolment.created_at)
+        )
+    )
+
+
 def agenda(participant: Participant) -> list[tuple[Enrolment, Activity]]:
     rows = db.session.execute(
         sa.select(Enrolment, Activity)
@@ -601,3 +615,34 @@ def overlaps_in(items: list[Activity]) -> set[int]:
                 break
             clashing.update({first.id, second.id})
     return clashing
+
+
+def place_all(
+    event: Event, placements: list[tuple[Activity, datetime, datetime, Room]], *, actor: User
+) -> int:
+    """Apply a proposed timetable, all of it or nothing: refused when anything changed since
+    the proposal or a hard conflict appears."""
+    for activity, starts, ends, room in placements:
+        if activity.event_id != event.id or room.venue.event_id != event.id:
+            raise DomainError(_l("The proposal does not belong to this event."))
+        if activity.starts_at is not None:
+            raise DomainError(
+                _l(
+                    "%(a)s was scheduled by someone else meanwhile; make a new proposal.",
+                    a=activity.title_en,
+                )
+            )
+        activity.starts_at, activity.ends_at, activity.room_id = starts, ends, room.id
+        activity.room = room
+        audit.record(
+            "activity.update",
+            activity,
+            actor=actor,
+            event_id=event.id,
+            changes={"starts_at": [None, starts], "room_id": [None, room.id]},
+        )
+    db.session.flush()
+    hard = [c for c in conflicts_of(event, [p[0] for p in placements]) if c.severity == HARD]
+    if hard:
+        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    return len(placements)

@@ -37,6 +37,11 @@ from eventhub.scheduling.models import (
 )
 from eventhub.web import attempt, safe_next
 
+ENROLMENT_LABELS = {
+    EnrolmentStatus.ENROLLED: _l("Enrolled"),
+    EnrolmentStatus.WAITLISTED: _l("On the waiting list"),
+    EnrolmentStatus.CANCELLED: _l("Cancelled"),
+}
 ROLE_LABELS = {
     ActivityRole.SPEAKER: _l("Speaker"),
     ActivityRole.MODERATOR: _l("Moderator"),
@@ -215,6 +220,8 @@ def edit_activity(event, activity_id: int | None = None):
         person_query=query,
         role_labels=ROLE_LABELS,
         conflicts=services.conflicts_of(event, [activity]) if activity else [],
+        enrolments=services.enrolments_of(activity) if activity else [],
+        enrolment_labels=ENROLMENT_LABELS,
     )
 
 
@@ -236,6 +243,27 @@ def _activity_form_data(event, activity: Activity) -> dict:
         )
         data.update(day=local_start.date(), start=local_start.time(), end=local_end.time())
     return data
+
+
+@bp.post("/schedule/activities/<int:activity_id>/invite")
+@event_view(Role.ORGANISER)
+def invite(event, activity_id: int):
+    """Give a participant a place (an invitation, or a seat in a limited activity)."""
+    activity = _activity(event, activity_id)
+    participant = db.session.get(Participant, request.form.get("participant_id", type=int) or 0)
+    if participant is None or participant.event_id != event.id:
+        abort_with(404, _("There is no such participant in this event."))
+    ok, enrolment = attempt(lambda: services.enrol(activity, participant, invited=True))
+    if ok:
+        flash(
+            _(
+                "%(name)s is invited (%(status)s).",
+                name=participant.latin_name,
+                status=ENROLMENT_LABELS[enrolment.status],
+            ),
+            "success",
+        )
+    return redirect(url_for("scheduling.edit_activity", slug=event.slug, activity_id=activity.id))
 
 
 @bp.post("/schedule/activities/<int:activity_id>/people")
@@ -303,6 +331,16 @@ def programme(event):
         participant=participant,
         mine=mine,
     )
+
+
+@bp.get("/programme.pdf")
+@event_view()
+def programme_pdf(event):
+    from eventhub.scheduling.pdf import programme_pdf as build
+
+    response = Response(build(event, calendars.published(event)), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-programme.pdf"'
+    return response
 
 
 @bp.post("/programme/<int:activity_id>/enrol")
@@ -418,3 +456,43 @@ def renew_feed(event):
         db.session.commit()
         flash(_("Your calendar has a new address; the old one no longer works."), "success")
     return redirect(url_for("scheduling.agenda_page", slug=event.slug))
+
+
+@bp.route("/schedule/auto", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def auto_schedule(event):
+    """Propose a timetable for the unscheduled activities; the organiser reviews the changes
+    and accepts them or not. The proposal travels in the form, not in server memory."""
+    from datetime import datetime as dt
+
+    from eventhub.scheduling import solver
+
+    if request.method == "POST" and request.form.get("action") == "accept":
+        placements = []
+        for value in request.form.getlist("placement"):
+            try:
+                activity_id, starts, ends, room_id = value.split("|")
+                placements.append(
+                    (
+                        db.session.get(Activity, int(activity_id)),
+                        dt.fromisoformat(starts),
+                        dt.fromisoformat(ends),
+                        db.session.get(Room, int(room_id)),
+                    )
+                )
+            except (ValueError, TypeError):
+                abort_with(400, _("The proposal could not be read; make a new one."))
+        if any(a is None or r is None for a, _s, _e, r in placements):
+            abort_with(400, _("The proposal could not be read; make a new one."))
+        ok, count = attempt(lambda: services.place_all(event, placements, actor=current_user))
+        if ok:
+            flash(_("%(count)d activities placed.", count=count), "success")
+            return redirect(url_for("scheduling.timetable", slug=event.slug))
+        return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
+    proposal = solver.propose(event) if request.method == "POST" else None
+    pending = [
+        a
+        for a in db.session.scalars(services.activity_query(event)).unique()
+        if not a.starts_at and a.state != ActivityState.CANCELLED
+    ]
+    return render_template("scheduling/auto.html", event=event, pending=pending, proposal=proposal)

@@ -219,3 +219,56 @@ def test_programme_and_grid_need_a_fixed_number_of_queries(
     add(12)
     for url, before in small.items():
         assert queries(url) == before, url
+
+
+def test_agenda_api_uses_the_session_and_needs_the_csrf_header(app, client, event, rooms, delegate):
+    activity = _activity(app, event, rooms["small"])
+    url = f"/api/v1/events/{event.slug}/activities/{activity.id}/enrolment"
+    assert client.put(url).status_code == 401
+    delegate()
+    assert client.put(url).status_code == 400  # no CSRF header
+    page = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.put(url, headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and response.get_json() == {"status": "enrolled"}
+    agenda = client.get(f"/api/v1/events/{event.slug}/agenda").get_json()
+    assert agenda[0]["starts_at"] == "2025-07-25T09:00:00+08:00"
+    left = client.delete(url, headers={"X-CSRFToken": token})
+    assert left.get_json() == {"status": "cancelled"}
+    draft = _activity(app, event, rooms["hall"], title_en="Not yet", state=ActivityState.DRAFT)
+    refused = client.put(
+        f"/api/v1/events/{event.slug}/activities/{draft.id}/enrolment",
+        headers={"X-CSRFToken": token},
+    )
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == "This activity is not open for enrolment."
+
+
+def test_programme_prints_as_a_bilingual_pdf(app, client, event, rooms):
+    import io
+
+    from pypdf import PdfReader
+
+    _activity(app, event, rooms["small"])
+    response = client.get(f"/events/{event.slug}/programme.pdf")
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "Digital Economy Forum" in text and "数字经济论坛" in text and "09:00–10:30" in text
+
+
+def test_organisers_invite_to_invitation_only_activities(app, client, as_role, event, rooms, make):
+    banquet = _activity(
+        app, event, rooms["small"], title_en="Welcome Banquet", access=Access.INVITATION
+    )
+    guest = make.participant(event, given_name="Bounmy")
+    as_role("organiser")
+    response = client.post(
+        f"/events/{event.slug}/schedule/activities/{banquet.id}/invite",
+        data={"participant_id": guest.id},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "KEOMANY Bounmy is invited (Enrolled)." in page
+    assert "KEOMANY Bounmy · Enrolled · invited" in page
+    with app.app_context():
+        enrolment = db.session.scalar(sa.select(Enrolment))
+        assert enrolment.invited and enrolment.status == EnrolmentStatus.ENROLLED

@@ -1,0 +1,121 @@
+"""The automatic scheduler proposes, the organiser reviews, accepts or not."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from eventhub.extensions import db
+from eventhub.scheduling import services, solver
+from eventhub.scheduling.models import (
+    Access,
+    Activity,
+    ActivityPerson,
+    ActivityRole,
+    ActivityState,
+)
+
+
+def _pending(app, event, title, *, capacity=None, duration=90, track="", speaker=None):
+    with app.app_context():
+        activity = Activity(
+            event_id=event.id,
+            title_en=title,
+            access=Access.REGISTRATION,
+            state=ActivityState.PUBLISHED,
+            duration_minutes=duration,
+            capacity=capacity,
+            track=track,
+        )
+        db.session.add(activity)
+        db.session.flush()
+        if speaker is not None:
+            db.session.add(
+                ActivityPerson(
+                    activity_id=activity.id, participant_id=speaker, role=ActivityRole.SPEAKER
+                )
+            )
+        db.session.commit()
+        return activity.id
+
+
+def test_proposal_places_everything_without_hard_conflicts(app, event, rooms, make):
+    speaker = make.participant(event, given_name="Chanthy")
+    for n in range(6):
+        _pending(
+            app,
+            event,
+            f"Forum {chr(65 + n)}",
+            speaker=speaker.id if n < 3 else None,
+            track="Skills" if n % 2 else "Digital",
+        )
+    with app.app_context():
+        stored = db.session.merge(event)
+        proposal = solver.propose(stored, time_limit=5)
+        assert proposal.ok and len(proposal.placements) == 6
+        for placement in proposal.placements:
+            activity = placement.activity
+            activity.starts_at, activity.ends_at = placement.starts_at, placement.ends_at
+            activity.room_id, activity.room = placement.room.id, placement.room
+        db.session.flush()
+        assert [c for c in services.conflicts_of(stored) if c.severity == services.HARD] == []
+        # The shared speaker's three forums are at different times, an hour apart at least.
+        theirs = sorted(
+            p.starts_at
+            for p in proposal.placements
+            if p.activity.title_en in ("Forum A", "Forum B", "Forum C")
+        )
+        assert all(
+            (b - a).total_seconds() >= 150 * 60 for a, b in zip(theirs, theirs[1:], strict=False)
+        )
+        db.session.rollback()
+
+
+def test_impossible_rules_are_named(app, event, rooms):
+    _pending(app, event, "Mass rally", capacity=5000)
+    _pending(app, event, "Marathon session", duration=20 * 60)
+    with app.app_context():
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    assert not proposal.ok
+    assert any("Mass rally needs 5000 seats" in p for p in proposal.problems)
+    assert any("Marathon session" in p for p in proposal.problems)
+
+
+def test_organiser_reviews_and_accepts_the_proposal(client, as_role, app, event, rooms):
+    ids = [_pending(app, event, f"Workshop {n}") for n in range(3)]
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/auto"
+    assert "3 activities wait for a time." in client.get(url).get_data(as_text=True)
+    page = client.post(url, data={"action": "propose"}).get_data(as_text=True)
+    placements = re.findall(r'name="placement" value="([^"]+)"', page)
+    assert len(placements) == 3 and "Accept the proposal" in page
+    with app.app_context():  # nothing is saved by a proposal
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(
+                    Activity.id.in_(ids), Activity.starts_at.is_not(None)
+                )
+            )
+            == 0
+        )
+    response = client.post(
+        url, data={"action": "accept", "placement": placements}, follow_redirects=True
+    )
+    assert "3 activities placed." in response.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(
+                    Activity.id.in_(ids), Activity.starts_at.is_not(None)
+                )
+            )
+            == 3
+        )
+    # The same proposal again is stale: refused, nothing changes.
+    again = client.post(
+        url, data={"action": "accept", "placement": placements}, follow_redirects=True
+    )
+    assert "was scheduled by someone else meanwhile" in again.get_data(as_text=True)
+    forged = client.post(url, data={"action": "accept", "placement": ["x|y|z|w"]})
+    assert forged.status_code == 400
