@@ -54,8 +54,14 @@ EXPLANATIONS = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+    """JSON for the API, for requests that sent JSON, and for clients that ask for it."""
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or (
+            request.accept_mimetypes.best_match(["application/json", "text/html"])
+            == "application/json"
+        )
     )
 
 

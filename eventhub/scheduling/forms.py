@@ -88,6 +88,16 @@ class ActivityForm(FlaskForm):
     duration_minutes = IntegerField(
         _l("Duration in minutes (for the scheduler)"), validators=[Optional()], default=90
     )
+    allowed_days = StringField(
+        _l("Days the scheduler may use"),
+        validators=[Length(max=200)],
+        description=_l("Dates separated by commas, e.g. 2025-07-25, 2025-07-26; empty: any."),
+    )
+    required_equipment = StringField(
+        _l("Equipment the room must have"),
+        validators=[Length(max=300)],
+        description=_l("Comma-separated, e.g. interpretation booths"),
+    )
     room_id = SelectField(_l("Room"), coerce=str)
     capacity = IntegerField(
         _l("Seats offered"),
@@ -142,4 +152,6 @@ class ActivityForm(FlaskForm):
             "state": self.state.data,
             "description_en": self.description_en.data,
             "description_zh": self.description_zh.data,
+            "allowed_days": self.allowed_days.data,
+            "required_equipment": self.required_equipment.data,
         }

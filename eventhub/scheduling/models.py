@@ -113,6 +113,10 @@ class Activity(TimestampMixin, db.Model):
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
     duration_minutes: Mapped[int] = mapped_column(default=90)
+    # For the automatic scheduler: the days it may use (ISO dates, comma-separated; all when
+    # empty) and the equipment the room must have (comma-separated words from rooms').
+    allowed_days: Mapped[str] = mapped_column(sa.String(200), default="")
+    required_equipment: Mapped[str] = mapped_column(sa.String(300), default="")
     room_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("room.id", ondelete="SET NULL"), index=True
     )

@@ -186,6 +186,21 @@ def save_activity(
     duration = values.get("duration_minutes") or 90
     if duration <= 0 or duration > 24 * 60:
         errors["duration_minutes"].append(str(_l("Give a duration between 1 and 1,440 minutes.")))
+    days_text = clean(values.get("allowed_days"))
+    allowed_days = []
+    for part in filter(None, (p.strip() for p in days_text.split(","))):
+        try:
+            day = date.fromisoformat(part)
+        except ValueError:
+            errors["allowed_days"].append(
+                str(_l("%(value)s is not a date (YYYY-MM-DD).", value=part))
+            )
+            continue
+        if not event.starts_on <= day <= event.ends_on:
+            errors["allowed_days"].append(
+                str(_l("%(value)s is not a day of the event.", value=part))
+            )
+        allowed_days.append(day.isoformat())
     if errors:
         raise ActivityInvalid(dict(errors))
 
@@ -207,6 +222,8 @@ def save_activity(
     activity.capacity = capacity
     activity.access = Access(values.get("access") or Access.OPEN)
     activity.state = ActivityState(values.get("state") or ActivityState.DRAFT)
+    activity.allowed_days = ",".join(allowed_days)
+    activity.required_equipment = clean(values.get("required_equipment"))
     try:
         db.session.flush()
     except StaleDataError as exc:  # saved by another organiser since this copy was read
@@ -646,3 +663,51 @@ def place_all(
     if hard:
         raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
     return len(placements)
+
+
+def move_activity(
+    activity: Activity, starts: datetime, room: Room, *, version: int, actor: User
+) -> Activity:
+    """Move an activity to another time or room keeping its length (the grid's drag and
+    drop); refused on a stale copy or a hard conflict."""
+    if version != activity.version:
+        raise DomainError(
+            _l(
+                "Someone else changed this activity while you were editing it. "
+                "Reload it to see their changes, then make yours again."
+            )
+        )
+    if room.venue.event_id != activity.event_id:
+        raise DomainError(_l("There is no such room in this event."))
+    length = (
+        (activity.ends_at - activity.starts_at)
+        if activity.starts_at
+        else timedelta(minutes=activity.duration_minutes)
+    )
+    before = {"starts_at": activity.starts_at, "room_id": activity.room_id}
+    activity.starts_at, activity.ends_at = starts, starts + length
+    activity.room_id, activity.room = room.id, room
+    db.session.flush()
+    event = db.session.get(Event, activity.event_id)
+    zone = ZoneInfo(event.timezone)
+    if not (event.starts_on <= starts.astimezone(zone).date() <= event.ends_on):
+        raise DomainError(
+            _l(
+                "The activity must take place during the event (%(start)s to %(end)s).",
+                start=event.starts_on.isoformat(),
+                end=event.ends_on.isoformat(),
+            )
+        )
+    hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
+    if hard:
+        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    audit.record(
+        "activity.update",
+        activity,
+        actor=actor,
+        event_id=event.id,
+        changes=audit.changed(
+            before, {"starts_at": activity.starts_at, "room_id": activity.room_id}
+        ),
+    )
+    return activity

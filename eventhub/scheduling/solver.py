@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -88,6 +88,17 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     for activity in pending:
         seats_needed = activity.capacity or 1
         candidates = [r for r in rooms if r.capacity >= seats_needed and _fits(activity, r)]
+        if not candidates and activity.required_equipment:
+            proposal.problems.append(
+                str(
+                    _l(
+                        "%(a)s needs a room large enough and with %(what)s; there is none.",
+                        a=activity.title_en,
+                        what=activity.required_equipment,
+                    )
+                )
+            )
+            continue
         if not candidates:
             proposal.problems.append(
                 str(
@@ -109,8 +120,17 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
         # The whole activity inside one of the room's daily windows. Rooms share their
         # venue's hours: the start's own domain is the union, and only a room whose hours
         # are narrower than that adds a constraint (fewer constraints, a faster search).
+        days = {
+            (date.fromisoformat(d) - event.starts_on).days
+            for d in activity.allowed_days.split(",")
+            if d
+        }
         allowed_by_room = {
-            room.id: [(a, b - duration) for a, b in windows(room) if b - a >= duration]
+            room.id: [
+                (a, b - duration)
+                for a, b in windows(room)
+                if b - a >= duration and (not days or a // 1440 in days)
+            ]
             for room in candidates
         }
         if not any(allowed_by_room.values()):
@@ -264,8 +284,13 @@ LAYOUT_FOR = {"banquet": {ActivityType.BANQUET}, "boardroom": {ActivityType.BILA
 
 
 def _fits(activity: Activity, room: Room) -> bool:
+    """The room's layout suits the activity and it has the equipment asked for."""
     kinds = LAYOUT_FOR.get(room.layout)
-    return kinds is None or activity.type in kinds
+    if kinds is not None and activity.type not in kinds:
+        return False
+    have = {word.strip().lower() for word in room.equipment.split(",") if word.strip()}
+    need = {w.strip().lower() for w in activity.required_equipment.split(",") if w.strip()}
+    return need <= have
 
 
 def _soft_costs(model, pending, fixed, starts, presence, minutes):

@@ -496,3 +496,39 @@ def auto_schedule(event):
         if not a.starts_at and a.state != ActivityState.CANCELLED
     ]
     return render_template("scheduling/auto.html", event=event, pending=pending, proposal=proposal)
+
+
+@bp.post("/schedule/activities/<int:activity_id>/move")
+@event_view(Role.ORGANISER)
+def move(event, activity_id: int):
+    """The grid's drag and drop: JSON in ({day, start, room_id, version}), JSON out."""
+    from datetime import time as clock
+
+    from flask import jsonify
+
+    from eventhub.errors import DomainError, error_response
+
+    activity = _activity(event, activity_id)
+    body = request.get_json(silent=True) or {}
+    try:
+        day = date.fromisoformat(str(body.get("day", "")))
+        start = clock.fromisoformat(str(body.get("start", "")))
+        room = db.session.get(Room, int(body.get("room_id", 0)))
+        version = int(body.get("version", 0))
+    except (TypeError, ValueError):
+        return error_response(422, _("Send day, start, room_id and version."))
+    if room is None:
+        return error_response(404, _("There is no such room in this event."))
+    try:
+        services.move_activity(
+            activity,
+            services.local_to_utc(event, day, start),
+            room,
+            version=version,
+            actor=current_user,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return error_response(409, str(error))
+    db.session.commit()
+    return jsonify({"id": activity.id, "version": activity.version})

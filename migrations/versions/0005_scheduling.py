@@ -68,6 +68,8 @@ def upgrade():
     sa.Column('starts_at', eventhub.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ends_at', eventhub.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('allowed_days', sa.String(length=200), nullable=False),
+    sa.Column('required_equipment', sa.String(length=300), nullable=False),
     sa.Column('room_id', sa.Integer(), nullable=True),
     sa.Column('capacity', sa.Integer(), nullable=True),
     sa.Column('access', sa.Enum('open', 'registration', 'invitation', name='access', native_enum=False, length=32), nullable=False),

@@ -77,6 +77,26 @@ def live_server(tmp_path_factory):
                     status=Status.APPROVED,
                 )
             )
+        from eventhub.scheduling.models import Activity, ActivityState, Room, Venue
+
+        venue = Venue(event_id=event.id, name_en="Eco-Conference Center")
+        db.session.add(venue)
+        db.session.flush()
+        hall = Room(venue_id=venue.id, name_en="Hall A", capacity=300)
+        other = Room(venue_id=venue.id, name_en="Hall B", capacity=200)
+        db.session.add_all([hall, other])
+        db.session.flush()
+        db.session.add(
+            Activity(
+                event_id=event.id,
+                title_en="Skills Forum",
+                title_zh="技能论坛",
+                room_id=hall.id,
+                state=ActivityState.PUBLISHED,
+                starts_at=datetime(2025, 7, 25, 1, 0, tzinfo=UTC),
+                ends_at=datetime(2025, 7, 25, 2, 30, tzinfo=UTC),
+            )
+        )
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

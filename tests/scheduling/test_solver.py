@@ -119,3 +119,48 @@ def test_organiser_reviews_and_accepts_the_proposal(client, as_role, app, event,
     assert "was scheduled by someone else meanwhile" in again.get_data(as_text=True)
     forged = client.post(url, data={"action": "accept", "placement": ["x|y|z|w"]})
     assert forged.status_code == 400
+
+
+def test_allowed_days_and_equipment_are_respected(app, event, rooms, client, as_role):
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    with app.app_context():
+        from eventhub.scheduling.models import Room
+
+        db.session.get(Room, rooms["small"]).equipment = "interpretation booths, video"
+        db.session.commit()
+    as_role("organiser")
+    page = client.post(
+        f"/events/{event.slug}/schedule/activities/new",
+        data={
+            "title_en": "Interpreted forum",
+            "type": "forum",
+            "access": "open",
+            "state": "draft",
+            "duration_minutes": "90",
+            "room_id": "",
+            "allowed_days": "2025-07-26, 2025-08-30",
+            "required_equipment": "Interpretation booths",
+        },
+    ).get_data(as_text=True)
+    assert "2025-08-30 is not a day of the event." in page
+    client.post(
+        f"/events/{event.slug}/schedule/activities/new",
+        data={
+            "title_en": "Interpreted forum",
+            "type": "forum",
+            "access": "open",
+            "state": "draft",
+            "duration_minutes": "90",
+            "room_id": "",
+            "allowed_days": "2025-07-26",
+            "required_equipment": "Interpretation booths",
+        },
+    )
+    with app.app_context():
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+        [placement] = proposal.placements
+        assert placement.room.id == rooms["small"]
+        local = placement.starts_at.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert local.date() == date(2025, 7, 26)

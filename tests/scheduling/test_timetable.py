@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -154,3 +154,49 @@ def test_venues_and_rooms_are_added_with_checks(client, as_role, event, app):
 def test_only_organisers_plan(client, as_role, event, rooms):
     as_role("staff")
     assert client.get(f"/events/{event.slug}/schedule/").status_code == 403
+
+
+def test_dragging_an_activity_moves_it_after_the_checks(client, as_role, event, rooms, app):
+    as_role("organiser")
+    _new(client, event, activity_form(rooms["small"]))
+    _new(client, event, activity_form(rooms["hall"], title_en="Hall session"))
+    with app.app_context():
+        forum, hall = db.session.scalars(sa.select(Activity).order_by(Activity.id)).all()
+    url = f"/events/{event.slug}/schedule/activities/{forum.id}/move"
+    clash = client.post(
+        url,
+        json={
+            "day": "2025-07-25",
+            "start": "09:30",
+            "room_id": rooms["hall"],
+            "version": forum.version,
+        },
+    )
+    assert clash.status_code == 409 and "Hall 1 is booked twice" in clash.get_json()["message"]
+    moved = client.post(
+        url,
+        json={
+            "day": "2025-07-26",
+            "start": "14:00",
+            "room_id": rooms["hall"],
+            "version": forum.version,
+        },
+    )
+    assert moved.status_code == 200
+    with app.app_context():
+        stored = db.session.get(Activity, forum.id)
+        assert stored.starts_at == datetime(2025, 7, 26, 6, 0, tzinfo=UTC)
+        assert stored.ends_at - stored.starts_at == timedelta(minutes=90)
+        assert stored.room_id == rooms["hall"]
+    stale = client.post(
+        url,
+        json={
+            "day": "2025-07-26",
+            "start": "16:00",
+            "room_id": rooms["hall"],
+            "version": forum.version,
+        },
+    )
+    assert stale.status_code == 409 and "Someone else changed" in stale.get_json()["message"]
+    bad = client.post(url, json={"day": "tomorrow"})
+    assert bad.status_code == 422
