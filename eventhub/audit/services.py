@@ -29,6 +29,11 @@ ACTION_LABELS = {
     "participant.anonymise": _l("Participants anonymised"),
     "participant.visa_letter": _l("Visa invitation letter printed"),
     "participant.email": _l("Email sent to participants"),
+    "venue.create": _l("Venue added"),
+    "venue.travel": _l("Travel time between venues set"),
+    "room.create": _l("Room added"),
+    "activity.create": _l("Activity created"),
+    "activity.update": _l("Activity changed"),
     "participant.keep_both": _l("Possible duplicates kept apart"),
 }
 

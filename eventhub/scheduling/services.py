@@ -711,3 +711,80 @@ def move_activity(
         ),
     )
     return activity
+
+
+def resize_activity(activity: Activity, minutes: int, *, version: int, actor: User) -> Activity:
+    """Change an activity's length (the grid's resize handle), with the same checks."""
+    if version != activity.version:
+        raise DomainError(
+            _l(
+                "Someone else changed this activity while you were editing it. "
+                "Reload it to see their changes, then make yours again."
+            )
+        )
+    if activity.starts_at is None:
+        raise DomainError(_l("Give the activity a time first."))
+    if not 15 <= minutes <= 24 * 60:
+        raise DomainError(_l("Give a duration between 1 and 1,440 minutes."))
+    before = {"ends_at": activity.ends_at}
+    activity.ends_at = activity.starts_at + timedelta(minutes=minutes)
+    activity.duration_minutes = minutes
+    db.session.flush()
+    event = db.session.get(Event, activity.event_id)
+    hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
+    if hard:
+        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    audit.record(
+        "activity.update",
+        activity,
+        actor=actor,
+        event_id=event.id,
+        changes=audit.changed(before, {"ends_at": activity.ends_at}),
+    )
+    return activity
+
+
+def set_travel_time(
+    event: Event, origin: Venue, destination: Venue, minutes: int, *, actor: User
+) -> TravelTime:
+    """Minutes between two venues (used both ways unless the other way is given too)."""
+    if origin.event_id != event.id or destination.event_id != event.id:
+        raise DomainError(_l("There is no such venue in this event."))
+    if origin.id == destination.id:
+        raise DomainError(_l("Choose two different venues."), field="to_venue")
+    if not 0 <= minutes <= 24 * 60:
+        raise DomainError(_l("Give the minutes between 0 and 1,440."), field="minutes")
+    travel = db.session.scalar(
+        sa.select(TravelTime).where(
+            TravelTime.from_venue_id == origin.id, TravelTime.to_venue_id == destination.id
+        )
+    )
+    if travel is None:
+        travel = TravelTime(from_venue_id=origin.id, to_venue_id=destination.id, minutes=minutes)
+        db.session.add(travel)
+    travel.minutes = minutes
+    db.session.flush()
+    audit.record(
+        "venue.travel",
+        travel,
+        actor=actor,
+        event_id=event.id,
+        changes={
+            "from": [None, origin.name_en],
+            "to": [None, destination.name_en],
+            "minutes": [None, minutes],
+        },
+    )
+    return travel
+
+
+def travel_times(event: Event) -> list[tuple[Venue, Venue, int]]:
+    rows = db.session.execute(
+        sa.select(TravelTime)
+        .join(Venue, Venue.id == TravelTime.from_venue_id)
+        .where(Venue.event_id == event.id)
+    ).scalars()
+    venues = {
+        v.id: v for v in db.session.scalars(sa.select(Venue).where(Venue.event_id == event.id))
+    }
+    return [(venues[t.from_venue_id], venues[t.to_venue_id], t.minutes) for t in rows]

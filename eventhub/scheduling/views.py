@@ -99,6 +99,7 @@ def venues(event):
             return redirect(url_for("scheduling.venues", slug=event.slug))
     return render_template(
         "scheduling/venues.html",
+        travel=services.travel_times(event),
         event=event,
         venues=services.venues_with_rooms(event),
         venue_form=venue_form,
@@ -532,3 +533,45 @@ def move(event, activity_id: int):
         return error_response(409, str(error))
     db.session.commit()
     return jsonify({"id": activity.id, "version": activity.version})
+
+
+@bp.post("/schedule/activities/<int:activity_id>/resize")
+@event_view(Role.ORGANISER)
+def resize(event, activity_id: int):
+    """The grid's resize handle: JSON in ({minutes, version}), JSON out."""
+    from flask import jsonify
+
+    from eventhub.errors import DomainError, error_response
+
+    activity = _activity(event, activity_id)
+    body = request.get_json(silent=True) or {}
+    try:
+        minutes, version = int(body.get("minutes", 0)), int(body.get("version", 0))
+    except (TypeError, ValueError):
+        return error_response(422, _("Send minutes and version."))
+    try:
+        services.resize_activity(activity, minutes, version=version, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return error_response(409, str(error))
+    db.session.commit()
+    return jsonify({"id": activity.id, "version": activity.version})
+
+
+@bp.post("/schedule/travel")
+@event_view(Role.ORGANISER)
+def travel(event):
+    origin = db.session.get(Venue, request.form.get("from_venue", type=int) or 0)
+    destination = db.session.get(Venue, request.form.get("to_venue", type=int) or 0)
+    minutes = request.form.get("minutes", type=int)
+    if origin is None or destination is None or minutes is None:
+        flash(_("Choose two venues and the minutes between them."), "danger")
+    else:
+        ok, _travel = attempt(
+            lambda: services.set_travel_time(
+                event, origin, destination, minutes, actor=current_user
+            )
+        )
+        if ok:
+            flash(_("Travel time saved."), "success")
+    return redirect(url_for("scheduling.venues", slug=event.slug))

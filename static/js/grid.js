@@ -32,3 +32,44 @@
     });
   });
 })();
+
+// Drag the bottom edge of an activity to change its length, in quarter hours.
+(function () {
+  const grid = document.querySelector(".timetable-grid");
+  if (!grid) return;
+  const quarter = parseFloat(getComputedStyle(grid).gridAutoRows) || 17.6;
+  grid.querySelectorAll(".block .resize").forEach((handle) => {
+    const block = handle.closest(".block");
+    handle.addEventListener("pointerdown", (down) => {
+      down.preventDefault();
+      down.stopPropagation();
+      block.draggable = false;
+      const startY = down.clientY;
+      const original = Number(handle.dataset.minutes);
+      let minutes = original;
+      const moveHandler = (move) => {
+        minutes = Math.max(15, original + Math.round((move.clientY - startY) / quarter) * 15);
+        block.title = `${minutes} min`;
+      };
+      const upHandler = async () => {
+        document.removeEventListener("pointermove", moveHandler);
+        document.removeEventListener("pointerup", upHandler);
+        block.draggable = true;
+        if (minutes === original) return;
+        const url = grid.dataset.resizeUrl.replace(/\/0\/resize$/, `/${block.dataset.activity}/resize`);
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": grid.dataset.csrf },
+          body: JSON.stringify({ minutes, version: Number(block.dataset.version) }),
+        });
+        if (response.ok) { window.location.reload(); return; }
+        const body = await response.json().catch(() => ({ message: response.statusText }));
+        document.getElementById("grid-status").textContent = body.message;
+        window.alert(body.message);
+      };
+      document.addEventListener("pointermove", moveHandler);
+      document.addEventListener("pointerup", upHandler);
+    });
+    handle.addEventListener("click", (event) => event.preventDefault());
+  });
+})();

@@ -29,3 +29,33 @@ def test_drag_an_activity_to_another_room_and_time(live_server, page):
     assert column in moved.get_attribute("class")
     page.screenshot(path=str(ARTIFACTS / "grid-after-move.png"), full_page=True)
     assert page.problems == []
+
+
+def test_drag_the_bottom_edge_to_lengthen_an_activity(live_server, page):
+    base = live_server.base_url
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("Email").fill(ORGANISER[0])
+    page.get_by_label("Password").fill(ORGANISER[1])
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/events/caecw-2025/schedule/grid?day=2025-07-25")
+    handle = page.locator(".block", has_text="Skills Forum").locator(".resize")
+    before = int(handle.get_attribute("data-minutes"))
+    box = handle.bounding_box()
+    quarter = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.timetable-grid')).gridAutoRows)"
+    )
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    with page.expect_navigation():
+        page.mouse.move(
+            box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 4 * quarter, steps=5
+        )
+        page.mouse.up()
+    after = int(
+        page.locator(".block", has_text="Skills Forum")
+        .locator(".resize")
+        .get_attribute("data-minutes")
+    )
+    assert after == before + 60
+    assert page.problems == []

@@ -200,3 +200,39 @@ def test_dragging_an_activity_moves_it_after_the_checks(client, as_role, event, 
     assert stale.status_code == 409 and "Someone else changed" in stale.get_json()["message"]
     bad = client.post(url, json={"day": "tomorrow"})
     assert bad.status_code == 422
+
+
+def test_resizing_is_checked_like_any_change(client, as_role, event, rooms, app):
+    as_role("organiser")
+    _new(client, event, activity_form(rooms["small"]))
+    _new(
+        client,
+        event,
+        activity_form(rooms["small"], title_en="Next forum", start="11:00", end="12:00"),
+    )
+    with app.app_context():
+        forum = db.session.scalar(sa.select(Activity).order_by(Activity.id))
+    url = f"/events/{event.slug}/schedule/activities/{forum.id}/resize"
+    longer = client.post(url, json={"minutes": 150, "version": forum.version})
+    assert longer.status_code == 409 and "booked twice" in longer.get_json()["message"]
+    ok = client.post(url, json={"minutes": 120, "version": forum.version})
+    assert ok.status_code == 200
+    with app.app_context():
+        stored = db.session.get(Activity, forum.id)
+        assert stored.ends_at - stored.starts_at == timedelta(minutes=120)
+
+
+def test_travel_times_between_venues_are_set_and_used(client, as_role, event, rooms, app):
+    as_role("organiser")
+    with app.app_context():
+        from eventhub.scheduling.models import Venue
+
+        main, campus = db.session.scalars(sa.select(Venue).order_by(Venue.id)).all()
+    url = f"/events/{event.slug}/schedule/travel"
+    same = client.post(
+        url, data={"from_venue": main.id, "to_venue": main.id, "minutes": 10}, follow_redirects=True
+    )
+    assert "Choose two different venues." in same.get_data(as_text=True)
+    client.post(url, data={"from_venue": main.id, "to_venue": campus.id, "minutes": 75})
+    page = client.get(f"/events/{event.slug}/schedule/venues").get_data(as_text=True)
+    assert "Eco-Conference Center → University Campus: 75 minutes" in page
