@@ -149,8 +149,11 @@ def _session_participant(event):
             return None, error_response(
                 400, _("Send the page's CSRF token in the X-CSRFToken header.")
             )
+    from eventhub.auth import services as auth_services
+
+    roles = auth_services.roles_for(current_user, event)
     mine = registration_services.participants_of_user(event, current_user)
-    if not mine:
+    if not mine or not roles & {Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER}:
         return None, error_response(403, _("Your account has no registration in this event."))
     return mine[0], None
 
@@ -214,8 +217,8 @@ def enrolment(slug, activity_id):
             return error_response(404, _("You are not enrolled in this activity."))
         promoted = scheduling.cancel_enrolment(record)
         db.session.commit()
-        if promoted is not None:
-            calendars.notify_promoted(promoted)
+        for moved_up in promoted:
+            calendars.notify_promoted(moved_up)
         return jsonify({"status": record.status.value})
     except DomainError as error:
         db.session.rollback()

@@ -19,7 +19,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
 from eventhub.mail import send_mail
-from eventhub.registration.models import Participant
+from eventhub.registration.models import Participant, Status
 from eventhub.scheduling import services
 from eventhub.scheduling.models import Activity, ActivityState, AgendaFeed, Enrolment
 from eventhub.web import external_url
@@ -33,7 +33,19 @@ def published(event: Event) -> list[Activity]:
     ]
 
 
-def feed(event: Event, activities: list[Activity], *, name: str = "") -> bytes:
+def for_feeds(event: Event) -> list[Activity]:
+    """What subscribed calendars must know: the published activities, and the cancelled
+    ones, so that the calendars drop them."""
+    return [
+        a
+        for a in db.session.scalars(services.activity_query(event)).unique()
+        if a.starts_at and a.state != ActivityState.DRAFT
+    ]
+
+
+def feed(
+    event: Event, activities: list[Activity], *, name: str = "", tentative: set[int] | None = None
+) -> bytes:
     """A calendar of `activities`; times in UTC, which every calendar program shows in the
     reader's own zone, and the event's zone named for those that care."""
     calendar = Calendar()
@@ -61,6 +73,10 @@ def feed(event: Event, activities: list[Activity], *, name: str = "") -> bytes:
         item.add("last-modified", activity.updated_at)
         if activity.state == ActivityState.CANCELLED:
             item.add("status", "CANCELLED")
+        elif tentative and activity.id in tentative:  # still on the waiting list
+            item.add("status", "TENTATIVE")
+        else:
+            item.add("status", "CONFIRMED")
         calendar.add_component(item)
     return calendar.to_ical()
 
@@ -92,7 +108,10 @@ def participant_for_feed(event: Event, key: str) -> Participant | None:
     if stored is None:
         return None
     participant = db.session.get(Participant, stored.participant_id)
-    return participant if participant and participant.event_id == event.id else None
+    if participant is None or participant.event_id != event.id:
+        return None
+    # A withdrawn or rejected registration's agenda is no longer served.
+    return participant if participant.status == Status.APPROVED else None
 
 
 def notify_promoted(enrolment: Enrolment) -> bool:

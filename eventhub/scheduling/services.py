@@ -38,6 +38,27 @@ from eventhub.text import clean
 HARD, SOFT = "hard", "soft"
 
 
+STALE = _l(
+    "Someone else changed this activity while you were editing it. Reload it to see "
+    "their changes, then make yours again."
+)
+
+
+def lock_timetable(event_id: int) -> None:
+    """Serialise changes to one event's timetable: the conflict check and the write that
+    follows it must not interleave with another organiser's on PostgreSQL (SQLite's
+    BEGIN IMMEDIATE already serialises them)."""
+    db.session.execute(sa.select(Event.id).where(Event.id == event_id).with_for_update())
+
+
+def flush_or_stale() -> None:
+    """Flush; a row saved by someone else since it was read becomes a DomainError."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise DomainError(STALE) from exc
+
+
 class ActivityInvalid(DomainError):
     """The activity broke rules; `errors` maps each field to its messages."""
 
@@ -143,6 +164,7 @@ def save_activity(
 ) -> Activity:
     """Create or change an activity; refused with the reason on bad input, on a stale copy,
     or when the change would make a hard conflict."""
+    lock_timetable(event.id)
     errors: dict[str, list[str]] = defaultdict(list)
     if activity is not None and version is not None and version != activity.version:
         raise DomainError(
@@ -224,19 +246,14 @@ def save_activity(
     activity.state = ActivityState(values.get("state") or ActivityState.DRAFT)
     activity.allowed_days = ",".join(allowed_days)
     activity.required_equipment = clean(values.get("required_equipment"))
-    try:
-        db.session.flush()
-    except StaleDataError as exc:  # saved by another organiser since this copy was read
-        raise DomainError(
-            _l(
-                "Someone else changed this activity while you were editing it. "
-                "Reload it to see their changes, then make yours again."
-            )
-        ) from exc
+    flush_or_stale()
 
     hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
     if hard:
         raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    if not created:  # more seats or a larger room: the waiting list moves up
+        lock_seats(activity.id)
+        activity.promoted = fill_seats(activity)
     after = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
     audit.record(
         "activity.create" if created else "activity.update",
@@ -265,6 +282,7 @@ ACTIVITY_FIELDS = (
 def set_people(activity: Activity, role: ActivityRole, participant_ids: Iterable[int]) -> None:
     """The speakers (or moderators, or required VIPs) of an activity, from the event's
     participants only."""
+    lock_timetable(activity.event_id)
     wanted = set(
         db.session.scalars(
             sa.select(Participant.id).where(
@@ -336,6 +354,11 @@ def _overlap(a: Activity, b: Activity, gap: timedelta = timedelta(0)) -> bool:
     return a.starts_at < b.ends_at + gap and b.starts_at < a.ends_at + gap
 
 
+def travel_minutes_of(event: Event) -> dict[tuple[int, int], int]:
+    """Minutes between venues, both directions, by (from, to) venue ids."""
+    return _travel_minutes(event)
+
+
 def _travel_minutes(event: Event) -> dict[tuple[int, int], int]:
     rows = db.session.execute(
         sa.select(TravelTime.from_venue_id, TravelTime.to_venue_id, TravelTime.minutes)
@@ -391,6 +414,7 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
                     )
 
     travel = _travel_minutes(event)
+    longest = timedelta(minutes=max(travel.values(), default=0))
     by_person: dict[int, list[tuple[Activity, ActivityPerson]]] = defaultdict(list)
     for activity in activities:
         for person in activity.people:
@@ -406,8 +430,10 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
                     gap = timedelta(
                         minutes=travel.get((first.room.venue_id, second.room.venue_id), 0)
                     )
+                if second.starts_at >= first.ends_at + longest:
+                    break  # sorted by start: no later one can be too close either
                 if second.starts_at >= first.ends_at + gap:
-                    break
+                    continue
                 if not relevant(first, second):
                     continue
                 name = person.participant.latin_name
@@ -535,13 +561,22 @@ def enrol(activity: Activity, participant: Participant, *, invited: bool = False
     """
     if activity.state != ActivityState.PUBLISHED:
         raise DomainError(_l("This activity is not open for enrolment."))
-    if activity.access == Access.INVITATION and not invited:
+    earlier = db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.activity_id == activity.id, Enrolment.participant_id == participant.id
+        )
+    )
+    if (
+        activity.access == Access.INVITATION
+        and not invited
+        and not (earlier is not None and earlier.invited)
+    ):
         raise DomainError(_l("This activity is by invitation only."))
     if participant.event_id != activity.event_id:
         raise DomainError(_l("There is no such participant in this event."))
     if participant.status != Status.APPROVED:
         raise DomainError(_l("Only approved participants can enrol."))
-    db.session.execute(sa.select(Activity.id).where(Activity.id == activity.id).with_for_update())
+    lock_seats(activity.id)
     existing = db.session.scalar(
         sa.select(Enrolment).where(
             Enrolment.activity_id == activity.id, Enrolment.participant_id == participant.id
@@ -569,28 +604,48 @@ def enrol(activity: Activity, participant: Participant, *, invited: bool = False
     return existing
 
 
-def cancel_enrolment(enrolment: Enrolment) -> Enrolment | None:
-    """Free the seat; the first on the waiting list takes it. Returns who was promoted."""
-    db.session.execute(
-        sa.select(Activity.id).where(Activity.id == enrolment.activity_id).with_for_update()
-    )
-    was_enrolled = enrolment.status == EnrolmentStatus.ENROLLED
+def cancel_enrolment(enrolment: Enrolment) -> list[Enrolment]:
+    """Free the seat; people on the waiting list take the free seats. Returns who moved up.
+
+    The enrolment is read again under the activity's lock: two "leave" clicks at once must
+    not each promote someone.
+    """
+    lock_seats(enrolment.activity_id)
+    db.session.refresh(enrolment)
+    if enrolment.status == EnrolmentStatus.CANCELLED:
+        return []
     enrolment.status = EnrolmentStatus.CANCELLED
     db.session.flush()
-    if not was_enrolled:
-        return None
-    promoted = db.session.scalar(
-        sa.select(Enrolment)
-        .where(
-            Enrolment.activity_id == enrolment.activity_id,
-            Enrolment.status == EnrolmentStatus.WAITLISTED,
+    return fill_seats(enrolment.activity)
+
+
+def lock_seats(activity_id: int) -> None:
+    db.session.execute(sa.select(Activity.id).where(Activity.id == activity_id).with_for_update())
+
+
+def fill_seats(activity: Activity) -> list[Enrolment]:
+    """Move people up from the waiting list while seats are free (after a cancellation, a
+    larger room or more seats). The caller holds the activity's lock."""
+    seats = activity.seats
+    taken = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED
         )
-        .order_by(Enrolment.created_at, Enrolment.id)
-        .limit(1)
     )
-    if promoted is not None:
-        promoted.status = EnrolmentStatus.ENROLLED
-        db.session.flush()
+    free = None if seats is None else max(seats - taken, 0)
+    if free == 0 or activity.state != ActivityState.PUBLISHED:
+        return []
+    query = (
+        sa.select(Enrolment)
+        .where(Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.WAITLISTED)
+        .order_by(Enrolment.created_at, Enrolment.id)
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for enrolment in promoted:
+        enrolment.status = EnrolmentStatus.ENROLLED
+    db.session.flush()
     return promoted
 
 
@@ -624,7 +679,10 @@ def agenda(participant: Participant) -> list[tuple[Enrolment, Activity]]:
 
 def overlaps_in(items: list[Activity]) -> set[int]:
     """The ids of activities in a personal agenda that overlap another."""
-    timed = sorted((a for a in items if a.starts_at), key=lambda a: a.starts_at)
+    timed = sorted(
+        (a for a in items if a.starts_at and a.state != ActivityState.CANCELLED),
+        key=lambda a: a.starts_at,
+    )
     clashing: set[int] = set()
     for index, first in enumerate(timed):
         for second in timed[index + 1 :]:
@@ -639,7 +697,10 @@ def place_all(
 ) -> int:
     """Apply a proposed timetable, all of it or nothing: refused when anything changed since
     the proposal or a hard conflict appears."""
+    lock_timetable(event.id)
     for activity, starts, ends, room in placements:
+        if starts.tzinfo is None or ends <= starts:
+            raise DomainError(_l("The proposal could not be read; make a new one."))
         if activity.event_id != event.id or room.venue.event_id != event.id:
             raise DomainError(_l("The proposal does not belong to this event."))
         if activity.starts_at is not None:
@@ -658,7 +719,7 @@ def place_all(
             event_id=event.id,
             changes={"starts_at": [None, starts], "room_id": [None, room.id]},
         )
-    db.session.flush()
+    flush_or_stale()
     hard = [c for c in conflicts_of(event, [p[0] for p in placements]) if c.severity == HARD]
     if hard:
         raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
@@ -670,6 +731,7 @@ def move_activity(
 ) -> Activity:
     """Move an activity to another time or room keeping its length (the grid's drag and
     drop); refused on a stale copy or a hard conflict."""
+    lock_timetable(activity.event_id)
     if version != activity.version:
         raise DomainError(
             _l(
@@ -687,7 +749,7 @@ def move_activity(
     before = {"starts_at": activity.starts_at, "room_id": activity.room_id}
     activity.starts_at, activity.ends_at = starts, starts + length
     activity.room_id, activity.room = room.id, room
-    db.session.flush()
+    flush_or_stale()
     event = db.session.get(Event, activity.event_id)
     zone = ZoneInfo(event.timezone)
     if not (event.starts_on <= starts.astimezone(zone).date() <= event.ends_on):
@@ -715,6 +777,7 @@ def move_activity(
 
 def resize_activity(activity: Activity, minutes: int, *, version: int, actor: User) -> Activity:
     """Change an activity's length (the grid's resize handle), with the same checks."""
+    lock_timetable(activity.event_id)
     if version != activity.version:
         raise DomainError(
             _l(
@@ -729,7 +792,7 @@ def resize_activity(activity: Activity, minutes: int, *, version: int, actor: Us
     before = {"ends_at": activity.ends_at}
     activity.ends_at = activity.starts_at + timedelta(minutes=minutes)
     activity.duration_minutes = minutes
-    db.session.flush()
+    flush_or_stale()
     event = db.session.get(Event, activity.event_id)
     hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
     if hard:

@@ -1,7 +1,7 @@
 """The automatic scheduler: places the unscheduled activities with OR-Tools CP-SAT.
 
 Hard rules: one room at a time, a room large enough, inside the venue's hours and the event's
-days, nobody needed in two places at once (with an hour's margin when the venues differ),
+days, nobody needed in two places at once (apart by the longest trip between the venues),
 the opening ceremony before every forum and workshop, already scheduled activities stay
 where they are. Soft rules, minimised: activities of one track in different rooms, and
 overlapping activities that need the same delegation. When no timetable exists, the
@@ -25,7 +25,6 @@ from eventhub.scheduling.models import Activity, ActivityRole, ActivityState, Ac
 
 STEP = 15  # minutes: every start is on a quarter hour
 DAY_START, DAY_END = time(8, 0), time(21, 0)  # when venues state no hours
-TRAVEL_MARGIN = 60  # minutes between two activities of one person at different venues
 SECONDS = 8.0  # the demo week finds a valid timetable in about 4 s; the rest improves it
 
 
@@ -62,6 +61,12 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     if not pending:
         return proposal
     rooms = services.rooms_of(event)
+    if not rooms:
+        proposal.problems.append(str(_l("Add venues and rooms first.")))
+        return proposal
+    # Between two activities of one person: the longest trip between the event's venues
+    # (a little cautious when both are at one venue, never too short).
+    margin = max(services.travel_minutes_of(event).values(), default=0)
     zone = ZoneInfo(event.timezone)
     origin = datetime.combine(event.starts_on, time(0), zone)
 
@@ -87,7 +92,13 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     slots: list = []
     for activity in pending:
         seats_needed = activity.capacity or 1
-        candidates = [r for r in rooms if r.capacity >= seats_needed and _fits(activity, r)]
+        candidates = [
+            r
+            for r in rooms
+            if r.capacity >= seats_needed
+            and _fits(activity, r)
+            and (activity.room_id is None or r.id == activity.room_id)
+        ]
         if not candidates and activity.required_equipment:
             proposal.problems.append(
                 str(
@@ -167,7 +178,7 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
         for person in activity.people:
             person_intervals[person.participant_id].append(
                 model.NewFixedSizeIntervalVar(
-                    start, duration + TRAVEL_MARGIN, f"p_{activity.id}_{person.participant_id}"
+                    start, duration + margin, f"p_{activity.id}_{person.participant_id}"
                 )
             )
 
@@ -185,7 +196,7 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
         for person in activity.people:
             person_intervals[person.participant_id].append(
                 model.NewFixedSizeIntervalVar(
-                    begin, length + TRAVEL_MARGIN, f"pf_{activity.id}_{person.participant_id}"
+                    begin, length + margin, f"pf_{activity.id}_{person.participant_id}"
                 )
             )
     for intervals in intervals_by_room.values():

@@ -3,7 +3,7 @@ feeds. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -62,6 +62,9 @@ def _day(event, text: str | None) -> date:
     except ValueError:
         return event.starts_on
     return day if event.starts_on <= day <= event.ends_on else event.starts_on
+
+
+GRID_FIRST_HOUR, GRID_LAST_HOUR = 7, 23
 
 
 @bp.app_template_filter("minutes_from")
@@ -141,13 +144,24 @@ def grid(event):
         if c.severity == services.HARD
         for a in c.activities
     }
+    today = services.on_day(event, activities, day)
+    # The grid shows 07:00 to 23:00 on the day itself; the rest is listed under it.
+    on_grid = [
+        a
+        for a in today
+        if a.room_id
+        and minutes_from(a.starts_at, event, 0) >= GRID_FIRST_HOUR * 60
+        and minutes_from(a.ends_at, event, 0) <= GRID_LAST_HOUR * 60
+        and a.ends_at - a.starts_at < timedelta(hours=16)
+    ]
     return render_template(
         "scheduling/grid.html",
         event=event,
         day=day,
         days=services.days_of(event),
         rooms=services.rooms_of(event),
-        activities=services.on_day(event, activities, day),
+        activities=on_grid,
+        elsewhere=[a for a in today if a not in on_grid],
         conflicting=conflicting,
         type_labels=TYPE_LABELS,
     )
@@ -193,6 +207,8 @@ def edit_activity(event, activity_id: int | None = None):
             form,
         )
         if ok:
+            for moved_up in getattr(saved, "promoted", []):
+                calendars.notify_promoted(moved_up)
             flash(_("Activity saved."), "success")
             return redirect(
                 url_for("scheduling.edit_activity", slug=event.slug, activity_id=saved.id)
@@ -383,8 +399,8 @@ def cancel(event, activity_id: int):
         abort_with(404, _("You are not enrolled in this activity."))
     ok, promoted = attempt(lambda: services.cancel_enrolment(enrolment))
     if ok:
-        if promoted is not None:
-            calendars.notify_promoted(promoted)
+        for moved_up in promoted:
+            calendars.notify_promoted(moved_up)
         flash(_("You have left %(title)s.", title=activity.title_en), "success")
     return redirect(url_for("scheduling.agenda_page", slug=event.slug))
 
@@ -418,7 +434,7 @@ def _ics(body: bytes, name: str) -> Response:
 @bp.get("/calendar.ics")
 @event_view()
 def event_calendar(event):
-    return _ics(calendars.feed(event, calendars.published(event)), event.slug)
+    return _ics(calendars.feed(event, calendars.for_feeds(event)), event.slug)
 
 
 @bp.get("/rooms/<int:room_id>/calendar.ics")
@@ -427,14 +443,14 @@ def room_calendar(event, room_id: int):
     room = db.session.get(Room, room_id)
     if room is None or room.venue.event_id != event.id:
         abort_with(404, _("There is no such room in this event."))
-    items = [a for a in calendars.published(event) if a.room_id == room.id]
+    items = [a for a in calendars.for_feeds(event) if a.room_id == room.id]
     return _ics(calendars.feed(event, items, name=room.name_en), f"{event.slug}-room-{room.id}")
 
 
 @bp.get("/tracks/<track>/calendar.ics")
 @event_view()
 def track_calendar(event, track: str):
-    items = [a for a in calendars.published(event) if a.track == track]
+    items = [a for a in calendars.for_feeds(event) if a.track == track]
     return _ics(calendars.feed(event, items, name=track), f"{event.slug}-track")
 
 
@@ -444,8 +460,14 @@ def agenda_calendar(event, key: str):
     participant = calendars.participant_for_feed(event, key)
     if participant is None:
         abort_with(404, _("This calendar address is not valid any more."))
-    items = [a for _e, a in services.agenda(participant) if a.state == ActivityState.PUBLISHED]
-    return _ics(calendars.feed(event, items, name=participant.latin_name), "agenda")
+    entries = [(e, a) for e, a in services.agenda(participant) if a.state != ActivityState.DRAFT]
+    waiting = {a.id for e, a in entries if e.status == EnrolmentStatus.WAITLISTED}
+    return _ics(
+        calendars.feed(
+            event, [a for _e, a in entries], name=participant.latin_name, tentative=waiting
+        ),
+        "agenda",
+    )
 
 
 @bp.post("/agenda/feed/renew")
@@ -510,7 +532,9 @@ def move(event, activity_id: int):
     from eventhub.errors import DomainError, error_response
 
     activity = _activity(event, activity_id)
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response(422, _("Send day, start, room_id and version."))
     try:
         day = date.fromisoformat(str(body.get("day", "")))
         start = clock.fromisoformat(str(body.get("start", "")))
@@ -544,7 +568,9 @@ def resize(event, activity_id: int):
     from eventhub.errors import DomainError, error_response
 
     activity = _activity(event, activity_id)
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response(422, _("Send minutes and version."))
     try:
         minutes, version = int(body.get("minutes", 0)), int(body.get("version", 0))
     except (TypeError, ValueError):

@@ -272,3 +272,109 @@ def test_organisers_invite_to_invitation_only_activities(app, client, as_role, e
     with app.app_context():
         enrolment = db.session.scalar(sa.select(Enrolment))
         assert enrolment.invited and enrolment.status == EnrolmentStatus.ENROLLED
+
+
+def test_more_seats_move_the_waiting_list_up_and_email_them(
+    app, client, as_role, event, rooms, make, outbox
+):
+    from eventhub.scheduling import services
+
+    activity = _activity(app, event, rooms["small"], capacity=1)
+    people = [
+        make.participant(event, given_name=n, email=f"{n.lower()}@example.la")
+        for n in ("First", "Second", "Third")
+    ]
+    with app.app_context():
+        stored = db.session.get(Activity, activity.id)
+        for person in people:
+            services.enrol(stored, db.session.get(type(person), person.id))
+        db.session.commit()
+        version = stored.version
+    as_role("organiser")
+    client.post(
+        f"/events/{event.slug}/schedule/activities/{activity.id}",
+        data={
+            "title_en": "Digital Economy Forum",
+            "type": "forum",
+            "day": "2025-07-25",
+            "start": "09:00",
+            "end": "10:30",
+            "room_id": str(rooms["small"]),
+            "capacity": "2",
+            "access": "registration",
+            "state": "published",
+            "version": str(version),
+            "duration_minutes": "90",
+        },
+    )
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(sa.select(Enrolment.participant_id, Enrolment.status)).all()
+        )
+    assert statuses[people[1].id] == EnrolmentStatus.ENROLLED
+    assert statuses[people[2].id] == EnrolmentStatus.WAITLISTED
+    assert outbox[-1]["To"] == "second@example.la"
+
+
+def test_a_second_leave_promotes_nobody_else(app, event, rooms, make):
+    from eventhub.scheduling import services
+
+    activity = _activity(app, event, rooms["hall"])  # 2 seats
+    people = [make.participant(event, given_name=n) for n in ("A", "B", "C", "D")]
+    with app.app_context():
+        stored = db.session.get(Activity, activity.id)
+        enrolments = [services.enrol(stored, db.session.get(type(p), p.id)) for p in people]
+        db.session.commit()
+        assert [e.status for e in enrolments].count(EnrolmentStatus.WAITLISTED) == 2
+        assert [p.participant_id for p in services.cancel_enrolment(enrolments[0])] == [
+            people[2].id
+        ]
+        assert services.cancel_enrolment(enrolments[0]) == []  # already left
+        db.session.commit()
+        counts = dict(
+            db.session.execute(
+                sa.select(Enrolment.status, sa.func.count()).group_by(Enrolment.status)
+            ).all()
+        )
+        assert counts[EnrolmentStatus.ENROLLED] == 2
+
+
+def test_cancelled_activities_show_in_agendas_and_leave_calendars(
+    app, client, event, rooms, delegate
+):
+    activity = _activity(app, event, rooms["small"])
+    delegate()
+    client.post(f"/events/{event.slug}/programme/{activity.id}/enrol")
+    with app.app_context():
+        db.session.get(Activity, activity.id).state = ActivityState.CANCELLED
+        db.session.commit()
+    page = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
+    assert "Cancelled by the organisers" in page
+    calendar = Calendar.from_ical(client.get(f"/events/{event.slug}/calendar.ics").data)
+    [item] = calendar.walk("VEVENT")
+    assert str(item["status"]) == "CANCELLED"
+
+
+def test_invited_people_may_come_back_and_withdrawn_feeds_stop(app, client, event, rooms, delegate):
+    from eventhub.registration.models import Participant
+    from eventhub.scheduling import services
+
+    banquet = _activity(app, event, rooms["small"], title_en="Banquet", access=Access.INVITATION)
+    user = delegate()
+    with app.app_context():
+        me = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
+        services.enrol(db.session.get(Activity, banquet.id), me, invited=True)
+        db.session.commit()
+    url = f"/events/{event.slug}/programme/{banquet.id}"
+    client.post(f"{url}/cancel")
+    page = client.post(f"{url}/enrol", follow_redirects=True).get_data(as_text=True)
+    assert "You have a seat at Banquet." in page
+    feed = re.search(
+        r'value="http://eventhub\.test(/events/[^"]+\.ics)"',
+        client.get(f"/events/{event.slug}/agenda").get_data(as_text=True),
+    ).group(1)
+    assert client.get(feed).status_code == 200
+    with app.app_context():
+        db.session.get(Participant, me.id).status = Status.WITHDRAWN
+        db.session.commit()
+    assert client.get(feed).status_code == 404

@@ -236,3 +236,45 @@ def test_travel_times_between_venues_are_set_and_used(client, as_role, event, ro
     client.post(url, data={"from_venue": main.id, "to_venue": campus.id, "minutes": 75})
     page = client.get(f"/events/{event.slug}/schedule/venues").get_data(as_text=True)
     assert "Eco-Conference Center → University Campus: 75 minutes" in page
+
+
+def test_grid_lists_what_it_cannot_draw(client, as_role, event, rooms, app):
+    as_role("organiser")
+    _new(
+        client,
+        event,
+        activity_form(
+            rooms["small"], title_en="Early breakfast briefing", start="06:00", end="06:45"
+        ),
+    )
+    _new(client, event, activity_form("", title_en="Bus to the campus", start="08:00", end="08:40"))
+    _new(client, event, activity_form(rooms["hall"], title_en="Morning forum"))
+    page = client.get(f"/events/{event.slug}/schedule/grid?day=2025-07-25").get_data(as_text=True)
+    listed = page[page.index("Not shown in the grid") :]
+    assert "Early breakfast briefing" in listed and "Bus to the campus" in listed
+    assert "Morning forum" not in listed and 'class="block' in page
+
+
+def test_only_organisers_move_resize_invite_or_schedule(client, as_role, event, rooms, app, make):
+    other = make.user(roles={event: "organiser"})
+    with app.app_context():
+        activity = Activity(
+            event_id=event.id,
+            title_en="Forum",
+            room_id=rooms["small"],
+            starts_at=datetime(2025, 7, 25, 1, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 2, tzinfo=UTC),
+        )
+        db.session.add(activity)
+        db.session.commit()
+    assert other.email
+    as_role("delegate")
+    base = f"/events/{event.slug}/schedule"
+    for url, kwargs in [
+        (f"{base}/activities/{activity.id}/move", {"json": {}}),
+        (f"{base}/activities/{activity.id}/resize", {"json": {}}),
+        (f"{base}/activities/{activity.id}/invite", {"data": {}}),
+        (f"{base}/auto", {"data": {"action": "propose"}}),
+        (f"{base}/travel", {"data": {}}),
+    ]:
+        assert client.post(url, **kwargs).status_code == 403, url
