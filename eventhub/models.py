@@ -2,6 +2,14 @@
 
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import ApiToken, EventMembership, Role, User
+from eventhub.ceremonies.models import (
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    AgreementTransition,
+    AgreementWitness,
+)
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.events.models import Event
 from eventhub.registration.models import (
@@ -31,6 +39,12 @@ from eventhub.scheduling.models import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementKind",
+    "AgreementParty",
+    "AgreementStatus",
+    "AgreementTransition",
+    "AgreementWitness",
     "Activity",
     "ActivityPerson",
     "ActivityRole",

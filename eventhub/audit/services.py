@@ -34,6 +34,10 @@ ACTION_LABELS = {
     "room.create": _l("Room added"),
     "activity.create": _l("Activity created"),
     "activity.update": _l("Activity changed"),
+    "agreement.create": _l("Agreement added"),
+    "agreement.signatory": _l("Signatory named"),
+    "agreement.witness": _l("Witness added"),
+    "agreement.status": _l("Agreement moved in the workflow"),
     "participant.keep_both": _l("Possible duplicates kept apart"),
 }
 

@@ -98,6 +98,9 @@ def build_demo() -> list[str]:
     from eventhub.demo.programme import build_programme
 
     build_programme(event, report)
+    from eventhub.demo.agreements import build_agreements
+
+    build_agreements(event, report)
     return report
 
 

@@ -161,12 +161,21 @@ def activity_plan() -> list[dict]:
             Access.INVITATION,
         ),
         _fixed(
+            2,
+            time(16, 0),
+            time(17, 30),
+            ("Signing Ceremony II: Enterprises and Industry", "签约仪式（二）：企业与产业合作"),
+            ActivityType.SIGNING_CEREMONY,
+            "Signing Hall",
+            Access.INVITATION,
+        ),
+        _fixed(
             3,
             time(10, 0),
             time(11, 30),
             (
-                "Signing Ceremony II: Vocational Education and Industry",
-                "签约仪式（二）：职业教育与产业合作",
+                "Signing Ceremony III: Vocational Education and Industry",
+                "签约仪式（三）：职业教育与产业合作",
             ),
             ActivityType.SIGNING_CEREMONY,
             "Signing Hall",

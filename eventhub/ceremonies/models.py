@@ -1,0 +1,129 @@
+"""Cooperation agreements, their parties and signatories, and the signing ceremonies."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.db import TimestampMixin, enum_column, utcnow
+from eventhub.extensions import db
+
+if TYPE_CHECKING:
+    from eventhub.directory.models import Organisation
+    from eventhub.registration.models import Participant
+    from eventhub.scheduling.models import Activity
+
+
+class AgreementKind(enum.StrEnum):
+    MOU = "mou"  # memorandum of understanding
+    FRAMEWORK = "framework"
+    COOPERATION = "cooperation"
+    LETTER_OF_INTENT = "letter_of_intent"
+
+
+class AgreementStatus(enum.StrEnum):
+    """The workflow, in order; no step may be skipped."""
+
+    PROPOSED = "proposed"
+    TEXT_AGREED = "text_agreed"
+    LEGALLY_REVIEWED = "legally_reviewed"
+    APPROVED = "approved"  # approved for signing
+    ORIGINALS_READY = "originals_ready"  # printed and bound
+    SIGNED = "signed"
+    ARCHIVED = "archived"  # the scan of the signed copy is filed
+
+
+WORKFLOW = list(AgreementStatus)
+
+
+class Agreement(TimestampMixin, db.Model):
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    title_en: Mapped[str] = mapped_column(sa.String(400))
+    title_zh: Mapped[str] = mapped_column(sa.String(400), default="")
+    kind: Mapped[AgreementKind] = mapped_column(
+        enum_column(AgreementKind), default=AgreementKind.MOU
+    )
+    field: Mapped[str] = mapped_column(sa.String(100), default="")  # e-commerce, rail...
+    status: Mapped[AgreementStatus] = mapped_column(
+        enum_column(AgreementStatus), default=AgreementStatus.PROPOSED
+    )
+    # Language versions, e.g. "en,zh,lo"; the prevailing one decides in case of doubt.
+    languages: Mapped[str] = mapped_column(sa.String(100), default="en,zh")
+    prevailing_language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    originals: Mapped[int | None]  # one per party when unset
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    ceremony_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True
+    )
+    running_order: Mapped[int | None]  # place in the ceremony, 1 first
+
+    parties: Mapped[list[AgreementParty]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementParty.position"
+    )
+    witnesses: Mapped[list[AgreementWitness]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan"
+    )
+    transitions: Mapped[list[AgreementTransition]] = relationship(
+        back_populates="agreement",
+        cascade="all, delete-orphan",
+        order_by="AgreementTransition.created_at",
+    )
+    ceremony: Mapped[Activity | None] = relationship()
+
+
+class AgreementParty(db.Model):
+    """One side of an agreement: an organisation and the person who signs for it."""
+
+    __tablename__ = "agreement_party"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
+    position: Mapped[int] = mapped_column(default=1)  # 1: the host side
+    signatory_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    assistant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
+
+    agreement: Mapped[Agreement] = relationship(back_populates="parties")
+    organisation: Mapped[Organisation] = relationship()
+    signatory: Mapped[Participant | None] = relationship(foreign_keys=[signatory_id])
+    assistant: Mapped[Participant | None] = relationship(foreign_keys=[assistant_id])
+
+
+class AgreementWitness(db.Model):
+    __tablename__ = "agreement_witness"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="witnesses")
+    participant: Mapped[Participant] = relationship()
+
+
+class AgreementTransition(db.Model):
+    """Every step of the workflow, with who took it and when."""
+
+    __tablename__ = "agreement_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement.id", ondelete="CASCADE"))
+    from_status: Mapped[AgreementStatus] = mapped_column(enum_column(AgreementStatus))
+    to_status: Mapped[AgreementStatus] = mapped_column(enum_column(AgreementStatus))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="transitions")

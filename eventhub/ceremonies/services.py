@@ -1,0 +1,266 @@
+"""Rules for agreements: at least two parties, signatories of the party's organisation, a
+workflow that skips no step, and what still blocks each agreement from being signed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from eventhub.audit import services as audit
+from eventhub.auth.models import User
+from eventhub.ceremonies.models import (
+    WORKFLOW,
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    AgreementTransition,
+    AgreementWitness,
+)
+from eventhub.directory.models import Organisation
+from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration.models import Participant, Status
+from eventhub.scheduling.models import Activity, ActivityType
+from eventhub.text import clean
+
+STATUS_LABELS = {
+    AgreementStatus.PROPOSED: _l("Proposed"),
+    AgreementStatus.TEXT_AGREED: _l("Text agreed"),
+    AgreementStatus.LEGALLY_REVIEWED: _l("Legally reviewed"),
+    AgreementStatus.APPROVED: _l("Approved for signing"),
+    AgreementStatus.ORIGINALS_READY: _l("Originals printed and bound"),
+    AgreementStatus.SIGNED: _l("Signed"),
+    AgreementStatus.ARCHIVED: _l("Archived"),
+}
+KIND_LABELS = {
+    AgreementKind.MOU: _l("Memorandum of understanding"),
+    AgreementKind.FRAMEWORK: _l("Framework agreement"),
+    AgreementKind.COOPERATION: _l("Cooperation agreement"),
+    AgreementKind.LETTER_OF_INTENT: _l("Letter of intent"),
+}
+
+
+def ceremonies_of(event: Event) -> list[Activity]:
+    return list(
+        db.session.scalars(
+            sa.select(Activity)
+            .where(Activity.event_id == event.id, Activity.type == ActivityType.SIGNING_CEREMONY)
+            .order_by(Activity.starts_at.nulls_last(), Activity.title_en)
+        )
+    )
+
+
+def create_agreement(
+    event: Event, values: Mapping[str, Any], organisation_ids: Iterable[int], *, actor: User
+) -> Agreement:
+    """A proposed agreement between two or more organisations."""
+    title = clean(values.get("title_en"))
+    if not title:
+        raise DomainError(_l("Give the agreement a title."), field="title_en")
+    wanted = [i for i in dict.fromkeys(organisation_ids) if i]
+    organisations = {
+        o.id: o
+        for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(wanted)))
+    }
+    if len(organisations) < 2:
+        raise DomainError(
+            _l("An agreement needs at least two parties (organisations)."), field="parties"
+        )
+    ceremony_id = values.get("ceremony_id")
+    if ceremony_id and ceremony_id not in {c.id for c in ceremonies_of(event)}:
+        raise DomainError(
+            _l("There is no such signing ceremony in this event."), field="ceremony_id"
+        )
+    agreement = Agreement(
+        event_id=event.id,
+        title_en=title,
+        title_zh=clean(values.get("title_zh")),
+        kind=AgreementKind(values.get("kind") or AgreementKind.MOU),
+        field=clean(values.get("field")),
+        notes=(values.get("notes") or "").strip(),
+        ceremony_id=ceremony_id or None,
+    )
+    for position, organisation_id in enumerate(wanted, start=1):
+        agreement.parties.append(AgreementParty(organisation_id=organisation_id, position=position))
+    db.session.add(agreement)
+    db.session.flush()
+    audit.record(
+        "agreement.create",
+        agreement,
+        actor=actor,
+        event_id=event.id,
+        changes={"title": [None, title], "parties": [None, len(wanted)]},
+    )
+    return agreement
+
+
+def set_signatory(
+    party: AgreementParty, participant: Participant | None, *, actor: User
+) -> list[str]:
+    """Name who signs for a party; returns warnings (refused only across events)."""
+    warnings = []
+    if participant is not None:
+        if participant.event_id != party.agreement.event_id:
+            raise DomainError(_l("There is no such participant in this event."))
+        if participant.organisation_id != party.organisation_id:
+            warnings.append(
+                str(
+                    _l(
+                        "%(name)s is not from %(organisation)s; check that they may sign for it.",
+                        name=participant.latin_name,
+                        organisation=party.organisation.name_en,
+                    )
+                )
+            )
+    party.signatory = participant
+    party.signatory_id = participant.id if participant else None
+    db.session.flush()
+    audit.record(
+        "agreement.signatory",
+        party.agreement,
+        actor=actor,
+        event_id=party.agreement.event_id,
+        changes={
+            party.organisation.name_en: [None, participant.latin_name if participant else None]
+        },
+    )
+    return warnings
+
+
+def add_witness(agreement: Agreement, participant: Participant, *, actor: User) -> None:
+    if participant.event_id != agreement.event_id:
+        raise DomainError(_l("There is no such participant in this event."))
+    if any(w.participant_id == participant.id for w in agreement.witnesses):
+        return
+    agreement.witnesses.append(AgreementWitness(participant_id=participant.id))
+    db.session.flush()
+    audit.record(
+        "agreement.witness",
+        agreement,
+        actor=actor,
+        event_id=agreement.event_id,
+        changes={"witness": [None, participant.latin_name]},
+    )
+
+
+def advance(agreement: Agreement, to_status: AgreementStatus, *, actor: User) -> None:
+    """Take the next step of the workflow (or one step back to correct a mistake)."""
+    here = WORKFLOW.index(agreement.status)
+    there = WORKFLOW.index(to_status)
+    if (
+        there == here + 1
+        and to_status == AgreementStatus.SIGNED
+        and not _signatories_set(agreement)
+    ):
+        raise DomainError(_l("Name a signatory for every party first."))
+    if there not in (here + 1, here - 1):
+        raise DomainError(
+            _l(
+                "From %(current)s the agreement can only go to %(next)s; steps cannot be skipped.",
+                current=STATUS_LABELS[agreement.status],
+                next=STATUS_LABELS[WORKFLOW[here + 1]] if here + 1 < len(WORKFLOW) else "—",
+            )
+        )
+    agreement.transitions.append(
+        AgreementTransition(
+            from_status=agreement.status, to_status=to_status, user_id=actor.id, actor=actor.email
+        )
+    )
+    agreement.status = to_status
+    db.session.flush()
+    audit.record(
+        "agreement.status",
+        agreement,
+        actor=actor,
+        event_id=agreement.event_id,
+        changes={"status": [WORKFLOW[here].value, to_status.value]},
+    )
+
+
+def _signatories_set(agreement: Agreement) -> bool:
+    return all(party.signatory_id for party in agreement.parties)
+
+
+def blockers(agreement: Agreement, *, now: datetime) -> list[str]:
+    """What still stands between this agreement and its signature at the ceremony."""
+    found: list[str] = []
+    if len(agreement.parties) < 2:
+        found.append(str(_l("Fewer than two parties.")))
+    position = WORKFLOW.index(agreement.status)
+    if position < WORKFLOW.index(AgreementStatus.TEXT_AGREED):
+        found.append(str(_l("Text not agreed.")))
+    ceremony = agreement.ceremony
+    starts = ceremony.starts_at if ceremony else None
+    for party in agreement.parties:
+        person = party.signatory
+        if person is None:
+            found.append(
+                str(
+                    _l(
+                        "No signatory for %(organisation)s.",
+                        organisation=party.organisation.name_en,
+                    )
+                )
+            )
+            continue
+        if person.status != Status.APPROVED:
+            found.append(str(_l("Signatory %(name)s is not approved.", name=person.latin_name)))
+        if starts and person.arrival_at and person.arrival_at > starts:
+            found.append(
+                str(_l("Signatory %(name)s arrives after the ceremony.", name=person.latin_name))
+            )
+    if ceremony is None:
+        found.append(str(_l("Not yet in a signing ceremony.")))
+    elif (
+        starts
+        and position < WORKFLOW.index(AgreementStatus.ORIGINALS_READY)
+        and starts - now < timedelta(hours=24)
+    ):
+        found.append(str(_l("Originals not printed, less than 24 hours before the ceremony.")))
+    return found
+
+
+def agreements_query(
+    event: Event,
+    *,
+    status: str = "",
+    country: str = "",
+    field: str = "",
+    ceremony: int | None = None,
+) -> sa.Select:
+    query = (
+        sa.select(Agreement)
+        .where(Agreement.event_id == event.id)
+        .options(
+            sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+            sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.signatory),
+            sa.orm.selectinload(Agreement.witnesses),
+            sa.orm.joinedload(Agreement.ceremony),
+        )
+        .order_by(
+            Agreement.ceremony_id.nulls_last(),
+            Agreement.running_order.nulls_last(),
+            Agreement.title_en,
+        )
+    )
+    if status in AgreementStatus.__members__.values():
+        query = query.where(Agreement.status == AgreementStatus(status))
+    if field:
+        query = query.where(Agreement.field == field)
+    if ceremony:
+        query = query.where(Agreement.ceremony_id == ceremony)
+    if country:
+        query = query.where(
+            Agreement.id.in_(
+                sa.select(AgreementParty.agreement_id)
+                .join(Organisation)
+                .where(Organisation.country_code == country.upper()[:2])
+            )
+        )
+    return query

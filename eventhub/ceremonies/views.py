@@ -1,0 +1,188 @@
+"""Agreement pages for organisers. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.auth.access import event_view
+from eventhub.auth.models import Role
+from eventhub.ceremonies import bp, services
+from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementStatus
+from eventhub.db import utcnow
+from eventhub.directory.models import Organisation
+from eventhub.errors import abort_with
+from eventhub.extensions import db
+from eventhub.registration import services as registration_services
+from eventhub.registration.models import Participant
+from eventhub.web import attempt
+
+
+def _agreement(event, agreement_id: int) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None or agreement.event_id != event.id:
+        abort_with(404, _("There is no such agreement in this event."))
+    return agreement
+
+
+@bp.get("/agreements/")
+@event_view(Role.ORGANISER)
+def agreements(event):
+    args = request.args
+    items = (
+        db.session.scalars(
+            services.agreements_query(
+                event,
+                status=args.get("status", ""),
+                country=args.get("country", ""),
+                field=args.get("field", ""),
+                ceremony=args.get("ceremony", type=int),
+            )
+        )
+        .unique()
+        .all()
+    )
+    now = utcnow()
+    fields = sorted(
+        set(
+            db.session.scalars(
+                sa.select(Agreement.field)
+                .where(Agreement.event_id == event.id, Agreement.field != "")
+                .distinct()
+            )
+        )
+    )
+    return render_template(
+        "ceremonies/agreements.html",
+        event=event,
+        agreements=items,
+        blockers={a.id: services.blockers(a, now=now) for a in items},
+        status_labels=services.STATUS_LABELS,
+        kind_labels=services.KIND_LABELS,
+        ceremonies=services.ceremonies_of(event),
+        fields=fields,
+        args=args,
+    )
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def new_agreement(event):
+    organisations = db.session.scalars(
+        sa.select(Organisation).order_by(Organisation.country_code, Organisation.name_en)
+    ).all()
+    if request.method == "POST":
+        form = request.form
+        ids = [int(i) for i in form.getlist("party") if i.isascii() and i.isdigit()]
+        ceremony = form.get("ceremony_id", type=int)
+        ok, agreement = attempt(
+            lambda: services.create_agreement(
+                event, {**form.to_dict(), "ceremony_id": ceremony}, ids, actor=current_user
+            )
+        )
+        if ok:
+            flash(_("Agreement added. Now name the signatories."), "success")
+            return redirect(
+                url_for("ceremonies.agreement", slug=event.slug, agreement_id=agreement.id)
+            )
+    return render_template(
+        "ceremonies/new.html",
+        event=event,
+        organisations=organisations,
+        ceremonies=services.ceremonies_of(event),
+        kind_labels=services.KIND_LABELS,
+        form=request.form,
+    )
+
+
+@bp.get("/agreements/<int:agreement_id>")
+@event_view(Role.ORGANISER)
+def agreement(event, agreement_id: int):
+    item = _agreement(event, agreement_id)
+    people = {
+        party.id: db.session.scalars(
+            sa.select(Participant)
+            .where(
+                Participant.event_id == event.id,
+                Participant.organisation_id == party.organisation_id,
+            )
+            .order_by(Participant.protocol_rank.nulls_last(), Participant.family_name)
+            .limit(300)
+        ).all()
+        for party in item.parties
+    }
+    query = request.args.get("witness", "").strip()
+    candidates = (
+        db.session.scalars(
+            registration_services.participant_query(
+                event, registration_services.ParticipantFilters(q=query)
+            ).limit(20)
+        )
+        .unique()
+        .all()
+        if query
+        else []
+    )
+    workflow = list(AgreementStatus)
+    position = workflow.index(item.status)
+    return render_template(
+        "ceremonies/agreement.html",
+        event=event,
+        agreement=item,
+        people=people,
+        candidates=candidates,
+        witness_query=query,
+        status_labels=services.STATUS_LABELS,
+        kind_labels=services.KIND_LABELS,
+        blockers=services.blockers(item, now=utcnow()),
+        next_status=workflow[position + 1] if position + 1 < len(workflow) else None,
+        previous_status=workflow[position - 1] if position > 0 else None,
+    )
+
+
+@bp.post("/agreements/<int:agreement_id>/signatory")
+@event_view(Role.ORGANISER)
+def signatory(event, agreement_id: int):
+    item = _agreement(event, agreement_id)
+    party = db.session.get(AgreementParty, request.form.get("party_id", type=int) or 0)
+    if party is None or party.agreement_id != item.id:
+        abort_with(404, _("There is no such party in this agreement."))
+    person_id = request.form.get("participant_id", type=int)
+    person = db.session.get(Participant, person_id) if person_id else None
+    ok, warnings = attempt(lambda: services.set_signatory(party, person, actor=current_user))
+    if ok:
+        for warning in warnings:
+            flash(warning, "warning")
+        flash(_("Signatory saved."), "success")
+    return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/witnesses")
+@event_view(Role.ORGANISER)
+def witness(event, agreement_id: int):
+    item = _agreement(event, agreement_id)
+    person = db.session.get(Participant, request.form.get("participant_id", type=int) or 0)
+    if person is None:
+        abort_with(404, _("There is no such participant in this event."))
+    ok, _none = attempt(lambda: services.add_witness(item, person, actor=current_user))
+    if ok:
+        flash(_("Witness added."), "success")
+    return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/status")
+@event_view(Role.ORGANISER)
+def status(event, agreement_id: int):
+    item = _agreement(event, agreement_id)
+    try:
+        target = AgreementStatus(request.form.get("status", ""))
+    except ValueError:
+        abort_with(400, _("Choose a step of the workflow."))
+    ok, _none = attempt(lambda: services.advance(item, target, actor=current_user))
+    if ok:
+        flash(
+            _("The agreement is now: %(status)s.", status=services.STATUS_LABELS[target]), "success"
+        )
+    return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
