@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "agreement.signatory": _l("Signatory named"),
     "agreement.witness": _l("Witness added"),
     "agreement.status": _l("Agreement moved in the workflow"),
+    "ceremony.order": _l("Running order of a ceremony changed"),
     "participant.keep_both": _l("Possible duplicates kept apart"),
 }
 

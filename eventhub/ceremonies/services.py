@@ -4,6 +4,7 @@ workflow that skips no step, and what still blocks each agreement from being sig
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -264,3 +265,139 @@ def agreements_query(
             )
         )
     return query
+
+
+# --- the ceremony: running order and run of show ----------------------------------------------
+
+# Minutes per step of a signing (the organisers' usual timings).
+STEPS = [
+    ("opening", _l("Master of ceremonies opens; principals take the stage"), 5),
+    ("remarks", _l("Remarks by the host and the guest of honour"), 10),
+]
+SIGNING_STEPS = [
+    (_l("Signatories sign their own originals"), 2),
+    (_l("Assistants exchange the originals"), 1),
+    (_l("Signatories sign the other originals"), 2),
+    (_l("Signatories exchange folders, shake hands; photo"), 2),
+]
+CLOSING = (_l("Closing words and group photo"), 5)
+
+
+def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
+    return list(
+        db.session.scalars(
+            sa.select(Agreement)
+            .where(Agreement.ceremony_id == ceremony.id)
+            .options(
+                sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.signatory),
+                sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+                sa.orm.selectinload(Agreement.witnesses).joinedload(AgreementWitness.participant),
+            )
+            .order_by(Agreement.running_order.nulls_last(), Agreement.id)
+        )
+    )
+
+
+def _precedence(agreement: Agreement) -> tuple[int, int]:
+    """The most senior person signing or witnessing: lower ranks go first."""
+    ranks = [
+        p.signatory.protocol_rank
+        for p in agreement.parties
+        if p.signatory and p.signatory.protocol_rank
+    ]
+    ranks += [
+        w.participant.protocol_rank for w in agreement.witnesses if w.participant.protocol_rank
+    ]
+    return (min(ranks) if ranks else 99, agreement.id)
+
+
+def order_by_precedence(ceremony: Activity, *, actor: User) -> list[Agreement]:
+    """Propose the running order: highest-ranking witness or signatory first."""
+    items = sorted(ceremony_agreements(ceremony), key=_precedence)
+    for position, agreement in enumerate(items, start=1):
+        agreement.running_order = position
+    db.session.flush()
+    audit.record(
+        "ceremony.order",
+        ceremony,
+        actor=actor,
+        event_id=ceremony.event_id,
+        changes={"order": [None, "protocol precedence"]},
+    )
+    return items
+
+
+def move_in_order(ceremony: Activity, agreement: Agreement, offset: int, *, actor: User) -> None:
+    """Move an agreement one place up (-1) or down (+1) in the running order."""
+    items = ceremony_agreements(ceremony)
+    if agreement not in items:
+        raise DomainError(_l("This agreement is not in this ceremony."))
+    index = items.index(agreement)
+    target = index + offset
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    for position, item in enumerate(items, start=1):
+        item.running_order = position
+    db.session.flush()
+    audit.record(
+        "ceremony.order",
+        ceremony,
+        actor=actor,
+        event_id=ceremony.event_id,
+        changes={"moved": [None, agreement.title_en]},
+    )
+
+
+@dataclass
+class Cue:
+    starts_at: datetime
+    minutes: int
+    text: str
+    agreement: Agreement | None = None
+
+
+def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
+    """Minute by minute, from the running order; and the checks that fail."""
+    items = ceremony_agreements(ceremony)
+    cues: list[Cue] = []
+    moment = ceremony.starts_at
+    problems: list[str] = []
+    if moment is None:
+        return cues, [str(_l("The ceremony has no time yet."))]
+
+    def add(minutes: int, text: str, agreement: Agreement | None = None) -> None:
+        nonlocal moment
+        cues.append(Cue(moment, minutes, text, agreement))
+        moment = moment + timedelta(minutes=minutes)
+
+    for _key, text, minutes in STEPS:
+        add(minutes, str(text))
+    previous: set[int] = set()
+    for agreement in items:
+        signatories = {p.signatory_id for p in agreement.parties if p.signatory_id}
+        if previous & signatories:
+            problems.append(
+                str(
+                    _l(
+                        "%(title)s follows an agreement with the same signatory: leave "
+                        "time to move.",
+                        title=agreement.title_en,
+                    )
+                )
+            )
+        previous = signatories
+        for text, minutes in SIGNING_STEPS:
+            add(minutes, f"{agreement.title_en}: {text}", agreement)
+    add(CLOSING[1], str(CLOSING[0]))
+    if ceremony.ends_at and moment > ceremony.ends_at:
+        problems.append(
+            str(
+                _l(
+                    "The run of show ends at %(end)s, after the ceremony's slot: %(n)d minutes too "
+                    "long.",
+                    end=moment.isoformat(timespec="minutes"),
+                    n=int((moment - ceremony.ends_at).total_seconds() // 60),
+                )
+            )
+        )
+    return cues, problems

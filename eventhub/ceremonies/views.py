@@ -186,3 +186,50 @@ def status(event, agreement_id: int):
             _("The agreement is now: %(status)s.", status=services.STATUS_LABELS[target]), "success"
         )
     return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
+
+
+def _ceremony(event, activity_id: int):
+    from eventhub.scheduling.models import Activity, ActivityType
+
+    ceremony = db.session.get(Activity, activity_id)
+    if (
+        ceremony is None
+        or ceremony.event_id != event.id
+        or ceremony.type != ActivityType.SIGNING_CEREMONY
+    ):
+        abort_with(404, _("There is no such signing ceremony in this event."))
+    return ceremony
+
+
+@bp.get("/ceremonies/<int:activity_id>")
+@event_view(Role.ORGANISER)
+def ceremony(event, activity_id: int):
+    item = _ceremony(event, activity_id)
+    cues, problems = services.run_of_show(item)
+    now = utcnow()
+    agreements = services.ceremony_agreements(item)
+    return render_template(
+        "ceremonies/ceremony.html",
+        event=event,
+        ceremony=item,
+        agreements=agreements,
+        cues=cues,
+        problems=problems,
+        status_labels=services.STATUS_LABELS,
+        blockers={a.id: services.blockers(a, now=now) for a in agreements},
+    )
+
+
+@bp.post("/ceremonies/<int:activity_id>/order")
+@event_view(Role.ORGANISER)
+def ceremony_order(event, activity_id: int):
+    item = _ceremony(event, activity_id)
+    if request.form.get("action") == "precedence":
+        ok, _none = attempt(lambda: services.order_by_precedence(item, actor=current_user))
+        if ok:
+            flash(_("Running order set by protocol precedence."), "success")
+    else:
+        agreement = _agreement(event, request.form.get("agreement_id", type=int) or 0)
+        offset = -1 if request.form.get("action") == "up" else 1
+        attempt(lambda: services.move_in_order(item, agreement, offset, actor=current_user))
+    return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))

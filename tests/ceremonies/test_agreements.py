@@ -116,3 +116,57 @@ def test_agreements_are_for_organisers_of_the_event(client, as_role, make, event
     client.post("/auth/logout")
     as_role("delegate")
     assert client.get(f"/events/{event.slug}/agreements/").status_code == 403
+
+
+def test_running_order_by_precedence_and_a_run_of_show_that_checks_the_slot(
+    client, as_role, event, app, make
+):
+    from datetime import UTC, datetime
+
+    from eventhub.scheduling.models import Activity, ActivityType
+
+    guizhou, nuol = _organisations(app)
+    minister = make.participant(event, given_name="Minister", protocol_rank=2, organisation_id=nuol)
+    rector = make.participant(event, given_name="Rector", protocol_rank=5, organisation_id=guizhou)
+    with app.app_context():
+        ceremony = Activity(
+            event_id=event.id,
+            title_en="Signing Ceremony I",
+            type=ActivityType.SIGNING_CEREMONY,
+            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 8, 30, tzinfo=UTC),
+        )
+        db.session.add(ceremony)
+        db.session.commit()
+        ceremony_id = ceremony.id
+    as_role("organiser")
+    urls = [
+        _create(
+            client, event, [guizhou, nuol], title_en=title, ceremony_id=str(ceremony_id)
+        ).headers["Location"]
+        for title in ("Junior agreement", "Ministerial agreement")
+    ]
+    with app.app_context():
+        junior, ministerial = db.session.scalars(sa.select(Agreement).order_by(Agreement.id)).all()
+        party = {p.organisation_id: p.id for p in ministerial.parties}
+        junior_party = {p.organisation_id: p.id for p in junior.parties}
+    client.post(
+        f"{urls[1]}/signatory", data={"party_id": party[nuol], "participant_id": minister.id}
+    )
+    client.post(
+        f"{urls[0]}/signatory",
+        data={"party_id": junior_party[guizhou], "participant_id": rector.id},
+    )
+    url = f"/events/{event.slug}/ceremonies/{ceremony_id}"
+    client.post(f"{url}/order", data={"action": "precedence"})
+    page = client.get(url).get_data(as_text=True)
+    assert page.index("Ministerial agreement") < page.index("Junior agreement")
+    # 5 + 10 + 2 x 7 + 5 minutes = 34 > the 30-minute slot.
+    assert "4 minutes too long" in page
+    with app.app_context():
+        junior_id = db.session.scalar(
+            sa.select(Agreement.id).where(Agreement.title_en == "Junior agreement")
+        )
+    client.post(f"{url}/order", data={"action": "up", "agreement_id": junior_id})
+    page = client.get(url).get_data(as_text=True)
+    assert page.index("Junior agreement") < page.index("Ministerial agreement")
