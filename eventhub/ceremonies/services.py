@@ -401,3 +401,104 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
             )
         )
     return cues, problems
+
+
+def people_clashes(ceremony: Activity) -> list[str]:
+    """Signatories and witnesses of this ceremony who are needed elsewhere at the time:
+    another activity (as speaker, moderator or required VIP) or another ceremony."""
+    from eventhub.scheduling.models import ActivityPerson
+
+    if ceremony.starts_at is None:
+        return []
+    people: dict[int, str] = {}
+    for agreement in ceremony_agreements(ceremony):
+        for party in agreement.parties:
+            if party.signatory:
+                people[party.signatory.id] = party.signatory.latin_name
+        for witness in agreement.witnesses:
+            people[witness.participant_id] = witness.participant.latin_name
+    if not people:
+        return []
+    overlapping = (
+        Activity.id != ceremony.id,
+        Activity.starts_at < ceremony.ends_at,
+        Activity.ends_at > ceremony.starts_at,
+        Activity.event_id == ceremony.event_id,
+    )
+    found = []
+    for person_id, title in db.session.execute(
+        sa.select(ActivityPerson.participant_id, Activity.title_en)
+        .join(Activity, Activity.id == ActivityPerson.activity_id)
+        .where(ActivityPerson.participant_id.in_(people), *overlapping)
+    ):
+        found.append(
+            str(
+                _l(
+                    "%(name)s is also needed at %(activity)s at the same time.",
+                    name=people[person_id],
+                    activity=title,
+                )
+            )
+        )
+    others = (
+        sa.select(AgreementParty.signatory_id, Activity.title_en)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .join(Activity, Activity.id == Agreement.ceremony_id)
+        .where(AgreementParty.signatory_id.in_(people), *overlapping)
+    )
+    witnesses = (
+        sa.select(AgreementWitness.participant_id, Activity.title_en)
+        .join(Agreement, Agreement.id == AgreementWitness.agreement_id)
+        .join(Activity, Activity.id == Agreement.ceremony_id)
+        .where(AgreementWitness.participant_id.in_(people), *overlapping)
+    )
+    for person_id, title in [*db.session.execute(others), *db.session.execute(witnesses)]:
+        found.append(
+            str(
+                _l(
+                    "%(name)s is also needed at %(activity)s at the same time.",
+                    name=people[person_id],
+                    activity=title,
+                )
+            )
+        )
+    return sorted(set(found))
+
+
+def agreements_sheet(event: Event):
+    """All agreements as rows for a spreadsheet."""
+    from eventhub.registration.exports import Sheet
+
+    items = db.session.scalars(agreements_query(event)).unique().all()
+    header = [
+        "id",
+        "title_en",
+        "title_zh",
+        "kind",
+        "field",
+        "status",
+        "ceremony",
+        "running_order",
+        "parties",
+        "signatories",
+        "witnesses",
+    ]
+    rows = [
+        [
+            a.id,
+            a.title_en,
+            a.title_zh,
+            a.kind.value,
+            a.field,
+            a.status.value,
+            a.ceremony.title_en if a.ceremony else "",
+            a.running_order or "",
+            "; ".join(
+                f"{p.organisation.name_en} ({p.organisation.country_code})" for p in a.parties
+            ),
+            "; ".join(p.signatory.latin_name if p.signatory else "—" for p in a.parties),
+            "; ".join(w.participant.latin_name for w in a.witnesses),
+        ]
+        for a in items
+    ]
+    return Sheet(str(_l("Agreements")), header, rows)

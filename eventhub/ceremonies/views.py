@@ -206,6 +206,7 @@ def _ceremony(event, activity_id: int):
 def ceremony(event, activity_id: int):
     item = _ceremony(event, activity_id)
     cues, problems = services.run_of_show(item)
+    problems += services.people_clashes(item)
     now = utcnow()
     agreements = services.ceremony_agreements(item)
     return render_template(
@@ -233,3 +234,26 @@ def ceremony_order(event, activity_id: int):
         offset = -1 if request.form.get("action") == "up" else 1
         attempt(lambda: services.move_in_order(item, agreement, offset, actor=current_user))
     return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+
+
+@bp.get("/agreements/export.<fmt>")
+@event_view(Role.ORGANISER)
+def export(event, fmt: str):
+    from flask import Response
+
+    from eventhub.registration.exports import to_csv, to_xlsx
+
+    if fmt not in ("csv", "xlsx"):
+        abort_with(404, _("There is no such list."))
+    sheet = services.agreements_sheet(event)
+    body = to_csv(sheet) if fmt == "csv" else to_xlsx(sheet)
+    mimetype = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{event.slug}-agreements.{fmt}"'
+    )
+    return response

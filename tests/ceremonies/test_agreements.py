@@ -170,3 +170,57 @@ def test_running_order_by_precedence_and_a_run_of_show_that_checks_the_slot(
     client.post(f"{url}/order", data={"action": "up", "agreement_id": junior_id})
     page = client.get(url).get_data(as_text=True)
     assert page.index("Junior agreement") < page.index("Ministerial agreement")
+
+
+def test_a_witness_double_booked_with_a_forum_is_caught(client, as_role, event, app, make):
+    from datetime import UTC, datetime
+
+    from eventhub.scheduling.models import Activity, ActivityPerson, ActivityType
+
+    guizhou, nuol = _organisations(app)
+    ambassador = make.participant(
+        event, family_name="INTHAVONG", given_name="Viengsavanh", protocol_rank=3
+    )
+    with app.app_context():
+        ceremony = Activity(
+            event_id=event.id,
+            title_en="Signing Ceremony I",
+            type=ActivityType.SIGNING_CEREMONY,
+            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 9, 30, tzinfo=UTC),
+        )
+        forum = Activity(
+            event_id=event.id,
+            title_en="Rail Skills Forum",
+            starts_at=datetime(2025, 7, 25, 9, 0, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 10, 0, tzinfo=UTC),
+        )
+        db.session.add_all([ceremony, forum])
+        db.session.flush()
+        db.session.add(
+            ActivityPerson(activity_id=forum.id, participant_id=ambassador.id, role="speaker")
+        )
+        db.session.commit()
+        ceremony_id = ceremony.id
+    as_role("organiser")
+    url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
+    client.post(f"{url}/witnesses", data={"participant_id": ambassador.id})
+    page = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}").get_data(as_text=True)
+    assert "INTHAVONG Viengsavanh is also needed at Rail Skills Forum at the same time." in page
+
+
+def test_agreements_export_opens_in_a_spreadsheet(client, as_role, event, app):
+    import io
+
+    import openpyxl
+
+    guizhou, nuol = _organisations(app)
+    as_role("organiser")
+    _create(client, event, [guizhou, nuol], title_en='=HYPERLINK("x")')
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/events/{event.slug}/agreements/export.xlsx").data)
+    )
+    rows = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert rows[0][:3] == ["id", "title_en", "title_zh"]
+    assert rows[1][1] == '\'=HYPERLINK("x")'
+    assert "Guizhou University (CN)" in rows[1][8]
