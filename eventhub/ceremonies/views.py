@@ -257,3 +257,17 @@ def export(event, fmt: str):
         f'attachment; filename="{event.slug}-agreements.{fmt}"'
     )
     return response
+
+
+@bp.get("/ceremonies/<int:activity_id>/register.pdf")
+@event_view(Role.ORGANISER)
+def signing_register(event, activity_id: int):
+    from flask import Response
+
+    from eventhub.ceremonies.pdf import signing_register as build
+
+    item = _ceremony(event, activity_id)
+    body = build(event, item, services.ceremony_agreements(item))
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="signing-register-{item.id}.pdf"'
+    return response

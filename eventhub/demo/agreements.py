@@ -83,7 +83,7 @@ def build_agreements(event: Event, report: list[str]) -> None:
     )
     added = 0
     for n in range(60):
-        host, guest = chinese[n % len(chinese)], asean[(n * 7) % len(asean)]
+        host, guest = chinese[n % len(chinese)], asean[(n * 3 + n // len(asean)) % len(asean)]
         field_en, field_zh = FIELDS[n % len(FIELDS)]
         kind = KINDS[n % len(KINDS)]
         title = f"{_kind_en(kind)} on {field_en} between {host.name_en} and {guest.name_en}"

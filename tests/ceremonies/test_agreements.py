@@ -224,3 +224,32 @@ def test_agreements_export_opens_in_a_spreadsheet(client, as_role, event, app):
     assert rows[0][:3] == ["id", "title_en", "title_zh"]
     assert rows[1][1] == '\'=HYPERLINK("x")'
     assert "Guizhou University (CN)" in rows[1][8]
+
+
+def test_signing_register_prints_in_both_languages(client, as_role, event, app, make):
+    import io
+    from datetime import UTC, datetime
+
+    from pypdf import PdfReader
+
+    from eventhub.scheduling.models import Activity, ActivityType
+
+    guizhou, nuol = _organisations(app)
+    with app.app_context():
+        ceremony = Activity(
+            event_id=event.id,
+            title_en="Signing Ceremony I",
+            title_zh="签约仪式（一）",
+            type=ActivityType.SIGNING_CEREMONY,
+            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 9, 30, tzinfo=UTC),
+        )
+        db.session.add(ceremony)
+        db.session.commit()
+        ceremony_id = ceremony.id
+    as_role("organiser")
+    _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id))
+    response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/register.pdf")
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "MoU on Engineering Education" in text and "工程教育合作谅解备忘录" in text
+    assert "National University of Laos (LA)" in text and "签约名录" in text
