@@ -27,6 +27,7 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
+from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 from eventhub.scheduling.models import Activity, ActivityType
 from eventhub.text import clean
 
@@ -38,6 +39,18 @@ STATUS_LABELS = {
     AgreementStatus.ORIGINALS_READY: _l("Originals printed and bound"),
     AgreementStatus.SIGNED: _l("Signed"),
     AgreementStatus.ARCHIVED: _l("Archived"),
+}
+FIELD_LABELS = {
+    "title_en": _l("Title in English"),
+    "title_zh": _l("Title in Chinese"),
+    "kind": _l("Kind"),
+    "field": _l("Field"),
+    "notes": _l("Notes"),
+    "ceremony_id": _l("Signing ceremony"),
+    "languages": _l("Language versions"),
+    "prevailing_language": _l("Prevailing language"),
+    "originals": _l("Originals"),
+    "parties": _l("Parties"),
 }
 KIND_LABELS = {
     AgreementKind.MOU: _l("Memorandum of understanding"),
@@ -57,36 +70,73 @@ def ceremonies_of(event: Event) -> list[Activity]:
     )
 
 
-def create_agreement(
-    event: Event, values: Mapping[str, Any], organisation_ids: Iterable[int], *, actor: User
-) -> Agreement:
-    """A proposed agreement between two or more organisations."""
+def _details(event: Event, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked fields of an agreement form (shared by creating and editing)."""
     title = clean(values.get("title_en"))
     if not title:
         raise DomainError(_l("Give the agreement a title."), field="title_en")
-    wanted = [i for i in dict.fromkeys(organisation_ids) if i]
-    organisations = {
-        o.id: o
-        for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(wanted)))
-    }
-    if len(organisations) < 2:
-        raise DomainError(
-            _l("An agreement needs at least two parties (organisations)."), field="parties"
-        )
+    try:
+        kind = AgreementKind(values.get("kind") or AgreementKind.MOU)
+    except ValueError:
+        raise DomainError(_l("Choose a kind of agreement."), field="kind") from None
     ceremony_id = values.get("ceremony_id")
     if ceremony_id and ceremony_id not in {c.id for c in ceremonies_of(event)}:
         raise DomainError(
             _l("There is no such signing ceremony in this event."), field="ceremony_id"
         )
-    agreement = Agreement(
-        event_id=event.id,
-        title_en=title,
-        title_zh=clean(values.get("title_zh")),
-        kind=AgreementKind(values.get("kind") or AgreementKind.MOU),
-        field=clean(values.get("field")),
-        notes=(values.get("notes") or "").strip(),
-        ceremony_id=ceremony_id or None,
-    )
+    given = values.get("languages")
+    languages = [code for code in dict.fromkeys(["en", "zh"] if given is None else given) if code]
+    unknown = [code for code in languages if code not in INTERPRETATION_LANGUAGES]
+    if unknown or not languages:
+        raise DomainError(_l("Choose the language versions from the list."), field="languages")
+    prevailing = values.get("prevailing_language") or languages[0]
+    if prevailing not in languages:
+        raise DomainError(
+            _l("The prevailing language must be one of the language versions."),
+            field="prevailing_language",
+        )
+    originals = str(values.get("originals") or "").strip()
+    if originals and not (originals.isdigit() and 1 <= int(originals) <= 50):
+        raise DomainError(
+            _l("Give the number of originals as a whole number (or leave it empty)."),
+            field="originals",
+        )
+    return {
+        "title_en": title,
+        "title_zh": clean(values.get("title_zh")),
+        "kind": kind,
+        "field": clean(values.get("field")),
+        "notes": (values.get("notes") or "").strip(),
+        "ceremony_id": ceremony_id or None,
+        "languages": ",".join(languages),
+        "prevailing_language": prevailing,
+        "originals": int(originals) if originals else None,
+    }
+
+
+def _parties(organisation_ids: Iterable[int], originals: int | None) -> list[int]:
+    wanted = [i for i in dict.fromkeys(organisation_ids) if i]
+    found = set(db.session.scalars(sa.select(Organisation.id).where(Organisation.id.in_(wanted))))
+    wanted = [i for i in wanted if i in found]
+    if len(wanted) < 2:
+        raise DomainError(
+            _l("An agreement needs at least two parties (organisations)."), field="parties"
+        )
+    if originals is not None and originals < len(wanted):
+        raise DomainError(
+            _l("Each party keeps at least one original: print %(n)d or more.", n=len(wanted)),
+            field="originals",
+        )
+    return wanted
+
+
+def create_agreement(
+    event: Event, values: Mapping[str, Any], organisation_ids: Iterable[int], *, actor: User
+) -> Agreement:
+    """A proposed agreement between two or more organisations."""
+    details = _details(event, values)
+    wanted = _parties(organisation_ids, details["originals"])
+    agreement = Agreement(event_id=event.id, **details)
     for position, organisation_id in enumerate(wanted, start=1):
         agreement.parties.append(AgreementParty(organisation_id=organisation_id, position=position))
     db.session.add(agreement)
@@ -96,9 +146,76 @@ def create_agreement(
         agreement,
         actor=actor,
         event_id=event.id,
-        changes={"title": [None, title], "parties": [None, len(wanted)]},
+        changes={"title": [None, details["title_en"]], "parties": [None, len(wanted)]},
     )
     return agreement
+
+
+# Once the originals are printed, what is printed on them cannot change without going back a
+# step (and reprinting); once signed, only the notes can.
+PRINTED_FIELDS = ("title_en", "title_zh", "kind", "languages", "prevailing_language", "originals")
+
+
+def locked_fields(agreement: Agreement) -> set[str]:
+    position = WORKFLOW.index(agreement.status)
+    locked: set[str] = set()
+    if position >= WORKFLOW.index(AgreementStatus.ORIGINALS_READY):
+        locked |= {*PRINTED_FIELDS, "parties"}
+    if position >= WORKFLOW.index(AgreementStatus.SIGNED):
+        locked |= {"field", "ceremony_id"}
+    return locked
+
+
+def update_agreement(
+    agreement: Agreement,
+    values: Mapping[str, Any],
+    organisation_ids: Iterable[int],
+    *,
+    actor: User,
+) -> dict[str, list[Any]]:
+    """Change an agreement's details and parties; a party that stays keeps its signatory.
+    Returns what changed."""
+    event = db.session.get(Event, agreement.event_id)
+    details = _details(event, values)
+    wanted = _parties(organisation_ids, details["originals"])
+    changes: dict[str, list[Any]] = {}
+    for name, value in details.items():
+        before = getattr(agreement, name)
+        if before != value:
+            changes[name] = [
+                getattr(before, "value", before),
+                getattr(value, "value", value),
+            ]
+    current = [party.organisation_id for party in agreement.parties]
+    if current != wanted:
+        changes["parties"] = [current, wanted]
+    refused = sorted(set(changes) & locked_fields(agreement))
+    if refused:
+        raise DomainError(
+            _l(
+                "At “%(status)s” this can no longer change: %(fields)s. Go back a step first.",
+                status=STATUS_LABELS[agreement.status],
+                fields=", ".join(str(FIELD_LABELS[name]) for name in refused),
+            )
+        )
+    if "ceremony_id" in changes:
+        agreement.running_order = None  # it joins the end of the other ceremony's order
+    for name, value in details.items():
+        setattr(agreement, name, value)
+    if "parties" in changes:
+        kept = {party.organisation_id: party for party in agreement.parties}
+        agreement.parties = [
+            kept.get(organisation_id) or AgreementParty(organisation_id=organisation_id)
+            for organisation_id in wanted
+        ]
+        for position, party in enumerate(agreement.parties, start=1):
+            party.position = position
+    db.session.flush()
+    if changes:
+        audit.record(
+            "agreement.update", agreement, actor=actor, event_id=agreement.event_id, changes=changes
+        )
+    return changes
 
 
 def set_signatory(

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
@@ -17,6 +18,7 @@ from eventhub.errors import abort_with
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
+from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 from eventhub.web import attempt
 
 
@@ -67,33 +69,110 @@ def agreements(event):
     )
 
 
-@bp.route("/agreements/new", methods=["GET", "POST"])
-@event_view(Role.ORGANISER)
-def new_agreement(event):
+def _submitted(form, current: MultiDict | None = None, locked: frozenset[str] = frozenset()):
+    """The agreement form as the service reads it; locked fields (shown disabled, so not sent)
+    keep their current values."""
+    source = {name: (current if name in locked and current else form) for name in LOCKABLE}
+    values = {name: source[name].get(name, "") for name in LOCKABLE if name != "parties"}
+    values["ceremony_id"] = source["ceremony_id"].get("ceremony_id", type=int)
+    values["languages"] = source["languages"].getlist("languages")
+    parties = [int(i) for i in source["parties"].getlist("party") if i.isascii() and i.isdigit()]
+    return values, parties
+
+
+LOCKABLE = (
+    "title_en",
+    "title_zh",
+    "kind",
+    "field",
+    "notes",
+    "ceremony_id",
+    "languages",
+    "prevailing_language",
+    "originals",
+    "parties",
+)
+
+
+def _as_form(agreement: Agreement) -> MultiDict:
+    form = MultiDict(
+        {
+            "title_en": agreement.title_en,
+            "title_zh": agreement.title_zh,
+            "kind": agreement.kind.value,
+            "field": agreement.field,
+            "notes": agreement.notes,
+            "ceremony_id": str(agreement.ceremony_id or ""),
+            "prevailing_language": agreement.prevailing_language,
+            "originals": str(agreement.originals or ""),
+        }
+    )
+    form.setlist("languages", agreement.languages.split(","))
+    form.setlist("party", [str(party.organisation_id) for party in agreement.parties])
+    return form
+
+
+def _form_page(template: str, event, form, **context):
     organisations = db.session.scalars(
         sa.select(Organisation).order_by(Organisation.country_code, Organisation.name_en)
     ).all()
+    return render_template(
+        template,
+        event=event,
+        organisations=organisations,
+        ceremonies=services.ceremonies_of(event),
+        kind_labels=services.KIND_LABELS,
+        languages=INTERPRETATION_LANGUAGES,
+        form=form,
+        **context,
+    )
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def new_agreement(event):
     if request.method == "POST":
-        form = request.form
-        ids = [int(i) for i in form.getlist("party") if i.isascii() and i.isdigit()]
-        ceremony = form.get("ceremony_id", type=int)
+        values, parties = _submitted(request.form)
         ok, agreement = attempt(
-            lambda: services.create_agreement(
-                event, {**form.to_dict(), "ceremony_id": ceremony}, ids, actor=current_user
-            )
+            lambda: services.create_agreement(event, values, parties, actor=current_user)
         )
         if ok:
             flash(_("Agreement added. Now name the signatories."), "success")
             return redirect(
                 url_for("ceremonies.agreement", slug=event.slug, agreement_id=agreement.id)
             )
-    return render_template(
-        "ceremonies/new.html",
-        event=event,
-        organisations=organisations,
-        ceremonies=services.ceremonies_of(event),
-        kind_labels=services.KIND_LABELS,
-        form=request.form,
+    return _form_page("ceremonies/new.html", event, request.form, locked=set())
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def edit_agreement(event, agreement_id: int):
+    item = _agreement(event, agreement_id)
+    locked = frozenset(services.locked_fields(item))
+    current = _as_form(item)
+    form = current
+    if request.method == "POST":
+        form = MultiDict(request.form)
+        for name in locked:  # show what stays, not the blanks of disabled fields
+            key = "party" if name == "parties" else name
+            form.setlist(key, current.getlist(key))
+        values, parties = _submitted(request.form, current, locked)
+        ok, changes = attempt(
+            lambda: services.update_agreement(item, values, parties, actor=current_user)
+        )
+        if ok:
+            flash(
+                _("Agreement saved.") if changes else _("Nothing to save: no changes."),
+                "success" if changes else "info",
+            )
+            return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
+    return _form_page(
+        "ceremonies/edit.html",
+        event,
+        form,
+        agreement=item,
+        locked=locked,
+        status_labels=services.STATUS_LABELS,
     )
 
 
@@ -136,6 +215,7 @@ def agreement(event, agreement_id: int):
         witness_query=query,
         status_labels=services.STATUS_LABELS,
         kind_labels=services.KIND_LABELS,
+        languages=INTERPRETATION_LANGUAGES,
         blockers=services.blockers(item, now=utcnow()),
         next_status=workflow[position + 1] if position + 1 < len(workflow) else None,
         previous_status=workflow[position - 1] if position > 0 else None,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from eventhub.audit.models import AuditEntry
+from eventhub.auth.models import User
+from eventhub.ceremonies import services
 from eventhub.ceremonies.models import Agreement, AgreementStatus, AgreementTransition
 from eventhub.directory.models import Organisation
+from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.registration.models import Status
 
@@ -25,6 +30,8 @@ def _create(client, event, parties, **values):
         "title_zh": "工程教育合作谅解备忘录",
         "kind": "mou",
         "field": "Engineering",
+        "languages": ["en", "zh"],
+        "prevailing_language": "en",
         "party": [str(p) for p in parties],
     }
     data.update(values)
@@ -253,3 +260,119 @@ def test_signing_register_prints_in_both_languages(client, as_role, event, app, 
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     assert "MoU on Engineering Education" in text and "工程教育合作谅解备忘录" in text
     assert "National University of Laos (LA)" in text and "签约名录" in text
+
+
+def test_editing_an_agreement_keeps_signatories_and_refuses_bad_input(
+    client, as_role, event, app, make
+):
+    guizhou, nuol = _organisations(app)
+    with app.app_context():
+        rupp = Organisation(name_en="Royal University of Phnom Penh", country_code="KH")
+        db.session.add(rupp)
+        db.session.commit()
+        rupp = rupp.id
+    rector = make.participant(
+        event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou, country_code="CN"
+    )
+    as_role("organiser")
+    url = _create(client, event, [guizhou, nuol]).headers["Location"]
+    with app.app_context():
+        party = db.session.scalar(sa.select(Agreement)).parties[0]
+    client.post(f"{url}/signatory", data={"party_id": party.id, "participant_id": rector.id})
+    form = client.get(f"{url}/edit").get_data(as_text=True)
+    assert 'value="MoU on Engineering Education"' in form
+    assert 'id="language-zh" name="languages" value="zh" checked' in form
+
+    edit = {
+        "title_en": "MoU on Engineering and Rail Education",
+        "title_zh": "工程与铁路教育合作谅解备忘录",
+        "kind": "mou",
+        "field": "Rail",
+        "languages": ["en", "zh", "km"],
+        "prevailing_language": "th",  # not one of the versions
+        "originals": "3",
+        "party": [str(guizhou), str(rupp), str(nuol)],
+    }
+    refused = client.post(f"{url}/edit", data=edit).get_data(as_text=True)
+    assert "The prevailing language must be one of the language versions." in refused
+    assert 'value="MoU on Engineering and Rail Education"' in refused  # what was typed stays
+    too_few = client.post(
+        f"{url}/edit", data={**edit, "prevailing_language": "en", "originals": "2"}
+    ).get_data(as_text=True)
+    assert "Each party keeps at least one original: print 3 or more." in too_few
+    no_language = client.post(
+        f"{url}/edit", data={**edit, "languages": [], "prevailing_language": "en"}
+    ).get_data(as_text=True)
+    assert "Choose the language versions from the list." in no_language
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        assert agreement.title_en == "MoU on Engineering Education"
+        assert len(agreement.parties) == 2
+
+    saved = client.post(f"{url}/edit", data={**edit, "prevailing_language": "en"})
+    assert saved.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Khmer" in page and "English (prevailing)" in page
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        assert agreement.title_en == "MoU on Engineering and Rail Education"
+        assert agreement.languages == "en,zh,km" and agreement.originals == 3
+        parties = [(p.position, p.organisation_id, p.signatory_id) for p in agreement.parties]
+        assert parties == [(1, guizhou, rector.id), (2, rupp, None), (3, nuol, None)]
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "agreement.update")
+            )
+            == 1
+        )
+
+
+def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, event, app, make):
+    guizhou, nuol = _organisations(app)
+    as_role("organiser")
+    url = _create(client, event, [guizhou, nuol]).headers["Location"]
+    for step in ("text_agreed", "legally_reviewed", "approved", "originals_ready"):
+        client.post(f"{url}/status", data={"status": step})
+    form = client.get(f"{url}/edit").get_data(as_text=True)
+    assert (
+        'name="title_en" value="MoU on Engineering Education" maxlength="400" required disabled'
+        in form
+    )
+    # A hand-made request cannot slip a change past the greyed field either.
+    forged = client.post(
+        f"{url}/edit",
+        data={
+            "title_en": "Another text",
+            "party": [str(guizhou), str(nuol)],
+            "notes": "Blue folders",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Agreement saved." in forged
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        assert agreement.title_en == "MoU on Engineering Education"
+        assert agreement.notes == "Blue folders"  # notes are not printed on the originals
+        with pytest.raises(DomainError, match="can no longer change: Title in English"):
+            services.update_agreement(
+                agreement,
+                {"title_en": "Another text", "kind": "mou"},
+                [guizhou, nuol],
+                actor=db.session.get(User, make.user().id),
+            )
+        db.session.rollback()
+    client.post(f"{url}/status", data={"status": "approved"})
+    client.post(
+        f"{url}/edit",
+        data={
+            "title_en": "MoU on Engineering Education (revised)",
+            "kind": "mou",
+            "languages": ["en", "zh"],
+            "prevailing_language": "en",
+            "party": [str(guizhou), str(nuol)],
+        },
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(Agreement)).title_en.endswith("(revised)")
