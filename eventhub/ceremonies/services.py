@@ -251,6 +251,27 @@ def set_signatory(
     return warnings
 
 
+def set_assistant(party: AgreementParty, participant: Participant | None, *, actor: User) -> None:
+    """Who hands the originals to the signatory and exchanges them at the table."""
+    if participant is not None and participant.event_id != party.agreement.event_id:
+        raise DomainError(_l("There is no such participant in this event."))
+    if participant is not None and participant.id == party.signatory_id:
+        raise DomainError(_l("The signatory cannot also be their own signing assistant."))
+    if party.assistant_id == (participant.id if participant else None):
+        return
+    party.assistant = participant
+    db.session.flush()
+    audit.record(
+        "agreement.assistant",
+        party.agreement,
+        actor=actor,
+        event_id=party.agreement.event_id,
+        changes={
+            party.organisation.name_en: [None, participant.latin_name if participant else None]
+        },
+    )
+
+
 def add_witness(agreement: Agreement, participant: Participant, *, actor: User) -> None:
     if participant.event_id != agreement.event_id:
         raise DomainError(_l("There is no such participant in this event."))
@@ -408,6 +429,7 @@ def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
             .options(
                 sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.signatory),
                 sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+                sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.assistant),
                 sa.orm.selectinload(Agreement.witnesses).joinedload(AgreementWitness.participant),
             )
             .order_by(Agreement.running_order.nulls_last(), Agreement.id)
@@ -619,3 +641,72 @@ def agreements_sheet(event: Event):
         for a in items
     ]
     return Sheet(str(_l("Agreements")), header, rows)
+
+
+# Stage plans. As the audience sees the stage, Chinese practice seats the host on the left and
+# the guest on the right; some hosts follow the opposite (Western) custom, hence the option.
+WITNESSES_PER_ROW = 6
+
+
+@dataclass
+class StageSeat:
+    party: AgreementParty
+    role: str  # "signatory" or "assistant"
+    person: Participant | None
+
+
+@dataclass
+class StagePlan:
+    agreement: Agreement
+    table: list[StageSeat]  # left to right as the audience sees it
+    standing_assistants: list[StageSeat]  # assistants of the parties in the middle stand behind
+    rows: list[list[Participant]]  # witnesses behind the table; the first row nearest to it
+    host_left: bool
+
+    @property
+    def flags(self) -> list[str]:
+        """Table flags, left to right: one per signatory's party."""
+        return [
+            seat.party.organisation.country_code for seat in self.table if seat.role == "signatory"
+        ]
+
+    @property
+    def name_plates(self) -> list[Participant]:
+        return [s.person for s in self.table if s.role == "signatory" and s.person is not None]
+
+
+def centre_out(count: int, *, host_left: bool) -> list[int]:
+    """Slot indices of a row, left to right, in the order the most senior fill them: the
+    centre first, then alternately the host's side and the guest's side."""
+    middle = (count - 1) / 2
+    toward_host = 1 if host_left else -1
+    return sorted(range(count), key=lambda i: (abs(i - middle), i * toward_host))
+
+
+def stage_plan(agreement: Agreement, *, host_left: bool = True) -> StagePlan:
+    parties = list(agreement.parties) if host_left else list(reversed(agreement.parties))
+    table: list[StageSeat] = []
+    standing: list[StageSeat] = []
+    last = len(parties) - 1
+    for index, party in enumerate(parties):
+        signatory = StageSeat(party, "signatory", party.signatory)
+        assistant = StageSeat(party, "assistant", party.assistant)
+        if index == 0:  # the assistants stand at the signatories' outer sides
+            table += [assistant, signatory]
+        elif index == last:
+            table += [signatory, assistant]
+        else:
+            table.append(signatory)
+            standing.append(assistant)
+    witnesses = sorted(
+        (w.participant for w in agreement.witnesses),
+        key=lambda p: (p.protocol_rank or 99, p.latin_name),
+    )
+    rows: list[list[Participant]] = []
+    for start in range(0, len(witnesses), WITNESSES_PER_ROW):
+        group = witnesses[start : start + WITNESSES_PER_ROW]
+        slots: list[Participant | None] = [None] * len(group)
+        for person, slot in zip(group, centre_out(len(group), host_left=host_left), strict=True):
+            slots[slot] = person
+        rows.append([p for p in slots if p is not None])
+    return StagePlan(agreement, table, standing, rows, host_left)

@@ -231,7 +231,16 @@ def signatory(event, agreement_id: int):
         abort_with(404, _("There is no such party in this agreement."))
     person_id = request.form.get("participant_id", type=int)
     person = db.session.get(Participant, person_id) if person_id else None
-    ok, warnings = attempt(lambda: services.set_signatory(party, person, actor=current_user))
+    assistant_id = request.form.get("assistant_id", type=int)
+    assistant = db.session.get(Participant, assistant_id) if assistant_id else None
+
+    def save():
+        warnings = services.set_signatory(party, person, actor=current_user)
+        if "assistant_id" in request.form:
+            services.set_assistant(party, assistant, actor=current_user)
+        return warnings
+
+    ok, warnings = attempt(save)
     if ok:
         for warning in warnings:
             flash(warning, "warning")
@@ -298,6 +307,20 @@ def ceremony(event, activity_id: int):
         problems=problems,
         status_labels=services.STATUS_LABELS,
         blockers={a.id: services.blockers(a, now=now) for a in agreements},
+    )
+
+
+@bp.get("/ceremonies/<int:activity_id>/stage")
+@event_view(Role.ORGANISER)
+def stage(event, activity_id: int):
+    item = _ceremony(event, activity_id)
+    host_left = request.args.get("host") != "right"
+    plans = [
+        services.stage_plan(agreement, host_left=host_left)
+        for agreement in services.ceremony_agreements(item)
+    ]
+    return render_template(
+        "ceremonies/stage.html", event=event, ceremony=item, plans=plans, host_left=host_left
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -13,6 +15,7 @@ from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.registration.models import Status
+from eventhub.scheduling.models import Activity, ActivityType
 
 
 def _organisations(app):
@@ -22,6 +25,21 @@ def _organisations(app):
         db.session.add_all([guizhou, nuol])
         db.session.commit()
         return guizhou.id, nuol.id
+
+
+def _ceremony(app, event, minutes: int = 90) -> int:
+    """A signing ceremony at 16:00 Beijing time on 25 July 2025; returns its id."""
+    with app.app_context():
+        ceremony = Activity(
+            event_id=event.id,
+            title_en="Signing Ceremony I",
+            type=ActivityType.SIGNING_CEREMONY,
+            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC) + timedelta(minutes=minutes),
+        )
+        db.session.add(ceremony)
+        db.session.commit()
+        return ceremony.id
 
 
 def _create(client, event, parties, **values):
@@ -128,24 +146,10 @@ def test_agreements_are_for_organisers_of_the_event(client, as_role, make, event
 def test_running_order_by_precedence_and_a_run_of_show_that_checks_the_slot(
     client, as_role, event, app, make
 ):
-    from datetime import UTC, datetime
-
-    from eventhub.scheduling.models import Activity, ActivityType
-
     guizhou, nuol = _organisations(app)
     minister = make.participant(event, given_name="Minister", protocol_rank=2, organisation_id=nuol)
     rector = make.participant(event, given_name="Rector", protocol_rank=5, organisation_id=guizhou)
-    with app.app_context():
-        ceremony = Activity(
-            event_id=event.id,
-            title_en="Signing Ceremony I",
-            type=ActivityType.SIGNING_CEREMONY,
-            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
-            ends_at=datetime(2025, 7, 25, 8, 30, tzinfo=UTC),
-        )
-        db.session.add(ceremony)
-        db.session.commit()
-        ceremony_id = ceremony.id
+    ceremony_id = _ceremony(app, event, minutes=30)
     as_role("organiser")
     urls = [
         _create(
@@ -180,35 +184,26 @@ def test_running_order_by_precedence_and_a_run_of_show_that_checks_the_slot(
 
 
 def test_a_witness_double_booked_with_a_forum_is_caught(client, as_role, event, app, make):
-    from datetime import UTC, datetime
-
-    from eventhub.scheduling.models import Activity, ActivityPerson, ActivityType
+    from eventhub.scheduling.models import ActivityPerson
 
     guizhou, nuol = _organisations(app)
     ambassador = make.participant(
         event, family_name="INTHAVONG", given_name="Viengsavanh", protocol_rank=3
     )
+    ceremony_id = _ceremony(app, event)
     with app.app_context():
-        ceremony = Activity(
-            event_id=event.id,
-            title_en="Signing Ceremony I",
-            type=ActivityType.SIGNING_CEREMONY,
-            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
-            ends_at=datetime(2025, 7, 25, 9, 30, tzinfo=UTC),
-        )
         forum = Activity(
             event_id=event.id,
             title_en="Rail Skills Forum",
             starts_at=datetime(2025, 7, 25, 9, 0, tzinfo=UTC),
             ends_at=datetime(2025, 7, 25, 10, 0, tzinfo=UTC),
         )
-        db.session.add_all([ceremony, forum])
+        db.session.add(forum)
         db.session.flush()
         db.session.add(
             ActivityPerson(activity_id=forum.id, participant_id=ambassador.id, role="speaker")
         )
         db.session.commit()
-        ceremony_id = ceremony.id
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
     client.post(f"{url}/witnesses", data={"participant_id": ambassador.id})
@@ -235,25 +230,14 @@ def test_agreements_export_opens_in_a_spreadsheet(client, as_role, event, app):
 
 def test_signing_register_prints_in_both_languages(client, as_role, event, app, make):
     import io
-    from datetime import UTC, datetime
 
     from pypdf import PdfReader
 
-    from eventhub.scheduling.models import Activity, ActivityType
-
     guizhou, nuol = _organisations(app)
+    ceremony_id = _ceremony(app, event)
     with app.app_context():
-        ceremony = Activity(
-            event_id=event.id,
-            title_en="Signing Ceremony I",
-            title_zh="签约仪式（一）",
-            type=ActivityType.SIGNING_CEREMONY,
-            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
-            ends_at=datetime(2025, 7, 25, 9, 30, tzinfo=UTC),
-        )
-        db.session.add(ceremony)
+        db.session.get(Activity, ceremony_id).title_zh = "签约仪式（一）"
         db.session.commit()
-        ceremony_id = ceremony.id
     as_role("organiser")
     _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id))
     response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/register.pdf")
@@ -376,3 +360,75 @@ def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, even
     )
     with app.app_context():
         assert db.session.scalar(sa.select(Agreement)).title_en.endswith("(revised)")
+
+
+def test_witnesses_stand_centre_out_by_rank():
+    # Five witnesses in a row: the most senior in the middle, the next on the host's side.
+    assert services.centre_out(5, host_left=True) == [2, 1, 3, 0, 4]
+    assert services.centre_out(5, host_left=False) == [2, 3, 1, 4, 0]
+    assert services.centre_out(4, host_left=True) == [1, 2, 0, 3]
+    assert services.centre_out(1, host_left=True) == [0]
+
+
+def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witnesses(
+    client, as_role, event, app, make
+):
+    guizhou, nuol = _organisations(app)
+    rector = make.participant(
+        event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou, country_code="CN"
+    )
+    aide = make.participant(
+        event, family_name="LI", given_name="Na", organisation_id=guizhou, country_code="CN"
+    )
+    president = make.participant(
+        event, family_name="PHOMMAXAY", given_name="Bounheng", organisation_id=nuol
+    )
+    # Eight witnesses: two rows; ranks 1..8, the minister (rank 1) in the front row's centre.
+    witnesses = [
+        make.participant(event, family_name=f"WITNESS{rank}", given_name="A", protocol_rank=rank)
+        for rank in range(8, 0, -1)
+    ]
+    ceremony_id = _ceremony(app, event)
+    as_role("organiser")
+    url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
+    with app.app_context():
+        parties = [p.id for p in db.session.scalar(sa.select(Agreement)).parties]
+    refused = client.post(
+        f"{url}/signatory",
+        data={"party_id": parties[0], "participant_id": rector.id, "assistant_id": rector.id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "cannot also be their own signing assistant" in refused
+    client.post(
+        f"{url}/signatory",
+        data={"party_id": parties[0], "participant_id": rector.id, "assistant_id": aide.id},
+    )
+    client.post(f"{url}/signatory", data={"party_id": parties[1], "participant_id": president.id})
+    for person in witnesses:
+        client.post(f"{url}/witnesses", data={"participant_id": person.id})
+
+    with app.app_context():
+        plan = services.stage_plan(db.session.scalar(sa.select(Agreement)))
+        seats = [(s.role, s.person.latin_name if s.person else None) for s in plan.table]
+        assert seats == [
+            ("assistant", "LI Na"),
+            ("signatory", "WANG Jianhua"),
+            ("signatory", "PHOMMAXAY Bounheng"),
+            ("assistant", None),
+        ]
+        assert plan.flags == ["CN", "LA"]
+        front, back = ([p.family_name for p in row] for row in plan.rows)
+        assert front == ["WITNESS5", "WITNESS3", "WITNESS1", "WITNESS2", "WITNESS4", "WITNESS6"]
+        assert back == ["WITNESS7", "WITNESS8"]
+        mirrored = services.stage_plan(db.session.scalar(sa.select(Agreement)), host_left=False)
+        assert [s.person.latin_name for s in mirrored.table if s.role == "signatory"] == [
+            "PHOMMAXAY Bounheng",
+            "WANG Jianhua",
+        ]
+
+    page = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/stage").get_data(as_text=True)
+    assert page.index("LI Na") < page.index("WANG Jianhua") < page.index("PHOMMAXAY Bounheng")
+    assert "assistant not named" in page and "Row 2" in page
+    right = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/stage?host=right")
+    text = right.get_data(as_text=True)
+    assert text.index("PHOMMAXAY Bounheng") < text.index("WANG Jianhua")
