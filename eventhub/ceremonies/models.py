@@ -127,3 +127,19 @@ class AgreementTransition(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agreement: Mapped[Agreement] = relationship(back_populates="transitions")
+
+
+class CeremonyMaterial(db.Model):
+    """Who prepares one line of a ceremony's materials checklist, and whether it is ready.
+    The lines and quantities are computed from the agreements; only this is stored."""
+
+    __tablename__ = "ceremony_material"
+    __table_args__ = (sa.UniqueConstraint("ceremony_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ceremony_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(80))  # e.g. "folders", "flag:LA", "original:12:3"
+    prepared_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    ready: Mapped[bool] = mapped_column(default=False)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -21,6 +21,7 @@ from eventhub.ceremonies.models import (
     AgreementStatus,
     AgreementTransition,
     AgreementWitness,
+    CeremonyMaterial,
 )
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
@@ -710,3 +711,152 @@ def stage_plan(agreement: Agreement, *, host_left: bool = True) -> StagePlan:
             slots[slot] = person
         rows.append([p for p in slots if p is not None])
     return StagePlan(agreement, table, standing, rows, host_left)
+
+
+@dataclass
+class MaterialLine:
+    key: str
+    item: str
+    quantity: int
+    detail: str
+    record: CeremonyMaterial | None = None
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.record and self.record.ready)
+
+    @property
+    def prepared_by(self) -> str:
+        return self.record.prepared_by if self.record else ""
+
+
+def _party_label(party: AgreementParty) -> str:
+    return f"{party.organisation.name_en} ({party.organisation.country_code})"
+
+
+def materials(ceremony: Activity) -> list[MaterialLine]:
+    """What the ceremony needs, counted from its agreements, with who prepares each line.
+    The originals follow the alternat rule: each party's own original names that party first
+    and has its signatory sign in the first position."""
+    agreements = ceremony_agreements(ceremony)
+    signatories = {p.signatory_id for a in agreements for p in a.parties if p.signatory_id}
+    originals = sum(a.originals or len(a.parties) for a in agreements)
+    countries = dict(
+        sorted(
+            (p.organisation.country_code, p.organisation.country.name_en)
+            for a in agreements
+            for p in a.parties
+        )
+    )
+    lines = [
+        MaterialLine(
+            "folders",
+            str(_l("Signing folders")),
+            originals,
+            str(_l("One per original")),
+        ),
+        MaterialLine(
+            "pens",
+            str(_l("Signing pens")),
+            len(signatories) + 2,
+            str(_l("One per signatory, two spare")),
+        ),
+        MaterialLine(
+            "plates",
+            str(_l("Name plates (tent cards)")),
+            len(signatories),
+            str(_l("One per signatory")),
+        ),
+        *(
+            MaterialLine(
+                f"flag:{code}",
+                str(_l("Table flag with stand: %(country)s", country=name)),
+                1,
+                str(_l("Swapped between signings")),
+            )
+            for code, name in countries.items()
+        ),
+        MaterialLine(
+            "gifts",
+            str(_l("Gifts for the parties")),
+            sum(len(a.parties) for a in agreements),
+            str(_l("One per party")),
+        ),
+        MaterialLine("backdrop", str(_l("Backdrop with the ceremony title")), 1, ""),
+    ]
+    for number, agreement in enumerate(agreements, start=1):
+        for party in agreement.parties:
+            others = [_party_label(p) for p in agreement.parties if p is not party]
+            signer = (
+                party.signatory.latin_name if party.signatory else str(_l("signatory not named"))
+            )
+            lines.append(
+                MaterialLine(
+                    f"original:{agreement.id}:{party.id}",
+                    str(
+                        _l(
+                            "%(n)d. Original for %(party)s",
+                            n=number,
+                            party=_party_label(party),
+                        )
+                    ),
+                    1,
+                    str(
+                        _l(
+                            "Names %(party)s first, then %(others)s; "
+                            "%(signer)s signs in the first position.",
+                            party=party.organisation.name_en,
+                            others=", ".join(others),
+                            signer=signer,
+                        )
+                    ),
+                )
+            )
+        extra = (agreement.originals or 0) - len(agreement.parties)
+        if extra > 0:
+            lines.append(
+                MaterialLine(
+                    f"extra:{agreement.id}",
+                    str(_l("%(n)d. Additional originals", n=number)),
+                    extra,
+                    str(_l("Host's order of parties")),
+                )
+            )
+    stored = {
+        m.key: m
+        for m in db.session.scalars(
+            sa.select(CeremonyMaterial).where(CeremonyMaterial.ceremony_id == ceremony.id)
+        )
+    }
+    for line in lines:
+        line.record = stored.get(line.key)
+    return lines
+
+
+def save_materials(
+    ceremony: Activity, changes: Mapping[str, tuple[str, bool]], *, actor: User
+) -> int:
+    """Record who prepares which line and whether it is ready; returns how many changed."""
+    lines = {line.key: line for line in materials(ceremony)}
+    changed: dict[str, list[Any]] = {}
+    for key, (prepared_by, ready) in changes.items():
+        line = lines.get(key)
+        if line is None:
+            continue  # a line that went away since the page was loaded (agreement moved)
+        prepared_by = clean(prepared_by)[:200]
+        if (line.prepared_by, line.ready) == (prepared_by, ready):
+            continue
+        record = line.record or CeremonyMaterial(ceremony_id=ceremony.id, key=key)
+        changed[key] = [[line.prepared_by, line.ready], [prepared_by, ready]]
+        record.prepared_by, record.ready, record.user_id = prepared_by, ready, actor.id
+        db.session.add(record)
+    db.session.flush()
+    if changed:
+        audit.record(
+            "ceremony.materials",
+            ceremony,
+            actor=actor,
+            event_id=ceremony.event_id,
+            changes=changed,
+        )
+    return len(changed)

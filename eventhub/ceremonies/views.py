@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -321,6 +322,35 @@ def stage(event, activity_id: int):
     ]
     return render_template(
         "ceremonies/stage.html", event=event, ceremony=item, plans=plans, host_left=host_left
+    )
+
+
+@bp.route("/ceremonies/<int:activity_id>/materials", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def materials(event, activity_id: int):
+    item = _ceremony(event, activity_id)
+    if request.method == "POST":
+        keys = request.form.getlist("key")
+        changes = {
+            key: (request.form.get(f"prepared_by-{key}", ""), f"ready-{key}" in request.form)
+            for key in keys
+        }
+        ok, count = attempt(lambda: services.save_materials(item, changes, actor=current_user))
+        if ok:
+            flash(
+                ngettext("%(num)d line saved.", "%(num)d lines saved.", count)
+                if count
+                else _("Nothing to save: no changes."),
+                "success" if count else "info",
+            )
+        return redirect(url_for("ceremonies.materials", slug=event.slug, activity_id=item.id))
+    lines = services.materials(item)
+    return render_template(
+        "ceremonies/materials.html",
+        event=event,
+        ceremony=item,
+        lines=lines,
+        ready=sum(1 for line in lines if line.ready),
     )
 
 

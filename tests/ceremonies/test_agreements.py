@@ -432,3 +432,67 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
     right = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/stage?host=right")
     text = right.get_data(as_text=True)
     assert text.index("PHOMMAXAY Bounheng") < text.index("WANG Jianhua")
+
+
+def test_materials_checklist_counts_from_the_agreements_and_records_who_prepares(
+    client, as_role, event, app, make
+):
+    guizhou, nuol = _organisations(app)
+    rector = make.participant(
+        event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou, country_code="CN"
+    )
+    president = make.participant(
+        event, family_name="PHOMMAXAY", given_name="Bounheng", organisation_id=nuol
+    )
+    ceremony_id = _ceremony(app, event)
+    as_role("organiser")
+    first = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id), originals="3")
+    _create(
+        client,
+        event,
+        [nuol, guizhou],
+        title_en="Letter of Intent on Rail",
+        ceremony_id=str(ceremony_id),
+    )
+    url = first.headers["Location"]
+    with app.app_context():
+        parties = [
+            p.id for p in db.session.scalar(sa.select(Agreement).order_by(Agreement.id)).parties
+        ]
+    client.post(f"{url}/signatory", data={"party_id": parties[0], "participant_id": rector.id})
+    client.post(f"{url}/signatory", data={"party_id": parties[1], "participant_id": president.id})
+
+    with app.app_context():
+        lines = {
+            line.key: line for line in services.materials(db.session.get(Activity, ceremony_id))
+        }
+    assert lines["folders"].quantity == 5  # 3 originals + one per party of the second agreement
+    assert lines["plates"].quantity == 2 and lines["pens"].quantity == 4
+    assert {"flag:CN", "flag:LA"} <= set(lines)
+    laos_original = lines[f"original:{first.headers['Location'].rsplit('/', 1)[1]}:{parties[1]}"]
+    assert laos_original.detail.startswith("Names National University of Laos first, then Guizhou")
+    assert "PHOMMAXAY Bounheng signs in the first position" in laos_original.detail
+
+    page = f"/events/{event.slug}/ceremonies/{ceremony_id}/materials"
+    assert "0 of" in client.get(page).get_data(as_text=True)
+    saved = client.post(
+        page,
+        data={
+            "key": ["folders", "pens"],
+            "prepared_by-folders": "Protocol office, Ms LI",
+            "ready-folders": "1",
+            "prepared_by-pens": "",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "1 line saved." in saved
+    assert 'value="Protocol office, Ms LI"' in saved and "1 of" in saved
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "ceremony.materials")
+            )
+            == 1
+        )
