@@ -20,7 +20,26 @@ FONTS = {
     "EH-Latin": ("NotoSans-Regular.ttf", 0),
     "EH-Latin-Bold": ("NotoSans-Bold.ttf", 0),
     "EH-CJK": ("wqy-zenhei.ttc", 0),  # reportlab cannot load Noto CJK's CFF outlines
+    "EH-Thai": ("NotoSansThai-Regular.ttf", 0),
+    "EH-Thai-Bold": ("NotoSansThai-Bold.ttf", 0),
+    "EH-Lao": ("NotoSansLao-Regular.ttf", 0),
+    "EH-Lao-Bold": ("NotoSansLao-Bold.ttf", 0),
+    "EH-Khmer": ("NotoSansKhmer-Regular.ttf", 0),
+    "EH-Khmer-Bold": ("NotoSansKhmer-Bold.ttf", 0),
+    "EH-Myanmar": ("NotoSansMyanmar-Regular.ttf", 0),
+    "EH-Myanmar-Bold": ("NotoSansMyanmar-Bold.ttf", 0),
 }
+# Scripts of the region that need their own font, by Unicode block. These scripts stack and
+# reorder glyphs, so paragraphs that may hold them are shaped (HarfBuzz, via uharfbuzz).
+SCRIPT_BLOCKS = [
+    (0x0E00, 0x0E7F, "EH-Thai"),
+    (0x0E80, 0x0EFF, "EH-Lao"),
+    (0x1780, 0x17FF, "EH-Khmer"),
+    (0x19E0, 0x19FF, "EH-Khmer"),
+    (0x1000, 0x109F, "EH-Myanmar"),
+    (0xA9E0, 0xA9FF, "EH-Myanmar"),
+    (0xAA60, 0xAA7F, "EH-Myanmar"),
+]
 DEFAULT_FONT_DIRS = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/wqy"]
 
 
@@ -68,7 +87,18 @@ def _is_cjk(char: str) -> bool:
 def _font_for(char: str, bold: bool) -> str:
     if _is_cjk(char):
         return "EH-CJK"
+    code = ord(char)
+    for first, last, font in SCRIPT_BLOCKS:
+        if first <= code <= last:
+            return f"{font}-Bold" if bold else font
     return "EH-Latin-Bold" if bold else "EH-Latin"
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether the text holds a script whose glyphs stack or reorder (Thai, Lao, Khmer,
+    Myanmar). Shape only such text: reportlab 5.1 fails on a shaped word that mixes three
+    fonts (e.g. "2025中国—东盟"), and Latin and CJK need no shaping."""
+    return any(first <= ord(char) <= last for char in text for first, last, _font in SCRIPT_BLOCKS)
 
 
 def _covers(font_name: str, char: str) -> bool:
@@ -82,7 +112,7 @@ def check_printable(text: str) -> None:
     """Raise MissingFont naming the script of the first character no font has."""
     register_fonts()
     for char in text:
-        if not _covers(_font_for(char, False), char):
+        if not _covers(_font_for(char, False), char) and unicodedata.category(char)[0] != "C":
             script = unicodedata.name(char, f"U+{ord(char):04X}").split(" ")[0].title()
             raise MissingFont(
                 _l("No installed font prints %(script)s text (%(char)s).", script=script, char=char)

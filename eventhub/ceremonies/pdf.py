@@ -1,5 +1,5 @@
-"""The signing register of a ceremony: every agreement with its parties, signatories and
-witnesses, in running order, English and Chinese."""
+"""Ceremony documents: the signing register (every agreement with its parties, signatories and
+witnesses, in running order, English and Chinese) and the table name cards."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from eventhub.ceremonies.models import Agreement
 from eventhub.events.models import Event
-from eventhub.pdf import markup, register_fonts
+from eventhub.pdf import markup, needs_shaping, register_fonts
+from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
@@ -107,4 +108,69 @@ def signing_register(event: Event, ceremony: Activity, agreements: list[Agreemen
             table,
         ]
     )
+    return buffer.getvalue()
+
+
+def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> Paragraph:
+    """Text as large as fits the width on one line; a long name (a Bruneian title and name
+    runs to 80 letters) goes to two lines rather than shrinking out of sight."""
+    lines = 1
+    size = largest
+    while True:
+        style = ParagraphStyle(
+            "card",
+            parent=BODY,
+            fontSize=size,
+            leading=size * 1.3,
+            alignment=1,
+            shaping=int(needs_shaping(text)),
+        )
+        paragraph = Paragraph(markup(text, bold=bold), style)
+        try:
+            _width, height = paragraph.wrap(width, 10_000)
+        except (AttributeError, KeyError):  # reportlab's shaper on a word of mixed fonts
+            style.shaping = 0
+            paragraph = Paragraph(markup(text, bold=bold), style)
+            _width, height = paragraph.wrap(width, 10_000)
+        if height <= style.leading * (lines + 0.05) or size <= largest / 3:
+            return paragraph
+        size -= 2
+        if lines == 1 and size < largest * 0.55:
+            lines, size = 2, largest * 0.75
+
+
+def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
+    """Folded name cards for the signing table, one per A4 landscape sheet: fold along the
+    middle; the upper half is printed upside down so the name reads from both sides."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    canvas = Canvas(buffer, pagesize=(width, height))
+    canvas.setTitle(f"{event.name_en} — name cards")
+    margin = 15 * mm
+    for person, organisation in people:
+        lines = [(f"{person.honorific} {person.latin_name}".strip(), 54, True)]
+        if person.native_name:
+            lines.append((person.native_name, 44, False))
+        lines.append((organisation, 20, False))
+        for upside_down in (False, True):
+            canvas.saveState()
+            if upside_down:  # the half facing the signatory, readable from their seat
+                canvas.translate(width, height)
+                canvas.rotate(180)
+            y = height / 2 - 18 * mm
+            for text, size, bold in lines:
+                paragraph = _fitted(text, width - 2 * margin, size, bold=bold)
+                _w, used = paragraph.wrap(width - 2 * margin, height / 2)
+                y -= used
+                paragraph.drawOn(canvas, margin, y)
+                y -= 4 * mm
+            canvas.restoreState()
+        canvas.setDash(3, 4)
+        canvas.setStrokeColor(colors.grey)
+        canvas.line(margin / 2, height / 2, width - margin / 2, height / 2)  # the fold
+        canvas.showPage()
+    canvas.save()
     return buffer.getvalue()

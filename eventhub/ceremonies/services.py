@@ -860,3 +860,16 @@ def save_materials(
             changes=changed,
         )
     return len(changed)
+
+
+def name_card_holders(ceremony: Activity) -> list[tuple[Participant, str]]:
+    """Who sits at the signing table, in running order, each once, with the organisation."""
+    seen: set[int] = set()
+    holders = []
+    for agreement in ceremony_agreements(ceremony):
+        for party in agreement.parties:
+            person = party.signatory
+            if person is not None and person.id not in seen:
+                seen.add(person.id)
+                holders.append((person, party.organisation.name_en))
+    return holders

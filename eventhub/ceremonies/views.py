@@ -404,3 +404,20 @@ def signing_register(event, activity_id: int):
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="signing-register-{item.id}.pdf"'
     return response
+
+
+@bp.get("/ceremonies/<int:activity_id>/name-cards.pdf")
+@event_view(Role.ORGANISER)
+def name_cards(event, activity_id: int):
+    from flask import Response
+
+    from eventhub.ceremonies.pdf import tent_cards
+
+    item = _ceremony(event, activity_id)
+    holders = services.name_card_holders(item)
+    if not holders:
+        flash(_("No signatories named yet: there are no name cards to print."), "warning")
+        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+    response = Response(tent_cards(event, holders), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="name-cards-{item.id}.pdf"'
+    return response

@@ -496,3 +496,56 @@ def test_materials_checklist_counts_from_the_agreements_and_records_who_prepares
             )
             == 1
         )
+
+
+def test_name_cards_print_each_signatory_once_in_their_own_script(
+    client, as_role, event, app, make
+):
+    import io
+
+    from pypdf import PdfReader
+
+    guizhou, nuol = _organisations(app)
+    ceremony_id = _ceremony(app, event)
+    as_role("organiser")
+    page = f"/events/{event.slug}/ceremonies/{ceremony_id}/name-cards.pdf"
+    empty = client.get(page, follow_redirects=True).get_data(as_text=True)
+    assert "there are no name cards to print" in empty
+
+    rector = make.participant(
+        event,
+        family_name="WANG",
+        given_name="Jianhua",
+        native_name="王建华",
+        organisation_id=guizhou,
+        country_code="CN",
+    )
+    dean = make.participant(
+        event,
+        family_name="SOK",
+        given_name="Sreymom",
+        native_name="សុខ ស្រីមុំ",
+        organisation_id=nuol,
+        country_code="KH",
+    )
+    for title in ("MoU on Engineering", "MoU on Rail"):
+        url = _create(
+            client, event, [guizhou, nuol], title_en=title, ceremony_id=str(ceremony_id)
+        ).headers["Location"]
+        with app.app_context():
+            agreement = db.session.get(Agreement, int(url.rsplit("/", 1)[1]))
+            parties = [p.id for p in agreement.parties]
+        client.post(f"{url}/signatory", data={"party_id": parties[0], "participant_id": rector.id})
+        client.post(f"{url}/signatory", data={"party_id": parties[1], "participant_id": dean.id})
+
+    response = client.get(page)
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 2  # two people, each once, though they sign twice
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for pdf_page in reader.pages
+        for font in pdf_page["/Resources"]["/Font"].values()
+    }
+    assert any("NotoSansKhmer" in name for name in fonts)  # not boxes in a Latin font
+    assert any("WenQuanYi" in name or "wqy" in name.lower() for name in fonts)

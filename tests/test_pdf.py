@@ -1,0 +1,24 @@
+"""Names in every script of the region reach the page in a font that has them."""
+
+import pytest
+
+from eventhub.pdf import MissingFont, check_printable, markup
+
+
+def test_each_script_of_the_region_gets_its_own_font(app):
+    with app.app_context():
+        text = markup("SOK សុខ 王 น้ำ ຄໍາພັນ အောင်")
+    for font in ("EH-Latin", "EH-Khmer", "EH-CJK", "EH-Thai", "EH-Lao", "EH-Myanmar"):
+        assert f'<font name="{font}">' in text
+
+
+def test_a_script_no_font_prints_is_refused_by_name(app):
+    with app.app_context(), pytest.raises(MissingFont, match="Ethiopic"):
+        check_printable("ሀይሉ")
+
+
+def test_only_scripts_that_stack_or_reorder_are_shaped():
+    from eventhub.pdf import needs_shaping
+
+    assert needs_shaping("ស្រីមុំ") and needs_shaping("အောင်") and needs_shaping("น้ำ")
+    assert not needs_shaping("2025中国—东盟教育交流周") and not needs_shaping("Nguyễn Thị Hương")
