@@ -134,3 +134,19 @@ def markup(text: str, *, bold: bool = False) -> str:
         else:
             runs.append((font, char))
     return "".join(f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in runs)
+
+
+def document(buffer, *, pagesize, margin: float, title: str, **info):
+    """A platypus document with the same margin on every side."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        **info,
+    )

@@ -9,11 +9,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.ceremonies.models import Agreement
 from eventhub.events.models import Event
-from eventhub.pdf import markup, needs_shaping, register_fonts
+from eventhub.pdf import document, markup, needs_shaping, register_fonts
 from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity
 
@@ -28,13 +28,10 @@ def _names(people: list[str]) -> str:
 def signing_register(event: Event, ceremony: Activity, agreements: list[Agreement]) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    doc = document(
         buffer,
         pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+        margin=12 * mm,
         title=f"{ceremony.title_en} — signing register",
     )
     header = [
@@ -100,7 +97,7 @@ def signing_register(event: Event, ceremony: Activity, agreements: list[Agreemen
         )
     )
     title = f"{ceremony.title_zh or ''} {ceremony.title_en}".strip()
-    document.build(
+    doc.build(
         [
             Paragraph(markup(event.name_zh + " · " + event.name_en, bold=True), HEAD),
             Paragraph(markup(title + " — 签约名录 Signing register"), HEAD),
@@ -173,4 +170,56 @@ def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
         canvas.line(margin / 2, height / 2, width - margin / 2, height / 2)  # the fold
         canvas.showPage()
     canvas.save()
+    return buffer.getvalue()
+
+
+def mc_script(event: Event, ceremony: Activity, lines, problems: list[str], zone) -> bytes:
+    """The master of ceremonies' script: time, cue and what to say, English then Chinese."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = document(
+        buffer,
+        pagesize=A4,
+        margin=14 * mm,
+        title=f"{ceremony.title_en} — MC script",
+    )
+    say = ParagraphStyle("say", parent=BODY, fontSize=10, leading=14)
+    rows = [
+        [
+            Paragraph(markup(text, bold=True), BODY)
+            for text in ("Time 时间", "Cue 环节", "Say 主持词")
+        ]
+    ]
+    for line in lines:
+        words = "<br/>".join(markup(text) for text in (line.say_en, line.say_zh) if text)
+        rows.append(
+            [
+                Paragraph(
+                    line.cue.starts_at.astimezone(zone).strftime("%H:%M")
+                    + f"<br/>({line.cue.minutes}′)",
+                    BODY,
+                ),
+                Paragraph(markup(line.cue.text), BODY),
+                Paragraph(words or "—", say),
+            ]
+        )
+    table = Table(rows, colWidths=[18 * mm, 55 * mm, 109 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7f1f5")),
+            ]
+        )
+    )
+    title = f"{ceremony.title_zh or ''} {ceremony.title_en}".strip()
+    story = [
+        Paragraph(markup(title, bold=True), HEAD),
+        Paragraph(markup("主持词 Master of ceremonies' script"), HEAD),
+        Spacer(1, 3 * mm),
+    ]
+    story += [Paragraph(markup("! " + problem, bold=True), BODY) for problem in problems]
+    story += [Spacer(1, 3 * mm), table]
+    doc.build(story)
     return buffer.getvalue()

@@ -421,3 +421,23 @@ def name_cards(event, activity_id: int):
     response = Response(tent_cards(event, holders), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="name-cards-{item.id}.pdf"'
     return response
+
+
+@bp.get("/ceremonies/<int:activity_id>/mc-script.pdf")
+@event_view(Role.ORGANISER)
+def mc_script(event, activity_id: int):
+    from zoneinfo import ZoneInfo
+
+    from flask import Response
+
+    from eventhub.ceremonies.pdf import mc_script as build
+
+    item = _ceremony(event, activity_id)
+    lines, problems = services.mc_script(item)
+    if not lines:
+        flash(problems[0] if problems else _("The ceremony has no time yet."), "warning")
+        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+    body = build(event, item, lines, problems, ZoneInfo(event.timezone))
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="mc-script-{item.id}.pdf"'
+    return response

@@ -9,10 +9,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.events.models import Event
-from eventhub.pdf import markup, register_fonts
+from eventhub.pdf import document, markup, register_fonts
 from eventhub.scheduling import services
 from eventhub.scheduling.models import Activity
 
@@ -37,13 +37,10 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
     register_fonts()
     zone = ZoneInfo(event.timezone)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    doc = document(
         buffer,
         pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        margin=15 * mm,
         title=f"{event.name_en} — programme",
         author=event.name_en,
     )
@@ -105,5 +102,5 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
             )
         )
         story.extend([table, Spacer(1, 2 * mm)])
-    document.build(story)
+    doc.build(story)
     return buffer.getvalue()

@@ -173,7 +173,7 @@ def test_running_order_by_precedence_and_a_run_of_show_that_checks_the_slot(
     page = client.get(url).get_data(as_text=True)
     assert page.index("Ministerial agreement") < page.index("Junior agreement")
     # 5 + 10 + 2 x 7 + 5 minutes = 34 > the 30-minute slot.
-    assert "4 minutes too long" in page
+    assert "ends at 16:34" in page and "4 minutes too long" in page  # in Beijing time
     with app.app_context():
         junior_id = db.session.scalar(
             sa.select(Agreement.id).where(Agreement.title_en == "Junior agreement")
@@ -549,3 +549,46 @@ def test_name_cards_print_each_signatory_once_in_their_own_script(
     }
     assert any("NotoSansKhmer" in name for name in fonts)  # not boxes in a Latin font
     assert any("WenQuanYi" in name or "wqy" in name.lower() for name in fonts)
+
+
+def test_mc_script_tells_the_mc_whom_to_invite_in_both_languages(client, as_role, event, app, make):
+    import io
+
+    from pypdf import PdfReader
+
+    guizhou, nuol = _organisations(app)
+    rector = make.participant(
+        event,
+        family_name="WANG",
+        given_name="Jianhua",
+        native_name="王建华",
+        position="校长",
+        organisation_id=guizhou,
+        country_code="CN",
+    )
+    president = make.participant(
+        event,
+        family_name="PHOMMAXAY",
+        given_name="Bounheng",
+        honorific="Prof.",
+        position="President",
+        organisation_id=nuol,
+    )
+    ceremony_id = _ceremony(app, event)
+    as_role("organiser")
+    url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
+    with app.app_context():
+        parties = [p.id for p in db.session.scalar(sa.select(Agreement)).parties]
+    client.post(f"{url}/signatory", data={"party_id": parties[0], "participant_id": rector.id})
+    client.post(f"{url}/signatory", data={"party_id": parties[1], "participant_id": president.id})
+
+    response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/mc-script.pdf")
+    assert response.mimetype == "application/pdf"
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages
+    ).replace("\n", " ")
+    assert "We now invite WANG Jianhua" in text
+    assert "Prof. PHOMMAXAY Bounheng, President, National University of Laos" in text
+    assert "16:15" in text  # after 5 minutes of opening and 10 of remarks, Beijing time
+    assert "现在请" in text and "王建华" in text
+    assert "工程教育合作谅解备忘录" in text
