@@ -143,3 +143,23 @@ class CeremonyMaterial(db.Model):
     ready: Mapped[bool] = mapped_column(default=False)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CeremonySettings(db.Model):
+    """How a signing ceremony runs: minutes per step, how many signing tables sign at once
+    (a batch), and on which side the host sits as the audience sees the stage."""
+
+    __tablename__ = "ceremony_settings"
+
+    ceremony_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    tables: Mapped[int] = mapped_column(default=1)
+    host_left: Mapped[bool] = mapped_column(default=True)  # Chinese practice
+    opening_minutes: Mapped[int] = mapped_column(default=5)
+    remarks_minutes: Mapped[int] = mapped_column(default=10)
+    sign_own_minutes: Mapped[int] = mapped_column(default=2)
+    exchange_minutes: Mapped[int] = mapped_column(default=1)
+    sign_other_minutes: Mapped[int] = mapped_column(default=2)
+    handshake_minutes: Mapped[int] = mapped_column(default=2)
+    closing_minutes: Mapped[int] = mapped_column(default=5)

@@ -3,6 +3,7 @@ workflow that skips no step, and what still blocks each agreement from being sig
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from eventhub.ceremonies.models import (
     AgreementTransition,
     AgreementWitness,
     CeremonyMaterial,
+    CeremonySettings,
 )
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
@@ -410,17 +412,68 @@ def agreements_query(
 # --- the ceremony: running order and run of show ----------------------------------------------
 
 # Minutes per step of a signing (the organisers' usual timings).
+# The run of show: (settings field, what happens). Minutes come from the ceremony's settings.
 STEPS = [
-    ("opening", _l("Master of ceremonies opens; principals take the stage"), 5),
-    ("remarks", _l("Remarks by the host and the guest of honour"), 10),
+    ("opening_minutes", _l("Master of ceremonies opens; principals take the stage")),
+    ("remarks_minutes", _l("Remarks by the host and the guest of honour")),
 ]
 SIGNING_STEPS = [
-    (_l("Signatories sign their own originals"), 2),
-    (_l("Assistants exchange the originals"), 1),
-    (_l("Signatories sign the other originals"), 2),
-    (_l("Signatories exchange folders, shake hands; photo"), 2),
+    ("sign_own_minutes", _l("Signatories sign their own originals")),
+    ("exchange_minutes", _l("Assistants exchange the originals")),
+    ("sign_other_minutes", _l("Signatories sign the other originals")),
+    ("handshake_minutes", _l("Signatories exchange folders, shake hands; photo")),
 ]
-CLOSING = (_l("Closing words and group photo"), 5)
+CLOSING = ("closing_minutes", _l("Closing words and group photo"))
+SETTING_LABELS = {
+    "tables": _l("Signing tables (agreements signed at once)"),
+    "opening_minutes": STEPS[0][1],
+    "remarks_minutes": STEPS[1][1],
+    **dict(SIGNING_STEPS),
+    "closing_minutes": CLOSING[1],
+}
+
+
+def settings_of(ceremony: Activity) -> CeremonySettings:
+    """The ceremony's settings, or the defaults (not saved) when none were set."""
+    found = db.session.get(CeremonySettings, ceremony.id)
+    if found is not None:
+        return found
+    defaults = CeremonySettings(ceremony_id=ceremony.id)
+    for column in CeremonySettings.__table__.columns:
+        if column.default is not None and getattr(defaults, column.key) is None:
+            setattr(defaults, column.key, column.default.arg)
+    return defaults
+
+
+def save_settings(ceremony: Activity, values: Mapping[str, Any], *, actor: User) -> None:
+    settings = settings_of(ceremony)
+    changes: dict[str, list[Any]] = {}
+    for name, label in SETTING_LABELS.items():
+        raw = str(values.get(name, "")).strip()
+        low, high = (1, 10) if name == "tables" else (0, 60)
+        if not (raw.isdigit() and low <= int(raw) <= high):
+            raise DomainError(
+                _l(
+                    "%(field)s: give a whole number from %(low)d to %(high)d.",
+                    field=label,
+                    low=low,
+                    high=high,
+                ),
+                field=name,
+            )
+        if getattr(settings, name) != int(raw):
+            changes[name] = [getattr(settings, name), int(raw)]
+            setattr(settings, name, int(raw))
+    host_left = values.get("host_left", "left") != "right"
+    if settings.host_left != host_left:
+        changes["host_left"] = [settings.host_left, host_left]
+        settings.host_left = host_left
+    db.session.add(settings)
+    db.session.flush()
+    if changes:
+        audit.record(
+            "ceremony.settings", ceremony, actor=actor, event_id=ceremony.event_id, changes=changes
+        )
 
 
 def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
@@ -494,12 +547,19 @@ class Cue:
     starts_at: datetime
     minutes: int
     text: str
-    agreement: Agreement | None = None
+    agreements: list[Agreement] = dataclasses.field(default_factory=list)  # signed during this cue
+
+
+def batches(ceremony: Activity) -> list[list[Agreement]]:
+    """The running order cut into signings: as many agreements at once as there are tables."""
+    items = ceremony_agreements(ceremony)
+    size = settings_of(ceremony).tables or 1
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     """Minute by minute, from the running order; and the checks that fail."""
-    items = ceremony_agreements(ceremony)
+    settings = settings_of(ceremony)
     event = db.session.get(Event, ceremony.event_id)
     cues: list[Cue] = []
     moment = ceremony.starts_at
@@ -507,30 +567,44 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     if moment is None:
         return cues, [str(_l("The ceremony has no time yet."))]
 
-    def add(minutes: int, text: str, agreement: Agreement | None = None) -> None:
+    def add(minutes: int, text: str, signed: list[Agreement] | None = None) -> None:
         nonlocal moment
-        cues.append(Cue(moment, minutes, text, agreement))
+        cues.append(Cue(moment, minutes, text, signed or []))
         moment = moment + timedelta(minutes=minutes)
 
-    for _key, text, minutes in STEPS:
-        add(minutes, str(text))
+    for field, text in STEPS:
+        add(getattr(settings, field), str(text))
     previous: set[int] = set()
-    for agreement in items:
-        signatories = {p.signatory_id for p in agreement.parties if p.signatory_id}
-        if previous & signatories:
-            problems.append(
-                str(
-                    _l(
-                        "%(title)s follows an agreement with the same signatory: leave "
-                        "time to move.",
-                        title=agreement.title_en,
+    for batch in batches(ceremony):
+        here: set[int] = set()
+        for agreement in batch:
+            signatories = {p.signatory_id for p in agreement.parties if p.signatory_id}
+            if here & signatories:
+                problems.append(
+                    str(
+                        _l(
+                            "%(title)s is signed at the same time as another agreement with the "
+                            "same signatory.",
+                            title=agreement.title_en,
+                        )
                     )
                 )
-            )
-        previous = signatories
-        for text, minutes in SIGNING_STEPS:
-            add(minutes, f"{agreement.title_en}: {text}", agreement)
-    add(CLOSING[1], str(CLOSING[0]))
+            elif previous & signatories:
+                problems.append(
+                    str(
+                        _l(
+                            "%(title)s follows an agreement with the same signatory: leave "
+                            "time to move.",
+                            title=agreement.title_en,
+                        )
+                    )
+                )
+            here |= signatories
+        previous = here
+        label = " · ".join(a.title_en for a in batch)
+        for field, text in SIGNING_STEPS:
+            add(getattr(settings, field), f"{label}: {text}", batch)
+    add(getattr(settings, CLOSING[0]), str(CLOSING[1]))
     if ceremony.ends_at and moment > ceremony.ends_at:
         problems.append(
             str(
@@ -908,6 +982,25 @@ def _introduce_zh(person: Participant | None, organisation: Organisation) -> str
     return f"{organisation_name}{position}{_chinese_name(person)}".replace("  ", " ")
 
 
+def _announcement(agreement: Agreement) -> tuple[str, str]:
+    signers_en = " and ".join(_introduce_en(p.signatory, p.organisation) for p in agreement.parties)
+    signers_zh = "与".join(_introduce_zh(p.signatory, p.organisation) for p in agreement.parties)
+    en = f"We now invite {signers_en} to sign the {agreement.title_en}."
+    zh = f"现在请{signers_zh}签署《{agreement.title_zh or agreement.title_en}》。"
+    if agreement.witnesses:
+        witnesses = sorted(
+            (w.participant for w in agreement.witnesses),
+            key=lambda p: (p.protocol_rank or 99, p.latin_name),
+        )
+        en += (
+            " Witnessed by "
+            + ", ".join(f"{p.honorific} {p.latin_name}".strip() for p in witnesses)
+            + "."
+        )
+        zh += "见证人：" + "、".join(_chinese_name(p).strip() for p in witnesses) + "。"
+    return en, zh
+
+
 def mc_script(ceremony: Activity) -> tuple[list[ScriptLine], list[str]]:
     """The run of show with what the master of ceremonies says at each cue, in English and
     Chinese: who is invited to the table, in the order of the parties, and who witnesses."""
@@ -917,7 +1010,6 @@ def mc_script(ceremony: Activity) -> tuple[list[ScriptLine], list[str]]:
     title = ceremony.title_en
     for cue in cues:
         line = ScriptLine(cue)
-        agreement = cue.agreement
         if not lines:
             line.say_en = (
                 f"Distinguished guests, ladies and gentlemen, good afternoon. Welcome to the "
@@ -926,30 +1018,12 @@ def mc_script(ceremony: Activity) -> tuple[list[ScriptLine], list[str]]:
             line.say_zh = (
                 f"尊敬的各位嘉宾，女士们、先生们：大家好！欢迎出席{ceremony.title_zh or title}。"
             )
-        elif agreement is not None and agreement.id not in announced:
-            announced.add(agreement.id)
-            signers_en = " and ".join(
-                _introduce_en(p.signatory, p.organisation) for p in agreement.parties
-            )
-            signers_zh = "与".join(
-                _introduce_zh(p.signatory, p.organisation) for p in agreement.parties
-            )
-            line.say_en = f"We now invite {signers_en} to sign the {agreement.title_en}."
-            line.say_zh = f"现在请{signers_zh}签署《{agreement.title_zh or agreement.title_en}》。"
-            if agreement.witnesses:
-                witnesses = sorted(
-                    (w.participant for w in agreement.witnesses),
-                    key=lambda p: (p.protocol_rank or 99, p.latin_name),
-                )
-                line.say_en += (
-                    " Witnessed by "
-                    + ", ".join(f"{p.honorific} {p.latin_name}".strip() for p in witnesses)
-                    + "."
-                )
-                line.say_zh += (
-                    "见证人：" + "、".join(_chinese_name(p).strip() for p in witnesses) + "。"
-                )
-        elif agreement is None and cue is cues[-1]:
+        elif cue.agreements and cue.agreements[0].id not in announced:
+            announced.update(a.id for a in cue.agreements)
+            said = [_announcement(a) for a in cue.agreements]
+            line.say_en = " ".join(en for en, _zh in said)
+            line.say_zh = "".join(zh for _en, zh in said)
+        elif cue is cues[-1]:
             line.say_en = "Please join us on stage for the group photo. Thank you."
             line.say_zh = "请各位嘉宾上台合影。谢谢！"
         lines.append(line)

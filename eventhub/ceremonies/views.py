@@ -306,6 +306,8 @@ def ceremony(event, activity_id: int):
         agreements=agreements,
         cues=cues,
         problems=problems,
+        settings=services.settings_of(item),
+        setting_labels=services.SETTING_LABELS,
         status_labels=services.STATUS_LABELS,
         blockers={a.id: services.blockers(a, now=now) for a in agreements},
     )
@@ -315,7 +317,8 @@ def ceremony(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def stage(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    host_left = request.args.get("host") != "right"
+    host = request.args.get("host")
+    host_left = services.settings_of(item).host_left if host is None else host != "right"
     plans = [
         services.stage_plan(agreement, host_left=host_left)
         for agreement in services.ceremony_agreements(item)
@@ -352,6 +355,16 @@ def materials(event, activity_id: int):
         lines=lines,
         ready=sum(1 for line in lines if line.ready),
     )
+
+
+@bp.post("/ceremonies/<int:activity_id>/settings")
+@event_view(Role.ORGANISER)
+def ceremony_settings(event, activity_id: int):
+    item = _ceremony(event, activity_id)
+    ok, _none = attempt(lambda: services.save_settings(item, request.form, actor=current_user))
+    if ok:
+        flash(_("Ceremony settings saved; the run of show follows them."), "success")
+    return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
 
 
 @bp.post("/ceremonies/<int:activity_id>/order")

@@ -13,6 +13,7 @@ from eventhub.ceremonies.models import (
     AgreementStatus,
     AgreementTransition,
     AgreementWitness,
+    CeremonySettings,
 )
 from eventhub.directory.models import Organisation, OrganisationKind
 from eventhub.events.models import Event
@@ -125,6 +126,11 @@ def build_agreements(event: Event, report: list[str]) -> None:
             )
         db.session.add(agreement)
         added += 1
+    # Signings go two or three tables at a time, as at the real week; the last ceremony keeps
+    # one table so its run of show overruns and shows the check.
+    for ceremony, tables in zip(ceremonies, (2, 3), strict=False):
+        if db.session.get(CeremonySettings, ceremony.id) is None:
+            db.session.add(CeremonySettings(ceremony_id=ceremony.id, tables=tables))
     db.session.flush()
     total = db.session.scalar(sa.select(sa.func.count()).where(Agreement.event_id == event.id))
     report.append(

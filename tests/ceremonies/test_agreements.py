@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -592,3 +593,51 @@ def test_mc_script_tells_the_mc_whom_to_invite_in_both_languages(client, as_role
     assert "16:15" in text  # after 5 minutes of opening and 10 of remarks, Beijing time
     assert "现在请" in text and "王建华" in text
     assert "工程教育合作谅解备忘录" in text
+
+
+def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, event, app, make):
+    guizhou, nuol = _organisations(app)
+    ceremony_id = _ceremony(app, event, minutes=40)
+    as_role("organiser")
+    signers = [
+        make.participant(event, family_name=f"SIGNER{n}", given_name="A", organisation_id=guizhou)
+        for n in range(4)
+    ]
+    for n, person in enumerate(signers):
+        url = _create(
+            client, event, [guizhou, nuol], title_en=f"Agreement {n}", ceremony_id=str(ceremony_id)
+        ).headers["Location"]
+        with app.app_context():
+            party = db.session.get(Agreement, int(url.rsplit("/", 1)[1])).parties[0].id
+        client.post(f"{url}/signatory", data={"party_id": party, "participant_id": person.id})
+    page = f"/events/{event.slug}/ceremonies/{ceremony_id}"
+    # 5 + 10 + 4 agreements x 7 + 5 = 48 minutes in a 40-minute slot.
+    assert "8 minutes too long" in client.get(page).get_data(as_text=True)
+
+    settings = {
+        "tables": "2",
+        "opening_minutes": "5",
+        "remarks_minutes": "10",
+        "sign_own_minutes": "2",
+        "exchange_minutes": "1",
+        "sign_other_minutes": "2",
+        "handshake_minutes": "2",
+        "closing_minutes": "5",
+        "host_left": "right",
+    }
+    refused = client.post(
+        f"{page}/settings", data={**settings, "tables": "0"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "give a whole number from 1 to 10" in refused
+    client.post(f"{page}/settings", data=settings)
+    shown = client.get(page).get_data(as_text=True)
+    assert "too long" not in shown  # two at a time: 5 + 10 + 2 x 7 + 5 = 34 minutes
+    assert "Agreement 0 · Agreement 1: Signatories sign their own originals" in shown
+    with app.app_context():
+        plan = services.stage_plan(
+            db.session.scalar(sa.select(Agreement)),
+            host_left=services.settings_of(db.session.get(Activity, ceremony_id)).host_left,
+        )
+        assert plan.table[1].party.organisation_id == nuol  # the guest on the left now
+    stage = client.get(f"{page}/stage").get_data(as_text=True)
+    assert re.search(r'active" aria-current="true" href="[^"]*host=right">Right</a>', stage)
