@@ -575,6 +575,7 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     for field, text in STEPS:
         add(getattr(settings, field), str(text))
     previous: set[int] = set()
+    done = 0
     for batch in batches(ceremony):
         here: set[int] = set()
         for agreement in batch:
@@ -601,7 +602,12 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
                 )
             here |= signatories
         previous = here
-        label = " · ".join(a.title_en for a in batch)
+        label = (
+            batch[0].title_en
+            if len(batch) == 1
+            else str(_l("Agreements %(first)d–%(last)d", first=done + 1, last=done + len(batch)))
+        )
+        done += len(batch)
         for field, text in SIGNING_STEPS:
             add(getattr(settings, field), f"{label}: {text}", batch)
     add(getattr(settings, CLOSING[0]), str(CLOSING[1]))

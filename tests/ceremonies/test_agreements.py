@@ -632,7 +632,7 @@ def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, e
     client.post(f"{page}/settings", data=settings)
     shown = client.get(page).get_data(as_text=True)
     assert "too long" not in shown  # two at a time: 5 + 10 + 2 x 7 + 5 = 34 minutes
-    assert "Agreement 0 · Agreement 1: Signatories sign their own originals" in shown
+    assert "Agreements 1–2: Signatories sign their own originals" in shown
     with app.app_context():
         plan = services.stage_plan(
             db.session.scalar(sa.select(Agreement)),
