@@ -25,19 +25,28 @@ def _names(people: list[str]) -> str:
     return "<br/>".join(markup(name) for name in people) or "—"
 
 
-def signing_register(event: Event, ceremony: Activity, agreements: list[Agreement]) -> bytes:
+def signing_register(
+    event: Event,
+    ceremony: Activity,
+    agreements: list[Agreement],
+    *,
+    signing_times: dict[int, str] | None = None,
+) -> bytes:
+    """The signing register; with the time each agreement is signed, the press list."""
+    press = signing_times is not None
+    heading = "媒体名单 Press list" if press else "签约名录 Signing register"
     register_fonts()
     buffer = io.BytesIO()
     doc = document(
         buffer,
         pagesize=landscape(A4),
         margin=12 * mm,
-        title=f"{ceremony.title_en} — signing register",
+        title=f"{ceremony.title_en} — {heading}",
     )
     header = [
         Paragraph(markup(text, bold=True), BODY)
         for text in (
-            "No. 序号",
+            "Time 时间" if press else "No. 序号",
             "Agreement 协议",
             "Parties 签约方",
             "Signatories 签字人",
@@ -48,7 +57,7 @@ def signing_register(event: Event, ceremony: Activity, agreements: list[Agreemen
     for number, agreement in enumerate(agreements, start=1):
         rows.append(
             [
-                Paragraph(str(number), BODY),
+                Paragraph(signing_times.get(agreement.id, "") if press else str(number), BODY),
                 Paragraph(
                     markup(agreement.title_en, bold=True)
                     + "<br/>"
@@ -67,7 +76,14 @@ def signing_register(event: Event, ceremony: Activity, agreements: list[Agreemen
                 Paragraph(
                     _names(
                         [
-                            f"{p.signatory.honorific} {p.signatory.latin_name}".strip()
+                            (
+                                f"{p.signatory.honorific} {p.signatory.latin_name}".strip()
+                                + (
+                                    f", {p.signatory.position}"
+                                    if press and p.signatory.position
+                                    else ""
+                                )
+                            )
                             if p.signatory
                             else "—"
                             for p in agreement.parties
@@ -100,7 +116,7 @@ def signing_register(event: Event, ceremony: Activity, agreements: list[Agreemen
     doc.build(
         [
             Paragraph(markup(event.name_zh + " · " + event.name_en, bold=True), HEAD),
-            Paragraph(markup(title + " — 签约名录 Signing register"), HEAD),
+            Paragraph(markup(f"{title} — {heading}"), HEAD),
             Spacer(1, 4 * mm),
             table,
         ]

@@ -625,6 +625,17 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     return cues, problems
 
 
+def signing_times(ceremony: Activity) -> dict[int, str]:
+    """When each agreement starts being signed, as HH:MM in the event's time zone (for the
+    press: the handshake and photo follow a few minutes later)."""
+    zone = ZoneInfo(db.session.get(Event, ceremony.event_id).timezone)
+    times: dict[int, str] = {}
+    for cue in run_of_show(ceremony)[0]:
+        for agreement in cue.agreements:
+            times.setdefault(agreement.id, cue.starts_at.astimezone(zone).strftime("%H:%M"))
+    return times
+
+
 def people_clashes(ceremony: Activity) -> list[str]:
     """Signatories and witnesses of this ceremony who are needed elsewhere at the time:
     another activity (as speaker, moderator or required VIP) or another ceremony."""

@@ -419,6 +419,21 @@ def signing_register(event, activity_id: int):
     return response
 
 
+@bp.get("/ceremonies/<int:activity_id>/press-list.pdf")
+@event_view(Role.ORGANISER)
+def press_list(event, activity_id: int):
+    from flask import Response
+
+    from eventhub.ceremonies.pdf import signing_register as build
+
+    item = _ceremony(event, activity_id)
+    times = services.signing_times(item)
+    body = build(event, item, services.ceremony_agreements(item), signing_times=times)
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="press-list-{item.id}.pdf"'
+    return response
+
+
 @bp.get("/ceremonies/<int:activity_id>/name-cards.pdf")
 @event_view(Role.ORGANISER)
 def name_cards(event, activity_id: int):

@@ -641,3 +641,35 @@ def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, e
         assert plan.table[1].party.organisation_id == nuol  # the guest on the left now
     stage = client.get(f"{page}/stage").get_data(as_text=True)
     assert re.search(r'active" aria-current="true" href="[^"]*host=right">Right</a>', stage)
+
+
+def test_press_list_gives_the_time_each_agreement_is_signed(client, as_role, event, app, make):
+    import io
+
+    from pypdf import PdfReader
+
+    guizhou, nuol = _organisations(app)
+    president = make.participant(
+        event,
+        family_name="PHOMMAXAY",
+        given_name="Bounheng",
+        position="President",
+        organisation_id=nuol,
+    )
+    ceremony_id = _ceremony(app, event)
+    as_role("organiser")
+    for title in ("MoU on Engineering", "MoU on Rail"):
+        url = _create(
+            client, event, [guizhou, nuol], title_en=title, ceremony_id=str(ceremony_id)
+        ).headers["Location"]
+    with app.app_context():
+        party = db.session.get(Agreement, int(url.rsplit("/", 1)[1])).parties[1].id
+    client.post(f"{url}/signatory", data={"party_id": party, "participant_id": president.id})
+    response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/press-list.pdf")
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages
+    ).replace("\n", " ")
+    assert "Press list" in text
+    # Opening and remarks take 15 minutes, each signing 7: 16:15 and 16:22 in Beijing.
+    assert text.index("16:15") < text.index("MoU on Engineering") < text.index("16:22")
+    assert "PHOMMAXAY Bounheng, President" in text
