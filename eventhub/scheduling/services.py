@@ -372,6 +372,48 @@ def _travel_minutes(event: Event) -> dict[tuple[int, int], int]:
     return minutes
 
 
+@dataclass
+class _Needed:
+    """Someone needed at an activity without an ActivityPerson row (e.g. a signatory)."""
+
+    participant_id: int
+    participant: Participant
+
+
+def _ceremony_people(activities: list[Activity]) -> list[tuple[Activity, _Needed]]:
+    """Signatories and witnesses of the agreements signed at signing ceremonies: they are
+    needed there as much as a speaker at a forum."""
+    from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
+
+    ceremonies = {a.id: a for a in activities if a.type == ActivityType.SIGNING_CEREMONY}
+    if not ceremonies:
+        return []
+    signatories = (
+        sa.select(Agreement.ceremony_id, AgreementParty.signatory_id)
+        .join(AgreementParty, AgreementParty.agreement_id == Agreement.id)
+        .where(Agreement.ceremony_id.in_(ceremonies), AgreementParty.signatory_id.is_not(None))
+    )
+    witnesses = (
+        sa.select(Agreement.ceremony_id, AgreementWitness.participant_id)
+        .join(AgreementWitness, AgreementWitness.agreement_id == Agreement.id)
+        .where(Agreement.ceremony_id.in_(ceremonies))
+    )
+    pairs = {(row[0], row[1]) for row in db.session.execute(sa.union(signatories, witnesses))}
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Participant).where(Participant.id.in_({person for _c, person in pairs}))
+        )
+    }
+    return [
+        (
+            ceremonies[ceremony_id],
+            _Needed(person_id, people[person_id]),
+        )
+        for ceremony_id, person_id in sorted(pairs)
+    ]
+
+
 def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conflict]:
     """Every conflict in the event's timetable, or only those involving `focus`."""
     activities = [
@@ -418,6 +460,9 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
     by_person: dict[int, list[tuple[Activity, ActivityPerson]]] = defaultdict(list)
     for activity in activities:
         for person in activity.people:
+            by_person[person.participant_id].append((activity, person))
+    for activity, person in _ceremony_people(activities):
+        if all(a.id != activity.id for a, _p in by_person[person.participant_id]):
             by_person[person.participant_id].append((activity, person))
     for entries in by_person.values():
         entries.sort(key=lambda item: item[0].starts_at)

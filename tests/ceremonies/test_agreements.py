@@ -210,6 +210,12 @@ def test_a_witness_double_booked_with_a_forum_is_caught(client, as_role, event, 
     client.post(f"{url}/witnesses", data={"participant_id": ambassador.id})
     page = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}").get_data(as_text=True)
     assert "INTHAVONG Viengsavanh is also needed at Rail Skills Forum at the same time." in page
+    # The timetable's health page sees it too, though the witness is no speaker there.
+    health = client.get(f"/events/{event.slug}/schedule/health").get_data(as_text=True)
+    assert (
+        "INTHAVONG Viengsavanh is needed at Signing Ceremony I and Rail Skills Forum at the "
+        "same time." in health
+    )
 
 
 def test_agreements_export_opens_in_a_spreadsheet(client, as_role, event, app):
