@@ -163,3 +163,20 @@ class CeremonySettings(db.Model):
     sign_other_minutes: Mapped[int] = mapped_column(default=2)
     handshake_minutes: Mapped[int] = mapped_column(default=2)
     closing_minutes: Mapped[int] = mapped_column(default=5)
+
+
+class AgreementScan(db.Model):
+    """The scan of the signed copy, filed when the agreement is archived. Kept in the
+    database, not on local disk, so that every worker and host can serve it."""
+
+    __tablename__ = "agreement_scan"
+
+    agreement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    size: Mapped[int]
+    pages: Mapped[int]
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,12 +20,14 @@ from eventhub.ceremonies.models import (
     Agreement,
     AgreementKind,
     AgreementParty,
+    AgreementScan,
     AgreementStatus,
     AgreementTransition,
     AgreementWitness,
     CeremonyMaterial,
     CeremonySettings,
 )
+from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -302,6 +304,8 @@ def advance(agreement: Agreement, to_status: AgreementStatus, *, actor: User) ->
         and not _signatories_set(agreement)
     ):
         raise DomainError(_l("Name a signatory for every party first."))
+    if there == here + 1 and to_status == AgreementStatus.ARCHIVED and scan_of(agreement) is None:
+        raise DomainError(_l("Upload the scan of the signed copy first."))
     if there not in (here + 1, here - 1):
         raise DomainError(
             _l(
@@ -323,6 +327,56 @@ def advance(agreement: Agreement, to_status: AgreementStatus, *, actor: User) ->
         actor=actor,
         event_id=agreement.event_id,
         changes={"status": [WORKFLOW[here].value, to_status.value]},
+    )
+
+
+SCAN_MAX_BYTES = 15 * 1024 * 1024
+
+
+def attach_scan(agreement: Agreement, data: bytes, filename: str, *, actor: User) -> AgreementScan:
+    """File the scan of the signed copy: a PDF, checked by reading it, not by its name."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if WORKFLOW.index(agreement.status) < WORKFLOW.index(AgreementStatus.SIGNED):
+        raise DomainError(_l("Only a signed agreement has a signed copy to file."), field="scan")
+    if not data:
+        raise DomainError(_l("Choose the PDF file of the scan."), field="scan")
+    if len(data) > SCAN_MAX_BYTES:
+        raise DomainError(
+            _l("The scan is larger than 15 MB. Scan at a lower resolution."), field="scan"
+        )
+    try:
+        if not data.startswith(b"%PDF-"):
+            raise ValueError("not a PDF")
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    except (ValueError, PyPdfError, KeyError, TypeError, OSError):
+        pages = 0
+    if pages < 1:
+        raise DomainError(_l("This file is not a readable PDF document."), field="scan")
+    scan = db.session.get(AgreementScan, agreement.id) or AgreementScan(agreement_id=agreement.id)
+    scan.content, scan.size, scan.pages = data, len(data), pages
+    scan.filename = clean(filename)[:200] or "scan.pdf"
+    scan.user_id, scan.uploaded_at = actor.id, utcnow()
+    db.session.add(scan)
+    db.session.flush()
+    audit.record(
+        "agreement.scan",
+        agreement,
+        actor=actor,
+        event_id=agreement.event_id,
+        changes={"scan": [None, f"{scan.filename} ({pages} pages)"]},
+    )
+    return scan
+
+
+def scan_of(agreement: Agreement) -> AgreementScan | None:
+    return db.session.scalar(
+        sa.select(AgreementScan)
+        .where(AgreementScan.agreement_id == agreement.id)
+        .options(sa.orm.defer(AgreementScan.content))
     )
 
 

@@ -217,6 +217,7 @@ def agreement(event, agreement_id: int):
         status_labels=services.STATUS_LABELS,
         kind_labels=services.KIND_LABELS,
         languages=INTERPRETATION_LANGUAGES,
+        scan=services.scan_of(item),
         blockers=services.blockers(item, now=utcnow()),
         next_status=workflow[position + 1] if position + 1 < len(workflow) else None,
         previous_status=workflow[position - 1] if position > 0 else None,
@@ -260,6 +261,44 @@ def witness(event, agreement_id: int):
     if ok:
         flash(_("Witness added."), "success")
     return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/scan")
+@event_view(Role.ORGANISER)
+def upload_scan(event, agreement_id: int):
+    item = _agreement(event, agreement_id)
+    upload = request.files.get("scan")
+    data = upload.read() if upload else b""
+    filename = upload.filename if upload else ""
+    ok, scan = attempt(lambda: services.attach_scan(item, data, filename, actor=current_user))
+    if ok:
+        flash(
+            ngettext(
+                "Scan filed (%(num)d page). The agreement can now be archived.",
+                "Scan filed (%(num)d pages). The agreement can now be archived.",
+                scan.pages,
+            ),
+            "success",
+        )
+    return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
+
+
+@bp.get("/agreements/<int:agreement_id>/scan.pdf")
+@event_view(Role.ORGANISER)
+def download_scan(event, agreement_id: int):
+    from flask import Response
+
+    from eventhub.ceremonies.models import AgreementScan
+
+    item = _agreement(event, agreement_id)
+    scan = db.session.get(AgreementScan, item.id)
+    if scan is None:
+        abort_with(404, _("No scan of the signed copy has been filed yet."))
+    response = Response(scan.content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="agreement-{item.id}-signed.pdf"'
+    )
+    return response
 
 
 @bp.post("/agreements/<int:agreement_id>/status")

@@ -679,3 +679,59 @@ def test_press_list_gives_the_time_each_agreement_is_signed(client, as_role, eve
     # Opening and remarks take 15 minutes, each signing 7: 16:15 and 16:22 in Beijing.
     assert text.index("16:15") < text.index("MoU on Engineering") < text.index("16:22")
     assert "PHOMMAXAY Bounheng, President" in text
+
+
+def _pdf(pages: int = 2) -> bytes:
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    for n in range(pages):
+        canvas.drawString(72, 720, f"Signed copy, page {n + 1}")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_archiving_needs_the_scan_of_the_signed_copy_checked_by_content(
+    client, as_role, event, app, make
+):
+    import io
+
+    guizhou, nuol = _organisations(app)
+    rector = make.participant(event, family_name="WANG", organisation_id=guizhou)
+    president = make.participant(event, family_name="PHOMMAXAY", organisation_id=nuol)
+    as_role("organiser")
+    url = _create(client, event, [guizhou, nuol]).headers["Location"]
+
+    def upload(data: bytes, name: str = "signed.pdf") -> str:
+        return client.post(
+            f"{url}/scan",
+            data={"scan": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        ).get_data(as_text=True)
+
+    assert "Only a signed agreement has a signed copy to file." in upload(_pdf())
+    with app.app_context():
+        parties = [p.id for p in db.session.scalar(sa.select(Agreement)).parties]
+    for party, person in zip(parties, (rector, president), strict=True):
+        client.post(f"{url}/signatory", data={"party_id": party, "participant_id": person.id})
+    for step in ("text_agreed", "legally_reviewed", "approved", "originals_ready", "signed"):
+        client.post(f"{url}/status", data={"status": step})
+    refused = client.post(f"{url}/status", data={"status": "archived"}, follow_redirects=True)
+    assert "Upload the scan of the signed copy first." in refused.get_data(as_text=True)
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    assert "This file is not a readable PDF document." in upload(png, "scan.pdf")
+    assert "This file is not a readable PDF document." in upload(b"%PDF-1.7 nothing else")
+    sent = _pdf(3)
+    page = upload(sent)
+    assert "Scan filed (3 pages)." in page and "signed.pdf" in page
+    download = client.get(f"{url}/scan.pdf")
+    assert download.data == sent  # kept byte for byte
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    archived = client.post(f"{url}/status", data={"status": "archived"}, follow_redirects=True)
+    assert "The agreement is now: Archived." in archived.get_data(as_text=True)
