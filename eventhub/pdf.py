@@ -150,3 +150,20 @@ def document(buffer, *, pagesize, margin: float, title: str, **info):
         title=title,
         **info,
     )
+
+
+def paragraph(text: str, style, *, bold: bool = False):
+    """A Paragraph of one person's or organisation's text in any script, shaped when its
+    script needs it. reportlab's shaper fails on some words mixing fonts; such text is set
+    unshaped rather than not at all."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    if not needs_shaping(text):
+        return Paragraph(markup(text, bold=bold), style)
+    shaped = Paragraph(markup(text, bold=bold), ParagraphStyle("shaped", parent=style, shaping=1))
+    try:
+        shaped.wrap(10_000, 10_000)  # shapes every word now, so a failure shows here
+    except (AttributeError, KeyError):
+        return Paragraph(markup(text, bold=bold), style)
+    return shaped

@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.ceremonies.models import Agreement
 from eventhub.events.models import Event
-from eventhub.pdf import document, markup, needs_shaping, register_fonts
+from eventhub.pdf import document, markup, paragraph, register_fonts
 from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity
 
@@ -130,23 +130,11 @@ def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> P
     lines = 1
     size = largest
     while True:
-        style = ParagraphStyle(
-            "card",
-            parent=BODY,
-            fontSize=size,
-            leading=size * 1.3,
-            alignment=1,
-            shaping=int(needs_shaping(text)),
-        )
-        paragraph = Paragraph(markup(text, bold=bold), style)
-        try:
-            _width, height = paragraph.wrap(width, 10_000)
-        except (AttributeError, KeyError):  # reportlab's shaper on a word of mixed fonts
-            style.shaping = 0
-            paragraph = Paragraph(markup(text, bold=bold), style)
-            _width, height = paragraph.wrap(width, 10_000)
+        style = ParagraphStyle("card", parent=BODY, fontSize=size, leading=size * 1.3, alignment=1)
+        result = paragraph(text, style, bold=bold)
+        _width, height = result.wrap(width, 10_000)
         if height <= style.leading * (lines + 0.05) or size <= largest / 3:
-            return paragraph
+            return result
         size -= 2
         if lines == 1 and size < largest * 0.55:
             lines, size = 2, largest * 0.75
@@ -175,10 +163,10 @@ def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
                 canvas.rotate(180)
             y = height / 2 - 18 * mm
             for text, size, bold in lines:
-                paragraph = _fitted(text, width - 2 * margin, size, bold=bold)
-                _w, used = paragraph.wrap(width - 2 * margin, height / 2)
+                fitted = _fitted(text, width - 2 * margin, size, bold=bold)
+                _w, used = fitted.wrap(width - 2 * margin, height / 2)
                 y -= used
-                paragraph.drawOn(canvas, margin, y)
+                fitted.drawOn(canvas, margin, y)
                 y -= 4 * mm
             canvas.restoreState()
         canvas.setDash(3, 4)
@@ -238,4 +226,61 @@ def mc_script(event: Event, ceremony: Activity, lines, problems: list[str], zone
     story += [Paragraph(markup("! " + problem, bold=True), BODY) for problem in problems]
     story += [Spacer(1, 3 * mm), table]
     doc.build(story)
+    return buffer.getvalue()
+
+
+def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) -> bytes:
+    """One cover sheet per original, by the alternat rule: the original a party keeps names
+    that party first, and its signatory signs in the first (left) position."""
+    from reportlab.platypus import PageBreak
+
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = document(buffer, pagesize=A4, margin=20 * mm, title=f"{ceremony.title_en} — cover sheets")
+    big = ParagraphStyle("big", parent=BODY, fontSize=16, leading=22, alignment=1)
+    text = ParagraphStyle("text", parent=BODY, fontSize=11, leading=16)
+    story: list = []
+    for number, agreement in enumerate(agreements, start=1):
+        for keeper in agreement.parties:
+            order = [keeper, *(p for p in agreement.parties if p is not keeper)]
+            story += [
+                Paragraph(markup(f"{number}. 正本 Original — {keeper.organisation.name_en}"), HEAD),
+                Spacer(1, 8 * mm),
+                Paragraph(markup(agreement.title_en, bold=True), big),
+                Paragraph(markup(agreement.title_zh or ""), big),
+                Spacer(1, 8 * mm),
+                Paragraph(markup("Between 签约方", bold=True), text),
+            ]
+            story += [
+                paragraph(
+                    f"{i}. {p.organisation.name_en}"
+                    + (f" {p.organisation.name_zh}" if p.organisation.name_zh else "")
+                    + f" ({p.organisation.country_code})",
+                    text,
+                )
+                for i, p in enumerate(order, start=1)
+            ]
+            blocks = []
+            for p in order:
+                person = p.signatory
+                name = (
+                    f"{person.honorific} {person.latin_name}".strip()
+                    + (f" {person.native_name}" if person.native_name else "")
+                    if person
+                    else "—"
+                )
+                blocks.append(
+                    [
+                        Spacer(1, 18 * mm),
+                        Paragraph("_" * 34, text),
+                        paragraph(name, text),
+                        paragraph(person.position if person and person.position else "", text),
+                        paragraph(f"For 代表 {p.organisation.name_en}", text),
+                    ]
+                )
+            # Signature blocks side by side, this original's party on the left.
+            table = Table([blocks], colWidths=[(A4[0] - 40 * mm) / len(blocks)] * len(blocks))
+            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            story += [Spacer(1, 10 * mm), table, PageBreak()]
+    doc.build(story[:-1] if story else [Paragraph(markup("—"), text)])
     return buffer.getvalue()

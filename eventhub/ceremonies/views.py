@@ -458,6 +458,23 @@ def signing_register(event, activity_id: int):
     return response
 
 
+@bp.get("/ceremonies/<int:activity_id>/cover-sheets.pdf")
+@event_view(Role.ORGANISER)
+def cover_sheets(event, activity_id: int):
+    from flask import Response
+
+    from eventhub.ceremonies.pdf import cover_sheets as build
+
+    item = _ceremony(event, activity_id)
+    agreements = services.ceremony_agreements(item)
+    if not agreements:
+        flash(_("No agreements in this ceremony yet."), "warning")
+        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+    response = Response(build(event, item, agreements), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="cover-sheets-{item.id}.pdf"'
+    return response
+
+
 @bp.get("/ceremonies/<int:activity_id>/press-list.pdf")
 @event_view(Role.ORGANISER)
 def press_list(event, activity_id: int):

@@ -735,3 +735,34 @@ def test_archiving_needs_the_scan_of_the_signed_copy_checked_by_content(
     assert download.headers["Content-Disposition"].startswith("attachment;")
     archived = client.post(f"{url}/status", data={"status": "archived"}, follow_redirects=True)
     assert "The agreement is now: Archived." in archived.get_data(as_text=True)
+
+
+def test_cover_sheets_follow_the_alternat(client, as_role, event, app, make):
+    import io
+
+    from pypdf import PdfReader
+
+    guizhou, nuol = _organisations(app)
+    rector = make.participant(
+        event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou
+    )
+    president = make.participant(
+        event, family_name="PHOMMAXAY", given_name="Bounheng", organisation_id=nuol
+    )
+    ceremony_id = _ceremony(app, event)
+    as_role("organiser")
+    url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
+    with app.app_context():
+        parties = [p.id for p in db.session.scalar(sa.select(Agreement)).parties]
+    for party, person in zip(parties, (rector, president), strict=True):
+        client.post(f"{url}/signatory", data={"party_id": party, "participant_id": person.id})
+    response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/cover-sheets.pdf")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages]
+    assert len(pages) == 2  # one original per party
+    host, guest = pages
+    assert "Original — Guizhou University" in host
+    assert host.index("1. Guizhou University") < host.index("2. National University of Laos")
+    assert host.index("WANG Jianhua") < host.index("PHOMMAXAY Bounheng")  # signs first, left
+    assert "Original — National University of Laos" in guest
+    assert guest.index("1. National University of Laos") < guest.index("2. Guizhou University")
+    assert guest.index("PHOMMAXAY Bounheng") < guest.index("WANG Jianhua")
