@@ -61,3 +61,13 @@ def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
         return False, None
     db.session.commit()
     return True, result
+
+
+def pdf_response(body: bytes, filename: str, *, download: bool = False):
+    """A PDF shown in the browser (or saved, with download=True) under a given file name."""
+    from flask import Response
+
+    response = Response(body, mimetype="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

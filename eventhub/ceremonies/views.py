@@ -20,7 +20,7 @@ from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
-from eventhub.web import attempt
+from eventhub.web import attempt, pdf_response
 
 
 def _agreement(event, agreement_id: int) -> Agreement:
@@ -286,19 +286,13 @@ def upload_scan(event, agreement_id: int):
 @bp.get("/agreements/<int:agreement_id>/scan.pdf")
 @event_view(Role.ORGANISER)
 def download_scan(event, agreement_id: int):
-    from flask import Response
-
     from eventhub.ceremonies.models import AgreementScan
 
     item = _agreement(event, agreement_id)
     scan = db.session.get(AgreementScan, item.id)
     if scan is None:
         abort_with(404, _("No scan of the signed copy has been filed yet."))
-    response = Response(scan.content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="agreement-{item.id}-signed.pdf"'
-    )
-    return response
+    return pdf_response(scan.content, f"agreement-{item.id}-signed.pdf", download=True)
 
 
 @bp.post("/agreements/<int:agreement_id>/status")
@@ -447,22 +441,16 @@ def export(event, fmt: str):
 @bp.get("/ceremonies/<int:activity_id>/register.pdf")
 @event_view(Role.ORGANISER)
 def signing_register(event, activity_id: int):
-    from flask import Response
-
     from eventhub.ceremonies.pdf import signing_register as build
 
     item = _ceremony(event, activity_id)
     body = build(event, item, services.ceremony_agreements(item))
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="signing-register-{item.id}.pdf"'
-    return response
+    return pdf_response(body, f"signing-register-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/cover-sheets.pdf")
 @event_view(Role.ORGANISER)
 def cover_sheets(event, activity_id: int):
-    from flask import Response
-
     from eventhub.ceremonies.pdf import cover_sheets as build
 
     item = _ceremony(event, activity_id)
@@ -470,31 +458,23 @@ def cover_sheets(event, activity_id: int):
     if not agreements:
         flash(_("No agreements in this ceremony yet."), "warning")
         return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
-    response = Response(build(event, item, agreements), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="cover-sheets-{item.id}.pdf"'
-    return response
+    return pdf_response(build(event, item, agreements), f"cover-sheets-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/press-list.pdf")
 @event_view(Role.ORGANISER)
 def press_list(event, activity_id: int):
-    from flask import Response
-
     from eventhub.ceremonies.pdf import signing_register as build
 
     item = _ceremony(event, activity_id)
     times = services.signing_times(item)
     body = build(event, item, services.ceremony_agreements(item), signing_times=times)
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="press-list-{item.id}.pdf"'
-    return response
+    return pdf_response(body, f"press-list-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/name-cards.pdf")
 @event_view(Role.ORGANISER)
 def name_cards(event, activity_id: int):
-    from flask import Response
-
     from eventhub.ceremonies.pdf import tent_cards
 
     item = _ceremony(event, activity_id)
@@ -502,17 +482,13 @@ def name_cards(event, activity_id: int):
     if not holders:
         flash(_("No signatories named yet: there are no name cards to print."), "warning")
         return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
-    response = Response(tent_cards(event, holders), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="name-cards-{item.id}.pdf"'
-    return response
+    return pdf_response(tent_cards(event, holders), f"name-cards-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/mc-script.pdf")
 @event_view(Role.ORGANISER)
 def mc_script(event, activity_id: int):
     from zoneinfo import ZoneInfo
-
-    from flask import Response
 
     from eventhub.ceremonies.pdf import mc_script as build
 
@@ -522,6 +498,4 @@ def mc_script(event, activity_id: int):
         flash(problems[0] if problems else _("The ceremony has no time yet."), "warning")
         return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
     body = build(event, item, lines, problems, ZoneInfo(event.timezone))
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="mc-script-{item.id}.pdf"'
-    return response
+    return pdf_response(body, f"mc-script-{item.id}.pdf")

@@ -35,7 +35,7 @@ from eventhub.scheduling.models import (
     Room,
     Venue,
 )
-from eventhub.web import attempt, safe_next
+from eventhub.web import attempt, pdf_response, safe_next
 
 ENROLMENT_LABELS = {
     EnrolmentStatus.ENROLLED: _l("Enrolled"),
@@ -355,9 +355,7 @@ def programme(event):
 def programme_pdf(event):
     from eventhub.scheduling.pdf import programme_pdf as build
 
-    response = Response(build(event, calendars.published(event)), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-programme.pdf"'
-    return response
+    return pdf_response(build(event, calendars.published(event)), f"{event.slug}-programme.pdf")
 
 
 @bp.post("/programme/<int:activity_id>/enrol")
