@@ -284,3 +284,59 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
             story += [Spacer(1, 10 * mm), table, PageBreak()]
     doc.build(story[:-1] if story else [Paragraph(markup("—"), text)])
     return buffer.getvalue()
+
+
+def ceremony_programme(event: Event, ceremony: Activity, cues, zone) -> bytes:
+    """The programme handed to guests: the ceremony's moments and, for each signing, the
+    agreements with their parties, in English and Chinese."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = document(buffer, pagesize=A4, margin=18 * mm, title=f"{ceremony.title_en} — programme")
+    text = ParagraphStyle("text", parent=BODY, fontSize=10, leading=14)
+    small = ParagraphStyle("small", parent=BODY, fontSize=8.5, leading=12, textColor=colors.grey)
+    rows = []
+    shown: set[int] = set()
+    for cue in cues:
+        if cue.agreements and cue.agreements[0].id in shown:
+            continue  # the steps of one signing share its line
+        moment = cue.starts_at.astimezone(zone).strftime("%H:%M")
+        if cue.agreements:
+            shown.update(a.id for a in cue.agreements)
+            cell = []
+            for agreement in cue.agreements:
+                cell += [
+                    Paragraph(markup(agreement.title_en, bold=True), text),
+                    Paragraph(markup(agreement.title_zh or ""), text),
+                    paragraph(
+                        " · ".join(
+                            f"{p.organisation.name_en} ({p.organisation.country_code})"
+                            for p in agreement.parties
+                        ),
+                        small,
+                    ),
+                    Spacer(1, 2 * mm),
+                ]
+        else:
+            cell = [Paragraph(markup(cue.text), text)]
+        rows.append([Paragraph(moment, text), cell])
+    table = Table(rows, colWidths=[20 * mm, 154 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#cccccc")),
+            ]
+        )
+    )
+    when = ceremony.starts_at.astimezone(zone)
+    place = ceremony.room.name_en if ceremony.room else ""
+    story = [
+        Paragraph(markup(f"{event.name_zh} · {event.name_en}"), HEAD),
+        Paragraph(markup(ceremony.title_zh or "", bold=True), HEAD),
+        Paragraph(markup(ceremony.title_en, bold=True), HEAD),
+        Paragraph(markup(f"{when:%Y-%m-%d} {when:%H:%M}" + (f" · {place}" if place else "")), HEAD),
+        Spacer(1, 6 * mm),
+        table,
+    ]
+    doc.build(story)
+    return buffer.getvalue()

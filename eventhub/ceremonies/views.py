@@ -461,6 +461,22 @@ def cover_sheets(event, activity_id: int):
     return pdf_response(build(event, item, agreements), f"cover-sheets-{item.id}.pdf")
 
 
+@bp.get("/ceremonies/<int:activity_id>/programme.pdf")
+@event_view(Role.ORGANISER)
+def ceremony_programme(event, activity_id: int):
+    from zoneinfo import ZoneInfo
+
+    from eventhub.ceremonies.pdf import ceremony_programme as build
+
+    item = _ceremony(event, activity_id)
+    cues, problems = services.run_of_show(item)
+    if not cues:
+        flash(problems[0] if problems else _("The ceremony has no time yet."), "warning")
+        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+    body = build(event, item, cues, ZoneInfo(event.timezone))
+    return pdf_response(body, f"ceremony-programme-{item.id}.pdf")
+
+
 @bp.get("/ceremonies/<int:activity_id>/press-list.pdf")
 @event_view(Role.ORGANISER)
 def press_list(event, activity_id: int):

@@ -766,3 +766,24 @@ def test_cover_sheets_follow_the_alternat(client, as_role, event, app, make):
     assert "Original — National University of Laos" in guest
     assert guest.index("1. National University of Laos") < guest.index("2. Guizhou University")
     assert guest.index("PHOMMAXAY Bounheng") < guest.index("WANG Jianhua")
+
+
+def test_ceremony_programme_lists_each_signing_once_at_its_time(client, as_role, event, app):
+    import io
+
+    from pypdf import PdfReader
+
+    guizhou, nuol = _organisations(app)
+    ceremony_id = _ceremony(app, event)
+    as_role("organiser")
+    for title in ("MoU on Engineering", "MoU on Rail"):
+        _create(client, event, [guizhou, nuol], title_en=title, ceremony_id=str(ceremony_id))
+    response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/programme.pdf")
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages
+    ).replace("\n", " ")
+    assert text.count("MoU on Engineering") == 1  # four steps, one line
+    assert text.index("16:15") < text.index("MoU on Engineering") < text.index("16:22")
+    assert text.index("16:22") < text.index("MoU on Rail")
+    assert "工程教育合作谅解备忘录" in text
+    assert "Guizhou University (CN) · National University of Laos (LA)" in text
