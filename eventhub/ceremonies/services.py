@@ -244,9 +244,16 @@ def set_signatory(
             )
     party.signatory = participant
     party.signatory_id = participant.id if participant else None
+    _record_party_person("agreement.signatory", party, participant, actor)
+    return warnings
+
+
+def _record_party_person(
+    action: str, party: AgreementParty, participant: Participant | None, actor: User
+) -> None:
     db.session.flush()
     audit.record(
-        "agreement.signatory",
+        action,
         party.agreement,
         actor=actor,
         event_id=party.agreement.event_id,
@@ -254,7 +261,6 @@ def set_signatory(
             party.organisation.name_en: [None, participant.latin_name if participant else None]
         },
     )
-    return warnings
 
 
 def set_assistant(party: AgreementParty, participant: Participant | None, *, actor: User) -> None:
@@ -266,16 +272,7 @@ def set_assistant(party: AgreementParty, participant: Participant | None, *, act
     if party.assistant_id == (participant.id if participant else None):
         return
     party.assistant = participant
-    db.session.flush()
-    audit.record(
-        "agreement.assistant",
-        party.agreement,
-        actor=actor,
-        event_id=party.agreement.event_id,
-        changes={
-            party.organisation.name_en: [None, participant.latin_name if participant else None]
-        },
-    )
+    _record_party_person("agreement.assistant", party, participant, actor)
 
 
 def add_witness(agreement: Agreement, participant: Participant, *, actor: User) -> None:

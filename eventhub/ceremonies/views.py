@@ -438,6 +438,12 @@ def export(event, fmt: str):
     return response
 
 
+def _back_to_ceremony(event, ceremony, why: str):
+    """A document that cannot be printed yet: say why on the ceremony's page."""
+    flash(why, "warning")
+    return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=ceremony.id))
+
+
 @bp.get("/ceremonies/<int:activity_id>/register.pdf")
 @event_view(Role.ORGANISER)
 def signing_register(event, activity_id: int):
@@ -456,8 +462,7 @@ def cover_sheets(event, activity_id: int):
     item = _ceremony(event, activity_id)
     agreements = services.ceremony_agreements(item)
     if not agreements:
-        flash(_("No agreements in this ceremony yet."), "warning")
-        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+        return _back_to_ceremony(event, item, _("No agreements in this ceremony yet."))
     return pdf_response(build(event, item, agreements), f"cover-sheets-{item.id}.pdf")
 
 
@@ -471,8 +476,9 @@ def ceremony_programme(event, activity_id: int):
     item = _ceremony(event, activity_id)
     cues, problems = services.run_of_show(item)
     if not cues:
-        flash(problems[0] if problems else _("The ceremony has no time yet."), "warning")
-        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+        return _back_to_ceremony(
+            event, item, problems[0] if problems else _("The ceremony has no time yet.")
+        )
     body = build(event, item, cues, ZoneInfo(event.timezone))
     return pdf_response(body, f"ceremony-programme-{item.id}.pdf")
 
@@ -496,8 +502,9 @@ def name_cards(event, activity_id: int):
     item = _ceremony(event, activity_id)
     holders = services.name_card_holders(item)
     if not holders:
-        flash(_("No signatories named yet: there are no name cards to print."), "warning")
-        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+        return _back_to_ceremony(
+            event, item, _("No signatories named yet: there are no name cards to print.")
+        )
     return pdf_response(tent_cards(event, holders), f"name-cards-{item.id}.pdf")
 
 
@@ -511,7 +518,8 @@ def mc_script(event, activity_id: int):
     item = _ceremony(event, activity_id)
     lines, problems = services.mc_script(item)
     if not lines:
-        flash(problems[0] if problems else _("The ceremony has no time yet."), "warning")
-        return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
+        return _back_to_ceremony(
+            event, item, problems[0] if problems else _("The ceremony has no time yet.")
+        )
     body = build(event, item, lines, problems, ZoneInfo(event.timezone))
     return pdf_response(body, f"mc-script-{item.id}.pdf")
