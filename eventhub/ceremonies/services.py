@@ -81,6 +81,12 @@ def _details(event: Event, values: Mapping[str, Any]) -> dict[str, Any]:
     title = clean(values.get("title_en"))
     if not title:
         raise DomainError(_l("Give the agreement a title."), field="title_en")
+    for name, limit in (("title_en", 400), ("title_zh", 400), ("field", 100)):
+        if len(clean(values.get(name))) > limit:
+            raise DomainError(
+                _l("%(field)s: at most %(n)d characters.", field=FIELD_LABELS[name], n=limit),
+                field=name,
+            )
     try:
         kind = AgreementKind(values.get("kind") or AgreementKind.MOU)
     except ValueError:
@@ -335,7 +341,6 @@ def attach_scan(agreement: Agreement, data: bytes, filename: str, *, actor: User
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     if WORKFLOW.index(agreement.status) < WORKFLOW.index(AgreementStatus.SIGNED):
         raise DomainError(_l("Only a signed agreement has a signed copy to file."), field="scan")
@@ -349,7 +354,7 @@ def attach_scan(agreement: Agreement, data: bytes, filename: str, *, actor: User
         if not data.startswith(b"%PDF-"):
             raise ValueError("not a PDF")
         pages = len(PdfReader(io.BytesIO(data)).pages)
-    except (ValueError, PyPdfError, KeyError, TypeError, OSError):
+    except Exception:  # a malformed upload may fail anywhere in the parser
         pages = 0
     if pages < 1:
         raise DomainError(_l("This file is not a readable PDF document."), field="scan")
@@ -534,7 +539,9 @@ def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
             .where(Agreement.ceremony_id == ceremony.id)
             .options(
                 sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.signatory),
-                sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+                sa.orm.selectinload(Agreement.parties)
+                .joinedload(AgreementParty.organisation)
+                .joinedload(Organisation.country),
                 sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.assistant),
                 sa.orm.selectinload(Agreement.witnesses).joinedload(AgreementWitness.participant),
             )
@@ -556,19 +563,19 @@ def _precedence(agreement: Agreement) -> tuple[int, int]:
     return (min(ranks) if ranks else 99, agreement.id)
 
 
-def order_by_precedence(ceremony: Activity, *, actor: User) -> list[Agreement]:
-    """Propose the running order: highest-ranking witness or signatory first."""
-    items = sorted(ceremony_agreements(ceremony), key=_precedence)
+def _renumber(ceremony: Activity, items: list[Agreement], changes: dict, actor: User) -> None:
     for position, agreement in enumerate(items, start=1):
         agreement.running_order = position
     db.session.flush()
     audit.record(
-        "ceremony.order",
-        ceremony,
-        actor=actor,
-        event_id=ceremony.event_id,
-        changes={"order": [None, "protocol precedence"]},
+        "ceremony.order", ceremony, actor=actor, event_id=ceremony.event_id, changes=changes
     )
+
+
+def order_by_precedence(ceremony: Activity, *, actor: User) -> list[Agreement]:
+    """Propose the running order: highest-ranking witness or signatory first."""
+    items = sorted(ceremony_agreements(ceremony), key=_precedence)
+    _renumber(ceremony, items, {"order": [None, "protocol precedence"]}, actor)
     return items
 
 
@@ -581,16 +588,7 @@ def move_in_order(ceremony: Activity, agreement: Agreement, offset: int, *, acto
     target = index + offset
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
-    for position, item in enumerate(items, start=1):
-        item.running_order = position
-    db.session.flush()
-    audit.record(
-        "ceremony.order",
-        ceremony,
-        actor=actor,
-        event_id=ceremony.event_id,
-        changes={"moved": [None, agreement.title_en]},
-    )
+    _renumber(ceremony, items, {"moved": [None, agreement.title_en]}, actor)
 
 
 @dataclass

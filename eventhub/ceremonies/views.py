@@ -327,7 +327,11 @@ def _ceremony(event, activity_id: int):
 @bp.get("/ceremonies/<int:activity_id>")
 @event_view(Role.ORGANISER)
 def ceremony(event, activity_id: int):
-    item = _ceremony(event, activity_id)
+    return _ceremony_page(event, _ceremony(event, activity_id))
+
+
+def _ceremony_page(event, item, typed: dict | None = None):
+    """The ceremony page; `typed` refills the settings form after a refused save."""
     cues, problems = services.run_of_show(item)
     problems += services.people_clashes(item)
     now = utcnow()
@@ -339,7 +343,8 @@ def ceremony(event, activity_id: int):
         agreements=agreements,
         cues=cues,
         problems=problems,
-        settings=services.settings_of(item),
+        settings=typed or services.settings_of(item),
+        settings_open=typed is not None,
         setting_labels=services.SETTING_LABELS,
         status_labels=services.STATUS_LABELS,
         blockers={a.id: services.blockers(a, now=now) for a in agreements},
@@ -395,8 +400,11 @@ def materials(event, activity_id: int):
 def ceremony_settings(event, activity_id: int):
     item = _ceremony(event, activity_id)
     ok, _none = attempt(lambda: services.save_settings(item, request.form, actor=current_user))
-    if ok:
-        flash(_("Ceremony settings saved; the run of show follows them."), "success")
+    if not ok:  # show the page again with what was typed, not the stored values
+        typed = {name: request.form.get(name, "") for name in services.SETTING_LABELS}
+        typed["host_left"] = request.form.get("host_left") != "right"
+        return _ceremony_page(event, item, typed), 422
+    flash(_("Ceremony settings saved; the run of show follows them."), "success")
     return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
 
 

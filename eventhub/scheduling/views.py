@@ -519,15 +519,28 @@ def auto_schedule(event):
     return render_template("scheduling/auto.html", event=event, pending=pending, proposal=proposal)
 
 
+def _grid_change(activity, change):
+    """Apply a drag on the grid: JSON with the new version, or 409 with the reason."""
+    from flask import jsonify
+
+    from eventhub.errors import DomainError, error_response
+
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        return error_response(409, str(error))
+    db.session.commit()
+    return jsonify({"id": activity.id, "version": activity.version})
+
+
 @bp.post("/schedule/activities/<int:activity_id>/move")
 @event_view(Role.ORGANISER)
 def move(event, activity_id: int):
     """The grid's drag and drop: JSON in ({day, start, room_id, version}), JSON out."""
     from datetime import time as clock
 
-    from flask import jsonify
-
-    from eventhub.errors import DomainError, error_response
+    from eventhub.errors import error_response
 
     activity = _activity(event, activity_id)
     body = request.get_json(silent=True)
@@ -542,28 +555,24 @@ def move(event, activity_id: int):
         return error_response(422, _("Send day, start, room_id and version."))
     if room is None:
         return error_response(404, _("There is no such room in this event."))
-    try:
-        services.move_activity(
+    return _grid_change(
+        activity,
+        lambda: services.move_activity(
             activity,
             services.local_to_utc(event, day, start),
             room,
             version=version,
             actor=current_user,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        return error_response(409, str(error))
-    db.session.commit()
-    return jsonify({"id": activity.id, "version": activity.version})
+        ),
+    )
 
 
 @bp.post("/schedule/activities/<int:activity_id>/resize")
 @event_view(Role.ORGANISER)
 def resize(event, activity_id: int):
     """The grid's resize handle: JSON in ({minutes, version}), JSON out."""
-    from flask import jsonify
 
-    from eventhub.errors import DomainError, error_response
+    from eventhub.errors import error_response
 
     activity = _activity(event, activity_id)
     body = request.get_json(silent=True)
@@ -573,13 +582,10 @@ def resize(event, activity_id: int):
         minutes, version = int(body.get("minutes", 0)), int(body.get("version", 0))
     except (TypeError, ValueError):
         return error_response(422, _("Send minutes and version."))
-    try:
-        services.resize_activity(activity, minutes, version=version, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        return error_response(409, str(error))
-    db.session.commit()
-    return jsonify({"id": activity.id, "version": activity.version})
+    return _grid_change(
+        activity,
+        lambda: services.resize_activity(activity, minutes, version=version, actor=current_user),
+    )
 
 
 @bp.post("/schedule/travel")

@@ -65,6 +65,10 @@ def test_agreement_needs_two_parties_and_keeps_what_was_typed(client, as_role, e
     assert 'value="MoU on Engineering Education"' in page
     page = _create(client, event, [guizhou, guizhou]).get_data(as_text=True)
     assert "An agreement needs at least two parties" in page
+    # A hand-made request past the form's maxlength gets a reason, not a database error.
+    long_title = _create(client, event, [guizhou, _nuol], title_en="MoU " * 120)
+    assert long_title.status_code == 200
+    assert "Title in English: at most 400 characters." in long_title.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Agreement)) == 0
 
@@ -632,9 +636,13 @@ def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, e
         "host_left": "right",
     }
     refused = client.post(
-        f"{page}/settings", data={**settings, "tables": "0"}, follow_redirects=True
-    ).get_data(as_text=True)
-    assert "give a whole number from 1 to 10" in refused
+        f"{page}/settings", data={**settings, "tables": "0", "closing_minutes": "7"}
+    )
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "give a whole number from 1 to 10" in text
+    assert 'name="closing_minutes" value="7"' in text  # what was typed stays
+    assert '<option value="right" selected>' in text
     client.post(f"{page}/settings", data=settings)
     shown = client.get(page).get_data(as_text=True)
     assert "too long" not in shown  # two at a time: 5 + 10 + 2 x 7 + 5 = 34 minutes
@@ -724,6 +732,7 @@ def test_archiving_needs_the_scan_of_the_signed_copy_checked_by_content(
     refused = client.post(f"{url}/status", data={"status": "archived"}, follow_redirects=True)
     assert "Upload the scan of the signed copy first." in refused.get_data(as_text=True)
 
+    assert client.get(f"{url}/scan.pdf").status_code == 404  # nothing filed yet
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
     assert "This file is not a readable PDF document." in upload(png, "scan.pdf")
     assert "This file is not a readable PDF document." in upload(b"%PDF-1.7 nothing else")
