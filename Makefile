@@ -91,7 +91,7 @@ migrate: $(VENV)/.installed ## Autogenerate a migration: make migrate m="what ch
 
 messages: $(VENV)/.installed-dev ## Extract UI strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o eventhub/translations/messages.pot .
-	$(BIN)/pybabel update -i eventhub/translations/messages.pot -d eventhub/translations --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel update -i eventhub/translations/messages.pot -d eventhub/translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 bench: install-dev ## Benchmarks (by hand; see bench/README.md)
 	@echo "See bench/README.md"

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "agreement.status": _l("Agreement moved in the workflow"),
     "ceremony.order": _l("Running order of a ceremony changed"),
     "participant.keep_both": _l("Possible duplicates kept apart"),
+    "participant.rank": _l("Participant's protocol rank changed"),
+    "protocol_ranks.update": _l("Order of precedence changed"),
 }
 
 

@@ -17,6 +17,7 @@ from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import abort_with
 from eventhub.extensions import db
+from eventhub.registration import precedence
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
@@ -214,6 +215,7 @@ def agreement(event, agreement_id: int):
         people=people,
         candidates=candidates,
         witness_query=query,
+        ranks=precedence.ranks_by_level(event),
         status_labels=services.STATUS_LABELS,
         kind_labels=services.KIND_LABELS,
         languages=INTERPRETATION_LANGUAGES,
@@ -357,12 +359,19 @@ def stage(event, activity_id: int):
     item = _ceremony(event, activity_id)
     host = request.args.get("host")
     host_left = services.settings_of(item).host_left if host is None else host != "right"
+    agreements = services.ceremony_agreements(item)
+    leaders = services.delegation_leaders(agreements)
     plans = [
-        services.stage_plan(agreement, host_left=host_left)
-        for agreement in services.ceremony_agreements(item)
+        services.stage_plan(agreement, host_left=host_left, leaders=leaders)
+        for agreement in agreements
     ]
     return render_template(
-        "ceremonies/stage.html", event=event, ceremony=item, plans=plans, host_left=host_left
+        "ceremonies/stage.html",
+        event=event,
+        ceremony=item,
+        plans=plans,
+        host_left=host_left,
+        ranks=precedence.ranks_by_level(event),
     )
 
 

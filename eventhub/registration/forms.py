@@ -20,6 +20,7 @@ from wtforms import (
 from eventhub.directory.services import countries_for_choice
 from eventhub.i18n import localized
 from eventhub.registration.models import Category, Diet
+from eventhub.registration.precedence import RankRow
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 
 CATEGORY_CHOICES = [
@@ -218,9 +219,39 @@ HISTORY_LABELS = {
     "arrival_at": _l("Arrival time (local)"),
     "departure_at": _l("Departure time (local)"),
     "status": _l("Status"),
+    "protocol_rank": _l("Protocol rank"),
     "reason": _l("Reason"),
     "photo": _l("Photo"),
     "passport": _l("Passport number"),
     "name": _l("Name"),
     "source": _l("Source"),
 }
+
+
+class LadderForm(FlaskForm):
+    """The order of precedence as a table; the rows are read by `rows_from` (their number
+    varies), the rules are in precedence.py. This form carries the CSRF token."""
+
+    BLANK_ROWS = 2  # empty rows offered for new ranks
+    MAX_ROWS = 99
+
+    submit = SubmitField(_l("Save the order of precedence"))
+
+    @classmethod
+    def rows_from(cls, form) -> list[RankRow]:
+        rows = []
+        for index in range(cls.MAX_ROWS + cls.BLANK_ROWS):
+            if f"level-{index}" not in form:
+                break
+            was = form.get(f"was-{index}", "")
+            rows.append(
+                RankRow(
+                    level=form.get(f"level-{index}", "")[:10],
+                    label_en=form.get(f"label_en-{index}", "")[:500],
+                    label_zh=form.get(f"label_zh-{index}", "")[:500],
+                    vip=bool(form.get(f"vip-{index}")),
+                    remove=bool(form.get(f"remove-{index}")),
+                    was=int(was) if was.isascii() and was.isdigit() else None,
+                )
+            )
+        return rows

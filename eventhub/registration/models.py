@@ -55,6 +55,25 @@ class Source(enum.StrEnum):
     ORGANISER = "organiser"
 
 
+class ProtocolRank(db.Model):
+    """One step of an event's order of precedence: participants hold its level, 1 the most
+    senior. An event that never edited its ladder uses the default one (services)."""
+
+    __tablename__ = "protocol_rank"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "level"),
+        sa.CheckConstraint("level BETWEEN 1 AND 99", name="level_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    level: Mapped[int]
+    label_en: Mapped[str] = mapped_column(sa.String(120))
+    label_zh: Mapped[str] = mapped_column(sa.String(120))
+    # Counted among the VIPs in figures and lists, and met on arrival.
+    vip: Mapped[bool] = mapped_column(default=False)
+
+
 class Delegation(TimestampMixin, db.Model):
     """A group travelling together: a country's delegation or an organisation's."""
 

@@ -28,7 +28,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
-from eventhub.registration import importer
+from eventhub.registration import importer, precedence
 from eventhub.registration.models import (
     Category,
     Delegation,
@@ -60,17 +60,6 @@ STATUS_LABELS = {
     Status.REJECTED: _l("Rejected"),
     Status.WITHDRAWN: _l("Withdrawn"),
 }
-# The default order of precedence; 1 is the most senior. Per-event ladders may refine it.
-PROTOCOL_RANK_LABELS = {
-    1: _l("Head of state or government"),
-    2: _l("Minister or vice-chair of a national assembly"),
-    3: _l("Ambassador or vice-minister"),
-    4: _l("Provincial leader or director-general"),
-    5: _l("University president or chief executive"),
-    6: _l("Vice-president, dean or director"),
-}
-# Ranks up to this one count as VIPs in figures and lists.
-VIP_RANK = 3
 HOST_COUNTRY = "CN"
 ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED, Status.WAITLISTED)
 
@@ -123,7 +112,7 @@ def event_figures(event: Event) -> EventFigures:
             sa.func.count().filter(Participant.country_code != HOST_COUNTRY),
             sa.func.count(sa.distinct(Participant.country_code)),
             sa.func.count(sa.distinct(Participant.organisation_id)),
-            sa.func.count().filter(Participant.protocol_rank <= VIP_RANK),
+            sa.func.count().filter(Participant.protocol_rank.in_(precedence.vip_levels(event))),
         ).where(active)
     ).one()
     figures.foreign, figures.countries, figures.organisations, figures.vips = row
@@ -579,6 +568,7 @@ SORTS = {
     "status": (Participant.status, Participant.family_name),
     "registered": (Participant.created_at,),
     "arrival": (Participant.arrival_date, Participant.arrival_at),
+    "precedence": (Participant.protocol_rank, Participant.family_name),
 }
 
 
@@ -591,6 +581,7 @@ class ParticipantFilters:
     category: str = ""
     organisation: int | None = None
     arrival: str = ""  # ISO date
+    precedence: str = ""  # "vip", or "ranked": anyone holding a protocol rank
     sort: str = "name"
     descending: bool = False
 
@@ -621,6 +612,10 @@ def participant_query(event: Event, filters: ParticipantFilters) -> sa.Select:
     if filters.arrival:
         with contextlib.suppress(ValueError):
             query = query.where(Participant.arrival_date == date.fromisoformat(filters.arrival))
+    if filters.precedence == "vip":
+        query = query.where(Participant.protocol_rank.in_(precedence.vip_levels(event)))
+    elif filters.precedence == "ranked":
+        query = query.where(Participant.protocol_rank.is_not(None))
     columns = SORTS.get(filters.sort, SORTS["name"])
     # Empty values last in both directions and on both databases.
     order = [(c.desc() if filters.descending else c.asc()).nulls_last() for c in columns]

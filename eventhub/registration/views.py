@@ -28,7 +28,7 @@ from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db, limiter
 from eventhub.mail import send_mail
-from eventhub.registration import bp, duplicates, importer, letters, services
+from eventhub.registration import bp, duplicates, importer, letters, precedence, services
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import (
     CATEGORY_CHOICES,
@@ -36,6 +36,7 @@ from eventhub.registration.forms import (
     HISTORY_LABELS,
     IMPORT_FIELD_LABELS,
     ImportForm,
+    LadderForm,
     RegistrationForm,
 )
 from eventhub.registration.models import (
@@ -169,6 +170,7 @@ def participant_list(event):
         category=args.get("category", ""),
         organisation=args.get("organisation", type=int),
         arrival=args.get("arrival", ""),
+        precedence=args.get("precedence", ""),
         sort=args.get("sort", "name"),
         descending=args.get("dir") == "desc",
     )
@@ -188,7 +190,16 @@ def participant_list(event):
         countries=countries,
         status_labels=services.STATUS_LABELS,
         category_labels=dict(CATEGORY_CHOICES),
+        ranks=precedence.ranks_by_level(event),
     )
+
+
+def _participant(event, participant_id: int) -> services.Participant:
+    """One of the event's participants, or a 404."""
+    participant = db.session.get(services.Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        abort_with(404, _("There is no such participant in this event."))
+    return participant
 
 
 def _form_ids(name: str = "ids") -> list[int]:
@@ -256,9 +267,7 @@ def bulk_action(event):
 @bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
 @event_view(*ORGANISERS)
 def participant_detail(event, participant_id: int):
-    participant = db.session.get(services.Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        abort_with(404, _("There is no such participant in this event."))
+    participant = _participant(event, participant_id)
     if request.method == "POST" and Role.ORGANISER not in g.event_roles:
         abort_with(403, _("Only organisers change participants' data."))
     form = RegistrationForm(data=services.form_values(participant))
@@ -297,16 +306,68 @@ def participant_detail(event, participant_id: int):
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         history=audit.history(participant),
         history_labels=HISTORY_LABELS,
+        ranks=precedence.ranks_by_level(event),
         action_labels=audit.ACTION_LABELS,
+    )
+
+
+@bp.post("/participants/<int:participant_id>/protocol-rank")
+@event_view(Role.ORGANISER)
+def participant_rank(event, participant_id: int):
+    participant = _participant(event, participant_id)
+    raw = request.form.get("level", "").strip()
+    if raw and not (raw.isascii() and raw.isdigit()):
+        abort_with(400, _("Choose a rank of this event's order of precedence."))
+    level = int(raw) if raw else None
+    ok, changed = attempt(lambda: precedence.set_rank(participant, level, actor=current_user))
+    if ok:
+        flash(_("Protocol rank set.") if changed else _("Nothing was changed."), "success")
+    return redirect(
+        url_for("registration.participant_detail", slug=event.slug, participant_id=participant.id)
+    )
+
+
+@bp.route("/protocol-ranks", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def ladder(event):
+    """The event's order of precedence, edited as one table and saved all at once."""
+    form = LadderForm()
+    rows: list[precedence.RankRow]
+    errors: dict[int, list[str]] = {}
+    if form.validate_on_submit():
+        rows = LadderForm.rows_from(request.form)
+        try:
+            precedence.save_ladder(event, rows, actor=current_user)
+        except precedence.LadderInvalid as error:
+            db.session.rollback()
+            errors = error.errors
+            if not errors:
+                flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("The order of precedence has been saved."), "success")
+            return redirect(url_for("registration.ladder", slug=event.slug))
+    else:
+        rows = [
+            precedence.RankRow(str(r.level), r.label_en, r.label_zh, r.vip, was=r.level)
+            for r in precedence.ladder(event)
+        ]
+    blank = LadderForm.BLANK_ROWS - sum(1 for r in rows if r.was is None)
+    rows += [precedence.RankRow("", "", "") for _n in range(max(blank, 0))]
+    return render_template(
+        "registration/ladder.html",
+        event=event,
+        form=form,
+        rows=rows,
+        errors=errors,
+        holders=precedence.holders(event),
     )
 
 
 @bp.get("/participants/<int:participant_id>/photo")
 @event_view(*ORGANISERS)
 def participant_photo(event, participant_id: int):
-    participant = db.session.get(services.Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        abort_with(404, _("There is no such participant in this event."))
+    participant = _participant(event, participant_id)
     return _photo_response(participant.id)
 
 
@@ -524,9 +585,7 @@ def _letters(event, people, filename: str):
 @bp.get("/participants/<int:participant_id>/visa-letter.pdf")
 @event_view(Role.VISA_OFFICER)
 def visa_letter(event, participant_id: int):
-    participant = db.session.get(services.Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        abort_with(404, _("There is no such participant in this event."))
+    participant = _participant(event, participant_id)
     response = _letters(event, [participant], f"visa-letter-{participant.id}.pdf")
     if response is None:
         return redirect(

@@ -380,7 +380,7 @@ class _Needed:
     participant: Participant
 
 
-def _ceremony_people(activities: list[Activity]) -> list[tuple[Activity, _Needed]]:
+def ceremony_people(activities: list[Activity]) -> list[tuple[Activity, _Needed]]:
     """Signatories and witnesses of the agreements signed at signing ceremonies: they are
     needed there as much as a speaker at a forum."""
     from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
@@ -412,6 +412,15 @@ def _ceremony_people(activities: list[Activity]) -> list[tuple[Activity, _Needed
         )
         for ceremony_id, person_id in sorted(pairs)
     ]
+
+
+def people_needed(activities: list[Activity]) -> dict[int, set[int]]:
+    """Participant ids each activity cannot do without: its listed people (speakers, VIPs)
+    and, for a signing ceremony, its signatories and witnesses."""
+    needed: dict[int, set[int]] = {a.id: {p.participant_id for p in a.people} for a in activities}
+    for activity, person in ceremony_people(activities):
+        needed[activity.id].add(person.participant_id)
+    return needed
 
 
 def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conflict]:
@@ -461,7 +470,7 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
     for activity in activities:
         for person in activity.people:
             by_person[person.participant_id].append((activity, person))
-    for activity, person in _ceremony_people(activities):
+    for activity, person in ceremony_people(activities):
         if all(a.id != activity.id for a, _p in by_person[person.participant_id]):
             by_person[person.participant_id].append((activity, person))
     for entries in by_person.values():

@@ -88,6 +88,7 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     horizon = event.days * 1440
     starts, presence, intervals_by_room = {}, defaultdict(dict), defaultdict(list)
     person_intervals: dict[int, list] = defaultdict(list)
+    needed = services.people_needed(activities)
     enforce = {}
     slots: list = []
     for activity in pending:
@@ -175,10 +176,10 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
             presence[activity.id][room.id] = here
             choices.append(here)
         model.AddExactlyOne(choices).OnlyEnforceIf(enforce[activity.id])
-        for person in activity.people:
-            person_intervals[person.participant_id].append(
+        for person_id in needed[activity.id]:
+            person_intervals[person_id].append(
                 model.NewFixedSizeIntervalVar(
-                    start, duration + margin, f"p_{activity.id}_{person.participant_id}"
+                    start, duration + margin, f"p_{activity.id}_{person_id}"
                 )
             )
 
@@ -193,10 +194,10 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
             intervals_by_room[activity.room_id].append(
                 model.NewFixedSizeIntervalVar(begin, length, f"fixed_{activity.id}")
             )
-        for person in activity.people:
-            person_intervals[person.participant_id].append(
+        for person_id in needed[activity.id]:
+            person_intervals[person_id].append(
                 model.NewFixedSizeIntervalVar(
-                    begin, length + margin, f"pf_{activity.id}_{person.participant_id}"
+                    begin, length + margin, f"pf_{activity.id}_{person_id}"
                 )
             )
     for intervals in intervals_by_room.values():

@@ -15,7 +15,7 @@ from eventhub.ceremonies.models import Agreement, AgreementStatus, AgreementTran
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.registration.models import Status
+from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Activity, ActivityType
 
 
@@ -120,6 +120,29 @@ def test_signatories_blockers_and_the_workflow(client, as_role, event, app, make
         ]
     listing = client.get(f"/events/{event.slug}/agreements/?status=signed").get_data(as_text=True)
     assert "MoU on Engineering Education" in listing
+
+
+def test_originals_are_chased_the_day_before_and_a_passed_ceremony_wants_signatures(
+    client, as_role, event, app
+):
+    guizhou, nuol = _organisations(app)
+    ceremony_id = _ceremony(app, event)  # 08:00 UTC on 25 July 2025
+    as_role("organiser")
+    _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id))
+    late = "Originals not printed, less than 24 hours before the ceremony."
+    passed = "The ceremony has begun; the signature is not recorded yet."
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+
+        def at(day: int, hour: int) -> list[str]:
+            return services.blockers(agreement, now=datetime(2025, 7, day, hour, tzinfo=UTC))
+
+        assert late not in at(23, 12) and passed not in at(23, 12)
+        assert late in at(24, 12)
+        assert passed in at(25, 9) and late not in at(25, 9)
+        agreement.status = AgreementStatus.SIGNED
+        assert passed not in at(25, 9)
+        db.session.rollback()
 
 
 def test_signing_needs_every_signatory(client, as_role, event, app):
@@ -373,14 +396,6 @@ def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, even
         assert db.session.scalar(sa.select(Agreement)).title_en.endswith("(revised)")
 
 
-def test_witnesses_stand_centre_out_by_rank():
-    # Five witnesses in a row: the most senior in the middle, the next on the host's side.
-    assert services.centre_out(5, host_left=True) == [2, 1, 3, 0, 4]
-    assert services.centre_out(5, host_left=False) == [2, 3, 1, 4, 0]
-    assert services.centre_out(4, host_left=True) == [1, 2, 0, 3]
-    assert services.centre_out(1, host_left=True) == [0]
-
-
 def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witnesses(
     client, as_role, event, app, make
 ):
@@ -394,11 +409,27 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
     president = make.participant(
         event, family_name="PHOMMAXAY", given_name="Bounheng", organisation_id=nuol
     )
-    # Eight witnesses: two rows; ranks 1..8, the minister (rank 1) in the front row's centre.
+    # Witnesses of both sides (ranks 1..7; odd ranks Chinese, even ranks Lao) and, from the
+    # Lao signatory's delegation, its ranked leader: each side's most senior nearest the centre.
     witnesses = [
-        make.participant(event, family_name=f"WITNESS{rank}", given_name="A", protocol_rank=rank)
-        for rank in range(8, 0, -1)
+        make.participant(
+            event,
+            family_name=f"WITNESS{rank}",
+            given_name="A",
+            protocol_rank=rank,
+            country_code="CN" if rank % 2 else "LA",
+        )
+        for rank in range(7, 0, -1)
     ]
+    delegation = make.delegation(event)
+    president_id = president.id
+    leader = make.participant(
+        event, family_name="LEADER", given_name="B", protocol_rank=8, delegation_id=delegation.id
+    )
+    make.participant(event, family_name="UNRANKED", given_name="C", delegation_id=delegation.id)
+    with app.app_context():
+        db.session.get(Participant, president_id).delegation_id = delegation.id
+        db.session.commit()
     ceremony_id = _ceremony(app, event)
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
@@ -419,7 +450,10 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
         client.post(f"{url}/witnesses", data={"participant_id": person.id})
 
     with app.app_context():
-        plan = services.stage_plan(db.session.scalar(sa.select(Agreement)))
+        agreement = db.session.scalar(sa.select(Agreement))
+        leaders = services.delegation_leaders([agreement])
+        assert [p.id for p in leaders[delegation.id]] == [leader.id]  # ranked members only
+        plan = services.stage_plan(agreement, leaders=leaders)
         seats = [(s.role, s.person.latin_name if s.person else None) for s in plan.table]
         assert seats == [
             ("assistant", "LI Na"),
@@ -428,10 +462,19 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
             ("assistant", None),
         ]
         assert plan.flags == ["CN", "LA"]
-        front, back = ([p.family_name for p in row] for row in plan.rows)
+        front, back = ([p.family_name if p else None for p in row] for row in plan.rows)
+        # Host (Chinese) side on the left filling leftwards, guests on the right.
         assert front == ["WITNESS5", "WITNESS3", "WITNESS1", "WITNESS2", "WITNESS4", "WITNESS6"]
-        assert back == ["WITNESS7", "WITNESS8"]
-        mirrored = services.stage_plan(db.session.scalar(sa.select(Agreement)), host_left=False)
+        assert back == [None, None, "WITNESS7", "LEADER", None, None]
+        mirrored = services.stage_plan(agreement, host_left=False, leaders=leaders)
+        assert [p.family_name if p else None for p in mirrored.rows[0]] == [
+            "WITNESS6",
+            "WITNESS4",
+            "WITNESS2",
+            "WITNESS1",
+            "WITNESS3",
+            "WITNESS5",
+        ]
         assert [s.person.latin_name for s in mirrored.table if s.role == "signatory"] == [
             "PHOMMAXAY Bounheng",
             "WANG Jianhua",
@@ -440,6 +483,8 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
     page = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/stage").get_data(as_text=True)
     assert page.index("LI Na") < page.index("WANG Jianhua") < page.index("PHOMMAXAY Bounheng")
     assert "assistant not named" in page and "Row 2" in page
+    assert "LEADER B" in page and "UNRANKED" not in page
+    assert "Minister or vice-chair of a national assembly" in page  # WITNESS2's rank
     right = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/stage?host=right")
     text = right.get_data(as_text=True)
     assert text.index("PHOMMAXAY Bounheng") < text.index("WANG Jianhua")

@@ -14,6 +14,7 @@ from eventhub.scheduling.models import (
     ActivityPerson,
     ActivityRole,
     ActivityState,
+    ActivityType,
 )
 
 
@@ -165,3 +166,47 @@ def test_allowed_days_and_equipment_are_respected(app, event, rooms, client, as_
         assert placement.room.id == rooms["small"]
         local = placement.starts_at.astimezone(ZoneInfo("Asia/Shanghai"))
         assert local.date() == date(2025, 7, 26)
+
+
+def test_a_witness_of_a_signing_ceremony_is_not_placed_at_the_same_time(app, event, rooms, make):
+    """The ceremony lists nobody as its speaker: its people come from its agreements."""
+    from datetime import UTC, datetime
+
+    from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
+    from eventhub.directory.models import Organisation
+
+    minister = make.participant(event, given_name="Minister")
+    with app.app_context():
+        host = Organisation(name_en="Guizhou University", country_code="CN")
+        guest = Organisation(name_en="National University of Laos", country_code="LA")
+        ceremony = Activity(
+            event_id=event.id,
+            title_en="Signing Ceremony I",
+            type=ActivityType.SIGNING_CEREMONY,
+            state=ActivityState.PUBLISHED,
+            room_id=rooms["hall"],
+            # 08:30-19:30 in Guiyang: the forum's day leaves it the evening alone
+            starts_at=datetime(2025, 7, 25, 0, 30, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 25, 11, 30, tzinfo=UTC),
+        )
+        db.session.add_all([host, guest, ceremony])
+        db.session.flush()
+        agreement = Agreement(event_id=event.id, title_en="MoU", ceremony_id=ceremony.id)
+        agreement.parties = [
+            AgreementParty(organisation_id=host.id, position=1),
+            AgreementParty(organisation_id=guest.id, position=2),
+        ]
+        agreement.witnesses = [AgreementWitness(participant_id=minister.id)]
+        db.session.add(agreement)
+        db.session.commit()
+        ceremony_start, ceremony_end = ceremony.starts_at, ceremony.ends_at
+    forum = _pending(app, event, "Forum with the minister", speaker=minister.id)
+    with app.app_context():
+        db.session.get(Activity, forum).allowed_days = "2025-07-25"
+        db.session.commit()
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    assert proposal.ok
+    (placement,) = proposal.placements
+    assert placement.ends_at <= ceremony_start or placement.starts_at >= ceremony_end, (
+        placement.starts_at
+    )
