@@ -203,7 +203,7 @@ def mc_script(event: Event, ceremony: Activity, lines, problems: list[str], zone
                     + f"<br/>({line.cue.minutes}′)",
                     BODY,
                 ),
-                Paragraph(markup(line.cue.text), BODY),
+                Paragraph(markup(line.cue.text_zh) + "<br/>" + markup(line.cue.text_en), BODY),
                 Paragraph(words or "—", say),
             ]
         )
@@ -317,7 +317,7 @@ def ceremony_programme(event: Event, ceremony: Activity, cues, zone) -> bytes:
                     Spacer(1, 2 * mm),
                 ]
         else:
-            cell = [Paragraph(markup(cue.text), text)]
+            cell = [Paragraph(markup(cue.text_zh) + "<br/>" + markup(cue.text_en), text)]
         rows.append([Paragraph(moment, text), cell])
     table = Table(rows, colWidths=[20 * mm, 154 * mm])
     table.setStyle(

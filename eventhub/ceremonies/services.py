@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -32,6 +33,7 @@ from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import localized
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 from eventhub.scheduling.models import Activity, ActivityType
@@ -374,6 +376,27 @@ def attach_scan(agreement: Agreement, data: bytes, filename: str, *, actor: User
     return scan
 
 
+def remove_scan(agreement: Agreement, *, actor: User) -> None:
+    """Withdraw a scan filed by mistake (the wrong agreement, a page missing). An archived
+    agreement keeps its scan: take it back to "signed" first."""
+    scan = db.session.get(AgreementScan, agreement.id)
+    if scan is None:
+        raise DomainError(_l("No scan of the signed copy has been filed yet."))
+    if agreement.status == AgreementStatus.ARCHIVED:
+        raise DomainError(
+            _l("An archived agreement keeps its scan. Take it back to “Signed” first.")
+        )
+    audit.record(
+        "agreement.scan",
+        agreement,
+        actor=actor,
+        event_id=agreement.event_id,
+        changes={"scan": [f"{scan.filename} ({scan.pages} pages)", None]},
+    )
+    db.session.delete(scan)
+    db.session.flush()
+
+
 def scan_of(agreement: Agreement) -> AgreementScan | None:
     return db.session.scalar(
         sa.select(AgreementScan)
@@ -598,8 +621,21 @@ def move_in_order(ceremony: Activity, agreement: Agreement, offset: int, *, acto
 class Cue:
     starts_at: datetime
     minutes: int
-    text: str
+    text: str  # in the reader's language
     agreements: list[Agreement] = dataclasses.field(default_factory=list)  # signed during this cue
+    # Printed documents carry both languages, whoever prints them.
+    text_en: str = ""
+    text_zh: str = ""
+
+
+def _in_both(make_text) -> tuple[str, str, str]:
+    """`make_text()` in the reader's language, in English and in Chinese."""
+    here = make_text()
+    with force_locale("en"):
+        en = make_text()
+    with force_locale("zh_Hans"):
+        zh = make_text()
+    return here, en, zh
 
 
 def batches(ceremony: Activity) -> list[list[Agreement]]:
@@ -619,13 +655,14 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     if moment is None:
         return cues, [str(_l("The ceremony has no time yet."))]
 
-    def add(minutes: int, text: str, signed: list[Agreement] | None = None) -> None:
+    def add(minutes: int, make_text, signed: list[Agreement] | None = None) -> None:
         nonlocal moment
-        cues.append(Cue(moment, minutes, text, signed or []))
+        here, en, zh = _in_both(make_text)
+        cues.append(Cue(moment, minutes, here, signed or [], en, zh))
         moment = moment + timedelta(minutes=minutes)
 
     for field, text in STEPS:
-        add(getattr(settings, field), str(text))
+        add(getattr(settings, field), text.__str__)
     previous: set[int] = set()
     done = 0
     for batch in batches(ceremony):
@@ -654,15 +691,20 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
                 )
             here |= signatories
         previous = here
-        label = (
-            batch[0].title_en
-            if len(batch) == 1
-            else str(_l("Agreements %(first)d–%(last)d", first=done + 1, last=done + len(batch)))
-        )
+
+        def label(batch=batch, first=done + 1) -> str:
+            if len(batch) > 1:
+                return str(
+                    _l("Agreements %(first)d–%(last)d", first=first, last=first + len(batch) - 1)
+                )
+            return localized(batch[0], "title")
+
         done += len(batch)
         for field, text in SIGNING_STEPS:
-            add(getattr(settings, field), f"{label}: {text}", batch)
-    add(getattr(settings, CLOSING[0]), str(CLOSING[1]))
+            add(
+                getattr(settings, field), lambda text=text, label=label: f"{label()}: {text}", batch
+            )
+    add(getattr(settings, CLOSING[0]), CLOSING[1].__str__)
     if ceremony.ends_at and moment > ceremony.ends_at:
         problems.append(
             str(

@@ -285,6 +285,16 @@ def upload_scan(event, agreement_id: int):
     return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
 
 
+@bp.post("/agreements/<int:agreement_id>/scan/remove")
+@event_view(Role.ORGANISER)
+def remove_scan(event, agreement_id: int):
+    item = _agreement(event, agreement_id)
+    ok, _none = attempt(lambda: services.remove_scan(item, actor=current_user))
+    if ok:
+        flash(_("Scan removed. File the right one before archiving."), "success")
+    return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
+
+
 @bp.get("/agreements/<int:agreement_id>/scan.pdf")
 @event_view(Role.ORGANISER)
 def download_scan(event, agreement_id: int):

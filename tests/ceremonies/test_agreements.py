@@ -648,6 +648,8 @@ def test_mc_script_tells_the_mc_whom_to_invite_in_both_languages(client, as_role
     assert "16:15" in text  # after 5 minutes of opening and 10 of remarks, Beijing time
     assert "现在请" in text and "王建华" in text
     assert "工程教育合作谅解备忘录" in text
+    # The cues in both languages though the organiser reads English.
+    assert "Closing words and group photo" in text and "结束致辞并合影" in text
 
 
 def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, event, app, make):
@@ -781,6 +783,11 @@ def test_archiving_needs_the_scan_of_the_signed_copy_checked_by_content(
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
     assert "This file is not a readable PDF document." in upload(png, "scan.pdf")
     assert "This file is not a readable PDF document." in upload(b"%PDF-1.7 nothing else")
+    # The wrong scan filed by mistake is withdrawn; archiving then waits for the right one.
+    assert "Scan filed (1 page)." in upload(_pdf(1))
+    removed = client.post(f"{url}/scan/remove", follow_redirects=True).get_data(as_text=True)
+    assert "Scan removed." in removed and "Upload the scan (PDF" in removed
+    assert client.get(f"{url}/scan.pdf").status_code == 404
     sent = _pdf(3)
     page = upload(sent)
     assert "Scan filed (3 pages)." in page and "signed.pdf" in page
@@ -789,6 +796,9 @@ def test_archiving_needs_the_scan_of_the_signed_copy_checked_by_content(
     assert download.headers["Content-Disposition"].startswith("attachment;")
     archived = client.post(f"{url}/status", data={"status": "archived"}, follow_redirects=True)
     assert "The agreement is now: Archived." in archived.get_data(as_text=True)
+    kept = client.post(f"{url}/scan/remove", follow_redirects=True).get_data(as_text=True)
+    assert "An archived agreement keeps its scan." in kept
+    assert client.get(f"{url}/scan.pdf").data == sent
 
 
 def test_cover_sheets_follow_the_alternat(client, as_role, event, app, make):
@@ -841,3 +851,4 @@ def test_ceremony_programme_lists_each_signing_once_at_its_time(client, as_role,
     assert text.index("16:22") < text.index("MoU on Rail")
     assert "工程教育合作谅解备忘录" in text
     assert "Guizhou University (CN) · National University of Laos (LA)" in text
+    assert "Closing words and group photo" in text and "结束致辞并合影" in text
