@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
     from eventhub.api import bp as api_bp
     from eventhub.auth import bp as auth_bp
+    from eventhub.badges import bp as badges_bp
     from eventhub.ceremonies import bp as ceremonies_bp
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(ceremonies_bp)
+    app.register_blueprint(badges_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -138,6 +138,141 @@ def demo(if_empty):
         click.echo(f"  {role:<20} {email:<36} {password}")
 
 
+@click.command("badges")
+@with_appcontext
+@click.argument("slug")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--layout",
+    type=click.Choice(["cr80", "a6", "a4"]),
+    default="a4",
+    show_default=True,
+    help="CR80 card printer, A6 lanyard badges, or nine cards per A4 sheet with crop marks.",
+)
+@click.option("--delegation", help="Only this delegation (its id or English name).")
+@click.option("--category", help="Only this participant category (e.g. delegate, media).")
+@click.option("--changed", is_flag=True, help="Only badges new or changed since the last print.")
+@click.option("--workers", type=int, default=None, help="Processes drawing at once.")
+def badges(slug, out_path, layout, delegation, category, changed, workers):
+    """Print the approved participants' badges of event SLUG into one PDF."""
+    import time
+
+    from eventhub.badges import services as badge_services
+    from eventhub.registration.models import Category, Delegation
+
+    event = _event_or_fail(slug)
+    filters = badge_services.BatchFilters(changed_only=changed)
+    if delegation:
+        found = db.session.scalar(
+            sa.select(Delegation).where(
+                Delegation.event_id == event.id,
+                sa.or_(
+                    Delegation.id == (int(delegation) if delegation.isdigit() else -1),
+                    Delegation.name_en == delegation,
+                ),
+            )
+        )
+        if found is None:
+            raise click.ClickException(f"No delegation {delegation!r} in {slug}.")
+        filters.delegation = found.id
+    if category:
+        if category not in {c.value for c in Category}:
+            choices = ", ".join(c.value for c in Category)
+            raise click.ClickException(f"Unknown category {category!r}; one of: {choices}.")
+        filters.category = category
+    people = list(db.session.scalars(badge_services.batch_query(event, filters)))
+    if not people:
+        raise click.ClickException("No approved participant matches: nothing to print.")
+    started = time.perf_counter()
+    with open(out_path, "wb") as out:
+        count = badge_services.write_badges(
+            event,
+            people,
+            out,
+            layout=layout,
+            workers=workers or badge_services.WORKERS,
+            progress=lambda done: click.echo(f"  {done}/{len(people)}", err=True),
+            release=db.session.commit,
+        )
+    badge_services.mark_printed(people)
+    db.session.commit()
+    click.echo(f"{count} badges written to {out_path} in {time.perf_counter() - started:.1f} s.")
+
+
+@click.command("badges-run")
+@with_appcontext
+@click.argument("batch_id", type=int)
+def badges_run(batch_id):
+    """Draw a print run queued from the web (started by the web page; also by hand)."""
+    from eventhub.badges import services as badge_services
+    from eventhub.badges.models import BadgeBatch
+
+    batch = db.session.get(BadgeBatch, batch_id)
+    if batch is None:
+        raise click.ClickException(f"No print run {batch_id}.")
+    badge_services.run_batch(batch)
+
+
+# One name per script of the region, the hardest letters of each.
+SCRIPT_SAMPLES = {
+    "Latin (Malay, Indonesian, Filipino)": "Nur Aisyah binti Abdullah",
+    "Vietnamese": "Nguyễn Thị Hương",
+    "Chinese": "杨明 龘",
+    "Thai": "น้ำฝน ปั้นทอง",
+    "Lao": "ສົມພອນ ແກ້ວມະນີ",
+    "Khmer": "ហេង ស្រីពៅ",
+    "Myanmar": "အောင်ဆန်းစုကြည်",
+}
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor():
+    """Check that every script of the region can be printed: fonts found, shaping on."""
+    from flask import current_app
+
+    from eventhub import pdf
+
+    problems = 0
+    dirs = current_app.config.get("FONT_DIRS") or pdf.DEFAULT_FONT_DIRS
+    click.echo(f"Font folders: {', '.join(dirs)}")
+    for name, (filename, _index) in pdf.FONTS.items():
+        path = pdf.find_font(filename)
+        click.echo(f"  {'ok ' if path else 'MISSING'} {name:<18} {path or filename}")
+        problems += path is None
+    try:
+        import uharfbuzz  # noqa: F401
+
+        click.echo("Shaping (HarfBuzz via uharfbuzz): on")
+    except ImportError:
+        click.echo("Shaping (HarfBuzz via uharfbuzz): MISSING, Thai/Lao/Khmer/Myanmar misprint")
+        problems += 1
+    if not problems:
+        for script, sample in SCRIPT_SAMPLES.items():
+            try:
+                pdf.check_printable(sample)
+            except DomainError as error:
+                click.echo(f"  MISSING {script}: {error}")
+                problems += 1
+            else:
+                click.echo(f"  ok      {script}: {sample}")
+    if problems:
+        raise click.ClickException(
+            f"{problems} problem(s): install fonts-noto-core and fonts-wqy-zenhei."
+        )
+    click.echo("Every script of the region prints.")
+
+
 def register(app: Flask) -> None:
-    for command in (create_user, create_token, revoke_token, list_tokens, seed_countries, demo):
+    for command in (
+        create_user,
+        create_token,
+        revoke_token,
+        list_tokens,
+        seed_countries,
+        demo,
+        badges,
+        badges_run,
+        doctor,
+    ):
         app.cli.add_command(command)

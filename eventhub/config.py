@@ -72,6 +72,8 @@ _ENV: dict[str, tuple[str, Any]] = {
         lambda v: [h.strip() for h in v.split(",") if h.strip()],
     ),
     "EVENTHUB_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", lambda v: int(v) * 1024 * 1024),
+    # Folders holding the PDF fonts (colon-separated); Debian's by default.
+    "EVENTHUB_FONT_DIRS": ("FONT_DIRS", lambda v: [d for d in v.split(":") if d]),
 }
 
 

@@ -2,6 +2,7 @@
 
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import ApiToken, EventMembership, Role, User
+from eventhub.badges.models import Badge, BadgeBatch, BadgeStyle
 from eventhub.ceremonies.models import (
     Agreement,
     AgreementKind,
@@ -21,6 +22,7 @@ from eventhub.registration.models import (
     Participant,
     ParticipantPhoto,
     PendingPhoto,
+    ProtocolRank,
     Source,
     Status,
 )
@@ -39,6 +41,10 @@ from eventhub.scheduling.models import (
 )
 
 __all__ = [
+    "Badge",
+    "BadgeBatch",
+    "BadgeStyle",
+    "ProtocolRank",
     "Agreement",
     "AgreementKind",
     "AgreementParty",

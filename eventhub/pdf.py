@@ -4,7 +4,9 @@ with the script's name instead of printed as empty boxes."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -47,7 +49,7 @@ class MissingFont(DomainError):
     pass
 
 
-def _find(filename: str) -> Path | None:
+def find_font(filename: str) -> Path | None:
     for folder in current_app.config.get("FONT_DIRS") or DEFAULT_FONT_DIRS:
         candidate = Path(folder) / filename
         if candidate.exists():
@@ -61,7 +63,7 @@ def register_fonts() -> None:
     for name, (filename, index) in FONTS.items():
         if name in registered:
             continue
-        path = _find(filename)
+        path = find_font(filename)
         if path is None:
             raise MissingFont(
                 _l(
@@ -94,11 +96,16 @@ def _font_for(char: str, bold: bool) -> str:
     return "EH-Latin-Bold" if bold else "EH-Latin"
 
 
+_SHAPED_SCRIPTS = re.compile(
+    "[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last, _f in SCRIPT_BLOCKS) + "]"
+)
+
+
 def needs_shaping(text: str) -> bool:
     """Whether the text holds a script whose glyphs stack or reorder (Thai, Lao, Khmer,
     Myanmar). Shape only such text: reportlab 5.1 fails on a shaped word that mixes three
     fonts (e.g. "2025中国—东盟"), and Latin and CJK need no shaping."""
-    return any(first <= ord(char) <= last for char in text for first, last, _font in SCRIPT_BLOCKS)
+    return _SHAPED_SCRIPTS.search(text) is not None
 
 
 def _covers(font_name: str, char: str) -> bool:
@@ -119,9 +126,12 @@ def check_printable(text: str) -> None:
             )
 
 
-def markup(text: str, *, bold: bool = False) -> str:
-    """Paragraph markup with each run of one script in its font, the text escaped."""
-    check_printable(text)
+@lru_cache(maxsize=8192)  # badges repeat organisations, countries, event names
+def script_runs(text: str, *, bold: bool = False) -> tuple[tuple[str, str], ...]:
+    """The text cut into runs of one font each, as (font name, text); spaces stay with the
+    run before them."""
+    if text.isascii():
+        return (("EH-Latin-Bold" if bold else "EH-Latin", text),)
     runs: list[tuple[str, str]] = []
     for char in text:
         font = (
@@ -133,6 +143,13 @@ def markup(text: str, *, bold: bool = False) -> str:
             runs[-1] = (font, runs[-1][1] + char)
         else:
             runs.append((font, char))
+    return tuple(runs)
+
+
+def markup(text: str, *, bold: bool = False) -> str:
+    """Paragraph markup with each run of one script in its font, the text escaped."""
+    check_printable(text)
+    runs = script_runs(text, bold=bold)
     return "".join(f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in runs)
 
 
@@ -167,3 +184,122 @@ def paragraph(text: str, style, *, bold: bool = False):
     except (AttributeError, KeyError):
         return Paragraph(markup(text, bold=bold), style)
     return shaped
+
+
+# --- text drawn straight on a canvas (badges, certificates: thousands of pages, no platypus)
+# Each run of one script is shaped on its own, so a name mixing scripts ("ສົມພອນ(NUOL)")
+# is shaped too: reportlab's shaper fails on a single word spanning several fonts.
+
+
+def _shaped(chunk: str, font: str, size: float):
+    """The run ready for drawString: shaped when its script needs it."""
+    if not needs_shaping(chunk):
+        return chunk
+    from reportlab.pdfbase.ttfonts import shapeStr
+
+    return shapeStr(chunk, font, size)
+
+
+def _run_width(chunk: str, font: str, size: float) -> float:
+    return _unit_width(chunk, font) * size
+
+
+@lru_cache(maxsize=8192)
+def _unit_width(chunk: str, font: str) -> float:
+    """Width at 1 pt: widths grow linearly with the size, shaped or not."""
+    shaped = _shaped(chunk, font, 100)
+    data = getattr(shaped, "__shapeData__", None)
+    if data:
+        return sum(glyph.x_advance for glyph in data) / 1000
+    return pdfmetrics.stringWidth(chunk, font, 1)
+
+
+# Line height per font, in ems: Myanmar and Khmer stack marks far above and below the line.
+LINE_HEIGHTS = {"EH-Myanmar": 1.75, "EH-Khmer": 1.6, "EH-Thai": 1.4, "EH-Lao": 1.45}
+
+
+def line_height(text: str, size: float) -> float:
+    return size * max(
+        (LINE_HEIGHTS.get(font.removesuffix("-Bold"), 1.25) for font, _c in script_runs(text)),
+        default=1.25,
+    )
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    return sum(_run_width(chunk, font, size) for font, chunk in script_runs(text, bold=bold))
+
+
+def draw_text(
+    canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    align: str = "left",
+    max_width: float | None = None,
+) -> None:
+    """One line at baseline y, in every script, shaped where needed. Wider than max_width,
+    it is narrowed (horizontal scale) rather than cut: a name is never lost."""
+    runs = [
+        (font, chunk, _run_width(chunk, font, size)) for font, chunk in script_runs(text, bold=bold)
+    ]
+    width = sum(w for _f, _c, w in runs)
+    scale = min(1.0, max_width / width) if max_width and width else 1.0
+    start = {"left": x, "centre": x - width * scale / 2, "right": x - width * scale}[align]
+    if scale == 1.0:  # the common case, without a graphics state of its own
+        for font, chunk, w in runs:
+            canvas.setFont(font, size)
+            canvas.drawString(start, y, _shaped(chunk, font, size))
+            start += w
+        return
+    canvas.saveState()
+    canvas.translate(start, y)
+    canvas.scale(scale, 1)
+    offset = 0.0
+    for font, chunk, w in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(offset, 0, _shaped(chunk, font, size))
+        offset += w
+    canvas.restoreState()
+
+
+def fit_lines(
+    text: str, width: float, *, largest: float, smallest: float, lines: int = 2, bold: bool = False
+) -> tuple[float, list[str]]:
+    """The largest size (in half points) at which the text fits `width` on at most `lines`
+    lines, broken at spaces; at the smallest size the lines may still be too wide, and
+    draw_text narrows them."""
+    words = text.split()
+    if not words:
+        return largest, []
+    # Widths at 1 pt, once: text width grows linearly with the size.
+    unit = {word: text_width(word, 1, bold=bold) for word in set(words)}
+    space = text_width(" ", 1, bold=bold)
+
+    def split(count: int) -> list[list[str]]:
+        if count == 1 or len(words) == 1:
+            return [words]
+        # The break that makes the longer line shortest (two lines; more are rare on badges).
+        best = min(
+            range(1, len(words)),
+            key=lambda i: max(
+                sum(unit[w] for w in words[:i]) + space * (i - 1),
+                sum(unit[w] for w in words[i:]) + space * (len(words) - i - 1),
+            ),
+        )
+        return [words[:best], words[best:]]
+
+    def widest(parts: list[list[str]]) -> float:
+        return max(sum(unit[w] for w in part) + space * (len(part) - 1) for part in parts)
+
+    size = largest
+    while True:
+        for count in range(1, min(lines, 2) + 1):
+            parts = split(count)
+            if widest(parts) * size <= width:
+                return size, [" ".join(part) for part in parts]
+        if size - 0.5 < smallest:
+            return size, [" ".join(part) for part in split(min(lines, 2))]
+        size -= 0.5

@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "participant.keep_both": _l("Possible duplicates kept apart"),
     "participant.rank": _l("Participant's protocol rank changed"),
     "protocol_ranks.update": _l("Order of precedence changed"),
+    "badge.reprint": _l("Badge reprinted (earlier badge revoked)"),
+    "badge.batch": _l("Badges printed"),
 }
 
 

@@ -220,6 +220,7 @@ HISTORY_LABELS = {
     "departure_at": _l("Departure time (local)"),
     "status": _l("Status"),
     "protocol_rank": _l("Protocol rank"),
+    "badge_version": _l("Badge version"),
     "reason": _l("Reason"),
     "photo": _l("Photo"),
     "passport": _l("Passport number"),

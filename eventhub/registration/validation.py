@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.directory.models import Country
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.pdf import MissingFont, check_printable
 from eventhub.registration.models import Category, Delegation, Diet
 from eventhub.text import clean, has_control_characters
 
@@ -76,6 +77,9 @@ PHONE = re.compile(r"^\+?[0-9 ()./-]{5,50}$")
 TRAVEL_NUMBER = re.compile(r"^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$")  # MU 2032, CZ3052, G1234
 PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
 NAME_FIELDS = ("family_name", "given_name", "native_name", "honorific")
+# Printed on badges and certificates: a letter no installed font has is refused at entry
+# (naming its script), never printed as an empty box.
+PRINTED_FIELDS = (*NAME_FIELDS, "position", "organisation")
 # A passport must stay valid this long after the event for a Chinese visa.
 PASSPORT_VALID_AFTER_EVENT = timedelta(days=183)
 
@@ -180,6 +184,11 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
             checked.fail(name, _l("Use at most %(n)d characters.", n=MAX_LENGTHS[name]))
         if name in NAME_FIELDS and ("<" in value or ">" in value):
             checked.fail(name, _l("Names cannot contain < or >."))
+        if name in PRINTED_FIELDS and value:
+            try:
+                check_printable(value)
+            except MissingFont as error:
+                checked.fail(name, error.message)
         checked.values[name] = value
 
     if present("given_name") and not checked.values.get("given_name"):

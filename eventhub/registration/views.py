@@ -23,12 +23,14 @@ from flask_login import current_user
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.badges.models import Badge
 from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db, limiter
 from eventhub.mail import send_mail
 from eventhub.registration import bp, duplicates, importer, letters, precedence, services
+from eventhub.registration.access import participant_or_404
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import (
     CATEGORY_CHOICES,
@@ -194,14 +196,6 @@ def participant_list(event):
     )
 
 
-def _participant(event, participant_id: int) -> services.Participant:
-    """One of the event's participants, or a 404."""
-    participant = db.session.get(services.Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        abort_with(404, _("There is no such participant in this event."))
-    return participant
-
-
 def _form_ids(name: str = "ids") -> list[int]:
     """Participant ids from a form; anything that is not plain ASCII digits is ignored."""
     return [int(i) for i in request.form.getlist(name) if i.isascii() and i.isdigit()]
@@ -267,7 +261,7 @@ def bulk_action(event):
 @bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
 @event_view(*ORGANISERS)
 def participant_detail(event, participant_id: int):
-    participant = _participant(event, participant_id)
+    participant = participant_or_404(event, participant_id)
     if request.method == "POST" and Role.ORGANISER not in g.event_roles:
         abort_with(403, _("Only organisers change participants' data."))
     form = RegistrationForm(data=services.form_values(participant))
@@ -307,6 +301,7 @@ def participant_detail(event, participant_id: int):
         history=audit.history(participant),
         history_labels=HISTORY_LABELS,
         ranks=precedence.ranks_by_level(event),
+        badge=db.session.scalar(sa.select(Badge).where(Badge.participant_id == participant.id)),
         action_labels=audit.ACTION_LABELS,
     )
 
@@ -314,7 +309,7 @@ def participant_detail(event, participant_id: int):
 @bp.post("/participants/<int:participant_id>/protocol-rank")
 @event_view(Role.ORGANISER)
 def participant_rank(event, participant_id: int):
-    participant = _participant(event, participant_id)
+    participant = participant_or_404(event, participant_id)
     raw = request.form.get("level", "").strip()
     if raw and not (raw.isascii() and raw.isdigit()):
         abort_with(400, _("Choose a rank of this event's order of precedence."))
@@ -367,7 +362,7 @@ def ladder(event):
 @bp.get("/participants/<int:participant_id>/photo")
 @event_view(*ORGANISERS)
 def participant_photo(event, participant_id: int):
-    participant = _participant(event, participant_id)
+    participant = participant_or_404(event, participant_id)
     return _photo_response(participant.id)
 
 
@@ -585,7 +580,7 @@ def _letters(event, people, filename: str):
 @bp.get("/participants/<int:participant_id>/visa-letter.pdf")
 @event_view(Role.VISA_OFFICER)
 def visa_letter(event, participant_id: int):
-    participant = _participant(event, participant_id)
+    participant = participant_or_404(event, participant_id)
     response = _letters(event, [participant], f"visa-letter-{participant.id}.pdf")
     if response is None:
         return redirect(

@@ -149,3 +149,12 @@ def page(browser, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
     context.close()
+
+
+def log_in_as_organiser(page, base: str) -> None:
+    """Through the login form, with the keyboard, as the event's organiser."""
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("Email").fill(ORGANISER[0])
+    page.get_by_label("Password").fill(ORGANISER[1])
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")

@@ -15,7 +15,7 @@ from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.scheduling.models import Activity, ActivityType
 
-from .conftest import ARTIFACTS, ORGANISER
+from .conftest import ARTIFACTS, log_in_as_organiser
 
 pytestmark = pytest.mark.browser
 
@@ -74,11 +74,7 @@ def _twenty_agreements(app) -> int:
 def test_plan_a_ceremony_of_twenty_agreements(live_server, page):
     base = live_server.base_url
     ceremony_id = _twenty_agreements(live_server)
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Email").fill(ORGANISER[0])
-    page.get_by_label("Password").fill(ORGANISER[1])
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    log_in_as_organiser(page, base)
     url = f"{base}/events/caecw-2025/ceremonies/{ceremony_id}"
     page.goto(url)
     running = page.locator("ol.list-group > li")

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ARTIFACTS, ORGANISER
+from .conftest import ARTIFACTS, log_in_as_organiser
 
 pytestmark = pytest.mark.browser
 
 
 def test_drag_an_activity_to_another_room_and_time(live_server, page):
     base = live_server.base_url
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Email").fill(ORGANISER[0])
-    page.get_by_label("Password").fill(ORGANISER[1])
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    log_in_as_organiser(page, base)
     page.goto(f"{base}/events/caecw-2025/schedule/grid?day=2025-07-25")
     block = page.locator(".block", has_text="Skills Forum")
     assert "09:00" in block.inner_text()
@@ -33,11 +29,7 @@ def test_drag_an_activity_to_another_room_and_time(live_server, page):
 
 def test_drag_the_bottom_edge_to_lengthen_an_activity(live_server, page):
     base = live_server.base_url
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Email").fill(ORGANISER[0])
-    page.get_by_label("Password").fill(ORGANISER[1])
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    log_in_as_organiser(page, base)
     page.goto(f"{base}/events/caecw-2025/schedule/grid?day=2025-07-25")
     handle = page.locator(".block", has_text="Skills Forum").locator(".resize")
     before = int(handle.get_attribute("data-minutes"))

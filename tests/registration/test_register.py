@@ -277,3 +277,15 @@ def test_status_decision_is_emailed_with_the_same_link(
     assert "Approved" in outbox[-1]["Subject"]
     assert _own_link(outbox) == first_link  # the bookmarked link keeps working
     assert "Approved" in client.get(first_link).get_data(as_text=True)
+
+
+def test_a_letter_no_font_prints_is_refused_at_entry_naming_its_script(
+    client, app, open_event, lao_delegate
+):
+    """A badge must never show empty boxes: the name is refused when typed, not at print."""
+    data = dict(lao_delegate, native_name="ສົມພອນ 𓀀", position="Chair 😀")
+    response = client.post(f"/events/{open_event.slug}/register", data=data)
+    page = response.get_data(as_text=True)
+    assert "No installed font prints Egyptian text (𓀀)." in page
+    assert "No installed font prints Grinning text (😀)." in page
+    assert 'value="ສົມພອນ 𓀀"' in page  # kept for correction

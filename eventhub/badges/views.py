@@ -1,0 +1,252 @@
+"""Badge pages. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from eventhub.auth.access import event_view
+from eventhub.auth.models import Role
+from eventhub.badges import bp, services
+from eventhub.badges.models import BadgeBatch, BatchState
+from eventhub.badges.render import qr_png
+from eventhub.errors import abort_with
+from eventhub.extensions import db, limiter
+from eventhub.registration import services as registration_services
+from eventhub.registration.access import participant_or_404
+from eventhub.registration.forms import CATEGORY_CHOICES
+from eventhub.registration.models import Delegation, Participant, Status
+from eventhub.web import attempt, pdf_response
+
+# A delegation's badges are drawn at once, in the request; more than this is a print run.
+INLINE_LIMIT = 120
+LAYOUT_LABELS = {
+    "a4": _l("A4 sheets, nine cards each, with crop marks (office printer)"),
+    "cr80": _l("CR80 cards, 85.6 × 54 mm (card printer)"),
+    "a6": _l("A6 badges for lanyards"),
+}
+
+
+RUN_STATES = {
+    BatchState.QUEUED: _l("Waiting"),
+    BatchState.RUNNING: _l("Drawing"),
+    BatchState.DONE: _l("Done"),
+    BatchState.FAILED: _l("Failed"),
+}
+
+
+def _filters_from(args) -> services.BatchFilters:
+    delegation = args.get("delegation", type=int)
+    return services.BatchFilters(
+        delegation=delegation,
+        category=args.get("category", ""),
+        changed_only=args.get("changed") == "1",
+    )
+
+
+def _start(batch: BadgeBatch) -> None:
+    """Draw the run in a process of its own: never inside a web request. It reads the same
+    database (its address and the key for the codes are handed over in its environment)."""
+    if not current_app.config.get("BADGE_RUNS_START", True):
+        return  # tests start runs themselves
+    env = dict(os.environ)
+    env["EVENTHUB_DATABASE_URL"] = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    env["EVENTHUB_SECRET_KEY"] = current_app.config["SECRET_KEY"]
+    subprocess.Popen(  # noqa: S603 (our own command, no user input)
+        [sys.executable, "-m", "flask", "--app", "eventhub", "badges-run", str(batch.id)],
+        env=env,
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+@bp.route("/badges/", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def overview(event):
+    source = request.form if request.method == "POST" else request.args
+    filters = _filters_from(source)
+    layout = source.get("layout", "a4")
+    if request.method == "POST":
+        ok, batch = attempt(
+            lambda: services.queue_batch(event, filters, layout, actor=current_user)
+        )
+        if ok:
+            _start(batch)
+            return redirect(url_for("badges.run", slug=event.slug, batch_id=batch.id))
+    runs = db.session.scalars(
+        sa.select(BadgeBatch)
+        .where(BadgeBatch.event_id == event.id)
+        .order_by(BadgeBatch.id.desc())
+        .limit(10)
+    ).all()
+    return render_template(
+        "badges/overview.html",
+        event=event,
+        filters=filters,
+        layout=layout,
+        layouts=LAYOUT_LABELS,
+        count=services.count_batch(event, filters),
+        delegations=db.session.scalars(
+            sa.select(Delegation)
+            .where(Delegation.event_id == event.id)
+            .order_by(Delegation.name_en)
+        ).all(),
+        category_labels=dict(CATEGORY_CHOICES),
+        styles=services.styles_of(event),
+        runs=runs,
+        run_states=RUN_STATES,
+    )
+
+
+def _run(event, batch_id: int) -> BadgeBatch:
+    batch = db.session.get(BadgeBatch, batch_id)
+    if batch is None or batch.event_id != event.id:
+        abort_with(404, _("There is no such print run."))
+    return batch
+
+
+@bp.get("/badges/runs/<int:batch_id>")
+@event_view(Role.ORGANISER)
+def run(event, batch_id: int):
+    return render_template("badges/run.html", event=event, batch=_run(event, batch_id))
+
+
+@bp.get("/badges/runs/<int:batch_id>.json")
+@event_view(Role.ORGANISER)
+def run_progress(event, batch_id: int):
+    batch = _run(event, batch_id)
+    return jsonify(
+        state=batch.state.value,
+        done=batch.done,
+        total=batch.total,
+        error=batch.error,
+        download=url_for("badges.run_pdf", slug=event.slug, batch_id=batch.id)
+        if batch.state == BatchState.DONE
+        else None,
+    )
+
+
+@bp.get("/badges/runs/<int:batch_id>.pdf")
+@event_view(Role.ORGANISER)
+def run_pdf(event, batch_id: int):
+    batch = _run(event, batch_id)
+    if batch.state != BatchState.DONE:
+        abort_with(409, _("This print run is not finished yet."))
+    return pdf_response(batch.content, f"badges-{event.slug}-{batch.id}.pdf", download=True)
+
+
+def _single_badge_pdf(event, participant: Participant, layout: str = "a6") -> Response:
+    buffer = io.BytesIO()
+    services.write_badges(event, [participant], buffer, layout=layout, workers=1)
+    db.session.commit()  # a badge created on first download keeps its id
+    return pdf_response(buffer.getvalue(), f"badge-{participant.id}.pdf")
+
+
+@bp.get("/participants/<int:participant_id>/badge.pdf")
+@event_view(Role.ORGANISER)
+def participant_badge(event, participant_id: int):
+    participant = participant_or_404(event, participant_id)
+    if not services.may_have_badge(participant):
+        abort_with(409, _("Only approved participants have badges."))
+    layout = request.args.get("layout", "a6")
+    if layout not in LAYOUT_LABELS:
+        abort_with(400, _("Choose a layout: CR80 card, A6 or A4 sheets."))
+    return _single_badge_pdf(event, participant, layout)
+
+
+@bp.post("/participants/<int:participant_id>/badge/reprint")
+@event_view(Role.ORGANISER)
+def reprint(event, participant_id: int):
+    participant = participant_or_404(event, participant_id)
+    ok, badge = attempt(
+        lambda: services.reprint(participant, request.form.get("reason", ""), actor=current_user)
+    )
+    if ok:
+        flash(
+            _(
+                "Badge version %(n)d issued: earlier badges of this person are refused at "
+                "every checkpoint.",
+                n=badge.version,
+            ),
+            "success",
+        )
+    return redirect(
+        url_for("registration.participant_detail", slug=event.slug, participant_id=participant.id)
+    )
+
+
+def _own(event, key: str) -> Participant:
+    participant = registration_services.participant_by_access_key(event, key)
+    if participant is None:
+        abort_with(
+            404, _("This link is not valid. Use the link from your most recent confirmation email.")
+        )
+    if participant.status != Status.APPROVED:
+        abort_with(409, _("Your badge is ready once your registration is approved."))
+    return participant
+
+
+@bp.get("/me/<key>/badge.pdf")
+@event_view()
+@limiter.limit("30 per minute")
+def own_badge(event, key: str):
+    return _single_badge_pdf(event, _own(event, key))
+
+
+@bp.get("/me/<key>/badge-qr.png")
+@event_view()
+@limiter.limit("30 per minute")
+def own_badge_qr(event, key: str):
+    """The badge's QR code alone, for a phone's wallet or screen."""
+    participant = _own(event, key)
+    badge = services.badges_for([participant])[participant.id]
+    db.session.commit()
+    response = Response(qr_png(services.code_of(badge)), mimetype="image/png")
+    response.headers["Content-Disposition"] = f'inline; filename="badge-qr-{participant.id}.png"'
+    response.headers["Cache-Control"] = "private, no-store"  # a reprint changes it
+    return response
+
+
+@bp.get("/delegations/<int:delegation_id>/badges.pdf")
+@event_view(Role.ORGANISER, Role.HEAD_OF_DELEGATION)
+def delegation_badges(event, delegation_id: int):
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None or delegation.event_id != event.id:
+        abort_with(404, _("There is no such delegation in this event."))
+    if not registration_services.may_manage_delegation(current_user, g.event_roles, delegation):
+        abort_with(403, _("Only the head of this delegation and the organisers may do this."))
+    people = list(
+        db.session.scalars(
+            services.batch_query(event, services.BatchFilters(delegation=delegation.id))
+        )
+    )
+    if not people:
+        abort_with(409, _("No member of this delegation is approved yet: no badge to print."))
+    if len(people) > INLINE_LIMIT:
+        abort_with(
+            409,
+            _("This delegation is large: the organisers print its badges as a print run."),
+        )
+    buffer = io.BytesIO()
+    services.write_badges(event, people, buffer, layout="a4", workers=1)
+    db.session.commit()
+    return pdf_response(buffer.getvalue(), f"badges-delegation-{delegation.id}.pdf")

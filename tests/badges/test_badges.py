@@ -1,0 +1,237 @@
+"""Badges: signed codes that decode from print and phone, reprints that revoke, print runs."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from eventhub.badges import codes, services
+from eventhub.badges.models import Badge, BadgeBatch, BatchState
+from eventhub.extensions import db
+from eventhub.registration import services as registration_services
+from eventhub.registration.models import Participant, Status
+
+
+def _own_key(app, participant_id: int) -> str:
+    with app.app_context():
+        person = db.session.get(Participant, participant_id)
+        key = registration_services.new_access_key(person)
+        db.session.commit()
+        return key
+
+
+def _decode_pdf(pdf: bytes, dpi: int) -> list[str]:
+    """Every QR code found on the PDF's pages rasterised at `dpi`, as a printer would."""
+    found = []
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    for page in range(1, pages + 1):
+        png = subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout
+        found += [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+    return found
+
+
+def test_codes_are_signed_and_cannot_be_forged_or_altered():
+    key = codes.badge_key("one secret")
+    code = codes.make_code(key, 4021, 3)
+    assert code.startswith("EH1") and code.isalnum() and code.isupper() and len(code) == 29
+    assert codes.read_code(key, code) == (4021, 3)
+    assert codes.read_code(key, f" {code.lower()}\n") == (4021, 3)  # scanner noise forgiven
+    assert codes.read_code(codes.badge_key("another secret"), code) is None  # forged
+    for position in (5, 12, 28):  # any character altered
+        altered = code[:position] + ("A" if code[position] != "A" else "B") + code[position + 1 :]
+        assert codes.read_code(key, altered) is None
+    assert codes.read_code(key, "EH1") is None and codes.read_code(key, "x" * 500) is None
+
+
+def test_own_badge_decodes_at_300_dpi_and_a_reprint_revokes_it(client, as_role, app, event, make):
+    person = make.participant(event, family_name="KEOMANY", given_name="Somphone")
+    key = _own_key(app, person.id)
+    response = client.get(f"/events/{event.slug}/me/{key}/badge.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    (code,) = _decode_pdf(response.data, 300)
+    phone = zxingcpp.read_barcodes(
+        Image.open(io.BytesIO(client.get(f"/events/{event.slug}/me/{key}/badge-qr.png").data))
+    )
+    assert [r.text for r in phone] == [code]
+    with app.app_context():
+        check = services.check_code(db.session.merge(event), code)
+        assert check.result == "valid" and check.participant.id == person.id
+        other = make.event()
+        assert services.check_code(db.session.merge(other), code).result == "invalid"
+
+    as_role("organiser")
+    detail = f"/events/{event.slug}/participants/{person.id}"
+    refused = client.post(f"{detail}/badge/reprint", data={"reason": " "}, follow_redirects=True)
+    assert "Say why the badge is reprinted" in refused.get_data(as_text=True)
+    page = client.post(
+        f"{detail}/badge/reprint", data={"reason": "Lost at the banquet"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Badge version 2 issued" in page and "Lost at the banquet" in page
+    (new_code,) = _decode_pdf(client.get(f"{detail}/badge.pdf?layout=cr80").data, 300)
+    assert new_code != code
+    with app.app_context():
+        stored = db.session.merge(event)
+        assert services.check_code(stored, code).result == "revoked"
+        assert services.check_code(stored, new_code).result == "valid"
+
+
+def test_only_approved_participants_have_badges(client, app, event, make):
+    person = make.participant(event, status=Status.PENDING)
+    key = _own_key(app, person.id)
+    response = client.get(f"/events/{event.slug}/me/{key}/badge.pdf")
+    assert response.status_code == 409
+    assert "once your registration is approved" in response.get_data(as_text=True)
+    assert client.get(f"/events/{event.slug}/me/not-a-key/badge.pdf").status_code == 404
+
+
+def test_head_of_delegation_prints_their_delegation_only(client, as_role, app, event, make):
+    ours, theirs = make.delegation(event), make.delegation(event)
+    for n in range(10):
+        make.participant(event, given_name=f"Member{n}", delegation_id=ours.id)
+    make.participant(event, given_name="Pending", delegation_id=ours.id, status=Status.PENDING)
+    head_user = as_role("head_of_delegation")
+    with app.app_context():
+        head = Participant(
+            event_id=event.id,
+            given_name="Head",
+            country_code="LA",
+            status=Status.APPROVED,
+            delegation_id=ours.id,
+            user_id=head_user.id,
+        )
+        db.session.add(head)
+        db.session.flush()
+        db.session.get(type(ours), ours.id).head_id = head.id
+        db.session.commit()
+    response = client.get(f"/events/{event.slug}/delegations/{ours.id}/badges.pdf")
+    assert response.status_code == 200
+    # Eleven approved (ten members and the head) on two A4 sheets of nine; not the pending one.
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 2
+    assert len(_decode_pdf(response.data, 150)) == 11
+    assert client.get(f"/events/{event.slug}/delegations/{theirs.id}/badges.pdf").status_code == 403
+
+
+def test_a_print_run_is_queued_drawn_apart_and_then_only_changes_are_new(
+    client, as_role, app, event, make
+):
+    people = [make.participant(event, given_name=f"Delegate{n}") for n in range(12)]
+    make.participant(event, given_name="Rejected", status=Status.REJECTED)
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/badges/").get_data(as_text=True)
+    assert "12 badges to print." in page
+    response = client.post(f"/events/{event.slug}/badges/", data={"layout": "cr80"})
+    assert response.status_code == 302
+    run_url = response.headers["Location"]
+    progress = client.get(f"{run_url}.json").get_json()
+    assert progress == {"state": "queued", "done": 0, "total": 12, "error": "", "download": None}
+    assert client.get(f"{run_url}.pdf").status_code == 409
+
+    with app.app_context():
+        batch_id = db.session.scalar(sa.select(BadgeBatch.id))
+    result = app.test_cli_runner().invoke(args=["badges-run", str(batch_id)])
+    assert result.exit_code == 0, result.output
+    progress = client.get(f"{run_url}.json").get_json()
+    assert progress["state"] == "done" and progress["done"] == 12 and progress["download"]
+    pdf = client.get(progress["download"]).data
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 12  # one CR80 card a page
+
+    changed = f"/events/{event.slug}/badges/?changed=1"
+    assert "0 badges to print." in client.get(changed).get_data(as_text=True)
+    client.post(
+        f"/events/{event.slug}/participants/{people[3].id}/badge/reprint",
+        data={"reason": "Name corrected"},
+    )
+    assert "1 badge to print." in client.get(changed).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(BadgeBatch, batch_id).state == BatchState.DONE
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Badge)) == 12
+
+
+def test_nothing_to_print_is_said_not_queued(client, as_role, app, event):
+    as_role("organiser")
+    response = client.post(f"/events/{event.slug}/badges/", data={"layout": "a4"})
+    assert "No approved participant matches" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(BadgeBatch)) == 0
+
+
+def test_badges_are_for_organisers_and_the_people_themselves(client, as_role, event, make):
+    person = make.participant(event)
+    as_role("staff")
+    assert client.get(f"/events/{event.slug}/badges/").status_code == 403
+    assert client.get(f"/events/{event.slug}/participants/{person.id}/badge.pdf").status_code == 403
+    response = client.post(
+        f"/events/{event.slug}/participants/{person.id}/badge/reprint", data={"reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_cli_prints_a_delegation(app, event, make, tmp_path):
+    delegation = make.delegation(event, name_en="Lao Delegation")
+    for n in range(3):
+        make.participant(event, given_name=f"Lao{n}", delegation_id=delegation.id)
+    make.participant(event, given_name="Elsewhere")
+    out = tmp_path / "lao.pdf"
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "badges",
+            event.slug,
+            "--out",
+            str(out),
+            "--layout",
+            "a6",
+            "--delegation",
+            "Lao Delegation",
+            "--workers",
+            "1",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 badges written" in result.output
+    assert len(PdfReader(str(out)).pages) == 3
+    unknown = runner.invoke(args=["badges", event.slug, "--out", str(out), "--delegation", "Nope"])
+    assert unknown.exit_code != 0 and "No delegation 'Nope'" in unknown.output
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_large_run_in_parts_keeps_every_badge_once_and_in_order(app, event, make, workers):
+    import pikepdf  # noqa: F401 (the parts are joined with it)
+
+    with app.app_context():
+        stored = db.session.merge(event)
+        db.session.add_all(
+            Participant(
+                event_id=event.id,
+                family_name=f"P{n:04d}",
+                given_name="Test",
+                country_code="LA",
+                status=Status.APPROVED,
+            )
+            for n in range(25)
+        )
+        db.session.flush()
+        people = list(db.session.scalars(services.batch_query(stored, services.BatchFilters())))
+        original, services.PART_SIZE = services.PART_SIZE, 9  # three parts of nine
+        try:
+            buffer = io.BytesIO()
+            count = services.write_badges(stored, people, buffer, layout="a4", workers=workers)
+        finally:
+            services.PART_SIZE = original
+        expected = [services.code_of(b) for b in services.badges_for(people).values()]
+        db.session.rollback()
+    assert count == 25
+    assert len(PdfReader(io.BytesIO(buffer.getvalue())).pages) == 3
+    decoded = _decode_pdf(buffer.getvalue(), 200)
+    assert sorted(decoded) == sorted(expected)
