@@ -2,7 +2,14 @@
 
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import ApiToken, EventMembership, Role, User
-from eventhub.badges.models import Badge, BadgeBatch, BadgeStyle
+from eventhub.badges.models import (
+    Badge,
+    BadgeBatch,
+    BadgeStyle,
+    Certificate,
+    CertificateKind,
+    CertificateSettings,
+)
 from eventhub.ceremonies.models import (
     Agreement,
     AgreementKind,
@@ -44,6 +51,9 @@ __all__ = [
     "Badge",
     "BadgeBatch",
     "BadgeStyle",
+    "Certificate",
+    "CertificateKind",
+    "CertificateSettings",
     "ProtocolRank",
     "Agreement",
     "AgreementKind",

@@ -1,7 +1,10 @@
-"""Badges: print-ready accreditation with signed QR codes, and their reprints."""
+"""Badges and certificates: print-ready accreditation with signed QR codes, reprints that
+revoke, and certificates anyone can verify."""
 
 from flask import Blueprint
 
 bp = Blueprint("badges", __name__, url_prefix="/events/<slug>")
+# The public page a certificate's QR code opens: outside any event's address.
+verify_bp = Blueprint("verify", __name__)
 
 from eventhub.badges import views  # noqa: E402,F401

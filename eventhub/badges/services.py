@@ -18,8 +18,25 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.badges import codes
-from eventhub.badges.models import Badge, BadgeBatch, BadgeStyle, BatchState
-from eventhub.badges.render import LAYOUTS, BadgeData, Style, draw_badges, page_size
+from eventhub.badges.models import (
+    Badge,
+    BadgeBatch,
+    BadgeStyle,
+    BatchState,
+    Certificate,
+    CertificateKind,
+    CertificateSettings,
+)
+from eventhub.badges.render import (
+    CERTIFICATE_PAGE,
+    LAYOUTS,
+    BadgeData,
+    CertificateData,
+    Style,
+    draw_badges,
+    draw_certificate,
+    page_size,
+)
 from eventhub.db import utcnow
 from eventhub.directory.models import Country, Organisation
 from eventhub.errors import DomainError
@@ -295,8 +312,6 @@ def write_badges(
 
     import tempfile
 
-    import pikepdf
-
     if layout not in LAYOUTS:
         raise DomainError(_l("Choose a layout: CR80 card, A6 or A4 sheets."))
     per_part = PART_SIZE - PART_SIZE % 9  # whole A4 sheets in every part
@@ -332,15 +347,7 @@ def write_badges(
                 ]
                 for count, future in pending:
                     keep(count, future.result())
-        with pikepdf.new() as joined:
-            sources = [pikepdf.open(path) for path in files]
-            for source in sources:
-                joined.pages.extend(source.pages)
-            joined.docinfo["/Title"] = f"{event.name_en} — badges"
-            joined.docinfo["/Creator"] = "EventHub"
-            joined.save(out)
-            for source in sources:
-                source.close()
+        _join(files, out, f"{event.name_en} — badges")
     return done
 
 
@@ -355,60 +362,102 @@ def mark_printed(participants: list[Participant], when: datetime | None = None) 
 # --- print runs from the web ----------------------------------------------------------------
 
 
+RUN_KINDS = ("badges", "certificates", "certificate-mail")
+
+
 def queue_batch(
-    event: Event, filters: BatchFilters, layout: str, *, actor: User | None
+    event: Event,
+    filters: BatchFilters,
+    layout: str,
+    *,
+    actor: User | None,
+    kind: str = "badges",
+    certificate_kind: CertificateKind | None = None,
+    base_url: str = "",
 ) -> BadgeBatch:
-    if layout not in LAYOUTS:
-        raise DomainError(_l("Choose a layout: CR80 card, A6 or A4 sheets."))
-    total = count_batch(event, filters)
-    if total == 0:
-        raise DomainError(_l("No approved participant matches: there is nothing to print."))
+    """A run for a separate process: badges to print, certificates to print or to email.
+    `base_url` is where links in its documents and emails point (PUBLIC_URL wins)."""
+    if kind == "badges":
+        if layout not in LAYOUTS:
+            raise DomainError(_l("Choose a layout: CR80 card, A6 or A4 sheets."))
+        total = count_batch(event, filters)
+        if total == 0:
+            raise DomainError(_l("No approved participant matches: there is nothing to print."))
+        stored = filters.as_dict()
+    else:
+        total = db.session.scalar(
+            certificates_query(event, certificate_kind, unsent=kind == "certificate-mail")
+            .with_only_columns(sa.func.count())
+            .order_by(None)
+        )
+        if total == 0:
+            raise DomainError(
+                _l("Every certificate of this kind has been emailed already.")
+                if kind == "certificate-mail"
+                else _l("No certificate of this kind has been issued yet.")
+            )
+        stored = {"certificate_kind": certificate_kind.value}
+    stored["base_url"] = base_url
     batch = BadgeBatch(
         event_id=event.id,
         user_id=actor.id if actor else None,
-        filters=filters.as_dict(),
+        filters=stored,
         layout=layout,
+        kind=kind,
         total=total,
     )
     db.session.add(batch)
     audit.record(
-        "badge.batch",
+        f"{'badge' if kind == 'badges' else 'certificate'}.batch",
         event,
         actor=actor,
         event_id=event.id,
-        changes={"badges": [None, total], "layout": [None, layout]},
+        changes={"run": [None, kind], "count": [None, total]},
     )
     db.session.flush()
     return batch
 
 
 def run_batch(batch: BadgeBatch) -> None:
-    """Draw a queued run (in its own process: `flask badges-run`), committing progress as it
+    """Do a queued run (in its own process: `flask badges-run`), committing progress as it
     goes so that the organiser's page can show it."""
     event = db.session.get(Event, batch.event_id)
     batch.state, batch.done = BatchState.RUNNING, 0
     db.session.commit()
+
+    def progress(done: int) -> None:
+        batch.done = done
+        db.session.commit()
+
+    base_url = batch.filters.get("base_url") or current_app.config.get("PUBLIC_URL") or ""
     try:
-        participants = list(
-            db.session.scalars(batch_query(event, BatchFilters.from_dict(batch.filters)))
-        )
-        batch.total = len(participants)
-
-        def progress(done: int) -> None:
-            batch.done = done
-            db.session.commit()
-
-        buffer = io.BytesIO()
-        write_badges(
-            event,
-            participants,
-            buffer,
-            layout=batch.layout,
-            progress=progress,
-            release=db.session.commit,
-        )
-        mark_printed(participants)
-        batch.content = buffer.getvalue()
+        with current_app.test_request_context(base_url=base_url or None):
+            buffer = io.BytesIO()
+            if batch.kind == "badges":
+                participants = list(
+                    db.session.scalars(batch_query(event, BatchFilters.from_dict(batch.filters)))
+                )
+                batch.total = len(participants)
+                write_badges(
+                    event,
+                    participants,
+                    buffer,
+                    layout=batch.layout,
+                    progress=progress,
+                    release=db.session.commit,
+                )
+                mark_printed(participants)
+            elif batch.kind == "certificates":
+                kind = CertificateKind(batch.filters["certificate_kind"])
+                items = list(db.session.scalars(certificates_query(event, kind)))
+                batch.total = len(items)
+                write_certificates(event, items, buffer, progress=progress)
+            else:
+                kind = CertificateKind(batch.filters["certificate_kind"])
+                items = list(db.session.scalars(certificates_query(event, kind, unsent=True)))
+                batch.total = len(items)
+                email_certificates(items, progress=progress)
+        batch.content = buffer.getvalue() or None
         batch.state, batch.finished_at = BatchState.DONE, utcnow()
         db.session.commit()
     except Exception as error:  # the organiser sees that it failed, and why
@@ -417,3 +466,364 @@ def run_batch(batch: BadgeBatch) -> None:
         batch.error = str(error)[:500]
         db.session.commit()
         raise
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+CERTIFICATE_KINDS = {
+    CertificateKind.PARTICIPATION: _l("Participation"),
+    CertificateKind.SPEAKER: _l("Speaker"),
+    CertificateKind.COMMITTEE: _l("Organising committee"),
+}
+# The speaker's and the committee's wording; participation follows the event's settings.
+KIND_TEXTS = {
+    CertificateKind.SPEAKER: (
+        "Certificate of Appreciation",
+        "感谢证书",
+        "In appreciation of {name}, who spoke at {event}.",
+        "谨向 {name} 致谢，感谢其在{event}上发表演讲。",
+    ),
+    CertificateKind.COMMITTEE: (
+        "Certificate of Appreciation",
+        "感谢证书",
+        "In appreciation of {name}, who served on the organising committee of {event}.",
+        "谨向 {name} 致谢，感谢其为{event}组委会所作的贡献。",
+    ),
+}
+SERIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed again
+
+
+def certificate_settings(event: Event) -> CertificateSettings:
+    found = db.session.get(CertificateSettings, event.id)
+    if found is None:
+        found = CertificateSettings(event_id=event.id)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def eligible_query(event: Event, kind: CertificateKind) -> sa.Select:
+    """Who receives this kind of certificate."""
+    from eventhub.scheduling.models import Activity, ActivityPerson, ActivityRole
+
+    query = sa.select(Participant).where(
+        Participant.event_id == event.id, Participant.status == Status.APPROVED
+    )
+    if kind == CertificateKind.SPEAKER:
+        spoke = (
+            sa.select(ActivityPerson.participant_id)
+            .join(Activity, Activity.id == ActivityPerson.activity_id)
+            .where(
+                Activity.event_id == event.id,
+                ActivityPerson.role.in_([ActivityRole.SPEAKER, ActivityRole.MODERATOR]),
+            )
+        )
+        query = query.where(Participant.id.in_(spoke))
+    elif kind == CertificateKind.COMMITTEE:
+        query = query.where(Participant.category == Category.STAFF)
+    return query
+
+
+def new_serial() -> str:
+    import secrets
+
+    return "".join(secrets.choice(SERIAL_ALPHABET) for _n in range(16))
+
+
+def format_serial(serial: str) -> str:
+    return "-".join(serial[i : i + 4] for i in range(0, len(serial), 4))
+
+
+def normalise_serial(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())[:32]
+
+
+def issue_certificates(event: Event, kind: CertificateKind, *, actor: User | None) -> int:
+    """A certificate for everyone eligible who has none of this kind yet; how many new."""
+    have = sa.select(Certificate.participant_id).where(
+        Certificate.event_id == event.id, Certificate.kind == kind
+    )
+    ids = list(
+        db.session.scalars(
+            eligible_query(event, kind)
+            .where(Participant.id.not_in(have))
+            .with_only_columns(Participant.id)
+        )
+    )
+    db.session.add_all(
+        Certificate(event_id=event.id, participant_id=pid, kind=kind, serial=new_serial())
+        for pid in ids
+    )
+    if ids:
+        audit.record(
+            "certificate.issue",
+            event,
+            actor=actor,
+            event_id=event.id,
+            changes={"kind": [None, kind.value], "issued": [None, len(ids)]},
+        )
+    db.session.flush()
+    return len(ids)
+
+
+def revoke_certificate(certificate: Certificate, reason: str, *, actor: User | None) -> None:
+    reason = " ".join(reason.split())[:200]
+    if not reason:
+        raise DomainError(_l("Say why the certificate is revoked."))
+    if certificate.revoked_at is not None:
+        raise DomainError(_l("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_reason = utcnow(), reason
+    audit.record(
+        "certificate.revoke",
+        certificate.participant,
+        actor=actor,
+        event_id=certificate.event_id,
+        changes={
+            "certificate": [format_serial(certificate.serial), None],
+            "reason": [None, reason],
+        },
+    )
+    db.session.flush()
+
+
+def verify(serial: str) -> Certificate | None:
+    """The certificate a serial names, valid or revoked; None for anything else."""
+    text = normalise_serial(serial)
+    if len(text) != 16:
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.serial == text))
+
+
+def verify_url(certificate: Certificate) -> str:
+    from eventhub.web import external_url
+
+    return external_url("verify.certificate", serial=format_serial(certificate.serial))
+
+
+def certificate_data(event: Event, certificates: list[Certificate]) -> list[CertificateData]:
+    settings = certificate_settings(event)
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Participant).where(
+                Participant.id.in_({c.participant_id for c in certificates})
+            )
+        )
+    }
+    place = f"{event.city_zh} {event.city_en}".strip()
+    data = []
+    for certificate in certificates:
+        person = people[certificate.participant_id]
+        if certificate.kind == CertificateKind.PARTICIPATION:
+            title_en, title_zh, body_en, body_zh = (
+                settings.title_en,
+                settings.title_zh,
+                settings.body_en,
+                settings.body_zh,
+            )
+        else:
+            title_en, title_zh, body_en, body_zh = KIND_TEXTS[certificate.kind]
+        name_en = " ".join(p for p in (person.honorific, person.latin_name) if p)
+        name_zh = person.native_name or person.latin_name
+        data.append(
+            CertificateData(
+                serial=format_serial(certificate.serial),
+                url=verify_url(certificate),
+                title_en=title_en,
+                title_zh=title_zh,
+                body_en=body_en.replace("{name}", name_en).replace("{event}", event.name_en),
+                body_zh=body_zh.replace("{name}", name_zh).replace("{event}", event.name_zh),
+                latin_name=person.latin_name,
+                native_name=person.native_name,
+                signatory=settings.signatory_name,
+                signatory_title_en=settings.signatory_title_en,
+                signatory_title_zh=settings.signatory_title_zh,
+                signature=settings.signature_image,
+                logo=settings.logo_image,
+                place_date=f"{place}, {event.ends_on.isoformat()}",
+                event_en=event.name_en,
+            )
+        )
+    return data
+
+
+def certificates_pdf(event: Event, certificates: list[Certificate]) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from eventhub.pdf import register_fonts
+
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=CERTIFICATE_PAGE, pageCompression=1)
+    data = certificate_data(event, certificates)
+    if len(data) == 1:  # searchable by the real name (shaped text extracts badly)
+        canvas.setTitle(f"{data[0].title_en} — {data[0].native_name or data[0].latin_name}")
+    else:
+        canvas.setTitle(f"{event.name_en} — certificates")
+    for item in data:
+        draw_certificate(canvas, item)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+SETTINGS_TEXTS = {
+    "title_en": (_l("Title in English"), 120),
+    "title_zh": (_l("Title in Chinese"), 120),
+    "body_en": (_l("Text in English"), 600),
+    "body_zh": (_l("Text in Chinese"), 600),
+    "signatory_name": (_l("Signed by"), 120),
+    "signatory_title_en": (_l("Signatory's title in English"), 200),
+    "signatory_title_zh": (_l("Signatory's title in Chinese"), 200),
+}
+
+
+class SettingsInvalid(DomainError):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(_l("Please correct the fields marked below."))
+        self.errors = errors
+
+
+def save_certificate_settings(
+    event: Event,
+    data: dict[str, str],
+    *,
+    signature: bytes | None = None,
+    logo: bytes | None = None,
+    remove: tuple[str, ...] = (),
+    actor: User | None,
+) -> dict:
+    """Check and store what the certificates say; images are checked by their content."""
+    from eventhub.pdf import MissingFont, check_printable
+    from eventhub.registration.photos import prepare_artwork
+    from eventhub.text import clean
+
+    settings = certificate_settings(event)
+    errors: dict[str, list[str]] = {}
+    values = {}
+    for name, (label, limit) in SETTINGS_TEXTS.items():
+        value = clean(data.get(name, ""))
+        if name.startswith(("title", "body")) and not value:
+            errors.setdefault(name, []).append(str(_l("%(field)s: required.", field=label)))
+        if len(value) > limit:
+            errors.setdefault(name, []).append(
+                str(_l("%(field)s: at most %(n)d characters.", field=label, n=limit))
+            )
+        try:
+            check_printable(value)
+        except MissingFont as error:
+            errors.setdefault(name, []).append(str(error))
+        values[name] = value
+    for name in ("body_en", "body_zh"):
+        if values[name] and "{name}" not in values[name]:
+            errors.setdefault(name, []).append(
+                str(_l("Put {name} where the participant's name goes."))
+            )
+    images = {}
+    for field_name, upload in (("signature_image", signature), ("logo_image", logo)):
+        if upload:
+            try:
+                images[field_name] = prepare_artwork(upload, field_name)
+            except DomainError as error:
+                errors.setdefault(field_name, []).append(str(error))
+    if errors:
+        raise SettingsInvalid(errors)
+    changes = audit.diff(settings, values)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    for field_name in ("signature_image", "logo_image"):
+        if field_name in images:
+            setattr(settings, field_name, images[field_name])
+            changes[field_name] = [None, "uploaded"]
+        elif field_name in remove:
+            setattr(settings, field_name, None)
+            changes[field_name] = ["uploaded", None]
+    if changes:
+        audit.record("certificate.settings", event, actor=actor, event_id=event.id, changes=changes)
+    db.session.flush()
+    return changes
+
+
+def certificates_query(event: Event, kind: CertificateKind, *, unsent: bool = False) -> sa.Select:
+    """The valid (not revoked) certificates of a kind, by the participant's name."""
+    query = (
+        sa.select(Certificate)
+        .join(Participant, Participant.id == Certificate.participant_id)
+        .where(
+            Certificate.event_id == event.id,
+            Certificate.kind == kind,
+            Certificate.revoked_at.is_(None),
+        )
+    )
+    if unsent:
+        query = query.where(Certificate.emailed_at.is_(None), Participant.email != "")
+    return query.order_by(Participant.family_name, Participant.given_name, Certificate.id)
+
+
+def write_certificates(
+    event: Event, certificates: list[Certificate], out, *, progress=None, part_size: int = 200
+) -> None:
+    """All the certificates in one PDF, drawn in parts so memory stays bounded."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="eventhub-certificates-") as folder:
+        files = []
+        for number, part in enumerate(_chunks(certificates, part_size)):
+            path = os.path.join(folder, f"part-{number:05d}.pdf")
+            with open(path, "wb") as part_file:
+                part_file.write(certificates_pdf(event, part))
+            files.append(path)
+            db.session.commit()  # no transaction (no SQLite lock) held between parts
+            if progress:
+                progress(min(len(certificates), (number + 1) * part_size))
+        _join(files, out, f"{event.name_en} — certificates")
+
+
+def _join(files: list[str], out, title: str) -> None:
+    """PDF parts joined into one file with qpdf (pikepdf), written straight to `out`."""
+    import pikepdf
+
+    with pikepdf.new() as joined:
+        sources = [pikepdf.open(path) for path in files]
+        for source in sources:
+            joined.pages.extend(source.pages)
+        joined.docinfo["/Title"] = title
+        joined.docinfo["/Creator"] = "EventHub"
+        joined.save(out)
+        for source in sources:
+            source.close()
+
+
+def email_certificates(certificates: list[Certificate], *, progress=None) -> int:
+    """Tell each holder their certificate is ready, with the link to their own page (where
+    it is downloaded); in their language. Returns how many were sent."""
+    from flask import render_template
+    from flask_babel import force_locale, gettext
+
+    from eventhub.i18n import localized
+    from eventhub.mail import send_mail
+    from eventhub.registration.services import access_key
+    from eventhub.web import external_url
+
+    sent = 0
+    for number, certificate in enumerate(certificates, start=1):
+        person = certificate.participant
+        link = external_url("registration.own_page", slug=person.event.slug, key=access_key(person))
+        with force_locale(person.locale or "en"):
+            ok = send_mail(
+                person.email,
+                gettext("Your certificate: %(event)s", event=localized(person.event, "name")),
+                render_template(
+                    "email/certificate.txt",
+                    participant=person,
+                    link=link,
+                    serial=format_serial(certificate.serial),
+                ),
+            )
+        if ok:
+            certificate.emailed_at = utcnow()
+            sent += 1
+        if progress and (number % 50 == 0 or number == len(certificates)):
+            progress(number)
+    db.session.flush()
+    return sent

@@ -21,8 +21,8 @@ class PhotoInvalid(DomainError):
         super().__init__(message, field="photo")
 
 
-def prepare_photo(data: bytes) -> tuple[bytes, int, int]:
-    """A clean JPEG (no metadata, upright, at most 600x800) from an uploaded JPEG or PNG."""
+def _probe(data: bytes) -> tuple[int, int]:
+    """The size of an uploaded JPEG or PNG, read from its content; refused otherwise."""
     if len(data) > MAX_BYTES:
         raise PhotoInvalid(_l("The photo is larger than 10 MB. Send a smaller one."))
     try:
@@ -38,6 +38,12 @@ def prepare_photo(data: bytes) -> tuple[bytes, int, int]:
         raise PhotoInvalid(_l("This file is not a JPEG or PNG image."))
     if width * height > MAX_PIXELS:
         raise PhotoInvalid(_l("The photo has too many pixels. Send a smaller one."))
+    return width, height
+
+
+def prepare_photo(data: bytes) -> tuple[bytes, int, int]:
+    """A clean JPEG (no metadata, upright, at most 600x800) from an uploaded JPEG or PNG."""
+    width, height = _probe(data)
     if min(width, height) < MIN_SIDE:
         raise PhotoInvalid(
             _l("The photo is too small: at least %(n)d pixels on each side.", n=MIN_SIDE)
@@ -57,3 +63,20 @@ def prepare_photo(data: bytes) -> tuple[bytes, int, int]:
             return out.getvalue(), image.width, image.height
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise PhotoInvalid(_l("This file is not a JPEG or PNG image.")) from exc
+
+
+def prepare_artwork(data: bytes, field: str) -> bytes:
+    """A logo or a scanned signature for printed documents: a clean PNG (transparency kept,
+    metadata dropped, at most 1600 pixels wide) from an uploaded JPEG or PNG."""
+    try:
+        _probe(data)
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image).convert("RGBA")
+            image.thumbnail((1600, 1600), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            image.save(out, "PNG", optimize=True)
+            return out.getvalue()
+    except PhotoInvalid as error:
+        raise DomainError(error.message, field=field) from error
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError(_l("This file is not a JPEG or PNG image."), field=field) from exc

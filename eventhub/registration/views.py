@@ -23,7 +23,7 @@ from flask_login import current_user
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.badges.models import Badge
+from eventhub.badges.models import Badge, Certificate
 from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
@@ -139,6 +139,11 @@ def own_page(event, key: str):
         status_labels=services.STATUS_LABELS,
         passport=services.passport_view(participant, unmasked=False),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
+        certificates=db.session.scalars(
+            sa.select(Certificate).where(
+                Certificate.participant_id == participant.id, Certificate.revoked_at.is_(None)
+            )
+        ).all(),
     )
 
 
