@@ -153,7 +153,8 @@ def demo(if_empty):
 @click.option("--category", help="Only this participant category (e.g. delegate, media).")
 @click.option("--changed", is_flag=True, help="Only badges new or changed since the last print.")
 @click.option("--workers", type=int, default=None, help="Processes drawing at once.")
-def badges(slug, out_path, layout, delegation, category, changed, workers):
+@click.option("--back", is_flag=True, help="Print each badge's back too (duplex).")
+def badges(slug, out_path, layout, delegation, category, changed, workers, back):
     """Print the approved participants' badges of event SLUG into one PDF."""
     import time
 
@@ -193,6 +194,7 @@ def badges(slug, out_path, layout, delegation, category, changed, workers):
             workers=workers or badge_services.WORKERS,
             progress=lambda done: click.echo(f"  {done}/{len(people)}", err=True),
             release=db.session.commit,
+            back=back,
         )
     badge_services.mark_printed(people)
     db.session.commit()

@@ -5,6 +5,7 @@ from eventhub.auth.models import ApiToken, EventMembership, Role, User
 from eventhub.badges.models import (
     Badge,
     BadgeBatch,
+    BadgeSettings,
     BadgeStyle,
     Certificate,
     CertificateKind,
@@ -50,6 +51,7 @@ from eventhub.scheduling.models import (
 __all__ = [
     "Badge",
     "BadgeBatch",
+    "BadgeSettings",
     "BadgeStyle",
     "Certificate",
     "CertificateKind",

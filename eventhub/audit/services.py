@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "protocol_ranks.update": _l("Order of precedence changed"),
     "badge.reprint": _l("Badge reprinted (earlier badge revoked)"),
     "badge.batch": _l("Badges printed"),
+    "badge.styles": _l("Badge colours and codes changed"),
     "certificate.issue": _l("Certificates issued"),
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.settings": _l("Certificate text changed"),

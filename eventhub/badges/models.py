@@ -129,3 +129,15 @@ class CertificateSettings(db.Model):
     # Who receives a participation certificate: "approved" (every approved participant);
     # the check-in module adds rules on attendance.
     rule: Mapped[str] = mapped_column(sa.String(20), default="approved")
+
+
+class BadgeSettings(db.Model):
+    """What the back of an event's badges says (Wi-Fi, emergency numbers, shuttle times)."""
+
+    __tablename__ = "badge_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    back_en: Mapped[str] = mapped_column(sa.String(600), default="")
+    back_zh: Mapped[str] = mapped_column(sa.String(600), default="")

@@ -52,6 +52,9 @@ class BadgeData:
     event_en: str = ""
     event_zh: str = ""
     dates: str = ""
+    # The back side, when printed: the event's practical information.
+    back_en: str = ""
+    back_zh: str = ""
 
 
 def qr_matrix(code: str) -> list[list[bool]]:
@@ -223,27 +226,82 @@ def page_size(layout: str) -> tuple[float, float]:
     return {"cr80": CR80, "a6": A6, "a4": A4}[layout]
 
 
-def draw_badges(canvas, badges: list[BadgeData], layout: str) -> None:
-    """Every badge on the canvas: one per page for cr80 and a6; nine CR80 badges per A4
-    sheet with crop marks."""
+def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: float) -> None:
+    """The back: the event, its practical information in both languages, and the holder's
+    name small at the foot so that fronts and backs can be matched."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from eventhub.pdf import paragraph
+
+    k = w / CR80[0]
+    pad = 4 * mm * k
+    inner = w - 2 * pad
+    centre = x + w / 2
+    colour = HexColor(data.style.colour)
+    canvas.saveState()
+    canvas.setFillColor(colour)
+    canvas.rect(x, y + h - 2 * mm * k, w, 2 * mm * k, stroke=0, fill=1)
+    canvas.setFillColor(black)
+    top = y + h - pad - 2 * mm * k
+    top = _text_block(canvas, data.event_zh, centre, top, inner, largest=8 * k, smallest=5 * k)
+    top = _text_block(canvas, data.event_en, centre, top, inner, largest=7 * k, smallest=5 * k)
+    top = _text_block(canvas, data.dates, centre, top, inner, largest=6.5 * k, smallest=5 * k)
+    top -= 3 * mm * k
+    style = ParagraphStyle("back", fontSize=6.5 * k, leading=8.5 * k)
+    for text in (data.back_zh, data.back_en):
+        for line in text.splitlines():
+            if not line.strip():
+                top -= 2 * mm * k
+                continue
+            block = paragraph(line, style)
+            _w, height = block.wrap(inner, h)
+            if top - height < y + 12 * mm * k:
+                break  # never over the name at the foot
+            block.drawOn(canvas, x + pad, top - height)
+            top -= height
+        top -= 2 * mm * k
+    _text_block(
+        canvas,
+        data.latin_name,
+        centre,
+        y + 10 * mm * k,
+        inner,
+        largest=7 * k,
+        smallest=5 * k,
+        lines=1,
+    )
+    canvas.restoreState()
+
+
+def draw_badges(canvas, badges: list[BadgeData], layout: str, *, back: bool = False) -> None:
+    """Every badge on the canvas: one per page for cr80 and a6 (each followed by its back,
+    for duplex printing, when `back`); nine CR80 badges per A4 sheet with crop marks, each
+    sheet followed by its backs mirrored left to right (long-edge duplex)."""
     if layout in ("cr80", "a6"):
         w, h = page_size(layout)
         for data in badges:
             draw_badge(canvas, data, 0, 0, w, h)
             canvas.showPage()
+            if back:
+                draw_badge_back(canvas, data, 0, 0, w, h)
+                canvas.showPage()
         return
     columns, rows, gutter = 3, 3, 6 * mm  # the gutters hold the crop marks
     w, h = CR80
     left = (A4[0] - columns * w - (columns - 1) * gutter) / 2
     bottom = (A4[1] - rows * h - (rows - 1) * gutter) / 2
     for start in range(0, len(badges), columns * rows):
-        for index, data in enumerate(badges[start : start + columns * rows]):
-            column, row = index % columns, index // columns
-            bx = left + column * (w + gutter)
-            by = bottom + (rows - 1 - row) * (h + gutter)
-            draw_badge(canvas, data, bx, by, w, h)
-            _crop_marks(canvas, bx, by, w, h)
-        canvas.showPage()
+        sheet = badges[start : start + columns * rows]
+        for side in ("front", "back") if back else ("front",):
+            for index, data in enumerate(sheet):
+                column, row = index % columns, index // columns
+                if side == "back":
+                    column = columns - 1 - column  # behind its front once the sheet turns
+                bx = left + column * (w + gutter)
+                by = bottom + (rows - 1 - row) * (h + gutter)
+                (draw_badge if side == "front" else draw_badge_back)(canvas, data, bx, by, w, h)
+                _crop_marks(canvas, bx, by, w, h)
+            canvas.showPage()
 
 
 def qr_png(code: str, box: int = 12) -> bytes:

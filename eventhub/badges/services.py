@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from eventhub.badges import codes
 from eventhub.badges.models import (
     Badge,
     BadgeBatch,
+    BadgeSettings,
     BadgeStyle,
     BatchState,
     Certificate,
@@ -42,6 +44,7 @@ from eventhub.directory.models import Country, Organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import date_range
 from eventhub.registration.models import (
     Category,
     Delegation,
@@ -243,6 +246,10 @@ def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]
         )
     )
     key = _key()
+    back = db.session.get(BadgeSettings, event.id)
+    dates = (
+        f"{date_range(event.starts_on, event.ends_on)} · {event.city_zh} {event.city_en}".strip()
+    )
     data = []
     for person in participants:
         badge = badges[person.id]
@@ -261,6 +268,9 @@ def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]
                 photo=photos.get(person.id),
                 event_en=event.name_en,
                 event_zh=event.name_zh,
+                dates=dates,
+                back_en=back.back_en if back else "",
+                back_zh=back.back_zh if back else "",
             )
         )
     return data
@@ -270,7 +280,9 @@ def _font_dirs() -> list[str] | None:
     return current_app.config.get("FONT_DIRS")
 
 
-def render_part(badges: list[BadgeData], layout: str, font_dirs: list[str] | None) -> bytes:
+def render_part(
+    badges: list[BadgeData], layout: str, font_dirs: list[str] | None, back: bool = False
+) -> bytes:
     """One part of a run as its own PDF; runs in a worker process, with no app or database."""
     from flask import Flask
     from reportlab.pdfgen.canvas import Canvas
@@ -284,7 +296,7 @@ def render_part(badges: list[BadgeData], layout: str, font_dirs: list[str] | Non
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=page_size(layout), pageCompression=1)
     canvas.setTitle("Badges")
-    draw_badges(canvas, badges, layout)
+    draw_badges(canvas, badges, layout, back=back)
     canvas.save()
     return buffer.getvalue()
 
@@ -302,6 +314,7 @@ def write_badges(
     progress: Callable[[int], None] | None = None,
     release: Callable[[], None] | None = None,
     workers: int = WORKERS,
+    back: bool = False,
 ) -> int:
     """Draw the badges into `out` (a binary file) in parts, several at once, and join the
     parts; returns how many. Only a few parts are read ahead and drawn parts wait in a
@@ -331,21 +344,30 @@ def write_badges(
             if progress:
                 progress(done)
 
+        def read(part: list[Participant]) -> list[BadgeData]:
+            data = badge_data(event, part)
+            if release:
+                release()
+            return data
+
         if workers <= 1 or len(parts) <= 1:
             for part in parts:
-                keep(len(part), render_part(badge_data(event, part), layout, font_dirs))
+                keep(len(part), render_part(read(part), layout, font_dirs, back))
         else:
             # Forked workers start at once with everything imported; they never touch the
-            # database connections they inherit (they only draw).
+            # database connections they inherit (they only draw). A part is read only when
+            # a worker is about to be free: a few parts in memory, however long the run.
             with ProcessPoolExecutor(workers, mp_context=_process_context()) as pool:
-                pending = [
-                    (
-                        len(part),
-                        pool.submit(render_part, badge_data(event, part), layout, font_dirs),
+                in_flight: deque = deque()
+                for part in parts:
+                    in_flight.append(
+                        (len(part), pool.submit(render_part, read(part), layout, font_dirs, back))
                     )
-                    for part in parts
-                ]
-                for count, future in pending:
+                    while len(in_flight) > workers:
+                        count, future = in_flight.popleft()
+                        keep(count, future.result())
+                while in_flight:
+                    count, future = in_flight.popleft()
                     keep(count, future.result())
         _join(files, out, f"{event.name_en} — badges")
     return done
@@ -374,6 +396,7 @@ def queue_batch(
     kind: str = "badges",
     certificate_kind: CertificateKind | None = None,
     base_url: str = "",
+    back: bool = False,
 ) -> BadgeBatch:
     """A run for a separate process: badges to print, certificates to print or to email.
     `base_url` is where links in its documents and emails point (PUBLIC_URL wins)."""
@@ -383,7 +406,7 @@ def queue_batch(
         total = count_batch(event, filters)
         if total == 0:
             raise DomainError(_l("No approved participant matches: there is nothing to print."))
-        stored = filters.as_dict()
+        stored = filters.as_dict() | {"back": back}
     else:
         total = db.session.scalar(
             certificates_query(event, certificate_kind, unsent=kind == "certificate-mail")
@@ -445,6 +468,7 @@ def run_batch(batch: BadgeBatch) -> None:
                     layout=batch.layout,
                     progress=progress,
                     release=db.session.commit,
+                    back=bool(batch.filters.get("back")),
                 )
                 mark_printed(participants)
             elif batch.kind == "certificates":
@@ -827,3 +851,105 @@ def email_certificates(certificates: list[Certificate], *, progress=None) -> int
             progress(number)
     db.session.flush()
     return sent
+
+
+def save_styles(event: Event, rows: dict[Category, dict[str, str]], *, actor: User | None) -> dict:
+    """The event's colour band, letter code, labels and zones per category, all at once;
+    `rows` maps each category to its typed values. Refused whole, with reasons by field."""
+    import re
+
+    from eventhub.pdf import MissingFont, check_printable
+    from eventhub.text import clean
+
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[Category, dict[str, str]] = {}
+    codes_used: dict[str, Category] = {}
+    for category, typed in rows.items():
+        values = {
+            name: clean(typed.get(name, ""))
+            for name in ("colour", "code", "label_en", "label_zh", "zones")
+        }
+        values["code"] = values["code"].upper()
+        prefix = f"{category.value}-"
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", values["colour"]):
+            errors.setdefault(prefix + "colour", []).append(str(_l("A colour such as #c8102e.")))
+        if not re.fullmatch(r"[A-Z0-9]{1,3}", values["code"]):
+            errors.setdefault(prefix + "code", []).append(
+                str(_l("One to three capital letters or digits."))
+            )
+        elif values["code"] in codes_used:
+            errors.setdefault(prefix + "code", []).append(
+                str(_l("Another category already uses this code."))
+            )
+        codes_used.setdefault(values["code"], category)
+        for name, limit in (("label_en", 60), ("label_zh", 60), ("zones", 60)):
+            if name != "zones" and not values[name]:
+                errors.setdefault(prefix + name, []).append(str(_l("Required.")))
+            if len(values[name]) > limit:
+                errors.setdefault(prefix + name, []).append(
+                    str(_l("Use at most %(n)d characters.", n=limit))
+                )
+            try:
+                check_printable(values[name])
+            except MissingFont as error:
+                errors.setdefault(prefix + name, []).append(str(error))
+        cleaned[category] = values
+    if errors:
+        raise SettingsInvalid(errors)
+    before = styles_of(event)
+    stored = {
+        row.category: row
+        for row in db.session.scalars(sa.select(BadgeStyle).where(BadgeStyle.event_id == event.id))
+    }
+    changes = {}
+    for category, values in cleaned.items():
+        old = before[category]
+        old_values = {
+            "colour": old.colour,
+            "code": old.code,
+            "label_en": old.label_en,
+            "label_zh": old.label_zh,
+            "zones": old.zones,
+        }
+        diff = audit.changed(old_values, values)
+        if not diff:
+            continue
+        row = stored.get(category) or BadgeStyle(event_id=event.id, category=category)
+        for name, value in values.items():
+            setattr(row, name, value)
+        db.session.add(row)
+        changes.update({f"{category.value}.{name}": change for name, change in diff.items()})
+    if changes:
+        audit.record("badge.styles", event, actor=actor, event_id=event.id, changes=changes)
+    db.session.flush()
+    return changes
+
+
+def save_badge_back(event: Event, back_en: str, back_zh: str, *, actor: User | None) -> dict:
+    """The text on the back of the badges, in both languages (lines kept)."""
+    from eventhub.pdf import MissingFont, check_printable
+
+    errors: dict[str, list[str]] = {}
+    values = {}
+    for name, text in (("back_en", back_en), ("back_zh", back_zh)):
+        lines = [" ".join(line.split()) for line in text.replace("\r", "").split("\n")]
+        value = "\n".join(lines).strip()
+        if len(value) > 600:
+            errors.setdefault(name, []).append(str(_l("Use at most %(n)d characters.", n=600)))
+        try:
+            check_printable(value)
+        except MissingFont as error:
+            errors.setdefault(name, []).append(str(error))
+        values[name] = value
+    if errors:
+        raise SettingsInvalid(errors)
+    settings = db.session.get(BadgeSettings, event.id) or BadgeSettings(event_id=event.id)
+    changes = audit.changed(
+        {"back_en": settings.back_en or "", "back_zh": settings.back_zh or ""}, values
+    )
+    settings.back_en, settings.back_zh = values["back_en"], values["back_zh"]
+    db.session.add(settings)
+    if changes:
+        audit.record("badge.styles", event, actor=actor, event_id=event.id, changes=changes)
+    db.session.flush()
+    return changes

@@ -28,7 +28,13 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.badges import bp, services, verify_bp
 from eventhub.badges.forms import CertificateSettingsForm
-from eventhub.badges.models import BadgeBatch, BatchState, Certificate, CertificateKind
+from eventhub.badges.models import (
+    BadgeBatch,
+    BadgeSettings,
+    BatchState,
+    Certificate,
+    CertificateKind,
+)
 from eventhub.badges.render import qr_png
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
@@ -90,7 +96,9 @@ def overview(event):
     layout = source.get("layout", "a4")
     if request.method == "POST":
         ok, batch = attempt(
-            lambda: services.queue_batch(event, filters, layout, actor=current_user)
+            lambda: services.queue_batch(
+                event, filters, layout, actor=current_user, back=source.get("back") == "1"
+            )
         )
         if ok:
             _start(batch)
@@ -434,3 +442,56 @@ def certificate(serial: str):
         kinds=services.CERTIFICATE_KINDS,
         serial=services.format_serial(found.serial) if found else serial[:40],
     ), (200 if found and found.revoked_at is None else 404)
+
+
+@bp.route("/badges/styles", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def styles(event):
+    """Colour band, letter code, labels and access zones for each category."""
+    errors: dict[str, list[str]] = {}
+    current = services.styles_of(event)
+    typed = {
+        category: {
+            "colour": style.colour,
+            "code": style.code,
+            "label_en": style.label_en,
+            "label_zh": style.label_zh,
+            "zones": style.zones,
+        }
+        for category, style in current.items()
+    }
+    if request.method == "POST":  # CSRF checked for every form by CSRFProtect
+        typed = {
+            category: {
+                name: request.form.get(f"{category.value}-{name}", "")[:100]
+                for name in ("colour", "code", "label_en", "label_zh", "zones")
+            }
+            for category in current
+        }
+        back = {name: request.form.get(name, "")[:2000] for name in ("back_en", "back_zh")}
+        try:
+            changes = services.save_styles(event, typed, actor=current_user)
+            changes |= services.save_badge_back(
+                event, back["back_en"], back["back_zh"], actor=current_user
+            )
+        except services.SettingsInvalid as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
+            return redirect(url_for("badges.styles", slug=event.slug))
+    if request.method != "POST":
+        stored = db.session.get(BadgeSettings, event.id)
+        back = {
+            "back_en": stored.back_en if stored else "",
+            "back_zh": stored.back_zh if stored else "",
+        }
+    return render_template(
+        "badges/styles.html",
+        event=event,
+        typed=typed,
+        back=back,
+        errors=errors,
+        category_labels=dict(CATEGORY_CHOICES),
+    )

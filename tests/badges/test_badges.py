@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pytest
@@ -15,7 +16,7 @@ from eventhub.badges import codes, services
 from eventhub.badges.models import Badge, BadgeBatch, BatchState
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
-from eventhub.registration.models import Participant, Status
+from eventhub.registration.models import Category, Participant, Status
 
 
 def _own_key(app, participant_id: int) -> str:
@@ -235,3 +236,62 @@ def test_a_large_run_in_parts_keeps_every_badge_once_and_in_order(app, event, ma
     assert len(PdfReader(io.BytesIO(buffer.getvalue())).pages) == 3
     decoded = _decode_pdf(buffer.getvalue(), 200)
     assert sorted(decoded) == sorted(expected)
+
+
+def test_organisers_set_the_colour_scheme_and_bad_values_are_refused_whole(
+    client, as_role, app, event
+):
+    as_role("organiser")
+    url = f"/events/{event.slug}/badges/styles"
+    page = client.get(url).get_data(as_text=True)
+    form = dict(re.findall(r'name="([a-z]+-[a-z_]+)" id="[^"]+" value="([^"]*)"', page))
+    assert form["delegate-code"] == "D" and form["official-colour"] == "#c8102e"
+    form.update({"delegate-colour": "blue", "media-code": "D", "speaker-label_zh": ""})
+    refused = client.post(url, data=form).get_data(as_text=True)
+    assert "A colour such as #c8102e." in refused
+    assert "Another category already uses this code." in refused
+    assert "Required." in refused
+    assert 'value="blue"' in refused  # kept as typed
+    form.update({"delegate-colour": "#0055aa", "media-code": "m", "speaker-label_zh": "演讲嘉宾"})
+    saved = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Saved." in saved
+    with app.app_context():
+        styles = services.styles_of(db.session.merge(event))
+        assert styles[Category.DELEGATE].colour == "#0055aa"
+        assert styles[Category.MEDIA].code == "M"
+
+
+def test_backs_carry_the_events_information_behind_each_front(
+    client, as_role, app, event, make, tmp_path
+):
+    make.participant(event, family_name="KEOMANY", given_name="Somphone")
+    make.participant(event, family_name="HENG", given_name="Sreypov", country_code="KH")
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/badges/styles").get_data(as_text=True)
+    form = dict(re.findall(r'name="([a-z]+-[a-z_]+)" id="[^"]+" value="([^"]*)"', page))
+    form.update(back_en="Wi-Fi: CAECW-2025\nMedical emergency: 120", back_zh="无线网络：CAECW-2025")
+    assert "Saved." in client.post(
+        f"/events/{event.slug}/badges/styles", data=form, follow_redirects=True
+    ).get_data(as_text=True)
+    out = tmp_path / "duplex.pdf"
+    result = app.test_cli_runner().invoke(
+        args=[
+            "badges",
+            event.slug,
+            "--out",
+            str(out),
+            "--layout",
+            "cr80",
+            "--back",
+            "--workers",
+            "1",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 4  # front, back, front, back
+    fronts_and_backs = [p.extract_text() for p in reader.pages]
+    assert "HENG Sreypov" in fronts_and_backs[0] and "Wi-Fi" not in fronts_and_backs[0]
+    assert "Wi-Fi: CAECW-2025" in fronts_and_backs[1] and "HENG Sreypov" in fronts_and_backs[1]
+    assert "Medical emergency: 120" in fronts_and_backs[3]
+    assert "KEOMANY Somphone" in fronts_and_backs[3]
