@@ -295,3 +295,59 @@ def test_backs_carry_the_events_information_behind_each_front(
     assert "Wi-Fi: CAECW-2025" in fronts_and_backs[1] and "HENG Sreypov" in fronts_and_backs[1]
     assert "Medical emergency: 120" in fronts_and_backs[3]
     assert "KEOMANY Somphone" in fronts_and_backs[3]
+
+
+def test_a_120_character_name_shrinks_and_stays_on_its_card(app):
+    """Nine cards of the longest names side by side: no ink in the gutters between them
+    (only the crop marks at the corners), so nothing ran off a card."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from eventhub.badges.render import A4, CR80, BadgeData, draw_badges
+    from eventhub.pdf import register_fonts
+
+    name = "PENGIRAN ANAK HAJI MUHAMMAD KHAIRUL AZMI BIN PENGIRAN HAJI MOHD YUSOF " * 2
+    long = BadgeData(
+        code=codes.make_code(codes.badge_key("k"), 1, 1),
+        latin_name=name[:120],
+        native_name="ສົມພອນ ແກ້ວມະນີ ສີຈະເລີນ ວົງສະຫວັນ ພົມມະຈັນ ອິນທະວົງ ສຸວັນນະວົງ",
+        honorific="Yang Berhormat Pehin Orang Kaya",
+        position="Deputy Permanent Secretary (Higher Education) and Chair of the Council",
+        organisation="Ministry of Higher Education, Science, Research and Innovation of the "
+        "Kingdom of Thailand, Office of the Permanent Secretary",
+        country="Brunei Darussalam",
+    )
+    with app.app_context():
+        register_fonts()
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=A4)
+        draw_badges(canvas, [long] * 9, "a4")
+        canvas.save()
+    dpi = 100
+    png = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-"],
+        input=buffer.getvalue(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    image = Image.open(io.BytesIO(png)).convert("L")
+    px = dpi / 25.4  # pixels per mm
+    gutter, (w, h) = 6, (CR80[0] / mm, CR80[1] / mm)
+    left = (210 - 3 * w - 2 * gutter) / 2
+    bottom = (297 - 3 * h - 2 * gutter) / 2
+    for column in (1, 2):  # the two vertical gutters, away from the corners' marks
+        x0 = left + column * w + (column - 1) * gutter + 0.8
+        strip = image.crop(
+            (
+                int(x0 * px),
+                int((297 - bottom - 3 * h - 2 * gutter) * px) + 20,
+                int((x0 + gutter - 1.6) * px),
+                int((297 - bottom) * px) - 20,
+            )
+        )
+        ink = strip.point(lambda v: 255 if v < 128 else 0)
+        rows_with_ink = [
+            y for y in range(ink.height) if ink.crop((0, y, ink.width, y + 1)).getbbox()
+        ]
+        # Crop marks: short horizontal lines at the card edges; nothing else.
+        assert len(rows_with_ink) <= 12, rows_with_ink
