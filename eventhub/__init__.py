@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.badges import bp as badges_bp
     from eventhub.badges import verify_bp
     from eventhub.ceremonies import bp as ceremonies_bp
+    from eventhub.checkin import bp as checkin_bp
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
     from eventhub.registration import bp as registration_bp
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ceremonies_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(checkin_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

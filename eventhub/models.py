@@ -19,6 +19,7 @@ from eventhub.ceremonies.models import (
     AgreementTransition,
     AgreementWitness,
 )
+from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.events.models import Event
 from eventhub.registration.models import (
@@ -49,6 +50,11 @@ from eventhub.scheduling.models import (
 )
 
 __all__ = [
+    "Admission",
+    "Checkpoint",
+    "CheckpointStaff",
+    "Scan",
+    "ScanResult",
     "Badge",
     "BadgeBatch",
     "BadgeSettings",

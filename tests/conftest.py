@@ -89,6 +89,9 @@ def _transaction(request, app):
         scopefunc=_app_ctx_id,
     )
     limiter.reset()
+    # The limiter is one object for every app: an app made with limits off (the concurrency
+    # tests' workers) must not leave them off for the tests after it.
+    limiter.enabled = True
     app.extensions["eventhub_outbox"] = []
     try:
         yield connection

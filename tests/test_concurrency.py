@@ -33,6 +33,23 @@ def _app(instance: str):
     )
 
 
+def _race_event(slug: str, name_en: str, name_zh: str, **values):
+    """A throw-away event for one race, committed for real (the workers must see it)."""
+    from eventhub.events.models import Event
+
+    event = Event(
+        slug=slug,
+        name_en=name_en,
+        name_zh=name_zh,
+        city_en="Guiyang",
+        starts_on=date(2025, 7, 24),
+        ends_on=date(2025, 7, 27),
+        **values,
+    )
+    db.session.add(event)
+    return event
+
+
 def _register_many(args: tuple[str, str, int, str]) -> list[int]:
     """One worker process: its own app and connection pool, registering PER_PROCESS people."""
     slug, organisation, worker, instance = args
@@ -66,16 +83,9 @@ def test_simultaneous_registrations_lose_nothing(app, tmp_path):  # app: the mig
     organisation = f"Concurrent University {slug}"
     app = _app(str(tmp_path))  # a separate app: its commits are real
     with app.app_context():
-        event = Event(
-            slug=slug,
-            name_en="Race week",
-            name_zh="并发周",
-            city_en="Guiyang",
-            starts_on=date(2025, 7, 24),
-            ends_on=date(2025, 7, 27),
-            registration_opens_at=datetime(2025, 1, 1, tzinfo=UTC),
+        event = _race_event(
+            slug, "Race week", "并发周", registration_opens_at=datetime(2025, 1, 1, tzinfo=UTC)
         )
-        db.session.add(event)
         db.session.commit()
         event_id = event.id
     try:
@@ -144,15 +154,7 @@ def test_two_hundred_enrolments_for_fifty_seats(app, tmp_path):  # app: the migr
     slug = f"seats-{uuid.uuid4().hex[:8]}"
     app = _app(str(tmp_path))  # a separate app: its commits are real
     with app.app_context():
-        event = Event(
-            slug=slug,
-            name_en="Seat race",
-            name_zh="座位",
-            city_en="Guiyang",
-            starts_on=date(2025, 7, 24),
-            ends_on=date(2025, 7, 27),
-        )
-        db.session.add(event)
+        event = _race_event(slug, "Seat race", "座位")
         db.session.flush()
         venue = Venue(event_id=event.id, name_en="Hall")
         db.session.add(venue)
@@ -199,5 +201,92 @@ def test_two_hundred_enrolments_for_fifty_seats(app, tmp_path):  # app: the migr
             assert counts == {EnrolmentStatus.ENROLLED: 50, EnrolmentStatus.WAITLISTED: 150}
     finally:
         with app.app_context():
+            db.session.execute(sa.delete(Event).where(Event.id == event_id))
+            db.session.commit()
+
+
+def _scan_all(args: tuple[str, list[str], str, str]) -> list[str]:
+    """One gate: its own app, connections and device token, scanning every code as soon as
+    all gates are ready."""
+    token, codes, instance, barrier_name = args
+    client = _app(instance).test_client()
+    _BARRIERS[barrier_name].wait()
+    results = []
+    for code in codes:
+        response = client.post(
+            "/api/v1/scans",
+            json={"code": code, "checkpoint": "main-entrance", "client_scan_id": uuid.uuid4().hex},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        results.append(response.get_json()["result"])
+    return results
+
+
+_BARRIERS: dict = {}
+
+
+def _init_gate(name, barrier):
+    _BARRIERS[name] = barrier
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role
+    from eventhub.badges import services as badge_services
+    from eventhub.checkin.models import Admission, Checkpoint, Scan
+    from eventhub.events.models import Event
+    from eventhub.registration.models import Participant, Status
+
+    slug = f"gates-{uuid.uuid4().hex[:8]}"
+    app = _app(str(tmp_path))  # a separate app: its commits are real
+    with app.app_context():
+        event = _race_event(slug, "Gate race", "闸机")
+        db.session.flush()
+        db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
+        people = [
+            Participant(
+                event_id=event.id,
+                given_name=f"Person {n}",
+                country_code="LA",
+                status=Status.APPROVED,
+            )
+            for n in range(25)
+        ]
+        db.session.add_all(people)
+        db.session.flush()
+        codes = [badge_services.code_of(b) for b in badge_services.badges_for(people).values()]
+        tokens = [
+            auth_services.issue_api_token(event, Role.STAFF, label=f"Gate {chr(65 + n)}")[1]
+            for n in range(PROCESSES)
+        ]
+        db.session.commit()
+        event_id = event.id
+    try:
+        context = multiprocessing.get_context("spawn")
+        barrier = context.Manager().Barrier(PROCESSES)
+        with context.Pool(PROCESSES, initializer=_init_gate, initargs=("gates", barrier)) as pool:
+            results = pool.map(
+                _scan_all, [(token, codes, str(tmp_path), "gates") for token in tokens]
+            )
+        by_badge = list(zip(*results, strict=True))
+        assert all(
+            sorted(r) == ["admitted"] + ["already_admitted"] * (PROCESSES - 1) for r in by_badge
+        ), by_badge
+        with app.app_context():
+            admissions = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Admission)
+                .join(Checkpoint)
+                .where(Checkpoint.event_id == event_id)
+            )
+            scans = db.session.scalar(
+                sa.select(sa.func.count()).select_from(Scan).where(Scan.event_id == event_id)
+            )
+        assert (admissions, scans) == (25, 25 * PROCESSES)
+    finally:
+        with app.app_context():
+            db.session.execute(sa.delete(Scan).where(Scan.event_id == event_id))
+            db.session.execute(sa.delete(Participant).where(Participant.event_id == event_id))
             db.session.execute(sa.delete(Event).where(Event.id == event_id))
             db.session.commit()

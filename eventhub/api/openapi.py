@@ -86,6 +86,50 @@ REGISTRATION_SCHEMA: dict[str, Any] = {
 }
 
 
+_PARTICIPANT_AT_GATE = {
+    "type": ["object", "null"],
+    "description": "Only for a code that is a badge of this event",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "native_name": {"type": "string"},
+        "category": {"type": "string"},
+        "category_label": {"type": "string"},
+        "country": {"type": "string"},
+        "delegation": {"type": "string"},
+    },
+}
+SCAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "checkpoint", "client_scan_id"],
+    "properties": {
+        "code": {"type": "string", "description": "The text of the badge's QR code"},
+        "checkpoint": {
+            "type": ["string", "integer"],
+            "description": "Checkpoint id or slug",
+            "examples": ["main-entrance"],
+        },
+        "client_scan_id": {"type": "string", "maxLength": 64, "description": "A UUID per scan"},
+        "scanned_at": {"type": "string", "format": "date-time"},
+        "offline_result": {
+            "type": "string",
+            "description": "What the device answered offline (admitted: a double admission "
+            "is flagged)",
+        },
+    },
+}
+SCAN_ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["result", "reason", "participant"],
+    "properties": {
+        "result": {"enum": ["admitted", "already_admitted", "denied", "invalid"]},
+        "reason": {"type": "string"},
+        "participant": _PARTICIPANT_AT_GATE,
+        "duplicate": {"type": "boolean"},
+    },
+}
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -118,6 +162,8 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 "Registration": REGISTRATION_SCHEMA,
+                "Scan": SCAN_SCHEMA,
+                "ScanAnswer": SCAN_ANSWER_SCHEMA,
                 "Activity": {
                     "type": "object",
                     "required": [
@@ -280,6 +326,95 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         **_error_responses(400, 401, 403, 404, 422),
+                    },
+                }
+            },
+            "/scans": {
+                "post": {
+                    "summary": "Judge and record one badge scan at a checkpoint",
+                    "description": "Staff or organiser token. Resending the same "
+                    "client_scan_id returns the first answer and records nothing new.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Scan"}}
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The answer for the gate",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ScanAnswer"}
+                                }
+                            },
+                        },
+                        **_error_responses(400, 401, 403, 404, 422, 429),
+                    },
+                }
+            },
+            "/scans/batch": {
+                "post": {
+                    "summary": "Scans queued while offline, in the order they were made",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["scans"],
+                                    "properties": {
+                                        "scans": {
+                                            "type": "array",
+                                            "maxItems": 500,
+                                            "items": {"$ref": "#/components/schemas/Scan"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "One answer per scan, with its HTTP-like status",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "answers": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/ScanAnswer"
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        **_error_responses(400, 401, 403, 429),
+                    },
+                }
+            },
+            "/checkpoints/{checkpoint}/roster": {
+                "get": {
+                    "summary": "What a device needs to judge codes at a checkpoint offline",
+                    "description": "Codes appear as SHA-256 digests (first 24 hex digits) "
+                    "of the scanned text; revoked versions are listed apart. No contact or "
+                    "passport data.",
+                    "parameters": [
+                        {
+                            "name": "checkpoint",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "description": "Checkpoint id or slug, e.g. main-entrance",
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The checkpoint and its roster entries"},
+                        **_error_responses(401, 403, 404, 429),
                     },
                 }
             },

@@ -102,7 +102,44 @@ def build_demo() -> list[str]:
 
     build_agreements(event, report)
     _print_settings(event, report)
+    _checkpoints(event, report)
     return report
+
+
+def _checkpoints(event: Event, report: list[str]) -> None:
+    """The gates of the week; the demo's staff account scans at the main entrance."""
+    from eventhub.checkin.models import Checkpoint, CheckpointStaff
+
+    wanted = [
+        # slug, English, Chinese, categories, re-entry
+        ("main-entrance", "Main entrance", "主入口", "", False),
+        ("vip-lounge", "VIP lounge", "贵宾休息室", "official,speaker", True),
+        ("plenary-hall", "Plenary hall", "主会场", "", True),
+        ("media-centre", "Media centre", "新闻中心", "media,staff", True),
+    ]
+    added = 0
+    for slug, name_en, name_zh, categories, reentry in wanted:
+        found = db.session.scalar(
+            sa.select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.slug == slug)
+        )
+        if found is None:
+            found = Checkpoint(
+                event_id=event.id,
+                slug=slug,
+                name_en=name_en,
+                name_zh=name_zh,
+                categories=categories,
+                reentry=reentry,
+            )
+            db.session.add(found)
+            db.session.flush()
+            added += 1
+        if slug == "main-entrance":
+            staff = auth_services.get_user_by_email("gate@caecw.example")
+            if staff and db.session.get(CheckpointStaff, (found.id, staff.id)) is None:
+                db.session.add(CheckpointStaff(checkpoint_id=found.id, user_id=staff.id))
+    db.session.flush()
+    report.append(f"Checkpoints: {added} added.")
 
 
 def _print_settings(event: Event, report: list[str]) -> None:

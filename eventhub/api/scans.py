@@ -1,0 +1,137 @@
+"""Scanning over the API: one scan, a batch of queued scans, a checkpoint's roster."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+
+from eventhub.api import bp
+from eventhub.api.auth import token_required
+from eventhub.auth.models import Role
+from eventhub.checkin import services
+from eventhub.errors import DomainError, error_response
+from eventhub.events.models import Event
+from eventhub.extensions import db, limiter
+
+SCANNERS = (Role.STAFF, Role.ORGANISER)
+BATCH_LIMIT = 500
+
+
+def _device_key() -> str:
+    """Rate limits count per device: its token (checked afterwards), else its address."""
+    import hashlib
+
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "device:" + hashlib.sha256(header.encode()).hexdigest()[:16]
+    return request.remote_addr or ""
+
+
+def _parse_time(value) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise DomainError(_("scanned_at must be an ISO 8601 date and time."), field="scanned_at")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise DomainError(
+            _("scanned_at must be an ISO 8601 date and time."), field="scanned_at"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def answer_json(answer: services.Answer) -> dict:
+    return {
+        "result": answer.result.value,
+        "reason": answer.text,
+        "participant": services.summary(answer.participant),
+        "duplicate": answer.duplicate,
+    }
+
+
+def _one(event: Event, item) -> tuple[int, dict]:
+    """(status, body) for one scan object."""
+    if not isinstance(item, dict):
+        return 400, {"message": _("Send each scan as a JSON object.")}
+    code, ref, client_id = item.get("code"), item.get("checkpoint"), item.get("client_scan_id")
+    for name, value in (("code", code), ("checkpoint", ref), ("client_scan_id", client_id)):
+        if not isinstance(value, str | int) or not str(value).strip():
+            return 422, {"message": _("%(field)s is required.", field=name), "field": name}
+    checkpoint = services.checkpoint_by_ref(event, ref)
+    if checkpoint is None:
+        return 404, {"message": _("There is no such checkpoint in this event.")}
+    try:
+        answer = services.record_scan(
+            event,
+            checkpoint,
+            str(code),
+            str(client_id),
+            scanned_at=_parse_time(item.get("scanned_at")),
+            user=g.api_token.user if g.api_token.user_id else None,
+            device=g.api_token.label or f"token {g.api_token.prefix}",
+            offline_result=str(item.get("offline_result") or ""),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return 422, {"message": str(error), "field": error.field}
+    return 200, answer_json(answer)
+
+
+@bp.post("/scans")
+@limiter.limit("50 per second", key_func=_device_key)
+@token_required(*SCANNERS)
+def scan():
+    """Judge and record one scan; the same client_scan_id again returns the first answer."""
+    event = db.session.get(Event, g.api_token.event_id)
+    body = request.get_json(silent=True)
+    status, payload = _one(event, body)
+    if status != 200:
+        return error_response(status, payload.pop("message"), **payload)
+    return jsonify(payload)
+
+
+@bp.post("/scans/batch")
+@limiter.limit("5 per second", key_func=_device_key)
+@token_required(*SCANNERS)
+def scan_batch():
+    """Scans queued while offline, in the order they were made: an answer for each."""
+    event = db.session.get(Event, g.api_token.event_id)
+    body = request.get_json(silent=True)
+    scans = body.get("scans") if isinstance(body, dict) else None
+    if not isinstance(scans, list):
+        return error_response(400, _('Send {"scans": [...]}.'))
+    if len(scans) > BATCH_LIMIT:
+        return error_response(413, _("At most %(n)d scans at a time.", n=BATCH_LIMIT))
+    answers = []
+    for item in scans:
+        status, payload = _one(event, item)
+        answers.append({"status": status, **payload})
+        db.session.commit()  # each scan stands on its own
+    return jsonify({"answers": answers})
+
+
+@bp.get("/checkpoints/<ref>/roster")
+@limiter.limit("30 per minute", key_func=_device_key)
+@token_required(*SCANNERS)
+def roster(ref):
+    """Everything a device needs to judge codes at this checkpoint without the network."""
+    event = db.session.get(Event, g.api_token.event_id)
+    checkpoint = services.checkpoint_by_ref(event, ref)
+    if checkpoint is None:
+        return error_response(404, _("There is no such checkpoint in this event."))
+    return jsonify(
+        {
+            "checkpoint": {
+                "id": checkpoint.id,
+                "slug": checkpoint.slug,
+                "name_en": checkpoint.name_en,
+                "name_zh": checkpoint.name_zh,
+                "reentry": checkpoint.reentry,
+            },
+            "generated_at": datetime.now(UTC).isoformat(),
+            "entries": services.roster(event, checkpoint),
+        }
+    )

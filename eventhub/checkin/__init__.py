@@ -1,0 +1,7 @@
+"""On-site check-in: checkpoints and their rules, scans from phones and hardware scanners."""
+
+from flask import Blueprint
+
+bp = Blueprint("checkin", __name__, url_prefix="/events/<slug>")
+
+from eventhub.checkin import views  # noqa: E402,F401

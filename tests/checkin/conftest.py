@@ -1,0 +1,31 @@
+"""A main entrance and badge codes for the check-in tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventhub.badges import services as badge_services
+from eventhub.checkin.models import Checkpoint
+from eventhub.extensions import db
+
+
+@pytest.fixture
+def gate(app, event):
+    """The main entrance: every category, the whole event, once a day."""
+    with app.app_context():
+        checkpoint = Checkpoint(
+            event_id=event.id, slug="main-entrance", name_en="Main entrance", name_zh="主入口"
+        )
+        db.session.add(checkpoint)
+        db.session.commit()
+        return checkpoint.id
+
+
+def _code(app, participant_id: int) -> str:
+    with app.app_context():
+        from eventhub.registration.models import Participant
+
+        person = db.session.get(Participant, participant_id)
+        badge = badge_services.badges_for([person])[person.id]
+        db.session.commit()
+        return badge_services.code_of(badge)

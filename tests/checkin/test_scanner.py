@@ -1,0 +1,64 @@
+"""The scanner page's JSON: staff at their checkpoint, undo, and people without their badge."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eventhub.checkin.models import Admission, CheckpointStaff
+from eventhub.extensions import db
+
+from .conftest import _code
+
+
+def _assign(app, checkpoint_id, user):
+    with app.app_context():
+        db.session.add(CheckpointStaff(checkpoint_id=checkpoint_id, user_id=user.id))
+        db.session.commit()
+
+
+def test_staff_scan_where_assigned_undo_and_rescan(client, as_role, app, event, make, gate):
+    person = make.participant(event, family_name="HENG", given_name="Sreypov")
+    code = _code(app, person.id)
+    staff = as_role("staff")
+    url = f"/events/{event.slug}/checkin/main-entrance"
+    assert client.get(url).status_code == 403  # not assigned yet
+    _assign(app, gate, staff)
+    page = client.get(url).get_data(as_text=True)
+    assert "Scan a badge, or type its code and press Enter" in page
+    first = client.post(f"{url}/scan", json={"code": code}).get_json()
+    assert first["result"] == "admitted" and first["recent"][0]["name"] == "HENG Sreypov"
+    second = client.post(f"{url}/scan", json={"code": code}).get_json()
+    assert second["result"] == "already_admitted"
+    undone = client.post(f"{url}/scans/{first['scan_id']}/undo").get_json()
+    assert undone["undone"] == first["scan_id"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Admission)) == 0
+    third = client.post(f"{url}/scan", json={"code": code}).get_json()
+    assert third["result"] == "admitted"  # the mistaken scan no longer counts
+    again = client.post(f"{url}/scans/{first['scan_id']}/undo")
+    assert again.status_code == 409
+
+
+def test_a_forgotten_badge_is_found_by_name_in_any_script(client, as_role, app, event, make, gate):
+    person = make.participant(
+        event,
+        family_name="KEOMANY",
+        given_name="Somphone",
+        search_text="keomany somphone ສົມພອນ ແກ້ວມະນີ",
+    )
+    as_role("organiser")  # organisers scan anywhere
+    url = f"/events/{event.slug}/checkin/main-entrance"
+    found = client.get(f"{url}/search", query_string={"q": "ສົມພອນ"}).get_json()["people"]
+    assert [p["id"] for p in found] == [person.id]
+    admitted = client.post(f"{url}/admit/{person.id}", json={}).get_json()
+    assert admitted["result"] == "admitted"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Admission)) == 1
+
+
+def test_only_scanning_roles_open_the_scanner(client, as_role, app, event, gate):
+    as_role("delegate")
+    assert client.get(f"/events/{event.slug}/checkin/").status_code == 403
+    assert (
+        client.post(f"/events/{event.slug}/checkin/main-entrance/scan", json={}).status_code == 403
+    )

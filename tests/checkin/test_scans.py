@@ -1,0 +1,175 @@
+"""Scanning at checkpoints over the JSON API: one answer per scan, once, with its reason."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from eventhub.badges import services as badge_services
+from eventhub.checkin.models import Admission, Checkpoint, Scan
+from eventhub.extensions import db
+from eventhub.registration.models import Category, Status
+
+from ..api.test_api import _token
+from .conftest import _code
+
+
+def _scan(client, token, code, checkpoint="main-entrance", **extra):
+    body = {"code": code, "checkpoint": checkpoint, "client_scan_id": str(uuid.uuid4()), **extra}
+    return client.post("/api/v1/scans", json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_first_scan_admits_the_second_says_when_and_a_resend_counts_once(
+    app, client, event, make, gate
+):
+    person = make.participant(event, family_name="KEOMANY", given_name="Somphone")
+    code = _code(app, person.id)
+    token = _token(app, event)
+    body = {"code": code, "checkpoint": "main-entrance", "client_scan_id": "phone-3-0001"}
+    headers = {"Authorization": f"Bearer {token}"}
+    first = client.post("/api/v1/scans", json=body, headers=headers).get_json()
+    assert first["result"] == "admitted"
+    assert first["participant"]["name"] == "KEOMANY Somphone"
+    assert first["participant"]["native_name"] == "ສົມພອນ ແກ້ວມະນີ"
+    assert set(first["participant"]) == {
+        "id",
+        "name",
+        "native_name",
+        "category",
+        "category_label",
+        "country",
+        "delegation",
+    }  # what a gate needs, nothing more
+    resent = client.post("/api/v1/scans", json=body, headers=headers).get_json()
+    assert resent == first
+    again = _scan(client, token, code, checkpoint=str(gate)).get_json()  # by id this time
+    assert again["result"] == "already_admitted"
+    assert again["reason"].startswith("Already checked in at ") and "Gate B 3" in again["reason"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 2
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Admission)) == 1
+
+
+def test_every_refusal_has_its_reason(app, client, event, make, gate):
+    token = _token(app, event)
+    pending = make.participant(event, given_name="Pending", status=Status.PENDING)
+    media = make.participant(event, given_name="Reporter", category=Category.MEDIA)
+    reprinted = make.participant(event, given_name="Lost")
+    old_code = _code(app, reprinted.id)
+    with app.app_context():
+        from eventhub.registration.models import Participant
+
+        badge_services.reprint(
+            db.session.get(Participant, reprinted.id), "Lost at the banquet", actor=None
+        )
+        db.session.add(
+            Checkpoint(
+                event_id=event.id,
+                slug="vip-lounge",
+                name_en="VIP lounge",
+                categories="official,speaker",
+            )
+        )
+        db.session.add(
+            Checkpoint(
+                event_id=event.id,
+                slug="banquet",
+                name_en="Welcome banquet",
+                closes_at=datetime(2025, 7, 27, 10, 0, tzinfo=UTC),
+            )
+        )
+        db.session.commit()
+    forged = old_code[:-2] + ("AA" if not old_code.endswith("AA") else "BB")
+    cases = [
+        (forged, "main-entrance", "invalid", "Unknown code"),
+        (old_code, "main-entrance", "denied", "Badge revoked"),
+        (_code(app, pending.id), "main-entrance", "denied", "Registration not approved"),
+        (_code(app, media.id), "vip-lounge", "denied", "Not allowed here: Media"),
+    ]
+    for code, checkpoint, result, reason in cases:
+        answer = _scan(client, token, code, checkpoint=checkpoint).get_json()
+        assert (answer["result"], answer["reason"][: len(reason)]) == (result, reason)
+    assert _scan(client, token, forged).get_json()["participant"] is None
+    late = _scan(
+        client,
+        token,
+        _code(app, make.participant(event, category=Category.OFFICIAL).id),
+        checkpoint="banquet",
+        scanned_at="2025-07-27T10:30:00Z",
+    ).get_json()
+    assert late["result"] == "denied" and late["reason"] == (
+        "Outside the time window: closed at 18:00."
+    )
+
+
+def test_bad_requests_get_a_json_reason(app, client, event, make, gate):
+    token = _token(app, event)
+    headers = {"Authorization": f"Bearer {token}"}
+    missing = client.post("/api/v1/scans", json={"code": "x"}, headers=headers)
+    assert missing.status_code == 422 and missing.get_json()["field"] == "checkpoint"
+    nowhere = _scan(client, token, "EH1X", checkpoint="no-such-gate")
+    assert nowhere.status_code == 404 and "no such checkpoint" in nowhere.get_json()["message"]
+    future = _scan(client, token, "EH1X", scanned_at="2999-01-01T00:00:00Z")
+    assert future.status_code == 422 and "future" in future.get_json()["message"]
+    garbled = _scan(client, token, "EH1X", scanned_at="yesterday")
+    assert garbled.status_code == 422 and "ISO 8601" in garbled.get_json()["message"]
+    assert client.post("/api/v1/scans", json={}).status_code == 401
+    delegate_token = _token(app, event, role="delegate")
+    assert _scan(client, delegate_token, "EH1X").status_code == 403
+
+
+def test_offline_queue_uploads_once_and_flags_a_double_admission(app, client, event, make, gate):
+    person = make.participant(event)
+    code = _code(app, person.id)
+    token = _token(app, event)
+    headers = {"Authorization": f"Bearer {token}"}
+    # Two phones admitted the same badge while the network was down.
+    queued = [
+        {
+            "code": code,
+            "checkpoint": "main-entrance",
+            "client_scan_id": f"phone-{n}",
+            "scanned_at": f"2025-07-24T01:0{n}:00Z",
+            "offline_result": "admitted",
+        }
+        for n in (1, 2)
+    ]
+    answers = client.post("/api/v1/scans/batch", json={"scans": queued}, headers=headers)
+    results = [(a["status"], a["result"], a["duplicate"]) for a in answers.get_json()["answers"]]
+    assert results == [(200, "admitted", False), (200, "already_admitted", True)]
+    again = client.post("/api/v1/scans/batch", json={"scans": queued}, headers=headers)
+    assert [a["result"] for a in again.get_json()["answers"]] == ["admitted", "already_admitted"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 2
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Admission)) == 1
+    too_many = client.post("/api/v1/scans/batch", json={"scans": [{}] * 501}, headers=headers)
+    assert too_many.status_code == 413
+
+
+def test_roster_judges_offline_without_codes_or_private_data(app, client, event, make, gate):
+    person = make.participant(event)
+    code = _code(app, person.id)
+    token = _token(app, event)
+    roster = client.get(
+        "/api/v1/checkpoints/main-entrance/roster", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    (entry,) = roster["entries"]
+    from eventhub.checkin.services import code_digest
+
+    assert entry["code"] == code_digest(code) and code not in str(roster)
+    assert entry["result"] == "admitted"
+    assert "email" not in str(roster) and "passport" not in str(roster)
+
+
+def test_scanning_is_in_the_openapi_description(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/scans", "/scans/batch", "/checkpoints/{checkpoint}/roster"} <= set(paths)
+    answer = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ScanAnswer"]
+    assert answer["properties"]["result"]["enum"] == [
+        "admitted",
+        "already_admitted",
+        "denied",
+        "invalid",
+    ]
