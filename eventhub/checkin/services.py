@@ -332,3 +332,267 @@ def summary(person: Participant | None) -> dict | None:
         "country": person.country_code,
         "delegation": person.delegation.name_en if person.delegation else "",
     }
+
+
+CHECKPOINT_FIELDS = (
+    "name_en",
+    "name_zh",
+    "slug",
+    "categories",
+    "zone",
+    "activity_id",
+    "enrolment_required",
+    "opens_at",
+    "closes_at",
+    "reentry",
+    "active",
+)
+
+
+def save_checkpoint(
+    event: Event,
+    checkpoint: Checkpoint | None,
+    data: dict,
+    staff_ids: list[int],
+    *,
+    actor: User | None,
+) -> Checkpoint:
+    """Create or change a checkpoint and who scans there. Times are typed in the event's
+    time zone and stored in UTC."""
+    from eventhub.audit import services as audit
+    from eventhub.auth.models import EventMembership, Role
+    from eventhub.scheduling.models import Activity
+
+    zone = ZoneInfo(event.timezone)
+    values = {name: data.get(name) for name in CHECKPOINT_FIELDS}
+    for name in ("opens_at", "closes_at"):
+        text = (values[name] or "").strip()
+        if not text:
+            values[name] = None
+            continue
+        try:
+            values[name] = datetime.fromisoformat(text).replace(tzinfo=zone)
+        except ValueError as exc:
+            raise DomainError(_l("A date and time, e.g. 2025-07-24 08:00."), field=name) from exc
+    if values["opens_at"] and values["closes_at"] and values["closes_at"] <= values["opens_at"]:
+        raise DomainError(_l("It must close after it opens."), field="closes_at")
+    activity_id = values["activity_id"]
+    values["activity_id"] = int(activity_id) if str(activity_id or "").isdigit() else None
+    if values["activity_id"] is not None:
+        activity = db.session.get(Activity, values["activity_id"])
+        if activity is None or activity.event_id != event.id:
+            raise DomainError(_l("Choose an activity of this event."), field="activity_id")
+    if values["enrolment_required"] and values["activity_id"] is None:
+        raise DomainError(
+            _l("Choose the activity whose enrolled participants may pass."), field="activity_id"
+        )
+    values["categories"] = ",".join(values["categories"] or [])
+    values["zone"] = (values["zone"] or "").strip().upper()
+    taken = db.session.scalar(
+        sa.select(Checkpoint.id).where(
+            Checkpoint.event_id == event.id,
+            Checkpoint.slug == values["slug"],
+            Checkpoint.id != (checkpoint.id if checkpoint else -1),
+        )
+    )
+    if taken:
+        raise DomainError(_l("Another checkpoint already uses this short name."), field="slug")
+    allowed_staff = set(
+        db.session.scalars(
+            sa.select(EventMembership.user_id).where(
+                EventMembership.event_id == event.id, EventMembership.role == Role.STAFF
+            )
+        )
+    )
+    if set(staff_ids) - allowed_staff:
+        raise DomainError(_l("Only the event's staff can be assigned."), field="staff")
+    created = checkpoint is None
+    checkpoint = checkpoint or Checkpoint(event_id=event.id)
+    changes = {} if created else audit.diff(checkpoint, values)
+    for name, value in values.items():
+        setattr(checkpoint, name, value)
+    db.session.add(checkpoint)
+    db.session.flush()
+    current = set(
+        db.session.scalars(
+            sa.select(CheckpointStaff.user_id).where(CheckpointStaff.checkpoint_id == checkpoint.id)
+        )
+    )
+    for user_id in set(staff_ids) - current:
+        db.session.add(CheckpointStaff(checkpoint_id=checkpoint.id, user_id=user_id))
+    for user_id in current - set(staff_ids):
+        db.session.delete(db.session.get(CheckpointStaff, (checkpoint.id, user_id)))
+    if set(staff_ids) != current:
+        changes["staff"] = [sorted(current), sorted(staff_ids)]
+    audit.record(
+        "checkpoint.create" if created else "checkpoint.update",
+        checkpoint,
+        actor=actor,
+        event_id=event.id,
+        changes=changes if not created else {"slug": [None, checkpoint.slug]},
+    )
+    db.session.flush()
+    return checkpoint
+
+
+# --- the arrivals dashboard -----------------------------------------------------------------
+
+
+@dataclass
+class Arrivals:
+    day: object
+    days: list
+    buckets: list[tuple[str, int]]  # ("08:00", arrivals in the quarter hour)
+    arrived: int
+    expected: int
+    by_checkpoint: list[tuple[Checkpoint, int, int]]  # checkpoint, admissions today, scans
+    by_country: list[tuple[str, int, int]]  # code, arrived, expected
+    by_delegation: list[tuple[str, int, int]]
+    vips: list[tuple[Participant, datetime | None]]
+
+
+def _first_arrivals(event: Event) -> dict[int, datetime]:
+    """Each participant's first admission anywhere (undone scans do not count)."""
+    rows = db.session.execute(
+        sa.select(Scan.participant_id, sa.func.min(Scan.scanned_at))
+        .join(Admission, Admission.scan_id == Scan.id)
+        .where(Scan.event_id == event.id, Scan.undone_at.is_(None))
+        .group_by(Scan.participant_id)
+    ).all()
+    return dict(rows)
+
+
+def arrivals(event: Event, day=None) -> Arrivals:
+    from eventhub.registration import precedence
+    from eventhub.registration.models import Delegation
+
+    zone = ZoneInfo(event.timezone)
+    first = _first_arrivals(event)
+    days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
+    local = {pid: when.astimezone(zone) for pid, when in first.items()}
+    if day is None:
+        day = max((w.date() for w in local.values()), default=event.starts_on)
+    counts: dict[str, int] = {}
+    for when in local.values():
+        if when.date() == day:
+            slot = when.replace(minute=when.minute - when.minute % 15)
+            key = slot.strftime("%H:%M")
+            counts[key] = counts.get(key, 0) + 1
+    buckets = sorted(counts.items())
+    approved = list(
+        db.session.execute(
+            sa.select(
+                Participant.id,
+                Participant.country_code,
+                Participant.delegation_id,
+                Participant.protocol_rank,
+            ).where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
+        )
+    )
+    by_country: dict[str, list[int]] = {}
+    by_delegation: dict[int | None, list[int]] = {}
+    for pid, country, delegation_id, _rank in approved:
+        arrived = int(pid in first)
+        by_country.setdefault(country, [0, 0])
+        by_country[country][0] += arrived
+        by_country[country][1] += 1
+        if delegation_id:
+            by_delegation.setdefault(delegation_id, [0, 0])
+            by_delegation[delegation_id][0] += arrived
+            by_delegation[delegation_id][1] += 1
+    names = dict(
+        db.session.execute(
+            sa.select(Delegation.id, Delegation.name_en).where(Delegation.event_id == event.id)
+        ).all()
+    )
+    start = datetime.combine(day, datetime.min.time(), zone)
+    end = start + timedelta(days=1)
+    checkpoints = []
+    for checkpoint in db.session.scalars(
+        sa.select(Checkpoint).where(Checkpoint.event_id == event.id).order_by(Checkpoint.name_en)
+    ):
+        admitted = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Scan)
+            .where(
+                Scan.checkpoint_id == checkpoint.id,
+                Scan.result == ScanResult.ADMITTED,
+                Scan.undone_at.is_(None),
+                Scan.scanned_at >= start,
+                Scan.scanned_at < end,
+            )
+        )
+        scans = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Scan)
+            .where(
+                Scan.checkpoint_id == checkpoint.id, Scan.scanned_at >= start, Scan.scanned_at < end
+            )
+        )
+        checkpoints.append((checkpoint, admitted, scans))
+    vip_levels = precedence.vip_levels(event)
+    vips = list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(
+                Participant.event_id == event.id,
+                Participant.status == Status.APPROVED,
+                Participant.protocol_rank.in_(vip_levels),
+            )
+            .order_by(Participant.protocol_rank, Participant.family_name)
+        )
+    )
+    return Arrivals(
+        day=day,
+        days=days,
+        buckets=buckets,
+        arrived=len(first),
+        expected=len(approved),
+        by_checkpoint=checkpoints,
+        by_country=sorted(
+            ((c, a, e) for c, (a, e) in by_country.items()), key=lambda r: (-r[2], r[0])
+        ),
+        by_delegation=sorted(
+            ((names.get(d, "?"), a, e) for d, (a, e) in by_delegation.items()),
+            key=lambda r: r[0],
+        ),
+        vips=[(p, local.get(p.id)) for p in vips],
+    )
+
+
+def attendance_rows(event: Event) -> list[list]:
+    """Everyone approved, with their first arrival and where they were admitted."""
+    zone = ZoneInfo(event.timezone)
+    first = _first_arrivals(event)
+    places: dict[int, set[str]] = {}
+    for pid, slug in db.session.execute(
+        sa.select(Scan.participant_id, Checkpoint.slug)
+        .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+        .where(
+            Scan.event_id == event.id,
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
+        )
+    ):
+        places.setdefault(pid, set()).add(slug)
+    rows = []
+    for person in db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
+        .options(sa.orm.joinedload(Participant.delegation))
+        .order_by(Participant.family_name, Participant.given_name)
+    ):
+        when = first.get(person.id)
+        rows.append(
+            [
+                person.id,
+                person.latin_name,
+                person.native_name,
+                person.country_code,
+                person.delegation.name_en if person.delegation else "",
+                person.category.value,
+                when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else "",
+                " ".join(sorted(places.get(person.id, ()))),
+            ]
+        )
+    return rows

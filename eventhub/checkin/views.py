@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from flask import g, jsonify, render_template, request
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,11 +18,13 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.badges import services as badge_services
 from eventhub.checkin import bp, services
+from eventhub.checkin.forms import CheckpointForm
 from eventhub.checkin.models import Checkpoint, CheckpointStaff, Scan
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db, limiter
 from eventhub.registration.models import Participant, Status
 from eventhub.text import search_text
+from eventhub.web import attempt
 
 SCANNERS = (Role.ORGANISER, Role.STAFF)
 
@@ -156,3 +158,114 @@ def admit(event, ref: str, participant_id: int):
     return jsonify(
         {**answer_json(answer), "scan_id": answer.scan_id, "recent": _recent_json(checkpoint)}
     )
+
+
+def _checkpoint_form(event, checkpoint: Checkpoint | None) -> CheckpointForm:
+    from zoneinfo import ZoneInfo
+
+    from eventhub.auth.models import EventMembership, User
+    from eventhub.registration.forms import CATEGORY_CHOICES
+    from eventhub.scheduling.models import Activity
+
+    form = CheckpointForm(obj=checkpoint) if checkpoint else CheckpointForm()
+    form.categories.choices = [(c.value, label) for c, label in CATEGORY_CHOICES]
+    form.activity_id.choices = [("", _("None: a gate, not a room"))] + [
+        (str(a.id), a.title_en)
+        for a in db.session.scalars(
+            sa.select(Activity)
+            .where(Activity.event_id == event.id)
+            .order_by(Activity.starts_at.nulls_last(), Activity.title_en)
+        )
+    ]
+    form.staff.choices = [
+        (u.id, u.display_name or u.email)
+        for u in db.session.scalars(
+            sa.select(User)
+            .join(EventMembership, EventMembership.user_id == User.id)
+            .where(EventMembership.event_id == event.id, EventMembership.role == Role.STAFF)
+            .order_by(User.display_name, User.email)
+        )
+    ]
+    if checkpoint is not None and request.method == "GET":
+        zone = ZoneInfo(event.timezone)
+        form.categories.data = [c for c in checkpoint.categories.split(",") if c]
+        form.activity_id.data = str(checkpoint.activity_id or "")
+        for name in ("opens_at", "closes_at"):
+            moment = getattr(checkpoint, name)
+            form[name].data = moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if moment else ""
+        form.staff.data = list(
+            db.session.scalars(
+                sa.select(CheckpointStaff.user_id).where(
+                    CheckpointStaff.checkpoint_id == checkpoint.id
+                )
+            )
+        )
+    return form
+
+
+@bp.route("/checkin/checkpoints/new", methods=["GET", "POST"])
+@bp.route("/checkin/checkpoints/<int:checkpoint_id>/edit", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def edit_checkpoint(event, checkpoint_id: int | None = None):
+    checkpoint = None
+    if checkpoint_id is not None:
+        checkpoint = db.session.get(Checkpoint, checkpoint_id)
+        if checkpoint is None or checkpoint.event_id != event.id:
+            abort_with(404, _("There is no such checkpoint in this event."))
+    form = _checkpoint_form(event, checkpoint)
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in services.CHECKPOINT_FIELDS}
+        ok, saved = attempt(
+            lambda: services.save_checkpoint(
+                event, checkpoint, data, form.staff.data or [], actor=current_user
+            ),
+            form,
+        )
+        if ok:
+            flash(_("Checkpoint saved."), "success")
+            return redirect(url_for("checkin.checkpoints", slug=event.slug))
+    return render_template(
+        "checkin/checkpoint_form.html", event=event, form=form, checkpoint=checkpoint
+    )
+
+
+@bp.get("/checkin/arrivals")
+@event_view(Role.ORGANISER)
+def dashboard(event):
+    from datetime import date
+
+    day = request.args.get("day", "")
+    try:
+        chosen = date.fromisoformat(day) if day else None
+    except ValueError:
+        chosen = None
+    figures = services.arrivals(event, chosen)
+    return render_template(
+        "checkin/dashboard.html",
+        event=event,
+        figures=figures,
+        peak=max((n for _t, n in figures.buckets), default=0),
+    )
+
+
+@bp.get("/checkin/attendance.csv")
+@event_view(Role.ORGANISER)
+def attendance_csv(event):
+    from flask import Response
+
+    from eventhub.registration.exports import Sheet, to_csv
+
+    header = [
+        _("Id"),
+        _("Name"),
+        _("Name in own script"),
+        _("Country"),
+        _("Delegation"),
+        _("Category"),
+        _("First arrival (local time)"),
+        _("Admitted at"),
+    ]
+    body = to_csv(Sheet(_("Attendance"), header, services.attendance_rows(event)))
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
+    return response
