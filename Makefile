@@ -55,6 +55,8 @@ static/vendor/.stamp: node_modules/.package-lock.json
 	   static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts \
 	   static/vendor/bootstrap-icons/
+	mkdir -p static/vendor/zxing
+	cp node_modules/@zxing/library/umd/index.min.js static/vendor/zxing/zxing.min.js
 	touch $@
 
 assets: system-deps static/vendor/.stamp ## Install front-end assets from npm into static/vendor

@@ -334,6 +334,8 @@ def summary(person: Participant | None) -> dict | None:
     }
 
 
+# Pages living beside the checkpoints' addresses (/checkin/<slug>).
+RESERVED_SLUGS = {"arrivals", "checkpoints", "attendance.csv", "sw.js"}
 CHECKPOINT_FIELDS = (
     "name_en",
     "name_zh",
@@ -397,6 +399,8 @@ def save_checkpoint(
     )
     if taken:
         raise DomainError(_l("Another checkpoint already uses this short name."), field="slug")
+    if values["slug"] in RESERVED_SLUGS:
+        raise DomainError(_l("This short name is taken by a page; choose another."), field="slug")
     allowed_staff = set(
         db.session.scalars(
             sa.select(EventMembership.user_id).where(

@@ -269,3 +269,102 @@ def attendance_csv(event):
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
     return response
+
+
+@bp.get("/checkin/<ref>/roster.json")
+@event_view(*SCANNERS)
+@limiter.limit("30 per minute")
+def roster(event, ref: str):
+    """The checkpoint's roster for the scanner page to judge codes while offline."""
+    checkpoint = _checkpoint(event, ref)
+    from datetime import UTC, datetime
+
+    entries = services.roster(event, checkpoint)
+    db.session.commit()
+    return jsonify(
+        {
+            "checkpoint": checkpoint.slug,
+            "reentry": checkpoint.reentry,
+            "generated_at": datetime.now(UTC).isoformat(),
+            "entries": entries,
+        }
+    )
+
+
+@bp.post("/checkin/<ref>/batch")
+@event_view(*SCANNERS)
+@limiter.limit("5 per second")
+def batch(event, ref: str):
+    """Scans the page queued while offline; each answered as if sent at its time."""
+    from eventhub.api.scans import BATCH_LIMIT, _parse_time
+
+    checkpoint = _checkpoint(event, ref)
+    body = request.get_json(silent=True) or {}
+    scans = body.get("scans")
+    if not isinstance(scans, list) or len(scans) > BATCH_LIMIT:
+        return error_response(400, _('Send {"scans": [...]}.'))
+    answers = []
+    for item in scans:
+        if not isinstance(item, dict) or not str(item.get("code", "")).strip():
+            answers.append({"status": 422, "message": _("code is required.")})
+            continue
+        try:
+            answer = services.record_scan(
+                event,
+                checkpoint,
+                str(item["code"])[:200],
+                str(item.get("client_scan_id") or uuid.uuid4()),
+                scanned_at=_parse_time(item.get("scanned_at")),
+                user=current_user,
+                device=_device(),
+                offline_result=str(item.get("offline_result") or ""),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            answers.append({"status": 422, "message": str(error)})
+            continue
+        db.session.commit()
+        answers.append(
+            {"status": 200, "client_scan_id": item.get("client_scan_id"), **answer_json(answer)}
+        )
+    return jsonify({"answers": answers, "recent": _recent_json(checkpoint)})
+
+
+@bp.get("/checkin/<ref>/manifest.webmanifest")
+@event_view(*SCANNERS)
+def manifest(event, ref: str):
+    """Installs this checkpoint's scanner as an app that starts without the network."""
+    checkpoint = _checkpoint(event, ref)
+    scanner_url = url_for("checkin.scanner", slug=event.slug, ref=checkpoint.slug)
+    response = jsonify(
+        {
+            "name": f"{checkpoint.name_en} · EventHub",
+            "short_name": checkpoint.name_en[:12],
+            "start_url": scanner_url,
+            "scope": url_for("checkin.checkpoints", slug=event.slug),
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5d7a",
+            "icons": [
+                {
+                    "src": url_for("static", filename="img/favicon.svg"),
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                }
+            ],
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/checkin/sw.js")
+@event_view()
+def service_worker(event):
+    """Served under the check-in pages so that its scope covers them."""
+    from flask import current_app, send_from_directory
+
+    response = send_from_directory(current_app.static_folder, "js/scanner-sw.js")
+    response.headers["Service-Worker-Allowed"] = url_for("checkin.checkpoints", slug=event.slug)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

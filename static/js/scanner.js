@@ -11,6 +11,20 @@
   var people = document.getElementById("people");
   var network = document.getElementById("network");
   var audio = null;
+  // Offline: the roster (code digests and verdicts) and the queue of scans made without the
+  // network live in localStorage, which survives a reload, a crash and a closed tab.
+  var store = "eventhub:" + root.dataset.scanUrl;
+  var roster = load("roster", null);
+  var queue = load("queue", []);
+  var isOnline = true;
+
+  function load(name, fallback) {
+    try { return JSON.parse(localStorage.getItem(store + ":" + name)) || fallback; } catch (e) { return fallback; }
+  }
+  function save(name, value) {
+    try { localStorage.setItem(store + ":" + name, JSON.stringify(value)); } catch (e) { /* full: keep in memory */ }
+  }
+  function today() { return new Date().toISOString().slice(0, 10); }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -50,13 +64,69 @@
   }
 
   function online(state) {
-    network.textContent = state ? texts.online : texts.offline;
-    network.className = "badge " + (state ? "text-bg-success" : "text-bg-danger");
+    isOnline = state;
+    var waiting = queue.length ? " · " + texts.waiting.replace("%(n)s", queue.length) : "";
+    network.textContent = (state ? texts.online : texts.offline) + waiting;
+    network.className = "badge " + (state ? (queue.length ? "text-bg-warning" : "text-bg-success") : "text-bg-danger");
+  }
+
+  function digest(code) {
+    var bytes = new TextEncoder().encode(code);
+    return crypto.subtle.digest("SHA-256", bytes).then(function (hash) {
+      return Array.from(new Uint8Array(hash)).map(function (b) { return b.toString(16).padStart(2, "0"); })
+        .join("").slice(0, 24);
+    });
+  }
+
+  function judgeOffline(code) {
+    // The roster's verdict for this code; once a day without re-entry, as this device saw it.
+    return digest(code.trim().toUpperCase().replace(/\s+/g, "")).then(function (key) {
+      var entries = (roster && roster.entries) || [];
+      var seen = load("seen:" + today(), {});
+      for (var i = 0; i < entries.length; i++) {
+        var entry = entries[i];
+        if (entry.code === key) {
+          var result = entry.result, reason = entry.reason;
+          if (result === "admitted" && !roster.reentry && seen[entry.participant.id]) {
+            result = "already_admitted";
+            reason = texts.seenhere;
+          }
+          if (result === "admitted") { seen[entry.participant.id] = true; save("seen:" + today(), seen); }
+          return { result: result, reason: reason, participant: entry.participant };
+        }
+        if (entry.revoked.indexOf(key) >= 0) {
+          return { result: "denied", reason: texts.revoked, participant: entry.participant };
+        }
+      }
+      return { result: "invalid", reason: texts.unknown, participant: null };
+    });
+  }
+
+  function refreshRoster() {
+    return fetch(root.dataset.rosterUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) throw response; return response.json(); })
+      .then(function (data) { roster = data; save("roster", data); })
+      .catch(function () { /* keep the last roster */ });
+  }
+
+  function flush() {
+    if (!queue.length) { online(isOnline); return Promise.resolve(); }
+    var sending = queue.slice(0, 200);
+    return post(root.dataset.batchUrl, { scans: sending }).then(function (data) {
+      var sent = {};
+      sending.forEach(function (item) { sent[item.client_scan_id] = true; });
+      queue = queue.filter(function (item) { return !sent[item.client_scan_id]; });
+      save("queue", queue);
+      online(true);
+      if (data.recent) list(data.recent);
+      if (queue.length) return flush();
+    }).catch(function (error) { online(!!(error && error.http)); });
   }
 
   function show(data) {
     answer.className = "scan-answer scan-" + data.result;
-    document.getElementById("answer-verdict").textContent = texts[data.result] || data.result;
+    document.getElementById("answer-verdict").textContent =
+      (texts[data.result] || data.result) + (data.offline ? " · " + texts.offlinemark : "");
     var person = data.participant || {};
     document.getElementById("answer-name").textContent = person.name || "";
     document.getElementById("answer-native").textContent =
@@ -96,12 +166,26 @@
   }
 
   function scan(code) {
-    post(root.dataset.scanUrl, { code: code, client_scan_id: uuid() })
-      .then(function (data) { online(true); show(data); })
+    var item = { code: code, client_scan_id: uuid(), scanned_at: new Date().toISOString() };
+    if (!isOnline) { offline(item); return; }
+    post(root.dataset.scanUrl, item)
+      .then(function (data) { online(true); show(data); flush(); })
       .catch(function (error) {
         if (error && error.http) { show({ result: "invalid", reason: error.message }); return; }
         online(false);
+        offline(item);
       });
+  }
+
+  function offline(item) {
+    judgeOffline(item.code).then(function (verdict) {
+      item.offline_result = verdict.result;
+      queue.push(item);
+      save("queue", queue);
+      online(false);
+      verdict.offline = true;
+      show(verdict);
+    });
   }
 
   document.getElementById("scan-form").addEventListener("submit", function (event) {
@@ -151,5 +235,56 @@
         });
       });
   });
+  // Phones: the camera through ZXing (installed from npm, served from static/vendor).
+  var reader = null;
+  var lastCode = "", lastAt = 0;
+  var cameraButton = document.getElementById("camera-toggle");
+  var video = document.getElementById("camera");
+  cameraButton.addEventListener("click", function () {
+    if (reader) {
+      reader.reset();
+      reader = null;
+      video.classList.add("d-none");
+      cameraButton.setAttribute("aria-pressed", "false");
+      cameraButton.querySelector("span").textContent = texts.cameraOn;
+      input.focus();
+      return;
+    }
+    if (!window.ZXing) { alert(texts.noCamera); return; }
+    reader = new ZXing.BrowserQRCodeReader();
+    video.classList.remove("d-none");
+    cameraButton.setAttribute("aria-pressed", "true");
+    cameraButton.querySelector("span").textContent = texts.cameraOff;
+    reader.decodeFromVideoDevice(undefined, video, function (result) {
+      if (!result) return;
+      var code = result.getText();
+      var now = Date.now();
+      if (code === lastCode && now - lastAt < 4000) return;  // the same badge still in view
+      lastCode = code;
+      lastAt = now;
+      scan(code);
+    }).catch(function () {
+      alert(texts.noCamera);
+      cameraButton.click();
+    });
+  });
+
+  window.addEventListener("online", flush);
+  window.setInterval(function () { if (queue.length || !isOnline) flush(); }, 5000);
+  window.setInterval(refreshRoster, 5 * 60 * 1000);
+  refreshRoster();
+  online(true);
+  if (queue.length) flush();
+  if ("serviceWorker" in navigator && root.dataset.worker) {
+    navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope }).catch(function () {});
+  }
+  if (window.caches) {
+    // What the page needs to open without the network: itself and its assets.
+    var assets = [location.pathname];
+    document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (el) {
+      assets.push(el.getAttribute("href") || el.getAttribute("src"));
+    });
+    caches.open("eventhub-scanner-v1").then(function (cache) { return cache.addAll(assets); }).catch(function () {});
+  }
   input.focus();
 })();

@@ -3,6 +3,8 @@ fills the screen, the same badge again says when it was admitted, and the list k
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -55,3 +57,50 @@ def test_typed_codes_get_full_screen_answers(live_server, page):
     page.locator("#answer").click()
     assert page.locator("#recent li").count() == 3
     assert page.problems == []
+
+
+def test_a_phone_camera_reads_the_badge(live_server, browser, tmp_path):
+    """Chromium's fake camera plays a video of a badge's QR code; ZXing reads it."""
+    import io
+
+    from PIL import Image
+
+    from eventhub.badges.render import qr_png
+
+    from .conftest import CHROMIUM
+
+    base = live_server.base_url
+    code = _gate_and_code(live_server)
+    frame = Image.new("RGB", (640, 480), "white")
+    frame.paste(
+        Image.open(io.BytesIO(qr_png(code, box=8))).convert("RGB").resize((360, 360)), (140, 60)
+    )
+    video = tmp_path / "badge.mjpeg"
+    with video.open("wb") as out:
+        for _n in range(30):  # Motion JPEG: frames one after another
+            buffer = io.BytesIO()
+            frame.save(buffer, "JPEG", quality=90)
+            out.write(buffer.getvalue())
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera_browser.new_context(permissions=["camera"])
+        page = context.new_page()
+        log_in_as_organiser(page, base)
+        page.goto(f"{base}/events/caecw-2025/checkin/gate-b")
+        page.get_by_role("button", name="Scan with the camera").click()
+        expect(page.locator("#answer-verdict")).to_have_text(
+            re.compile("Admitted|Already admitted"), timeout=20_000
+        )
+        expect(page.locator("#answer-name")).to_have_text("ហេង ស្រីពៅ")
+    finally:
+        camera_browser.close()

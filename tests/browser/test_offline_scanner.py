@@ -1,0 +1,92 @@
+"""The network drops at the gate: the scanner judges codes from its roster, queues them,
+still opens when reloaded, and sends them when the network returns; each counted once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from .conftest import log_in_as_organiser
+
+pytestmark = pytest.mark.browser
+
+
+def _gate_and_codes(app) -> list[str]:
+    from eventhub.badges import services as badge_services
+    from eventhub.checkin.models import Checkpoint
+    from eventhub.events.models import Event
+    from eventhub.extensions import db
+    from eventhub.registration.models import Participant
+
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
+        db.session.add(Checkpoint(event_id=event.id, slug="gate-c", name_en="Gate C"))
+        people = db.session.scalars(
+            sa.select(Participant).where(Participant.native_name.in_(["杨明", "น้ำฝน ปั้นทอง"]))
+        ).all()
+        badges = badge_services.badges_for(list(people))
+        db.session.commit()
+        return [badge_services.code_of(b) for b in badges.values()]
+
+
+def _scans_at(app, slug: str) -> list[tuple[str, bool]]:
+    from eventhub.checkin.models import Checkpoint, Scan
+    from eventhub.extensions import db
+
+    with app.app_context():
+        return db.session.execute(
+            sa.select(Scan.result, Scan.duplicate)
+            .join(Checkpoint)
+            .where(Checkpoint.slug == slug)
+            .order_by(Scan.scanned_at)
+        ).all()
+
+
+def _wait(predicate, seconds=15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_scanning_goes_on_offline_and_syncs_once(live_server, page):
+    base = live_server.base_url
+    first, second = _gate_and_codes(live_server)
+    log_in_as_organiser(page, base)
+    url = f"{base}/events/caecw-2025/checkin/gate-c"
+    page.goto(url)
+    assert _wait(
+        lambda: (
+            page.evaluate(
+                "() => Object.keys(localStorage).some(k => k.endsWith(':roster'))"
+                " && navigator.serviceWorker.controller !== null"
+            )
+            or page.evaluate("() => Object.keys(localStorage).some(k => k.endsWith(':roster'))")
+        )
+    )
+    page.reload()  # now under the service worker
+    page.context.set_offline(True)
+    verdict = page.locator("#answer-verdict")
+    for code, expected in ((first, "Admitted · offline"), (first, "Already admitted · offline")):
+        page.locator("#code").fill(code)
+        page.keyboard.press("Enter")
+        expect(verdict).to_have_text(expected)
+    page.locator("#code").fill(second)
+    page.keyboard.press("Enter")
+    expect(verdict).to_have_text("Admitted · offline")
+    expect(page.locator("#network")).to_contain_text("3 scans waiting")
+    assert _scans_at(live_server, "gate-c") == []  # nothing reached the server
+
+    page.reload()  # the page opens from the service worker's cache
+    expect(page.get_by_role("heading", name="Gate C")).to_be_visible()
+    expect(page.locator("#network")).to_contain_text("3 scans waiting")  # kept durably
+
+    page.context.set_offline(False)
+    expect(page.locator("#network")).to_have_text("Online", timeout=15_000)
+    results = [result.value for result, _dup in _scans_at(live_server, "gate-c")]
+    assert sorted(results) == ["admitted", "admitted", "already_admitted"]
