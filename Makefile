@@ -95,7 +95,8 @@ messages: $(VENV)/.installed-dev ## Extract UI strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o eventhub/translations/messages.pot .
 	$(BIN)/pybabel update -i eventhub/translations/messages.pot -d eventhub/translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
-bench: install-dev ## Benchmarks (by hand; see bench/README.md)
+bench: install-dev ## Benchmarks (by hand; see bench/README.md); installs wrk for the scan bench
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y wrk; }
 	@echo "See bench/README.md"
 
 clean:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 
 from eventhub.badges.services import SETTINGS_TEXTS
 
@@ -32,10 +32,16 @@ class CertificateSettingsForm(FlaskForm):
     remove_signature_image = BooleanField(_l("Remove the signature"))
     logo_image = FileField(_l("Logo (PNG or JPEG)"), render_kw=IMAGE_TYPES)
     remove_logo_image = BooleanField(_l("Remove the logo"))
+    rule = SelectField(
+        _l("Who receives a participation certificate"),
+        description=_l("Attendance comes from the check-in scans."),
+        choices=[],
+        validate_choice=False,
+    )
     submit = SubmitField(_l("Save"))
 
     def texts(self) -> dict[str, str]:
-        return {name: self[name].data or "" for name in SETTINGS_TEXTS}
+        return {name: self[name].data or "" for name in (*SETTINGS_TEXTS, "rule")}
 
     def upload(self, name: str) -> bytes | None:
         data = self[name].data

@@ -533,6 +533,10 @@ def eligible_query(event: Event, kind: CertificateKind) -> sa.Select:
     query = sa.select(Participant).where(
         Participant.event_id == event.id, Participant.status == Status.APPROVED
     )
+    if kind == CertificateKind.PARTICIPATION:
+        attended = _attendance_rule(event, certificate_settings(event).rule)
+        if attended is not None:
+            query = query.where(Participant.id.in_(attended))
     if kind == CertificateKind.SPEAKER:
         spoke = (
             sa.select(ActivityPerson.participant_id)
@@ -546,6 +550,52 @@ def eligible_query(event: Event, kind: CertificateKind) -> sa.Select:
     elif kind == CertificateKind.COMMITTEE:
         query = query.where(Participant.category == Category.STAFF)
     return query
+
+
+def _attendance_rule(event: Event, rule: str) -> sa.Select | None:
+    """The participants who attended as the rule asks: "arrived" (checked in anywhere),
+    "checkpoint:<id>" (e.g. at the opening ceremony's door), "activities:<n>" (admitted at
+    n activities' doors or more); None for "approved" (no attendance needed)."""
+    from eventhub.checkin.models import Checkpoint, Scan, ScanResult
+
+    kind, _sep, value = rule.partition(":")
+    admitted = sa.select(Scan.participant_id).where(
+        Scan.event_id == event.id, Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None)
+    )
+    if kind == "arrived":
+        return admitted
+    if kind == "checkpoint" and value.isdigit():
+        return admitted.where(Scan.checkpoint_id == int(value))
+    if kind == "activities" and value.isdigit():
+        return (
+            admitted.join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+            .where(Checkpoint.activity_id.is_not(None))
+            .group_by(Scan.participant_id)
+            .having(sa.func.count(sa.distinct(Checkpoint.activity_id)) >= int(value))
+        )
+    return None
+
+
+def rule_choices(event: Event) -> list[tuple[str, str]]:
+    """The attendance rules an organiser can choose for participation certificates."""
+    from eventhub.checkin.models import Checkpoint
+
+    choices = [
+        ("approved", str(_l("Every approved participant (no attendance needed)"))),
+        ("arrived", str(_l("Checked in at least once, anywhere"))),
+    ]
+    for checkpoint in db.session.scalars(
+        sa.select(Checkpoint).where(Checkpoint.event_id == event.id).order_by(Checkpoint.name_en)
+    ):
+        choices.append(
+            (
+                f"checkpoint:{checkpoint.id}",
+                str(_l("Checked in at %(place)s", place=checkpoint.name_en)),
+            )
+        )
+    for n in (1, 2, 3, 5):
+        choices.append((f"activities:{n}", str(_l("Admitted at %(n)d activities or more", n=n))))
+    return choices
 
 
 def new_serial() -> str:
@@ -725,6 +775,9 @@ def save_certificate_settings(
     settings = certificate_settings(event)
     errors: dict[str, list[str]] = {}
     values = {}
+    rule = data.get("rule") or "approved"
+    if rule not in dict(rule_choices(event)):
+        errors["rule"] = [str(_l("Choose one of the rules offered."))]
     for name, (label, limit) in SETTINGS_TEXTS.items():
         value = clean(data.get(name, ""))
         if name.startswith(("title", "body")) and not value:
@@ -752,6 +805,7 @@ def save_certificate_settings(
                 errors.setdefault(field_name, []).append(str(error))
     if errors:
         raise SettingsInvalid(errors)
+    values["rule"] = rule
     changes = audit.diff(settings, values)
     for name, value in values.items():
         setattr(settings, name, value)

@@ -285,6 +285,7 @@ def _kind(value: str) -> CertificateKind:
 def certificates(event):
     settings = services.certificate_settings(event)
     form = CertificateSettingsForm(obj=settings)
+    form.rule.choices = services.rule_choices(event)
     if form.validate_on_submit():
         ok, changes = attempt(
             lambda: services.save_certificate_settings(

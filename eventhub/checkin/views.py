@@ -38,6 +38,17 @@ def _checkpoint(event, ref: str) -> Checkpoint:
     return checkpoint
 
 
+def _page_answer(event, answer: services.Answer, checkpoint: Checkpoint) -> dict:
+    """The API's answer, with the photo (for the page) and the last scans here."""
+    from eventhub.registration.models import ParticipantPhoto
+
+    payload = answer_json(answer)
+    person = answer.participant
+    if person is not None and db.session.get(ParticipantPhoto, person.id) is not None:
+        payload["photo_url"] = url_for("checkin.photo", slug=event.slug, participant_id=person.id)
+    return {**payload, "scan_id": answer.scan_id, "recent": _recent_json(checkpoint)}
+
+
 def _recent_json(checkpoint: Checkpoint) -> list[dict]:
     return [
         {
@@ -98,9 +109,7 @@ def scan(event, ref: str):
         db.session.rollback()
         return error_response(422, str(error), field=error.field)
     db.session.commit()
-    return jsonify(
-        {**answer_json(answer), "scan_id": answer.scan_id, "recent": _recent_json(checkpoint)}
-    )
+    return jsonify(_page_answer(event, answer, checkpoint))
 
 
 @bp.post("/checkin/<ref>/scans/<int:scan_id>/undo")
@@ -155,9 +164,7 @@ def admit(event, ref: str, participant_id: int):
         device=_device() + " · " + _("by name"),
     )
     db.session.commit()
-    return jsonify(
-        {**answer_json(answer), "scan_id": answer.scan_id, "recent": _recent_json(checkpoint)}
-    )
+    return jsonify(_page_answer(event, answer, checkpoint))
 
 
 def _checkpoint_form(event, checkpoint: Checkpoint | None) -> CheckpointForm:
@@ -367,4 +374,21 @@ def service_worker(event):
     response = send_from_directory(current_app.static_folder, "js/scanner-sw.js")
     response.headers["Service-Worker-Allowed"] = url_for("checkin.checkpoints", slug=event.slug)
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/checkin/photo/<int:participant_id>")
+@event_view(*SCANNERS)
+def photo(event, participant_id: int):
+    """The portrait at the gate, to compare with the face in front of the staff."""
+    from flask import Response
+
+    from eventhub.registration.models import ParticipantPhoto
+
+    person = db.session.get(Participant, participant_id)
+    stored = db.session.get(ParticipantPhoto, participant_id)
+    if person is None or person.event_id != event.id or stored is None:
+        abort_with(404, _("No photo has been uploaded."))
+    response = Response(stored.content, mimetype=stored.content_type)
+    response.headers["Cache-Control"] = "private, max-age=3600"
     return response

@@ -134,6 +134,9 @@
     document.getElementById("answer-detail").textContent = [person.category_label, person.delegation, person.country]
       .filter(Boolean).join(" · ");
     document.getElementById("answer-reason").textContent = data.result === "admitted" ? "" : data.reason;
+    var photo = document.getElementById("answer-photo");
+    if (data.photo_url) { photo.src = data.photo_url; photo.classList.remove("d-none"); }
+    else { photo.removeAttribute("src"); photo.classList.add("d-none"); }
     beep(data.result);
     if (data.recent) list(data.recent);
   }

@@ -178,3 +178,45 @@ def test_verify_page_decodes_from_a_phone_photo_of_the_certificate(
     pdf = client.get(f"/events/{event.slug}/certificates/{certificate_id}.pdf").data
     (url,) = _decode_pdf(pdf, 100)
     assert client.get(url.replace("http://eventhub.test", "")).status_code == 200
+
+
+def test_participation_follows_the_attendance_rule(client, as_role, app, event, make):
+    """Certificates for those who checked in at the opening ceremony's door only."""
+    import uuid
+
+    from eventhub.badges import services as badge_services
+    from eventhub.checkin import services as checkin_services
+    from eventhub.checkin.models import Checkpoint
+    from eventhub.registration.models import Participant
+
+    came = make.participant(event, given_name="Came")
+    make.participant(event, given_name="Stayed")
+    with app.app_context():
+        door = Checkpoint(event_id=event.id, slug="opening", name_en="Opening ceremony")
+        db.session.add(door)
+        db.session.flush()
+        person = db.session.get(Participant, came.id)
+        badge = badge_services.badges_for([person])[person.id]
+        checkin_services.record_scan(
+            db.session.merge(event), door, badge_services.code_of(badge), uuid.uuid4().hex
+        )
+        db.session.commit()
+        door_id = door.id
+    as_role("organiser")
+    url = f"/events/{event.slug}/certificates/"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="checkpoint:{door_id}"' in page and "Checked in at Opening ceremony" in page
+    settings = {
+        "title_en": "Certificate of Participation",
+        "title_zh": "参会证书",
+        "body_en": "This is to certify that {name} participated in {event}.",
+        "body_zh": "兹证明 {name} 参加了{event}。",
+        "rule": f"checkpoint:{door_id}",
+    }
+    assert "Saved." in client.post(url, data=settings, follow_redirects=True).get_data(as_text=True)
+    refused = client.post(url, data=dict(settings, rule="checkpoint:99999"))
+    assert "Choose one of the rules offered." in refused.get_data(as_text=True)
+    client.post(f"/events/{event.slug}/certificates/issue", data={"kind": "participation"})
+    with app.app_context():
+        holders = db.session.scalars(sa.select(Certificate.participant_id)).all()
+    assert holders == [came.id]

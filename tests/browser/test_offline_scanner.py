@@ -69,7 +69,15 @@ def test_scanning_goes_on_offline_and_syncs_once(live_server, page):
             or page.evaluate("() => Object.keys(localStorage).some(k => k.endsWith(':roster'))")
         )
     )
+    page.evaluate("async () => { await navigator.serviceWorker.ready; return true; }")
     page.reload()  # now under the service worker
+    assert _wait(  # controlled, and the page and its assets cached for the next start
+        lambda: page.evaluate(
+            "async () => navigator.serviceWorker.controller !== null"
+            " && !!(await caches.match(location.pathname))"
+            " && !!(await caches.match('/static/js/scanner.js'))"
+        )
+    )
     page.context.set_offline(True)
     verdict = page.locator("#answer-verdict")
     for code, expected in ((first, "Admitted · offline"), (first, "Already admitted · offline")):

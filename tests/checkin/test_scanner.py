@@ -62,3 +62,21 @@ def test_only_scanning_roles_open_the_scanner(client, as_role, app, event, gate)
     assert (
         client.post(f"/events/{event.slug}/checkin/main-entrance/scan", json={}).status_code == 403
     )
+
+
+def test_the_gate_sees_the_photo_on_file(client, as_role, app, event, make, gate):
+    from eventhub.registration.models import ParticipantPhoto
+
+    person = make.participant(event)
+    with app.app_context():
+        db.session.add(
+            ParticipantPhoto(
+                participant_id=person.id, content=b"\xff\xd8jpeg", width=600, height=800
+            )
+        )
+        db.session.commit()
+    as_role("organiser")
+    url = f"/events/{event.slug}/checkin/main-entrance"
+    answer = client.post(f"{url}/scan", json={"code": _code(app, person.id)}).get_json()
+    assert answer["photo_url"].endswith(f"/checkin/photo/{person.id}")
+    assert client.get(answer["photo_url"]).data == b"\xff\xd8jpeg"
