@@ -85,7 +85,7 @@ def _one(event: Event, item) -> tuple[int, dict]:
 @token_required(*SCANNERS)
 def scan():
     """Judge and record one scan; the same client_scan_id again returns the first answer."""
-    event = db.session.get(Event, g.api_token.event_id)
+    event = g.api_token.event
     body = request.get_json(silent=True)
     status, payload = _one(event, body)
     if status != 200:

@@ -237,7 +237,9 @@ def find_api_token(plaintext: str) -> ApiToken | None:
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(plaintext))
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == _token_digest(plaintext))
+        .options(sa.orm.joinedload(ApiToken.event))
     )
     if token is None or token.revoked_at is not None:
         return None

@@ -144,7 +144,11 @@ def check_code(event: Event, code: str) -> CodeCheck:
     if read is None:
         return CodeCheck("invalid")
     badge_id, version = read
-    badge = db.session.get(Badge, badge_id)
+    badge = db.session.get(  # with what a gate shows, in the same query
+        Badge,
+        badge_id,
+        options=[sa.orm.joinedload(Badge.participant).joinedload(Participant.delegation)],
+    )
     if badge is None or badge.participant.event_id != event.id:
         return CodeCheck("invalid")
     if version != badge.version:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from eventhub.auth.models import User
 from eventhub.badges import codes
@@ -168,96 +168,131 @@ def record_scan(
     when = scanned_at or now
     if when > now + FUTURE_TOLERANCE:
         raise DomainError(_l("scanned_at is in the future."), field="scanned_at")
-    stored = _stored(event, client_scan_id)
-    if stored is not None:
-        return _answer_of(stored)
     answer = _judge(event, checkpoint, code, when)
-    for _attempt in range(2):
-        try:
-            with db.session.begin_nested():
-                scan = _scan_row(
-                    event, checkpoint, code, client_scan_id, when, user, device, answer
-                )
-                # Admitted by a device offline, already admitted here: one check-in, and
-                # this scan kept as a flagged duplicate.
-                answer.duplicate = (
-                    offline_result == "admitted" and answer.result == ScanResult.ALREADY_ADMITTED
-                )
-                scan.duplicate = answer.duplicate
-                db.session.add(scan)
-                db.session.flush()
-                if answer.result == ScanResult.ADMITTED and not checkpoint.reentry:
-                    db.session.add(
-                        Admission(
-                            checkpoint_id=checkpoint.id,
-                            participant_id=answer.participant.id,
-                            day=_local(event, when).date(),
-                            scan_id=scan.id,
-                        )
-                    )
-                    db.session.flush()
-            answer.scan_id = scan.id
-            return answer
-        except IntegrityError:
-            stored = _stored(event, client_scan_id)
-            if stored is not None:  # the same scan sent twice at once
-                return _answer_of(stored)
-            first = _admission(checkpoint, answer.participant, _local(event, when).date())
-            if first is None:
-                raise
-            # Another gate admitted this badge first: say when and where.
-            answer = Answer(
+    day = _local(event, when).date()
+    row = _scan_values(event, checkpoint, code, client_scan_id, when, user, device, answer)
+    # The database decides, with no savepoint and no extra lookup on the common path: the
+    # scan goes in unless its client_scan_id is there already (a resend: the first answer);
+    # the admission goes in unless another gate's is there (then this scan says when).
+    scan_id = db.session.execute(_statement("scan"), row).scalar()
+    if scan_id is None:
+        return _answer_of(_stored(event, client_scan_id))
+    answer.scan_id = scan_id
+    if answer.result == ScanResult.ADMITTED and not checkpoint.reentry:
+        admitted = db.session.execute(
+            _statement("admission"),
+            {
+                "checkpoint_id": checkpoint.id,
+                "participant_id": answer.participant.id,
+                "day": day,
+                "scan_id": scan_id,
+            },
+        ).scalar()
+        if admitted is None:
+            first = _first_admission(event, checkpoint, answer.participant, day)
+            answer.result, answer.reason, answer.detail = (
                 ScanResult.ALREADY_ADMITTED,
                 "already",
-                _where(event, first.scan),
-                answer.participant,
-                duplicate=offline_result == "admitted",
+                first or {},
             )
-    raise RuntimeError("unreachable")  # pragma: no cover
+            # Admitted by a device offline, already admitted here: one check-in, and this
+            # scan kept as a flagged duplicate.
+            answer.duplicate = offline_result == "admitted"
+            db.session.execute(
+                sa.update(Scan)
+                .where(Scan.id == scan_id)
+                .values(
+                    result=answer.result,
+                    reason="already",
+                    detail=f"{first['time']}|{first['where']}"[:200] if first else "",
+                    duplicate=answer.duplicate,
+                )
+            )
+    return answer
 
 
-def _admission(checkpoint: Checkpoint, person: Participant | None, day) -> Admission | None:
+# Built once per dialect with bound parameters: at thousands of scans a second, building
+# and coercing a statement for every request cost more than running it.
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+SCAN_COLUMNS = (
+    "event_id",
+    "checkpoint_id",
+    "client_scan_id",
+    "code",
+    "participant_id",
+    "result",
+    "reason",
+    "detail",
+    "scanned_at",
+    "received_at",
+    "user_id",
+    "device",
+    "duplicate",
+    "undone_at",
+)
+
+
+def _statement(name: str):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, for a scan or an admission, in the
+    database's own dialect."""
+    dialect = db.session.get_bind().dialect.name
+    key = (dialect, name)
+    if key not in _STATEMENTS:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        if name == "scan":
+            model, unique, columns = Scan, ("event_id", "client_scan_id"), SCAN_COLUMNS
+        else:
+            model, unique = Admission, ("checkpoint_id", "participant_id", "day")
+            columns = ("checkpoint_id", "participant_id", "day", "scan_id")
+        _STATEMENTS[key] = (
+            insert(model)
+            .values({column: sa.bindparam(column) for column in columns})
+            .on_conflict_do_nothing(index_elements=list(unique))
+            .returning(model.id)
+        )
+    return _STATEMENTS[key]
+
+
+def _first_admission(event: Event, checkpoint: Checkpoint, person, day) -> dict | None:
+    """When and where the person was admitted here that day, in one query."""
     if person is None:
         return None
-    return db.session.scalar(
-        sa.select(Admission).where(
+    row = db.session.execute(
+        sa.select(Scan.scanned_at, Scan.device)
+        .join(Admission, Admission.scan_id == Scan.id)
+        .where(
             Admission.checkpoint_id == checkpoint.id,
             Admission.participant_id == person.id,
             Admission.day == day,
         )
-    )
+    ).first()
+    if row is None:
+        return None
+    place = checkpoint.name_en + (f" ({row.device})" if row.device else "")
+    return {"time": _local(event, row.scanned_at).strftime("%H:%M"), "where": place}
 
 
-def _where(event: Event, scan: Scan) -> dict:
-    place = scan.checkpoint.name_en + (f" ({scan.device})" if scan.device else "")
-    return {"time": _local(event, scan.scanned_at).strftime("%H:%M"), "where": place}
-
-
-def _scan_row(event, checkpoint, code, client_scan_id, when, user, device, answer) -> Scan:
-    if answer.result == ScanResult.ADMITTED and not checkpoint.reentry:
-        first = _admission(checkpoint, answer.participant, _local(event, when).date())
-        if first is not None:  # the common case, without a failed insert
-            answer.result, answer.reason = ScanResult.ALREADY_ADMITTED, "already"
-            answer.detail = _where(event, first.scan)
-    detail = ""
-    if answer.reason == "already":
-        detail = f"{answer.detail['time']}|{answer.detail['where']}"
-    elif answer.detail:
-        detail = next(iter(answer.detail.values()))
-    return Scan(
-        event_id=event.id,
-        checkpoint_id=checkpoint.id,
-        client_scan_id=client_scan_id,
-        code=code.strip()[:64],
-        participant_id=answer.participant.id if answer.participant else None,
-        result=answer.result,
-        reason=answer.reason,
-        detail=detail[:200],
-        scanned_at=when,
-        user_id=user.id if user else None,
-        device=device[:100],
-        duplicate=answer.duplicate,
-    )
+def _scan_values(event, checkpoint, code, client_scan_id, when, user, device, answer) -> dict:
+    detail = next(iter(answer.detail.values()), "") if answer.detail else ""
+    return {
+        "event_id": event.id,
+        "checkpoint_id": checkpoint.id,
+        "client_scan_id": client_scan_id,
+        "code": code.strip()[:64],
+        "participant_id": answer.participant.id if answer.participant else None,
+        "result": answer.result,
+        "reason": answer.reason,
+        "detail": str(detail)[:200],
+        "scanned_at": when,
+        "received_at": utcnow(),
+        "user_id": user.id if user else None,
+        "device": device[:100],
+        "duplicate": False,
+        "undone_at": None,
+    }
 
 
 def undo_scan(scan: Scan, *, user: User | None) -> None:
