@@ -180,3 +180,58 @@ def _send_invitation(user, event) -> bool:
                 days=current_app.config["INVITATION_MAX_AGE"] // 86400,
             ),
         )
+
+
+# Devices and partners reach the JSON API with tokens: a gate phone, a hardware scanner's
+# host, an embassy's registration system. Scanning devices are given the staff role.
+TOKEN_ROLES = (Role.STAFF, Role.PARTNER, Role.ORGANISER)
+
+
+@bp.route("/events/<slug>/tokens", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def tokens(event):
+    """Issue a token for a device (shown once) and revoke lost or stolen ones."""
+    from flask import request
+
+    from eventhub.auth.models import ApiToken
+
+    issued = None
+    if request.method == "POST":
+        label = " ".join(request.form.get("label", "").split())[:200]
+        role = request.form.get("role", "")
+        if not label:
+            flash(_("Name the device, e.g. Gate B phone 3."), "danger")
+        elif role not in {r.value for r in TOKEN_ROLES}:
+            flash(_("Choose a role for the token."), "danger")
+        else:
+            _token, issued = auth_services.issue_api_token(
+                event, Role(role), label=label, actor=current_user
+            )
+            db.session.commit()
+    listing = db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.event_id == event.id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
+    ).all()
+    return render_template(
+        "events/tokens.html",
+        event=event,
+        tokens=listing,
+        issued=issued,
+        token_roles={r: ROLE_LABELS[r] for r in TOKEN_ROLES},
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.post("/events/<slug>/tokens/<int:token_id>/revoke")
+@event_view(Role.ORGANISER)
+def revoke_token(event, token_id: int):
+    from eventhub.auth.models import ApiToken
+
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.event_id != event.id:
+        abort_with(404, _("There is no such token in this event."))
+    auth_services.revoke_api_token(token, actor=current_user)
+    db.session.commit()
+    flash(_("Token revoked: the device can no longer reach the API."), "success")
+    return redirect(url_for("events.tokens", slug=event.slug))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -173,3 +174,29 @@ def test_scanning_is_in_the_openapi_description(client):
         "denied",
         "invalid",
     ]
+
+
+def test_organisers_issue_and_revoke_device_tokens(client, as_role, app, event, make, gate):
+    person = make.participant(event)
+    code = _code(app, person.id)
+    as_role("organiser")
+    url = f"/events/{event.slug}/tokens"
+    assert "Name the device" in client.post(
+        url, data={"label": " ", "role": "staff"}, follow_redirects=True
+    ).get_data(as_text=True)
+    page = client.post(url, data={"label": "Gate B phone 3", "role": "staff"}).get_data(
+        as_text=True
+    )
+    token = re.search(r"(ehk_[A-Za-z0-9_-]+)</code>", page)[1]
+    assert "shown only once" in page and "Gate B phone 3" in page
+    assert _scan(client, token, code).status_code == 200
+    with app.app_context():
+        from eventhub.auth.models import ApiToken
+
+        token_id = db.session.scalar(
+            sa.select(ApiToken.id).where(ApiToken.label == "Gate B phone 3")
+        )
+    client.post(f"{url}/{token_id}/revoke")
+    assert _scan(client, token, code).status_code == 401  # the lost phone stops at once
+    listing = client.get(url).get_data(as_text=True)
+    assert token not in listing and "Revoked" in listing
