@@ -117,7 +117,7 @@ def _judge(event: Event, checkpoint: Checkpoint, code: str, when: datetime) -> A
             sa.select(Enrolment.id).where(
                 Enrolment.activity_id == checkpoint.activity_id,
                 Enrolment.participant_id == person.id,
-                Enrolment.status == EnrolmentStatus.CONFIRMED,
+                Enrolment.status == EnrolmentStatus.ENROLLED,
             )
         )
         if enrolled is None:
@@ -488,6 +488,8 @@ class Arrivals:
     by_country: list[tuple[str, int, int]]  # code, arrived, expected
     by_delegation: list[tuple[str, int, int]]
     vips: list[tuple[Participant, datetime | None]]
+    # Activities with a door: enrolled, attended, and the enrolled who did not come.
+    by_activity: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
 def _first_arrivals(event: Event) -> dict[int, datetime]:
@@ -581,7 +583,9 @@ def arrivals(event: Event, day=None) -> Arrivals:
             .order_by(Participant.protocol_rank, Participant.family_name)
         )
     )
+    by_activity = _activity_attendance(event)
     return Arrivals(
+        by_activity=by_activity,
         day=day,
         days=days,
         buckets=buckets,
@@ -597,6 +601,42 @@ def arrivals(event: Event, day=None) -> Arrivals:
         ),
         vips=[(p, local.get(p.id)) for p in vips],
     )
+
+
+def _activity_attendance(event: Event) -> list[tuple[str, int, int, int]]:
+    """(activity, enrolled, attended, enrolled no-shows) for activities behind a checkpoint."""
+    from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
+
+    rows = []
+    activities = db.session.execute(
+        sa.select(Activity.id, Activity.title_en)
+        .join(Checkpoint, Checkpoint.activity_id == Activity.id)
+        .where(Checkpoint.event_id == event.id)
+        .distinct()
+        .order_by(Activity.title_en)
+    ).all()
+    for activity_id, title in activities:
+        enrolled = set(
+            db.session.scalars(
+                sa.select(Enrolment.participant_id).where(
+                    Enrolment.activity_id == activity_id,
+                    Enrolment.status == EnrolmentStatus.ENROLLED,
+                )
+            )
+        )
+        attended = set(
+            db.session.scalars(
+                sa.select(Scan.participant_id)
+                .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+                .where(
+                    Checkpoint.activity_id == activity_id,
+                    Scan.result == ScanResult.ADMITTED,
+                    Scan.undone_at.is_(None),
+                )
+            )
+        )
+        rows.append((title, len(enrolled), len(attended), len(enrolled - attended)))
+    return rows
 
 
 def attendance_rows(event: Event) -> list[list]:

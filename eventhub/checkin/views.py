@@ -38,6 +38,12 @@ def _checkpoint(event, ref: str) -> Checkpoint:
     return checkpoint
 
 
+def _json_object() -> dict:
+    """The request's JSON body when it is an object; anything else counts as empty."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
 def _page_answer(event, answer: services.Answer, checkpoint: Checkpoint) -> dict:
     """The API's answer, with the photo (for the page) and the last scans here."""
     from eventhub.registration.models import ParticipantPhoto
@@ -92,7 +98,7 @@ def _device() -> str:
 @limiter.limit("20 per second")
 def scan(event, ref: str):
     checkpoint = _checkpoint(event, ref)
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
     code = str(body.get("code", ""))[:200]
     if not code.strip():
         return error_response(422, _("code is required."), field="code")
@@ -159,7 +165,7 @@ def admit(event, ref: str, participant_id: int):
         event,
         checkpoint,
         badge_services.code_of(badge),
-        str((request.get_json(silent=True) or {}).get("client_scan_id") or uuid.uuid4()),
+        str(_json_object().get("client_scan_id") or uuid.uuid4()),
         user=current_user,
         device=_device() + " · " + _("by name"),
     )
@@ -306,7 +312,7 @@ def batch(event, ref: str):
     from eventhub.api.scans import BATCH_LIMIT, _parse_time
 
     checkpoint = _checkpoint(event, ref)
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
     scans = body.get("scans")
     if not isinstance(scans, list) or len(scans) > BATCH_LIMIT:
         return error_response(400, _('Send {"scans": [...]}.'))

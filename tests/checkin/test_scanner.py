@@ -80,3 +80,11 @@ def test_the_gate_sees_the_photo_on_file(client, as_role, app, event, make, gate
     answer = client.post(f"{url}/scan", json={"code": _code(app, person.id)}).get_json()
     assert answer["photo_url"].endswith(f"/checkin/photo/{person.id}")
     assert client.get(answer["photo_url"]).data == b"\xff\xd8jpeg"
+
+
+def test_a_garbled_body_gets_a_reason_not_an_error(client, as_role, app, event, gate):
+    as_role("organiser")
+    url = f"/events/{event.slug}/checkin/main-entrance"
+    for path in ("scan", "batch"):
+        response = client.post(f"{url}/{path}", json=["not", "an", "object"])
+        assert response.status_code in (400, 422) and response.get_json()["message"]
