@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from eventhub import config as config_module
 from eventhub import security
@@ -26,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    app.url_map.converters["int"] = DatabaseId
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -33,6 +35,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     security.register(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """<int:...> in every route: an id larger than the database's integers is no page
+    (404), not an overflow in the query (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:

@@ -36,11 +36,24 @@ def _parse_time(value) -> datetime | None:
         raise DomainError(_("scanned_at must be an ISO 8601 date and time."), field="scanned_at")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment.astimezone(UTC)  # years at the edge of the calendar overflow here
+    except (ValueError, OverflowError) as exc:
         raise DomainError(
             _("scanned_at must be an ISO 8601 date and time."), field="scanned_at"
         ) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not 2000 <= moment.year <= 2100:
+        raise DomainError(_("scanned_at must be an ISO 8601 date and time."), field="scanned_at")
+    return moment
+
+
+def _may_scan(checkpoint) -> bool:
+    """A token issued to a person scans where that person may; a device token (no person)
+    scans at every checkpoint of its event."""
+    token = g.api_token
+    if token.user_id is None:
+        return True
+    return services.may_scan_at(token.user, {token.role}, checkpoint)
 
 
 def answer_json(answer: services.Answer) -> dict:
@@ -63,6 +76,8 @@ def _one(event: Event, item) -> tuple[int, dict]:
     checkpoint = services.checkpoint_by_ref(event, ref)
     if checkpoint is None:
         return 404, {"message": _("There is no such checkpoint in this event.")}
+    if not _may_scan(checkpoint):
+        return 403, {"message": _("You are not assigned to this checkpoint.")}
     try:
         answer = services.record_scan(
             event,
@@ -118,10 +133,12 @@ def scan_batch():
 @token_required(*SCANNERS)
 def roster(ref):
     """Everything a device needs to judge codes at this checkpoint without the network."""
-    event = db.session.get(Event, g.api_token.event_id)
+    event = g.api_token.event
     checkpoint = services.checkpoint_by_ref(event, ref)
     if checkpoint is None:
         return error_response(404, _("There is no such checkpoint in this event."))
+    if not _may_scan(checkpoint):
+        return error_response(403, _("You are not assigned to this checkpoint."))
     return jsonify(
         {
             "checkpoint": {

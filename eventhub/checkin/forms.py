@@ -31,7 +31,10 @@ class CheckpointForm(FlaskForm):
         validators=[
             DataRequired(),
             Length(min=2, max=64),
-            Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and hyphens.")),
+            Regexp(
+                r"^(?=.*[a-z])[a-z0-9][a-z0-9-]*$",
+                message=_l("Lower-case letters, digits and hyphens, with at least one letter."),
+            ),
         ],
     )
     categories = CheckboxList(

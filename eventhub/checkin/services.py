@@ -42,13 +42,16 @@ REASONS = {
     "admitted": _l("Welcome."),
 }
 FUTURE_TOLERANCE = timedelta(minutes=5)  # device clocks drift
+OFFLINE_LIMIT = timedelta(hours=24)
 
 
 def checkpoint_by_ref(event: Event, ref: str | int) -> Checkpoint | None:
     """A checkpoint by id or slug."""
     text = str(ref).strip()
     query = sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
-    if text.isascii() and text.isdigit():
+    if text.isascii() and text.isdigit():  # slugs hold a letter, so digits are an id
+        if len(text) > 9:
+            return None
         return db.session.scalar(query.where(Checkpoint.id == int(text)))
     return db.session.scalar(query.where(Checkpoint.slug == text[:64]))
 
@@ -107,7 +110,8 @@ def _judge(event: Event, checkpoint: Checkpoint, code: str, when: datetime) -> A
         label = str(CATEGORY_LABELS[person.category])
         return Answer(ScanResult.DENIED, "category", {"category": label}, person)
     if checkpoint.zone:
-        zones = badge_services.styles_of(event)[person.category].zones.split()
+        category = badge_services.badge_category(event, person)
+        zones = badge_services.styles_of(event)[category].zones.split()
         if checkpoint.zone not in zones and "ALL" not in zones:
             return Answer(ScanResult.DENIED, "zone", {"zone": checkpoint.zone}, person)
     if checkpoint.enrolment_required and checkpoint.activity_id:
@@ -157,6 +161,7 @@ def record_scan(
     user: User | None = None,
     device: str = "",
     offline_result: str = "",
+    now: datetime | None = None,
 ) -> Answer:
     """Judge and record one scan. The same client_scan_id again returns the first answer
     and records nothing; two gates admitting one badge at once admit it once (the unique
@@ -164,10 +169,14 @@ def record_scan(
     client_scan_id = client_scan_id.strip()[:64]
     if not client_scan_id:
         raise DomainError(_l("client_scan_id is required."), field="client_scan_id")
-    now = utcnow()
+    now = now or utcnow()
     when = scanned_at or now
     if when > now + FUTURE_TOLERANCE:
         raise DomainError(_l("scanned_at is in the future."), field="scanned_at")
+    if when < now - OFFLINE_LIMIT:
+        # An offline queue is sent within hours; an older time would dodge the hours and
+        # the once-a-day rule.
+        raise DomainError(_l("scanned_at is more than a day old."), field="scanned_at")
     answer = _judge(event, checkpoint, code, when)
     day = _local(event, when).date()
     row = _scan_values(event, checkpoint, code, client_scan_id, when, user, device, answer)
@@ -176,7 +185,14 @@ def record_scan(
     # the admission goes in unless another gate's is there (then this scan says when).
     scan_id = db.session.execute(_statement("scan"), row).scalar()
     if scan_id is None:
-        return _answer_of(_stored(event, client_scan_id))
+        stored = _stored(event, client_scan_id)
+        if stored.checkpoint_id != checkpoint.id or stored.code != row["code"]:
+            # Not a resend: a device reusing its ids. Its answer is not this scan's.
+            raise DomainError(
+                _l("This client_scan_id was already used for another scan."),
+                field="client_scan_id",
+            )
+        return _answer_of(stored)
     answer.scan_id = scan_id
     if answer.result == ScanResult.ADMITTED and not checkpoint.reentry:
         admitted = db.session.execute(
@@ -346,7 +362,8 @@ def roster(event: Event, checkpoint: Checkpoint) -> list[dict]:
                 "revoked": [
                     code_digest(codes.make_code(key, badge.id, v)) for v in range(1, badge.version)
                 ],
-                "participant": summary(person),
+                # Who is refused needs no name at the gate.
+                "participant": summary(person) if person.status == Status.APPROVED else None,
                 "result": verdict.result.value,
                 "reason": verdict.text if verdict.result != ScanResult.ADMITTED else "",
             }
@@ -411,6 +428,11 @@ def save_checkpoint(
             values[name] = datetime.fromisoformat(text).replace(tzinfo=zone)
         except ValueError as exc:
             raise DomainError(_l("A date and time, e.g. 2025-07-24 08:00."), field=name) from exc
+    earliest = datetime.combine(event.starts_on - timedelta(days=30), datetime.min.time(), zone)
+    latest = datetime.combine(event.ends_on + timedelta(days=30), datetime.min.time(), zone)
+    for name in ("opens_at", "closes_at"):
+        if values[name] and not earliest <= values[name] <= latest:
+            raise DomainError(_l("A time around the event's days, please."), field=name)
     if values["opens_at"] and values["closes_at"] and values["closes_at"] <= values["opens_at"]:
         raise DomainError(_l("It must close after it opens."), field="closes_at")
     activity_id = values["activity_id"]
@@ -493,11 +515,15 @@ class Arrivals:
 
 
 def _first_arrivals(event: Event) -> dict[int, datetime]:
-    """Each participant's first admission anywhere (undone scans do not count)."""
+    """Each participant's first admission anywhere, re-entry doors included (undone scans
+    do not count)."""
     rows = db.session.execute(
         sa.select(Scan.participant_id, sa.func.min(Scan.scanned_at))
-        .join(Admission, Admission.scan_id == Scan.id)
-        .where(Scan.event_id == event.id, Scan.undone_at.is_(None))
+        .where(
+            Scan.event_id == event.id,
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
+        )
         .group_by(Scan.participant_id)
     ).all()
     return dict(rows)

@@ -161,14 +161,18 @@ def admit(event, ref: str, participant_id: int):
     if person is None or person.event_id != event.id:
         return error_response(404, _("There is no such participant in this event."))
     badge = badge_services.badges_for([person])[person.id]
-    answer = services.record_scan(
-        event,
-        checkpoint,
-        badge_services.code_of(badge),
-        str(_json_object().get("client_scan_id") or uuid.uuid4()),
-        user=current_user,
-        device=_device() + " · " + _("by name"),
-    )
+    try:
+        answer = services.record_scan(
+            event,
+            checkpoint,
+            badge_services.code_of(badge),
+            str(_json_object().get("client_scan_id") or uuid.uuid4()),
+            user=current_user,
+            device=_device() + " · " + _("by name"),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return error_response(422, str(error), field=error.field)
     db.session.commit()
     return jsonify(_page_answer(event, answer, checkpoint))
 
@@ -252,6 +256,8 @@ def dashboard(event):
         chosen = date.fromisoformat(day) if day else None
     except ValueError:
         chosen = None
+    if chosen is not None and not event.starts_on <= chosen <= event.ends_on:
+        chosen = None  # only the event's days have arrivals
     figures = services.arrivals(event, chosen)
     return render_template(
         "checkin/dashboard.html",
@@ -391,9 +397,18 @@ def photo(event, participant_id: int):
 
     from eventhub.registration.models import ParticipantPhoto
 
+    if Role.ORGANISER not in g.event_roles and not db.session.scalar(
+        sa.select(CheckpointStaff.checkpoint_id).where(CheckpointStaff.user_id == current_user.id)
+    ):
+        abort_with(403, _("You are not assigned to this checkpoint."))
     person = db.session.get(Participant, participant_id)
     stored = db.session.get(ParticipantPhoto, participant_id)
-    if person is None or person.event_id != event.id or stored is None:
+    if (
+        person is None
+        or person.event_id != event.id
+        or person.status != Status.APPROVED
+        or stored is None
+    ):
         abort_with(404, _("No photo has been uploaded."))
     response = Response(stored.content, mimetype=stored.content_type)
     response.headers["Cache-Control"] = "private, max-age=3600"

@@ -145,6 +145,10 @@ def save_ladder(event: Event, rows: list[RankRow], *, actor: User | None) -> dic
         seen[level] = index
     if errors:
         raise LadderInvalid(errors)
+    if set(current) - {row.was for row in rows if row.was is not None}:
+        # Every rank comes back in the form, kept or ticked for removal: one missing means
+        # the page was out of date (or hand-made), and silently dropping it would lose it.
+        raise LadderInvalid({}, _l("The page was out of date: reload it and try again."))
     if not kept:
         raise LadderInvalid({}, _l("Keep at least one rank."))
 

@@ -24,7 +24,8 @@
   function save(name, value) {
     try { localStorage.setItem(store + ":" + name, JSON.stringify(value)); } catch (e) { /* full: keep in memory */ }
   }
-  function today() { return new Date().toISOString().slice(0, 10); }
+  // The device's own date: gates are at the venue, in its time zone.
+  function today() { return new Date().toLocaleDateString("sv"); }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();

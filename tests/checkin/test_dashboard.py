@@ -24,6 +24,7 @@ def _scan(app, event, checkpoint_id, code, when):
             uuid.uuid4().hex,
             scanned_at=when,
             device="Gate A",
+            now=when,  # the scan happens at that time
         )
         db.session.commit()
 
@@ -149,3 +150,14 @@ def test_a_door_for_the_enrolled_refuses_the_others(app, event, make):
         db.session.rollback()
     assert yes.result.value == "admitted"
     assert (no.result.value, no.text) == ("denied", "Not enrolled in this activity.")
+
+
+def test_checkpoint_names_and_hours_are_checked(client, as_role, event):
+    as_role("organiser")
+    url = f"/events/{event.slug}/checkin/checkpoints/new"
+    digits = client.post(url, data={"name_en": "Gate 12", "slug": "12"}).get_data(as_text=True)
+    assert "with at least one letter" in digits
+    ancient = client.post(
+        url, data={"name_en": "Gate", "slug": "gate", "opens_at": "0001-01-01T00:00"}
+    ).get_data(as_text=True)
+    assert "A time around the event" in ancient

@@ -88,3 +88,11 @@ def test_a_garbled_body_gets_a_reason_not_an_error(client, as_role, app, event, 
     for path in ("scan", "batch"):
         response = client.post(f"{url}/{path}", json=["not", "an", "object"])
         assert response.status_code in (400, 422) and response.get_json()["message"]
+
+
+def test_ids_beyond_the_database_are_no_page(client, as_role, event):
+    as_role("organiser")
+    huge = "99999999999999999999"
+    assert client.get(f"/events/{event.slug}/checkin/checkpoints/{huge}/edit").status_code == 404
+    assert client.get(f"/events/{event.slug}/checkin/{huge}").status_code == 404
+    assert client.get(f"/events/{event.slug}/checkin/arrivals?day=9999-12-31").status_code == 200

@@ -123,3 +123,19 @@ def test_only_organisers_touch_the_order_of_precedence(client, as_role, event, m
         f"/events/{event.slug}/participants/{person.id}/protocol-rank", data={"level": "1"}
     )
     assert response.status_code == 403
+
+
+def test_a_ladder_form_missing_ranks_removes_nothing(client, as_role, app, event, make):
+    holder = make.participant(event, protocol_rank=4)
+    as_role("organiser")
+    url = f"/events/{event.slug}/protocol-ranks"
+    data = {
+        k: v
+        for k, v in _ladder_form(client.get(url).get_data(as_text=True)).items()
+        if k.endswith("-0")
+    }  # only the first rank came back
+    response = client.post(url, data=data, follow_redirects=True)
+    assert "The page was out of date" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ProtocolRank)) == 0
+    assert _levels(app, holder.id) == [4]
