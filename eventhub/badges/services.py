@@ -104,17 +104,6 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[start : start + size]
 
 
-def badge_category(event: Event, person: Participant) -> Category:
-    """The category a badge shows: heads of delegation wear the officials' band, and pass
-    where officials pass."""
-    is_head = db.session.scalar(
-        sa.select(Delegation.id).where(
-            Delegation.event_id == event.id, Delegation.head_id == person.id
-        )
-    )
-    return Category.OFFICIAL if is_head else person.category
-
-
 def may_have_badge(participant: Participant) -> bool:
     return participant.status == Status.APPROVED
 

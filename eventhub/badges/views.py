@@ -151,7 +151,7 @@ def run_progress(event, batch_id: int):
         total=batch.total,
         error=batch.error,
         download=url_for("badges.run_pdf", slug=event.slug, batch_id=batch.id)
-        if batch.state == BatchState.DONE
+        if batch.state == BatchState.DONE and batch.kind != "certificate-mail"
         else None,
     )
 
@@ -160,7 +160,7 @@ def run_progress(event, batch_id: int):
 @event_view(Role.ORGANISER)
 def run_pdf(event, batch_id: int):
     batch = _run(event, batch_id)
-    if batch.state != BatchState.DONE:
+    if batch.state != BatchState.DONE or not batch.content:
         abort_with(409, _("This print run is not finished yet."))
     return pdf_response(batch.content, f"badges-{event.slug}-{batch.id}.pdf", download=True)
 

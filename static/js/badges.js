@@ -26,7 +26,7 @@
         show(data.done, data.total);
         if (data.state === "done") {
           status.textContent = texts.done.replace("%(n)s", data.total.toLocaleString());
-          download.classList.remove("d-none");
+          if (download && data.download) download.classList.remove("d-none");
           return;
         }
         if (data.state === "failed") {

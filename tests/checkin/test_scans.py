@@ -259,3 +259,33 @@ def test_arrivals_count_re_entry_doors_too(app, event, make):
         services.record_scan(stored, hall, _code(app, person.id), uuid.uuid4().hex)
         assert services.arrivals(stored).arrived == 1
         db.session.rollback()
+
+
+def test_the_roster_costs_the_same_queries_for_many_people(app, event, make, gate):
+    """Read once for the whole roster, not once a person (a gate fetches it often)."""
+    from sqlalchemy import event as sa_event
+
+    from eventhub.checkin import services
+
+    def statements(count: int) -> int:
+        for _n in range(count):
+            _code(app, make.participant(event).id)
+        seen = []
+
+        def count_one(*_args):
+            seen.append(1)
+
+        with app.app_context():
+            engine = db.engine
+            stored = db.session.merge(event)
+            door = db.session.get(Checkpoint, gate)
+            door.zone = "V"  # the zone rule reads the styles and the heads of delegation
+            sa_event.listen(engine, "before_cursor_execute", count_one)
+            try:
+                services.roster(stored, door)
+            finally:
+                sa_event.remove(engine, "before_cursor_execute", count_one)
+                db.session.rollback()
+        return len(seen)
+
+    assert statements(3) == statements(12)
