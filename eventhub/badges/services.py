@@ -839,6 +839,10 @@ def certificates_query(event: Event, kind: CertificateKind, *, unsent: bool = Fa
     )
     if unsent:
         query = query.where(Certificate.emailed_at.is_(None), Participant.email != "")
+        # Emailing reads each holder and their event: in the same query.
+        query = query.options(
+            sa.orm.contains_eager(Certificate.participant).joinedload(Participant.event)
+        )
     return query.order_by(Participant.family_name, Participant.given_name, Certificate.id)
 
 

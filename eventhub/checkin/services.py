@@ -612,29 +612,27 @@ def arrivals(event: Event, day=None) -> Arrivals:
     )
     start = datetime.combine(day, datetime.min.time(), zone)
     end = start + timedelta(days=1)
-    checkpoints = []
-    for checkpoint in db.session.scalars(
-        sa.select(Checkpoint).where(Checkpoint.event_id == event.id).order_by(Checkpoint.name_en)
-    ):
-        admitted = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Scan)
-            .where(
-                Scan.checkpoint_id == checkpoint.id,
-                Scan.result == ScanResult.ADMITTED,
-                Scan.undone_at.is_(None),
-                Scan.scanned_at >= start,
-                Scan.scanned_at < end,
+    admitted_scan = sa.and_(Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None))
+    counts = {
+        checkpoint_id: (admitted, scans)
+        for checkpoint_id, admitted, scans in db.session.execute(
+            sa.select(
+                Scan.checkpoint_id,
+                sa.func.count().filter(admitted_scan),
+                sa.func.count(),
             )
+            .where(Scan.event_id == event.id, Scan.scanned_at >= start, Scan.scanned_at < end)
+            .group_by(Scan.checkpoint_id)
         )
-        scans = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Scan)
-            .where(
-                Scan.checkpoint_id == checkpoint.id, Scan.scanned_at >= start, Scan.scanned_at < end
-            )
+    }
+    checkpoints = [
+        (checkpoint, *counts.get(checkpoint.id, (0, 0)))
+        for checkpoint in db.session.scalars(
+            sa.select(Checkpoint)
+            .where(Checkpoint.event_id == event.id)
+            .order_by(Checkpoint.name_en)
         )
-        checkpoints.append((checkpoint, admitted, scans))
+    ]
     vip_levels = precedence.vip_levels(event)
     vips = list(
         db.session.scalars(
