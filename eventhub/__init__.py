@@ -42,7 +42,9 @@ class DatabaseId(IntegerConverter):
     (404), not an overflow in the query (500)."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 (werkzeug's name)
-        kwargs.setdefault("max", 2**31 - 1)
+        from eventhub.web import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

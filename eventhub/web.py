@@ -8,6 +8,22 @@ from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 
+# The largest id the database's integer columns hold (PostgreSQL's int4).
+MAX_ID = 2**31 - 1
+
+
+def id_arg(source, name: str) -> int | None:
+    """An id from a query string or form: a whole number a row can have, else None (a
+    larger one would overflow the query: an error page instead of "not found")."""
+    value = source.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
+def id_list(source, name: str) -> list[int]:
+    """Every id under `name` (checkboxes, repeated fields); anything else is ignored."""
+    values = (text for text in source.getlist(name) if text.isascii() and text.isdigit())
+    return [int(text) for text in values if len(text) <= 10 and 0 < int(text) <= MAX_ID]
+
 
 def safe_next(target: str | None, fallback: str) -> str:
     """`target` if it is a path on this site, else `fallback`: no open redirects."""

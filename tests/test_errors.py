@@ -48,3 +48,21 @@ def test_unexpected_errors_show_a_calm_page_and_are_logged(tmp_path, caplog):
     assert "a bug" not in response.get_data(as_text=True)
     assert api.status_code == 500 and api.get_json()["status"] == 500
     assert "a bug" in caplog.text
+
+
+def test_ids_too_large_for_the_database_are_not_found_not_errors(client, as_role, event):
+    """Ids in query strings and forms are checked once, in eventhub.web.id_arg / id_list."""
+    as_role("organiser")
+    big = "99999999999999999999"
+    base = f"/events/{event.slug}"
+    responses = {
+        "participants": client.get(f"{base}/participants/?delegation={big}&organisation={big}"),
+        "badges": client.get(f"{base}/badges/?delegation={big}"),
+        "badge run": client.post(f"{base}/badges/", data={"delegation": big, "layout": "a4"}),
+        "agreements": client.get(f"{base}/agreements/?ceremony={big}"),
+        "bulk": client.post(f"{base}/participants/bulk", data={"ids": [big], "action": "approve"}),
+        "new agreement": client.post(
+            f"{base}/agreements/new", data={"title_en": "MoU", "party": [big, big]}
+        ),
+    }
+    assert {name: r.status_code for name, r in responses.items() if r.status_code >= 500} == {}

@@ -19,7 +19,7 @@ from eventhub.registration.models import Source
 from eventhub.registration.validation import REGISTRATION_FIELDS
 from eventhub.scheduling import calendars
 from eventhub.scheduling import services as scheduling
-from eventhub.web import external_url
+from eventhub.web import external_url, id_arg
 
 
 def event_json(event) -> dict:
@@ -93,7 +93,7 @@ def create_registration(event):
 def activities(event):
     """Published activities, optionally of one day (YYYY-MM-DD, local) or one room."""
     items = calendars.published(event)
-    day_text, room = request.args.get("day"), request.args.get("room", type=int)
+    day_text, room = request.args.get("day"), id_arg(request.args, "room")
     if day_text:
         try:
             day = date.fromisoformat(day_text)

@@ -43,7 +43,7 @@ from eventhub.registration.access import participant_or_404
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.text import search_text
-from eventhub.web import attempt, pdf_response
+from eventhub.web import attempt, id_arg, pdf_response
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
 INLINE_LIMIT = 120
@@ -63,7 +63,7 @@ RUN_STATES = {
 
 
 def _filters_from(args) -> services.BatchFilters:
-    delegation = args.get("delegation", type=int)
+    delegation = id_arg(args, "delegation")
     return services.BatchFilters(
         delegation=delegation,
         category=args.get("category", ""),

@@ -21,7 +21,7 @@ from eventhub.registration import precedence
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
-from eventhub.web import attempt, pdf_response
+from eventhub.web import attempt, id_arg, id_list, pdf_response
 
 
 def _agreement(event, agreement_id: int) -> Agreement:
@@ -42,7 +42,7 @@ def agreements(event):
                 status=args.get("status", ""),
                 country=args.get("country", ""),
                 field=args.get("field", ""),
-                ceremony=args.get("ceremony", type=int),
+                ceremony=id_arg(args, "ceremony"),
             )
         )
         .unique()
@@ -76,9 +76,9 @@ def _submitted(form, current: MultiDict | None = None, locked: frozenset[str] = 
     keep their current values."""
     source = {name: (current if name in locked and current else form) for name in LOCKABLE}
     values = {name: source[name].get(name, "") for name in LOCKABLE if name != "parties"}
-    values["ceremony_id"] = source["ceremony_id"].get("ceremony_id", type=int)
+    values["ceremony_id"] = id_arg(source["ceremony_id"], "ceremony_id")
     values["languages"] = source["languages"].getlist("languages")
-    parties = [int(i) for i in source["parties"].getlist("party") if i.isascii() and i.isdigit()]
+    parties = id_list(source["parties"], "party")
     return values, parties
 
 
@@ -230,12 +230,12 @@ def agreement(event, agreement_id: int):
 @event_view(Role.ORGANISER)
 def signatory(event, agreement_id: int):
     item = _agreement(event, agreement_id)
-    party = db.session.get(AgreementParty, request.form.get("party_id", type=int) or 0)
+    party = db.session.get(AgreementParty, id_arg(request.form, "party_id") or 0)
     if party is None or party.agreement_id != item.id:
         abort_with(404, _("There is no such party in this agreement."))
-    person_id = request.form.get("participant_id", type=int)
+    person_id = id_arg(request.form, "participant_id")
     person = db.session.get(Participant, person_id) if person_id else None
-    assistant_id = request.form.get("assistant_id", type=int)
+    assistant_id = id_arg(request.form, "assistant_id")
     assistant = db.session.get(Participant, assistant_id) if assistant_id else None
 
     def save():
@@ -256,7 +256,7 @@ def signatory(event, agreement_id: int):
 @event_view(Role.ORGANISER)
 def witness(event, agreement_id: int):
     item = _agreement(event, agreement_id)
-    person = db.session.get(Participant, request.form.get("participant_id", type=int) or 0)
+    person = db.session.get(Participant, id_arg(request.form, "participant_id") or 0)
     if person is None:
         abort_with(404, _("There is no such participant in this event."))
     ok, _none = attempt(lambda: services.add_witness(item, person, actor=current_user))
@@ -436,7 +436,7 @@ def ceremony_order(event, activity_id: int):
         if ok:
             flash(_("Running order set by protocol precedence."), "success")
     else:
-        agreement = _agreement(event, request.form.get("agreement_id", type=int) or 0)
+        agreement = _agreement(event, id_arg(request.form, "agreement_id") or 0)
         offset = -1 if request.form.get("action") == "up" else 1
         attempt(lambda: services.move_in_order(item, agreement, offset, actor=current_user))
     return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))

@@ -27,6 +27,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.registration.services import CATEGORY_LABELS
+from eventhub.web import MAX_ID
 
 REASONS = {
     "unknown": _l("Unknown code: not a badge of this event."),
@@ -50,7 +51,7 @@ def checkpoint_by_ref(event: Event, ref: str | int) -> Checkpoint | None:
     text = str(ref).strip()
     query = sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
     if text.isascii() and text.isdigit():  # slugs hold a letter, so digits are an id
-        if len(text) > 9:
+        if len(text) > 10 or int(text) > MAX_ID:
             return None
         return db.session.scalar(query.where(Checkpoint.id == int(text)))
     return db.session.scalar(query.where(Checkpoint.slug == text[:64]))

@@ -49,7 +49,7 @@ from eventhub.registration.models import (
     Source,
     Status,
 )
-from eventhub.web import attempt, external_url, safe_next
+from eventhub.web import attempt, external_url, id_arg, id_list, safe_next
 
 # Who may look at participants; only organisers change them.
 ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
@@ -173,9 +173,9 @@ def participant_list(event):
         q=args.get("q", "")[:200],
         status=args.get("status", ""),
         country=args.get("country", ""),
-        delegation=args.get("delegation", type=int),
+        delegation=id_arg(args, "delegation"),
         category=args.get("category", ""),
-        organisation=args.get("organisation", type=int),
+        organisation=id_arg(args, "organisation"),
         arrival=args.get("arrival", ""),
         precedence=args.get("precedence", ""),
         sort=args.get("sort", "name"),
@@ -202,8 +202,8 @@ def participant_list(event):
 
 
 def _form_ids(name: str = "ids") -> list[int]:
-    """Participant ids from a form; anything that is not plain ASCII digits is ignored."""
-    return [int(i) for i in request.form.getlist(name) if i.isascii() and i.isdigit()]
+    """Participant ids from a form; anything that is not an id is ignored."""
+    return id_list(request.form, name)
 
 
 @bp.post("/participants/bulk")

@@ -44,6 +44,13 @@ STALE = _l(
 )
 
 
+def refuse_hard_conflicts(event: Event, activities: list[Activity]) -> None:
+    """A change that makes a hard conflict (a room or a person twice) is not saved."""
+    hard = [c for c in conflicts_of(event, activities) if c.severity == HARD]
+    if hard:
+        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+
+
 def lock_timetable(event_id: int) -> None:
     """Serialise changes to one event's timetable: the conflict check and the write that
     follows it must not interleave with another organiser's on PostgreSQL (SQLite's
@@ -167,12 +174,7 @@ def save_activity(
     lock_timetable(event.id)
     errors: dict[str, list[str]] = defaultdict(list)
     if activity is not None and version is not None and version != activity.version:
-        raise DomainError(
-            _l(
-                "Someone else changed this activity while you were editing it. "
-                "Reload it to see their changes, then make yours again."
-            )
-        )
+        raise DomainError(STALE)
     title = clean(values.get("title_en"))
     if not title:
         errors["title_en"].append(str(_l("Give the activity a title.")))
@@ -248,9 +250,7 @@ def save_activity(
     activity.required_equipment = clean(values.get("required_equipment"))
     flush_or_stale()
 
-    hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
-    if hard:
-        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    refuse_hard_conflicts(event, [activity])
     if not created:  # more seats or a larger room: the waiting list moves up
         lock_seats(activity.id)
         activity.promoted = fill_seats(activity)
@@ -774,9 +774,7 @@ def place_all(
             changes={"starts_at": [None, starts], "room_id": [None, room.id]},
         )
     flush_or_stale()
-    hard = [c for c in conflicts_of(event, [p[0] for p in placements]) if c.severity == HARD]
-    if hard:
-        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    refuse_hard_conflicts(event, [p[0] for p in placements])
     return len(placements)
 
 
@@ -787,12 +785,7 @@ def move_activity(
     drop); refused on a stale copy or a hard conflict."""
     lock_timetable(activity.event_id)
     if version != activity.version:
-        raise DomainError(
-            _l(
-                "Someone else changed this activity while you were editing it. "
-                "Reload it to see their changes, then make yours again."
-            )
-        )
+        raise DomainError(STALE)
     if room.venue.event_id != activity.event_id:
         raise DomainError(_l("There is no such room in this event."))
     length = (
@@ -814,9 +807,7 @@ def move_activity(
                 end=event.ends_on.isoformat(),
             )
         )
-    hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
-    if hard:
-        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    refuse_hard_conflicts(event, [activity])
     audit.record(
         "activity.update",
         activity,
@@ -833,12 +824,7 @@ def resize_activity(activity: Activity, minutes: int, *, version: int, actor: Us
     """Change an activity's length (the grid's resize handle), with the same checks."""
     lock_timetable(activity.event_id)
     if version != activity.version:
-        raise DomainError(
-            _l(
-                "Someone else changed this activity while you were editing it. "
-                "Reload it to see their changes, then make yours again."
-            )
-        )
+        raise DomainError(STALE)
     if activity.starts_at is None:
         raise DomainError(_l("Give the activity a time first."))
     if not 15 <= minutes <= 24 * 60:
@@ -848,9 +834,7 @@ def resize_activity(activity: Activity, minutes: int, *, version: int, actor: Us
     activity.duration_minutes = minutes
     flush_or_stale()
     event = db.session.get(Event, activity.event_id)
-    hard = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
-    if hard:
-        raise DomainError(_l("Not saved: %(reason)s", reason=hard[0].message))
+    refuse_hard_conflicts(event, [activity])
     audit.record(
         "activity.update",
         activity,

@@ -35,7 +35,7 @@ from eventhub.scheduling.models import (
     Room,
     Venue,
 )
-from eventhub.web import attempt, pdf_response, safe_next
+from eventhub.web import attempt, id_arg, pdf_response, safe_next
 
 ENROLMENT_LABELS = {
     EnrolmentStatus.ENROLLED: _l("Enrolled"),
@@ -267,7 +267,7 @@ def _activity_form_data(event, activity: Activity) -> dict:
 def invite(event, activity_id: int):
     """Give a participant a place (an invitation, or a seat in a limited activity)."""
     activity = _activity(event, activity_id)
-    participant = db.session.get(Participant, request.form.get("participant_id", type=int) or 0)
+    participant = db.session.get(Participant, id_arg(request.form, "participant_id") or 0)
     if participant is None or participant.event_id != event.id:
         abort_with(404, _("There is no such participant in this event."))
     ok, enrolment = attempt(lambda: services.enrol(activity, participant, invited=True))
@@ -324,7 +324,7 @@ def programme(event):
     activities = (
         db.session.scalars(services.activity_query(event, published_only=True)).unique().all()
     )
-    track, venue = request.args.get("track", ""), request.args.get("venue", type=int)
+    track, venue = request.args.get("track", ""), id_arg(request.args, "venue")
     tracks = sorted({a.track for a in activities if a.track})
     venues = sorted({a.room.venue for a in activities if a.room}, key=lambda v: v.name_en)
     if track:
@@ -591,8 +591,8 @@ def resize(event, activity_id: int):
 @bp.post("/schedule/travel")
 @event_view(Role.ORGANISER)
 def travel(event):
-    origin = db.session.get(Venue, request.form.get("from_venue", type=int) or 0)
-    destination = db.session.get(Venue, request.form.get("to_venue", type=int) or 0)
+    origin = db.session.get(Venue, id_arg(request.form, "from_venue") or 0)
+    destination = db.session.get(Venue, id_arg(request.form, "to_venue") or 0)
     minutes = request.form.get("minutes", type=int)
     if origin is None or destination is None or minutes is None:
         flash(_("Choose two venues and the minutes between them."), "danger")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from eventhub.checkin.models import Admission, CheckpointStaff
+from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff
 from eventhub.extensions import db
 
 from .conftest import _code
@@ -96,3 +96,39 @@ def test_ids_beyond_the_database_are_no_page(client, as_role, event):
     assert client.get(f"/events/{event.slug}/checkin/checkpoints/{huge}/edit").status_code == 404
     assert client.get(f"/events/{event.slug}/checkin/{huge}").status_code == 404
     assert client.get(f"/events/{event.slug}/checkin/arrivals?day=9999-12-31").status_code == 200
+
+
+def test_a_persons_token_and_photos_stay_with_their_checkpoints(
+    client, as_role, app, event, make, gate
+):
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role, User
+    from eventhub.registration.models import ParticipantPhoto
+
+    person = make.participant(event)
+    with app.app_context():
+        db.session.add(
+            ParticipantPhoto(participant_id=person.id, content=b"\xff\xd8", width=600, height=800)
+        )
+        db.session.add(Checkpoint(event_id=event.id, slug="vip-lounge", name_en="VIP lounge"))
+        db.session.commit()
+    staff = as_role("staff")
+    # Assigned nowhere: no photos at all.
+    assert client.get(f"/events/{event.slug}/checkin/photo/{person.id}").status_code == 403
+    _assign(app, gate, staff)
+    assert client.get(f"/events/{event.slug}/checkin/photo/{person.id}").status_code == 200
+    with app.app_context():
+        user = db.session.get(User, staff.id)
+        _token, plaintext = auth_services.issue_api_token(
+            db.session.merge(event), Role.STAFF, label="own phone", user=user
+        )
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    code = _code(app, person.id)
+    for checkpoint, expected in (("main-entrance", 200), ("vip-lounge", 403)):
+        response = client.post(
+            "/api/v1/scans",
+            json={"code": code, "checkpoint": checkpoint, "client_scan_id": checkpoint},
+            headers=headers,
+        )
+        assert response.status_code == expected, checkpoint
