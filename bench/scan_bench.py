@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +79,7 @@ def wrk(path: str, env: dict) -> dict:
             str(ROOT / "bench" / "scan.lua"),
             f"http://127.0.0.1:{PORT}",
         ],
-        env={**env, "BENCH_PATH": path},
+        env={**env, "BENCH_PATH": path, "BENCH_RUN": uuid.uuid4().hex[:12]},
         capture_output=True,
         text=True,
         check=True,

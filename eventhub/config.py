@@ -11,8 +11,11 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled in from the instance folder when unset
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No ping before each use (a round trip on every request): a connection lost to a
+    # database restart fails one request with a 503 and the pool reconnects (errors.py).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "DASHBOARD_REFRESH_SECONDS": 10,  # the arrivals dashboard fetches its figures this often
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

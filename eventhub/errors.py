@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -37,6 +38,7 @@ TITLES = {
     422: _l("Invalid input"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
+    503: _l("Briefly unavailable"),
 }
 EXPLANATIONS = {
     400: _l("The request could not be understood."),
@@ -46,6 +48,10 @@ EXPLANATIONS = {
     405: _l("This address does not accept that kind of request."),
     413: _l("The file or form you sent is larger than %(limit)s MB. Send a smaller one."),
     429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
+    503: _l(
+        "The database could not be reached just now (it may be restarting). Nothing was "
+        "saved: send it again in a few seconds."
+    ),
     500: _l(
         "The error has been logged. Try again in a moment; if it persists, tell the "
         "organising committee's technical desk."
@@ -110,6 +116,23 @@ def register(app: Flask) -> None:
         if error.code == 405 and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    @app.errorhandler(sa.exc.DBAPIError)
+    def database_error(error: sa.exc.DBAPIError):
+        """A connection lost (a database restart: the pool is dropped and reconnects on the
+        next request) or refused is a 503 to retry, not a bug. The pool is not pinged before
+        each use: that was a round trip on every scan."""
+        from eventhub.extensions import db
+
+        db.session.rollback()
+        if error.connection_invalidated or isinstance(error, sa.exc.OperationalError):
+            app.logger.warning(
+                "Database unavailable on %s %s: %s", request.method, request.path, error.orig
+            )
+            response = error_response(503)
+            response.headers["Retry-After"] = "5"
+            return response
+        return unexpected_error(error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

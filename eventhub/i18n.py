@@ -36,11 +36,12 @@ def select_locale() -> str:
     """The session's explicit choice, then the account's, then the browser's, then English."""
     if not has_request_context():  # command line, background work
         return "en"
-    chosen = normalise_locale(session.get("locale"))
-    if chosen:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale:
-        return normalise_locale(current_user.locale) or "en"
+    if "api_token" not in g:  # an API client has no session or account: its header says
+        chosen = normalise_locale(session.get("locale"))
+        if chosen:
+            return chosen
+        if current_user and current_user.is_authenticated and current_user.locale:
+            return normalise_locale(current_user.locale) or "en"
     for lang, _quality in request.accept_languages:
         found = normalise_locale(lang)
         if found:

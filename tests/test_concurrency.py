@@ -50,6 +50,19 @@ def _race_event(slug: str, name_en: str, name_zh: str, **values):
     return event
 
 
+def _drop_race_event(app, event_id: int) -> None:
+    """Remove a race's event and what it made (committed for real, so not rolled back)."""
+    from eventhub.checkin.models import Scan
+    from eventhub.events.models import Event
+    from eventhub.registration.models import Participant
+
+    with app.app_context():
+        db.session.execute(sa.delete(Scan).where(Scan.event_id == event_id))
+        db.session.execute(sa.delete(Participant).where(Participant.event_id == event_id))
+        db.session.execute(sa.delete(Event).where(Event.id == event_id))
+        db.session.commit()
+
+
 def _register_many(args: tuple[str, str, int, str]) -> list[int]:
     """One worker process: its own app and connection pool, registering PER_PROCESS people."""
     slug, organisation, worker, instance = args
@@ -76,7 +89,6 @@ def _register_many(args: tuple[str, str, int, str]) -> list[int]:
 @pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
 def test_simultaneous_registrations_lose_nothing(app, tmp_path):  # app: the migrated schema
     from eventhub.directory.models import Organisation
-    from eventhub.events.models import Event
     from eventhub.registration.models import Participant
 
     slug = f"race-{uuid.uuid4().hex[:8]}"
@@ -112,9 +124,8 @@ def test_simultaneous_registrations_lose_nothing(app, tmp_path):  # app: the mig
                 == 1
             )
     finally:
+        _drop_race_event(app, event_id)
         with app.app_context():
-            db.session.execute(sa.delete(Participant).where(Participant.event_id == event_id))
-            db.session.execute(sa.delete(Event).where(Event.id == event_id))
             db.session.execute(sa.delete(Organisation).where(Organisation.name_en == organisation))
             db.session.commit()
 
@@ -139,7 +150,6 @@ def _enrol_many(args: tuple[int, list[int], str]) -> int:
 
 @pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
 def test_two_hundred_enrolments_for_fifty_seats(app, tmp_path):  # app: the migrated schema
-    from eventhub.events.models import Event
     from eventhub.registration.models import Participant, Status
     from eventhub.scheduling.models import (
         Access,
@@ -200,9 +210,7 @@ def test_two_hundred_enrolments_for_fifty_seats(app, tmp_path):  # app: the migr
             )
             assert counts == {EnrolmentStatus.ENROLLED: 50, EnrolmentStatus.WAITLISTED: 150}
     finally:
-        with app.app_context():
-            db.session.execute(sa.delete(Event).where(Event.id == event_id))
-            db.session.commit()
+        _drop_race_event(app, event_id)
 
 
 def _scan_all(args: tuple[str, list[str], str, str]) -> list[str]:
@@ -235,7 +243,6 @@ def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
     from eventhub.auth.models import Role
     from eventhub.badges import services as badge_services
     from eventhub.checkin.models import Admission, Checkpoint, Scan
-    from eventhub.events.models import Event
     from eventhub.registration.models import Participant, Status
 
     slug = f"gates-{uuid.uuid4().hex[:8]}"
@@ -285,8 +292,124 @@ def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
             )
         assert (admissions, scans) == (25, 25 * PROCESSES)
     finally:
-        with app.app_context():
-            db.session.execute(sa.delete(Scan).where(Scan.event_id == event_id))
-            db.session.execute(sa.delete(Participant).where(Participant.event_id == event_id))
-            db.session.execute(sa.delete(Event).where(Event.id == event_id))
+        _drop_race_event(app, event_id)
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_a_connection_lost_to_a_database_restart_is_a_503_then_reconnects(app, tmp_path):
+    """The pool is not pinged before each use (a round trip on every scan): a connection the
+    database dropped fails one request with a 503 to retry, and the next one works."""
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role
+    from eventhub.checkin.models import Checkpoint
+
+    gate = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0},
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "concurrency",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with gate.app_context():
+        event = _race_event(f"restart-{uuid.uuid4().hex[:8]}", "Restart", "重启")
+        db.session.flush()
+        db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
+        token = auth_services.issue_api_token(event, Role.STAFF, label="Gate A")[1]
+        db.session.commit()
+        event_id = event.id
+        backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        db.session.commit()
+    client = gate.test_client()
+    scan = {"code": "NOT-A-BADGE", "checkpoint": "main-entrance", "client_scan_id": "r1"}
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with app.app_context():  # another connection, as a restart would
+            db.session.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
             db.session.commit()
+        lost = client.post("/api/v1/scans", json=scan, headers=headers)
+        assert lost.status_code == 503 and lost.headers["Retry-After"] == "5"
+        assert "Nothing was saved" in lost.get_json()["message"]
+        again = client.post("/api/v1/scans", json=scan, headers=headers)
+        assert again.status_code == 200 and again.get_json()["result"] == "invalid"
+    finally:
+        _drop_race_event(gate, event_id)
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_scans_on_a_real_pool_commit_each_statement_and_keep_their_rules(app, tmp_path):
+    """The scan API runs each statement as its own transaction on PostgreSQL (no BEGIN or
+    COMMIT round trips): a resend, a repeat and an offline double admission still come out
+    right, and the pooled connection is handed back transactional for the next request."""
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role
+    from eventhub.badges import services as badge_services
+    from eventhub.checkin.models import Admission, Checkpoint, Scan
+    from eventhub.events.models import Event
+    from eventhub.registration.models import Participant, Status
+
+    real = _app(str(tmp_path))
+    with real.app_context():
+        event = _race_event(f"pool-{uuid.uuid4().hex[:8]}", "Pool", "连接池")
+        db.session.flush()
+        db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
+        person = Participant(
+            event_id=event.id, given_name="Somphone", country_code="LA", status=Status.APPROVED
+        )
+        db.session.add(person)
+        db.session.flush()
+        code = badge_services.code_of(badge_services.badges_for([person])[person.id])
+        token = auth_services.issue_api_token(event, Role.STAFF, label="Gate A")[1]
+        db.session.commit()
+        event_id, person_id = event.id, person.id
+    client = real.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def scan(client_scan_id, **extra):
+        body = {"code": code, "checkpoint": "main-entrance", "client_scan_id": client_scan_id}
+        return client.post("/api/v1/scans", json=body | extra, headers=headers).get_json()
+
+    try:
+        assert scan("first")["result"] == "admitted"
+        assert scan("first")["result"] == "admitted"  # a resend: the first answer
+        again = scan("second")
+        assert again["result"] == "already_admitted" and "(Gate A)" in again["reason"]
+        offline = client.post(
+            "/api/v1/scans/batch",
+            json={
+                "scans": [
+                    {
+                        "code": code,
+                        "checkpoint": "main-entrance",
+                        "client_scan_id": "offline-1",
+                        "offline_result": "admitted",
+                    }
+                ]
+            },
+            headers=headers,
+        ).get_json()["answers"]
+        assert [(a["result"], a["duplicate"]) for a in offline] == [("already_admitted", True)]
+        with real.app_context():
+            rows = db.session.execute(
+                sa.select(Scan.client_scan_id, Scan.result, Scan.duplicate)
+                .where(Scan.event_id == event_id)
+                .order_by(Scan.id)
+            ).all()
+            admissions = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Admission)
+                .where(Admission.participant_id == person_id)
+            )
+            # The connection went back to the pool transactional: this insert can be undone.
+            db.session.execute(sa.update(Event).where(Event.id == event_id).values(name_en="X"))
+            db.session.rollback()
+            assert db.session.get(Event, event_id).name_en == "Pool"
+        assert [(r.client_scan_id, r.result.value, r.duplicate) for r in rows] == [
+            ("first", "admitted", False),
+            ("second", "already_admitted", False),
+            ("offline-1", "already_admitted", True),
+        ]
+        assert admissions == 1
+    finally:
+        _drop_race_event(real, event_id)

@@ -12,7 +12,6 @@ from eventhub.api.auth import token_required
 from eventhub.auth.models import Role
 from eventhub.checkin import services
 from eventhub.errors import DomainError, error_response
-from eventhub.events.models import Event
 from eventhub.extensions import db, limiter
 
 SCANNERS = (Role.STAFF, Role.ORGANISER)
@@ -47,13 +46,13 @@ def _parse_time(value) -> datetime | None:
     return moment
 
 
-def _may_scan(checkpoint) -> bool:
+def _may_scan(gate: services.Gate) -> bool:
     """A token issued to a person scans where that person may; a device token (no person)
     scans at every checkpoint of its event."""
     token = g.api_token
     if token.user_id is None:
         return True
-    return services.may_scan_at(token.user, {token.role}, checkpoint)
+    return services.may_scan_at(token.user_id, {token.role}, gate.id)
 
 
 def answer_json(answer: services.Answer) -> dict:
@@ -65,7 +64,7 @@ def answer_json(answer: services.Answer) -> dict:
     }
 
 
-def _one(event: Event, item) -> tuple[int, dict]:
+def _one(item) -> tuple[int, dict]:
     """(status, body) for one scan object."""
     if not isinstance(item, dict):
         return 400, {"message": _("Send each scan as a JSON object.")}
@@ -73,20 +72,20 @@ def _one(event: Event, item) -> tuple[int, dict]:
     for name, value in (("code", code), ("checkpoint", ref), ("client_scan_id", client_id)):
         if not isinstance(value, str | int) or not str(value).strip():
             return 422, {"message": _("%(field)s is required.", field=name), "field": name}
-    checkpoint = services.checkpoint_by_ref(event, ref)
-    if checkpoint is None:
+    token = g.api_token
+    gate = services.gate_by_ref(token.event_id, ref)
+    if gate is None:
         return 404, {"message": _("There is no such checkpoint in this event.")}
-    if not _may_scan(checkpoint):
+    if not _may_scan(gate):
         return 403, {"message": _("You are not assigned to this checkpoint.")}
     try:
         answer = services.record_scan(
-            event,
-            checkpoint,
+            gate,
             str(code),
             str(client_id),
             scanned_at=_parse_time(item.get("scanned_at")),
-            user=g.api_token.user if g.api_token.user_id else None,
-            device=g.api_token.label or f"token {g.api_token.prefix}",
+            user_id=token.user_id,
+            device=token.label or f"token {token.prefix}",
             offline_result=str(item.get("offline_result") or ""),
         )
     except DomainError as error:
@@ -97,12 +96,10 @@ def _one(event: Event, item) -> tuple[int, dict]:
 
 @bp.post("/scans")
 @limiter.limit("50 per second", key_func=_device_key)
-@token_required(*SCANNERS)
+@token_required(*SCANNERS, autocommit=True)
 def scan():
     """Judge and record one scan; the same client_scan_id again returns the first answer."""
-    event = g.api_token.event
-    body = request.get_json(silent=True)
-    status, payload = _one(event, body)
+    status, payload = _one(request.get_json(silent=True))
     if status != 200:
         return error_response(status, payload.pop("message"), **payload)
     return jsonify(payload)
@@ -110,10 +107,9 @@ def scan():
 
 @bp.post("/scans/batch")
 @limiter.limit("5 per second", key_func=_device_key)
-@token_required(*SCANNERS)
+@token_required(*SCANNERS, autocommit=True)
 def scan_batch():
     """Scans queued while offline, in the order they were made: an answer for each."""
-    event = db.session.get(Event, g.api_token.event_id)
     body = request.get_json(silent=True)
     scans = body.get("scans") if isinstance(body, dict) else None
     if not isinstance(scans, list):
@@ -122,7 +118,7 @@ def scan_batch():
         return error_response(413, _("At most %(n)d scans at a time.", n=BATCH_LIMIT))
     answers = []
     for item in scans:
-        status, payload = _one(event, item)
+        status, payload = _one(item)
         answers.append({"status": status, **payload})
         db.session.commit()  # each scan stands on its own
     return jsonify({"answers": answers})
@@ -130,25 +126,24 @@ def scan_batch():
 
 @bp.get("/checkpoints/<ref>/roster")
 @limiter.limit("30 per minute", key_func=_device_key)
-@token_required(*SCANNERS)
+@token_required(*SCANNERS, autocommit=True)
 def roster(ref):
     """Everything a device needs to judge codes at this checkpoint without the network."""
-    event = g.api_token.event
-    checkpoint = services.checkpoint_by_ref(event, ref)
-    if checkpoint is None:
+    gate = services.gate_by_ref(g.api_token.event_id, ref)
+    if gate is None:
         return error_response(404, _("There is no such checkpoint in this event."))
-    if not _may_scan(checkpoint):
+    if not _may_scan(gate):
         return error_response(403, _("You are not assigned to this checkpoint."))
     return jsonify(
         {
             "checkpoint": {
-                "id": checkpoint.id,
-                "slug": checkpoint.slug,
-                "name_en": checkpoint.name_en,
-                "name_zh": checkpoint.name_zh,
-                "reentry": checkpoint.reentry,
+                "id": gate.id,
+                "slug": gate.slug,
+                "name_en": gate.name_en,
+                "name_zh": gate.name_zh,
+                "reentry": gate.reentry,
             },
             "generated_at": datetime.now(UTC).isoformat(),
-            "entries": services.roster(event, checkpoint),
+            "entries": services.roster(gate),
         }
     )

@@ -13,6 +13,7 @@ from eventhub.api.auth import token_required
 from eventhub.api.openapi import openapi_document
 from eventhub.auth.models import Role
 from eventhub.errors import DomainError, error_response
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Source
@@ -44,7 +45,7 @@ def token_info():
     token = g.api_token
     return jsonify(
         {
-            "event": token.event.slug,
+            "event": db.session.get(Event, token.event_id).slug,
             "role": token.role.value,
             "label": token.label,
             "created_at": token.created_at.isoformat(),

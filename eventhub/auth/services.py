@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import ApiToken, EventMembership, Role, User
-from eventhub.db import utcnow
+from eventhub.db import HotStatement, utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -232,21 +233,50 @@ def issue_api_token(
     return token, plaintext
 
 
-def find_api_token(plaintext: str) -> ApiToken | None:
-    """The live token with this text, or None for unknown and revoked ones."""
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    """What a presented API token allows: read as plain columns, because scanners present
+    one with every scan."""
+
+    id: int
+    event_id: int
+    user_id: int | None
+    role: Role
+    label: str
+    prefix: str
+    created_at: datetime
+
+
+_TOKEN_TABLE = ApiToken.__table__
+_FIND_TOKEN = HotStatement(
+    sa.select(
+        *(_TOKEN_TABLE.c[name] for name in TokenGrant.__slots__),
+        _TOKEN_TABLE.c.last_used_at,
+    ).where(
+        _TOKEN_TABLE.c.token_hash == sa.bindparam("digest"), _TOKEN_TABLE.c.revoked_at.is_(None)
+    )
+)
+_TOUCH_TOKEN = (
+    sa.update(_TOKEN_TABLE)
+    .where(_TOKEN_TABLE.c.id == sa.bindparam("token_id"))
+    .values(last_used_at=sa.bindparam("now"))
+)
+
+
+def find_api_token(plaintext: str) -> TokenGrant | None:
+    """The live token with this text, or None for unknown and revoked ones. Its last use
+    is kept to the nearest few minutes (a write on every scan would cost more than it
+    tells)."""
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        sa.select(ApiToken)
-        .where(ApiToken.token_hash == _token_digest(plaintext))
-        .options(sa.orm.joinedload(ApiToken.event))
-    )
-    if token is None or token.revoked_at is not None:
+    row = _FIND_TOKEN.first({"digest": _token_digest(plaintext)})
+    if row is None:
         return None
+    token_id, event_id, user_id, role, label, prefix, created_at, last_used_at = row
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        token.last_used_at = now
-    return token
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
+        db.session.execute(_TOUCH_TOKEN, {"token_id": token_id, "now": now})
+    return TokenGrant(token_id, event_id, user_id, Role(role), label, prefix, created_at)
 
 
 def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> None:

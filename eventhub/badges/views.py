@@ -122,7 +122,7 @@ def overview(event):
             .order_by(Delegation.name_en)
         ).all(),
         category_labels=dict(CATEGORY_CHOICES),
-        styles=services.styles_of(event),
+        styles=services.styles_of(event.id),
         runs=runs,
         run_states=RUN_STATES,
     )
@@ -450,7 +450,7 @@ def certificate(serial: str):
 def styles(event):
     """Colour band, letter code, labels and access zones for each category."""
     errors: dict[str, list[str]] = {}
-    current = services.styles_of(event)
+    current = services.styles_of(event.id)
     typed = {
         category: {
             "colour": style.colour,

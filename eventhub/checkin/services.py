@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,9 @@ from flask_babel import lazy_gettext as _l
 from eventhub.auth.models import User
 from eventhub.badges import codes
 from eventhub.badges import services as badge_services
+from eventhub.badges.services import Holder
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
-from eventhub.db import utcnow
+from eventhub.db import HotStatement, utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -46,18 +47,86 @@ FUTURE_TOLERANCE = timedelta(minutes=5)  # device clocks drift
 OFFLINE_LIMIT = timedelta(hours=24)
 
 
-def checkpoint_by_ref(event: Event, ref: str | int) -> Checkpoint | None:
-    """A checkpoint by id or slug."""
+def _by_ref(ref: str | int) -> tuple[str, int | str] | None:
+    """("id", 12) or ("slug", "main-entrance") for a checkpoint named either way; None when
+    no checkpoint can have that name."""
     text = str(ref).strip()
-    query = sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
     if text.isascii() and text.isdigit():  # slugs hold a letter, so digits are an id
         if len(text) > 10 or int(text) > MAX_ID:
             return None
-        return db.session.scalar(query.where(Checkpoint.id == int(text)))
-    return db.session.scalar(query.where(Checkpoint.slug == text[:64]))
+        return "id", int(text)
+    return "slug", text[:64]
 
 
-def may_scan_at(user: User, roles: set, checkpoint: Checkpoint) -> bool:
+def checkpoint_by_ref(event: Event, ref: str | int) -> Checkpoint | None:
+    """A checkpoint by id or slug."""
+    named = _by_ref(ref)
+    if named is None:
+        return None
+    column, value = named
+    return db.session.scalar(
+        sa.select(Checkpoint).where(
+            Checkpoint.event_id == event.id, getattr(Checkpoint, column) == value
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A checkpoint as a scan reads it, with its event's id and time zone: made from the
+    loaded objects on the pages, read in one query of plain columns on the scan API."""
+
+    id: int
+    event_id: int
+    slug: str
+    name_en: str
+    name_zh: str
+    categories: str
+    zone: str
+    activity_id: int | None
+    enrolment_required: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    reentry: bool
+    active: bool
+    timezone: str  # the event's
+
+    @classmethod
+    def of(cls, event: Event, checkpoint: Checkpoint) -> Gate:
+        return cls(
+            timezone=event.timezone,
+            **{name: getattr(checkpoint, name) for name in GATE_FIELDS},
+        )
+
+
+GATE_FIELDS = [name for name in Gate.__slots__ if name != "timezone"]
+# Built once: at a thousand scans a second, building a statement cost more than running it.
+_GATE = {
+    column: HotStatement(
+        sa.select(
+            *(Checkpoint.__table__.c[name] for name in GATE_FIELDS), Event.__table__.c.timezone
+        )
+        .join_from(Checkpoint.__table__, Event.__table__)
+        .where(
+            Checkpoint.__table__.c.event_id == sa.bindparam("event_id"),
+            Checkpoint.__table__.c[column] == sa.bindparam("ref"),
+        )
+    )
+    for column in ("id", "slug")
+}
+
+
+def gate_by_ref(event_id: int, ref: str | int) -> Gate | None:
+    """The checkpoint named by id or slug in this event, as a scan reads it."""
+    named = _by_ref(ref)
+    if named is None:
+        return None
+    column, value = named
+    row = _GATE[column].first({"event_id": event_id, "ref": value})
+    return None if row is None else Gate(*row)
+
+
+def may_scan_at(user_id: int, roles: set, checkpoint_id: int) -> bool:
     """Organisers scan anywhere; staff where they are assigned."""
     from eventhub.auth.models import Role
 
@@ -65,7 +134,7 @@ def may_scan_at(user: User, roles: set, checkpoint: Checkpoint) -> bool:
         return True
     return (
         Role.STAFF in roles
-        and db.session.get(CheckpointStaff, (checkpoint.id, user.id)) is not None
+        and db.session.get(CheckpointStaff, (checkpoint_id, user_id)) is not None
     )
 
 
@@ -74,7 +143,7 @@ class Answer:
     result: ScanResult
     reason: str  # key of REASONS
     detail: dict = field(default_factory=dict)
-    participant: Participant | None = None
+    participant: Holder | None = None
     scan_id: int | None = None
     duplicate: bool = False
 
@@ -85,88 +154,113 @@ class Answer:
         return text % self.detail if self.detail else text
 
 
-def _local(event: Event, moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(event.timezone))
+def _local(gate: Gate, moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(gate.timezone))
 
 
 @dataclass
 class RuleFacts:
-    """What the rules look up, read once for a whole roster instead of once a person."""
+    """What the rules look up beyond the holder, read once for a whole roster or only when
+    a checkpoint needs them for one scan."""
 
     styles: dict
-    heads: set[int]
     enrolled: set[int] | None
 
 
-def _facts(event: Event, checkpoint: Checkpoint) -> RuleFacts:
-    from eventhub.registration.models import Delegation
+def _facts(gate: Gate, person_ids: list[int] | None = None) -> RuleFacts:
+    """The badge styles (for zones) and who is enrolled in the checkpoint's activity: for
+    everyone, or only for `person_ids`."""
     from eventhub.scheduling.models import Enrolment, EnrolmentStatus
 
     enrolled = None
-    if checkpoint.enrolment_required and checkpoint.activity_id:
-        enrolled = set(
-            db.session.scalars(
-                sa.select(Enrolment.participant_id).where(
-                    Enrolment.activity_id == checkpoint.activity_id,
-                    Enrolment.status == EnrolmentStatus.ENROLLED,
-                )
-            )
+    if gate.enrolment_required and gate.activity_id:
+        query = sa.select(Enrolment.participant_id).where(
+            Enrolment.activity_id == gate.activity_id,
+            Enrolment.status == EnrolmentStatus.ENROLLED,
         )
-    heads = set(
-        db.session.scalars(
-            sa.select(Delegation.head_id).where(
-                Delegation.event_id == event.id, Delegation.head_id.is_not(None)
-            )
+        if person_ids is not None:
+            query = query.where(Enrolment.participant_id.in_(person_ids))
+        enrolled = set(db.session.scalars(query))
+    styles = badge_services.styles_of(gate.event_id) if gate.zone else {}
+    return RuleFacts(styles, enrolled)
+
+
+def _holder_at_gate() -> sa.Select:
+    """A badge's holder, and when and by which device they were admitted at a checkpoint
+    on a day: a repeat scan (the common case at a busy door) is answered from one query."""
+    admission, scan = Admission.__table__, Scan.__table__
+    return (
+        badge_services.holder_of_badge()
+        .add_columns(scan.c.scanned_at.label("admitted_at"), scan.c.device.label("admitted_by"))
+        .outerjoin(
+            admission.join(scan, scan.c.id == admission.c.scan_id),
+            sa.and_(
+                admission.c.participant_id == Participant.__table__.c.id,
+                admission.c.checkpoint_id == sa.bindparam("checkpoint_id"),
+                admission.c.day == sa.bindparam("day"),
+            ),
         )
     )
-    return RuleFacts(badge_services.styles_of(event), heads, enrolled)
 
 
-def _judge(event: Event, checkpoint: Checkpoint, code: str, when: datetime) -> Answer:
-    check = badge_services.check_code(event, code)
+_HOLDER_AT_GATE = HotStatement(_holder_at_gate())
+
+
+def _judge(gate: Gate, code: str, when: datetime, day: date) -> Answer:
+    check = badge_services.check_code(
+        gate.event_id, code, _HOLDER_AT_GATE, {"checkpoint_id": gate.id, "day": day}
+    )
     if check.result == "invalid":
         return Answer(ScanResult.INVALID, "unknown")
     if check.result == "revoked":
-        return Answer(ScanResult.DENIED, "revoked", participant=check.participant)
-    return _rules(event, checkpoint, check.participant, when)
+        return Answer(ScanResult.DENIED, "revoked", participant=check.holder)
+    answer = _rules(gate, check.holder, when)
+    admitted_at, admitted_by = check.row[-2:]
+    if answer.result == ScanResult.ADMITTED and not gate.reentry and admitted_at:
+        where = _admitted_where(gate, admitted_at, admitted_by)
+        return Answer(ScanResult.ALREADY_ADMITTED, "already", where, check.holder)
+    return answer
 
 
-def _rules(
-    event: Event,
-    checkpoint: Checkpoint,
-    person: Participant,
-    when: datetime,
-    facts: RuleFacts | None = None,
-) -> Answer:
+def _rules(gate: Gate, person: Holder, when: datetime, facts: RuleFacts | None = None) -> Answer:
     """The checkpoint's rules for a genuine, current badge's holder."""
     if person.status != Status.APPROVED:
         return Answer(ScanResult.DENIED, "not_approved", participant=person)
-    if not checkpoint.active:
+    if not gate.active:
         return Answer(ScanResult.DENIED, "inactive", participant=person)
-    if checkpoint.opens_at and when < checkpoint.opens_at:
-        time = _local(event, checkpoint.opens_at).strftime("%H:%M")
+    if gate.opens_at and when < gate.opens_at:
+        time = _local(gate, gate.opens_at).strftime("%H:%M")
         return Answer(ScanResult.DENIED, "too_early", {"time": time}, person)
-    if checkpoint.closes_at and when > checkpoint.closes_at:
-        time = _local(event, checkpoint.closes_at).strftime("%H:%M")
+    if gate.closes_at and when > gate.closes_at:
+        time = _local(gate, gate.closes_at).strftime("%H:%M")
         return Answer(ScanResult.DENIED, "too_late", {"time": time}, person)
-    allowed = [c for c in checkpoint.categories.split(",") if c]
+    allowed = [c for c in gate.categories.split(",") if c]
     if allowed and person.category.value not in allowed:
         label = str(CATEGORY_LABELS[person.category])
         return Answer(ScanResult.DENIED, "category", {"category": label}, person)
-    if checkpoint.zone:
-        facts = facts or _facts(event, checkpoint)
-        category = Category.OFFICIAL if person.id in facts.heads else person.category
+    if gate.zone or (gate.enrolment_required and gate.activity_id):
+        facts = facts or _facts(gate, [person.id])
+    if gate.zone:
+        # Heads of delegation pass where officials do: their badge shows that band.
+        category = Category.OFFICIAL if person.head else person.category
         zones = facts.styles[category].zones.split()
-        if checkpoint.zone not in zones and "ALL" not in zones:
-            return Answer(ScanResult.DENIED, "zone", {"zone": checkpoint.zone}, person)
-    if checkpoint.enrolment_required and checkpoint.activity_id:
-        facts = facts or _facts(event, checkpoint)
-        if person.id not in facts.enrolled:
-            return Answer(ScanResult.DENIED, "not_enrolled", participant=person)
+        if gate.zone not in zones and "ALL" not in zones:
+            return Answer(ScanResult.DENIED, "zone", {"zone": gate.zone}, person)
+    if gate.enrolment_required and gate.activity_id and person.id not in facts.enrolled:
+        return Answer(ScanResult.DENIED, "not_enrolled", participant=person)
     return Answer(ScanResult.ADMITTED, "admitted", participant=person)
 
 
-def _answer_of(scan: Scan) -> Answer:
+def holder_of(participant_id: int | None) -> Holder | None:
+    if participant_id is None:
+        return None
+    row = db.session.execute(
+        badge_services.holders_query().where(Participant.__table__.c.id == participant_id)
+    ).first()
+    return None if row is None else Holder.of_row(row)
+
+
+def _answer_of(scan) -> Answer:
     detail = {}
     if scan.detail:
         time, _sep, where = scan.detail.partition("|")
@@ -178,24 +272,28 @@ def _answer_of(scan: Scan) -> Answer:
         elif scan.reason == "zone":
             detail = {"zone": scan.detail}
     return Answer(
-        scan.result, scan.reason, detail, scan.participant, scan.id, duplicate=scan.duplicate
+        scan.result,
+        scan.reason,
+        detail,
+        holder_of(scan.participant_id),
+        scan.id,
+        duplicate=scan.duplicate,
     )
 
 
-def _stored(event: Event, client_scan_id: str) -> Scan | None:
+def _stored(gate: Gate, client_scan_id: str) -> Scan | None:
     return db.session.scalar(
-        sa.select(Scan).where(Scan.event_id == event.id, Scan.client_scan_id == client_scan_id)
+        sa.select(Scan).where(Scan.event_id == gate.event_id, Scan.client_scan_id == client_scan_id)
     )
 
 
 def record_scan(
-    event: Event,
-    checkpoint: Checkpoint,
+    gate: Gate,
     code: str,
     client_scan_id: str,
     *,
     scanned_at: datetime | None = None,
-    user: User | None = None,
+    user_id: int | None = None,
     device: str = "",
     offline_result: str = "",
     now: datetime | None = None,
@@ -214,16 +312,20 @@ def record_scan(
         # An offline queue is sent within hours; an older time would dodge the hours and
         # the once-a-day rule.
         raise DomainError(_l("scanned_at is more than a day old."), field="scanned_at")
-    answer = _judge(event, checkpoint, code, when)
-    day = _local(event, when).date()
-    row = _scan_values(event, checkpoint, code, client_scan_id, when, user, device, answer)
-    # The database decides, with no savepoint and no extra lookup on the common path: the
-    # scan goes in unless its client_scan_id is there already (a resend: the first answer);
-    # the admission goes in unless another gate's is there (then this scan says when).
-    scan_id = db.session.execute(_statement("scan"), row).scalar()
+    day = _local(gate, when).date()
+    answer = _judge(gate, code, when, day)
+    # Admitted by a device offline, already admitted here: one check-in, and this scan kept
+    # as a flagged duplicate.
+    answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_result == "admitted"
+    row = _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
+    # The database decides, with no extra lookup on the common path: the scan goes in
+    # unless its client_scan_id is there already (a resend: the first answer); the admission
+    # goes in unless another gate's is there (then this scan says when).
+    admit = answer.result == ScanResult.ADMITTED and not gate.reentry
+    scan_id, admitted = _insert(row, day if admit else None)
     if scan_id is None:
-        stored = _stored(event, client_scan_id)
-        if stored.checkpoint_id != checkpoint.id or stored.code != row["code"]:
+        stored = _stored(gate, client_scan_id)
+        if stored.checkpoint_id != gate.id or stored.code != row["code"]:
             # Not a resend: a device reusing its ids. Its answer is not this scan's.
             raise DomainError(
                 _l("This client_scan_id was already used for another scan."),
@@ -231,36 +333,25 @@ def record_scan(
             )
         return _answer_of(stored)
     answer.scan_id = scan_id
-    if answer.result == ScanResult.ADMITTED and not checkpoint.reentry:
-        admitted = db.session.execute(
-            _statement("admission"),
-            {
-                "checkpoint_id": checkpoint.id,
-                "participant_id": answer.participant.id,
-                "day": day,
-                "scan_id": scan_id,
-            },
-        ).scalar()
-        if admitted is None:
-            first = _first_admission(event, checkpoint, answer.participant, day)
-            answer.result, answer.reason, answer.detail = (
-                ScanResult.ALREADY_ADMITTED,
-                "already",
-                first or {},
+    if admit and not admitted:
+        # Another gate admitted this person first, between our reading and our writing.
+        first = _first_admission(gate, answer.participant.id, day)
+        answer.result, answer.reason, answer.detail = (
+            ScanResult.ALREADY_ADMITTED,
+            "already",
+            first or {},
+        )
+        answer.duplicate = offline_result == "admitted"  # as above
+        db.session.execute(
+            sa.update(Scan.__table__)
+            .where(Scan.__table__.c.id == scan_id)
+            .values(
+                result=answer.result,
+                reason="already",
+                detail=_stored_detail(answer)[:200],
+                duplicate=answer.duplicate,
             )
-            # Admitted by a device offline, already admitted here: one check-in, and this
-            # scan kept as a flagged duplicate.
-            answer.duplicate = offline_result == "admitted"
-            db.session.execute(
-                sa.update(Scan)
-                .where(Scan.id == scan_id)
-                .values(
-                    result=answer.result,
-                    reason="already",
-                    detail=f"{first['time']}|{first['where']}"[:200] if first else "",
-                    duplicate=answer.duplicate,
-                )
-            )
+        )
     return answer
 
 
@@ -286,8 +377,8 @@ SCAN_COLUMNS = (
 
 
 def _statement(name: str):
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, for a scan or an admission, in the
-    database's own dialect."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING, for a scan, an admission, or (on
+    PostgreSQL) both in one statement, in the database's own dialect."""
     dialect = db.session.get_bind().dialect.name
     key = (dialect, name)
     if key not in _STATEMENTS:
@@ -295,55 +386,113 @@ def _statement(name: str):
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        if name == "scan":
-            model, unique, columns = Scan, ("event_id", "client_scan_id"), SCAN_COLUMNS
-        else:
-            model, unique = Admission, ("checkpoint_id", "participant_id", "day")
-            columns = ("checkpoint_id", "participant_id", "day", "scan_id")
-        _STATEMENTS[key] = (
-            insert(model)
-            .values({column: sa.bindparam(column) for column in columns})
-            .on_conflict_do_nothing(index_elements=list(unique))
-            .returning(model.id)
+        scan, admission = Scan.__table__, Admission.__table__
+        new_scan = (
+            insert(scan)
+            .values({column: sa.bindparam(column) for column in SCAN_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["event_id", "client_scan_id"])
+            .returning(scan.c.id)
         )
+        new_admission = insert(admission).on_conflict_do_nothing(
+            index_elements=["checkpoint_id", "participant_id", "day"]
+        )
+        if name == "scan":
+            statement = new_scan
+        elif name == "admission":
+            statement = new_admission.values(
+                {column: sa.bindparam(column) for column in ADMISSION_COLUMNS}
+            ).returning(admission.c.id)
+        else:  # "scan+admission": one round trip, and atomic with no transaction around it
+            scanned = new_scan.cte("scanned")
+            admitted = (
+                new_admission.from_select(
+                    ADMISSION_COLUMNS,
+                    sa.select(
+                        sa.bindparam("checkpoint_id"),
+                        sa.bindparam("participant_id"),
+                        sa.bindparam("day", type_=sa.Date),
+                        scanned.c.id,
+                    ),
+                )
+                .returning(admission.c.scan_id)
+                .cte("admitted")
+            )
+            statement = sa.select(scanned.c.id, admitted.c.scan_id).select_from(
+                scanned.outerjoin(admitted, admitted.c.scan_id == scanned.c.id)
+            )
+        _STATEMENTS[key] = HotStatement(statement)
     return _STATEMENTS[key]
 
 
-def _first_admission(event: Event, checkpoint: Checkpoint, person, day) -> dict | None:
+ADMISSION_COLUMNS = ("checkpoint_id", "participant_id", "day", "scan_id")
+
+
+def _insert(row: dict, day: date | None) -> tuple[int | None, bool]:
+    """Insert the scan and, given the `day` it admits to, its admission. Returns the scan's
+    id (None: this client_scan_id is there already) and whether it was admitted (False:
+    another scan's admission for that day is there already)."""
+    if day is None:
+        scanned = _statement("scan").first(row)
+        return (None if scanned is None else scanned[0]), False
+    if db.session.get_bind().dialect.name == "postgresql":
+        both = _statement("scan+admission").first({**row, "day": day})
+        return (None, False) if both is None else (both[0], both[1] is not None)
+    scanned = _statement("scan").first(row)
+    if scanned is None:
+        return None, False
+    admitted = _statement("admission").first(
+        {
+            "checkpoint_id": row["checkpoint_id"],
+            "participant_id": row["participant_id"],
+            "day": day,
+            "scan_id": scanned[0],
+        }
+    )
+    return scanned[0], admitted is not None
+
+
+def _admitted_where(gate: Gate, scanned_at: datetime, device: str) -> dict:
+    """The details of "already checked in at 09:12 at Main entrance (Gate B)"."""
+    place = gate.name_en + (f" ({device})" if device else "")
+    return {"time": _local(gate, scanned_at).strftime("%H:%M"), "where": place}
+
+
+def _first_admission(gate: Gate, person_id: int, day) -> dict | None:
     """When and where the person was admitted here that day, in one query."""
-    if person is None:
-        return None
     row = db.session.execute(
         sa.select(Scan.scanned_at, Scan.device)
         .join(Admission, Admission.scan_id == Scan.id)
         .where(
-            Admission.checkpoint_id == checkpoint.id,
-            Admission.participant_id == person.id,
+            Admission.checkpoint_id == gate.id,
+            Admission.participant_id == person_id,
             Admission.day == day,
         )
     ).first()
-    if row is None:
-        return None
-    place = checkpoint.name_en + (f" ({row.device})" if row.device else "")
-    return {"time": _local(event, row.scanned_at).strftime("%H:%M"), "where": place}
+    return None if row is None else _admitted_where(gate, row.scanned_at, row.device)
 
 
-def _scan_values(event, checkpoint, code, client_scan_id, when, user, device, answer) -> dict:
-    detail = next(iter(answer.detail.values()), "") if answer.detail else ""
+def _stored_detail(answer: Answer) -> str:
+    """How a scan keeps its reason's details (read back by _answer_of)."""
+    if answer.reason == "already" and answer.detail:
+        return f"{answer.detail['time']}|{answer.detail['where']}"
+    return str(next(iter(answer.detail.values()), "")) if answer.detail else ""
+
+
+def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now) -> dict:
     return {
-        "event_id": event.id,
-        "checkpoint_id": checkpoint.id,
+        "event_id": gate.event_id,
+        "checkpoint_id": gate.id,
         "client_scan_id": client_scan_id,
         "code": code.strip()[:64],
         "participant_id": answer.participant.id if answer.participant else None,
-        "result": answer.result,
+        "result": answer.result.value,
         "reason": answer.reason,
-        "detail": str(detail)[:200],
+        "detail": _stored_detail(answer)[:200],
         "scanned_at": when,
-        "received_at": utcnow(),
-        "user_id": user.id if user else None,
+        "received_at": now,
+        "user_id": user_id,
         "device": device[:100],
-        "duplicate": False,
+        "duplicate": answer.duplicate,
         "undone_at": None,
     }
 
@@ -374,33 +523,31 @@ def code_digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()[:24]
 
 
-def roster(event: Event, checkpoint: Checkpoint) -> list[dict]:
+def roster(gate: Gate) -> list[dict]:
     """What a device needs to judge codes offline at this checkpoint: for each badge, the
     digests of its current and revoked codes, and the verdict of the rules (no passport
     data, no contact details)."""
-    from eventhub.badges.models import Badge
-
     key = badge_services._key()  # noqa: SLF001 (the same key signs the badges)
-    people = list(
-        db.session.execute(
-            sa.select(Participant, Badge)
-            .join(Badge, Badge.participant_id == Participant.id)
-            .where(Participant.event_id == event.id)
-            .options(sa.orm.joinedload(Participant.delegation))
+    holders = [
+        Holder.of_row(row)
+        for row in db.session.execute(
+            badge_services.holders_query().where(
+                Participant.__table__.c.event_id == gate.event_id,
+                badge_services.Badge.__table__.c.id.is_not(None),
+            )
         )
-    )
+    ]
     entries = []
     now = utcnow()
-    facts = _facts(event, checkpoint)
-    for person, badge in people:
-        current = codes.make_code(key, badge.id, badge.version)
-        verdict = _rules(event, checkpoint, person, now, facts)
+    facts = _facts(gate)
+    for person in holders:
+        current = codes.make_code(key, person.badge_id, person.badge_version)
+        verdict = _rules(gate, person, now, facts)
+        revoked = range(1, person.badge_version)
         entries.append(
             {
                 "code": code_digest(current),
-                "revoked": [
-                    code_digest(codes.make_code(key, badge.id, v)) for v in range(1, badge.version)
-                ],
+                "revoked": [code_digest(codes.make_code(key, person.badge_id, v)) for v in revoked],
                 # Who is refused needs no name at the gate.
                 "participant": summary(person) if person.status == Status.APPROVED else None,
                 "result": verdict.result.value,
@@ -410,7 +557,7 @@ def roster(event: Event, checkpoint: Checkpoint) -> list[dict]:
     return entries
 
 
-def summary(person: Participant | None) -> dict | None:
+def summary(person: Holder | None) -> dict | None:
     """What a gate shows about a person: enough to recognise them, nothing more."""
     if person is None:
         return None
@@ -421,8 +568,20 @@ def summary(person: Participant | None) -> dict | None:
         "category": person.category.value,
         "category_label": str(CATEGORY_LABELS[person.category]),
         "country": person.country_code,
-        "delegation": person.delegation.name_en if person.delegation else "",
+        "delegation": person.delegation,
     }
+
+
+def search(event_id: int, words: list[str], limit: int = 10) -> list[Holder]:
+    """Approved people whose names hold every word, for a gate whose guest forgot a badge."""
+    person = Participant.__table__
+    query = badge_services.holders_query().where(
+        person.c.event_id == event_id, person.c.status == Status.APPROVED
+    )
+    for word in words:
+        query = query.where(person.c.search_text.contains(word))
+    rows = db.session.execute(query.order_by(person.c.family_name, person.c.id).limit(limit))
+    return [Holder.of_row(row) for row in rows]
 
 
 # Pages living beside the checkpoints' addresses (/checkin/<slug>).

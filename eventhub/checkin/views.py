@@ -9,7 +9,17 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +30,7 @@ from eventhub.badges import services as badge_services
 from eventhub.checkin import bp, services
 from eventhub.checkin.forms import CheckpointForm
 from eventhub.checkin.models import Checkpoint, CheckpointStaff, Scan
+from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db, limiter
 from eventhub.registration.models import Participant, Status
@@ -33,7 +44,7 @@ def _checkpoint(event, ref: str) -> Checkpoint:
     checkpoint = services.checkpoint_by_ref(event, ref)
     if checkpoint is None:
         abort_with(404, _("There is no such checkpoint in this event."))
-    if not services.may_scan_at(current_user, g.event_roles, checkpoint):
+    if not services.may_scan_at(current_user.id, g.event_roles, checkpoint.id):
         abort_with(403, _("You are not assigned to this checkpoint."))
     return checkpoint
 
@@ -104,11 +115,10 @@ def scan(event, ref: str):
         return error_response(422, _("code is required."), field="code")
     try:
         answer = services.record_scan(
-            event,
-            checkpoint,
+            services.Gate.of(event, checkpoint),
             code,
             str(body.get("client_scan_id") or uuid.uuid4()),
-            user=current_user,
+            user_id=current_user.id,
             device=_device(),
         )
     except DomainError as error:
@@ -143,13 +153,7 @@ def search(event, ref: str):
     words = search_text(request.args.get("q", "")[:100]).split()
     if not words:
         return jsonify({"people": []})
-    query = sa.select(Participant).where(
-        Participant.event_id == event.id, Participant.status == Status.APPROVED
-    )
-    for word in words:
-        query = query.where(Participant.search_text.contains(word))
-    people = db.session.scalars(query.order_by(Participant.family_name).limit(10)).all()
-    return jsonify({"people": [services.summary(p) for p in people]})
+    return jsonify({"people": [services.summary(p) for p in services.search(event.id, words)]})
 
 
 @bp.post("/checkin/<ref>/admit/<int:participant_id>")
@@ -163,11 +167,10 @@ def admit(event, ref: str, participant_id: int):
     badge = badge_services.badges_for([person])[person.id]
     try:
         answer = services.record_scan(
-            event,
-            checkpoint,
+            services.Gate.of(event, checkpoint),
             badge_services.code_of(badge),
             str(_json_object().get("client_scan_id") or uuid.uuid4()),
-            user=current_user,
+            user_id=current_user.id,
             device=_device() + " · " + _("by name"),
         )
     except DomainError as error:
@@ -246,10 +249,10 @@ def edit_checkpoint(event, checkpoint_id: int | None = None):
     )
 
 
-@bp.get("/checkin/arrivals")
-@event_view(Role.ORGANISER)
-def dashboard(event):
+def _arrivals_context(event) -> dict:
+    """The dashboard's figures for the day asked for (the latest with arrivals by default)."""
     from datetime import date
+    from zoneinfo import ZoneInfo
 
     day = request.args.get("day", "")
     try:
@@ -259,12 +262,31 @@ def dashboard(event):
     if chosen is not None and not event.starts_on <= chosen <= event.ends_on:
         chosen = None  # only the event's days have arrivals
     figures = services.arrivals(event, chosen)
-    return render_template(
-        "checkin/dashboard.html",
-        event=event,
-        figures=figures,
-        peak=max((n for _t, n in figures.buckets), default=0),
+    return {
+        "event": event,
+        "figures": figures,
+        "peak": max((n for _t, n in figures.buckets), default=0),
+        "updated_at": utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%H:%M:%S"),
+        "refresh_seconds": current_app.config["DASHBOARD_REFRESH_SECONDS"],
+    }
+
+
+@bp.get("/checkin/arrivals")
+@event_view(Role.ORGANISER)
+def dashboard(event):
+    return render_template("checkin/dashboard.html", **_arrivals_context(event))
+
+
+@bp.get("/checkin/arrivals/figures")
+@event_view(Role.ORGANISER)
+def dashboard_figures(event):
+    """The figures alone, which the open dashboard fetches every few seconds: live without
+    reloading the page, and without holding a worker open for a push."""
+    response = make_response(
+        render_template("checkin/_arrival_figures.html", **_arrivals_context(event))
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/checkin/attendance.csv")
@@ -298,7 +320,7 @@ def roster(event, ref: str):
     checkpoint = _checkpoint(event, ref)
     from datetime import UTC, datetime
 
-    entries = services.roster(event, checkpoint)
+    entries = services.roster(services.Gate.of(event, checkpoint))
     db.session.commit()
     return jsonify(
         {
@@ -329,12 +351,11 @@ def batch(event, ref: str):
             continue
         try:
             answer = services.record_scan(
-                event,
-                checkpoint,
+                services.Gate.of(event, checkpoint),
                 str(item["code"])[:200],
                 str(item.get("client_scan_id") or uuid.uuid4()),
                 scanned_at=_parse_time(item.get("scanned_at")),
-                user=current_user,
+                user_id=current_user.id,
                 device=_device(),
                 offline_result=str(item.get("offline_result") or ""),
             )

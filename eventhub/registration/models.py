@@ -101,6 +101,13 @@ class Delegation(TimestampMixin, db.Model):
         return f"<Delegation {self.name_en!r}>"
 
 
+def format_latin_name(family_name: str | None, given_name: str) -> str:
+    """'YANG Ming': family name in capitals first, the convention on badges and lists."""
+    if family_name:
+        return f"{family_name.upper()} {given_name}"
+    return given_name
+
+
 class Participant(TimestampMixin, db.Model):
     """A person attending an event, named as in their passport and in their own script."""
 
@@ -185,10 +192,7 @@ class Participant(TimestampMixin, db.Model):
 
     @property
     def latin_name(self) -> str:
-        """'YANG Ming': family name in capitals first, the convention on badges and lists."""
-        if self.family_name:
-            return f"{self.family_name.upper()} {self.given_name}"
-        return self.given_name
+        return format_latin_name(self.family_name, self.given_name)
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.latin_name!r}>"

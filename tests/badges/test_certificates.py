@@ -198,7 +198,9 @@ def test_participation_follows_the_attendance_rule(client, as_role, app, event, 
         person = db.session.get(Participant, came.id)
         badge = badge_services.badges_for([person])[person.id]
         checkin_services.record_scan(
-            db.session.merge(event), door, badge_services.code_of(badge), uuid.uuid4().hex
+            checkin_services.Gate.of(db.session.merge(event), door),
+            badge_services.code_of(badge),
+            uuid.uuid4().hex,
         )
         db.session.commit()
         door_id = door.id

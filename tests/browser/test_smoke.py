@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS, ORGANISER
 
@@ -49,6 +50,6 @@ def test_wrong_password_is_explained_in_the_browser(live_server, page):
     page.get_by_label("Email").fill(ORGANISER[0])
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("Wrong email or password.").is_visible()
+    expect(page.get_by_text("Wrong email or password.")).to_be_visible()
     assert page.get_by_label("Email").input_value() == ORGANISER[0]
     assert page.problems == []

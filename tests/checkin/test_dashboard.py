@@ -18,8 +18,7 @@ def _scan(app, event, checkpoint_id, code, when):
     with app.app_context():
         stored = db.session.merge(event)
         services.record_scan(
-            stored,
-            db.session.get(Checkpoint, checkpoint_id),
+            services.Gate.of(stored, db.session.get(Checkpoint, checkpoint_id)),
             code,
             uuid.uuid4().hex,
             scanned_at=when,
@@ -65,6 +64,28 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["MINISTER A"][6] == "2025-07-24 08:05"
     assert by_name["ABSENT C"][6] == "" and by_name["RECTOR B"][7] == "main-entrance"
+
+
+def test_the_dashboard_fetches_its_figures_without_reloading(
+    client, as_role, app, event, make, gate
+):
+    rector = make.participant(event, family_name="RECTOR", given_name="B")
+    make.participant(event, family_name="ABSENT", given_name="C")
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/arrivals?day=2025-07-24")
+    html = page.get_data(as_text=True)
+    assert f'data-url="/events/{event.slug}/checkin/arrivals/figures?day=2025-07-24"' in html
+    assert "refreshed every 10 seconds" in html and 'http-equiv="refresh"' in html  # noscript
+    _scan(app, event, gate, _code(app, rector.id), datetime(2025, 7, 24, 1, 0, tzinfo=UTC))
+    figures = client.get(f"/events/{event.slug}/checkin/arrivals/figures?day=2025-07-24")
+    assert figures.headers["Cache-Control"] == "no-store"
+    part = figures.get_data(as_text=True)
+    assert '<div class="fs-3" id="arrived-count">1</div>' in part
+    assert "<html" not in part and 'id="figures-time" data-time="' in part
+    client.post("/auth/logout", data={})
+    assert client.get(f"/events/{event.slug}/checkin/arrivals/figures").status_code == 302
+    as_role("staff")  # gate staff scan; the figures are the organisers'
+    assert client.get(f"/events/{event.slug}/checkin/arrivals/figures").status_code == 403
 
 
 def test_organisers_define_checkpoints_and_assign_staff(client, as_role, app, event, make):
@@ -145,8 +166,12 @@ def test_a_door_for_the_enrolled_refuses_the_others(app, event, make):
         )
         db.session.commit()
         stored, door = db.session.merge(event), db.session.get(Checkpoint, door.id)
-        yes = services.record_scan(stored, door, _code(app, enrolled.id), uuid.uuid4().hex)
-        no = services.record_scan(stored, door, _code(app, other.id), uuid.uuid4().hex)
+        yes = services.record_scan(
+            services.Gate.of(stored, door), _code(app, enrolled.id), uuid.uuid4().hex
+        )
+        no = services.record_scan(
+            services.Gate.of(stored, door), _code(app, other.id), uuid.uuid4().hex
+        )
         db.session.rollback()
     assert yes.result.value == "admitted"
     assert (no.result.value, no.text) == ("denied", "Not enrolled in this activity.")

@@ -256,7 +256,9 @@ def test_arrivals_count_re_entry_doors_too(app, event, make):
         db.session.add(hall)
         db.session.flush()
         stored = db.session.merge(event)
-        services.record_scan(stored, hall, _code(app, person.id), uuid.uuid4().hex)
+        services.record_scan(
+            services.Gate.of(stored, hall), _code(app, person.id), uuid.uuid4().hex
+        )
         assert services.arrivals(stored).arrived == 1
         db.session.rollback()
 
@@ -282,7 +284,7 @@ def test_the_roster_costs_the_same_queries_for_many_people(app, event, make, gat
             door.zone = "V"  # the zone rule reads the styles and the heads of delegation
             sa_event.listen(engine, "before_cursor_execute", count_one)
             try:
-                services.roster(stored, door)
+                services.roster(services.Gate.of(stored, door))
             finally:
                 sa_event.remove(engine, "before_cursor_execute", count_one)
                 db.session.rollback()

@@ -1,0 +1,71 @@
+"""The arrivals dashboard follows the gates live: a badge scanned while it is open shows up
+in its figures without anyone reloading the page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS, log_in_as_organiser
+
+pytestmark = pytest.mark.browser
+OPENING = datetime(2025, 7, 24, 1, 30, tzinfo=UTC)  # 09:30 in Guiyang, the first day
+
+
+def _admit_someone_new(app) -> str:
+    """Scan, at the main entrance on the first morning, someone not admitted yet."""
+    from eventhub.badges import services as badge_services
+    from eventhub.checkin import services
+    from eventhub.checkin.models import Admission, Checkpoint
+    from eventhub.events.models import Event
+    from eventhub.extensions import db
+    from eventhub.registration.models import Participant, Status
+
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
+        door = db.session.scalar(sa.select(Checkpoint).where(Checkpoint.slug == "main-entrance"))
+        if door is None:
+            door = Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main entrance")
+            db.session.add(door)
+            db.session.flush()
+        person = db.session.scalar(
+            sa.select(Participant)
+            .where(
+                Participant.event_id == event.id,
+                Participant.status == Status.APPROVED,
+                ~Participant.id.in_(sa.select(Admission.participant_id)),
+            )
+            .order_by(Participant.id)
+        )
+        badge = badge_services.badges_for([person])[person.id]
+        answer = services.record_scan(
+            services.Gate.of(event, door),
+            badge_services.code_of(badge),
+            uuid.uuid4().hex,
+            scanned_at=OPENING,
+            now=OPENING,
+        )
+        db.session.commit()
+        assert answer.result.value == "admitted"
+        return person.native_name
+
+
+def test_a_scan_appears_on_the_open_dashboard(live_server, page):
+    base = live_server.base_url
+    _admit_someone_new(live_server)  # the day has arrivals, so it is the one shown
+    log_in_as_organiser(page, base)
+    page.goto(f"{base}/events/caecw-2025/checkin/arrivals?day=2025-07-24")
+    arrived = page.locator("#arrived-count")
+    before = int(arrived.inner_text().replace(",", ""))
+    _admit_someone_new(live_server)
+    expect(arrived).to_have_text(str(before + 1), timeout=10_000)  # refreshed every second
+    expect(page.locator("#figures-status")).to_contain_text("Updated at")
+    bar = page.locator('.arrival-bar[title^="09:30"]')
+    expect(bar).to_have_attribute("title", f"09:30: {before + 1}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-live.png"), full_page=True)
+    assert page.problems == []
