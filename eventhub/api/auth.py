@@ -12,17 +12,23 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
+from eventhub.auth.services import TokenGrant
 from eventhub.errors import error_response
 from eventhub.events import services as event_services
 from eventhub.extensions import db
 
 
-def token_required(*roles: Role, autocommit: bool = False) -> Callable:
+def token_required(
+    *roles: Role,
+    autocommit: bool = False,
+    lookup: Callable[[str], TokenGrant | None] = auth_services.find_api_token,
+) -> Callable:
     """Require `Authorization: Bearer <token>` with one of `roles`.
 
     With a `slug` in the URL the token must belong to that event, which the view receives.
     `autocommit`: on PostgreSQL every statement commits on its own, which saves the round
     trips of BEGIN and COMMIT; only for views whose every write is a single statement.
+    `lookup`: finds the token by its text (a view may read what it needs with it).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -41,7 +47,7 @@ def token_required(*roles: Role, autocommit: bool = False) -> Callable:
             scheme, _, plaintext = request.headers.get("Authorization", "").partition(" ")
             token = None
             if scheme.lower() == "bearer" and plaintext.strip():
-                token = auth_services.find_api_token(plaintext.strip())
+                token = lookup(plaintext.strip())
             if token is None:
                 response = error_response(
                     401,

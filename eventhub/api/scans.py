@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 
 from eventhub.api import bp
 from eventhub.api.auth import token_required
+from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
 from eventhub.checkin import services
+from eventhub.db import utcnow
 from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
 
@@ -46,12 +48,15 @@ def _parse_time(value) -> datetime | None:
     return moment
 
 
-def _may_scan(gate: services.Gate) -> bool:
+def _may_scan(gate: services.Gate, assigned: bool | None = None) -> bool:
     """A token issued to a person scans where that person may; a device token (no person)
-    scans at every checkpoint of its event."""
+    scans at every checkpoint of its event. `assigned`: whether the person is on this
+    checkpoint's staff, when already read."""
     token = g.api_token
     if token.user_id is None:
         return True
+    if assigned is not None and token.role == Role.STAFF:
+        return assigned
     return services.may_scan_at(token.user_id, {token.role}, gate.id)
 
 
@@ -64,7 +69,26 @@ def answer_json(answer: services.Answer) -> dict:
     }
 
 
-def _one(item) -> tuple[int, dict]:
+def _with_context(plaintext: str):
+    """The token of a single scan, read with everything the scan needs in the same round
+    trip (kept in g.scan_context); a request too malformed for that is only authenticated,
+    and answered by _one."""
+    body = request.get_json(silent=True)
+    fields = (body.get(name) for name in ("code", "checkpoint")) if isinstance(body, dict) else ()
+    code, ref = (*fields, None, None)[:2]
+    digest = auth_services.token_digest(plaintext)
+    if digest is None or not all(isinstance(v, str | int) and str(v).strip() for v in (code, ref)):
+        return auth_services.find_api_token(plaintext)
+    try:
+        when = _parse_time(body.get("scanned_at")) or utcnow()
+    except DomainError:
+        return auth_services.find_api_token(plaintext)  # _one says what is wrong
+    context = services.scan_context(digest, ref, str(code), when)
+    g.scan_context = context
+    return None if context is None else context.grant
+
+
+def _one(item, context: services.ScanContext | None = None) -> tuple[int, dict]:
     """(status, body) for one scan object."""
     if not isinstance(item, dict):
         return 400, {"message": _("Send each scan as a JSON object.")}
@@ -73,10 +97,10 @@ def _one(item) -> tuple[int, dict]:
         if not isinstance(value, str | int) or not str(value).strip():
             return 422, {"message": _("%(field)s is required.", field=name), "field": name}
     token = g.api_token
-    gate = services.gate_by_ref(token.event_id, ref)
+    gate = context.gate if context else services.gate_by_ref(token.event_id, ref)
     if gate is None:
         return 404, {"message": _("There is no such checkpoint in this event.")}
-    if not _may_scan(gate):
+    if not _may_scan(gate, context.assigned if context else None):
         return 403, {"message": _("You are not assigned to this checkpoint.")}
     try:
         answer = services.record_scan(
@@ -87,6 +111,7 @@ def _one(item) -> tuple[int, dict]:
             user_id=token.user_id,
             device=token.label or f"token {token.prefix}",
             offline_result=str(item.get("offline_result") or ""),
+            known=context.known if context else None,
         )
     except DomainError as error:
         db.session.rollback()
@@ -96,10 +121,10 @@ def _one(item) -> tuple[int, dict]:
 
 @bp.post("/scans")
 @limiter.limit("50 per second", key_func=_device_key)
-@token_required(*SCANNERS, autocommit=True)
+@token_required(*SCANNERS, autocommit=True, lookup=_with_context)
 def scan():
     """Judge and record one scan; the same client_scan_id again returns the first answer."""
-    status, payload = _one(request.get_json(silent=True))
+    status, payload = _one(request.get_json(silent=True), g.get("scan_context"))
     if status != 200:
         return error_response(status, payload.pop("message"), **payload)
     return jsonify(payload)

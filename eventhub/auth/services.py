@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -248,14 +249,21 @@ class TokenGrant:
 
 
 _TOKEN_TABLE = ApiToken.__table__
-_FIND_TOKEN = HotStatement(
-    sa.select(
+
+
+def token_query() -> sa.Select:
+    """A live token's columns (a TokenGrant's, then its last use) by its :digest; callers
+    reading more in the same round trip add columns and joins."""
+    return sa.select(
         *(_TOKEN_TABLE.c[name] for name in TokenGrant.__slots__),
         _TOKEN_TABLE.c.last_used_at,
     ).where(
         _TOKEN_TABLE.c.token_hash == sa.bindparam("digest"), _TOKEN_TABLE.c.revoked_at.is_(None)
     )
-)
+
+
+TOKEN_COLUMNS = len(TokenGrant.__slots__) + 1  # the columns of token_query(), in a row
+_FIND_TOKEN = HotStatement(token_query())
 _TOUCH_TOKEN = (
     sa.update(_TOKEN_TABLE)
     .where(_TOKEN_TABLE.c.id == sa.bindparam("token_id"))
@@ -263,20 +271,26 @@ _TOUCH_TOKEN = (
 )
 
 
-def find_api_token(plaintext: str) -> TokenGrant | None:
-    """The live token with this text, or None for unknown and revoked ones. Its last use
-    is kept to the nearest few minutes (a write on every scan would cost more than it
-    tells)."""
-    if not plaintext.startswith(TOKEN_PREFIX):
-        return None
-    row = _FIND_TOKEN.first({"digest": _token_digest(plaintext)})
-    if row is None:
-        return None
-    token_id, event_id, user_id, role, label, prefix, created_at, last_used_at = row
+def token_digest(plaintext: str) -> str | None:
+    """How a token is looked up; None for text that cannot be one of ours."""
+    return _token_digest(plaintext) if plaintext.startswith(TOKEN_PREFIX) else None
+
+
+def grant_of(row: Sequence) -> TokenGrant:
+    """The token in a row starting with token_query()'s columns. Its last use is kept to
+    the nearest few minutes (a write on every scan would cost more than it tells)."""
+    token_id, event_id, user_id, role, label, prefix, created_at, last_used_at = row[:TOKEN_COLUMNS]
     now = utcnow()
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
         db.session.execute(_TOUCH_TOKEN, {"token_id": token_id, "now": now})
     return TokenGrant(token_id, event_id, user_id, Role(role), label, prefix, created_at)
+
+
+def find_api_token(plaintext: str) -> TokenGrant | None:
+    """The live token with this text, or None for unknown and revoked ones."""
+    digest = token_digest(plaintext)
+    row = None if digest is None else _FIND_TOKEN.first({"digest": digest})
+    return None if row is None else grant_of(row)
 
 
 def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> None:

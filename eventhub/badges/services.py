@@ -178,7 +178,7 @@ class Holder:
         )
 
 
-def holders_query() -> sa.Select:
+def holders_query(from_badge: bool = False) -> sa.Select:
     """Participants and their badges with what a gate shows, in one query of plain columns:
     a scan runs it thousands of times a second, where loading whole participants cost more
     than all the rest."""
@@ -198,14 +198,18 @@ def holders_query() -> sa.Select:
         badge.c.id.label("badge_id"),
         badge.c.version.label("badge_version"),
     ).select_from(
-        person.outerjoin(badge, badge.c.participant_id == person.c.id).outerjoin(
-            delegation, person.c.delegation_id == delegation.c.id
-        )
+        # From the badge when one badge is sought: the database then starts from its key,
+        # whatever else the query is joined to.
+        (
+            badge.join(person, badge.c.participant_id == person.c.id)
+            if from_badge
+            else person.outerjoin(badge, badge.c.participant_id == person.c.id)
+        ).outerjoin(delegation, person.c.delegation_id == delegation.c.id)
     )
 
 
 def holder_of_badge() -> sa.Select:
-    return holders_query().where(Badge.__table__.c.id == sa.bindparam("badge_id"))
+    return holders_query(from_badge=True).where(Badge.__table__.c.id == sa.bindparam("badge_id"))
 
 
 _HOLDER_OF_BADGE = HotStatement(holder_of_badge())
@@ -231,7 +235,12 @@ def check_code(
         return CodeCheck("invalid")
     badge_id, version = read
     row = (query or _HOLDER_OF_BADGE).first({"badge_id": badge_id, **(params or {})})
-    if row is None or row[1] != event_id:
+    return code_check(version, row, event_id)
+
+
+def code_check(version: int, row: Sequence | None, event_id: int) -> CodeCheck:
+    """The verdict on a code of `version` for a badge read as holders_query()'s `row`."""
+    if row is None or row[0] is None or row[1] != event_id:
         return CodeCheck("invalid")
     holder = Holder.of_row(row)
     return CodeCheck("valid" if version == holder.badge_version else "revoked", holder, row)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from eventhub.auth.models import User
+from eventhub.auth import services as auth_services
+from eventhub.auth.models import ApiToken, User
 from eventhub.badges import codes
 from eventhub.badges import services as badge_services
 from eventhub.badges.services import Holder
@@ -206,20 +207,125 @@ def _holder_at_gate() -> sa.Select:
 _HOLDER_AT_GATE = HotStatement(_holder_at_gate())
 
 
-def _judge(gate: Gate, code: str, when: datetime, day: date) -> Answer:
+@dataclass
+class Known:
+    """What a scan's judging needs, when already read: the code's check and the holder's
+    admissions at this checkpoint by day (when, by which device)."""
+
+    check: badge_services.CodeCheck
+    admissions: dict[date, tuple[datetime, str]]
+
+
+def _read(gate: Gate, code: str, day: date) -> Known:
     check = badge_services.check_code(
         gate.event_id, code, _HOLDER_AT_GATE, {"checkpoint_id": gate.id, "day": day}
     )
+    admitted_at, admitted_by = check.row[-2:] if check.row else (None, None)
+    return Known(check, {day: (admitted_at, admitted_by)} if admitted_at else {})
+
+
+def _judge(gate: Gate, known: Known, when: datetime, day: date) -> Answer:
+    check = known.check
     if check.result == "invalid":
         return Answer(ScanResult.INVALID, "unknown")
     if check.result == "revoked":
         return Answer(ScanResult.DENIED, "revoked", participant=check.holder)
     answer = _rules(gate, check.holder, when)
-    admitted_at, admitted_by = check.row[-2:]
-    if answer.result == ScanResult.ADMITTED and not gate.reentry and admitted_at:
-        where = _admitted_where(gate, admitted_at, admitted_by)
+    if answer.result == ScanResult.ADMITTED and not gate.reentry and day in known.admissions:
+        where = _admitted_where(gate, *known.admissions[day])
         return Answer(ScanResult.ALREADY_ADMITTED, "already", where, check.holder)
     return answer
+
+
+@dataclass
+class ScanContext:
+    """Everything a scan from a device reads, in one round trip: the token, the checkpoint
+    it names (None: no such checkpoint in the token's event), whether the token's person is
+    on that checkpoint's staff, and the code's holder with their admissions there."""
+
+    grant: auth_services.TokenGrant
+    gate: Gate | None
+    assigned: bool
+    known: Known
+
+
+def _scan_context_query(column: str) -> sa.Select:
+    token, event = ApiToken.__table__, Event.__table__
+    checkpoint, staff = Checkpoint.__table__, CheckpointStaff.__table__
+    admission, scan = Admission.__table__, Scan.__table__
+    holder = badge_services.holder_of_badge().subquery("holder")
+    return (
+        auth_services.token_query()
+        .add_columns(
+            *(checkpoint.c[name] for name in GATE_FIELDS),
+            event.c.timezone,
+            sa.exists()
+            .where(staff.c.checkpoint_id == checkpoint.c.id, staff.c.user_id == token.c.user_id)
+            .label("assigned"),
+            *holder.c,
+            admission.c.day,
+            scan.c.scanned_at,
+            scan.c.device,
+        )
+        .join(event, event.c.id == token.c.event_id)
+        .outerjoin(
+            checkpoint,
+            sa.and_(
+                checkpoint.c.event_id == token.c.event_id,
+                checkpoint.c[column] == sa.bindparam("ref"),
+            ),
+        )
+        # Found by the badge's key alone (a join on the event let the planner walk every
+        # participant); a badge of another event is told apart afterwards (code_check).
+        .outerjoin(holder, sa.true())
+        .outerjoin(
+            admission.join(scan, scan.c.id == admission.c.scan_id),
+            sa.and_(
+                admission.c.checkpoint_id == checkpoint.c.id,
+                admission.c.participant_id == holder.c.id,
+                # The event's local day is within a day of the UTC one, whatever its zone:
+                # the rows of those days come back and the right one is picked here.
+                admission.c.day.between(sa.bindparam("first_day"), sa.bindparam("last_day")),
+            ),
+        )
+    )
+
+
+_SCAN_CONTEXT = {column: HotStatement(_scan_context_query(column)) for column in ("id", "slug")}
+
+
+def scan_context(digest: str, ref: str | int, code: str, when: datetime) -> ScanContext | None:
+    """The scan's context, or None for an unknown or revoked token."""
+    named = _by_ref(ref)
+    column, value = named if named is not None else ("id", 0)
+    read = codes.read_code(badge_services._key(), code)  # noqa: SLF001 (the badges' key)
+    badge_id, version = read if read is not None else (0, 0)
+    utc_day = when.astimezone(UTC).date()
+    rows = _SCAN_CONTEXT[column].rows(
+        {
+            "digest": digest,
+            "ref": value,
+            "badge_id": badge_id,
+            "first_day": utc_day - timedelta(days=1),
+            "last_day": utc_day + timedelta(days=1),
+        }
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    start = auth_services.TOKEN_COLUMNS
+    gate_end = start + len(GATE_FIELDS) + 1
+    gate = Gate(*row[start:gate_end]) if row[start] is not None else None
+    holder_row = row[gate_end + 1 : -3]
+    check = (
+        badge_services.code_check(version, holder_row, row[1])
+        if read is not None
+        else badge_services.CodeCheck("invalid")
+    )
+    admissions = {r[-3]: (r[-2], r[-1]) for r in rows if r[-3] is not None}
+    return ScanContext(
+        auth_services.grant_of(row), gate, bool(row[gate_end]), Known(check, admissions)
+    )
 
 
 def _rules(gate: Gate, person: Holder, when: datetime, facts: RuleFacts | None = None) -> Answer:
@@ -297,8 +403,10 @@ def record_scan(
     device: str = "",
     offline_result: str = "",
     now: datetime | None = None,
+    known: Known | None = None,
 ) -> Answer:
-    """Judge and record one scan. The same client_scan_id again returns the first answer
+    """Judge and record one scan (`known`: the code's holder and admissions, when read
+    already with the scan's context). The same client_scan_id again returns the first answer
     and records nothing; two gates admitting one badge at once admit it once (the unique
     admission row decides, in the database, not in this process)."""
     client_scan_id = client_scan_id.strip()[:64]
@@ -313,7 +421,7 @@ def record_scan(
         # the once-a-day rule.
         raise DomainError(_l("scanned_at is more than a day old."), field="scanned_at")
     day = _local(gate, when).date()
-    answer = _judge(gate, code, when, day)
+    answer = _judge(gate, known or _read(gate, code, day), when, day)
     # Admitted by a device offline, already admitted here: one check-in, and this scan kept
     # as a flagged duplicate.
     answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_result == "admitted"

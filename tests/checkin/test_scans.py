@@ -83,8 +83,10 @@ def test_every_refusal_has_its_reason(app, client, event, make, gate):
         )
         db.session.commit()
     forged = old_code[:-2] + ("AA" if not old_code.endswith("AA") else "BB")
+    elsewhere = make.event()  # a genuine badge of another week is no badge here
     cases = [
         (forged, "main-entrance", "invalid", "Unknown code"),
+        (_code(app, make.participant(elsewhere).id), "main-entrance", "invalid", "Unknown code"),
         (old_code, "main-entrance", "denied", "Badge revoked"),
         (_code(app, pending.id), "main-entrance", "denied", "Registration not approved"),
         (_code(app, media.id), "vip-lounge", "denied", "Not allowed here: Media"),
