@@ -115,8 +115,13 @@ def _sqlite_on_begin(connection: sa.Connection) -> None:
     # IMMEDIATE takes the write lock at the start: with several threads or workers a
     # transaction then waits its turn (busy_timeout) instead of failing with "database is
     # locked" when it reads first and writes later.
-    if connection.dialect.name == "sqlite":
+    if connection.dialect.name == "sqlite" and not autocommits(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def autocommits(connection: sa.Connection) -> bool:
+    """Whether each statement commits on its own (scan requests: see api.auth)."""
+    return connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
 class HotStatement:

@@ -26,8 +26,10 @@ def token_required(
     """Require `Authorization: Bearer <token>` with one of `roles`.
 
     With a `slug` in the URL the token must belong to that event, which the view receives.
-    `autocommit`: on PostgreSQL every statement commits on its own, which saves the round
-    trips of BEGIN and COMMIT; only for views whose every write is a single statement.
+    `autocommit`: every statement commits on its own, which saves PostgreSQL the round
+    trips of BEGIN and COMMIT and holds SQLite's write lock only while writing; only for
+    views whose writes are single statements (or make their own transaction, as a scan's
+    two inserts on SQLite do).
     `lookup`: finds the token by its text (a view may read what it needs with it).
     """
 
@@ -37,10 +39,7 @@ def token_required(
             # (A session already in a transaction, or bound to one as in the tests, keeps it.)
             bind = db.session.get_bind()
             committing = (
-                autocommit
-                and bind.dialect.name == "postgresql"
-                and isinstance(bind, sa.Engine)
-                and not db.session().in_transaction()
+                autocommit and isinstance(bind, sa.Engine) and not db.session().in_transaction()
             )
             if committing:
                 db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

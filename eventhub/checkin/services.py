@@ -23,7 +23,7 @@ from eventhub.badges import codes
 from eventhub.badges import services as badge_services
 from eventhub.badges.services import Holder
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
-from eventhub.db import HotStatement, utcnow
+from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -194,13 +194,16 @@ def _holder_at_gate() -> sa.Select:
         badge_services.holder_of_badge()
         .add_columns(scan.c.scanned_at.label("admitted_at"), scan.c.device.label("admitted_by"))
         .outerjoin(
-            admission.join(scan, scan.c.id == admission.c.scan_id),
+            admission,
             sa.and_(
                 admission.c.participant_id == Participant.__table__.c.id,
                 admission.c.checkpoint_id == sa.bindparam("checkpoint_id"),
                 admission.c.day == sa.bindparam("day"),
             ),
         )
+        # Joined one after the other, not as "(admission JOIN scan)", which SQLite builds
+        # whole before joining.
+        .outerjoin(scan, scan.c.id == admission.c.scan_id)
     )
 
 
@@ -279,7 +282,7 @@ def _scan_context_query(column: str) -> sa.Select:
         # participant); a badge of another event is told apart afterwards (code_check).
         .outerjoin(holder, sa.true())
         .outerjoin(
-            admission.join(scan, scan.c.id == admission.c.scan_id),
+            admission,
             sa.and_(
                 admission.c.checkpoint_id == checkpoint.c.id,
                 admission.c.participant_id == holder.c.id,
@@ -288,6 +291,7 @@ def _scan_context_query(column: str) -> sa.Select:
                 admission.c.day.between(sa.bindparam("first_day"), sa.bindparam("last_day")),
             ),
         )
+        .outerjoin(scan, scan.c.id == admission.c.scan_id)  # one by one, as above
     )
 
 
@@ -545,18 +549,29 @@ def _insert(row: dict, day: date | None) -> tuple[int | None, bool]:
     if db.session.get_bind().dialect.name == "postgresql":
         both = _statement("scan+admission").first({**row, "day": day})
         return (None, False) if both is None else (both[0], both[1] is not None)
-    scanned = _statement("scan").first(row)
-    if scanned is None:
-        return None, False
-    admitted = _statement("admission").first(
-        {
-            "checkpoint_id": row["checkpoint_id"],
-            "participant_id": row["participant_id"],
-            "day": day,
-            "scan_id": scanned[0],
-        }
-    )
-    return scanned[0], admitted is not None
+    # SQLite has no inserts in a WITH: two statements, in a transaction of their own when
+    # each statement would otherwise commit alone.
+    connection = db.session.connection()
+    own = autocommits(connection)
+    if own:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        scanned = _statement("scan").first(row)
+        admitted = scanned is not None and _statement("admission").first(
+            {
+                "checkpoint_id": row["checkpoint_id"],
+                "participant_id": row["participant_id"],
+                "day": day,
+                "scan_id": scanned[0],
+            }
+        )
+    except Exception:
+        if own:
+            connection.exec_driver_sql("ROLLBACK")
+        raise
+    if own:
+        connection.exec_driver_sql("COMMIT")
+    return (None, False) if scanned is None else (scanned[0], admitted is not None)
 
 
 def _admitted_where(gate: Gate, scanned_at: datetime, device: str) -> dict:

@@ -293,3 +293,25 @@ def test_the_roster_costs_the_same_queries_for_many_people(app, event, make, gat
         return len(seen)
 
     assert statements(3) == statements(12)
+
+
+def test_scans_on_a_real_sqlite_pool_commit_each_statement(tmp_path):
+    """On SQLite too the scan API holds the write lock only while writing (its two inserts
+    in a transaction of their own), and keeps its rules."""
+    from flask_migrate import upgrade
+
+    from eventhub import create_app
+
+    from .pooled import scans_commit_each_statement_and_keep_their_rules
+
+    real = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/pool.sqlite3",
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "pool",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with real.app_context():
+        upgrade()
+    scans_commit_each_statement_and_keep_their_rules(real)
