@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.pool import Pool
 
 # Stable constraint names, so Alembic can alter and drop them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -110,6 +111,25 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:  # noqa: AR
     cursor.close()
 
 
+@sa.event.listens_for(Pool, "checkout")
+def _sqlite_on_checkout(dbapi_connection, connection_record, connection_proxy) -> None:  # noqa: ARG001
+    """Transactions stay SQLAlchemy's (see above), also after a scan request's autocommit:
+    on its return to the pool SQLAlchemy resets pysqlite's own handling."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+
+
+@sa.event.listens_for(Engine, "connect")
+def _postgres_on_connect(dbapi_connection, connection_record) -> None:  # noqa: ARG001
+    """Times come back in UTC from every statement, whichever zone the server is set to
+    (statements run straight through the driver get no conversion from SQLAlchemy)."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.autocommit = autocommit
+
+
 @sa.event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection: sa.Connection) -> None:
     # IMMEDIATE takes the write lock at the start: with several threads or workers a
@@ -144,15 +164,20 @@ class HotStatement:
         if self._sql is None:
             self._sql = str(self.statement.compile(dialect=connection.dialect))
         # The same DBAPI connection, so the same transaction as the session's statements.
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        cursor = driver.cursor()
         try:
             cursor.execute(self._sql, params)
             return cursor.fetchall()
-        except connection.dialect.loaded_dbapi.Error:
-            # Once more through SQLAlchemy, which raises its own error and, for a connection
-            # lost to a restart, drops the pool's connections: the request fails once (a 503)
-            # and the next reconnects. A failed statement changed nothing, so this is safe.
-            return [tuple(row) for row in connection.execute(self.statement, params)]
+        except connection.dialect.loaded_dbapi.Error as error:
+            if driver.closed or driver.broken:
+                # Lost (a database restart): through SQLAlchemy once more, which then drops
+                # the pool's connections, so this request fails (a 503) and the next one
+                # reconnects. A statement on a lost connection changed nothing.
+                return [tuple(row) for row in connection.execute(self.statement, params)]
+            raise sa.exc.DBAPIError.instance(
+                self._sql, params, error, connection.dialect.loaded_dbapi.Error
+            ) from error
 
     def first(self, params: dict) -> tuple | None:
         rows = self.rows(params)

@@ -49,8 +49,8 @@ EXPLANATIONS = {
     413: _l("The file or form you sent is larger than %(limit)s MB. Send a smaller one."),
     429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
     503: _l(
-        "The database could not be reached just now (it may be restarting). Nothing was "
-        "saved: send it again in a few seconds."
+        "The database could not be reached just now (it may be restarting). Try again in "
+        "a few seconds."
     ),
     500: _l(
         "The error has been logged. Try again in a moment; if it persists, tell the "
@@ -119,20 +119,29 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(sa.exc.DBAPIError)
     def database_error(error: sa.exc.DBAPIError):
-        """A connection lost (a database restart: the pool is dropped and reconnects on the
-        next request) or refused is a 503 to retry, not a bug. The pool is not pinged before
-        each use: that was a round trip on every scan."""
+        """A database that cannot be reached (a restart: the pool drops its connections and
+        reconnects on the next request; PostgreSQL down; SQLite busy past its timeout) is a
+        503 to retry, not a bug. Other database errors are bugs (500, logged in full). The
+        pool is not pinged before each use: that was a round trip on every scan."""
         from eventhub.extensions import db
 
         db.session.rollback()
-        if error.connection_invalidated or isinstance(error, sa.exc.OperationalError):
-            app.logger.warning(
-                "Database unavailable on %s %s: %s", request.method, request.path, error.orig
+        unreachable = (
+            error.connection_invalidated
+            # psycopg's OperationalError is about the connection; SQLite's also covers
+            # mistakes such as a missing table, so only "locked" counts there.
+            or (
+                isinstance(error, sa.exc.OperationalError)
+                and type(error.orig).__module__.startswith("psycopg")
             )
-            response = error_response(503)
-            response.headers["Retry-After"] = "5"
-            return response
-        return unexpected_error(error)
+            or "database is locked" in str(error.orig)
+        )
+        if not unreachable:
+            return unexpected_error(error)
+        app.logger.warning("Database unavailable on %s: %s", request.path, error.orig)
+        response = error_response(503)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -66,3 +66,31 @@ def test_ids_too_large_for_the_database_are_not_found_not_errors(client, as_role
         ),
     }
     assert {name: r.status_code for name, r in responses.items() if r.status_code >= 500} == {}
+
+
+def test_a_busy_database_is_a_503_to_retry_and_a_database_mistake_a_logged_500(tmp_path, caplog):
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from eventhub import create_app
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+
+    def failing(message):
+        return sa.exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError(message))
+
+    @app.get("/api/v1/__locked")
+    def locked():
+        raise failing("database is locked")
+
+    @app.get("/api/v1/__missing")
+    def missing():
+        raise failing("no such table: scan")
+
+    client = app.test_client()
+    busy = client.get("/api/v1/__locked")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert busy.get_json()["message"].startswith("The database could not be reached")
+    bug = client.get("/api/v1/__missing")  # a migration not run is no restart
+    assert bug.status_code == 500 and "no such table: scan" in caplog.text

@@ -69,6 +69,12 @@ def answer_json(answer: services.Answer) -> dict:
     }
 
 
+def _printable(value) -> bool:
+    """No code, slug or id holds control characters or lone surrogates (which the database
+    would refuse)."""
+    return str(value).strip().isprintable()
+
+
 def _with_context(plaintext: str):
     """The token of a single scan, read with everything the scan needs in the same round
     trip (kept in g.scan_context); a request too malformed for that is only authenticated,
@@ -77,7 +83,9 @@ def _with_context(plaintext: str):
     fields = (body.get(name) for name in ("code", "checkpoint")) if isinstance(body, dict) else ()
     code, ref = (*fields, None, None)[:2]
     digest = auth_services.token_digest(plaintext)
-    if digest is None or not all(isinstance(v, str | int) and str(v).strip() for v in (code, ref)):
+    if digest is None or not all(
+        isinstance(v, str | int) and str(v).strip() and _printable(v) for v in (code, ref)
+    ):
         return auth_services.find_api_token(plaintext)
     try:
         when = _parse_time(body.get("scanned_at")) or utcnow()
@@ -96,6 +104,9 @@ def _one(item, context: services.ScanContext | None = None) -> tuple[int, dict]:
     for name, value in (("code", code), ("checkpoint", ref), ("client_scan_id", client_id)):
         if not isinstance(value, str | int) or not str(value).strip():
             return 422, {"message": _("%(field)s is required.", field=name), "field": name}
+        if not _printable(value):
+            message = _("%(field)s holds characters that are not allowed.", field=name)
+            return 422, {"message": message, "field": name}
     token = g.api_token
     gate = context.gate if context else services.gate_by_ref(token.event_id, ref)
     if gate is None:

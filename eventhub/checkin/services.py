@@ -9,6 +9,7 @@ zone or no enrolment ("denied"), then admission: once a day at a checkpoint with
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -43,6 +44,7 @@ REASONS = {
     "not_enrolled": _l("Not enrolled in this activity."),
     "already": _l("Already checked in at %(time)s at %(where)s."),
     "admitted": _l("Welcome."),
+    "undone": _l("This scan was undone at the gate: it admits no one."),
 }
 FUTURE_TOLERANCE = timedelta(minutes=5)  # device clocks drift
 OFFLINE_LIMIT = timedelta(hours=24)
@@ -371,6 +373,9 @@ def holder_of(participant_id: int | None) -> Holder | None:
 
 
 def _answer_of(scan) -> Answer:
+    """A stored scan's answer, for a resend: what it said, unless staff undid it since."""
+    if scan.undone_at is not None:
+        return Answer(ScanResult.DENIED, "undone", participant=holder_of(scan.participant_id))
     detail = {}
     if scan.detail:
         time, _sep, where = scan.detail.partition("|")
@@ -416,6 +421,11 @@ def record_scan(
     client_scan_id = client_scan_id.strip()[:64]
     if not client_scan_id:
         raise DomainError(_l("client_scan_id is required."), field="client_scan_id")
+    for name, value in (("code", code), ("client_scan_id", client_scan_id)):
+        if not value.strip().isprintable():  # control characters: no badge, no device id
+            raise DomainError(
+                _l("%(field)s holds characters that are not allowed.", field=name), field=name
+            )
     now = now or utcnow()
     when = scanned_at or now
     if when > now + FUTURE_TOLERANCE:
@@ -429,12 +439,32 @@ def record_scan(
     # Admitted by a device offline, already admitted here: one check-in, and this scan kept
     # as a flagged duplicate.
     answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_result == "admitted"
-    row = _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
+    row = _scan_values(
+        gate, code, client_scan_id, when, user_id, device, answer, now, offline_result
+    )
     # The database decides, with no extra lookup on the common path: the scan goes in
     # unless its client_scan_id is there already (a resend: the first answer); the admission
     # goes in unless another gate's is there (then this scan says when).
     admit = answer.result == ScanResult.ADMITTED and not gate.reentry
-    scan_id, admitted = _insert(row, day if admit else None)
+    with _writing():
+        scan_id, admitted = _insert(row, day if admit else None)
+        if scan_id is not None and admit and not admitted:
+            # Another gate admitted this person between our reading and our writing: the
+            # scan says when and where (PostgreSQL stored its result already; SQLite in
+            # the same transaction as the insert).
+            answer.result, answer.reason = ScanResult.ALREADY_ADMITTED, "already"
+            answer.detail = _first_admission(gate, answer.participant.id, day) or {}
+            answer.duplicate = offline_result == "admitted"
+            db.session.execute(
+                sa.update(Scan.__table__)
+                .where(Scan.__table__.c.id == scan_id)
+                .values(
+                    result=answer.result,
+                    reason="already",
+                    detail=_stored_detail(answer)[:200],
+                    duplicate=answer.duplicate,
+                )
+            )
     if scan_id is None:
         stored = _stored(gate, client_scan_id)
         if stored.checkpoint_id != gate.id or stored.code != row["code"]:
@@ -445,25 +475,6 @@ def record_scan(
             )
         return _answer_of(stored)
     answer.scan_id = scan_id
-    if admit and not admitted:
-        # Another gate admitted this person first, between our reading and our writing.
-        first = _first_admission(gate, answer.participant.id, day)
-        answer.result, answer.reason, answer.detail = (
-            ScanResult.ALREADY_ADMITTED,
-            "already",
-            first or {},
-        )
-        answer.duplicate = offline_result == "admitted"  # as above
-        db.session.execute(
-            sa.update(Scan.__table__)
-            .where(Scan.__table__.c.id == scan_id)
-            .values(
-                result=answer.result,
-                reason="already",
-                detail=_stored_detail(answer)[:200],
-                duplicate=answer.duplicate,
-            )
-        )
     return answer
 
 
@@ -514,24 +525,8 @@ def _statement(name: str):
             statement = new_admission.values(
                 {column: sa.bindparam(column) for column in ADMISSION_COLUMNS}
             ).returning(admission.c.id)
-        else:  # "scan+admission": one round trip, and atomic with no transaction around it
-            scanned = new_scan.cte("scanned")
-            admitted = (
-                new_admission.from_select(
-                    ADMISSION_COLUMNS,
-                    sa.select(
-                        sa.bindparam("checkpoint_id"),
-                        sa.bindparam("participant_id"),
-                        sa.bindparam("day", type_=sa.Date),
-                        scanned.c.id,
-                    ),
-                )
-                .returning(admission.c.scan_id)
-                .cte("admitted")
-            )
-            statement = sa.select(scanned.c.id, admitted.c.scan_id).select_from(
-                scanned.outerjoin(admitted, admitted.c.scan_id == scanned.c.id)
-            )
+        else:  # "scan+admission", PostgreSQL: one round trip, atomic with no transaction
+            statement = _scan_and_admission(insert, scan, admission)
         _STATEMENTS[key] = HotStatement(statement)
     return _STATEMENTS[key]
 
@@ -539,39 +534,104 @@ def _statement(name: str):
 ADMISSION_COLUMNS = ("checkpoint_id", "participant_id", "day", "scan_id")
 
 
+def _scan_and_admission(insert, scan: sa.Table, admission: sa.Table) -> sa.Select:
+    """The scan's id is drawn first; the admission goes in with it unless another scan's is
+    there, and the scan goes in saying which happened ("already_admitted" then, flagged a
+    duplicate if a device admitted it offline): no moment where a scan says "admitted"
+    without its admission. Returns (scan id, admitted scan id); no row for a resend."""
+    # Literal SQL, not parameters: the statement runs straight through the driver with
+    # only the scan's own values (HotStatement).
+    new = sa.select(
+        sa.literal_column("nextval(pg_get_serial_sequence('scan', 'id'))").label("id")
+    ).cte("new")
+    resent = sa.exists().where(
+        scan.c.event_id == sa.bindparam("event_id"),
+        scan.c.client_scan_id == sa.bindparam("client_scan_id"),
+    )
+    admitted = (
+        insert(admission)
+        .from_select(
+            ADMISSION_COLUMNS,
+            sa.select(
+                sa.bindparam("checkpoint_id", type_=sa.Integer),
+                sa.bindparam("participant_id", type_=sa.Integer),
+                sa.bindparam("day", type_=sa.Date),
+                new.c.id,
+            ).where(~resent),  # a resend's admission is the first scan's
+        )
+        .on_conflict_do_nothing(index_elements=["checkpoint_id", "participant_id", "day"])
+        .returning(admission.c.scan_id)
+        .cte("admitted")
+    )
+    lost = admitted.c.scan_id.is_(None)  # another gate's admission was there
+    values = {column: sa.bindparam(column, type_=scan.c[column].type) for column in SCAN_COLUMNS}
+    values["result"] = sa.case(
+        (lost, sa.literal_column(f"'{ScanResult.ALREADY_ADMITTED.value}'")),
+        else_=values["result"],
+    )
+    values["reason"] = sa.case((lost, sa.literal_column("'already'")), else_=values["reason"])
+    values["duplicate"] = sa.case(
+        (lost, sa.bindparam("offline_admitted", type_=sa.Boolean)), else_=values["duplicate"]
+    )
+    scanned = (
+        insert(scan)
+        .from_select(
+            ["id", *SCAN_COLUMNS],
+            sa.select(new.c.id, *values.values()).select_from(
+                new.outerjoin(admitted, admitted.c.scan_id == new.c.id)
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["event_id", "client_scan_id"])
+        .returning(scan.c.id)
+        .cte("scanned")
+    )
+    return sa.select(scanned.c.id, admitted.c.scan_id).select_from(
+        scanned.outerjoin(admitted, admitted.c.scan_id == scanned.c.id)
+    )
+
+
+@contextmanager
+def _writing():
+    """The statements inside in one transaction, when each would otherwise commit alone
+    (a scan request on SQLite); otherwise nothing (already in a transaction, or PostgreSQL,
+    where one statement writes a scan and its admission)."""
+    connection = db.session.connection()
+    own = connection.dialect.name == "sqlite" and autocommits(connection)
+    if not own:
+        yield
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.exec_driver_sql("ROLLBACK")
+        raise
+    connection.exec_driver_sql("COMMIT")
+
+
 def _insert(row: dict, day: date | None) -> tuple[int | None, bool]:
     """Insert the scan and, given the `day` it admits to, its admission. Returns the scan's
     id (None: this client_scan_id is there already) and whether it was admitted (False:
-    another scan's admission for that day is there already)."""
+    another scan's admission for that day is there already, and the scan, on PostgreSQL,
+    is stored as "already_admitted")."""
     if day is None:
         scanned = _statement("scan").first(row)
         return (None if scanned is None else scanned[0]), False
     if db.session.get_bind().dialect.name == "postgresql":
         both = _statement("scan+admission").first({**row, "day": day})
         return (None, False) if both is None else (both[0], both[1] is not None)
-    # SQLite has no inserts in a WITH: two statements, in a transaction of their own when
-    # each statement would otherwise commit alone.
-    connection = db.session.connection()
-    own = autocommits(connection)
-    if own:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    try:
-        scanned = _statement("scan").first(row)
-        admitted = scanned is not None and _statement("admission").first(
-            {
-                "checkpoint_id": row["checkpoint_id"],
-                "participant_id": row["participant_id"],
-                "day": day,
-                "scan_id": scanned[0],
-            }
-        )
-    except Exception:
-        if own:
-            connection.exec_driver_sql("ROLLBACK")
-        raise
-    if own:
-        connection.exec_driver_sql("COMMIT")
-    return (None, False) if scanned is None else (scanned[0], admitted is not None)
+    scanned = _statement("scan").first(row)
+    if scanned is None:
+        return None, False
+    admitted = _statement("admission").first(
+        {
+            "checkpoint_id": row["checkpoint_id"],
+            "participant_id": row["participant_id"],
+            "day": day,
+            "scan_id": scanned[0],
+        }
+    )
+    return scanned[0], admitted is not None
 
 
 def _admitted_where(gate: Gate, scanned_at: datetime, device: str) -> dict:
@@ -601,7 +661,7 @@ def _stored_detail(answer: Answer) -> str:
     return str(next(iter(answer.detail.values()), "")) if answer.detail else ""
 
 
-def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now) -> dict:
+def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now, offline_result):
     return {
         "event_id": gate.event_id,
         "checkpoint_id": gate.id,
@@ -617,6 +677,9 @@ def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
         "device": device[:100],
         "duplicate": answer.duplicate,
         "undone_at": None,
+        # For PostgreSQL's combined insert: a scan losing the race to another gate's
+        # admission is a flagged duplicate if its device admitted it offline.
+        "offline_admitted": offline_result == "admitted",
     }
 
 
@@ -952,7 +1015,6 @@ def _activity_attendance(event: Event) -> list[tuple[str, int, int, int]]:
     """(activity, enrolled, attended, enrolled no-shows) for activities behind a checkpoint."""
     from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
 
-    rows = []
     activities = db.session.execute(
         sa.select(Activity.id, Activity.title_en)
         .join(Checkpoint, Checkpoint.activity_id == Activity.id)
@@ -960,28 +1022,36 @@ def _activity_attendance(event: Event) -> list[tuple[str, int, int, int]]:
         .distinct()
         .order_by(Activity.title_en)
     ).all()
-    for activity_id, title in activities:
-        enrolled = set(
-            db.session.scalars(
-                sa.select(Enrolment.participant_id).where(
-                    Enrolment.activity_id == activity_id,
-                    Enrolment.status == EnrolmentStatus.ENROLLED,
-                )
-            )
+    ids = [activity_id for activity_id, _title in activities]
+    # Two queries for all the activities, however many there are.
+    enrolled: dict[int, set[int]] = {activity_id: set() for activity_id in ids}
+    for activity_id, person_id in db.session.execute(
+        sa.select(Enrolment.activity_id, Enrolment.participant_id).where(
+            Enrolment.activity_id.in_(ids), Enrolment.status == EnrolmentStatus.ENROLLED
         )
-        attended = set(
-            db.session.scalars(
-                sa.select(Scan.participant_id)
-                .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
-                .where(
-                    Checkpoint.activity_id == activity_id,
-                    Scan.result == ScanResult.ADMITTED,
-                    Scan.undone_at.is_(None),
-                )
-            )
+    ):
+        enrolled[activity_id].add(person_id)
+    attended: dict[int, set[int]] = {activity_id: set() for activity_id in ids}
+    for activity_id, person_id in db.session.execute(
+        sa.select(Checkpoint.activity_id, Scan.participant_id)
+        .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+        .where(
+            Checkpoint.activity_id.in_(ids),
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
         )
-        rows.append((title, len(enrolled), len(attended), len(enrolled - attended)))
-    return rows
+        .distinct()
+    ):
+        attended[activity_id].add(person_id)
+    return [
+        (
+            title,
+            len(enrolled[activity_id]),
+            len(attended[activity_id]),
+            len(enrolled[activity_id] - attended[activity_id]),
+        )
+        for activity_id, title in activities
+    ]
 
 
 def attendance_rows(event: Event) -> list[list]:

@@ -265,6 +265,8 @@ def _arrivals_context(event) -> dict:
     return {
         "event": event,
         "figures": figures,
+        # Refreshed figures stay on the day asked for, or follow the latest one.
+        "chosen_day": chosen.isoformat() if chosen else None,
         "peak": max((n for _t, n in figures.buckets), default=0),
         "updated_at": utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%H:%M:%S"),
         "refresh_seconds": current_app.config["DASHBOARD_REFRESH_SECONDS"],

@@ -43,9 +43,16 @@
         }
         if (!response.ok) throw new Error(String(response.status));
         return response.text().then(function (html) {
+          // Whoever is moving through the day tabs with the keyboard keeps their place.
+          var active = document.activeElement;
+          var focused = box.contains(active) ? active.getAttribute("href") : null;
           box.innerHTML = html;
+          if (focused) {
+            var again = box.querySelector('a[href="' + CSS.escape(focused) + '"]');
+            if (again) again.focus();
+          }
           drawBars(box);
-          say(box.dataset.updated.replace("{time}", lastTime()), failing ? false : undefined);
+          say(box.dataset.updated.replace("{time}", lastTime()), failing ? true : undefined);
           failing = false;
           schedule();
         });

@@ -58,7 +58,9 @@
       credentials: "same-origin",
     }).then(function (response) {
       return response.json().then(function (data) {
-        if (!response.ok) throw { message: data.message || response.statusText, http: true };
+        if (!response.ok) {
+          throw { message: data.message || response.statusText, http: true, status: response.status };
+        }
         return data;
       });
     });
@@ -175,7 +177,12 @@
     post(root.dataset.scanUrl, item)
       .then(function (data) { online(true); show(data); flush(); })
       .catch(function (error) {
-        if (error && error.http) { show({ result: "invalid", reason: error.message }); return; }
+        // A refusal is shown; a server that cannot answer now (a database restarting: 503,
+        // or too busy: 429) is treated like no network: judged here, queued, sent later.
+        if (error && error.http && error.status < 500 && error.status !== 429) {
+          show({ result: "invalid", reason: error.message });
+          return;
+        }
         online(false);
         offline(item);
       });

@@ -14,7 +14,7 @@ from .conftest import log_in_as_organiser
 pytestmark = pytest.mark.browser
 
 
-def _gate_and_codes(app) -> list[str]:
+def _gate_and_codes(app, slug: str = "gate-c") -> list[str]:
     from eventhub.badges import services as badge_services
     from eventhub.checkin.models import Checkpoint
     from eventhub.events.models import Event
@@ -23,7 +23,9 @@ def _gate_and_codes(app) -> list[str]:
 
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
-        db.session.add(Checkpoint(event_id=event.id, slug="gate-c", name_en="Gate C"))
+        if not db.session.scalar(sa.select(Checkpoint).where(Checkpoint.slug == slug)):
+            name = slug.replace("-", " ").title()  # "Gate C"
+            db.session.add(Checkpoint(event_id=event.id, slug=slug, name_en=name))
         people = db.session.scalars(
             sa.select(Participant).where(Participant.native_name.in_(["杨明", "น้ำฝน ปั้นทอง"]))
         ).all()
@@ -98,3 +100,38 @@ def test_scanning_goes_on_offline_and_syncs_once(live_server, page):
     expect(page.locator("#network")).to_have_text("Online", timeout=15_000)
     results = [result.value for result, _dup in _scans_at(live_server, "gate-c")]
     assert sorted(results) == ["admitted", "admitted", "already_admitted"]
+
+
+def test_a_server_that_cannot_answer_is_treated_like_no_network(live_server, browser):
+    """A 503 (the database restarting) does not lose the scan or show it as refused: it is
+    judged from the roster, queued, and sent once the server answers again."""
+    base = live_server.base_url
+    first, _second = _gate_and_codes(live_server, "gate-d")
+    context = browser.new_context(service_workers="block")  # so the test sees every request
+    page = context.new_page()
+    try:
+        log_in_as_organiser(page, base)
+        page.goto(f"{base}/events/caecw-2025/checkin/gate-d")
+        expect(page.locator("#network")).to_have_text("Online")
+        has_roster = "() => Object.keys(localStorage).some(k => k.endsWith(':roster'))"
+        assert _wait(lambda: page.evaluate(has_roster))
+        unavailable = {"error": "Briefly unavailable", "message": "Send it again.", "status": 503}
+        page.route(
+            "**/checkin/gate-d/scan",
+            lambda route: route.fulfill(status=503, json=unavailable),
+        )
+        page.route(
+            "**/checkin/gate-d/scan/batch",
+            lambda route: route.fulfill(status=503, json=unavailable),
+        )
+        page.locator("#code").fill(first)
+        page.keyboard.press("Enter")
+        expect(page.locator("#answer-verdict")).to_have_text("Admitted · offline")
+        expect(page.locator("#network")).to_contain_text("1 scans waiting")
+        assert _scans_at(live_server, "gate-d") == []
+        page.unroute("**/checkin/gate-d/scan")
+        page.unroute("**/checkin/gate-d/scan/batch")
+        expect(page.locator("#network")).to_have_text("Online", timeout=15_000)
+        assert [r.value for r, _dup in _scans_at(live_server, "gate-d")] == ["admitted"]
+    finally:
+        context.close()

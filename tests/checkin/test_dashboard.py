@@ -76,6 +76,9 @@ def test_the_dashboard_fetches_its_figures_without_reloading(
     html = page.get_data(as_text=True)
     assert f'data-url="/events/{event.slug}/checkin/arrivals/figures?day=2025-07-24"' in html
     assert "refreshed every 10 seconds" in html and 'http-equiv="refresh"' in html  # noscript
+    latest = client.get(f"/events/{event.slug}/checkin/arrivals").get_data(as_text=True)
+    # Opened without a day, the refresh follows the latest day with arrivals, not this one.
+    assert f'data-url="/events/{event.slug}/checkin/arrivals/figures"' in latest
     _scan(app, event, gate, _code(app, rector.id), datetime(2025, 7, 24, 1, 0, tzinfo=UTC))
     figures = client.get(f"/events/{event.slug}/checkin/arrivals/figures?day=2025-07-24")
     assert figures.headers["Cache-Control"] == "no-store"

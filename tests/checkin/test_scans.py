@@ -128,6 +128,27 @@ def test_bad_requests_get_a_json_reason(app, client, event, make, gate):
     assert _scan(client, delegate_token, "EH1X").status_code == 403
 
 
+def test_characters_no_badge_holds_are_a_422_not_an_error(app, client, event, gate):
+    token = _token(app, event)
+    headers = {"Authorization": f"Bearer {token}"}
+    good = {"code": "EH1AAAA", "checkpoint": "main-entrance", "client_scan_id": "c1"}
+    for field, bad in (
+        ("code", "EH1\x00AAA"),
+        ("checkpoint", "main\x00entrance"),
+        ("client_scan_id", "c\x001"),
+        ("code", "EH1\ud800"),
+    ):
+        response = client.post("/api/v1/scans", json=dict(good, **{field: bad}), headers=headers)
+        assert response.status_code == 422, (field, bad, response.status_code)
+        assert response.get_json()["field"] == field
+    batch = client.post(
+        "/api/v1/scans/batch",
+        json={"scans": [dict(good, client_scan_id="c\x002"), good]},
+        headers=headers,
+    ).get_json()["answers"]
+    assert [a["status"] for a in batch] == [422, 200]  # one bad item spoils nothing else
+
+
 def test_offline_queue_uploads_once_and_flags_a_double_admission(app, client, event, make, gate):
     person = make.participant(event)
     code = _code(app, person.id)
@@ -223,6 +244,32 @@ def test_a_reused_client_scan_id_is_not_taken_for_a_resend(app, client, event, m
     assert (
         reused.status_code == 422
         and "already used for another scan" in reused.get_json()["message"]
+    )
+
+
+def test_a_resent_scan_that_was_undone_says_so(app, client, event, make, gate):
+    person = make.participant(event)
+    token = _token(app, event)
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"code": _code(app, person.id), "checkpoint": "main-entrance", "client_scan_id": "u1"}
+    assert client.post("/api/v1/scans", json=body, headers=headers).get_json()["result"] == (
+        "admitted"
+    )
+    with app.app_context():
+        from eventhub.checkin.services import undo_scan
+
+        undo_scan(db.session.scalar(sa.select(Scan).where(Scan.client_scan_id == "u1")), user=None)
+        db.session.commit()
+    resent = client.post("/api/v1/scans", json=body, headers=headers).get_json()
+    assert (resent["result"], resent["reason"]) == (
+        "denied",
+        "This scan was undone at the gate: it admits no one.",
+    )
+    assert (
+        client.post(  # the person may be scanned again, and is admitted
+            "/api/v1/scans", json=dict(body, client_scan_id="u2"), headers=headers
+        ).get_json()["result"]
+        == "admitted"
     )
 
 
