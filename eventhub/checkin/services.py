@@ -435,10 +435,21 @@ def record_scan(
         # the once-a-day rule.
         raise DomainError(_l("scanned_at is more than a day old."), field="scanned_at")
     day = _local(gate, when).date()
-    answer = _judge(gate, known or _read(gate, code, day), when, day)
+    known = known or _read(gate, code, day)
+    answer = _judge(gate, known, when, day)
+    offline_admitted = offline_result == "admitted"
+    if (
+        answer.result == ScanResult.ALREADY_ADMITTED
+        and offline_admitted
+        and when < known.admissions[day][0]
+    ):
+        # A device admitted this person offline before the scan that holds the check-in:
+        # the earlier one is the arrival, and the later one becomes the duplicate.
+        person = known.check.holder
+        return _admit_earlier(gate, person, code, client_scan_id, when, user_id, device, now)
     # Admitted by a device offline, already admitted here: one check-in, and this scan kept
     # as a flagged duplicate.
-    answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_result == "admitted"
+    answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_admitted
     row = _scan_values(
         gate, code, client_scan_id, when, user_id, device, answer, now, offline_result
     )
@@ -591,22 +602,73 @@ def _scan_and_admission(insert, scan: sa.Table, admission: sa.Table) -> sa.Selec
 
 
 @contextmanager
-def _writing():
+def _writing(everywhere: bool = False):
     """The statements inside in one transaction, when each would otherwise commit alone
-    (a scan request on SQLite); otherwise nothing (already in a transaction, or PostgreSQL,
-    where one statement writes a scan and its admission)."""
+    (a scan request on SQLite, or `everywhere`); otherwise nothing (already in a
+    transaction, or PostgreSQL, where one statement writes a scan and its admission)."""
     connection = db.session.connection()
-    own = connection.dialect.name == "sqlite" and autocommits(connection)
+    sqlite = connection.dialect.name == "sqlite"
+    own = (sqlite or everywhere) and autocommits(connection)
     if not own:
         yield
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite else "BEGIN")
     try:
         yield
     except BaseException:
         connection.exec_driver_sql("ROLLBACK")
         raise
     connection.exec_driver_sql("COMMIT")
+
+
+def _admit_earlier(gate, person, code, client_scan_id, when, user_id, device, now) -> Answer:
+    """An offline admission older than the one on record takes its place: this scan is the
+    check-in, the other is kept as already admitted and flagged a duplicate (its gate let the
+    person through a second time). In one transaction; a resend answers as the first time."""
+    admission, scan = Admission.__table__, Scan.__table__
+    day = _local(gate, when).date()
+    answer = Answer(ScanResult.ADMITTED, "admitted", participant=person)
+    row = _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now, "")
+    with _writing(everywhere=True):
+        scan_id, _admitted = _insert(row, None)
+        if scan_id is None:
+            stored = _stored(gate, client_scan_id)
+            if stored.checkpoint_id != gate.id or stored.code != row["code"]:
+                raise DomainError(
+                    _l("This client_scan_id was already used for another scan."),
+                    field="client_scan_id",
+                )
+            return _answer_of(stored)
+        held = (
+            admission.c.checkpoint_id == gate.id,
+            admission.c.participant_id == person.id,
+            admission.c.day == day,
+        )
+        later = db.session.execute(
+            sa.select(admission.c.scan_id).where(*held).with_for_update()
+        ).scalar()
+        if later is None:  # undone meanwhile: this scan simply admits
+            db.session.execute(
+                sa.insert(admission).values(
+                    checkpoint_id=gate.id, participant_id=person.id, day=day, scan_id=scan_id
+                )
+            )
+            answer.scan_id = scan_id
+            return answer
+        db.session.execute(sa.update(admission).where(*held).values(scan_id=scan_id))
+        where = _admitted_where(gate, when, device)
+        db.session.execute(
+            sa.update(scan)
+            .where(scan.c.id == later)
+            .values(
+                result=ScanResult.ALREADY_ADMITTED,
+                reason="already",
+                detail=f"{where['time']}|{where['where']}"[:200],
+                duplicate=True,
+            )
+        )
+    answer.scan_id = scan_id
+    return answer
 
 
 def _insert(row: dict, day: date | None) -> tuple[int | None, bool]:

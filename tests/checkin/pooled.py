@@ -5,7 +5,7 @@ SQLite (test_scans)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -92,6 +92,30 @@ def scans_commit_each_statement_and_keep_their_rules(real) -> None:
             ("offline-1", "already_admitted", True),
         ]
         assert admissions == 1
+        # A device offline earlier that morning syncs late: its scan becomes the arrival,
+        # in a transaction of its own even here.
+        earlier = {
+            "code": code,
+            "checkpoint": "main-entrance",
+            "client_scan_id": "offline-early",
+            "offline_result": "admitted",
+            "scanned_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
+        }
+        (early,) = client.post(
+            "/api/v1/scans/batch", json={"scans": [earlier]}, headers=headers
+        ).get_json()["answers"]
+        assert (early["result"], early["duplicate"]) == ("admitted", False)
+        with real.app_context():
+            held = db.session.scalar(
+                sa.select(Scan.client_scan_id)
+                .join(Admission, Admission.scan_id == Scan.id)
+                .where(Admission.participant_id == person_id)
+            )
+            first = db.session.execute(
+                sa.select(Scan.result, Scan.duplicate).where(Scan.client_scan_id == "first")
+            ).one()
+        assert held == "offline-early"
+        assert (first.result.value, first.duplicate) == ("already_admitted", True)
     finally:
         with real.app_context():
             db.session.execute(sa.delete(Scan).where(Scan.event_id == event_id))

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from eventhub.badges import services as badge_services
-from eventhub.checkin.models import Admission, Checkpoint, Scan
+from eventhub.checkin import services
+from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Status
 
@@ -175,6 +176,42 @@ def test_offline_queue_uploads_once_and_flags_a_double_admission(app, client, ev
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Admission)) == 1
     too_many = client.post("/api/v1/scans/batch", json={"scans": [{}] * 501}, headers=headers)
     assert too_many.status_code == 413
+
+
+def test_an_earlier_offline_admission_synced_late_is_the_arrival(app, client, event, make, gate):
+    person = make.participant(event)
+    code = _code(app, person.id)
+    headers = {"Authorization": f"Bearer {_token(app, event)}"}
+    online = {"code": code, "checkpoint": "main-entrance", "client_scan_id": "gate-a-1"}
+    assert client.post("/api/v1/scans", json=online, headers=headers).get_json()["result"] == (
+        "admitted"
+    )
+    earlier = datetime.now(UTC) - timedelta(minutes=20)  # gate B was offline then
+    queued = {
+        "code": code,
+        "checkpoint": "main-entrance",
+        "client_scan_id": "gate-b-1",
+        "scanned_at": earlier.isoformat(),
+        "offline_result": "admitted",
+    }
+    for _send in range(2):  # the second time a resend: the same answer, nothing new
+        (answer,) = client.post(
+            "/api/v1/scans/batch", json={"scans": [queued]}, headers=headers
+        ).get_json()["answers"]
+        assert (answer["result"], answer["duplicate"]) == ("admitted", False)
+    with app.app_context():
+        scans = {
+            cid: (result, duplicate)
+            for cid, result, duplicate in db.session.execute(
+                sa.select(Scan.client_scan_id, Scan.result, Scan.duplicate)
+            )
+        }
+        held = db.session.scalar(sa.select(Admission.scan_id))
+        first = services._first_arrivals(db.session.merge(event))[person.id]
+        assert db.session.get(Scan, held).client_scan_id == "gate-b-1"
+    assert scans["gate-b-1"] == (ScanResult.ADMITTED, False)
+    assert scans["gate-a-1"] == (ScanResult.ALREADY_ADMITTED, True)
+    assert abs((first - earlier).total_seconds()) < 1  # arrived when gate B saw them
 
 
 def test_roster_judges_offline_without_codes_or_private_data(app, client, event, make, gate):
