@@ -477,16 +477,21 @@ def record_scan(
                 )
             )
     if scan_id is None:
-        stored = _stored(gate, client_scan_id)
-        if stored.checkpoint_id != gate.id or stored.code != row["code"]:
-            # Not a resend: a device reusing its ids. Its answer is not this scan's.
-            raise DomainError(
-                _l("This client_scan_id was already used for another scan."),
-                field="client_scan_id",
-            )
-        return _answer_of(stored)
+        return _resent(gate, client_scan_id, row["code"])
     answer.scan_id = scan_id
     return answer
+
+
+def _resent(gate: Gate, client_scan_id: str, code: str) -> Answer:
+    """The first answer to a scan sent again (its client_scan_id is recorded already)."""
+    stored = _stored(gate, client_scan_id)
+    if stored.checkpoint_id != gate.id or stored.code != code:
+        # Not a resend: a device reusing its ids. Its answer is not this scan's.
+        raise DomainError(
+            _l("This client_scan_id was already used for another scan."),
+            field="client_scan_id",
+        )
+    return _answer_of(stored)
 
 
 # Built once per dialect with bound parameters: at thousands of scans a second, building
@@ -632,13 +637,7 @@ def _admit_earlier(gate, person, code, client_scan_id, when, user_id, device, no
     with _writing(everywhere=True):
         scan_id, _admitted = _insert(row, None)
         if scan_id is None:
-            stored = _stored(gate, client_scan_id)
-            if stored.checkpoint_id != gate.id or stored.code != row["code"]:
-                raise DomainError(
-                    _l("This client_scan_id was already used for another scan."),
-                    field="client_scan_id",
-                )
-            return _answer_of(stored)
+            return _resent(gate, client_scan_id, row["code"])
         held = (
             admission.c.checkpoint_id == gate.id,
             admission.c.participant_id == person.id,
