@@ -16,6 +16,8 @@ def _error_responses(*codes: int) -> dict[str, Any]:
         409: "Refused by a rule of the event (message says which)",
         422: "Invalid input: `errors` maps each field to its messages",
         429: "Too many requests",
+        503: "The database cannot be reached just now (a restart): send it again later; "
+        "a resent scan with the same client_scan_id is recorded once",
     }
     return {
         str(code): {"description": text[code], "content": {"application/json": {"schema": ERROR}}}
@@ -349,7 +351,7 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        **_error_responses(400, 401, 403, 404, 422, 429),
+                        **_error_responses(400, 401, 403, 404, 422, 429, 503),
                     },
                 }
             },
@@ -393,7 +395,7 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        **_error_responses(400, 401, 403, 429),
+                        **_error_responses(400, 401, 403, 429, 503),
                     },
                 }
             },

@@ -89,7 +89,9 @@ class Delegation(TimestampMixin, db.Model):
     # The head is one of the members; the cycle is broken by creating the FK after both
     # tables exist (use_alter) and updating it after the insert (post_update).
     head_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("participant.id", use_alter=True, ondelete="SET NULL")
+        # Indexed: every scan asks whether the badge's holder heads a delegation.
+        sa.ForeignKey("participant.id", use_alter=True, ondelete="SET NULL"),
+        index=True,
     )
 
     event: Mapped[Event] = relationship()
