@@ -32,7 +32,7 @@ from reportlab.lib.utils import ImageReader  # noqa: E402
 
 from eventhub import create_app  # noqa: E402
 from eventhub.badges import render, services  # noqa: E402
-from eventhub.demo.builder import build_demo  # noqa: E402
+from eventhub.demo.builder import build_demo_if_empty  # noqa: E402
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
 
@@ -70,9 +70,7 @@ def main() -> None:
     )
     with app.app_context():
         upgrade()
-        if not db.session.scalar(sa.select(sa.func.count()).select_from(Event)):
-            build_demo()
-            db.session.commit()
+        build_demo_if_empty()
         event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
         approved = list(db.session.scalars(services.batch_query(event, services.BatchFilters())))
         people = list(islice(cycle(approved), BADGES))

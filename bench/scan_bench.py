@@ -47,16 +47,14 @@ def prepare(env: dict) -> tuple[str, Path]:
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import Role
     from eventhub.badges import services as badge_services
-    from eventhub.demo.builder import build_demo
+    from eventhub.demo.builder import build_demo_if_empty
     from eventhub.events.models import Event
     from eventhub.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": env["EVENTHUB_DATABASE_URL"]})
     with app.app_context():
         upgrade()
-        if not db.session.scalar(sa.select(sa.func.count()).select_from(Event)):
-            build_demo()
-            db.session.commit()
+        build_demo_if_empty()
         event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
         _token, plaintext = auth_services.issue_api_token(event, Role.STAFF, label="bench gate")
         people = list(

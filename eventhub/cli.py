@@ -123,14 +123,16 @@ def seed_countries():
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no event yet.")
 def demo(if_empty):
     """Build (or complete) the demo week caecw-2025; safe to run again."""
-    from eventhub.demo.builder import build_demo, demo_logins
-    from eventhub.events.models import Event
+    from eventhub.demo.builder import build_demo, build_demo_if_empty, demo_logins
 
-    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Event)):
-        click.echo("The database already holds events; demo not loaded.")
-        return
-    report = build_demo()
-    db.session.commit()
+    if if_empty:
+        report = build_demo_if_empty()
+        if report is None:
+            click.echo("The database already holds events; demo not loaded.")
+            return
+    else:
+        report = build_demo()
+        db.session.commit()
     for line in report:
         click.echo(line)
     click.echo("\nDemo logins (http://127.0.0.1:5000/auth/login):")

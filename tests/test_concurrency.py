@@ -50,6 +50,20 @@ def _race_event(slug: str, name_en: str, name_zh: str, **values):
     return event
 
 
+def _approved(event, count: int) -> list:
+    """`count` approved participants of a race's event, added to the session."""
+    from eventhub.registration.models import Participant, Status
+
+    people = [
+        Participant(
+            event_id=event.id, given_name=f"Person {n}", country_code="LA", status=Status.APPROVED
+        )
+        for n in range(count)
+    ]
+    db.session.add_all(people)
+    return people
+
+
 def _drop_race_event(app, event_id: int) -> None:
     """Remove a race's event and what it made (committed for real, so not rolled back)."""
     from eventhub.checkin.models import Scan
@@ -150,7 +164,6 @@ def _enrol_many(args: tuple[int, list[int], str]) -> int:
 
 @pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
 def test_two_hundred_enrolments_for_fifty_seats(app, tmp_path):  # app: the migrated schema
-    from eventhub.registration.models import Participant, Status
     from eventhub.scheduling.models import (
         Access,
         Activity,
@@ -181,16 +194,8 @@ def test_two_hundred_enrolments_for_fifty_seats(app, tmp_path):  # app: the migr
             starts_at=datetime(2025, 7, 25, 1, tzinfo=UTC),
             ends_at=datetime(2025, 7, 25, 2, tzinfo=UTC),
         )
-        people = [
-            Participant(
-                event_id=event.id,
-                given_name=f"Person {n}",
-                country_code="LA",
-                status=Status.APPROVED,
-            )
-            for n in range(200)
-        ]
-        db.session.add_all([activity, *people])
+        people = _approved(event, 200)
+        db.session.add(activity)
         db.session.commit()
         event_id, activity_id = event.id, activity.id
         ids = [p.id for p in people]
@@ -243,7 +248,6 @@ def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
     from eventhub.auth.models import Role
     from eventhub.badges import services as badge_services
     from eventhub.checkin.models import Admission, Checkpoint, Scan
-    from eventhub.registration.models import Participant, Status
 
     slug = f"gates-{uuid.uuid4().hex[:8]}"
     app = _app(str(tmp_path))  # a separate app: its commits are real
@@ -251,16 +255,7 @@ def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
         event = _race_event(slug, "Gate race", "闸机")
         db.session.flush()
         db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
-        people = [
-            Participant(
-                event_id=event.id,
-                given_name=f"Person {n}",
-                country_code="LA",
-                status=Status.APPROVED,
-            )
-            for n in range(25)
-        ]
-        db.session.add_all(people)
+        people = _approved(event, 25)
         db.session.flush()
         codes = [badge_services.code_of(b) for b in badge_services.badges_for(people).values()]
         tokens = [

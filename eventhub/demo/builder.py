@@ -87,6 +87,17 @@ STATUSES = [
 ]
 
 
+def build_demo_if_empty() -> list[str] | None:
+    """The demo week in a database holding no event yet (committed); None when it has one."""
+    from eventhub.events.models import Event
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Event)):
+        return None
+    report = build_demo()
+    db.session.commit()
+    return report
+
+
 def build_demo() -> list[str]:
     """Create or complete the demo week; returns what it did, a line a step."""
     report = [f"Countries: {seed_countries()} added."]
