@@ -12,17 +12,23 @@ from flask import current_app, url_for
 MAX_ID = 2**31 - 1
 
 
+def as_id(value) -> int | None:
+    """`value` as an id a row can have, else None (a larger number would overflow the
+    query: an error page instead of "not found")."""
+    text = str(value if value is not None else "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def id_arg(source, name: str) -> int | None:
-    """An id from a query string or form: a whole number a row can have, else None (a
-    larger one would overflow the query: an error page instead of "not found")."""
-    value = source.get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_ID else None
+    """An id from a query string or form, else None."""
+    return as_id(source.get(name))
 
 
 def id_list(source, name: str) -> list[int]:
     """Every id under `name` (checkboxes, repeated fields); anything else is ignored."""
-    values = (text for text in source.getlist(name) if text.isascii() and text.isdigit())
-    return [int(text) for text in values if len(text) <= 10 and 0 < int(text) <= MAX_ID]
+    return [i for i in map(as_id, source.getlist(name)) if i is not None]
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -45,7 +45,7 @@ class CheckpointForm(FlaskForm):
         description=_l("e.g. V for the VIP lounge; empty: none."),
         validators=[Optional(), Length(max=10)],
     )
-    activity_id = SelectField(_l("Activity behind this door"), choices=[], validate_choice=False)
+    activity_id = SelectField(_l("Activity behind this door"), choices=[], default="")
     enrolment_required = BooleanField(_l("Only people enrolled in that activity"))
     opens_at = StringField(_l("Opens (local time)"), render_kw=DATETIME)
     closes_at = StringField(_l("Closes (local time)"), render_kw=DATETIME)

@@ -30,7 +30,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.registration.services import CATEGORY_LABELS
-from eventhub.web import MAX_ID
+from eventhub.web import MAX_ID, as_id
 
 REASONS = {
     "unknown": _l("Unknown code: not a badge of this event."),
@@ -880,8 +880,7 @@ def save_checkpoint(
             raise DomainError(_l("A time around the event's days, please."), field=name)
     if values["opens_at"] and values["closes_at"] and values["closes_at"] <= values["opens_at"]:
         raise DomainError(_l("It must close after it opens."), field="closes_at")
-    activity_id = values["activity_id"]
-    values["activity_id"] = int(activity_id) if str(activity_id or "").isdigit() else None
+    values["activity_id"] = as_id(values["activity_id"])
     if values["activity_id"] is not None:
         activity = db.session.get(Activity, values["activity_id"])
         if activity is None or activity.event_id != event.id:

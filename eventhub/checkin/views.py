@@ -33,7 +33,8 @@ from eventhub.checkin.models import Checkpoint, CheckpointStaff, Scan
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db, limiter
-from eventhub.registration.models import Participant, Status
+from eventhub.registration.access import participant_or_404, photo_response
+from eventhub.registration.models import Status
 from eventhub.text import search_text
 from eventhub.web import attempt
 
@@ -61,7 +62,11 @@ def _page_answer(event, answer: services.Answer, checkpoint: Checkpoint) -> dict
 
     payload = answer_json(answer)
     person = answer.participant
-    if person is not None and db.session.get(ParticipantPhoto, person.id) is not None:
+    if person is not None and db.session.scalar(  # whether there is one, not the image
+        sa.select(ParticipantPhoto.participant_id).where(
+            ParticipantPhoto.participant_id == person.id
+        )
+    ):
         payload["photo_url"] = url_for("checkin.photo", slug=event.slug, participant_id=person.id)
     return {**payload, "scan_id": answer.scan_id, "recent": _recent_json(checkpoint)}
 
@@ -96,7 +101,13 @@ def checkpoints(event):
 @event_view(*SCANNERS)
 def scanner(event, ref: str):
     checkpoint = _checkpoint(event, ref)
-    return render_template("checkin/scanner.html", event=event, checkpoint=checkpoint)
+    response = make_response(
+        render_template("checkin/scanner.html", event=event, checkpoint=checkpoint)
+    )
+    # The service worker keeps this page for starting offline, and no other page of the
+    # check-in pages (the dashboard, forms and CSV hold what a lost phone should not).
+    response.headers["X-EventHub-Offline"] = "scanner"
+    return response
 
 
 def _device() -> str:
@@ -161,9 +172,9 @@ def search(event, ref: str):
 def admit(event, ref: str, participant_id: int):
     """Check in someone found by name (badge forgotten): judged like their badge."""
     checkpoint = _checkpoint(event, ref)
-    person = db.session.get(Participant, participant_id)
-    if person is None or person.event_id != event.id:
-        return error_response(404, _("There is no such participant in this event."))
+    person = participant_or_404(event, participant_id)
+    if not badge_services.may_have_badge(person):  # the name search offers no one else
+        abort_with(404, _("There is no such participant in this event."))
     badge = badge_services.badges_for([person])[person.id]
     try:
         answer = services.record_scan(
@@ -416,23 +427,14 @@ def service_worker(event):
 @event_view(*SCANNERS)
 def photo(event, participant_id: int):
     """The portrait at the gate, to compare with the face in front of the staff."""
-    from flask import Response
-
-    from eventhub.registration.models import ParticipantPhoto
-
     if Role.ORGANISER not in g.event_roles and not db.session.scalar(
-        sa.select(CheckpointStaff.checkpoint_id).where(CheckpointStaff.user_id == current_user.id)
+        # Staff of one of this event's checkpoints: another event's gates see nothing here.
+        sa.select(CheckpointStaff.checkpoint_id)
+        .join(Checkpoint, Checkpoint.id == CheckpointStaff.checkpoint_id)
+        .where(CheckpointStaff.user_id == current_user.id, Checkpoint.event_id == event.id)
     ):
         abort_with(403, _("You are not assigned to this checkpoint."))
-    person = db.session.get(Participant, participant_id)
-    stored = db.session.get(ParticipantPhoto, participant_id)
-    if (
-        person is None
-        or person.event_id != event.id
-        or person.status != Status.APPROVED
-        or stored is None
-    ):
+    person = participant_or_404(event, participant_id)
+    if person.status != Status.APPROVED:  # the gate sees those it may admit
         abort_with(404, _("No photo has been uploaded."))
-    response = Response(stored.content, mimetype=stored.content_type)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(person.id, max_age=3600)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask_babel import gettext as _
 
 from eventhub.errors import abort_with
 from eventhub.extensions import db
-from eventhub.registration.models import Participant
+from eventhub.registration.models import Participant, ParticipantPhoto
 
 
 def participant_or_404(event, participant_id: int) -> Participant:
@@ -15,3 +16,13 @@ def participant_or_404(event, participant_id: int) -> Participant:
     if participant is None or participant.event_id != event.id:
         abort_with(404, _("There is no such participant in this event."))
     return participant
+
+
+def photo_response(participant_id: int, max_age: int = 300) -> Response:
+    """The participant's portrait as stored, or a 404; cached by the browser only."""
+    photo = db.session.get(ParticipantPhoto, participant_id)
+    if photo is None:
+        abort_with(404, _("No photo has been uploaded."))
+    response = Response(photo.content, mimetype=photo.content_type)
+    response.headers["Cache-Control"] = f"private, max-age={max_age}"
+    return response

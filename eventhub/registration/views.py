@@ -30,7 +30,7 @@ from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db, limiter
 from eventhub.mail import send_mail
 from eventhub.registration import bp, duplicates, importer, letters, precedence, services
-from eventhub.registration.access import participant_or_404
+from eventhub.registration.access import participant_or_404, photo_response
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import (
     CATEGORY_CHOICES,
@@ -147,22 +147,13 @@ def own_page(event, key: str):
     )
 
 
-def _photo_response(participant_id: int) -> Response:
-    photo = db.session.get(ParticipantPhoto, participant_id)
-    if photo is None:
-        abort_with(404, _("No photo has been uploaded."))
-    response = Response(photo.content, mimetype=photo.content_type)
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
-
-
 @bp.get("/me/<key>/photo")
 @event_view()
 def own_photo(event, key: str):
     participant = services.participant_by_access_key(event, key)
     if participant is None:
         abort_with(404, _("This link is not valid."))
-    return _photo_response(participant.id)
+    return photo_response(participant.id)
 
 
 @bp.get("/participants/")
@@ -368,7 +359,7 @@ def ladder(event):
 @event_view(*ORGANISERS)
 def participant_photo(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
-    return _photo_response(participant.id)
+    return photo_response(participant.id)
 
 
 @bp.route("/participants/import", methods=["GET", "POST"])

@@ -2,10 +2,17 @@
 // network is down, so a phone can start scanning without it. Scans themselves are queued by
 // the page (scanner.js), not here.
 "use strict";
-var CACHE = "eventhub-scanner-v1";
+var CACHE = "eventhub-scanner-v2";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+self.addEventListener("activate", function (event) {
+  // Earlier versions' caches go (v1 kept any check-in page it was shown).
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("eventhub-scanner-") === 0 && name !== CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
@@ -28,7 +35,10 @@ self.addEventListener("fetch", function (event) {
     // Network first, the cached copy when there is no network.
     event.respondWith(
       fetch(request).then(function (response) {
-        if (response.ok) {
+        // Only the scanner page (marked by the server) and rosters: no other page with
+        // personal data stays on the phone.
+        var keep = request.mode !== "navigate" || response.headers.get("X-EventHub-Offline") === "scanner";
+        if (response.ok && keep) {
           var copy = response.clone();
           caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
         }

@@ -295,7 +295,7 @@
     document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (el) {
       assets.push(el.getAttribute("href") || el.getAttribute("src"));
     });
-    caches.open("eventhub-scanner-v1").then(function (cache) { return cache.addAll(assets); }).catch(function () {});
+    caches.open("eventhub-scanner-v2").then(function (cache) { return cache.addAll(assets); }).catch(function () {});
   }
   input.focus();
 })();

@@ -100,6 +100,13 @@ def test_scanning_goes_on_offline_and_syncs_once(live_server, page):
     expect(page.locator("#network")).to_have_text("Online", timeout=15_000)
     results = [result.value for result, _dup in _scans_at(live_server, "gate-c")]
     assert sorted(results) == ["admitted", "admitted", "already_admitted"]
+    # Other check-in pages pass through the service worker without staying on the phone.
+    page.goto(f"{base}/events/caecw-2025/checkin/arrivals")
+    expect(page.get_by_role("heading", name="Arrivals", exact=True)).to_be_visible()
+    assert page.evaluate(
+        "async () => !(await caches.match('/events/caecw-2025/checkin/arrivals'))"
+        " && !!(await caches.match('/events/caecw-2025/checkin/gate-c'))"
+    )
 
 
 def test_a_server_that_cannot_answer_is_treated_like_no_network(live_server, browser):
@@ -121,7 +128,7 @@ def test_a_server_that_cannot_answer_is_treated_like_no_network(live_server, bro
             lambda route: route.fulfill(status=503, json=unavailable),
         )
         page.route(
-            "**/checkin/gate-d/scan/batch",
+            "**/checkin/gate-d/batch",
             lambda route: route.fulfill(status=503, json=unavailable),
         )
         page.locator("#code").fill(first)
@@ -130,7 +137,7 @@ def test_a_server_that_cannot_answer_is_treated_like_no_network(live_server, bro
         expect(page.locator("#network")).to_contain_text("1 scans waiting")
         assert _scans_at(live_server, "gate-d") == []
         page.unroute("**/checkin/gate-d/scan")
-        page.unroute("**/checkin/gate-d/scan/batch")
+        page.unroute("**/checkin/gate-d/batch")
         expect(page.locator("#network")).to_have_text("Online", timeout=15_000)
         assert [r.value for r, _dup in _scans_at(live_server, "gate-d")] == ["admitted"]
     finally:

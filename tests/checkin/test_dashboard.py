@@ -189,3 +189,7 @@ def test_checkpoint_names_and_hours_are_checked(client, as_role, event):
         url, data={"name_en": "Gate", "slug": "gate", "opens_at": "0001-01-01T00:00"}
     ).get_data(as_text=True)
     assert "A time around the event" in ancient
+    for odd in ("²", "99999999999999999999", "0"):  # a digit that is no number, too large
+        page = client.post(url, data={"name_en": "Hall door", "slug": "hall", "activity_id": odd})
+        assert page.status_code == 200 and "Not a valid choice" in page.get_data(as_text=True)
+        assert 'value="Hall door"' in page.get_data(as_text=True)  # what was typed stays

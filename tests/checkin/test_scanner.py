@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff
 from eventhub.extensions import db
+from eventhub.registration.models import Status
 
 from .conftest import _code
 
@@ -112,10 +113,25 @@ def test_a_persons_token_and_photos_stay_with_their_checkpoints(
         )
         db.session.add(Checkpoint(event_id=event.id, slug="vip-lounge", name_en="VIP lounge"))
         db.session.commit()
+    pending = make.participant(event, status=Status.PENDING)
+    other = make.event()
+    with app.app_context():
+        elsewhere = Checkpoint(event_id=other.id, slug="main-entrance", name_en="Other week")
+        db.session.add(elsewhere)
+        db.session.commit()
+        elsewhere_id = elsewhere.id
     staff = as_role("staff")
-    # Assigned nowhere: no photos at all.
+    # Assigned nowhere in this event (only at another week's gate): no photos at all.
+    _assign(app, elsewhere_id, staff)
     assert client.get(f"/events/{event.slug}/checkin/photo/{person.id}").status_code == 403
     _assign(app, gate, staff)
+    # Someone not approved cannot be admitted by name, and gets no badge from trying.
+    admit = client.post(f"/events/{event.slug}/checkin/main-entrance/admit/{pending.id}", json={})
+    assert admit.status_code == 404
+    with app.app_context():
+        from eventhub.badges.models import Badge
+
+        assert db.session.scalar(sa.select(Badge).where(Badge.participant_id == pending.id)) is None
     assert client.get(f"/events/{event.slug}/checkin/photo/{person.id}").status_code == 200
     with app.app_context():
         user = db.session.get(User, staff.id)
