@@ -31,6 +31,17 @@ def id_list(source, name: str) -> list[int]:
     return [i for i in map(as_id, source.getlist(name)) if i is not None]
 
 
+def paginate(query, per_page: int = 50):
+    """A page of `query` as the query string asks (?page=, ?per_page= up to 200); a page
+    number beyond any list is the last empty page, not an overflowing query."""
+    from flask import request
+
+    from eventhub.extensions import db
+
+    page = min(as_id(request.args.get("page")) or 1, 100_000)
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=200)
+
+
 def safe_next(target: str | None, fallback: str) -> str:
     """`target` if it is a path on this site, else `fallback`: no open redirects."""
     if target:

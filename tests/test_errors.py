@@ -51,7 +51,7 @@ def test_unexpected_errors_show_a_calm_page_and_are_logged(tmp_path, caplog):
 
 
 def test_ids_too_large_for_the_database_are_not_found_not_errors(client, as_role, event):
-    """Ids in query strings and forms are checked once, in eventhub.web.id_arg / id_list."""
+    """Ids and page numbers in query strings and forms are checked once, in eventhub.web."""
     as_role("organiser")
     big = "99999999999999999999"
     base = f"/events/{event.slug}"
@@ -64,8 +64,13 @@ def test_ids_too_large_for_the_database_are_not_found_not_errors(client, as_role
         "new agreement": client.post(
             f"{base}/agreements/new", data={"title_en": "MoU", "party": [big, big]}
         ),
+        # Page numbers go through eventhub.web.paginate.
+        "participants page": client.get(f"{base}/participants/?page={big}"),
+        "certificates page": client.get(f"{base}/certificates/?page={big}&per_page=-5"),
+        "audit page": client.get(f"{base}/audit?page=²"),
     }
     assert {name: r.status_code for name, r in responses.items() if r.status_code >= 500} == {}
+    assert {responses[name].status_code for name in responses if name.endswith(" page")} == {200}
 
 
 def test_a_busy_database_is_a_503_to_retry_and_a_database_mistake_a_logged_500(tmp_path, caplog):

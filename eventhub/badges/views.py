@@ -43,7 +43,7 @@ from eventhub.registration.access import participant_or_404
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.text import search_text
-from eventhub.web import attempt, id_arg, pdf_response
+from eventhub.web import attempt, id_arg, paginate, pdf_response
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
 INLINE_LIMIT = 120
@@ -338,7 +338,7 @@ def certificates(event):
         settings=settings,
         counts=counts,
         kinds=services.CERTIFICATE_KINDS,
-        page=db.paginate(listing, per_page=50, max_per_page=200),
+        page=paginate(listing),
         q=query,
         format_serial=services.format_serial,
     )

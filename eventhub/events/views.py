@@ -22,7 +22,7 @@ from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Status
-from eventhub.web import external_url
+from eventhub.web import external_url, paginate
 
 
 @bp.get("/")
@@ -152,12 +152,10 @@ def remove_member(event, membership_id: int):
 @bp.get("/events/<slug>/audit")
 @event_view(Role.ORGANISER)
 def audit_log(event):
-    page = db.paginate(
+    page = paginate(
         sa.select(AuditEntry)
         .where(AuditEntry.event_id == event.id)
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
-        per_page=50,
-        max_per_page=200,
     )
     return render_template(
         "events/audit.html", event=event, page=page, action_labels=audit.ACTION_LABELS

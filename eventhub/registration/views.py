@@ -49,7 +49,7 @@ from eventhub.registration.models import (
     Source,
     Status,
 )
-from eventhub.web import attempt, external_url, id_arg, id_list, safe_next
+from eventhub.web import attempt, external_url, id_arg, id_list, paginate, safe_next
 
 # Who may look at participants; only organisers change them.
 ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
@@ -172,9 +172,7 @@ def participant_list(event):
         sort=args.get("sort", "name"),
         descending=args.get("dir") == "desc",
     )
-    page = db.paginate(
-        services.participant_query(event, filters), per_page=PER_PAGE, max_per_page=200
-    )
+    page = paginate(services.participant_query(event, filters), per_page=PER_PAGE)
     delegations = db.session.scalars(
         sa.select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name_en)
     ).all()
