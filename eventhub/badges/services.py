@@ -555,6 +555,8 @@ def run_batch(batch: BadgeBatch) -> None:
                     db.session.scalars(batch_query(event, BatchFilters.from_dict(batch.filters)))
                 )
                 batch.total = len(participants)
+                if not participants:
+                    return _nothing_left(batch)
                 write_badges(
                     event,
                     participants,
@@ -569,11 +571,15 @@ def run_batch(batch: BadgeBatch) -> None:
                 kind = CertificateKind(batch.filters["certificate_kind"])
                 items = list(db.session.scalars(certificates_query(event, kind)))
                 batch.total = len(items)
+                if not items:
+                    return _nothing_left(batch)
                 write_certificates(event, items, buffer, progress=progress)
             else:
                 kind = CertificateKind(batch.filters["certificate_kind"])
                 items = list(db.session.scalars(certificates_query(event, kind, unsent=True)))
                 batch.total = len(items)
+                if not items:
+                    return _nothing_left(batch)
                 email_certificates(items, progress=progress)
         batch.content = buffer.getvalue() or None
         batch.state, batch.finished_at = BatchState.DONE, utcnow()
@@ -584,6 +590,14 @@ def run_batch(batch: BadgeBatch) -> None:
         batch.error = str(error)[:500]
         db.session.commit()
         raise
+
+
+def _nothing_left(batch: BadgeBatch) -> None:
+    """A queued run whose people no longer match (withdrawn, already sent) ends as failed,
+    saying so, rather than done with an empty PDF."""
+    batch.state, batch.finished_at = BatchState.FAILED, utcnow()
+    batch.error = str(_l("Nothing left to do: no one matches this run any more."))
+    db.session.commit()
 
 
 # --- certificates ---------------------------------------------------------------------------

@@ -166,6 +166,25 @@ def test_nothing_to_print_is_said_not_queued(client, as_role, app, event):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(BadgeBatch)) == 0
 
 
+def test_a_run_whose_people_no_longer_match_says_so(client, as_role, app, event, make):
+    person = make.participant(event)
+    as_role("organiser")
+    run_url = client.post(f"/events/{event.slug}/badges/", data={"layout": "a4"}).headers[
+        "Location"
+    ]
+    with app.app_context():
+        from eventhub.registration.models import Participant
+
+        db.session.get(Participant, person.id).status = Status.WITHDRAWN  # before the run
+        db.session.commit()
+        batch_id = db.session.scalar(sa.select(BadgeBatch.id))
+    result = app.test_cli_runner().invoke(args=["badges-run", str(batch_id)])
+    assert result.exit_code == 0, result.output
+    progress = client.get(f"{run_url}.json").get_json()
+    assert progress["state"] == "failed" and progress["download"] is None
+    assert progress["error"] == "Nothing left to do: no one matches this run any more."
+
+
 def test_badges_are_for_organisers_and_the_people_themselves(client, as_role, event, make):
     person = make.participant(event)
     as_role("staff")
