@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, Role
+from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events import services as event_services
 from eventhub.extensions import db
@@ -186,7 +187,7 @@ def badges(slug, out_path, layout, delegation, category, changed, workers, back)
     people = list(db.session.scalars(badge_services.batch_query(event, filters)))
     if not people:
         raise click.ClickException("No approved participant matches: nothing to print.")
-    started = time.perf_counter()
+    started, drawn, when = time.perf_counter(), [], utcnow()
     with open(out_path, "wb") as out:
         count = badge_services.write_badges(
             event,
@@ -197,8 +198,9 @@ def badges(slug, out_path, layout, delegation, category, changed, workers, back)
             progress=lambda done: click.echo(f"  {done}/{len(people)}", err=True),
             release=db.session.commit,
             back=back,
+            drawn=drawn,
         )
-    badge_services.mark_printed(people)
+    badge_services.mark_printed(drawn, when)
     db.session.commit()
     click.echo(f"{count} badges written to {out_path} in {time.perf_counter() - started:.1f} s.")
 

@@ -409,13 +409,15 @@ def write_badges(
     release: Callable[[], None] | None = None,
     workers: int = WORKERS,
     back: bool = False,
+    drawn: list[tuple[int, int]] | None = None,
 ) -> int:
     """Draw the badges into `out` (a binary file) in parts, several at once, and join the
     parts; returns how many. Only a few parts are read ahead and drawn parts wait in a
     temporary folder, so a run of any size needs the memory of a few parts.
 
     `release` is called after each part is read from the database: a long run passes the
-    session's commit, so that it holds no transaction (on SQLite, no lock) while drawing."""
+    session's commit, so that it holds no transaction (on SQLite, no lock) while drawing.
+    `drawn` receives (badge id, version) as each badge is read, for mark_printed."""
 
     import tempfile
 
@@ -439,7 +441,14 @@ def write_badges(
                 progress(done)
 
         def read(part: list[Participant]) -> list[BadgeData]:
+            if release:
+                # The last commit expired them: one query brings the part back, instead
+                # of one a person as their attributes are read.
+                ids = [sa.inspect(person).identity[0] for person in part]
+                db.session.scalars(sa.select(Participant).where(Participant.id.in_(ids))).all()
             data = badge_data(event, part)
+            if drawn is not None:
+                drawn.extend((b.id, b.version) for b in badges_for(part).values())
             if release:
                 release()
             return data
@@ -467,18 +476,20 @@ def write_badges(
     return done
 
 
-def mark_printed(participants: list[Participant], when: datetime | None = None) -> None:
-    when = when or utcnow()
-    badges = badges_for(participants)
-    for badge in badges.values():
-        badge.printed_version, badge.printed_at = badge.version, when
-    db.session.flush()
+def mark_printed(drawn: list[tuple[int, int]], when: datetime) -> None:
+    """The badges printed, each at the version drawn (a reprint made while the run was
+    drawing stays "changed since the last print"), in one statement."""
+    if drawn:
+        table = Badge.__table__
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("badge_id"))
+            .values(printed_version=sa.bindparam("drawn_version"), printed_at=when),
+            [{"badge_id": badge_id, "drawn_version": v} for badge_id, v in drawn],
+        )
 
 
 # --- print runs from the web ----------------------------------------------------------------
-
-
-RUN_KINDS = ("badges", "certificates", "certificate-mail")
 
 
 def queue_batch(
@@ -557,6 +568,7 @@ def run_batch(batch: BadgeBatch) -> None:
                 batch.total = len(participants)
                 if not participants:
                     return _nothing_left(batch)
+                started, drawn = utcnow(), []
                 write_badges(
                     event,
                     participants,
@@ -565,8 +577,9 @@ def run_batch(batch: BadgeBatch) -> None:
                     progress=progress,
                     release=db.session.commit,
                     back=bool(batch.filters.get("back")),
+                    drawn=drawn,
                 )
-                mark_printed(participants)
+                mark_printed(drawn, started)
             elif batch.kind == "certificates":
                 kind = CertificateKind(batch.filters["certificate_kind"])
                 items = list(db.session.scalars(certificates_query(event, kind)))

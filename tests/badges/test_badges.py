@@ -243,14 +243,37 @@ def test_a_large_run_in_parts_keeps_every_badge_once_and_in_order(app, event, ma
         db.session.flush()
         people = list(db.session.scalars(services.batch_query(stored, services.BatchFilters())))
         original, services.PART_SIZE = services.PART_SIZE, 9  # three parts of nine
+        statements = []
+        engine = db.session.get_bind().engine
+
+        def log(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", log)
+        drawn = []
         try:
             buffer = io.BytesIO()
-            count = services.write_badges(stored, people, buffer, layout="a4", workers=workers)
+            count = services.write_badges(
+                stored,
+                people,
+                buffer,
+                layout="a4",
+                workers=workers,
+                release=db.session.expire_all,  # what a run's commit does to its people
+                drawn=drawn,
+            )
         finally:
             services.PART_SIZE = original
+            sa.event.remove(engine, "before_cursor_execute", log)
+        # A part comes back in one query, not one a person.
+        assert not [q for q in statements if "WHERE participant.id = " in q]
         expected = [services.code_of(b) for b in services.badges_for(people).values()]
+        # Reprinted while the run was drawing: still to print after the run.
+        services.reprint(people[0], "Lost while printing", actor=None)
+        services.mark_printed(drawn, services.utcnow())
+        assert services.count_batch(stored, services.BatchFilters(changed_only=True)) == 1
         db.session.rollback()
-    assert count == 25
+    assert count == 25 and len(drawn) == 25
     assert len(PdfReader(io.BytesIO(buffer.getvalue())).pages) == 3
     decoded = _decode_pdf(buffer.getvalue(), 200)
     assert sorted(decoded) == sorted(expected)
