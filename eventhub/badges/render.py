@@ -346,9 +346,25 @@ class CertificateData:
 
 
 def _image(canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
-    canvas.drawImage(
-        ImageReader(io.BytesIO(data)), x, y, w, h, preserveAspectRatio=True, anchor="c", mask="auto"
-    )
+    """The logo or signature, decoded and embedded once per document and drawn on every
+    certificate from there (decoding it for each page was most of a run's time)."""
+    forms = canvas.__dict__.setdefault("_eventhub_images", {})
+    key = (hash(data), x, y, w, h)
+    if key not in forms:
+        forms[key] = f"eventhub-image-{len(forms)}"
+        canvas.beginForm(forms[key])
+        canvas.drawImage(
+            ImageReader(io.BytesIO(data)),
+            x,
+            y,
+            w,
+            h,
+            preserveAspectRatio=True,
+            anchor="c",
+            mask="auto",
+        )
+        canvas.endForm()
+    canvas.doForm(forms[key])
 
 
 def draw_certificate(canvas, data: CertificateData) -> None:
