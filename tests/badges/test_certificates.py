@@ -222,3 +222,31 @@ def test_participation_follows_the_attendance_rule(client, as_role, app, event, 
     with app.app_context():
         holders = db.session.scalars(sa.select(Certificate.participant_id)).all()
     assert holders == [came.id]
+
+
+def test_the_logo_and_signature_are_on_every_certificate_and_embedded_once(app, event, make):
+    """Drawn on each page from one embedded copy (decoding them per page was slow)."""
+    from pypdf import PdfReader
+
+    from eventhub.badges import services
+
+    for n in range(3):
+        make.participant(event, given_name=f"Somphone {n}")
+    with app.app_context():
+        stored = db.session.merge(event)
+        settings = services.certificate_settings(stored)
+        settings.logo_image, settings.signature_image = _png(), _png((300, 100))
+        kind = services.CertificateKind.PARTICIPATION
+        assert services.issue_certificates(stored, kind, actor=None) == 3
+        issued = list(db.session.scalars(services.certificates_query(stored, kind)))
+        pdf = services.certificates_pdf(stored, issued)
+        db.session.rollback()
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    images = set()
+    for page in pages:
+        forms = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+        drawn = [f for f in forms if f["/Subtype"] == "/Form"]
+        assert len(drawn) == 2  # the logo and the signature on this page
+        for form in drawn:
+            images |= {id(x.get_object()) for x in form["/Resources"]["/XObject"].values()}
+    assert len(pages) == 3 and len(images) == 2  # two images in the file, whatever the pages
