@@ -342,7 +342,6 @@ class CertificateData:
     signature: bytes | None = None
     logo: bytes | None = None
     place_date: str = ""
-    event_en: str = ""
 
 
 def _image(canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:

@@ -836,7 +836,6 @@ def certificate_data(event: Event, certificates: list[Certificate]) -> list[Cert
                 signature=settings.signature_image,
                 logo=settings.logo_image,
                 place_date=f"{place}, {event.ends_on.isoformat()}",
-                event_en=event.name_en,
             )
         )
     return data

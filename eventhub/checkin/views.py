@@ -320,7 +320,7 @@ def attendance_csv(event):
         _("Admitted at"),
     ]
     body = to_csv(Sheet(_("Attendance"), header, services.attendance_rows(event)))
-    response = Response(body, mimetype="text/csv")
+    response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
     return response
 
@@ -334,7 +334,6 @@ def roster(event, ref: str):
     from datetime import UTC, datetime
 
     entries = services.roster(services.Gate.of(event, checkpoint))
-    db.session.commit()
     return jsonify(
         {
             "checkpoint": checkpoint.slug,
@@ -357,6 +356,8 @@ def batch(event, ref: str):
     scans = body.get("scans")
     if not isinstance(scans, list) or len(scans) > BATCH_LIMIT:
         return error_response(400, _('Send {"scans": [...]}.'))
+    # Read once: each scan's commit would otherwise send them back to the database.
+    gate, user_id, device = services.Gate.of(event, checkpoint), current_user.id, _device()
     answers = []
     for item in scans:
         if not isinstance(item, dict) or not str(item.get("code", "")).strip():
@@ -364,12 +365,12 @@ def batch(event, ref: str):
             continue
         try:
             answer = services.record_scan(
-                services.Gate.of(event, checkpoint),
+                gate,
                 str(item["code"])[:200],
                 str(item.get("client_scan_id") or uuid.uuid4()),
                 scanned_at=_parse_time(item.get("scanned_at")),
-                user_id=current_user.id,
-                device=_device(),
+                user_id=user_id,
+                device=device,
                 offline_result=str(item.get("offline_result") or ""),
             )
         except DomainError as error:
