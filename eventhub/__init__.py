@@ -93,7 +93,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(
         app,
-        locale_selector=i18n.select_locale,
+        locale_selector=i18n.selected_locale,
         timezone_selector=i18n.select_timezone,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )

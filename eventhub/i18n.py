@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from datetime import date
+from typing import Any
 
+from babel import Locale
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_login import current_user
@@ -47,6 +50,33 @@ def select_locale() -> str:
         if found:
             return found
     return "en"
+
+
+def selected_locale() -> Locale:
+    """`select_locale` as Flask-Babel's locale selector: the same few Locale objects every
+    time, where Flask-Babel would parse the name again on every request."""
+    name = select_locale()
+    locale = _PARSED_LOCALES.get(name)
+    if locale is None:
+        locale = _PARSED_LOCALES[name] = Locale.parse(name)
+    return locale
+
+
+_PARSED_LOCALES: dict[str, Locale] = {}
+
+
+def fixed_text(texts: Mapping[Hashable, Any], key: Hashable) -> str:
+    """`str(texts[key])` in the reader's language, for a module's table of lazy texts
+    (`texts`): translated once per process and language, as catalogues do not change while
+    the app runs. For texts shown thousands of times a second (a scan's answer)."""
+    cache_key = (str(get_locale()), id(texts), key)
+    text = _FIXED_TEXTS.get(cache_key)
+    if text is None:
+        text = _FIXED_TEXTS[cache_key] = str(texts[key])
+    return text
+
+
+_FIXED_TEXTS: dict[tuple, str] = {}
 
 
 def select_timezone() -> str:

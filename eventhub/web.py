@@ -87,8 +87,11 @@ def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
         if after_rollback is not None:  # e.g. keep an uploaded photo for the next attempt
             after_rollback()
             db.session.commit()
+        field = getattr(form, "_fields", {}).get(getattr(error, "field", None) or "")
         if getattr(error, "errors", None) and hasattr(form, "show_domain_error"):
             form.show_domain_error(error)
+        elif field is not None:  # one rule about one field: said next to it
+            field.errors = [*field.errors, str(error)]
         else:
             flash(str(error), "danger")
         return False, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import g, jsonify, request
+from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 
 from eventhub.api import bp
@@ -96,38 +96,83 @@ def _with_context(plaintext: str):
     return None if context is None else context.grant
 
 
-def _one(item, context: services.ScanContext | None = None) -> tuple[int, dict]:
-    """(status, body) for one scan object."""
+def scan_fields_error(item, names: tuple[str, ...]) -> tuple[int, dict] | None:
+    """(status, body) of a 4xx when `item` is no scan object or one of its fields `names`
+    is missing or holds what no code, slug or id holds; None when they are usable."""
     if not isinstance(item, dict):
         return 400, {"message": _("Send each scan as a JSON object.")}
-    code, ref, client_id = item.get("code"), item.get("checkpoint"), item.get("client_scan_id")
-    for name, value in (("code", code), ("checkpoint", ref), ("client_scan_id", client_id)):
+    for name in names:
+        value = item.get(name)
         if not isinstance(value, str | int) or not str(value).strip():
             return 422, {"message": _("%(field)s is required.", field=name), "field": name}
         if not _printable(value):
             message = _("%(field)s holds characters that are not allowed.", field=name)
             return 422, {"message": message, "field": name}
-    token = g.api_token
-    gate = context.gate if context else services.gate_by_ref(token.event_id, ref)
-    if gate is None:
-        return 404, {"message": _("There is no such checkpoint in this event.")}
-    if not _may_scan(gate, context.assigned if context else None):
-        return 403, {"message": _("You are not assigned to this checkpoint.")}
+    return None
+
+
+def record_item(
+    gate: services.Gate,
+    item: dict,
+    *,
+    user_id: int | None,
+    device: str,
+    known: services.Known | None = None,
+) -> tuple[int, dict]:
+    """(status, body) for one scan object (fields checked) at a checkpoint the scanner may
+    use: the API's scans and the scanner page's queued ones."""
     try:
         answer = services.record_scan(
             gate,
-            str(code),
-            str(client_id),
+            str(item["code"]),
+            str(item["client_scan_id"]),
             scanned_at=_parse_time(item.get("scanned_at")),
-            user_id=token.user_id,
-            device=token.label or f"token {token.prefix}",
+            user_id=user_id,
+            device=device,
             offline_result=str(item.get("offline_result") or ""),
-            known=context.known if context else None,
+            known=known,
         )
     except DomainError as error:
         db.session.rollback()
         return 422, {"message": str(error), "field": error.field}
     return 200, answer_json(answer)
+
+
+def queued_scans() -> list | Response:
+    """The scans of a batch upload, or the 4xx answer to a body that holds none or too many."""
+    body = request.get_json(silent=True)
+    scans = body.get("scans") if isinstance(body, dict) else None
+    if not isinstance(scans, list):
+        return error_response(400, _('Send {"scans": [...]}.'))
+    if len(scans) > BATCH_LIMIT:
+        return error_response(413, _("At most %(n)d scans at a time.", n=BATCH_LIMIT))
+    return scans
+
+
+def batch_answer(item, status: int, payload: dict) -> dict:
+    """One scan's answer in a batch: its status, and its client_scan_id to match it by."""
+    client_id = item.get("client_scan_id") if isinstance(item, dict) else None
+    return {"status": status, "client_scan_id": client_id, **payload}
+
+
+def _one(item, context: services.ScanContext | None = None) -> tuple[int, dict]:
+    """(status, body) for one scan object."""
+    error = scan_fields_error(item, ("code", "checkpoint", "client_scan_id"))
+    if error is not None:
+        return error
+    token = g.api_token
+    gate = context.gate if context else services.gate_by_ref(token.event_id, item["checkpoint"])
+    if gate is None:
+        return 404, {"message": _("There is no such checkpoint in this event.")}
+    if not _may_scan(gate, context.assigned if context else None):
+        return 403, {"message": _("You are not assigned to this checkpoint.")}
+    return record_item(
+        gate,
+        item,
+        user_id=token.user_id,
+        device=token.label or f"token {token.prefix}",
+        known=context.known if context else None,
+    )
 
 
 @bp.post("/scans")
@@ -146,16 +191,12 @@ def scan():
 @token_required(*SCANNERS, autocommit=True)
 def scan_batch():
     """Scans queued while offline, in the order they were made: an answer for each."""
-    body = request.get_json(silent=True)
-    scans = body.get("scans") if isinstance(body, dict) else None
+    scans = queued_scans()
     if not isinstance(scans, list):
-        return error_response(400, _('Send {"scans": [...]}.'))
-    if len(scans) > BATCH_LIMIT:
-        return error_response(413, _("At most %(n)d scans at a time.", n=BATCH_LIMIT))
+        return scans
     answers = []
     for item in scans:
-        status, payload = _one(item)
-        answers.append({"status": status, **payload})
+        answers.append(batch_answer(item, *_one(item)))
         db.session.commit()  # each scan stands on its own
     return jsonify({"answers": answers})
 

@@ -28,6 +28,7 @@ from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import fixed_text
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.registration.services import CATEGORY_LABELS
 from eventhub.web import MAX_ID, as_id
@@ -153,7 +154,7 @@ class Answer:
     @property
     def text(self) -> str:
         """The reason in the reader's language, its details filled in."""
-        text = str(REASONS[self.reason])
+        text = fixed_text(REASONS, self.reason)
         return text % self.detail if self.detail else text
 
 
@@ -348,7 +349,7 @@ def _rules(gate: Gate, person: Holder, when: datetime, facts: RuleFacts | None =
         return Answer(ScanResult.DENIED, "too_late", {"time": time}, person)
     allowed = [c for c in gate.categories.split(",") if c]
     if allowed and person.category.value not in allowed:
-        label = str(CATEGORY_LABELS[person.category])
+        label = fixed_text(CATEGORY_LABELS, person.category)
         return Answer(ScanResult.DENIED, "category", {"category": label}, person)
     if gate.zone or (gate.enrolment_required and gate.activity_id):
         facts = facts or _facts(gate, [person.id])
@@ -813,7 +814,7 @@ def summary(person: Holder | None) -> dict | None:
         "name": person.latin_name,
         "native_name": person.native_name,
         "category": person.category.value,
-        "category_label": str(CATEGORY_LABELS[person.category]),
+        "category_label": fixed_text(CATEGORY_LABELS, person.category),
         "country": person.country_code,
         "delegation": person.delegation,
     }

@@ -23,7 +23,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventhub.api.scans import answer_json
+from eventhub.api.scans import (
+    answer_json,
+    batch_answer,
+    queued_scans,
+    record_item,
+    scan_fields_error,
+)
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.badges import services as badge_services
@@ -120,17 +126,22 @@ def _device() -> str:
 @limiter.limit("20 per second")
 def scan(event, ref: str):
     checkpoint = _checkpoint(event, ref)
-    body = _json_object()
-    code = str(body.get("code", ""))[:200]
+    code = str(_json_object().get("code", ""))[:200]
     if not code.strip():
         return error_response(422, _("code is required."), field="code")
+    return _record_here(event, checkpoint, code, _device())
+
+
+def _record_here(event, checkpoint: Checkpoint, code: str, device: str):
+    """Record a scan made on this page (a typed or camera code, or a person admitted by
+    name) and answer with the page's extras."""
     try:
         answer = services.record_scan(
             services.Gate.of(event, checkpoint),
             code,
-            str(body.get("client_scan_id") or uuid.uuid4()),
+            str(_json_object().get("client_scan_id") or uuid.uuid4()),
             user_id=current_user.id,
-            device=_device(),
+            device=device,
         )
     except DomainError as error:
         db.session.rollback()
@@ -176,19 +187,9 @@ def admit(event, ref: str, participant_id: int):
     if not badge_services.may_have_badge(person):  # the name search offers no one else
         abort_with(404, _("There is no such participant in this event."))
     badge = badge_services.badges_for([person])[person.id]
-    try:
-        answer = services.record_scan(
-            services.Gate.of(event, checkpoint),
-            badge_services.code_of(badge),
-            str(_json_object().get("client_scan_id") or uuid.uuid4()),
-            user_id=current_user.id,
-            device=_device() + " · " + _("by name"),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        return error_response(422, str(error), field=error.field)
-    db.session.commit()
-    return jsonify(_page_answer(event, answer, checkpoint))
+    return _record_here(
+        event, checkpoint, badge_services.code_of(badge), _device() + " · " + _("by name")
+    )
 
 
 def _checkpoint_form(event, checkpoint: Checkpoint | None) -> CheckpointForm:
@@ -349,38 +350,19 @@ def roster(event, ref: str):
 @limiter.limit("5 per second")
 def batch(event, ref: str):
     """Scans the page queued while offline; each answered as if sent at its time."""
-    from eventhub.api.scans import BATCH_LIMIT, _parse_time
-
     checkpoint = _checkpoint(event, ref)
-    body = _json_object()
-    scans = body.get("scans")
-    if not isinstance(scans, list) or len(scans) > BATCH_LIMIT:
-        return error_response(400, _('Send {"scans": [...]}.'))
+    scans = queued_scans()
+    if not isinstance(scans, list):
+        return scans
     # Read once: each scan's commit would otherwise send them back to the database.
     gate, user_id, device = services.Gate.of(event, checkpoint), current_user.id, _device()
     answers = []
     for item in scans:
-        if not isinstance(item, dict) or not str(item.get("code", "")).strip():
-            answers.append({"status": 422, "message": _("code is required.")})
-            continue
-        try:
-            answer = services.record_scan(
-                gate,
-                str(item["code"])[:200],
-                str(item.get("client_scan_id") or uuid.uuid4()),
-                scanned_at=_parse_time(item.get("scanned_at")),
-                user_id=user_id,
-                device=device,
-                offline_result=str(item.get("offline_result") or ""),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            answers.append({"status": 422, "message": str(error)})
-            continue
-        db.session.commit()
-        answers.append(
-            {"status": 200, "client_scan_id": item.get("client_scan_id"), **answer_json(answer)}
+        status, payload = scan_fields_error(item, ("code", "client_scan_id")) or record_item(
+            gate, item, user_id=user_id, device=device
         )
+        db.session.commit()  # each scan stands on its own
+        answers.append(batch_answer(item, status, payload))
     return jsonify({"answers": answers, "recent": _recent_json(checkpoint)})
 
 

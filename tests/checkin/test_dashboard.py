@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -105,7 +106,10 @@ def test_organisers_define_checkpoints_and_assign_staff(client, as_role, app, ev
         "staff": [str(staff.id)],
     }
     page = client.post(url, data=form).get_data(as_text=True)
-    assert "It must close after it opens." in page and 'value="VIP lounge"' in page
+    # Said next to the field at fault (read by screen readers with it), the input kept.
+    assert re.search(r'id="closes_at-error">It must close after it opens\.<', page)
+    assert 'id="closes_at" name="closes_at"' in page and 'aria-invalid="true"' in page
+    assert 'value="VIP lounge"' in page
     form["closes_at"] = "2025-07-27T18:00"
     assert client.post(url, data=form).status_code == 302
     with app.app_context():
@@ -116,7 +120,7 @@ def test_organisers_define_checkpoints_and_assign_staff(client, as_role, app, ev
         assert lounge.opens_at == datetime(2025, 7, 24, 0, 0, tzinfo=UTC)  # 08:00 in Guiyang
         assert db.session.get(CheckpointStaff, (lounge.id, staff.id)) is not None
     again = client.post(url, data=dict(form, name_en="Another")).get_data(as_text=True)
-    assert "Another checkpoint already uses this short name." in again
+    assert re.search(r'id="slug-error">Another checkpoint already uses this short name\.<', again)
 
 
 def test_an_activity_door_counts_the_enrolled_who_came_and_who_did_not(app, event, make):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 
-from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff
+from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan
 from eventhub.extensions import db
 from eventhub.registration.models import Status
 
@@ -89,6 +91,36 @@ def test_a_garbled_body_gets_a_reason_not_an_error(client, as_role, app, event, 
     for path in ("scan", "batch"):
         response = client.post(f"{url}/{path}", json=["not", "an", "object"])
         assert response.status_code in (400, 422) and response.get_json()["message"]
+
+
+def test_the_pages_offline_queue_is_answered_like_the_apis(client, as_role, app, event, make, gate):
+    """The page's queue upload and the API's batch are one recorder: each queued scan is
+    answered by its client_scan_id, a bad one names its field and spoils nothing, a resend
+    records nothing new, and too many at once is a 413 on both."""
+    as_role("organiser")
+    url = f"/events/{event.slug}/checkin/main-entrance/batch"
+    code = _code(app, make.participant(event, family_name="PHOMMA").id)
+    made = datetime.now(UTC) - timedelta(minutes=3)
+    queued = [
+        {"code": code, "client_scan_id": "page-1", "scanned_at": made.isoformat()},
+        {"code": code, "client_scan_id": "page-2", "scanned_at": "yesterday-ish"},
+        {"code": "", "client_scan_id": "page-3"},
+        {"code": code, "client_scan_id": "page-4"},
+    ]
+    body = client.post(url, json={"scans": queued}).get_json()
+    answers = {a["client_scan_id"]: a for a in body["answers"]}
+    assert answers["page-1"]["status"] == 200 and answers["page-1"]["result"] == "admitted"
+    assert answers["page-1"]["participant"]["name"].startswith("PHOMMA")
+    assert (answers["page-2"]["status"], answers["page-2"]["field"]) == (422, "scanned_at")
+    assert (answers["page-3"]["status"], answers["page-3"]["field"]) == (422, "code")
+    assert answers["page-4"]["result"] == "already_admitted"
+    assert [r["result"] for r in body["recent"]] == ["already_admitted", "admitted"]
+    again = client.post(url, json={"scans": queued[:1]}).get_json()["answers"][0]
+    assert again["result"] == "admitted"  # the first answer, once more
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 2
+    too_many = client.post(url, json={"scans": [{}] * 501})
+    assert too_many.status_code == 413 and "500" in too_many.get_json()["message"]
 
 
 def test_ids_beyond_the_database_are_no_page(client, as_role, event):

@@ -107,6 +107,31 @@ def test_every_refusal_has_its_reason(app, client, event, make, gate):
     )
 
 
+def test_the_answer_speaks_the_device_language_each_time(app, client, event, make, gate):
+    """A gate phone set to Chinese reads Chinese; the next device, in English, reads
+    English (the answer's texts are translated once per language, not once for all)."""
+    token = _token(app, event)
+    media = make.participant(event, category=Category.MEDIA)
+    with app.app_context():
+        db.session.add(
+            Checkpoint(event_id=event.id, slug="vip", name_en="VIP lounge", categories="official")
+        )
+        db.session.commit()
+    code = _code(app, media.id)
+
+    def scan(language):
+        body = {"code": code, "checkpoint": "vip", "client_scan_id": str(uuid.uuid4())}
+        headers = {"Authorization": f"Bearer {token}", "Accept-Language": language}
+        return client.post("/api/v1/scans", json=body, headers=headers).get_json()
+
+    chinese, english, chinese_again = scan("zh-CN,zh;q=0.9"), scan("en-GB"), scan("zh-TW")
+    assert chinese["reason"] == "此处不允许通行：媒体。"
+    assert chinese["participant"]["category_label"] == "媒体"
+    assert english["reason"] == "Not allowed here: Media."
+    assert english["participant"]["category_label"] == "Media"
+    assert chinese_again == {**chinese}
+
+
 def test_bad_requests_get_a_json_reason(app, client, event, make, gate):
     token = _token(app, event)
     headers = {"Authorization": f"Bearer {token}"}
