@@ -9,7 +9,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    SubmitField,
     widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -55,4 +54,3 @@ class CheckpointForm(FlaskForm):
     )
     active = BooleanField(_l("Open for scanning"), default=True)
     staff = CheckboxList(_l("Staff who scan here"), choices=[], coerce=int)
-    submit = SubmitField(_l("Save the checkpoint"))
