@@ -199,7 +199,9 @@ def edit_activity(event, activity_id: int | None = None):
         form.room_id.data = request.args.get("room", "")
     form.set_rooms(services.rooms_of(event))
     if form.validate_on_submit():
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        # The field keeps the activity's own (an int) when the post leaves it out.
+        sent = str(form.version.data or "")
+        version = int(sent) if sent.isdigit() else None
         ok, saved = attempt(
             lambda: services.save_activity(
                 event, form.values(event), actor=current_user, activity=activity, version=version

@@ -1,0 +1,460 @@
+"""Who may do what: every route of the app, for every kind of visitor, on the demo week.
+
+The table below is the specification, written by hand: for each endpoint, who may use it.
+The test walks the app's URL map, so a new route without a line here fails until someone
+says who may use it. Each role gets a fresh demo week (its writes are rolled back), reads
+everything first and writes last, and a refusal must be a refusal (the login page for the
+anonymous, 401 from the API, 403 or 404 for the others), never a 500.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from eventhub.extensions import db
+
+from .factories import PASSWORD
+
+ROLES = (
+    "anonymous",
+    "delegate",  # a Lao delegate, looking at a Thai participant's things
+    "head_of_another_delegation",  # the head of the Lao delegation, at the Thai delegation
+    "staff",  # gate staff assigned to the main entrance
+    "visa_officer",
+    "organiser_of_another_event",
+    "organiser",
+)
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+ORGANISER = {"organiser"}
+OFFICE = {"organiser", "visa_officer"}  # the participant lists and exports
+VISA = {"visa_officer"}  # letters carry passport numbers: visa officers only
+SCANNERS = {"organiser", "staff"}
+ATTENDEES = {"organiser", "delegate", "head_of_another_delegation"}  # programme and agenda
+REGISTERED = {"delegate", "head_of_another_delegation"}  # their own agenda over JSON
+NOBODY: set[str] = set()  # installation administrators only, or an API token
+
+# endpoint -> who may use it
+ALLOWED: dict[str, set[str]] = {
+    "static": EVERYONE,
+    "events.index": EVERYONE,
+    "events.home": EVERYONE,
+    "events.create": NOBODY,  # administrators
+    "events.settings": ORGANISER,
+    "events.team": ORGANISER,
+    "events.remove_member": ORGANISER,
+    "events.audit_log": ORGANISER,
+    "events.tokens": ORGANISER,
+    "events.revoke_token": ORGANISER,
+    "auth.login": EVERYONE,
+    "auth.logout": EVERYONE,  # nobody logged in: back to the home page
+    "auth.change_password": SIGNED_IN,
+    "auth.request_reset": EVERYONE,
+    "auth.reset_password": EVERYONE,  # the link's token decides; a bad one gets a clear page
+    "auth.set_language": EVERYONE,
+    "registration.register": EVERYONE,
+    "registration.own_page": EVERYONE,  # the secret link is the key (tested apart below)
+    "registration.own_photo": EVERYONE,
+    "registration.own_data": EVERYONE,
+    "registration.participant_list": OFFICE,
+    "registration.participant_detail": OFFICE,
+    "registration.participant_detail POST": ORGANISER,  # visa officers read, not edit
+    "registration.participant_photo": OFFICE,
+    "registration.participant_rank": ORGANISER,
+    "registration.bulk_action": ORGANISER,
+    "registration.ladder": ORGANISER,
+    "registration.import_upload": ORGANISER,
+    "registration.import_preview": ORGANISER,
+    "registration.exports": OFFICE,
+    "registration.export": OFFICE,
+    "registration.duplicates_list": ORGANISER,
+    "registration.duplicates_decide": ORGANISER,
+    "registration.anonymise": ORGANISER,
+    "registration.visa_letter": VISA,
+    "registration.delegation_visa_letters": VISA,
+    # The Thai delegation: its head and the organisers, not the head of another one.
+    "registration.delegation": ORGANISER,
+    "registration.add_member": ORGANISER,
+    "registration.edit_member": ORGANISER,
+    "registration.withdraw_member": ORGANISER,
+    "registration.member_login": ORGANISER,
+    "badges.delegation_badges": ORGANISER,
+    "badges.overview": ORGANISER,
+    "badges.run": ORGANISER,
+    "badges.run_progress": ORGANISER,
+    "badges.run_pdf": ORGANISER,
+    "badges.styles": ORGANISER,
+    "badges.participant_badge": ORGANISER,
+    "badges.reprint": ORGANISER,
+    "badges.own_badge": EVERYONE,
+    "badges.own_badge_qr": EVERYONE,
+    "badges.own_certificate": EVERYONE,
+    "badges.certificates": ORGANISER,
+    "badges.issue_certificates": ORGANISER,
+    "badges.certificate_run": ORGANISER,
+    "badges.certificate_pdf": ORGANISER,
+    "badges.revoke_certificate": ORGANISER,
+    "verify.verify_form": EVERYONE,
+    "verify.certificate": EVERYONE,
+    "scheduling.programme": EVERYONE,
+    "scheduling.programme_pdf": EVERYONE,
+    "scheduling.event_calendar": EVERYONE,
+    "scheduling.room_calendar": EVERYONE,
+    "scheduling.track_calendar": EVERYONE,
+    "scheduling.agenda_calendar": EVERYONE,  # the feed's secret address is the key
+    "scheduling.agenda_page": ATTENDEES,
+    # The demo's organiser has no registration of their own: nothing to enrol.
+    "scheduling.enrol": REGISTERED,
+    "scheduling.cancel": REGISTERED,
+    "scheduling.renew_feed": ATTENDEES,
+    "scheduling.venues": ORGANISER,
+    "scheduling.timetable": ORGANISER,
+    "scheduling.grid": ORGANISER,
+    "scheduling.health": ORGANISER,
+    "scheduling.edit_activity": ORGANISER,
+    "scheduling.invite": ORGANISER,
+    "scheduling.activity_people": ORGANISER,
+    "scheduling.auto_schedule": ORGANISER,
+    "scheduling.move": ORGANISER,
+    "scheduling.resize": ORGANISER,
+    "scheduling.travel": ORGANISER,
+    "ceremonies.agreements": ORGANISER,
+    "ceremonies.new_agreement": ORGANISER,
+    "ceremonies.edit_agreement": ORGANISER,
+    "ceremonies.agreement": ORGANISER,
+    "ceremonies.signatory": ORGANISER,
+    "ceremonies.witness": ORGANISER,
+    "ceremonies.upload_scan": ORGANISER,
+    "ceremonies.remove_scan": ORGANISER,
+    "ceremonies.download_scan": ORGANISER,
+    "ceremonies.status": ORGANISER,
+    "ceremonies.ceremony": ORGANISER,
+    "ceremonies.stage": ORGANISER,
+    "ceremonies.materials": ORGANISER,
+    "ceremonies.ceremony_settings": ORGANISER,
+    "ceremonies.ceremony_order": ORGANISER,
+    "ceremonies.export": ORGANISER,
+    "ceremonies.signing_register": ORGANISER,
+    "ceremonies.cover_sheets": ORGANISER,
+    "ceremonies.ceremony_programme": ORGANISER,
+    "ceremonies.press_list": ORGANISER,
+    "ceremonies.name_cards": ORGANISER,
+    "ceremonies.mc_script": ORGANISER,
+    "checkin.checkpoints": SCANNERS,
+    "checkin.scanner": SCANNERS,
+    "checkin.scan": SCANNERS,
+    "checkin.undo": SCANNERS,
+    "checkin.search": SCANNERS,
+    "checkin.admit": SCANNERS,
+    "checkin.roster": SCANNERS,
+    "checkin.batch": SCANNERS,
+    "checkin.manifest": SCANNERS,
+    "checkin.photo": SCANNERS,
+    "checkin.service_worker": EVERYONE,  # a script; it holds nothing
+    "checkin.edit_checkpoint": ORGANISER,
+    "checkin.dashboard": ORGANISER,
+    "checkin.dashboard_figures": ORGANISER,
+    "checkin.attendance_csv": ORGANISER,
+    # The JSON API answers bearer tokens, not browser sessions (it takes no CSRF token).
+    "api.openapi": EVERYONE,
+    "api.token_info": NOBODY,
+    "api.event_detail": NOBODY,
+    "api.activities": NOBODY,
+    "api.create_registration": NOBODY,
+    "api.scan": NOBODY,
+    "api.scan_batch": NOBODY,
+    "api.roster": NOBODY,
+    # ... except the agenda of the person logged in, for the programme page's script.
+    "api.agenda": REGISTERED,
+    "api.enrolment": REGISTERED,
+}
+
+LOGINS = {  # the demo week's accounts
+    "delegate": ("delegate.la@caecw.example", "demo-delegate-2025"),
+    "head_of_another_delegation": ("head.la@caecw.example", "demo-head-2025"),
+    "staff": ("gate@caecw.example", "demo-staff-2025"),
+    "organiser": ("organiser@caecw.example", "demo-organiser-2025"),
+}
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), (200, 180, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _first(entity, *where):
+    """The first `entity` (by id) that matches `where`."""
+    return db.session.scalar(sa.select(entity).where(*where).order_by(entity.id))
+
+
+def _world(app, make) -> dict:
+    """The demo week, and the ids of a Thai participant's things in it."""
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import EventMembership, Role
+    from eventhub.badges import services as badge_services
+    from eventhub.badges.models import Certificate, CertificateKind
+    from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan
+    from eventhub.checkin import services as checkin_services
+    from eventhub.checkin.models import Checkpoint
+    from eventhub.events.models import Event
+    from eventhub.registration import services as registration_services
+    from eventhub.registration.models import (
+        Delegation,
+        ImportBatch,
+        Participant,
+        ParticipantPhoto,
+        Status,
+    )
+    from eventhub.scheduling import calendars
+    from eventhub.scheduling.models import Access, Activity, ActivityState
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
+    other = make.event()
+    make.user(roles={other: "organiser"}, email="organiser@other.example")
+    make.user(roles={event: "visa_officer"}, email="visa.officer@caecw.example")
+    with app.app_context():
+        event = db.session.merge(event)
+        thai = _first(Delegation, Delegation.event_id == event.id, Delegation.country_code == "TH")
+        member = _first(
+            Participant,
+            Participant.delegation_id == thai.id,
+            Participant.status == Status.APPROVED,
+            Participant.id != thai.head_id,
+        )
+        agreement = _first(
+            Agreement, Agreement.event_id == event.id, Agreement.ceremony_id.is_not(None)
+        )
+        ceremony = db.session.get(Activity, agreement.ceremony_id)
+        open_to_all = _first(
+            Activity,
+            Activity.event_id == event.id,
+            Activity.state == ActivityState.PUBLISHED,
+            Activity.access != Access.INVITATION,
+        ).id
+        tracked = _first(Activity, Activity.event_id == event.id, Activity.track != "")
+        gate = _first(
+            Checkpoint, Checkpoint.event_id == event.id, Checkpoint.slug == "main-entrance"
+        )
+        badge = badge_services.badges_for([member])[member.id]
+        scan = checkin_services.record_scan(
+            checkin_services.Gate.of(event, gate),
+            badge_services.code_of(badge),
+            "matrix-scan",
+            device="matrix",
+        )
+        certificate = Certificate(
+            event_id=event.id,
+            participant_id=member.id,
+            kind=CertificateKind.PARTICIPATION,
+            serial=badge_services.new_serial(),
+        )
+        run = badge_services.queue_batch(
+            event, badge_services.BatchFilters(delegation=thai.id), "a4", actor=None
+        )
+        upload = ImportBatch(
+            event_id=event.id,
+            filename="list.csv",
+            content=b"family_name,given_name,email\nSUK,Somchai,somchai@example.ac.th\n",
+        )
+        party = db.session.scalar(
+            sa.select(AgreementParty.id).where(AgreementParty.agreement_id == agreement.id)
+        )
+        db.session.add_all(
+            [
+                certificate,
+                upload,
+                ParticipantPhoto(participant_id=member.id, content=_jpeg(), width=60, height=80),
+                AgreementScan(
+                    agreement_id=agreement.id,
+                    content=b"%PDF-1.4 signed",
+                    filename="signed.pdf",
+                    size=15,
+                    pages=1,
+                ),
+            ]
+        )
+        staff = auth_services.get_user_by_email("gate@caecw.example")
+        membership = db.session.scalar(
+            sa.select(EventMembership.id).where(
+                EventMembership.event_id == event.id, EventMembership.user_id == staff.id
+            )
+        )
+        token, _plaintext = auth_services.issue_api_token(event, Role.STAFF, label="matrix")
+        key = registration_services.new_access_key(member)
+        feed = calendars.feed_link(member).rsplit("/", 1)[1].removesuffix(".ics")
+        db.session.commit()
+        return {
+            "slug": event.slug,
+            "other_slug": other.slug,
+            "participant_id": member.id,
+            "delegation_id": thai.id,
+            "activity_id": ceremony.id,
+            "open_activity_id": open_to_all,  # for enrolling
+            "agreement_id": agreement.id,
+            "room_id": ceremony.room_id,
+            "track": tracked.track,
+            "ref": gate.slug,
+            "checkpoint_id": gate.id,
+            "scan_id": scan.scan_id,
+            "certificate_id": certificate.id,
+            "serial": certificate.serial,
+            "batch_id": {"badges": run.id, "registration": upload.id},
+            "membership_id": membership,
+            "token_id": token.id,
+            "key": key,
+            "feed": feed,
+            # What the writes send: the ids their forms name, so that a permitted write
+            # reaches its rules (a missing id would be a 404 of its own).
+            "form": {
+                "participant_id": member.id,
+                "party_id": party,
+                "agreement_id": agreement.id,
+                "action": "up",
+                "role": "speaker",
+            },
+        }
+
+
+def _url(rule, world: dict) -> str:
+    values = {}
+    for name in rule.arguments:
+        if name == "batch_id":
+            values[name] = world["batch_id"][rule.endpoint.split(".")[0]]
+        elif name == "key":
+            values[name] = (
+                world["feed"] if rule.endpoint.startswith("scheduling.") else world["key"]
+            )
+        elif name == "activity_id" and rule.endpoint in ENROLLING:
+            values[name] = world["open_activity_id"]
+        elif name == "filename":
+            values[name] = "css/eventhub.css"
+        elif name == "fmt":
+            values[name] = "csv"
+        elif name == "kind":
+            values[name] = "participants"
+        elif name == "code":
+            values[name] = "en"
+        elif name == "token":
+            values[name] = "not-a-real-reset-link"
+        else:
+            values[name] = world[name]
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(value), path)
+    return path
+
+
+def _log_in(client, role: str) -> None:
+    if role == "anonymous":
+        return
+    email, password = LOGINS.get(role, (None, PASSWORD))
+    if email is None:
+        email = {
+            "visa_officer": "visa.officer@caecw.example",
+            "organiser_of_another_event": "organiser@other.example",
+        }[role]
+    response = client.post("/auth/login", data={"email": email, "password": password})
+    assert response.status_code == 302, (role, response.get_data(as_text=True)[:300])
+
+
+def _refused(role: str, response) -> bool:
+    if role == "anonymous" and response.status_code == 302:
+        return response.headers["Location"].startswith("/auth/login")
+    return response.status_code in (401, 403, 404)
+
+
+ENROLLING = ("scheduling.enrol", "scheduling.cancel", "api.enrolment")
+
+# Writes that take away what the others work on go last, in this order.
+LAST = (
+    "scheduling.cancel",  # after enrol
+    "registration.withdraw_member",
+    "registration.bulk_action",
+    "registration.anonymise",
+    "badges.reprint",
+    "badges.revoke_certificate",
+    "events.revoke_token",
+    "events.remove_member",
+    "auth.logout",
+)
+
+
+def _requests(app, world: dict) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every route: reads first, then writes, logging out last."""
+    reads, writes = [], []
+    for rule in app.url_map.iter_rules():
+        url = _url(rule, world)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}, key="GET PUT POST DELETE".find):
+            (reads if method == "GET" else writes).append((rule.endpoint, method, url))
+    writes.sort(key=lambda item: LAST.index(item[0]) if item[0] in LAST else -1)
+    return reads + writes
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_lets_in_exactly_who_it_should(app, client, make, role):
+    world = _world(app, make)
+    unlisted = {rule.endpoint for rule in app.url_map.iter_rules()} - set(ALLOWED)
+    assert not unlisted, f"say who may use: {sorted(unlisted)}"
+    _log_in(client, role)
+    page = client.get(f"/events/{world['slug']}/").get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    headers = {"X-CSRFToken": found.group(1)} if found else {}
+    wrong = []
+    for endpoint, method, url in _requests(app, world):
+        data = world["form"] if method == "POST" else None
+        response = client.open(url, method=method, headers=headers, data=data)
+        allowed = role in ALLOWED.get(f"{endpoint} {method}", ALLOWED[endpoint])
+        if response.status_code >= 500 or allowed == _refused(role, response):
+            wrong.append(f"{method} {url} ({endpoint}): {response.status_code}")
+    assert not wrong, f"{role}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["delegate", "organiser_of_another_event", "organiser"])
+def test_a_link_or_id_of_another_person_or_event_opens_nothing(app, client, make, role):
+    """Object-level checks: a wrong secret link is no page for anyone, and another event's
+    address does not reach this event's people, delegations or documents."""
+    world = _world(app, make)
+    _log_in(client, role)
+    slug, other = world["slug"], world["other_slug"]
+    guessed = uuid.uuid4().hex
+    for path in (
+        f"/events/{slug}/me/{guessed}",
+        f"/events/{slug}/me/{guessed}/badge.pdf",
+        f"/events/{slug}/me/{guessed}/data.json",
+        f"/events/{slug}/me/{world['key']}/certificates/AAAABBBBCCCCDDDDEEEE.pdf",
+        f"/events/{slug}/agenda/{guessed}.ics",
+        f"/events/{other}/me/{world['key']}",  # the right link at another event
+    ):
+        assert client.get(path).status_code == 404, path
+    if role == "delegate":
+        return
+    # An organiser of the other event, at their own event's address, with this event's ids.
+    for path in (
+        f"/events/{other}/participants/{world['participant_id']}",
+        f"/events/{other}/participants/{world['participant_id']}/badge.pdf",
+        f"/events/{other}/participants/{world['participant_id']}/photo",
+        f"/events/{other}/delegations/{world['delegation_id']}/",
+        f"/events/{other}/delegations/{world['delegation_id']}/badges.pdf",
+        f"/events/{other}/certificates/{world['certificate_id']}.pdf",
+        f"/events/{other}/agreements/{world['agreement_id']}",
+        f"/events/{other}/ceremonies/{world['activity_id']}",
+        f"/events/{other}/schedule/activities/{world['activity_id']}",
+        f"/events/{other}/badges/runs/{world['batch_id']['badges']}",
+        f"/events/{other}/participants/import/{world['batch_id']['registration']}",
+        f"/events/{other}/checkin/checkpoints/{world['checkpoint_id']}/edit",
+        f"/events/{other}/rooms/{world['room_id']}/calendar.ics",
+    ):
+        response = client.get(path)
+        expected = (403, 404) if role == "organiser" else (404,)
+        assert response.status_code in expected, (path, response.status_code)
