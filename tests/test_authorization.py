@@ -458,3 +458,34 @@ def test_a_link_or_id_of_another_person_or_event_opens_nothing(app, client, make
         response = client.get(path)
         expected = (403, 404) if role == "organiser" else (404,)
         assert response.status_code in expected, (path, response.status_code)
+
+
+def test_every_state_change_needs_the_pages_csrf_token(app, client, make, csrf):
+    """Every route that changes something, posted from another site (no CSRF token) by a
+    logged-in organiser, is refused with an explanation and changes nothing. Only the
+    bearer-token API takes no token (no cookie opens it, as the matrix shows)."""
+    world = _world(app, make)
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    email, password = LOGINS["organiser"]
+    client.post("/auth/login", data={"email": email, "password": password, "csrf_token": token})
+
+    def rows() -> dict[str, int]:
+        with app.app_context():
+            return {
+                table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+                for table in db.metadata.sorted_tables
+            }
+
+    before = rows()
+    unguarded = []
+    for endpoint, method, url in _requests(app, world):
+        if method == "GET" or ALLOWED[endpoint] is NOBODY and endpoint.startswith("api."):
+            continue
+        response = client.open(url, method=method, data=world["form"])
+        text = response.get_data(as_text=True)
+        if response.status_code != 400 or not re.search("security token|CSRF token", text):
+            unguarded.append(f"{method} {url}: {response.status_code}")
+    assert not unguarded
+    assert rows() == before
+    assert client.get(f"/events/{world['slug']}/audit").status_code == 200  # still logged in
