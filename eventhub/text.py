@@ -66,3 +66,9 @@ def fold(value: str) -> str:
 def search_text(*parts: str | None) -> str:
     """What a participant is found by: every part folded, separated by spaces."""
     return " ".join(fold(part) for part in parts if part)
+
+
+def holds_every_word(column, words: list[str]) -> list:
+    """Conditions that a search_text `column` holds each of `words` (from `search_text`),
+    each taken as typed: % and _ are letters here, not LIKE's wildcards."""
+    return [column.contains(word, autoescape=True) for word in words]

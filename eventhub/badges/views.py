@@ -42,7 +42,7 @@ from eventhub.registration import services as registration_services
 from eventhub.registration.access import participant_or_404
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
-from eventhub.text import search_text
+from eventhub.text import holds_every_word, search_text
 from eventhub.web import attempt, id_arg, paginate, pdf_response
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
@@ -309,8 +309,7 @@ def certificates(event):
         .options(sa.orm.joinedload(Certificate.participant))
         .order_by(Participant.family_name, Participant.given_name, Certificate.kind)
     )
-    for word in search_text(query).split():
-        listing = listing.where(Participant.search_text.contains(word))
+    listing = listing.where(*holds_every_word(Participant.search_text, search_text(query).split()))
     counts = {
         kind: {
             "eligible": db.session.scalar(

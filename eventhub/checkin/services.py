@@ -31,6 +31,7 @@ from eventhub.extensions import db
 from eventhub.i18n import fixed_text
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.registration.services import CATEGORY_LABELS
+from eventhub.text import holds_every_word
 from eventhub.web import MAX_ID, as_id
 
 REASONS = {
@@ -826,8 +827,7 @@ def search(event_id: int, words: list[str], limit: int = 10) -> list[Holder]:
     query = badge_services.holders_query().where(
         person.c.event_id == event_id, person.c.status == Status.APPROVED
     )
-    for word in words:
-        query = query.where(person.c.search_text.contains(word))
+    query = query.where(*holds_every_word(person.c.search_text, words))
     rows = db.session.execute(query.order_by(person.c.family_name, person.c.id).limit(limit))
     return [Holder.of_row(row) for row in rows]
 

@@ -41,7 +41,7 @@ from eventhub.registration.models import (
 )
 from eventhub.registration.photos import PhotoInvalid, prepare_photo
 from eventhub.registration.validation import check_registration
-from eventhub.text import clean, search_text
+from eventhub.text import clean, holds_every_word, search_text
 from eventhub.web import external_url
 
 CATEGORY_LABELS = {
@@ -596,9 +596,7 @@ def participant_query(event: Event, filters: ParticipantFilters) -> sa.Select:
             sa.orm.joinedload(Participant.organisation), sa.orm.joinedload(Participant.delegation)
         )
     )
-    for word in search_text(filters.q).split():
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Participant.search_text.like(f"%{escaped}%", escape="\\"))
+    query = query.where(*holds_every_word(Participant.search_text, search_text(filters.q).split()))
     if filters.status in Status.__members__.values():
         query = query.where(Participant.status == Status(filters.status))
     if filters.category in Category.__members__.values():
