@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from eventhub.api import bp
@@ -12,12 +12,19 @@ from eventhub.api.auth import token_required
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
 from eventhub.checkin import services
+from eventhub.checkin.scanning import (
+    batch_answer,
+    parse_time,
+    printable,
+    queued_scans,
+    record_item,
+    scan_fields_error,
+)
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
 
 SCANNERS = (Role.STAFF, Role.ORGANISER)
-BATCH_LIMIT = 500
 
 
 def _device_key() -> str:
@@ -28,24 +35,6 @@ def _device_key() -> str:
     if header:
         return "device:" + hashlib.sha256(header.encode()).hexdigest()[:16]
     return request.remote_addr or ""
-
-
-def _parse_time(value) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise DomainError(_("scanned_at must be an ISO 8601 date and time."), field="scanned_at")
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        moment.astimezone(UTC)  # years at the edge of the calendar overflow here
-    except (ValueError, OverflowError) as exc:
-        raise DomainError(
-            _("scanned_at must be an ISO 8601 date and time."), field="scanned_at"
-        ) from exc
-    if not 2000 <= moment.year <= 2100:
-        raise DomainError(_("scanned_at must be an ISO 8601 date and time."), field="scanned_at")
-    return moment
 
 
 def _may_scan(gate: services.Gate, assigned: bool | None = None) -> bool:
@@ -60,21 +49,6 @@ def _may_scan(gate: services.Gate, assigned: bool | None = None) -> bool:
     return services.may_scan_at(token.user_id, {token.role}, gate.id)
 
 
-def answer_json(answer: services.Answer) -> dict:
-    return {
-        "result": answer.result.value,
-        "reason": answer.text,
-        "participant": services.summary(answer.participant),
-        "duplicate": answer.duplicate,
-    }
-
-
-def _printable(value) -> bool:
-    """No code, slug or id holds control characters or lone surrogates (which the database
-    would refuse)."""
-    return str(value).strip().isprintable()
-
-
 def _with_context(plaintext: str):
     """The token of a single scan, read with everything the scan needs in the same round
     trip (kept in g.scan_context); a request too malformed for that is only authenticated,
@@ -84,75 +58,16 @@ def _with_context(plaintext: str):
     code, ref = (*fields, None, None)[:2]
     digest = auth_services.token_digest(plaintext)
     if digest is None or not all(
-        isinstance(v, str | int) and str(v).strip() and _printable(v) for v in (code, ref)
+        isinstance(v, str | int) and str(v).strip() and printable(v) for v in (code, ref)
     ):
         return auth_services.find_api_token(plaintext)
     try:
-        when = _parse_time(body.get("scanned_at")) or utcnow()
+        when = parse_time(body.get("scanned_at")) or utcnow()
     except DomainError:
         return auth_services.find_api_token(plaintext)  # _one says what is wrong
     context = services.scan_context(digest, ref, str(code), when)
     g.scan_context = context
     return None if context is None else context.grant
-
-
-def scan_fields_error(item, names: tuple[str, ...]) -> tuple[int, dict] | None:
-    """(status, body) of a 4xx when `item` is no scan object or one of its fields `names`
-    is missing or holds what no code, slug or id holds; None when they are usable."""
-    if not isinstance(item, dict):
-        return 400, {"message": _("Send each scan as a JSON object.")}
-    for name in names:
-        value = item.get(name)
-        if not isinstance(value, str | int) or not str(value).strip():
-            return 422, {"message": _("%(field)s is required.", field=name), "field": name}
-        if not _printable(value):
-            message = _("%(field)s holds characters that are not allowed.", field=name)
-            return 422, {"message": message, "field": name}
-    return None
-
-
-def record_item(
-    gate: services.Gate,
-    item: dict,
-    *,
-    user_id: int | None,
-    device: str,
-    known: services.Known | None = None,
-) -> tuple[int, dict]:
-    """(status, body) for one scan object (fields checked) at a checkpoint the scanner may
-    use: the API's scans and the scanner page's queued ones."""
-    try:
-        answer = services.record_scan(
-            gate,
-            str(item["code"]),
-            str(item["client_scan_id"]),
-            scanned_at=_parse_time(item.get("scanned_at")),
-            user_id=user_id,
-            device=device,
-            offline_result=str(item.get("offline_result") or ""),
-            known=known,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        return 422, {"message": str(error), "field": error.field}
-    return 200, answer_json(answer)
-
-
-def queued_scans() -> list | Response:
-    """The scans of a batch upload, or the 4xx answer to a body that holds none or too many."""
-    body = request.get_json(silent=True)
-    scans = body.get("scans") if isinstance(body, dict) else None
-    if not isinstance(scans, list):
-        return error_response(400, _('Send {"scans": [...]}.'))
-    if len(scans) > BATCH_LIMIT:
-        return error_response(413, _("At most %(n)d scans at a time.", n=BATCH_LIMIT))
-    return scans
-
-
-def batch_answer(item, status: int, payload: dict) -> dict:
-    """One scan's answer in a batch: its status, and its client_scan_id to match it by."""
-    client_id = item.get("client_scan_id") if isinstance(item, dict) else None
-    return {"status": status, "client_scan_id": client_id, **payload}
 
 
 def _one(item, context: services.ScanContext | None = None) -> tuple[int, dict]:

@@ -23,19 +23,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventhub.api.scans import (
-    answer_json,
-    batch_answer,
-    queued_scans,
-    record_item,
-    scan_fields_error,
-)
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.badges import services as badge_services
 from eventhub.checkin import bp, services
 from eventhub.checkin.forms import CheckpointForm
 from eventhub.checkin.models import Checkpoint, CheckpointStaff, Scan
+from eventhub.checkin.scanning import (
+    answer_json,
+    batch_answer,
+    queued_scans,
+    record_item,
+    scan_fields_error,
+)
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db, limiter
