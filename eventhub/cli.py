@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -233,6 +235,57 @@ SCRIPT_SAMPLES = {
 }
 
 
+@click.command("export-event")
+@with_appcontext
+@click.argument("slug")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Archive to write (default: SLUG-<date and time>.eventhub.zip here).",
+)
+def export_event(slug, output):
+    """Write everything an event holds to one archive, for backup or a move."""
+    from datetime import UTC, datetime
+
+    from eventhub.events import archive
+
+    event = _event_or_fail(slug)
+    output = output or f"{slug}-{datetime.now(UTC):%Y%m%d-%H%M}.eventhub.zip"
+    try:
+        rows = archive.export_event(event, Path(output))
+    except DomainError as error:
+        Path(output).unlink(missing_ok=True)
+        raise click.ClickException(str(error)) from error
+    db.session.commit()  # the audit entry of the export
+    click.echo(f"{output}: {sum(rows.values())} rows ({rows.get('participant', 0)} participants).")
+    click.echo(
+        "It holds personal data, encrypted as in the database: keep it like the database, "
+        "and keep the installation's secret key and data keys with it (a restore needs them)."
+    )
+
+
+@click.command("import-event")
+@with_appcontext
+@click.argument("archive_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--slug", help="Restore under this address instead of the archived one.")
+def import_event(archive_file, slug):
+    """Restore an event from an archive of export-event (into an installation without it)."""
+    from eventhub.events import archive
+
+    try:
+        restored = archive.import_event(Path(archive_file), slug=slug)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(
+        f"Event {restored.slug} restored: {sum(restored.rows.values())} rows "
+        f"({restored.rows.get('participant', 0)} participants); accounts: "
+        f"{restored.accounts_added} added, {restored.accounts_matched} matched by email."
+    )
+
+
 @click.command("doctor")
 @with_appcontext
 def doctor():
@@ -282,5 +335,7 @@ def register(app: Flask) -> None:
         badges,
         badges_run,
         doctor,
+        export_event,
+        import_event,
     ):
         app.cli.add_command(command)

@@ -71,7 +71,7 @@ def _transaction(request, app):
     real commits seen by other processes: both are left alone (and clean up after
     themselves).
     """
-    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("postgres"):
+    if any(request.node.get_closest_marker(m) for m in ("browser", "postgres", "own_database")):
         yield None
         return
     with app.app_context():

@@ -225,6 +225,7 @@ def _world(app, make) -> dict:
     make.user(roles={event: "visa_officer"}, email="visa.officer@caecw.example")
     with app.app_context():
         event = db.session.merge(event)
+        other_slug = db.session.merge(other).slug
         thai = _first(Delegation, Delegation.event_id == event.id, Delegation.country_code == "TH")
         member = _first(
             Participant,
@@ -296,7 +297,7 @@ def _world(app, make) -> dict:
         db.session.commit()
         return {
             "slug": event.slug,
-            "other_slug": other.slug,
+            "other_slug": other_slug,
             "participant_id": member.id,
             "delegation_id": thai.id,
             "activity_id": ceremony.id,

@@ -13,6 +13,8 @@ from eventhub.extensions import db
 ACTION_LABELS = {
     "event.create": _l("Event created"),
     "event.update": _l("Event settings changed"),
+    "event.export": _l("Event exported to an archive"),
+    "event.imported": _l("Event restored from an archive"),
     "role.grant": _l("Role given"),
     "role.revoke": _l("Role removed"),
     "token.create": _l("API token created"),

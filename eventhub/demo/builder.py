@@ -25,6 +25,7 @@ from eventhub.events import services as event_services
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Delegation, Diet, Participant, Status
+from eventhub.text import search_text
 
 SEED = 20250724
 # The ten members that took part in 2025 (Timor-Leste joined ASEAN in October 2025).
@@ -411,6 +412,9 @@ def _participant_rows(event, organisations, delegations) -> list[dict]:
         email=None,
     ):
         number = len(rows) + 1
+        email = email or (
+            f"{_ascii(given.split()[0])}.{number:04d}@{domains[(country, organisation.name_en)]}"
+        )
         rows.append(
             {
                 "event_id": event.id,
@@ -425,9 +429,9 @@ def _participant_rows(event, organisations, delegations) -> list[dict]:
                 "status": status,
                 "protocol_rank": rank,
                 "delegation_id": delegation.id if delegation else None,
-                "email": email
-                or f"{_ascii(given.split()[0])}.{number:04d}@"
-                f"{domains[(country, organisation.name_en)]}",
+                "email": email,
+                # What the name searches look in (the participant list, the gate, certificates).
+                "search_text": search_text(family, given, native, email, organisation.name_en),
                 "phone": f"+{data.CALLING_CODES[country]} {rng.randint(100, 999)} "
                 f"{rng.randint(1000, 9999)}",
                 **_logistics(country, organisation, rank, logistics_rng),
