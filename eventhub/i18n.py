@@ -108,8 +108,16 @@ def timezone_name(zone: str) -> str:
     return f"{get_timezone_name(zone, width='long', locale=get_locale())} ({zone})"
 
 
+def country_name(code: str | None) -> str:
+    """'KH' -> 'Cambodia' / '柬埔寨' (CLDR names in the reader's language)."""
+    if not code:
+        return ""
+    return get_locale().territories.get(code.upper(), code)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
     app.jinja_env.filters["number"] = format_decimal

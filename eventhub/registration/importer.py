@@ -27,6 +27,7 @@ from eventhub.text import clean
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 60
+NATIVE_SCRIPTS = ("thai", "lao", "khmer", "myanmar", "burmese", "vietnamese", "chinese")
 # Field -> the words senders use for it in a header (compared folded, without punctuation).
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "family_name": ("family name", "surname", "last name", "family", "姓", "姓氏", "nom"),
@@ -46,6 +47,10 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "name in native script",
         "local name",
         "name native",
+        # Lists name the script they are in: a Thai university writes "Name in Thai".
+        *(f"name in {script}" for script in NATIVE_SCRIPTS),
+        *(f"{script} name" for script in NATIVE_SCRIPTS),
+        "ชื่อภาษาไทย",
         "本国文字姓名",
         "中文名",
         "中文姓名",

@@ -2,7 +2,7 @@
 // network is down, so a phone can start scanning without it. Scans themselves are queued by
 // the page (scanner.js), not here.
 "use strict";
-var CACHE = "eventhub-scanner-v2";
+var CACHE = "eventhub-scanner-v3";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {

@@ -81,6 +81,14 @@
     });
   }
 
+  function markSeen(participantId) {
+    // Who came through here today, by this device's knowledge: its offline verdicts and
+    // the server's answers (the roster may be older than a check-in made a minute ago).
+    var seen = load("seen:" + today(), {});
+    seen[participantId] = true;
+    save("seen:" + today(), seen);
+  }
+
   function judgeOffline(code) {
     // The roster's verdict for this code; once a day without re-entry, as this device saw it.
     return digest(code.trim().toUpperCase().replace(/\s+/g, "")).then(function (key) {
@@ -94,7 +102,7 @@
             result = "already_admitted";
             reason = texts.seenhere;
           }
-          if (result === "admitted") { seen[entry.participant.id] = true; save("seen:" + today(), seen); }
+          if (result === "admitted") { markSeen(entry.participant.id); }
           return { result: result, reason: reason, participant: entry.participant };
         }
         if (entry.revoked.indexOf(key) >= 0) {
@@ -171,11 +179,17 @@
     });
   }
 
+  function answered(data) {
+    // The server's answer, also remembered for offline verdicts to come.
+    if (data.participant && /admitted$/.test(data.result)) markSeen(data.participant.id);
+    show(data);
+  }
+
   function scan(code) {
     var item = { code: code, client_scan_id: uuid(), scanned_at: new Date().toISOString() };
     if (!isOnline) { offline(item); return; }
     post(root.dataset.scanUrl, item)
-      .then(function (data) { online(true); show(data); flush(); })
+      .then(function (data) { online(true); answered(data); flush(); })
       .catch(function (error) {
         // A refusal is shown; a server that cannot answer now (a database restarting: 503,
         // or too busy: 429) is treated like no network: judged here, queued, sent later.
@@ -239,7 +253,7 @@
           button.textContent = texts.admit;
           button.addEventListener("click", function () {
             post(root.dataset.admitUrl.replace(/\/0$/, "/" + person.id), { client_scan_id: uuid() })
-              .then(show).catch(function () { online(false); });
+              .then(answered).catch(function () { online(false); });
           });
           li.append(label, button);
           people.appendChild(li);
@@ -295,7 +309,7 @@
     document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (el) {
       assets.push(el.getAttribute("href") || el.getAttribute("src"));
     });
-    caches.open("eventhub-scanner-v2").then(function (cache) { return cache.addAll(assets); }).catch(function () {});
+    caches.open("eventhub-scanner-v3").then(function (cache) { return cache.addAll(assets); }).catch(function () {});
   }
   input.focus();
 })();

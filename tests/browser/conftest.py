@@ -154,10 +154,24 @@ def page(browser, request):
     context.close()
 
 
-def log_in_as_organiser(page, base: str) -> None:
-    """Through the login form, with the keyboard, as the event's organiser."""
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Through the login form, with the keyboard."""
     page.goto(f"{base}/auth/login")
-    page.get_by_label("Email").fill(ORGANISER[0])
-    page.get_by_label("Password").fill(ORGANISER[1])
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
+
+
+def log_in_as_organiser(page, base: str) -> None:
+    log_in(page, base, *ORGANISER)
+
+
+def fill_registration_in_chinese(page, *, given, family, native, organisation, country, email):
+    """The registration form's name, organisation, country and email, in the Chinese UI."""
+    page.get_by_label("名（与护照一致）").fill(given)
+    page.get_by_label("姓（与护照一致）").fill(family)
+    page.get_by_label("本国文字姓名").fill(native)
+    page.get_by_label("机构").fill(organisation)
+    page.get_by_label("国家", exact=True).select_option(country)
+    page.get_by_label("电子邮箱").fill(email)

@@ -9,7 +9,7 @@ import re
 import pytest
 from PIL import Image
 
-from .conftest import ARTIFACTS, ORGANISER
+from .conftest import ARTIFACTS, fill_registration_in_chinese, log_in_as_organiser
 
 pytestmark = pytest.mark.browser
 
@@ -23,13 +23,16 @@ def test_lao_delegate_registers_and_is_approved(live_server, page, tmp_path, bro
 
     page.goto(f"{base}/auth/language/zh_Hans?next=/events/caecw-2025/register")
     assert page.get_by_role("heading", level=1).inner_text().startswith("报名参加")
-    page.get_by_label("名（与护照一致）").fill("Viengsavanh")
-    page.get_by_label("姓（与护照一致）").fill("INTHAVONG")
-    page.get_by_label("本国文字姓名").fill("ວຽງສະຫວັນ ອິນທະວົງ")
+    fill_registration_in_chinese(
+        page,
+        given="Viengsavanh",
+        family="INTHAVONG",
+        native="ວຽງສະຫວັນ ອິນທະວົງ",
+        organisation="Souphanouvong University",
+        country="LA",
+        email="not-an-email",
+    )
     page.get_by_label("职务").fill("Lecturer")
-    page.get_by_label("机构").fill("Souphanouvong University")
-    page.get_by_label("国家", exact=True).select_option("LA")
-    page.get_by_label("电子邮箱").fill("not-an-email")
     page.get_by_label("证件照").set_input_files(str(photo))
     page.get_by_role("button", name="报名").click()
     # The bad email is explained and nothing typed is lost.
@@ -54,11 +57,7 @@ def test_lao_delegate_registers_and_is_approved(live_server, page, tmp_path, bro
     assert page.get_by_text("Your changes have been saved.").is_visible()
 
     organiser = browser.new_context().new_page()
-    organiser.goto(f"{base}/auth/login")
-    organiser.get_by_label("Email").fill(ORGANISER[0])
-    organiser.get_by_label("Password").fill(ORGANISER[1])
-    organiser.keyboard.press("Enter")
-    organiser.wait_for_url(f"{base}/")
+    log_in_as_organiser(organiser, base)
     organiser.goto(f"{base}/events/caecw-2025/participants/?q=inthavong")
     organiser.get_by_label("Select INTHAVONG Viengsavanh").check()
     organiser.get_by_label("With the selected").select_option("approve")

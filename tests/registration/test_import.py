@@ -293,3 +293,14 @@ def test_files_that_are_not_lists_are_refused_with_a_reason(client, as_role, eve
 def test_imports_are_for_organisers_of_that_event(client, as_role, make, event):
     as_role("staff")
     assert client.get(f"/events/{event.slug}/participants/import").status_code == 403
+
+
+def test_a_header_that_names_the_script_is_the_native_name():
+    """A Thai university writes "Name in Thai", a Lao ministry "Lao name": both are the name
+    in the person's own script, recognised without the organiser mapping it by hand."""
+    from eventhub.registration.importer import guess_columns
+
+    for header in ("Name in Thai", "Lao name", "ชื่อภาษาไทย", "Name in own script"):
+        rows = [(1, ["Family name", "Given name", header, "Email"])]
+        _header, columns = guess_columns(rows)
+        assert [c.field for c in columns][2] == "native_name", header
