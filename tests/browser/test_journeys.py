@@ -1,9 +1,15 @@
 """The week as its people live it, one role after another in one browser (issue 8).
 
-Registration: a Lao delegate registers with a photo in the Chinese interface, then reads her
+Registration week: a Lao delegate registers with a photo in the Chinese interface, then reads her
 page in English; the head of the Lao delegation adds four members; an organiser imports a
 Thai university's spreadsheet, approves everyone waiting and prints the Lao delegation's
 badges, whose QR codes are read back from the PDF.
+
+Programme day: an organiser enters a day's activities, runs the automatic scheduler, fixes
+the conflict it reports, plans a signing ceremony of ten agreements and prints its papers.
+
+Gate week: staff scan typed codes, lose the network, keep scanning, regain it; the
+dashboard counts each arrival once; a certificate's printed code verifies as valid.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 import subprocess
 
 import pytest
+import sqlalchemy as sa
 import zxingcpp
 from openpyxl import Workbook
 from PIL import Image
@@ -305,3 +312,161 @@ def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, browse
     delegate.screenshot(path=str(ARTIFACTS / "journey-verified.png"), full_page=True)
     for page in (staff, organiser, delegate):
         page.context.close()
+
+
+ACTIVITIES = [  # (title, type, duration, seats offered): one day of the programme
+    ("Opening Ceremony", "opening_ceremony", "60", ""),
+    ("Vocational Education Forum", "forum", "90", ""),
+    ("University Presidents' Roundtable", "plenary", "90", "400"),  # more than any room
+    ("Signing Ceremony of Cooperation Agreements", "signing_ceremony", "90", ""),
+]
+
+
+def _programme_week(app) -> None:
+    """A week with a venue of two halls, opening hours, and the organisations that sign."""
+    from datetime import date, time
+
+    from eventhub.directory.models import Organisation
+    from eventhub.scheduling.models import Room, Venue
+
+    from .conftest import ORGANISER
+
+    with app.app_context():
+        event = event_services.create_event(
+            {
+                "slug": "programme-week",
+                "name_en": "Programme Week",
+                "name_zh": "日程周",
+                "city_en": "Guiyang",
+                "starts_on": date(2025, 9, 1),
+                "ends_on": date(2025, 9, 1),
+                "timezone": "Asia/Shanghai",
+            }
+        )
+        auth_services.grant_role(
+            auth_services.get_user_by_email(ORGANISER[0]), event, Role.ORGANISER
+        )
+        venue = Venue(
+            event_id=event.id, name_en="Guiyang Eco-Conference Center", opens_at=time(8),
+            closes_at=time(18),
+        )  # fmt: skip
+        db.session.add(venue)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Room(venue_id=venue.id, name_en="Main Hall", capacity=300),
+                Room(venue_id=venue.id, name_en="Hall 2", capacity=120),
+            ]
+        )
+        for n in range(10):
+            host = Organisation(name_en=f"Guizhou Vocational College {n + 1}", country_code="CN")
+            guest = Organisation(name_en=f"ASEAN Partner College {n + 1}", country_code="TH")
+            db.session.add_all([host, guest])
+        db.session.flush()
+        for family, given, native, country, organisation in (
+            ("LIU", "Wei", "刘伟", "CN", "Guizhou Vocational College 1"),
+            ("SRISUK", "Kanokwan", "กนกวรรณ ศรีสุข", "TH", "ASEAN Partner College 1"),
+        ):
+            db.session.add(
+                Participant(
+                    event_id=event.id,
+                    family_name=family,
+                    given_name=given,
+                    native_name=native,
+                    position="President",
+                    country_code=country,
+                    status=Status.APPROVED,
+                    organisation_id=db.session.scalar(
+                        sa.select(Organisation.id).where(Organisation.name_en == organisation)
+                    ),
+                )
+            )
+        db.session.commit()
+
+
+def test_programme_day_from_empty_timetable_to_printed_ceremony(live_server, browser):
+    from playwright.sync_api import expect
+
+    base = live_server.base_url
+    _programme_week(live_server)
+    page = browser.new_context(locale="en-GB").new_page()
+    log_in_as_organiser(page, base)
+    week = f"{base}/events/programme-week"
+
+    # 1. The day's activities, entered without times: the scheduler will place them.
+    for title, kind, minutes, seats in ACTIVITIES:
+        page.goto(f"{week}/schedule/activities/new")
+        page.get_by_label("Title in English").fill(title)
+        page.get_by_label("Type").select_option(kind)
+        page.get_by_label("Duration in minutes (for the scheduler)").fill(minutes)
+        page.get_by_label("Seats offered").fill(seats)
+        page.get_by_label("State").select_option("published")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("Activity saved.")).to_be_visible()
+
+    # 2. The automatic scheduler reports what it cannot do ...
+    page.goto(f"{week}/schedule/auto")
+    expect(page.get_by_text("4 activities wait for a time.")).to_be_visible()
+    page.get_by_role("button", name="Propose a timetable").click()
+    problem = "University Presidents' Roundtable needs 400 seats and no room has that many."
+    expect(page.get_by_text(problem)).to_be_visible()
+
+    # ... the organiser fixes it (every seat of the largest hall) and accepts the proposal.
+    page.goto(f"{week}/schedule/")
+    page.get_by_role("link", name="University Presidents' Roundtable").first.click()
+    page.get_by_label("Seats offered").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Activity saved.")).to_be_visible()
+    page.goto(f"{week}/schedule/auto")
+    page.get_by_role("button", name="Propose a timetable").click()
+    expect(page.locator("input[name=placement]")).to_have_count(4)
+    page.get_by_role("button", name="Accept the proposal").click()
+    page.goto(f"{week}/schedule/auto")
+    expect(page.get_by_text("Every activity has a time and a room.")).to_be_visible()
+    page.goto(f"{week}/schedule/health")
+    expect(page.get_by_text("No conflicts")).to_be_visible()
+
+    # 3. Ten agreements for the signing ceremony, each between a Guizhou college and a partner.
+    for n in range(1, 11):
+        page.goto(f"{week}/agreements/new")
+        page.get_by_label("Title in English").fill(f"Agreement on vocational exchange {n}")
+        page.get_by_label("Signing ceremony").select_option(
+            label="Signing Ceremony of Cooperation Agreements"
+        )
+        page.get_by_label("Party 1", exact=True).select_option(
+            label=f"CN · Guizhou Vocational College {n}"
+        )
+        page.get_by_label("Party 2", exact=True).select_option(
+            label=f"TH · ASEAN Partner College {n}"
+        )
+        page.get_by_role("button", name="Add agreement").click()
+        expect(page.get_by_text(f"Agreement on vocational exchange {n}").first).to_be_visible()
+
+    # The first agreement's signatories are named (their name cards are printed).
+    page.goto(f"{week}/agreements/")
+    page.get_by_role("link", name="Agreement on vocational exchange 1", exact=True).click()
+    for n, name in enumerate(("LIU Wei", "SRISUK Kanokwan")):
+        party = page.locator("form", has=page.locator("select[name=participant_id]")).nth(n)
+        signatory = party.locator("select[name=participant_id]")
+        value = signatory.locator("option", has_text=name).get_attribute("value")
+        signatory.select_option(value)
+        party.get_by_role("button", name="Save").click()
+        expect(page.locator("select[name=participant_id]").nth(n)).to_have_value(value)
+
+    # 4. The ceremony's run of show has all ten, and every document prints.
+    page.goto(f"{week}/agreements/")
+    page.get_by_role("link", name="Signing Ceremony of Cooperation Agreements").first.click()
+    expect(page.locator("ol.list-group > li")).to_have_count(10)
+    page.screenshot(path=str(ARTIFACTS / "journey-ceremony.png"), full_page=True)
+    for document in (
+        "programme.pdf",
+        "mc-script.pdf",
+        "register.pdf",
+        "name-cards.pdf",
+        "cover-sheets.pdf",
+        "press-list.pdf",
+    ):
+        response = page.request.get(f"{page.url.split('?')[0]}/{document}")
+        assert response.status == 200 and response.body().startswith(b"%PDF"), document
+        (ARTIFACTS / f"journey-{document}").write_bytes(response.body())
+    page.context.close()
