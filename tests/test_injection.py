@@ -108,3 +108,36 @@ def test_searches_take_sql_and_wildcards_as_letters(app, client, make):
         from eventhub.registration.models import Participant
 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) > 4000
+
+
+def test_an_imported_list_with_sql_and_markup_in_its_cells_is_refused_or_kept_as_text(
+    app, client, as_role, event
+):
+    from eventhub.registration.models import Participant
+
+    from .registration.test_import import _mapping, _upload
+
+    as_role("organiser")
+    rows = [
+        "family_name,given_name,organisation,country,email",
+        "O'BRIEN,Seán,\"Robert'); DROP TABLE participant;--\",TH,obrien@example.ac.th",
+        f"\"{PAYLOAD}\",\"' OR '1'='1\",Chulalongkorn University,TH,x1@example.ac.th",
+    ]
+    preview = _upload(client, event, "\n".join(rows).encode(), "list.csv")
+    page = client.get(preview).get_data(as_text=True)
+    # Markup and quotes are no passport name: the row is refused by name, nothing imported.
+    assert "<script>alert(1)" not in page
+    assert "Names cannot contain &lt; or &gt;." in page and "Import 2" not in page
+    # Without that row, the SQL in the organisation's name is stored as typed.
+    preview = _upload(client, event, "\n".join(rows[:2]).encode(), "list.csv")
+    page = client.get(preview).get_data(as_text=True)
+    done = client.post(preview, data={"action": "import", **_mapping(page)}, follow_redirects=True)
+    assert "imported from list.csv." in done.get_data(as_text=True)
+    with app.app_context():
+        (stored,) = db.session.scalars(
+            sa.select(Participant).where(Participant.event_id == event.id)
+        ).all()
+        assert stored.organisation.name_en == "Robert'); DROP TABLE participant;--"
+        assert (stored.family_name, stored.given_name) == ("O'BRIEN", "Seán")
+    listing = client.get(f"/events/{event.slug}/participants/").get_data(as_text=True)
+    assert "O&#39;BRIEN" in listing

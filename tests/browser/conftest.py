@@ -154,6 +154,25 @@ def page(browser, request):
     context.close()
 
 
+@pytest.fixture
+def new_page(browser, request):
+    """Pages for the several people of a journey, each in its own browser context; every
+    one is screenshotted when the test ends (pass or fail), to see where it stood."""
+    pages = []
+
+    def open_page(locale: str = "en-GB"):
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+        pages.append(page.new_page())
+        return pages[-1]
+
+    yield open_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    for n, page in enumerate(pages):
+        if not page.is_closed():
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{n}.png"), full_page=True)
+        page.context.close()
+
+
 def log_in(page, base: str, email: str, password: str) -> None:
     """Through the login form, with the keyboard."""
     page.goto(f"{base}/auth/login")

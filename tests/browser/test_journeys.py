@@ -100,14 +100,14 @@ def _qr_codes(pdf: bytes) -> list[str]:
     return found
 
 
-def test_registration_week_from_delegate_to_printed_badges(live_server, browser, tmp_path):
+def test_registration_week_from_delegate_to_printed_badges(live_server, new_page, tmp_path):
     base = live_server.base_url
     delegation_id = _lao_delegation(live_server)
     photo = tmp_path / "portrait.jpg"
     Image.new("RGB", (480, 640), "indigo").save(photo, "JPEG")
 
     # 1. The delegate registers in the Chinese interface, then reads her page in English.
-    delegate = browser.new_context(locale="zh-CN").new_page()
+    delegate = new_page("zh-CN")
     delegate.goto(f"{base}/events/caecw-2025/register")
     assert delegate.get_by_role("heading", level=1).inner_text().startswith("报名参加")
     fill_registration_in_chinese(
@@ -130,7 +130,7 @@ def test_registration_week_from_delegate_to_printed_badges(live_server, browser,
     own_page = delegate.url
 
     # 2. The head of the Lao delegation adds four members.
-    head = browser.new_context(locale="en-GB").new_page()
+    head = new_page()
     log_in(head, base, *HEAD)
     head.goto(f"{base}/events/caecw-2025/delegations/{delegation_id}/")
     for family, given, native in LAO_MEMBERS:
@@ -148,7 +148,7 @@ def test_registration_week_from_delegate_to_printed_badges(live_server, browser,
     head.screenshot(path=str(ARTIFACTS / "journey-delegation.png"), full_page=True)
 
     # 3. An organiser imports the Thai university's list and approves everyone waiting.
-    organiser = browser.new_context(locale="en-GB").new_page()
+    organiser = new_page()
     log_in_as_organiser(organiser, base)
     workbook = tmp_path / "chulalongkorn.xlsx"
     _thai_spreadsheet(workbook)
@@ -181,8 +181,6 @@ def test_registration_week_from_delegate_to_printed_badges(live_server, browser,
     # The delegate, back on her page, is approved.
     delegate.goto(own_page)
     assert delegate.get_by_text("Approved").first.is_visible()
-    for page in (delegate, head, organiser):
-        page.context.close()
 
 
 STAFF = ("gate.j@journey.test", "journey gate pw 2025")
@@ -244,7 +242,7 @@ def _week_under_way(app) -> tuple[list[str], str]:
         return [badge_services.code_of(badges[g.id]) for g in guests], key
 
 
-def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, browser):
+def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, new_page):
     from playwright.sync_api import expect
 
     from .test_offline_scanner import _scans_at, _wait
@@ -253,7 +251,7 @@ def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, browse
     (first, second, third), key = _week_under_way(live_server)
 
     # 1. Gate staff open the scanner and admit a badge by its typed code.
-    staff = browser.new_context(locale="en-GB").new_page()
+    staff = new_page()
     log_in(staff, base, *STAFF)
     staff.goto(f"{base}/events/journey-week/checkin/gate-j")
     verdict = staff.locator("#answer-verdict")
@@ -284,7 +282,7 @@ def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, browse
     assert results == ["admitted", "admitted", "admitted", "already_admitted"]
 
     # 4. The organisers' dashboard shows each arrival once.
-    organiser = browser.new_context(locale="en-GB").new_page()
+    organiser = new_page()
     log_in_as_organiser(organiser, base)
     organiser.goto(f"{base}/events/journey-week/checkin/arrivals")
     row = organiser.get_by_role("row").filter(has_text="Gate J")
@@ -300,7 +298,7 @@ def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, browse
         "button", name="Issue to the eligible"
     ).click()
     expect(organiser.get_by_text("3 certificates issued.")).to_be_visible()
-    delegate = browser.new_context(locale="en-GB").new_page()
+    delegate = new_page()
     delegate.goto(f"{base}/events/journey-week/me/{key}")
     link = delegate.get_by_role("link", name="Your certificate (PDF)")
     certificate = delegate.request.get(base + link.get_attribute("href"))
@@ -310,8 +308,6 @@ def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, browse
     expect(delegate.get_by_text("Valid certificate")).to_be_visible()
     expect(delegate.get_by_text("HENG Sreypov").first).to_be_visible()
     delegate.screenshot(path=str(ARTIFACTS / "journey-verified.png"), full_page=True)
-    for page in (staff, organiser, delegate):
-        page.context.close()
 
 
 ACTIVITIES = [  # (title, type, duration, seats offered): one day of the programme
@@ -384,12 +380,12 @@ def _programme_week(app) -> None:
         db.session.commit()
 
 
-def test_programme_day_from_empty_timetable_to_printed_ceremony(live_server, browser):
+def test_programme_day_from_empty_timetable_to_printed_ceremony(live_server, new_page):
     from playwright.sync_api import expect
 
     base = live_server.base_url
     _programme_week(live_server)
-    page = browser.new_context(locale="en-GB").new_page()
+    page = new_page()
     log_in_as_organiser(page, base)
     week = f"{base}/events/programme-week"
 
@@ -469,4 +465,3 @@ def test_programme_day_from_empty_timetable_to_printed_ceremony(live_server, bro
         response = page.request.get(f"{page.url.split('?')[0]}/{document}")
         assert response.status == 200 and response.body().startswith(b"%PDF"), document
         (ARTIFACTS / f"journey-{document}").write_bytes(response.body())
-    page.context.close()
