@@ -33,6 +33,8 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
     minister = make.participant(event, family_name="MINISTER", given_name="A", protocol_rank=2)
     rector = make.participant(event, family_name="RECTOR", given_name="B", country_code="TH")
     make.participant(event, family_name="ABSENT", given_name="C", protocol_rank=3)
+    # A name as an attacker would type it: a spreadsheet must not run it.
+    make.participant(event, family_name='=HYPERLINK("http://evil.example")', given_name="D")
     # 08:05 and 08:20 in Guiyang on the first day; the rector twice (once counts).
     _scan(app, event, gate, _code(app, minister.id), datetime(2025, 7, 24, 0, 5, tzinfo=UTC))
     _scan(app, event, gate, _code(app, rector.id), datetime(2025, 7, 24, 0, 20, tzinfo=UTC))
@@ -40,7 +42,7 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
     with app.app_context():
         figures = services.arrivals(db.session.merge(event))
     assert figures.buckets == [("08:00", 1), ("08:15", 1)]
-    assert (figures.arrived, figures.expected) == (2, 3)
+    assert (figures.arrived, figures.expected) == (2, 4)
     assert [(p.family_name, bool(when)) for p, when in figures.vips] == [
         ("MINISTER", True),
         ("ABSENT", False),
@@ -65,6 +67,7 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["MINISTER A"][6] == "2025-07-24 08:05"
     assert by_name["ABSENT C"][6] == "" and by_name["RECTOR B"][7] == "main-entrance"
+    assert '\'=HYPERLINK("HTTP://EVIL.EXAMPLE") D' in by_name  # shown as text, not run
 
 
 def test_the_dashboard_fetches_its_figures_without_reloading(
