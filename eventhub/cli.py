@@ -254,8 +254,7 @@ def export_event(slug, output):
     output = output or f"{slug}-{datetime.now(UTC):%Y%m%d-%H%M}.eventhub.zip"
     try:
         rows = archive.export_event(event, Path(output))
-    except DomainError as error:
-        Path(output).unlink(missing_ok=True)
+    except DomainError as error:  # refused before anything is written
         raise click.ClickException(str(error)) from error
     db.session.commit()  # the audit entry of the export
     click.echo(f"{output}: {sum(rows.values())} rows ({rows.get('participant', 0)} participants).")

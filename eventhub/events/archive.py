@@ -254,9 +254,11 @@ def _check_target(manifest: dict, tables: dict, slug: str) -> None:
                 "the installation that exported it."
             )
         )
-    event = db.metadata.tables["event"]
-    if db.session.scalar(sa.select(event.c.id).where(event.c.slug == slug)) is not None:
-        raise DomainError(_l("An event at /events/%(slug)s/ exists here already.", slug=slug))
+    from eventhub.events.services import validate_event_data
+
+    # The archived event under its address here: of the right form, and free.
+    archived = {name: _typed(value) for name, value in tables["event"][0].items()}
+    validate_event_data({**archived, "slug": slug})
     for table in event_tables():
         columns = list(table.primary_key.columns)
         if len(columns) != 1 or columns[0].foreign_keys or not tables.get(table.name):

@@ -144,7 +144,9 @@ def test_an_archive_that_cannot_be_the_same_event_here_is_refused(tmp_path, data
     assert refused.exit_code != 0 and "EVENTHUB_DATA_KEYS" in refused.output
     # Into the installation that holds it: the address and the numbers are taken.
     again = source.test_cli_runner().invoke(args=["import-event", str(path)])
-    assert "exists here already" in again.output
+    assert "Another event already uses this address." in again.output
+    badly = source.test_cli_runner().invoke(args=["import-event", str(path), "--slug", "Bad!"])
+    assert "lower-case letters, digits and hyphens" in badly.output
     renamed = source.test_cli_runner().invoke(args=["import-event", str(path), "--slug", "x-1"])
     assert "empty installation" in renamed.output
     (tmp_path / "not.zip").write_bytes(b"PK not really")
