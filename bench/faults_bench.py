@@ -12,7 +12,12 @@ the demo week with rate limits off (one machine sends everything):
    concurrent clients, each as a browser does (the form's page for its CSRF token and
    cookie, then the post), spread over both servers. Checked: no 5xx, every one in the
    database exactly once.
-2. Scanning through faults: DEVICES gate devices scan the demo's badges at the main entrance
+2. Enrolment race: DELEGATES logged-in delegates want one of SEATS seats of a workshop, all
+   at once, each clicking twice (one click to each server, as a retry over a weak network
+   does); then CANCELLATIONS of the seated leave at once, also twice each. Checked: no 5xx,
+   both clicks of a person get the same answer, SEATS seated and the rest waitlisted, one
+   enrolment per person, and the freed seats go to the first on the waiting list.
+3. Scanning through faults: DEVICES gate devices scan the demo's badges at the main entrance
    through the API (each badge at two gates, so the same badge races), keeping every scan
    in a queue until the server answers it, as the scanner page does (no network, 5xx or
    429: the same scan again shortly). Meanwhile one worker of each server is killed
@@ -26,6 +31,7 @@ Restarting PostgreSQL needs root (`pg_ctlcluster`); without it that fault is ski
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import http.cookiejar
 import json
 import os
@@ -51,11 +57,16 @@ REGISTRATIONS = int(os.environ.get("BENCH_REGISTRATIONS", "1000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 DEVICES = int(os.environ.get("BENCH_DEVICES", "6"))
 BADGES = int(os.environ.get("BENCH_BADGES", "1500"))
+DELEGATES = int(os.environ.get("BENCH_DELEGATES", "200"))
+SEATS = int(os.environ.get("BENCH_SEATS", "50"))
+CANCELLATIONS = int(os.environ.get("BENCH_CANCELLATIONS", "20"))
+PASSWORD = "enrolment race pw"
 DEADLINE = time.monotonic() + float(os.environ.get("BENCH_MAX_SECONDS", "600"))
 
 
 def prepare(url: str) -> dict:
-    """The demo week, an open event for the burst, device tokens and badge codes."""
+    """The demo week, an open event for the burst, a workshop with few seats and delegates
+    with accounts for the enrolment race, device tokens and badge codes."""
     from datetime import UTC, date, datetime
 
     import sqlalchemy as sa
@@ -63,11 +74,13 @@ def prepare(url: str) -> dict:
 
     from eventhub import create_app
     from eventhub.auth import services as auth_services
-    from eventhub.auth.models import Role
+    from eventhub.auth.models import Role, User
     from eventhub.badges import services as badge_services
     from eventhub.demo.builder import build_demo_if_empty
     from eventhub.events.models import Event
     from eventhub.extensions import db
+    from eventhub.registration.models import Participant, Status
+    from eventhub.scheduling.models import Access, Activity, ActivityState
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -84,6 +97,42 @@ def prepare(url: str) -> dict:
             registration_opens_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
         db.session.add(burst)
+        seats = Event(
+            slug=f"seats-{uuid.uuid4().hex[:6]}",
+            name_en="Enrolment race",
+            name_zh="选课竞争",
+            city_en="Guiyang",
+            starts_on=date(2027, 7, 24),
+            ends_on=date(2027, 7, 27),
+        )
+        db.session.add(seats)
+        db.session.flush()
+        workshop = Activity(
+            event_id=seats.id,
+            title_en="Popular workshop",
+            capacity=SEATS,
+            access=Access.REGISTRATION,
+            state=ActivityState.PUBLISHED,
+            starts_at=datetime(2027, 7, 25, 1, tzinfo=UTC),
+            ends_at=datetime(2027, 7, 25, 2, tzinfo=UTC),
+        )
+        db.session.add(workshop)
+        password_hash = auth_services.hash_password(PASSWORD)  # one hash: hashing is slow
+        emails = [f"{seats.slug}-{n}@example.edu.la" for n in range(DELEGATES)]
+        for n, email in enumerate(emails):
+            user = User(email=email, display_name=f"Delegate {n}", password_hash=password_hash)
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(
+                Participant(
+                    event_id=seats.id,
+                    user_id=user.id,
+                    given_name=f"Delegate {n}",
+                    country_code="LA",
+                    status=Status.APPROVED,
+                )
+            )
+            auth_services.grant_role(user, seats, Role.DELEGATE)
         tokens = [
             auth_services.issue_api_token(week, Role.STAFF, label=f"Fault gate {n + 1}")[1]
             for n in range(DEVICES)
@@ -95,7 +144,15 @@ def prepare(url: str) -> dict:
         )
         codes = [badge_services.code_of(b) for b in badge_services.badges_for(people).values()]
         db.session.commit()
-        return {"burst": burst.slug, "burst_id": burst.id, "tokens": tokens, "codes": codes}
+        return {
+            "burst": burst.slug,
+            "burst_id": burst.id,
+            "seats": seats.slug,
+            "workshop": workshop.id,
+            "emails": emails,
+            "tokens": tokens,
+            "codes": codes,
+        }
 
 
 class Servers:
@@ -208,7 +265,135 @@ def register_all(slug: str) -> collections.Counter:
     return statuses
 
 
-# --- 2. scanning through faults ---------------------------------------------------------------
+# --- 2. enrolment race ------------------------------------------------------------------------
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def log_in(email: str, port: int) -> tuple[urllib.request.OpenerDirector, str]:
+    """A delegate's browser after logging in: its cookies and the CSRF token of its pages."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    base = f"http://127.0.0.1:{port}/auth/login"
+    token = CSRF_INPUT.search(opener.open(base).read().decode()).group(1)
+    form = {"csrf_token": token, "email": email, "password": PASSWORD}
+    # The login redirects to the list of events, whose logout form carries the token.
+    page = opener.open(base, data=urllib.parse.urlencode(form).encode()).read().decode()
+    match = CSRF_INPUT.search(page)
+    if "/auth/logout" not in page or match is None:
+        raise RuntimeError(f"{email} could not log in")
+    return opener, match.group(1)
+
+
+def click_all(
+    clicks: list[tuple[str, int]], method: str, setup: dict, browsers: dict
+) -> list[tuple[str, int, object]]:
+    """Every (email, port) click at once from CLIENTS threads: (email, status, answer)."""
+    path = f"/api/v1/events/{setup['seats']}/activities/{setup['workshop']}/enrolment"
+    pending = collections.deque(random.sample(clicks, len(clicks)))
+    lock = threading.Lock()
+    results = []
+
+    def client() -> None:
+        while time.monotonic() < DEADLINE:
+            with lock:
+                if not pending:
+                    return
+                email, port = pending.popleft()
+            opener, token = browsers[email]
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", method=method, headers={"X-CSRFToken": token}
+            )
+            try:
+                with opener.open(request, timeout=30) as response:
+                    status, answer = response.status, json.loads(response.read())["status"]
+            except urllib.error.HTTPError as error:
+                status, answer = error.code, error.read()[:200]
+            with lock:
+                results.append((email, status, answer))
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def enrolment_race(setup: dict) -> dict:
+    emails = setup["emails"]
+    # Logging in is slow on purpose (password hashing): many at once, as on the day.
+    with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
+        opened = pool.map(log_in, emails, [PORTS[n % 2] for n in range(len(emails))])
+        browsers = dict(zip(emails, opened, strict=True))
+    both_servers = [(email, port) for email in emails for port in PORTS]
+    joined = click_all(both_servers, "PUT", setup, browsers)
+    seated = sorted({email for email, _s, answer in joined if answer == "enrolled"})
+    leaving = random.sample(seated, min(CANCELLATIONS, len(seated)))
+    # Who should move up: the first on the waiting list, read before anyone leaves.
+    waiting = waiting_list(setup)
+    left = click_all([(e, p) for e in leaving for p in PORTS], "DELETE", setup, browsers)
+    return {"joined": joined, "left": left, "leaving": leaving, "waiting": waiting}
+
+
+def enrolments(setup: dict) -> list[tuple[str, str]]:
+    """(email, status) of every enrolment in the workshop, the waiting list in its order."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(os.environ["EVENTHUB_DATABASE_URL"])
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT u.email, e.status FROM enrolment e "
+                "JOIN participant p ON p.id = e.participant_id "
+                'JOIN "user" u ON u.id = p.user_id '
+                "WHERE e.activity_id = :activity ORDER BY e.created_at, e.id"
+            ),
+            {"activity": setup["workshop"]},
+        ).all()
+    engine.dispose()
+    return [(email, str(status).lower()) for email, status in rows]
+
+
+def waiting_list(setup: dict) -> list[str]:
+    return [email for email, status in enrolments(setup) if status == "waitlisted"]
+
+
+def check_enrolments(setup: dict, race: dict) -> list[str]:
+    problems = []
+    for wave, expected in (("joined", {"enrolled", "waitlisted"}), ("left", {"cancelled"})):
+        answers = collections.defaultdict(set)
+        for email, status, answer in race[wave]:
+            if status != 200:
+                problems.append(f"{wave}: {email} got {status} {answer!r}")
+            answers[email].add(answer)
+        split = [email for email, given in answers.items() if len(given) != 1]
+        if split:
+            problems.append(f"{wave}: {len(split)} people got two different answers")
+        if not all(given <= expected for given in answers.values()):
+            problems.append(f"{wave}: answers outside {expected}")
+    rows = enrolments(setup)
+    people = collections.Counter(email for email, _status in rows)
+    if set(people) != set(setup["emails"]) or any(count != 1 for count in people.values()):
+        problems.append(f"{len(rows)} enrolments for {len(setup['emails'])} people")
+    statuses = collections.Counter(status for _email, status in rows)
+    leaving = len(race["leaving"])
+    wanted = {
+        "enrolled": SEATS,
+        "cancelled": leaving,
+        "waitlisted": len(setup["emails"]) - SEATS - leaving,
+    }
+    if dict(statuses) != wanted:
+        problems.append(f"seats {dict(statuses)}, wanted {wanted}")
+    now = dict(rows)
+    moved_up = race["waiting"][:leaving]
+    if any(now[email] != "enrolled" for email in moved_up):
+        problems.append("the freed seats did not go to the first on the waiting list")
+    return problems
+
+
+# --- 3. scanning through faults ---------------------------------------------------------------
 
 
 def scan_through_faults(setup: dict, servers: Servers) -> dict:
@@ -355,16 +540,32 @@ def main() -> None:
         statuses = register_all(setup["burst"])
         burst_seconds = time.monotonic() - started
         started = time.monotonic()
+        race = enrolment_race(setup)
+        race_seconds = time.monotonic() - started
+        started = time.monotonic()
         run = scan_through_faults(setup, servers)
         scan_seconds = time.monotonic() - started
     finally:
         servers.stop()
     registration_problems = check_registrations(url, setup)
+    enrolment_problems = check_enrolments(setup, race)
     scan_problems = check_scans(url, setup, run)
     print(
         f"Registration burst: {REGISTRATIONS} from {CLIENTS} clients over 2 servers in "
         f"{burst_seconds:.1f} s; answers {dict(statuses)}; "
         + ("every one stored once" if not registration_problems else str(registration_problems))
+    )
+    print(
+        f"Enrolment race: {len(setup['emails'])} delegates for {SEATS} seats, each clicking "
+        f"on both servers, then {len(race['leaving'])} seated leaving at once, in "
+        f"{race_seconds:.1f} s; answers "
+        f"{dict(collections.Counter(s for _e, s, _a in race['joined'] + race['left']))}; "
+        + (
+            f"{SEATS} seated, the rest waitlisted in order, one enrolment each, freed seats "
+            "to the first waiting"
+            if not enrolment_problems
+            else f"PROBLEMS: {enrolment_problems[:10]}"
+        )
     )
     print(
         f"Scanning through faults: {run['sent']} scans of {len(setup['codes'])} badges from "
@@ -376,7 +577,12 @@ def main() -> None:
             else f"PROBLEMS: {scan_problems[:10]}"
         )
     )
-    failed = registration_problems or scan_problems or any(s >= 500 for s in statuses)
+    failed = (
+        registration_problems
+        or enrolment_problems
+        or scan_problems
+        or any(s >= 500 for s in statuses)
+    )
     sys.exit(1 if failed else 0)
 
 
