@@ -440,7 +440,9 @@ def certificate(serial: str):
         certificate=found,
         asked=True,
         kinds=services.CERTIFICATE_KINDS,
-        serial=services.format_serial(found.serial) if found else serial[:40],
+        # In groups of four as printed, so a mistyped number is easy to compare.
+        serial=services.format_serial(found.serial if found else services.normalise_serial(serial))
+        or serial[:40],
     ), (200 if found and found.revoked_at is None else 404)
 
 

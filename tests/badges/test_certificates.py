@@ -161,6 +161,32 @@ def test_printing_and_emailing_all_run_apart(client, as_role, app, event, make, 
     )
 
 
+def test_a_number_typed_into_the_verification_form(client, as_role, app, event, make):
+    """Typed as people do (lower case, spaces): found; mistyped: refused with the number kept
+    in the box to correct; nothing typed: the form again."""
+    make.participant(event, family_name="KEOMANY", given_name="Somphone")
+    as_role("organiser")
+    client.post(f"/events/{event.slug}/certificates/issue", data={"kind": "participation"})
+    with app.app_context():
+        serial = db.session.scalar(sa.select(Certificate.serial))
+    client.post("/auth/logout")
+
+    typed = " ".join(serial[i : i + 4] for i in range(0, 16, 4)).lower()
+    found = client.post("/verify", data={"serial": typed}, follow_redirects=True)
+    page = found.get_data(as_text=True)
+    assert found.status_code == 200 and "Valid certificate" in page and "KEOMANY" in page
+
+    mistyped = serial[:-1] + ("A" if serial[-1] != "A" else "B")
+    wrong = client.post("/verify", data={"serial": mistyped}, follow_redirects=True)
+    page = wrong.get_data(as_text=True)
+    assert wrong.status_code == 404 and "Not valid" in page
+    grouped = "-".join(mistyped[i : i + 4] for i in range(0, 16, 4))  # as printed
+    assert f'value="{grouped}"' in page and "KEOMANY" not in page
+
+    empty = client.post("/verify", data={"serial": "  "})
+    assert empty.status_code == 200 and "Not valid" not in empty.get_data(as_text=True)
+
+
 def test_verification_numbers_cannot_be_brute_forced(client):
     statuses = [client.get(f"/verify/AAAA-BBBB-CCCC-{n:04d}").status_code for n in range(35)]
     assert statuses[0] == 404 and statuses[-1] == 429
