@@ -14,6 +14,15 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+self.addEventListener("message", function (event) {
+  // The scanner page's list of what it needs offline (itself, its styles and scripts).
+  var assets = event.data && event.data.precache;
+  if (!Array.isArray(assets)) return;
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(assets);
+  }).catch(function () {}));
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;

@@ -302,14 +302,15 @@
   if (queue.length) flush();
   if ("serviceWorker" in navigator && root.dataset.worker) {
     navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope }).catch(function () {});
-  }
-  if (window.caches) {
-    // What the page needs to open without the network: itself and its assets.
+    // What the page needs to open without the network: itself and its assets, kept by the
+    // service worker in its own cache (it alone names and replaces that cache).
     var assets = [location.pathname];
     document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (el) {
       assets.push(el.getAttribute("href") || el.getAttribute("src"));
     });
-    caches.open("eventhub-scanner-v3").then(function (cache) { return cache.addAll(assets); }).catch(function () {});
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ precache: assets });
+    });
   }
   input.focus();
 })();

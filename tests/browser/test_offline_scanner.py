@@ -72,6 +72,13 @@ def test_scanning_goes_on_offline_and_syncs_once(live_server, page):
         )
     )
     page.evaluate("async () => { await navigator.serviceWorker.ready; return true; }")
+    # The first visit is not under the worker yet: the page hands it what to keep.
+    assert _wait(
+        lambda: page.evaluate(
+            "async () => !!(await caches.match(location.pathname))"
+            " && !!(await caches.match('/static/js/scanner.js'))"
+        )
+    )
     page.reload()  # now under the service worker
     assert _wait(  # controlled, and the page and its assets cached for the next start
         lambda: page.evaluate(
