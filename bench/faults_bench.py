@@ -87,26 +87,30 @@ def prepare(url: str) -> dict:
         upgrade()
         build_demo_if_empty()
         week = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
-        burst = Event(
-            slug=f"burst-{uuid.uuid4().hex[:6]}",
-            name_en="Registration burst",
-            name_zh="注册高峰",
-            city_en="Guiyang",
-            starts_on=date(2027, 7, 24),
-            ends_on=date(2027, 7, 27),
+
+        def fresh_event(prefix: str, name_en: str, name_zh: str, **values) -> Event:
+            """A new event of this run's own (a new address each run: the database may hold
+            earlier runs)."""
+            event = Event(
+                slug=f"{prefix}-{uuid.uuid4().hex[:6]}",
+                name_en=name_en,
+                name_zh=name_zh,
+                city_en="Guiyang",
+                starts_on=date(2027, 7, 24),
+                ends_on=date(2027, 7, 27),
+                **values,
+            )
+            db.session.add(event)
+            db.session.flush()
+            return event
+
+        burst = fresh_event(
+            "burst",
+            "Registration burst",
+            "注册高峰",
             registration_opens_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
-        db.session.add(burst)
-        seats = Event(
-            slug=f"seats-{uuid.uuid4().hex[:6]}",
-            name_en="Enrolment race",
-            name_zh="选课竞争",
-            city_en="Guiyang",
-            starts_on=date(2027, 7, 24),
-            ends_on=date(2027, 7, 27),
-        )
-        db.session.add(seats)
-        db.session.flush()
+        seats = fresh_event("seats", "Enrolment race", "选课竞争")
         workshop = Activity(
             event_id=seats.id,
             title_en="Popular workshop",
@@ -321,7 +325,7 @@ def click_all(
     return results
 
 
-def enrolment_race(setup: dict) -> dict:
+def enrolment_race(url: str, setup: dict) -> dict:
     emails = setup["emails"]
     # Logging in is slow on purpose (password hashing): many at once, as on the day.
     with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
@@ -332,16 +336,16 @@ def enrolment_race(setup: dict) -> dict:
     seated = sorted({email for email, _s, answer in joined if answer == "enrolled"})
     leaving = random.sample(seated, min(CANCELLATIONS, len(seated)))
     # Who should move up: the first on the waiting list, read before anyone leaves.
-    waiting = waiting_list(setup)
+    waiting = waiting_list(url, setup)
     left = click_all([(e, p) for e in leaving for p in PORTS], "DELETE", setup, browsers)
     return {"joined": joined, "left": left, "leaving": leaving, "waiting": waiting}
 
 
-def enrolments(setup: dict) -> list[tuple[str, str]]:
+def enrolments(url: str, setup: dict) -> list[tuple[str, str]]:
     """(email, status) of every enrolment in the workshop, the waiting list in its order."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(os.environ["EVENTHUB_DATABASE_URL"])
+    engine = sa.create_engine(url)
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text(
@@ -356,11 +360,11 @@ def enrolments(setup: dict) -> list[tuple[str, str]]:
     return [(email, str(status).lower()) for email, status in rows]
 
 
-def waiting_list(setup: dict) -> list[str]:
-    return [email for email, status in enrolments(setup) if status == "waitlisted"]
+def waiting_list(url: str, setup: dict) -> list[str]:
+    return [email for email, status in enrolments(url, setup) if status == "waitlisted"]
 
 
-def check_enrolments(setup: dict, race: dict) -> list[str]:
+def check_enrolments(url: str, setup: dict, race: dict) -> list[str]:
     problems = []
     for wave, expected in (("joined", {"enrolled", "waitlisted"}), ("left", {"cancelled"})):
         answers = collections.defaultdict(set)
@@ -373,7 +377,7 @@ def check_enrolments(setup: dict, race: dict) -> list[str]:
             problems.append(f"{wave}: {len(split)} people got two different answers")
         if not all(given <= expected for given in answers.values()):
             problems.append(f"{wave}: answers outside {expected}")
-    rows = enrolments(setup)
+    rows = enrolments(url, setup)
     people = collections.Counter(email for email, _status in rows)
     if set(people) != set(setup["emails"]) or any(count != 1 for count in people.values()):
         problems.append(f"{len(rows)} enrolments for {len(setup['emails'])} people")
@@ -540,7 +544,7 @@ def main() -> None:
         statuses = register_all(setup["burst"])
         burst_seconds = time.monotonic() - started
         started = time.monotonic()
-        race = enrolment_race(setup)
+        race = enrolment_race(url, setup)
         race_seconds = time.monotonic() - started
         started = time.monotonic()
         run = scan_through_faults(setup, servers)
@@ -548,7 +552,7 @@ def main() -> None:
     finally:
         servers.stop()
     registration_problems = check_registrations(url, setup)
-    enrolment_problems = check_enrolments(setup, race)
+    enrolment_problems = check_enrolments(url, setup, race)
     scan_problems = check_scans(url, setup, run)
     print(
         f"Registration burst: {REGISTRATIONS} from {CLIENTS} clients over 2 servers in "

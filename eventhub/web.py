@@ -32,8 +32,9 @@ def id_list(source, name: str) -> list[int]:
 
 
 def paginate(query, per_page: int = 50):
-    """A page of `query` as the query string asks (?page=, ?per_page= up to 200); a page
-    number beyond any list is the last empty page, not an overflowing query."""
+    """A page of `query` as the query string asks (?page=, ?per_page= up to 200). A page
+    number no list could reach is read as the first page, not an overflowing query; one past
+    the end of this list is a 404."""
     from flask import request
 
     from eventhub.extensions import db
