@@ -14,25 +14,39 @@ RUN_DEBS := nodejs npm
 FONT_DEBS := fonts-noto-core fonts-wqy-zenhei
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean
+.PHONY: help install install-dev lock run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+# Python packages come from uv.lock (every package, direct and transitive, pinned with hashes), so a
+# fresh machine runs exactly what was tested. uv itself is pinned here; `make lock` refreshes the lock.
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+# uv uses the machine's Python, never one it downloads; the project goes into $(VENV).
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
+# --inexact: the venv also holds uv, which the lock does not list.
+UV_SYNC := $(UV) sync --locked --inexact --python $(BIN)/python
 
 # A stamp, not bin/python: an interrupted set-up leaves a python without pip behind.
 $(VENV)/.created:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "EventHub needs Python 3.11+"'
 	$(PYTHON) -m venv --clear $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv --clear $(VENV); }
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
 	touch $@
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/.created
-	$(BIN)/pip install --quiet -e '.[postgres]'
+$(VENV)/.installed: pyproject.toml uv.lock | $(VENV)/.created
+	$(UV_SYNC) --extra postgres
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[postgres,dev]'
+$(VENV)/.installed-dev: pyproject.toml uv.lock $(VENV)/.installed
+	$(UV_SYNC) --extra postgres --extra dev
 	touch $@
+
+lock: $(VENV)/.created ## Refresh uv.lock on purpose (newest versions the ranges in pyproject.toml allow)
+	$(UV) lock --upgrade --python $(BIN)/python
 
 system-deps: ## Install Node.js/npm and the PDF fonts through apt when missing
 	@missing=$$(command -v npm >/dev/null || echo "$(RUN_DEBS)"; for p in $(FONT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from babel.dates import format_interval
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -63,7 +64,9 @@ def test_language_switch_is_remembered_for_the_account(client, make, login, even
     client.get(f"/auth/language/zh_Hans?next=/events/{event.slug}/")
     page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
     assert '<html lang="zh-Hans">' in page and "退出登录" in page
-    assert "2025年7月24日至27日" in page
+    # Whatever punctuation this CLDR release gives a range, the page shows Babel's own.
+    expected = format_interval(event.starts_on, event.ends_on, skeleton="yMMMd", locale="zh_Hans")
+    assert "7月24日" in expected and expected in page
     from eventhub.auth.models import User
     from eventhub.extensions import db
 
