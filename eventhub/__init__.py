@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_jobs(app)
     register_template_helpers(app)
     security.register(app)
     return app
@@ -67,7 +68,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["DATA_KEYS"] = config_module.instance_data_keys(app.instance_path)
     # The remember-me cookie is a credential too.
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
-    if not url.startswith("sqlite") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+    limits_store = app.config["RATELIMIT_STORAGE_URI"]
+    if not app.config.get("JOBS_URL") and limits_store.startswith(("redis://", "rediss://")):
+        app.config["JOBS_URL"] = limits_store  # one Redis for limits, jobs and live updates
+    if not url.startswith("sqlite") and limits_store == "memory://":
         # Each worker would count on its own: limits multiply by the number of workers.
         app.logger.warning("Rate limits are kept per process; set EVENTHUB_REDIS_URL.")
     if app.config["PROXY_COUNT"]:
@@ -82,6 +86,8 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension of `eventhub.extensions` to the app."""
     from eventhub import (
         i18n,
+        jobs,
+        mail,
         models,  # noqa: F401  (complete metadata for Alembic)
     )
     from eventhub.auth import services as auth_services
@@ -99,6 +105,8 @@ def register_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     auth_services.configure_login(login_manager)
+    mail.init_app(app)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -111,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.checkin import bp as checkin_bp
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
+    from eventhub.outbox import bp as outbox_bp
     from eventhub.registration import bp as registration_bp
     from eventhub.scheduling import bp as scheduling_bp
 
@@ -122,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(badges_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(outbox_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
@@ -137,6 +147,17 @@ def register_commands(app: Flask) -> None:
     from eventhub.cli import register
 
     register(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Every module that defines jobs, so that a worker knows each job by name; and the
+    outbox as the way mail leaves."""
+    from eventhub.badges import tasks as badge_tasks  # noqa: F401
+    from eventhub.outbox import services as outbox
+    from eventhub.outbox import tasks as outbox_tasks  # noqa: F401
+    from eventhub.scheduling import tasks as scheduling_tasks  # noqa: F401
+
+    app.extensions["eventhub_mail_queue"] = outbox.queue
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -323,6 +323,26 @@ def doctor():
     click.echo("Every script of the region prints.")
 
 
+@click.command("jobs")
+@with_appcontext
+@click.option("--workers", "-w", default=2, show_default=True, help="Jobs run at once.")
+@click.option(
+    "--no-periodic",
+    is_flag=True,
+    help="Leave the periodic jobs (sweeps, clean-up) to another job worker.",
+)
+def jobs_worker(workers, no_periodic):
+    """The job worker: print runs, mail, scheduler runs and periodic clean-up. Run one or more
+    beside the web server (each host may run its own against one Redis)."""
+    from flask import current_app
+
+    from eventhub import jobs
+
+    app = current_app._get_current_object()
+    click.echo(f"Jobs from {jobs.describe()}; {workers} at once.")
+    jobs.run_worker(app, workers=workers, periodic=not no_periodic)
+
+
 def register(app: Flask) -> None:
     for command in (
         create_user,
@@ -333,6 +353,7 @@ def register(app: Flask) -> None:
         demo,
         badges,
         badges_run,
+        jobs_worker,
         doctor,
         export_event,
         import_event,

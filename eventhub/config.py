@@ -44,6 +44,21 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": None,
     "MAIL_USE_TLS": True,
     "MAIL_FILE_DIR": None,  # defaults to instance/mail
+    "MAIL_TIMEOUT": 20,
+    # The outbox: tries per message, the first retry's delay (doubled each time, at most an
+    # hour), and how long a worker may hold a message before it counts as killed.
+    "MAIL_MAX_ATTEMPTS": 6,
+    "MAIL_RETRY_SECONDS": 60,
+    "MAIL_LEASE_SECONDS": 300,
+    "MAIL_MESSAGE_ID_DOMAIN": "eventhub.local",
+    # Jobs: "" = a SQLite queue in the instance folder (run `flask jobs` beside the web
+    # server), redis://… in production (EVENTHUB_REDIS_URL serves when this is not set),
+    # "immediate" = in the asking process (tests).
+    "JOBS_URL": "",
+    # A print or scheduler run whose worker has not reported for this long is taken as lost:
+    # tried again (up to JOB_MAX_ATTEMPTS times in all), then marked failed with the reason.
+    "JOB_HEARTBEAT_SECONDS": 120,
+    "JOB_MAX_ATTEMPTS": 3,
     "PROXY_COUNT": 0,  # reverse proxies in front of gunicorn, for the client address
     "PUBLIC_URL": None,  # e.g. https://eventhub.example.org, for links in emails
     "TRUSTED_HOSTS": None,  # host names this site answers to (others get 400)
@@ -57,6 +72,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     # Comma-separated Fernet keys; the first encrypts, all decrypt (for rotation).
     "EVENTHUB_DATA_KEYS": ("DATA_KEYS", lambda v: [k.strip() for k in v.split(",") if k.strip()]),
     "EVENTHUB_REDIS_URL": ("RATELIMIT_STORAGE_URI", str),
+    "EVENTHUB_JOBS_URL": ("JOBS_URL", str),
     "EVENTHUB_MAIL_BACKEND": ("MAIL_BACKEND", str),
     "EVENTHUB_MAIL_FROM": ("MAIL_FROM", str),
     "EVENTHUB_MAIL_SERVER": ("MAIL_SERVER", str),

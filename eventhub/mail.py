@@ -1,53 +1,100 @@
-"""Outgoing email through the configured back end: console, file, SMTP, or memory (tests)."""
+"""Mail transport: Flask-Mailman's back ends (SMTP, console, file) and a memory one for tests.
+
+Nothing here queues or decides: `eventhub.outbox` stores messages with the change that causes
+them and its job sends them through one `connection()` per batch.
+"""
 
 from __future__ import annotations
 
-import smtplib
-import sys
+from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
+from flask_mailman import EmailMultiAlternatives, Mail
+from flask_mailman.backends.base import BaseEmailBackend
+
+mail = Mail()
+
+# Our names for the back ends -> Flask-Mailman's.
+BACKENDS = {
+    "console": "console",
+    "file": "file",
+    "smtp": "smtp",
+    "memory": None,  # MemoryBackend below
+}
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None) -> bool:
-    """Build and send one message; False (and logged) when the mail server failed, so the
-    caller can say so instead of losing the whole request."""
+def init_app(app: Flask) -> None:
+    app.config.setdefault("MAIL_DEFAULT_SENDER", app.config["MAIL_FROM"])
+    mail.init_app(app)
+
+
+def send_mail(to: str, subject: str, text: str, html: str | None = None, *, event_id=None) -> bool:
+    """Queue one message with the caller's change; it leaves after commit (see
+    `eventhub.outbox`, which registers itself here: mail knows no database)."""
+    return current_app.extensions["eventhub_mail_queue"](to, subject, text, html, event_id=event_id)
+
+
+def backend_name() -> str:
     config = current_app.config
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="eventhub.local")
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
-
     backend = config["MAIL_BACKEND"]
     if config.get("MAIL_SERVER") and backend == "console":
-        backend = "smtp"
-    if backend == "memory":
-        current_app.extensions.setdefault("eventhub_outbox", []).append(message)
+        backend = "smtp"  # a server configured means: use it
+    if backend not in BACKENDS:
+        raise ValueError(f"Unknown MAIL_BACKEND {backend!r}: one of {', '.join(BACKENDS)}")
+    return backend
+
+
+def connection() -> BaseEmailBackend:
+    """A connection to the configured back end, read from the configuration as it is now;
+    open it once and send a whole batch through it."""
+    config = current_app.config
+    backend = backend_name()
+    options: dict = {}
+    if backend == "smtp":
+        options = {
+            "host": config["MAIL_SERVER"],
+            "port": config["MAIL_PORT"],
+            "username": config.get("MAIL_USERNAME") or "",
+            "password": config.get("MAIL_PASSWORD") or "",
+            "use_tls": bool(config["MAIL_USE_TLS"]),
+            "timeout": config.get("MAIL_TIMEOUT", 20),
+        }
     elif backend == "file":
         folder = Path(config.get("MAIL_FILE_DIR") or Path(current_app.instance_path) / "mail")
         folder.mkdir(parents=True, exist_ok=True)
-        name = message["Message-ID"].strip("<>").replace("@", "_") + ".eml"
-        (folder / name).write_bytes(bytes(message))
-    elif backend == "smtp":
-        try:
-            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-                if config["MAIL_USE_TLS"]:
-                    smtp.starttls()
-                if config.get("MAIL_USERNAME"):
-                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-                smtp.send_message(message)
-        except (smtplib.SMTPException, OSError):
-            current_app.logger.exception("Mail to %s (%s) could not be sent", to, subject)
-            return False
-    else:  # console: development without a mail server
-        print(f"--- email to {to} ---\n{message.as_string()}\n--- end ---", file=sys.stderr)
-    return True
+        options = {"file_path": str(folder)}
+    return mail.get_connection(
+        backend=BACKENDS[backend] or MemoryBackend, fail_silently=False, **options
+    )
+
+
+def build(
+    to: str, subject: str, text: str, html: str | None, *, message_id: str
+) -> EmailMultiAlternatives:
+    """One message; its Message-ID is fixed by the outbox, so a retried message is the same
+    message to the recipient's server."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=current_app.config["MAIL_FROM"],
+        to=[to],
+        headers={"Message-ID": message_id},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+class MemoryBackend(BaseEmailBackend):
+    """Tests: each message kept, as the recipient would parse it, in the app's outbox list."""
+
+    def send_messages(self, email_messages) -> int:
+        kept = current_app.extensions.setdefault("eventhub_outbox", [])
+        for message in email_messages:
+            kept.append(message_from_bytes(message.message().as_bytes(), policy=policy.default))
+        return len(email_messages)
 
 
 def outbox() -> list[EmailMessage]:

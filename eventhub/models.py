@@ -22,6 +22,7 @@ from eventhub.ceremonies.models import (
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.events.models import Event
+from eventhub.outbox.models import MailState, OutboxMessage
 from eventhub.registration.models import (
     Category,
     Delegation,
@@ -88,6 +89,8 @@ __all__ = [
     "Diet",
     "DuplicateDismissal",
     "ImportBatch",
+    "MailState",
+    "OutboxMessage",
     "Event",
     "EventMembership",
     "Organisation",

@@ -32,13 +32,12 @@ def test_config(instance_path, url: str) -> dict:
         "SECRET_KEY": "test-secret-key",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
         "MAIL_BACKEND": "memory",
+        # Jobs run at once, in the process that hands them over, after its commit.
+        "JOBS_URL": "immediate",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "eventhub.test",
         # Off for the bulk of the tests; the `csrf` fixture turns it on where it is the point.
         "WTF_CSRF_ENABLED": False,
-        # Print runs are started by the tests (a process of their own cannot see a test's
-        # rolled-back transaction).
-        "BADGE_RUNS_START": False,
     }
 
 
@@ -117,6 +116,24 @@ def csrf(app):
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def held_jobs(app):
+    """Jobs handed over are held here, as (task, args), instead of run at once: the test
+    looks at what waits for a worker, then runs them with `run_held`."""
+    held: list = []
+    app.extensions["eventhub_jobs_held"] = held
+    yield held
+    app.extensions["eventhub_jobs_held"] = None
+
+
+def run_held(app, held: list) -> None:
+    """Run the held jobs as a worker would: each in an app context of its own."""
+    while held:
+        task, args = held.pop(0)
+        with app.app_context():
+            task.call_local(*args)
 
 
 @pytest.fixture

@@ -73,7 +73,9 @@ def test_reset_gives_the_same_answer_when_the_mail_server_is_down(client, make, 
     assert "a reset link is on its way" in known.get_data(as_text=True)
 
 
-def test_invitation_failure_is_reported_not_a_500(client, as_role, event, broken_mail):
+def test_a_mail_server_down_delays_the_invitation_and_the_log_says_why(
+    client, as_role, event, broken_mail
+):
     as_role("organiser")
     response = client.post(
         f"/events/{event.slug}/team",
@@ -81,7 +83,11 @@ def test_invitation_failure_is_reported_not_a_500(client, as_role, event, broken
         follow_redirects=True,
     )
     assert response.status_code == 200
-    assert "The invitation email could not be sent." in response.get_data(as_text=True)
+    assert "new.staff@example.org" in response.get_data(as_text=True)  # the grant stands
+    # The outbox tried once, kept the message and says why, and when it tries again.
+    log = client.get(f"/events/{event.slug}/mail").get_data(as_text=True)
+    row = log[log.index("new.staff@example.org") :]
+    assert "Waiting" in row and "ConnectionRefusedError" in row and "Next try" in row
 
 
 def test_invitation_links_last_fourteen_days_reset_links_one_hour(app, make, monkeypatch):

@@ -55,8 +55,8 @@ class BatchState(enum.StrEnum):
 
 
 class BadgeBatch(db.Model):
-    """A print run asked for from the web: drawn by a separate process, never inside a web
-    request; its progress and its PDF live in the database, where every worker sees them."""
+    """A print run asked for from the web: drawn by a job worker, never inside a web request;
+    its progress and its PDF live in the database, where every worker sees them."""
 
     __tablename__ = "badge_batch"
 
@@ -75,6 +75,9 @@ class BadgeBatch(db.Model):
     content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Tries so far, and the worker's last sign of life (see jobs.recover_stalled_runs).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[datetime | None]
 
 
 class CertificateKind(enum.StrEnum):

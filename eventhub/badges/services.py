@@ -547,14 +547,14 @@ def queue_batch(
 
 
 def run_batch(batch: BadgeBatch) -> None:
-    """Do a queued run (in its own process: `flask badges-run`), committing progress as it
-    goes so that the organiser's page can show it."""
+    """Do a queued run (a job: badges.tasks; by hand: `flask badges-run`), committing
+    progress as it goes so that the organiser's page can show it and the sweep sees it live."""
     event = db.session.get(Event, batch.event_id)
     batch.state, batch.done = BatchState.RUNNING, 0
     db.session.commit()
 
     def progress(done: int) -> None:
-        batch.done = done
+        batch.done, batch.heartbeat_at = done, utcnow()
         db.session.commit()
 
     base_url = batch.filters.get("base_url") or current_app.config.get("PUBLIC_URL") or ""

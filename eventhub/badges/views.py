@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 
 import sqlalchemy as sa
 from flask import (
     Response,
-    current_app,
     flash,
     g,
     jsonify,
@@ -24,9 +20,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.badges import bp, services, verify_bp
+from eventhub.badges import bp, services, tasks, verify_bp
 from eventhub.badges.forms import CertificateSettingsForm
 from eventhub.badges.models import (
     BadgeBatch,
@@ -71,23 +68,6 @@ def _filters_from(args) -> services.BatchFilters:
     )
 
 
-def _start(batch: BadgeBatch) -> None:
-    """Draw the run in a process of its own: never inside a web request. It reads the same
-    database (its address and the key for the codes are handed over in its environment)."""
-    if not current_app.config.get("BADGE_RUNS_START", True):
-        return  # tests start runs themselves
-    env = dict(os.environ)
-    env["EVENTHUB_DATABASE_URL"] = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    env["EVENTHUB_SECRET_KEY"] = current_app.config["SECRET_KEY"]
-    subprocess.Popen(  # noqa: S603 (our own command, no user input)
-        [sys.executable, "-m", "flask", "--app", "eventhub", "badges-run", str(batch.id)],
-        env=env,
-        start_new_session=True,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 @bp.route("/badges/", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
 def overview(event):
@@ -96,12 +76,13 @@ def overview(event):
     layout = source.get("layout", "a4")
     if request.method == "POST":
         ok, batch = attempt(
-            lambda: services.queue_batch(
-                event, filters, layout, actor=current_user, back=source.get("back") == "1"
+            lambda: tasks.start(
+                services.queue_batch(
+                    event, filters, layout, actor=current_user, back=source.get("back") == "1"
+                )
             )
         )
         if ok:
-            _start(batch)
             return redirect(url_for("badges.run", slug=event.slug, batch_id=batch.id))
     runs = db.session.scalars(
         sa.select(BadgeBatch)
@@ -145,6 +126,11 @@ def run(event, batch_id: int):
 @event_view(Role.ORGANISER)
 def run_progress(event, batch_id: int):
     batch = _run(event, batch_id)
+    # The periodic sweep does this too; here as well, so that a page never waits forever for
+    # a run whose worker died, even where no worker runs the sweep.
+    if jobs.recover_stalled_runs(BadgeBatch, tasks.draw_print_run, event_id=event.id):
+        db.session.commit()
+        db.session.refresh(batch)
     return jsonify(
         state=batch.state.value,
         done=batch.done,
@@ -363,18 +349,19 @@ def certificate_run(event):
     kind = _kind(request.form.get("kind", ""))
     run_kind = "certificate-mail" if request.form.get("action") == "email" else "certificates"
     ok, batch = attempt(
-        lambda: services.queue_batch(
-            event,
-            services.BatchFilters(),
-            "a4",
-            actor=current_user,
-            kind=run_kind,
-            certificate_kind=kind,
-            base_url=request.url_root,
+        lambda: tasks.start(
+            services.queue_batch(
+                event,
+                services.BatchFilters(),
+                "a4",
+                actor=current_user,
+                kind=run_kind,
+                certificate_kind=kind,
+                base_url=request.url_root,
+            )
         )
     )
     if ok:
-        _start(batch)
         return redirect(url_for("badges.run", slug=event.slug, batch_id=batch.id))
     return redirect(url_for("badges.certificates", slug=event.slug))
 

@@ -205,3 +205,31 @@ class AgendaFeed(db.Model):
     # Encrypted, so the agenda page can show the same address again.
     key_encrypted: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class SolverRun(db.Model):
+    """An automatic scheduler run asked for from the web: solved by a job worker (it may take
+    the solver's whole time limit); the proposal waits here for the organiser to review."""
+
+    __tablename__ = "solver_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The asker's language: the proposal's problems are written in it.
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en")
+    state: Mapped[RunState] = mapped_column(enum_column(RunState), default=RunState.QUEUED)
+    # {"placements": [[activity id, starts, ends, room id], ...], "problems": [...], ...}
+    result: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str] = mapped_column(sa.String(500), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    heartbeat_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -7,17 +7,19 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.errors import abort_with
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
-from eventhub.scheduling import bp, calendars, services
+from eventhub.scheduling import bp, calendars, services, tasks
 from eventhub.scheduling.forms import (
     ACCESS_LABELS,
     STATE_LABELS,
@@ -33,6 +35,7 @@ from eventhub.scheduling.models import (
     Enrolment,
     EnrolmentStatus,
     Room,
+    SolverRun,
     Venue,
 )
 from eventhub.web import attempt, id_arg, pdf_response, safe_next
@@ -488,8 +491,6 @@ def auto_schedule(event):
     and accepts them or not. The proposal travels in the form, not in server memory."""
     from datetime import datetime as dt
 
-    from eventhub.scheduling import solver
-
     if request.method == "POST" and request.form.get("action") == "accept":
         placements = []
         for value in request.form.getlist("placement"):
@@ -512,13 +513,33 @@ def auto_schedule(event):
             flash(_("%(count)d activities placed.", count=count), "success")
             return redirect(url_for("scheduling.timetable", slug=event.slug))
         return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
-    proposal = solver.propose(event) if request.method == "POST" else None
+    if request.method == "POST":
+        ok, run = attempt(
+            lambda: tasks.start(event, actor=current_user, locale=str(get_locale() or "en"))
+        )
+        return redirect(url_for("scheduling.auto_schedule", slug=event.slug, run=run.id))
+    run = None
+    if run_id := id_arg(request.args, "run"):
+        run = _solver_run(event, run_id)
+        if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
+            db.session.commit()
+            db.session.refresh(run)
+    proposal = tasks.proposal_of(run) if run else None
     pending = [
         a
         for a in db.session.scalars(services.activity_query(event)).unique()
         if not a.starts_at and a.state != ActivityState.CANCELLED
     ]
-    return render_template("scheduling/auto.html", event=event, pending=pending, proposal=proposal)
+    return render_template(
+        "scheduling/auto.html", event=event, pending=pending, proposal=proposal, run=run
+    )
+
+
+def _solver_run(event, run_id: int) -> SolverRun:
+    run = db.session.get(SolverRun, run_id)
+    if run is None or run.event_id != event.id:
+        abort_with(404, _("There is no such scheduler run."))
+    return run
 
 
 def _grid_change(activity, change):

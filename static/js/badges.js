@@ -33,7 +33,7 @@
           status.textContent = texts.failed.replace("%(error)s", data.error);
           return;
         }
-        status.textContent = texts.drawing
+        status.textContent = data.state === "queued" ? texts.waiting : texts.drawing
           .replace("%(done)s", data.done.toLocaleString())
           .replace("%(total)s", data.total.toLocaleString());
         window.setTimeout(poll, 1000);
