@@ -82,10 +82,13 @@ install: $(VENV)/.installed system-deps assets translations ## Install the app i
 
 install-dev: $(VENV)/.installed-dev assets translations system-deps-test
 
-run: install ## Migrate, load the demo week when the database is empty, serve on 127.0.0.1:5000
+run: install ## Migrate, load the demo week when the database is empty, serve on 127.0.0.1:5000 with a job worker
 	$(FLASK) db upgrade
 	$(FLASK) seed-countries
 	$(FLASK) demo --if-empty
+	@# The job worker (print runs, mail, scheduler runs) beside the web server, on the
+	@# embedded SQLite queue; both stop together.
+	$(FLASK) jobs --workers 2 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev ## ruff

@@ -132,6 +132,13 @@ def later(task, *args: Any) -> None:
         pending.append((task, args))
 
 
+def commit() -> None:
+    """Commit, then hand over the jobs the transaction asked for (CLI commands, scripts;
+    requests hand theirs over when they end)."""
+    db.session.commit()
+    dispatch()
+
+
 def dispatch() -> None:
     """Hand the jobs of committed transactions to the queue."""
     if not has_app_context():
@@ -192,14 +199,24 @@ def _rolled_back(session: Session, previous) -> None:
         session.info.pop(_FLUSHED, None)
 
 
-def run_worker(app: Flask, *, workers: int, periodic: bool = True) -> None:
-    """The job worker (`flask jobs`): runs until stopped; SIGTERM lets running jobs finish."""
+def _consumer(app: Flask, *, workers: int, periodic: bool):
     global _worker_app  # noqa: PLW0603 (one app per worker process)
     _worker_app = app
-    consumer = huey.create_consumer(
+    return huey.create_consumer(
         workers=workers, worker_type="thread", periodic=periodic, check_worker_health=True
     )
-    consumer.run()
+
+
+def run_worker(app: Flask, *, workers: int, periodic: bool = True) -> None:
+    """The job worker (`flask jobs`): runs until stopped; SIGTERM lets running jobs finish."""
+    _consumer(app, workers=workers, periodic=periodic).run()
+
+
+def start_worker(app: Flask, *, workers: int = 1, periodic: bool = False):
+    """A worker in threads of this process (tests); `.stop(graceful=True)` ends it."""
+    consumer = _consumer(app, workers=workers, periodic=periodic)
+    consumer.start()
+    return consumer
 
 
 # --- runs an organiser waits for (print runs, scheduler runs) --------------------------------
