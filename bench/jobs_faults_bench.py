@@ -181,6 +181,15 @@ def main() -> None:
         )
 
     def state():
+        # The bench's own reads wait their turn for SQLite's one writer (a busy machine).
+        for _ in range(20):
+            try:
+                return _state()
+            except sa.exc.OperationalError:
+                time.sleep(0.5)
+        return _state()
+
+    def _state():
         with app.app_context():
             batch = db.session.get(BadgeBatch, batch_id)
             sent = db.session.scalar(
@@ -192,8 +201,9 @@ def main() -> None:
             # What the organiser's open page does on each poll, and what new mail would do.
             jobs.recover_stalled_runs(BadgeBatch, badge_tasks.draw_print_run)
             jobs.later(deliver_outbox)
+            found = batch.state, batch.done, batch.attempts, sent, failed
             jobs.commit()
-            return batch.state, batch.done, batch.attempts, sent, failed
+            return found
 
     started = time.monotonic()
     process = worker()
