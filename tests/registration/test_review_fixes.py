@@ -174,15 +174,9 @@ def test_old_mac_line_endings_and_far_away_cells_are_read(client, as_role, event
 
 
 def test_an_exported_list_imports_back(client, make, login, event, app):
-    from eventhub.directory.models import Organisation
-
-    with app.app_context():
-        university = Organisation(
-            name_en="Hanoi University of Science and Technology", country_code="VN"
-        )
-        db.session.add(university)
-        db.session.commit()
-        university_id = university.id
+    university_id = make.organisation(
+        name_en="Hanoi University of Science and Technology", country_code="VN"
+    ).id
     make.participant(
         event,
         family_name="NGUYỄN",
