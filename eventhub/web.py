@@ -1,12 +1,18 @@
-"""Small helpers for views of every domain."""
+"""Small helpers for views of every domain, and the lookup of a record inside its event."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+import sqlalchemy as sa
+from flask import abort, current_app, url_for
+
+from eventhub.errors import abort_with
+from eventhub.extensions import db
+
+Row = TypeVar("Row")
 
 # The largest id the database's integer columns hold (PostgreSQL's int4).
 MAX_ID = 2**31 - 1
@@ -29,6 +35,34 @@ def id_arg(source, name: str) -> int | None:
 def id_list(source, name: str) -> list[int]:
     """Every id under `name` (checkboxes, repeated fields); anything else is ignored."""
     return [i for i in map(as_id, source.getlist(name)) if i is not None]
+
+
+def in_event(model: type[Row], record_id: int | None, event, *, via=None) -> Row | None:
+    """The `model` row with this id if it belongs to `event`, else None: one query that can
+    only find the event's own rows, instead of a lookup and a comparison that each page must
+    remember. `via` is the parent holding `event_id` for rows that have none of their own
+    (a room: `via=Venue`)."""
+    if record_id is None:
+        return None
+    row: Any = model
+    query = sa.select(model).where(row.id == record_id)
+    if via is not None:
+        query = query.join(via)
+    holder: Any = via or model
+    return db.session.scalar(query.where(holder.event_id == event.id))
+
+
+def in_event_or_404(
+    model: type[Row], record_id: int | None, event, message: Any = None, *, via=None
+) -> Row:
+    """The `model` row with this id in `event` (see `in_event`), or a 404 saying `message`
+    (the same answer whether the row is missing or another event's: nothing leaks)."""
+    record = in_event(model, record_id, event, via=via)
+    if record is None:
+        if message is None:
+            abort(404)
+        abort_with(404, message)
+    return record
 
 
 def paginate(query, per_page: int = 50):

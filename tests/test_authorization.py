@@ -222,11 +222,18 @@ def _world(app, make) -> dict:
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
     other = make.event()
-    make.user(roles={other: "organiser"}, email="organiser@other.example")
+    host = make.user(roles={other: "organiser"}, email="organiser@other.example")
+    with app.app_context():  # read back: the app of test_archive expires what it commits
+        other, host = db.session.merge(other), db.session.merge(host)
+    # Their week's visa officer too, registered there, with a gate of the same name as this
+    # week's: what refuses this week's ids at their week's address is the records' lookup.
+    make.participant(other, user_id=host.id, email=host.email)
+    make.checkpoint(other, slug="main-entrance", name_en="Main entrance")
     make.user(roles={event: "visa_officer"}, email="visa.officer@caecw.example")
     with app.app_context():
         event = db.session.merge(event)
         other_slug = db.session.merge(other).slug
+        auth_services.grant_role(db.session.merge(host), db.session.merge(other), Role.VISA_OFFICER)
         thai = _first(Delegation, Delegation.event_id == event.id, Delegation.country_code == "TH")
         member = _first(
             Participant,
@@ -437,29 +444,151 @@ def test_a_link_or_id_of_another_person_or_event_opens_nothing(app, client, make
         f"/events/{slug}/me/{world['key']}/certificates/AAAABBBBCCCCDDDDEEEE.pdf",
         f"/events/{slug}/agenda/{guessed}.ics",
         f"/events/{other}/me/{world['key']}",  # the right link at another event
+        f"/events/{other}/agenda/{world['feed']}.ics",
     ):
         assert client.get(path).status_code == 404, path
     if role == "delegate":
         return
-    # An organiser of the other event, at their own event's address, with this event's ids.
-    for path in (
-        f"/events/{other}/participants/{world['participant_id']}",
-        f"/events/{other}/participants/{world['participant_id']}/badge.pdf",
-        f"/events/{other}/participants/{world['participant_id']}/photo",
-        f"/events/{other}/delegations/{world['delegation_id']}/",
-        f"/events/{other}/delegations/{world['delegation_id']}/badges.pdf",
-        f"/events/{other}/certificates/{world['certificate_id']}.pdf",
-        f"/events/{other}/agreements/{world['agreement_id']}",
-        f"/events/{other}/ceremonies/{world['activity_id']}",
-        f"/events/{other}/schedule/activities/{world['activity_id']}",
-        f"/events/{other}/badges/runs/{world['batch_id']['badges']}",
-        f"/events/{other}/participants/import/{world['batch_id']['registration']}",
-        f"/events/{other}/checkin/checkpoints/{world['checkpoint_id']}/edit",
-        f"/events/{other}/rooms/{world['room_id']}/calendar.ics",
-    ):
-        response = client.get(path)
+    # Every route that names a record by its id, at the other event's address with this
+    # event's ids: for the other event's organiser, nothing is found (a 404, never this
+    # event's record); this event's organiser is not let into the other event at all.
+    page = client.get(f"/events/{other}/").get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    headers = {"X-CSRFToken": found.group(1)} if found else {}
+    routes = _record_routes(app, world, other)
+    assert {"scheduling.room_calendar", "checkin.undo", "api.enrolment"} <= {
+        endpoint for endpoint, _method, _url in routes
+    }
+    wrong = []
+    for endpoint, method, url in routes:
+        data = world["form"] if method == "POST" else None
+        response = client.open(url, method=method, headers=headers, data=data)
         expected = (403, 404) if role == "organiser" else (404,)
-        assert response.status_code in expected, (path, response.status_code)
+        if response.status_code not in expected:
+            wrong.append(f"{method} {url} ({endpoint}): {response.status_code}")
+    assert not wrong, f"{role}: " + "; ".join(wrong)
+
+
+def test_an_id_of_another_event_in_a_form_finds_nothing(app, client, make, login, event):
+    """The ids a form, a JSON body or a query string names are looked up in the page's event
+    too: an organiser of one week sending another week's participant, party, venue, room or
+    scheduler run to their own week's pages finds nothing, and nothing changes there."""
+    from datetime import UTC, datetime
+
+    mine = make.event()
+    login(make.user(roles={mine: "organiser"}).email)
+    theirs = {
+        "participant": make.participant(event),
+        "party": make.agreement(event).parties[0],
+        "venue": make.venue(event),
+    }
+    theirs["room"] = make.room(theirs["venue"])
+    venue = make.venue(mine)
+    activity = make.activity(
+        mine,
+        room_id=make.room(venue).id,
+        starts_at=datetime(2025, 7, 25, 1, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 2, tzinfo=UTC),
+    )
+    agreement = make.agreement(mine)
+    base = f"/events/{mine.slug}"
+    for url, kwargs, message in [
+        (
+            f"{base}/schedule/activities/{activity.id}/invite",
+            {"data": {"participant_id": theirs["participant"].id}},
+            "There is no such participant in this event.",
+        ),
+        (
+            f"{base}/agreements/{agreement.id}/witnesses",
+            {"data": {"participant_id": theirs["participant"].id}},
+            "There is no such participant in this event.",
+        ),
+        (
+            f"{base}/agreements/{agreement.id}/signatory",
+            {"data": {"party_id": theirs["party"].id}},
+            "There is no such party in this agreement.",
+        ),
+        (
+            f"{base}/schedule/venues",
+            {
+                "data": {
+                    "room-venue_id": theirs["venue"].id,
+                    "room-name_en": "Annexe",
+                    "room-capacity": "20",
+                    "room-layout": "theatre",
+                    "room-submit": "Add room",
+                }
+            },
+            "There is no such venue in this event.",
+        ),
+        (
+            f"{base}/schedule/activities/{activity.id}/move",
+            {
+                "json": {
+                    "day": "2025-07-25",
+                    "start": "10:00",
+                    "room_id": theirs["room"].id,
+                    "version": 1,
+                }
+            },
+            "There is no such room in this event.",
+        ),
+    ]:
+        response = client.post(url, **kwargs)
+        assert response.status_code == 404, (url, response.status_code)
+        assert message in response.get_data(as_text=True), url
+    # A scheduler run is named in the query string.
+    with app.app_context():
+        from eventhub.scheduling.models import SolverRun
+
+        run = SolverRun(event_id=event.id)
+        db.session.add(run)
+        db.session.commit()
+    response = client.get(f"{base}/schedule/auto?run={run.id}")
+    assert response.status_code == 404
+    assert "There is no such scheduler run." in response.get_data(as_text=True)
+    # Nothing of the other week was touched, nor anything added here.
+    page = client.get(f"{base}/schedule/venues").get_data(as_text=True)
+    assert "Annexe" not in page
+    people = client.get(f"{base}/schedule/activities/{activity.id}").get_data(as_text=True)
+    assert "KEOMANY" not in people
+
+
+def test_services_given_ids_find_only_their_events_records(app, make, event):
+    """Below the forms (whose lists offer only the event's own), the services that take ids
+    look them up in the event they are given."""
+    from eventhub.checkin import services as checkin
+    from eventhub.errors import DomainError
+    from eventhub.registration import duplicates
+    from eventhub.scheduling import services as scheduling
+
+    first, second = make.participant(event), make.participant(event)
+    activity = make.activity(event)
+    room = make.room(make.venue(event))
+    mine = make.event()
+    with app.app_context():
+        here = db.session.merge(mine)
+        with pytest.raises(DomainError, match="not a pair in this event"):
+            duplicates.merge(here, first.id, second.id, actor=None)
+        with pytest.raises(DomainError, match="Choose an activity of this event"):
+            checkin.save_checkpoint(
+                here, None, {"name_en": "Door", "activity_id": str(activity.id)}, [], actor=None
+            )
+        with pytest.raises(scheduling.ActivityInvalid) as refused:
+            scheduling.save_activity(here, {"title_en": "Forum", "room_id": room.id}, actor=None)
+        assert refused.value.errors == {"room_id": ["There is no such room in this event."]}
+
+
+def _record_routes(app, world: dict, slug: str) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) of every route at an event's address that names a record by
+    its id, filled in with `world`'s ids at the event `slug`."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if "slug" in rule.arguments and any(name.endswith("_id") for name in rule.arguments):
+            url = _url(rule, {**world, "slug": slug})
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                routes.append((rule.endpoint, method, url))
+    return routes
 
 
 def test_every_state_change_needs_the_pages_csrf_token(app, client, make, csrf):

@@ -20,7 +20,7 @@ from eventhub.registration.models import Source
 from eventhub.registration.validation import REGISTRATION_FIELDS
 from eventhub.scheduling import calendars
 from eventhub.scheduling import services as scheduling
-from eventhub.web import external_url, id_arg
+from eventhub.web import external_url, id_arg, in_event_or_404
 
 
 def event_json(event) -> dict:
@@ -201,9 +201,9 @@ def enrolment(slug, activity_id):
     participant, problem = _session_participant(event)
     if problem:
         return problem
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or activity.event_id != event.id:
-        return error_response(404, _("There is no such activity in this event."))
+    activity = in_event_or_404(
+        Activity, activity_id, event, _("There is no such activity in this event.")
+    )
     try:
         if request.method == "PUT":
             record = scheduling.enrol(activity, participant)

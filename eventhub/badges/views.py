@@ -40,7 +40,7 @@ from eventhub.registration.access import participant_or_404
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.text import holds_every_word, search_text
-from eventhub.web import attempt, id_arg, paginate, pdf_response
+from eventhub.web import attempt, id_arg, in_event_or_404, paginate, pdf_response
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
 INLINE_LIMIT = 120
@@ -110,10 +110,7 @@ def overview(event):
 
 
 def _run(event, batch_id: int) -> BadgeBatch:
-    batch = db.session.get(BadgeBatch, batch_id)
-    if batch is None or batch.event_id != event.id:
-        abort_with(404, _("There is no such print run."))
-    return batch
+    return in_event_or_404(BadgeBatch, batch_id, event, _("There is no such print run."))
 
 
 @bp.get("/badges/runs/<int:batch_id>")
@@ -226,9 +223,9 @@ def own_badge_qr(event, key: str):
 @bp.get("/delegations/<int:delegation_id>/badges.pdf")
 @event_view(Role.ORGANISER, Role.HEAD_OF_DELEGATION)
 def delegation_badges(event, delegation_id: int):
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or delegation.event_id != event.id:
-        abort_with(404, _("There is no such delegation in this event."))
+    delegation = in_event_or_404(
+        Delegation, delegation_id, event, _("There is no such delegation in this event.")
+    )
     if not registration_services.may_manage_delegation(current_user, g.event_roles, delegation):
         abort_with(403, _("Only the head of this delegation and the organisers may do this."))
     people = list(
@@ -253,10 +250,7 @@ def delegation_badges(event, delegation_id: int):
 
 
 def _certificate(event, certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or certificate.event_id != event.id:
-        abort_with(404, _("There is no such certificate."))
-    return certificate
+    return in_event_or_404(Certificate, certificate_id, event, _("There is no such certificate."))
 
 
 def _kind(value: str) -> CertificateKind:

@@ -21,14 +21,13 @@ from eventhub.registration import precedence
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
-from eventhub.web import attempt, id_arg, id_list, pdf_response
+from eventhub.web import attempt, id_arg, id_list, in_event_or_404, pdf_response
 
 
 def _agreement(event, agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None or agreement.event_id != event.id:
-        abort_with(404, _("There is no such agreement in this event."))
-    return agreement
+    return in_event_or_404(
+        Agreement, agreement_id, event, _("There is no such agreement in this event.")
+    )
 
 
 @bp.get("/agreements/")
@@ -256,9 +255,12 @@ def signatory(event, agreement_id: int):
 @event_view(Role.ORGANISER)
 def witness(event, agreement_id: int):
     item = _agreement(event, agreement_id)
-    person = db.session.get(Participant, id_arg(request.form, "participant_id") or 0)
-    if person is None:
-        abort_with(404, _("There is no such participant in this event."))
+    person = in_event_or_404(
+        Participant,
+        id_arg(request.form, "participant_id"),
+        event,
+        _("There is no such participant in this event."),
+    )
     ok, _none = attempt(lambda: services.add_witness(item, person, actor=current_user))
     if ok:
         flash(_("Witness added."), "success")
@@ -326,13 +328,10 @@ def status(event, agreement_id: int):
 def _ceremony(event, activity_id: int):
     from eventhub.scheduling.models import Activity, ActivityType
 
-    ceremony = db.session.get(Activity, activity_id)
-    if (
-        ceremony is None
-        or ceremony.event_id != event.id
-        or ceremony.type != ActivityType.SIGNING_CEREMONY
-    ):
-        abort_with(404, _("There is no such signing ceremony in this event."))
+    missing = _("There is no such signing ceremony in this event.")
+    ceremony = in_event_or_404(Activity, activity_id, event, missing)
+    if ceremony.type != ActivityType.SIGNING_CEREMONY:
+        abort_with(404, missing)
     return ceremony
 
 

@@ -32,7 +32,7 @@ from eventhub.i18n import fixed_text
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.registration.services import CATEGORY_LABELS
 from eventhub.text import holds_every_word
-from eventhub.web import MAX_ID, as_id
+from eventhub.web import MAX_ID, as_id, in_event
 
 REASONS = {
     "unknown": _l("Unknown code: not a badge of this event."),
@@ -882,10 +882,9 @@ def save_checkpoint(
     if values["opens_at"] and values["closes_at"] and values["closes_at"] <= values["opens_at"]:
         raise DomainError(_l("It must close after it opens."), field="closes_at")
     values["activity_id"] = as_id(values["activity_id"])
-    if values["activity_id"] is not None:
-        activity = db.session.get(Activity, values["activity_id"])
-        if activity is None or activity.event_id != event.id:
-            raise DomainError(_l("Choose an activity of this event."), field="activity_id")
+    activity_id = values["activity_id"]
+    if activity_id is not None and in_event(Activity, activity_id, event) is None:
+        raise DomainError(_l("Choose an activity of this event."), field="activity_id")
     if values["enrolment_required"] and values["activity_id"] is None:
         raise DomainError(
             _l("Choose the activity whose enrolled participants may pass."), field="activity_id"

@@ -42,7 +42,7 @@ from eventhub.extensions import db, limiter
 from eventhub.registration.access import participant_or_404, photo_response
 from eventhub.registration.models import Status
 from eventhub.text import search_text
-from eventhub.web import attempt
+from eventhub.web import attempt, in_event_or_404
 
 SCANNERS = (Role.ORGANISER, Role.STAFF)
 
@@ -241,9 +241,9 @@ def _checkpoint_form(event, checkpoint: Checkpoint | None) -> CheckpointForm:
 def edit_checkpoint(event, checkpoint_id: int | None = None):
     checkpoint = None
     if checkpoint_id is not None:
-        checkpoint = db.session.get(Checkpoint, checkpoint_id)
-        if checkpoint is None or checkpoint.event_id != event.id:
-            abort_with(404, _("There is no such checkpoint in this event."))
+        checkpoint = in_event_or_404(
+            Checkpoint, checkpoint_id, event, _("There is no such checkpoint in this event.")
+        )
     form = _checkpoint_form(event, checkpoint)
     if form.validate_on_submit():
         data = {name: form[name].data for name in services.CHECKPOINT_FIELDS}

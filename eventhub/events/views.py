@@ -22,7 +22,7 @@ from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Status
-from eventhub.web import external_url, paginate
+from eventhub.web import external_url, in_event_or_404, paginate
 
 
 @bp.get("/")
@@ -135,9 +135,10 @@ def team(event):
 @bp.post("/events/<slug>/team/<int:membership_id>/remove")
 @event_view(Role.ORGANISER)
 def remove_member(event, membership_id: int):
-    membership = db.session.get(EventMembership, membership_id)
-    if membership is None or membership.event_id != event.id or membership.role not in TEAM_ROLES:
-        abort_with(404, _("This role assignment does not exist."))
+    missing = _("This role assignment does not exist.")
+    membership = in_event_or_404(EventMembership, membership_id, event, missing)
+    if membership.role not in TEAM_ROLES:
+        abort_with(404, missing)
     try:
         auth_services.revoke_role(membership, actor=current_user)
     except DomainError as error:
@@ -226,9 +227,7 @@ def tokens(event):
 def revoke_token(event, token_id: int):
     from eventhub.auth.models import ApiToken
 
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.event_id != event.id:
-        abort_with(404, _("There is no such token in this event."))
+    token = in_event_or_404(ApiToken, token_id, event, _("There is no such token in this event."))
     auth_services.revoke_api_token(token, actor=current_user)
     db.session.commit()
     flash(_("Token revoked: the device can no longer reach the API."), "success")

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from eventhub.errors import abort_with
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, ParticipantPhoto
+from eventhub.web import in_event_or_404
 
 
 def participant_or_404(event, participant_id: int) -> Participant:
     """One of the event's participants, or a 404."""
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        abort_with(404, _("There is no such participant in this event."))
-    return participant
+    return in_event_or_404(
+        Participant, participant_id, event, _("There is no such participant in this event.")
+    )
 
 
 def photo_response(participant_id: int, max_age: int = 300) -> Response:

@@ -18,15 +18,15 @@ from eventhub.mail import send_mail
 from eventhub.registration import bp, services
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source
-from eventhub.web import attempt, external_url
+from eventhub.web import attempt, external_url, in_event_or_404
 
 MANAGERS = (Role.ORGANISER, Role.HEAD_OF_DELEGATION)
 
 
 def _delegation(event, delegation_id: int) -> Delegation:
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or delegation.event_id != event.id:
-        abort_with(404, _("There is no such delegation in this event."))
+    delegation = in_event_or_404(
+        Delegation, delegation_id, event, _("There is no such delegation in this event.")
+    )
     if not services.may_manage_delegation(current_user, g.event_roles, delegation):
         abort_with(403, _("Only the head of this delegation and the organisers may do this."))
     return delegation

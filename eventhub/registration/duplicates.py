@@ -23,6 +23,7 @@ from eventhub.registration.models import (
     Status,
 )
 from eventhub.text import fold, search_text
+from eventhub.web import in_event
 
 STATUS_RANK = {
     Status.WITHDRAWN: 0,
@@ -114,14 +115,8 @@ def possible_duplicates(event: Event) -> list[Pair]:
 
 
 def _pair(event: Event, first_id: int, second_id: int) -> tuple[Participant, Participant]:
-    first, second = db.session.get(Participant, first_id), db.session.get(Participant, second_id)
-    if (
-        first is None
-        or second is None
-        or first.id == second.id
-        or first.event_id != event.id
-        or second.event_id != event.id
-    ):
+    first, second = in_event(Participant, first_id, event), in_event(Participant, second_id, event)
+    if first is None or second is None or first.id == second.id:
         raise DomainError(_l("These registrations are not a pair in this event."))
     return first, second
 

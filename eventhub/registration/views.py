@@ -49,7 +49,15 @@ from eventhub.registration.models import (
     Source,
     Status,
 )
-from eventhub.web import attempt, external_url, id_arg, id_list, paginate, safe_next
+from eventhub.web import (
+    attempt,
+    external_url,
+    id_arg,
+    id_list,
+    in_event_or_404,
+    paginate,
+    safe_next,
+)
 
 # Who may look at participants; only organisers change them.
 ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
@@ -389,9 +397,9 @@ def import_upload(event):
 @bp.route("/participants/import/<int:batch_id>", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
 def import_preview(event, batch_id: int):
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.event_id != event.id:
-        abort_with(404, _("This upload does not exist. Upload the file again."))
+    batch = in_event_or_404(
+        ImportBatch, batch_id, event, _("This upload does not exist. Upload the file again.")
+    )
     if batch.imported_at is not None:
         flash(
             _(
@@ -590,9 +598,9 @@ def visa_letter(event, participant_id: int):
 @bp.get("/delegations/<int:delegation_id>/visa-letters.pdf")
 @event_view(Role.VISA_OFFICER)
 def delegation_visa_letters(event, delegation_id: int):
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or delegation.event_id != event.id:
-        abort_with(404, _("There is no such delegation in this event."))
+    delegation = in_event_or_404(
+        Delegation, delegation_id, event, _("There is no such delegation in this event.")
+    )
     members = services.delegation_members(delegation)
     response = _letters(event, members, f"visa-letters-delegation-{delegation.id}.pdf")
     if response is None:

@@ -22,7 +22,7 @@ from eventhub.mail import send_mail
 from eventhub.registration.models import Participant, Status
 from eventhub.scheduling import services
 from eventhub.scheduling.models import Activity, ActivityState, AgendaFeed, Enrolment
-from eventhub.web import external_url
+from eventhub.web import external_url, in_event
 
 
 def published(event: Event) -> list[Activity]:
@@ -107,8 +107,8 @@ def participant_for_feed(event: Event, key: str) -> Participant | None:
     )
     if stored is None:
         return None
-    participant = db.session.get(Participant, stored.participant_id)
-    if participant is None or participant.event_id != event.id:
+    participant = in_event(Participant, stored.participant_id, event)
+    if participant is None:
         return None
     # A withdrawn or rejected registration's agenda is no longer served.
     return participant if participant.status == Status.APPROVED else None

@@ -34,6 +34,7 @@ from eventhub.scheduling.models import (
     Venue,
 )
 from eventhub.text import clean
+from eventhub.web import in_event
 
 HARD, SOFT = "hard", "soft"
 
@@ -200,10 +201,9 @@ def save_activity(
             )
     room = None
     if values.get("room_id"):
-        room = db.session.get(Room, values["room_id"])
-        if room is None or room.venue.event_id != event.id:
+        room = in_event(Room, values["room_id"], event, via=Venue)
+        if room is None:
             errors["room_id"].append(str(_l("There is no such room in this event.")))
-            room = None
     capacity = values.get("capacity")
     if capacity is not None and capacity <= 0:
         errors["capacity"].append(str(_l("Give the number of seats (more than 0).")))

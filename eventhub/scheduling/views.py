@@ -38,7 +38,15 @@ from eventhub.scheduling.models import (
     SolverRun,
     Venue,
 )
-from eventhub.web import attempt, id_arg, pdf_response, safe_next
+from eventhub.web import (
+    as_id,
+    attempt,
+    id_arg,
+    in_event,
+    in_event_or_404,
+    pdf_response,
+    safe_next,
+)
 
 ENROLMENT_LABELS = {
     EnrolmentStatus.ENROLLED: _l("Enrolled"),
@@ -53,10 +61,9 @@ ROLE_LABELS = {
 
 
 def _activity(event, activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or activity.event_id != event.id:
-        abort_with(404, _("There is no such activity in this event."))
-    return activity
+    return in_event_or_404(
+        Activity, activity_id, event, _("There is no such activity in this event.")
+    )
 
 
 def _day(event, text: str | None) -> date:
@@ -94,9 +101,9 @@ def venues(event):
             flash(_("Venue added."), "success")
             return redirect(url_for("scheduling.venues", slug=event.slug))
     if room_form.submit.data and room_form.validate_on_submit():
-        venue = db.session.get(Venue, int(room_form.venue_id.data or 0))
-        if venue is None or venue.event_id != event.id:
-            abort_with(404, _("There is no such venue in this event."))
+        venue = in_event_or_404(
+            Venue, as_id(room_form.venue_id.data), event, _("There is no such venue in this event.")
+        )
         ok, _room = attempt(
             lambda: services.add_room(venue, room_form.data, actor=current_user), room_form
         )
@@ -272,9 +279,12 @@ def _activity_form_data(event, activity: Activity) -> dict:
 def invite(event, activity_id: int):
     """Give a participant a place (an invitation, or a seat in a limited activity)."""
     activity = _activity(event, activity_id)
-    participant = db.session.get(Participant, id_arg(request.form, "participant_id") or 0)
-    if participant is None or participant.event_id != event.id:
-        abort_with(404, _("There is no such participant in this event."))
+    participant = in_event_or_404(
+        Participant,
+        id_arg(request.form, "participant_id"),
+        event,
+        _("There is no such participant in this event."),
+    )
     ok, enrolment = attempt(lambda: services.enrol(activity, participant, invited=True))
     if ok:
         flash(
@@ -443,9 +453,9 @@ def event_calendar(event):
 @bp.get("/rooms/<int:room_id>/calendar.ics")
 @event_view()
 def room_calendar(event, room_id: int):
-    room = db.session.get(Room, room_id)
-    if room is None or room.venue.event_id != event.id:
-        abort_with(404, _("There is no such room in this event."))
+    room = in_event_or_404(
+        Room, room_id, event, _("There is no such room in this event."), via=Venue
+    )
     items = [a for a in calendars.for_feeds(event) if a.room_id == room.id]
     return _ics(calendars.feed(event, items, name=room.name_en), f"{event.slug}-room-{room.id}")
 
@@ -536,10 +546,7 @@ def auto_schedule(event):
 
 
 def _solver_run(event, run_id: int) -> SolverRun:
-    run = db.session.get(SolverRun, run_id)
-    if run is None or run.event_id != event.id:
-        abort_with(404, _("There is no such scheduler run."))
-    return run
+    return in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
 
 
 def _grid_change(activity, change):
@@ -572,7 +579,7 @@ def move(event, activity_id: int):
     try:
         day = date.fromisoformat(str(body.get("day", "")))
         start = clock.fromisoformat(str(body.get("start", "")))
-        room = db.session.get(Room, int(body.get("room_id", 0)))
+        room = in_event(Room, as_id(int(body.get("room_id", 0))), event, via=Venue)
         version = int(body.get("version", 0))
     except (TypeError, ValueError):
         return error_response(422, _("Send day, start, room_id and version."))

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from eventhub.api.openapi import openapi_document
-from eventhub.checkin.models import Checkpoint
-from eventhub.extensions import db, limiter
+from eventhub.extensions import limiter
 
 from .test_api import _token
 
@@ -30,9 +29,7 @@ def organiser_token(app, make):
     """An organiser's token for a week with a gate, one slug the generator may hit."""
     event = make.event(slug="fuzz-week")
     make.participant(event)
-    with app.app_context():
-        db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
-        db.session.commit()
+    make.checkpoint(event, slug="main-entrance", name_en="Main")
     return _token(app, event, role="organiser")
 
 

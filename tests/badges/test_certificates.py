@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from eventhub.badges.models import BadgeBatch, Certificate, CertificateKind
 from eventhub.extensions import db
 from eventhub.registration.models import Status
-from eventhub.scheduling.models import Activity, ActivityPerson, ActivityRole
 
 from .test_badges import _decode_pdf, _own_key
 
@@ -82,16 +81,7 @@ def test_issue_download_verify_and_revoke(client, as_role, app, event, make):
 def test_speakers_are_those_of_the_programme(client, as_role, app, event, make):
     speaker = make.participant(event, given_name="Speaker")
     make.participant(event, given_name="Listener")
-    with app.app_context():
-        forum = Activity(event_id=event.id, title_en="Forum")
-        db.session.add(forum)
-        db.session.flush()
-        db.session.add(
-            ActivityPerson(
-                activity_id=forum.id, participant_id=speaker.id, role=ActivityRole.SPEAKER
-            )
-        )
-        db.session.commit()
+    make.activity(event, title_en="Forum", speakers=[speaker])
     as_role("organiser")
     client.post(f"/events/{event.slug}/certificates/issue", data={"kind": "speaker"})
     with app.app_context():
@@ -214,19 +204,16 @@ def test_participation_follows_the_attendance_rule(client, as_role, app, event, 
 
     came = make.participant(event, given_name="Came")
     make.participant(event, given_name="Stayed")
+    door_id = make.checkpoint(event, slug="opening", name_en="Opening ceremony").id
     with app.app_context():
-        door = Checkpoint(event_id=event.id, slug="opening", name_en="Opening ceremony")
-        db.session.add(door)
-        db.session.flush()
         person = db.session.get(Participant, came.id)
         badge = badge_services.badges_for([person])[person.id]
         checkin_services.record_scan(
-            checkin_services.Gate.of(db.session.merge(event), door),
+            checkin_services.Gate.of(db.session.merge(event), db.session.get(Checkpoint, door_id)),
             badge_services.code_of(badge),
             uuid.uuid4().hex,
         )
         db.session.commit()
-        door_id = door.id
     as_role("organiser")
     url = f"/events/{event.slug}/certificates/"
     page = client.get(url).get_data(as_text=True)

@@ -12,35 +12,28 @@ from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
 from eventhub.ceremonies import services
 from eventhub.ceremonies.models import Agreement, AgreementStatus, AgreementTransition
-from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Activity, ActivityType
 
 
-def _organisations(app):
-    with app.app_context():
-        guizhou = Organisation(name_en="Guizhou University", country_code="CN")
-        nuol = Organisation(name_en="National University of Laos", country_code="LA")
-        db.session.add_all([guizhou, nuol])
-        db.session.commit()
-        return guizhou.id, nuol.id
+def _organisations(make):
+    """The ids of a Chinese host university and a Lao guest one."""
+    guizhou = make.organisation(name_en="Guizhou University", country_code="CN")
+    nuol = make.organisation(name_en="National University of Laos", country_code="LA")
+    return guizhou.id, nuol.id
 
 
-def _ceremony(app, event, minutes: int = 90) -> int:
+def _ceremony(make, event, minutes: int = 90) -> int:
     """A signing ceremony at 16:00 Beijing time on 25 July 2025; returns its id."""
-    with app.app_context():
-        ceremony = Activity(
-            event_id=event.id,
-            title_en="Signing Ceremony I",
-            type=ActivityType.SIGNING_CEREMONY,
-            starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
-            ends_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC) + timedelta(minutes=minutes),
-        )
-        db.session.add(ceremony)
-        db.session.commit()
-        return ceremony.id
+    return make.activity(
+        event,
+        title_en="Signing Ceremony I",
+        type=ActivityType.SIGNING_CEREMONY,
+        starts_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 8, 0, tzinfo=UTC) + timedelta(minutes=minutes),
+    ).id
 
 
 def _create(client, event, parties, **values):
@@ -57,8 +50,8 @@ def _create(client, event, parties, **values):
     return client.post(f"/events/{event.slug}/agreements/new", data=data)
 
 
-def test_agreement_needs_two_parties_and_keeps_what_was_typed(client, as_role, event, app):
-    guizhou, _nuol = _organisations(app)
+def test_agreement_needs_two_parties_and_keeps_what_was_typed(client, as_role, event, app, make):
+    guizhou, _nuol = _organisations(make)
     as_role("organiser")
     page = _create(client, event, [guizhou]).get_data(as_text=True)
     assert "An agreement needs at least two parties" in page
@@ -74,7 +67,7 @@ def test_agreement_needs_two_parties_and_keeps_what_was_typed(client, as_role, e
 
 
 def test_signatories_blockers_and_the_workflow(client, as_role, event, app, make):
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     rector = make.participant(
         event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou, country_code="CN"
     )
@@ -123,10 +116,10 @@ def test_signatories_blockers_and_the_workflow(client, as_role, event, app, make
 
 
 def test_originals_are_chased_the_day_before_and_a_passed_ceremony_wants_signatures(
-    client, as_role, event, app
+    client, as_role, event, app, make
 ):
-    guizhou, nuol = _organisations(app)
-    ceremony_id = _ceremony(app, event)  # 08:00 UTC on 25 July 2025
+    guizhou, nuol = _organisations(make)
+    ceremony_id = _ceremony(make, event)  # 08:00 UTC on 25 July 2025
     as_role("organiser")
     _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id))
     late = "Originals not printed, less than 24 hours before the ceremony."
@@ -145,8 +138,8 @@ def test_originals_are_chased_the_day_before_and_a_passed_ceremony_wants_signatu
         db.session.rollback()
 
 
-def test_signing_needs_every_signatory(client, as_role, event, app):
-    guizhou, nuol = _organisations(app)
+def test_signing_needs_every_signatory(client, as_role, event, make):
+    guizhou, nuol = _organisations(make)
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol]).headers["Location"]
     for step in ("text_agreed", "legally_reviewed", "approved", "originals_ready"):
@@ -158,7 +151,7 @@ def test_signing_needs_every_signatory(client, as_role, event, app):
 
 
 def test_agreements_are_for_organisers_of_the_event(client, as_role, make, event, app):
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     other = make.event()
     organiser = make.user(roles={other: "organiser"})
     client.post("/auth/login", data={"email": organiser.email, "password": "correct horse battery"})
@@ -174,10 +167,10 @@ def test_agreements_are_for_organisers_of_the_event(client, as_role, make, event
 def test_running_order_by_precedence_and_a_run_of_show_that_checks_the_slot(
     client, as_role, event, app, make
 ):
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     minister = make.participant(event, given_name="Minister", protocol_rank=2, organisation_id=nuol)
     rector = make.participant(event, given_name="Rector", protocol_rank=5, organisation_id=guizhou)
-    ceremony_id = _ceremony(app, event, minutes=30)
+    ceremony_id = _ceremony(make, event, minutes=30)
     as_role("organiser")
     urls = [
         _create(
@@ -212,26 +205,18 @@ def test_running_order_by_precedence_and_a_run_of_show_that_checks_the_slot(
 
 
 def test_a_witness_double_booked_with_a_forum_is_caught(client, as_role, event, app, make):
-    from eventhub.scheduling.models import ActivityPerson
-
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     ambassador = make.participant(
         event, family_name="INTHAVONG", given_name="Viengsavanh", protocol_rank=3
     )
-    ceremony_id = _ceremony(app, event)
-    with app.app_context():
-        forum = Activity(
-            event_id=event.id,
-            title_en="Rail Skills Forum",
-            starts_at=datetime(2025, 7, 25, 9, 0, tzinfo=UTC),
-            ends_at=datetime(2025, 7, 25, 10, 0, tzinfo=UTC),
-        )
-        db.session.add(forum)
-        db.session.flush()
-        db.session.add(
-            ActivityPerson(activity_id=forum.id, participant_id=ambassador.id, role="speaker")
-        )
-        db.session.commit()
+    ceremony_id = _ceremony(make, event)
+    make.activity(
+        event,
+        title_en="Rail Skills Forum",
+        starts_at=datetime(2025, 7, 25, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 10, 0, tzinfo=UTC),
+        speakers=[ambassador],
+    )
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
     client.post(f"{url}/witnesses", data={"participant_id": ambassador.id})
@@ -245,12 +230,12 @@ def test_a_witness_double_booked_with_a_forum_is_caught(client, as_role, event, 
     )
 
 
-def test_agreements_export_opens_in_a_spreadsheet(client, as_role, event, app):
+def test_agreements_export_opens_in_a_spreadsheet(client, as_role, event, make):
     import io
 
     import openpyxl
 
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     as_role("organiser")
     _create(client, event, [guizhou, nuol], title_en='=HYPERLINK("x")')
     book = openpyxl.load_workbook(
@@ -267,8 +252,8 @@ def test_signing_register_prints_in_both_languages(client, as_role, event, app, 
 
     from pypdf import PdfReader
 
-    guizhou, nuol = _organisations(app)
-    ceremony_id = _ceremony(app, event)
+    guizhou, nuol = _organisations(make)
+    ceremony_id = _ceremony(make, event)
     with app.app_context():
         db.session.get(Activity, ceremony_id).title_zh = "签约仪式（一）"
         db.session.commit()
@@ -283,12 +268,8 @@ def test_signing_register_prints_in_both_languages(client, as_role, event, app, 
 def test_editing_an_agreement_keeps_signatories_and_refuses_bad_input(
     client, as_role, event, app, make
 ):
-    guizhou, nuol = _organisations(app)
-    with app.app_context():
-        rupp = Organisation(name_en="Royal University of Phnom Penh", country_code="KH")
-        db.session.add(rupp)
-        db.session.commit()
-        rupp = rupp.id
+    guizhou, nuol = _organisations(make)
+    rupp = make.organisation(name_en="Royal University of Phnom Penh", country_code="KH").id
     rector = make.participant(
         event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou, country_code="CN"
     )
@@ -348,7 +329,7 @@ def test_editing_an_agreement_keeps_signatories_and_refuses_bad_input(
 
 
 def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, event, app, make):
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol]).headers["Location"]
     for step in ("text_agreed", "legally_reviewed", "approved", "originals_ready"):
@@ -399,7 +380,7 @@ def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, even
 def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witnesses(
     client, as_role, event, app, make
 ):
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     rector = make.participant(
         event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou, country_code="CN"
     )
@@ -430,7 +411,7 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
     with app.app_context():
         db.session.get(Participant, president_id).delegation_id = delegation.id
         db.session.commit()
-    ceremony_id = _ceremony(app, event)
+    ceremony_id = _ceremony(make, event)
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
     with app.app_context():
@@ -493,14 +474,14 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
 def test_materials_checklist_counts_from_the_agreements_and_records_who_prepares(
     client, as_role, event, app, make
 ):
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     rector = make.participant(
         event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou, country_code="CN"
     )
     president = make.participant(
         event, family_name="PHOMMAXAY", given_name="Bounheng", organisation_id=nuol
     )
-    ceremony_id = _ceremony(app, event)
+    ceremony_id = _ceremony(make, event)
     as_role("organiser")
     first = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id), originals="3")
     _create(
@@ -561,8 +542,8 @@ def test_name_cards_print_each_signatory_once_in_their_own_script(
 
     from pypdf import PdfReader
 
-    guizhou, nuol = _organisations(app)
-    ceremony_id = _ceremony(app, event)
+    guizhou, nuol = _organisations(make)
+    ceremony_id = _ceremony(make, event)
     as_role("organiser")
     page = f"/events/{event.slug}/ceremonies/{ceremony_id}/name-cards.pdf"
     empty = client.get(page, follow_redirects=True).get_data(as_text=True)
@@ -612,7 +593,7 @@ def test_mc_script_tells_the_mc_whom_to_invite_in_both_languages(client, as_role
 
     from pypdf import PdfReader
 
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     rector = make.participant(
         event,
         family_name="WANG",
@@ -630,7 +611,7 @@ def test_mc_script_tells_the_mc_whom_to_invite_in_both_languages(client, as_role
         position="President",
         organisation_id=nuol,
     )
-    ceremony_id = _ceremony(app, event)
+    ceremony_id = _ceremony(make, event)
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
     with app.app_context():
@@ -653,8 +634,8 @@ def test_mc_script_tells_the_mc_whom_to_invite_in_both_languages(client, as_role
 
 
 def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, event, app, make):
-    guizhou, nuol = _organisations(app)
-    ceremony_id = _ceremony(app, event, minutes=40)
+    guizhou, nuol = _organisations(make)
+    ceremony_id = _ceremony(make, event, minutes=40)
     as_role("organiser")
     signers = [
         make.participant(event, family_name=f"SIGNER{n}", given_name="A", organisation_id=guizhou)
@@ -709,7 +690,7 @@ def test_press_list_gives_the_time_each_agreement_is_signed(client, as_role, eve
 
     from pypdf import PdfReader
 
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     president = make.participant(
         event,
         family_name="PHOMMAXAY",
@@ -717,7 +698,7 @@ def test_press_list_gives_the_time_each_agreement_is_signed(client, as_role, eve
         position="President",
         organisation_id=nuol,
     )
-    ceremony_id = _ceremony(app, event)
+    ceremony_id = _ceremony(make, event)
     as_role("organiser")
     for title in ("MoU on Engineering", "MoU on Rail"):
         url = _create(
@@ -755,7 +736,7 @@ def test_archiving_needs_the_scan_of_the_signed_copy_checked_by_content(
 ):
     import io
 
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     rector = make.participant(event, family_name="WANG", organisation_id=guizhou)
     president = make.participant(event, family_name="PHOMMAXAY", organisation_id=nuol)
     as_role("organiser")
@@ -806,14 +787,14 @@ def test_cover_sheets_follow_the_alternat(client, as_role, event, app, make):
 
     from pypdf import PdfReader
 
-    guizhou, nuol = _organisations(app)
+    guizhou, nuol = _organisations(make)
     rector = make.participant(
         event, family_name="WANG", given_name="Jianhua", organisation_id=guizhou
     )
     president = make.participant(
         event, family_name="PHOMMAXAY", given_name="Bounheng", organisation_id=nuol
     )
-    ceremony_id = _ceremony(app, event)
+    ceremony_id = _ceremony(make, event)
     as_role("organiser")
     url = _create(client, event, [guizhou, nuol], ceremony_id=str(ceremony_id)).headers["Location"]
     with app.app_context():
@@ -832,13 +813,13 @@ def test_cover_sheets_follow_the_alternat(client, as_role, event, app, make):
     assert guest.index("PHOMMAXAY Bounheng") < guest.index("WANG Jianhua")
 
 
-def test_ceremony_programme_lists_each_signing_once_at_its_time(client, as_role, event, app):
+def test_ceremony_programme_lists_each_signing_once_at_its_time(client, as_role, event, make):
     import io
 
     from pypdf import PdfReader
 
-    guizhou, nuol = _organisations(app)
-    ceremony_id = _ceremony(app, event)
+    guizhou, nuol = _organisations(make)
+    ceremony_id = _ceremony(make, event)
     as_role("organiser")
     for title in ("MoU on Engineering", "MoU on Rail"):
         _create(client, event, [guizhou, nuol], title_en=title, ceremony_id=str(ceremony_id))

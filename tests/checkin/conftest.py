@@ -5,20 +5,15 @@ from __future__ import annotations
 import pytest
 
 from eventhub.badges import services as badge_services
-from eventhub.checkin.models import Checkpoint
 from eventhub.extensions import db
 
 
 @pytest.fixture
-def gate(app, event):
+def gate(make, event):
     """The main entrance: every category, the whole event, once a day."""
-    with app.app_context():
-        checkpoint = Checkpoint(
-            event_id=event.id, slug="main-entrance", name_en="Main entrance", name_zh="主入口"
-        )
-        db.session.add(checkpoint)
-        db.session.commit()
-        return checkpoint.id
+    return make.checkpoint(
+        event, slug="main-entrance", name_en="Main entrance", name_zh="主入口"
+    ).id
 
 
 def _code(app, participant_id: int) -> str:

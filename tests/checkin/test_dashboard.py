@@ -127,24 +127,10 @@ def test_organisers_define_checkpoints_and_assign_staff(client, as_role, app, ev
 
 
 def test_an_activity_door_counts_the_enrolled_who_came_and_who_did_not(app, event, make):
-    from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
-
     came, missed = make.participant(event), make.participant(event)
     walk_in = make.participant(event)
-    with app.app_context():
-        forum = Activity(event_id=event.id, title_en="TVET Forum")
-        db.session.add(forum)
-        db.session.flush()
-        door = Checkpoint(
-            event_id=event.id, slug="forum-door", name_en="Forum", activity_id=forum.id
-        )
-        db.session.add(door)
-        db.session.add_all(
-            Enrolment(activity_id=forum.id, participant_id=p.id, status=EnrolmentStatus.ENROLLED)
-            for p in (came, missed)
-        )
-        db.session.commit()
-        door_id = door.id
+    forum = make.activity(event, title_en="TVET Forum", enrolled=[came, missed])
+    door_id = make.checkpoint(event, slug="forum-door", name_en="Forum", activity_id=forum.id).id
     when = datetime(2025, 7, 25, 2, 0, tzinfo=UTC)
     for person in (came, walk_in):
         _scan(app, event, door_id, _code(app, person.id), when)
@@ -154,27 +140,16 @@ def test_an_activity_door_counts_the_enrolled_who_came_and_who_did_not(app, even
 
 
 def test_a_door_for_the_enrolled_refuses_the_others(app, event, make):
-    from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
-
     enrolled, other = make.participant(event), make.participant(event)
+    workshop = make.activity(event, title_en="AI workshop", enrolled=[enrolled])
+    door = make.checkpoint(
+        event,
+        slug="workshop",
+        name_en="Workshop",
+        activity_id=workshop.id,
+        enrolment_required=True,
+    )
     with app.app_context():
-        workshop = Activity(event_id=event.id, title_en="AI workshop")
-        db.session.add(workshop)
-        db.session.flush()
-        door = Checkpoint(
-            event_id=event.id,
-            slug="workshop",
-            name_en="Workshop",
-            activity_id=workshop.id,
-            enrolment_required=True,
-        )
-        db.session.add(door)
-        db.session.add(
-            Enrolment(
-                activity_id=workshop.id, participant_id=enrolled.id, status=EnrolmentStatus.ENROLLED
-            )
-        )
-        db.session.commit()
         stored, door = db.session.merge(event), db.session.get(Checkpoint, door.id)
         yes = services.record_scan(
             services.Gate.of(stored, door), _code(app, enrolled.id), uuid.uuid4().hex

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan
+from eventhub.checkin.models import Admission, CheckpointStaff, Scan
 from eventhub.extensions import db
 from eventhub.registration.models import Status
 
@@ -143,15 +143,11 @@ def test_a_persons_token_and_photos_stay_with_their_checkpoints(
         db.session.add(
             ParticipantPhoto(participant_id=person.id, content=b"\xff\xd8", width=600, height=800)
         )
-        db.session.add(Checkpoint(event_id=event.id, slug="vip-lounge", name_en="VIP lounge"))
         db.session.commit()
+    make.checkpoint(event, slug="vip-lounge", name_en="VIP lounge")
     pending = make.participant(event, status=Status.PENDING)
     other = make.event()
-    with app.app_context():
-        elsewhere = Checkpoint(event_id=other.id, slug="main-entrance", name_en="Other week")
-        db.session.add(elsewhere)
-        db.session.commit()
-        elsewhere_id = elsewhere.id
+    elsewhere_id = make.checkpoint(other, slug="main-entrance", name_en="Other week").id
     staff = as_role("staff")
     # Assigned nowhere in this event (only at another week's gate): no photos at all.
     _assign(app, elsewhere_id, staff)

@@ -66,23 +66,14 @@ def test_every_refusal_has_its_reason(app, client, event, make, gate):
         badge_services.reprint(
             db.session.get(Participant, reprinted.id), "Lost at the banquet", actor=None
         )
-        db.session.add(
-            Checkpoint(
-                event_id=event.id,
-                slug="vip-lounge",
-                name_en="VIP lounge",
-                categories="official,speaker",
-            )
-        )
-        db.session.add(
-            Checkpoint(
-                event_id=event.id,
-                slug="banquet",
-                name_en="Welcome banquet",
-                closes_at=datetime(2025, 7, 27, 10, 0, tzinfo=UTC),
-            )
-        )
         db.session.commit()
+    make.checkpoint(event, slug="vip-lounge", name_en="VIP lounge", categories="official,speaker")
+    make.checkpoint(
+        event,
+        slug="banquet",
+        name_en="Welcome banquet",
+        closes_at=datetime(2025, 7, 27, 10, 0, tzinfo=UTC),
+    )
     forged = old_code[:-2] + ("AA" if not old_code.endswith("AA") else "BB")
     elsewhere = make.event()  # a genuine badge of another week is no badge here
     cases = [
@@ -112,11 +103,7 @@ def test_the_answer_speaks_the_device_language_each_time(app, client, event, mak
     English (the answer's texts are translated once per language, not once for all)."""
     token = _token(app, event)
     media = make.participant(event, category=Category.MEDIA)
-    with app.app_context():
-        db.session.add(
-            Checkpoint(event_id=event.id, slug="vip", name_en="VIP lounge", categories="official")
-        )
-        db.session.commit()
+    make.checkpoint(event, slug="vip", name_en="VIP lounge", categories="official")
     code = _code(app, media.id)
 
     def scan(language):
@@ -352,8 +339,8 @@ def test_heads_of_delegation_pass_where_their_band_says(app, client, event, make
     head = make.participant(event, delegation_id=delegation.id)
     with app.app_context():
         db.session.get(Delegation, delegation.id).head_id = head.id
-        db.session.add(Checkpoint(event_id=event.id, slug="lounge", name_en="Lounge", zone="V"))
         db.session.commit()
+    make.checkpoint(event, slug="lounge", name_en="Lounge", zone="V")
     answer = _scan(client, _token(app, event), _code(app, head.id), checkpoint="lounge").get_json()
     assert answer["result"] == "admitted"
 
@@ -362,11 +349,9 @@ def test_arrivals_count_re_entry_doors_too(app, event, make):
     from eventhub.checkin import services
 
     person = make.participant(event)
+    hall = make.checkpoint(event, slug="hall", name_en="Hall", reentry=True)
     with app.app_context():
-        hall = Checkpoint(event_id=event.id, slug="hall", name_en="Hall", reentry=True)
-        db.session.add(hall)
-        db.session.flush()
-        stored = db.session.merge(event)
+        stored, hall = db.session.merge(event), db.session.get(Checkpoint, hall.id)
         services.record_scan(
             services.Gate.of(stored, hall), _code(app, person.id), uuid.uuid4().hex
         )

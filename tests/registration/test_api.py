@@ -65,6 +65,28 @@ def test_invalid_registration_gets_422_with_a_message_per_field(app, client, eve
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
 
 
+def test_api_refuses_values_that_are_not_text(app, client, event, lao_delegate):
+    token = _token(app, event, "organiser")
+    body = dict(
+        lao_delegate,
+        given_name=True,
+        organisation={"a": 1},
+        phone=12345,
+        arrival_time="12:00+05:00",
+    )
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert errors["given_name"] == ["Send this field as text."]
+    assert errors["organisation"][0] == "Send this field as text."
+    assert errors["phone"] == ["Send this field as text."]
+    assert errors["arrival_time"] == ["Enter the time as HH:MM, e.g. 14:35."]
+
+
 def test_staff_tokens_may_not_register(app, client, event, lao_delegate):
     token = _token(app, event, "staff")
     response = client.post(

@@ -5,21 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from eventhub.audit.models import AuditEntry
-from eventhub.directory.models import Organisation
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
 
 
-def _organisation(app, name="National University of Laos"):
-    with app.app_context():
-        organisation = Organisation(name_en=name, country_code="LA")
-        db.session.add(organisation)
-        db.session.commit()
-        return organisation.id
-
-
 def test_pairs_are_found_for_each_reason_and_merged(client, as_role, make, event, app):
-    university = _organisation(app)
+    university = make.organisation(name_en="National University of Laos", country_code="LA").id
     first = make.participant(
         event, email="somphone.k@example.la", organisation_id=university, phone=""
     )

@@ -7,8 +7,12 @@ import io
 from datetime import UTC, date, datetime
 
 import openpyxl
+import sqlalchemy as sa
 
-from eventhub.registration.models import Diet, Status
+from eventhub.extensions import db
+from eventhub.registration.models import Diet, Participant, Status
+
+from .test_import import _upload
 
 
 def _people(make, event):
@@ -92,6 +96,36 @@ def test_participants_export_round_trips_through_the_import(client, as_role, mak
         "given_name",
         "native_name",
     ]
+
+
+def test_an_exported_list_imports_back(client, make, login, event, app):
+    university_id = make.organisation(
+        name_en="Hanoi University of Science and Technology", country_code="VN"
+    ).id
+    make.participant(
+        event,
+        family_name="NGUYỄN",
+        given_name="Thị Hương",
+        native_name="Nguyễn Thị Hương",
+        country_code="VN",
+        email="huong@example.vn",
+        organisation_id=university_id,
+        interpretation_language="zh",
+    )
+    other = make.event()
+    login(make.user(roles={event: "organiser", other: "organiser"}).email)
+    exported = client.get(f"/events/{event.slug}/participants/export/participants.csv").data
+    preview_url = _upload(client, other, exported, "export.csv")
+    assert "Import 1 participant" in client.get(preview_url).get_data(as_text=True)
+    client.post(preview_url, data={"action": "import"})
+    with app.app_context():
+        copy = db.session.scalar(sa.select(Participant).where(Participant.event_id == other.id))
+        assert (copy.family_name, copy.given_name, copy.native_name) == (
+            "NGUYỄN",
+            "Thị Hương",
+            "Nguyễn Thị Hương",
+        )
+        assert copy.organisation_id == university_id and copy.interpretation_language == "zh"
 
 
 def test_passport_data_only_for_the_visa_desk_and_audited(client, as_role, make, event, app):

@@ -258,6 +258,25 @@ def test_dates_and_times_typed_in_several_ways_are_read(client, as_role, app, ev
         assert people["Budiono"].country_code == "ID" and people["Budiono"].family_name == ""
 
 
+def test_old_mac_line_endings_and_far_away_cells_are_read(client, as_role, event):
+    as_role("organiser")
+    content = (
+        b"Given name,Organisation,Country,Email\r"
+        b"Budiono,Politeknik Negeri Bandung,ID,budiono@example.ac.id\r"
+    )
+    page = client.get(_upload(client, event, content, "mac.csv")).get_data(as_text=True)
+    assert "Import 1 participant" in page
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Given name", "Organisation", "Country", "Email"])
+    sheet.append(["Budiono", "Politeknik Negeri Bandung", "ID", "budiono@example.ac.id"])
+    sheet["XFD20000"] = "far away"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = client.get(_upload(client, event, buffer.getvalue(), "far.xlsx")).get_data(as_text=True)
+    assert "Import 1 participant" in page
+
+
 def test_changing_the_column_mapping_is_checked_again(client, as_role, app, event):
     as_role("organiser")
     content = b"Name,Org,Land,Mail\nSomphone,National University of Laos,LA,s@example.la\n"

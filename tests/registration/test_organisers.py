@@ -82,6 +82,27 @@ def test_only_organisers_see_the_list(client, as_role, event):
     assert client.get(f"/events/{event.slug}/participants/").status_code == 403
 
 
+def test_the_visa_desk_reads_but_does_not_decide(client, as_role, make, event, app):
+    person = make.participant(event, status=Status.PENDING)
+    as_role("visa_officer")
+    assert client.get(f"/events/{event.slug}/participants/").status_code == 200
+    assert (
+        client.post(
+            f"/events/{event.slug}/participants/bulk",
+            data={"ids": [str(person.id)], "action": "approve"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/events/{event.slug}/participants/{person.id}", data={"given_name": "X"}
+        ).status_code
+        == 403
+    )
+    with app.app_context():
+        assert db.session.get(Participant, person.id).status == Status.PENDING
+
+
 def test_bulk_approve_reject_and_category_are_audited(client, as_role, make, event, app):
     people = [_person(make, event, given_name=f"P{n}", status=Status.PENDING) for n in range(3)]
     other_event = make.event()
@@ -124,6 +145,19 @@ def test_bulk_approve_reject_and_category_are_audited(client, as_role, make, eve
         assert {e.action for e in entries} == {"participant.status", "participant.category"}
         assert all(e.user_id == organiser.id for e in entries)
         assert len(entries) == 4
+
+
+def test_odd_bulk_ids_and_long_reasons_are_refused_cleanly(client, as_role, make, event):
+    person = make.participant(event)
+    as_role("organiser")
+    url = f"/events/{event.slug}/participants/bulk"
+    assert client.post(url, data={"ids": ["²"], "action": "approve"}).status_code == 302
+    response = client.post(
+        url,
+        data={"ids": [str(person.id)], "action": "reject", "reason": "x" * 600},
+        follow_redirects=True,
+    )
+    assert "Use at most 500 characters." in response.get_data(as_text=True)
 
 
 def test_organiser_edits_a_participant_and_sees_passport_masked(client, as_role, make, event, app):

@@ -8,8 +8,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
-from eventhub.registration.models import Participant, ParticipantPhoto
+from eventhub.registration.models import ImportBatch, Participant, ParticipantPhoto
 
 from .conftest import image_bytes
 
@@ -65,6 +66,29 @@ def test_anonymise_only_after_the_event_and_with_confirmation(client, as_role, m
             )
             == 0
         )
+
+
+def test_anonymising_also_clears_uploads_and_audit_details(client, make, app):
+    ended = make.event(starts_on=date(2025, 7, 24), ends_on=date(2025, 7, 27))
+    person = make.participant(ended, email="secret@example.la")
+    user = make.user(roles={ended: "organiser"})
+    client.post("/auth/login", data={"email": user.email, "password": "correct horse battery"})
+    with app.app_context():
+        db.session.add(
+            ImportBatch(event_id=ended.id, filename="list.csv", content=b"secret@example.la")
+        )
+        db.session.commit()
+    client.post(
+        f"/events/{ended.slug}/participants/bulk",
+        data={"ids": [str(person.id)], "action": "reject", "reason": "secret@example.la twice"},
+    )
+    client.post(f"/events/{ended.slug}/participants/anonymise", data={"confirm": ended.slug})
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportBatch)) == 0
+        changes = db.session.scalars(
+            sa.select(AuditEntry.changes).where(AuditEntry.object_type == "Participant")
+        ).all()
+        assert changes and all("secret" not in str(c) for c in changes)
 
 
 def test_anonymising_a_running_event_is_refused(client, as_role, make, app):

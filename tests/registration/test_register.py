@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
+import struct
+import zlib
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
-from eventhub.registration.models import Participant, ParticipantPhoto, Source, Status
+from eventhub.registration.models import (
+    Category,
+    Participant,
+    ParticipantPhoto,
+    Source,
+    Status,
+)
 
 from .conftest import image_bytes
 
@@ -116,6 +126,11 @@ def test_given_name_organisation_email_and_country_are_required(client, open_eve
     assert "Choose a country." in page
 
 
+def test_line_breaks_in_needs_are_welcome(client, app, open_event, lao_delegate):
+    data = dict(lao_delegate, accessibility_needs="Wheelchair\r\nStep-free room")
+    assert client.post(f"/events/{open_event.slug}/register", data=data).status_code == 302
+
+
 def test_photo_is_checked_by_content_not_by_name(client, app, open_event, lao_delegate):
     import io
 
@@ -141,6 +156,27 @@ def test_photo_is_checked_by_content_not_by_name(client, app, open_event, lao_de
     ).get_data(as_text=True)
     assert "The photo is too small" in page
     assert _one(app, event_id=open_event.id) is None
+
+
+def _png_header(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(payload))
+            + kind
+            + payload
+            + struct.pack(">I", zlib.crc32(kind + payload))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def test_a_decompression_bomb_photo_is_refused(client, open_event, lao_delegate):
+    data = dict(lao_delegate, photo=(io.BytesIO(_png_header(20000, 20000)), "bomb.png"))
+    page = client.post(
+        f"/events/{open_event.slug}/register", data=data, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert "The photo has too many pixels." in page
 
 
 def test_registration_window_is_respected_politely(client, app, make, lao_delegate):
@@ -211,6 +247,45 @@ def test_participant_edits_own_data_until_locked(
     refused = client.post(link, data=dict(lao_delegate, position="Rector"), follow_redirects=True)
     assert "locked your registration" in refused.get_data(as_text=True)
     assert _one(app, email="somphone.k@example.la").position == "President"
+
+
+def test_editing_keeps_the_delegation(client, app, make, open_event, lao_delegate, outbox):
+    delegation = make.delegation(open_event, name_en="Lao PDR national delegation")
+    client.post(f"/events/{open_event.slug}/register", data=lao_delegate)
+    with app.app_context():
+        participant = db.session.scalar(sa.select(Participant))
+        participant.delegation_id = delegation.id
+        db.session.commit()
+    client.post(_own_link(outbox), data=dict(lao_delegate, position="Rector"))
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Participant))
+        assert stored.position == "Rector" and stored.delegation_id == delegation.id
+
+
+def test_self_edits_of_identity_after_approval_go_back_to_review(
+    client, app, open_event, lao_delegate, outbox
+):
+    client.post(f"/events/{open_event.slug}/register", data=lao_delegate)
+    with app.app_context():
+        participant = db.session.scalar(sa.select(Participant))
+        participant.status = Status.APPROVED
+        db.session.commit()
+    link = _own_link(outbox)
+    client.post(link, data=dict(lao_delegate, hotel="Guiyang Hotel"))  # logistics only
+    with app.app_context():
+        assert db.session.scalar(sa.select(Participant.status)) == Status.APPROVED
+    client.post(link, data=dict(lao_delegate, given_name="Somchai", category="official"))
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Participant))
+        assert stored.status == Status.PENDING and stored.given_name == "Somchai"
+        assert stored.category == Category.DELEGATE  # the category is the organisers' call
+        entry = db.session.scalar(
+            sa.select(AuditEntry)
+            .where(AuditEntry.action == "participant.update")
+            .order_by(AuditEntry.id.desc())
+        )
+        assert entry.actor == "participant (own link)"
+        assert entry.changes["status"] == ["approved", "pending"]
 
 
 def test_wrong_or_foreign_links_find_nothing(client, open_event, make, lao_delegate, outbox):

@@ -5,36 +5,27 @@ from datetime import time
 import pytest
 
 from eventhub.extensions import db
-from eventhub.scheduling.models import Room, TravelTime, Venue
+from eventhub.scheduling.models import TravelTime
 
 
 @pytest.fixture
-def rooms(app, event):
+def rooms(app, make, event):
     """A main venue with two rooms, and a campus 40 minutes away with one."""
+    main = make.venue(
+        event,
+        name_en="Eco-Conference Center",
+        on_site=True,
+        opens_at=time(7, 30),
+        closes_at=time(22, 0),
+    )
+    campus = make.venue(event, name_en="University Campus", on_site=False)
+    hall = make.room(main, name_en="Hall 1", capacity=2)
+    small = make.room(main, name_en="Meeting Room 1", capacity=60)
+    auditorium = make.room(campus, name_en="Auditorium", capacity=300)
     with app.app_context():
-        main = Venue(
-            event_id=event.id,
-            name_en="Eco-Conference Center",
-            on_site=True,
-            opens_at=time(7, 30),
-            closes_at=time(22, 0),
-        )
-        campus = Venue(event_id=event.id, name_en="University Campus", on_site=False)
-        db.session.add_all([main, campus])
-        db.session.flush()
-        hall = Room(venue_id=main.id, name_en="Hall 1", capacity=2)
-        small = Room(venue_id=main.id, name_en="Meeting Room 1", capacity=60)
-        auditorium = Room(venue_id=campus.id, name_en="Auditorium", capacity=300)
-        db.session.add_all(
-            [
-                hall,
-                small,
-                auditorium,
-                TravelTime(from_venue_id=main.id, to_venue_id=campus.id, minutes=40),
-            ]
-        )
+        db.session.add(TravelTime(from_venue_id=main.id, to_venue_id=campus.id, minutes=40))
         db.session.commit()
-        return {"hall": hall.id, "small": small.id, "auditorium": auditorium.id}
+    return {"hall": hall.id, "small": small.id, "auditorium": auditorium.id}
 
 
 def activity_form(room_id, **values) -> dict:

@@ -20,9 +20,9 @@ from eventhub.scheduling.models import (
 )
 
 
-def _activity(app, event, room_id, **values) -> Activity:
+def _activity(make, event, room_id, **values) -> Activity:
+    """A published forum open for enrolment, in `room_id`, on 25 July."""
     defaults = {
-        "event_id": event.id,
         "title_en": "Digital Economy Forum",
         "title_zh": "数字经济论坛",
         "room_id": room_id,
@@ -33,11 +33,7 @@ def _activity(app, event, room_id, **values) -> Activity:
         "ends_at": datetime(2025, 7, 25, 2, 30, tzinfo=UTC),
     }
     defaults.update(values)
-    with app.app_context():
-        activity = Activity(**defaults)
-        db.session.add(activity)
-        db.session.commit()
-        return activity
+    return make.activity(event, **defaults)
 
 
 @pytest.fixture
@@ -56,7 +52,7 @@ def delegate(make, event, login):
 def test_full_activity_waitlists_then_promotes_and_emails(
     app, client, event, rooms, make, outbox, delegate
 ):
-    activity = _activity(app, event, rooms["hall"])  # 2 seats
+    activity = _activity(make, event, rooms["hall"])  # 2 seats
     url = f"/events/{event.slug}/programme/{activity.id}"
     clients = []
     for n, name in enumerate(["Somphone", "Bounmy", "Chanthy"]):
@@ -81,10 +77,12 @@ def test_full_activity_waitlists_then_promotes_and_emails(
     assert "A seat is yours: Digital Economy Forum" in outbox[-1]["Subject"]
 
 
-def test_agenda_warns_about_overlaps_and_offers_a_private_feed(app, client, event, rooms, delegate):
-    first = _activity(app, event, rooms["small"])
+def test_agenda_warns_about_overlaps_and_offers_a_private_feed(
+    app, client, event, rooms, delegate, make
+):
+    first = _activity(make, event, rooms["small"])
     second = _activity(
-        app,
+        make,
         event,
         rooms["auditorium"],
         title_en="Campus Workshop",
@@ -105,7 +103,7 @@ def test_agenda_warns_about_overlaps_and_offers_a_private_feed(app, client, even
 
 
 def test_invitation_only_and_unapproved_are_refused(app, client, event, rooms, make, login):
-    invite_only = _activity(app, event, rooms["small"], access=Access.INVITATION)
+    invite_only = _activity(make, event, rooms["small"], access=Access.INVITATION)
     user = make.user(roles={event: "delegate"})
     make.participant(event, user_id=user.id, status=Status.PENDING, email=user.email)
     login(user.email)
@@ -113,16 +111,18 @@ def test_invitation_only_and_unapproved_are_refused(app, client, event, rooms, m
         f"/events/{event.slug}/programme/{invite_only.id}/enrol", follow_redirects=True
     ).get_data(as_text=True)
     assert "by invitation only" in page
-    open_one = _activity(app, event, rooms["auditorium"], title_en="Open Forum")
+    open_one = _activity(make, event, rooms["auditorium"], title_en="Open Forum")
     page = client.post(
         f"/events/{event.slug}/programme/{open_one.id}/enrol", follow_redirects=True
     ).get_data(as_text=True)
     assert "Only approved participants can enrol." in page
 
 
-def test_event_calendar_has_utc_times_and_updates_with_the_timetable(app, client, event, rooms):
-    activity = _activity(app, event, rooms["small"])
-    _activity(app, event, rooms["hall"], title_en="Draft thing", state=ActivityState.DRAFT)
+def test_event_calendar_has_utc_times_and_updates_with_the_timetable(
+    app, client, event, rooms, make
+):
+    activity = _activity(make, event, rooms["small"])
+    _activity(make, event, rooms["hall"], title_en="Draft thing", state=ActivityState.DRAFT)
     calendar = Calendar.from_ical(client.get(f"/events/{event.slug}/calendar.ics").data)
     [item] = calendar.walk("VEVENT")
     assert item.decoded("dtstart") == datetime(2025, 7, 25, 1, 0, tzinfo=UTC)
@@ -142,10 +142,10 @@ def test_event_calendar_has_utc_times_and_updates_with_the_timetable(app, client
     assert b"Digital Economy Forum" in room_feed.data
 
 
-def test_api_lists_published_activities_with_offsets(app, client, event, rooms):
-    _activity(app, event, rooms["small"])
+def test_api_lists_published_activities_with_offsets(app, client, event, rooms, make):
+    _activity(make, event, rooms["small"])
     _activity(
-        app,
+        make,
         event,
         rooms["hall"],
         title_en="Other day",
@@ -188,24 +188,16 @@ def test_programme_and_grid_need_a_fixed_number_of_queries(
 
     def add(n: int) -> None:
         for i in range(n):
-            activity = _activity(
-                app,
+            speaker = make.participant(event, given_name=f"Speaker {chr(65 + i % 26)}")
+            _activity(
+                make,
                 event,
                 rooms["small"],
                 title_en=f"Forum {i}",
                 starts_at=datetime(2025, 7, 24, i % 12, 0, tzinfo=UTC),
                 ends_at=datetime(2025, 7, 24, i % 12, 30, tzinfo=UTC),
+                speakers=[speaker],
             )
-            speaker = make.participant(event, given_name=f"Speaker {chr(65 + i % 26)}")
-            with app.app_context():
-                from eventhub.scheduling.models import ActivityPerson
-
-                db.session.add(
-                    ActivityPerson(
-                        activity_id=activity.id, participant_id=speaker.id, role="speaker"
-                    )
-                )
-                db.session.commit()
 
     add(3)
     small = {
@@ -221,8 +213,10 @@ def test_programme_and_grid_need_a_fixed_number_of_queries(
         assert queries(url) == before, url
 
 
-def test_agenda_api_uses_the_session_and_needs_the_csrf_header(app, client, event, rooms, delegate):
-    activity = _activity(app, event, rooms["small"])
+def test_agenda_api_uses_the_session_and_needs_the_csrf_header(
+    make, client, event, rooms, delegate
+):
+    activity = _activity(make, event, rooms["small"])
     url = f"/api/v1/events/{event.slug}/activities/{activity.id}/enrolment"
     assert client.put(url).status_code == 401
     delegate()
@@ -235,7 +229,7 @@ def test_agenda_api_uses_the_session_and_needs_the_csrf_header(app, client, even
     assert agenda[0]["starts_at"] == "2025-07-25T09:00:00+08:00"
     left = client.delete(url, headers={"X-CSRFToken": token})
     assert left.get_json() == {"status": "cancelled"}
-    draft = _activity(app, event, rooms["hall"], title_en="Not yet", state=ActivityState.DRAFT)
+    draft = _activity(make, event, rooms["hall"], title_en="Not yet", state=ActivityState.DRAFT)
     refused = client.put(
         f"/api/v1/events/{event.slug}/activities/{draft.id}/enrolment",
         headers={"X-CSRFToken": token},
@@ -244,12 +238,12 @@ def test_agenda_api_uses_the_session_and_needs_the_csrf_header(app, client, even
     assert refused.get_json()["message"] == "This activity is not open for enrolment."
 
 
-def test_programme_prints_as_a_bilingual_pdf(app, client, event, rooms):
+def test_programme_prints_as_a_bilingual_pdf(make, client, event, rooms):
     import io
 
     from pypdf import PdfReader
 
-    _activity(app, event, rooms["small"])
+    _activity(make, event, rooms["small"])
     response = client.get(f"/events/{event.slug}/programme.pdf")
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     assert "Digital Economy Forum" in text and "数字经济论坛" in text and "09:00–10:30" in text
@@ -257,7 +251,7 @@ def test_programme_prints_as_a_bilingual_pdf(app, client, event, rooms):
 
 def test_organisers_invite_to_invitation_only_activities(app, client, as_role, event, rooms, make):
     banquet = _activity(
-        app, event, rooms["small"], title_en="Welcome Banquet", access=Access.INVITATION
+        make, event, rooms["small"], title_en="Welcome Banquet", access=Access.INVITATION
     )
     guest = make.participant(event, given_name="Bounmy")
     as_role("organiser")
@@ -279,7 +273,7 @@ def test_more_seats_move_the_waiting_list_up_and_email_them(
 ):
     from eventhub.scheduling import services
 
-    activity = _activity(app, event, rooms["small"], capacity=1)
+    activity = _activity(make, event, rooms["small"], capacity=1)
     people = [
         make.participant(event, given_name=n, email=f"{n.lower()}@example.la")
         for n in ("First", "Second", "Third")
@@ -319,7 +313,7 @@ def test_more_seats_move_the_waiting_list_up_and_email_them(
 def test_a_second_leave_promotes_nobody_else(app, event, rooms, make):
     from eventhub.scheduling import services
 
-    activity = _activity(app, event, rooms["hall"])  # 2 seats
+    activity = _activity(make, event, rooms["hall"])  # 2 seats
     people = [make.participant(event, given_name=n) for n in ("A", "B", "C", "D")]
     with app.app_context():
         stored = db.session.get(Activity, activity.id)
@@ -340,9 +334,9 @@ def test_a_second_leave_promotes_nobody_else(app, event, rooms, make):
 
 
 def test_cancelled_activities_show_in_agendas_and_leave_calendars(
-    app, client, event, rooms, delegate
+    app, client, event, rooms, delegate, make
 ):
-    activity = _activity(app, event, rooms["small"])
+    activity = _activity(make, event, rooms["small"])
     delegate()
     client.post(f"/events/{event.slug}/programme/{activity.id}/enrol")
     with app.app_context():
@@ -355,11 +349,13 @@ def test_cancelled_activities_show_in_agendas_and_leave_calendars(
     assert str(item["status"]) == "CANCELLED"
 
 
-def test_invited_people_may_come_back_and_withdrawn_feeds_stop(app, client, event, rooms, delegate):
+def test_invited_people_may_come_back_and_withdrawn_feeds_stop(
+    app, client, event, rooms, delegate, make
+):
     from eventhub.registration.models import Participant
     from eventhub.scheduling import services
 
-    banquet = _activity(app, event, rooms["small"], title_en="Banquet", access=Access.INVITATION)
+    banquet = _activity(make, event, rooms["small"], title_en="Banquet", access=Access.INVITATION)
     user = delegate()
     with app.app_context():
         me = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))

@@ -11,44 +11,33 @@ from eventhub.scheduling import services, solver
 from eventhub.scheduling.models import (
     Access,
     Activity,
-    ActivityPerson,
-    ActivityRole,
     ActivityState,
     ActivityType,
 )
 
 
-def _pending(app, event, title, *, capacity=None, duration=90, track="", speaker=None):
-    with app.app_context():
-        activity = Activity(
-            event_id=event.id,
-            title_en=title,
-            access=Access.REGISTRATION,
-            state=ActivityState.PUBLISHED,
-            duration_minutes=duration,
-            capacity=capacity,
-            track=track,
-        )
-        db.session.add(activity)
-        db.session.flush()
-        if speaker is not None:
-            db.session.add(
-                ActivityPerson(
-                    activity_id=activity.id, participant_id=speaker, role=ActivityRole.SPEAKER
-                )
-            )
-        db.session.commit()
-        return activity.id
+def _pending(make, event, title, *, capacity=None, duration=90, track="", speaker=None):
+    """A published activity waiting for the scheduler (no time, no room); returns its id."""
+    return make.activity(
+        event,
+        title_en=title,
+        access=Access.REGISTRATION,
+        state=ActivityState.PUBLISHED,
+        duration_minutes=duration,
+        capacity=capacity,
+        track=track,
+        speakers=[speaker] if speaker is not None else [],
+    ).id
 
 
 def test_proposal_places_everything_without_hard_conflicts(app, event, rooms, make):
     speaker = make.participant(event, given_name="Chanthy")
     for n in range(6):
         _pending(
-            app,
+            make,
             event,
             f"Forum {chr(65 + n)}",
-            speaker=speaker.id if n < 3 else None,
+            speaker=speaker if n < 3 else None,
             track="Skills" if n % 2 else "Digital",
         )
     with app.app_context():
@@ -74,9 +63,9 @@ def test_proposal_places_everything_without_hard_conflicts(app, event, rooms, ma
         db.session.rollback()
 
 
-def test_impossible_rules_are_named(app, event, rooms):
-    _pending(app, event, "Mass rally", capacity=5000)
-    _pending(app, event, "Marathon session", duration=20 * 60)
+def test_impossible_rules_are_named(app, event, rooms, make):
+    _pending(make, event, "Mass rally", capacity=5000)
+    _pending(make, event, "Marathon session", duration=20 * 60)
     with app.app_context():
         proposal = solver.propose(db.session.merge(event), time_limit=5)
     assert not proposal.ok
@@ -84,8 +73,8 @@ def test_impossible_rules_are_named(app, event, rooms):
     assert any("Marathon session" in p for p in proposal.problems)
 
 
-def test_organiser_reviews_and_accepts_the_proposal(client, as_role, app, event, rooms):
-    ids = [_pending(app, event, f"Workshop {n}") for n in range(3)]
+def test_organiser_reviews_and_accepts_the_proposal(client, as_role, app, event, rooms, make):
+    ids = [_pending(make, event, f"Workshop {n}") for n in range(3)]
     as_role("organiser")
     url = f"/events/{event.slug}/schedule/auto"
     assert "3 activities wait for a time." in client.get(url).get_data(as_text=True)
@@ -175,35 +164,24 @@ def test_a_witness_of_a_signing_ceremony_is_not_placed_at_the_same_time(app, eve
     """The ceremony lists nobody as its speaker: its people come from its agreements."""
     from datetime import UTC, datetime
 
-    from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
-    from eventhub.directory.models import Organisation
-
     minister = make.participant(event, given_name="Minister")
-    with app.app_context():
-        host = Organisation(name_en="Guizhou University", country_code="CN")
-        guest = Organisation(name_en="National University of Laos", country_code="LA")
-        ceremony = Activity(
-            event_id=event.id,
-            title_en="Signing Ceremony I",
-            type=ActivityType.SIGNING_CEREMONY,
-            state=ActivityState.PUBLISHED,
-            room_id=rooms["hall"],
-            # 08:30-19:30 in Guiyang: the forum's day leaves it the evening alone
-            starts_at=datetime(2025, 7, 25, 0, 30, tzinfo=UTC),
-            ends_at=datetime(2025, 7, 25, 11, 30, tzinfo=UTC),
-        )
-        db.session.add_all([host, guest, ceremony])
-        db.session.flush()
-        agreement = Agreement(event_id=event.id, title_en="MoU", ceremony_id=ceremony.id)
-        agreement.parties = [
-            AgreementParty(organisation_id=host.id, position=1),
-            AgreementParty(organisation_id=guest.id, position=2),
-        ]
-        agreement.witnesses = [AgreementWitness(participant_id=minister.id)]
-        db.session.add(agreement)
-        db.session.commit()
-        ceremony_start, ceremony_end = ceremony.starts_at, ceremony.ends_at
-    forum = _pending(app, event, "Forum with the minister", speaker=minister.id)
+    host = make.organisation(name_en="Guizhou University", country_code="CN")
+    guest = make.organisation(name_en="National University of Laos", country_code="LA")
+    ceremony = make.activity(
+        event,
+        title_en="Signing Ceremony I",
+        type=ActivityType.SIGNING_CEREMONY,
+        state=ActivityState.PUBLISHED,
+        room_id=rooms["hall"],
+        # 08:30-19:30 in Guiyang: the forum's day leaves it the evening alone
+        starts_at=datetime(2025, 7, 25, 0, 30, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 11, 30, tzinfo=UTC),
+    )
+    make.agreement(
+        event, [host, guest], title_en="MoU", ceremony_id=ceremony.id, witnesses=[minister]
+    )
+    ceremony_start, ceremony_end = ceremony.starts_at, ceremony.ends_at
+    forum = _pending(make, event, "Forum with the minister", speaker=minister)
     with app.app_context():
         db.session.get(Activity, forum).allowed_days = "2025-07-25"
         db.session.commit()

@@ -257,16 +257,13 @@ def test_grid_lists_what_it_cannot_draw(client, as_role, event, rooms, app):
 
 def test_only_organisers_move_resize_invite_or_schedule(client, as_role, event, rooms, app, make):
     other = make.user(roles={event: "organiser"})
-    with app.app_context():
-        activity = Activity(
-            event_id=event.id,
-            title_en="Forum",
-            room_id=rooms["small"],
-            starts_at=datetime(2025, 7, 25, 1, tzinfo=UTC),
-            ends_at=datetime(2025, 7, 25, 2, tzinfo=UTC),
-        )
-        db.session.add(activity)
-        db.session.commit()
+    activity = make.activity(
+        event,
+        title_en="Forum",
+        room_id=rooms["small"],
+        starts_at=datetime(2025, 7, 25, 1, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 2, tzinfo=UTC),
+    )
     assert other.email
     as_role("delegate")
     base = f"/events/{event.slug}/schedule"
