@@ -9,7 +9,7 @@ waiting never heard it, and its message is sent again; a server that kept it any
 at-least-once case the README describes). The bench plays the organiser's page: every second
 it asks for stalled runs to be taken back, as the page's progress poll does.
 
-    .venv/bin/python bench/jobs_faults_bench.py [--badges 2000] [--mails 200] [--kills 3]
+    .venv/bin/python bench/jobs_faults_bench.py [--badges 2000] [--mails 400] [--kills 3]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class SinkServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--badges", type=int, default=2000)
-    parser.add_argument("--mails", type=int, default=200)
+    parser.add_argument("--mails", type=int, default=400)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--smtp-delay", type=float, default=0.1)
     parser.add_argument("--redis", default="", help="redis://127.0.0.1:6379/14 for a Redis queue")
@@ -208,18 +208,18 @@ def main() -> None:
     started = time.monotonic()
     process = worker()
     kills = []
-    # Kill while a worker is drawing the run and mail is flowing (2 s after each start at least,
-    # and once more mail has gone out since the last kill).
+    # Kill while mail is flowing (3 s after each start at least, once more mail has gone out
+    # since the last kill), the first time while a worker is drawing the run too.
     last_start, last_delivered = started, 0
     while len(kills) < args.kills and time.monotonic() - started < args.timeout:
         run_state, done, _attempts, sent, _failed = state()
         delivered = sum(DELIVERED.values())
-        if run_state == BatchState.DONE or sent == args.mails:
+        if sent == args.mails:
             break  # nothing left to interrupt
         if (
-            run_state == BatchState.RUNNING
-            and delivered >= last_delivered + 10
-            and time.monotonic() - last_start > 2
+            (run_state == BatchState.RUNNING or kills)
+            and delivered >= last_delivered + 15
+            and time.monotonic() - last_start > 3
         ):
             process.send_signal(signal.SIGKILL)
             process.wait()

@@ -146,6 +146,7 @@ def deliver(limit: int = 200) -> Delivery:
                 message.last_error = f"{type(error).__name__}: {error}"[:500]
                 if _permanent(error) or message.attempts >= maximum:
                     message.state, message.finished_at = MailState.FAILED, utcnow()
+                    message.text, message.html = "", None  # no personal link kept
                     report.failed += 1
                 else:
                     message.state = MailState.QUEUED

@@ -36,6 +36,9 @@ def live_server(tmp_path_factory):
             "SECRET_KEY": "browser-test",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "MAIL_BACKEND": "memory",
+            # Jobs (print runs, mail, scheduler runs) at once after each request commits;
+            # tests/test_jobs.py runs them through real queues and a worker.
+            "JOBS_URL": "immediate",
             "DASHBOARD_REFRESH_SECONDS": 1,
             # Every journey signs the organiser in; the limits have tests of their own.
             "LOGIN_RATE_LIMIT": "100 per minute",

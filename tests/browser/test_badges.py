@@ -29,7 +29,7 @@ def test_print_run_of_badges(live_server, page):
     page.get_by_role("button", name="Print these badges").click()
     page.wait_for_url(re.compile(r"/badges/runs/\d+$"))
     download = page.get_by_role("link", name="Download the PDF")
-    download.wait_for(state="visible", timeout=60_000)  # drawn by `flask badges-run`
+    download.wait_for(state="visible", timeout=60_000)  # drawn by the job worker
     assert f"Done: {count} badges." in page.locator("#run-status").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "badges-run.png"), full_page=True)
