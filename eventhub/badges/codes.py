@@ -14,15 +14,17 @@ import binascii
 import hashlib
 import hmac
 
+from eventhub import crypto
+
 PREFIX = "EH1"
 MAC_BYTES = 10
 LENGTH = len(PREFIX) + 26  # 16 bytes in base32, padding dropped
 
 
 def badge_key(secret_key: str | bytes) -> bytes:
-    """A key for badge codes alone, derived from the app's secret key."""
-    raw = secret_key.encode() if isinstance(secret_key, str) else secret_key
-    return hmac.new(raw, b"eventhub badge codes v1", hashlib.sha256).digest()
+    """A key for badge codes alone, derived from a secret key: crypto.signing_key("badge")
+    is this, from the app's."""
+    return crypto.derive_key(secret_key, "badge")
 
 
 def _mac(key: bytes, body: bytes) -> bytes:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from eventhub import crypto
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.badges import codes
@@ -76,12 +77,8 @@ def styles_of(event_id: int) -> dict[Category, Style]:
     return styles
 
 
-def _key() -> bytes:
-    return codes.badge_key(current_app.config.get("BADGE_KEY") or current_app.config["SECRET_KEY"])
-
-
 def code_of(badge: Badge) -> str:
-    return codes.make_code(_key(), badge.id, badge.version)
+    return codes.make_code(crypto.signing_key("badge"), badge.id, badge.version)
 
 
 def badges_for(participants: list[Participant]) -> dict[int, Badge]:
@@ -230,7 +227,7 @@ def check_code(
 ) -> CodeCheck:
     """`query` (holder_of_badge(), with more columns and `params` if the caller needs them)
     reads the holder in the same round trip."""
-    read = codes.read_code(_key(), code)
+    read = codes.read_code(crypto.signing_key("badge"), code)
     if read is None:
         return CodeCheck("invalid")
     badge_id, version = read
@@ -339,7 +336,7 @@ def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]
             )
         )
     )
-    key = _key()
+    key = crypto.signing_key("badge")
     back = db.session.get(BadgeSettings, event.id)
     dates = (
         f"{date_range(event.starts_on, event.ends_on)} · {event.city_zh} {event.city_en}".strip()

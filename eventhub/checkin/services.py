@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from eventhub import crypto
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, User
 from eventhub.badges import codes
@@ -306,7 +307,7 @@ def scan_context(digest: str, ref: str | int, code: str, when: datetime) -> Scan
     """The scan's context, or None for an unknown or revoked token."""
     named = _by_ref(ref)
     column, value = named if named is not None else ("id", 0)
-    read = codes.read_code(badge_services._key(), code)  # noqa: SLF001 (the badges' key)
+    read = codes.read_code(crypto.signing_key("badge"), code)
     badge_id, version = read if read is not None else (0, 0)
     utc_day = when.astimezone(UTC).date()
     rows = _SCAN_CONTEXT[column].rows(
@@ -776,7 +777,7 @@ def roster(gate: Gate) -> list[dict]:
     """What a device needs to judge codes offline at this checkpoint: for each badge, the
     digests of its current and revoked codes, and the verdict of the rules (no passport
     data, no contact details)."""
-    key = badge_services._key()  # noqa: SLF001 (the same key signs the badges)
+    key = crypto.signing_key("badge")  # the same key signs the badges
     holders = [
         Holder.of_row(row)
         for row in db.session.execute(

@@ -117,9 +117,7 @@ def _typed(value: Any) -> Any:
 
 
 def _badge_key_check() -> str:
-    from eventhub.badges import services as badge_services
-
-    key = badge_services._key()  # noqa: SLF001 (the badges' signing key)
+    key = crypto.signing_key("badge")
     return hmac.new(key, KEY_CHECK.encode(), "sha256").hexdigest()[:16]
 
 

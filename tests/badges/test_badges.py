@@ -56,6 +56,30 @@ def test_codes_are_signed_and_cannot_be_forged_or_altered():
     assert codes.read_code(key, "EH1") is None and codes.read_code(key, "x" * 500) is None
 
 
+def test_badges_already_printed_keep_scanning(app):
+    """The signing key is the one badges were always signed with: the secret key's HMAC of
+    "eventhub badge codes v1" (or BADGE_KEY's when set), so printed codes stay valid."""
+    import hashlib
+    import hmac
+
+    from eventhub import crypto
+
+    def old_key(secret: str) -> bytes:
+        return hmac.new(secret.encode(), b"eventhub badge codes v1", hashlib.sha256).digest()
+
+    with app.app_context():
+        assert crypto.signing_key("badge") == old_key(app.config["SECRET_KEY"])
+        assert codes.read_code(
+            crypto.signing_key("badge"), codes.make_code(old_key(app.config["SECRET_KEY"]), 7, 2)
+        ) == (7, 2)
+        app.config["BADGE_KEY"] = "a key of their own"
+        try:
+            assert crypto.signing_key("badge") == old_key("a key of their own")
+        finally:
+            del app.config["BADGE_KEY"]
+    assert codes.badge_key("one secret") == old_key("one secret")
+
+
 def test_own_badge_decodes_at_300_dpi_and_a_reprint_revokes_it(client, as_role, app, event, make):
     person = make.participant(event, family_name="KEOMANY", given_name="Somphone")
     key = _own_key(app, person.id)
