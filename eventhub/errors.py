@@ -10,21 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-
-class DomainError(Exception):
-    """A rule of the domain refused an action; the message is for the person who tried.
-
-    `field` names the form field or JSON key at fault, when there is one.
-    """
-
-    def __init__(self, message: Any, *, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return str(self.message)
-
+# Defined with the primitives (which raise it too); imported from here by the domains.
+from eventhub.exceptions import DomainError as DomainError
 
 # What each error page says, in the visitor's language.
 TITLES = {

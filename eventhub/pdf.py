@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from eventhub.errors import DomainError
+from eventhub.exceptions import DomainError
 
 # Font name -> (file, index inside a .ttc collection).
 FONTS = {
