@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, url_for
+from blinker import Signal
+from flask import abort, current_app, render_template, url_for
+from markupsafe import Markup
 
 from eventhub.errors import abort_with
 from eventhub.extensions import db
@@ -142,3 +145,25 @@ def pdf_response(body: bytes, filename: str, *, download: bool = False):
     disposition = "attachment" if download else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of a page that another domain adds through a signal, so that the page's own
+    module need not import that domain: its HTML, and its place among the others (lower
+    first)."""
+
+    html: Markup
+    order: int = 100
+
+    @classmethod
+    def rendered(cls, template: str, *, order: int = 100, **context: Any) -> Panel:
+        html = render_template(template, **context)  # escaped by Jinja, like any page
+        return cls(Markup(html), order)  # noqa: S704 (our template's output, not input)
+
+
+def panels(signal: Signal, sender: Any, **kwargs: Any) -> list[Markup]:
+    """The HTML of the panels that the receivers of `signal` return (a Panel each, or None
+    when they have nothing to show), in their order."""
+    found = [panel for _receiver, panel in signal.send(sender, **kwargs) if panel is not None]
+    return [panel.html for panel in sorted(found, key=lambda panel: panel.order)]

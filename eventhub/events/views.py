@@ -17,12 +17,11 @@ from eventhub.errors import DomainError, abort_with
 from eventhub.events import bp
 from eventhub.events import services as event_services
 from eventhub.events.forms import ROLE_LABELS, TEAM_ROLES, EventForm, TeamMemberForm
+from eventhub.events.signals import event_home_panels
 from eventhub.extensions import db
 from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
-from eventhub.registration import services as registration_services
-from eventhub.registration.models import Status
-from eventhub.web import external_url, in_event_or_404, paginate
+from eventhub.web import external_url, in_event_or_404, paginate, panels
 
 
 @bp.get("/")
@@ -51,23 +50,10 @@ def create():
 @bp.get("/events/<slug>/")
 @event_view()
 def home(event):
-    roles = g.event_roles
-    context = {
-        "event": event,
-        "status_labels": registration_services.STATUS_LABELS,
-        "category_labels": registration_services.CATEGORY_LABELS,
-        "status_approved": Status.APPROVED,
-    }
-    if Role.ORGANISER in roles:
-        context["figures"] = registration_services.event_figures(event)
-    if current_user.is_authenticated:
-        context["own_participants"] = registration_services.participants_of_user(
-            event, current_user
-        )
-        context["headed_delegations"] = registration_services.delegations_headed_by(
-            event, current_user
-        )
-    return render_template("events/home.html", **context)
+    """The event's page: what each module shows the visitor here (their registration, the
+    organisers' key figures...), gathered through the event_home_panels signal."""
+    shown = panels(event_home_panels, event, user=current_user, roles=g.event_roles)
+    return render_template("events/home.html", event=event, panels=shown)
 
 
 @bp.route("/events/<slug>/settings", methods=["GET", "POST"])

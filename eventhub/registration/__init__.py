@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
 
-from eventhub.registration import delegation_views, views  # noqa: E402,F401
+# The views register their routes, the panels connect to other modules' pages, on import.
+from eventhub.registration import delegation_views, panels, views  # noqa: E402,F401

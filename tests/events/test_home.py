@@ -107,3 +107,29 @@ def test_event_list_empty_state(client, make, login):
     login(make.user().email)
     page = client.get("/").get_data(as_text=True)
     assert "You have no role in any event yet." in page
+
+
+def test_the_home_page_shows_the_panels_each_module_sends_in_their_order(
+    client, as_role, make, event
+):
+    """The events module imports no domain: the page shows what the receivers of
+    event_home_panels return (registration's figures among them), lowest order first."""
+    from markupsafe import Markup
+
+    from eventhub.events.signals import event_home_panels
+    from eventhub.web import Panel
+
+    def first(sender, **kwargs):
+        return Panel(Markup("<p>A panel of another module</p>"), order=1)
+
+    def nothing(sender, **kwargs):
+        return None
+
+    user = as_role("organiser")
+    make.participant(event, user_id=user.id)
+    with event_home_panels.connected_to(first), event_home_panels.connected_to(nothing):
+        page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    order = [page.index(text) for text in ("another module", "Your registration", "VIPs")]
+    assert order == sorted(order)
+    after = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert "another module" not in after and "VIPs" in after
