@@ -7,4 +7,5 @@ bp = Blueprint("badges", __name__, url_prefix="/events/<slug>")
 # The public page a certificate's QR code opens: outside any event's address.
 verify_bp = Blueprint("verify", __name__)
 
-from eventhub.badges import views  # noqa: E402,F401
+# The views register their routes, the panels connect to other modules' pages, on import.
+from eventhub.badges import panels, views  # noqa: E402,F401

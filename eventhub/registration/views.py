@@ -23,7 +23,6 @@ from flask_login import current_user
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.badges.models import Badge, Certificate
 from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
@@ -49,6 +48,7 @@ from eventhub.registration.models import (
     Source,
     Status,
 )
+from eventhub.registration.signals import own_page_panels, participant_panels
 from eventhub.web import (
     attempt,
     external_url,
@@ -56,6 +56,7 @@ from eventhub.web import (
     id_list,
     in_event_or_404,
     paginate,
+    panels,
     safe_next,
 )
 
@@ -147,11 +148,7 @@ def own_page(event, key: str):
         status_labels=services.STATUS_LABELS,
         passport=services.passport_view(participant, unmasked=False),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
-        certificates=db.session.scalars(
-            sa.select(Certificate).where(
-                Certificate.participant_id == participant.id, Certificate.revoked_at.is_(None)
-            )
-        ).all(),
+        panels=panels(own_page_panels, participant, event=event, key=key),
     )
 
 
@@ -303,7 +300,7 @@ def participant_detail(event, participant_id: int):
         history=audit.history(participant),
         history_labels=HISTORY_LABELS,
         ranks=precedence.ranks_by_level(event),
-        badge=db.session.scalar(sa.select(Badge).where(Badge.participant_id == participant.id)),
+        panels=panels(participant_panels, participant, event=event, roles=g.event_roles),
         action_labels=audit.ACTION_LABELS,
     )
 

@@ -111,6 +111,28 @@ def test_own_badge_decodes_at_300_dpi_and_a_reprint_revokes_it(client, as_role, 
         assert services.check_code(event.id, new_code).result == "valid"
 
 
+def test_the_participant_pages_show_the_badge(client, as_role, app, event, make):
+    """Registration's pages show what badges adds through their signals: the downloads on
+    the participant's own page, the badge's state and reprint form on the organisers'."""
+    person = make.participant(event)
+    waiting = make.participant(event, given_name="Waiting", status=Status.PENDING)
+    own = client.get(f"/events/{event.slug}/me/{_own_key(app, person.id)}").get_data(as_text=True)
+    assert "Your badge (PDF)" in own and "Badge QR code for your phone" in own
+    pending = client.get(f"/events/{event.slug}/me/{_own_key(app, waiting.id)}")
+    assert "Your badge (PDF)" not in pending.get_data(as_text=True)
+
+    as_role("organiser")
+    detail = f"/events/{event.slug}/participants/{person.id}"
+    page = client.get(detail).get_data(as_text=True)
+    assert 'id="badge-heading"' in page and "Not printed yet." in page
+    assert "Reprint: revoke the printed badge" not in page  # no badge to revoke yet
+    client.get(f"{detail}/badge.pdf")
+    page = client.get(detail).get_data(as_text=True)
+    assert "Version 1" in page and "Reprint: revoke the printed badge" in page
+    page = client.get(f"/events/{event.slug}/participants/{waiting.id}").get_data(as_text=True)
+    assert 'id="badge-heading"' not in page
+
+
 def test_only_approved_participants_have_badges(client, app, event, make):
     person = make.participant(event, status=Status.PENDING)
     key = _own_key(app, person.id)
