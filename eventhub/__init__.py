@@ -114,8 +114,9 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.api import bp as api_bp
     from eventhub.auth import bp as auth_bp
     from eventhub.badges import bp as badges_bp
-    from eventhub.badges import verify_bp
     from eventhub.ceremonies import bp as ceremonies_bp
+    from eventhub.certificates import bp as certificates_bp
+    from eventhub.certificates import verify_bp
     from eventhub.checkin import bp as checkin_bp
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
@@ -129,8 +130,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(ceremonies_bp)
     app.register_blueprint(badges_bp)
-    app.register_blueprint(verify_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(verify_bp)
     app.register_blueprint(outbox_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)

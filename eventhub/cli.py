@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from eventhub import jobs, pdf
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, Role
+from eventhub.badges import services as badge_services
+from eventhub.badges.models import BadgeBatch
 from eventhub.db import utcnow
+from eventhub.demo.builder import build_demo, build_demo_if_empty, demo_logins
+from eventhub.directory import services as directory_services
 from eventhub.errors import DomainError
+from eventhub.events import archive
 from eventhub.events import services as event_services
 from eventhub.extensions import db
-from eventhub.registration.models import Category
+from eventhub.registration.models import Category, Delegation
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -115,9 +123,7 @@ def list_tokens(slug):
 @with_appcontext
 def seed_countries():
     """Load the ISO 3166 country list with English and Chinese names."""
-    from eventhub.directory.services import seed_countries as seed
-
-    added = seed()
+    added = directory_services.seed_countries()
     db.session.commit()
     click.echo(f"{added} countries added.")
 
@@ -127,8 +133,6 @@ def seed_countries():
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no event yet.")
 def demo(if_empty):
     """Build (or complete) the demo week caecw-2025; safe to run again."""
-    from eventhub.demo.builder import build_demo, build_demo_if_empty, demo_logins
-
     if if_empty:
         report = build_demo_if_empty()
         if report is None:
@@ -166,11 +170,6 @@ def demo(if_empty):
 @click.option("--back", is_flag=True, help="Print each badge's back too (duplex).")
 def badges(slug, out_path, layout, delegation, category, changed, workers, back):
     """Print the approved participants' badges of event SLUG into one PDF."""
-    import time
-
-    from eventhub.badges import services as badge_services
-    from eventhub.registration.models import Delegation
-
     event = _event_or_fail(slug)
     filters = badge_services.BatchFilters(changed_only=changed)
     if delegation:
@@ -213,14 +212,12 @@ def badges(slug, out_path, layout, delegation, category, changed, workers, back)
 @with_appcontext
 @click.argument("batch_id", type=int)
 def badges_run(batch_id):
-    """Draw a print run queued from the web (started by the web page; also by hand)."""
-    from eventhub.badges import services as badge_services
-    from eventhub.badges.models import BadgeBatch
-
+    """Draw a print run queued from the web (a job worker does; this, by hand): badges, or
+    certificates to print or to email."""
     batch = db.session.get(BadgeBatch, batch_id)
     if batch is None:
         raise click.ClickException(f"No print run {batch_id}.")
-    badge_services.run_batch(batch)
+    badge_services.run_batch(batch)  # by its kind: certificates register theirs
 
 
 # One name per script of the region, the hardest letters of each.
@@ -246,10 +243,6 @@ SCRIPT_SAMPLES = {
 )
 def export_event(slug, output):
     """Write everything an event holds to one archive, for backup or a move."""
-    from datetime import UTC, datetime
-
-    from eventhub.events import archive
-
     event = _event_or_fail(slug)
     output = output or f"{slug}-{datetime.now(UTC):%Y%m%d-%H%M}.eventhub.zip"
     try:
@@ -270,8 +263,6 @@ def export_event(slug, output):
 @click.option("--slug", help="Restore under this address instead of the archived one.")
 def import_event(archive_file, slug):
     """Restore an event from an archive of export-event (into an installation without it)."""
-    from eventhub.events import archive
-
     try:
         restored = archive.import_event(Path(archive_file), slug=slug)
     except DomainError as error:
@@ -289,10 +280,6 @@ def import_event(archive_file, slug):
 @with_appcontext
 def doctor():
     """Check that every script of the region can be printed: fonts found, shaping on."""
-    from flask import current_app
-
-    from eventhub import pdf
-
     problems = 0
     dirs = current_app.config.get("FONT_DIRS") or pdf.DEFAULT_FONT_DIRS
     click.echo(f"Font folders: {', '.join(dirs)}")
@@ -301,7 +288,7 @@ def doctor():
         click.echo(f"  {'ok ' if path else 'MISSING'} {name:<18} {path or filename}")
         problems += path is None
     try:
-        import uharfbuzz  # noqa: F401
+        import uharfbuzz  # noqa: F401 -- late: a probe, its absence is the answer
 
         click.echo("Shaping (HarfBuzz via uharfbuzz): on")
     except ImportError:
@@ -334,10 +321,6 @@ def doctor():
 def jobs_worker(workers, no_periodic):
     """The job worker: print runs, mail, scheduler runs and periodic clean-up. Run one or more
     beside the web server (each host may run its own against one Redis)."""
-    from flask import current_app
-
-    from eventhub import jobs
-
     app = current_app._get_current_object()
     click.echo(f"Jobs from {jobs.describe()}; {workers} at once.")
     jobs.run_worker(app, workers=workers, periodic=not no_periodic)

@@ -2,15 +2,7 @@
 
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import ApiToken, EventMembership, Role, User
-from eventhub.badges.models import (
-    Badge,
-    BadgeBatch,
-    BadgeSettings,
-    BadgeStyle,
-    Certificate,
-    CertificateKind,
-    CertificateSettings,
-)
+from eventhub.badges.models import Badge, BadgeBatch, BadgeSettings, BadgeStyle
 from eventhub.ceremonies.models import (
     Agreement,
     AgreementKind,
@@ -19,6 +11,7 @@ from eventhub.ceremonies.models import (
     AgreementTransition,
     AgreementWitness,
 )
+from eventhub.certificates.models import Certificate, CertificateKind, CertificateSettings
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.events.models import Event

@@ -303,3 +303,19 @@ def fit_lines(
         if size - 0.5 < smallest:
             return size, [" ".join(part) for part in split(min(lines, 2))]
         size -= 0.5
+
+
+def join_parts(files: list[str], out, title: str) -> None:
+    """PDF parts joined into one file with qpdf (pikepdf), written straight to `out`: long
+    print runs are drawn in parts, to bound memory."""
+    import pikepdf  # noqa: PLC0415 -- late: qpdf is loaded by print runs only
+
+    with pikepdf.new() as joined:
+        sources = [pikepdf.open(path) for path in files]
+        for source in sources:
+            joined.pages.extend(source.pages)
+        joined.docinfo["/Title"] = title
+        joined.docinfo["/Creator"] = "EventHub"
+        joined.save(out)
+        for source in sources:
+            source.close()

@@ -93,12 +93,12 @@ ALLOWED: dict[str, set[str]] = {
     "badges.reprint": ORGANISER,
     "badges.own_badge": EVERYONE,
     "badges.own_badge_qr": EVERYONE,
-    "badges.own_certificate": EVERYONE,
-    "badges.certificates": ORGANISER,
-    "badges.issue_certificates": ORGANISER,
-    "badges.certificate_run": ORGANISER,
-    "badges.certificate_pdf": ORGANISER,
-    "badges.revoke_certificate": ORGANISER,
+    "certificates.own_certificate": EVERYONE,
+    "certificates.overview": ORGANISER,
+    "certificates.issue": ORGANISER,
+    "certificates.run": ORGANISER,
+    "certificates.certificate_pdf": ORGANISER,
+    "certificates.revoke": ORGANISER,
     "verify.verify_form": EVERYONE,
     "verify.certificate": EVERYONE,
     "scheduling.programme": EVERYONE,
@@ -202,8 +202,9 @@ def _world(app, make) -> dict:
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import EventMembership, Role
     from eventhub.badges import services as badge_services
-    from eventhub.badges.models import Certificate, CertificateKind
     from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan
+    from eventhub.certificates import services as certificate_services
+    from eventhub.certificates.models import Certificate, CertificateKind
     from eventhub.checkin import services as checkin_services
     from eventhub.checkin.models import Checkpoint
     from eventhub.events.models import Event
@@ -266,7 +267,7 @@ def _world(app, make) -> dict:
             event_id=event.id,
             participant_id=member.id,
             kind=CertificateKind.PARTICIPATION,
-            serial=badge_services.new_serial(),
+            serial=certificate_services.new_serial(),
         )
         run = badge_services.queue_batch(
             event, badge_services.BatchFilters(delegation=thai.id), "a4", actor=None
@@ -392,7 +393,7 @@ LAST = (
     "registration.bulk_action",
     "registration.anonymise",
     "badges.reprint",
-    "badges.revoke_certificate",
+    "certificates.revoke",
     "events.revoke_token",
     "events.remove_member",
     "auth.logout",

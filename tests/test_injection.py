@@ -9,7 +9,7 @@ import re
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from eventhub.badges.services import format_serial
+from eventhub.certificates.services import format_serial
 from eventhub.extensions import db
 
 from .test_authorization import _log_in, _requests, _world

@@ -6,9 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from eventhub.badges import services
-from eventhub.badges.models import Badge, Certificate
+from eventhub.badges.models import Badge
 from eventhub.extensions import db
-from eventhub.registration.models import Status
 from eventhub.registration.signals import own_page_panels, participant_panels
 from eventhub.web import Panel
 
@@ -34,24 +33,3 @@ def own_badge(participant, *, event, key, **kwargs) -> Panel | None:
     if not services.may_have_badge(participant):
         return None
     return Panel.rendered("badges/_panel_own.html", order=10, event=event, key=key)
-
-
-@own_page_panels.connect
-def own_certificates(participant, *, event, key, **kwargs) -> Panel | None:
-    """A download for each of the participant's valid certificates."""
-    if participant.status != Status.APPROVED:
-        return None
-    certificates = db.session.scalars(
-        sa.select(Certificate).where(
-            Certificate.participant_id == participant.id, Certificate.revoked_at.is_(None)
-        )
-    ).all()
-    if not certificates:
-        return None
-    return Panel.rendered(
-        "badges/_panel_own_certificates.html",
-        order=20,
-        event=event,
-        key=key,
-        certificates=certificates,
-    )

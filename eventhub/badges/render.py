@@ -71,10 +71,10 @@ def qr_matrix(code: str) -> list[list[bool]]:
 
 def draw_qr(canvas, code: str, x: float, y: float, size: float) -> None:
     """A badge's QR code (see qr_matrix), the quiet zone around it is the caller's margin."""
-    _draw_matrix(canvas, qr_matrix(code), x, y, size)
+    draw_matrix(canvas, qr_matrix(code), x, y, size)
 
 
-def _draw_matrix(canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
+def draw_matrix(canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
     """Dark modules as one filled path in module units, runs merged into rectangles. The
     path is written as PDF operators directly: small integers, thousands of badges, no
     float formatting."""
@@ -97,8 +97,9 @@ def _draw_matrix(canvas, matrix: list[list[bool]], x: float, y: float, size: flo
     canvas.restoreState()
 
 
-def _latin_only(text: str) -> bool:
-    """A "name in own script" in Latin letters (Vietnamese, Malay) is the Latin name again."""
+def latin_only(text: str) -> bool:
+    """A "name in own script" in Latin letters (Vietnamese, Malay) is the Latin name again.
+    (Certificates draw names with this and the next helpers too.)"""
     return all(
         ord(char) < 0x250
         or unicodedata.category(char)[0] in "MPZ"
@@ -107,7 +108,7 @@ def _latin_only(text: str) -> bool:
     )
 
 
-def _text_block(canvas, text, centre, top, width, *, largest, smallest, bold=False, lines=2):
+def text_block(canvas, text, centre, top, width, *, largest, smallest, bold=False, lines=2):
     """Centred lines under `top`, shrunk to fit; returns the y below the block."""
     if not text:
         return top
@@ -136,10 +137,10 @@ def draw_badge(canvas, data: BadgeData, x: float, y: float, w: float, h: float) 
     # Header: the event, both languages, above a rule in the category's colour.
     top = y + h - pad
     canvas.setFillColor(black)
-    top = _text_block(
+    top = text_block(
         canvas, data.event_zh, centre, top, inner, largest=7 * k, smallest=5 * k, lines=1
     )
-    top = _text_block(
+    top = text_block(
         canvas, data.event_en, centre, top, inner, largest=6 * k, smallest=4.5 * k, lines=1
     )
     canvas.setFillColor(colour)
@@ -169,21 +170,21 @@ def draw_badge(canvas, data: BadgeData, x: float, y: float, w: float, h: float) 
 
     # The name, largest: own script first, then Latin letters.
     canvas.setFillColor(black)
-    if data.native_name and not _latin_only(data.native_name):
-        top = _text_block(
+    if data.native_name and not latin_only(data.native_name):
+        top = text_block(
             canvas, data.native_name, centre, top, inner, largest=15 * k, smallest=7 * k, bold=True
         )
-        top = _text_block(
+        top = text_block(
             canvas, data.latin_name, centre, top, inner, largest=11 * k, smallest=6 * k, bold=True
         )
     else:
-        top = _text_block(
+        top = text_block(
             canvas, data.latin_name, centre, top, inner, largest=15 * k, smallest=6 * k, bold=True
         )
     position = " ".join(part for part in (data.honorific, data.position) if part)
-    top = _text_block(canvas, position, centre, top, inner, largest=7 * k, smallest=5 * k)
-    top = _text_block(canvas, data.organisation, centre, top, inner, largest=7 * k, smallest=5 * k)
-    _text_block(canvas, data.country, centre, top, inner, largest=7 * k, smallest=5 * k, lines=1)
+    top = text_block(canvas, position, centre, top, inner, largest=7 * k, smallest=5 * k)
+    top = text_block(canvas, data.organisation, centre, top, inner, largest=7 * k, smallest=5 * k)
+    text_block(canvas, data.country, centre, top, inner, largest=7 * k, smallest=5 * k, lines=1)
 
     # The category band: label in both languages, letter code large, zones.
     band = 11 * mm * k
@@ -243,9 +244,9 @@ def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: fl
     canvas.rect(x, y + h - 2 * mm * k, w, 2 * mm * k, stroke=0, fill=1)
     canvas.setFillColor(black)
     top = y + h - pad - 2 * mm * k
-    top = _text_block(canvas, data.event_zh, centre, top, inner, largest=8 * k, smallest=5 * k)
-    top = _text_block(canvas, data.event_en, centre, top, inner, largest=7 * k, smallest=5 * k)
-    top = _text_block(canvas, data.dates, centre, top, inner, largest=6.5 * k, smallest=5 * k)
+    top = text_block(canvas, data.event_zh, centre, top, inner, largest=8 * k, smallest=5 * k)
+    top = text_block(canvas, data.event_en, centre, top, inner, largest=7 * k, smallest=5 * k)
+    top = text_block(canvas, data.dates, centre, top, inner, largest=6.5 * k, smallest=5 * k)
     top -= 3 * mm * k
     style = ParagraphStyle("back", fontSize=6.5 * k, leading=8.5 * k)
     for text in (data.back_zh, data.back_en):
@@ -260,7 +261,7 @@ def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: fl
             block.drawOn(canvas, x + pad, top - height)
             top -= height
         top -= 2 * mm * k
-    _text_block(
+    text_block(
         canvas,
         data.latin_name,
         centre,
@@ -318,109 +319,3 @@ def qr_png(code: str, box: int = 12) -> bytes:
     buffer = io.BytesIO()
     qr.make_image().save(buffer)
     return buffer.getvalue()
-
-
-# --- certificates: A4 landscape, bilingual -------------------------------------------------
-
-CERTIFICATE_PAGE = (A4[1], A4[0])
-CERTIFICATE_COLOUR = "#1f4e79"
-
-
-@dataclass
-class CertificateData:
-    serial: str
-    url: str  # the public verification page, in the QR code
-    title_en: str
-    title_zh: str
-    body_en: str
-    body_zh: str
-    latin_name: str
-    native_name: str = ""
-    signatory: str = ""
-    signatory_title_en: str = ""
-    signatory_title_zh: str = ""
-    signature: bytes | None = None
-    logo: bytes | None = None
-    place_date: str = ""
-
-
-def _image(canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
-    """The logo or signature, decoded and embedded once per document and drawn on every
-    certificate from there (decoding it for each page was most of a run's time)."""
-    forms = canvas.__dict__.setdefault("_eventhub_images", {})
-    key = (hash(data), x, y, w, h)
-    if key not in forms:
-        forms[key] = f"eventhub-image-{len(forms)}"
-        canvas.beginForm(forms[key])
-        canvas.drawImage(
-            ImageReader(io.BytesIO(data)),
-            x,
-            y,
-            w,
-            h,
-            preserveAspectRatio=True,
-            anchor="c",
-            mask="auto",
-        )
-        canvas.endForm()
-    canvas.doForm(forms[key])
-
-
-def draw_certificate(canvas, data: CertificateData) -> None:
-    w, h = CERTIFICATE_PAGE
-    centre = w / 2
-    colour = HexColor(CERTIFICATE_COLOUR)
-    canvas.saveState()
-    # A double frame.
-    canvas.setStrokeColor(colour)
-    canvas.setLineWidth(3)
-    canvas.rect(12 * mm, 12 * mm, w - 24 * mm, h - 24 * mm)
-    canvas.setLineWidth(0.8)
-    canvas.rect(15 * mm, 15 * mm, w - 30 * mm, h - 30 * mm)
-    top = h - 24 * mm
-    if data.logo:
-        _image(canvas, data.logo, centre - 20 * mm, top - 20 * mm, 40 * mm, 20 * mm)
-        top -= 24 * mm
-    inner = w - 70 * mm
-    canvas.setFillColor(colour)
-    top = _text_block(canvas, data.title_zh, centre, top, inner, largest=30, smallest=16, lines=1)
-    top = _text_block(
-        canvas, data.title_en, centre, top, inner, largest=24, smallest=14, bold=True, lines=1
-    )
-    top -= 6 * mm
-    canvas.setFillColor(black)
-    if data.native_name and not _latin_only(data.native_name):
-        top = _text_block(canvas, data.native_name, centre, top, inner, largest=30, smallest=14)
-    top = _text_block(
-        canvas, data.latin_name, centre, top, inner, largest=26, smallest=12, bold=True
-    )
-    top -= 5 * mm
-    top = _text_block(canvas, data.body_zh, centre, top, inner, largest=14, smallest=9, lines=2)
-    _text_block(canvas, data.body_en, centre, top - 2 * mm, inner, largest=13, smallest=8, lines=2)
-
-    # Signature on the left above its line; verification on the right.
-    base = 30 * mm
-    left = 45 * mm
-    if data.signature:
-        _image(canvas, data.signature, left, base + 12 * mm, 60 * mm, 18 * mm)
-    canvas.setLineWidth(0.5)
-    canvas.line(left, base + 11 * mm, left + 70 * mm, base + 11 * mm)
-    y = base + 6 * mm
-    for text, size in (
-        (data.signatory, 11),
-        (data.signatory_title_zh, 9),
-        (data.signatory_title_en, 9),
-        (data.place_date, 9),
-    ):
-        if text:
-            draw_text(canvas, left, y, text, size, max_width=90 * mm)
-            y -= size * 1.35
-    qr_size = 26 * mm
-    qr_x, qr_y = w - 45 * mm - qr_size, base
-    matrix_code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    matrix_code.add_data(data.url)
-    matrix_code.make(fit=True)
-    _draw_matrix(canvas, matrix_code.get_matrix(), qr_x, qr_y, qr_size)
-    draw_text(canvas, qr_x + qr_size / 2, qr_y - 4 * mm, data.serial, 8, align="centre")
-    draw_text(canvas, qr_x + qr_size / 2, qr_y - 8 * mm, "验证 Verify", 7, align="centre")
-    canvas.restoreState()

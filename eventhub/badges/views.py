@@ -17,21 +17,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.badges import bp, services, tasks, verify_bp
-from eventhub.badges.forms import CertificateSettingsForm
-from eventhub.badges.models import (
-    BadgeBatch,
-    BadgeSettings,
-    BatchState,
-    Certificate,
-    CertificateKind,
-)
+from eventhub.badges import bp, services, tasks
+from eventhub.badges.models import BadgeBatch, BadgeSettings, BatchState
 from eventhub.badges.render import qr_png
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
@@ -39,8 +31,7 @@ from eventhub.registration import services as registration_services
 from eventhub.registration.access import participant_or_404
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
-from eventhub.text import holds_every_word, search_text
-from eventhub.web import attempt, id_arg, in_event_or_404, paginate, pdf_response
+from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
 INLINE_LIMIT = 120
@@ -244,187 +235,6 @@ def delegation_badges(event, delegation_id: int):
     services.write_badges(event, people, buffer, layout="a4", workers=1)
     db.session.commit()
     return pdf_response(buffer.getvalue(), f"badges-delegation-{delegation.id}.pdf")
-
-
-# --- certificates ---------------------------------------------------------------------------
-
-
-def _certificate(event, certificate_id: int) -> Certificate:
-    return in_event_or_404(Certificate, certificate_id, event, _("There is no such certificate."))
-
-
-def _kind(value: str) -> CertificateKind:
-    try:
-        return CertificateKind(value)
-    except ValueError:
-        abort_with(400, _("Choose a kind of certificate."))
-
-
-@bp.route("/certificates/", methods=["GET", "POST"])
-@event_view(Role.ORGANISER)
-def certificates(event):
-    settings = services.certificate_settings(event)
-    form = CertificateSettingsForm(obj=settings)
-    form.rule.choices = services.rule_choices(event)
-    if form.validate_on_submit():
-        ok, changes = attempt(
-            lambda: services.save_certificate_settings(
-                event,
-                form.texts(),
-                signature=form.upload("signature_image"),
-                logo=form.upload("logo_image"),
-                remove=form.removed(),
-                actor=current_user,
-            ),
-            form,
-        )
-        if ok:
-            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
-            return redirect(url_for("badges.certificates", slug=event.slug))
-    query = request.args.get("q", "").strip()[:100]
-    listing = (
-        sa.select(Certificate)
-        .join(Participant, Participant.id == Certificate.participant_id)
-        .where(Certificate.event_id == event.id)
-        .options(sa.orm.joinedload(Certificate.participant))
-        .order_by(Participant.family_name, Participant.given_name, Certificate.kind)
-    )
-    listing = listing.where(*holds_every_word(Participant.search_text, search_text(query).split()))
-    counts = {
-        kind: {
-            "eligible": db.session.scalar(
-                services.eligible_query(event, kind)
-                .with_only_columns(sa.func.count())
-                .order_by(None)
-            ),
-            "issued": db.session.scalar(
-                services.certificates_query(event, kind)
-                .with_only_columns(sa.func.count())
-                .order_by(None)
-            ),
-            "unsent": db.session.scalar(
-                services.certificates_query(event, kind, unsent=True)
-                .with_only_columns(sa.func.count())
-                .order_by(None)
-            ),
-        }
-        for kind in CertificateKind
-    }
-    return render_template(
-        "badges/certificates.html",
-        event=event,
-        form=form,
-        settings=settings,
-        counts=counts,
-        kinds=services.CERTIFICATE_KINDS,
-        page=paginate(listing),
-        q=query,
-        format_serial=services.format_serial,
-    )
-
-
-@bp.post("/certificates/issue")
-@event_view(Role.ORGANISER)
-def issue_certificates(event):
-    kind = _kind(request.form.get("kind", ""))
-    ok, count = attempt(lambda: services.issue_certificates(event, kind, actor=current_user))
-    if ok:
-        flash(
-            ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", count),
-            "success",
-        )
-    return redirect(url_for("badges.certificates", slug=event.slug))
-
-
-@bp.post("/certificates/run")
-@event_view(Role.ORGANISER)
-def certificate_run(event):
-    """Print (one PDF) or email a kind of certificates: a run of its own, like badges."""
-    kind = _kind(request.form.get("kind", ""))
-    run_kind = "certificate-mail" if request.form.get("action") == "email" else "certificates"
-    ok, batch = attempt(
-        lambda: tasks.start(
-            services.queue_batch(
-                event,
-                services.BatchFilters(),
-                "a4",
-                actor=current_user,
-                kind=run_kind,
-                certificate_kind=kind,
-                base_url=request.url_root,
-            )
-        )
-    )
-    if ok:
-        return redirect(url_for("badges.run", slug=event.slug, batch_id=batch.id))
-    return redirect(url_for("badges.certificates", slug=event.slug))
-
-
-@bp.get("/certificates/<int:certificate_id>.pdf")
-@event_view(Role.ORGANISER)
-def certificate_pdf(event, certificate_id: int):
-    certificate = _certificate(event, certificate_id)
-    body = services.certificates_pdf(event, [certificate])
-    return pdf_response(body, f"certificate-{services.format_serial(certificate.serial)}.pdf")
-
-
-@bp.post("/certificates/<int:certificate_id>/revoke")
-@event_view(Role.ORGANISER)
-def revoke_certificate(event, certificate_id: int):
-    certificate = _certificate(event, certificate_id)
-    ok, _none = attempt(
-        lambda: services.revoke_certificate(
-            certificate, request.form.get("reason", ""), actor=current_user
-        )
-    )
-    if ok:
-        flash(_("Certificate revoked: its verification page now says it is not valid."), "success")
-    return redirect(request.referrer or url_for("badges.certificates", slug=event.slug))
-
-
-@bp.get("/me/<key>/certificates/<serial>.pdf")
-@event_view()
-@limiter.limit("30 per minute")
-def own_certificate(event, key: str, serial: str):
-    participant = registration_services.participant_by_access_key(event, key)
-    certificate = services.verify(serial)
-    if (
-        participant is None
-        or certificate is None
-        or certificate.participant_id != participant.id
-        or certificate.revoked_at is not None
-    ):
-        abort_with(404, _("There is no such certificate."))
-    body = services.certificates_pdf(event, [certificate])
-    return pdf_response(body, f"certificate-{services.format_serial(certificate.serial)}.pdf")
-
-
-@verify_bp.route("/verify", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-def verify_form():
-    """Type the number printed on a certificate."""
-    serial = request.form.get("serial", "") if request.method == "POST" else ""
-    if serial.strip():
-        return redirect(
-            url_for("verify.certificate", serial=services.normalise_serial(serial) or "-")
-        )
-    return render_template("badges/verify.html", certificate=None, asked=False)
-
-
-@verify_bp.get("/verify/<serial>")
-@limiter.limit("30 per minute")  # serials are random; guessing them is also slowed down
-def certificate(serial: str):
-    """Public: whether a certificate is valid, and what it certifies. Nothing more."""
-    found = services.verify(serial)
-    return render_template(
-        "badges/verify.html",
-        certificate=found,
-        asked=True,
-        kinds=services.CERTIFICATE_KINDS,
-        # In groups of four as printed, so a mistyped number is easy to compare.
-        serial=services.format_serial(found.serial if found else services.normalise_serial(serial))
-        or serial[:40],
-    ), (200 if found and found.revoked_at is None else 404)
 
 
 @bp.route("/badges/styles", methods=["GET", "POST"])

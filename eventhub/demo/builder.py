@@ -214,7 +214,8 @@ def _checkpoints(event: Event, report: list[str]) -> None:
 
 def _print_settings(event: Event, report: list[str]) -> None:
     """What the committee prints on the back of badges and signs certificates with."""
-    from eventhub.badges.models import BadgeSettings, CertificateSettings
+    from eventhub.badges.models import BadgeSettings
+    from eventhub.certificates.models import CertificateSettings
 
     if db.session.get(BadgeSettings, event.id) is None:
         db.session.add(

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from PIL import Image
 from pypdf import PdfReader
 
-from eventhub.badges.models import BadgeBatch, Certificate, CertificateKind
+from eventhub.badges.models import BadgeBatch
+from eventhub.certificates.models import Certificate, CertificateKind
 from eventhub.extensions import db
 from eventhub.registration.models import Status
 
-from .test_badges import _decode_pdf, _own_key
+from ..badges.test_badges import _decode_pdf, _own_key
 
 
 def _png(size=(400, 120)) -> bytes:
@@ -112,7 +113,7 @@ def test_wrong_settings_are_refused_by_field_and_images_by_content(client, as_ro
     saved = client.post(url, data=data, content_type="multipart/form-data", follow_redirects=True)
     assert "Saved." in saved.get_data(as_text=True)
     with app.app_context():
-        from eventhub.badges import services
+        from eventhub.certificates import services
 
         settings = services.certificate_settings(db.session.merge(event))
         assert settings.logo_image.startswith(b"\x89PNG")
@@ -146,6 +147,31 @@ def test_printing_and_emailing_all_run_apart(client, as_role, app, event, make, 
     assert "Every certificate of this kind has been emailed already." in again.get_data(
         as_text=True
     )
+
+
+def test_a_certificate_run_is_done_by_the_print_run_job_and_by_hand(
+    client, as_role, app, event, make, held_jobs
+):
+    """Certificate runs are print runs of their own kinds: the badges' job takes them, and
+    `flask badges-run` draws one by hand, through the kinds certificates register (badges
+    do not import certificates)."""
+    for n in range(2):
+        make.participant(event, given_name=f"Delegate{n}")
+    as_role("organiser")
+    client.post(f"/events/{event.slug}/certificates/issue", data={"kind": "participation"})
+    response = client.post(
+        f"/events/{event.slug}/certificates/run", data={"kind": "participation", "action": "print"}
+    )
+    assert [task.name for task, _args in held_jobs] == ["eventhub.badges.tasks.draw_print_run"]
+    held_jobs.clear()  # drawn by hand instead
+    with app.app_context():
+        batch_id = db.session.scalar(sa.select(sa.func.max(BadgeBatch.id)))
+    result = app.test_cli_runner().invoke(args=["badges-run", str(batch_id)])
+    assert result.exit_code == 0, result.output
+    progress = client.get(f"{response.headers['Location']}.json").get_json()
+    assert progress["state"] == "done" and progress["done"] == 2
+    pdf = client.get(progress["download"]).data
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
 
 
 def test_a_number_typed_into_the_verification_form(client, as_role, app, event, make):
@@ -238,7 +264,7 @@ def test_the_logo_and_signature_are_on_every_certificate_and_embedded_once(app, 
     """Drawn on each page from one embedded copy (decoding them per page was slow)."""
     from pypdf import PdfReader
 
-    from eventhub.badges import services
+    from eventhub.certificates import services
 
     for n in range(3):
         make.participant(event, given_name=f"Somphone {n}")

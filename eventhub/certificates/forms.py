@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 
-from eventhub.badges.services import SETTINGS_TEXTS
+from eventhub.certificates.services import SETTINGS_TEXTS
 
 IMAGE_TYPES = {"accept": "image/png,image/jpeg"}
 
