@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("ceremonies", __name__, url_prefix="/events/<slug>")
 
-from eventhub.ceremonies import views  # noqa: E402,F401
+# The views register their routes, `people` tells the scheduler who ceremonies need, on import.
+from eventhub.ceremonies import people, views  # noqa: E402,F401

@@ -33,6 +33,7 @@ from eventhub.scheduling.models import (
     TravelTime,
     Venue,
 )
+from eventhub.scheduling.signals import NeededPerson, people_needed_at
 from eventhub.text import clean
 from eventhub.web import in_event
 
@@ -372,53 +373,19 @@ def _travel_minutes(event: Event) -> dict[tuple[int, int], int]:
     return minutes
 
 
-@dataclass
-class _Needed:
-    """Someone needed at an activity without an ActivityPerson row (e.g. a signatory)."""
-
-    participant_id: int
-    participant: Participant
-
-
-def ceremony_people(activities: list[Activity]) -> list[tuple[Activity, _Needed]]:
-    """Signatories and witnesses of the agreements signed at signing ceremonies: they are
-    needed there as much as a speaker at a forum."""
-    from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
-
-    ceremonies = {a.id: a for a in activities if a.type == ActivityType.SIGNING_CEREMONY}
-    if not ceremonies:
-        return []
-    signatories = (
-        sa.select(Agreement.ceremony_id, AgreementParty.signatory_id)
-        .join(AgreementParty, AgreementParty.agreement_id == Agreement.id)
-        .where(Agreement.ceremony_id.in_(ceremonies), AgreementParty.signatory_id.is_not(None))
-    )
-    witnesses = (
-        sa.select(Agreement.ceremony_id, AgreementWitness.participant_id)
-        .join(AgreementWitness, AgreementWitness.agreement_id == Agreement.id)
-        .where(Agreement.ceremony_id.in_(ceremonies))
-    )
-    pairs = {(row[0], row[1]) for row in db.session.execute(sa.union(signatories, witnesses))}
-    people = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(Participant).where(Participant.id.in_({person for _c, person in pairs}))
-        )
-    }
-    return [
-        (
-            ceremonies[ceremony_id],
-            _Needed(person_id, people[person_id]),
-        )
-        for ceremony_id, person_id in sorted(pairs)
-    ]
+def extra_people(activities: list[Activity]) -> list[tuple[Activity, NeededPerson]]:
+    """People needed at these activities besides their listed ones, as the modules above
+    scheduling know them (a signing ceremony's signatories and witnesses: they are needed
+    there as much as a speaker at a forum); by activity, then person."""
+    pairs = [pair for _receiver, found in people_needed_at.send(activities) for pair in found or ()]
+    return sorted(pairs, key=lambda pair: (pair[0].id, pair[1].participant_id))
 
 
 def people_needed(activities: list[Activity]) -> dict[int, set[int]]:
     """Participant ids each activity cannot do without: its listed people (speakers, VIPs)
-    and, for a signing ceremony, its signatories and witnesses."""
+    and the extra_people (for a signing ceremony, its signatories and witnesses)."""
     needed: dict[int, set[int]] = {a.id: {p.participant_id for p in a.people} for a in activities}
-    for activity, person in ceremony_people(activities):
+    for activity, person in extra_people(activities):
         needed[activity.id].add(person.participant_id)
     return needed
 
@@ -470,7 +437,7 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
     for activity in activities:
         for person in activity.people:
             by_person[person.participant_id].append((activity, person))
-    for activity, person in ceremony_people(activities):
+    for activity, person in extra_people(activities):
         if all(a.id != activity.id for a, _p in by_person[person.participant_id]):
             by_person[person.participant_id].append((activity, person))
     for entries in by_person.values():
