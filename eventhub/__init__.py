@@ -14,6 +14,10 @@ from eventhub import security
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The factory imports the modules inside the functions below, when an app is built: importing
+# any eventhub module (eventhub.crypto in a script) imports this package first, which must not
+# load every domain with it. This is the entry layer: it may import every module.
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""

@@ -156,7 +156,7 @@ class HotStatement:
         self._sql: str | None = None
 
     def rows(self, params: dict) -> list[tuple]:
-        from eventhub.extensions import db
+        from eventhub.extensions import db  # noqa: PLC0415 -- late: extensions imports this module
 
         connection = db.session.connection()
         if connection.dialect.name != "postgresql":

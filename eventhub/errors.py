@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 # Defined with the primitives (which raise it too); imported from here by the domains.
 from eventhub.exceptions import DomainError as DomainError
+from eventhub.extensions import db
 
 # What each error page says, in the visitor's language.
 TITLES = {
@@ -110,8 +111,6 @@ def register(app: Flask) -> None:
         reconnects on the next request; PostgreSQL down; SQLite busy past its timeout) is a
         503 to retry, not a bug. Other database errors are bugs (500, logged in full). The
         pool is not pinged before each use: that was a round trip on every scan."""
-        from eventhub.extensions import db
-
         db.session.rollback()
         unreachable = (
             error.connection_invalidated
@@ -133,8 +132,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        from eventhub.extensions import db
-
         db.session.rollback()
         return error_response(500)
 

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from blinker import Signal
-from flask import abort, current_app, render_template, url_for
+from flask import Response, abort, current_app, flash, render_template, request, url_for
 from markupsafe import Markup
 
-from eventhub.errors import abort_with
+from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 
 Row = TypeVar("Row")
@@ -72,10 +72,6 @@ def paginate(query, per_page: int = 50):
     """A page of `query` as the query string asks (?page=, ?per_page= up to 200). A page
     number no list could reach is read as the first page, not an overflowing query; one past
     the end of this list is a 404."""
-    from flask import request
-
-    from eventhub.extensions import db
-
     page = min(as_id(request.args.get("page")) or 1, 100_000)
     return db.paginate(query, page=page, per_page=per_page, max_per_page=200)
 
@@ -112,11 +108,6 @@ def external_url(endpoint: str, **values) -> str:
 def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
     """Run a service call for a form and commit; on a domain error roll back and show why,
     next to the fields when the error names them, else as a message. (ok, result)."""
-    from flask import flash
-
-    from eventhub.errors import DomainError
-    from eventhub.extensions import db
-
     try:
         result = action()
     except DomainError as error:
@@ -139,8 +130,6 @@ def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
 
 def pdf_response(body: bytes, filename: str, *, download: bool = False):
     """A PDF shown in the browser (or saved, with download=True) under a given file name."""
-    from flask import Response
-
     response = Response(body, mimetype="application/pdf")
     disposition = "attachment" if download else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'

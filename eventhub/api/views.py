@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from eventhub.api import bp
 from eventhub.api.auth import token_required
 from eventhub.api.openapi import openapi_document
+from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
 from eventhub.errors import DomainError, error_response
+from eventhub.events import services as event_services
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
@@ -20,6 +22,7 @@ from eventhub.registration.models import Source
 from eventhub.registration.validation import REGISTRATION_FIELDS
 from eventhub.scheduling import calendars
 from eventhub.scheduling import services as scheduling
+from eventhub.scheduling.models import Activity, Enrolment
 from eventhub.web import external_url, id_arg, in_event_or_404
 
 
@@ -150,7 +153,6 @@ def _session_participant(event):
             return None, error_response(
                 400, _("Send the page's CSRF token in the X-CSRFToken header.")
             )
-    from eventhub.auth import services as auth_services
 
     roles = auth_services.roles_for(current_user, event)
     mine = registration_services.participants_of_user(event, current_user)
@@ -160,8 +162,6 @@ def _session_participant(event):
 
 
 def _event_or_404(slug):
-    from eventhub.events import services as event_services
-
     event = event_services.get_event_by_slug(slug)
     if event is None:
         from werkzeug.exceptions import NotFound
@@ -195,8 +195,6 @@ def agenda(slug):
 
 @bp.route("/events/<slug>/activities/<int:activity_id>/enrolment", methods=["PUT", "DELETE"])
 def enrolment(slug, activity_id):
-    from eventhub.scheduling.models import Activity, Enrolment
-
     event = _event_or_404(slug)
     participant, problem = _session_participant(event)
     if problem:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import qrcode
 from qrcode.util import MODE_ALPHA_NUM, QRData
 from reportlab.lib.colors import HexColor, black, white
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
-from eventhub.pdf import draw_text, fit_lines, line_height
+from eventhub.pdf import draw_text, fit_lines, line_height, paragraph
 
 # Version 3 with error correction Q holds 47 alphanumeric characters; codes have 29.
 QR_VERSION = 3
@@ -230,10 +231,6 @@ def page_size(layout: str) -> tuple[float, float]:
 def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: float) -> None:
     """The back: the event, its practical information in both languages, and the holder's
     name small at the foot so that fronts and backs can be matched."""
-    from reportlab.lib.styles import ParagraphStyle
-
-    from eventhub.pdf import paragraph
-
     k = w / CR80[0]
     pad = 4 * mm * k
     inner = w - 2 * pad

@@ -34,9 +34,10 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
+from eventhub.registration.exports import Sheet
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
-from eventhub.scheduling.models import Activity, ActivityType
+from eventhub.scheduling.models import Activity, ActivityPerson, ActivityType
 from eventhub.text import clean
 
 STATUS_LABELS = {
@@ -733,8 +734,6 @@ def signing_times(ceremony: Activity) -> dict[int, str]:
 def people_clashes(ceremony: Activity) -> list[str]:
     """Signatories and witnesses of this ceremony who are needed elsewhere at the time:
     another activity (as speaker, moderator or required VIP) or another ceremony."""
-    from eventhub.scheduling.models import ActivityPerson
-
     if ceremony.starts_at is None:
         return []
     people: dict[int, str] = {}
@@ -794,8 +793,6 @@ def people_clashes(ceremony: Activity) -> list[str]:
 
 def agreements_sheet(event: Event):
     """All agreements as rows for a spreadsheet."""
-    from eventhub.registration.exports import Sheet
-
     items = db.session.scalars(agreements_query(event)).unique().all()
     header = [
         "id",

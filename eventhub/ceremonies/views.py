@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,15 +14,18 @@ from werkzeug.datastructures import MultiDict
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.ceremonies import bp, services
-from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementStatus
+from eventhub.ceremonies import pdf as ceremony_pdf
+from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan, AgreementStatus
 from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
 from eventhub.errors import abort_with
 from eventhub.extensions import db
 from eventhub.registration import precedence
 from eventhub.registration import services as registration_services
+from eventhub.registration.exports import to_csv, to_xlsx
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
+from eventhub.scheduling.models import Activity, ActivityType
 from eventhub.web import attempt, id_arg, id_list, in_event_or_404, pdf_response
 
 
@@ -300,8 +305,6 @@ def remove_scan(event, agreement_id: int):
 @bp.get("/agreements/<int:agreement_id>/scan.pdf")
 @event_view(Role.ORGANISER)
 def download_scan(event, agreement_id: int):
-    from eventhub.ceremonies.models import AgreementScan
-
     item = _agreement(event, agreement_id)
     scan = db.session.get(AgreementScan, item.id)
     if scan is None:
@@ -326,8 +329,6 @@ def status(event, agreement_id: int):
 
 
 def _ceremony(event, activity_id: int):
-    from eventhub.scheduling.models import Activity, ActivityType
-
     missing = _("There is no such signing ceremony in this event.")
     ceremony = in_event_or_404(Activity, activity_id, event, missing)
     if ceremony.type != ActivityType.SIGNING_CEREMONY:
@@ -444,10 +445,6 @@ def ceremony_order(event, activity_id: int):
 @bp.get("/agreements/export.<fmt>")
 @event_view(Role.ORGANISER)
 def export(event, fmt: str):
-    from flask import Response
-
-    from eventhub.registration.exports import to_csv, to_xlsx
-
     if fmt not in ("csv", "xlsx"):
         abort_with(404, _("There is no such list."))
     sheet = services.agreements_sheet(event)
@@ -473,79 +470,65 @@ def _back_to_ceremony(event, ceremony, why: str):
 @bp.get("/ceremonies/<int:activity_id>/register.pdf")
 @event_view(Role.ORGANISER)
 def signing_register(event, activity_id: int):
-    from eventhub.ceremonies.pdf import signing_register as build
-
     item = _ceremony(event, activity_id)
-    body = build(event, item, services.ceremony_agreements(item))
+    body = ceremony_pdf.signing_register(event, item, services.ceremony_agreements(item))
     return pdf_response(body, f"signing-register-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/cover-sheets.pdf")
 @event_view(Role.ORGANISER)
 def cover_sheets(event, activity_id: int):
-    from eventhub.ceremonies.pdf import cover_sheets as build
-
     item = _ceremony(event, activity_id)
     agreements = services.ceremony_agreements(item)
     if not agreements:
         return _back_to_ceremony(event, item, _("No agreements in this ceremony yet."))
-    return pdf_response(build(event, item, agreements), f"cover-sheets-{item.id}.pdf")
+    body = ceremony_pdf.cover_sheets(event, item, agreements)
+    return pdf_response(body, f"cover-sheets-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/programme.pdf")
 @event_view(Role.ORGANISER)
 def ceremony_programme(event, activity_id: int):
-    from zoneinfo import ZoneInfo
-
-    from eventhub.ceremonies.pdf import ceremony_programme as build
-
     item = _ceremony(event, activity_id)
     cues, problems = services.run_of_show(item)
     if not cues:
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")
         )
-    body = build(event, item, cues, ZoneInfo(event.timezone))
+    body = ceremony_pdf.ceremony_programme(event, item, cues, ZoneInfo(event.timezone))
     return pdf_response(body, f"ceremony-programme-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/press-list.pdf")
 @event_view(Role.ORGANISER)
 def press_list(event, activity_id: int):
-    from eventhub.ceremonies.pdf import signing_register as build
-
     item = _ceremony(event, activity_id)
     times = services.signing_times(item)
-    body = build(event, item, services.ceremony_agreements(item), signing_times=times)
+    agreements = services.ceremony_agreements(item)
+    body = ceremony_pdf.signing_register(event, item, agreements, signing_times=times)
     return pdf_response(body, f"press-list-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/name-cards.pdf")
 @event_view(Role.ORGANISER)
 def name_cards(event, activity_id: int):
-    from eventhub.ceremonies.pdf import tent_cards
-
     item = _ceremony(event, activity_id)
     holders = services.name_card_holders(item)
     if not holders:
         return _back_to_ceremony(
             event, item, _("No signatories named yet: there are no name cards to print.")
         )
-    return pdf_response(tent_cards(event, holders), f"name-cards-{item.id}.pdf")
+    return pdf_response(ceremony_pdf.tent_cards(event, holders), f"name-cards-{item.id}.pdf")
 
 
 @bp.get("/ceremonies/<int:activity_id>/mc-script.pdf")
 @event_view(Role.ORGANISER)
 def mc_script(event, activity_id: int):
-    from zoneinfo import ZoneInfo
-
-    from eventhub.ceremonies.pdf import mc_script as build
-
     item = _ceremony(event, activity_id)
     lines, problems = services.mc_script(item)
     if not lines:
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")
         )
-    body = build(event, item, lines, problems, ZoneInfo(event.timezone))
+    body = ceremony_pdf.mc_script(event, item, lines, problems, ZoneInfo(event.timezone))
     return pdf_response(body, f"mc-script-{item.id}.pdf")

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventhub.auth.access import event_view
-from eventhub.auth.models import Role
+from eventhub.auth.models import EventMembership, Role, User
 from eventhub.badges import services as badge_services
 from eventhub.checkin import bp, services
 from eventhub.checkin.forms import CheckpointForm
@@ -40,7 +40,10 @@ from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db, limiter
 from eventhub.registration.access import participant_or_404, photo_response
-from eventhub.registration.models import Status
+from eventhub.registration.exports import Sheet, to_csv
+from eventhub.registration.forms import CATEGORY_CHOICES
+from eventhub.registration.models import ParticipantPhoto, Status
+from eventhub.scheduling.models import Activity
 from eventhub.text import search_text
 from eventhub.web import attempt, in_event_or_404
 
@@ -64,8 +67,6 @@ def _json_object() -> dict:
 
 def _page_answer(event, answer: services.Answer, checkpoint: Checkpoint) -> dict:
     """The API's answer, with the photo (for the page) and the last scans here."""
-    from eventhub.registration.models import ParticipantPhoto
-
     payload = answer_json(answer)
     person = answer.participant
     if person is not None and db.session.scalar(  # whether there is one, not the image
@@ -195,10 +196,6 @@ def admit(event, ref: str, participant_id: int):
 def _checkpoint_form(event, checkpoint: Checkpoint | None) -> CheckpointForm:
     from zoneinfo import ZoneInfo
 
-    from eventhub.auth.models import EventMembership, User
-    from eventhub.registration.forms import CATEGORY_CHOICES
-    from eventhub.scheduling.models import Activity
-
     form = CheckpointForm(obj=checkpoint) if checkpoint else CheckpointForm()
     form.categories.choices = [(c.value, label) for c, label in CATEGORY_CHOICES]
     form.activity_id.choices = [("", _("None: a gate, not a room"))] + [
@@ -307,8 +304,6 @@ def dashboard_figures(event):
 @event_view(Role.ORGANISER)
 def attendance_csv(event):
     from flask import Response
-
-    from eventhub.registration.exports import Sheet, to_csv
 
     header = [
         _("Id"),

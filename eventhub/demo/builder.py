@@ -17,8 +17,14 @@ import sqlalchemy as sa
 from eventhub import crypto
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
+from eventhub.badges import services as badge_services
+from eventhub.badges.models import BadgeSettings
+from eventhub.certificates.models import CertificateSettings
+from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
 from eventhub.demo import data
+from eventhub.demo.agreements import build_agreements
 from eventhub.demo.names import GENERATORS
+from eventhub.demo.programme import build_programme
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.directory.services import ASEAN, find_or_add_organisation, seed_countries
 from eventhub.events import services as event_services
@@ -90,8 +96,6 @@ STATUSES = [
 
 def build_demo_if_empty() -> list[str] | None:
     """The demo week in a database holding no event yet (committed); None when it has one."""
-    from eventhub.events.models import Event
-
     if db.session.scalar(sa.select(sa.func.count()).select_from(Event)):
         return None
     report = build_demo()
@@ -107,11 +111,7 @@ def build_demo() -> list[str]:
     delegations = _delegations(event, organisations, report)
     _participants(event, organisations, delegations, report)
     _accounts(event, report)
-    from eventhub.demo.programme import build_programme
-
     build_programme(event, report)
-    from eventhub.demo.agreements import build_agreements
-
     build_agreements(event, report)
     _print_settings(event, report)
     _checkpoints(event, report)
@@ -122,9 +122,6 @@ def build_demo() -> list[str]:
 def _arrivals(event: Event, report: list[str]) -> None:
     """The opening morning as the dashboard shows it: most approved participants through
     the main entrance between 07:30 and 09:15, the peak before the 09:00 opening."""
-    from eventhub.badges import services as badge_services
-    from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
-
     gate = db.session.scalar(
         sa.select(Checkpoint).where(
             Checkpoint.event_id == event.id, Checkpoint.slug == "main-entrance"
@@ -178,8 +175,6 @@ def _arrivals(event: Event, report: list[str]) -> None:
 
 def _checkpoints(event: Event, report: list[str]) -> None:
     """The gates of the week; the demo's staff account scans at the main entrance."""
-    from eventhub.checkin.models import Checkpoint, CheckpointStaff
-
     wanted = [
         # slug, English, Chinese, categories, re-entry
         ("main-entrance", "Main entrance", "主入口", "", False),
@@ -214,9 +209,6 @@ def _checkpoints(event: Event, report: list[str]) -> None:
 
 def _print_settings(event: Event, report: list[str]) -> None:
     """What the committee prints on the back of badges and signs certificates with."""
-    from eventhub.badges.models import BadgeSettings
-    from eventhub.certificates.models import CertificateSettings
-
     if db.session.get(BadgeSettings, event.id) is None:
         db.session.add(
             BadgeSettings(

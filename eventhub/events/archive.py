@@ -33,7 +33,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from eventhub import crypto
+from eventhub.audit import services as audit
+from eventhub.directory.services import seed_countries
 from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.events.services import validate_event_data
 from eventhub.extensions import db
 
 FORMAT = "eventhub-event-archive/1"
@@ -195,7 +199,6 @@ def export_event(event, target: Path | io.BufferedIOBase) -> dict[str, int]:
         "badge_key_check": _badge_key_check(),
         "rows": {name: len(rows) for name, rows in tables.items()},
     }
-    from eventhub.audit import services as audit
 
     audit.record("event.export", event, event_id=event.id)  # an archive holds everyone's data
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -252,7 +255,6 @@ def _check_target(manifest: dict, tables: dict, slug: str) -> None:
                 "the installation that exported it."
             )
         )
-    from eventhub.events.services import validate_event_data
 
     # The archived event under its address here: of the right form, and free.
     archived = {name: _typed(value) for name, value in tables["event"][0].items()}
@@ -308,8 +310,6 @@ def _shared_ids(tables: dict) -> tuple[dict[int, int], dict[int, int], int]:
 
 def import_event(source: Path | io.BufferedIOBase, *, slug: str | None = None) -> Restored:
     """Restore an archive as the same event (under `slug` when given); the caller commits."""
-    from eventhub.directory.services import seed_countries
-
     manifest, tables = _read(source)
     slug = slug or manifest["event"]
     _check_target(manifest, tables, slug)
@@ -352,8 +352,6 @@ def import_event(source: Path | io.BufferedIOBase, *, slug: str | None = None) -
             .values({column: value, **{c.name: row[c.name] for c in table.c if c.onupdate}})
         )
     _advance_sequences(owned)
-    from eventhub.audit import services as audit
-    from eventhub.events.models import Event
 
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
     audit.record(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, g, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +12,7 @@ from eventhub.audit import services as audit
 from eventhub.audit.models import AuditEntry
 from eventhub.auth import services as auth_services
 from eventhub.auth.access import admin_required, event_view
-from eventhub.auth.models import EventMembership, Role
+from eventhub.auth.models import ApiToken, EventMembership, Role
 from eventhub.errors import DomainError, abort_with
 from eventhub.events import bp
 from eventhub.events import services as event_services
@@ -176,10 +176,6 @@ TOKEN_ROLES = (Role.STAFF, Role.PARTNER, Role.ORGANISER)
 @event_view(Role.ORGANISER)
 def tokens(event):
     """Issue a token for a device (shown once) and revoke lost or stolen ones."""
-    from flask import request
-
-    from eventhub.auth.models import ApiToken
-
     issued = None
     if request.method == "POST":
         label = " ".join(request.form.get("label", "").split())[:200]
@@ -211,8 +207,6 @@ def tokens(event):
 @bp.post("/events/<slug>/tokens/<int:token_id>/revoke")
 @event_view(Role.ORGANISER)
 def revoke_token(event, token_id: int):
-    from eventhub.auth.models import ApiToken
-
     token = in_event_or_404(ApiToken, token_id, event, _("There is no such token in this event."))
     auth_services.revoke_api_token(token, actor=current_user)
     db.session.commit()

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub import crypto
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration.forms import DIET_LABELS
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 
@@ -231,8 +232,6 @@ def rooming(event: Event, statuses) -> Sheet:
 
 
 def dietary(event: Event, statuses) -> Sheet:
-    from eventhub.registration.forms import DIET_LABELS
-
     people = _people(event, statuses)
     counts = Counter(p.diet for p in people)
     header = [

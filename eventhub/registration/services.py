@@ -19,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 from eventhub import crypto
 from eventhub.audit import services as audit
 from eventhub.audit.models import AuditEntry
-from eventhub.auth.models import User
+from eventhub.auth import services as auth_services
+from eventhub.auth.models import Role, User
 from eventhub.db import utcnow
 from eventhub.directory.models import Country, Organisation
 from eventhub.directory.services import find_or_add_organisation
@@ -780,8 +781,6 @@ def import_participants(
 
 def may_manage_delegation(user: User, roles: set, delegation: Delegation) -> bool:
     """Organisers manage every delegation; a head of delegation manages their own."""
-    from eventhub.auth.models import Role
-
     if Role.ORGANISER in roles:
         return True
     return (
@@ -826,9 +825,6 @@ def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:
 
     Returns the account and whether it is new (and so needs an invitation to set a password).
     """
-    from eventhub.auth import services as auth_services
-    from eventhub.auth.models import Role
-
     if not participant.email:
         raise DomainError(_l("This member has no email address."))
     user = auth_services.get_user_by_email(participant.email)

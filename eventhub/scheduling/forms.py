@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventhub.scheduling.models import Access, ActivityState, ActivityType
+from eventhub.scheduling.services import local_to_utc
 
 TYPE_LABELS = {
     ActivityType.OPENING_CEREMONY: _l("Opening ceremony"),
@@ -130,8 +131,6 @@ class ActivityForm(FlaskForm):
 
     def values(self, event) -> dict:
         """The form's input for the rules, with times made UTC."""
-        from eventhub.scheduling.services import local_to_utc
-
         starts = ends = None
         if self.day.data and self.start.data and self.end.data:
             starts = local_to_utc(event, self.day.data, self.start.data)

@@ -15,11 +15,12 @@ from flask_login import current_user
 from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.errors import abort_with
+from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
 from eventhub.scheduling import bp, calendars, services, tasks
+from eventhub.scheduling import pdf as schedule_pdf
 from eventhub.scheduling.forms import (
     ACCESS_LABELS,
     STATE_LABELS,
@@ -368,9 +369,10 @@ def programme(event):
 @bp.get("/programme.pdf")
 @event_view()
 def programme_pdf(event):
-    from eventhub.scheduling.pdf import programme_pdf as build
-
-    return pdf_response(build(event, calendars.published(event)), f"{event.slug}-programme.pdf")
+    return pdf_response(
+        schedule_pdf.programme_pdf(event, calendars.published(event)),
+        f"{event.slug}-programme.pdf",
+    )
 
 
 @bp.post("/programme/<int:activity_id>/enrol")
@@ -553,8 +555,6 @@ def _grid_change(activity, change):
     """Apply a drag on the grid: JSON with the new version, or 409 with the reason."""
     from flask import jsonify
 
-    from eventhub.errors import DomainError, error_response
-
     try:
         change()
     except DomainError as error:
@@ -569,8 +569,6 @@ def _grid_change(activity, change):
 def move(event, activity_id: int):
     """The grid's drag and drop: JSON in ({day, start, room_id, version}), JSON out."""
     from datetime import time as clock
-
-    from eventhub.errors import error_response
 
     activity = _activity(event, activity_id)
     body = request.get_json(silent=True)
@@ -601,8 +599,6 @@ def move(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def resize(event, activity_id: int):
     """The grid's resize handle: JSON in ({minutes, version}), JSON out."""
-
-    from eventhub.errors import error_response
 
     activity = _activity(event, activity_id)
     body = request.get_json(silent=True)
