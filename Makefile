@@ -91,9 +91,10 @@ run: install ## Migrate, load the demo week when the database is empty, serve on
 	$(FLASK) jobs --workers 2 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-lint: $(VENV)/.installed-dev ## ruff
+lint: $(VENV)/.installed-dev ## ruff, and the layering contracts of pyproject.toml (lint-imports)
 	$(BIN)/ruff check eventhub tests bench migrations
 	$(BIN)/ruff format --check eventhub tests bench migrations
+	$(BIN)/lint-imports
 
 fmt: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix eventhub tests bench
