@@ -201,7 +201,9 @@ def _world(app, make) -> dict:
     """The demo week, and the ids of a Thai participant's things in it."""
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import EventMembership, Role
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
+    from eventhub.badges.printing import BatchFilters
+    from eventhub.badges.runs import queue_batch
     from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan
     from eventhub.certificates import services as certificate_services
     from eventhub.certificates.models import Certificate, CertificateKind
@@ -256,10 +258,10 @@ def _world(app, make) -> dict:
         gate = _first(
             Checkpoint, Checkpoint.event_id == event.id, Checkpoint.slug == "main-entrance"
         )
-        badge = badge_services.badges_for([member])[member.id]
+        badge = badges_for([member])[member.id]
         scan = checkin_services.record_scan(
             checkin_services.Gate.of(event, gate),
-            badge_services.code_of(badge),
+            code_of(badge),
             "matrix-scan",
             device="matrix",
         )
@@ -269,9 +271,7 @@ def _world(app, make) -> dict:
             kind=CertificateKind.PARTICIPATION,
             serial=certificate_services.new_serial(),
         )
-        run = badge_services.queue_batch(
-            event, badge_services.BatchFilters(delegation=thai.id), "a4", actor=None
-        )
+        run = queue_batch(event, BatchFilters(delegation=thai.id), "a4", actor=None)
         upload = ImportBatch(
             event_id=event.id,
             filename="list.csv",

@@ -246,7 +246,7 @@ def _init_gate(name, barrier):
 def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import Role
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin.models import Admission, Checkpoint, Scan
 
     slug = f"gates-{uuid.uuid4().hex[:8]}"
@@ -257,7 +257,7 @@ def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
         db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
         people = _approved(event, 25)
         db.session.flush()
-        codes = [badge_services.code_of(b) for b in badge_services.badges_for(people).values()]
+        codes = [code_of(b) for b in badges_for(people).values()]
         tokens = [
             auth_services.issue_api_token(event, Role.STAFF, label=f"Gate {chr(65 + n)}")[1]
             for n in range(PROCESSES)

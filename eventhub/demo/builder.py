@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from eventhub import crypto
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
-from eventhub.badges import services as badge_services
+from eventhub.badges.issuing import badges_for
 from eventhub.badges.models import BadgeSettings
 from eventhub.certificates.models import CertificateSettings
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
@@ -138,7 +138,7 @@ def _arrivals(event: Event, report: list[str]) -> None:
         )
     )
     arriving = [p for p in people if rng.random() < 0.78]
-    badge_services.badges_for(arriving)
+    badges_for(arriving)
     zone = ZoneInfo(event.timezone)
     opening = datetime.combine(event.starts_on, time(7, 30), zone)
     devices = ["Gate A phone 1", "Gate A phone 2", "Gate B scanner 1", "Gate B scanner 2"]
