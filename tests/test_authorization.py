@@ -561,7 +561,7 @@ def test_services_given_ids_find_only_their_events_records(app, make, event):
     from eventhub.checkin import services as checkin
     from eventhub.errors import DomainError
     from eventhub.registration import duplicates
-    from eventhub.scheduling import services as scheduling
+    from eventhub.scheduling.timetable import ActivityInvalid, save_activity
 
     first, second = make.participant(event), make.participant(event)
     activity = make.activity(event)
@@ -575,8 +575,8 @@ def test_services_given_ids_find_only_their_events_records(app, make, event):
             checkin.save_checkpoint(
                 here, None, {"name_en": "Door", "activity_id": str(activity.id)}, [], actor=None
             )
-        with pytest.raises(scheduling.ActivityInvalid) as refused:
-            scheduling.save_activity(here, {"title_en": "Forum", "room_id": room.id}, actor=None)
+        with pytest.raises(ActivityInvalid) as refused:
+            save_activity(here, {"title_en": "Forum", "room_id": room.id}, actor=None)
         assert refused.value.errors == {"room_id": ["There is no such room in this event."]}
 
 

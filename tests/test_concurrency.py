@@ -147,7 +147,7 @@ def test_simultaneous_registrations_lose_nothing(app, tmp_path):  # app: the mig
 def _enrol_many(args: tuple[int, list[int], str]) -> int:
     """One worker: its own app and connections, enrolling its share of participants."""
     from eventhub.registration.models import Participant
-    from eventhub.scheduling import services
+    from eventhub.scheduling.enrolments import enrol
     from eventhub.scheduling.models import Activity
 
     activity_id, participant_ids, instance = args
@@ -156,7 +156,7 @@ def _enrol_many(args: tuple[int, list[int], str]) -> int:
     with app.app_context():
         for participant_id in participant_ids:
             activity = db.session.get(Activity, activity_id)
-            services.enrol(activity, db.session.get(Participant, participant_id))
+            enrol(activity, db.session.get(Participant, participant_id))
             db.session.commit()
             done += 1
     return done

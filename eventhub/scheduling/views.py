@@ -19,8 +19,16 @@ from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
-from eventhub.scheduling import bp, calendars, services, tasks
+from eventhub.scheduling import bp, calendars, enrolments, tasks
 from eventhub.scheduling import pdf as schedule_pdf
+from eventhub.scheduling.activities import (
+    activity_query,
+    days_of,
+    enrolled_counts,
+    local_to_utc,
+    on_day,
+)
+from eventhub.scheduling.conflicts import HARD, SOFT, conflicts_of
 from eventhub.scheduling.forms import (
     ACCESS_LABELS,
     STATE_LABELS,
@@ -38,6 +46,21 @@ from eventhub.scheduling.models import (
     Room,
     SolverRun,
     Venue,
+)
+from eventhub.scheduling.timetable import (
+    move_activity,
+    place_all,
+    resize_activity,
+    save_activity,
+    set_people,
+)
+from eventhub.scheduling.venues import (
+    add_room,
+    add_venue,
+    rooms_of,
+    set_travel_time,
+    travel_times,
+    venues_with_rooms,
 )
 from eventhub.web import (
     as_id,
@@ -96,7 +119,7 @@ def venues(event):
     venue_form, room_form = VenueForm(prefix="venue"), RoomForm(prefix="room")
     if venue_form.submit.data and venue_form.validate_on_submit():
         ok, _venue = attempt(
-            lambda: services.add_venue(event, venue_form.data, actor=current_user), venue_form
+            lambda: add_venue(event, venue_form.data, actor=current_user), venue_form
         )
         if ok:
             flash(_("Venue added."), "success")
@@ -105,17 +128,15 @@ def venues(event):
         venue = in_event_or_404(
             Venue, as_id(room_form.venue_id.data), event, _("There is no such venue in this event.")
         )
-        ok, _room = attempt(
-            lambda: services.add_room(venue, room_form.data, actor=current_user), room_form
-        )
+        ok, _room = attempt(lambda: add_room(venue, room_form.data, actor=current_user), room_form)
         if ok:
             flash(_("Room added."), "success")
             return redirect(url_for("scheduling.venues", slug=event.slug))
     return render_template(
         "scheduling/venues.html",
-        travel=services.travel_times(event),
+        travel=travel_times(event),
         event=event,
-        venues=services.venues_with_rooms(event),
+        venues=venues_with_rooms(event),
         venue_form=venue_form,
         room_form=room_form,
     )
@@ -124,23 +145,23 @@ def venues(event):
 @bp.get("/schedule/")
 @event_view(Role.ORGANISER)
 def timetable(event):
-    activities = db.session.scalars(services.activity_query(event)).unique().all()
+    activities = db.session.scalars(activity_query(event)).unique().all()
     state = request.args.get("state", "")
     if state in ActivityState.__members__.values():
         activities = [a for a in activities if a.state == state]
     unscheduled = [a for a in activities if a.starts_at is None]
-    counts = services.enrolled_counts([a.id for a in activities])
+    counts = enrolled_counts([a.id for a in activities])
     return render_template(
         "scheduling/timetable.html",
         event=event,
-        days=services.days_of(event),
-        by_day={d: services.on_day(event, activities, d) for d in services.days_of(event)},
+        days=days_of(event),
+        by_day={d: on_day(event, activities, d) for d in days_of(event)},
         unscheduled=unscheduled,
         counts=counts,
         type_labels=TYPE_LABELS,
         state_labels=STATE_LABELS,
         state=state,
-        conflicts=services.conflicts_of(event),
+        conflicts=conflicts_of(event),
     )
 
 
@@ -148,14 +169,9 @@ def timetable(event):
 @event_view(Role.ORGANISER)
 def grid(event):
     day = _day(event, request.args.get("day"))
-    activities = db.session.scalars(services.activity_query(event)).unique().all()
-    conflicting = {
-        a.id
-        for c in services.conflicts_of(event)
-        if c.severity == services.HARD
-        for a in c.activities
-    }
-    today = services.on_day(event, activities, day)
+    activities = db.session.scalars(activity_query(event)).unique().all()
+    conflicting = {a.id for c in conflicts_of(event) if c.severity == HARD for a in c.activities}
+    today = on_day(event, activities, day)
     # The grid shows 07:00 to 23:00 on the day itself; the rest is listed under it.
     on_grid = [
         a
@@ -169,8 +185,8 @@ def grid(event):
         "scheduling/grid.html",
         event=event,
         day=day,
-        days=services.days_of(event),
-        rooms=services.rooms_of(event),
+        days=days_of(event),
+        rooms=rooms_of(event),
         activities=on_grid,
         elsewhere=[a for a in today if a not in on_grid],
         conflicting=conflicting,
@@ -181,12 +197,12 @@ def grid(event):
 @bp.get("/schedule/health")
 @event_view(Role.ORGANISER)
 def health(event):
-    found = services.conflicts_of(event)
+    found = conflicts_of(event)
     return render_template(
         "scheduling/health.html",
         event=event,
-        hard=[c for c in found if c.severity == services.HARD],
-        soft=[c for c in found if c.severity == services.SOFT],
+        hard=[c for c in found if c.severity == HARD],
+        soft=[c for c in found if c.severity == SOFT],
     )
 
 
@@ -208,13 +224,13 @@ def edit_activity(event, activity_id: int | None = None):
 
             form.start.data, form.end.data = time(hour), time(hour + 1, 30 if hour < 22 else 0)
         form.room_id.data = request.args.get("room", "")
-    form.set_rooms(services.rooms_of(event))
+    form.set_rooms(rooms_of(event))
     if form.validate_on_submit():
         # The field keeps the activity's own (an int) when the post leaves it out.
         sent = str(form.version.data or "")
         version = int(sent) if sent.isdigit() else None
         ok, saved = attempt(
-            lambda: services.save_activity(
+            lambda: save_activity(
                 event, form.values(event), actor=current_user, activity=activity, version=version
             ),
             form,
@@ -249,8 +265,8 @@ def edit_activity(event, activity_id: int | None = None):
         candidates=candidates,
         person_query=query,
         role_labels=ROLE_LABELS,
-        conflicts=services.conflicts_of(event, [activity]) if activity else [],
-        enrolments=services.enrolments_of(activity) if activity else [],
+        conflicts=conflicts_of(event, [activity]) if activity else [],
+        enrolments=enrolments.enrolments_of(activity) if activity else [],
         enrolment_labels=ENROLMENT_LABELS,
     )
 
@@ -286,7 +302,7 @@ def invite(event, activity_id: int):
         event,
         _("There is no such participant in this event."),
     )
-    ok, enrolment = attempt(lambda: services.enrol(activity, participant, invited=True))
+    ok, enrolment = attempt(lambda: enrolments.enrol(activity, participant, invited=True))
     if ok:
         flash(
             _(
@@ -314,8 +330,8 @@ def activity_people(event, activity_id: int):
         if request.form.get("action") == "add"
         else [i for i in current if i != participant_id]
     )
-    services.set_people(activity, role, wanted)
-    found = [c for c in services.conflicts_of(event, [activity]) if c.severity == services.HARD]
+    set_people(activity, role, wanted)
+    found = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
     if found and request.form.get("action") == "add":
         db.session.rollback()
         flash(_("Not added: %(reason)s", reason=found[0].message), "danger")
@@ -337,9 +353,7 @@ def _own_participant(event) -> Participant | None:
 @bp.get("/programme")
 @event_view()
 def programme(event):
-    activities = (
-        db.session.scalars(services.activity_query(event, published_only=True)).unique().all()
-    )
+    activities = db.session.scalars(activity_query(event, published_only=True)).unique().all()
     track, venue = request.args.get("track", ""), id_arg(request.args, "venue")
     tracks = sorted({a.track for a in activities if a.track})
     venues = sorted({a.room.venue for a in activities if a.room}, key=lambda v: v.name_en)
@@ -348,13 +362,13 @@ def programme(event):
     if venue:
         activities = [a for a in activities if a.room and a.room.venue_id == venue]
     participant = _own_participant(event)
-    mine = {e.activity_id: e for e, _a in services.agenda(participant)} if participant else {}
+    mine = {e.activity_id: e for e, _a in enrolments.agenda(participant)} if participant else {}
     return render_template(
         "scheduling/programme.html",
         event=event,
-        days=services.days_of(event),
-        by_day={d: services.on_day(event, activities, d) for d in services.days_of(event)},
-        counts=services.enrolled_counts([a.id for a in activities]),
+        days=days_of(event),
+        by_day={d: on_day(event, activities, d) for d in days_of(event)},
+        counts=enrolled_counts([a.id for a in activities]),
         tracks=tracks,
         venues=venues,
         track=track,
@@ -382,7 +396,7 @@ def enrol(event, activity_id: int):
     participant = _own_participant(event)
     if participant is None:
         abort_with(403, _("Your account has no registration in this event."))
-    ok, enrolment = attempt(lambda: services.enrol(activity, participant))
+    ok, enrolment = attempt(lambda: enrolments.enrol(activity, participant))
     if ok:
         if enrolment.status == EnrolmentStatus.ENROLLED:
             flash(_("You have a seat at %(title)s.", title=activity.title_en), "success")
@@ -412,7 +426,7 @@ def cancel(event, activity_id: int):
     )
     if not enrolment:
         abort_with(404, _("You are not enrolled in this activity."))
-    ok, promoted = attempt(lambda: services.cancel_enrolment(enrolment))
+    ok, promoted = attempt(lambda: enrolments.cancel_enrolment(enrolment))
     if ok:
         for moved_up in promoted:
             calendars.notify_promoted(moved_up)
@@ -424,7 +438,7 @@ def cancel(event, activity_id: int):
 @event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
 def agenda_page(event):
     participant = _own_participant(event)
-    items = services.agenda(participant) if participant else []
+    items = enrolments.agenda(participant) if participant else []
     feed = calendars.feed_link(participant) if participant else None
     db.session.commit()  # a feed address made on first visit
     return render_template(
@@ -432,7 +446,7 @@ def agenda_page(event):
         event=event,
         participant=participant,
         items=items,
-        overlapping=services.overlaps_in([a for _e, a in items]),
+        overlapping=enrolments.overlaps_in([a for _e, a in items]),
         feed=feed,
     )
 
@@ -475,7 +489,7 @@ def agenda_calendar(event, key: str):
     participant = calendars.participant_for_feed(event, key)
     if participant is None:
         abort_with(404, _("This calendar address is not valid any more."))
-    entries = [(e, a) for e, a in services.agenda(participant) if a.state != ActivityState.DRAFT]
+    entries = [(e, a) for e, a in enrolments.agenda(participant) if a.state != ActivityState.DRAFT]
     waiting = {a.id for e, a in entries if e.status == EnrolmentStatus.WAITLISTED}
     return _ics(
         calendars.feed(
@@ -520,7 +534,7 @@ def auto_schedule(event):
                 abort_with(400, _("The proposal could not be read; make a new one."))
         if any(a is None or r is None for a, _s, _e, r in placements):
             abort_with(400, _("The proposal could not be read; make a new one."))
-        ok, count = attempt(lambda: services.place_all(event, placements, actor=current_user))
+        ok, count = attempt(lambda: place_all(event, placements, actor=current_user))
         if ok:
             flash(_("%(count)d activities placed.", count=count), "success")
             return redirect(url_for("scheduling.timetable", slug=event.slug))
@@ -539,7 +553,7 @@ def auto_schedule(event):
     proposal = tasks.proposal_of(run) if run else None
     pending = [
         a
-        for a in db.session.scalars(services.activity_query(event)).unique()
+        for a in db.session.scalars(activity_query(event)).unique()
         if not a.starts_at and a.state != ActivityState.CANCELLED
     ]
     return render_template(
@@ -585,9 +599,9 @@ def move(event, activity_id: int):
         return error_response(404, _("There is no such room in this event."))
     return _grid_change(
         activity,
-        lambda: services.move_activity(
+        lambda: move_activity(
             activity,
-            services.local_to_utc(event, day, start),
+            local_to_utc(event, day, start),
             room,
             version=version,
             actor=current_user,
@@ -610,7 +624,7 @@ def resize(event, activity_id: int):
         return error_response(422, _("Send minutes and version."))
     return _grid_change(
         activity,
-        lambda: services.resize_activity(activity, minutes, version=version, actor=current_user),
+        lambda: resize_activity(activity, minutes, version=version, actor=current_user),
     )
 
 
@@ -624,9 +638,7 @@ def travel(event):
         flash(_("Choose two venues and the minutes between them."), "danger")
     else:
         ok, _travel = attempt(
-            lambda: services.set_travel_time(
-                event, origin, destination, minutes, actor=current_user
-            )
+            lambda: set_travel_time(event, origin, destination, minutes, actor=current_user)
         )
         if ok:
             flash(_("Travel time saved."), "success")
