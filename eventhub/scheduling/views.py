@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -80,8 +81,6 @@ GRID_FIRST_HOUR, GRID_LAST_HOUR = 7, 23
 @bp.app_template_filter("minutes_from")
 def minutes_from(moment, event, hour: int) -> int:
     """Minutes from `hour` o'clock on the event's local clock to `moment` (grid rows)."""
-    from zoneinfo import ZoneInfo
-
     local = moment.astimezone(ZoneInfo(event.timezone))
     return (local.hour - hour) * 60 + local.minute
 
@@ -193,8 +192,6 @@ def edit_activity(event, activity_id: int | None = None):
         form.day.data = _day(event, request.args.get("day"))
         hour = request.args.get("hour", type=int)
         if hour is not None and 0 <= hour <= 22:
-            from datetime import time
-
             form.start.data, form.end.data = time(hour), time(hour + 1, 30 if hour < 22 else 0)
         form.room_id.data = request.args.get("room", "")
     form.set_rooms(rooms_of(event))
@@ -245,8 +242,6 @@ def edit_activity(event, activity_id: int | None = None):
 
 
 def _activity_form_data(event, activity: Activity) -> dict:
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(event.timezone)
     data = {
         "version": activity.version,
@@ -318,8 +313,6 @@ def activity_people(event, activity_id: int):
 def auto_schedule(event):
     """Propose a timetable for the unscheduled activities; the organiser reviews the changes
     and accepts them or not. The proposal travels in the form, not in server memory."""
-    from datetime import datetime as dt
-
     if request.method == "POST" and request.form.get("action") == "accept":
         placements = []
         for value in request.form.getlist("placement"):
@@ -328,8 +321,8 @@ def auto_schedule(event):
                 placements.append(
                     (
                         db.session.get(Activity, int(activity_id)),
-                        dt.fromisoformat(starts),
-                        dt.fromisoformat(ends),
+                        datetime.fromisoformat(starts),
+                        datetime.fromisoformat(ends),
                         db.session.get(Room, int(room_id)),
                     )
                 )
@@ -370,8 +363,6 @@ def _solver_run(event, run_id: int) -> SolverRun:
 
 def _grid_change(activity, change):
     """Apply a drag on the grid: JSON with the new version, or 409 with the reason."""
-    from flask import jsonify
-
     try:
         change()
     except DomainError as error:
@@ -385,15 +376,13 @@ def _grid_change(activity, change):
 @event_view(Role.ORGANISER)
 def move(event, activity_id: int):
     """The grid's drag and drop: JSON in ({day, start, room_id, version}), JSON out."""
-    from datetime import time as clock
-
     activity = activity_or_404(event, activity_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error_response(422, _("Send day, start, room_id and version."))
     try:
         day = date.fromisoformat(str(body.get("day", "")))
-        start = clock.fromisoformat(str(body.get("start", "")))
+        start = time.fromisoformat(str(body.get("start", "")))
         room = in_event(Room, as_id(int(body.get("room_id", 0))), event, via=Venue)
         version = int(body.get("version", 0))
     except (TypeError, ValueError):
