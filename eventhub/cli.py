@@ -18,7 +18,8 @@ from eventhub.badges import printing
 from eventhub.badges.models import BadgeBatch
 from eventhub.badges.runs import run_batch
 from eventhub.db import utcnow
-from eventhub.demo.builder import build_demo, build_demo_if_empty, demo_logins
+from eventhub.demo.builder import build_demo, build_demo_if_empty
+from eventhub.demo.event import demo_logins
 from eventhub.directory import services as directory_services
 from eventhub.errors import DomainError
 from eventhub.events import archive
