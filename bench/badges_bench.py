@@ -31,7 +31,7 @@ from flask_migrate import upgrade  # noqa: E402
 from reportlab.lib.utils import ImageReader  # noqa: E402
 
 from eventhub import create_app  # noqa: E402
-from eventhub.badges import render, services  # noqa: E402
+from eventhub.badges import issuing, printing, render  # noqa: E402
 from eventhub.demo.builder import build_demo_if_empty  # noqa: E402
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
@@ -55,7 +55,7 @@ def timed(event, people, draw_qr) -> float:
     render.draw_qr = draw_qr  # forked workers inherit the swap
     started = time.perf_counter()
     out = io.BytesIO()
-    services.write_badges(event, people, out, layout=LAYOUT, release=db.session.commit)
+    printing.write_badges(event, people, out, layout=LAYOUT, release=db.session.commit)
     return time.perf_counter() - started
 
 
@@ -72,9 +72,9 @@ def main() -> None:
         upgrade()
         build_demo_if_empty()
         event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
-        approved = list(db.session.scalars(services.batch_query(event, services.BatchFilters())))
+        approved = list(db.session.scalars(printing.batch_query(event, printing.BatchFilters())))
         people = list(islice(cycle(approved), BADGES))
-        services.badges_for(approved)
+        issuing.badges_for(approved)
         db.session.commit()
         ours_draw = render.draw_qr
         results = {}
@@ -83,7 +83,7 @@ def main() -> None:
         render.draw_qr = ours_draw
     print(
         f"{BADGES} badges ({len(approved)} approved demo participants, cycled), layout "
-        f"{LAYOUT}, {services.WORKERS} processes, median of {RUNS}:"
+        f"{LAYOUT}, {printing.WORKERS} processes, median of {RUNS}:"
     )
     medians = {name: statistics.median(times) for name, times in results.items()}
     for name, median in medians.items():

@@ -75,7 +75,8 @@ def prepare(url: str) -> dict:
     from eventhub import create_app
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import Role, User
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
+    from eventhub.badges.printing import BatchFilters, batch_query
     from eventhub.demo.builder import build_demo_if_empty
     from eventhub.events.models import Event
     from eventhub.extensions import db
@@ -141,12 +142,8 @@ def prepare(url: str) -> dict:
             auth_services.issue_api_token(week, Role.STAFF, label=f"Fault gate {n + 1}")[1]
             for n in range(DEVICES)
         ]
-        people = list(
-            db.session.scalars(
-                badge_services.batch_query(week, badge_services.BatchFilters()).limit(BADGES)
-            )
-        )
-        codes = [badge_services.code_of(b) for b in badge_services.badges_for(people).values()]
+        people = list(db.session.scalars(batch_query(week, BatchFilters()).limit(BADGES)))
+        codes = [code_of(b) for b in badges_for(people).values()]
         db.session.commit()
         return {
             "burst": burst.slug,

@@ -121,9 +121,10 @@ def main() -> None:
     os.environ.update(EVENTHUB_INSTANCE_PATH=str(instance))
 
     from eventhub import create_app, jobs
-    from eventhub.badges import services as badge_services
     from eventhub.badges import tasks as badge_tasks
     from eventhub.badges.models import BadgeBatch, BatchState
+    from eventhub.badges.printing import BatchFilters
+    from eventhub.badges.runs import queue_batch
     from eventhub.events.models import Event
     from eventhub.extensions import db
     from eventhub.outbox import services as outbox
@@ -162,7 +163,7 @@ def main() -> None:
             for n in range(args.badges)
         )
         db.session.flush()
-        batch = badge_services.queue_batch(event, badge_services.BatchFilters(), "a4", actor=None)
+        batch = queue_batch(event, BatchFilters(), "a4", actor=None)
         badge_tasks.start(batch)
         for n in range(args.mails):
             outbox.queue(

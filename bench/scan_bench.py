@@ -46,7 +46,8 @@ def prepare(env: dict) -> tuple[str, Path]:
     from eventhub import create_app
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import Role
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
+    from eventhub.badges.printing import BatchFilters, batch_query
     from eventhub.demo.builder import build_demo_if_empty
     from eventhub.events.models import Event
     from eventhub.extensions import db
@@ -57,10 +58,8 @@ def prepare(env: dict) -> tuple[str, Path]:
         build_demo_if_empty()
         event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
         _token, plaintext = auth_services.issue_api_token(event, Role.STAFF, label="bench gate")
-        people = list(
-            db.session.scalars(badge_services.batch_query(event, badge_services.BatchFilters()))
-        )
-        codes = [badge_services.code_of(b) for b in badge_services.badges_for(people).values()]
+        people = list(db.session.scalars(batch_query(event, BatchFilters())))
+        codes = [code_of(b) for b in badges_for(people).values()]
         db.session.commit()
     path = Path(tempfile.mkdtemp(prefix="eventhub-scan-")) / "codes.txt"
     path.write_text("\n".join(codes) + "\n")

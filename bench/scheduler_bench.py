@@ -21,8 +21,11 @@ from eventhub import create_app  # noqa: E402
 from eventhub.demo.builder import build_demo  # noqa: E402
 from eventhub.events.services import get_event_by_slug  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
-from eventhub.scheduling import services, solver  # noqa: E402
+from eventhub.scheduling import solver  # noqa: E402
+from eventhub.scheduling.activities import activity_query  # noqa: E402
+from eventhub.scheduling.conflicts import HARD, conflicts_of  # noqa: E402
 from eventhub.scheduling.models import ActivityType  # noqa: E402
+from eventhub.scheduling.venues import rooms_of  # noqa: E402
 
 RUNS = 3
 
@@ -43,7 +46,7 @@ def main() -> None:
         build_demo()
         db.session.commit()
         event = get_event_by_slug("caecw-2025")
-        activities = db.session.scalars(services.activity_query(event)).unique().all()
+        activities = db.session.scalars(activity_query(event)).unique().all()
         movable = [
             a
             for a in activities
@@ -65,8 +68,8 @@ def main() -> None:
             activity.starts_at, activity.ends_at = placement.starts_at, placement.ends_at
             activity.room_id, activity.room = placement.room.id, placement.room
         db.session.flush()
-        hard = [c for c in services.conflicts_of(event) if c.severity == services.HARD]
-        rooms = len(services.rooms_of(event))
+        hard = [c for c in conflicts_of(event) if c.severity == HARD]
+        rooms = len(rooms_of(event))
         db.session.rollback()
     print(
         f"activities: {len(activities)} ({placed} placed by the solver, the rest fixed); "

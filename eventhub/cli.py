@@ -14,10 +14,12 @@ from flask.cli import with_appcontext
 from eventhub import jobs, pdf
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, Role
-from eventhub.badges import services as badge_services
+from eventhub.badges import printing
 from eventhub.badges.models import BadgeBatch
+from eventhub.badges.runs import run_batch
 from eventhub.db import utcnow
-from eventhub.demo.builder import build_demo, build_demo_if_empty, demo_logins
+from eventhub.demo.builder import build_demo, build_demo_if_empty
+from eventhub.demo.event import demo_logins
 from eventhub.directory import services as directory_services
 from eventhub.errors import DomainError
 from eventhub.events import archive
@@ -171,7 +173,7 @@ def demo(if_empty):
 def badges(slug, out_path, layout, delegation, category, changed, workers, back):
     """Print the approved participants' badges of event SLUG into one PDF."""
     event = _event_or_fail(slug)
-    filters = badge_services.BatchFilters(changed_only=changed)
+    filters = printing.BatchFilters(changed_only=changed)
     if delegation:
         found = db.session.scalar(
             sa.select(Delegation).where(
@@ -187,23 +189,23 @@ def badges(slug, out_path, layout, delegation, category, changed, workers, back)
         filters.delegation = found.id
     if category:
         filters.category = category
-    people = list(db.session.scalars(badge_services.batch_query(event, filters)))
+    people = list(db.session.scalars(printing.batch_query(event, filters)))
     if not people:
         raise click.ClickException("No approved participant matches: nothing to print.")
     started, drawn, when = time.perf_counter(), [], utcnow()
     with open(out_path, "wb") as out:
-        count = badge_services.write_badges(
+        count = printing.write_badges(
             event,
             people,
             out,
             layout=layout,
-            workers=workers or badge_services.WORKERS,
+            workers=workers or printing.WORKERS,
             progress=lambda done: click.echo(f"  {done}/{len(people)}", err=True),
             release=db.session.commit,
             back=back,
             drawn=drawn,
         )
-    badge_services.mark_printed(drawn, when)
+    printing.mark_printed(drawn, when)
     db.session.commit()
     click.echo(f"{count} badges written to {out_path} in {time.perf_counter() - started:.1f} s.")
 
@@ -217,7 +219,7 @@ def badges_run(batch_id):
     batch = db.session.get(BadgeBatch, batch_id)
     if batch is None:
         raise click.ClickException(f"No print run {batch_id}.")
-    badge_services.run_batch(batch)  # by its kind: certificates register theirs
+    run_batch(batch)  # by its kind: certificates register theirs
 
 
 # One name per script of the region, the hardest letters of each.

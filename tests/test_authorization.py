@@ -201,7 +201,9 @@ def _world(app, make) -> dict:
     """The demo week, and the ids of a Thai participant's things in it."""
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import EventMembership, Role
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
+    from eventhub.badges.printing import BatchFilters
+    from eventhub.badges.runs import queue_batch
     from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan
     from eventhub.certificates import services as certificate_services
     from eventhub.certificates.models import Certificate, CertificateKind
@@ -256,10 +258,10 @@ def _world(app, make) -> dict:
         gate = _first(
             Checkpoint, Checkpoint.event_id == event.id, Checkpoint.slug == "main-entrance"
         )
-        badge = badge_services.badges_for([member])[member.id]
+        badge = badges_for([member])[member.id]
         scan = checkin_services.record_scan(
             checkin_services.Gate.of(event, gate),
-            badge_services.code_of(badge),
+            code_of(badge),
             "matrix-scan",
             device="matrix",
         )
@@ -269,9 +271,7 @@ def _world(app, make) -> dict:
             kind=CertificateKind.PARTICIPATION,
             serial=certificate_services.new_serial(),
         )
-        run = badge_services.queue_batch(
-            event, badge_services.BatchFilters(delegation=thai.id), "a4", actor=None
-        )
+        run = queue_batch(event, BatchFilters(delegation=thai.id), "a4", actor=None)
         upload = ImportBatch(
             event_id=event.id,
             filename="list.csv",
@@ -561,7 +561,7 @@ def test_services_given_ids_find_only_their_events_records(app, make, event):
     from eventhub.checkin import services as checkin
     from eventhub.errors import DomainError
     from eventhub.registration import duplicates
-    from eventhub.scheduling import services as scheduling
+    from eventhub.scheduling.timetable import ActivityInvalid, save_activity
 
     first, second = make.participant(event), make.participant(event)
     activity = make.activity(event)
@@ -575,8 +575,8 @@ def test_services_given_ids_find_only_their_events_records(app, make, event):
             checkin.save_checkpoint(
                 here, None, {"name_en": "Door", "activity_id": str(activity.id)}, [], actor=None
             )
-        with pytest.raises(scheduling.ActivityInvalid) as refused:
-            scheduling.save_activity(here, {"title_en": "Forum", "room_id": room.id}, actor=None)
+        with pytest.raises(ActivityInvalid) as refused:
+            save_activity(here, {"title_en": "Forum", "room_id": room.id}, actor=None)
         assert refused.value.errors == {"room_id": ["There is no such room in this event."]}
 
 

@@ -147,7 +147,7 @@ def test_simultaneous_registrations_lose_nothing(app, tmp_path):  # app: the mig
 def _enrol_many(args: tuple[int, list[int], str]) -> int:
     """One worker: its own app and connections, enrolling its share of participants."""
     from eventhub.registration.models import Participant
-    from eventhub.scheduling import services
+    from eventhub.scheduling.enrolments import enrol
     from eventhub.scheduling.models import Activity
 
     activity_id, participant_ids, instance = args
@@ -156,7 +156,7 @@ def _enrol_many(args: tuple[int, list[int], str]) -> int:
     with app.app_context():
         for participant_id in participant_ids:
             activity = db.session.get(Activity, activity_id)
-            services.enrol(activity, db.session.get(Participant, participant_id))
+            enrol(activity, db.session.get(Participant, participant_id))
             db.session.commit()
             done += 1
     return done
@@ -246,7 +246,7 @@ def _init_gate(name, barrier):
 def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import Role
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin.models import Admission, Checkpoint, Scan
 
     slug = f"gates-{uuid.uuid4().hex[:8]}"
@@ -257,7 +257,7 @@ def test_one_badge_at_four_gates_at_once_is_admitted_once(app, tmp_path):
         db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
         people = _approved(event, 25)
         db.session.flush()
-        codes = [badge_services.code_of(b) for b in badge_services.badges_for(people).values()]
+        codes = [code_of(b) for b in badges_for(people).values()]
         tokens = [
             auth_services.issue_api_token(event, Role.STAFF, label=f"Gate {chr(65 + n)}")[1]
             for n in range(PROCESSES)

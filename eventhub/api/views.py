@@ -20,8 +20,8 @@ from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Source
 from eventhub.registration.validation import REGISTRATION_FIELDS
-from eventhub.scheduling import calendars
-from eventhub.scheduling import services as scheduling
+from eventhub.scheduling import calendars, enrolments
+from eventhub.scheduling.activities import enrolled_counts, on_day
 from eventhub.scheduling.models import Activity, Enrolment
 from eventhub.web import external_url, id_arg, in_event_or_404
 
@@ -107,10 +107,10 @@ def activities(event):
                 _("Give the day as YYYY-MM-DD."),
                 errors={"day": [_("Give the day as YYYY-MM-DD.")]},
             )
-        items = scheduling.on_day(event, items, day)
+        items = on_day(event, items, day)
     if room:
         items = [a for a in items if a.room_id == room]
-    counts = scheduling.enrolled_counts([a.id for a in items])
+    counts = enrolled_counts([a.id for a in items])
     zone = ZoneInfo(event.timezone)
     return jsonify(
         [
@@ -188,7 +188,7 @@ def agenda(slug):
                 if activity.starts_at
                 else None,
             }
-            for enrolment, activity in scheduling.agenda(participant)
+            for enrolment, activity in enrolments.agenda(participant)
         ]
     )
 
@@ -204,7 +204,7 @@ def enrolment(slug, activity_id):
     )
     try:
         if request.method == "PUT":
-            record = scheduling.enrol(activity, participant)
+            record = enrolments.enrol(activity, participant)
             db.session.commit()
             return jsonify({"status": record.status.value})
         record = db.session.scalar(
@@ -214,7 +214,7 @@ def enrolment(slug, activity_id):
         )
         if record is None:
             return error_response(404, _("You are not enrolled in this activity."))
-        promoted = scheduling.cancel_enrolment(record)
+        promoted = enrolments.cancel_enrolment(record)
         db.session.commit()
         for moved_up in promoted:
             calendars.notify_promoted(moved_up)

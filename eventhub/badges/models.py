@@ -33,7 +33,7 @@ class Badge(TimestampMixin, db.Model):
 
 class BadgeStyle(db.Model):
     """An event's colour band, letter code and access zones for a participant category;
-    categories without a row use the defaults in services.DEFAULT_STYLES."""
+    categories without a row use the defaults in styles.DEFAULT_STYLES."""
 
     __tablename__ = "badge_style"
     __table_args__ = (sa.UniqueConstraint("event_id", "category"),)

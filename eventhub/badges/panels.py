@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from eventhub.badges import services
+from eventhub.badges import issuing
 from eventhub.badges.models import Badge
 from eventhub.extensions import db
 from eventhub.registration.signals import own_page_panels, participant_panels
@@ -15,7 +15,7 @@ from eventhub.web import Panel
 @participant_panels.connect
 def participant_badge(participant, *, event, roles, **kwargs) -> Panel | None:
     """The badge's version and last print, the downloads, and the reprint form."""
-    if not services.may_have_badge(participant):
+    if not issuing.may_have_badge(participant):
         return None
     return Panel.rendered(
         "badges/_panel_participant.html",
@@ -30,6 +30,6 @@ def participant_badge(participant, *, event, roles, **kwargs) -> Panel | None:
 @own_page_panels.connect
 def own_badge(participant, *, event, key, **kwargs) -> Panel | None:
     """The badge as a PDF and its QR code for a phone, once the registration is approved."""
-    if not services.may_have_badge(participant):
+    if not issuing.may_have_badge(participant):
         return None
     return Panel.rendered("badges/_panel_own.html", order=10, event=event, key=key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from huey import crontab
 
 from eventhub import jobs
-from eventhub.badges import services
+from eventhub.badges import runs
 from eventhub.badges.models import BadgeBatch
 from eventhub.extensions import db
 
@@ -16,7 +16,7 @@ def draw_print_run(batch_id: int) -> None:
     if not jobs.claim_run(BadgeBatch, batch_id):
         return  # another worker has it, or it has ended
     db.session.commit()
-    services.run_batch(db.session.get(BadgeBatch, batch_id))
+    runs.run_batch(db.session.get(BadgeBatch, batch_id))
 
 
 def start(batch: BadgeBatch) -> BadgeBatch:

@@ -22,9 +22,11 @@ from flask_login import current_user
 from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.badges import bp, services, tasks
+from eventhub.badges import bp, issuing, printing, tasks
 from eventhub.badges.models import BadgeBatch, BadgeSettings, BatchState
 from eventhub.badges.render import qr_png
+from eventhub.badges.runs import queue_batch
+from eventhub.badges.styles import SettingsInvalid, save_badge_back, save_styles, styles_of
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
 from eventhub.registration import services as registration_services
@@ -50,9 +52,9 @@ RUN_STATES = {
 }
 
 
-def _filters_from(args) -> services.BatchFilters:
+def _filters_from(args) -> printing.BatchFilters:
     delegation = id_arg(args, "delegation")
-    return services.BatchFilters(
+    return printing.BatchFilters(
         delegation=delegation,
         category=args.get("category", ""),
         changed_only=args.get("changed") == "1",
@@ -68,7 +70,7 @@ def overview(event):
     if request.method == "POST":
         ok, batch = attempt(
             lambda: tasks.start(
-                services.queue_batch(
+                queue_batch(
                     event, filters, layout, actor=current_user, back=source.get("back") == "1"
                 )
             )
@@ -87,14 +89,14 @@ def overview(event):
         filters=filters,
         layout=layout,
         layouts=LAYOUT_LABELS,
-        count=services.count_batch(event, filters),
+        count=printing.count_batch(event, filters),
         delegations=db.session.scalars(
             sa.select(Delegation)
             .where(Delegation.event_id == event.id)
             .order_by(Delegation.name_en)
         ).all(),
         category_labels=dict(CATEGORY_CHOICES),
-        styles=services.styles_of(event.id),
+        styles=styles_of(event.id),
         runs=runs,
         run_states=RUN_STATES,
     )
@@ -141,7 +143,7 @@ def run_pdf(event, batch_id: int):
 
 def _single_badge_pdf(event, participant: Participant, layout: str = "a6") -> Response:
     buffer = io.BytesIO()
-    services.write_badges(event, [participant], buffer, layout=layout, workers=1)
+    printing.write_badges(event, [participant], buffer, layout=layout, workers=1)
     db.session.commit()  # a badge created on first download keeps its id
     return pdf_response(buffer.getvalue(), f"badge-{participant.id}.pdf")
 
@@ -150,7 +152,7 @@ def _single_badge_pdf(event, participant: Participant, layout: str = "a6") -> Re
 @event_view(Role.ORGANISER)
 def participant_badge(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
-    if not services.may_have_badge(participant):
+    if not issuing.may_have_badge(participant):
         abort_with(409, _("Only approved participants have badges."))
     layout = request.args.get("layout", "a6")
     if layout not in LAYOUT_LABELS:
@@ -163,7 +165,7 @@ def participant_badge(event, participant_id: int):
 def reprint(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
     ok, badge = attempt(
-        lambda: services.reprint(participant, request.form.get("reason", ""), actor=current_user)
+        lambda: issuing.reprint(participant, request.form.get("reason", ""), actor=current_user)
     )
     if ok:
         flash(
@@ -203,9 +205,9 @@ def own_badge(event, key: str):
 def own_badge_qr(event, key: str):
     """The badge's QR code alone, for a phone's wallet or screen."""
     participant = _own(event, key)
-    badge = services.badges_for([participant])[participant.id]
+    badge = issuing.badges_for([participant])[participant.id]
     db.session.commit()
-    response = Response(qr_png(services.code_of(badge)), mimetype="image/png")
+    response = Response(qr_png(issuing.code_of(badge)), mimetype="image/png")
     response.headers["Content-Disposition"] = f'inline; filename="badge-qr-{participant.id}.png"'
     response.headers["Cache-Control"] = "private, no-store"  # a reprint changes it
     return response
@@ -221,7 +223,7 @@ def delegation_badges(event, delegation_id: int):
         abort_with(403, _("Only the head of this delegation and the organisers may do this."))
     people = list(
         db.session.scalars(
-            services.batch_query(event, services.BatchFilters(delegation=delegation.id))
+            printing.batch_query(event, printing.BatchFilters(delegation=delegation.id))
         )
     )
     if not people:
@@ -232,7 +234,7 @@ def delegation_badges(event, delegation_id: int):
             _("This delegation is large: the organisers print its badges as a print run."),
         )
     buffer = io.BytesIO()
-    services.write_badges(event, people, buffer, layout="a4", workers=1)
+    printing.write_badges(event, people, buffer, layout="a4", workers=1)
     db.session.commit()
     return pdf_response(buffer.getvalue(), f"badges-delegation-{delegation.id}.pdf")
 
@@ -242,7 +244,7 @@ def delegation_badges(event, delegation_id: int):
 def styles(event):
     """Colour band, letter code, labels and access zones for each category."""
     errors: dict[str, list[str]] = {}
-    current = services.styles_of(event.id)
+    current = styles_of(event.id)
     typed = {
         category: {
             "colour": style.colour,
@@ -263,11 +265,9 @@ def styles(event):
         }
         back = {name: request.form.get(name, "")[:2000] for name in ("back_en", "back_zh")}
         try:
-            changes = services.save_styles(event, typed, actor=current_user)
-            changes |= services.save_badge_back(
-                event, back["back_en"], back["back_zh"], actor=current_user
-            )
-        except services.SettingsInvalid as error:
+            changes = save_styles(event, typed, actor=current_user)
+            changes |= save_badge_back(event, back["back_en"], back["back_zh"], actor=current_user)
+        except SettingsInvalid as error:
             db.session.rollback()
             errors = error.errors
         else:

@@ -19,7 +19,8 @@ from reportlab.pdfgen.canvas import Canvas
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.badges.models import BadgeBatch
-from eventhub.badges.services import SettingsInvalid, does_runs, execute_batch
+from eventhub.badges.runs import does_runs, execute_batch
+from eventhub.badges.styles import SettingsInvalid
 from eventhub.certificates.models import Certificate, CertificateKind, CertificateSettings
 from eventhub.certificates.render import CERTIFICATE_PAGE, CertificateData, draw_certificate
 from eventhub.checkin.models import Checkpoint, Scan, ScanResult

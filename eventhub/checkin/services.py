@@ -22,8 +22,16 @@ from eventhub import crypto
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, User
 from eventhub.badges import codes
-from eventhub.badges import services as badge_services
-from eventhub.badges.services import Holder
+from eventhub.badges.checking import (
+    CodeCheck,
+    Holder,
+    check_code,
+    code_check,
+    holder_of_badge,
+    holders_query,
+)
+from eventhub.badges.models import Badge
+from eventhub.badges.styles import styles_of
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
 from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
@@ -187,7 +195,7 @@ def _facts(gate: Gate, person_ids: list[int] | None = None) -> RuleFacts:
         if person_ids is not None:
             query = query.where(Enrolment.participant_id.in_(person_ids))
         enrolled = set(db.session.scalars(query))
-    styles = badge_services.styles_of(gate.event_id) if gate.zone else {}
+    styles = styles_of(gate.event_id) if gate.zone else {}
     return RuleFacts(styles, enrolled)
 
 
@@ -196,7 +204,7 @@ def _holder_at_gate() -> sa.Select:
     on a day: a repeat scan (the common case at a busy door) is answered from one query."""
     admission, scan = Admission.__table__, Scan.__table__
     return (
-        badge_services.holder_of_badge()
+        holder_of_badge()
         .add_columns(scan.c.scanned_at.label("admitted_at"), scan.c.device.label("admitted_by"))
         .outerjoin(
             admission,
@@ -220,14 +228,12 @@ class Known:
     """What a scan's judging needs, when already read: the code's check and the holder's
     admissions at this checkpoint by day (when, by which device)."""
 
-    check: badge_services.CodeCheck
+    check: CodeCheck
     admissions: dict[date, tuple[datetime, str]]
 
 
 def _read(gate: Gate, code: str, day: date) -> Known:
-    check = badge_services.check_code(
-        gate.event_id, code, _HOLDER_AT_GATE, {"checkpoint_id": gate.id, "day": day}
-    )
+    check = check_code(gate.event_id, code, _HOLDER_AT_GATE, {"checkpoint_id": gate.id, "day": day})
     admitted_at, admitted_by = check.row[-2:] if check.row else (None, None)
     return Known(check, {day: (admitted_at, admitted_by)} if admitted_at else {})
 
@@ -261,7 +267,7 @@ def _scan_context_query(column: str) -> sa.Select:
     token, event = ApiToken.__table__, Event.__table__
     checkpoint, staff = Checkpoint.__table__, CheckpointStaff.__table__
     admission, scan = Admission.__table__, Scan.__table__
-    holder = badge_services.holder_of_badge().subquery("holder")
+    holder = holder_of_badge().subquery("holder")
     return (
         auth_services.token_query()
         .add_columns(
@@ -326,11 +332,7 @@ def scan_context(digest: str, ref: str | int, code: str, when: datetime) -> Scan
     gate_end = start + len(GATE_FIELDS) + 1
     gate = Gate(*row[start:gate_end]) if row[start] is not None else None
     holder_row = row[gate_end + 1 : -3]
-    check = (
-        badge_services.code_check(version, holder_row, row[1])
-        if read is not None
-        else badge_services.CodeCheck("invalid")
-    )
+    check = code_check(version, holder_row, row[1]) if read is not None else CodeCheck("invalid")
     admissions = {r[-3]: (r[-2], r[-1]) for r in rows if r[-3] is not None}
     return ScanContext(
         auth_services.grant_of(row), gate, bool(row[gate_end]), Known(check, admissions)
@@ -370,7 +372,7 @@ def holder_of(participant_id: int | None) -> Holder | None:
     if participant_id is None:
         return None
     row = db.session.execute(
-        badge_services.holders_query().where(Participant.__table__.c.id == participant_id)
+        holders_query().where(Participant.__table__.c.id == participant_id)
     ).first()
     return None if row is None else Holder.of_row(row)
 
@@ -781,9 +783,9 @@ def roster(gate: Gate) -> list[dict]:
     holders = [
         Holder.of_row(row)
         for row in db.session.execute(
-            badge_services.holders_query().where(
+            holders_query().where(
                 Participant.__table__.c.event_id == gate.event_id,
-                badge_services.Badge.__table__.c.id.is_not(None),
+                Badge.__table__.c.id.is_not(None),
             )
         )
     ]
@@ -825,9 +827,7 @@ def summary(person: Holder | None) -> dict | None:
 def search(event_id: int, words: list[str], limit: int = 10) -> list[Holder]:
     """Approved people whose names hold every word, for a gate whose guest forgot a badge."""
     person = Participant.__table__
-    query = badge_services.holders_query().where(
-        person.c.event_id == event_id, person.c.status == Status.APPROVED
-    )
+    query = holders_query().where(person.c.event_id == event_id, person.c.status == Status.APPROVED)
     query = query.where(*holds_every_word(person.c.search_text, words))
     rows = db.session.execute(query.order_by(person.c.family_name, person.c.id).limit(limit))
     return [Holder.of_row(row) for row in rows]

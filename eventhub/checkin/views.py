@@ -25,7 +25,7 @@ from flask_login import current_user
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import EventMembership, Role, User
-from eventhub.badges import services as badge_services
+from eventhub.badges.issuing import badges_for, code_of, may_have_badge
 from eventhub.checkin import bp, services
 from eventhub.checkin.forms import CheckpointForm
 from eventhub.checkin.models import Checkpoint, CheckpointStaff, Scan
@@ -185,12 +185,10 @@ def admit(event, ref: str, participant_id: int):
     """Check in someone found by name (badge forgotten): judged like their badge."""
     checkpoint = _checkpoint(event, ref)
     person = participant_or_404(event, participant_id)
-    if not badge_services.may_have_badge(person):  # the name search offers no one else
+    if not may_have_badge(person):  # the name search offers no one else
         abort_with(404, _("There is no such participant in this event."))
-    badge = badge_services.badges_for([person])[person.id]
-    return _record_here(
-        event, checkpoint, badge_services.code_of(badge), _device() + " · " + _("by name")
-    )
+    badge = badges_for([person])[person.id]
+    return _record_here(event, checkpoint, code_of(badge), _device() + " · " + _("by name"))
 
 
 def _checkpoint_form(event, checkpoint: Checkpoint | None) -> CheckpointForm:

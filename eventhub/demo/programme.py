@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant, Status
+from eventhub.scheduling.activities import local_to_utc
 from eventhub.scheduling.models import (
     Access,
     Activity,
@@ -20,7 +21,6 @@ from eventhub.scheduling.models import (
     TravelTime,
     Venue,
 )
-from eventhub.scheduling.services import local_to_utc
 
 MAIN = "Guiyang International Eco-Conference Center"
 UNIVERSITY = "Guizhou University, Huaxi Campus"

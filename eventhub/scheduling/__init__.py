@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("scheduling", __name__, url_prefix="/events/<slug>")
 
-from eventhub.scheduling import views  # noqa: E402,F401
+# The views register their routes on import: the organisers' pages, the participants'.
+from eventhub.scheduling import programme_views, views  # noqa: E402,F401

@@ -20,7 +20,7 @@ from eventhub.extensions import db
 from eventhub.i18n import localized
 from eventhub.mail import send_mail
 from eventhub.registration.models import Participant, Status
-from eventhub.scheduling import services
+from eventhub.scheduling.activities import activity_query
 from eventhub.scheduling.models import Activity, ActivityState, AgendaFeed, Enrolment
 from eventhub.web import external_url, in_event
 
@@ -28,7 +28,7 @@ from eventhub.web import external_url, in_event
 def published(event: Event) -> list[Activity]:
     return [
         a
-        for a in db.session.scalars(services.activity_query(event, published_only=True)).unique()
+        for a in db.session.scalars(activity_query(event, published_only=True)).unique()
         if a.starts_at
     ]
 
@@ -38,7 +38,7 @@ def for_feeds(event: Event) -> list[Activity]:
     ones, so that the calendars drop them."""
     return [
         a
-        for a in db.session.scalars(services.activity_query(event)).unique()
+        for a in db.session.scalars(activity_query(event)).unique()
         if a.starts_at and a.state != ActivityState.DRAFT
     ]
 

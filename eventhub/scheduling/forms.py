@@ -18,8 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from eventhub.scheduling.activities import local_to_utc
 from eventhub.scheduling.models import Access, ActivityState, ActivityType
-from eventhub.scheduling.services import local_to_utc
 
 TYPE_LABELS = {
     ActivityType.OPENING_CEREMONY: _l("Opening ceremony"),

@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.events.models import Event
 from eventhub.pdf import document, markup, register_fonts
-from eventhub.scheduling import services
+from eventhub.scheduling.activities import days_of, on_day
 from eventhub.scheduling.models import Activity
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
@@ -55,8 +55,8 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
             SMALL,
         ),
     ]
-    for day in services.days_of(event):
-        items = services.on_day(event, activities, day)
+    for day in days_of(event):
+        items = on_day(event, activities, day)
         if not items:
             continue
         story.append(

@@ -20,8 +20,10 @@ from ortools.sat.python import cp_model
 
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.scheduling import services
+from eventhub.scheduling.activities import activity_query
+from eventhub.scheduling.conflicts import people_needed
 from eventhub.scheduling.models import Activity, ActivityRole, ActivityState, ActivityType, Room
+from eventhub.scheduling.venues import rooms_of, travel_minutes_of
 
 STEP = 15  # minutes: every start is on a quarter hour
 DAY_START, DAY_END = time(8, 0), time(21, 0)  # when venues state no hours
@@ -52,7 +54,7 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     """A timetable for the event's unscheduled activities; nothing is saved."""
     activities = [
         a
-        for a in db.session.scalars(services.activity_query(event)).unique()
+        for a in db.session.scalars(activity_query(event)).unique()
         if a.state != ActivityState.CANCELLED
     ]
     fixed = [a for a in activities if a.starts_at]
@@ -60,13 +62,13 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     proposal = Proposal()
     if not pending:
         return proposal
-    rooms = services.rooms_of(event)
+    rooms = rooms_of(event)
     if not rooms:
         proposal.problems.append(str(_l("Add venues and rooms first.")))
         return proposal
     # Between two activities of one person: the longest trip between the event's venues
     # (a little cautious when both are at one venue, never too short).
-    margin = max(services.travel_minutes_of(event).values(), default=0)
+    margin = max(travel_minutes_of(event).values(), default=0)
     zone = ZoneInfo(event.timezone)
     origin = datetime.combine(event.starts_on, time(0), zone)
 
@@ -88,7 +90,7 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     horizon = event.days * 1440
     starts, presence, intervals_by_room = {}, defaultdict(dict), defaultdict(list)
     person_intervals: dict[int, list] = defaultdict(list)
-    needed = services.people_needed(activities)
+    needed = people_needed(activities)
     enforce = {}
     slots: list = []
     for activity in pending:

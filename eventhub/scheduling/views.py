@@ -1,12 +1,11 @@
-"""Timetable pages for organisers, the programme and agenda for participants, calendar
-feeds. Thin: parse, call a service, render."""
+"""The organisers' timetable pages: venues, activities, the grid, health, the scheduler."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,35 +18,42 @@ from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
-from eventhub.scheduling import bp, calendars, services, tasks
-from eventhub.scheduling import pdf as schedule_pdf
-from eventhub.scheduling.forms import (
-    ACCESS_LABELS,
-    STATE_LABELS,
-    TYPE_LABELS,
-    ActivityForm,
-    RoomForm,
-    VenueForm,
+from eventhub.scheduling import bp, calendars, enrolments, tasks
+from eventhub.scheduling.access import activity_or_404
+from eventhub.scheduling.activities import (
+    activity_query,
+    days_of,
+    enrolled_counts,
+    local_to_utc,
+    on_day,
 )
+from eventhub.scheduling.conflicts import HARD, SOFT, conflicts_of
+from eventhub.scheduling.forms import STATE_LABELS, TYPE_LABELS, ActivityForm, RoomForm, VenueForm
 from eventhub.scheduling.models import (
     Activity,
     ActivityRole,
     ActivityState,
-    Enrolment,
     EnrolmentStatus,
     Room,
     SolverRun,
     Venue,
 )
-from eventhub.web import (
-    as_id,
-    attempt,
-    id_arg,
-    in_event,
-    in_event_or_404,
-    pdf_response,
-    safe_next,
+from eventhub.scheduling.timetable import (
+    move_activity,
+    place_all,
+    resize_activity,
+    save_activity,
+    set_people,
 )
+from eventhub.scheduling.venues import (
+    add_room,
+    add_venue,
+    rooms_of,
+    set_travel_time,
+    travel_times,
+    venues_with_rooms,
+)
+from eventhub.web import as_id, attempt, id_arg, in_event, in_event_or_404
 
 ENROLMENT_LABELS = {
     EnrolmentStatus.ENROLLED: _l("Enrolled"),
@@ -59,12 +65,6 @@ ROLE_LABELS = {
     ActivityRole.MODERATOR: _l("Moderator"),
     ActivityRole.REQUIRED_VIP: _l("Required VIP"),
 }
-
-
-def _activity(event, activity_id: int) -> Activity:
-    return in_event_or_404(
-        Activity, activity_id, event, _("There is no such activity in this event.")
-    )
 
 
 def _day(event, text: str | None) -> date:
@@ -81,13 +81,8 @@ GRID_FIRST_HOUR, GRID_LAST_HOUR = 7, 23
 @bp.app_template_filter("minutes_from")
 def minutes_from(moment, event, hour: int) -> int:
     """Minutes from `hour` o'clock on the event's local clock to `moment` (grid rows)."""
-    from zoneinfo import ZoneInfo
-
     local = moment.astimezone(ZoneInfo(event.timezone))
     return (local.hour - hour) * 60 + local.minute
-
-
-# --- organisers -------------------------------------------------------------------------------
 
 
 @bp.route("/schedule/venues", methods=["GET", "POST"])
@@ -96,7 +91,7 @@ def venues(event):
     venue_form, room_form = VenueForm(prefix="venue"), RoomForm(prefix="room")
     if venue_form.submit.data and venue_form.validate_on_submit():
         ok, _venue = attempt(
-            lambda: services.add_venue(event, venue_form.data, actor=current_user), venue_form
+            lambda: add_venue(event, venue_form.data, actor=current_user), venue_form
         )
         if ok:
             flash(_("Venue added."), "success")
@@ -105,17 +100,15 @@ def venues(event):
         venue = in_event_or_404(
             Venue, as_id(room_form.venue_id.data), event, _("There is no such venue in this event.")
         )
-        ok, _room = attempt(
-            lambda: services.add_room(venue, room_form.data, actor=current_user), room_form
-        )
+        ok, _room = attempt(lambda: add_room(venue, room_form.data, actor=current_user), room_form)
         if ok:
             flash(_("Room added."), "success")
             return redirect(url_for("scheduling.venues", slug=event.slug))
     return render_template(
         "scheduling/venues.html",
-        travel=services.travel_times(event),
+        travel=travel_times(event),
         event=event,
-        venues=services.venues_with_rooms(event),
+        venues=venues_with_rooms(event),
         venue_form=venue_form,
         room_form=room_form,
     )
@@ -124,23 +117,23 @@ def venues(event):
 @bp.get("/schedule/")
 @event_view(Role.ORGANISER)
 def timetable(event):
-    activities = db.session.scalars(services.activity_query(event)).unique().all()
+    activities = db.session.scalars(activity_query(event)).unique().all()
     state = request.args.get("state", "")
     if state in ActivityState.__members__.values():
         activities = [a for a in activities if a.state == state]
     unscheduled = [a for a in activities if a.starts_at is None]
-    counts = services.enrolled_counts([a.id for a in activities])
+    counts = enrolled_counts([a.id for a in activities])
     return render_template(
         "scheduling/timetable.html",
         event=event,
-        days=services.days_of(event),
-        by_day={d: services.on_day(event, activities, d) for d in services.days_of(event)},
+        days=days_of(event),
+        by_day={d: on_day(event, activities, d) for d in days_of(event)},
         unscheduled=unscheduled,
         counts=counts,
         type_labels=TYPE_LABELS,
         state_labels=STATE_LABELS,
         state=state,
-        conflicts=services.conflicts_of(event),
+        conflicts=conflicts_of(event),
     )
 
 
@@ -148,14 +141,9 @@ def timetable(event):
 @event_view(Role.ORGANISER)
 def grid(event):
     day = _day(event, request.args.get("day"))
-    activities = db.session.scalars(services.activity_query(event)).unique().all()
-    conflicting = {
-        a.id
-        for c in services.conflicts_of(event)
-        if c.severity == services.HARD
-        for a in c.activities
-    }
-    today = services.on_day(event, activities, day)
+    activities = db.session.scalars(activity_query(event)).unique().all()
+    conflicting = {a.id for c in conflicts_of(event) if c.severity == HARD for a in c.activities}
+    today = on_day(event, activities, day)
     # The grid shows 07:00 to 23:00 on the day itself; the rest is listed under it.
     on_grid = [
         a
@@ -169,8 +157,8 @@ def grid(event):
         "scheduling/grid.html",
         event=event,
         day=day,
-        days=services.days_of(event),
-        rooms=services.rooms_of(event),
+        days=days_of(event),
+        rooms=rooms_of(event),
         activities=on_grid,
         elsewhere=[a for a in today if a not in on_grid],
         conflicting=conflicting,
@@ -181,12 +169,12 @@ def grid(event):
 @bp.get("/schedule/health")
 @event_view(Role.ORGANISER)
 def health(event):
-    found = services.conflicts_of(event)
+    found = conflicts_of(event)
     return render_template(
         "scheduling/health.html",
         event=event,
-        hard=[c for c in found if c.severity == services.HARD],
-        soft=[c for c in found if c.severity == services.SOFT],
+        hard=[c for c in found if c.severity == HARD],
+        soft=[c for c in found if c.severity == SOFT],
     )
 
 
@@ -194,7 +182,7 @@ def health(event):
 @bp.route("/schedule/activities/<int:activity_id>", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
 def edit_activity(event, activity_id: int | None = None):
-    activity = _activity(event, activity_id) if activity_id else None
+    activity = activity_or_404(event, activity_id) if activity_id else None
     form = ActivityForm(
         obj=activity,
         data=_activity_form_data(event, activity) if activity and request.method == "GET" else None,
@@ -204,17 +192,15 @@ def edit_activity(event, activity_id: int | None = None):
         form.day.data = _day(event, request.args.get("day"))
         hour = request.args.get("hour", type=int)
         if hour is not None and 0 <= hour <= 22:
-            from datetime import time
-
             form.start.data, form.end.data = time(hour), time(hour + 1, 30 if hour < 22 else 0)
         form.room_id.data = request.args.get("room", "")
-    form.set_rooms(services.rooms_of(event))
+    form.set_rooms(rooms_of(event))
     if form.validate_on_submit():
         # The field keeps the activity's own (an int) when the post leaves it out.
         sent = str(form.version.data or "")
         version = int(sent) if sent.isdigit() else None
         ok, saved = attempt(
-            lambda: services.save_activity(
+            lambda: save_activity(
                 event, form.values(event), actor=current_user, activity=activity, version=version
             ),
             form,
@@ -249,15 +235,13 @@ def edit_activity(event, activity_id: int | None = None):
         candidates=candidates,
         person_query=query,
         role_labels=ROLE_LABELS,
-        conflicts=services.conflicts_of(event, [activity]) if activity else [],
-        enrolments=services.enrolments_of(activity) if activity else [],
+        conflicts=conflicts_of(event, [activity]) if activity else [],
+        enrolments=enrolments.enrolments_of(activity) if activity else [],
         enrolment_labels=ENROLMENT_LABELS,
     )
 
 
 def _activity_form_data(event, activity: Activity) -> dict:
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(event.timezone)
     data = {
         "version": activity.version,
@@ -279,14 +263,14 @@ def _activity_form_data(event, activity: Activity) -> dict:
 @event_view(Role.ORGANISER)
 def invite(event, activity_id: int):
     """Give a participant a place (an invitation, or a seat in a limited activity)."""
-    activity = _activity(event, activity_id)
+    activity = activity_or_404(event, activity_id)
     participant = in_event_or_404(
         Participant,
         id_arg(request.form, "participant_id"),
         event,
         _("There is no such participant in this event."),
     )
-    ok, enrolment = attempt(lambda: services.enrol(activity, participant, invited=True))
+    ok, enrolment = attempt(lambda: enrolments.enrol(activity, participant, invited=True))
     if ok:
         flash(
             _(
@@ -302,7 +286,7 @@ def invite(event, activity_id: int):
 @bp.post("/schedule/activities/<int:activity_id>/people")
 @event_view(Role.ORGANISER)
 def activity_people(event, activity_id: int):
-    activity = _activity(event, activity_id)
+    activity = activity_or_404(event, activity_id)
     try:
         role = ActivityRole(request.form.get("role", ""))
         participant_id = int(request.form.get("participant_id", ""))
@@ -314,8 +298,8 @@ def activity_people(event, activity_id: int):
         if request.form.get("action") == "add"
         else [i for i in current if i != participant_id]
     )
-    services.set_people(activity, role, wanted)
-    found = [c for c in services.conflicts_of(event, [activity]) if c.severity == services.HARD]
+    set_people(activity, role, wanted)
+    found = [c for c in conflicts_of(event, [activity]) if c.severity == HARD]
     if found and request.form.get("action") == "add":
         db.session.rollback()
         flash(_("Not added: %(reason)s", reason=found[0].message), "danger")
@@ -324,185 +308,11 @@ def activity_people(event, activity_id: int):
     return redirect(url_for("scheduling.edit_activity", slug=event.slug, activity_id=activity.id))
 
 
-# --- participants and the public ----------------------------------------------------------------
-
-
-def _own_participant(event) -> Participant | None:
-    if not current_user.is_authenticated:
-        return None
-    mine = registration_services.participants_of_user(event, current_user)
-    return mine[0] if mine else None
-
-
-@bp.get("/programme")
-@event_view()
-def programme(event):
-    activities = (
-        db.session.scalars(services.activity_query(event, published_only=True)).unique().all()
-    )
-    track, venue = request.args.get("track", ""), id_arg(request.args, "venue")
-    tracks = sorted({a.track for a in activities if a.track})
-    venues = sorted({a.room.venue for a in activities if a.room}, key=lambda v: v.name_en)
-    if track:
-        activities = [a for a in activities if a.track == track]
-    if venue:
-        activities = [a for a in activities if a.room and a.room.venue_id == venue]
-    participant = _own_participant(event)
-    mine = {e.activity_id: e for e, _a in services.agenda(participant)} if participant else {}
-    return render_template(
-        "scheduling/programme.html",
-        event=event,
-        days=services.days_of(event),
-        by_day={d: services.on_day(event, activities, d) for d in services.days_of(event)},
-        counts=services.enrolled_counts([a.id for a in activities]),
-        tracks=tracks,
-        venues=venues,
-        track=track,
-        venue=venue,
-        type_labels=TYPE_LABELS,
-        access_labels=ACCESS_LABELS,
-        participant=participant,
-        mine=mine,
-    )
-
-
-@bp.get("/programme.pdf")
-@event_view()
-def programme_pdf(event):
-    return pdf_response(
-        schedule_pdf.programme_pdf(event, calendars.published(event)),
-        f"{event.slug}-programme.pdf",
-    )
-
-
-@bp.post("/programme/<int:activity_id>/enrol")
-@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
-def enrol(event, activity_id: int):
-    activity = _activity(event, activity_id)
-    participant = _own_participant(event)
-    if participant is None:
-        abort_with(403, _("Your account has no registration in this event."))
-    ok, enrolment = attempt(lambda: services.enrol(activity, participant))
-    if ok:
-        if enrolment.status == EnrolmentStatus.ENROLLED:
-            flash(_("You have a seat at %(title)s.", title=activity.title_en), "success")
-        else:
-            flash(
-                _(
-                    "%(title)s is full: you are on the waiting list and will be emailed if a "
-                    "seat frees up.",
-                    title=activity.title_en,
-                ),
-                "info",
-            )
-    return redirect(
-        safe_next(request.form.get("back"), url_for("scheduling.agenda_page", slug=event.slug))
-    )
-
-
-@bp.post("/programme/<int:activity_id>/cancel")
-@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
-def cancel(event, activity_id: int):
-    activity = _activity(event, activity_id)
-    participant = _own_participant(event)
-    enrolment = participant and db.session.scalar(
-        sa.select(Enrolment).where(
-            Enrolment.activity_id == activity.id, Enrolment.participant_id == participant.id
-        )
-    )
-    if not enrolment:
-        abort_with(404, _("You are not enrolled in this activity."))
-    ok, promoted = attempt(lambda: services.cancel_enrolment(enrolment))
-    if ok:
-        for moved_up in promoted:
-            calendars.notify_promoted(moved_up)
-        flash(_("You have left %(title)s.", title=activity.title_en), "success")
-    return redirect(url_for("scheduling.agenda_page", slug=event.slug))
-
-
-@bp.get("/agenda")
-@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
-def agenda_page(event):
-    participant = _own_participant(event)
-    items = services.agenda(participant) if participant else []
-    feed = calendars.feed_link(participant) if participant else None
-    db.session.commit()  # a feed address made on first visit
-    return render_template(
-        "scheduling/agenda.html",
-        event=event,
-        participant=participant,
-        items=items,
-        overlapping=services.overlaps_in([a for _e, a in items]),
-        feed=feed,
-    )
-
-
-# --- calendar feeds ------------------------------------------------------------------------------
-
-
-def _ics(body: bytes, name: str) -> Response:
-    response = Response(body, mimetype="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.ics"'
-    return response
-
-
-@bp.get("/calendar.ics")
-@event_view()
-def event_calendar(event):
-    return _ics(calendars.feed(event, calendars.for_feeds(event)), event.slug)
-
-
-@bp.get("/rooms/<int:room_id>/calendar.ics")
-@event_view()
-def room_calendar(event, room_id: int):
-    room = in_event_or_404(
-        Room, room_id, event, _("There is no such room in this event."), via=Venue
-    )
-    items = [a for a in calendars.for_feeds(event) if a.room_id == room.id]
-    return _ics(calendars.feed(event, items, name=room.name_en), f"{event.slug}-room-{room.id}")
-
-
-@bp.get("/tracks/<track>/calendar.ics")
-@event_view()
-def track_calendar(event, track: str):
-    items = [a for a in calendars.for_feeds(event) if a.track == track]
-    return _ics(calendars.feed(event, items, name=track), f"{event.slug}-track")
-
-
-@bp.get("/agenda/<key>.ics")
-@event_view()
-def agenda_calendar(event, key: str):
-    participant = calendars.participant_for_feed(event, key)
-    if participant is None:
-        abort_with(404, _("This calendar address is not valid any more."))
-    entries = [(e, a) for e, a in services.agenda(participant) if a.state != ActivityState.DRAFT]
-    waiting = {a.id for e, a in entries if e.status == EnrolmentStatus.WAITLISTED}
-    return _ics(
-        calendars.feed(
-            event, [a for _e, a in entries], name=participant.latin_name, tentative=waiting
-        ),
-        "agenda",
-    )
-
-
-@bp.post("/agenda/feed/renew")
-@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
-def renew_feed(event):
-    participant = _own_participant(event)
-    if participant is not None:
-        calendars.feed_link(participant, renew=True)
-        db.session.commit()
-        flash(_("Your calendar has a new address; the old one no longer works."), "success")
-    return redirect(url_for("scheduling.agenda_page", slug=event.slug))
-
-
 @bp.route("/schedule/auto", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
 def auto_schedule(event):
     """Propose a timetable for the unscheduled activities; the organiser reviews the changes
     and accepts them or not. The proposal travels in the form, not in server memory."""
-    from datetime import datetime as dt
-
     if request.method == "POST" and request.form.get("action") == "accept":
         placements = []
         for value in request.form.getlist("placement"):
@@ -511,8 +321,8 @@ def auto_schedule(event):
                 placements.append(
                     (
                         db.session.get(Activity, int(activity_id)),
-                        dt.fromisoformat(starts),
-                        dt.fromisoformat(ends),
+                        datetime.fromisoformat(starts),
+                        datetime.fromisoformat(ends),
                         db.session.get(Room, int(room_id)),
                     )
                 )
@@ -520,7 +330,7 @@ def auto_schedule(event):
                 abort_with(400, _("The proposal could not be read; make a new one."))
         if any(a is None or r is None for a, _s, _e, r in placements):
             abort_with(400, _("The proposal could not be read; make a new one."))
-        ok, count = attempt(lambda: services.place_all(event, placements, actor=current_user))
+        ok, count = attempt(lambda: place_all(event, placements, actor=current_user))
         if ok:
             flash(_("%(count)d activities placed.", count=count), "success")
             return redirect(url_for("scheduling.timetable", slug=event.slug))
@@ -539,7 +349,7 @@ def auto_schedule(event):
     proposal = tasks.proposal_of(run) if run else None
     pending = [
         a
-        for a in db.session.scalars(services.activity_query(event)).unique()
+        for a in db.session.scalars(activity_query(event)).unique()
         if not a.starts_at and a.state != ActivityState.CANCELLED
     ]
     return render_template(
@@ -553,8 +363,6 @@ def _solver_run(event, run_id: int) -> SolverRun:
 
 def _grid_change(activity, change):
     """Apply a drag on the grid: JSON with the new version, or 409 with the reason."""
-    from flask import jsonify
-
     try:
         change()
     except DomainError as error:
@@ -568,15 +376,13 @@ def _grid_change(activity, change):
 @event_view(Role.ORGANISER)
 def move(event, activity_id: int):
     """The grid's drag and drop: JSON in ({day, start, room_id, version}), JSON out."""
-    from datetime import time as clock
-
-    activity = _activity(event, activity_id)
+    activity = activity_or_404(event, activity_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error_response(422, _("Send day, start, room_id and version."))
     try:
         day = date.fromisoformat(str(body.get("day", "")))
-        start = clock.fromisoformat(str(body.get("start", "")))
+        start = time.fromisoformat(str(body.get("start", "")))
         room = in_event(Room, as_id(int(body.get("room_id", 0))), event, via=Venue)
         version = int(body.get("version", 0))
     except (TypeError, ValueError):
@@ -585,9 +391,9 @@ def move(event, activity_id: int):
         return error_response(404, _("There is no such room in this event."))
     return _grid_change(
         activity,
-        lambda: services.move_activity(
+        lambda: move_activity(
             activity,
-            services.local_to_utc(event, day, start),
+            local_to_utc(event, day, start),
             room,
             version=version,
             actor=current_user,
@@ -600,7 +406,7 @@ def move(event, activity_id: int):
 def resize(event, activity_id: int):
     """The grid's resize handle: JSON in ({minutes, version}), JSON out."""
 
-    activity = _activity(event, activity_id)
+    activity = activity_or_404(event, activity_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error_response(422, _("Send minutes and version."))
@@ -610,7 +416,7 @@ def resize(event, activity_id: int):
         return error_response(422, _("Send minutes and version."))
     return _grid_change(
         activity,
-        lambda: services.resize_activity(activity, minutes, version=version, actor=current_user),
+        lambda: resize_activity(activity, minutes, version=version, actor=current_user),
     )
 
 
@@ -624,9 +430,7 @@ def travel(event):
         flash(_("Choose two venues and the minutes between them."), "danger")
     else:
         ok, _travel = attempt(
-            lambda: services.set_travel_time(
-                event, origin, destination, minutes, actor=current_user
-            )
+            lambda: set_travel_time(event, origin, destination, minutes, actor=current_user)
         )
         if ok:
             flash(_("Travel time saved."), "success")

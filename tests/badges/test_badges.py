@@ -12,8 +12,10 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from eventhub.badges import codes, services
+from eventhub.badges import checking, codes, issuing, printing
 from eventhub.badges.models import Badge, BadgeBatch, BatchState
+from eventhub.badges.styles import styles_of
+from eventhub.db import utcnow
 from eventhub.extensions import db
 from eventhub.registration import services as registration_services
 from eventhub.registration.models import Category, Participant, Status
@@ -91,10 +93,10 @@ def test_own_badge_decodes_at_300_dpi_and_a_reprint_revokes_it(client, as_role, 
     )
     assert [r.text for r in phone] == [code]
     with app.app_context():
-        check = services.check_code(event.id, code)
+        check = checking.check_code(event.id, code)
         assert check.result == "valid" and check.holder.id == person.id
         other = make.event()
-        assert services.check_code(other.id, code).result == "invalid"
+        assert checking.check_code(other.id, code).result == "invalid"
 
     as_role("organiser")
     detail = f"/events/{event.slug}/participants/{person.id}"
@@ -107,8 +109,8 @@ def test_own_badge_decodes_at_300_dpi_and_a_reprint_revokes_it(client, as_role, 
     (new_code,) = _decode_pdf(client.get(f"{detail}/badge.pdf?layout=cr80").data, 300)
     assert new_code != code
     with app.app_context():
-        assert services.check_code(event.id, code).result == "revoked"
-        assert services.check_code(event.id, new_code).result == "valid"
+        assert checking.check_code(event.id, code).result == "revoked"
+        assert checking.check_code(event.id, new_code).result == "valid"
 
 
 def test_the_participant_pages_show_the_badge(client, as_role, app, event, make):
@@ -288,8 +290,8 @@ def test_a_large_run_in_parts_keeps_every_badge_once(app, event, make, workers):
             for n in range(25)
         )
         db.session.flush()
-        people = list(db.session.scalars(services.batch_query(stored, services.BatchFilters())))
-        original, services.PART_SIZE = services.PART_SIZE, 9  # three parts of nine
+        people = list(db.session.scalars(printing.batch_query(stored, printing.BatchFilters())))
+        original, printing.PART_SIZE = printing.PART_SIZE, 9  # three parts of nine
         statements = []
         engine = db.session.get_bind().engine
 
@@ -300,7 +302,7 @@ def test_a_large_run_in_parts_keeps_every_badge_once(app, event, make, workers):
         drawn = []
         try:
             buffer = io.BytesIO()
-            count = services.write_badges(
+            count = printing.write_badges(
                 stored,
                 people,
                 buffer,
@@ -310,15 +312,15 @@ def test_a_large_run_in_parts_keeps_every_badge_once(app, event, make, workers):
                 drawn=drawn,
             )
         finally:
-            services.PART_SIZE = original
+            printing.PART_SIZE = original
             sa.event.remove(engine, "before_cursor_execute", log)
         # A part comes back in one query, not one a person.
         assert not [q for q in statements if "WHERE participant.id = " in q]
-        expected = [services.code_of(b) for b in services.badges_for(people).values()]
+        expected = [issuing.code_of(b) for b in issuing.badges_for(people).values()]
         # Reprinted while the run was drawing: still to print after the run.
-        services.reprint(people[0], "Lost while printing", actor=None)
-        services.mark_printed(drawn, services.utcnow())
-        assert services.count_batch(stored, services.BatchFilters(changed_only=True)) == 1
+        issuing.reprint(people[0], "Lost while printing", actor=None)
+        printing.mark_printed(drawn, utcnow())
+        assert printing.count_batch(stored, printing.BatchFilters(changed_only=True)) == 1
         db.session.rollback()
     assert count == 25 and len(drawn) == 25
     assert len(PdfReader(io.BytesIO(buffer.getvalue())).pages) == 3
@@ -344,7 +346,7 @@ def test_organisers_set_the_colour_scheme_and_bad_values_are_refused_whole(
     saved = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
     assert "Saved." in saved
     with app.app_context():
-        styles = services.styles_of(event.id)
+        styles = styles_of(event.id)
         assert styles[Category.DELEGATE].colour == "#0055aa"
         assert styles[Category.MEDIA].code == "M"
 

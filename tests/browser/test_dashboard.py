@@ -18,7 +18,7 @@ OPENING = datetime(2025, 7, 24, 1, 30, tzinfo=UTC)  # 09:30 in Guiyang, the firs
 
 def _admit_someone_new(app) -> str:
     """Scan, at the main entrance on the first morning, someone not admitted yet."""
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin import services
     from eventhub.checkin.models import Admission, Checkpoint
     from eventhub.events.models import Event
@@ -41,10 +41,10 @@ def _admit_someone_new(app) -> str:
             )
             .order_by(Participant.id)
         )
-        badge = badge_services.badges_for([person])[person.id]
+        badge = badges_for([person])[person.id]
         answer = services.record_scan(
             services.Gate.of(event, door),
-            badge_services.code_of(badge),
+            code_of(badge),
             uuid.uuid4().hex,
             scanned_at=OPENING,
             now=OPENING,

@@ -191,7 +191,7 @@ def _week_under_way(app) -> tuple[list[str], str]:
     member, three approved guests with badges; (their codes, the first one's own link)."""
     from datetime import timedelta
 
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin.models import Checkpoint, CheckpointStaff
     from eventhub.db import utcnow
     from eventhub.registration import services as registration_services
@@ -236,10 +236,10 @@ def _week_under_way(app) -> tuple[list[str], str]:
         ]
         db.session.add_all(guests)
         db.session.flush()
-        badges = badge_services.badges_for(guests)
+        badges = badges_for(guests)
         key = registration_services.new_access_key(guests[0])
         db.session.commit()
-        return [badge_services.code_of(badges[g.id]) for g in guests], key
+        return [code_of(badges[g.id]) for g in guests], key
 
 
 def test_gate_week_from_scans_offline_to_a_valid_certificate(live_server, new_page):

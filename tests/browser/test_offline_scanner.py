@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def _gate_and_codes(app, slug: str = "gate-c") -> list[str]:
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin.models import Checkpoint
     from eventhub.events.models import Event
     from eventhub.extensions import db
@@ -29,9 +29,9 @@ def _gate_and_codes(app, slug: str = "gate-c") -> list[str]:
         people = db.session.scalars(
             sa.select(Participant).where(Participant.native_name.in_(["杨明", "น้ำฝน ปั้นทอง"]))
         ).all()
-        badges = badge_services.badges_for(list(people))
+        badges = badges_for(list(people))
         db.session.commit()
-        return [badge_services.code_of(b) for b in badges.values()]
+        return [code_of(b) for b in badges.values()]
 
 
 def _scans_at(app, slug: str) -> list[tuple[str, bool]]:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def _gate_and_code(app) -> str:
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin.models import Checkpoint
     from eventhub.events.models import Event
     from eventhub.extensions import db
@@ -28,9 +28,9 @@ def _gate_and_code(app) -> str:
         person = db.session.scalar(
             sa.select(Participant).where(Participant.native_name == "ហេង ស្រីពៅ")
         )
-        badge = badge_services.badges_for([person])[person.id]
+        badge = badges_for([person])[person.id]
         db.session.commit()
-        return badge_services.code_of(badge)
+        return code_of(badge)
 
 
 def test_typed_codes_get_full_screen_answers(live_server, page):

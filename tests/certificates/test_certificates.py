@@ -223,7 +223,7 @@ def test_participation_follows_the_attendance_rule(client, as_role, app, event, 
     """Certificates for those who checked in at the opening ceremony's door only."""
     import uuid
 
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin import services as checkin_services
     from eventhub.checkin.models import Checkpoint
     from eventhub.registration.models import Participant
@@ -233,10 +233,10 @@ def test_participation_follows_the_attendance_rule(client, as_role, app, event, 
     door_id = make.checkpoint(event, slug="opening", name_en="Opening ceremony").id
     with app.app_context():
         person = db.session.get(Participant, came.id)
-        badge = badge_services.badges_for([person])[person.id]
+        badge = badges_for([person])[person.id]
         checkin_services.record_scan(
             checkin_services.Gate.of(db.session.merge(event), db.session.get(Checkpoint, door_id)),
-            badge_services.code_of(badge),
+            code_of(badge),
             uuid.uuid4().hex,
         )
         db.session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventhub.badges import services as badge_services
+from eventhub.badges.issuing import badges_for, code_of
 from eventhub.extensions import db
 
 
@@ -21,6 +21,6 @@ def _code(app, participant_id: int) -> str:
         from eventhub.registration.models import Participant
 
         person = db.session.get(Participant, participant_id)
-        badge = badge_services.badges_for([person])[person.id]
+        badge = badges_for([person])[person.id]
         db.session.commit()
-        return badge_services.code_of(badge)
+        return code_of(badge)

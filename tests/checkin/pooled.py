@@ -18,7 +18,7 @@ def scans_commit_each_statement_and_keep_their_rules(real) -> None:
     pooled connection goes back transactional for the next request."""
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import Role
-    from eventhub.badges import services as badge_services
+    from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin.models import Admission, Checkpoint, Scan
     from eventhub.events.models import Event
     from eventhub.registration.models import Participant, Status
@@ -40,7 +40,7 @@ def scans_commit_each_statement_and_keep_their_rules(real) -> None:
         )
         db.session.add(person)
         db.session.flush()
-        code = badge_services.code_of(badge_services.badges_for([person])[person.id])
+        code = code_of(badges_for([person])[person.id])
         token = auth_services.issue_api_token(event, Role.STAFF, label="Gate A")[1]
         db.session.commit()
         event_id, person_id = event.id, person.id

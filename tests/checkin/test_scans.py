@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from eventhub.badges import services as badge_services
+from eventhub.badges.issuing import reprint
 from eventhub.checkin import services
 from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
 from eventhub.extensions import db
@@ -63,9 +63,7 @@ def test_every_refusal_has_its_reason(app, client, event, make, gate):
     with app.app_context():
         from eventhub.registration.models import Participant
 
-        badge_services.reprint(
-            db.session.get(Participant, reprinted.id), "Lost at the banquet", actor=None
-        )
+        reprint(db.session.get(Participant, reprinted.id), "Lost at the banquet", actor=None)
         db.session.commit()
     make.checkpoint(event, slug="vip-lounge", name_en="VIP lounge", categories="official,speaker")
     make.checkpoint(

@@ -108,11 +108,11 @@ def test_an_exported_event_restored_elsewhere_is_the_same_event(tmp_path, databa
         args=["create-token", "--role", "staff", "--event", slug, "--label", "Gate C"]
     )
     with target.app_context():
-        from eventhub.badges import services as badge_services
+        from eventhub.badges.issuing import badges_for, code_of
         from eventhub.registration.models import Participant
 
         person = db.session.get(Participant, world["participant_id"])
-        code = badge_services.code_of(badge_services.badges_for([person])[person.id])
+        code = code_of(badges_for([person])[person.id])
     scan = client.post(
         "/api/v1/scans",
         json={"code": code, "checkpoint": "main-entrance", "client_scan_id": "after-restore"},

@@ -271,7 +271,7 @@ def test_organisers_invite_to_invitation_only_activities(app, client, as_role, e
 def test_more_seats_move_the_waiting_list_up_and_email_them(
     app, client, as_role, event, rooms, make, outbox
 ):
-    from eventhub.scheduling import services
+    from eventhub.scheduling.enrolments import enrol
 
     activity = _activity(make, event, rooms["small"], capacity=1)
     people = [
@@ -281,7 +281,7 @@ def test_more_seats_move_the_waiting_list_up_and_email_them(
     with app.app_context():
         stored = db.session.get(Activity, activity.id)
         for person in people:
-            services.enrol(stored, db.session.get(type(person), person.id))
+            enrol(stored, db.session.get(type(person), person.id))
         db.session.commit()
         version = stored.version
     as_role("organiser")
@@ -311,19 +311,17 @@ def test_more_seats_move_the_waiting_list_up_and_email_them(
 
 
 def test_a_second_leave_promotes_nobody_else(app, event, rooms, make):
-    from eventhub.scheduling import services
+    from eventhub.scheduling.enrolments import cancel_enrolment, enrol
 
     activity = _activity(make, event, rooms["hall"])  # 2 seats
     people = [make.participant(event, given_name=n) for n in ("A", "B", "C", "D")]
     with app.app_context():
         stored = db.session.get(Activity, activity.id)
-        enrolments = [services.enrol(stored, db.session.get(type(p), p.id)) for p in people]
+        enrolments = [enrol(stored, db.session.get(type(p), p.id)) for p in people]
         db.session.commit()
         assert [e.status for e in enrolments].count(EnrolmentStatus.WAITLISTED) == 2
-        assert [p.participant_id for p in services.cancel_enrolment(enrolments[0])] == [
-            people[2].id
-        ]
-        assert services.cancel_enrolment(enrolments[0]) == []  # already left
+        assert [p.participant_id for p in cancel_enrolment(enrolments[0])] == [people[2].id]
+        assert cancel_enrolment(enrolments[0]) == []  # already left
         db.session.commit()
         counts = dict(
             db.session.execute(
@@ -353,13 +351,13 @@ def test_invited_people_may_come_back_and_withdrawn_feeds_stop(
     app, client, event, rooms, delegate, make
 ):
     from eventhub.registration.models import Participant
-    from eventhub.scheduling import services
+    from eventhub.scheduling.enrolments import enrol
 
     banquet = _activity(make, event, rooms["small"], title_en="Banquet", access=Access.INVITATION)
     user = delegate()
     with app.app_context():
         me = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
-        services.enrol(db.session.get(Activity, banquet.id), me, invited=True)
+        enrol(db.session.get(Activity, banquet.id), me, invited=True)
         db.session.commit()
     url = f"/events/{event.slug}/programme/{banquet.id}"
     client.post(f"{url}/cancel")

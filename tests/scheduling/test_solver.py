@@ -7,7 +7,8 @@ import re
 import sqlalchemy as sa
 
 from eventhub.extensions import db
-from eventhub.scheduling import services, solver
+from eventhub.scheduling import solver
+from eventhub.scheduling.conflicts import HARD, conflicts_of
 from eventhub.scheduling.models import (
     Access,
     Activity,
@@ -49,7 +50,7 @@ def test_proposal_places_everything_without_hard_conflicts(app, event, rooms, ma
             activity.starts_at, activity.ends_at = placement.starts_at, placement.ends_at
             activity.room_id, activity.room = placement.room.id, placement.room
         db.session.flush()
-        assert [c for c in services.conflicts_of(stored) if c.severity == services.HARD] == []
+        assert [c for c in conflicts_of(stored) if c.severity == HARD] == []
         # The shared speaker's forums are apart by the longest trip between venues (40 min).
         theirs = sorted(
             p.starts_at

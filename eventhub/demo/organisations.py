@@ -1,33 +1,13 @@
-"""Fixed material of the demo week: the event, organisations, delegations and VIPs."""
+"""The organisations of the demo week by country, found or added to the directory."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import sqlalchemy as sa
 
+from eventhub.directory.models import Organisation
 from eventhub.directory.models import OrganisationKind as K
-
-EVENT = {
-    "slug": "caecw-2025",
-    "name_en": "China-ASEAN Education Cooperation Week 2025",
-    "name_zh": "2025中国—东盟教育交流周",
-    "city_en": "Guiyang",
-    "city_zh": "贵阳",
-    "venue_address": "Guiyang International Eco-Conference Center, Guanshanhu District, "
-    "Guiyang, Guizhou, China",
-    "starts_on": date(2025, 7, 24),
-    "ends_on": date(2025, 7, 27),
-    "timezone": "Asia/Shanghai",
-    # Opened in May and left open, so that the demo's registration form can be tried.
-    "registration_opens_at": datetime(2025, 5, 1, 1, 0, tzinfo=UTC),
-    "registration_closes_at": None,
-    "letter_issuer_en": "Organising Committee of the China-ASEAN Education Cooperation Week",
-    "letter_issuer_zh": "中国—东盟教育交流周组委会",
-    "letter_signatory": "WANG Jianhua",
-    "letter_signatory_title_en": "Secretary-General of the Organising Committee",
-    "letter_signatory_title_zh": "组委会秘书长",
-    "letter_contact": "Guiyang International Eco-Conference Center, Guiyang, Guizhou, China · "
-    "visa@caecw.example",
-}
+from eventhub.directory.services import find_or_add_organisation
+from eventhub.extensions import db
 
 # (English name, Chinese name, native name, kind, city, e-mail domain)
 ORGANISATIONS: dict[str, list[tuple[str, str, str, K, str, str]]] = {
@@ -479,232 +459,15 @@ ORGANISATIONS: dict[str, list[tuple[str, str, str, K, str, str]]] = {
     ],
 }
 
-# How many people each ASEAN country sends (about 1,150 foreign guests in all).
-FOREIGN_HEADCOUNT = {
-    "TH": 190,
-    "LA": 150,
-    "KH": 130,
-    "MM": 100,
-    "VN": 150,
-    "MY": 130,
-    "SG": 70,
-    "ID": 120,
-    "PH": 70,
-    "BN": 40,
-}
-CHINESE_HEADCOUNT = 3080
 
-# Each ASEAN country's national delegation: its head and the VIPs travelling with it.
-# (country, delegation name in English / Chinese, [(family, given, native, honorific,
-#  position, organisation index, protocol rank)], head index)
-VIPS: dict[str, list[tuple[str, str, str, str, str, int, int]]] = {
-    "LA": [
-        ("PHOMMACHANH", "Bounmy", "ບຸນມີ ພົມມະຈັນ", "H.E.", "Minister of Education and Sports", 0, 2),
-        (
-            "SOUVANNAVONG",
-            "Khamphanh",
-            "ຄຳພັນ ສຸວັນນະວົງ",
-            "H.E.",
-            "Vice-Chair of the National Assembly",
-            0,
-            2,
-        ),
-        (
-            "INTHAVONG",
-            "Viengsavanh",
-            "ວຽງສະຫວັນ ອິນທະວົງ",
-            "H.E.",
-            "Ambassador of the Lao PDR to China",
-            3,
-            3,
-        ),
-    ],
-    "TH": [
-        (
-            "SUKSAWAT",
-            "Wichai",
-            "วิชัย สุขสวัสดิ์",
-            "H.E.",
-            "Minister of Higher Education, Science, Research and Innovation",
-            0,
-            2,
-        ),
-        (
-            "NA AYUTTHAYA",
-            "Pimchanok",
-            "พิมพ์ชนก ณ อยุธยา",
-            "H.E.",
-            "Ambassador of Thailand to China",
-            4,
-            3,
-        ),
-    ],
-    "KH": [
-        (
-            "HENG",
-            "Sovannarith",
-            "ហេង សុវណ្ណរិទ្ធ",
-            "H.E.",
-            "Secretary of State, Ministry of Education, Youth and Sport",
-            0,
-            3,
-        ),
-        ("TEP", "Chanmony", "ទេព ច័ន្ទមុនី", "H.E.", "Ambassador of Cambodia to China", 4, 3),
-    ],
-    "MM": [
-        ("", "Myint Myat Htun", "မြင့်မြတ်ထွန်း", "H.E. U", "Deputy Minister of Education", 0, 3),
-        ("", "Thida Oo", "သီတာဦး", "H.E. Daw", "Ambassador of Myanmar to China", 3, 3),
-    ],
-    "VN": [
-        (
-            "HOÀNG",
-            "Minh Tuấn",
-            "Hoàng Minh Tuấn",
-            "H.E.",
-            "Vice Minister of Education and Training",
-            0,
-            3,
-        ),
-        ("PHẠM", "Quang Huy", "Phạm Quang Huy", "H.E.", "Ambassador of Viet Nam to China", 3, 3),
-    ],
-    "MY": [
-        (
-            "BIN OMAR",
-            "Ahmad Faizal",
-            "",
-            "Yang Berhormat Dato' Seri",
-            "Minister of Higher Education",
-            0,
-            2,
-        ),
-        (
-            "BINTI HASSAN",
-            "Siti Khadijah",
-            "",
-            "H.E. Datin",
-            "Ambassador of Malaysia to China",
-            3,
-            3,
-        ),
-    ],
-    "SG": [
-        (
-            "TAN",
-            "Kah Wee",
-            "陈家伟",
-            "Mr.",
-            "Senior Parliamentary Secretary, Ministry of Education",
-            0,
-            3,
-        ),
-    ],
-    "ID": [
-        (
-            "NUGROHO",
-            "Bayu",
-            "",
-            "H.E. Prof. Dr.",
-            "Minister of Higher Education, Science and Technology",
-            0,
-            2,
-        ),
-        ("", "Sutrisno", "", "H.E.", "Ambassador of Indonesia to China", 3, 3),
-    ],
-    "PH": [
-        (
-            "DE LOS SANTOS",
-            "Jose Miguel",
-            "",
-            "Hon.",
-            "Chairperson, Commission on Higher Education",
-            0,
-            3,
-        ),
-    ],
-    "BN": [
-        (
-            "PEHIN ORANG KAYA HAJI MOHAMMAD",
-            "Pengiran Anak Haji Muhammad Khairul Azmi bin",
-            "",
-            "Yang Berhormat",
-            "Minister of Education",
-            0,
-            2,
-        ),
-    ],
-    "CN": [
-        ("WANG", "Jianhua", "王建华", "H.E.", "Vice Minister of Education", 0, 3),
-        ("ZHOU", "Guoqing", "周国庆", "Mr.", "Vice Governor of Guizhou Province", 1, 4),
-        (
-            "LIN",
-            "Haiyan",
-            "林海燕",
-            "Ms.",
-            "Director-General, Department of International "
-            "Cooperation and Exchanges, Ministry of Education",
-            0,
-            4,
-        ),
-    ],
-}
-
-# Each country's delegation mostly arrives on one flight (local time in Guiyang).
-FLIGHTS = {
-    "LA": ("QV 917", date(2025, 7, 23), time(14, 35)),
-    "KH": ("CZ 3052", date(2025, 7, 23), time(9, 10)),
-    "MM": ("MU 2032", date(2025, 7, 24), time(1, 20)),
-    "VN": ("VN 530", date(2025, 7, 23), time(21, 45)),
-    "MY": ("MH 376", date(2025, 7, 23), time(16, 5)),
-    "ID": ("MH 376", date(2025, 7, 23), time(16, 5)),
-    "PH": ("PR 336", date(2025, 7, 23), time(12, 30)),
-    "BN": ("BI 651", date(2025, 7, 23), time(18, 40)),
-    "SG": ("SQ 830", date(2025, 7, 23), time(13, 15)),
-    "TH": ("FD 578", date(2025, 7, 23), time(11, 50)),
-}
-RETURN_FLIGHTS = {
-    "LA": "QV 918",
-    "KH": "CZ 3051",
-    "MM": "MU 2031",
-    "VN": "VN 531",
-    "MY": "MH 377",
-    "ID": "MH 377",
-    "PH": "PR 337",
-    "BN": "BI 652",
-    "SG": "SQ 831",
-    "TH": "FD 579",
-}
-CALLING_CODES = {
-    "CN": 86,
-    "TH": 66,
-    "LA": 856,
-    "KH": 855,
-    "MM": 95,
-    "VN": 84,
-    "MY": 60,
-    "SG": 65,
-    "ID": 62,
-    "PH": 63,
-    "BN": 673,
-}
-HOTELS = ["Eco-Conference Center Hotel", "Guiyang Lakeside Hotel", "Huaxi Garden Hotel"]
-LANGUAGES = {
-    "LA": "lo",
-    "KH": "km",
-    "MM": "my",
-    "VN": "vi",
-    "TH": "th",
-    "ID": "id",
-    "MY": "en",
-    "PH": "en",
-    "BN": "en",
-    "SG": "en",
-}
-
-# Accounts printed by `flask demo`: (role shown, email, password, display name)
-LOGINS = [
-    ("administrator", "admin@eventhub.example", "demo-admin-2025", "EventHub Administrator"),
-    ("organiser", "organiser@caecw.example", "demo-organiser-2025", "Organising Committee"),
-    ("staff (scanning)", "gate@caecw.example", "demo-staff-2025", "Gate A Staff"),
-    ("head of delegation", "head.la@caecw.example", "demo-head-2025", "Bounmy PHOMMACHANH"),
-    ("delegate", "delegate.la@caecw.example", "demo-delegate-2025", "Somphone KEOMANY"),
-]
+def build_organisations(report: list[str]) -> dict[tuple[str, str], Organisation]:
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    found = {}
+    for country, entries in ORGANISATIONS.items():
+        for name_en, name_zh, native, kind, city, _domain in entries:
+            found[(country, name_en)] = find_or_add_organisation(
+                name_en, country, kind=kind, name_zh=name_zh, name_native=native, city=city
+            )
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    report.append(f"Organisations: {after - before} added, {after} in all.")
+    return found

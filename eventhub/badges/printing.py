@@ -1,0 +1,269 @@
+"""Choosing and drawing a print run: who is in it, what each badge shows, the PDF in parts."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing import get_context
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from reportlab.pdfgen.canvas import Canvas
+
+from eventhub import crypto
+from eventhub.badges import codes
+from eventhub.badges.issuing import badges_for, chunks
+from eventhub.badges.models import Badge, BadgeSettings
+from eventhub.badges.render import LAYOUTS, BadgeData, draw_badges, page_size
+from eventhub.badges.styles import styles_of
+from eventhub.directory.models import Country, Organisation
+from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.i18n import date_range
+from eventhub.pdf import join_parts, register_fonts
+from eventhub.registration.models import Category, Delegation, Participant, ParticipantPhoto, Status
+
+# Parts drawn by separate processes; each part's pages are freed once it is written.
+PART_SIZE = 400
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+@dataclass
+class BatchFilters:
+    delegation: int | None = None
+    category: str = ""
+    changed_only: bool = False  # new, reprinted or edited since the last print
+    participant_ids: list[int] | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> BatchFilters:
+        return cls(
+            delegation=data.get("delegation") or None,
+            category=data.get("category") or "",
+            changed_only=bool(data.get("changed_only")),
+            participant_ids=data.get("participant_ids"),
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "delegation": self.delegation,
+            "category": self.category,
+            "changed_only": self.changed_only,
+            "participant_ids": self.participant_ids,
+        }
+
+
+def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
+    """Approved participants matching the filters, by delegation then name: the order the
+    badge desk hands them out."""
+    query = (
+        sa.select(Participant)
+        .outerjoin(Badge, Badge.participant_id == Participant.id)
+        .where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
+    )
+    if filters.delegation:
+        query = query.where(Participant.delegation_id == filters.delegation)
+    if filters.category in Category.__members__.values():
+        query = query.where(Participant.category == Category(filters.category))
+    if filters.participant_ids is not None:
+        query = query.where(Participant.id.in_(filters.participant_ids))
+    if filters.changed_only:
+        query = query.where(
+            sa.or_(
+                Badge.id.is_(None),
+                Badge.printed_at.is_(None),
+                Badge.printed_version != Badge.version,
+                Participant.updated_at > Badge.printed_at,
+            )
+        )
+    return query.order_by(
+        Participant.delegation_id.nulls_last(), Participant.family_name, Participant.given_name
+    )
+
+
+def count_batch(event: Event, filters: BatchFilters) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            batch_query(event, filters).order_by(None).subquery()
+        )
+    )
+
+
+def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]:
+    """Everything printed on these badges, in three queries however many they are."""
+    badges = badges_for(participants)
+    styles = styles_of(event.id)
+    ids = [p.id for p in participants]
+    photos = {
+        pid: content
+        for chunk in chunks(ids, 900)
+        for pid, content in db.session.execute(
+            sa.select(ParticipantPhoto.participant_id, ParticipantPhoto.content).where(
+                ParticipantPhoto.participant_id.in_(chunk)
+            )
+        )
+    }
+    organisations = dict(
+        db.session.execute(
+            sa.select(Organisation.id, Organisation.name_en).where(
+                Organisation.id.in_({p.organisation_id for p in participants if p.organisation_id})
+            )
+        ).all()
+    )
+    countries = dict(db.session.execute(sa.select(Country.code, Country.name_en)).all())
+    heads = set(
+        db.session.scalars(
+            sa.select(Delegation.head_id).where(
+                Delegation.event_id == event.id, Delegation.head_id.is_not(None)
+            )
+        )
+    )
+    key = crypto.signing_key("badge")
+    back = db.session.get(BadgeSettings, event.id)
+    dates = (
+        f"{date_range(event.starts_on, event.ends_on)} · {event.city_zh} {event.city_en}".strip()
+    )
+    data = []
+    for person in participants:
+        badge = badges[person.id]
+        # Heads of delegation wear the officials' colour whatever their category.
+        category = Category.OFFICIAL if person.id in heads else person.category
+        data.append(
+            BadgeData(
+                code=codes.make_code(key, badge.id, badge.version),
+                latin_name=person.latin_name,
+                native_name=person.native_name,
+                honorific=person.honorific,
+                position=person.position,
+                organisation=organisations.get(person.organisation_id, ""),
+                country=countries.get(person.country_code, person.country_code),
+                style=styles[category],
+                photo=photos.get(person.id),
+                event_en=event.name_en,
+                event_zh=event.name_zh,
+                dates=dates,
+                back_en=back.back_en if back else "",
+                back_zh=back.back_zh if back else "",
+            )
+        )
+    return data
+
+
+def _font_dirs() -> list[str] | None:
+    return current_app.config.get("FONT_DIRS")
+
+
+def render_part(
+    badges: list[BadgeData], layout: str, font_dirs: list[str] | None, back: bool = False
+) -> bytes:
+    """One part of a run as its own PDF; runs in a worker process, with no app or database."""
+    app = Flask(__name__)
+    app.config["FONT_DIRS"] = font_dirs
+    with app.app_context():
+        register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=page_size(layout), pageCompression=1)
+    canvas.setTitle("Badges")
+    draw_badges(canvas, badges, layout, back=back)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _process_context():
+    return get_context("fork" if sys.platform == "linux" else "spawn")
+
+
+def write_badges(
+    event: Event,
+    participants: list[Participant],
+    out,
+    *,
+    layout: str = "a4",
+    progress: Callable[[int], None] | None = None,
+    release: Callable[[], None] | None = None,
+    workers: int = WORKERS,
+    back: bool = False,
+    drawn: list[tuple[int, int]] | None = None,
+) -> int:
+    """Draw the badges into `out` (a binary file) in parts, several at once, and join the
+    parts; returns how many. Only a few parts are read ahead and drawn parts wait in a
+    temporary folder, so a run of any size needs the memory of a few parts.
+
+    `release` is called after each part is read from the database: a long run passes the
+    session's commit, so that it holds no transaction (on SQLite, no lock) while drawing.
+    `drawn` receives (badge id, version) as each badge is read, for mark_printed."""
+    if layout not in LAYOUTS:
+        raise DomainError(_l("Choose a layout: CR80 card, A6 or A4 sheets."))
+    per_part = PART_SIZE - PART_SIZE % 9  # whole A4 sheets in every part
+    parts = list(chunks(participants, per_part))
+    font_dirs = _font_dirs()
+    with tempfile.TemporaryDirectory(prefix="eventhub-badges-") as folder:
+        files: list[str] = []
+        done = 0
+
+        def keep(count: int, pdf: bytes) -> None:
+            nonlocal done
+            path = os.path.join(folder, f"part-{len(files):05d}.pdf")
+            with open(path, "wb") as part_file:
+                part_file.write(pdf)
+            files.append(path)
+            done += count
+            if progress:
+                progress(done)
+
+        def read(part: list[Participant]) -> list[BadgeData]:
+            if release:
+                # The last commit expired them: one query brings the part back, instead
+                # of one a person as their attributes are read.
+                ids = [sa.inspect(person).identity[0] for person in part]
+                db.session.scalars(sa.select(Participant).where(Participant.id.in_(ids))).all()
+            data = badge_data(event, part)
+            if drawn is not None:
+                drawn.extend((b.id, b.version) for b in badges_for(part).values())
+            if release:
+                release()
+            return data
+
+        if workers <= 1 or len(parts) <= 1:
+            for part in parts:
+                keep(len(part), render_part(read(part), layout, font_dirs, back))
+        else:
+            # Forked workers start at once with everything imported; they never touch the
+            # database connections they inherit (they only draw). A part is read only when
+            # a worker is about to be free: a few parts in memory, however long the run.
+            with ProcessPoolExecutor(workers, mp_context=_process_context()) as pool:
+                in_flight: deque = deque()
+                for part in parts:
+                    in_flight.append(
+                        (len(part), pool.submit(render_part, read(part), layout, font_dirs, back))
+                    )
+                    while len(in_flight) > workers:
+                        count, future = in_flight.popleft()
+                        keep(count, future.result())
+                while in_flight:
+                    count, future = in_flight.popleft()
+                    keep(count, future.result())
+        join_parts(files, out, f"{event.name_en} — badges")
+    return done
+
+
+def mark_printed(drawn: list[tuple[int, int]], when: datetime) -> None:
+    """The badges printed, each at the version drawn (a reprint made while the run was
+    drawing stays "changed since the last print"), in one statement."""
+    if drawn:
+        table = Badge.__table__
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("badge_id"))
+            .values(printed_version=sa.bindparam("drawn_version"), printed_at=when),
+            [{"badge_id": badge_id, "drawn_version": v} for badge_id, v in drawn],
+        )

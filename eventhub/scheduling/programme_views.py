@@ -1,0 +1,189 @@
+"""Participants' and the public's pages: the programme, enrolling, the agenda, calendar feeds."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.auth.access import event_view
+from eventhub.auth.models import Role
+from eventhub.errors import abort_with
+from eventhub.extensions import db
+from eventhub.registration import services as registration_services
+from eventhub.registration.models import Participant
+from eventhub.scheduling import bp, calendars, enrolments
+from eventhub.scheduling import pdf as schedule_pdf
+from eventhub.scheduling.access import activity_or_404
+from eventhub.scheduling.activities import activity_query, days_of, enrolled_counts, on_day
+from eventhub.scheduling.forms import ACCESS_LABELS, TYPE_LABELS
+from eventhub.scheduling.models import ActivityState, Enrolment, EnrolmentStatus, Room, Venue
+from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response, safe_next
+
+
+def _own_participant(event) -> Participant | None:
+    if not current_user.is_authenticated:
+        return None
+    mine = registration_services.participants_of_user(event, current_user)
+    return mine[0] if mine else None
+
+
+@bp.get("/programme")
+@event_view()
+def programme(event):
+    activities = db.session.scalars(activity_query(event, published_only=True)).unique().all()
+    track, venue = request.args.get("track", ""), id_arg(request.args, "venue")
+    tracks = sorted({a.track for a in activities if a.track})
+    venues = sorted({a.room.venue for a in activities if a.room}, key=lambda v: v.name_en)
+    if track:
+        activities = [a for a in activities if a.track == track]
+    if venue:
+        activities = [a for a in activities if a.room and a.room.venue_id == venue]
+    participant = _own_participant(event)
+    mine = {e.activity_id: e for e, _a in enrolments.agenda(participant)} if participant else {}
+    return render_template(
+        "scheduling/programme.html",
+        event=event,
+        days=days_of(event),
+        by_day={d: on_day(event, activities, d) for d in days_of(event)},
+        counts=enrolled_counts([a.id for a in activities]),
+        tracks=tracks,
+        venues=venues,
+        track=track,
+        venue=venue,
+        type_labels=TYPE_LABELS,
+        access_labels=ACCESS_LABELS,
+        participant=participant,
+        mine=mine,
+    )
+
+
+@bp.get("/programme.pdf")
+@event_view()
+def programme_pdf(event):
+    return pdf_response(
+        schedule_pdf.programme_pdf(event, calendars.published(event)),
+        f"{event.slug}-programme.pdf",
+    )
+
+
+@bp.post("/programme/<int:activity_id>/enrol")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def enrol(event, activity_id: int):
+    activity = activity_or_404(event, activity_id)
+    participant = _own_participant(event)
+    if participant is None:
+        abort_with(403, _("Your account has no registration in this event."))
+    ok, enrolment = attempt(lambda: enrolments.enrol(activity, participant))
+    if ok:
+        if enrolment.status == EnrolmentStatus.ENROLLED:
+            flash(_("You have a seat at %(title)s.", title=activity.title_en), "success")
+        else:
+            flash(
+                _(
+                    "%(title)s is full: you are on the waiting list and will be emailed if a "
+                    "seat frees up.",
+                    title=activity.title_en,
+                ),
+                "info",
+            )
+    return redirect(
+        safe_next(request.form.get("back"), url_for("scheduling.agenda_page", slug=event.slug))
+    )
+
+
+@bp.post("/programme/<int:activity_id>/cancel")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def cancel(event, activity_id: int):
+    activity = activity_or_404(event, activity_id)
+    participant = _own_participant(event)
+    enrolment = participant and db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.activity_id == activity.id, Enrolment.participant_id == participant.id
+        )
+    )
+    if not enrolment:
+        abort_with(404, _("You are not enrolled in this activity."))
+    ok, promoted = attempt(lambda: enrolments.cancel_enrolment(enrolment))
+    if ok:
+        for moved_up in promoted:
+            calendars.notify_promoted(moved_up)
+        flash(_("You have left %(title)s.", title=activity.title_en), "success")
+    return redirect(url_for("scheduling.agenda_page", slug=event.slug))
+
+
+@bp.get("/agenda")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def agenda_page(event):
+    participant = _own_participant(event)
+    items = enrolments.agenda(participant) if participant else []
+    feed = calendars.feed_link(participant) if participant else None
+    db.session.commit()  # a feed address made on first visit
+    return render_template(
+        "scheduling/agenda.html",
+        event=event,
+        participant=participant,
+        items=items,
+        overlapping=enrolments.overlaps_in([a for _e, a in items]),
+        feed=feed,
+    )
+
+
+# --- calendar feeds ------------------------------------------------------------------------------
+
+
+def _ics(body: bytes, name: str) -> Response:
+    response = Response(body, mimetype="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    return response
+
+
+@bp.get("/calendar.ics")
+@event_view()
+def event_calendar(event):
+    return _ics(calendars.feed(event, calendars.for_feeds(event)), event.slug)
+
+
+@bp.get("/rooms/<int:room_id>/calendar.ics")
+@event_view()
+def room_calendar(event, room_id: int):
+    room = in_event_or_404(
+        Room, room_id, event, _("There is no such room in this event."), via=Venue
+    )
+    items = [a for a in calendars.for_feeds(event) if a.room_id == room.id]
+    return _ics(calendars.feed(event, items, name=room.name_en), f"{event.slug}-room-{room.id}")
+
+
+@bp.get("/tracks/<track>/calendar.ics")
+@event_view()
+def track_calendar(event, track: str):
+    items = [a for a in calendars.for_feeds(event) if a.track == track]
+    return _ics(calendars.feed(event, items, name=track), f"{event.slug}-track")
+
+
+@bp.get("/agenda/<key>.ics")
+@event_view()
+def agenda_calendar(event, key: str):
+    participant = calendars.participant_for_feed(event, key)
+    if participant is None:
+        abort_with(404, _("This calendar address is not valid any more."))
+    entries = [(e, a) for e, a in enrolments.agenda(participant) if a.state != ActivityState.DRAFT]
+    waiting = {a.id for e, a in entries if e.status == EnrolmentStatus.WAITLISTED}
+    return _ics(
+        calendars.feed(
+            event, [a for _e, a in entries], name=participant.latin_name, tentative=waiting
+        ),
+        "agenda",
+    )
+
+
+@bp.post("/agenda/feed/renew")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def renew_feed(event):
+    participant = _own_participant(event)
+    if participant is not None:
+        calendars.feed_link(participant, renew=True)
+        db.session.commit()
+        flash(_("Your calendar has a new address; the old one no longer works."), "success")
+    return redirect(url_for("scheduling.agenda_page", slug=event.slug))
