@@ -13,7 +13,18 @@ from werkzeug.datastructures import MultiDict
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.ceremonies import bp, services
+from eventhub.ceremonies import (
+    bp,
+    labels,
+    lists,
+    operations,
+    preparation,
+    run_of_show,
+    running_order,
+    script,
+    seating,
+    workflow,
+)
 from eventhub.ceremonies import pdf as ceremony_pdf
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan, AgreementStatus
 from eventhub.db import utcnow
@@ -41,7 +52,7 @@ def agreements(event):
     args = request.args
     items = (
         db.session.scalars(
-            services.agreements_query(
+            lists.agreements_query(
                 event,
                 status=args.get("status", ""),
                 country=args.get("country", ""),
@@ -66,10 +77,10 @@ def agreements(event):
         "ceremonies/agreements.html",
         event=event,
         agreements=items,
-        blockers={a.id: services.blockers(a, now=now) for a in items},
-        status_labels=services.STATUS_LABELS,
-        kind_labels=services.KIND_LABELS,
-        ceremonies=services.ceremonies_of(event),
+        blockers={a.id: workflow.blockers(a, now=now) for a in items},
+        status_labels=labels.STATUS_LABELS,
+        kind_labels=labels.KIND_LABELS,
+        ceremonies=lists.ceremonies_of(event),
         fields=fields,
         args=args,
     )
@@ -126,8 +137,8 @@ def _form_page(template: str, event, form, **context):
         template,
         event=event,
         organisations=organisations,
-        ceremonies=services.ceremonies_of(event),
-        kind_labels=services.KIND_LABELS,
+        ceremonies=lists.ceremonies_of(event),
+        kind_labels=labels.KIND_LABELS,
         languages=INTERPRETATION_LANGUAGES,
         form=form,
         **context,
@@ -140,7 +151,7 @@ def new_agreement(event):
     if request.method == "POST":
         values, parties = _submitted(request.form)
         ok, agreement = attempt(
-            lambda: services.create_agreement(event, values, parties, actor=current_user)
+            lambda: operations.create_agreement(event, values, parties, actor=current_user)
         )
         if ok:
             flash(_("Agreement added. Now name the signatories."), "success")
@@ -154,7 +165,7 @@ def new_agreement(event):
 @event_view(Role.ORGANISER)
 def edit_agreement(event, agreement_id: int):
     item = _agreement(event, agreement_id)
-    locked = frozenset(services.locked_fields(item))
+    locked = frozenset(operations.locked_fields(item))
     current = _as_form(item)
     form = current
     if request.method == "POST":
@@ -164,7 +175,7 @@ def edit_agreement(event, agreement_id: int):
             form.setlist(key, current.getlist(key))
         values, parties = _submitted(request.form, current, locked)
         ok, changes = attempt(
-            lambda: services.update_agreement(item, values, parties, actor=current_user)
+            lambda: operations.update_agreement(item, values, parties, actor=current_user)
         )
         if ok:
             flash(
@@ -178,7 +189,7 @@ def edit_agreement(event, agreement_id: int):
         form,
         agreement=item,
         locked=locked,
-        status_labels=services.STATUS_LABELS,
+        status_labels=labels.STATUS_LABELS,
     )
 
 
@@ -210,8 +221,8 @@ def agreement(event, agreement_id: int):
         if query
         else []
     )
-    workflow = list(AgreementStatus)
-    position = workflow.index(item.status)
+    steps = list(AgreementStatus)
+    position = steps.index(item.status)
     return render_template(
         "ceremonies/agreement.html",
         event=event,
@@ -220,13 +231,13 @@ def agreement(event, agreement_id: int):
         candidates=candidates,
         witness_query=query,
         ranks=precedence.ranks_by_level(event),
-        status_labels=services.STATUS_LABELS,
-        kind_labels=services.KIND_LABELS,
+        status_labels=labels.STATUS_LABELS,
+        kind_labels=labels.KIND_LABELS,
         languages=INTERPRETATION_LANGUAGES,
-        scan=services.scan_of(item),
-        blockers=services.blockers(item, now=utcnow()),
-        next_status=workflow[position + 1] if position + 1 < len(workflow) else None,
-        previous_status=workflow[position - 1] if position > 0 else None,
+        scan=workflow.scan_of(item),
+        blockers=workflow.blockers(item, now=utcnow()),
+        next_status=steps[position + 1] if position + 1 < len(steps) else None,
+        previous_status=steps[position - 1] if position > 0 else None,
     )
 
 
@@ -243,9 +254,9 @@ def signatory(event, agreement_id: int):
     assistant = db.session.get(Participant, assistant_id) if assistant_id else None
 
     def save():
-        warnings = services.set_signatory(party, person, actor=current_user)
+        warnings = operations.set_signatory(party, person, actor=current_user)
         if "assistant_id" in request.form:
-            services.set_assistant(party, assistant, actor=current_user)
+            operations.set_assistant(party, assistant, actor=current_user)
         return warnings
 
     ok, warnings = attempt(save)
@@ -266,7 +277,7 @@ def witness(event, agreement_id: int):
         event,
         _("There is no such participant in this event."),
     )
-    ok, _none = attempt(lambda: services.add_witness(item, person, actor=current_user))
+    ok, _none = attempt(lambda: operations.add_witness(item, person, actor=current_user))
     if ok:
         flash(_("Witness added."), "success")
     return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
@@ -279,7 +290,7 @@ def upload_scan(event, agreement_id: int):
     upload = request.files.get("scan")
     data = upload.read() if upload else b""
     filename = upload.filename if upload else ""
-    ok, scan = attempt(lambda: services.attach_scan(item, data, filename, actor=current_user))
+    ok, scan = attempt(lambda: workflow.attach_scan(item, data, filename, actor=current_user))
     if ok:
         flash(
             ngettext(
@@ -296,7 +307,7 @@ def upload_scan(event, agreement_id: int):
 @event_view(Role.ORGANISER)
 def remove_scan(event, agreement_id: int):
     item = _agreement(event, agreement_id)
-    ok, _none = attempt(lambda: services.remove_scan(item, actor=current_user))
+    ok, _none = attempt(lambda: workflow.remove_scan(item, actor=current_user))
     if ok:
         flash(_("Scan removed. File the right one before archiving."), "success")
     return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
@@ -320,10 +331,10 @@ def status(event, agreement_id: int):
         target = AgreementStatus(request.form.get("status", ""))
     except ValueError:
         abort_with(400, _("Choose a step of the workflow."))
-    ok, _none = attempt(lambda: services.advance(item, target, actor=current_user))
+    ok, _none = attempt(lambda: workflow.advance(item, target, actor=current_user))
     if ok:
         flash(
-            _("The agreement is now: %(status)s.", status=services.STATUS_LABELS[target]), "success"
+            _("The agreement is now: %(status)s.", status=labels.STATUS_LABELS[target]), "success"
         )
     return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
 
@@ -344,10 +355,10 @@ def ceremony(event, activity_id: int):
 
 def _ceremony_page(event, item, typed: dict | None = None):
     """The ceremony page; `typed` refills the settings form after a refused save."""
-    cues, problems = services.run_of_show(item)
-    problems += services.people_clashes(item)
+    cues, problems = run_of_show.run_of_show(item)
+    problems += run_of_show.people_clashes(item)
     now = utcnow()
-    agreements = services.ceremony_agreements(item)
+    agreements = running_order.ceremony_agreements(item)
     return render_template(
         "ceremonies/ceremony.html",
         event=event,
@@ -355,11 +366,11 @@ def _ceremony_page(event, item, typed: dict | None = None):
         agreements=agreements,
         cues=cues,
         problems=problems,
-        settings=typed or services.settings_of(item),
+        settings=typed or run_of_show.settings_of(item),
         settings_open=typed is not None,
-        setting_labels=services.SETTING_LABELS,
-        status_labels=services.STATUS_LABELS,
-        blockers={a.id: services.blockers(a, now=now) for a in agreements},
+        setting_labels=run_of_show.SETTING_LABELS,
+        status_labels=labels.STATUS_LABELS,
+        blockers={a.id: workflow.blockers(a, now=now) for a in agreements},
     )
 
 
@@ -368,11 +379,11 @@ def _ceremony_page(event, item, typed: dict | None = None):
 def stage(event, activity_id: int):
     item = _ceremony(event, activity_id)
     host = request.args.get("host")
-    host_left = services.settings_of(item).host_left if host is None else host != "right"
-    agreements = services.ceremony_agreements(item)
-    leaders = services.delegation_leaders(agreements)
+    host_left = run_of_show.settings_of(item).host_left if host is None else host != "right"
+    agreements = running_order.ceremony_agreements(item)
+    leaders = seating.delegation_leaders(agreements)
     plans = [
-        services.stage_plan(agreement, host_left=host_left, leaders=leaders)
+        seating.stage_plan(agreement, host_left=host_left, leaders=leaders)
         for agreement in agreements
     ]
     return render_template(
@@ -395,7 +406,7 @@ def materials(event, activity_id: int):
             key: (request.form.get(f"prepared_by-{key}", ""), f"ready-{key}" in request.form)
             for key in keys
         }
-        ok, count = attempt(lambda: services.save_materials(item, changes, actor=current_user))
+        ok, count = attempt(lambda: preparation.save_materials(item, changes, actor=current_user))
         if ok:
             flash(
                 ngettext("%(num)d line saved.", "%(num)d lines saved.", count)
@@ -404,7 +415,7 @@ def materials(event, activity_id: int):
                 "success" if count else "info",
             )
         return redirect(url_for("ceremonies.materials", slug=event.slug, activity_id=item.id))
-    lines = services.materials(item)
+    lines = preparation.materials(item)
     return render_template(
         "ceremonies/materials.html",
         event=event,
@@ -418,9 +429,9 @@ def materials(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def ceremony_settings(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    ok, _none = attempt(lambda: services.save_settings(item, request.form, actor=current_user))
+    ok, _none = attempt(lambda: run_of_show.save_settings(item, request.form, actor=current_user))
     if not ok:  # show the page again with what was typed, not the stored values
-        typed = {name: request.form.get(name, "") for name in services.SETTING_LABELS}
+        typed = {name: request.form.get(name, "") for name in run_of_show.SETTING_LABELS}
         typed["host_left"] = request.form.get("host_left") != "right"
         return _ceremony_page(event, item, typed), 422
     flash(_("Ceremony settings saved; the run of show follows them."), "success")
@@ -432,13 +443,13 @@ def ceremony_settings(event, activity_id: int):
 def ceremony_order(event, activity_id: int):
     item = _ceremony(event, activity_id)
     if request.form.get("action") == "precedence":
-        ok, _none = attempt(lambda: services.order_by_precedence(item, actor=current_user))
+        ok, _none = attempt(lambda: running_order.order_by_precedence(item, actor=current_user))
         if ok:
             flash(_("Running order set by protocol precedence."), "success")
     else:
         agreement = _agreement(event, id_arg(request.form, "agreement_id") or 0)
         offset = -1 if request.form.get("action") == "up" else 1
-        attempt(lambda: services.move_in_order(item, agreement, offset, actor=current_user))
+        attempt(lambda: running_order.move_in_order(item, agreement, offset, actor=current_user))
     return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
 
 
@@ -447,7 +458,7 @@ def ceremony_order(event, activity_id: int):
 def export(event, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort_with(404, _("There is no such list."))
-    sheet = services.agreements_sheet(event)
+    sheet = lists.agreements_sheet(event)
     body = to_csv(sheet) if fmt == "csv" else to_xlsx(sheet)
     mimetype = (
         "text/csv; charset=utf-8"
@@ -471,7 +482,7 @@ def _back_to_ceremony(event, ceremony, why: str):
 @event_view(Role.ORGANISER)
 def signing_register(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    body = ceremony_pdf.signing_register(event, item, services.ceremony_agreements(item))
+    body = ceremony_pdf.signing_register(event, item, running_order.ceremony_agreements(item))
     return pdf_response(body, f"signing-register-{item.id}.pdf")
 
 
@@ -479,7 +490,7 @@ def signing_register(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def cover_sheets(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    agreements = services.ceremony_agreements(item)
+    agreements = running_order.ceremony_agreements(item)
     if not agreements:
         return _back_to_ceremony(event, item, _("No agreements in this ceremony yet."))
     body = ceremony_pdf.cover_sheets(event, item, agreements)
@@ -490,7 +501,7 @@ def cover_sheets(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def ceremony_programme(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    cues, problems = services.run_of_show(item)
+    cues, problems = run_of_show.run_of_show(item)
     if not cues:
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")
@@ -503,8 +514,8 @@ def ceremony_programme(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def press_list(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    times = services.signing_times(item)
-    agreements = services.ceremony_agreements(item)
+    times = run_of_show.signing_times(item)
+    agreements = running_order.ceremony_agreements(item)
     body = ceremony_pdf.signing_register(event, item, agreements, signing_times=times)
     return pdf_response(body, f"press-list-{item.id}.pdf")
 
@@ -513,7 +524,7 @@ def press_list(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def name_cards(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    holders = services.name_card_holders(item)
+    holders = preparation.name_card_holders(item)
     if not holders:
         return _back_to_ceremony(
             event, item, _("No signatories named yet: there are no name cards to print.")
@@ -525,7 +536,7 @@ def name_cards(event, activity_id: int):
 @event_view(Role.ORGANISER)
 def mc_script(event, activity_id: int):
     item = _ceremony(event, activity_id)
-    lines, problems = services.mc_script(item)
+    lines, problems = script.mc_script(item)
     if not lines:
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
-from eventhub.ceremonies import services
+from eventhub.ceremonies import operations, preparation, run_of_show, seating, workflow
 from eventhub.ceremonies.models import Agreement, AgreementStatus, AgreementTransition
 from eventhub.errors import DomainError
 from eventhub.extensions import db
@@ -128,7 +128,7 @@ def test_originals_are_chased_the_day_before_and_a_passed_ceremony_wants_signatu
         agreement = db.session.scalar(sa.select(Agreement))
 
         def at(day: int, hour: int) -> list[str]:
-            return services.blockers(agreement, now=datetime(2025, 7, day, hour, tzinfo=UTC))
+            return workflow.blockers(agreement, now=datetime(2025, 7, day, hour, tzinfo=UTC))
 
         assert late not in at(23, 12) and passed not in at(23, 12)
         assert late in at(24, 12)
@@ -355,7 +355,7 @@ def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, even
         assert agreement.title_en == "MoU on Engineering Education"
         assert agreement.notes == "Blue folders"  # notes are not printed on the originals
         with pytest.raises(DomainError, match="can no longer change: Title in English"):
-            services.update_agreement(
+            operations.update_agreement(
                 agreement,
                 {"title_en": "Another text", "kind": "mou"},
                 [guizhou, nuol],
@@ -432,9 +432,9 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
 
     with app.app_context():
         agreement = db.session.scalar(sa.select(Agreement))
-        leaders = services.delegation_leaders([agreement])
+        leaders = seating.delegation_leaders([agreement])
         assert [p.id for p in leaders[delegation.id]] == [leader.id]  # ranked members only
-        plan = services.stage_plan(agreement, leaders=leaders)
+        plan = seating.stage_plan(agreement, leaders=leaders)
         seats = [(s.role, s.person.latin_name if s.person else None) for s in plan.table]
         assert seats == [
             ("assistant", "LI Na"),
@@ -447,7 +447,7 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
         # Host (Chinese) side on the left filling leftwards, guests on the right.
         assert front == ["WITNESS5", "WITNESS3", "WITNESS1", "WITNESS2", "WITNESS4", "WITNESS6"]
         assert back == [None, None, "WITNESS7", "LEADER", None, None]
-        mirrored = services.stage_plan(agreement, host_left=False, leaders=leaders)
+        mirrored = seating.stage_plan(agreement, host_left=False, leaders=leaders)
         assert [p.family_name if p else None for p in mirrored.rows[0]] == [
             "WITNESS6",
             "WITNESS4",
@@ -501,7 +501,7 @@ def test_materials_checklist_counts_from_the_agreements_and_records_who_prepares
 
     with app.app_context():
         lines = {
-            line.key: line for line in services.materials(db.session.get(Activity, ceremony_id))
+            line.key: line for line in preparation.materials(db.session.get(Activity, ceremony_id))
         }
     assert lines["folders"].quantity == 5  # 3 originals + one per party of the second agreement
     assert lines["plates"].quantity == 2 and lines["pens"].quantity == 4
@@ -676,9 +676,9 @@ def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, e
     assert "too long" not in shown  # two at a time: 5 + 10 + 2 x 7 + 5 = 34 minutes
     assert "Agreements 1–2: Signatories sign their own originals" in shown
     with app.app_context():
-        plan = services.stage_plan(
+        plan = seating.stage_plan(
             db.session.scalar(sa.select(Agreement)),
-            host_left=services.settings_of(db.session.get(Activity, ceremony_id)).host_left,
+            host_left=run_of_show.settings_of(db.session.get(Activity, ceremony_id)).host_left,
         )
         assert plan.table[1].party.organisation_id == nuol  # the guest on the left now
     stage = client.get(f"{page}/stage").get_data(as_text=True)

@@ -1,0 +1,73 @@
+"""In what order a ceremony's agreements are signed: by protocol precedence, or moved by hand."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from eventhub.audit import services as audit
+from eventhub.auth.models import User
+from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
+from eventhub.directory.models import Organisation
+from eventhub.errors import DomainError
+from eventhub.extensions import db
+from eventhub.scheduling.models import Activity
+
+
+def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
+    return list(
+        db.session.scalars(
+            sa.select(Agreement)
+            .where(Agreement.ceremony_id == ceremony.id)
+            .options(
+                sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.signatory),
+                sa.orm.selectinload(Agreement.parties)
+                .joinedload(AgreementParty.organisation)
+                .joinedload(Organisation.country),
+                sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.assistant),
+                sa.orm.selectinload(Agreement.witnesses).joinedload(AgreementWitness.participant),
+            )
+            .order_by(Agreement.running_order.nulls_last(), Agreement.id)
+        )
+    )
+
+
+def _precedence(agreement: Agreement) -> tuple[int, int]:
+    """The most senior person signing or witnessing: lower ranks go first."""
+    ranks = [
+        p.signatory.protocol_rank
+        for p in agreement.parties
+        if p.signatory and p.signatory.protocol_rank
+    ]
+    ranks += [
+        w.participant.protocol_rank for w in agreement.witnesses if w.participant.protocol_rank
+    ]
+    return (min(ranks) if ranks else 99, agreement.id)
+
+
+def _renumber(ceremony: Activity, items: list[Agreement], changes: dict, actor: User) -> None:
+    for position, agreement in enumerate(items, start=1):
+        agreement.running_order = position
+    db.session.flush()
+    audit.record(
+        "ceremony.order", ceremony, actor=actor, event_id=ceremony.event_id, changes=changes
+    )
+
+
+def order_by_precedence(ceremony: Activity, *, actor: User) -> list[Agreement]:
+    """Propose the running order: highest-ranking witness or signatory first."""
+    items = sorted(ceremony_agreements(ceremony), key=_precedence)
+    _renumber(ceremony, items, {"order": [None, "protocol precedence"]}, actor)
+    return items
+
+
+def move_in_order(ceremony: Activity, agreement: Agreement, offset: int, *, actor: User) -> None:
+    """Move an agreement one place up (-1) or down (+1) in the running order."""
+    items = ceremony_agreements(ceremony)
+    if agreement not in items:
+        raise DomainError(_l("This agreement is not in this ceremony."))
+    index = items.index(agreement)
+    target = index + offset
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    _renumber(ceremony, items, {"moved": [None, agreement.title_en]}, actor)
