@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,19 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.ceremonies import (
-    bp,
-    labels,
-    lists,
-    operations,
-    preparation,
-    run_of_show,
-    running_order,
-    script,
-    seating,
-    workflow,
-)
-from eventhub.ceremonies import pdf as ceremony_pdf
+from eventhub.ceremonies import bp, labels, lists, operations, workflow
+from eventhub.ceremonies.access import agreement_or_404
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan, AgreementStatus
 from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
@@ -36,14 +23,7 @@ from eventhub.registration import services as registration_services
 from eventhub.registration.exports import to_csv, to_xlsx
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
-from eventhub.scheduling.models import Activity, ActivityType
 from eventhub.web import attempt, id_arg, id_list, in_event_or_404, pdf_response
-
-
-def _agreement(event, agreement_id: int) -> Agreement:
-    return in_event_or_404(
-        Agreement, agreement_id, event, _("There is no such agreement in this event.")
-    )
 
 
 @bp.get("/agreements/")
@@ -164,7 +144,7 @@ def new_agreement(event):
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
 def edit_agreement(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     locked = frozenset(operations.locked_fields(item))
     current = _as_form(item)
     form = current
@@ -196,7 +176,7 @@ def edit_agreement(event, agreement_id: int):
 @bp.get("/agreements/<int:agreement_id>")
 @event_view(Role.ORGANISER)
 def agreement(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     people = {
         party.id: db.session.scalars(
             sa.select(Participant)
@@ -244,7 +224,7 @@ def agreement(event, agreement_id: int):
 @bp.post("/agreements/<int:agreement_id>/signatory")
 @event_view(Role.ORGANISER)
 def signatory(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     party = db.session.get(AgreementParty, id_arg(request.form, "party_id") or 0)
     if party is None or party.agreement_id != item.id:
         abort_with(404, _("There is no such party in this agreement."))
@@ -270,7 +250,7 @@ def signatory(event, agreement_id: int):
 @bp.post("/agreements/<int:agreement_id>/witnesses")
 @event_view(Role.ORGANISER)
 def witness(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     person = in_event_or_404(
         Participant,
         id_arg(request.form, "participant_id"),
@@ -286,7 +266,7 @@ def witness(event, agreement_id: int):
 @bp.post("/agreements/<int:agreement_id>/scan")
 @event_view(Role.ORGANISER)
 def upload_scan(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     upload = request.files.get("scan")
     data = upload.read() if upload else b""
     filename = upload.filename if upload else ""
@@ -306,7 +286,7 @@ def upload_scan(event, agreement_id: int):
 @bp.post("/agreements/<int:agreement_id>/scan/remove")
 @event_view(Role.ORGANISER)
 def remove_scan(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     ok, _none = attempt(lambda: workflow.remove_scan(item, actor=current_user))
     if ok:
         flash(_("Scan removed. File the right one before archiving."), "success")
@@ -316,7 +296,7 @@ def remove_scan(event, agreement_id: int):
 @bp.get("/agreements/<int:agreement_id>/scan.pdf")
 @event_view(Role.ORGANISER)
 def download_scan(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     scan = db.session.get(AgreementScan, item.id)
     if scan is None:
         abort_with(404, _("No scan of the signed copy has been filed yet."))
@@ -326,7 +306,7 @@ def download_scan(event, agreement_id: int):
 @bp.post("/agreements/<int:agreement_id>/status")
 @event_view(Role.ORGANISER)
 def status(event, agreement_id: int):
-    item = _agreement(event, agreement_id)
+    item = agreement_or_404(event, agreement_id)
     try:
         target = AgreementStatus(request.form.get("status", ""))
     except ValueError:
@@ -337,120 +317,6 @@ def status(event, agreement_id: int):
             _("The agreement is now: %(status)s.", status=labels.STATUS_LABELS[target]), "success"
         )
     return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
-
-
-def _ceremony(event, activity_id: int):
-    missing = _("There is no such signing ceremony in this event.")
-    ceremony = in_event_or_404(Activity, activity_id, event, missing)
-    if ceremony.type != ActivityType.SIGNING_CEREMONY:
-        abort_with(404, missing)
-    return ceremony
-
-
-@bp.get("/ceremonies/<int:activity_id>")
-@event_view(Role.ORGANISER)
-def ceremony(event, activity_id: int):
-    return _ceremony_page(event, _ceremony(event, activity_id))
-
-
-def _ceremony_page(event, item, typed: dict | None = None):
-    """The ceremony page; `typed` refills the settings form after a refused save."""
-    cues, problems = run_of_show.run_of_show(item)
-    problems += run_of_show.people_clashes(item)
-    now = utcnow()
-    agreements = running_order.ceremony_agreements(item)
-    return render_template(
-        "ceremonies/ceremony.html",
-        event=event,
-        ceremony=item,
-        agreements=agreements,
-        cues=cues,
-        problems=problems,
-        settings=typed or run_of_show.settings_of(item),
-        settings_open=typed is not None,
-        setting_labels=run_of_show.SETTING_LABELS,
-        status_labels=labels.STATUS_LABELS,
-        blockers={a.id: workflow.blockers(a, now=now) for a in agreements},
-    )
-
-
-@bp.get("/ceremonies/<int:activity_id>/stage")
-@event_view(Role.ORGANISER)
-def stage(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    host = request.args.get("host")
-    host_left = run_of_show.settings_of(item).host_left if host is None else host != "right"
-    agreements = running_order.ceremony_agreements(item)
-    leaders = seating.delegation_leaders(agreements)
-    plans = [
-        seating.stage_plan(agreement, host_left=host_left, leaders=leaders)
-        for agreement in agreements
-    ]
-    return render_template(
-        "ceremonies/stage.html",
-        event=event,
-        ceremony=item,
-        plans=plans,
-        host_left=host_left,
-        ranks=precedence.ranks_by_level(event),
-    )
-
-
-@bp.route("/ceremonies/<int:activity_id>/materials", methods=["GET", "POST"])
-@event_view(Role.ORGANISER)
-def materials(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    if request.method == "POST":
-        keys = request.form.getlist("key")
-        changes = {
-            key: (request.form.get(f"prepared_by-{key}", ""), f"ready-{key}" in request.form)
-            for key in keys
-        }
-        ok, count = attempt(lambda: preparation.save_materials(item, changes, actor=current_user))
-        if ok:
-            flash(
-                ngettext("%(num)d line saved.", "%(num)d lines saved.", count)
-                if count
-                else _("Nothing to save: no changes."),
-                "success" if count else "info",
-            )
-        return redirect(url_for("ceremonies.materials", slug=event.slug, activity_id=item.id))
-    lines = preparation.materials(item)
-    return render_template(
-        "ceremonies/materials.html",
-        event=event,
-        ceremony=item,
-        lines=lines,
-        ready=sum(1 for line in lines if line.ready),
-    )
-
-
-@bp.post("/ceremonies/<int:activity_id>/settings")
-@event_view(Role.ORGANISER)
-def ceremony_settings(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    ok, _none = attempt(lambda: run_of_show.save_settings(item, request.form, actor=current_user))
-    if not ok:  # show the page again with what was typed, not the stored values
-        typed = {name: request.form.get(name, "") for name in run_of_show.SETTING_LABELS}
-        typed["host_left"] = request.form.get("host_left") != "right"
-        return _ceremony_page(event, item, typed), 422
-    flash(_("Ceremony settings saved; the run of show follows them."), "success")
-    return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
-
-
-@bp.post("/ceremonies/<int:activity_id>/order")
-@event_view(Role.ORGANISER)
-def ceremony_order(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    if request.form.get("action") == "precedence":
-        ok, _none = attempt(lambda: running_order.order_by_precedence(item, actor=current_user))
-        if ok:
-            flash(_("Running order set by protocol precedence."), "success")
-    else:
-        agreement = _agreement(event, id_arg(request.form, "agreement_id") or 0)
-        offset = -1 if request.form.get("action") == "up" else 1
-        attempt(lambda: running_order.move_in_order(item, agreement, offset, actor=current_user))
-    return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
 
 
 @bp.get("/agreements/export.<fmt>")
@@ -470,76 +336,3 @@ def export(event, fmt: str):
         f'attachment; filename="{event.slug}-agreements.{fmt}"'
     )
     return response
-
-
-def _back_to_ceremony(event, ceremony, why: str):
-    """A document that cannot be printed yet: say why on the ceremony's page."""
-    flash(why, "warning")
-    return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=ceremony.id))
-
-
-@bp.get("/ceremonies/<int:activity_id>/register.pdf")
-@event_view(Role.ORGANISER)
-def signing_register(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    body = ceremony_pdf.signing_register(event, item, running_order.ceremony_agreements(item))
-    return pdf_response(body, f"signing-register-{item.id}.pdf")
-
-
-@bp.get("/ceremonies/<int:activity_id>/cover-sheets.pdf")
-@event_view(Role.ORGANISER)
-def cover_sheets(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    agreements = running_order.ceremony_agreements(item)
-    if not agreements:
-        return _back_to_ceremony(event, item, _("No agreements in this ceremony yet."))
-    body = ceremony_pdf.cover_sheets(event, item, agreements)
-    return pdf_response(body, f"cover-sheets-{item.id}.pdf")
-
-
-@bp.get("/ceremonies/<int:activity_id>/programme.pdf")
-@event_view(Role.ORGANISER)
-def ceremony_programme(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    cues, problems = run_of_show.run_of_show(item)
-    if not cues:
-        return _back_to_ceremony(
-            event, item, problems[0] if problems else _("The ceremony has no time yet.")
-        )
-    body = ceremony_pdf.ceremony_programme(event, item, cues, ZoneInfo(event.timezone))
-    return pdf_response(body, f"ceremony-programme-{item.id}.pdf")
-
-
-@bp.get("/ceremonies/<int:activity_id>/press-list.pdf")
-@event_view(Role.ORGANISER)
-def press_list(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    times = run_of_show.signing_times(item)
-    agreements = running_order.ceremony_agreements(item)
-    body = ceremony_pdf.signing_register(event, item, agreements, signing_times=times)
-    return pdf_response(body, f"press-list-{item.id}.pdf")
-
-
-@bp.get("/ceremonies/<int:activity_id>/name-cards.pdf")
-@event_view(Role.ORGANISER)
-def name_cards(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    holders = preparation.name_card_holders(item)
-    if not holders:
-        return _back_to_ceremony(
-            event, item, _("No signatories named yet: there are no name cards to print.")
-        )
-    return pdf_response(ceremony_pdf.tent_cards(event, holders), f"name-cards-{item.id}.pdf")
-
-
-@bp.get("/ceremonies/<int:activity_id>/mc-script.pdf")
-@event_view(Role.ORGANISER)
-def mc_script(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    lines, problems = script.mc_script(item)
-    if not lines:
-        return _back_to_ceremony(
-            event, item, problems[0] if problems else _("The ceremony has no time yet.")
-        )
-    body = ceremony_pdf.mc_script(event, item, lines, problems, ZoneInfo(event.timezone))
-    return pdf_response(body, f"mc-script-{item.id}.pdf")
