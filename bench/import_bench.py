@@ -31,7 +31,7 @@ from eventhub.demo.names import GENERATORS  # noqa: E402
 from eventhub.directory.services import seed_countries  # noqa: E402
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
-from eventhub.registration import importer, services  # noqa: E402
+from eventhub.registration import importer, importing  # noqa: E402
 from eventhub.registration.models import ImportBatch, Participant  # noqa: E402
 
 ROWS, RUNS = 5000, int(os.environ.get("BENCH_RUNS", "3"))
@@ -121,7 +121,7 @@ def main() -> None:
             started = time.perf_counter()
             preview = importer.preview(event, batch.content)
             assert preview.ok, preview.errors[:5]
-            count = services.import_participants(event, batch, preview, actor=actor)
+            count = importing.import_participants(event, batch, preview, actor=actor)
             db.session.commit()
             imports.append(time.perf_counter() - started)
             assert count == ROWS

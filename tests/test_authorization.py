@@ -210,7 +210,6 @@ def _world(app, make) -> dict:
     from eventhub.checkin import services as checkin_services
     from eventhub.checkin.models import Checkpoint
     from eventhub.events.models import Event
-    from eventhub.registration import services as registration_services
     from eventhub.registration.models import (
         Delegation,
         ImportBatch,
@@ -218,6 +217,7 @@ def _world(app, make) -> dict:
         ParticipantPhoto,
         Status,
     )
+    from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
     from eventhub.scheduling.models import Access, Activity, ActivityState
 
@@ -301,7 +301,7 @@ def _world(app, make) -> dict:
             )
         )
         token, _plaintext = auth_services.issue_api_token(event, Role.STAFF, label="matrix")
-        key = registration_services.new_access_key(member)
+        key = new_access_key(member)
         feed = calendars.feed_link(member).rsplit("/", 1)[1].removesuffix(".ics")
         db.session.commit()
         return {

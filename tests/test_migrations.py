@@ -42,7 +42,7 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
     from eventhub.directory.models import Organisation
     from eventhub.directory.services import seed_countries
     from eventhub.events.models import Event
-    from eventhub.registration import services
+    from eventhub.registration.lists import ParticipantFilters, participant_query
     from eventhub.registration.models import Participant
 
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
@@ -79,7 +79,7 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
         )
         db.session.commit()
         event_id = event.id
-        nobody = services.participant_query(event, services.ParticipantFilters(q="nguyen"))
+        nobody = participant_query(event, ParticipantFilters(q="nguyen"))
         assert db.session.scalars(nobody).unique().all() == []
         db.session.rollback()  # end the read, or SQLite keeps showing it the old rows
 
@@ -87,8 +87,8 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
         event = db.session.get(Event, event_id)
 
         def found(query: str) -> list[str]:
-            filters = services.ParticipantFilters(q=query)
-            query = services.participant_query(event, filters)
+            filters = ParticipantFilters(q=query)
+            query = participant_query(event, filters)
             return [p.given_name for p in db.session.scalars(query).unique()]
 
         assert found("nguyen lan") == ["Thị Lan"]

@@ -17,8 +17,9 @@ from eventhub.errors import DomainError, error_response
 from eventhub.events import services as event_services
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration import services as registration_services
 from eventhub.registration.models import Source
+from eventhub.registration.own_link import participants_of_user, send_confirmation
+from eventhub.registration.registering import RegistrationInvalid, register
 from eventhub.registration.validation import REGISTRATION_FIELDS
 from eventhub.scheduling import calendars, enrolments
 from eventhub.scheduling.activities import enrolled_counts, on_day
@@ -77,14 +78,14 @@ def create_registration(event):
             errors={name: [_("Unknown field.")] for name in unknown},
         )
     try:
-        participant, key = registration_services.register(event, body, source=Source.API)
-    except registration_services.RegistrationInvalid as invalid:
+        participant, key = register(event, body, source=Source.API)
+    except RegistrationInvalid as invalid:
         db.session.rollback()
         return error_response(
             422, _("Please correct the fields marked below."), errors=invalid.errors
         )
     db.session.commit()
-    sent = registration_services.send_confirmation(participant, key)
+    sent = send_confirmation(participant, key)
     response = jsonify(
         {"id": participant.id, "status": participant.status.value, "confirmation_sent": sent}
     )
@@ -155,7 +156,7 @@ def _session_participant(event):
             )
 
     roles = auth_services.roles_for(current_user, event)
-    mine = registration_services.participants_of_user(event, current_user)
+    mine = participants_of_user(event, current_user)
     if not mine or not roles & {Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER}:
         return None, error_response(403, _("Your account has no registration in this event."))
     return mine[0], None

@@ -29,10 +29,11 @@ from eventhub.badges.runs import queue_batch
 from eventhub.badges.styles import SettingsInvalid, save_badge_back, save_styles, styles_of
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
-from eventhub.registration import services as registration_services
 from eventhub.registration.access import participant_or_404
+from eventhub.registration.delegations import may_manage_delegation
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
+from eventhub.registration.own_link import participant_by_access_key
 from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
@@ -182,7 +183,7 @@ def reprint(event, participant_id: int):
 
 
 def _own(event, key: str) -> Participant:
-    participant = registration_services.participant_by_access_key(event, key)
+    participant = participant_by_access_key(event, key)
     if participant is None:
         abort_with(
             404, _("This link is not valid. Use the link from your most recent confirmation email.")
@@ -219,7 +220,7 @@ def delegation_badges(event, delegation_id: int):
     delegation = in_event_or_404(
         Delegation, delegation_id, event, _("There is no such delegation in this event.")
     )
-    if not registration_services.may_manage_delegation(current_user, g.event_roles, delegation):
+    if not may_manage_delegation(current_user, g.event_roles, delegation):
         abort_with(403, _("Only the head of this delegation and the organisers may do this."))
     people = list(
         db.session.scalars(

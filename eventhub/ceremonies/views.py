@@ -19,8 +19,8 @@ from eventhub.directory.models import Organisation
 from eventhub.errors import abort_with
 from eventhub.extensions import db
 from eventhub.registration import precedence
-from eventhub.registration import services as registration_services
 from eventhub.registration.exports import to_csv, to_xlsx
+from eventhub.registration.lists import ParticipantFilters, participant_query
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 from eventhub.web import attempt, id_arg, id_list, in_event_or_404, pdf_response
@@ -191,11 +191,7 @@ def agreement(event, agreement_id: int):
     }
     query = request.args.get("witness", "").strip()
     candidates = (
-        db.session.scalars(
-            registration_services.participant_query(
-                event, registration_services.ParticipantFilters(q=query)
-            ).limit(20)
-        )
+        db.session.scalars(participant_query(event, ParticipantFilters(q=query)).limit(20))
         .unique()
         .all()
         if query

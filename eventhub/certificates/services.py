@@ -32,8 +32,8 @@ from eventhub.i18n import localized
 from eventhub.mail import send_mail
 from eventhub.pdf import MissingFont, check_printable, join_parts, register_fonts
 from eventhub.registration.models import Category, Participant, Status
+from eventhub.registration.own_link import access_key
 from eventhub.registration.photos import prepare_artwork
-from eventhub.registration.services import access_key
 from eventhub.scheduling.models import Activity, ActivityPerson, ActivityRole
 from eventhub.text import clean
 from eventhub.web import external_url

@@ -17,8 +17,8 @@ from eventhub.certificates.forms import CertificateSettingsForm
 from eventhub.certificates.models import Certificate, CertificateKind
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
-from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
+from eventhub.registration.own_link import participant_by_access_key
 from eventhub.text import holds_every_word, search_text
 from eventhub.web import attempt, in_event_or_404, paginate, pdf_response
 
@@ -158,7 +158,7 @@ def revoke(event, certificate_id: int):
 @event_view()
 @limiter.limit("30 per minute")
 def own_certificate(event, key: str, serial: str):
-    participant = registration_services.participant_by_access_key(event, key)
+    participant = participant_by_access_key(event, key)
     certificate = services.verify(serial)
     if (
         participant is None

@@ -38,8 +38,8 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import fixed_text
+from eventhub.registration.labels import CATEGORY_LABELS
 from eventhub.registration.models import Category, Participant, Status
-from eventhub.registration.services import CATEGORY_LABELS
 from eventhub.text import holds_every_word
 from eventhub.web import MAX_ID, as_id, in_event
 

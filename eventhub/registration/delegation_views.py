@@ -15,7 +15,7 @@ from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
-from eventhub.registration import bp, services
+from eventhub.registration import bp, delegations, labels, own_link, registering
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source
 from eventhub.web import attempt, external_url, in_event_or_404
@@ -27,7 +27,7 @@ def _delegation(event, delegation_id: int) -> Delegation:
     delegation = in_event_or_404(
         Delegation, delegation_id, event, _("There is no such delegation in this event.")
     )
-    if not services.may_manage_delegation(current_user, g.event_roles, delegation):
+    if not delegations.may_manage_delegation(current_user, g.event_roles, delegation):
         abort_with(403, _("Only the head of this delegation and the organisers may do this."))
     return delegation
 
@@ -47,8 +47,8 @@ def delegation(event, delegation_id: int):
         "registration/delegation.html",
         event=event,
         delegation=delegation,
-        members=services.delegation_members(delegation),
-        status_labels=services.STATUS_LABELS,
+        members=delegations.delegation_members(delegation),
+        status_labels=labels.STATUS_LABELS,
     )
 
 
@@ -67,8 +67,8 @@ def add_member(event, delegation_id: int):
 
         def add():
             if Role.ORGANISER not in g.event_roles:
-                services.ensure_open(event)
-            return services.register(
+                registering.ensure_open(event)
+            return registering.register(
                 event,
                 form.raw(),
                 source=Source.DELEGATION,
@@ -81,7 +81,7 @@ def add_member(event, delegation_id: int):
         ok, result = attempt(add, form)
         if ok:
             participant, key = result
-            services.send_confirmation(participant, key)
+            own_link.send_confirmation(participant, key)
             flash(
                 _("%(name)s has been added to the delegation.", name=participant.latin_name),
                 "success",
@@ -105,11 +105,11 @@ def add_member(event, delegation_id: int):
 def edit_member(event, delegation_id: int, participant_id: int):
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
-    form = RegistrationForm(data=services.form_values(participant))
+    form = RegistrationForm(data=own_link.form_values(participant))
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
         ok, _changes = attempt(
-            lambda: services.update_participant(
+            lambda: registering.update_participant(
                 participant,
                 form.raw(),
                 photo=form.photo_bytes(),
@@ -140,7 +140,7 @@ def edit_member(event, delegation_id: int, participant_id: int):
 def withdraw_member(event, delegation_id: int, participant_id: int):
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
-    services.withdraw(participant, actor=current_user)
+    delegations.withdraw(participant, actor=current_user)
     db.session.commit()
     flash(_("%(name)s has been withdrawn.", name=participant.latin_name), "success")
     return redirect(
@@ -154,7 +154,7 @@ def member_login(event, delegation_id: int, participant_id: int):
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
     try:
-        user, created = services.give_login(participant, actor=current_user)
+        user, created = delegations.give_login(participant, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "danger")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from eventhub.auth.models import Role
 from eventhub.events.signals import event_home_panels
-from eventhub.registration import services
+from eventhub.registration.delegations import delegations_headed_by
+from eventhub.registration.figures import event_figures
+from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
 from eventhub.registration.models import Status
+from eventhub.registration.own_link import participants_of_user
 from eventhub.web import Panel
 
 
@@ -15,7 +18,7 @@ def own_registration(event, *, user, **kwargs) -> Panel | None:
     """The participant records the visitor's account holds in this event."""
     if not user.is_authenticated:
         return None
-    participants = services.participants_of_user(event, user)
+    participants = participants_of_user(event, user)
     if not participants:
         return None
     return Panel.rendered(
@@ -23,8 +26,8 @@ def own_registration(event, *, user, **kwargs) -> Panel | None:
         order=10,
         event=event,
         participants=participants,
-        status_labels=services.STATUS_LABELS,
-        category_labels=services.CATEGORY_LABELS,
+        status_labels=STATUS_LABELS,
+        category_labels=CATEGORY_LABELS,
     )
 
 
@@ -33,7 +36,7 @@ def headed_delegations(event, *, user, **kwargs) -> Panel | None:
     """The delegations the visitor heads, with their members counted by status."""
     if not user.is_authenticated:
         return None
-    delegations = services.delegations_headed_by(event, user)
+    delegations = delegations_headed_by(event, user)
     if not delegations:
         return None
     return Panel.rendered(
@@ -41,7 +44,7 @@ def headed_delegations(event, *, user, **kwargs) -> Panel | None:
         order=20,
         event=event,
         headed_delegations=delegations,
-        status_labels=services.STATUS_LABELS,
+        status_labels=STATUS_LABELS,
     )
 
 
@@ -53,8 +56,8 @@ def key_figures(event, *, roles, **kwargs) -> Panel | None:
     return Panel.rendered(
         "registration/_panel_figures.html",
         order=30,
-        figures=services.event_figures(event),
-        status_labels=services.STATUS_LABELS,
-        category_labels=services.CATEGORY_LABELS,
+        figures=event_figures(event),
+        status_labels=STATUS_LABELS,
+        category_labels=CATEGORY_LABELS,
         status_approved=Status.APPROVED,
     )

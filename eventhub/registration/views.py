@@ -28,7 +28,20 @@ from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db, limiter
 from eventhub.mail import send_mail
-from eventhub.registration import bp, duplicates, importer, letters, precedence, services
+from eventhub.registration import (
+    bp,
+    delegations,
+    duplicates,
+    importer,
+    importing,
+    labels,
+    letters,
+    lists,
+    own_link,
+    precedence,
+    privacy,
+    registering,
+)
 from eventhub.registration.access import participant_or_404, photo_response
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import (
@@ -74,13 +87,13 @@ def _organisation_names() -> list[str]:
 @event_view()
 def register(event):
     try:
-        services.ensure_open(event)
-    except services.RegistrationClosed as closed:
+        registering.ensure_open(event)
+    except registering.RegistrationClosed as closed:
         return render_template("registration/closed.html", event=event, reason=str(closed))
     form = RegistrationForm()
     if form.validate_on_submit():
         ok, result = attempt(
-            lambda: services.register(
+            lambda: registering.register(
                 event,
                 form.raw(),
                 source=Source.FORM,
@@ -91,7 +104,7 @@ def register(event):
         )
         if ok:
             participant, key = result
-            if services.send_confirmation(participant, key):
+            if own_link.send_confirmation(participant, key):
                 flash(
                     _(
                         "Thank you. Your registration has been received; a confirmation with "
@@ -119,15 +132,15 @@ def register(event):
 @event_view()
 def own_page(event, key: str):
     """The participant's own page, opened by the secret link from the confirmation email."""
-    participant = services.participant_by_access_key(event, key)
+    participant = own_link.participant_by_access_key(event, key)
     if participant is None:
         abort_with(
             404, _("This link is not valid. Use the link from your most recent confirmation email.")
         )
-    form = RegistrationForm(data=services.form_values(participant))
+    form = RegistrationForm(data=own_link.form_values(participant))
     if form.validate_on_submit():
         ok, changes = attempt(
-            lambda: services.update_participant(
+            lambda: registering.update_participant(
                 participant, form.raw(), photo=form.photo_bytes(), photo_token=form.photo_token.data
             ),
             form,
@@ -145,8 +158,8 @@ def own_page(event, key: str):
         form=form,
         key=key,
         organisations=_organisation_names(),
-        status_labels=services.STATUS_LABELS,
-        passport=services.passport_view(participant, unmasked=False),
+        status_labels=labels.STATUS_LABELS,
+        passport=registering.passport_view(participant, unmasked=False),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         panels=panels(own_page_panels, participant, event=event, key=key),
     )
@@ -155,7 +168,7 @@ def own_page(event, key: str):
 @bp.get("/me/<key>/photo")
 @event_view()
 def own_photo(event, key: str):
-    participant = services.participant_by_access_key(event, key)
+    participant = own_link.participant_by_access_key(event, key)
     if participant is None:
         abort_with(404, _("This link is not valid."))
     return photo_response(participant.id)
@@ -165,7 +178,7 @@ def own_photo(event, key: str):
 @event_view(*ORGANISERS)
 def participant_list(event):
     args = request.args
-    filters = services.ParticipantFilters(
+    filters = lists.ParticipantFilters(
         q=args.get("q", "")[:200],
         status=args.get("status", ""),
         country=args.get("country", ""),
@@ -177,11 +190,11 @@ def participant_list(event):
         sort=args.get("sort", "name"),
         descending=args.get("dir") == "desc",
     )
-    page = paginate(services.participant_query(event, filters), per_page=PER_PAGE)
+    page = paginate(lists.participant_query(event, filters), per_page=PER_PAGE)
     delegations = db.session.scalars(
         sa.select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name_en)
     ).all()
-    countries = services.country_codes_in_event(event)
+    countries = lists.country_codes_in_event(event)
     return render_template(
         "registration/list.html",
         event=event,
@@ -189,7 +202,7 @@ def participant_list(event):
         filters=filters,
         delegations=delegations,
         countries=countries,
-        status_labels=services.STATUS_LABELS,
+        status_labels=labels.STATUS_LABELS,
         category_labels=dict(CATEGORY_CHOICES),
         ranks=precedence.ranks_by_level(event),
     )
@@ -204,7 +217,7 @@ def _form_ids(name: str = "ids") -> list[int]:
 @event_view(Role.ORGANISER)
 def bulk_action(event):
     ids = _form_ids()
-    chosen = services.participants_in_event(event, ids)
+    chosen = lists.participants_in_event(event, ids)
     action = request.form.get("action", "")
     back = safe_next(
         request.form.get("back"), url_for("registration.participant_list", slug=event.slug)
@@ -220,13 +233,13 @@ def bulk_action(event):
     }
     try:
         if action in statuses:
-            changed = services.change_status(
+            changed = lists.change_status(
                 chosen, statuses[action], actor=current_user, reason=request.form.get("reason", "")
             )
             count = len(changed)
             if request.form.get("notify"):
                 db.session.commit()  # the decision stands even if a mail server fails
-                failed = [p for p in changed if p.email and not services.send_status_notice(p)]
+                failed = [p for p in changed if p.email and not lists.send_status_notice(p)]
                 if failed:
                     flash(
                         _("%(count)d notification emails could not be sent.", count=len(failed)),
@@ -237,13 +250,13 @@ def bulk_action(event):
                 category = Category(request.form.get("category", ""))
             except ValueError as exc:
                 raise DomainError(_("Choose a category.")) from exc
-            count = services.change_category(chosen, category, actor=current_user)
+            count = lists.change_category(chosen, category, actor=current_user)
         elif action == "email":
             count = _email_participants(
                 event, chosen, request.form.get("subject", ""), request.form.get("message", "")
             )
         elif action in ("lock", "unlock"):
-            count = services.set_locked(chosen, action == "lock", actor=current_user)
+            count = lists.set_locked(chosen, action == "lock", actor=current_user)
         else:
             raise DomainError(_("Choose an action."))
     except DomainError as error:
@@ -263,11 +276,11 @@ def participant_detail(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
     if request.method == "POST" and Role.ORGANISER not in g.event_roles:
         abort_with(403, _("Only organisers change participants' data."))
-    form = RegistrationForm(data=services.form_values(participant))
+    form = RegistrationForm(data=own_link.form_values(participant))
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
         ok, changes = attempt(
-            lambda: services.update_participant(
+            lambda: registering.update_participant(
                 participant,
                 form.raw(),
                 photo=form.photo_bytes(),
@@ -292,10 +305,12 @@ def participant_detail(event, participant_id: int):
         participant=participant,
         form=form,
         organisations=_organisation_names(),
-        status_labels=services.STATUS_LABELS,
+        status_labels=labels.STATUS_LABELS,
         category_labels=dict(CATEGORY_CHOICES),
         diet_labels=DIET_LABELS,
-        passport=services.passport_view(participant, unmasked=Role.VISA_OFFICER in g.event_roles),
+        passport=registering.passport_view(
+            participant, unmasked=Role.VISA_OFFICER in g.event_roles
+        ),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         history=audit.history(participant),
         history_labels=HISTORY_LABELS,
@@ -415,7 +430,7 @@ def import_preview(event, batch_id: int):
     preview = importer.preview(event, batch.content, mapping)
     if request.method == "POST" and request.form.get("action") == "import":
         try:
-            count = services.import_participants(event, batch, preview, actor=current_user)
+            count = importing.import_participants(event, batch, preview, actor=current_user)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")
@@ -494,7 +509,7 @@ def duplicates_list(event):
         pairs=pairs[:200],
         total=len(pairs),
         reasons=duplicates.REASONS,
-        status_labels=services.STATUS_LABELS,
+        status_labels=labels.STATUS_LABELS,
     )
 
 
@@ -526,11 +541,11 @@ def duplicates_decide(event):
 @event_view()
 def own_data(event, key: str):
     """Everything stored about the participant, as a file they can keep."""
-    participant = services.participant_by_access_key(event, key)
+    participant = own_link.participant_by_access_key(event, key)
     if participant is None:
         abort_with(404, _("This link is not valid."))
     response = Response(
-        json.dumps(services.personal_data(participant), ensure_ascii=False, indent=2),
+        json.dumps(privacy.personal_data(participant), ensure_ascii=False, indent=2),
         mimetype="application/json",
     )
     response.headers["Content-Disposition"] = (
@@ -548,7 +563,7 @@ def anonymise(event):
         return redirect(url_for("registration.exports", slug=event.slug))
     today = utcnow().astimezone(ZoneInfo(event.timezone)).date()
     try:
-        count = services.anonymise_event(event, actor=current_user, today=today)
+        count = privacy.anonymise_event(event, actor=current_user, today=today)
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -598,7 +613,7 @@ def delegation_visa_letters(event, delegation_id: int):
     delegation = in_event_or_404(
         Delegation, delegation_id, event, _("There is no such delegation in this event.")
     )
-    members = services.delegation_members(delegation)
+    members = delegations.delegation_members(delegation)
     response = _letters(event, members, f"visa-letters-delegation-{delegation.id}.pdf")
     if response is None:
         return redirect(
@@ -624,7 +639,7 @@ def _email_participants(event, chosen, subject: str, message: str) -> int:
     for participant in chosen:
         if not participant.email:
             continue
-        key = services.access_key(participant)
+        key = own_link.access_key(participant)
         link = external_url("registration.own_page", slug=event.slug, key=key)
         with force_locale(participant.locale or "en"):  # their language, not the sender's
             body = render_template(

@@ -11,8 +11,8 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.errors import abort_with
 from eventhub.extensions import db
-from eventhub.registration import services as registration_services
 from eventhub.registration.models import Participant
+from eventhub.registration.own_link import participants_of_user
 from eventhub.scheduling import bp, calendars, enrolments
 from eventhub.scheduling import pdf as schedule_pdf
 from eventhub.scheduling.access import activity_or_404
@@ -25,7 +25,7 @@ from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response, safe_ne
 def _own_participant(event) -> Participant | None:
     if not current_user.is_authenticated:
         return None
-    mine = registration_services.participants_of_user(event, current_user)
+    mine = participants_of_user(event, current_user)
     return mine[0] if mine else None
 
 

@@ -16,7 +16,7 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db
-from eventhub.registration import services as registration_services
+from eventhub.registration.lists import ParticipantFilters, participant_query
 from eventhub.registration.models import Participant
 from eventhub.scheduling import bp, calendars, enrolments, tasks
 from eventhub.scheduling.access import activity_or_404
@@ -220,12 +220,8 @@ def edit_activity(event, activity_id: int | None = None):
     candidates = []
     query = request.args.get("person", "").strip()
     if activity and query:
-        filters = registration_services.ParticipantFilters(q=query)
-        candidates = (
-            db.session.scalars(registration_services.participant_query(event, filters).limit(20))
-            .unique()
-            .all()
-        )
+        filters = ParticipantFilters(q=query)
+        candidates = db.session.scalars(participant_query(event, filters).limit(20)).unique().all()
     return render_template(
         "scheduling/activity_form.html",
         event=event,

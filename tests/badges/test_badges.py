@@ -17,15 +17,15 @@ from eventhub.badges.models import Badge, BadgeBatch, BatchState
 from eventhub.badges.styles import styles_of
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.registration import services as registration_services
 from eventhub.registration.models import Category, Participant, Status
+from eventhub.registration.own_link import new_access_key
 from tests.conftest import run_held
 
 
 def _own_key(app, participant_id: int) -> str:
     with app.app_context():
         person = db.session.get(Participant, participant_id)
-        key = registration_services.new_access_key(person)
+        key = new_access_key(person)
         db.session.commit()
         return key
 

@@ -194,7 +194,7 @@ def _week_under_way(app) -> tuple[list[str], str]:
     from eventhub.badges.issuing import badges_for, code_of
     from eventhub.checkin.models import Checkpoint, CheckpointStaff
     from eventhub.db import utcnow
-    from eventhub.registration import services as registration_services
+    from eventhub.registration.own_link import new_access_key
 
     from .conftest import ORGANISER
 
@@ -237,7 +237,7 @@ def _week_under_way(app) -> tuple[list[str], str]:
         db.session.add_all(guests)
         db.session.flush()
         badges = badges_for(guests)
-        key = registration_services.new_access_key(guests[0])
+        key = new_access_key(guests[0])
         db.session.commit()
         return [code_of(badges[g.id]) for g in guests], key
 

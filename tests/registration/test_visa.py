@@ -64,11 +64,11 @@ def test_passport_data_is_encrypted_at_rest_and_masked_for_the_participant(
         },
     )
     with app.app_context():
-        from eventhub.registration import services
+        from eventhub.registration.registering import passport_view
 
         participant = db.session.scalar(sa.select(Participant))
         assert participant.position == "Rector"
-        assert services.passport_view(participant, unmasked=True) == {
+        assert passport_view(participant, unmasked=True) == {
             "passport_number": "PA1234567",
             "date_of_birth": "1978-03-02",
         }

@@ -1,0 +1,104 @@
+"""Heads of delegation: the delegations they head, their members, withdrawals and logins."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from eventhub.audit import services as audit
+from eventhub.auth import services as auth_services
+from eventhub.auth.models import Role, User
+from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration.models import Delegation, Participant, Status
+
+
+def delegations_headed_by(event: Event, user: User) -> list[tuple[Delegation, dict[Status, int]]]:
+    """Delegations whose head is this account's participant, each with member counts."""
+    delegations = list(
+        db.session.scalars(
+            sa.select(Delegation)
+            .join(Participant, Delegation.head_id == Participant.id)
+            .where(Delegation.event_id == event.id, Participant.user_id == user.id)
+        )
+    )
+    result = []
+    for delegation in delegations:
+        counts = dict(
+            db.session.execute(
+                sa.select(Participant.status, sa.func.count())
+                .where(Participant.delegation_id == delegation.id)
+                .group_by(Participant.status)
+            ).all()
+        )
+        result.append((delegation, counts))
+    return result
+
+
+def may_manage_delegation(user: User, roles: set, delegation: Delegation) -> bool:
+    """Organisers manage every delegation; a head of delegation manages their own."""
+    if Role.ORGANISER in roles:
+        return True
+    return (
+        Role.HEAD_OF_DELEGATION in roles
+        and delegation.head is not None
+        and delegation.head.user_id == user.id
+    )
+
+
+def delegation_members(delegation: Delegation) -> list[Participant]:
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(Participant.delegation_id == delegation.id)
+            .options(sa.orm.joinedload(Participant.organisation))
+            .order_by(
+                Participant.protocol_rank.is_(None),
+                Participant.protocol_rank,
+                Participant.family_name,
+                Participant.given_name,
+            )
+        )
+    )
+
+
+def withdraw(participant: Participant, *, actor: User) -> None:
+    if participant.status == Status.WITHDRAWN:
+        return
+    audit.record(
+        "participant.status",
+        participant,
+        actor=actor,
+        event_id=participant.event_id,
+        changes={"status": [participant.status.value, Status.WITHDRAWN.value]},
+    )
+    participant.status = Status.WITHDRAWN
+    db.session.flush()
+
+
+def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:
+    """An account for a member, with the delegate role, linked to their registration.
+
+    Returns the account and whether it is new (and so needs an invitation to set a password).
+    """
+    if not participant.email:
+        raise DomainError(_l("This member has no email address."))
+    user = auth_services.get_user_by_email(participant.email)
+    created = user is None
+    if created:
+        user = auth_services.create_user(
+            participant.email, None, display_name=participant.latin_name
+        )
+    elif user.is_admin or auth_services.roles_for(user, participant.event) - {Role.DELEGATE}:
+        # A head must not attach a registration to a team member's or another head's account.
+        raise DomainError(
+            _l(
+                "An account with this email address already exists with other "
+                "roles; ask the organisers to link it."
+            )
+        )
+    auth_services.grant_role(user, participant.event, Role.DELEGATE, actor=actor)
+    participant.user_id = user.id
+    db.session.flush()
+    return user, created

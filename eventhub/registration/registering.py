@@ -1,0 +1,326 @@
+"""Registering and editing a participant: checked input, the photo, passport data encrypted."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from eventhub import crypto
+from eventhub.audit import services as audit
+from eventhub.auth.models import User
+from eventhub.db import utcnow
+from eventhub.directory.models import Organisation
+from eventhub.directory.services import find_or_add_organisation
+from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration.models import (
+    Delegation,
+    Participant,
+    ParticipantPhoto,
+    PendingPhoto,
+    Source,
+    Status,
+)
+from eventhub.registration.own_link import new_access_key
+from eventhub.registration.photos import PhotoInvalid, prepare_photo
+from eventhub.registration.validation import check_registration
+from eventhub.text import search_text
+
+
+class RegistrationInvalid(DomainError):
+    """The input broke rules; `errors` maps each field to its messages. `photo_token` names
+    a valid photo kept for the corrected form."""
+
+    def __init__(
+        self, errors: dict[str, list[str]], photo: tuple[bytes, int, int] | None = None
+    ) -> None:
+        super().__init__(_l("Please correct the fields marked below."))
+        self.errors = errors
+        self.photo = photo
+        self.photo_token: str | None = None
+
+    def after_rollback(self) -> None:
+        """Keep a valid photo for the corrected form (the caller has rolled back and
+        commits this alone)."""
+        if self.photo is not None:
+            self.photo_token = _keep_pending(self.photo)
+
+
+class RegistrationClosed(DomainError):
+    pass
+
+
+PERSONAL_FIELDS = (
+    "family_name",
+    "given_name",
+    "native_name",
+    "honorific",
+    "position",
+    "email",
+    "phone",
+    "country_code",
+    "category",
+    "diet",
+    "dietary_notes",
+    "accessibility_needs",
+    "interpretation_language",
+    "arrival_date",
+    "arrival_at",
+    "arrival_flight",
+    "arrival_point",
+    "departure_date",
+    "departure_at",
+    "departure_flight",
+    "departure_point",
+    "hotel",
+    "visa_letter_requested",
+    "nationality_code",
+    "passport_expiry",
+)
+
+
+def ensure_open(event: Event, now: datetime | None = None) -> None:
+    """Raise RegistrationClosed, with the reason, unless online registration is open."""
+    now = now or utcnow()
+    if event.registration_open(now):
+        return
+    if event.registration_opens_at is None:
+        raise RegistrationClosed(_l("Online registration for this event is not open."))
+    if now < event.registration_opens_at:
+        raise RegistrationClosed(
+            _l(
+                "Registration opens on %(when)s.",
+                when=format_datetime(event.registration_opens_at, "long"),
+            )
+        )
+    raise RegistrationClosed(
+        _l(
+            "Registration closed on %(when)s. Please contact the organising committee.",
+            when=format_datetime(event.registration_closes_at, "long"),
+        )
+    )
+
+
+def register(
+    event: Event,
+    raw: Mapping[str, Any],
+    *,
+    source: Source,
+    photo: bytes | None = None,
+    actor: User | None = None,
+    delegation: Delegation | None = None,
+    photo_token: str | None = None,
+) -> tuple[Participant, str]:
+    """A new participant from validated input; returns it and the secret of its own link."""
+    checked = check_registration(event, raw)
+    prepared = _prepare_photo(photo, checked, photo_token)
+    if not checked.ok:
+        raise RegistrationInvalid(checked.errors, prepared)
+    participant = Participant(
+        event_id=event.id, status=Status.PENDING, source=source, locale=str(get_locale() or "en")
+    )
+    if delegation is not None:
+        checked.values["delegation_id"] = delegation.id
+    apply_values(participant, checked.values)
+    key = new_access_key(participant)
+    db.session.add(participant)
+    db.session.flush()
+    if prepared:
+        _store_photo(participant, prepared)
+    if actor is not None:
+        audit.record(
+            "participant.create",
+            participant,
+            actor=actor,
+            event_id=event.id,
+            changes={"name": [None, participant.latin_name], "source": [None, source]},
+        )
+    return participant, key
+
+
+def update_participant(
+    participant: Participant,
+    raw: Mapping[str, Any],
+    *,
+    photo: bytes | None = None,
+    actor: User | None = None,
+    may_edit_locked: bool = False,
+    photo_token: str | None = None,
+) -> dict[str, list[Any]]:
+    """Apply an edit; returns the changes (recorded in the audit log).
+
+    Organisers (`by_organiser`) may edit locked records and change the category. When a
+    participant or their head of delegation changes who the person is after approval, the
+    registration goes back to pending review: an approval is for the person approved.
+    """
+    by_organiser = may_edit_locked
+    if not by_organiser and participant.locked_at is not None:
+        raise DomainError(
+            _l("The organisers have locked your registration. Write to them for any change.")
+        )
+    raw = dict(raw)
+    # Passport data is never sent back to the form: blank means "keep what is stored".
+    for name in ("passport_number", "date_of_birth"):
+        if not (raw.get(name) or "").strip():
+            stored = _decrypted(participant, name)
+            if stored:
+                raw[name] = stored
+    if not by_organiser:
+        raw["category"] = participant.category.value  # the category is the organisers' call
+    checked = check_registration(participant.event, raw)
+    prepared = _prepare_photo(photo, checked, photo_token)
+    if not checked.ok:
+        raise RegistrationInvalid(checked.errors, prepared)
+    before = _snapshot(participant)
+    apply_values(participant, checked.values)
+    db.session.flush()
+    changes = audit.changed(before, _snapshot(participant))
+    if prepared:
+        _store_photo(participant, prepared)
+        changes["photo"] = [None, "new"]
+    if (
+        not by_organiser
+        and participant.status == Status.APPROVED
+        and IDENTITY_FIELDS.intersection(changes)
+    ):
+        changes["status"] = [participant.status.value, Status.PENDING.value]
+        participant.status = Status.PENDING
+    if changes:
+        audit.record(
+            "participant.update",
+            participant,
+            actor=actor,
+            actor_label=None if actor else "participant (own link)",
+            event_id=participant.event_id,
+            changes=changes,
+        )
+    return changes
+
+
+# Changing these after approval sends a registration back to review.
+IDENTITY_FIELDS = {
+    "family_name",
+    "given_name",
+    "native_name",
+    "nationality_code",
+    "passport",
+    "organisation",
+    "photo",
+}
+
+
+def _snapshot(participant: Participant) -> dict[str, Any]:
+    """What an edit may change, for the audit log (passport data only as 'changed')."""
+    values = {name: getattr(participant, name) for name in PERSONAL_FIELDS}
+    values["organisation"] = participant.organisation.name_en if participant.organisation else ""
+    values["passport"] = (participant.passport_digest or "")[:8]
+    return values
+
+
+def _prepare_photo(
+    photo: bytes | None, checked, photo_token: str | None = None
+) -> tuple[bytes, int, int] | None:
+    """The uploaded photo re-encoded, or the one kept from an earlier attempt."""
+    if not photo:
+        return _take_pending(photo_token)
+    try:
+        return prepare_photo(photo)
+    except PhotoInvalid as error:
+        checked.fail("photo", error.message)
+        return None
+
+
+PENDING_PHOTO_HOURS = 24
+
+
+def _keep_pending(prepared: tuple[bytes, int, int]) -> str:
+    """Store a valid photo from a form with other errors; returns its token."""
+    token = secrets.token_urlsafe(24)
+    cutoff = utcnow() - timedelta(hours=PENDING_PHOTO_HOURS)
+    db.session.execute(sa.delete(PendingPhoto).where(PendingPhoto.created_at < cutoff))
+    db.session.add(
+        PendingPhoto(token=token, content=prepared[0], width=prepared[1], height=prepared[2])
+    )
+    db.session.flush()
+    return token
+
+
+def _take_pending(token: str | None) -> tuple[bytes, int, int] | None:
+    if not token or len(token) > 64:
+        return None
+    pending = db.session.scalar(sa.select(PendingPhoto).where(PendingPhoto.token == token))
+    if pending is None or pending.created_at < utcnow() - timedelta(hours=PENDING_PHOTO_HOURS):
+        return None
+    prepared = (pending.content, pending.width, pending.height)
+    db.session.delete(pending)
+    return prepared
+
+
+def _store_photo(participant: Participant, prepared: tuple[bytes, int, int]) -> None:
+    content, width, height = prepared
+    stored = db.session.get(ParticipantPhoto, participant.id)
+    if stored is None:
+        db.session.add(
+            ParticipantPhoto(
+                participant_id=participant.id, content=content, width=width, height=height
+            )
+        )
+    else:
+        stored.content, stored.width, stored.height = content, width, height
+
+
+def apply_values(
+    participant: Participant,
+    values: dict[str, Any],
+    organisations: dict[tuple[str, str], Organisation] | None = None,
+) -> None:
+    """Copy checked values onto the participant, encrypting what must be. `organisations`
+    caches organisation lookups across a batch."""
+    for name in PERSONAL_FIELDS:
+        if name in values:
+            setattr(participant, name, values[name])
+    if "delegation_id" in values:
+        participant.delegation_id = values["delegation_id"]
+    if values.get("organisation"):
+        country = values.get("country_code") or participant.country_code
+        key = (country, values["organisation"].lower())
+        if organisations is not None and key in organisations:
+            participant.organisation = organisations[key]
+        else:
+            participant.organisation = find_or_add_organisation(values["organisation"], country)
+            if organisations is not None:
+                organisations[key] = participant.organisation
+    if "passport_number" in values:
+        number = values["passport_number"]
+        participant.passport_number_encrypted = crypto.encrypt(number) if number else None
+        participant.passport_digest = crypto.blind_index(number, "passport") if number else None
+    if "date_of_birth" in values:
+        birth = values["date_of_birth"]
+        participant.date_of_birth_encrypted = crypto.encrypt(birth.isoformat()) if birth else None
+    participant.search_text = search_text(
+        participant.family_name,
+        participant.given_name,
+        participant.native_name,
+        participant.email,
+        values.get("organisation"),
+    )
+
+
+def _decrypted(participant: Participant, name: str) -> str | None:
+    return crypto.decrypt(getattr(participant, f"{name}_encrypted"))
+
+
+def passport_view(participant: Participant, *, unmasked: bool) -> dict[str, str]:
+    """Passport number and date of birth for display: masked unless `unmasked`."""
+    number = _decrypted(participant, "passport_number") or ""
+    birth = _decrypted(participant, "date_of_birth") or ""
+    if unmasked:
+        return {"passport_number": number, "date_of_birth": birth}
+    return {"passport_number": crypto.mask(number), "date_of_birth": "••••-••-••" if birth else ""}
