@@ -100,3 +100,8 @@ def find_or_add_organisation(
         except IntegrityError:
             organisation = db.session.scalar(query)
     return organisation
+
+
+def organisation_names() -> list[str]:
+    """Every organisation's English name, in order: the registration form's suggestions."""
+    return list(db.session.scalars(sa.select(Organisation.name_en).order_by(Organisation.name_en)))

@@ -5,4 +5,10 @@ from flask import Blueprint
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the panels connect to other modules' pages, on import.
-from eventhub.registration import delegation_views, panels, views  # noqa: E402,F401
+from eventhub.registration import (  # noqa: E402,F401
+    delegation_views,
+    import_export_views,
+    organiser_views,
+    panels,
+    views,
+)

@@ -1,14 +1,18 @@
-"""Looking up the objects a URL names, refused when they are not of the URL's event."""
+"""Who may see participants; the objects a URL names, refused when not of the URL's event."""
 
 from __future__ import annotations
 
 from flask import Response
 from flask_babel import gettext as _
 
+from eventhub.auth.models import Role
 from eventhub.errors import abort_with
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, ParticipantPhoto
 from eventhub.web import in_event_or_404
+
+# Who may look at participants; only organisers change them.
+ORGANISERS = (Role.ORGANISER, Role.VISA_OFFICER)
 
 
 def participant_or_404(event, participant_id: int) -> Participant:
