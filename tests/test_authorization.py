@@ -207,7 +207,7 @@ def _world(app, make) -> dict:
     from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan
     from eventhub.certificates import services as certificate_services
     from eventhub.certificates.models import Certificate, CertificateKind
-    from eventhub.checkin import services as checkin_services
+    from eventhub.checkin import recording, rules
     from eventhub.checkin.models import Checkpoint
     from eventhub.events.models import Event
     from eventhub.registration.models import (
@@ -259,8 +259,8 @@ def _world(app, make) -> dict:
             Checkpoint, Checkpoint.event_id == event.id, Checkpoint.slug == "main-entrance"
         )
         badge = badges_for([member])[member.id]
-        scan = checkin_services.record_scan(
-            checkin_services.Gate.of(event, gate),
+        scan = recording.record_scan(
+            rules.Gate.of(event, gate),
             code_of(badge),
             "matrix-scan",
             device="matrix",
@@ -558,7 +558,7 @@ def test_an_id_of_another_event_in_a_form_finds_nothing(app, client, make, login
 def test_services_given_ids_find_only_their_events_records(app, make, event):
     """Below the forms (whose lists offer only the event's own), the services that take ids
     look them up in the event they are given."""
-    from eventhub.checkin import services as checkin
+    from eventhub.checkin import checkpoint_setup
     from eventhub.errors import DomainError
     from eventhub.registration import duplicates
     from eventhub.scheduling.timetable import ActivityInvalid, save_activity
@@ -572,7 +572,7 @@ def test_services_given_ids_find_only_their_events_records(app, make, event):
         with pytest.raises(DomainError, match="not a pair in this event"):
             duplicates.merge(here, first.id, second.id, actor=None)
         with pytest.raises(DomainError, match="Choose an activity of this event"):
-            checkin.save_checkpoint(
+            checkpoint_setup.save_checkpoint(
                 here, None, {"name_en": "Door", "activity_id": str(activity.id)}, [], actor=None
             )
         with pytest.raises(ActivityInvalid) as refused:

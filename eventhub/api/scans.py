@@ -11,7 +11,7 @@ from eventhub.api import bp
 from eventhub.api.auth import token_required
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
-from eventhub.checkin import services
+from eventhub.checkin import checkpoint_setup, offline, reading, rules
 from eventhub.checkin.scanning import (
     batch_answer,
     parse_time,
@@ -37,7 +37,7 @@ def _device_key() -> str:
     return request.remote_addr or ""
 
 
-def _may_scan(gate: services.Gate, assigned: bool | None = None) -> bool:
+def _may_scan(gate: rules.Gate, assigned: bool | None = None) -> bool:
     """A token issued to a person scans where that person may; a device token (no person)
     scans at every checkpoint of its event. `assigned`: whether the person is on this
     checkpoint's staff, when already read."""
@@ -46,7 +46,7 @@ def _may_scan(gate: services.Gate, assigned: bool | None = None) -> bool:
         return True
     if assigned is not None and token.role == Role.STAFF:
         return assigned
-    return services.may_scan_at(token.user_id, {token.role}, gate.id)
+    return checkpoint_setup.may_scan_at(token.user_id, {token.role}, gate.id)
 
 
 def _with_context(plaintext: str):
@@ -65,18 +65,18 @@ def _with_context(plaintext: str):
         when = parse_time(body.get("scanned_at")) or utcnow()
     except DomainError:
         return auth_services.find_api_token(plaintext)  # _one says what is wrong
-    context = services.scan_context(digest, ref, str(code), when)
+    context = reading.scan_context(digest, ref, str(code), when)
     g.scan_context = context
     return None if context is None else context.grant
 
 
-def _one(item, context: services.ScanContext | None = None) -> tuple[int, dict]:
+def _one(item, context: reading.ScanContext | None = None) -> tuple[int, dict]:
     """(status, body) for one scan object."""
     error = scan_fields_error(item, ("code", "checkpoint", "client_scan_id"))
     if error is not None:
         return error
     token = g.api_token
-    gate = context.gate if context else services.gate_by_ref(token.event_id, item["checkpoint"])
+    gate = context.gate if context else rules.gate_by_ref(token.event_id, item["checkpoint"])
     if gate is None:
         return 404, {"message": _("There is no such checkpoint in this event.")}
     if not _may_scan(gate, context.assigned if context else None):
@@ -121,7 +121,7 @@ def scan_batch():
 @token_required(*SCANNERS, autocommit=True)
 def roster(ref):
     """Everything a device needs to judge codes at this checkpoint without the network."""
-    gate = services.gate_by_ref(g.api_token.event_id, ref)
+    gate = rules.gate_by_ref(g.api_token.event_id, ref)
     if gate is None:
         return error_response(404, _("There is no such checkpoint in this event."))
     if not _may_scan(gate):
@@ -136,6 +136,6 @@ def roster(ref):
                 "reentry": gate.reentry,
             },
             "generated_at": datetime.now(UTC).isoformat(),
-            "entries": services.roster(gate),
+            "entries": offline.roster(gate),
         }
     )

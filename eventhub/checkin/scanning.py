@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask import Response, request
 from flask_babel import gettext as _
 
-from eventhub.checkin import services
+from eventhub.checkin import holders, recording, rules
 from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db
 
@@ -33,11 +33,11 @@ def parse_time(value) -> datetime | None:
     return moment
 
 
-def answer_json(answer: services.Answer) -> dict:
+def answer_json(answer: rules.Answer) -> dict:
     return {
         "result": answer.result.value,
         "reason": answer.text,
-        "participant": services.summary(answer.participant),
+        "participant": holders.summary(answer.participant),
         "duplicate": answer.duplicate,
     }
 
@@ -64,17 +64,17 @@ def scan_fields_error(item, names: tuple[str, ...]) -> tuple[int, dict] | None:
 
 
 def record_item(
-    gate: services.Gate,
+    gate: rules.Gate,
     item: dict,
     *,
     user_id: int | None,
     device: str,
-    known: services.Known | None = None,
+    known: rules.Known | None = None,
 ) -> tuple[int, dict]:
     """(status, body) for one scan object (fields checked) at a checkpoint the scanner may
     use: the API's scans and the scanner page's queued ones."""
     try:
-        answer = services.record_scan(
+        answer = recording.record_scan(
             gate,
             str(item["code"]),
             str(item["client_scan_id"]),

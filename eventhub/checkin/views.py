@@ -26,7 +26,15 @@ from flask_login import current_user
 from eventhub.auth.access import event_view
 from eventhub.auth.models import EventMembership, Role, User
 from eventhub.badges.issuing import badges_for, code_of, may_have_badge
-from eventhub.checkin import bp, services
+from eventhub.checkin import (
+    attendance,
+    bp,
+    checkpoint_setup,
+    holders,
+    offline,
+    recording,
+    rules,
+)
 from eventhub.checkin.forms import CheckpointForm
 from eventhub.checkin.models import Checkpoint, CheckpointStaff, Scan
 from eventhub.checkin.scanning import (
@@ -51,10 +59,10 @@ SCANNERS = (Role.ORGANISER, Role.STAFF)
 
 
 def _checkpoint(event, ref: str) -> Checkpoint:
-    checkpoint = services.checkpoint_by_ref(event, ref)
+    checkpoint = checkpoint_setup.checkpoint_by_ref(event, ref)
     if checkpoint is None:
         abort_with(404, _("There is no such checkpoint in this event."))
-    if not services.may_scan_at(current_user.id, g.event_roles, checkpoint.id):
+    if not checkpoint_setup.may_scan_at(current_user.id, g.event_roles, checkpoint.id):
         abort_with(403, _("You are not assigned to this checkpoint."))
     return checkpoint
 
@@ -65,7 +73,7 @@ def _json_object() -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def _page_answer(event, answer: services.Answer, checkpoint: Checkpoint) -> dict:
+def _page_answer(event, answer: rules.Answer, checkpoint: Checkpoint) -> dict:
     """The API's answer, with the photo (for the page) and the last scans here."""
     payload = answer_json(answer)
     person = answer.participant
@@ -87,7 +95,7 @@ def _recent_json(checkpoint: Checkpoint) -> list[dict]:
             "name": scan.participant.latin_name if scan.participant else scan.code[:12],
             "undone": scan.undone_at is not None,
         }
-        for scan in services.recent_scans(checkpoint)
+        for scan in recording.recent_scans(checkpoint)
     ]
 
 
@@ -137,8 +145,8 @@ def _record_here(event, checkpoint: Checkpoint, code: str, device: str):
     """Record a scan made on this page (a typed or camera code, or a person admitted by
     name) and answer with the page's extras."""
     try:
-        answer = services.record_scan(
-            services.Gate.of(event, checkpoint),
+        answer = recording.record_scan(
+            rules.Gate.of(event, checkpoint),
             code,
             str(_json_object().get("client_scan_id") or uuid.uuid4()),
             user_id=current_user.id,
@@ -159,7 +167,7 @@ def undo(event, ref: str, scan_id: int):
     if scan is None or scan.checkpoint_id != checkpoint.id:
         return error_response(404, _("There is no such scan at this checkpoint."))
     try:
-        services.undo_scan(scan, user=current_user)
+        recording.undo_scan(scan, user=current_user)
     except DomainError as error:
         db.session.rollback()
         return error_response(409, str(error))
@@ -176,7 +184,7 @@ def search(event, ref: str):
     words = search_text(request.args.get("q", "")[:100]).split()
     if not words:
         return jsonify({"people": []})
-    return jsonify({"people": [services.summary(p) for p in services.search(event.id, words)]})
+    return jsonify({"people": [holders.summary(p) for p in holders.search(event.id, words)]})
 
 
 @bp.post("/checkin/<ref>/admit/<int:participant_id>")
@@ -241,9 +249,9 @@ def edit_checkpoint(event, checkpoint_id: int | None = None):
         )
     form = _checkpoint_form(event, checkpoint)
     if form.validate_on_submit():
-        data = {name: form[name].data for name in services.CHECKPOINT_FIELDS}
+        data = {name: form[name].data for name in checkpoint_setup.CHECKPOINT_FIELDS}
         ok, saved = attempt(
-            lambda: services.save_checkpoint(
+            lambda: checkpoint_setup.save_checkpoint(
                 event, checkpoint, data, form.staff.data or [], actor=current_user
             ),
             form,
@@ -268,7 +276,7 @@ def _arrivals_context(event) -> dict:
         chosen = None
     if chosen is not None and not event.starts_on <= chosen <= event.ends_on:
         chosen = None  # only the event's days have arrivals
-    figures = services.arrivals(event, chosen)
+    figures = attendance.arrivals(event, chosen)
     return {
         "event": event,
         "figures": figures,
@@ -313,7 +321,7 @@ def attendance_csv(event):
         _("First arrival (local time)"),
         _("Admitted at"),
     ]
-    body = to_csv(Sheet(_("Attendance"), header, services.attendance_rows(event)))
+    body = to_csv(Sheet(_("Attendance"), header, attendance.attendance_rows(event)))
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
     return response
@@ -327,7 +335,7 @@ def roster(event, ref: str):
     checkpoint = _checkpoint(event, ref)
     from datetime import UTC, datetime
 
-    entries = services.roster(services.Gate.of(event, checkpoint))
+    entries = offline.roster(rules.Gate.of(event, checkpoint))
     return jsonify(
         {
             "checkpoint": checkpoint.slug,
@@ -348,7 +356,7 @@ def batch(event, ref: str):
     if not isinstance(scans, list):
         return scans
     # Read once: each scan's commit would otherwise send them back to the database.
-    gate, user_id, device = services.Gate.of(event, checkpoint), current_user.id, _device()
+    gate, user_id, device = rules.Gate.of(event, checkpoint), current_user.id, _device()
     answers = []
     for item in scans:
         status, payload = scan_fields_error(item, ("code", "client_scan_id")) or record_item(

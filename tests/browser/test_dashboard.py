@@ -19,7 +19,7 @@ OPENING = datetime(2025, 7, 24, 1, 30, tzinfo=UTC)  # 09:30 in Guiyang, the firs
 def _admit_someone_new(app) -> str:
     """Scan, at the main entrance on the first morning, someone not admitted yet."""
     from eventhub.badges.issuing import badges_for, code_of
-    from eventhub.checkin import services
+    from eventhub.checkin import recording, rules
     from eventhub.checkin.models import Admission, Checkpoint
     from eventhub.events.models import Event
     from eventhub.extensions import db
@@ -42,8 +42,8 @@ def _admit_someone_new(app) -> str:
             .order_by(Participant.id)
         )
         badge = badges_for([person])[person.id]
-        answer = services.record_scan(
-            services.Gate.of(event, door),
+        answer = recording.record_scan(
+            rules.Gate.of(event, door),
             code_of(badge),
             uuid.uuid4().hex,
             scanned_at=OPENING,

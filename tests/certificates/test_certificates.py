@@ -224,7 +224,7 @@ def test_participation_follows_the_attendance_rule(client, as_role, app, event, 
     import uuid
 
     from eventhub.badges.issuing import badges_for, code_of
-    from eventhub.checkin import services as checkin_services
+    from eventhub.checkin import recording, rules
     from eventhub.checkin.models import Checkpoint
     from eventhub.registration.models import Participant
 
@@ -234,8 +234,8 @@ def test_participation_follows_the_attendance_rule(client, as_role, app, event, 
     with app.app_context():
         person = db.session.get(Participant, came.id)
         badge = badges_for([person])[person.id]
-        checkin_services.record_scan(
-            checkin_services.Gate.of(db.session.merge(event), db.session.get(Checkpoint, door_id)),
+        recording.record_scan(
+            rules.Gate.of(db.session.merge(event), db.session.get(Checkpoint, door_id)),
             code_of(badge),
             uuid.uuid4().hex,
         )

@@ -8,7 +8,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-from eventhub.checkin import services
+from eventhub.checkin import attendance, recording, rules
 from eventhub.checkin.models import Checkpoint
 from eventhub.extensions import db
 
@@ -18,8 +18,8 @@ from .conftest import _code
 def _scan(app, event, checkpoint_id, code, when):
     with app.app_context():
         stored = db.session.merge(event)
-        services.record_scan(
-            services.Gate.of(stored, db.session.get(Checkpoint, checkpoint_id)),
+        recording.record_scan(
+            rules.Gate.of(stored, db.session.get(Checkpoint, checkpoint_id)),
             code,
             uuid.uuid4().hex,
             scanned_at=when,
@@ -40,7 +40,7 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
     _scan(app, event, gate, _code(app, rector.id), datetime(2025, 7, 24, 0, 20, tzinfo=UTC))
     _scan(app, event, gate, _code(app, rector.id), datetime(2025, 7, 24, 0, 25, tzinfo=UTC))
     with app.app_context():
-        figures = services.arrivals(db.session.merge(event))
+        figures = attendance.arrivals(db.session.merge(event))
     assert figures.buckets == [("08:00", 1), ("08:15", 1)]
     assert (figures.arrived, figures.expected) == (2, 4)
     assert [(p.family_name, bool(when)) for p, when in figures.vips] == [
@@ -135,7 +135,7 @@ def test_an_activity_door_counts_the_enrolled_who_came_and_who_did_not(app, even
     for person in (came, walk_in):
         _scan(app, event, door_id, _code(app, person.id), when)
     with app.app_context():
-        figures = services.arrivals(db.session.merge(event))
+        figures = attendance.arrivals(db.session.merge(event))
     assert figures.by_activity == [("TVET Forum", 2, 2, 1)]
 
 
@@ -151,11 +151,11 @@ def test_a_door_for_the_enrolled_refuses_the_others(app, event, make):
     )
     with app.app_context():
         stored, door = db.session.merge(event), db.session.get(Checkpoint, door.id)
-        yes = services.record_scan(
-            services.Gate.of(stored, door), _code(app, enrolled.id), uuid.uuid4().hex
+        yes = recording.record_scan(
+            rules.Gate.of(stored, door), _code(app, enrolled.id), uuid.uuid4().hex
         )
-        no = services.record_scan(
-            services.Gate.of(stored, door), _code(app, other.id), uuid.uuid4().hex
+        no = recording.record_scan(
+            rules.Gate.of(stored, door), _code(app, other.id), uuid.uuid4().hex
         )
         db.session.rollback()
     assert yes.result.value == "admitted"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from eventhub.badges.issuing import reprint
-from eventhub.checkin import services
+from eventhub.checkin import attendance
 from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Status
@@ -217,7 +217,7 @@ def test_an_earlier_offline_admission_synced_late_is_the_arrival(app, client, ev
             )
         }
         held = db.session.scalar(sa.select(Admission.scan_id))
-        first = services._first_arrivals(db.session.merge(event))[person.id]
+        first = attendance._first_arrivals(db.session.merge(event))[person.id]
         assert db.session.get(Scan, held).client_scan_id == "gate-b-1"
     assert scans["gate-b-1"] == (ScanResult.ADMITTED, False)
     assert scans["gate-a-1"] == (ScanResult.ALREADY_ADMITTED, True)
@@ -232,7 +232,7 @@ def test_roster_judges_offline_without_codes_or_private_data(app, client, event,
         "/api/v1/checkpoints/main-entrance/roster", headers={"Authorization": f"Bearer {token}"}
     ).get_json()
     (entry,) = roster["entries"]
-    from eventhub.checkin.services import code_digest
+    from eventhub.checkin.offline import code_digest
 
     assert entry["code"] == code_digest(code) and code not in str(roster)
     assert entry["result"] == "admitted"
@@ -303,7 +303,7 @@ def test_a_resent_scan_that_was_undone_says_so(app, client, event, make, gate):
         "admitted"
     )
     with app.app_context():
-        from eventhub.checkin.services import undo_scan
+        from eventhub.checkin.recording import undo_scan
 
         undo_scan(db.session.scalar(sa.select(Scan).where(Scan.client_scan_id == "u1")), user=None)
         db.session.commit()
@@ -344,16 +344,14 @@ def test_heads_of_delegation_pass_where_their_band_says(app, client, event, make
 
 
 def test_arrivals_count_re_entry_doors_too(app, event, make):
-    from eventhub.checkin import services
+    from eventhub.checkin import recording, rules
 
     person = make.participant(event)
     hall = make.checkpoint(event, slug="hall", name_en="Hall", reentry=True)
     with app.app_context():
         stored, hall = db.session.merge(event), db.session.get(Checkpoint, hall.id)
-        services.record_scan(
-            services.Gate.of(stored, hall), _code(app, person.id), uuid.uuid4().hex
-        )
-        assert services.arrivals(stored).arrived == 1
+        recording.record_scan(rules.Gate.of(stored, hall), _code(app, person.id), uuid.uuid4().hex)
+        assert attendance.arrivals(stored).arrived == 1
         db.session.rollback()
 
 
@@ -361,7 +359,7 @@ def test_the_roster_costs_the_same_queries_for_many_people(app, event, make, gat
     """Read once for the whole roster, not once a person (a gate fetches it often)."""
     from sqlalchemy import event as sa_event
 
-    from eventhub.checkin import services
+    from eventhub.checkin import offline, rules
 
     def statements(count: int) -> int:
         for _n in range(count):
@@ -378,7 +376,7 @@ def test_the_roster_costs_the_same_queries_for_many_people(app, event, make, gat
             door.zone = "V"  # the zone rule reads the styles and the heads of delegation
             sa_event.listen(engine, "before_cursor_execute", count_one)
             try:
-                services.roster(services.Gate.of(stored, door))
+                offline.roster(rules.Gate.of(stored, door))
             finally:
                 sa_event.remove(engine, "before_cursor_execute", count_one)
                 db.session.rollback()

@@ -1,0 +1,220 @@
+"""Who came, when and where: the arrivals dashboard and the attendance list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from eventhub.checkin.models import Checkpoint, Scan, ScanResult
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration import precedence
+from eventhub.registration.models import Delegation, Participant, Status
+from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
+
+
+@dataclass
+class Arrivals:
+    day: object
+    days: list
+    buckets: list[tuple[str, int]]  # ("08:00", arrivals in the quarter hour)
+    arrived: int
+    expected: int
+    by_checkpoint: list[tuple[Checkpoint, int, int]]  # checkpoint, admissions today, scans
+    by_country: list[tuple[str, int, int]]  # code, arrived, expected
+    by_delegation: list[tuple[str, int, int]]
+    vips: list[tuple[Participant, datetime | None]]
+    # Activities with a door: enrolled, attended, and the enrolled who did not come.
+    by_activity: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+
+def _first_arrivals(event: Event) -> dict[int, datetime]:
+    """Each participant's first admission anywhere, re-entry doors included (undone scans
+    do not count)."""
+    rows = db.session.execute(
+        sa.select(Scan.participant_id, sa.func.min(Scan.scanned_at))
+        .where(
+            Scan.event_id == event.id,
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
+        )
+        .group_by(Scan.participant_id)
+    ).all()
+    return dict(rows)
+
+
+def arrivals(event: Event, day=None) -> Arrivals:
+    zone = ZoneInfo(event.timezone)
+    first = _first_arrivals(event)
+    days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
+    local = {pid: when.astimezone(zone) for pid, when in first.items()}
+    if day is None:
+        day = max((w.date() for w in local.values()), default=event.starts_on)
+    counts: dict[str, int] = {}
+    for when in local.values():
+        if when.date() == day:
+            slot = when.replace(minute=when.minute - when.minute % 15)
+            key = slot.strftime("%H:%M")
+            counts[key] = counts.get(key, 0) + 1
+    buckets = sorted(counts.items())
+    approved = list(
+        db.session.execute(
+            sa.select(
+                Participant.id,
+                Participant.country_code,
+                Participant.delegation_id,
+                Participant.protocol_rank,
+            ).where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
+        )
+    )
+    by_country: dict[str, list[int]] = {}
+    by_delegation: dict[int | None, list[int]] = {}
+    for pid, country, delegation_id, _rank in approved:
+        arrived = int(pid in first)
+        by_country.setdefault(country, [0, 0])
+        by_country[country][0] += arrived
+        by_country[country][1] += 1
+        if delegation_id:
+            by_delegation.setdefault(delegation_id, [0, 0])
+            by_delegation[delegation_id][0] += arrived
+            by_delegation[delegation_id][1] += 1
+    names = dict(
+        db.session.execute(
+            sa.select(Delegation.id, Delegation.name_en).where(Delegation.event_id == event.id)
+        ).all()
+    )
+    start = datetime.combine(day, datetime.min.time(), zone)
+    end = start + timedelta(days=1)
+    admitted_scan = sa.and_(Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None))
+    counts = {
+        checkpoint_id: (admitted, scans)
+        for checkpoint_id, admitted, scans in db.session.execute(
+            sa.select(
+                Scan.checkpoint_id,
+                sa.func.count().filter(admitted_scan),
+                sa.func.count(),
+            )
+            .where(Scan.event_id == event.id, Scan.scanned_at >= start, Scan.scanned_at < end)
+            .group_by(Scan.checkpoint_id)
+        )
+    }
+    checkpoints = [
+        (checkpoint, *counts.get(checkpoint.id, (0, 0)))
+        for checkpoint in db.session.scalars(
+            sa.select(Checkpoint)
+            .where(Checkpoint.event_id == event.id)
+            .order_by(Checkpoint.name_en)
+        )
+    ]
+    vip_levels = precedence.vip_levels(event)
+    vips = list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(
+                Participant.event_id == event.id,
+                Participant.status == Status.APPROVED,
+                Participant.protocol_rank.in_(vip_levels),
+            )
+            .order_by(Participant.protocol_rank, Participant.family_name)
+        )
+    )
+    by_activity = _activity_attendance(event)
+    return Arrivals(
+        by_activity=by_activity,
+        day=day,
+        days=days,
+        buckets=buckets,
+        arrived=len(first),
+        expected=len(approved),
+        by_checkpoint=checkpoints,
+        by_country=sorted(
+            ((c, a, e) for c, (a, e) in by_country.items()), key=lambda r: (-r[2], r[0])
+        ),
+        by_delegation=sorted(
+            ((names.get(d, "?"), a, e) for d, (a, e) in by_delegation.items()),
+            key=lambda r: r[0],
+        ),
+        vips=[(p, local.get(p.id)) for p in vips],
+    )
+
+
+def _activity_attendance(event: Event) -> list[tuple[str, int, int, int]]:
+    """(activity, enrolled, attended, enrolled no-shows) for activities behind a checkpoint."""
+    activities = db.session.execute(
+        sa.select(Activity.id, Activity.title_en)
+        .join(Checkpoint, Checkpoint.activity_id == Activity.id)
+        .where(Checkpoint.event_id == event.id)
+        .distinct()
+        .order_by(Activity.title_en)
+    ).all()
+    ids = [activity_id for activity_id, _title in activities]
+    # Two queries for all the activities, however many there are.
+    enrolled: dict[int, set[int]] = {activity_id: set() for activity_id in ids}
+    for activity_id, person_id in db.session.execute(
+        sa.select(Enrolment.activity_id, Enrolment.participant_id).where(
+            Enrolment.activity_id.in_(ids), Enrolment.status == EnrolmentStatus.ENROLLED
+        )
+    ):
+        enrolled[activity_id].add(person_id)
+    attended: dict[int, set[int]] = {activity_id: set() for activity_id in ids}
+    for activity_id, person_id in db.session.execute(
+        sa.select(Checkpoint.activity_id, Scan.participant_id)
+        .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+        .where(
+            Checkpoint.activity_id.in_(ids),
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
+        )
+        .distinct()
+    ):
+        attended[activity_id].add(person_id)
+    return [
+        (
+            title,
+            len(enrolled[activity_id]),
+            len(attended[activity_id]),
+            len(enrolled[activity_id] - attended[activity_id]),
+        )
+        for activity_id, title in activities
+    ]
+
+
+def attendance_rows(event: Event) -> list[list]:
+    """Everyone approved, with their first arrival and where they were admitted."""
+    zone = ZoneInfo(event.timezone)
+    first = _first_arrivals(event)
+    places: dict[int, set[str]] = {}
+    for pid, slug in db.session.execute(
+        sa.select(Scan.participant_id, Checkpoint.slug)
+        .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+        .where(
+            Scan.event_id == event.id,
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
+        )
+    ):
+        places.setdefault(pid, set()).add(slug)
+    rows = []
+    for person in db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
+        .options(sa.orm.joinedload(Participant.delegation))
+        .order_by(Participant.family_name, Participant.given_name)
+    ):
+        when = first.get(person.id)
+        rows.append(
+            [
+                person.id,
+                person.latin_name,
+                person.native_name,
+                person.country_code,
+                person.delegation.name_en if person.delegation else "",
+                person.category.value,
+                when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else "",
+                " ".join(sorted(places.get(person.id, ()))),
+            ]
+        )
+    return rows

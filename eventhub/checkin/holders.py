@@ -1,0 +1,43 @@
+"""The people a gate deals with: a holder by id, what the gate shows of them, a search by name."""
+
+from __future__ import annotations
+
+from eventhub.badges.checking import Holder, holders_query
+from eventhub.extensions import db
+from eventhub.i18n import fixed_text
+from eventhub.registration.labels import CATEGORY_LABELS
+from eventhub.registration.models import Participant, Status
+from eventhub.text import holds_every_word
+
+
+def holder_of(participant_id: int | None) -> Holder | None:
+    if participant_id is None:
+        return None
+    row = db.session.execute(
+        holders_query().where(Participant.__table__.c.id == participant_id)
+    ).first()
+    return None if row is None else Holder.of_row(row)
+
+
+def summary(person: Holder | None) -> dict | None:
+    """What a gate shows about a person: enough to recognise them, nothing more."""
+    if person is None:
+        return None
+    return {
+        "id": person.id,
+        "name": person.latin_name,
+        "native_name": person.native_name,
+        "category": person.category.value,
+        "category_label": fixed_text(CATEGORY_LABELS, person.category),
+        "country": person.country_code,
+        "delegation": person.delegation,
+    }
+
+
+def search(event_id: int, words: list[str], limit: int = 10) -> list[Holder]:
+    """Approved people whose names hold every word, for a gate whose guest forgot a badge."""
+    person = Participant.__table__
+    query = holders_query().where(person.c.event_id == event_id, person.c.status == Status.APPROVED)
+    query = query.where(*holds_every_word(person.c.search_text, words))
+    rows = db.session.execute(query.order_by(person.c.family_name, person.c.id).limit(limit))
+    return [Holder.of_row(row) for row in rows]
