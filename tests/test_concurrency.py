@@ -68,9 +68,12 @@ def _drop_race_event(app, event_id: int) -> None:
     """Remove a race's event and what it made (committed for real, so not rolled back)."""
     from eventhub.checkin.models import Scan
     from eventhub.events.models import Event
+    from eventhub.outbox.models import OutboxMessage
     from eventhub.registration.models import Participant
 
     with app.app_context():
+        # The confirmations its registrations queued (no job worker sends them here).
+        db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.event_id == event_id))
         db.session.execute(sa.delete(Scan).where(Scan.event_id == event_id))
         db.session.execute(sa.delete(Participant).where(Participant.event_id == event_id))
         db.session.execute(sa.delete(Event).where(Event.id == event_id))
