@@ -105,6 +105,12 @@ def external_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def commit() -> None:
+    """The request's commit: views call this, not the session. The jobs and mail that the
+    transaction asked for are handed to the queue when the request ends (jobs.dispatch)."""
+    db.session.commit()
+
+
 def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
     """Run a service call for a form and commit; on a domain error roll back and show why,
     next to the fields when the error names them, else as a message. (ok, result)."""
@@ -115,7 +121,7 @@ def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
         after_rollback = getattr(error, "after_rollback", None)
         if after_rollback is not None:  # e.g. keep an uploaded photo for the next attempt
             after_rollback()
-            db.session.commit()
+            commit()
         field = getattr(form, "_fields", {}).get(getattr(error, "field", None) or "")
         if getattr(error, "errors", None) and hasattr(form, "show_domain_error"):
             form.show_domain_error(error)
@@ -124,7 +130,7 @@ def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
         else:
             flash(str(error), "danger")
         return False, None
-    db.session.commit()
+    commit()
     return True, result
 
 

@@ -24,7 +24,7 @@ from eventhub.registration.validation import REGISTRATION_FIELDS
 from eventhub.scheduling import calendars, enrolments
 from eventhub.scheduling.activities import enrolled_counts, on_day
 from eventhub.scheduling.models import Activity, Enrolment
-from eventhub.web import external_url, id_arg, in_event_or_404
+from eventhub.web import commit, external_url, id_arg, in_event_or_404
 
 
 def event_json(event) -> dict:
@@ -84,7 +84,7 @@ def create_registration(event):
         return error_response(
             422, _("Please correct the fields marked below."), errors=invalid.errors
         )
-    db.session.commit()
+    commit()
     sent = send_confirmation(participant, key)
     response = jsonify(
         {"id": participant.id, "status": participant.status.value, "confirmation_sent": sent}
@@ -206,7 +206,7 @@ def enrolment(slug, activity_id):
     try:
         if request.method == "PUT":
             record = enrolments.enrol(activity, participant)
-            db.session.commit()
+            commit()
             return jsonify({"status": record.status.value})
         record = db.session.scalar(
             db.select(Enrolment).where(
@@ -216,7 +216,7 @@ def enrolment(slug, activity_id):
         if record is None:
             return error_response(404, _("You are not enrolled in this activity."))
         promoted = enrolments.cancel_enrolment(record)
-        db.session.commit()
+        commit()
         for moved_up in promoted:
             calendars.notify_promoted(moved_up)
         return jsonify({"status": record.status.value})

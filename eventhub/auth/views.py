@@ -23,7 +23,7 @@ from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
 from eventhub.i18n import normalise_locale, select_locale, supported_locales
 from eventhub.mail import send_mail
-from eventhub.web import external_url, safe_next
+from eventhub.web import commit, external_url, safe_next
 
 
 def _address_and_account() -> str:
@@ -49,7 +49,7 @@ def login():
             login_user(user, remember=form.remember.data)
             if session.get("locale") and not user.locale:
                 user.locale = session["locale"]  # keep the language chosen before login
-            db.session.commit()
+            commit()
             flash(_("Welcome, %(name)s.", name=user.display_name or user.email), "success")
             return redirect(safe_next(request.args.get("next"), url_for("events.index")))
     return render_template("auth/login.html", form=form)
@@ -76,7 +76,7 @@ def change_password():
                 db.session.rollback()
                 form.new_password.errors.append(str(error))
             else:
-                db.session.commit()
+                commit()
                 # The session id includes the password fingerprint: renew this one.
                 login_user(current_user._get_current_object())
                 flash(_("Your password has been changed."), "success")
@@ -130,7 +130,7 @@ def reset_password(token: str):
             db.session.rollback()
             form.new_password.errors.append(str(error))
         else:
-            db.session.commit()
+            commit()
             login_user(user)
             flash(_("Your new password is set. You are logged in."), "success")
             return redirect(url_for("events.index"))
@@ -145,5 +145,5 @@ def set_language(code: str):
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-            db.session.commit()
+            commit()
     return redirect(safe_next(request.args.get("next"), url_for("events.index")))

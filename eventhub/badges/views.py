@@ -34,7 +34,7 @@ from eventhub.registration.delegations import may_manage_delegation
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.registration.own_link import participant_by_access_key
-from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response
+from eventhub.web import attempt, commit, id_arg, in_event_or_404, pdf_response
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
 INLINE_LIMIT = 120
@@ -120,7 +120,7 @@ def run_progress(event, batch_id: int):
     # The periodic sweep does this too; here as well, so that a page never waits forever for
     # a run whose worker died, even where no worker runs the sweep.
     if jobs.recover_stalled_runs(BadgeBatch, tasks.draw_print_run, event_id=event.id):
-        db.session.commit()
+        commit()
         db.session.refresh(batch)
     return jsonify(
         state=batch.state.value,
@@ -145,7 +145,7 @@ def run_pdf(event, batch_id: int):
 def _single_badge_pdf(event, participant: Participant, layout: str = "a6") -> Response:
     buffer = io.BytesIO()
     printing.write_badges(event, [participant], buffer, layout=layout, workers=1)
-    db.session.commit()  # a badge created on first download keeps its id
+    commit()  # a badge created on first download keeps its id
     return pdf_response(buffer.getvalue(), f"badge-{participant.id}.pdf")
 
 
@@ -207,7 +207,7 @@ def own_badge_qr(event, key: str):
     """The badge's QR code alone, for a phone's wallet or screen."""
     participant = _own(event, key)
     badge = issuing.badges_for([participant])[participant.id]
-    db.session.commit()
+    commit()
     response = Response(qr_png(issuing.code_of(badge)), mimetype="image/png")
     response.headers["Content-Disposition"] = f'inline; filename="badge-qr-{participant.id}.png"'
     response.headers["Cache-Control"] = "private, no-store"  # a reprint changes it
@@ -236,7 +236,7 @@ def delegation_badges(event, delegation_id: int):
         )
     buffer = io.BytesIO()
     printing.write_badges(event, people, buffer, layout="a4", workers=1)
-    db.session.commit()
+    commit()
     return pdf_response(buffer.getvalue(), f"badges-delegation-{delegation.id}.pdf")
 
 
@@ -272,7 +272,7 @@ def styles(event):
             db.session.rollback()
             errors = error.errors
         else:
-            db.session.commit()
+            commit()
             flash(_("Saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("badges.styles", slug=event.slug))
     if request.method != "POST":

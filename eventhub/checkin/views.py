@@ -53,7 +53,7 @@ from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import ParticipantPhoto, Status
 from eventhub.scheduling.models import Activity
 from eventhub.text import search_text
-from eventhub.web import attempt, in_event_or_404
+from eventhub.web import attempt, commit, in_event_or_404
 
 SCANNERS = (Role.ORGANISER, Role.STAFF)
 
@@ -155,7 +155,7 @@ def _record_here(event, checkpoint: Checkpoint, code: str, device: str):
     except DomainError as error:
         db.session.rollback()
         return error_response(422, str(error), field=error.field)
-    db.session.commit()
+    commit()
     return jsonify(_page_answer(event, answer, checkpoint))
 
 
@@ -171,7 +171,7 @@ def undo(event, ref: str, scan_id: int):
     except DomainError as error:
         db.session.rollback()
         return error_response(409, str(error))
-    db.session.commit()
+    commit()
     return jsonify({"undone": scan.id, "recent": _recent_json(checkpoint)})
 
 
@@ -362,7 +362,7 @@ def batch(event, ref: str):
         status, payload = scan_fields_error(item, ("code", "client_scan_id")) or record_item(
             gate, item, user_id=user_id, device=device
         )
-        db.session.commit()  # each scan stands on its own
+        commit()  # each scan stands on its own
         answers.append(batch_answer(item, status, payload))
     return jsonify({"answers": answers, "recent": _recent_json(checkpoint)})
 

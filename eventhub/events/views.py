@@ -21,7 +21,7 @@ from eventhub.events.signals import event_home_panels
 from eventhub.extensions import db
 from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
-from eventhub.web import external_url, in_event_or_404, paginate, panels
+from eventhub.web import commit, external_url, in_event_or_404, paginate, panels
 
 
 @bp.get("/")
@@ -41,7 +41,7 @@ def create():
             db.session.rollback()
             form[error.field or "slug"].errors.append(str(error))
         else:
-            db.session.commit()
+            commit()
             flash(_("The event has been created."), "success")
             return redirect(url_for("events.home", slug=event.slug))
     return render_template("events/form.html", form=form, event=None)
@@ -69,7 +69,7 @@ def settings(event):
             db.session.rollback()
             form[error.field or "slug"].errors.append(str(error))
         else:
-            db.session.commit()
+            commit()
             flash(_("Settings saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("events.home", slug=event.slug))
     return render_template("events/form.html", form=form, event=event)
@@ -94,7 +94,7 @@ def team(event):
             db.session.rollback()
             form[error.field or "email"].errors.append(str(error))
         else:
-            db.session.commit()
+            commit()
             if invited and not _send_invitation(user, event):
                 flash(
                     _(
@@ -131,7 +131,7 @@ def remove_member(event, membership_id: int):
         db.session.rollback()
         flash(str(error), "danger")
     else:
-        db.session.commit()
+        commit()
         flash(_("The role has been removed."), "success")
     return redirect(url_for("events.team", slug=event.slug))
 
@@ -188,7 +188,7 @@ def tokens(event):
             _token, issued = auth_services.issue_api_token(
                 event, Role(role), label=label, actor=current_user
             )
-            db.session.commit()
+            commit()
     listing = db.session.scalars(
         sa.select(ApiToken)
         .where(ApiToken.event_id == event.id)
@@ -209,6 +209,6 @@ def tokens(event):
 def revoke_token(event, token_id: int):
     token = in_event_or_404(ApiToken, token_id, event, _("There is no such token in this event."))
     auth_services.revoke_api_token(token, actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("Token revoked: the device can no longer reach the API."), "success")
     return redirect(url_for("events.tokens", slug=event.slug))

@@ -18,7 +18,7 @@ from eventhub.mail import send_mail
 from eventhub.registration import bp, delegations, labels, own_link, registering
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source
-from eventhub.web import attempt, external_url, in_event_or_404
+from eventhub.web import attempt, commit, external_url, in_event_or_404
 
 MANAGERS = (Role.ORGANISER, Role.HEAD_OF_DELEGATION)
 
@@ -141,7 +141,7 @@ def withdraw_member(event, delegation_id: int, participant_id: int):
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
     delegations.withdraw(participant, actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("%(name)s has been withdrawn.", name=participant.latin_name), "success")
     return redirect(
         url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
@@ -159,7 +159,7 @@ def member_login(event, delegation_id: int, participant_id: int):
         db.session.rollback()
         flash(str(error), "danger")
     else:
-        db.session.commit()
+        commit()
         if created or not user.password_hash:
             link = external_url(
                 "auth.reset_password", token=auth_services.make_reset_token(user, invitation=True)

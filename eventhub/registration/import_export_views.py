@@ -19,7 +19,7 @@ from eventhub.registration.access import ORGANISERS
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import IMPORT_FIELD_LABELS, ImportForm
 from eventhub.registration.models import ImportBatch, Status
-from eventhub.web import in_event_or_404
+from eventhub.web import commit, in_event_or_404
 
 
 @bp.route("/participants/import", methods=["GET", "POST"])
@@ -41,7 +41,7 @@ def import_upload(event):
                 content=content,
             )
             db.session.add(batch)
-            db.session.commit()
+            commit()
             return redirect(
                 url_for("registration.import_preview", slug=event.slug, batch_id=batch.id)
             )
@@ -77,7 +77,7 @@ def import_preview(event, batch_id: int):
             db.session.rollback()
             flash(str(error), "danger")
         else:
-            db.session.commit()
+            commit()
             flash(
                 _(
                     "%(count)d participants imported from %(file)s.",
@@ -126,7 +126,7 @@ def export(event, kind: str, fmt: str):
             audit.record(
                 "participant.export_passport", event, actor=current_user, event_id=event.id
             )
-            db.session.commit()
+            commit()
         sheet = builder(event, statuses, include_passport=include_passport)
     else:
         sheet = builder(event, statuses)
@@ -154,6 +154,6 @@ def anonymise(event):
         db.session.rollback()
         flash(str(error), "danger")
     else:
-        db.session.commit()
+        commit()
         flash(_("%(count)d participants have been anonymised.", count=count), "success")
     return redirect(url_for("registration.exports", slug=event.slug))

@@ -41,6 +41,7 @@ from eventhub.registration.models import Category, Delegation, ParticipantPhoto,
 from eventhub.registration.signals import participant_panels
 from eventhub.web import (
     attempt,
+    commit,
     external_url,
     id_arg,
     id_list,
@@ -117,7 +118,7 @@ def bulk_action(event):
             )
             count = len(changed)
             if request.form.get("notify"):
-                db.session.commit()  # the decision stands even if a mail server fails
+                commit()  # the decision stands even if a mail server fails
                 failed = [p for p in changed if p.email and not lists.send_status_notice(p)]
                 if failed:
                     flash(
@@ -142,7 +143,7 @@ def bulk_action(event):
         db.session.rollback()
         flash(str(error), "danger")
         return redirect(back)
-    db.session.commit()
+    commit()
     flash(
         _("%(count)d of %(total)d participants changed.", count=count, total=len(chosen)), "success"
     )
@@ -232,7 +233,7 @@ def ladder(event):
             if not errors:
                 flash(str(error), "danger")
         else:
-            db.session.commit()
+            commit()
             flash(_("The order of precedence has been saved."), "success")
             return redirect(url_for("registration.ladder", slug=event.slug))
     else:
@@ -292,7 +293,7 @@ def duplicates_decide(event):
         db.session.rollback()
         flash(str(error) if isinstance(error, DomainError) else _("Choose an action."), "danger")
     else:
-        db.session.commit()
+        commit()
         flash(message, "success")
     return redirect(url_for("registration.duplicates_list", slug=event.slug))
 
@@ -327,7 +328,7 @@ def visa_letter(event, participant_id: int):
             )
         )
     audit.record("participant.visa_letter", participant, actor=current_user, event_id=event.id)
-    db.session.commit()
+    commit()
     return response
 
 
@@ -350,7 +351,7 @@ def delegation_visa_letters(event, delegation_id: int):
         event_id=event.id,
         changes={"letters": [None, sum(1 for m in members if m.visa_letter_requested)]},
     )
-    db.session.commit()
+    commit()
     return response
 
 

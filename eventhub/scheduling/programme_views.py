@@ -19,7 +19,7 @@ from eventhub.scheduling.access import activity_or_404
 from eventhub.scheduling.activities import activity_query, days_of, enrolled_counts, on_day
 from eventhub.scheduling.forms import ACCESS_LABELS, TYPE_LABELS
 from eventhub.scheduling.models import ActivityState, Enrolment, EnrolmentStatus, Room, Venue
-from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response, safe_next
+from eventhub.web import attempt, commit, id_arg, in_event_or_404, pdf_response, safe_next
 
 
 def _own_participant(event) -> Participant | None:
@@ -119,7 +119,7 @@ def agenda_page(event):
     participant = _own_participant(event)
     items = enrolments.agenda(participant) if participant else []
     feed = calendars.feed_link(participant) if participant else None
-    db.session.commit()  # a feed address made on first visit
+    commit()  # a feed address made on first visit
     return render_template(
         "scheduling/agenda.html",
         event=event,
@@ -184,6 +184,6 @@ def renew_feed(event):
     participant = _own_participant(event)
     if participant is not None:
         calendars.feed_link(participant, renew=True)
-        db.session.commit()
+        commit()
         flash(_("Your calendar has a new address; the old one no longer works."), "success")
     return redirect(url_for("scheduling.agenda_page", slug=event.slug))

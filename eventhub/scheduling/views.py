@@ -53,7 +53,7 @@ from eventhub.scheduling.venues import (
     travel_times,
     venues_with_rooms,
 )
-from eventhub.web import as_id, attempt, id_arg, in_event, in_event_or_404
+from eventhub.web import as_id, attempt, commit, id_arg, in_event, in_event_or_404
 
 ENROLMENT_LABELS = {
     EnrolmentStatus.ENROLLED: _l("Enrolled"),
@@ -300,7 +300,7 @@ def activity_people(event, activity_id: int):
         db.session.rollback()
         flash(_("Not added: %(reason)s", reason=found[0].message), "danger")
     else:
-        db.session.commit()
+        commit()
     return redirect(url_for("scheduling.edit_activity", slug=event.slug, activity_id=activity.id))
 
 
@@ -340,7 +340,7 @@ def auto_schedule(event):
     if run_id := id_arg(request.args, "run"):
         run = _solver_run(event, run_id)
         if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
-            db.session.commit()
+            commit()
             db.session.refresh(run)
     proposal = tasks.proposal_of(run) if run else None
     pending = [
@@ -364,7 +364,7 @@ def _grid_change(activity, change):
     except DomainError as error:
         db.session.rollback()
         return error_response(409, str(error))
-    db.session.commit()
+    commit()
     return jsonify({"id": activity.id, "version": activity.version})
 
 
