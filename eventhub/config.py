@@ -58,6 +58,8 @@ DEFAULTS: dict[str, Any] = {
     # A print or scheduler run whose worker has not reported for this long is taken as lost:
     # tried again (up to JOB_MAX_ATTEMPTS times in all), then marked failed with the reason.
     "JOB_HEARTBEAT_SECONDS": 120,
+    # Lists longer than this are imported by the job worker, not in the request.
+    "IMPORT_INLINE_ROWS": 300,
     "JOB_MAX_ATTEMPTS": 3,
     "PROXY_COUNT": 0,  # reverse proxies in front of gunicorn, for the client address
     "PUBLIC_URL": None,  # e.g. https://eventhub.example.org, for links in emails

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eventhub import jobs
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
-from eventhub.registration import bp, importer, importing, privacy
+from eventhub.registration import bp, importer, importing, privacy, tasks
 from eventhub.registration.access import ORGANISERS
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import IMPORT_FIELD_LABELS, ImportForm
-from eventhub.registration.models import ImportBatch, Status
+from eventhub.registration.models import ImportBatch, ImportState, Status
 from eventhub.web import commit, in_event_or_404
 
 
@@ -54,6 +56,16 @@ def import_preview(event, batch_id: int):
     batch = in_event_or_404(
         ImportBatch, batch_id, event, _("This upload does not exist. Upload the file again.")
     )
+    if batch.imported_at is not None and batch.state == ImportState.DONE:
+        flash(  # a large list, imported by the job worker while the page waited
+            _(
+                "%(count)d participants imported from %(file)s.",
+                count=batch.imported_count,
+                file=batch.filename,
+            ),
+            "success",
+        )
+        return redirect(url_for("registration.participant_list", slug=event.slug))
     if batch.imported_at is not None:
         flash(
             _(
@@ -69,8 +81,25 @@ def import_preview(event, batch_id: int):
         for key, value in request.form.items()
         if key.startswith("map_") and key[4:].isascii() and key[4:].isdigit()
     } or None
+    if batch.state is not None:
+        if jobs.recover_stalled_runs(ImportBatch, tasks.import_rows, event_id=event.id):
+            commit()
+        if batch.state in (ImportState.QUEUED, ImportState.RUNNING):
+            return render_template("registration/import_running.html", event=event, batch=batch)
+        if batch.state == ImportState.FAILED and request.method == "GET":
+            flash(_("The import failed: %(error)s", error=batch.error), "danger")
     preview = importer.preview(event, batch.content, mapping)
-    if request.method == "POST" and request.form.get("action") == "import":
+    large = len(preview.rows) > current_app.config["IMPORT_INLINE_ROWS"]
+    if request.method == "POST" and request.form.get("action") == "import" and large:
+        if not preview.ok:
+            flash(_("The file has errors; nothing was imported."), "danger")
+        else:
+            tasks.start(batch, mapping, locale=str(get_locale() or "en"))
+            commit()
+            return redirect(
+                url_for("registration.import_preview", slug=event.slug, batch_id=batch.id)
+            )
+    elif request.method == "POST" and request.form.get("action") == "import":
         try:
             count = importing.import_participants(event, batch, preview, actor=current_user)
         except DomainError as error:

@@ -216,6 +216,13 @@ class ParticipantPhoto(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class ImportState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class ImportBatch(db.Model):
     """An uploaded delegation list between its preview and its import. In the database, so
     that whichever worker serves the confirmation finds it."""
@@ -230,6 +237,15 @@ class ImportBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime | None]
     imported_count: Mapped[int] = mapped_column(default=0)
+    # A large list is imported by a job worker: None until the organiser confirms, then
+    # "queued", "running", "done" or "failed" (see jobs.recover_stalled_runs).
+    state: Mapped[ImportState | None] = mapped_column(enum_column(ImportState))
+    # The organiser's column choices at confirmation ({column index: field}).
+    mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
 
 
 class DuplicateDismissal(db.Model):

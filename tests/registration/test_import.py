@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Source, Status
+from tests.conftest import run_held
 
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "delegation-sample.csv"
 
@@ -323,3 +324,32 @@ def test_a_header_that_names_the_script_is_the_native_name():
         rows = [(1, ["Family name", "Given name", header, "Email"])]
         _header, columns = guess_columns(rows)
         assert [c.field for c in columns][2] == "native_name", header
+
+
+def test_a_large_list_is_imported_by_the_job_worker(client, as_role, app, event, held_jobs):
+    """Past IMPORT_INLINE_ROWS the confirmation only queues the import; the page waits for
+    the worker, with the organiser's column choices, and then lands on the list."""
+    as_role("organiser")
+    preview_url = _upload(client, event, SAMPLE.read_bytes(), "delegation-sample.csv")
+    page = client.get(preview_url).get_data(as_text=True)
+    inline = app.config["IMPORT_INLINE_ROWS"]
+    app.config["IMPORT_INLINE_ROWS"] = 10  # the sample's 14 rows count as a large list
+    try:
+        response = client.post(preview_url, data={"action": "import", **_mapping(page)})
+        assert response.headers["Location"].endswith(preview_url)
+        waiting = client.get(preview_url).get_data(as_text=True)
+        assert "Waiting for the job worker" in waiting and 'id="job-waiting"' in waiting
+        assert _count(app, event) == 0
+        assert [task.name for task, _args in held_jobs] == [
+            "eventhub.registration.tasks.import_rows"
+        ]
+        run_held(app, held_jobs)
+        done = client.get(preview_url, follow_redirects=True).get_data(as_text=True)
+        assert "14 participants imported from delegation-sample.csv." in done
+        assert _count(app, event) == 14
+        # Confirming the same upload again imports nothing more.
+        client.post(preview_url, data={"action": "import", **_mapping(page)})
+        run_held(app, held_jobs)
+        assert _count(app, event) == 14
+    finally:
+        app.config["IMPORT_INLINE_ROWS"] = inline

@@ -1,14 +1,14 @@
-// The automatic scheduler's run: reload the page when the job worker has finished it.
+// A page waiting for a job (scheduler run, large import): reload it when the job has ended.
 (function () {
   "use strict";
-  var run = document.getElementById("solver-run");
+  var run = document.getElementById("job-waiting");
   if (!run) return;
   var delay = 1000;
   function check() {
     fetch(window.location.href, { headers: { Accept: "text/html" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        if (html.indexOf('id="solver-run"') === -1) { window.location.reload(); return; }
+        if (html.indexOf('id="job-waiting"') === -1) { window.location.reload(); return; }
         delay = Math.min(delay * 1.5, 10000);  // a slow solver or a weak network: ask less often
         window.setTimeout(check, delay);
       })

@@ -1,0 +1,50 @@
+"""Large lists imported as jobs: every row or none, never inside a web request."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from huey import crontab
+
+from eventhub import jobs
+from eventhub.auth.models import User
+from eventhub.db import utcnow
+from eventhub.errors import DomainError
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.registration import importer, importing
+from eventhub.registration.models import ImportBatch, ImportState
+
+
+def start(batch: ImportBatch, mapping: dict[int, str] | None, *, locale: str) -> None:
+    """Queue the import of a checked upload; the worker takes it once the request commits."""
+    batch.state, batch.mapping, batch.error = ImportState.QUEUED, mapping, ""
+    batch.heartbeat_at = utcnow()
+    batch.error = ""
+    db.session.flush()
+    jobs.later(import_rows, batch.id, locale)
+
+
+@jobs.job(retries=0)
+def import_rows(batch_id: int, locale: str = "en") -> None:
+    if not jobs.claim_run(ImportBatch, batch_id):
+        return
+    db.session.commit()
+    batch = db.session.get(ImportBatch, batch_id)
+    event = db.session.get(Event, batch.event_id)
+    mapping = {int(k): v for k, v in batch.mapping.items()} if batch.mapping else None
+    try:
+        with force_locale(locale):  # the reason, if any, in the organiser's language
+            preview = importer.preview(event, batch.content, mapping)
+            importing.import_participants(
+                event, batch, preview, actor=db.session.get(User, batch.user_id)
+            )
+    except DomainError as error:
+        db.session.rollback()
+        batch.state, batch.finished_at, batch.error = ImportState.FAILED, utcnow(), str(error)
+        return
+    batch.state, batch.finished_at = ImportState.DONE, utcnow()
+
+
+@jobs.periodic(crontab(minute="*"))
+def recover_imports() -> None:
+    jobs.recover_stalled_runs(ImportBatch, import_rows)
