@@ -236,7 +236,11 @@ def main() -> None:
         time.sleep(1)
     elapsed = time.monotonic() - started
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()  # never leave a worker behind
+        process.wait()
 
     run_state, done, attempts, sent, failed = state()
     with app.app_context():

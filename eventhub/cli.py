@@ -15,7 +15,7 @@ from eventhub import jobs, pdf
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, Role
 from eventhub.badges import printing
-from eventhub.badges.models import BadgeBatch
+from eventhub.badges.models import BadgeBatch, BatchState
 from eventhub.badges.runs import run_batch
 from eventhub.db import utcnow
 from eventhub.demo.builder import build_demo, build_demo_if_empty
@@ -219,7 +219,15 @@ def badges_run(batch_id):
     batch = db.session.get(BadgeBatch, batch_id)
     if batch is None:
         raise click.ClickException(f"No print run {batch_id}.")
-    run_batch(batch)  # by its kind: certificates register theirs
+    if batch.state == BatchState.FAILED:
+        batch.state = BatchState.QUEUED  # by hand, a failed run may be tried again
+        db.session.flush()
+    # Taken like a worker takes it: never drawn by two at once, nor a finished one again.
+    if not jobs.claim_run(BadgeBatch, batch_id):
+        raise click.ClickException(f"Print run {batch_id} is being drawn or is done.")
+    jobs.commit()
+    run_batch(db.session.get(BadgeBatch, batch_id))  # by its kind: certificates register theirs
+    jobs.commit()  # and the mail it queued leaves
 
 
 # One name per script of the region, the hardest letters of each.

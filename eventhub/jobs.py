@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy.orm import Session
 
@@ -114,13 +114,19 @@ def periodic(schedule: crontab, *, name: str | None = None):
 
 
 def _run_here(function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    g.eventhub_in_job = True  # a print run's request context is no request of its own
     try:
         result = function(*args, **kwargs)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    dispatch()
+    finally:
+        # What its committed transactions asked for goes on, even if a later step failed.
+        try:
+            dispatch()
+        except Exception:
+            current_app.logger.exception("A job could not hand over the jobs it asked for")
     return result
 
 
@@ -159,6 +165,8 @@ def _dispatch_after_request(_error: BaseException | None) -> None:
         dispatch()
     except Exception:  # the request's answer stands; the sweep finds what was not handed over
         current_app.logger.exception("A job could not be handed to the queue")
+    if g.get("eventhub_in_job"):
+        return  # a job's own request context: the job's transaction is still open
     lost = db.session.info.pop(_PENDING, None)
     if lost and _error is None:
         # Asked for in a transaction the request never committed: a bug in that view.
@@ -175,7 +183,13 @@ def nothing_written_yet() -> bool:
     """True when the current transaction has written nothing: what is added now can commit
     on its own (e.g. the mail about a change the request has already committed)."""
     session = db.session()
-    return not (session.info.get(_FLUSHED) or session.new or session.dirty or session.deleted)
+    return not (
+        session.info.get(_FLUSHED)
+        or session.in_nested_transaction()
+        or session.new
+        or session.dirty
+        or session.deleted
+    )
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -183,9 +197,19 @@ def _flushed(session: Session, _context) -> None:
     session.info[_FLUSHED] = True
 
 
+@sa.event.listens_for(Session, "do_orm_execute")
+def _written(state) -> None:
+    # session.execute(update/insert/delete) writes without a flush.
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_FLUSHED] = True
+
+
 @sa.event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    # No SQL may run here: only move the jobs along.
+    # No SQL may run here: only move the jobs along. A savepoint released inside a
+    # transaction is no commit: that transaction may still roll back.
+    if session.in_nested_transaction():
+        return
     session.info.pop(_FLUSHED, None)
     pending = session.info.pop(_PENDING, [])
     if pending:
@@ -263,14 +287,15 @@ def recover_stalled_runs(model, task, *, event_id: int | None = None) -> int:
                 f"The job worker stopped while working on this run ({run.attempts} tries). "
                 "Start it again; if it stops again, the run may be too large for its memory."
             )
-        elif now - (run.heartbeat_at or run.created_at) > limit * tries:
+        elif now - run.created_at > limit * tries * (3 if run.attempts else 1):
             run.state, run.finished_at = _state(model, "failed"), now
             run.error = (
                 "No job worker took this run: is `flask jobs` running? Start the run again "
                 "once it is."
             )
-        else:
-            continue
+        else:  # still waiting: hand it over again, in case the queue lost it
+            run.heartbeat_at = now
+            later(task, run.id)
         changed += 1
     db.session.flush()
     return changed

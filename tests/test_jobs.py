@@ -257,3 +257,104 @@ def test_held_jobs_run_as_the_worker_would(client, as_role, app, event, make, he
     ]
     run_held(app, held_jobs)
     assert client.get(f"{run_url}.json").get_json()["state"] == "done"
+
+
+class _Server:
+    """A mail connection that answers each message as told (or fails to log in)."""
+
+    def __init__(self, answers: dict[str, Exception | None], login: Exception | None = None):
+        self.answers, self.login, self.sent = answers, login, []
+
+    def open(self):
+        if self.login:
+            raise self.login
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        for message in messages:
+            error = self.answers.get(message.to[0])
+            if error:
+                raise error
+            self.sent.append(message.to[0])
+        return len(messages)
+
+
+def _queued(app, event, *recipients) -> None:
+    from eventhub.outbox import services as mail_outbox
+
+    held = app.extensions.get("eventhub_jobs_held")
+    app.extensions["eventhub_jobs_held"] = []  # queue only; this test delivers by hand
+    try:
+        for recipient in recipients:
+            mail_outbox.queue(recipient, "Hello", "Text", event_id=event.id)
+        jobs.commit()
+    finally:
+        app.extensions["eventhub_jobs_held"] = held
+
+
+def _message(recipient: str) -> OutboxMessage:
+    return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == recipient))
+
+
+def test_greylisting_is_retried_a_missing_mailbox_is_not(app, event, monkeypatch):
+    import smtplib
+
+    from eventhub import mail
+    from eventhub.outbox import services as mail_outbox
+
+    server = _Server(
+        {
+            "grey@example.la": smtplib.SMTPRecipientsRefused(
+                {"grey@example.la": (451, b"greylisted, try later")}
+            ),
+            "gone@example.la": smtplib.SMTPRecipientsRefused(
+                {"gone@example.la": (550, b"no such mailbox")}
+            ),
+        }
+    )
+    monkeypatch.setattr(mail, "connection", lambda: server)
+    with app.app_context():
+        _queued(app, event, "grey@example.la", "gone@example.la", "ok@example.la")
+        mail_outbox.deliver()
+        assert server.sent == ["ok@example.la"]
+        assert _message("grey@example.la").state == MailState.QUEUED
+        gone = _message("gone@example.la")
+        assert gone.state == MailState.FAILED and "no such mailbox" in gone.last_error
+        assert _message("ok@example.la").state == MailState.SENT
+
+
+def test_a_refused_login_fails_no_message_and_stops_the_batch(app, event, monkeypatch):
+    import smtplib
+
+    from eventhub import mail
+    from eventhub.outbox import services as mail_outbox
+
+    server = _Server({}, login=smtplib.SMTPAuthenticationError(535, b"bad credentials"))
+    monkeypatch.setattr(mail, "connection", lambda: server)
+    recipients = [f"p{n}@example.la" for n in range(5)]
+    with app.app_context():
+        _queued(app, event, *recipients)
+        mail_outbox.deliver()
+        states = [(_message(r).state, _message(r).attempts) for r in recipients]
+    # The first waits for its retry; the others were not even tried: none given up.
+    assert states[0] == (MailState.QUEUED, 1)
+    assert states[1:] == [(MailState.QUEUED, 0)] * 4
+
+
+def test_a_savepoint_released_in_a_rolled_back_transaction_starts_no_job(app, event):
+    from eventhub.outbox import services as mail_outbox
+
+    with app.app_context():
+        held = []
+        app.extensions["eventhub_jobs_held"] = held
+        try:
+            with db.session.begin_nested():
+                mail_outbox.queue("never@example.la", "Never", "Text", event_id=event.id)
+            db.session.rollback()
+            jobs.dispatch()
+            assert held == []
+            assert _message("never@example.la") is None
+        finally:
+            app.extensions["eventhub_jobs_held"] = None

@@ -396,6 +396,7 @@ def email_certificates(certificates: list[Certificate], *, progress=None) -> int
                     link=link,
                     serial=format_serial(certificate.serial),
                 ),
+                event_id=person.event_id,  # a job has no page's event to take it from
             )
         if ok:
             certificate.emailed_at = utcnow()

@@ -42,7 +42,9 @@ from eventhub.extensions import db
 
 FORMAT = "eventhub-event-archive/1"
 SHARED = ("country", "user", "organisation")  # matched on arrival, never renumbered over
-NOT_KEPT = ("pending_photo",)  # uploads waiting for a form, minutes old, of no event yet
+# Uploads waiting for a form (minutes old, of no event yet); mail in the outbox (its bodies
+# hold personal links; a restored copy must not send them again).
+NOT_KEPT = ("pending_photo", "outbox_message")
 USER_FIELDS = ("email", "display_name", "password_hash", "locale", "active")
 ORGANISATION_FIELDS = ("country_code", "name_en", "name_zh", "name_native", "city", "website")
 KEY_CHECK = "eventhub archive key check"

@@ -54,10 +54,18 @@ class Delivery:
 
 
 def _permanent(error: Exception) -> bool:
-    """A refusal the server will give again (a mailbox that does not exist): no retry."""
+    """A refusal of this message the server will give again (a mailbox that does not exist):
+    no retry. Greylisting (4xx) and anything about the connection or our login are not."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return True
-    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+        return all(code >= 500 for code, _text in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and 500 <= error.smtp_code < 600
+
+
+def _connection_failed(error: Exception) -> bool:
+    """The server, the network or our login failed, not this message: stop the batch.
+    (Every SMTP error is an OSError; those two are about the message.)"""
+    per_message = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+    return isinstance(error, OSError) and not isinstance(error, per_message)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -71,6 +79,22 @@ def reclaim_stalled() -> int:
     Delivery is at least once: a worker killed in the instant between the server's "250 OK"
     and our commit sends that message again, under the same Message-ID."""
     lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    stalled = (
+        OutboxMessage.state == MailState.SENDING,
+        OutboxMessage.claimed_at < utcnow() - lease,
+    )
+    # One that has taken its worker down on every try is given up, not tried forever.
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(*stalled, OutboxMessage.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"])
+        .values(
+            state=MailState.FAILED,
+            finished_at=utcnow(),
+            text="",
+            html=None,
+            last_error="The job worker stopped while sending it, on every try.",
+        )
+    )
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(
@@ -114,59 +138,61 @@ def _claim(message_id: int) -> bool:
 def deliver(limit: int = 200) -> Delivery:
     """Send what is due through one connection. Each message is committed as taken and as
     sent, so a worker killed half-way loses nothing and resends nothing it was told was sent:
-    the record of a delivery is the commit that follows it."""
+    the record of a delivery is the commit that follows it. No transaction is open while the
+    server is talked to (on SQLite a transaction holds the database's one write lock)."""
     report = Delivery()
     reclaim_stalled()
     db.session.commit()
     connection, opened = mail.connection(), False
-    maximum = current_app.config["MAIL_MAX_ATTEMPTS"]
     try:
         for message_id in due_ids(limit):
             taken = _claim(message_id)
+            message = db.session.get(OutboxMessage, message_id)
+            email = mail.build(
+                message.recipient,
+                message.subject,
+                message.text,
+                message.html,
+                message_id=message.message_id,
+            )
             db.session.commit()
             if not taken:
                 continue  # another worker has it
-            message = db.session.get(OutboxMessage, message_id)
             try:
                 if not opened:
                     connection.open()
                     opened = True
-                connection.send_messages(
-                    [
-                        mail.build(
-                            message.recipient,
-                            message.subject,
-                            message.text,
-                            message.html,
-                            message_id=message.message_id,
-                        )
-                    ]
-                )
+                connection.send_messages([email])
             except Exception as error:  # noqa: BLE001 (every failure is recorded, none lost)
-                message.last_error = f"{type(error).__name__}: {error}"[:500]
-                if _permanent(error) or message.attempts >= maximum:
-                    message.state, message.finished_at = MailState.FAILED, utcnow()
-                    message.text, message.html = "", None  # no personal link kept
-                    report.failed += 1
-                else:
-                    message.state = MailState.QUEUED
-                    message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-                    report.retrying += 1
-                if opened and not _permanent(error):
-                    connection.close()  # a broken connection is opened afresh for the next
-                    opened = False
-                current_app.logger.warning(
-                    "Mail %s to message %d not sent: %s", message.message_id, message.id, error
-                )
-            else:
-                message.state, message.finished_at = MailState.SENT, utcnow()
-                message.text, message.html, message.last_error = "", None, ""
-                report.sent += 1
+                _failed(message, error, report)
+                db.session.commit()
+                if _connection_failed(error):
+                    break  # the rest wait for the next try rather than fail one by one
+                continue
+            message.state, message.finished_at = MailState.SENT, utcnow()
+            message.text, message.html, message.last_error = "", None, ""
+            report.sent += 1
             db.session.commit()
     finally:
         if opened:
-            connection.close()
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 (a broken connection is closed as far as it goes)
+                current_app.logger.warning("The mail connection did not close cleanly")
     return report
+
+
+def _failed(message: OutboxMessage, error: Exception, report: Delivery) -> None:
+    message.last_error = f"{type(error).__name__}: {error}"[:500]
+    if _permanent(error) or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        message.state, message.finished_at = MailState.FAILED, utcnow()
+        message.text, message.html = "", None  # no personal link kept
+        report.failed += 1
+    else:
+        message.state = MailState.QUEUED
+        message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        report.retrying += 1
+    current_app.logger.warning("Mail message %d not sent: %s", message.id, error)
 
 
 def next_due() -> timedelta | None:

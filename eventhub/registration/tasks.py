@@ -18,8 +18,7 @@ from eventhub.registration.models import ImportBatch, ImportState
 def start(batch: ImportBatch, mapping: dict[int, str] | None, *, locale: str) -> None:
     """Queue the import of a checked upload; the worker takes it once the request commits."""
     batch.state, batch.mapping, batch.error = ImportState.QUEUED, mapping, ""
-    batch.heartbeat_at = utcnow()
-    batch.error = ""
+    batch.heartbeat_at, batch.attempts = utcnow(), 0
     db.session.flush()
     jobs.later(import_rows, batch.id, locale)
 
@@ -35,12 +34,17 @@ def import_rows(batch_id: int, locale: str = "en") -> None:
     try:
         with force_locale(locale):  # the reason, if any, in the organiser's language
             preview = importer.preview(event, batch.content, mapping)
+            db.session.commit()  # no transaction (on SQLite, no lock) while only reading
+            batch.heartbeat_at = utcnow()
             importing.import_participants(
                 event, batch, preview, actor=db.session.get(User, batch.user_id)
             )
-    except DomainError as error:
+    except Exception as error:  # the organiser sees why; nothing was imported
         db.session.rollback()
-        batch.state, batch.finished_at, batch.error = ImportState.FAILED, utcnow(), str(error)
+        batch.state, batch.finished_at = ImportState.FAILED, utcnow()
+        batch.error = (
+            str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+        )[:500]
         return
     batch.state, batch.finished_at = ImportState.DONE, utcnow()
 

@@ -11,6 +11,7 @@ activities whose rules clash are named.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -50,8 +51,12 @@ class Proposal:
         return not self.problems
 
 
-def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
-    """A timetable for the event's unscheduled activities; nothing is saved."""
+def propose(
+    event: Event, *, time_limit: float = SECONDS, release: Callable[[], None] | None = None
+) -> Proposal:
+    """A timetable for the event's unscheduled activities; nothing is saved. `release` is
+    called once everything is read, before the solving: a job passes its commit, so that no
+    transaction (on SQLite, the one write lock) is held while the solver thinks."""
     activities = [
         a
         for a in db.session.scalars(activity_query(event)).unique()
@@ -229,6 +234,8 @@ def propose(event: Event, *, time_limit: float = SECONDS) -> Proposal:
     for literal in placed:
         model.Add(literal == 1)
 
+    if release is not None:
+        release()
     # First any valid timetable, without the soft rules (fast), then the soft rules from
     # there: searching for both at once is much slower.
     feasibility = model.Clone()

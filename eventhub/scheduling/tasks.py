@@ -34,12 +34,13 @@ def solve(run_id: int) -> None:
     event = db.session.get(Event, run.event_id)
     try:
         with force_locale(run.locale):
-            proposal = solver.propose(event)
+            proposal = solver.propose(event, release=db.session.commit)
     except Exception as error:
         db.session.rollback()
         run.state, run.finished_at = RunState.FAILED, utcnow()
         run.error = f"{type(error).__name__}: {error}"[:500]
         return
+    run = db.session.get(SolverRun, run_id)
     run.result = {
         "placements": [
             [p.activity.id, p.starts_at.isoformat(), p.ends_at.isoformat(), p.room.id]

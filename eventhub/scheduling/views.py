@@ -314,12 +314,13 @@ def auto_schedule(event):
         for value in request.form.getlist("placement"):
             try:
                 activity_id, starts, ends, room_id = value.split("|")
+                activity_id, room_id = as_id(activity_id), as_id(room_id)
                 placements.append(
                     (
-                        db.session.get(Activity, int(activity_id)),
+                        activity_id and db.session.get(Activity, activity_id),
                         datetime.fromisoformat(starts),
                         datetime.fromisoformat(ends),
-                        db.session.get(Room, int(room_id)),
+                        room_id and db.session.get(Room, room_id),
                     )
                 )
             except (ValueError, TypeError):
@@ -335,7 +336,9 @@ def auto_schedule(event):
         ok, run = attempt(
             lambda: tasks.start(event, actor=current_user, locale=str(get_locale() or "en"))
         )
-        return redirect(url_for("scheduling.auto_schedule", slug=event.slug, run=run.id))
+        return redirect(
+            url_for("scheduling.auto_schedule", slug=event.slug, run=run.id if ok else None)
+        )
     run = None
     if run_id := id_arg(request.args, "run"):
         run = _solver_run(event, run_id)

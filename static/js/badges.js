@@ -25,6 +25,7 @@
       .then(function (data) {
         show(data.done, data.total);
         if (data.state === "done") {
+          show(data.total, data.total);
           status.textContent = texts.done.replace("%(n)s", data.total.toLocaleString());
           if (download && data.download) download.classList.remove("d-none");
           return;
