@@ -71,6 +71,8 @@ DEFAULTS: dict[str, Any] = {
 _ENV: dict[str, tuple[str, Any]] = {
     "EVENTHUB_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "EVENTHUB_SECRET_KEY": ("SECRET_KEY", str),
+    # Badge codes signed apart from the sessions (see crypto.signing_key); else SECRET_KEY.
+    "EVENTHUB_BADGE_KEY": ("BADGE_KEY", str),
     # Comma-separated Fernet keys; the first encrypts, all decrypt (for rotation).
     "EVENTHUB_DATA_KEYS": ("DATA_KEYS", lambda v: [k.strip() for k in v.split(",") if k.strip()]),
     "EVENTHUB_REDIS_URL": ("RATELIMIT_STORAGE_URI", str),

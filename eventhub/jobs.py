@@ -263,6 +263,28 @@ def claim_run(model, run_id: int) -> bool:
     return result.rowcount == 1
 
 
+class RunTakenOver(Exception):
+    """The sweep gave this run to another worker (this one was silent too long): stop, and
+    leave the run to that worker."""
+
+
+def beat(model, run_id: int, attempts: int, **values: Any) -> None:
+    """The worker's sign of life, with its progress, committed at once; only while the run is
+    still this worker's (same try, still running), else RunTakenOver."""
+    result = db.session.execute(
+        sa.update(model)
+        .where(
+            model.id == run_id,
+            model.attempts == attempts,
+            model.state == _state(model, "running"),
+        )
+        .values(heartbeat_at=utcnow(), **values)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        raise RunTakenOver(f"{model.__name__} {run_id} was taken over")
+
+
 def recover_stalled_runs(model, task, *, event_id: int | None = None) -> int:
     """Runs whose worker stopped beating go back in the queue, or fail after the last try;
     runs no worker took for a long while fail, saying so. Returns how many changed."""

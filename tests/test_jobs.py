@@ -358,3 +358,30 @@ def test_a_savepoint_released_in_a_rolled_back_transaction_starts_no_job(app, ev
             assert _message("never@example.la") is None
         finally:
             app.extensions["eventhub_jobs_held"] = None
+
+
+def test_a_worker_whose_run_was_taken_over_stops_without_a_word(app, event, make):
+    """The sweep gave the run to another worker while this one was silent: at its next sign
+    of life it stops, and the run stays the other worker's (not failed, not drawn twice)."""
+    from eventhub.badges.runs import execute_batch
+
+    make.participant(event)
+    batch_id = _batch(app, event, state=BatchState.QUEUED)
+    drawn = []
+
+    def work(_event, _out, progress):
+        db.session.execute(  # meanwhile: taken back and claimed by a second worker
+            sa.update(BadgeBatch).where(BadgeBatch.id == batch_id).values(attempts=2)
+        )
+        db.session.commit()
+        progress(1)
+        drawn.append("after")  # never reached
+        return True
+
+    with app.app_context():
+        assert jobs.claim_run(BadgeBatch, batch_id)
+        db.session.commit()
+        execute_batch(db.session.get(BadgeBatch, batch_id), work)
+        batch = db.session.get(BadgeBatch, batch_id)
+        assert drawn == [] and batch.state == BatchState.RUNNING and batch.attempts == 2
+        assert batch.error == ""

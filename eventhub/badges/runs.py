@@ -9,6 +9,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from eventhub import jobs
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.badges.models import BadgeBatch, BatchState
@@ -122,10 +123,10 @@ def execute_batch(
     event = db.session.get(Event, batch.event_id)
     batch.state, batch.done = BatchState.RUNNING, 0
     db.session.commit()
+    run_id, attempts = batch.id, batch.attempts
 
     def progress(done: int) -> None:
-        batch.done, batch.heartbeat_at = done, utcnow()
-        db.session.commit()
+        jobs.beat(BadgeBatch, run_id, attempts, done=done)
 
     base_url = batch.filters.get("base_url") or current_app.config.get("PUBLIC_URL") or ""
     try:
@@ -136,6 +137,8 @@ def execute_batch(
         batch.content = buffer.getvalue() or None
         batch.state, batch.finished_at = BatchState.DONE, utcnow()
         db.session.commit()
+    except jobs.RunTakenOver:
+        db.session.rollback()  # the worker that has it now finishes it
     except Exception as error:  # the organiser sees that it failed, and why
         db.session.rollback()
         batch.state, batch.finished_at = BatchState.FAILED, utcnow()

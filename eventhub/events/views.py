@@ -95,14 +95,8 @@ def team(event):
             form[error.field or "email"].errors.append(str(error))
         else:
             commit()
-            if invited and not _send_invitation(user, event):
-                flash(
-                    _(
-                        "The invitation email could not be sent. Check the mail settings, "
-                        "then remove and add the person again."
-                    ),
-                    "warning",
-                )
+            if invited:
+                _send_invitation(user, event)  # leaves through the outbox
             role_label = ROLE_LABELS[Role(form.role.data)]
             if granted:
                 flash(_("%(email)s is now %(role)s.", email=user.email, role=role_label), "success")

@@ -165,20 +165,12 @@ def member_login(event, delegation_id: int, participant_id: int):
                 "auth.reset_password", token=auth_services.make_reset_token(user, invitation=True)
             )
             with force_locale(select_locale()):
-                sent = send_mail(
+                send_mail(
                     user.email,
                     _("Your login for %(event)s", event=localized(event, "name")),
                     render_template(
                         "email/member_login.txt", participant=participant, event=event, link=link
                     ),
-                )
-            if not sent:
-                flash(
-                    _(
-                        "The invitation email could not be sent. Check the mail settings, "
-                        "then remove and add the person again."
-                    ),
-                    "warning",
                 )
         flash(
             _("%(email)s can now log in to see their own registration.", email=user.email),

@@ -118,13 +118,10 @@ def bulk_action(event):
             )
             count = len(changed)
             if request.form.get("notify"):
-                commit()  # the decision stands even if a mail server fails
-                failed = [p for p in changed if p.email and not lists.send_status_notice(p)]
-                if failed:
-                    flash(
-                        _("%(count)d notification emails could not be sent.", count=len(failed)),
-                        "warning",
-                    )
+                # Queued with the decision; sent after the commit (Administration → Mail sent).
+                for person in changed:
+                    if person.email:
+                        lists.send_status_notice(person)
         elif action == "category":
             try:
                 category = Category(request.form.get("category", ""))
