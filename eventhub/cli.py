@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from eventhub import jobs, pdf
+from eventhub import jobs, mail, pdf
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, Role
 from eventhub.badges import printing
@@ -313,6 +313,14 @@ def doctor():
                 problems += 1
             else:
                 click.echo(f"  ok      {script}: {sample}")
+    click.echo(f"Jobs: {jobs.describe()}")
+    backend = mail.backend_name()
+    click.echo(f"Mail: {backend}")
+    if backend == "console":
+        click.echo(
+            "  WARNING: no mail server set (EVENTHUB_MAIL_SERVER): messages, with their "
+            "personal links, are written to the job worker's output, not sent."
+        )
     if problems:
         raise click.ClickException(
             f"{problems} problem(s): install fonts-noto-core and fonts-wqy-zenhei."

@@ -299,25 +299,48 @@ def recover_stalled_runs(model, task, *, event_id: int | None = None) -> int:
     if event_id is not None:
         query = query.where(model.event_id == event_id)
     changed = 0
-    for run in db.session.scalars(query):
+    for run in db.session.scalars(query).all():
+        values: dict[str, Any]
         if run.state == _state(model, "running") and run.attempts < tries:
-            run.state, run.heartbeat_at = _state(model, "queued"), now
-            later(task, run.id)
+            values = {"state": _state(model, "queued"), "heartbeat_at": now}
         elif run.state == _state(model, "running"):
-            run.state, run.finished_at = _state(model, "failed"), now
-            run.error = (
-                f"The job worker stopped while working on this run ({run.attempts} tries). "
-                "Start it again; if it stops again, the run may be too large for its memory."
-            )
+            values = {
+                "state": _state(model, "failed"),
+                "finished_at": now,
+                "error": (
+                    f"The job worker stopped while working on this run ({run.attempts} tries). "
+                    "Start it again; if it stops again, the run may be too large for its memory."
+                ),
+            }
         elif now - run.created_at > limit * tries * (3 if run.attempts else 1):
-            run.state, run.finished_at = _state(model, "failed"), now
-            run.error = (
-                "No job worker took this run: is `flask jobs` running? Start the run again "
-                "once it is."
-            )
+            values = {
+                "state": _state(model, "failed"),
+                "finished_at": now,
+                "error": (
+                    "No job worker took this run: is `flask jobs` running? Start the run "
+                    "again once it is."
+                ),
+            }
         else:  # still waiting: hand it over again, in case the queue lost it
-            run.heartbeat_at = now
+            values = {"heartbeat_at": now}
+        # Only if nothing moved since it was read: a worker may have just finished it.
+        result = db.session.execute(
+            sa.update(model)
+            .where(
+                model.id == run.id,
+                model.state == run.state,
+                model.attempts == run.attempts,
+                sa.func.coalesce(model.heartbeat_at, model.created_at)
+                == (run.heartbeat_at or run.created_at),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            continue
+        if values.get("state", run.state) == _state(model, "queued"):
             later(task, run.id)
         changed += 1
+        db.session.expire(run)
     db.session.flush()
     return changed

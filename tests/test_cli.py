@@ -196,3 +196,15 @@ def test_demo_logins_work_with_their_roles(app, client):
     )
     page = client.get("/events/caecw-2025/").get_data(as_text=True)
     assert "Lao PDR national delegation" in page and "ບຸນມີ ພົມມະຈັນ" in page
+
+
+def test_doctor_says_where_jobs_and_mail_go_and_warns_of_unsent_mail(app):
+    runner = app.test_cli_runner()
+    quiet = runner.invoke(args=["doctor"]).output
+    assert "Jobs: immediate" in quiet and "Mail: memory" in quiet and "WARNING" not in quiet
+    app.config["MAIL_BACKEND"] = "console"
+    try:
+        loud = runner.invoke(args=["doctor"]).output
+    finally:
+        app.config["MAIL_BACKEND"] = "memory"
+    assert "Mail: console" in loud and "WARNING: no mail server set" in loud

@@ -240,8 +240,10 @@ class ImportBatch(db.Model):
     # A large list is imported by a job worker: None until the organiser confirms, then
     # "queued", "running", "done" or "failed" (see jobs.recover_stalled_runs).
     state: Mapped[ImportState | None] = mapped_column(enum_column(ImportState))
-    # The organiser's column choices at confirmation ({column index: field}).
+    # The organiser's column choices at confirmation ({column index: field}), and their
+    # language, for the reason if the import fails (a retry after a crash has no request).
     mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     error: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     heartbeat_at: Mapped[datetime | None]

@@ -18,13 +18,13 @@ from eventhub.registration.models import ImportBatch, ImportState
 def start(batch: ImportBatch, mapping: dict[int, str] | None, *, locale: str) -> None:
     """Queue the import of a checked upload; the worker takes it once the request commits."""
     batch.state, batch.mapping, batch.error = ImportState.QUEUED, mapping, ""
-    batch.heartbeat_at, batch.attempts = utcnow(), 0
+    batch.heartbeat_at, batch.attempts, batch.locale = utcnow(), 0, locale
     db.session.flush()
-    jobs.later(import_rows, batch.id, locale)
+    jobs.later(import_rows, batch.id)
 
 
 @jobs.job(retries=0)
-def import_rows(batch_id: int, locale: str = "en") -> None:
+def import_rows(batch_id: int) -> None:
     if not jobs.claim_run(ImportBatch, batch_id):
         return
     db.session.commit()
@@ -32,7 +32,7 @@ def import_rows(batch_id: int, locale: str = "en") -> None:
     event = db.session.get(Event, batch.event_id)
     mapping = {int(k): v for k, v in batch.mapping.items()} if batch.mapping else None
     try:
-        with force_locale(locale):  # the reason, if any, in the organiser's language
+        with force_locale(batch.locale):  # the reason, if any, in the organiser's language
             preview = importer.preview(event, batch.content, mapping)
             db.session.commit()  # no transaction (on SQLite, no lock) while only reading
             batch.heartbeat_at = utcnow()

@@ -118,6 +118,9 @@ def upgrade():
         )
         batch_op.add_column(sa.Column("mapping", sa.JSON(), nullable=True))
         batch_op.add_column(
+            sa.Column("locale", sa.String(length=16), server_default="en", nullable=False)
+        )
+        batch_op.add_column(
             sa.Column("error", sa.String(length=500), server_default="", nullable=False)
         )
         batch_op.add_column(sa.Column("attempts", sa.Integer(), server_default="0", nullable=False))
@@ -138,6 +141,7 @@ def downgrade():
         batch_op.drop_column("heartbeat_at")
         batch_op.drop_column("attempts")
         batch_op.drop_column("error")
+        batch_op.drop_column("locale")
         batch_op.drop_column("mapping")
         batch_op.drop_column("state")
 
