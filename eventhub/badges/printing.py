@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import os
+import signal
 import sys
 import tempfile
 from collections import deque
@@ -178,8 +180,21 @@ def render_part(
     return buffer.getvalue()
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
 def _process_context():
     return get_context("fork" if sys.platform == "linux" else "spawn")
+
+
+def _die_with_parent() -> None:
+    """A drawing process ends when the job worker that forked it is killed. Without this it
+    waits for work forever: it holds the pool's pipe open itself, so it never sees the end."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent was killed before the line above
+            os._exit(1)
 
 
 def write_badges(
@@ -240,7 +255,9 @@ def write_badges(
             # Forked workers start at once with everything imported; they never touch the
             # database connections they inherit (they only draw). A part is read only when
             # a worker is about to be free: a few parts in memory, however long the run.
-            with ProcessPoolExecutor(workers, mp_context=_process_context()) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=_process_context(), initializer=_die_with_parent
+            ) as pool:
                 in_flight: deque = deque()
                 for part in parts:
                     in_flight.append(

@@ -441,3 +441,49 @@ def test_a_120_character_name_shrinks_and_stays_on_its_card(app):
         ]
         # Crop marks: short horizontal lines at the card edges; nothing else.
         assert len(rows_with_ink) <= 12, rows_with_ink
+
+
+def test_drawing_processes_end_with_a_killed_job_worker(tmp_path):
+    """A job worker killed mid-run (deploy, out of memory) leaves no drawing process behind
+    waiting for work forever."""
+    import os
+    import signal
+    import sys
+    import time
+
+    script = tmp_path / "worker.py"
+    # The pool's processes report their ids; then the worker is killed as a deploy would.
+    script.write_text(
+        "import os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from eventhub.badges.printing import _die_with_parent, _process_context\n"
+        "def pid(_):\n"
+        "    time.sleep(0.2)\n"
+        "    return os.getpid()\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ProcessPoolExecutor(2, mp_context=_process_context(),"
+        " initializer=_die_with_parent)\n"
+        "    print(' '.join(map(str, set(pool.map(pid, range(6))))), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=os.getcwd()
+    )
+    children = [int(pid) for pid in worker.stdout.readline().split()]
+    assert children and worker.pid not in children
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        # A zombie waiting for init to reap it is gone too.
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in children)
