@@ -70,25 +70,34 @@ def describe() -> str:
     return "SQLite " + kwargs.get("filename", "")
 
 
+def _in_app(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` run as a job: in the asking request or test (immediate mode), else in an
+    app context of the worker's app; one commit at the end."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            return _run_here(function, args, kwargs)
+        if _worker_app is None:
+            raise RuntimeError("A job ran before `flask jobs` set up the app.")
+        with _worker_app.app_context():
+            return _run_here(function, args, kwargs)
+
+    return run
+
+
+def _name(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}.{function.__name__}"
+
+
 def job(*, retries: int = 2, retry_delay: int = 30, name: str | None = None):
     """A background job: runs in an app context, commits once when it ends, rolls back and is
     retried (up to `retries` times, `retry_delay` seconds apart) when it raises."""
 
     def decorate(function: Callable[..., Any]):
-        @functools.wraps(function)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            if has_app_context():  # immediate mode: inside the request or test that asked
-                return _run_here(function, args, kwargs)
-            if _worker_app is None:
-                raise RuntimeError("A job ran before `flask jobs` set up the app.")
-            with _worker_app.app_context():
-                return _run_here(function, args, kwargs)
-
-        return huey.task(
-            retries=retries,
-            retry_delay=retry_delay,
-            name=name or f"{function.__module__}.{function.__name__}",
-        )(run)
+        return huey.task(retries=retries, retry_delay=retry_delay, name=name or _name(function))(
+            _in_app(function)
+        )
 
     return decorate
 
@@ -97,18 +106,7 @@ def periodic(schedule: crontab, *, name: str | None = None):
     """A job the worker runs on a schedule (clean-up, sweeps)."""
 
     def decorate(function: Callable[[], Any]):
-        @functools.wraps(function)
-        def run() -> Any:
-            if has_app_context():
-                return _run_here(function, (), {})
-            if _worker_app is None:
-                raise RuntimeError("A job ran before `flask jobs` set up the app.")
-            with _worker_app.app_context():
-                return _run_here(function, (), {})
-
-        return huey.periodic_task(
-            schedule, name=name or f"{function.__module__}.{function.__name__}"
-        )(run)
+        return huey.periodic_task(schedule, name=name or _name(function))(_in_app(function))
 
     return decorate
 

@@ -24,7 +24,6 @@ from eventhub.outbox.models import MailState, OutboxMessage
 from eventhub.scheduling.models import RunState, SolverRun
 
 from . import conftest
-from .conftest import run_held
 from .factories import PASSWORD, Factory
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -249,14 +248,24 @@ def _sent_to(outbox) -> list[str]:
     return [m["To"] for m in outbox if m["To"] in ("once@example.la", "held@example.la")]
 
 
-def test_held_jobs_run_as_the_worker_would(client, as_role, app, event, make, held_jobs):
-    make.participant(event)
+def test_the_scheduler_page_says_a_run_waits_or_why_it_failed(client, as_role, app, event):
     as_role("organiser")
-    run_url = client.post(f"/events/{event.slug}/badges/", data={"layout": "a4"}).headers[
-        "Location"
-    ]
-    run_held(app, held_jobs)
-    assert client.get(f"{run_url}.json").get_json()["state"] == "done"
+    url = f"/events/{event.slug}/schedule/auto"
+    with app.app_context():
+        waiting = SolverRun(event_id=event.id, state=RunState.QUEUED, heartbeat_at=utcnow())
+        failed = SolverRun(event_id=event.id, state=RunState.FAILED, error="MemoryError: ")
+        db.session.add_all([waiting, failed])
+        db.session.commit()
+        ids = waiting.id, failed.id
+    page = client.get(f"{url}?run={ids[0]}").get_data(as_text=True)
+    assert 'id="job-waiting"' in page and "Waiting for the job worker" in page
+    page = client.get(f"{url}?run={ids[1]}").get_data(as_text=True)
+    assert "The scheduler run failed: MemoryError" in page and "Try again" in page
+    other = Factory(app).event()  # a run of this event is no run of another's
+    assert client.get(f"/events/{other.slug}/schedule/auto?run={ids[0]}").status_code in (
+        403,
+        404,
+    )
 
 
 class _Server:

@@ -13,7 +13,7 @@ from eventhub.db import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.scheduling import solver
-from eventhub.scheduling.models import Activity, Room, RunState, SolverRun
+from eventhub.scheduling.models import Activity, Room, RunState, SolverRun, Venue
 
 
 def start(event: Event, *, actor, locale: str) -> SolverRun:
@@ -68,7 +68,11 @@ def proposal_of(run: SolverRun) -> solver.Proposal | None:
     }
     rooms = {
         r.id: r
-        for r in db.session.scalars(sa.select(Room).where(Room.id.in_([r[3] for r in rows])))
+        for r in db.session.scalars(
+            sa.select(Room)
+            .join(Venue)
+            .where(Venue.event_id == run.event_id, Room.id.in_([r[3] for r in rows]))
+        )
     }
     proposal = solver.Proposal(
         problems=list(run.result["problems"]),

@@ -341,7 +341,7 @@ def auto_schedule(event):
         )
     run = None
     if run_id := id_arg(request.args, "run"):
-        run = _solver_run(event, run_id)
+        run = in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
         if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
             commit()
             db.session.refresh(run)
@@ -354,10 +354,6 @@ def auto_schedule(event):
     return render_template(
         "scheduling/auto.html", event=event, pending=pending, proposal=proposal, run=run
     )
-
-
-def _solver_run(event, run_id: int) -> SolverRun:
-    return in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
 
 
 def _grid_change(activity, change):
