@@ -48,6 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     "events.team": ORGANISER,
     "events.remove_member": ORGANISER,
     "events.audit_log": ORGANISER,
+    "events.audit_export": ORGANISER,
     "outbox.delivery_log": ORGANISER,
     "events.tokens": ORGANISER,
     "events.revoke_token": ORGANISER,

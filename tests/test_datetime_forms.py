@@ -223,7 +223,9 @@ def test_saving_a_form_unchanged_moves_no_date_or_time(app, client, make, login,
         assert dated_fields(again) == shown
 
 
-def test_the_settings_form_shows_the_times_on_the_event_clock(app, client, make, login, los_angeles):
+def test_the_settings_form_shows_the_times_on_the_event_clock(
+    app, client, make, login, los_angeles
+):
     event = make.event(
         timezone="Asia/Shanghai",
         registration_closes_at=datetime(2027, 6, 30, 10, 0, tzinfo=UTC),

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eventhub.audit import display as audit_display
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
@@ -33,7 +34,6 @@ from eventhub.registration.delegations import delegation_members
 from eventhub.registration.forms import (
     CATEGORY_CHOICES,
     DIET_LABELS,
-    HISTORY_LABELS,
     LadderForm,
     RegistrationForm,
 )
@@ -190,7 +190,7 @@ def participant_detail(event, participant_id: int):
         ),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         history=audit.history(participant),
-        history_labels=HISTORY_LABELS,
+        changes_of=audit_display.changes_of,
         ranks=precedence.ranks_by_level(event),
         panels=panels(participant_panels, participant, event=event, roles=g.event_roles),
         action_labels=audit.ACTION_LABELS,
