@@ -123,7 +123,7 @@ def to_csv(entries: Iterable[AuditEntry]) -> bytes:
             _("Action"),
             _("Record"),
             _("Record number"),
-            _("Field"),
+            _("What changed"),
             _("Before"),
             _("After"),
         ]
