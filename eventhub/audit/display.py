@@ -138,6 +138,8 @@ def changes_of(entry: AuditEntry) -> list[Change]:
             before, after = change
         else:
             before, after = None, change
+        if before in (None, "") and after in (None, ""):
+            continue  # a field left empty when the record was made
         kind = entry.object_type
         rows.append(
             Change(
