@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import display
 from eventhub.registration.forms import HISTORY_LABELS
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
-from eventhub.registration.models import Delegation, Participant
+from eventhub.registration.models import Delegation, Participant, Source
 
 display.describe_record(
     "Participant",
@@ -35,3 +35,14 @@ display.describe_fields(
 )
 display.describe_values("status", STATUS_LABELS, object_type="Participant")
 display.describe_values("category", CATEGORY_LABELS, object_type="Participant")
+display.describe_values(
+    "source",
+    {
+        Source.FORM: _l("The public registration form"),
+        Source.DELEGATION: _l("Entered by the head of delegation"),
+        Source.IMPORT: _l("Imported from a list"),
+        Source.API: _l("Sent through the API"),
+        Source.ORGANISER: _l("Entered by an organiser"),
+    },
+    object_type="Participant",
+)
