@@ -16,8 +16,8 @@ from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
-from eventhub.registration import bp, delegations, labels, own_link, registering
-from eventhub.registration.forms import HISTORY_LABELS, RegistrationForm
+from eventhub.registration import bp, delegations, labels, own_link, registering, review_notices
+from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source, Status
 from eventhub.web import attempt, commit, external_url, in_event_or_404
 
@@ -31,6 +31,11 @@ def _delegation(event, delegation_id: int) -> Delegation:
     if not delegations.may_manage_delegation(current_user, g.event_roles, delegation):
         abort_with(403, _("Only the head of this delegation and the organisers may do this."))
     return delegation
+
+
+def _by() -> str:
+    """Who acted, as the organisers' email names them."""
+    return current_user.display_name or current_user.email
 
 
 def _member(delegation: Delegation, participant_id: int) -> Participant:
@@ -124,7 +129,7 @@ def edit_member(event, delegation_id: int, participant_id: int):
         )
         if ok:
             if "status" in changes:  # an approval is for the person approved
-                _tell_organisers(event, participant, "changed", changes)
+                review_notices.tell_organisers(participant, "changed", changes, by=_by())
                 flash(
                     _(
                         "Saved. %(name)s is back to pending review: the organisers have been "
@@ -202,7 +207,7 @@ def restore_member(event, delegation_id: int, participant_id: int):
     ok, status = attempt(restore)
     if ok:
         if was_approved and Role.ORGANISER not in g.event_roles:
-            _tell_organisers(event, participant, "restored", {})
+            review_notices.tell_organisers(participant, "restored", {}, by=_by())
         message = _(
             "%(name)s is back in the delegation: %(status)s.",
             name=participant.latin_name,
@@ -216,34 +221,6 @@ def restore_member(event, delegation_id: int, participant_id: int):
     return redirect(
         url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
     )
-
-
-def _tell_organisers(event, participant: Participant, what: str, changes: dict) -> None:
-    """Email the organisers that an approved person needs their approval again."""
-    link = external_url(
-        "registration.participant_detail", slug=event.slug, participant_id=participant.id
-    )
-    fields = [str(HISTORY_LABELS.get(name, name)) for name in changes if name != "status"]
-    for organiser in delegations.organisers(event):
-        with force_locale(organiser.locale or "en"):
-            send_mail(
-                organiser.email,
-                _(
-                    "%(name)s needs your approval again (%(event)s)",
-                    name=participant.latin_name,
-                    event=localized(event, "name"),
-                ),
-                render_template(
-                    "email/review_again.txt",
-                    participant=participant,
-                    event=event,
-                    actor=current_user,
-                    what=what,
-                    fields=fields,
-                    link=link,
-                ),
-                event_id=event.id,
-            )
 
 
 @bp.post("/delegations/<int:delegation_id>/members/<int:participant_id>/login")

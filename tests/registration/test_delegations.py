@@ -214,6 +214,7 @@ def test_a_photo_for_an_approved_member_warns_first_and_tells_the_organisers(
         assert db.session.get(Participant, minister.id).status == Status.PENDING
     told = [m for m in outbox if m["To"] == "committee@example.cn"]
     assert len(told) == 1 and "Photo" in told[0].get_content()
+    assert "(Lao PDR national delegation)" in told[0].get_content()
 
 
 def test_members_added_by_a_head_get_the_delegations_organisation(
@@ -232,3 +233,33 @@ def test_members_added_by_a_head_get_the_delegations_organisation(
         as_text=True
     )
     assert 'value="National University of Laos"' in form
+
+
+def test_an_approved_person_changing_their_photo_is_warned_and_organisers_told(
+    client, make, open_event, app, outbox
+):
+    from eventhub.registration.own_link import new_access_key
+
+    from .conftest import image_bytes
+
+    make.user("committee@example.cn", roles={open_event: "organiser"})
+    person = make.participant(open_event, status=Status.APPROVED, email="minister@example.la")
+    with app.app_context():
+        key = new_access_key(db.session.get(Participant, person.id))
+        db.session.commit()
+    url = f"/events/{open_event.slug}/me/{key}"
+    assert "sends this approved registration back to pending review" in client.get(url).get_data(
+        as_text=True
+    )
+    values = {
+        "family_name": "KEOMANY",
+        "given_name": "Somphone",
+        "organisation": "Ministry of Education and Sports",
+        "country": "LA",
+        "email": "minister@example.la",
+        "photo": (__import__("io").BytesIO(image_bytes()), "minister.png"),
+    }
+    page = client.post(url, data=values, follow_redirects=True).get_data(as_text=True)
+    assert "Your registration is pending review again" in page
+    told = [m for m in outbox if m["To"] == "committee@example.cn"]
+    assert len(told) == 1 and "KEOMANY Somphone (Lao PDR)" in told[0].get_content()
