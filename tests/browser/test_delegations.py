@@ -89,6 +89,8 @@ def test_a_delegation_is_made_and_its_head_withdraws_on_a_phone(live_server, bro
     page.get_by_role("button", name="Set the head").click()
     assert page.get_by_text("KEO Sophal heads Royal University").is_visible()
     page.screenshot(path=str(ARTIFACTS / "delegation-edit.png"), full_page=True)
+    page.goto(f"{base}/events/caecw-2025/delegations/")
+    page.screenshot(path=str(ARTIFACTS / "delegations-list.png"), full_page=True)
     assert page.problems == []
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB").new_page()
