@@ -31,6 +31,11 @@ display.describe_fields(
         "rows": _l("Rows"),
         "file": _l("File"),
         "category": _l("Category"),
+        "delegation": _l("Delegation"),
+        "name_en": _l("Name in English"),
+        "name_zh": _l("Name in Chinese"),
+        "head": _l("Head of delegation"),
+        "protocol_order": _l("Protocol order"),
     }
 )
 display.describe_values("status", STATUS_LABELS, object_type="Participant")
