@@ -77,6 +77,9 @@ ALLOWED: dict[str, set[str]] = {
     "registration.anonymise": ORGANISER,
     "registration.visa_letter": VISA,
     "registration.delegation_visa_letters": VISA,
+    "visas.visa_case": OFFICE,  # the visa desk and the organisers record the steps
+    "visas.visa_list": OFFICE,
+    "visas.visa_export": OFFICE,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,

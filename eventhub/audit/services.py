@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "participant.merge": _l("Duplicate registrations merged"),
     "participant.anonymise": _l("Participants anonymised"),
     "participant.visa_letter": _l("Visa invitation letter printed"),
+    "visa.step": _l("Visa step recorded"),
     "participant.email": _l("Email sent to participants"),
     "venue.create": _l("Venue added"),
     "venue.travel": _l("Travel time between venues set"),
