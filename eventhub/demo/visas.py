@@ -55,7 +55,7 @@ def build_visas(event: Event, report: list[str]) -> None:
         order = list(workflow.DATE_ORDER)
         for offset, name in enumerate(order[1 : order.index(STEP_DATES[step]) + 1], start=1):
             dates[name] = day + timedelta(days=6 * offset)
-        note = "Embassy of the PRC, Vientiane" if step == VisaStep.REFUSED else ""
+        note = f"Embassy of the PRC, {person.country.name_en}" if step == VisaStep.REFUSED else ""
         workflow.record_step(
             person, workflow.StepInput(step, dates, note), today=event.starts_on, actor=None
         )
