@@ -30,3 +30,8 @@ delegation_panels = signals.signal(
     doc="""Sent by a delegation's page, with the delegation as sender and the keywords
     `event`, `members` and `roles` (the viewer's in the event).""",
 )
+participants_anonymised = signals.signal(
+    "participants-anonymised",
+    doc="""Sent when an event's participants were anonymised, before the commit, with the
+    event as sender: the modules above registration erase what they hold about them.""",
+)

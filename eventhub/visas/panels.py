@@ -1,5 +1,6 @@
 """What the visa workflow adds to registration's pages (a person's, a delegation's), and its
-answer when registration draws visa letters: registration does not import this package."""
+answers when registration draws visa letters or anonymises an event: registration does not
+import this package."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from eventhub.auth.models import Role
 from eventhub.registration.signals import (
     delegation_panels,
     participant_panels,
+    participants_anonymised,
     visa_letters_issued,
 )
 from eventhub.visas import lists, workflow
@@ -60,3 +62,9 @@ def delegation_visas(delegation, *, event, members, roles, **kwargs) -> Panel | 
 def letters_drawn(event, *, people, day, actor, **kwargs) -> None:
     """A letter drawn moves a requested visa to "letter issued" on the letter's date."""
     workflow.letters_issued(people, day=day, actor=actor)
+
+
+@participants_anonymised.connect
+def anonymised(event, **kwargs) -> None:
+    """The notes may name people; the steps and dates stay for the statistics."""
+    workflow.erase_notes(event)

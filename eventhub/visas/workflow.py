@@ -138,3 +138,8 @@ def letters_issued(people: list[Participant], *, day: date, actor) -> int:
         step = StepInput(VisaStep.ISSUED, dates, case.note if case else "")
         moved += record_step(person, step, today=day, actor=actor)
     return moved
+
+
+def erase_notes(event) -> None:
+    """What the visa desk wrote about the event's people, erased with their names."""
+    db.session.execute(sa.update(VisaCase).where(VisaCase.event_id == event.id).values(note=""))

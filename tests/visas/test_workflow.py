@@ -180,3 +180,23 @@ def test_delegation_page_counts_members_at_each_step(client, login, make, event,
     page = client.get(f"/events/{event.slug}/delegations/{applicant.delegation.id}/")
     text = page.get_data(as_text=True)
     assert "Visas" in text and "Letter requested</span> 2" in text
+
+
+def test_anonymising_the_event_clears_what_the_visa_desk_wrote(client, login, make, app):
+    ended = make.event(starts_on=date(2025, 7, 24), ends_on=date(2025, 7, 27))
+    person = make.participant(ended, visa_letter_requested=True)
+    with app.app_context():
+        db.session.add(
+            VisaCase(
+                event_id=ended.id,
+                participant_id=person.id,
+                state=VisaStep.REFUSED,
+                decided_on=date(2025, 6, 1),
+                note="Refused: passport of Somphone KEOMANY damaged",
+            )
+        )
+        db.session.commit()
+    login(make.user(roles={ended: "organiser"}).email)
+    client.post(f"/events/{ended.slug}/participants/anonymise", data={"confirm": ended.slug})
+    case = _case(app, person)
+    assert case.note == "" and case.state == VisaStep.REFUSED  # the outcome stays, as statuses do
