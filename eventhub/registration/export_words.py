@@ -3,7 +3,7 @@ them: a list exported in Chinese imports again like one exported in English."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -65,18 +65,16 @@ def in_every_language(labels: Mapping[Any, Any]) -> Iterable[tuple[str, Any]]:
                 yield str(label), key
 
 
-def header_words() -> dict[str, str]:
-    """Each export column's heading, in every language -> the field it holds."""
-    return dict(in_every_language(COLUMN_LABELS))
+def header_words(key: Callable[[str], str]) -> dict[str, str]:
+    """Each export column's heading, in every language, as `key` folds it -> its field."""
+    return {key(label): name for label, name in in_every_language(COLUMN_LABELS)}
 
 
-def category_words() -> dict[str, str]:
-    return {label: str(category.value) for label, category in in_every_language(CATEGORY_LABELS)}
+def category_words(key: Callable[[str], str]) -> dict[str, str]:
+    return {
+        key(label): str(category.value) for label, category in in_every_language(CATEGORY_LABELS)
+    }
 
 
-def diet_words() -> dict[str, str]:
-    return {label: str(diet.value) for label, diet in in_every_language(DIET_LABELS)}
-
-
-def yes_words() -> set[str]:
-    return {label for label, value in in_every_language({True: YES}) if value}
+def diet_words(key: Callable[[str], str]) -> dict[str, str]:
+    return {key(label): str(diet.value) for label, diet in in_every_language(DIET_LABELS)}
