@@ -23,7 +23,9 @@ from eventhub.visas.workflow import DATE_ORDER, registered_on
 
 # A person without a case who asked for a letter stands at "requested" (workflow.state_of).
 def _state():
-    return sa.func.coalesce(VisaCase.state, VisaStep.REQUESTED.value)
+    # The default written out, not bound: PostgreSQL must see the same expression in the
+    # select and the GROUP BY.
+    return sa.func.coalesce(VisaCase.state, sa.literal_column(f"'{VisaStep.REQUESTED.value}'"))
 
 
 @dataclass
