@@ -144,10 +144,6 @@ def _letter(event: Event, person: Participant, issued: date) -> list:
     ]
 
 
-class NotApproved(DomainError):
-    """A letter asked for someone whose registration is not (or no longer) approved."""
-
-
 def may_have_letter(person: Participant) -> bool:
     """An official invitation vouches for the person: only an approved registration gets one."""
     return person.status == Status.APPROVED
@@ -165,14 +161,7 @@ def with_letters(people: list[Participant]) -> tuple[list[Participant], list[Par
 
 def visa_letters_pdf(event: Event, people: list[Participant], *, issued: date) -> bytes:
     """One page per approved participant who asked for a letter and gave the passport
-    details. One person alone who is not approved is refused (NotApproved)."""
-    if len(people) == 1 and not may_have_letter(people[0]):
-        raise NotApproved(
-            _l(
-                "Only approved participants get a visa letter; %(name)s is not approved.",
-                name=people[0].latin_name,
-            )
-        )
+    details; the others are left out (see with_letters)."""
     wanted, _left_out = with_letters(people)
     if not wanted:
         raise DomainError(

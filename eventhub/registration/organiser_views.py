@@ -307,8 +307,6 @@ def _letters(event, people, filename: str):
     issued = utcnow().astimezone(ZoneInfo(event.timezone)).date()
     try:
         body = letters.visa_letters_pdf(event, people, issued=issued)
-    except letters.NotApproved as error:
-        abort_with(409, str(error))
     except DomainError as error:
         flash(str(error), "warning")
         return None
@@ -324,6 +322,14 @@ def _letters(event, people, filename: str):
 @event_view(Role.VISA_OFFICER)
 def visa_letter(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
+    if not letters.may_have_letter(participant):
+        abort_with(
+            409,
+            _(
+                "Only approved participants get a visa letter; %(name)s is not approved.",
+                name=participant.latin_name,
+            ),
+        )
     response = _letters(event, [participant], f"visa-letter-{participant.id}.pdf")
     if response is None:
         return redirect(

@@ -132,3 +132,19 @@ def test_delegation_batch_holds_only_approved_members_and_says_who_is_left_out(
     login(make.user(roles={event: "organiser"}).email)
     page = client.get(f"/events/{event.slug}/delegations/{delegation.id}/").get_data(as_text=True)
     assert "3 members get no visa letter because their registration is not approved" in page
+
+
+def test_the_letter_drawing_itself_leaves_out_who_is_not_approved(make, event, app):
+    """Any page that draws letters (a delegate's own page too) goes through this rule."""
+    from datetime import date
+
+    from eventhub.errors import DomainError
+    from eventhub.registration.letters import visa_letters_pdf
+    from eventhub.registration.models import Participant
+
+    person = _visa_person(make, event, app, status="withdrawn")
+    with app.test_request_context():
+        from eventhub.extensions import db
+
+        with pytest.raises(DomainError):
+            visa_letters_pdf(event, [db.session.get(Participant, person.id)], issued=date.today())
