@@ -42,6 +42,7 @@ from eventhub.scheduling.models import (
     TravelTime,
     Venue,
 )
+from eventhub.visas.models import VisaCase, VisaStep
 
 __all__ = [
     "Admission",
@@ -95,4 +96,6 @@ __all__ = [
     "Source",
     "Status",
     "User",
+    "VisaCase",
+    "VisaStep",
 ]

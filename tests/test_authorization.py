@@ -85,6 +85,9 @@ ALLOWED: dict[str, set[str]] = {
     "registration.delegation_order": ORGANISER,
     "registration.delete_delegation": ORGANISER,  # refused while it has members
     "registration.participant_delegation": ORGANISER,
+    "visas.visa_case": OFFICE,  # the visa desk and the organisers record the steps
+    "visas.visa_list": OFFICE,
+    "visas.visa_export": OFFICE,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,

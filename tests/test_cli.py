@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlalchemy as sa
 
 from eventhub.auth import services as auth_services
@@ -176,6 +178,11 @@ def test_demo_builds_a_realistic_week_and_a_second_run_changes_nothing(app):
             )
         )
         assert sorted(orders) == list(range(1, len(orders) + 1))  # a protocol order, no ties
+
+        from eventhub.visas.models import VisaCase
+
+        steps = Counter(db.session.scalars(sa.select(VisaCase.state)))
+        assert {"requested", "issued", "sent", "granted"} <= set(steps) and steps["refused"] == 1
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "participant.merge": _l("Duplicate registrations merged"),
     "participant.anonymise": _l("Participants anonymised"),
     "participant.visa_letter": _l("Visa invitation letter printed"),
+    "visa.step": _l("Visa step recorded"),
     "participant.email": _l("Email sent to participants"),
     "participant.delegation": _l("Participant moved to another delegation"),
     "delegation.create": _l("Delegation created"),

@@ -16,6 +16,7 @@ from eventhub.demo.organisations import build_organisations
 from eventhub.demo.participants import build_participants
 from eventhub.demo.print_settings import build_print_settings
 from eventhub.demo.programme import build_programme
+from eventhub.demo.visas import build_visas
 from eventhub.directory.services import seed_countries
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -43,4 +44,5 @@ def build_demo() -> list[str]:
     build_print_settings(event, report)
     build_checkpoints(event, report)
     build_arrivals(event, report)
+    build_visas(event, report)
     return report

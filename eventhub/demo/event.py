@@ -41,6 +41,7 @@ LOGINS = [
     ("administrator", "admin@eventhub.example", "demo-admin-2025", "EventHub Administrator"),
     ("organiser", "organiser@caecw.example", "demo-organiser-2025", "Organising Committee"),
     ("staff (scanning)", "gate@caecw.example", "demo-staff-2025", "Gate A Staff"),
+    ("visa desk", "visa@caecw.example", "demo-visa-2025", "Visa Desk"),
     ("head of delegation", "head.la@caecw.example", "demo-head-2025", "Bounmy PHOMMACHANH"),
     ("delegate", "delegate.la@caecw.example", "demo-delegate-2025", "Somphone KEOMANY"),
 ]
@@ -65,6 +66,7 @@ def build_accounts(event, report) -> None:
         "admin@eventhub.example": None,
         "organiser@caecw.example": Role.ORGANISER,
         "gate@caecw.example": Role.STAFF,
+        "visa@caecw.example": Role.VISA_OFFICER,
         "head.la@caecw.example": Role.HEAD_OF_DELEGATION,
         "delegate.la@caecw.example": Role.DELEGATE,
     }

@@ -16,10 +16,19 @@ from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
-from eventhub.registration import bp, delegations, labels, own_link, registering, review_notices
+from eventhub.registration import (
+    bp,
+    delegations,
+    labels,
+    letters,
+    own_link,
+    registering,
+    review_notices,
+)
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source, Status
-from eventhub.web import attempt, commit, external_url, in_event_or_404
+from eventhub.registration.signals import delegation_panels
+from eventhub.web import attempt, commit, external_url, in_event_or_404, panels
 
 MANAGERS = (Role.ORGANISER, Role.HEAD_OF_DELEGATION)
 
@@ -49,13 +58,18 @@ def _member(delegation: Delegation, participant_id: int) -> Participant:
 @event_view(*MANAGERS)
 def delegation(event, delegation_id: int):
     delegation = _delegation(event, delegation_id)
+    members = delegations.delegation_members(delegation)
     return render_template(
         "registration/delegation.html",
         event=event,
         delegation=delegation,
-        members=delegations.delegation_members(delegation),
+        members=members,
         status_labels=labels.STATUS_LABELS,
         may_restore=Role.ORGANISER in g.event_roles or event.registration_open(utcnow()),
+        letters_left_out=letters.with_letters(members)[1],
+        panels=panels(
+            delegation_panels, delegation, event=event, members=members, roles=g.event_roles
+        ),
     )
 
 

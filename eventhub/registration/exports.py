@@ -18,7 +18,10 @@ from flask_babel import lazy_gettext as _l
 from eventhub import crypto
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import localized
+from eventhub.registration.export_words import COLUMN_LABELS, PARTICIPANT_FIELDS, yes_no
 from eventhub.registration.forms import DIET_LABELS
+from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 
@@ -62,86 +65,61 @@ def _iso(day) -> str:
     return day.isoformat() if day else ""
 
 
+PASSPORT_FIELDS = ("nationality", "date_of_birth", "passport_number", "passport_expiry")
+
+
 def participants(event: Event, statuses, *, include_passport: bool = False) -> Sheet:
-    """Everyone, with the registration API's field names as headers (it imports back)."""
+    """Everyone, headed and worded in the reader's language; the importer reads it back in
+    either language (see export_words)."""
     zone = ZoneInfo(event.timezone)
-    header = [
-        "id",
-        "status",
-        "category",
-        "family_name",
-        "given_name",
-        "native_name",
-        "honorific",
-        "position",
-        "organisation",
-        "country",
-        "delegation",
-        "email",
-        "phone",
-        "diet",
-        "dietary_notes",
-        "accessibility_needs",
-        "interpretation_language",
-        "arrival_date",
-        "arrival_time",
-        "arrival_flight",
-        "arrival_point",
-        "departure_date",
-        "departure_time",
-        "departure_flight",
-        "departure_point",
-        "hotel",
-        "visa_letter_requested",
-    ]
-    if include_passport:
-        header += ["nationality", "date_of_birth", "passport_number", "passport_expiry"]
+    fields = [*PARTICIPANT_FIELDS, *(PASSPORT_FIELDS if include_passport else ())]
+    header = [str(_l("ID")), str(_l("Status"))] + [str(COLUMN_LABELS[f]) for f in fields]
     rows = []
     for p in _people(event, statuses):
-        row = [
-            p.id,
-            p.status.value,
-            p.category.value,
-            p.family_name,
-            p.given_name,
-            p.native_name,
-            p.honorific,
-            p.position,
-            p.organisation.name_en if p.organisation else "",
-            p.country_code,
-            p.delegation.name_en if p.delegation else "",
-            p.email,
-            p.phone,
-            p.diet.value,
-            p.dietary_notes,
-            p.accessibility_needs,
-            p.interpretation_language,
-            _iso(p.arrival_date),
-            _local(p.arrival_at, zone),
-            p.arrival_flight,
-            p.arrival_point,
-            _iso(p.departure_date),
-            _local(p.departure_at, zone),
-            p.departure_flight,
-            p.departure_point,
-            p.hotel,
-            "yes" if p.visa_letter_requested else "",
-        ]
+        values = {
+            "category": str(CATEGORY_LABELS[p.category]),
+            "family_name": p.family_name,
+            "given_name": p.given_name,
+            "native_name": p.native_name,
+            "honorific": p.honorific,
+            "position": p.position,
+            "organisation": p.organisation.name_en if p.organisation else "",
+            "country": localized(p.country, "name"),
+            "delegation": p.delegation.name_en if p.delegation else "",
+            "email": p.email,
+            "phone": p.phone,
+            "diet": str(DIET_LABELS[p.diet]),
+            "dietary_notes": p.dietary_notes,
+            "accessibility_needs": p.accessibility_needs,
+            "interpretation_language": p.interpretation_language,
+            "arrival_date": _iso(p.arrival_date),
+            "arrival_time": _local(p.arrival_at, zone),
+            "arrival_flight": p.arrival_flight,
+            "arrival_point": p.arrival_point,
+            "departure_date": _iso(p.departure_date),
+            "departure_time": _local(p.departure_at, zone),
+            "departure_flight": p.departure_flight,
+            "departure_point": p.departure_point,
+            "hotel": p.hotel,
+            "visa_letter_requested": str(yes_no(p.visa_letter_requested)),
+        }
         if include_passport:
-            row += [
-                p.nationality_code or "",
-                crypto.decrypt(p.date_of_birth_encrypted) or "",
-                crypto.decrypt(p.passport_number_encrypted) or "",
-                _iso(p.passport_expiry),
-            ]
-        rows.append(row)
+            values |= {
+                "nationality": p.nationality_code or "",
+                "date_of_birth": crypto.decrypt(p.date_of_birth_encrypted) or "",
+                "passport_number": crypto.decrypt(p.passport_number_encrypted) or "",
+                "passport_expiry": _iso(p.passport_expiry),
+            }
+        rows.append([p.id, str(STATUS_LABELS[p.status])] + [values[f] for f in fields])
     return Sheet(str(_l("Participants")), header, rows)
 
 
 def _travel(event: Event, statuses, leg: str) -> Sheet:
-    """Arrivals or departures by date, time and flight, with the size of each group."""
+    """Arrivals or departures by date, time and flight, with the size of each group (the
+    people on one flight or train); people who gave no date come last, apart."""
     zone = ZoneInfo(event.timezone)
-    people = [p for p in _people(event, statuses) if getattr(p, f"{leg}_date")]
+    everyone = _people(event, statuses)
+    people = [p for p in everyone if getattr(p, f"{leg}_date")]
     people.sort(
         key=lambda p: (
             getattr(p, f"{leg}_date"),
@@ -150,7 +128,13 @@ def _travel(event: Event, statuses, leg: str) -> Sheet:
             p.family_name,
         )
     )
-    groups = Counter((getattr(p, f"{leg}_date"), getattr(p, f"{leg}_flight")) for p in people)
+    undated = [p for p in everyone if not getattr(p, f"{leg}_date")]
+    groups = Counter(
+        (getattr(p, f"{leg}_date"), getattr(p, f"{leg}_flight"))
+        for p in people
+        if getattr(p, f"{leg}_flight")
+    )
+    no_date = _l("No arrival date given") if leg == "arrival" else _l("No departure date given")
     header = [
         str(_l("Date")),
         str(_l("Time")),
@@ -166,19 +150,19 @@ def _travel(event: Event, statuses, leg: str) -> Sheet:
     ]
     rows = [
         [
-            _iso(getattr(p, f"{leg}_date")),
+            _iso(getattr(p, f"{leg}_date")) or str(no_date),
             _local(getattr(p, f"{leg}_at"), zone),
             getattr(p, f"{leg}_flight"),
             getattr(p, f"{leg}_point"),
-            groups[(getattr(p, f"{leg}_date"), getattr(p, f"{leg}_flight"))],
+            groups.get((getattr(p, f"{leg}_date"), getattr(p, f"{leg}_flight")), ""),
             f"{p.honorific} {p.latin_name}".strip(),
             p.native_name,
-            p.country_code,
+            localized(p.country, "name"),
             p.delegation.name_en if p.delegation else "",
             p.phone,
             p.hotel,
         ]
-        for p in people
+        for p in people + undated
     ]
     title = _l("Arrivals") if leg == "arrival" else _l("Departures")
     return Sheet(str(title), header, rows)
@@ -219,11 +203,11 @@ def rooming(event: Event, statuses) -> Sheet:
                 p.hotel,
                 f"{p.honorific} {p.latin_name}".strip(),
                 p.native_name,
-                p.country_code,
+                localized(p.country, "name"),
                 _iso(p.arrival_date),
                 _iso(p.departure_date),
                 nights,
-                p.diet.value,
+                str(DIET_LABELS[p.diet]),
                 p.accessibility_needs,
                 p.phone,
             ]
@@ -245,7 +229,7 @@ def dietary(event: Event, statuses) -> Sheet:
         [str(label), counts.get(diet, 0), "", "", ""] for diet, label in DIET_LABELS.items()
     ]
     rows += [
-        [str(DIET_LABELS[p.diet]), "", p.latin_name, p.country_code, p.dietary_notes]
+        [str(DIET_LABELS[p.diet]), "", p.latin_name, localized(p.country, "name"), p.dietary_notes]
         for p in people
         if p.dietary_notes
     ]
@@ -271,7 +255,7 @@ def interpretation(event: Event, statuses) -> Sheet:
             str(INTERPRETATION_LANGUAGES.get(p.interpretation_language)),
             "",
             p.latin_name,
-            p.country_code,
+            localized(p.country, "name"),
             p.delegation.name_en if p.delegation else "",
         ]
         for p in sorted(people, key=lambda p: (p.interpretation_language, p.family_name))
@@ -290,7 +274,8 @@ EXPORTS: dict[str, tuple[Any, Callable[..., Sheet]]] = {
 
 
 def to_csv(sheet: Sheet) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows every script right."""
+    """UTF-8 with a byte-order mark, so that Excel shows every script right. CSV cells have
+    no type: a spreadsheet reads "=..." as a formula, hence the apostrophe (neutralise)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(h) for h in sheet.header])
@@ -298,23 +283,37 @@ def to_csv(sheet: Sheet) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _text_cell(page, value: Any):
+    """A workbook cell holding `value`; text is typed as text, which Excel and LibreOffice
+    never run as a formula, so it is written as typed ("+856 20…", "=HYPERLINK(…)")."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(page, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would type a leading "=" as a formula
+    return cell
+
+
 def to_xlsx(sheet: Sheet) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
 
-    book = openpyxl.Workbook()
-    page = book.active
-    page.title = sheet.title[:31]
-    page.append([neutralise(h) for h in sheet.header])
-    for cell in page[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.rows:
-        page.append([neutralise(v) for v in row])
+    book = openpyxl.Workbook(write_only=True)
+    page = book.create_sheet(sheet.title[:31])
     page.freeze_panes = "A2"
-    for index, _ in enumerate(sheet.header, start=1):
+    for index, heading in enumerate(sheet.header, start=1):
         letter = openpyxl.utils.get_column_letter(index)
-        widest = max((len(str(c.value or "")) for c in page[letter][:200]), default=8)
+        values = [heading, *(row[index - 1] for row in sheet.rows[:200])]
+        widest = max((len(str(v)) for v in values if v not in (None, "")), default=8)
         page.column_dimensions[letter].width = min(max(widest + 2, 8), 50)
+    header = []
+    for heading in sheet.header:
+        cell = _text_cell(page, heading)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    page.append(header)
+    for row in sheet.rows:
+        page.append([_text_cell(page, v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -227,6 +227,13 @@ HISTORY_LABELS = {
     "name": _l("Name"),
     "source": _l("Source"),
     "restored": _l("Withdrawal undone"),
+    # The visa workflow's steps (eventhub.visas), recorded on the participant.
+    "visa_state": _l("Visa"),
+    "visa_requested_on": _l("Requested on"),
+    "visa_issued_on": _l("Letter issued on"),
+    "visa_sent_on": _l("Sent on"),
+    "visa_decided_on": _l("Embassy's decision on"),
+    "visa_note": _l("Note"),
 }
 
 

@@ -21,6 +21,7 @@ from eventhub.directory.models import Country
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration import export_words
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import REGISTRATION_FIELDS, check_registration
 from eventhub.text import clean
@@ -301,6 +302,7 @@ def guess_columns(rows: list[tuple[int, list[Any]]]) -> tuple[int, list[Column]]
     each column, the field it most likely holds."""
     words = {_key(w): name for name, options in HEADER_WORDS.items() for w in options}
     words.update({_key(name): name for name in REGISTRATION_FIELDS})
+    words.update(export_words.header_words(_key))
     best_index, best_hits = 0, -1
     for index, (_number, row) in enumerate(rows[:10]):
         hits = sum(1 for cell in row if _key(cell) in words)
@@ -375,7 +377,7 @@ def _category(value: Any) -> str:
     for category, options in CATEGORY_WORDS.items():
         if text in {_key(o) for o in options}:
             return category
-    return text
+    return export_words.category_words(_key).get(text, text)
 
 
 DIET_WORDS = {
@@ -392,6 +394,8 @@ def _diet(value: Any) -> tuple[str, str]:
     for diet, options in DIET_WORDS.items():
         if text in {_key(o) for o in options}:
             return diet, ""
+    if text in (exported := export_words.diet_words(_key)):
+        return exported[text], ""
     return "none", clean(str(value))
 
 

@@ -24,7 +24,7 @@ from eventhub import crypto
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.pdf import markup, register_fonts
-from eventhub.registration.models import Participant
+from eventhub.registration.models import Participant, Status
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=10.5, leading=15)
 SMALL = ParagraphStyle(
@@ -144,11 +144,29 @@ def _letter(event: Event, person: Participant, issued: date) -> list:
     ]
 
 
+def may_have_letter(person: Participant) -> bool:
+    """An official invitation vouches for the person: only an approved registration gets one."""
+    return person.status == Status.APPROVED
+
+
+def with_letters(people: list[Participant]) -> tuple[list[Participant], list[Participant]]:
+    """Who gets a letter (approved, asked for one, gave the passport details), and who asked
+    for one but is left out because the registration is not approved."""
+    asked = [p for p in people if p.visa_letter_requested and p.passport_number_encrypted]
+    return (
+        [p for p in asked if may_have_letter(p)],
+        [p for p in asked if not may_have_letter(p)],
+    )
+
+
 def visa_letters_pdf(event: Event, people: list[Participant], *, issued: date) -> bytes:
-    """One page per participant who asked for a letter and gave the passport details."""
-    wanted = [p for p in people if p.visa_letter_requested and p.passport_number_encrypted]
+    """One page per approved participant who asked for a letter and gave the passport
+    details; the others are left out (see with_letters)."""
+    wanted, _left_out = with_letters(people)
     if not wanted:
-        raise DomainError(_l("No one here has asked for a visa letter with passport details."))
+        raise DomainError(
+            _l("No approved participant here has asked for a visa letter with passport details.")
+        )
     register_fonts()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

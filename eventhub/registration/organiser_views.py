@@ -38,7 +38,7 @@ from eventhub.registration.forms import (
     RegistrationForm,
 )
 from eventhub.registration.models import Category, Delegation, ParticipantPhoto, Status
-from eventhub.registration.signals import participant_panels
+from eventhub.registration.signals import participant_panels, visa_letters_issued
 from eventhub.web import (
     as_id,
     attempt,
@@ -306,13 +306,18 @@ def _pdf_response(body: bytes, filename: str) -> Response:
 
 
 def _letters(event, people, filename: str):
+    """The letters as a PDF response, recorded, or None (with a message) when none is due."""
+    issued = utcnow().astimezone(ZoneInfo(event.timezone)).date()
     try:
-        body = letters.visa_letters_pdf(
-            event, people, issued=utcnow().astimezone(ZoneInfo(event.timezone)).date()
-        )
+        body = letters.visa_letters_pdf(event, people, issued=issued)
     except DomainError as error:
         flash(str(error), "warning")
         return None
+    given, _left_out = letters.with_letters(people)
+    for person in given:
+        audit.record("participant.visa_letter", person, actor=current_user, event_id=event.id)
+    visa_letters_issued.send(event, people=given, day=issued, actor=current_user)
+    commit()
     return _pdf_response(body, filename)
 
 
@@ -320,6 +325,14 @@ def _letters(event, people, filename: str):
 @event_view(Role.VISA_OFFICER)
 def visa_letter(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
+    if not letters.may_have_letter(participant):
+        abort_with(
+            409,
+            _(
+                "Only approved participants get a visa letter; %(name)s is not approved.",
+                name=participant.latin_name,
+            ),
+        )
     response = _letters(event, [participant], f"visa-letter-{participant.id}.pdf")
     if response is None:
         return redirect(
@@ -327,8 +340,6 @@ def visa_letter(event, participant_id: int):
                 "registration.participant_detail", slug=event.slug, participant_id=participant.id
             )
         )
-    audit.record("participant.visa_letter", participant, actor=current_user, event_id=event.id)
-    commit()
     return response
 
 
@@ -344,14 +355,6 @@ def delegation_visa_letters(event, delegation_id: int):
         return redirect(
             url_for("registration.participant_list", slug=event.slug, delegation=delegation.id)
         )
-    audit.record(
-        "participant.visa_letter",
-        delegation,
-        actor=current_user,
-        event_id=event.id,
-        changes={"letters": [None, sum(1 for m in members if m.visa_letter_requested)]},
-    )
-    commit()
     return response
 
 

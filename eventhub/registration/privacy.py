@@ -17,6 +17,7 @@ from eventhub.extensions import db
 from eventhub.registration.models import ImportBatch, Participant, ParticipantPhoto
 from eventhub.registration.own_link import form_values
 from eventhub.registration.registering import passport_view
+from eventhub.registration.signals import participants_anonymised
 
 
 def personal_data(participant: Participant) -> dict[str, Any]:
@@ -93,6 +94,7 @@ def anonymise_event(event: Event, *, actor: User, today: date) -> int:
         .where(AuditEntry.event_id == event.id, AuditEntry.object_type == "Participant")
         .values(changes={})
     )
+    participants_anonymised.send(event)
     audit.record(
         "participant.anonymise",
         event,

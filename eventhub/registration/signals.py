@@ -19,3 +19,19 @@ own_page_panels = signals.signal(
     participant as sender and the keywords `event` and `key` (the secret of the link).
     Panels there are inline: buttons, links.""",
 )
+visa_letters_issued = signals.signal(
+    "visa-letters-issued",
+    doc="""Sent when visa letters were drawn, before the commit, with the event as sender and
+    the keywords `people` (who got a letter), `day` (the date on the letters, in the event's
+    zone) and `actor`.""",
+)
+delegation_panels = signals.signal(
+    "delegation-panels",
+    doc="""Sent by a delegation's page, with the delegation as sender and the keywords
+    `event`, `members` and `roles` (the viewer's in the event).""",
+)
+participants_anonymised = signals.signal(
+    "participants-anonymised",
+    doc="""Sent when an event's participants were anonymised, before the commit, with the
+    event as sender: the modules above registration erase what they hold about them.""",
+)

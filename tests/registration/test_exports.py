@@ -78,7 +78,10 @@ def test_xlsx_exports_open_and_neutralise_formulas(client, as_role, make, event)
     ).active
     values = [[c.value for c in row] for row in dietary.iter_rows()]
     assert ["Halal", 1, None, None, None] in values
-    assert any(v[4] == '\'=HYPERLINK("http://evil.example")' for v in values)
+    # A text cell is never a formula: the allergy note is kept as typed, read as text.
+    notes = [row for row in dietary.iter_rows() if row[4].value and "HYPERLINK" in row[4].value]
+    assert [c.value for c in notes[0]][4] == '=HYPERLINK("http://evil.example")'
+    assert notes[0][4].data_type == "s"
     rooming = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/events/{event.slug}/participants/export/rooming.xlsx").data)
     ).active
@@ -91,11 +94,7 @@ def test_participants_export_round_trips_through_the_import(client, as_role, mak
     as_role("organiser")
     exported = client.get(f"/events/{event.slug}/participants/export/participants.csv").data
     header = exported.decode("utf-8-sig").splitlines()[0].split(",")
-    assert "passport_number" not in header and header[3:6] == [
-        "family_name",
-        "given_name",
-        "native_name",
-    ]
+    assert "Passport number" not in header and "Family name (as in passport)" in header
 
 
 def test_an_exported_list_imports_back(client, make, login, event, app):
@@ -172,3 +171,87 @@ def test_visa_desk_exports_passport_numbers(client, as_role, make, event, app):
             )
             == 1
         )
+
+
+def _sheet(client, url: str) -> list[list]:
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url).data))
+    return [[c.value for c in row] for row in book.active.iter_rows()]
+
+
+def test_xlsx_shows_phone_numbers_and_names_as_typed(client, as_role, make, event):
+    """An apostrophe showed before every phone number: in a workbook text is never a formula."""
+    _people(make, event)
+    make.participant(event, family_name="-", given_name="Budiono", phone="-", hotel="Guiyang Hotel")
+    as_role("organiser")
+    rows = _sheet(client, f"/events/{event.slug}/participants/export/arrivals.xlsx")
+    phone = rows[0].index("Phone")
+    assert "+856 20 5555 0101" in [r[phone] for r in rows]
+    assert not any(str(v).startswith("'") for r in rows for v in r if v)
+    rooming = _sheet(client, f"/events/{event.slug}/participants/export/rooming.xlsx")
+    assert "- Budiono" in [r[1] for r in rooming]
+    # CSV has no cell types: there a leading apostrophe keeps a formula from running.
+    text = client.get(f"/events/{event.slug}/participants/export/dietary.csv").data
+    assert "'=HYPERLINK" in text.decode("utf-8-sig")
+
+
+def test_exports_speak_the_readers_language(client, as_role, make, event, app):
+    from flask_babel import force_locale, gettext
+
+    from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
+    from eventhub.registration.models import Category
+
+    make.participant(event, category=Category.OFFICIAL, visa_letter_requested=True, diet=Diet.HALAL)
+    as_role("organiser", locale="zh_Hans")
+    rows = _sheet(client, f"/events/{event.slug}/participants/export/participants.xlsx")
+    with app.test_request_context(), force_locale("zh_Hans"):
+        status, category = str(STATUS_LABELS[Status.APPROVED]), str(CATEGORY_LABELS["official"])
+        halal, yes, date_header = gettext("Halal"), gettext("Yes"), gettext("Date")
+        header = [gettext("Status"), gettext("Family name (as in passport)")]
+    assert status != "Approved" and yes != "Yes"
+    assert [rows[0][1], rows[0][3]] == header
+    assert [status, category, halal, yes] == [
+        v for v in rows[1] if v in (status, category, halal, yes)
+    ]
+    arrivals = _sheet(client, f"/events/{event.slug}/participants/export/arrivals.xlsx")
+    assert arrivals[0][0] == date_header != "Date"
+
+
+def test_a_chinese_export_imports_back(client, make, login, event, app):
+    from eventhub.registration.models import Category
+
+    make.participant(
+        event,
+        family_name="NGUYỄN",
+        given_name="Thị Hương",
+        country_code="VN",
+        organisation_id=make.organisation(name_en="Hanoi University", country_code="VN").id,
+        category=Category.OFFICIAL,
+        diet=Diet.HALAL,
+    )
+    other = make.event()
+    login(make.user(roles={event: "organiser", other: "organiser"}, locale="zh_Hans").email)
+    exported = client.get(f"/events/{event.slug}/participants/export/participants.xlsx").data
+    preview_url = _upload(client, other, exported, "export.xlsx")
+    client.post(preview_url, data={"action": "import"})
+    with app.app_context():
+        copy = db.session.scalar(sa.select(Participant).where(Participant.event_id == other.id))
+        assert (copy.family_name, copy.given_name, copy.country_code) == (
+            "NGUYỄN",
+            "Thị Hương",
+            "VN",
+        )
+        assert (copy.category, copy.diet) == (Category.OFFICIAL, Diet.HALAL)
+
+
+def test_departures_without_a_date_are_listed_apart_not_as_a_group(client, as_role, make, event):
+    make.participant(event, given_name="Dated", departure_date=date(2025, 7, 28))
+    for name in ("Undated One", "Undated Two", "Undated Three"):
+        make.participant(event, given_name=name)
+    as_role("organiser")
+    rows = _sheet(client, f"/events/{event.slug}/participants/export/departures.xlsx")
+    header, body = rows[0], rows[1:]
+    size = header.index("Group size")
+    undated = [r for r in body if "Undated" in r[header.index("Name")]]
+    assert len(undated) == 3
+    assert all(r[0] == "No departure date given" and r[size] in (None, "") for r in undated)
+    assert "Dated" in body[0][header.index("Name")]  # the dated ones first

@@ -98,3 +98,53 @@ def test_letter_renders_to_an_image(client, as_role, make, event, app, tmp_path)
     )
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 5000
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "waitlisted", "withdrawn"])
+def test_no_letter_for_a_participant_who_is_not_approved(client, as_role, make, event, app, status):
+    """The visa desk opened the letter of a rejected person and got an official PDF."""
+    person = _visa_person(make, event, app, status=status)
+    as_role("visa_officer")
+    page = client.get(f"/events/{event.slug}/participants/{person.id}")
+    assert "visa-letter.pdf" not in page.get_data(as_text=True)
+    response = client.get(f"/events/{event.slug}/participants/{person.id}/visa-letter.pdf")
+    assert response.status_code == 409 and response.mimetype == "text/html"
+    assert "Only approved participants get a visa letter" in response.get_data(as_text=True)
+
+
+def test_delegation_batch_holds_only_approved_members_and_says_who_is_left_out(
+    client, make, event, app, login
+):
+    import io
+
+    delegation = make.delegation(event, name_en="Viet Nam national delegation", country_code="VN")
+    _visa_person(make, event, app, given_name="Minh Tuấn", delegation_id=delegation.id)
+    for name, status in (("Quang Huy", "rejected"), ("Văn An", "pending"), ("Thu", "waitlisted")):
+        _visa_person(make, event, app, given_name=name, status=status, delegation_id=delegation.id)
+    login(make.user(roles={event: "visa_officer"}).email)
+    response = client.get(f"/events/{event.slug}/delegations/{delegation.id}/visa-letters.pdf")
+    assert response.mimetype == "application/pdf"
+    text = _text(response.data)
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 1
+    assert "Minh Tuấn" in text and "Quang Huy" not in text and "Văn An" not in text
+
+    client.post("/auth/logout")
+    login(make.user(roles={event: "organiser"}).email)
+    page = client.get(f"/events/{event.slug}/delegations/{delegation.id}/").get_data(as_text=True)
+    assert "3 members get no visa letter because their registration is not approved" in page
+
+
+def test_the_letter_drawing_itself_leaves_out_who_is_not_approved(make, event, app):
+    """Any page that draws letters (a delegate's own page too) goes through this rule."""
+    from datetime import date
+
+    from eventhub.errors import DomainError
+    from eventhub.registration.letters import visa_letters_pdf
+    from eventhub.registration.models import Participant
+
+    person = _visa_person(make, event, app, status="withdrawn")
+    with app.test_request_context():
+        from eventhub.extensions import db
+
+        with pytest.raises(DomainError):
+            visa_letters_pdf(event, [db.session.get(Participant, person.id)], issued=date.today())
