@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,4 +48,8 @@ def merge(event):
         removed=removed,
         lines=lines,
         review=step == "review",
+        empty_in_both=format_list(
+            [str(line.field.label) for line in lines if not (line.kept or line.removed)],
+            locale=get_locale(),
+        ),
     )
