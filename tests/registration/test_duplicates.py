@@ -218,3 +218,21 @@ def test_what_belonged_to_the_removed_registration_moves(client, as_role, make, 
         badge = db.session.scalar(sa.select(Badge))
         assert badge is not None and badge.participant_id == kept.id
         assert db.session.get(Delegation, delegation.id).head_id == kept.id
+
+
+def test_where_both_hold_the_one_row_allowed_the_kept_ones_stays(client, as_role, make, event, app):
+    from eventhub.badges.models import Badge
+
+    kept = make.participant(event, email="same@example.la")
+    other = make.participant(event, email="same@example.la")
+    with app.app_context():
+        db.session.add_all(
+            [Badge(participant_id=kept.id, version=3), Badge(participant_id=other.id)]
+        )
+        db.session.commit()
+    as_role("organiser")
+    response = _merge(client, event, kept, other, {})
+    assert "Merged into the registration of" in response.get_data(as_text=True)
+    with app.app_context():
+        (badge,) = db.session.scalars(sa.select(Badge)).all()
+        assert (badge.participant_id, badge.version) == (kept.id, 3)
