@@ -226,6 +226,10 @@ HISTORY_LABELS = {
     "passport": _l("Passport number"),
     "name": _l("Name"),
     "source": _l("Source"),
+    "account": _l("Account"),
+    "arrival": _l("Arrival"),
+    "departure": _l("Departure"),
+    "merged": _l("Merged"),
 }
 
 

@@ -192,13 +192,13 @@ def merge(
     changes: dict[str, Any] = {
         "merged": [f"#{removed.id} {removed.latin_name} <{removed.email}>", f"#{kept.id}"]
     }
-    removed_version = {
-        str(line.field.label): [line.removed, None] for line in found if line.removed
-    }
+    # Field names as keys, as in every audit entry (named in the reader's language when
+    # shown: forms.HISTORY_LABELS).
+    removed_version = {line.field.key: [line.removed, None] for line in found if line.removed}
     for line in found:
         if line.choice != TAKE or line.same:
             continue
-        changes[str(line.field.label)] = [line.kept or None, line.removed]
+        changes[line.field.key] = [line.kept or None, line.removed]
         if line.field.key == "photo":
             _take_photo(kept, removed)
         for column in line.field.columns:
