@@ -68,10 +68,9 @@ def test_merge_chooses_each_field_and_confirms(live_server, new_page):
     log_in_as_organiser(phone, base)
     third = _add(live_server, given_name="Budiono", country_code="ID", email="bu@example.id")
     fourth = _add(live_server, given_name="Budiono", country_code="ID", email="bu@example.id")
-    phone.goto(
-        f"{base}/events/caecw-2025/participants/duplicates/merge?keep={third}&remove={fourth}"
-    )
-    button = phone.get_by_role("button", name="Review the result")
+    merge_page = f"/events/caecw-2025/participants/duplicates/merge?keep={third}%26remove={fourth}"
+    phone.goto(f"{base}/auth/language/zh_Hans?next={merge_page}")  # and in Chinese
+    button = phone.get_by_role("button", name="查看合并结果")
     button.scroll_into_view_if_needed()
     assert button.is_visible()
     phone.screenshot(path=str(ARTIFACTS / "merge-phone.png"), full_page=True)
