@@ -37,6 +37,18 @@ class Field:
     label: Any
     columns: tuple[str, ...]
 
+    def stored(self, person: Participant) -> Any:
+        """What the field holds, to tell whether two registrations differ: encrypted values
+        compared by what they encrypt (the same number never encrypts the same twice)."""
+        if self.key == "passport":
+            return (person.passport_digest, person.passport_expiry)
+        if self.key == "date_of_birth":
+            return crypto.decrypt(person.date_of_birth_encrypted)
+        if self.key == "photo":
+            photo = db.session.get(ParticipantPhoto, person.id)
+            return photo.content if photo else None
+        return tuple(getattr(person, column) for column in self.columns)
+
 
 FIELDS = (
     Field("family_name", _l("Family name (as in passport)"), ("family_name",)),
@@ -89,10 +101,8 @@ class Line:
     kept: str
     removed: str
     choice: str
-
-    @property
-    def same(self) -> bool:
-        return self.kept == self.removed
+    # Both hold the same (two passport numbers masked alike are still two numbers).
+    same: bool
 
     @property
     def result(self) -> str:
@@ -170,7 +180,8 @@ def lines(event: Event, keep_id: int, drop_id: int) -> tuple[Participant, Partic
     found = []
     for field in FIELDS:
         values = (shown(kept, field), shown(removed, field))
-        found.append(Line(field, *values, _default(field, kept, removed, values)))
+        same = field.stored(kept) == field.stored(removed)
+        found.append(Line(field, *values, _default(field, kept, removed, values), same))
     return kept, removed, found
 
 
@@ -221,7 +232,8 @@ def merge(
         changes=removed_version,
     )
     _move_related(removed.id, kept)
-    # Its id is not given to anyone again (ids come from the sequence, never reused).
+    # Its id must not be given to anyone else later (links, audit entries and printed
+    # lists name it): the database's ids are the id-reuse issue's concern.
     db.session.delete(removed)
     db.session.flush()
     return kept
