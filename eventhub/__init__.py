@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
     from eventhub.outbox import bp as outbox_bp
+    from eventhub.registration import account_bp
     from eventhub.registration import bp as registration_bp
     from eventhub.scheduling import bp as scheduling_bp
     from eventhub.visas import bp as visas_bp
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(visas_bp)
     app.register_blueprint(ceremonies_bp)

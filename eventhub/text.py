@@ -72,3 +72,15 @@ def holds_every_word(column, words: list[str]) -> list:
     """Conditions that a search_text `column` holds each of `words` (from `search_text`),
     each taken as typed: % and _ are letters here, not LIKE's wildcards."""
     return [column.contains(word, autoescape=True) for word in words]
+
+
+def name_sort_key(family_name: str | None, given_name: str | None) -> str:
+    """Where a person goes in a list sorted by name: by the name they are addressed by, the
+    family name, or the only name of someone who has one (many people in Myanmar and
+    Indonesia), then the given name; folded, so 'Đỗ' sorts as 'do' and case does not count.
+
+    The space is below every letter, so 'LE Van' comes before 'LEE Min'. Compared byte by
+    byte (a "C" collation on PostgreSQL, SQLite's default) so both databases agree."""
+    addressed = fold(family_name or "") or fold(given_name or "")
+    rest = fold(given_name or "") if family_name and fold(family_name) else ""
+    return f"{addressed} {rest}".strip()[:250]

@@ -75,6 +75,9 @@ ALLOWED: dict[str, set[str]] = {
     "registration.export": OFFICE,
     "registration.duplicates_list": ORGANISER,
     "registration.duplicates_decide": ORGANISER,
+    "registration.merge": ORGANISER,
+    "account.my_registration": SIGNED_IN,  # their own registrations, or none
+    "account.my_visa_letter": NOBODY,  # only the person's own (a Thai participant's here)
     "registration.anonymise": ORGANISER,
     "registration.visa_letter": VISA,
     "registration.delegation_visa_letters": VISA,
@@ -575,7 +578,7 @@ def test_services_given_ids_find_only_their_events_records(app, make, event):
     look them up in the event they are given."""
     from eventhub.checkin import checkpoint_setup
     from eventhub.errors import DomainError
-    from eventhub.registration import duplicates
+    from eventhub.registration import merging
     from eventhub.scheduling.timetable import ActivityInvalid, save_activity
 
     first, second = make.participant(event), make.participant(event)
@@ -585,7 +588,7 @@ def test_services_given_ids_find_only_their_events_records(app, make, event):
     with app.app_context():
         here = db.session.merge(mine)
         with pytest.raises(DomainError, match="not a pair in this event"):
-            duplicates.merge(here, first.id, second.id, actor=None)
+            merging.merge(here, first.id, second.id, {}, actor=None)
         with pytest.raises(DomainError, match="Choose an activity of this event"):
             checkpoint_setup.save_checkpoint(
                 here, None, {"name_en": "Door", "activity_id": str(activity.id)}, [], actor=None

@@ -149,6 +149,11 @@ def test_demo_builds_a_realistic_week_and_a_second_run_changes_nothing(app):
             )
             > 50
         )
+        # Sorted by name among the others, single names included (bulk-inserted rows too).
+        unsorted = sa.select(sa.func.count()).where(
+            Participant.event_id == event.id, Participant.sort_name == ""
+        )
+        assert db.session.scalar(unsorted) == 0
         assert (
             db.session.scalar(
                 sa.select(

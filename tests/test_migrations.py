@@ -43,7 +43,6 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
     from eventhub.directory.services import seed_countries
     from eventhub.events.models import Event
     from eventhub.registration.lists import ParticipantFilters, participant_query
-    from eventhub.registration.models import Participant
 
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
     with app.app_context():
@@ -60,30 +59,28 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
         university = Organisation(country_code="VN", name_en="Hanoi University")
         db.session.add_all([event, university])
         db.session.flush()
-        # Rows as that schema held them: the columns named, not the model's later ones.
-        db.session.execute(
-            sa.insert(Participant.__table__),
-            [
-                {
-                    "event_id": event.id,
-                    "family_name": "Nguyễn",
-                    "given_name": "Thị Lan",
-                    "native_name": "Nguyễn Thị Lan",
-                    "email": "lan@hanu.edu.vn",
-                    "country_code": "VN",
-                    "organisation_id": university.id,
-                    "search_text": "",
-                },
-            ],
-        )
-        db.session.execute(
-            sa.insert(Participant.__table__),
-            [{"event_id": event.id, "given_name": "Somchai", "country_code": "TH"}],
+        _insert_as_stored_then(
+            {
+                "event_id": event.id,
+                "family_name": "Nguyễn",
+                "given_name": "Thị Lan",
+                "native_name": "Nguyễn Thị Lan",
+                "email": "lan@hanu.edu.vn",
+                "country_code": "VN",
+                "organisation_id": university.id,
+                "search_text": "",
+            },
+            {
+                "event_id": event.id,
+                "given_name": "Somchai",
+                "country_code": "TH",
+                "search_text": "",
+            },
         )
         db.session.commit()
         event_id = event.id
-        texts = db.session.scalars(sa.select(Participant.__table__.c.search_text)).all()
-        assert texts == ["", ""]  # nothing for the name search to find
+        searchable = sa.text("SELECT count(*) FROM participant WHERE search_text != ''")
+        assert db.session.scalar(searchable) == 0  # nobody found before the upgrade
         db.session.rollback()  # end the read, or SQLite keeps showing it the old rows
 
         upgrade()
@@ -98,3 +95,73 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
         assert found("hanu.edu") == ["Thị Lan"]
         assert found("hanoi university") == ["Thị Lan"]
         assert found("somchai") == ["Somchai"]
+
+
+def _insert_as_stored_then(*rows: dict) -> None:
+    """Participants inserted in the table as it is at the current revision (the model may
+    have columns added later): the given values, the model's defaults for the rest."""
+    from eventhub.registration.models import Participant
+
+    table = sa.Table("participant", sa.MetaData(), autoload_with=db.session.connection())
+    model = Participant.__table__.c
+    for row in rows:
+        values = dict(row)
+        for column in table.c:
+            default = model[column.name].default
+            if column.name in values or column.primary_key or default is None:
+                continue
+            value = default.arg(None) if default.is_callable else default.arg
+            values[column.name] = getattr(value, "value", value)
+        db.session.execute(sa.insert(table).values(**values))
+
+
+@pytest.mark.own_database  # its own file, committed for real: the migration reads it
+def test_upgrade_sorts_people_stored_before_by_the_name_they_are_addressed_by(tmp_path):
+    from datetime import date
+
+    from eventhub.directory.services import seed_countries
+    from eventhub.events.models import Event
+    from eventhub.registration.lists import ParticipantFilters, participant_query
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="0017_jobs")
+        seed_countries()
+        event = Event(
+            slug="old-week",
+            name_en="Old week",
+            name_zh="旧周",
+            city_en="Guiyang",
+            starts_on=date(2025, 7, 24),
+            ends_on=date(2025, 7, 27),
+        )
+        db.session.add(event)
+        db.session.flush()
+        _insert_as_stored_then(
+            {
+                "event_id": event.id,
+                "family_name": "CHEN",
+                "given_name": "Wei",
+                "country_code": "CN",
+            },
+            {"event_id": event.id, "given_name": "Budiono", "country_code": "ID"},
+            {
+                "event_id": event.id,
+                "family_name": "ANDERSON",
+                "given_name": "Kate",
+                "country_code": "AU",
+            },
+            {"event_id": event.id, "given_name": "Aung Hlaing", "country_code": "MM"},
+        )
+        event_id = event.id
+        db.session.commit()
+
+        upgrade()
+        event = db.session.get(Event, event_id)
+        query = participant_query(event, ParticipantFilters(sort="name"))
+        assert [p.given_name for p in db.session.scalars(query).unique()] == [
+            "Kate",
+            "Aung Hlaing",
+            "Budiono",
+            "Wei",
+        ]

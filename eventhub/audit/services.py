@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "participant.import": _l("Participants imported"),
     "participant.export_passport": _l("Passport data exported"),
     "participant.merge": _l("Duplicate registrations merged"),
+    "participant.merge_removed": _l("Registration removed by a merge (what it held)"),
     "participant.anonymise": _l("Participants anonymised"),
     "participant.visa_letter": _l("Visa invitation letter printed"),
     "visa.step": _l("Visa step recorded"),

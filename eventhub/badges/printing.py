@@ -88,7 +88,7 @@ def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
             )
         )
     return query.order_by(
-        Participant.delegation_id.nulls_last(), Participant.family_name, Participant.given_name
+        Participant.delegation_id.nulls_last(), Participant.sort_name, Participant.id
     )
 
 

@@ -184,7 +184,7 @@ def agreement(event, agreement_id: int):
                 Participant.event_id == event.id,
                 Participant.organisation_id == party.organisation_id,
             )
-            .order_by(Participant.protocol_rank.nulls_last(), Participant.family_name)
+            .order_by(Participant.protocol_rank.nulls_last(), Participant.sort_name)
             .limit(300)
         ).all()
         for party in item.parties

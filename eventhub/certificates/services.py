@@ -358,7 +358,7 @@ def certificates_query(event: Event, kind: CertificateKind, *, unsent: bool = Fa
         query = query.options(
             sa.orm.contains_eager(Certificate.participant).joinedload(Participant.event)
         )
-    return query.order_by(Participant.family_name, Participant.given_name, Certificate.id)
+    return query.order_by(Participant.sort_name, Certificate.id)
 
 
 def write_certificates(

@@ -62,7 +62,7 @@ def overview(event):
         .join(Participant, Participant.id == Certificate.participant_id)
         .where(Certificate.event_id == event.id)
         .options(sa.orm.joinedload(Certificate.participant))
-        .order_by(Participant.family_name, Participant.given_name, Certificate.kind)
+        .order_by(Participant.sort_name, Participant.id, Certificate.kind)
     )
     listing = listing.where(*holds_every_word(Participant.search_text, search_text(query).split()))
     counts = {

@@ -122,7 +122,7 @@ def arrivals(event: Event, day=None) -> Arrivals:
                 Participant.status == Status.APPROVED,
                 Participant.protocol_rank.in_(vip_levels),
             )
-            .order_by(Participant.protocol_rank, Participant.family_name)
+            .order_by(Participant.protocol_rank, Participant.sort_name)
         )
     )
     by_activity = _activity_attendance(event)
@@ -208,7 +208,7 @@ def attendance_rows(event: Event) -> list[list]:
         sa.select(Participant)
         .where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
         .options(sa.orm.joinedload(Participant.delegation))
-        .order_by(Participant.family_name, Participant.given_name)
+        .order_by(Participant.sort_name, Participant.id)
     ):
         when = first.get(person.id)
         rows.append(

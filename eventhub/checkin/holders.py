@@ -39,5 +39,5 @@ def search(event_id: int, words: list[str], limit: int = 10) -> list[Holder]:
     person = Participant.__table__
     query = holders_query().where(person.c.event_id == event_id, person.c.status == Status.APPROVED)
     query = query.where(*holds_every_word(person.c.search_text, words))
-    rows = db.session.execute(query.order_by(person.c.family_name, person.c.id).limit(limit))
+    rows = db.session.execute(query.order_by(person.c.sort_name, person.c.id).limit(limit))
     return [Holder.of_row(row) for row in rows]

@@ -21,7 +21,7 @@ from eventhub.demo.organisations import ORGANISATIONS
 from eventhub.directory.models import Organisation, OrganisationKind
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant, Status
-from eventhub.text import search_text
+from eventhub.text import name_sort_key, search_text
 
 SEED = 20250724
 
@@ -159,6 +159,8 @@ def _participant_rows(event, organisations, delegations) -> list[dict]:
                 "email": email,
                 # What the name searches look in (the participant list, the gate, certificates).
                 "search_text": search_text(family, given, native, email, organisation.name_en),
+                # A bulk insert skips the model's save hook: the sort key is set here.
+                "sort_name": name_sort_key(family, given),
                 "phone": f"+{CALLING_CODES[country]} {rng.randint(100, 999)} "
                 f"{rng.randint(1000, 9999)}",
                 **logistics_of(country, organisation, rank, logistics_rng),

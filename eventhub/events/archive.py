@@ -39,6 +39,7 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.events.services import validate_event_data
 from eventhub.extensions import db
+from eventhub.text import name_sort_key
 
 FORMAT = "eventhub-event-archive/1"
 SHARED = ("country", "user", "organisation")  # matched on arrival, never renumbered over
@@ -342,6 +343,10 @@ def import_event(source: Path | io.BufferedIOBase, *, slug: str | None = None) -
         if table.name == "event":
             for row in rows:
                 row["slug"] = slug
+        if table.name == "participant":
+            for row in rows:  # archives made before the sort key existed
+                if not row.get("sort_name"):
+                    row["sort_name"] = name_sort_key(row.get("family_name"), row.get("given_name"))
         if rows:
             db.session.execute(sa.insert(table), rows)
         restored.rows[table.name] = len(rows)

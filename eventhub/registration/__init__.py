@@ -3,13 +3,17 @@
 from flask import Blueprint
 
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
+# A logged-in person's registrations across events (account_views).
+account_bp = Blueprint("account", __name__, url_prefix="/my-registration")
 
 # The views register their routes, the panels connect to other modules' pages, on import.
 from eventhub.registration import (  # noqa: E402,F401
+    account_views,
     audit_labels,
     delegation_admin_views,
     delegation_views,
     import_export_views,
+    merge_views,
     organiser_views,
     panels,
     views,

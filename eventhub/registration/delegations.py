@@ -64,8 +64,8 @@ def delegation_members(delegation: Delegation) -> list[Participant]:
             .order_by(
                 Participant.protocol_rank.is_(None),
                 Participant.protocol_rank,
-                Participant.family_name,
-                Participant.given_name,
+                Participant.sort_name,
+                Participant.id,
             )
         )
     )

@@ -1,5 +1,5 @@
 """Possible duplicates: the same email, the same passport, or the same name at the same
-organisation. Organisers merge two registrations into one or keep both."""
+organisation. Organisers merge two registrations into one (merging) or keep both."""
 
 from __future__ import annotations
 
@@ -16,13 +16,11 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import (
-    Delegation,
     DuplicateDismissal,
     Participant,
-    ParticipantPhoto,
     Status,
 )
-from eventhub.text import fold, search_text
+from eventhub.text import fold
 from eventhub.web import in_event
 
 STATUS_RANK = {
@@ -37,35 +35,6 @@ REASONS = {
     "passport": _l("Same passport number"),
     "name": _l("Same name at the same organisation"),
 }
-# Copied from the merged-away registration where the kept one has nothing.
-FILLABLE = (
-    "family_name",
-    "native_name",
-    "honorific",
-    "position",
-    "organisation_id",
-    "phone",
-    "dietary_notes",
-    "accessibility_needs",
-    "interpretation_language",
-    "arrival_date",
-    "arrival_at",
-    "arrival_flight",
-    "arrival_point",
-    "departure_date",
-    "departure_at",
-    "departure_flight",
-    "departure_point",
-    "hotel",
-    "nationality_code",
-    "date_of_birth_encrypted",
-    "passport_number_encrypted",
-    "passport_digest",
-    "passport_expiry",
-    "delegation_id",
-    "user_id",
-    "protocol_rank",
-)
 
 
 @dataclass
@@ -114,7 +83,7 @@ def possible_duplicates(event: Event) -> list[Pair]:
     return sorted(pairs.values(), key=lambda p: (p.first.id, p.second.id))
 
 
-def _pair(event: Event, first_id: int, second_id: int) -> tuple[Participant, Participant]:
+def pair(event: Event, first_id: int, second_id: int) -> tuple[Participant, Participant]:
     first, second = in_event(Participant, first_id, event), in_event(Participant, second_id, event)
     if first is None or second is None or first.id == second.id:
         raise DomainError(_l("These registrations are not a pair in this event."))
@@ -123,7 +92,7 @@ def _pair(event: Event, first_id: int, second_id: int) -> tuple[Participant, Par
 
 def keep_both(event: Event, first_id: int, second_id: int, *, actor: User) -> None:
     low, high = sorted((first_id, second_id))
-    _pair(event, low, high)
+    pair(event, low, high)
     exists = db.session.scalar(
         sa.select(DuplicateDismissal.id).where(
             DuplicateDismissal.first_id == low, DuplicateDismissal.second_id == high
@@ -139,61 +108,3 @@ def keep_both(event: Event, first_id: int, second_id: int, *, actor: User) -> No
             changes={"participants": [None, f"#{low} #{high}"]},
         )
     db.session.flush()
-
-
-def merge(event: Event, keep_id: int, drop_id: int, *, actor: User) -> Participant:
-    """Keep one registration, fill its gaps from the other, and remove the other."""
-    kept, dropped = _pair(event, keep_id, drop_id)
-    filled = {}
-    for name in FILLABLE:
-        if not getattr(kept, name) and getattr(dropped, name):
-            filled[name] = [None, str(getattr(dropped, name))[:100]]
-            setattr(kept, name, getattr(dropped, name))
-    if db.session.get(ParticipantPhoto, kept.id) is None:
-        photo = db.session.get(ParticipantPhoto, dropped.id)
-        if photo is not None:
-            db.session.add(
-                ParticipantPhoto(
-                    participant_id=kept.id,
-                    content=photo.content,
-                    content_type=photo.content_type,
-                    width=photo.width,
-                    height=photo.height,
-                )
-            )
-            filled["photo"] = [None, "copied"]
-    # The further along of the two decisions, the visa request and the lock carry over.
-    if STATUS_RANK[dropped.status] > STATUS_RANK[kept.status]:
-        filled["status"] = [kept.status.value, dropped.status.value]
-        kept.status, kept.status_reason = dropped.status, dropped.status_reason
-    if dropped.visa_letter_requested and not kept.visa_letter_requested:
-        kept.visa_letter_requested = True
-        filled["visa_letter_requested"] = [False, True]
-    kept.locked_at = kept.locked_at or dropped.locked_at
-    kept.search_text = search_text(
-        kept.family_name,
-        kept.given_name,
-        kept.native_name,
-        kept.email,
-        kept.organisation.name_en if kept.organisation else "",
-    )
-    audit.record(
-        "participant.merge",
-        kept,
-        actor=actor,
-        event_id=event.id,
-        changes={
-            "merged": [f"#{dropped.id} {dropped.latin_name} <{dropped.email}>", f"#{kept.id}"],
-            **filled,
-        },
-    )
-    # A delegation headed by the dropped registration is headed by the kept one.
-    # A delegation the dropped registration headed keeps a head only if it is the kept
-    # one's own delegation.
-    for delegation in db.session.scalars(
-        sa.select(Delegation).where(Delegation.head_id == dropped.id)
-    ):
-        delegation.head_id = kept.id if kept.delegation_id == delegation.id else None
-    db.session.delete(dropped)
-    db.session.flush()
-    return kept

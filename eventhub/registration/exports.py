@@ -52,7 +52,7 @@ def _people(event: Event, statuses: Iterable[Status]) -> list[Participant]:
                 sa.orm.joinedload(Participant.organisation),
                 sa.orm.joinedload(Participant.delegation),
             )
-            .order_by(Participant.family_name, Participant.given_name, Participant.id)
+            .order_by(Participant.sort_name, Participant.id)
         ).unique()
     )
 
@@ -179,7 +179,7 @@ def departures(event: Event, statuses) -> Sheet:
 def rooming(event: Event, statuses) -> Sheet:
     people = sorted(
         (p for p in _people(event, statuses) if p.hotel),
-        key=lambda p: (p.hotel.casefold(), p.family_name, p.given_name),
+        key=lambda p: (p.hotel.casefold(), p.sort_name),
     )
     header = [
         str(_l("Hotel")),
@@ -258,7 +258,7 @@ def interpretation(event: Event, statuses) -> Sheet:
             localized(p.country, "name"),
             p.delegation.name_en if p.delegation else "",
         ]
-        for p in sorted(people, key=lambda p: (p.interpretation_language, p.family_name))
+        for p in sorted(people, key=lambda p: (p.interpretation_language, p.sort_name))
     ]
     return Sheet(str(_l("Interpretation needs")), header, rows)
 

@@ -234,6 +234,10 @@ HISTORY_LABELS = {
     "visa_sent_on": _l("Sent on"),
     "visa_decided_on": _l("Embassy's decision on"),
     "visa_note": _l("Note"),
+    "account": _l("Account"),
+    "arrival": _l("Arrival"),
+    "departure": _l("Departure"),
+    "merged": _l("Merged"),
 }
 
 

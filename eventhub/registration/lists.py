@@ -27,12 +27,13 @@ from eventhub.text import clean, holds_every_word, search_text
 from eventhub.web import external_url
 
 SORTS = {
-    "name": (Participant.family_name, Participant.given_name),
-    "country": (Participant.country_code, Participant.family_name),
-    "status": (Participant.status, Participant.family_name),
+    # By the name people are addressed by (models.Participant.sort_name).
+    "name": (Participant.sort_name,),
+    "country": (Participant.country_code, Participant.sort_name),
+    "status": (Participant.status, Participant.sort_name),
     "registered": (Participant.created_at,),
     "arrival": (Participant.arrival_date, Participant.arrival_at),
-    "precedence": (Participant.protocol_rank, Participant.family_name),
+    "precedence": (Participant.protocol_rank, Participant.sort_name),
 }
 
 

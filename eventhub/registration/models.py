@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, enum_column, utcnow
 from eventhub.extensions import db
+from eventhub.text import name_sort_key
 
 if TYPE_CHECKING:
     from eventhub.auth.models import User
@@ -113,6 +114,11 @@ def format_latin_name(family_name: str | None, given_name: str) -> str:
     return given_name
 
 
+# Sort keys are compared byte by byte on both databases: PostgreSQL's language collations
+# ignore spaces and would order "LE Van" / "LEE Min" unlike SQLite.
+SORT_TEXT = sa.String(250).with_variant(sa.String(250, collation="C"), "postgresql")
+
+
 class Participant(TimestampMixin, db.Model):
     """A person attending an event, named as in their passport and in their own script."""
 
@@ -122,6 +128,7 @@ class Participant(TimestampMixin, db.Model):
         sa.Index("ix_participant_event_country", "event_id", "country_code"),
         sa.Index("ix_participant_event_email", "event_id", "email"),
         sa.Index("ix_participant_event_passport", "event_id", "passport_digest"),
+        sa.Index("ix_participant_event_sort_name", "event_id", "sort_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -189,6 +196,9 @@ class Participant(TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(16), default="")
     # Names, email and organisation folded for search in any script (see services).
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where the person goes in a list sorted by name (text.name_sort_key), kept up to date on
+    # every save by the listener below.
+    sort_name: Mapped[str] = mapped_column(SORT_TEXT, default="", server_default="")
 
     event: Mapped[Event] = relationship()
     delegation: Mapped[Delegation | None] = relationship(foreign_keys=[delegation_id])
@@ -203,6 +213,13 @@ class Participant(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.latin_name!r}>"
+
+
+@sa.event.listens_for(Participant, "before_insert")
+@sa.event.listens_for(Participant, "before_update")
+def _keep_sort_name(_mapper, _connection, participant: Participant) -> None:
+    """Whatever changed the names (form, import, merge, API), the sort key follows."""
+    participant.sort_name = name_sort_key(participant.family_name, participant.given_name)
 
 
 class ParticipantPhoto(db.Model):

@@ -284,9 +284,9 @@ def duplicates_decide(event):
             duplicates.keep_both(event, first, second, actor=current_user)
             message = _("Both registrations are kept; the pair is no longer listed.")
         elif form.get("decision") in ("keep_first", "keep_second"):
+            # Merging is chosen field by field on its own page (merge_views).
             keep, drop = (first, second) if form["decision"] == "keep_first" else (second, first)
-            kept = duplicates.merge(event, keep, drop, actor=current_user)
-            message = _("Merged into the registration of %(name)s.", name=kept.latin_name)
+            return redirect(url_for("registration.merge", slug=event.slug, keep=keep, remove=drop))
         else:
             raise DomainError(_("Choose an action."))
     except (DomainError, ValueError) as error:

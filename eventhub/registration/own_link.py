@@ -32,6 +32,58 @@ def participants_of_user(event: Event, user: User) -> list[Participant]:
     )
 
 
+def registrations_of_user(user: User) -> list[Participant]:
+    """Every registration an account owns, the latest event first."""
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .join(Event, Event.id == Participant.event_id)
+            .where(Participant.user_id == user.id)
+            .options(sa.orm.joinedload(Participant.event))
+            .order_by(Event.starts_on.desc(), Participant.id)
+        )
+    )
+
+
+def has_registrations(user: User) -> bool:
+    return (
+        db.session.scalar(sa.select(Participant.id).where(Participant.user_id == user.id).limit(1))
+        is not None
+    )
+
+
+def registered_with_email(event: Event, email: str) -> Participant | None:
+    """The event's registration with this email address, in any letter case."""
+    if not email:
+        return None
+    return db.session.scalar(
+        sa.select(Participant)
+        .where(
+            Participant.event_id == event.id,
+            sa.func.lower(Participant.email) == email.strip().lower(),
+        )
+        .order_by(Participant.id)
+        .limit(1)
+    )
+
+
+def send_already_registered(participant: Participant) -> bool:
+    """Someone registered again with this address: the link to the registration it already
+    has goes to the address (not to whoever typed it), in the current language."""
+    link = external_url(
+        "registration.own_page", slug=participant.event.slug, key=access_key(participant)
+    )
+    with force_locale(participant.locale or select_locale()):
+        return send_mail(
+            participant.email,
+            gettext(
+                "You are already registered for %(event)s",
+                event=localized(participant.event, "name"),
+            ),
+            render_template("email/registration_again.txt", participant=participant, link=link),
+        )
+
+
 def send_confirmation(participant: Participant, key: str) -> bool:
     """Email the participant the link to their own page, in the current language."""
     link = external_url("registration.own_page", slug=participant.event.slug, key=key)

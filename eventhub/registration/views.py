@@ -16,7 +16,7 @@ from eventhub.registration.access import photo_response
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import ParticipantPhoto, Source, Status
 from eventhub.registration.signals import own_page_panels
-from eventhub.web import attempt, panels
+from eventhub.web import attempt, commit, panels
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -29,6 +29,21 @@ def register(event):
         return render_template("registration/closed.html", event=event, reason=str(closed))
     form = RegistrationForm()
     if form.validate_on_submit():
+        already = own_link.registered_with_email(event, form.email.data)
+        if already is not None:
+            # The link goes by email to the address, never onto this page: anyone who knows
+            # someone's email address could otherwise open that person's registration.
+            own_link.send_already_registered(already)
+            commit()  # a link made now for an older registration is kept
+            flash(
+                _(
+                    "%(email)s is already registered for this event. We have sent the link to "
+                    "that registration to this address; use it to see or change the details.",
+                    email=form.email.data.strip(),
+                ),
+                "info",
+            )
+            return redirect(url_for("registration.register", slug=event.slug))
         ok, result = attempt(
             lambda: registering.register(
                 event,

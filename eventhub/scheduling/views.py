@@ -213,9 +213,7 @@ def edit_activity(event, activity_id: int | None = None):
                 url_for("scheduling.edit_activity", slug=event.slug, activity_id=saved.id)
             )
     people = (
-        sorted(activity.people, key=lambda p: (p.role, p.participant.family_name))
-        if activity
-        else []
+        sorted(activity.people, key=lambda p: (p.role, p.participant.sort_name)) if activity else []
     )
     candidates = []
     query = request.args.get("person", "").strip()
