@@ -69,6 +69,8 @@ ALLOWED: dict[str, set[str]] = {
     "registration.participant_rank": ORGANISER,
     "registration.bulk_action": ORGANISER,
     "registration.ladder": ORGANISER,
+    "registration.places": ORGANISER,
+    "registration.waiting_list": OFFICE,
     "registration.import_upload": ORGANISER,
     "registration.import_preview": ORGANISER,
     "registration.exports": OFFICE,

@@ -189,6 +189,15 @@ def test_demo_builds_a_realistic_week_and_a_second_run_changes_nothing(app):
         steps = Counter(db.session.scalars(sa.select(VisaCase.state)))
         assert {"requested", "issued", "sent", "granted"} <= set(steps) and steps["refused"] == 1
 
+        # A delegation's quota, full, with two people waiting in turn.
+        from eventhub.registration import quotas
+        from eventhub.registration.models import LimitKind
+
+        quota = [u for u in quotas.usage(event).values() if u.kind == LimitKind.DELEGATION]
+        assert len(quota) == 1 and quota[0].full and quota[0].waiting == 2
+        waiting = [p.given_name for _place, p in quotas.waiting_list(event.id)]
+        assert waiting == ["Vilayvanh", "Khamphet"]
+
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     assert "Participants: 0 added" in second.output

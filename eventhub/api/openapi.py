@@ -313,7 +313,8 @@ def openapi_document() -> dict[str, Any]:
                     },
                     "responses": {
                         "201": {
-                            "description": "Registered",
+                            "description": "Registered: `status` pending, or "
+                            "waitlisted when the capacity or a quota is full",
                             "content": {
                                 "application/json": {
                                     "schema": {
@@ -322,6 +323,11 @@ def openapi_document() -> dict[str, Any]:
                                         "properties": {
                                             "id": {"type": "integer"},
                                             "status": {"type": "string"},
+                                            "waiting_list_position": {
+                                                "type": ["integer", "null"],
+                                                "description": "1 is next to move up",
+                                            },
+                                            "confirmation_sent": {"type": "boolean"},
                                         },
                                     }
                                 }

@@ -19,6 +19,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Source
 from eventhub.registration.own_link import participants_of_user, send_confirmation
+from eventhub.registration.quotas import position_of
 from eventhub.registration.registering import RegistrationInvalid, register
 from eventhub.registration.validation import REGISTRATION_FIELDS
 from eventhub.scheduling import calendars, enrolments
@@ -85,9 +86,15 @@ def create_registration(event):
             422, _("Please correct the fields marked below."), errors=invalid.errors
         )
     commit()
-    sent = send_confirmation(participant, key)
+    position = position_of(participant)
+    sent = send_confirmation(participant, key, position)
     response = jsonify(
-        {"id": participant.id, "status": participant.status.value, "confirmation_sent": sent}
+        {
+            "id": participant.id,
+            "status": participant.status.value,
+            "waiting_list_position": position,
+            "confirmation_sent": sent,
+        }
     )
     response.status_code = 201
     return response

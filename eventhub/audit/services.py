@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "delegation.order": _l("Protocol order of delegations changed"),
     "delegation.head": _l("Head of delegation chosen"),
     "delegation.delete": _l("Delegation deleted"),
+    "registration.limits": _l("Registration places and quotas changed"),
     "venue.create": _l("Venue added"),
     "venue.travel": _l("Travel time between venues set"),
     "room.create": _l("Room added"),

@@ -16,6 +16,7 @@ from eventhub.demo.organisations import build_organisations
 from eventhub.demo.participants import build_participants
 from eventhub.demo.print_settings import build_print_settings
 from eventhub.demo.programme import build_programme
+from eventhub.demo.quotas import build_quotas
 from eventhub.demo.visas import build_visas
 from eventhub.directory.services import seed_countries
 from eventhub.events.models import Event
@@ -38,6 +39,7 @@ def build_demo() -> list[str]:
     organisations = build_organisations(report)
     delegations = build_delegations(event, organisations, report)
     build_participants(event, organisations, delegations, report)
+    build_quotas(event, delegations, report)
     build_accounts(event, report)
     build_programme(event, report)
     build_agreements(event, report)

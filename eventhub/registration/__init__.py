@@ -16,5 +16,6 @@ from eventhub.registration import (  # noqa: E402,F401
     merge_views,
     organiser_views,
     panels,
+    quota_views,
     views,
 )

@@ -17,6 +17,7 @@ from eventhub.directory.services import find_or_add_organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration import quotas
 from eventhub.registration.models import Delegation, Participant
 from eventhub.text import clean
 
@@ -336,4 +337,8 @@ def move_people(
         if old is not None and old.head_id == person.id:
             set_head(old, None, actor=actor)
     db.session.flush()
+    if moved and people:
+        # A place freed in the delegation left goes to the next one waiting for it. Moving
+        # into a full delegation is the organiser's decision and is not refused.
+        quotas.fill_places(people[0].event_id, actor=actor)
     return moved

@@ -22,6 +22,7 @@ from eventhub.registration import (
     labels,
     letters,
     own_link,
+    quotas,
     registering,
     review_notices,
 )
@@ -102,11 +103,22 @@ def add_member(event, delegation_id: int):
         ok, result = attempt(add, form)
         if ok:
             participant, key = result
-            own_link.send_confirmation(participant, key)
+            position = quotas.position_of(participant)
+            own_link.send_confirmation(participant, key, position)
             flash(
                 _("%(name)s has been added to the delegation.", name=participant.latin_name),
                 "success",
             )
+            if position is not None:
+                flash(
+                    _(
+                        "No place is free for now: %(name)s is number %(position)d on the "
+                        "waiting list, and moves up with an email when a place becomes free.",
+                        name=participant.latin_name,
+                        position=position,
+                    ),
+                    "warning",
+                )
             return redirect(
                 url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
             )

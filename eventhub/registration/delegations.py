@@ -11,6 +11,7 @@ from eventhub.auth.models import EventMembership, Role, User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration import quotas
 from eventhub.registration.models import Delegation, Participant, Status
 
 
@@ -75,6 +76,7 @@ def withdraw(participant: Participant, *, actor: User) -> None:
     """Withdraw a member, remembering their status for an undo (restore)."""
     if participant.status == Status.WITHDRAWN:
         return
+    quotas.lock_places(participant.event_id)  # before the row it counts (see lists)
     audit.record(
         "participant.status",
         participant,
@@ -83,8 +85,12 @@ def withdraw(participant: Participant, *, actor: User) -> None:
         changes={"status": [participant.status.value, Status.WITHDRAWN.value]},
     )
     participant.withdrawn_from = participant.status
+    held_place = participant.status in quotas.HOLDING
     participant.status = Status.WITHDRAWN
+    quotas.leave_waiting_list(participant)
     db.session.flush()
+    if held_place:
+        quotas.fill_places(participant.event_id, actor=actor)
 
 
 def restored_status(participant: Participant) -> Status:

@@ -3,6 +3,7 @@ the fields here only carry and render the values."""
 
 from __future__ import annotations
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -302,3 +303,37 @@ class DelegationForm(FlaskForm):
         """Only the CSRF token here: the rules, with their words, are in delegation_admin."""
         csrf = self._fields.get("csrf_token")
         return csrf is None or csrf.validate(self)
+
+
+class PlacesForm(FlaskForm):
+    """The event's capacity and quotas, one number field per limit (their number varies,
+    read by `places_from`). This form carries the CSRF token."""
+
+    MAX_PLACES = 1_000_000
+
+    submit = SubmitField(_l("Save places and quotas"))
+
+    @classmethod
+    def places_from(
+        cls, form, names: list[str]
+    ) -> tuple[dict[str, int | None], dict[str, str], dict[str, str]]:
+        """(places by field name, what was typed, errors by field name); empty: no limit."""
+        places: dict[str, int | None] = {}
+        typed: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        for name in names:
+            raw = (form.get(name) or "").strip()
+            typed[name] = raw
+            if not raw:
+                places[name] = None
+            elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= cls.MAX_PLACES:
+                places[name] = int(raw)
+            else:
+                errors[name] = str(
+                    _l(
+                        "Enter a whole number of places from 1 to %(max)s, or leave it empty "
+                        "for no limit.",
+                        max=format_number(cls.MAX_PLACES),
+                    )
+                )
+        return places, typed, errors

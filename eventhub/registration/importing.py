@@ -12,7 +12,7 @@ from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration import importer
+from eventhub.registration import importer, quotas
 from eventhub.registration.models import ImportBatch, Participant, Source, Status
 from eventhub.registration.own_link import new_access_key
 from eventhub.registration.registering import apply_values
@@ -48,11 +48,10 @@ def import_participants(
         participants.append(participant)
     db.session.add_all(participants)
     db.session.flush()
-    audit.record(
-        "participant.import",
-        event,
-        actor=actor,
-        event_id=event.id,
-        changes={"rows": [None, len(participants)], "file": [None, batch.filename]},
-    )
+    # In the list's order: rows beyond the capacity or a quota go on the waiting list.
+    admitted = quotas.admit_all(participants, Status.PENDING)
+    changes = {"rows": [None, len(participants)], "file": [None, batch.filename]}
+    if len(admitted) < len(participants):
+        changes["waiting_list"] = [None, len(participants) - len(admitted)]
+    audit.record("participant.import", event, actor=actor, event_id=event.id, changes=changes)
     return len(participants)

@@ -19,7 +19,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
 from eventhub.mail import send_mail
-from eventhub.registration import precedence
+from eventhub.registration import precedence, quotas
 from eventhub.registration.labels import STATUS_LABELS
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.registration.own_link import access_key
@@ -124,22 +124,36 @@ def change_status(
             _l("Give a reason for the rejection; the participant will see it."), field="reason"
         )
     changed = []
+    if participants:
+        # The places first, before any row they count: the same order as every other
+        # change of places, so two at once wait for each other instead of deadlocking.
+        quotas.lock_places(participants[0].event_id)
+    before = {p.id: p.status for p in participants}
     for participant in participants:
         if participant.status == status and participant.status_reason == reason:
             continue
+        was = participant.status
+        if status in quotas.HOLDING and was not in quotas.HOLDING:
+            # Someone without a place needs one: or they wait for it (quotas).
+            quotas.admit(participant, status)
+        else:
+            participant.status = status
+            quotas.leave_waiting_list(participant)
         audit.record(
             "participant.status",
             participant,
             actor=actor,
             event_id=participant.event_id,
             changes={
-                "status": [participant.status.value, status.value],
+                "status": [was.value, participant.status.value],
                 "reason": [participant.status_reason, reason],
             },
         )
-        participant.status, participant.status_reason = status, reason
+        participant.status_reason = reason
         changed.append(participant)
     db.session.flush()
+    if quotas.freed_places(changed, before):
+        quotas.fill_places(changed[0].event_id, actor=actor)
     return changed
 
 
@@ -178,6 +192,8 @@ def change_category(participants: list[Participant], category: Category, *, acto
             participant.category = category
             changed += 1
     db.session.flush()
+    if changed:  # a category's quota may have a free place now
+        quotas.fill_places(participants[0].event_id, actor=actor)
     return changed
 
 

@@ -19,10 +19,11 @@ from eventhub.auth.models import User
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
+from eventhub.registration import quotas
 from eventhub.registration.duplicates import STATUS_RANK, pair
 from eventhub.registration.forms import DIET_LABELS
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
-from eventhub.registration.models import Delegation, Participant, ParticipantPhoto
+from eventhub.registration.models import Delegation, Participant, ParticipantPhoto, Status
 from eventhub.text import search_text
 
 KEEP, TAKE = "keep", "take"  # the kept registration's value, or the removed one's
@@ -198,6 +199,7 @@ def merge(
 ) -> Participant:
     """Keep one registration with the chosen value of each field, move what belongs to the
     other (badge, enrolments, scans, certificates...) to it, and remove the other."""
+    quotas.lock_places(event.id)  # before the rows the places are counted from
     kept, removed, found = lines(event, keep_id, drop_id)
     found = with_choices(found, choices)
     changes: dict[str, Any] = {
@@ -231,11 +233,17 @@ def merge(
         event_id=event.id,
         changes=removed_version,
     )
+    # One person holds one place: the removed registration leaves the waiting list, and so
+    # does the kept one unless it is still waiting.
+    quotas.leave_waiting_list(removed)
+    if kept.status != Status.WAITLISTED:
+        quotas.leave_waiting_list(kept)
     _move_related(removed.id, kept)
     # Its id must not be given to anyone else later (links, audit entries and printed
     # lists name it): the database's ids are the id-reuse issue's concern.
     db.session.delete(removed)
     db.session.flush()
+    quotas.fill_places(event.id, actor=actor)  # two places held by one person: one frees
     return kept
 
 

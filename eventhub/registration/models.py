@@ -222,6 +222,55 @@ def _keep_sort_name(_mapper, _connection, participant: Participant) -> None:
     participant.sort_name = name_sort_key(participant.family_name, participant.given_name)
 
 
+class LimitKind(enum.StrEnum):
+    """What a registration limit counts: the whole event, or one delegation, country or
+    participant category of it."""
+
+    EVENT = "event"
+    DELEGATION = "delegation"
+    COUNTRY = "country"
+    CATEGORY = "category"
+
+
+class RegistrationLimit(db.Model):
+    """The places of an event (its capacity) or of a part of it (a quota). No row: no limit.
+
+    `value` names the part: a delegation's id, a country's code, a category; empty for the
+    event itself.
+    """
+
+    __tablename__ = "registration_limit"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "kind", "value"),
+        sa.CheckConstraint("places >= 1", name="places_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    kind: Mapped[LimitKind] = mapped_column(enum_column(LimitKind))
+    value: Mapped[str] = mapped_column(sa.String(64), default="")
+    places: Mapped[int]
+
+
+class WaitingPlace(db.Model):
+    """A participant on the automatic waiting list (status waitlisted): since when, which is
+    their turn, and the status a freed place gives back (pending, or approved when an
+    organiser's approval found no place). People an organiser puts on the waiting list by
+    hand have none: they are listed, never moved up automatically (see quotas)."""
+
+    __tablename__ = "waiting_place"
+    __table_args__ = (sa.Index("ix_waiting_place_event_since", "event_id", "since"),)
+
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    wanted: Mapped[Status] = mapped_column(enum_column(Status))
+
+    participant: Mapped[Participant] = relationship()
+
+
 class ParticipantPhoto(db.Model):
     """The portrait for the badge, re-encoded as JPEG. In the database, not on disk, so
     every worker and host sees it."""

@@ -117,6 +117,16 @@ def bulk_action(event):
                 chosen, statuses[action], actor=current_user, reason=request.form.get("reason", "")
             )
             count = len(changed)
+            waiting = [p for p in changed if p.status != statuses[action]]
+            if waiting:
+                flash(
+                    _(
+                        "No place was free for %(count)d of them: they are on the waiting "
+                        "list, and move up in turn when a place becomes free.",
+                        count=len(waiting),
+                    ),
+                    "warning",
+                )
             if request.form.get("notify"):
                 # Queued with the decision; sent after the commit (Administration → Mail sent).
                 for person in changed:

@@ -84,15 +84,19 @@ def send_already_registered(participant: Participant) -> bool:
         )
 
 
-def send_confirmation(participant: Participant, key: str) -> bool:
-    """Email the participant the link to their own page, in the current language."""
+def send_confirmation(participant: Participant, key: str, position: int | None = None) -> bool:
+    """Email the participant the link to their own page, in the current language, and
+    their `position` on the waiting list when they are on it."""
     link = external_url("registration.own_page", slug=participant.event.slug, key=key)
     with force_locale(participant.locale or select_locale()):
         return send_mail(
             participant.email,
             gettext("Your registration for %(event)s", event=localized(participant.event, "name")),
             render_template(
-                "email/registration_confirmation.txt", participant=participant, link=link
+                "email/registration_confirmation.txt",
+                participant=participant,
+                link=link,
+                position=position,
             ),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from eventhub.auth.models import Role
 from eventhub.events.signals import event_home_panels
+from eventhub.registration import quotas
 from eventhub.registration.delegations import delegations_headed_by
 from eventhub.registration.figures import event_figures
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
@@ -53,10 +54,15 @@ def key_figures(event, *, roles, **kwargs) -> Panel | None:
     """Who has registered, from where, in which status: for the organisers."""
     if Role.ORGANISER not in roles:
         return None
+    places = quotas.usage(event)
     return Panel.rendered(
         "registration/_panel_figures.html",
         order=30,
         figures=event_figures(event),
+        places=places,
+        place_names=quotas.limit_names(places),
+        waiting=len(quotas.waiting_list(event.id)),
+        event=event,
         status_labels=STATUS_LABELS,
         category_labels=CATEGORY_LABELS,
         status_approved=Status.APPROVED,

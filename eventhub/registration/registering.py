@@ -20,6 +20,7 @@ from eventhub.directory.services import find_or_add_organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration import quotas
 from eventhub.registration.models import (
     Delegation,
     Participant,
@@ -132,6 +133,8 @@ def register(
     key = new_access_key(participant)
     db.session.add(participant)
     db.session.flush()
+    # A place when there is one, else the waiting list (the status says which).
+    quotas.admit(participant, Status.PENDING)
     if prepared:
         _store_photo(participant, prepared)
     if actor is not None:
@@ -140,7 +143,11 @@ def register(
             participant,
             actor=actor,
             event_id=event.id,
-            changes={"name": [None, participant.latin_name], "source": [None, source]},
+            changes={
+                "name": [None, participant.latin_name],
+                "source": [None, source],
+                "status": [None, participant.status.value],
+            },
         )
     return participant, key
 

@@ -11,7 +11,15 @@ from eventhub.auth.access import event_view
 from eventhub.directory.services import organisation_names
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
-from eventhub.registration import bp, labels, own_link, privacy, registering, review_notices
+from eventhub.registration import (
+    bp,
+    labels,
+    own_link,
+    privacy,
+    quotas,
+    registering,
+    review_notices,
+)
 from eventhub.registration.access import photo_response
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import ParticipantPhoto, Source, Status
@@ -56,7 +64,28 @@ def register(event):
         )
         if ok:
             participant, key = result
-            if own_link.send_confirmation(participant, key):
+            position = quotas.position_of(participant)
+            sent = own_link.send_confirmation(participant, key, position)
+            if position is not None:
+                flash(
+                    _(
+                        "Thank you. Your registration has been received, but all places are "
+                        "taken for now: you are number %(position)d on the waiting list. When "
+                        "a place becomes free, the first person on the list receives it and "
+                        "an email.",
+                        position=position,
+                    ),
+                    "warning",
+                )
+                if not sent:
+                    flash(
+                        _(
+                            "We could not send the confirmation email: bookmark this page, its "
+                            "address is your link to your registration."
+                        ),
+                        "warning",
+                    )
+            elif sent:
                 flash(
                     _(
                         "Thank you. Your registration has been received; a confirmation with "
@@ -124,6 +153,7 @@ def own_page(event, key: str):
         organisations=organisation_names(),
         status_labels=labels.STATUS_LABELS,
         passport=registering.passport_view(participant, unmasked=False),
+        waiting_position=quotas.position_of(participant),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         panels=panels(own_page_panels, participant, event=event, key=key),
         review_warning=participant.status == Status.APPROVED,
