@@ -289,8 +289,8 @@ def test_merging_two_registrations_of_one_person_frees_a_place(
     waiting = _waiting(app, make, event, 0, given_name="Khamla")
     as_role("organiser")
     client.post(
-        f"/events/{event.slug}/participants/duplicates",
-        data={"first": kept.id, "second": twice.id, "decision": "keep_first"},
+        f"/events/{event.slug}/participants/duplicates/merge",
+        data={"keep": kept.id, "remove": twice.id, "step": "confirm"},
     )
     assert _status(app, waiting) == Status.PENDING
     assert [m["To"] for m in outbox] == [waiting.email]
