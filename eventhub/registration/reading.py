@@ -9,7 +9,6 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from charset_normalizer import from_bytes
@@ -226,5 +225,3 @@ def _read_csv(content: bytes, encoding: str) -> list[list[Any]]:
             )
         ) from exc
     return rows
-
-
