@@ -25,6 +25,8 @@ _BIFF_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # Excel 2-4 wo
 ENCODINGS = {
     "utf-8": _l("Unicode (UTF-8)"),
     "utf-16": _l("Unicode (UTF-16)"),
+    "utf-16-le": _l("Unicode (UTF-16 LE)"),
+    "utf-16-be": _l("Unicode (UTF-16 BE)"),
     "cp874": _l("Thai (Windows-874)"),
     "cp1258": _l("Vietnamese (Windows-1258)"),
     "gb18030": _l("Chinese, simplified (GB18030)"),
@@ -35,6 +37,20 @@ ENCODINGS = {
     "shift_jis": _l("Japanese (Shift JIS)"),
     "cp949": _l("Korean (Windows-949)"),
 }
+# What detection chooses among, in the order ties are broken (the region's lists first).
+_DETECTED = [
+    "utf_8",
+    "utf_16",
+    "gb18030",
+    "big5",
+    "cp874",
+    "cp1258",
+    "shift_jis",
+    "cp949",
+    "cp1252",
+    "cp1250",
+    "cp1251",
+]
 # Names a detector may give for an encoding of the list above (or a subset of one).
 _SAME_AS = {
     "tis-620": "cp874",
@@ -110,6 +126,16 @@ def detect_encoding(content: bytes) -> str:
     """UTF-8 when the bytes are UTF-8 (a BOM or not); else what charset-normalizer finds."""
     if content[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
+    head = content[:4096]
+    if b"\x00" in head:  # UTF-16 without its mark: a zero in every other byte of ASCII
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        for zeros, others, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+            if zeros > len(head) // 10 and others == 0:
+                try:
+                    content.decode(name)
+                except UnicodeDecodeError:
+                    continue
+                return name
     try:
         content.decode("utf-8")
     except UnicodeDecodeError:
@@ -117,9 +143,18 @@ def detect_encoding(content: bytes) -> str:
     else:
         if b"\x00" not in content[:4096]:
             return "utf-8"
-    best = from_bytes(content[:200_000]).best()
-    if best is None or (b"\x00" in content[:4096] and not best.encoding.startswith("utf")):
+    # Short lists are ambiguous (a few names decode without a flaw as several encodings):
+    # among the candidates that read as well as the best, the region's encodings first.
+    candidates = list(from_bytes(content[:200_000], cp_isolation=list(_DETECTED)))
+    if b"\x00" in content[:4096]:
+        candidates = [m for m in candidates if m.encoding.startswith("utf_16")]
+    if not candidates:
         raise _refuse_kind()  # binary: a picture, a PDF, a zip renamed .csv
+    least = min(m.chaos for m in candidates)
+    best = min(
+        (m for m in candidates if m.chaos <= least + 0.01),
+        key=lambda m: _DETECTED.index(m.encoding) if m.encoding in _DETECTED else 99,
+    )
     return canonical(best.encoding)
 
 
