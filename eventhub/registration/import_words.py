@@ -28,6 +28,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
         *(f"name in {script}" for script in NATIVE_SCRIPTS),
         *(f"{script} name" for script in NATIVE_SCRIPTS),
         "ชื่อภาษาไทย",
+        "ชื่อ นามสกุล ภาษาไทย",
+        "ชื่อ นามสกุล",
         "本国文字姓名",
         "中文名",
         "中文姓名",
