@@ -102,7 +102,7 @@ class Preview:
     header_row: int
     table: Table
     settings: Settings
-    empty_columns: list[str] = field(default_factory=list)  # letters, not listed
+    empty_columns: list[Column] = field(default_factory=list)  # not listed
     # Checked values, and the id of the participant the row updates (None: a new one).
     rows: list[tuple[int, dict[str, Any], int | None]] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
@@ -123,6 +123,19 @@ class Preview:
     @property
     def date_questions(self) -> list[Column]:
         return [c for c in self.columns if c.field in DATE_FIELDS and not c.order_from_cells]
+
+    @property
+    def empty_ranges(self) -> str:
+        """'D–AQ, AS': the empty columns, as a person finds them in the spreadsheet."""
+        ranges: list[list[Column]] = []
+        for column in self.empty_columns:
+            if ranges and ranges[-1][-1].index == column.index - 1:
+                ranges[-1].append(column)
+            else:
+                ranges.append([column])
+        return ", ".join(
+            r[0].letter if len(r) == 1 else f"{r[0].letter}–{r[-1].letter}" for r in ranges
+        )
 
     @property
     def names_as_read(self) -> list[str]:
@@ -307,7 +320,7 @@ def preview(event: Event, content: bytes, settings: Settings | None = None) -> P
     columns = [c for c in columns if c.samples or c.field]
     header_row = rows[header_index][0]
     result = Preview(columns=columns, header_row=header_row, table=table, settings=settings)
-    result.empty_columns = [c.letter for c in empty]
+    result.empty_columns = empty
     mapped = {c.field for c in columns if c.field} | set(defaults)
     for needed in ("given_name", "email", "country", "organisation"):
         if needed not in mapped:
