@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -196,21 +197,22 @@ def _time(value: Any) -> str:
     return text
 
 
+@cache
+def _words(table: str) -> dict[str, str]:
+    """A word list folded once: folded word -> category or diet."""
+    words = CATEGORY_WORDS if table == "category" else DIET_WORDS
+    return {_key(option): name for name, options in words.items() for option in options}
+
+
 def _category(value: Any) -> str:
     text = _key(value)
-    for category, options in CATEGORY_WORDS.items():
-        if text in {_key(o) for o in options}:
-            return category
-    return text
+    return _words("category").get(text, text)
 
 
 def _diet(value: Any) -> tuple[str, str]:
     """A diet from the list, and what the sender wrote when it is not one."""
-    text = _key(value)
-    for diet, options in DIET_WORDS.items():
-        if text in {_key(o) for o in options}:
-            return diet, ""
-    return "none", clean(str(value))
+    diet = _words("diet").get(_key(value))
+    return (diet, "") if diet else ("none", clean(str(value)))
 
 
 def _shown(value: Any) -> str:
@@ -263,7 +265,7 @@ def row_values(
                     part for part in (values.get("dietary_notes", ""), note) if part
                 )
         else:
-            values[column.field] = "" if cell is None else clean(_shown(cell))
+            values[column.field] = "" if cell is None else _shown(cell)
     values.setdefault("category", "delegate")
     if not values.get("nationality") and (
         values.get("visa_letter_requested") or values.get("passport_number")
@@ -310,11 +312,12 @@ def preview(event: Event, content: bytes, settings: Settings | None = None) -> P
     body = rows[header_index + 1 :]
     defaults = _apply_settings(event, columns, body, settings)
     for column in columns:
-        column.samples = [
-            _shown(row[column.index])
-            for _n, row in body
-            if column.index < len(row) and _shown(row[column.index])
-        ][:SAMPLE_ROWS]
+        for _n, row in body:
+            shown = _shown(row[column.index]) if column.index < len(row) else ""
+            if shown:
+                column.samples.append(shown)
+                if len(column.samples) == SAMPLE_ROWS:
+                    break
     # Columns with nothing below the header and no known header are not worth a line.
     empty = [c for c in columns if not c.samples and not c.field]
     columns = [c for c in columns if c.samples or c.field]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
@@ -55,10 +55,11 @@ DEMONYMS = {
 _NOT_COUNTRIES = re.compile(r"^(\d{3}|EU|EZ|UN|ZZ|QO|XA|XB|XK)$")
 
 
-def fold(text: object) -> str:
+@lru_cache(maxsize=8192)  # a list repeats its countries, categories and diets
+def _fold(text: str) -> str:
     """Compared without case, accents of Latin letters, punctuation or extra spaces; marks of
     other scripts (Thai vowels, Khmer signs) are kept, they are part of the word."""
-    value = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    value = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", value)
     value = unicodedata.normalize(
         "NFC",
@@ -73,6 +74,11 @@ def fold(text: object) -> str:
         " " if unicodedata.category(ch)[0] in "PSZ" or ch in "_" else ch for ch in value
     )
     return " ".join(value.split())
+
+
+def fold(text: object) -> str:
+    """Compared without case, Latin accents, punctuation or extra spaces (see _fold)."""
+    return _fold(str(text or ""))
 
 
 @cache
@@ -105,4 +111,5 @@ def _names() -> dict[str, str]:
 
 def country_code(text: object) -> str | None:
     """The ISO 3166 alpha-2 code of the country `text` names, or None."""
-    return _names().get(fold(text)) if fold(text) else None
+    key = fold(text)
+    return _names().get(key) if key else None

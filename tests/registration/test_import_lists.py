@@ -330,3 +330,23 @@ def test_a_large_list_keeps_the_organisers_settings_in_the_job(
     assert {(p.native_name, p.country_code, p.arrival_date) for p in people} == {
         ("สมชาย ใจดี", "TH", date(2025, 7, 8))
     }
+
+
+def test_the_api_reads_countries_as_written_and_says_why_a_date_does_not_exist(
+    app, client, event, lao_delegate
+):
+    token = app.test_cli_runner().invoke(
+        args=["create-token", "--role", "partner", "--event", event.slug]
+    )
+    headers = {"Authorization": f"Bearer {token.stdout.strip().splitlines()[0]}"}
+    url = f"/api/v1/events/{event.slug}/registrations"
+    bad = dict(lao_delegate, country="ລາວ", arrival_date="2025-07-32")
+    response = client.post(url, json=bad, headers=headers)
+    assert response.status_code == 422
+    with app.test_request_context():
+        july = get_month_names("wide", locale="en")[7]
+    assert response.get_json()["errors"] == {"arrival_date": [f"32 {july} does not exist."]}
+    response = client.post(url, json=dict(bad, arrival_date="2025-07-23"), headers=headers)
+    assert response.status_code == 201
+    with app.app_context():
+        assert db.session.get(Participant, response.get_json()["id"]).country_code == "LA"
