@@ -17,7 +17,7 @@ from eventhub.registration import importer
 from eventhub.registration.models import ImportBatch, Participant, Source, Status
 from eventhub.registration.nationalities import fold
 from eventhub.registration.own_link import new_access_key
-from eventhub.registration.registering import apply_values
+from eventhub.registration.registering import _snapshot, apply_values
 
 
 def import_participants(
@@ -64,7 +64,18 @@ def import_participants(
             )
             new_access_key(participant)
             added.append(participant)
+        before = _snapshot(participant) if person_id is not None else None
         apply_values(participant, values, organisations)
+        if before is not None and (changes := audit.changed(before, _snapshot(participant))):
+            # Each person's history shows what the list changed (the import does not send an
+            # approved person back to review: organisers imported it).
+            audit.record(
+                "participant.update",
+                participant,
+                actor=actor,
+                event_id=event.id,
+                changes={**changes, "source": [None, batch.filename]},
+            )
     db.session.add_all(added)
     db.session.flush()
     changes = {"rows": [None, len(preview.rows)], "file": [None, batch.filename]}

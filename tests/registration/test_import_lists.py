@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from babel.dates import get_month_names
 
+from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant
 from eventhub.registration.nationalities import country_code
@@ -296,6 +297,14 @@ def test_a_list_imported_again_updates_the_people_it_names(client, as_role, app,
     assert _count(app, event) == 2
     again = _people(app)
     assert again["s@example.ac.th"].phone == "+66 2 555 0112"
+    with app.app_context():
+        history = db.session.scalars(
+            sa.select(AuditEntry.changes).where(
+                AuditEntry.action == "participant.update",
+                AuditEntry.object_id == str(first["s@example.ac.th"].id),
+            )
+        ).all()
+        assert history == [{"phone": ["", "+66 2 555 0112"], "source": [None, "list.csv"]}]
     assert again["napa.s@example.ac.th"].id == first["n@example.ac.th"].id
 
 
