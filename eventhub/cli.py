@@ -25,7 +25,9 @@ from eventhub.errors import DomainError
 from eventhub.events import archive
 from eventhub.events import services as event_services
 from eventhub.extensions import db
-from eventhub.registration.models import Category, Delegation
+from eventhub.registration import commands as delegation_commands
+from eventhub.registration import delegation_admin
+from eventhub.registration.models import Category
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -35,6 +37,13 @@ def _event_or_fail(slug: str):
     if event is None:
         raise click.ClickException(f"No event with slug {slug!r}.")
     return event
+
+
+def _delegation_or_fail(event, ref: str):
+    found = delegation_admin.find(event, ref)
+    if found is None:
+        raise click.ClickException(f"No delegation {ref!r} in {event.slug}.")
+    return found
 
 
 @click.command("create-user")
@@ -175,18 +184,7 @@ def badges(slug, out_path, layout, delegation, category, changed, workers, back)
     event = _event_or_fail(slug)
     filters = printing.BatchFilters(changed_only=changed)
     if delegation:
-        found = db.session.scalar(
-            sa.select(Delegation).where(
-                Delegation.event_id == event.id,
-                sa.or_(
-                    Delegation.id == (int(delegation) if delegation.isdigit() else -1),
-                    Delegation.name_en == delegation,
-                ),
-            )
-        )
-        if found is None:
-            raise click.ClickException(f"No delegation {delegation!r} in {slug}.")
-        filters.delegation = found.id
+        filters.delegation = _delegation_or_fail(event, delegation).id
     if category:
         filters.category = category
     people = list(db.session.scalars(printing.batch_query(event, filters)))
@@ -358,5 +356,6 @@ def register(app: Flask) -> None:
         doctor,
         export_event,
         import_event,
+        delegation_commands.delegations,
     ):
         app.cli.add_command(command)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from babel import Locale
@@ -115,14 +115,41 @@ def country_name(code: str | None) -> str:
     return get_locale().territories.get(code.upper(), code)
 
 
+def medium_date(value: date | None) -> str:
+    """A calendar date as the reader's language writes it in full text ('Jul 24, 2025',
+    '2025年7月24日'): never the short numeric form, read differently across the world."""
+    return format_date(value, "medium") if value else ""
+
+
+def medium_datetime(value: datetime | None) -> str:
+    """A moment on the clock of the zone being looked at: the medium date and a 24-hour
+    time ('Jul 24, 2025, 18:00'), joined as the reader's language joins them."""
+    if not value:
+        return ""
+    pattern = get_locale().datetime_formats.get("medium", "{1} {0}")
+    return str(pattern).format(format_time(value, "HH:mm"), format_date(value, "medium"))
+
+
+def clock_time(value: time | datetime | None) -> str:
+    """A 24-hour time: the programmes of international meetings use it."""
+    return format_time(value, "HH:mm") if value else ""
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["country"] = country_name
-    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
-    app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
+    # One way per kind: `|datetime` and `|date` are the locale's medium forms; a heading
+    # may still ask for a day written in full (`|date('full')`).
+    app.jinja_env.filters["datetime"] = lambda v, fmt=None: (
+        format_datetime(v, fmt) if v and fmt else medium_datetime(v)
+    )
+    app.jinja_env.filters["date"] = lambda v, fmt=None: (
+        format_date(v, fmt) if v and fmt else medium_date(v)
+    )
     app.jinja_env.filters["number"] = format_decimal
-    # 24-hour clock everywhere: programmes of international meetings use it.
-    app.jinja_env.filters["time"] = lambda v, fmt="HH:mm": format_time(v, fmt) if v else ""
+    app.jinja_env.filters["time"] = lambda v, fmt=None: (
+        format_time(v, fmt) if v and fmt else clock_time(v)
+    )
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["timezone_name"] = timezone_name
 

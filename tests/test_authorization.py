@@ -48,6 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     "events.team": ORGANISER,
     "events.remove_member": ORGANISER,
     "events.audit_log": ORGANISER,
+    "events.audit_export": ORGANISER,
     "outbox.delivery_log": ORGANISER,
     "events.tokens": ORGANISER,
     "events.revoke_token": ORGANISER,
@@ -77,11 +78,19 @@ ALLOWED: dict[str, set[str]] = {
     "registration.anonymise": ORGANISER,
     "registration.visa_letter": VISA,
     "registration.delegation_visa_letters": VISA,
+    "registration.delegations_list": ORGANISER,
+    "registration.new_delegation": ORGANISER,
+    "registration.edit_delegation": ORGANISER,
+    "registration.delegation_head": ORGANISER,
+    "registration.delegation_order": ORGANISER,
+    "registration.delete_delegation": ORGANISER,  # refused while it has members
+    "registration.participant_delegation": ORGANISER,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,
     "registration.edit_member": ORGANISER,
     "registration.withdraw_member": ORGANISER,
+    "registration.restore_member": ORGANISER,
     "registration.member_login": ORGANISER,
     "badges.delegation_badges": ORGANISER,
     "badges.overview": ORGANISER,
@@ -390,6 +399,9 @@ ENROLLING = ("scheduling.enrol", "scheduling.cancel", "api.enrolment")
 LAST = (
     "scheduling.cancel",  # after enrol
     "registration.withdraw_member",
+    "registration.restore_member",
+    "registration.participant_delegation",  # takes the member out of the delegation
+    "registration.delegation_head",
     "registration.bulk_action",
     "registration.anonymise",
     "badges.reprint",

@@ -170,6 +170,12 @@ def test_demo_builds_a_realistic_week_and_a_second_run_changes_nothing(app):
             )
         )
         assert headless == 0
+        orders = list(
+            db.session.scalars(
+                sa.select(Delegation.protocol_order).where(Delegation.event_id == event.id)
+            )
+        )
+        assert sorted(orders) == list(range(1, len(orders) + 1))  # a protocol order, no ties
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +33,12 @@ ACTION_LABELS = {
     "participant.anonymise": _l("Participants anonymised"),
     "participant.visa_letter": _l("Visa invitation letter printed"),
     "participant.email": _l("Email sent to participants"),
+    "participant.delegation": _l("Participant moved to another delegation"),
+    "delegation.create": _l("Delegation created"),
+    "delegation.update": _l("Delegation changed"),
+    "delegation.order": _l("Protocol order of delegations changed"),
+    "delegation.head": _l("Head of delegation chosen"),
+    "delegation.delete": _l("Delegation deleted"),
     "venue.create": _l("Venue added"),
     "venue.travel": _l("Travel time between venues set"),
     "room.create": _l("Room added"),
@@ -40,6 +48,13 @@ ACTION_LABELS = {
     "agreement.signatory": _l("Signatory named"),
     "agreement.witness": _l("Witness added"),
     "agreement.status": _l("Agreement moved in the workflow"),
+    "agreement.update": _l("Agreement changed"),
+    "agreement.assistant": _l("Signing assistant named"),
+    "agreement.scan": _l("Signed copy of an agreement uploaded or removed"),
+    "ceremony.materials": _l("Ceremony materials checklist changed"),
+    "ceremony.settings": _l("Ceremony settings changed"),
+    "checkpoint.create": _l("Checkpoint created"),
+    "checkpoint.update": _l("Checkpoint changed"),
     "ceremony.order": _l("Running order of a ceremony changed"),
     "participant.keep_both": _l("Possible duplicates kept apart"),
     "participant.rank": _l("Participant's protocol rank changed"),
@@ -96,11 +111,22 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
 
 
 def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
+    """Raw values: codes, numbers, text; instants in UTC and dates in ISO 8601 (shown in
+    the reader's language and the event's zone when read, see display.py)."""
+
     def plain(value: Any) -> Any:
         if isinstance(value, list | tuple):
             return [plain(v) for v in value]
+        if isinstance(value, enum.Enum):
+            return plain(value.value)
         if value is None or isinstance(value, bool | int | float | str):
             return value
+        if isinstance(value, datetime):
+            if value.tzinfo is None:  # never guess a zone: keep what was given, marked naive
+                return value.isoformat()
+            return value.astimezone(UTC).isoformat()
+        if isinstance(value, date | time):
+            return value.isoformat()
         return str(value)
 
     return {key: plain(value) for key, value in changes.items()}

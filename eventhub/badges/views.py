@@ -94,7 +94,7 @@ def overview(event):
         delegations=db.session.scalars(
             sa.select(Delegation)
             .where(Delegation.event_id == event.id)
-            .order_by(Delegation.name_en)
+            .order_by(Delegation.protocol_order, Delegation.name_en)
         ).all(),
         category_labels=dict(CATEGORY_CHOICES),
         styles=styles_of(event.id),

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("ceremonies", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, `people` tells the scheduler who ceremonies need, on import.
-from eventhub.ceremonies import ceremony_views, people, views  # noqa: E402,F401
+from eventhub.ceremonies import audit_labels, ceremony_views, people, views  # noqa: E402,F401

@@ -81,11 +81,15 @@ def arrivals(event: Event, day=None) -> Arrivals:
             by_delegation.setdefault(delegation_id, [0, 0])
             by_delegation[delegation_id][0] += arrived
             by_delegation[delegation_id][1] += 1
-    names = dict(
-        db.session.execute(
-            sa.select(Delegation.id, Delegation.name_en).where(Delegation.event_id == event.id)
-        ).all()
-    )
+    # In the delegations' protocol order (the organisers' Delegations page).
+    names = {
+        row.id: (row.protocol_order, row.name_en)
+        for row in db.session.execute(
+            sa.select(Delegation.id, Delegation.protocol_order, Delegation.name_en).where(
+                Delegation.event_id == event.id
+            )
+        )
+    }
     start = datetime.combine(day, datetime.min.time(), zone)
     end = start + timedelta(days=1)
     admitted_scan = sa.and_(Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None))
@@ -133,10 +137,12 @@ def arrivals(event: Event, day=None) -> Arrivals:
         by_country=sorted(
             ((c, a, e) for c, (a, e) in by_country.items()), key=lambda r: (-r[2], r[0])
         ),
-        by_delegation=sorted(
-            ((names.get(d, "?"), a, e) for d, (a, e) in by_delegation.items()),
-            key=lambda r: r[0],
-        ),
+        by_delegation=[
+            (name, a, e)
+            for (_order, name), a, e in sorted(
+                (names.get(d, (0, "?")), a, e) for d, (a, e) in by_delegation.items()
+            )
+        ],
         vips=[(p, local.get(p.id)) for p in vips],
     )
 

@@ -223,6 +223,11 @@ def build_delegations(event, organisations, report) -> dict[tuple[str, str | Non
                 db.session.add(delegation)
                 added += 1
             wanted[key] = delegation
+    # Protocol order: the host delegation first, then the national delegations and the
+    # universities, as listed above (the organisers change it on the Delegations page).
+    for number, delegation in enumerate(wanted.values(), start=1):
+        if not delegation.protocol_order:
+            delegation.protocol_order = number
     db.session.flush()
     report.append(f"Delegations: {added} added, {len(wanted)} in all.")
     return wanted

@@ -21,6 +21,9 @@ from eventhub.auth.forms import email_field
 from eventhub.auth.models import Role
 from eventhub.events.services import EVENT_FIELDS
 
+# What a datetime-local input sends and shows (the first is what browsers accept).
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
 # Roles given on the team page; delegates and heads of delegation come through registration.
 TEAM_ROLES = (Role.ORGANISER, Role.VISA_OFFICER, Role.STAFF)
 ROLE_LABELS = {
@@ -54,11 +57,12 @@ class EventForm(FlaskForm):
     )
     registration_opens_at = DateTimeLocalField(
         _l("Online registration opens"),
+        format=LOCAL_FORMATS,
         validators=[Optional()],
         description=_l("Local time of the event. Leave empty to keep registration closed."),
     )
     registration_closes_at = DateTimeLocalField(
-        _l("Online registration closes"), validators=[Optional()]
+        _l("Online registration closes"), format=LOCAL_FORMATS, validators=[Optional()]
     )
     letter_issuer_en = StringField(
         _l("Letters issued by (English)"),
@@ -84,14 +88,16 @@ class EventForm(FlaskForm):
 
     @classmethod
     def for_event(cls, event) -> EventForm:
-        """The form filled from `event`, with its instants shown in the event's zone."""
+        """The form filled from `event`, with its instants shown on the event's clock.
+
+        Not `obj=event`: WTForms prefers the object's attributes to any value given, and the
+        stored UTC instants would then be shown (and saved back) as local times."""
         zone = ZoneInfo(event.timezone)
-        local = {
-            name: getattr(event, name).astimezone(zone).replace(tzinfo=None)
-            for name in ("registration_opens_at", "registration_closes_at")
-            if getattr(event, name)
-        }
-        return cls(obj=event, **local)
+        values = {name: getattr(event, name) for name in EVENT_FIELDS}
+        for name in ("registration_opens_at", "registration_closes_at"):
+            if values[name]:
+                values[name] = values[name].astimezone(zone).replace(tzinfo=None)
+        return cls(data=values)
 
     def data_for_service(self) -> dict:
         data = {name: self[name].data for name in EVENT_FIELDS}

@@ -8,8 +8,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventhub.audit import services as audit
-from eventhub.audit.models import AuditEntry
 from eventhub.auth import services as auth_services
 from eventhub.auth.access import admin_required, event_view
 from eventhub.auth.models import ApiToken, EventMembership, Role
@@ -21,7 +19,7 @@ from eventhub.events.signals import event_home_panels
 from eventhub.extensions import db
 from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
-from eventhub.web import commit, external_url, in_event_or_404, paginate, panels
+from eventhub.web import commit, external_url, in_event_or_404, panels
 
 
 @bp.get("/")
@@ -128,19 +126,6 @@ def remove_member(event, membership_id: int):
         commit()
         flash(_("The role has been removed."), "success")
     return redirect(url_for("events.team", slug=event.slug))
-
-
-@bp.get("/events/<slug>/audit")
-@event_view(Role.ORGANISER)
-def audit_log(event):
-    page = paginate(
-        sa.select(AuditEntry)
-        .where(AuditEntry.event_id == event.id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
-    )
-    return render_template(
-        "events/audit.html", event=event, page=page, action_labels=audit.ACTION_LABELS
-    )
 
 
 def _send_invitation(user, event) -> bool:

@@ -3,7 +3,7 @@ giving a member their own login."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,13 +11,14 @@ from flask_login import current_user
 from eventhub.auth import services as auth_services
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
-from eventhub.registration import bp, delegations, labels, own_link, registering
+from eventhub.registration import bp, delegations, labels, own_link, registering, review_notices
 from eventhub.registration.forms import RegistrationForm
-from eventhub.registration.models import Delegation, Participant, Source
+from eventhub.registration.models import Delegation, Participant, Source, Status
 from eventhub.web import attempt, commit, external_url, in_event_or_404
 
 MANAGERS = (Role.ORGANISER, Role.HEAD_OF_DELEGATION)
@@ -30,6 +31,11 @@ def _delegation(event, delegation_id: int) -> Delegation:
     if not delegations.may_manage_delegation(current_user, g.event_roles, delegation):
         abort_with(403, _("Only the head of this delegation and the organisers may do this."))
     return delegation
+
+
+def _by() -> str:
+    """Who acted, as the organisers' email names them."""
+    return current_user.display_name or current_user.email
 
 
 def _member(delegation: Delegation, participant_id: int) -> Participant:
@@ -49,6 +55,7 @@ def delegation(event, delegation_id: int):
         delegation=delegation,
         members=delegations.delegation_members(delegation),
         status_labels=labels.STATUS_LABELS,
+        may_restore=Role.ORGANISER in g.event_roles or event.registration_open(utcnow()),
     )
 
 
@@ -59,7 +66,7 @@ def add_member(event, delegation_id: int):
     form = RegistrationForm(
         data={
             "country": delegation.country_code,
-            "organisation": delegation.organisation.name_en if delegation.organisation else "",
+            "organisation": delegations.default_organisation(delegation),
         }
     )
     form.submit.label.text = _("Add member")
@@ -107,20 +114,32 @@ def edit_member(event, delegation_id: int, participant_id: int):
     participant = _member(delegation, participant_id)
     form = RegistrationForm(data=own_link.form_values(participant))
     form.submit.label.text = _("Save")
+    by_organiser = Role.ORGANISER in g.event_roles
     if form.validate_on_submit():
-        ok, _changes = attempt(
+        ok, changes = attempt(
             lambda: registering.update_participant(
                 participant,
                 form.raw(),
                 photo=form.photo_bytes(),
                 photo_token=form.photo_token.data,
                 actor=current_user,
-                may_edit_locked=Role.ORGANISER in g.event_roles,
+                may_edit_locked=by_organiser,
             ),
             form,
         )
         if ok:
-            flash(_("Saved."), "success")
+            if "status" in changes:  # an approval is for the person approved
+                review_notices.tell_organisers(participant, "changed", changes, by=_by())
+                flash(
+                    _(
+                        "Saved. %(name)s is back to pending review: the organisers have been "
+                        "told and will approve again; until then their badge is not valid.",
+                        name=participant.latin_name,
+                    ),
+                    "warning",
+                )
+            else:
+                flash(_("Saved."), "success")
             return redirect(
                 url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
             )
@@ -132,17 +151,73 @@ def edit_member(event, delegation_id: int, participant_id: int):
         participant=participant,
         organisations=[],
         title=participant.latin_name,
+        review_warning=not by_organiser and participant.status == Status.APPROVED,
     )
 
 
-@bp.post("/delegations/<int:delegation_id>/members/<int:participant_id>/withdraw")
+@bp.route(
+    "/delegations/<int:delegation_id>/members/<int:participant_id>/withdraw",
+    methods=["GET", "POST"],
+)
 @event_view(*MANAGERS)
 def withdraw_member(event, delegation_id: int, participant_id: int):
+    """Asks first (a page, so it works without scripts); the form of that page withdraws."""
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
-    delegations.withdraw(participant, actor=current_user)
-    commit()
-    flash(_("%(name)s has been withdrawn.", name=participant.latin_name), "success")
+    back = url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
+    if participant.status == Status.WITHDRAWN:
+        flash(_("%(name)s is already withdrawn.", name=participant.latin_name), "info")
+        return redirect(back)
+    if request.method == "POST" and request.form.get("confirmed") == "yes":
+        delegations.withdraw(participant, actor=current_user)
+        commit()
+        flash(
+            _(
+                "%(name)s has been withdrawn. Changed your mind? Use Restore in their row.",
+                name=participant.latin_name,
+            ),
+            "success",
+        )
+        return redirect(back)
+    return render_template(
+        "registration/withdraw_confirm.html",
+        event=event,
+        delegation=delegation,
+        participant=participant,
+        themselves=participant.user_id is not None and participant.user_id == current_user.id,
+        may_restore_until=None if Role.ORGANISER in g.event_roles else event.registration_closes_at,
+        status_labels=labels.STATUS_LABELS,
+        back=back,
+    )
+
+
+@bp.post("/delegations/<int:delegation_id>/members/<int:participant_id>/restore")
+@event_view(*MANAGERS)
+def restore_member(event, delegation_id: int, participant_id: int):
+    """Undo a withdrawal: heads while registration is open, organisers at any time."""
+    delegation = _delegation(event, delegation_id)
+    participant = _member(delegation, participant_id)
+    was_approved = participant.withdrawn_from == Status.APPROVED
+
+    def restore():
+        if Role.ORGANISER not in g.event_roles:
+            registering.ensure_open(event)
+        return delegations.restore(participant, actor=current_user)
+
+    ok, status = attempt(restore)
+    if ok:
+        if was_approved and Role.ORGANISER not in g.event_roles:
+            review_notices.tell_organisers(participant, "restored", {}, by=_by())
+        message = _(
+            "%(name)s is back in the delegation: %(status)s.",
+            name=participant.latin_name,
+            status=labels.STATUS_LABELS[status],
+        )
+        if was_approved:
+            message += " " + _(
+                "They were approved before their withdrawal: the organisers review them again."
+            )
+        flash(message, "success")
     return redirect(
         url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
     )

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
 from eventhub.auth import services as auth_services
-from eventhub.auth.models import Role, User
+from eventhub.auth.models import EventMembership, Role, User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -47,6 +47,14 @@ def may_manage_delegation(user: User, roles: set, delegation: Delegation) -> boo
     )
 
 
+def default_organisation(delegation: Delegation) -> str:
+    """What a head's new member's organisation starts as: the delegation's, else the head's."""
+    organisation = delegation.organisation or (
+        delegation.head.organisation if delegation.head else None
+    )
+    return organisation.name_en if organisation else ""
+
+
 def delegation_members(delegation: Delegation) -> list[Participant]:
     return list(
         db.session.scalars(
@@ -64,6 +72,7 @@ def delegation_members(delegation: Delegation) -> list[Participant]:
 
 
 def withdraw(participant: Participant, *, actor: User) -> None:
+    """Withdraw a member, remembering their status for an undo (restore)."""
     if participant.status == Status.WITHDRAWN:
         return
     audit.record(
@@ -73,8 +82,49 @@ def withdraw(participant: Participant, *, actor: User) -> None:
         event_id=participant.event_id,
         changes={"status": [participant.status.value, Status.WITHDRAWN.value]},
     )
+    participant.withdrawn_from = participant.status
     participant.status = Status.WITHDRAWN
     db.session.flush()
+
+
+def restored_status(participant: Participant) -> Status:
+    """The status an undone withdrawal returns to: the one before it, except that someone
+    approved comes back pending review. Their place may have gone to the waiting list
+    meanwhile, and an approval is the organisers' to give again (one click for them)."""
+    before = participant.withdrawn_from
+    if before is None or before in (Status.APPROVED, Status.WITHDRAWN):
+        return Status.PENDING
+    return before
+
+
+def restore(participant: Participant, *, actor: User) -> Status:
+    """Undo a withdrawal (see restored_status); returns the status given back."""
+    if participant.status != Status.WITHDRAWN:
+        raise DomainError(_l("%(name)s is not withdrawn.", name=participant.latin_name))
+    status = restored_status(participant)
+    audit.record(
+        "participant.status",
+        participant,
+        actor=actor,
+        event_id=participant.event_id,
+        changes={"status": [Status.WITHDRAWN.value, status.value], "restored": [None, True]},
+    )
+    participant.status = status
+    participant.withdrawn_from = None
+    db.session.flush()
+    return status
+
+
+def organisers(event: Event) -> list[User]:
+    """Who hears of what heads of delegation do that needs a decision: the event's organisers."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(EventMembership, EventMembership.user_id == User.id)
+            .where(EventMembership.event_id == event.id, EventMembership.role == Role.ORGANISER)
+            .order_by(User.email)
+        )
+    )
 
 
 def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:

@@ -226,6 +226,7 @@ HISTORY_LABELS = {
     "passport": _l("Passport number"),
     "name": _l("Name"),
     "source": _l("Source"),
+    "restored": _l("Withdrawal undone"),
 }
 
 
@@ -256,3 +257,37 @@ class LadderForm(FlaskForm):
                 )
             )
         return rows
+
+
+class DelegationForm(FlaskForm):
+    """A delegation's name, country and organisation; the rules are in delegation_admin."""
+
+    name_en = StringField(_l("Name in English"), render_kw={"required": True, "maxlength": 200})
+    name_zh = StringField(_l("Name in Chinese"), render_kw={"maxlength": 200})
+    country = SelectField(_l("Country"), render_kw={"required": True})
+    organisation = StringField(
+        _l("Organisation"),
+        description=_l("For a university's or a company's delegation; empty for a country's."),
+        render_kw={"list": "organisations", "maxlength": 200},
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.name_en.flags.required = self.country.flags.required = True
+        self.country.choices = [
+            SelectChoice("", _l("Choose a country")),
+            *(SelectChoice(c.code, localized(c, "name")) for c in countries_for_choice()),
+        ]
+
+    def raw(self) -> dict:
+        return {name: self[name].data for name in ("name_en", "name_zh", "country", "organisation")}
+
+    def show_domain_error(self, error) -> None:
+        for name, messages in error.errors.items():
+            self[name].errors = [*(self[name].errors or []), *messages]
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ARG002
+        """Only the CSRF token here: the rules, with their words, are in delegation_admin."""
+        csrf = self._fields.get("csrf_token")
+        return csrf is None or csrf.validate(self)

@@ -86,6 +86,9 @@ class Delegation(TimestampMixin, db.Model):
     name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     country_code: Mapped[str] = mapped_column(sa.ForeignKey("country.code"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    # Protocol order among the event's delegations (1 first): the organisers' call, used
+    # wherever delegations are listed in order.
+    protocol_order: Mapped[int] = mapped_column(default=0, server_default="0")
     # The head is one of the members; the cycle is broken by creating the FK after both
     # tables exist (use_alter) and updating it after the insert (post_update).
     head_id: Mapped[int | None] = mapped_column(
@@ -174,6 +177,8 @@ class Participant(TimestampMixin, db.Model):
 
     source: Mapped[Source] = mapped_column(enum_column(Source), default=Source.FORM)
     status_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The status a withdrawn participant had before, for an undo (delegations.restore).
+    withdrawn_from: Mapped[Status | None] = mapped_column(enum_column(Status))
     # Set by organisers: from then on the participant can no longer edit their data.
     locked_at: Mapped[datetime | None]
     # SHA-256 of the secret in the participant's own link (sent by email).

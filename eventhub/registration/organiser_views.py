@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eventhub.audit import display as audit_display
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
@@ -20,6 +20,7 @@ from eventhub.extensions import db
 from eventhub.mail import send_mail
 from eventhub.registration import (
     bp,
+    delegation_admin,
     duplicates,
     labels,
     letters,
@@ -33,18 +34,19 @@ from eventhub.registration.delegations import delegation_members
 from eventhub.registration.forms import (
     CATEGORY_CHOICES,
     DIET_LABELS,
-    HISTORY_LABELS,
     LadderForm,
     RegistrationForm,
 )
 from eventhub.registration.models import Category, Delegation, ParticipantPhoto, Status
 from eventhub.registration.signals import participant_panels
 from eventhub.web import (
+    as_id,
     attempt,
     commit,
     external_url,
     id_arg,
     id_list,
+    in_event,
     in_event_or_404,
     paginate,
     panels,
@@ -71,9 +73,7 @@ def participant_list(event):
         descending=args.get("dir") == "desc",
     )
     page = paginate(lists.participant_query(event, filters), per_page=PER_PAGE)
-    delegations = db.session.scalars(
-        sa.select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name_en)
-    ).all()
+    delegations = delegation_admin.in_order(event)
     countries = lists.country_codes_in_event(event)
     return render_template(
         "registration/list.html",
@@ -134,6 +134,8 @@ def bulk_action(event):
             )
         elif action in ("lock", "unlock"):
             count = lists.set_locked(chosen, action == "lock", actor=current_user)
+        elif action == "delegation":
+            count = _move_to_delegation(event, chosen, request.form.get("delegation", ""))
         else:
             raise DomainError(_("Choose an action."))
     except DomainError as error:
@@ -190,8 +192,9 @@ def participant_detail(event, participant_id: int):
         ),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         history=audit.history(participant),
-        history_labels=HISTORY_LABELS,
+        changes_of=audit_display.changes_of,
         ranks=precedence.ranks_by_level(event),
+        delegations=delegation_admin.in_order(event),
         panels=panels(participant_panels, participant, event=event, roles=g.event_roles),
         action_labels=audit.ACTION_LABELS,
     )
@@ -350,6 +353,16 @@ def delegation_visa_letters(event, delegation_id: int):
     )
     commit()
     return response
+
+
+def _move_to_delegation(event, chosen, choice: str) -> int:
+    """The bulk move: "none" takes people out of any delegation."""
+    if choice == "none":
+        return delegation_admin.move_people(chosen, None, actor=current_user)
+    target = in_event(Delegation, as_id(choice), event)
+    if target is None:
+        raise DomainError(_("Choose the delegation to move them to."))
+    return delegation_admin.move_people(chosen, target, actor=current_user)
 
 
 def _email_participants(event, chosen, subject: str, message: str) -> int:

@@ -11,10 +11,10 @@ from eventhub.auth.access import event_view
 from eventhub.directory.services import organisation_names
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
-from eventhub.registration import bp, labels, own_link, privacy, registering
+from eventhub.registration import bp, labels, own_link, privacy, registering, review_notices
 from eventhub.registration.access import photo_response
 from eventhub.registration.forms import RegistrationForm
-from eventhub.registration.models import ParticipantPhoto, Source
+from eventhub.registration.models import ParticipantPhoto, Source, Status
 from eventhub.registration.signals import own_page_panels
 from eventhub.web import attempt, panels
 
@@ -83,10 +83,22 @@ def own_page(event, key: str):
             form,
         )
         if ok:
-            flash(
-                _("Your changes have been saved.") if changes else _("Nothing was changed."),
-                "success",
-            )
+            if "status" in changes:  # approved, and changed who they are: reviewed again
+                review_notices.tell_organisers(
+                    participant, "changed", changes, by=participant.latin_name
+                )
+                flash(
+                    _(
+                        "Your changes have been saved. Your registration is pending review "
+                        "again: the organisers have been told and will approve it again."
+                    ),
+                    "warning",
+                )
+            else:
+                flash(
+                    _("Your changes have been saved.") if changes else _("Nothing was changed."),
+                    "success",
+                )
             return redirect(url_for("registration.own_page", slug=event.slug, key=key))
     return render_template(
         "registration/own_page.html",
@@ -99,6 +111,7 @@ def own_page(event, key: str):
         passport=registering.passport_view(participant, unmasked=False),
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         panels=panels(own_page_panels, participant, event=event, key=key),
+        review_warning=participant.status == Status.APPROVED,
     )
 
 

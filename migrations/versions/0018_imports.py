@@ -1,7 +1,7 @@
 """imports: the organiser's settings for a delegation list (encoding, date order, defaults)
 
 Revision ID: 0018_imports
-Revises: 0017_jobs
+Revises: 0018_delegations
 Create Date: 2026-12-03 16:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0018_imports"
-down_revision = "0017_jobs"
+down_revision = "0018_delegations"  # chained after the merge of main
 branch_labels = None
 depends_on = None
 

@@ -171,9 +171,10 @@ def test_audit_log_is_paginated(client, as_role, event, app):
             audit.record("test.entry", stored, event_id=stored.id, changes={"n": [n, n + 1]})
         db.session.commit()
     first = client.get(f"/events/{event.slug}/audit").get_data(as_text=True)
-    assert first.count("test.entry") == 50 and "Page 1 of 2" in first
+    rows = first.split("<tbody>")[1]  # the action filter names it too
+    assert rows.count("test.entry") == 50 and "Page 1 of 2" in first
     second = client.get(f"/events/{event.slug}/audit?page=2").get_data(as_text=True)
-    assert second.count("test.entry") >= 10 and "Page 2 of 2" in second
+    assert second.split("<tbody>")[1].count("test.entry") == 10 and "Page 2 of 2" in second
     assert client.get(f"/events/{event.slug}/audit?page=9").status_code == 404
 
 

@@ -70,7 +70,7 @@ def test_head_edits_withdraws_and_gives_a_login(client, make, event, login, app,
         event, delegation_id=delegation.id, email="member@example.la", status=Status.PENDING
     )
     base = f"/events/{event.slug}/delegations/{delegation.id}"
-    client.post(f"{base}/members/{member.id}/withdraw")
+    client.post(f"{base}/members/{member.id}/withdraw", data={"confirmed": "yes"})
     client.post(f"{base}/members/{member.id}/login")
     with app.app_context():
         stored = db.session.get(Participant, member.id)
@@ -113,3 +113,153 @@ def test_delegates_cannot_manage_delegations(client, as_role, make, event):
     delegation = make.delegation(event)
     as_role("delegate")
     assert client.get(f"/events/{event.slug}/delegations/{delegation.id}/").status_code == 403
+
+
+def test_withdrawing_asks_first_then_can_be_undone(client, make, open_event, login, app):
+    _user, delegation = _head_with_delegation(make, open_event, login, app)
+    member = make.participant(
+        open_event, delegation_id=delegation.id, status=Status.WAITLISTED, given_name="Manivanh"
+    )
+    base = f"/events/{open_event.slug}/delegations/{delegation.id}"
+    page = client.get(f"{base}/").get_data(as_text=True)
+    withdraw = f"{base}/members/{member.id}/withdraw"
+    assert f'href="{withdraw}"' in page  # a link to a question, not a one-click form
+    question = client.get(withdraw).get_data(as_text=True)
+    assert "Withdraw KEOMANY Manivanh?" in question and 'name="confirmed"' in question
+    client.post(withdraw)  # a form that did not go through the question changes nothing
+    with app.app_context():
+        assert db.session.get(Participant, member.id).status == Status.WAITLISTED
+    client.post(withdraw, data={"confirmed": "yes"})
+    with app.app_context():
+        assert db.session.get(Participant, member.id).status == Status.WITHDRAWN
+    page = client.get(f"{base}/").get_data(as_text=True)
+    assert "Restore KEOMANY Manivanh" in page
+    response = client.post(f"{base}/members/{member.id}/restore", follow_redirects=True)
+    assert "back in the delegation: Waiting list" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Participant, member.id).status == Status.WAITLISTED
+
+
+def test_a_head_withdrawing_himself_is_asked_about_himself(client, make, open_event, login, app):
+    user, delegation = _head_with_delegation(make, open_event, login, app)
+    with app.app_context():
+        head_id = db.session.get(Delegation, delegation.id).head_id
+    base = f"/events/{open_event.slug}/delegations/{delegation.id}"
+    question = client.get(f"{base}/members/{head_id}/withdraw").get_data(as_text=True)
+    assert "Withdraw yourself?" in question and "Yes, withdraw myself" in question
+
+
+def test_an_approved_member_restored_comes_back_pending_and_organisers_are_told(
+    client, make, open_event, login, app, outbox
+):
+    make.user("committee@example.cn", roles={open_event: "organiser"})
+    _user, delegation = _head_with_delegation(make, open_event, login, app)
+    minister = make.participant(open_event, delegation_id=delegation.id, status=Status.APPROVED)
+    base = f"/events/{open_event.slug}/delegations/{delegation.id}/members/{minister.id}"
+    question = client.get(f"{base}/withdraw").get_data(as_text=True)
+    assert "restored, they come back pending review" in question
+    client.post(f"{base}/withdraw", data={"confirmed": "yes"})
+    response = client.post(f"{base}/restore", follow_redirects=True)
+    assert "the organisers review them again" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Participant, minister.id).status == Status.PENDING
+    told = [m for m in outbox if m["To"] == "committee@example.cn"]
+    assert len(told) == 1 and "KEOMANY Somphone" in told[0]["Subject"]
+
+
+def test_heads_restore_only_while_registration_is_open(client, make, event, login, app):
+    """`event` has no registration period open: the organisers decide from then on."""
+    _user, delegation = _head_with_delegation(make, event, login, app)
+    member = make.participant(
+        event, delegation_id=delegation.id, status=Status.WITHDRAWN, withdrawn_from=Status.PENDING
+    )
+    base = f"/events/{event.slug}/delegations/{delegation.id}"
+    assert "Restore KEOMANY" not in client.get(f"{base}/").get_data(as_text=True)
+    response = client.post(f"{base}/members/{member.id}/restore", follow_redirects=True)
+    assert "not open" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Participant, member.id).status == Status.WITHDRAWN
+
+
+def test_a_photo_for_an_approved_member_warns_first_and_tells_the_organisers(
+    client, make, open_event, login, app, outbox
+):
+    from .conftest import image_bytes
+
+    make.user("committee@example.cn", roles={open_event: "organiser"})
+    _user, delegation = _head_with_delegation(make, open_event, login, app)
+    minister = make.participant(
+        open_event,
+        delegation_id=delegation.id,
+        status=Status.APPROVED,
+        organisation=None,
+        email="minister@example.la",
+    )
+    url = f"/events/{open_event.slug}/delegations/{delegation.id}/members/{minister.id}"
+    form = client.get(url).get_data(as_text=True)
+    assert "sends the registration back to pending review" in form
+    values = {
+        "family_name": "KEOMANY",
+        "given_name": "Somphone",
+        "organisation": "Ministry of Education and Sports",
+        "country": "LA",
+        "email": "minister@example.la",
+        "photo": (__import__("io").BytesIO(image_bytes()), "minister.png"),
+    }
+    response = client.post(url, data=values, follow_redirects=True)
+    assert "is back to pending review: the organisers have been told" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.get(Participant, minister.id).status == Status.PENDING
+    told = [m for m in outbox if m["To"] == "committee@example.cn"]
+    assert len(told) == 1 and "Photo" in told[0].get_content()
+    assert "(Lao PDR national delegation)" in told[0].get_content()
+
+
+def test_members_added_by_a_head_get_the_delegations_organisation(
+    client, make, open_event, login, app
+):
+    university = make.organisation(name_en="National University of Laos")
+    user = make.user("head@example.la", roles={open_event: "head_of_delegation"})
+    head = make.participant(open_event, user_id=user.id, organisation_id=university.id)
+    national = make.delegation(open_event, name_en="Lao PDR national delegation")
+    with app.app_context():
+        db.session.get(Delegation, national.id).head_id = head.id
+        db.session.get(Participant, head.id).delegation_id = national.id
+        db.session.commit()
+    login(user.email)
+    form = client.get(f"/events/{open_event.slug}/delegations/{national.id}/members/new").get_data(
+        as_text=True
+    )
+    assert 'value="National University of Laos"' in form
+
+
+def test_an_approved_person_changing_their_photo_is_warned_and_organisers_told(
+    client, make, open_event, app, outbox
+):
+    from eventhub.registration.own_link import new_access_key
+
+    from .conftest import image_bytes
+
+    make.user("committee@example.cn", roles={open_event: "organiser"})
+    person = make.participant(open_event, status=Status.APPROVED, email="minister@example.la")
+    with app.app_context():
+        key = new_access_key(db.session.get(Participant, person.id))
+        db.session.commit()
+    url = f"/events/{open_event.slug}/me/{key}"
+    assert "sends this approved registration back to pending review" in client.get(url).get_data(
+        as_text=True
+    )
+    values = {
+        "family_name": "KEOMANY",
+        "given_name": "Somphone",
+        "organisation": "Ministry of Education and Sports",
+        "country": "LA",
+        "email": "minister@example.la",
+        "photo": (__import__("io").BytesIO(image_bytes()), "minister.png"),
+    }
+    page = client.post(url, data=values, follow_redirects=True).get_data(as_text=True)
+    assert "Your registration is pending review again" in page
+    told = [m for m in outbox if m["To"] == "committee@example.cn"]
+    assert len(told) == 1 and "KEOMANY Somphone (Lao PDR)" in told[0].get_content()

@@ -1,0 +1,21 @@
+"""How the audit log names agreements' records, fields and values (see audit/display.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from eventhub.audit import display
+from eventhub.ceremonies.labels import FIELD_LABELS, KIND_LABELS, STATUS_LABELS
+from eventhub.ceremonies.models import Agreement
+
+display.describe_record(
+    "Agreement",
+    _l("Agreement"),
+    Agreement,
+    display.endpoint_url("ceremonies.agreement", "agreement_id"),
+)
+display.describe_fields(
+    {**FIELD_LABELS, "title": _l("Title"), "witness": _l("Witness"), "scan": _l("Signed copy")}
+)
+display.describe_values("status", STATUS_LABELS, object_type="Agreement")
+display.describe_values("kind", KIND_LABELS, object_type="Agreement")

@@ -1,0 +1,76 @@
+"""The event's audit log: who did what to which record and when, filtered, paged, exported."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from eventhub.audit import display, queries
+from eventhub.auth.access import event_view
+from eventhub.auth.models import ApiToken, EventMembership, Role
+from eventhub.events import bp
+from eventhub.events.forms import ROLE_LABELS
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.web import paginate
+
+display.describe_values("role", ROLE_LABELS)
+display.describe_fields(
+    {
+        "slug": _l("Web address (slug)"),
+        "name_en": _l("Name in English"),
+        "name_zh": _l("Name in Chinese"),
+        "city_en": _l("City in English"),
+        "city_zh": _l("City in Chinese"),
+        "venue_address": _l("Venue address"),
+        "starts_on": _l("First day"),
+        "ends_on": _l("Last day"),
+        "timezone": _l("Time zone"),
+        "registration_opens_at": _l("Online registration opens"),
+        "registration_closes_at": _l("Online registration closes"),
+        "letter_issuer_en": _l("Letters issued by (English)"),
+        "letter_issuer_zh": _l("Letters issued by (Chinese)"),
+        "letter_signatory": _l("Signatory"),
+        "letter_signatory_title_en": _l("Signatory's title (English)"),
+        "letter_signatory_title_zh": _l("Signatory's title (Chinese)"),
+        "letter_contact": _l("Contact for the embassies"),
+    }
+)
+display.describe_record(
+    "Event", _l("Event settings"), Event, display.endpoint_url("events.settings")
+)
+display.describe_record(
+    "EventMembership", _l("Team role"), EventMembership, display.endpoint_url("events.team")
+)
+display.describe_record(
+    "ApiToken", _l("API token"), ApiToken, display.endpoint_url("events.tokens")
+)
+
+
+@bp.get("/events/<slug>/audit")
+@event_view(Role.ORGANISER)
+def audit_log(event):
+    filters = queries.AuditFilters.from_args(request.args)
+    page = paginate(queries.entries_query(event, filters))
+    return render_template(
+        "events/audit.html",
+        event=event,
+        page=page,
+        filters=filters,
+        choices=queries.choices(event),
+        action_label=queries.action_label,
+        record_label=display.record_label,
+        changes_of=display.changes_of,
+        record_urls=display.record_urls(page.items, event),
+    )
+
+
+@bp.get("/events/<slug>/audit.csv")
+@event_view(Role.ORGANISER)
+def audit_export(event):
+    """The entries the page shows with the same filters, all pages, as CSV."""
+    filters = queries.AuditFilters.from_args(request.args)
+    entries = db.session.scalars(queries.entries_query(event, filters).limit(queries.EXPORT_LIMIT))
+    response = Response(queries.to_csv(entries), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="audit-{event.slug}.csv"'
+    return response

@@ -1,0 +1,53 @@
+"""How the audit log names registration's records, fields and values (see audit/display.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from eventhub.audit import display
+from eventhub.registration.forms import HISTORY_LABELS
+from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
+from eventhub.registration.models import Delegation, Participant, Source
+
+display.describe_record(
+    "Participant",
+    _l("Participant"),
+    Participant,
+    display.endpoint_url("registration.participant_detail", "participant_id"),
+)
+display.describe_record(
+    "Delegation",
+    _l("Delegation"),
+    Delegation,
+    display.endpoint_url("registration.delegation", "delegation_id"),
+)
+display.describe_fields(
+    {
+        **HISTORY_LABELS,
+        "merged": _l("Merged registration"),
+        "letters": _l("Letters"),
+        "subject": _l("Subject"),
+        "recipients": _l("Recipients"),
+        "rows": _l("Rows"),
+        "file": _l("File"),
+        "category": _l("Category"),
+        "delegation": _l("Delegation"),
+        "name_en": _l("Name in English"),
+        "name_zh": _l("Name in Chinese"),
+        "head": _l("Head of delegation"),
+        "protocol_order": _l("Protocol order"),
+    }
+)
+display.describe_values("status", STATUS_LABELS, object_type="Participant")
+display.describe_values("category", CATEGORY_LABELS, object_type="Participant")
+display.describe_values(
+    "source",
+    {
+        Source.FORM: _l("The public registration form"),
+        Source.DELEGATION: _l("Entered by the head of delegation"),
+        Source.IMPORT: _l("Imported from a list"),
+        Source.API: _l("Sent through the API"),
+        Source.ORGANISER: _l("Entered by an organiser"),
+    },
+    object_type="Participant",
+)
