@@ -34,7 +34,9 @@ def _people(app) -> dict[str, Participant]:
 
 
 def _problems(page: str) -> list[tuple[int, str, str]]:
-    found = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    found = re.findall(
+        r"<tr><td[^>]*>(\d+)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", page
+    )
     return [(int(row), html.unescape(col), html.unescape(msg)) for row, col, msg in found]
 
 
@@ -254,7 +256,7 @@ def test_values_for_all_rows_and_what_the_file_holds(client, as_role, app, event
     page = client.get(url).get_data(as_text=True)
     assert "40 empty columns are not listed (D–AQ)." in page
     assert page.count('<select class="form-select form-select-sm" id="map_') == 4
-    samples = re.search(r'<td>AR</td>.*?import-samples[^"]*">(.*?)</td>', page, re.S).group(1)
+    samples = re.search(r'<td[^>]*>AR</td>.*?import-samples[^"]*"[^>]*>(.*?)</td>', page, re.S).group(1)
     assert "Thai" in samples and "Khmer" in samples
     settings = {"default_delegation": "Royal Thai Embassy", "default_category": "official"}
     checked = client.post(url, data={"action": "preview", **_mapping(page), **settings})
