@@ -256,7 +256,8 @@ def test_values_for_all_rows_and_what_the_file_holds(client, as_role, app, event
     page = client.get(url).get_data(as_text=True)
     assert "40 empty columns are not listed (D–AQ)." in page
     assert page.count('<select class="form-select form-select-sm" id="map_') == 4
-    samples = re.search(r'<td[^>]*>AR</td>.*?import-samples[^"]*"[^>]*>(.*?)</td>', page, re.S).group(1)
+    sample_cell = r'<td[^>]*>AR</td>.*?import-samples[^"]*"[^>]*>(.*?)</td>'
+    samples = re.search(sample_cell, page, re.S).group(1)
     assert "Thai" in samples and "Khmer" in samples
     settings = {"default_delegation": "Royal Thai Embassy", "default_category": "official"}
     checked = client.post(url, data={"action": "preview", **_mapping(page), **settings})
