@@ -134,7 +134,7 @@ def main() -> None:
                     "country_code": v["country_code"],
                     "email": v["email"] + ".baseline",
                 }
-                for _n, v in preview.rows
+                for _n, v, _existing in preview.rows
             ]
             started = time.perf_counter()
             db.session.execute(sa.insert(Participant), rows)

@@ -47,7 +47,12 @@ REGISTRATION_SCHEMA: dict[str, Any] = {
         "honorific": _TEXT,
         "position": _TEXT,
         "organisation": {**_TEXT, "description": "Name; added to the directory when new"},
-        "country": {**_TEXT, "description": "ISO 3166 alpha-2", "examples": ["LA"]},
+        "country": {
+            **_TEXT,
+            "description": "ISO 3166 alpha-2 (alpha-3, country names and demonyms in English, "
+            "Chinese and the region's languages are read too)",
+            "examples": ["LA", "Thailand", "Khmer", "缅甸"],
+        },
         "category": {
             "type": "string",
             "enum": [

@@ -157,14 +157,14 @@ class RegistrationForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("Delegation list (CSV or Excel .xlsx)"),
+        _l("Delegation list (CSV or Excel .xlsx, .xls)"),
         description=_l(
             "One participant per row. A title row above the headers is fine; "
             "you can check how each column is read before anything is imported."
         ),
         render_kw={
-            "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument"
-            ".spreadsheetml.sheet",
+            "accept": ".csv,.xlsx,.xls,text/csv,application/vnd.openxmlformats-officedocument"
+            ".spreadsheetml.sheet,application/vnd.ms-excel",
             "required": True,
         },
     )

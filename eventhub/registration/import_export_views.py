@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -14,13 +15,15 @@ from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.db import utcnow
+from eventhub.directory.services import countries_for_choice
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
-from eventhub.registration import bp, importer, importing, privacy, tasks
+from eventhub.registration import bp, dates, importer, importing, privacy, tasks
 from eventhub.registration.access import ORGANISERS
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
-from eventhub.registration.forms import IMPORT_FIELD_LABELS, ImportForm
-from eventhub.registration.models import ImportBatch, ImportState, Status
+from eventhub.registration.forms import CATEGORY_CHOICES, IMPORT_FIELD_LABELS, ImportForm
+from eventhub.registration.models import Delegation, ImportBatch, ImportState, Status
+from eventhub.registration.reading import ENCODINGS
 from eventhub.web import commit, in_event_or_404
 
 
@@ -75,12 +78,7 @@ def import_preview(event, batch_id: int):
             "info",
         )
         return redirect(url_for("registration.participant_list", slug=event.slug))
-    # The organiser's column choices, when the form sent them; else the guesses.
-    mapping = {
-        int(key[4:]): value
-        for key, value in request.form.items()
-        if key.startswith("map_") and key[4:].isascii() and key[4:].isdigit()
-    } or None
+    settings = _settings_from(request.form) if request.method == "POST" else None
     if batch.state is not None:
         if jobs.recover_stalled_runs(ImportBatch, tasks.import_rows, event_id=event.id):
             commit()
@@ -88,13 +86,21 @@ def import_preview(event, batch_id: int):
             return render_template("registration/import_running.html", event=event, batch=batch)
         if batch.state == ImportState.FAILED and request.method == "GET":
             flash(_("The import failed: %(error)s", error=batch.error), "danger")
-    preview = importer.preview(event, batch.content, mapping)
+            settings = importer.Settings.from_stored(batch.mapping, batch.settings)
+    try:
+        preview = importer.preview(event, batch.content, settings)
+    except importer.ImportUnreadable as error:  # the encoding chosen does not fit the bytes
+        if not (settings and settings.encoding):
+            raise
+        flash(str(error), "danger")
+        settings.encoding = None
+        preview = importer.preview(event, batch.content, settings)
     large = len(preview.rows) > current_app.config["IMPORT_INLINE_ROWS"]
     if request.method == "POST" and request.form.get("action") == "import" and large:
         if not preview.ok:
             flash(_("The file has errors; nothing was imported."), "danger")
         else:
-            tasks.start(batch, mapping, locale=str(get_locale() or "en"))
+            tasks.start(batch, preview.settings, locale=str(get_locale() or "en"))
             commit()
             return redirect(
                 url_for("registration.import_preview", slug=event.slug, batch_id=batch.id)
@@ -126,6 +132,41 @@ def import_preview(event, batch_id: int):
         batch=batch,
         preview=preview,
         field_labels=IMPORT_FIELD_LABELS,
+        date_fields=importer.DATE_FIELDS,
+        date_orders=dates.ORDERS,
+        encodings=ENCODINGS,
+        delegations=db.session.scalars(
+            sa.select(Delegation)
+            .where(Delegation.event_id == event.id)
+            .order_by(Delegation.name_en)
+        ).all(),
+        countries=countries_for_choice(),
+        categories=CATEGORY_CHOICES,
+    )
+
+
+def _settings_from(form) -> importer.Settings:
+    """The organiser's choices as the preview form sends them."""
+
+    def numbered(prefix: str) -> dict[int, str]:
+        return {
+            int(key[len(prefix) :]): value
+            for key, value in form.items()
+            if key.startswith(prefix)
+            and key[len(prefix) :].isascii()
+            and key[len(prefix) :].isdigit()
+        }
+
+    encoding = form.get("encoding", "")
+    return importer.Settings(
+        mapping=numbered("map_") or None,
+        encoding=encoding if encoding in ENCODINGS else None,
+        date_orders={k: v for k, v in numbered("order_").items() if v in dates.ORDERS},
+        defaults={
+            name: form.get(f"default_{name}", "").strip()[:200]
+            for name in importer.DEFAULT_FIELDS
+            if form.get(f"default_{name}", "").strip()
+        },
     )
 
 

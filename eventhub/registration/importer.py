@@ -1,176 +1,70 @@
-"""Delegation lists as embassies and partner universities send them (CSV or XLSX): a title row
-above the headers, headers in the sender's words, dates typed as text in several formats,
-stray spaces, duplicates. Read, map, check every row, then import all or nothing."""
+"""Delegation lists as embassies and partner universities send them (CSV, XLSX or XLS): a
+title row above the headers, headers in the sender's words, dates typed in several formats,
+legacy encodings, stray spaces, people already registered. Read, map, check every row, then
+import all or nothing (importing.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
+from functools import cache
 from typing import Any
 
-import pycountry
 import sqlalchemy as sa
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 
-from eventhub.directory.models import Country
-from eventhub.errors import DomainError
+from eventhub import crypto
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration import export_words
-from eventhub.registration.models import Participant
+from eventhub.registration import dates, export_words
+from eventhub.registration.import_words import CATEGORY_WORDS, DIET_WORDS, HEADER_WORDS
+from eventhub.registration.models import Delegation, Participant
+from eventhub.registration.nationalities import country_code, fold
+from eventhub.registration.reading import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    ImportUnreadable,
+    Table,
+    Unsaved,
+    read_table,
+)
 from eventhub.registration.validation import REGISTRATION_FIELDS, check_registration
 from eventhub.text import clean
 
-MAX_ROWS = 10_000
-MAX_COLUMNS = 60
-NATIVE_SCRIPTS = ("thai", "lao", "khmer", "myanmar", "burmese", "vietnamese", "chinese")
-# Field -> the words senders use for it in a header (compared folded, without punctuation).
-HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "family_name": ("family name", "surname", "last name", "family", "姓", "姓氏", "nom"),
-    "given_name": (
-        "given name",
-        "given names",
-        "first name",
-        "forename",
-        "名",
-        "名字",
-        "prenom",
-        "name",
-    ),
-    "native_name": (
-        "native name",
-        "name in own script",
-        "name in native script",
-        "local name",
-        "name native",
-        # Lists name the script they are in: a Thai university writes "Name in Thai".
-        *(f"name in {script}" for script in NATIVE_SCRIPTS),
-        *(f"{script} name" for script in NATIVE_SCRIPTS),
-        "ชื่อภาษาไทย",
-        "本国文字姓名",
-        "中文名",
-        "中文姓名",
-    ),
-    "honorific": ("honorific", "title", "salutation", "称谓", "称呼"),
-    "position": ("position", "job title", "designation", "post", "职务", "职位"),
-    "organisation": (
-        "organisation",
-        "organization",
-        "institution",
-        "university",
-        "company",
-        "agency",
-        "单位",
-        "机构",
-        "工作单位",
-    ),
-    "country": ("country", "country code", "国家", "国别"),
-    "category": ("category", "participant category", "type", "类别"),
-    "email": ("email", "e mail", "email address", "mail", "邮箱", "电子邮箱"),
-    "phone": (
-        "phone",
-        "mobile",
-        "telephone",
-        "tel",
-        "phone number",
-        "mobile number",
-        "电话",
-        "手机",
-    ),
-    "delegation": ("delegation", "代表团"),
-    "diet": ("diet", "dietary", "dietary requirement", "dietary requirements", "meal", "饮食"),
-    "dietary_notes": ("allergies", "dietary notes", "allergy", "过敏"),
-    "accessibility_needs": ("accessibility", "accessibility needs", "special needs"),
-    "interpretation_language": ("interpretation", "interpretation language", "language", "语言"),
-    "arrival_date": (
-        "arrival date",
-        "date of arrival",
-        "arrival",
-        "arrive",
-        "抵达日期",
-        "到达日期",
-    ),
-    "arrival_time": ("arrival time", "time of arrival", "eta", "抵达时间", "到达时间"),
-    "arrival_flight": (
-        "arrival flight",
-        "flight",
-        "flight no",
-        "flight number",
-        "arrival flight no",
-        "抵达航班",
-        "航班",
-    ),
-    "arrival_point": ("arrival airport", "airport", "arrival point", "arrival station"),
-    "departure_date": ("departure date", "date of departure", "departure", "离开日期"),
-    "departure_time": ("departure time", "etd", "离开时间"),
-    "departure_flight": ("departure flight", "departure flight no", "离开航班"),
-    "departure_point": ("departure airport", "departure point", "departure station"),
-    "hotel": ("hotel", "accommodation", "酒店", "住宿"),
-    "visa_letter_requested": ("visa", "visa letter", "invitation letter", "visa required"),
-    "nationality": ("nationality", "国籍"),
-    "date_of_birth": ("date of birth", "dob", "birth date", "birthday", "出生日期"),
-    "passport_number": ("passport", "passport number", "passport no", "护照号", "护照号码"),
-    "passport_expiry": (
-        "passport expiry",
-        "expiry date",
-        "date of expiry",
-        "passport expiry date",
-        "护照有效期",
-    ),
-}
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "ImportUnreadable", "Preview", "Settings", "preview"]
 DATE_FIELDS = {"arrival_date", "departure_date", "date_of_birth", "passport_expiry"}
 TIME_FIELDS = {"arrival_time", "departure_time"}
-DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-    "%d-%m-%Y",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%b %d %Y",
-    "%d-%b-%Y",
-    "%Y年%m月%d日",
-    "%d/%m/%y",
-    "%m/%d/%Y",
-)
 TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H.%M", "%H%M", "%I:%M %p", "%I:%M%p", "%I %p")
-CATEGORY_WORDS = {
-    "official": ("official", "vip", "dignitary", "guest of honour", "officials", "官员", "贵宾"),
-    "delegate": ("delegate", "participant", "member", "delegates", "代表"),
-    "speaker": ("speaker", "presenter", "panelist", "panellist", "演讲嘉宾", "嘉宾"),
-    "media": ("media", "press", "journalist", "媒体", "记者"),
-    "interpreter": ("interpreter", "translator", "译员", "翻译"),
-    "staff": ("staff", "工作人员"),
-    "volunteer": ("volunteer", "志愿者"),
-}
-COUNTRY_ALIASES = {
-    "laos": "LA",
-    "lao": "LA",
-    "vietnam": "VN",
-    "burma": "MM",
-    "brunei": "BN",
-    "timor leste": "TL",
-    "east timor": "TL",
-    "prc": "CN",
-    "p r china": "CN",
-    "uk": "GB",
-    "usa": "US",
-    "south korea": "KR",
-    "korea": "KR",
-}
+# What "all rows" may set, whatever the file says.
+DEFAULT_FIELDS = ("delegation", "country", "category")
+SAMPLE_ROWS = 3
 
 
-class ImportUnreadable(DomainError):
-    def __init__(self, message) -> None:
-        super().__init__(message, field="file")
+@dataclass
+class Settings:
+    """The organiser's choices on the preview, kept with the upload for the job worker."""
+
+    mapping: dict[int, str] | None = None  # column index -> field; None: the guesses
+    encoding: str | None = None  # CSV only; None: the detected one
+    date_orders: dict[int, str] = field(default_factory=dict)  # column index -> DMY / MDY
+    defaults: dict[str, str] = field(default_factory=dict)  # "country" -> "TH", ...
+
+    def stored(self) -> dict:
+        return {
+            "encoding": self.encoding,
+            "date_orders": {str(k): v for k, v in self.date_orders.items()},
+            "defaults": self.defaults,
+        }
+
+    @classmethod
+    def from_stored(cls, mapping: dict | None, stored: dict | None) -> Settings:
+        stored = stored or {}
+        return cls(
+            mapping={int(k): v for k, v in mapping.items()} if mapping else None,
+            encoding=stored.get("encoding"),
+            date_orders={int(k): v for k, v in (stored.get("date_orders") or {}).items()},
+            defaults=dict(stored.get("defaults") or {}),
+        )
 
 
 @dataclass
@@ -178,6 +72,9 @@ class Column:
     index: int
     header: str
     field: str  # "" when ignored
+    samples: list[str] = field(default_factory=list)  # the first values, as read
+    date_order: str | None = None  # date columns: DMY, MDY, or None when undecided
+    order_from_cells: bool = False  # the cells decided the order (no need to ask)
 
     @property
     def label(self) -> str:
@@ -204,7 +101,11 @@ class RowProblem:
 class Preview:
     columns: list[Column]
     header_row: int
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # checked values
+    table: Table
+    settings: Settings
+    empty_columns: list[Column] = field(default_factory=list)  # not listed
+    # Checked values, and the id of the participant the row updates (None: a new one).
+    rows: list[tuple[int, dict[str, Any], int | None]] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
 
@@ -212,89 +113,44 @@ class Preview:
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
 
+    @property
+    def updated(self) -> int:
+        return sum(1 for _n, _v, existing in self.rows if existing is not None)
+
+    @property
+    def new(self) -> int:
+        return len(self.rows) - self.updated
+
+    @property
+    def date_questions(self) -> list[Column]:
+        return [c for c in self.columns if c.field in DATE_FIELDS and not c.order_from_cells]
+
+    @property
+    def empty_ranges(self) -> str:
+        """'D–AQ, AS': the empty columns, as a person finds them in the spreadsheet."""
+        ranges: list[list[Column]] = []
+        for column in self.empty_columns:
+            if ranges and ranges[-1][-1].index == column.index - 1:
+                ranges[-1].append(column)
+            else:
+                ranges.append([column])
+        return ", ".join(
+            r[0].letter if len(r) == 1 else f"{r[0].letter}–{r[-1].letter}" for r in ranges
+        )
+
+    @property
+    def names_as_read(self) -> list[str]:
+        """The first people's names, to see at a glance that the encoding is right."""
+        names = []
+        for _number, values, _existing in self.rows[:5]:
+            parts = (values.get("given_name"), values.get("family_name"), values.get("native_name"))
+            names.append(" · ".join(p for p in parts if p))
+        return names
+
 
 def _key(text: Any) -> str:
     """Headers and words compared without case, punctuation or extra spaces."""
-    folded = re.sub(r"[\W_]+", " ", str(text or "").casefold())
-    return " ".join(folded.split())
-
-
-def read_table(content: bytes) -> list[tuple[int, list[Any]]]:
-    """The rows of the first sheet (XLSX) or of the CSV with their numbers as the
-    spreadsheet shows them; blank rows are dropped."""
-    rows = _read_xlsx(content) if content[:4] == b"PK\x03\x04" else _read_csv(content)
-    rows = [
-        (number, row)
-        for number, row in enumerate(rows, start=1)
-        if any(clean(str(c)) for c in row if c is not None)
-    ]
-    if not rows:
-        raise ImportUnreadable(_l("The file holds no rows."))
-    if len(rows) > MAX_ROWS:
-        raise ImportUnreadable(_l("The file has more than %(n)d rows; split it.", n=MAX_ROWS))
-    return rows
-
-
-def _read_xlsx(content: bytes) -> list[list[Any]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportUnreadable(
-            _l("This file is neither a CSV file nor an Excel workbook (.xlsx).")
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        # Bounded: a tiny file can declare a cell at row 1,048,576, column XFD.
-        return [
-            list(row)
-            for row in sheet.iter_rows(max_row=MAX_ROWS + 20, max_col=MAX_COLUMNS, values_only=True)
-        ]
-    except Exception as exc:  # openpyxl raises XML, zip and value errors of many kinds
-        raise ImportUnreadable(
-            _l(
-                "This Excel workbook could not be read; save it again in "
-                "Excel or LibreOffice and upload it once more."
-            )
-        ) from exc
-    finally:
-        book.close()
-
-
-def _read_csv(content: bytes) -> list[list[Any]]:
-    if b"\x00" in content[:4096]:
-        raise ImportUnreadable(_l("This file is neither a CSV file nor an Excel workbook (.xlsx)."))
-    for encoding in ("utf-8-sig", "gb18030", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise ImportUnreadable(_l("The file's text encoding could not be read; save it as UTF-8."))
-    # Old Mac files end lines with a bare CR; quoted line breaks stay inside their cells.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    sample = text[:10_000]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            rows.append(row[:MAX_COLUMNS])
-            if len(rows) > MAX_ROWS + 20:
-                break
-    except csv.Error as exc:
-        raise ImportUnreadable(
-            _l(
-                "Row %(row)d of the CSV file could not be read (a cell is "
-                "too long or a quote is not closed).",
-                row=len(rows) + 1,
-            )
-        ) from exc
-    return rows
+    return fold(text)
 
 
 def guess_columns(rows: list[tuple[int, list[Any]]]) -> tuple[int, list[Column]]:
@@ -312,9 +168,11 @@ def guess_columns(rows: list[tuple[int, list[Any]]]) -> tuple[int, list[Column]]
             best_index = index
             break
     header = rows[best_index][1]
+    width = max(len(row) for _n, row in rows)
     used: set[str] = set()
     columns = []
-    for index, cell in enumerate(header):
+    for index in range(width):
+        cell = header[index] if index < len(header) else None
         name = words.get(_key(cell), "")
         if name in used:
             name = ""
@@ -328,24 +186,8 @@ def guess_columns(rows: list[tuple[int, list[Any]]]) -> tuple[int, list[Column]]
     return best_index, columns
 
 
-def _date(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = clean(str(value or ""))
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()  # noqa: DTZ007
-        except ValueError:
-            continue
-    return text  # the rules then say what is wrong with it
-
-
 def _time(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%H:%M")
-    if isinstance(value, time):
+    if isinstance(value, datetime | time):
         return value.strftime("%H:%M")
     text = clean(str(value or "")).upper()
     for pattern in TIME_FORMATS:
@@ -356,63 +198,66 @@ def _time(value: Any) -> str:
     return text
 
 
-def country_lookup() -> dict[str, str]:
-    """Every way a country is written -> its code: codes, ISO and everyday names, Chinese."""
-    found: dict[str, str] = dict(COUNTRY_ALIASES)
-    english = Locale.parse("en").territories
-    for country in db.session.scalars(sa.select(Country)):
-        for name in (country.code, country.name_en, country.name_zh, english.get(country.code)):
-            if name:
-                found[_key(name)] = country.code
-        entry = pycountry.countries.get(alpha_2=country.code)
-        if entry is not None:
-            for attribute in ("alpha_3", "name", "official_name", "common_name"):
-                if getattr(entry, attribute, None):
-                    found[_key(getattr(entry, attribute))] = country.code
-    return found
+@cache
+def _words(table: str) -> dict[str, str]:
+    """A word list folded once: folded word -> category or diet."""
+    words = CATEGORY_WORDS if table == "category" else DIET_WORDS
+    return {_key(option): name for name, options in words.items() for option in options}
 
 
 def _category(value: Any) -> str:
     text = _key(value)
-    for category, options in CATEGORY_WORDS.items():
-        if text in {_key(o) for o in options}:
-            return category
-    return export_words.category_words(_key).get(text, text)
-
-
-DIET_WORDS = {
-    "halal": ("halal", "muslim", "清真"),
-    "vegetarian": ("vegetarian", "veg", "vegetarian food", "素食", "素"),
-    "vegan": ("vegan", "纯素"),
-    "none": ("", "none", "no", "nil", "n a", "normal", "regular", "无", "没有"),
-}
+    # Words of the lists exports write (in either language) are read back too.
+    return _words("category").get(text) or export_words.category_words(_key).get(text, text)
 
 
 def _diet(value: Any) -> tuple[str, str]:
     """A diet from the list, and what the sender wrote when it is not one."""
     text = _key(value)
-    for diet, options in DIET_WORDS.items():
-        if text in {_key(o) for o in options}:
-            return diet, ""
-    if text in (exported := export_words.diet_words(_key)):
-        return exported[text], ""
-    return "none", clean(str(value))
+    diet = _words("diet").get(text) or export_words.diet_words(_key).get(text)
+    return (diet, "") if diet else ("none", clean(str(value)))
 
 
-def row_values(row: list[Any], columns: list[Column], countries: dict[str, str]) -> dict:
-    """One spreadsheet row as the registration rules' input."""
+def _shown(value: Any) -> str:
+    if isinstance(value, Unsaved):
+        return value.formula
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date().isoformat()
+    return clean(str(value)) if value is not None else ""
+
+
+def row_values(
+    number: int, row: list[Any], columns: list[Column]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """One spreadsheet row as the registration rules' input, and the cells that could not
+    be read (field -> why)."""
     values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
     for column in columns:
         if not column.field:
             continue
         cell = row[column.index] if column.index < len(row) else None
-        if column.field in DATE_FIELDS:
-            values[column.field] = _date(cell) if cell not in (None, "") else ""
+        if isinstance(cell, Unsaved):  # never an empty field in silence
+            problems[column.field] = str(
+                _l(
+                    "%(cell)s: formula without a saved value; open the file in Excel or "
+                    "LibreOffice, save it and upload it again.",
+                    cell=f"{column.letter}{number}",
+                )
+            )
+            values[column.field] = ""
+        elif column.field in DATE_FIELDS:
+            try:
+                day = dates.read_date(cell, column.date_order)
+            except dates.DateProblem as problem:
+                problems[column.field] = str(problem.args[0])
+                day = None
+            values[column.field] = day.isoformat() if day else ""
         elif column.field in TIME_FIELDS:
             values[column.field] = _time(cell) if cell not in (None, "") else ""
         elif column.field in ("country", "nationality"):
             text = clean(str(cell or ""))
-            values[column.field] = countries.get(_key(text), text)
+            values[column.field] = country_code(text) or text
         elif column.field == "category":
             values[column.field] = _category(cell) or "delegate"
         elif column.field == "diet":
@@ -423,63 +268,152 @@ def row_values(row: list[Any], columns: list[Column], countries: dict[str, str])
                     part for part in (values.get("dietary_notes", ""), note) if part
                 )
         else:
-            values[column.field] = "" if cell is None else clean(str(cell))
+            values[column.field] = "" if cell is None else _shown(cell)
     values.setdefault("category", "delegate")
-    if "nationality" not in values and values.get("visa_letter_requested"):
+    if not values.get("nationality") and (
+        values.get("visa_letter_requested") or values.get("passport_number")
+    ):
         values["nationality"] = values.get("country", "")
-    return values
+    return values, problems
 
 
-def preview(event: Event, content: bytes, mapping: dict[int, str] | None = None) -> Preview:
-    """Read and check every row; nothing is saved."""
-    rows = read_table(content)
-    header_index, columns = guess_columns(rows)
-    if mapping is not None:
+def _apply_settings(
+    event: Event, columns: list[Column], rows: list, settings: Settings
+) -> dict[str, str]:
+    """The organiser's mapping and date orders on the columns; the defaults, checked."""
+    if settings.mapping is not None:
         for column in columns:
-            wanted = mapping.get(column.index, "")
+            wanted = settings.mapping.get(column.index, "")
             column.field = wanted if wanted in REGISTRATION_FIELDS else ""
+    for column in columns:
+        if column.field not in DATE_FIELDS:
+            continue
+        cells = [row[column.index] for _n, row in rows if column.index < len(row)]
+        decided = dates.column_order(cells)
+        column.order_from_cells = decided is not None
+        column.date_order = decided or settings.date_orders.get(column.index)
+        if column.date_order not in (dates.DMY, dates.MDY):
+            column.date_order = None
+    defaults = {k: v for k, v in settings.defaults.items() if k in DEFAULT_FIELDS and v}
+    if defaults.get("delegation") and not defaults.get("country"):
+        country = db.session.scalar(
+            sa.select(Delegation.country_code).where(
+                Delegation.event_id == event.id, Delegation.name_en == defaults["delegation"]
+            )
+        )
+        if country and not any(c.field == "country" for c in columns):
+            defaults["country"] = country
+    return defaults
+
+
+def preview(event: Event, content: bytes, settings: Settings | None = None) -> Preview:
+    """Read and check every row; nothing is saved."""
+    settings = settings or Settings()
+    table = read_table(content, settings.encoding)
+    rows = table.rows
+    header_index, columns = guess_columns(rows)
+    body = rows[header_index + 1 :]
+    defaults = _apply_settings(event, columns, body, settings)
+    for column in columns:
+        for _n, row in body:
+            shown = _shown(row[column.index]) if column.index < len(row) else ""
+            if shown:
+                column.samples.append(shown)
+                if len(column.samples) == SAMPLE_ROWS:
+                    break
+    # Columns with nothing below the header and no known header are not worth a line.
+    empty = [c for c in columns if not c.samples and not c.field]
+    columns = [c for c in columns if c.samples or c.field]
     header_row = rows[header_index][0]
-    result = Preview(columns=columns, header_row=header_row)
-    mapped = {c.field for c in columns if c.field}
+    result = Preview(columns=columns, header_row=header_row, table=table, settings=settings)
+    result.empty_columns = empty
+    mapped = {c.field for c in columns if c.field} | set(defaults)
     for needed in ("given_name", "email", "country", "organisation"):
         if needed not in mapped:
             message = _l("No column is mapped to %(field)s.", field=FIELD_LABELS[needed])
             result.errors.append(RowProblem(header_row, "", str(message)))
+    for column in result.date_questions:
+        if column.field and column.date_order is None:
+            message = _l(
+                "The dates in this column can be read day first or month first: choose which."
+            )
+            result.errors.append(RowProblem(header_row, column.label, str(message)))
     if result.errors:
         return result
-
-    by_field = {c.field: c for c in columns if c.field}
-    countries = country_lookup()
-    seen_emails: dict[str, int] = {}
-    existing = _existing_keys(event)
-    for number, row in rows[header_index + 1 :]:
-        values = row_values(row, columns, countries)
-        checked = check_registration(event, values)
-        for name, messages in checked.errors.items():
-            column = by_field.get(_ERROR_FIELD.get(name, name))
-            for message in messages:
-                result.errors.append(RowProblem(number, column.label if column else "", message))
-        email = (checked.values.get("email") or "").lower()  # people type it in any case
-        if email in seen_emails:
-            message = _l("Same email address as row %(row)d.", row=seen_emails[email])
-            result.errors.append(RowProblem(number, by_field["email"].label, str(message)))
-        elif email:
-            seen_emails[email] = number
-        if email in existing:
-            message = _l(
-                "Possible duplicate: %(name)s is already registered with this email.",
-                name=existing[email],
-            )
-            result.warnings.append(RowProblem(number, "", str(message)))
-        result.rows.append((number, checked.values))
+    _check_rows(event, result, body, defaults)
     if not result.rows:
         message = _l("There are no rows below the headers.")
         result.errors.append(RowProblem(header_row, "", str(message)))
     return result
 
 
+def _check_rows(event: Event, result: Preview, body: list, defaults: dict[str, str]) -> None:
+    by_field = {c.field: c for c in result.columns if c.field}
+    seen_emails: dict[str, int] = {}
+    seen_passports: dict[str, int] = {}
+    emails, passports = _existing_people(event)
+    for number, row in body:
+        values, problems = row_values(number, row, result.columns)
+        values.update(defaults)
+        checked = check_registration(event, values, keep_passport_data=True)
+        for name in problems:  # one clear message per cell, not its consequences
+            checked.errors.pop(name, None)
+            checked.errors.pop(_DERIVED.get(name, ""), None)
+        messages = [(name, m) for name, ms in checked.errors.items() for m in ms]
+        for name, message in [*problems.items(), *messages]:
+            column = by_field.get(_ERROR_FIELD.get(name, name))
+            result.errors.append(RowProblem(number, column.label if column else "", message))
+        email = (checked.values.get("email") or "").lower()  # people type it in any case
+        if email in seen_emails:
+            message = _l("Same email address as row %(row)d.", row=seen_emails[email])
+            result.errors.append(RowProblem(number, by_field["email"].label, str(message)))
+        elif email:
+            seen_emails[email] = number
+        passport = checked.values.get("passport_number")
+        digest = crypto.blind_index(passport, "passport") if passport else None
+        if digest in seen_passports:
+            message = _l("Same passport number as row %(row)d.", row=seen_passports[digest])
+            result.errors.append(
+                RowProblem(number, by_field["passport_number"].label, str(message))
+            )
+        elif digest:
+            seen_passports[digest] = number
+        by_email, by_passport = emails.get(email), passports.get(digest)
+        if by_email and by_passport and by_email[0] != by_passport[0]:
+            message = _l(
+                "The email address is %(first)s's and the passport number %(second)s's: "
+                "correct the row or merge them first.",
+                first=by_email[1],
+                second=by_passport[1],
+            )
+            result.errors.append(RowProblem(number, "", str(message)))
+        existing = by_email or by_passport
+        values = checked.values
+        if existing:
+            message = _l("Updates %(name)s, already registered.", name=existing[1])
+            result.warnings.append(RowProblem(number, "", str(message)))
+            # An update changes what the file gives: an empty cell or a column it does not
+            # have keeps what is stored.
+            given = {*by_field, *defaults}
+            keys = {key for name in given for key in _DERIVED_KEYS.get(name, (name,))}
+            values = {k: v for k, v in values.items() if k in keys and v not in ("", None)}
+        result.rows.append((number, values, existing[0] if existing else None))
+
+
 # A rule's error about a derived value is shown on the column the value came from.
 _ERROR_FIELD = {"country_code": "country", "nationality_code": "nationality"}
+_DERIVED = {"arrival_date": "arrival_time", "departure_date": "departure_time"}
+# The checked values a column gives.
+_DERIVED_KEYS = {
+    "country": ("country_code",),
+    "nationality": ("nationality_code",),
+    "delegation": ("delegation_id",),
+    "arrival_date": ("arrival_date", "arrival_at"),
+    "arrival_time": ("arrival_at",),
+    "departure_date": ("departure_date", "departure_at"),
+    "departure_time": ("departure_at",),
+    "diet": ("diet", "dietary_notes"),
+}
 FIELD_LABELS = {
     "given_name": _l("Given name (as in passport)"),
     "email": _l("Email"),
@@ -488,12 +422,23 @@ FIELD_LABELS = {
 }
 
 
-def _existing_keys(event: Event) -> dict[str, str]:
+def _existing_people(event: Event) -> tuple[dict[str, tuple[int, str]], dict]:
+    """The event's people by email (lower case) and by passport digest: a row naming one
+    of them updates that person."""
     rows = db.session.execute(
-        sa.select(Participant.email, Participant.family_name, Participant.given_name).where(
-            Participant.event_id == event.id
-        )
+        sa.select(
+            Participant.id,
+            Participant.email,
+            Participant.passport_digest,
+            Participant.family_name,
+            Participant.given_name,
+        ).where(Participant.event_id == event.id)
     )
-    return {
-        email.lower(): f"{family.upper()} {given}".strip() for email, family, given in rows if email
-    }
+    emails, passports = {}, {}
+    for person_id, email, digest, family, given in rows:
+        name = f"{(family or '').upper()} {given}".strip()
+        if email:
+            emails.setdefault(email.lower(), (person_id, name))
+        if digest:
+            passports.setdefault(digest, (person_id, name))
+    return emails, passports

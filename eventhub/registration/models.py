@@ -315,6 +315,9 @@ class ImportBatch(db.Model):
     # language, for the reason if the import fails (a retry after a crash has no request).
     mapping: Mapped[dict | None] = mapped_column(sa.JSON)
     locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
+    # The rest of the organiser's choices: the CSV's encoding, the day/month order of
+    # date columns, and the values for all rows (delegation, country, category).
+    settings: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     heartbeat_at: Mapped[datetime | None]

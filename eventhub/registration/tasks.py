@@ -15,9 +15,10 @@ from eventhub.registration import importer, importing
 from eventhub.registration.models import ImportBatch, ImportState
 
 
-def start(batch: ImportBatch, mapping: dict[int, str] | None, *, locale: str) -> None:
+def start(batch: ImportBatch, settings: importer.Settings, *, locale: str) -> None:
     """Queue the import of a checked upload; the worker takes it once the request commits."""
-    batch.state, batch.mapping, batch.error = ImportState.QUEUED, mapping, ""
+    batch.state, batch.mapping, batch.error = ImportState.QUEUED, settings.mapping, ""
+    batch.settings = settings.stored()
     batch.heartbeat_at, batch.attempts, batch.locale = utcnow(), 0, locale
     db.session.flush()
     jobs.later(import_rows, batch.id)
@@ -30,10 +31,10 @@ def import_rows(batch_id: int) -> None:
     db.session.commit()
     batch = db.session.get(ImportBatch, batch_id)
     event = db.session.get(Event, batch.event_id)
-    mapping = {int(k): v for k, v in batch.mapping.items()} if batch.mapping else None
+    settings = importer.Settings.from_stored(batch.mapping, batch.settings)
     try:
         with force_locale(batch.locale):  # the reason, if any, in the organiser's language
-            preview = importer.preview(event, batch.content, mapping)
+            preview = importer.preview(event, batch.content, settings)
             db.session.commit()  # no transaction (on SQLite, no lock) while only reading
             batch.heartbeat_at = utcnow()
             importing.import_participants(

@@ -20,7 +20,9 @@ from eventhub.directory.models import Country
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.pdf import MissingFont, check_printable
+from eventhub.registration.dates import iso_problem
 from eventhub.registration.models import Category, Delegation, Diet
+from eventhub.registration.nationalities import country_code
 from eventhub.text import clean, has_control_characters
 
 # Languages offered for simultaneous interpretation, as ISO 639 codes.
@@ -157,10 +159,18 @@ def _bool(value: Any) -> bool:
     return str(value or "").strip().lower() in {"1", "true", "yes", "y", "on", "是"}
 
 
-def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = False) -> Checked:
+def check_registration(
+    event: Event,
+    raw: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    keep_passport_data: bool = False,
+) -> Checked:
     """Validate `raw` (field name -> value) for a registration in `event`.
 
-    With `partial`, only the fields present are checked (an edit of some fields).
+    With `partial`, only the fields present are checked (an edit of some fields). With
+    `keep_passport_data` (an imported list), passport data given without a visa letter
+    request is checked and kept, not dropped.
     """
     checked = Checked()
     # JSON clients may send numbers, lists or objects: refuse them rather than store "True".
@@ -234,7 +244,8 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
                 checked.fail("email", _l("Enter a valid email address."))
 
     if present("country"):
-        code = clean(_text(raw, "country")).upper()
+        written = clean(_text(raw, "country"))
+        code = country_code(written) or written.upper()
         if not code:
             checked.fail("country", _l("Choose a country."))
         elif code not in known_countries():
@@ -271,10 +282,19 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
         name = clean(_text(raw, "delegation"))
         checked.values["delegation_id"] = None
         if name:
+            # Whatever the case and spacing: "ASEAN  secretariat" is the ASEAN Secretariat.
+            wanted = name.lower().replace(" ", "")
             delegation_id = db.session.scalar(
-                sa.select(Delegation.id).where(
-                    Delegation.event_id == event.id, Delegation.name_en == name
+                sa.select(Delegation.id)
+                .where(
+                    Delegation.event_id == event.id,
+                    sa.or_(
+                        sa.func.replace(sa.func.lower(Delegation.name_en), " ", "") == wanted,
+                        sa.func.replace(Delegation.name_zh, " ", "") == wanted,
+                    ),
                 )
+                .order_by(Delegation.id)
+                .limit(1)
             )
             if delegation_id is None:
                 checked.fail(
@@ -283,7 +303,7 @@ def check_registration(event: Event, raw: Mapping[str, Any], *, partial: bool = 
             checked.values["delegation_id"] = delegation_id
 
     _check_travel(checked, raw, present, event)
-    _check_visa(checked, raw, present, event, partial)
+    _check_visa(checked, raw, present, event, keep_passport_data)
     for name in not_text:  # one clear message, not the consequences of blanking it
         checked.errors[name] = [str(_l("Send this field as text."))]
     return checked
@@ -321,7 +341,10 @@ def _check_travel(checked, raw, present, event: Event) -> None:
         try:
             day = _parse_date(day_text)
         except ValueError:
-            checked.fail(f"{leg}_date", _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23."))
+            checked.fail(
+                f"{leg}_date",
+                iso_problem(day_text) or _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23."),
+            )
             continue
         try:
             moment = _parse_time(time_text)
@@ -352,18 +375,25 @@ def _check_travel(checked, raw, present, event: Event) -> None:
         checked.fail("departure_time", _l("Departure must be after arrival."))
 
 
-def _check_visa(checked, raw, present, event: Event, partial: bool) -> None:
+def _check_visa(checked, raw, present, event: Event, keep_passport_data: bool) -> None:
     if not present("visa_letter_requested"):
         return
     wanted = _bool(raw.get("visa_letter_requested"))
     checked.values["visa_letter_requested"] = wanted
-    if not wanted:
+    given = {
+        name: clean(_text(raw, name))
+        for name in ("nationality", "date_of_birth", "passport_number", "passport_expiry")
+    }
+    if not wanted and not (keep_passport_data and any(given.values())):
         for name in ("nationality_code", "date_of_birth", "passport_number", "passport_expiry"):
             checked.values[name] = None
         return
-    nationality = clean(_text(raw, "nationality")).upper()
+    # Required for a letter; without a request, what is given is checked all the same.
+    checked.values["nationality_code"] = None
+    nationality = country_code(given["nationality"]) or given["nationality"].upper()
     if not nationality:
-        checked.fail("nationality", _l("The invitation letter needs the nationality."))
+        if wanted:
+            checked.fail("nationality", _l("The invitation letter needs the nationality."))
     elif nationality not in known_countries():
         checked.fail(
             "nationality",
@@ -375,34 +405,27 @@ def _check_visa(checked, raw, present, event: Event, partial: bool) -> None:
     else:
         checked.values["nationality_code"] = nationality
 
-    birth_text = clean(_text(raw, "date_of_birth"))
-    try:
-        birth = _parse_date(birth_text)
-    except ValueError:
-        birth = None
-        checked.fail("date_of_birth", _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23."))
-    else:
-        if birth is None:
-            checked.fail("date_of_birth", _l("The invitation letter needs the date of birth."))
-        elif not date(1900, 1, 1) <= birth <= event.starts_on - timedelta(days=365):
-            checked.fail("date_of_birth", _l("This date of birth is not plausible."))
+    birth = _checked_date(checked, "date_of_birth", given["date_of_birth"])
+    if birth is None and not checked.errors.get("date_of_birth") and wanted:
+        checked.fail("date_of_birth", _l("The invitation letter needs the date of birth."))
+    elif birth is not None and not date(1900, 1, 1) <= birth <= event.starts_on - timedelta(
+        days=365
+    ):
+        checked.fail("date_of_birth", _l("This date of birth is not plausible."))
     checked.values["date_of_birth"] = birth
 
-    number = re.sub(r"[\s-]", "", clean(_text(raw, "passport_number"))).upper()
+    number = re.sub(r"[\s-]", "", given["passport_number"]).upper()
     if not number:
-        checked.fail("passport_number", _l("The invitation letter needs the passport number."))
+        if wanted:
+            checked.fail("passport_number", _l("The invitation letter needs the passport number."))
     elif not PASSPORT.match(number):
         checked.fail("passport_number", _l("A passport number has 5 to 20 letters and digits."))
     checked.values["passport_number"] = number or None
 
-    try:
-        expiry = _parse_date(clean(_text(raw, "passport_expiry")))
-    except ValueError:
-        checked.fail("passport_expiry", _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23."))
-        return
-    if expiry is None:
+    expiry = _checked_date(checked, "passport_expiry", given["passport_expiry"])
+    if expiry is None and not checked.errors.get("passport_expiry") and wanted:
         checked.fail("passport_expiry", _l("The invitation letter needs the passport's expiry."))
-    elif expiry < event.ends_on + PASSPORT_VALID_AFTER_EVENT:
+    elif expiry is not None and expiry < event.ends_on + PASSPORT_VALID_AFTER_EVENT:
         checked.fail(
             "passport_expiry",
             _l(
@@ -412,3 +435,13 @@ def _check_visa(checked, raw, present, event: Event, partial: bool) -> None:
             ),
         )
     checked.values["passport_expiry"] = expiry
+
+
+def _checked_date(checked: Checked, name: str, text: str) -> date | None:
+    try:
+        return _parse_date(text)
+    except ValueError:
+        checked.fail(
+            name, iso_problem(text) or _l("Enter the date as YYYY-MM-DD, e.g. 2025-07-23.")
+        )
+        return None

@@ -191,7 +191,9 @@ def test_a_messy_embassy_spreadsheet_reports_every_bad_row_and_imports_nothing(
     preview_url = _upload(client, event, _messy_embassy_workbook(), "thai-embassy.xlsx")
     page = client.get(preview_url).get_data(as_text=True)
     assert "5 rows read below the headers in row 3." in page
-    problems = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    problems = re.findall(
+        r"<tr><td[^>]*>(\d+)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", page
+    )
     by_row = {}
     for row, column, message in problems:
         by_row.setdefault(int(row), []).append((column, message))
