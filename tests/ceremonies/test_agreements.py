@@ -243,7 +243,9 @@ def test_agreements_export_opens_in_a_spreadsheet(client, as_role, event, make):
     )
     rows = [[c.value for c in row] for row in book.active.iter_rows()]
     assert rows[0][:3] == ["id", "title_en", "title_zh"]
-    assert rows[1][1] == '\'=HYPERLINK("x")'
+    # Shown as typed, and as text: a workbook's text cell is never a formula.
+    assert rows[1][1] == '=HYPERLINK("x")'
+    assert book.active.cell(row=2, column=2).data_type == "s"
     assert "Guizhou University (CN)" in rows[1][8]
 
 
