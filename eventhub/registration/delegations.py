@@ -104,10 +104,15 @@ def restored_status(participant: Participant) -> Status:
 
 
 def restore(participant: Participant, *, actor: User) -> Status:
-    """Undo a withdrawal (see restored_status); returns the status given back."""
+    """Undo a withdrawal (see restored_status); returns the status given back. A withdrawal
+    gave the place up: when the capacity or a quota is full by now, the person waits in
+    turn on the waiting list like a newcomer."""
     if participant.status != Status.WITHDRAWN:
         raise DomainError(_l("%(name)s is not withdrawn.", name=participant.latin_name))
     status = restored_status(participant)
+    if status in quotas.HOLDING:
+        quotas.admit(participant, status)  # sets the status: this one, or waiting
+        status = participant.status
     audit.record(
         "participant.status",
         participant,

@@ -343,3 +343,33 @@ def test_a_newcomer_does_not_pass_someone_waiting_who_fits(
     assert "you are number 1 on the waiting list" in page
     assert _status(app, waiting) == Status.PENDING
     assert "first@example.la" in [m["To"] for m in outbox]
+
+
+def test_a_withdrawal_undone_when_the_place_is_gone_waits_in_turn(
+    client, app, make, open_event, login
+):
+    """A head restores a member whose place went to someone else meanwhile: the member
+    joins the waiting list instead of going over the capacity."""
+    delegation = make.delegation(open_event)
+    user = make.user("head@example.la", roles={open_event: "head_of_delegation"})
+    head = make.participant(
+        open_event, delegation_id=delegation.id, user_id=user.id, email=user.email
+    )
+    with app.app_context():
+        db.session.get(type(delegation), delegation.id).head_id = head.id
+        db.session.commit()
+    member = make.participant(
+        open_event,
+        delegation_id=delegation.id,
+        status=Status.WITHDRAWN,
+        withdrawn_from=Status.PENDING,
+        email="member@example.la",
+    )
+    _limits(app, open_event, {EVENT: 1})  # the head holds the only place
+    login("head@example.la")
+    client.post(
+        f"/events/{open_event.slug}/delegations/{delegation.id}/members/{member.id}/restore"
+    )
+    assert _status(app, member) == Status.WAITLISTED
+    with app.app_context():
+        assert db.session.get(WaitingPlace, member.id) is not None
