@@ -36,7 +36,14 @@ display.describe_fields(
         "name_zh": _l("Name in Chinese"),
         "head": _l("Head of delegation"),
         "protocol_order": _l("Protocol order"),
+        "waiting_list": _l("Waiting list"),
+        "updated": _l("Updated"),
     }
+)
+display.describe_values(
+    "waiting_list",
+    {"waiting": _l("Waiting for a place"), "moved up": _l("Moved up to a free place")},
+    object_type="Participant",
 )
 display.describe_values("status", STATUS_LABELS, object_type="Participant")
 display.describe_values("category", CATEGORY_LABELS, object_type="Participant")

@@ -248,3 +248,35 @@ def test_csv_export_has_the_filtered_entries_readable_and_safe(app, client, as_r
     ]
     reason = next(row for row in body if row[7].endswith('HYPERLINK("x")'))
     assert reason[7].startswith("'=")
+
+
+def test_visa_steps_and_waiting_list_moves_read_in_chinese(app, client, as_role, make, event):
+    """Entries the visa workflow and the waiting list write are named, not shown as codes."""
+    from eventhub.visas.labels import STEP_LABELS
+    from eventhub.visas.models import VisaStep
+
+    as_role("organiser")
+    person = make.participant(event)
+    with app.app_context():
+        stored = db.session.get(Participant, person.id)
+        audit.record(
+            "visa.step",
+            stored,
+            event_id=event.id,
+            changes={"visa_state": [VisaStep.SENT.value, VisaStep.REFUSED.value]},
+        )
+        audit.record(
+            "participant.status",
+            stored,
+            event_id=event.id,
+            changes={
+                "status": [Status.WAITLISTED.value, Status.PENDING.value],
+                "waiting_list": ["waiting", "moved up"],
+            },
+        )
+        db.session.commit()
+    html = page(client, event, locale="zh_Hans")
+    for text in (STEP_LABELS[VisaStep.SENT], STEP_LABELS[VisaStep.REFUSED]):
+        assert label(app, text, "zh_Hans") in html
+    for code in ("refused", "moved up", "waiting_list", "visa_state"):
+        assert code not in html
