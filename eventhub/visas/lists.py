@@ -19,6 +19,7 @@ from eventhub.registration.models import Delegation, Participant
 from eventhub.visas.labels import DATE_LABELS, STEP_LABELS
 from eventhub.visas.models import VisaCase, VisaStep
 from eventhub.visas.workflow import DATE_ORDER, registered_on
+from eventhub.web import paginate
 
 
 # A person without a case who asked for a letter stands at "requested" (workflow.state_of).
@@ -61,22 +62,45 @@ def _in_list(event: Event):
     )
 
 
-def visa_rows(event: Event, filters: VisaFilters) -> list[VisaRow]:
-    query = _in_list(event).options(
-        sa.orm.joinedload(Participant.delegation), sa.orm.joinedload(Participant.country)
-    )
+def _filtered(event: Event, filters: VisaFilters):
+    query = _in_list(event)
     if filters.state in set(VisaStep):
         query = query.where(_state() == filters.state)
     if filters.delegation:
         query = query.where(Participant.delegation_id == filters.delegation)
-    query = query.outerjoin(Delegation, Participant.delegation_id == Delegation.id).order_by(
-        Delegation.name_en.is_(None),
+    # Delegations in protocol order, people by the name they are addressed by.
+    return query.outerjoin(Delegation, Participant.delegation_id == Delegation.id).order_by(
+        Delegation.protocol_order.is_(None),
+        Delegation.protocol_order,
         Delegation.name_en,
-        Participant.family_name,
-        Participant.given_name,
+        Participant.sort_name,
         Participant.id,
     )
+
+
+def visa_rows(event: Event, filters: VisaFilters) -> list[VisaRow]:
+    """Every row the filters keep (the exports)."""
+    query = _filtered(event, filters).options(
+        sa.orm.joinedload(Participant.delegation), sa.orm.joinedload(Participant.country)
+    )
     return [VisaRow(p, case) for p, case in db.session.execute(query).unique()]
+
+
+def visa_page(event: Event, filters: VisaFilters):
+    """One page of the rows (the list page): a week has a thousand foreign guests."""
+    query = _filtered(event, filters).with_only_columns(Participant)
+    page = paginate(
+        query.options(
+            sa.orm.joinedload(Participant.delegation), sa.orm.joinedload(Participant.country)
+        )
+    )
+    ids = [person.id for person in page.items]
+    cases = {
+        case.participant_id: case
+        for case in db.session.scalars(sa.select(VisaCase).where(VisaCase.participant_id.in_(ids)))
+    }
+    page.items = [VisaRow(person, cases.get(person.id)) for person in page.items]
+    return page
 
 
 def step_counts(event: Event, delegation: Delegation | None = None) -> dict[VisaStep, int]:

@@ -82,15 +82,16 @@ def _filters(event) -> tuple[lists.VisaFilters, Delegation | None]:
 @event_view(*ORGANISERS)
 def visa_list(event):
     filters, delegation = _filters(event)
-    rows = lists.visa_rows(event, filters)
+    page = lists.visa_page(event, filters)
     left_out = []
-    if delegation is not None:
-        members = [row.participant for row in rows] if not filters.state else []
+    if delegation is not None and not filters.state:
+        # Of the whole delegation, not of this page.
+        members = [row.participant for row in lists.visa_rows(event, filters)]
         left_out = with_letters(members)[1]
     return render_template(
         "visas/list.html",
         event=event,
-        rows=rows,
+        page=page,
         filters=filters,
         delegation=delegation,
         left_out=left_out,
@@ -98,7 +99,7 @@ def visa_list(event):
         delegations=db.session.scalars(
             sa.select(Delegation)
             .where(Delegation.event_id == event.id)
-            .order_by(Delegation.name_en)
+            .order_by(Delegation.protocol_order, Delegation.name_en)
         ).all(),
         step_labels=STEP_LABELS,
         status_labels=STATUS_LABELS,

@@ -200,3 +200,18 @@ def test_anonymising_the_event_clears_what_the_visa_desk_wrote(client, login, ma
     client.post(f"/events/{ended.slug}/participants/anonymise", data={"confirm": ended.slug})
     case = _case(app, person)
     assert case.note == "" and case.state == VisaStep.REFUSED  # the outcome stays, as statuses do
+
+
+def test_visa_list_comes_in_pages_that_keep_the_filter(client, as_role, event, app, make):
+    """A week has a thousand foreign guests: the list is paged, every one on some page."""
+    for n in range(55):
+        make.participant(event, given_name=f"Guest{n:02d}", visa_letter_requested=True)
+    as_role("visa_officer")
+    first = client.get(f"/events/{event.slug}/visas/?state=requested").get_data(as_text=True)
+    second = client.get(f"/events/{event.slug}/visas/?state=requested&page=2").get_data(
+        as_text=True
+    )
+    shown = [n for n in range(55) if f"Guest{n:02d}" in first]
+    rest = [n for n in range(55) if f"Guest{n:02d}" in second]
+    assert len(shown) == 50 and sorted(shown + rest) == list(range(55))
+    assert "state=requested" in first and "page=2" in first  # the link to page 2 keeps it
