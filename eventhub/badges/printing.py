@@ -87,8 +87,13 @@ def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
                 Participant.updated_at > Badge.printed_at,
             )
         )
-    return query.order_by(
-        Participant.delegation_id.nulls_last(), Participant.sort_name, Participant.id
+    # Printed and handed out delegation by delegation, in protocol order.
+    return query.outerjoin(Delegation, Delegation.id == Participant.delegation_id).order_by(
+        Delegation.protocol_order.is_(None),
+        Delegation.protocol_order,
+        Participant.delegation_id,
+        Participant.sort_name,
+        Participant.id,
     )
 
 

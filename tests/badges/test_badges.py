@@ -17,7 +17,7 @@ from eventhub.badges.models import Badge, BadgeBatch, BatchState
 from eventhub.badges.styles import styles_of
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.registration.models import Category, Participant, Status
+from eventhub.registration.models import Category, Delegation, Participant, Status
 from eventhub.registration.own_link import new_access_key
 from tests.conftest import run_held
 
@@ -487,3 +487,20 @@ def test_drawing_processes_end_with_a_killed_job_worker(tmp_path):
     while any(alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in children)
+
+
+def test_a_print_run_comes_delegation_by_delegation_in_protocol_order(app, event, make):
+    """Badges are handed out per delegation, in the order protocol puts delegations in,
+    whatever order the delegations were entered in."""
+    entered_first = make.delegation(event, name_en="Viet Nam national delegation")
+    entered_last = make.delegation(event, name_en="Brunei Darussalam national delegation")
+    with app.app_context():
+        db.session.get(Delegation, entered_first.id).protocol_order = 2
+        db.session.get(Delegation, entered_last.id).protocol_order = 1
+        db.session.commit()
+    make.participant(event, delegation_id=entered_first.id, status=Status.APPROVED)
+    make.participant(event, delegation_id=entered_last.id, status=Status.APPROVED)
+    with app.app_context():
+        stored = db.session.merge(event)
+        people = db.session.scalars(printing.batch_query(stored, printing.BatchFilters()))
+        assert [p.delegation_id for p in people] == [entered_last.id, entered_first.id]
