@@ -68,8 +68,14 @@ def limits_of(event_id: int) -> dict[Key, int]:
 
 
 def lock_places(event_id: int) -> None:
-    """Wait for the event's places: taken before counting, held until the commit."""
-    db.session.execute(sa.select(Event.id).where(Event.id == event_id).with_for_update())
+    """Wait for the event's places: taken before counting, held until the commit.
+
+    FOR NO KEY UPDATE on PostgreSQL (key_share): lockers still wait for each other, but not
+    for the key-share locks that inserting a participant (its foreign key to the event)
+    takes. With FOR UPDATE, two registrations that had each inserted their row deadlocked."""
+    db.session.execute(
+        sa.select(Event.id).where(Event.id == event_id).with_for_update(key_share=True)
+    )
 
 
 def places_taken(event_id: int) -> Counter[Key]:

@@ -208,6 +208,10 @@ def update_participant(
             event_id=participant.event_id,
             changes=changes,
         )
+    if {"country_code", "category"} & changes.keys() and participant.status in quotas.HOLDING:
+        # The place left in the old country's or category's quota goes to who waits for it.
+        # Going over the new one's is the organisers' decision (only they change these).
+        quotas.fill_places(participant.event_id, actor=actor)
     return changes
 
 

@@ -373,3 +373,25 @@ def test_a_withdrawal_undone_when_the_place_is_gone_waits_in_turn(
     assert _status(app, member) == Status.WAITLISTED
     with app.app_context():
         assert db.session.get(WaitingPlace, member.id) is not None
+
+
+def test_a_category_changed_by_an_organiser_frees_that_categorys_place(app, make, event, outbox):
+    """A delegate re-classed as a speaker no longer takes a delegate's place: the first
+    delegate waiting moves up at once, not at some later registration."""
+    from eventhub import jobs
+    from eventhub.registration import own_link, registering
+
+    _limits(app, event, {(LimitKind.CATEGORY, "delegate"): 1})
+    placed = make.participant(event, category="delegate", status=Status.APPROVED)
+    waiting = _waiting(app, make, event, 0, category="delegate")
+    with app.app_context():
+        person = db.session.get(Participant, placed.id)
+        raw = {  # as the organiser's form posts it
+            **own_link.form_values(person),
+            "organisation": "National University of Laos",
+            "category": "speaker",
+        }
+        registering.update_participant(person, raw, may_edit_locked=True)
+        jobs.commit()  # and the mail leaves
+    assert _status(app, waiting) == Status.PENDING
+    assert [m["To"] for m in outbox] == [waiting.email]
