@@ -86,12 +86,16 @@ def select_timezone() -> str:
 
 
 def localized(obj: object, field: str) -> str:
-    """`obj.<field>_zh` in Chinese when it has one, else `obj.<field>_en`."""
+    """`obj.<field>_zh` in Chinese when it has one, else the English: `obj.<field>_en`, or
+    `obj.<field>` for a text whose English field has no suffix (an event's venue address)."""
     if str(get_locale()).startswith("zh"):
         value = getattr(obj, f"{field}_zh", None)
         if value:
             return value
-    return getattr(obj, f"{field}_en", "") or ""
+    english = getattr(obj, f"{field}_en", None)
+    if english is None:
+        english = getattr(obj, field, "")
+    return english or ""
 
 
 def date_range(start: date, end: date) -> str:

@@ -190,6 +190,7 @@ def openapi_document() -> dict[str, Any]:
                         "title_zh": {"type": "string"},
                         "type": {"type": "string"},
                         "track": {"type": "string"},
+                        "track_zh": {"type": "string"},
                         "starts_at": {"type": "string", "format": "date-time"},
                         "ends_at": {"type": "string", "format": "date-time"},
                         "room": {
@@ -211,6 +212,7 @@ def openapi_document() -> dict[str, Any]:
                         "city_en": {"type": "string"},
                         "city_zh": {"type": "string"},
                         "venue_address": {"type": "string"},
+                        "venue_address_zh": {"type": "string"},
                         "starts_on": {"type": "string", "format": "date"},
                         "ends_on": {"type": "string", "format": "date"},
                         "timezone": {"type": "string", "examples": ["Asia/Shanghai"]},

@@ -21,6 +21,8 @@ EVENT = {
     "city_zh": "贵阳",
     "venue_address": "Guiyang International Eco-Conference Center, Guanshanhu District, "
     "Guiyang, Guizhou, China",
+    # The same address the Chinese way, from the country down to the building.
+    "venue_address_zh": "中国贵州省贵阳市观山湖区贵阳国际生态会议中心",
     "starts_on": date(2025, 7, 24),
     "ends_on": date(2025, 7, 27),
     "timezone": "Asia/Shanghai",

@@ -120,6 +120,7 @@ def _fixed(
         "room": room,
         "access": access,
         "track": track,
+        "track_zh": dict(THEMES).get(track, ""),
     }
 
 
@@ -352,6 +353,7 @@ def build_programme(event: Event, report: list[str]) -> None:
             title_zh=item["title_zh"],
             type=item["type"],
             track=item["track"],
+            track_zh=item["track_zh"],
             access=item["access"],
             starts_at=local_to_utc(event, item["day"], item["start"]),
             ends_at=local_to_utc(event, item["day"], item["end"]),

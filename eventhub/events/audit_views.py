@@ -23,6 +23,7 @@ display.describe_fields(
         "city_en": _l("City in English"),
         "city_zh": _l("City in Chinese"),
         "venue_address": _l("Venue address"),
+        "venue_address_zh": _l("Venue address in Chinese"),
         "starts_on": _l("First day"),
         "ends_on": _l("Last day"),
         "timezone": _l("Time zone"),

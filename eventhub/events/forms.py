@@ -47,6 +47,9 @@ class EventForm(FlaskForm):
     city_en = StringField(_l("City in English"), validators=[DataRequired(), Length(max=100)])
     city_zh = StringField(_l("City in Chinese"), validators=[Optional(), Length(max=100)])
     venue_address = TextAreaField(_l("Venue address"), validators=[Optional(), Length(max=500)])
+    venue_address_zh = TextAreaField(
+        _l("Venue address in Chinese"), validators=[Optional(), Length(max=500)]
+    )
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     timezone = StringField(
@@ -113,6 +116,7 @@ class EventForm(FlaskForm):
         for name in (
             "city_zh",
             "venue_address",
+            "venue_address_zh",
             "letter_issuer_en",
             "letter_issuer_zh",
             "letter_signatory",

@@ -26,6 +26,7 @@ class Event(TimestampMixin, db.Model):
     city_en: Mapped[str] = mapped_column(sa.String(100))
     city_zh: Mapped[str] = mapped_column(sa.String(100), default="")
     venue_address: Mapped[str] = mapped_column(sa.String(500), default="")
+    venue_address_zh: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     # IANA name; every stored time is UTC and shown in this zone.

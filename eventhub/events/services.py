@@ -25,6 +25,7 @@ EVENT_FIELDS = (
     "city_en",
     "city_zh",
     "venue_address",
+    "venue_address_zh",
     "starts_on",
     "ends_on",
     "timezone",

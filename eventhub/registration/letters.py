@@ -51,6 +51,11 @@ def _d(day: date | None) -> str:
     return day.isoformat() if day else "—"
 
 
+def _venue_address(event) -> str:
+    """The venue's address in both languages for the letterhead, each once."""
+    return " / ".join(dict.fromkeys(t for t in (event.venue_address, event.venue_address_zh) if t))
+
+
 def _zh_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -100,7 +105,7 @@ def _letter(event: Event, person: Participant, issued: date) -> list:
     return [
         _p(issuer_zh, HEAD, bold=True),
         _p(issuer_en, HEAD, bold=True),
-        _p(event.letter_contact or event.venue_address, SMALL),
+        _p(event.letter_contact or _venue_address(event), SMALL),
         HRFlowable(
             width="100%",
             thickness=1,

@@ -25,6 +25,7 @@ display.describe_fields(
         "title_zh": _l("Title in Chinese"),
         "type": _l("Type"),
         "track": _l("Track or theme"),
+        "track_zh": _l("Track in Chinese"),
         "starts_at": _l("Starts"),
         "ends_at": _l("Ends"),
         "room_id": _l("Room"),

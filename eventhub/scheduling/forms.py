@@ -83,6 +83,7 @@ class ActivityForm(FlaskForm):
         _l("Type"), choices=[SelectChoice(t.value, label) for t, label in TYPE_LABELS.items()]
     )
     track = StringField(_l("Track or theme"), validators=[Length(max=100)])
+    track_zh = StringField(_l("Track in Chinese"), validators=[Length(max=100)])
     day = DateField(_l("Day"), validators=[Optional()])
     start = TimeField(_l("Starts"), validators=[Optional()])
     end = TimeField(_l("Ends"), validators=[Optional()])
@@ -142,6 +143,7 @@ class ActivityForm(FlaskForm):
             "title_zh": self.title_zh.data,
             "type": self.type.data,
             "track": self.track.data,
+            "track_zh": self.track_zh.data,
             "starts_at": starts,
             "ends_at": ends,
             "duration_minutes": self.duration_minutes.data,

@@ -109,6 +109,7 @@ class Activity(TimestampMixin, db.Model):
         enum_column(ActivityType), default=ActivityType.FORUM
     )
     track: Mapped[str] = mapped_column(sa.String(100), default="")
+    track_zh: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     # Both unset while the activity waits for the scheduler.
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]

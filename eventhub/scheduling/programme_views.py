@@ -11,6 +11,7 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.errors import abort_with
 from eventhub.extensions import db
+from eventhub.i18n import localized
 from eventhub.registration.models import Participant
 from eventhub.registration.own_link import participants_of_user
 from eventhub.scheduling import bp, calendars, enrolments
@@ -34,7 +35,8 @@ def _own_participant(event) -> Participant | None:
 def programme(event):
     activities = db.session.scalars(activity_query(event, published_only=True)).unique().all()
     track, venue = request.args.get("track", ""), id_arg(request.args, "venue")
-    tracks = sorted({a.track for a in activities if a.track})
+    # The filter keeps the English name as its value; the reader sees it in their language.
+    tracks = sorted({a.track: localized(a, "track") for a in activities if a.track}.items())
     venues = sorted({a.room.venue for a in activities if a.room}, key=lambda v: v.name_en)
     if track:
         activities = [a for a in activities if a.track == track]
@@ -159,7 +161,10 @@ def room_calendar(event, room_id: int):
 @event_view()
 def track_calendar(event, track: str):
     items = [a for a in calendars.for_feeds(event) if a.track == track]
-    return _ics(calendars.feed(event, items, name=track), f"{event.slug}-track")
+    # Named in both languages, like the activities in it.
+    chinese = next((a.track_zh for a in items if a.track_zh), "")
+    name = f"{track} / {chinese}" if chinese and chinese != track else track
+    return _ics(calendars.feed(event, items, name=name), f"{event.slug}-track")
 
 
 @bp.get("/agenda/<key>.ics")

@@ -146,6 +146,7 @@ def save_activity(
     activity.description_zh = (values.get("description_zh") or "").strip()
     activity.type = ActivityType(values.get("type") or ActivityType.FORUM)
     activity.track = clean(values.get("track"))
+    activity.track_zh = clean(values.get("track_zh"))
     activity.starts_at, activity.ends_at = starts, ends
     activity.duration_minutes = int((ends - starts).total_seconds() // 60) if starts else duration
     activity.room_id = room.id if room else None
@@ -177,6 +178,7 @@ ACTIVITY_FIELDS = (
     "title_zh",
     "type",
     "track",
+    "track_zh",
     "starts_at",
     "ends_at",
     "room_id",
