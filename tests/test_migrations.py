@@ -48,20 +48,23 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
     with app.app_context():
         upgrade(revision="0015_delegation_head_index")
         seed_countries()
-        event = Event(
-            slug="old-demo",
-            name_en="Old demo",
-            name_zh="旧演示",
-            city_en="Guiyang",
-            starts_on=date(2025, 7, 24),
-            ends_on=date(2025, 7, 27),
+        (event_id,) = _insert_as_stored_then(
+            {
+                "slug": "old-demo",
+                "name_en": "Old demo",
+                "name_zh": "旧演示",
+                "city_en": "Guiyang",
+                "starts_on": date(2025, 7, 24),
+                "ends_on": date(2025, 7, 27),
+            },
+            model=Event,
         )
         university = Organisation(country_code="VN", name_en="Hanoi University")
-        db.session.add_all([event, university])
+        db.session.add(university)
         db.session.flush()
         _insert_as_stored_then(
             {
-                "event_id": event.id,
+                "event_id": event_id,
                 "family_name": "Nguyễn",
                 "given_name": "Thị Lan",
                 "native_name": "Nguyễn Thị Lan",
@@ -71,14 +74,13 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
                 "search_text": "",
             },
             {
-                "event_id": event.id,
+                "event_id": event_id,
                 "given_name": "Somchai",
                 "country_code": "TH",
                 "search_text": "",
             },
         )
         db.session.commit()
-        event_id = event.id
         searchable = sa.text("SELECT count(*) FROM participant WHERE search_text != ''")
         assert db.session.scalar(searchable) == 0  # nobody found before the upgrade
         db.session.rollback()  # end the read, or SQLite keeps showing it the old rows
@@ -97,22 +99,26 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
         assert found("somchai") == ["Somchai"]
 
 
-def _insert_as_stored_then(*rows: dict) -> None:
-    """Participants inserted in the table as it is at the current revision (the model may
-    have columns added later): the given values, the model's defaults for the rest."""
+def _insert_as_stored_then(*rows: dict, model=None) -> list[int]:
+    """Rows (participants unless `model` says) inserted in the table as it is at the current
+    revision (the model may have columns added later): the given values, the model's
+    defaults for the rest. Returns their ids."""
     from eventhub.registration.models import Participant
 
-    table = sa.Table("participant", sa.MetaData(), autoload_with=db.session.connection())
-    model = Participant.__table__.c
+    model = model or Participant
+    table = sa.Table(model.__tablename__, sa.MetaData(), autoload_with=db.session.connection())
+    columns = model.__table__.c
+    ids = []
     for row in rows:
         values = dict(row)
         for column in table.c:
-            default = model[column.name].default
+            default = columns[column.name].default
             if column.name in values or column.primary_key or default is None:
                 continue
             value = default.arg(None) if default.is_callable else default.arg
             values[column.name] = getattr(value, "value", value)
-        db.session.execute(sa.insert(table).values(**values))
+        ids.append(db.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0])
+    return ids
 
 
 @pytest.mark.own_database  # its own file, committed for real: the migration reads it
@@ -127,33 +133,33 @@ def test_upgrade_sorts_people_stored_before_by_the_name_they_are_addressed_by(tm
     with app.app_context():
         upgrade(revision="0017_jobs")
         seed_countries()
-        event = Event(
-            slug="old-week",
-            name_en="Old week",
-            name_zh="旧周",
-            city_en="Guiyang",
-            starts_on=date(2025, 7, 24),
-            ends_on=date(2025, 7, 27),
+        (event_id,) = _insert_as_stored_then(
+            {
+                "slug": "old-week",
+                "name_en": "Old week",
+                "name_zh": "旧周",
+                "city_en": "Guiyang",
+                "starts_on": date(2025, 7, 24),
+                "ends_on": date(2025, 7, 27),
+            },
+            model=Event,
         )
-        db.session.add(event)
-        db.session.flush()
         _insert_as_stored_then(
             {
-                "event_id": event.id,
+                "event_id": event_id,
                 "family_name": "CHEN",
                 "given_name": "Wei",
                 "country_code": "CN",
             },
-            {"event_id": event.id, "given_name": "Budiono", "country_code": "ID"},
+            {"event_id": event_id, "given_name": "Budiono", "country_code": "ID"},
             {
-                "event_id": event.id,
+                "event_id": event_id,
                 "family_name": "ANDERSON",
                 "given_name": "Kate",
                 "country_code": "AU",
             },
-            {"event_id": event.id, "given_name": "Aung Hlaing", "country_code": "MM"},
+            {"event_id": event_id, "given_name": "Aung Hlaing", "country_code": "MM"},
         )
-        event_id = event.id
         db.session.commit()
 
         upgrade()
