@@ -57,6 +57,15 @@ def test_visa_desk_prints_a_bilingual_letter(client, as_role, make, event, app):
     assert "Viet Nam" in text and "越南" in text
 
 
+def test_letterhead_gives_the_venue_address_in_both_languages(client, login, make, app):
+    event = make.event(venue_address="Eco-Conference Center", venue_address_zh="贵阳生态会议中心")
+    person = _visa_person(make, event, app)
+    login(make.user(roles={event: "visa_officer"}).email)
+    response = client.get(f"/events/{event.slug}/participants/{person.id}/visa-letter.pdf")
+    text = _text(response.data)
+    assert "Eco-Conference Center" in text and "贵阳生态会议中心" in text
+
+
 def test_organisers_without_the_visa_role_cannot_print_letters(client, as_role, make, event, app):
     person = _visa_person(make, event, app)
     as_role("organiser")
