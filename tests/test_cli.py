@@ -11,6 +11,7 @@ from eventhub.auth.models import EventMembership, Role, User
 from eventhub.directory.models import Country
 from eventhub.extensions import db
 from eventhub.models import AuditEntry, Delegation, Event, Organisation, Participant
+from eventhub.scheduling.models import Activity
 
 
 def test_create_user_with_role_then_log_in(app, client, event):
@@ -122,6 +123,9 @@ def test_demo_builds_a_realistic_week_and_a_second_run_changes_nothing(app):
             "2025-07-27",
         )
         assert event.timezone == "Asia/Shanghai" and event.city_zh == "贵阳"
+        assert "贵阳国际生态会议中心" in event.venue_address_zh
+        tracked = db.session.scalars(sa.select(Activity).where(Activity.track != "")).all()
+        assert tracked and all(a.track_zh for a in tracked)
 
         people = sa.select(sa.func.count()).where(Participant.event_id == event.id)
         assert db.session.scalar(people) >= 4000
