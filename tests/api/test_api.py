@@ -89,3 +89,27 @@ def test_list_tokens_never_prints_secrets(app, event):
     token = _token(app, event)
     output = app.test_cli_runner().invoke(args=["list-tokens", "--event", event.slug]).output
     assert token[:10] in output and token not in output and "live" in output
+
+
+def test_api_gives_the_venue_address_and_tracks_in_both_languages(app, client, make):
+    from datetime import UTC, datetime
+
+    from eventhub.scheduling.models import ActivityState
+
+    event = make.event(venue_address="Eco-Conference Center", venue_address_zh="生态会议中心")
+    make.activity(
+        event,
+        track="Vocational education",
+        track_zh="职业教育",
+        state=ActivityState.PUBLISHED,
+        starts_at=datetime(2025, 7, 25, 1, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 2, 30, tzinfo=UTC),
+    )
+    headers = {"Authorization": f"Bearer {_token(app, event)}"}
+    body = client.get(f"/api/v1/events/{event.slug}", headers=headers).get_json()
+    assert (body["venue_address"], body["venue_address_zh"]) == (
+        "Eco-Conference Center",
+        "生态会议中心",
+    )
+    [activity] = client.get(f"/api/v1/events/{event.slug}/activities", headers=headers).get_json()
+    assert (activity["track"], activity["track_zh"]) == ("Vocational education", "职业教育")
