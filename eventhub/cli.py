@@ -23,27 +23,12 @@ from eventhub.demo.event import demo_logins
 from eventhub.directory import services as directory_services
 from eventhub.errors import DomainError
 from eventhub.events import archive
-from eventhub.events import services as event_services
 from eventhub.extensions import db
 from eventhub.registration import commands as delegation_commands
-from eventhub.registration import delegation_admin
+from eventhub.registration.commands import delegation_or_fail, event_or_fail
 from eventhub.registration.models import Category
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
-
-
-def _event_or_fail(slug: str):
-    event = event_services.get_event_by_slug(slug)
-    if event is None:
-        raise click.ClickException(f"No event with slug {slug!r}.")
-    return event
-
-
-def _delegation_or_fail(event, ref: str):
-    found = delegation_admin.find(event, ref)
-    if found is None:
-        raise click.ClickException(f"No delegation {ref!r} in {event.slug}.")
-    return found
 
 
 @click.command("create-user")
@@ -58,7 +43,7 @@ def create_user(email, role, slug, password, name, admin):
     """Create an account (or reuse it) and grant it a role in an event."""
     if bool(role) != bool(slug):
         raise click.UsageError("--role and --event go together.")
-    event = _event_or_fail(slug) if slug else None
+    event = event_or_fail(slug) if slug else None
     user = auth_services.get_user_by_email(email)
     try:
         if user is None:
@@ -88,7 +73,7 @@ def create_user(email, role, slug, password, name, admin):
 @click.option("--label", default="", help="What the token is for, e.g. 'Gate B phone 3'.")
 def create_token(role, slug, label):
     """Print a new bearer token for the JSON API (shown once; stored hashed)."""
-    event = _event_or_fail(slug)
+    event = event_or_fail(slug)
     token, plaintext = auth_services.issue_api_token(event, Role(role), label=label)
     db.session.commit()
     click.echo(plaintext)
@@ -117,7 +102,7 @@ def revoke_token(token_id):
 @click.option("--event", "slug", required=True)
 def list_tokens(slug):
     """List an event's API tokens (never their secrets)."""
-    event = _event_or_fail(slug)
+    event = event_or_fail(slug)
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.event_id == event.id).order_by(ApiToken.id)
     )
@@ -181,10 +166,10 @@ def demo(if_empty):
 @click.option("--back", is_flag=True, help="Print each badge's back too (duplex).")
 def badges(slug, out_path, layout, delegation, category, changed, workers, back):
     """Print the approved participants' badges of event SLUG into one PDF."""
-    event = _event_or_fail(slug)
+    event = event_or_fail(slug)
     filters = printing.BatchFilters(changed_only=changed)
     if delegation:
-        filters.delegation = _delegation_or_fail(event, delegation).id
+        filters.delegation = delegation_or_fail(event, delegation).id
     if category:
         filters.category = category
     people = list(db.session.scalars(printing.batch_query(event, filters)))
@@ -251,7 +236,7 @@ SCRIPT_SAMPLES = {
 )
 def export_event(slug, output):
     """Write everything an event holds to one archive, for backup or a move."""
-    event = _event_or_fail(slug)
+    event = event_or_fail(slug)
     output = output or f"{slug}-{datetime.now(UTC):%Y%m%d-%H%M}.eventhub.zip"
     try:
         rows = archive.export_event(event, Path(output))

@@ -84,3 +84,15 @@ def name_sort_key(family_name: str | None, given_name: str | None) -> str:
     addressed = fold(family_name or "") or fold(given_name or "")
     rest = fold(given_name or "") if family_name and fold(family_name) else ""
     return f"{addressed} {rest}".strip()[:250]
+
+
+# What a spreadsheet reads as the start of a formula in a CSV cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV only:
+    a workbook's text cells are never formulas)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -18,9 +18,9 @@ from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import ACTION_LABELS
 from eventhub.extensions import db
 from eventhub.i18n import medium_datetime
+from eventhub.text import neutralise
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_LIMIT = 100_000
 
 
@@ -104,11 +104,6 @@ def choices(event) -> dict[str, list[tuple[str, str]]]:
 def action_label(code: str) -> str:
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
-
-
-def neutralise(value: str) -> str:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(entries: Iterable[AuditEntry]) -> bytes:

@@ -14,14 +14,14 @@ from eventhub.registration import delegation_admin
 from eventhub.registration.models import Participant
 
 
-def _event_or_fail(slug: str):
+def event_or_fail(slug: str):
     event = event_services.get_event_by_slug(slug)
     if event is None:
         raise click.ClickException(f"No event with slug {slug!r}.")
     return event
 
 
-def _delegation_or_fail(event, ref: str):
+def delegation_or_fail(event, ref: str):
     found = delegation_admin.find(event, ref)
     if found is None:
         raise click.ClickException(f"No delegation {ref!r} in {event.slug}.")
@@ -51,7 +51,7 @@ def _attempt(action):
 @click.argument("slug")
 def delegations_list(slug):
     """The delegations of event SLUG in protocol order."""
-    event = _event_or_fail(slug)
+    event = event_or_fail(slug)
     counts = delegation_admin.member_counts(event)
     for d in delegation_admin.in_order(event):
         head = d.head.latin_name if d.head else "-"
@@ -70,7 +70,7 @@ def delegations_list(slug):
 @click.option("--organisation", default="", help="For an organisation's delegation.")
 def delegations_create(slug, name_en, country, name_zh, organisation):
     """Create delegation NAME_EN in event SLUG (last in the protocol order)."""
-    event = _event_or_fail(slug)
+    event = event_or_fail(slug)
     raw = {"name_en": name_en, "name_zh": name_zh, "country": country, "organisation": organisation}
     created = _attempt(lambda: delegation_admin.create(event, raw, actor=None))
     click.echo(f"Delegation #{created.id} {created.name_en} created.")
@@ -86,8 +86,8 @@ def delegations_create(slug, name_en, country, name_zh, organisation):
 @click.option("--organisation", help="Organisation ('' for none).")
 def delegations_edit(slug, delegation, name_en, name_zh, country, organisation):
     """Change DELEGATION (its number or English name); what is not given is kept."""
-    event = _event_or_fail(slug)
-    found = _delegation_or_fail(event, delegation)
+    event = event_or_fail(slug)
+    found = delegation_or_fail(event, delegation)
     raw = {
         "name_en": found.name_en if name_en is None else name_en,
         "name_zh": found.name_zh if name_zh is None else name_zh,
@@ -107,8 +107,8 @@ def delegations_edit(slug, delegation, name_en, name_zh, country, organisation):
 @click.argument("participant_id", type=int, required=False)
 def delegations_set_head(slug, delegation, participant_id):
     """Make member PARTICIPANT_ID the head of DELEGATION (none given: no head)."""
-    event = _event_or_fail(slug)
-    found = _delegation_or_fail(event, delegation)
+    event = event_or_fail(slug)
+    found = delegation_or_fail(event, delegation)
     head = None
     if participant_id is not None:
         head = db.session.get(Participant, participant_id)
@@ -127,8 +127,8 @@ def delegations_set_head(slug, delegation, participant_id):
 @click.argument("position", type=click.IntRange(min=1))
 def delegations_order(slug, delegation, position):
     """Put DELEGATION at POSITION (1 first) of the protocol order."""
-    event = _event_or_fail(slug)
-    found = _delegation_or_fail(event, delegation)
+    event = event_or_fail(slug)
+    found = delegation_or_fail(event, delegation)
     _attempt(lambda: delegation_admin.place_at(found, position, actor=None))
     click.echo(f"{found.name_en} is number {found.protocol_order}.")
 
@@ -140,8 +140,8 @@ def delegations_order(slug, delegation, position):
 @click.argument("participant_ids", type=int, nargs=-1, required=True)
 def delegations_move(slug, delegation, participant_ids):
     """Move participants into DELEGATION ('none': out of any)."""
-    event = _event_or_fail(slug)
-    target = None if delegation == "none" else _delegation_or_fail(event, delegation)
+    event = event_or_fail(slug)
+    target = None if delegation == "none" else delegation_or_fail(event, delegation)
     people = list(
         db.session.scalars(
             sa.select(Participant).where(
@@ -161,8 +161,8 @@ def delegations_move(slug, delegation, participant_ids):
 @click.argument("delegation")
 def delegations_delete(slug, delegation):
     """Delete DELEGATION; refused while it has members."""
-    event = _event_or_fail(slug)
-    found = _delegation_or_fail(event, delegation)
+    event = event_or_fail(slug)
+    found = delegation_or_fail(event, delegation)
     name = found.name_en
     _attempt(lambda: delegation_admin.delete(found, actor=None))
     click.echo(f"{name} deleted.")

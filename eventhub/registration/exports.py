@@ -24,9 +24,9 @@ from eventhub.registration.forms import DIET_LABELS
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
+from eventhub.text import neutralise
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -34,13 +34,6 @@ class Sheet:
     title: str
     header: list[str]
     rows: list[list[Any]]
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _people(event: Event, statuses: Iterable[Status]) -> list[Participant]:
