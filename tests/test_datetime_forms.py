@@ -174,6 +174,27 @@ def _own_page(make, event):
     return f"/events/{event.slug}/me/{OWN_KEY}", Participant, participant.id, "arrival_time"
 
 
+def _visa_case(make, event):
+    from eventhub.registration.models import Status
+    from eventhub.visas.models import VisaCase, VisaStep
+
+    participant = _travelling(make, event, status=Status.APPROVED, visa_letter_requested=True)
+    case = VisaCase(
+        event_id=event.id,
+        participant_id=participant.id,
+        state=VisaStep.SENT,
+        requested_on=date(2025, 5, 2),
+        issued_on=date(2025, 5, 9),
+        sent_on=date(2025, 5, 10),
+    )
+    with make.app.app_context():
+        db.session.add(case)
+        db.session.commit()
+        case_id = case.id
+    url = f"/events/{event.slug}/participants/{participant.id}/visa"
+    return url, VisaCase, case_id, "sent_on"
+
+
 FORMS = {
     "event settings": _event_settings,
     "activity": _activity,
@@ -181,6 +202,7 @@ FORMS = {
     "participant": _participant,
     "delegation member": _delegation_member,
     "own registration page": _own_page,
+    "visa case": _visa_case,
 }
 
 
