@@ -3,6 +3,7 @@ choosing the head, deleting an empty one, moving a participant to another delega
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -40,7 +41,14 @@ def delegations_list(event):
     return render_template(
         "registration/delegations.html",
         event=event,
-        delegations=delegation_admin.in_order(event),
+        # Each row names its country, organisation and head: loaded with the list.
+        delegations=db.session.scalars(
+            delegation_admin.ordered_query(event).options(
+                sa.orm.joinedload(Delegation.country),
+                sa.orm.joinedload(Delegation.organisation),
+                sa.orm.joinedload(Delegation.head),
+            )
+        ).all(),
         counts=delegation_admin.member_counts(event),
     )
 

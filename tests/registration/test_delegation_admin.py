@@ -256,3 +256,38 @@ def test_delegations_on_the_command_line(app, make, event):
     with app.app_context():
         brunei = db.session.scalar(sa.select(Delegation).where(Delegation.name_en == "Brunei"))
         assert brunei.name_zh == "文莱代表团"
+
+
+def test_the_delegations_page_costs_the_same_queries_for_three_or_thirty(
+    client, make, event, login, app
+):
+    """Thirty-two delegations in the demo: each row's country, organisation and head are
+    loaded with the list, not one query per row."""
+    login(make.user(roles={event: "organiser"}).email)
+
+    def queries() -> int:
+        seen = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/events/{event.slug}/delegations/").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            head = make.participant(event, organisation_id=make.organisation().id)
+            delegation = make.delegation(
+                event, organisation_id=head.organisation_id, country_code="LA"
+            )
+            with app.app_context():
+                db.session.get(Delegation, delegation.id).head_id = head.id
+                db.session.commit()
+
+    add(3)
+    few = queries()
+    add(27)
+    assert queries() == few
