@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.pool import Pool
 
@@ -88,6 +91,81 @@ def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+# Off only for tests that build a database as versions before 0024_ids left it.
+AUTOINCREMENT_ON_SQLITE = True
+
+
+@compiles(sa.schema.CreateTable, "sqlite")
+def _create_table_on_sqlite(create: sa.schema.CreateTable, compiler, **kw) -> str:
+    """Every table SQLite creates keys its rows AUTOINCREMENT: ids that leave the database
+    (badge codes, numbers in links, letters and audit entries) are never handed out again
+    after their row is deleted, as SQLite does by default with the largest freed rowid.
+    Here rather than on each model, so it holds for the models' tables, for every
+    `op.create_table` of a migration and for the copies Alembic's batch mode makes.
+    (SQLAlchemy adds the keyword only to a table's own single integer key, not to a key
+    that is also a reference, such as a photo's participant id.)"""
+    if AUTOINCREMENT_ON_SQLITE:
+        create.element.dialect_kwargs["sqlite_autoincrement"] = True
+    return compiler.visit_create_table(create, **kw)
+
+
+@contextmanager
+def sqlite_migrations(connection: sa.Connection) -> Iterator[None]:
+    """Around migrations on SQLite (each runs in a transaction of its own there): foreign
+    keys off while they run, since rebuilding a table drops it and with foreign keys on
+    the drop deletes, or cascades to, every row referring to it (SQLite's documented
+    procedure); afterwards no new row may refer to a missing one, and no table's id
+    counter may have gone down (a rebuilt table would count on from its largest remaining
+    id, giving a deleted row's id again). Elsewhere a no-op."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")  # before any BEGIN: ignored inside one
+    try:
+        with connection.begin():
+            counters = sqlite_counters(connection)
+            broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+        yield
+        with connection.begin():
+            _restore_counters(connection, counters)
+            now = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+            if now - broken:
+                raise RuntimeError(
+                    f"Migrations left rows referring to missing rows: {now - broken}"
+                )
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _restore_counters(connection: sa.Connection, counters: dict[str, int]) -> None:
+    after = sqlite_counters(connection)
+    for table, seq in counters.items():
+        if table in after and after[table] < seq:
+            connection.exec_driver_sql(
+                "UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (seq, table)
+            )
+        elif table not in after and _has_table(connection, table):
+            connection.exec_driver_sql(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, seq)
+            )
+
+
+def sqlite_counters(connection: sa.Connection) -> dict[str, int]:
+    """Each AUTOINCREMENT table's highest id ever given, from SQLite's own record."""
+    if not _has_table(connection, "sqlite_sequence"):
+        return {}
+    rows = connection.exec_driver_sql("SELECT name, seq FROM sqlite_sequence").fetchall()
+    return dict(rows)
+
+
+def _has_table(connection: sa.Connection, name: str) -> bool:
+    found = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return connection.exec_driver_sql(found, (name,)).first() is not None
 
 
 @sa.event.listens_for(Engine, "connect")

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from eventhub.db import sqlite_migrations
+
 config = context.config
 # Keep the app's own loggers working when migrations run inside it (tests, `make run`).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -39,7 +41,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    with db.engine.connect() as connection:
+    with db.engine.connect() as connection, sqlite_migrations(connection):
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

@@ -5,6 +5,12 @@ types it back unchanged.
 Layout: "EH1" then base32 of 4 bytes badge id, 2 bytes version and the first 10 bytes of
 HMAC-SHA256 over those 6 bytes. Nobody without the key can make or alter a valid code, and
 80 bits of signature cannot be guessed.
+
+The badge id is what binds a code to one person: ids are never reissued (PostgreSQL's
+sequences; on SQLite every table is AUTOINCREMENT, see eventhub.db, and migration 0024_ids
+set each counter above every id still present or named in the audit log), so a deleted
+badge's code finds no badge and is refused, whoever registers next. A random nonce in the
+code would add nothing then, and would end every badge already printed.
 """
 
 from __future__ import annotations

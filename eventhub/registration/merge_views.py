@@ -20,8 +20,8 @@ from eventhub.web import commit, id_arg
 @event_view(Role.ORGANISER)
 def merge(event):
     """GET: the two registrations field by field. POST `step=review`: the result to confirm.
-    POST `step=confirm`: merged, the removed registration deleted (its id may be given out
-    again on SQLite: issue 17)."""
+    POST `step=confirm`: merged, the removed registration deleted (its id is never given to
+    anyone else: see eventhub.db)."""
     source = request.form if request.method == "POST" else request.args
     keep, remove = id_arg(source, "keep"), id_arg(source, "remove")
     try:

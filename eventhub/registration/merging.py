@@ -239,8 +239,9 @@ def merge(
     if kept.status != Status.WAITLISTED:
         quotas.leave_waiting_list(kept)
     _move_related(removed.id, kept)
-    # Its id must not be given to anyone else later (links, audit entries and printed
-    # lists name it): the database's ids are the id-reuse issue's concern.
+    # Its id is given to nobody else later (links, audit entries and printed lists name
+    # it): PostgreSQL's sequences and SQLite's AUTOINCREMENT tables (eventhub.db) never
+    # reuse one. Its badge, unless it moved to the kept registration, goes with it.
     db.session.delete(removed)
     db.session.flush()
     quotas.fill_places(event.id, actor=actor)  # two places held by one person: one frees
