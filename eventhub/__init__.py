@@ -61,15 +61,17 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     url = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not url:
         url = "sqlite:///" + str(Path(app.instance_path) / "eventhub.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
+    keys = Path(app.config.get("KEYS_DIR") or Path(app.instance_path) / "keys")
+    app.config["KEYS_DIR"] = str(keys)
+    keep_private(app, url, keys)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(keys)
     if not app.config.get("DATA_KEYS"):
-        app.config["DATA_KEYS"] = config_module.instance_data_keys(app.instance_path)
+        app.config["DATA_KEYS"] = config_module.instance_data_keys(keys)
     # The remember-me cookie is a credential too.
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     limits_store = app.config["RATELIMIT_STORAGE_URI"]
@@ -84,6 +86,32 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         count = app.config["PROXY_COUNT"]
         # Not X-Forwarded-Host: proxies pass on whatever the client sent.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
+def keep_private(app: Flask, url: str, keys: Path) -> None:
+    """The instance folder, the keys folder, the SQLite database and the keys readable by
+    the owner alone (they were world-readable: passport data's key, the secret that signs
+    sessions and badges); keys an earlier version made beside the database moved into the
+    keys folder, apart from the database's backups. Each change said in the log."""
+    folders = [Path(app.instance_path), keys]
+    database = config_module.sqlite_file(url)
+    files = []
+    if database is not None:
+        journals = (database.with_name(database.name + end) for end in ("-wal", "-shm"))
+        files = [database, *(path for path in journals if path.exists())]
+    for name in ("secret_key", "data_key"):
+        if config_module.moved_key(app.instance_path, keys, name):
+            app.logger.warning("Moved %s into %s, apart from the database.", name, keys)
+        files += [keys / name] if (keys / name).exists() else []
+    tightened = []
+    for path in folders + files:
+        try:
+            if config_module.private(path, folder=path in folders):
+                tightened.append(path)
+        except OSError as error:  # not the owner: say so, and start all the same
+            app.logger.warning("Could not make %s private: %s", path, error)
+    for path in tightened:
+        app.logger.warning("%s was readable by others; now by its owner alone.", path)
 
 
 def register_extensions(app: Flask) -> None:

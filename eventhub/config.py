@@ -95,6 +95,9 @@ _ENV: dict[str, tuple[str, Any]] = {
         lambda v: [h.strip() for h in v.split(",") if h.strip()],
     ),
     "EVENTHUB_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", lambda v: int(v) * 1024 * 1024),
+    # The folder of the keys made on first start (secret_key, data_key): instance/keys by
+    # default, apart from the database file so that its backups never carry them.
+    "EVENTHUB_KEYS_DIR": ("KEYS_DIR", str),
     # Folders holding the PDF fonts (colon-separated); Debian's by default.
     "EVENTHUB_FONT_DIRS": ("FONT_DIRS", lambda v: [d for d in v.split(":") if d]),
 }
@@ -119,15 +122,49 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def instance_secret(instance_path: str, filename: str, make: Callable[[], str]) -> str:
-    """A secret kept in the instance folder, made by `make` on first use.
+def private(path: Path, *, folder: bool = False) -> bool:
+    """Make `path` (a file, or a folder) readable by its owner alone: created so when
+    missing (an empty file: SQLite takes it as a new database, and its -wal and -shm files
+    copy its mode), tightened when it exists with more. True when an existing one was
+    tightened, for the caller to warn: until then anyone on the host could read it."""
+    mode = 0o700 if folder else 0o600
+    if folder:
+        if not path.exists():
+            path.mkdir(mode=mode, parents=True, exist_ok=True)
+            return False
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+            return False
+        except FileExistsError:
+            pass
+    if os.name != "nt" and path.stat().st_mode & 0o077:  # Windows: no such modes
+        path.chmod(mode)
+        return True
+    return False
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:/// URL names; None for other databases and in-memory ones."""
+    if not url.startswith("sqlite:///"):
+        return None
+    database = url.removeprefix("sqlite:///").split("?", 1)[0]
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def instance_secret(folder: str | Path, filename: str, make: Callable[[], str]) -> str:
+    """A secret kept in a file of `folder` (the keys folder), made by `make` on first use,
+    readable by its owner alone.
 
     Good for one host. Several hosts must share it through the environment instead
     (EVENTHUB_SECRET_KEY, EVENTHUB_DATA_KEYS), or what one signs the others refuse.
     """
-    path = Path(instance_path) / filename
+    path = Path(folder) / filename
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Write aside, then link into place: a second worker starting at the same moment
         # either links first or reads the complete secret, never a half-written file.
         scratch = path.with_name(f".{filename}.{os.getpid()}")
@@ -143,12 +180,30 @@ def instance_secret(instance_path: str, filename: str, make: Callable[[], str]) 
     return path.read_text().strip()
 
 
-def instance_secret_key(instance_path: str) -> str:
-    return instance_secret(instance_path, "secret_key", lambda: secrets.token_hex(32))
+def moved_key(instance_path: str | Path, keys_dir: Path, filename: str) -> bool:
+    """A key made by an earlier version beside the database (instance/secret_key) moved
+    into the keys folder, so that a backup of the instance folder's database does not
+    carry it; True when moved. Several workers starting at once: one moves it."""
+    old, new = Path(instance_path) / filename, keys_dir / filename
+    if old == new or not old.exists() or new.exists():
+        return False
+    keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.link(old, new)  # never over a key already there
+    except FileExistsError:
+        return False
+    except FileNotFoundError:  # another worker moved it first
+        return False
+    old.unlink(missing_ok=True)
+    return True
 
 
-def instance_data_keys(instance_path: str) -> list[str]:
+def instance_secret_key(keys_dir: str | Path) -> str:
+    return instance_secret(keys_dir, "secret_key", lambda: secrets.token_hex(32))
+
+
+def instance_data_keys(keys_dir: str | Path) -> list[str]:
     """Keys that encrypt passport data; separate from SECRET_KEY so either can rotate."""
     from cryptography.fernet import Fernet
 
-    return [instance_secret(instance_path, "data_key", lambda: Fernet.generate_key().decode())]
+    return [instance_secret(keys_dir, "data_key", lambda: Fernet.generate_key().decode())]

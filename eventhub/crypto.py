@@ -1,8 +1,8 @@
 """Encryption of personal data at rest (passport number, date of birth), blind indexes, and
 the keys that sign codes (a badge's QR).
 
-Keys come from configuration (EVENTHUB_DATA_KEYS or instance/data_key, the secret key), never
-from the database, so a copy of the database alone reveals nothing.
+Keys come from configuration (EVENTHUB_DATA_KEYS or instance/keys/data_key, the secret key),
+never from the database, so a copy of the database alone reveals nothing.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from flask import Flask, current_app, g, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy.orm import Session
 
+from eventhub import config
 from eventhub.db import utcnow
 from eventhub.extensions import db
 
@@ -50,10 +51,22 @@ def init_app(app: Flask) -> None:
             huey.storage_kwargs = {"url": url}
         else:
             path = url.removeprefix("sqlite:///") or str(Path(app.instance_path) / "jobs.sqlite3")
+            _keep_private(app, path)
             huey.storage_class = SqliteHuey.storage_class
             huey.storage_kwargs = {"filename": path}
         huey.storage = huey.create_storage()
     app.teardown_request(_dispatch_after_request)
+
+
+def _keep_private(app: Flask, path: str) -> None:
+    """The queue's file holds jobs' arguments (a list being imported): its owner's alone."""
+    if path in ("", ":memory:"):
+        return
+    try:
+        if config.private(Path(path)):
+            app.logger.warning("%s was readable by others; now by its owner alone.", path)
+    except OSError as error:
+        app.logger.warning("Could not make %s private: %s", path, error)
 
 
 def immediate() -> bool:

@@ -17,12 +17,12 @@ def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+def test_secret_key_is_generated_once_into_the_keys_folder(tmp_path):
     first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     assert first == second and len(first) == 64
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
-    assert instance_secret_key(str(tmp_path)) == first
+    assert (tmp_path / "keys" / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert instance_secret_key(tmp_path / "keys") == first
 
 
 def test_environment_selects_postgresql_with_psycopg3(monkeypatch, tmp_path):
@@ -33,7 +33,7 @@ def test_environment_selects_postgresql_with_psycopg3(monkeypatch, tmp_path):
         "postgresql+psycopg://eventhub@db.internal/eventhub"
     )
     assert app.config["SECRET_KEY"] == "from-env"
-    assert not (tmp_path / "secret_key").exists()
+    assert not (tmp_path / "keys" / "secret_key").exists()
 
 
 def test_environment_parsing_of_typed_settings():
