@@ -160,3 +160,16 @@ def _indexes(connection) -> set[tuple[str, str]]:
     """Every index by name and table, SQLite's own for UNIQUE constraints included."""
     found = "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"
     return set(connection.exec_driver_sql(found).fetchall())
+
+
+def test_restoring_an_event_does_not_set_a_counter_back(app, make, event):
+    """An event restored from an archive moves PostgreSQL's sequences past its rows'
+    numbers; it must never move one back below a number already given and deleted."""
+    from eventhub.events import archive
+
+    gone = make.participant(event, given_name="Gone")
+    with app.app_context():
+        db.session.execute(sa.delete(Participant).where(Participant.id == gone.id))
+        archive._advance_sequences([Participant.__table__])
+        db.session.commit()
+    assert make.participant(event, given_name="Next").id > gone.id

@@ -374,7 +374,9 @@ def import_event(source: Path | io.BufferedIOBase, *, slug: str | None = None) -
 
 def _advance_sequences(tables: list[sa.Table]) -> None:
     """PostgreSQL hands out numbers from sequences, which rows written with their own numbers
-    do not move: set each past the highest number now used."""
+    do not move: set each past the highest number now used, never back below one already
+    given (deleted rows' numbers are never given again). SQLite's AUTOINCREMENT counters
+    move by themselves."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for table in tables:
@@ -387,7 +389,9 @@ def _advance_sequences(tables: list[sa.Table]) -> None:
             name = columns[0].name
             db.session.execute(
                 sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{name}'), "  # noqa: S608
-                    f'GREATEST((SELECT max("{name}") FROM "{table.name}"), 1))'
+                    f'SELECT setval(seq, GREATEST((SELECT max("{name}") FROM "{table.name}"), '  # noqa: S608
+                    "pg_sequence_last_value(seq), 1)) "
+                    f"FROM CAST(pg_get_serial_sequence('\"{table.name}\"', '{name}') AS regclass) "
+                    "AS seq"
                 )
             )
