@@ -173,3 +173,55 @@ def test_restoring_an_event_does_not_set_a_counter_back(app, make, event):
         archive._advance_sequences([Participant.__table__])
         db.session.commit()
     assert make.participant(event, given_name="Next").id > gone.id
+
+
+@pytest.mark.own_database  # its own file: the rebuild commits
+def test_a_later_migration_rebuilding_a_table_keeps_its_rows_references_and_counter(tmp_path):
+    """Alembic's batch mode rebuilds a SQLite table (copy, drop, rename) for most changes.
+    Around migrations (migrations/env.py) the drop deletes no referring row, and the copy
+    neither loses AUTOINCREMENT nor counts on from its largest remaining id."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from eventhub.db import sqlite_migrations
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade()
+        from eventhub.directory.services import seed_countries
+
+        seed_countries()
+        event = Event(
+            slug="w",
+            name_en="W",
+            name_zh="W",
+            city_en="G",
+            starts_on=date(2025, 7, 24),
+            ends_on=date(2025, 7, 27),
+        )
+        db.session.add(event)
+        db.session.flush()
+        people = [Participant(event_id=event.id, given_name=n, country_code="LA") for n in "AB"]
+        db.session.add_all(people)
+        db.session.flush()
+        db.session.add(Badge(participant_id=people[0].id))
+        gone = people[1].id
+        db.session.delete(people[1])
+        db.session.commit()
+
+        with (
+            db.engine.connect() as connection,
+            sqlite_migrations(connection),
+            connection.begin(),
+        ):
+            operations = Operations(MigrationContext.configure(connection))
+            with operations.batch_alter_table("participant", recreate="always") as batch:
+                batch.alter_column("hotel", server_default="")
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Badge)) == 1
+        assert "AUTOINCREMENT" in _definition(db.session.connection(), "participant")
+        db.session.rollback()
+        newcomer = Participant(event_id=event.id, given_name="C", country_code="LA")
+        db.session.add(newcomer)
+        db.session.commit()
+        assert newcomer.id > gone
+        assert db.session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -35,18 +35,21 @@ def upgrade():
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        # Dropping a table with foreign keys on deletes the rows that refer to it.
-        raise RuntimeError("0024_ids must run with foreign keys off (see migrations/env.py)")
-    audited = _largest_audited_ids(bind)
     tables = bind.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
         " AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY name"
     ).fetchall()
-    for name, sql in tables:
-        key = _own_integer_key(bind, name)
-        if key is None or re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE):
-            continue
+    keyed = [(name, sql, _own_integer_key(bind, name)) for name, sql in tables]
+    todo = [
+        (name, sql, key)
+        for name, sql, key in keyed
+        if key is not None and not re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE)
+    ]
+    if todo and bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        # Dropping a table with foreign keys on deletes the rows that refer to it.
+        raise RuntimeError("0024_ids must run with foreign keys off (see migrations/env.py)")
+    audited = _largest_audited_ids(bind)
+    for name, sql, key in todo:
         _rebuild(bind, name, _with_autoincrement(name, sql, key))
         _raise_counter(bind, name, audited.get(name, 0))
 
