@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit.models import AuditEntry
@@ -18,6 +19,7 @@ ACTION_LABELS = {
     "event.export": _l("Event exported to an archive"),
     "event.imported": _l("Event restored from an archive"),
     "role.grant": _l("Role given"),
+    "user.admin": _l("Made an installation administrator"),
     "role.revoke": _l("Role removed"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
@@ -80,13 +82,16 @@ def record(
     actor_label: str | None = None,
     event_id: int | None = None,
     changes: dict[str, Any] | None = None,
-    ip_address: str = "",
+    ip_address: str | None = None,
 ) -> AuditEntry:
     """Add an entry for `action` on `obj`; flushed with the caller's transaction.
 
     `actor` is a User, or None with `actor_label` saying who acted (else the command line).
-    `changes` maps a field to [old, new].
+    `changes` maps a field to [old, new]. The address is the request's client (behind
+    EVENTHUB_PROXY_COUNT proxies, the one they saw) unless given.
     """
+    if ip_address is None:
+        ip_address = (request.remote_addr or "")[:64] if has_request_context() else ""
     entry = AuditEntry(
         user_id=getattr(actor, "id", None),
         actor=getattr(actor, "email", None) or actor_label or "cli",

@@ -30,6 +30,11 @@ class Role(enum.StrEnum):
     PARTNER = "partner"
 
 
+# Roles that open personal data (passport numbers): given only by an installation
+# administrator, and never by anyone to themselves.
+SENSITIVE_ROLES = frozenset({Role.VISA_OFFICER})
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "user"
 
