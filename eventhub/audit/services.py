@@ -18,6 +18,14 @@ ACTION_LABELS = {
     "event.update": _l("Event settings changed"),
     "event.export": _l("Event exported to an archive"),
     "event.imported": _l("Event restored from an archive"),
+    "auth.login": _l("Logged in"),
+    "auth.login_failed": _l("Failed login"),
+    "auth.logout": _l("Logged out"),
+    "auth.2fa_enabled": _l("Two-step login turned on"),
+    "auth.2fa_disabled": _l("Two-step login turned off"),
+    "auth.2fa_failed": _l("Wrong two-step login code"),
+    "auth.2fa_recovery": _l("Recovery code used to log in"),
+    "data.export": _l("List or file downloaded"),
     "role.grant": _l("Role given"),
     "user.admin": _l("Made an installation administrator"),
     "role.revoke": _l("Role removed"),
@@ -96,7 +104,7 @@ def record(
         user_id=getattr(actor, "id", None),
         actor=getattr(actor, "email", None) or actor_label or "cli",
         action=action,
-        object_type=type(obj).__name__,
+        object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(getattr(obj, "id", "") or ""),
         event_id=event_id,
         changes=_jsonable(changes or {}),
@@ -104,6 +112,17 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_export(event: Any, filename: str, *, actor: Any = None) -> AuditEntry:
+    """A list or file with personal data left the system: which, for whom, from where."""
+    return record(
+        "data.export",
+        event,
+        actor=actor,
+        event_id=getattr(event, "id", None),
+        changes={"file": [None, filename]},
+    )
 
 
 def diff(obj: Any, new_values: dict[str, Any]) -> dict[str, list[Any]]:
