@@ -8,7 +8,7 @@ import time
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import login_user
+from flask_login import current_user, login_user
 
 from eventhub.audit import services as audit
 from eventhub.auth import services as auth_services
@@ -30,7 +30,12 @@ def _address_and_account() -> str:
     """Guesses at one account from one address are counted apart from a venue's other
     people, who often share one public address behind the venue's router."""
     pending = session.get(PENDING) or {}
-    account = pending.get("e") or auth_services.normalise_email(request.form.get("email", ""))
+    if pending.get("e"):
+        account = pending["e"]  # the code step
+    elif current_user.is_authenticated:
+        account = current_user.email  # turning two-step login on or off
+    else:
+        account = auth_services.normalise_email(request.form.get("email", ""))
     return f"{get_remote_address()}|{account}"
 
 
