@@ -131,6 +131,9 @@ def reset_password(token: str):
             form.new_password.errors.append(str(error))
         else:
             commit()
+            if twofactor.is_enabled(user):  # a mailbox alone must not open the account
+                flash(_("Your new password is set."), "success")
+                return login_flow.await_code(user, remember=False, next_url=None)
             login_user(user)
             flash(_("Your new password is set. You are logged in."), "success")
             return redirect(url_for("events.index"))

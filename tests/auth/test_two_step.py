@@ -183,3 +183,19 @@ def test_turning_off_needs_the_password_and_a_code(app, make, login, client, clo
         ]
         == "/"
     )
+
+
+def test_a_password_reset_still_asks_for_the_code(app, make, login, client, clock, outbox):
+    user = make.user()
+    login(user.email)
+    secret, _codes = _enrol(client, clock)
+    other = app.test_client()
+    other.post("/auth/reset", data={"email": user.email})
+    link = re.search(r"http://eventhub\.test(/auth/reset/\S+)", outbox[-1].get_content()).group(1)
+    response = other.post(
+        link, data={"new_password": "a new long one", "confirm": "a new long one"}
+    )
+    assert response.headers["Location"].endswith("/auth/login/code")
+    assert other.get("/auth/password").status_code == 302  # not logged in without the code
+    assert other.post("/auth/login/code", data={"code": _code(secret, clock)}).status_code == 302
+    assert other.get("/auth/password").status_code == 200
