@@ -9,6 +9,7 @@ rolls back with, a request's transaction. Registered as the `eventhub+sqlite://`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -56,7 +57,8 @@ class SQLiteStorage(Storage):
                 "CREATE TABLE IF NOT EXISTS counter ("
                 "key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at REAL NOT NULL)"
             )
-            os.chmod(self.path, 0o600)  # addresses and account names: not for other users
+            with contextlib.suppress(OSError):  # e.g. the file belongs to the service user
+                os.chmod(self.path, 0o600)  # addresses and account names: not for others
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 
