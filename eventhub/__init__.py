@@ -75,11 +75,19 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     # The remember-me cookie is a credential too.
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     limits_store = app.config["RATELIMIT_STORAGE_URI"]
+    if not limits_store:
+        from eventhub import ratelimits
+
+        limits_store = ratelimits.uri_for(Path(app.instance_path) / "ratelimits.sqlite3")
+        app.config["RATELIMIT_STORAGE_URI"] = limits_store
     if not app.config.get("JOBS_URL") and limits_store.startswith(("redis://", "rediss://")):
         app.config["JOBS_URL"] = limits_store  # one Redis for limits, jobs and live updates
-    if not url.startswith("sqlite") and limits_store == "memory://":
+    if limits_store.startswith("memory://") and not app.testing:
         # Each worker would count on its own: limits multiply by the number of workers.
-        app.logger.warning("Rate limits are kept per process; set EVENTHUB_REDIS_URL.")
+        app.logger.warning(
+            "Rate limits are kept per process; leave RATELIMIT_STORAGE_URI empty "
+            "(shared SQLite file) or set EVENTHUB_REDIS_URL."
+        )
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

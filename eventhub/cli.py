@@ -49,14 +49,14 @@ def create_user(email, role, slug, password, name, admin):
         if user is None:
             if password is None:
                 password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-            user = auth_services.create_user(email, password, display_name=name, is_admin=admin)
+            user = auth_services.create_user(email, password, display_name=name)
             click.echo(f"Created account {user.email}.")
         else:
             if password is not None:
                 auth_services.set_password(user, password)
-            if admin:
-                user.is_admin = True
             click.echo(f"Account {user.email} exists; updated.")
+        if admin:
+            auth_services.make_admin(user)  # only here: no web page makes administrators
         if event is not None:
             granted = auth_services.grant_role(user, event, Role(role))
             click.echo(f"{'Granted' if granted else 'Already had'} {role} in {event.slug}.")

@@ -30,8 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # "" = counters in instance/ratelimits.sqlite3, shared by the workers of this machine;
+    # redis://… (EVENTHUB_REDIS_URL) for several machines.
+    "RATELIMIT_STORAGE_URI": "",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Failed logins (and wrong two-factor codes) only; a successful login costs nothing.
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",  # per address and account
     "LOGIN_ADDRESS_RATE_LIMIT": "300 per hour",  # per address, all accounts
     "RESET_RATE_LIMIT": "5 per 15 minutes",

@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from eventhub import ratelimits  # noqa: F401  (registers the eventhub+sqlite:// counters)
 from eventhub.db import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -15,5 +16,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Storage comes from RATELIMIT_STORAGE_URI: Redis when several workers share the counters.
+# Storage comes from RATELIMIT_STORAGE_URI: a SQLite file or Redis, shared by the workers.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

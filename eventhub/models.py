@@ -1,7 +1,7 @@
 """Imports every domain's models, so the metadata is complete for Alembic and create_all."""
 
 from eventhub.audit.models import AuditEntry
-from eventhub.auth.models import ApiToken, EventMembership, Role, User
+from eventhub.auth.models import ApiToken, EventMembership, RecoveryCode, Role, User
 from eventhub.badges.models import Badge, BadgeBatch, BadgeSettings, BadgeStyle
 from eventhub.ceremonies.models import (
     Agreement,
@@ -95,6 +95,7 @@ __all__ = [
     "Role",
     "Source",
     "Status",
+    "RecoveryCode",
     "User",
     "VisaCase",
     "VisaStep",

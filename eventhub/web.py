@@ -111,6 +111,16 @@ def commit() -> None:
     db.session.commit()
 
 
+def record_download(event: Any, filename: str) -> None:
+    """Audit a list or file leaving the system (who, which, from where) and commit."""
+    from flask_login import current_user
+
+    from eventhub.audit import services as audit
+
+    audit.record_export(event, filename, actor=current_user._get_current_object())
+    commit()
+
+
 def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
     """Run a service call for a form and commit; on a domain error roll back and show why,
     next to the fields when the error names them, else as a message. (ok, result)."""

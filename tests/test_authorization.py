@@ -55,6 +55,12 @@ ALLOWED: dict[str, set[str]] = {
     "auth.login": EVERYONE,
     "auth.logout": EVERYONE,  # nobody logged in: back to the home page
     "auth.change_password": SIGNED_IN,
+    # Without a password just accepted in this browser, back to the login form (which, for
+    # anonymous visitors, reads as the refusal).
+    "auth.login_code": SIGNED_IN,
+    "auth.two_step": SIGNED_IN,
+    "auth.two_step_setup": SIGNED_IN,
+    "auth.two_step_disable": SIGNED_IN,
     "auth.request_reset": EVERYONE,
     "auth.reset_password": EVERYONE,  # the link's token decides; a bad one gets a clear page
     "auth.set_language": EVERYONE,

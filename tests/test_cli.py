@@ -239,3 +239,15 @@ def test_doctor_says_where_jobs_and_mail_go_and_warns_of_unsent_mail(app):
     finally:
         app.config["MAIL_BACKEND"] = "memory"
     assert "Mail: console" in loud and "WARNING: no mail server set" in loud
+
+
+def test_administrators_are_made_on_the_command_line_and_audited(app, make):
+    person = make.user()
+    result = app.test_cli_runner().invoke(args=["create-user", person.email, "--admin"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.get(User, person.id).is_admin
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "user.admin")
+        ).one()
+        assert entry.actor == "cli" and entry.object_id == str(person.id)

@@ -35,6 +35,8 @@ _FIELDS: dict[str, Any] = {
     "run": _l("Print run"),
     "label": _l("Label"),
     "participants": _l("Participants"),
+    "file": _l("File"),
+    "email": _l("Email"),
 }
 _VALUES: dict[tuple[str | None, str], dict[str, Any]] = {}
 _RECORDS: dict[str, RecordKind] = {}

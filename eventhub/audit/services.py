@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit.models import AuditEntry
@@ -17,7 +18,16 @@ ACTION_LABELS = {
     "event.update": _l("Event settings changed"),
     "event.export": _l("Event exported to an archive"),
     "event.imported": _l("Event restored from an archive"),
+    "auth.login": _l("Logged in"),
+    "auth.login_failed": _l("Failed login"),
+    "auth.logout": _l("Logged out"),
+    "auth.2fa_enabled": _l("Two-step login turned on"),
+    "auth.2fa_disabled": _l("Two-step login turned off"),
+    "auth.2fa_failed": _l("Wrong two-step login code"),
+    "auth.2fa_recovery": _l("Recovery code used to log in"),
+    "data.export": _l("List or file downloaded"),
     "role.grant": _l("Role given"),
+    "user.admin": _l("Made an installation administrator"),
     "role.revoke": _l("Role removed"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
@@ -80,18 +90,21 @@ def record(
     actor_label: str | None = None,
     event_id: int | None = None,
     changes: dict[str, Any] | None = None,
-    ip_address: str = "",
+    ip_address: str | None = None,
 ) -> AuditEntry:
     """Add an entry for `action` on `obj`; flushed with the caller's transaction.
 
     `actor` is a User, or None with `actor_label` saying who acted (else the command line).
-    `changes` maps a field to [old, new].
+    `changes` maps a field to [old, new]. The address is the request's client (behind
+    EVENTHUB_PROXY_COUNT proxies, the one they saw) unless given.
     """
+    if ip_address is None:
+        ip_address = (request.remote_addr or "")[:64] if has_request_context() else ""
     entry = AuditEntry(
         user_id=getattr(actor, "id", None),
         actor=getattr(actor, "email", None) or actor_label or "cli",
         action=action,
-        object_type=type(obj).__name__,
+        object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(getattr(obj, "id", "") or ""),
         event_id=event_id,
         changes=_jsonable(changes or {}),
@@ -99,6 +112,17 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_export(event: Any, filename: str, *, actor: Any = None) -> AuditEntry:
+    """A list or file with personal data left the system: which, for whom, from where."""
+    return record(
+        "data.export",
+        event,
+        actor=actor,
+        event_id=getattr(event, "id", None),
+        changes={"file": [None, filename]},
+    )
 
 
 def diff(obj: Any, new_values: dict[str, Any]) -> dict[str, list[Any]]:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
@@ -48,3 +48,33 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField(_l("Set new password"))
+
+
+def code_field() -> StringField:
+    return StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code"},
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class LoginCodeForm(FlaskForm):
+    code = code_field()
+    submit = SubmitField(_l("Log in"))
+
+
+class EnableTwoStepForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+        description=_l("The 6 digits your authenticator app shows now."),
+    )
+    submit = SubmitField(_l("Turn on two-step login"))
+
+
+class DisableTwoStepForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
+    code = code_field()
+    submit = SubmitField(_l("Turn off two-step login"))

@@ -30,6 +30,11 @@ class Role(enum.StrEnum):
     PARTNER = "partner"
 
 
+# Roles that open personal data (passport numbers): given only by an installation
+# administrator, and never by anyone to themselves.
+SENSITIVE_ROLES = frozenset({Role.VISA_OFFICER})
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "user"
 
@@ -44,6 +49,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Two-step login: the TOTP secret, encrypted with the data keys (see crypto.py); set
+    # while enrolling, in force once totp_enabled_at is set. The last accepted time step
+    # refuses a code seen over a shoulder from being used a second time.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     memberships: Mapped[list[EventMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -71,6 +82,19 @@ class EventMembership(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code to log in without the phone; only its SHA-256 is kept (the codes are
+    long and random, as API tokens are)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class ApiToken(db.Model):

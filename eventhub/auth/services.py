@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub.audit import services as audit
-from eventhub.auth.models import ApiToken, EventMembership, Role, User
+from eventhub.auth.models import SENSITIVE_ROLES, ApiToken, EventMembership, Role, User
 from eventhub.db import HotStatement, utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -72,6 +72,16 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_admin(user: User, *, actor: User | None = None) -> None:
+    """Make `user` an installation administrator, audited. Nobody makes themselves one."""
+    if actor is not None and (not actor.is_admin or actor.id == user.id):
+        raise DomainError(_l("Only another administrator can make someone an administrator."))
+    if not user.is_admin:
+        user.is_admin = True
+        audit.record("user.admin", user, actor=actor, changes={"is_admin": [False, True]})
+        db.session.flush()
 
 
 def set_password(user: User, password: str) -> None:
@@ -147,8 +157,27 @@ def roles_for(user: User | None, event: Event) -> set[Role]:
     return roles
 
 
+def may_grant(actor: User | None, role: Role) -> bool:
+    """Whether `actor` may give `role` to someone else; None is the command line."""
+    return role not in SENSITIVE_ROLES or actor is None or actor.is_admin
+
+
+def check_grant(actor: User | None, role: Role, user: User | None = None) -> None:
+    """DomainError (on the role field) when `actor` may not give `role` to `user`."""
+    if not may_grant(actor, role):
+        raise DomainError(
+            _l("Only an installation administrator can give this role."), field="role"
+        )
+    if role in SENSITIVE_ROLES and actor is not None and user is not None and actor.id == user.id:
+        raise DomainError(
+            _l("Nobody can give this role to themselves: ask another administrator."),
+            field="role",
+        )
+
+
 def grant_role(user: User, event: Event, role: Role, *, actor: User | None = None) -> bool:
     """Give `user` the `role` in `event`; False when they already had it."""
+    check_grant(actor, role, user)
     exists = db.session.scalar(
         sa.select(EventMembership.id).where(
             EventMembership.event_id == event.id,
@@ -213,6 +242,7 @@ def issue_api_token(
     actor: User | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token; the plaintext is returned once and never stored."""
+    check_grant(actor, role)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         event=event,

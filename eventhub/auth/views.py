@@ -13,10 +13,10 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from eventhub.auth import bp
+from eventhub.audit import services as audit
+from eventhub.auth import bp, login_flow, twofactor
 from eventhub.auth import services as auth_services
 from eventhub.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, ResetRequestForm
 from eventhub.errors import DomainError, error_response
@@ -26,17 +26,8 @@ from eventhub.mail import send_mail
 from eventhub.web import commit, external_url, safe_next
 
 
-def _address_and_account() -> str:
-    """Guesses at one account from one address are counted apart from a venue's other
-    people, who often share one public address behind the venue's router."""
-    return f"{get_remote_address()}|{auth_services.normalise_email(request.form.get('email', ''))}"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_address_and_account, methods=["POST"]
-)
-@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"])
+@login_flow.limited
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("events.index")))
@@ -44,19 +35,28 @@ def login():
     if form.validate_on_submit():
         user = auth_services.authenticate(form.email.data, form.password.data)
         if user is None:
+            login_flow.record_failure(
+                "auth.login_failed",
+                form.email.data,
+                auth_services.get_user_by_email(form.email.data),
+            )
             form.password.errors.append(_("Wrong email or password."))
+        elif twofactor.is_enabled(user):  # the second step: auth/twofactor_views.py
+            return login_flow.await_code(
+                user, remember=form.remember.data, next_url=request.args.get("next")
+            )
         else:
-            login_user(user, remember=form.remember.data)
-            if session.get("locale") and not user.locale:
-                user.locale = session["locale"]  # keep the language chosen before login
-            commit()
-            flash(_("Welcome, %(name)s.", name=user.display_name or user.email), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("events.index")))
+            return login_flow.finish(
+                user, remember=form.remember.data, next_url=request.args.get("next")
+            )
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        audit.record("auth.logout", current_user._get_current_object(), actor=current_user)
+        commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("events.index"))
@@ -131,6 +131,9 @@ def reset_password(token: str):
             form.new_password.errors.append(str(error))
         else:
             commit()
+            if twofactor.is_enabled(user):  # a mailbox alone must not open the account
+                flash(_("Your new password is set."), "success")
+                return login_flow.await_code(user, remember=False, next_url=None)
             login_user(user)
             flash(_("Your new password is set. You are logged in."), "success")
             return redirect(url_for("events.index"))

@@ -34,7 +34,7 @@ from eventhub.registration.delegations import may_manage_delegation
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.registration.own_link import participant_by_access_key
-from eventhub.web import attempt, commit, id_arg, in_event_or_404, pdf_response
+from eventhub.web import attempt, commit, id_arg, in_event_or_404, pdf_response, record_download
 
 # A delegation's badges are drawn at once, in the request; more than this is a print run.
 INLINE_LIMIT = 120
@@ -139,6 +139,7 @@ def run_pdf(event, batch_id: int):
     batch = _run(event, batch_id)
     if batch.state != BatchState.DONE or not batch.content:
         abort_with(409, _("This print run is not finished yet."))
+    record_download(event, f"badges-{event.slug}-{batch.id}.pdf")
     return pdf_response(batch.content, f"badges-{event.slug}-{batch.id}.pdf", download=True)
 
 
@@ -236,7 +237,7 @@ def delegation_badges(event, delegation_id: int):
         )
     buffer = io.BytesIO()
     printing.write_badges(event, people, buffer, layout="a4", workers=1)
-    commit()
+    record_download(event, f"badges-delegation-{delegation.id}.pdf")
     return pdf_response(buffer.getvalue(), f"badges-delegation-{delegation.id}.pdf")
 
 

@@ -23,7 +23,14 @@ from eventhub.registration.exports import to_csv, to_xlsx
 from eventhub.registration.lists import ParticipantFilters, participant_query
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
-from eventhub.web import attempt, id_arg, id_list, in_event_or_404, pdf_response
+from eventhub.web import (
+    attempt,
+    id_arg,
+    id_list,
+    in_event_or_404,
+    pdf_response,
+    record_download,
+)
 
 
 @bp.get("/agreements/")
@@ -327,6 +334,7 @@ def export(event, fmt: str):
         if fmt == "csv"
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    record_download(event, f"{event.slug}-agreements.{fmt}")
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{event.slug}-agreements.{fmt}"'

@@ -53,7 +53,7 @@ from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import ParticipantPhoto, Status
 from eventhub.scheduling.models import Activity
 from eventhub.text import search_text
-from eventhub.web import attempt, commit, in_event_or_404
+from eventhub.web import attempt, commit, in_event_or_404, record_download
 
 SCANNERS = (Role.ORGANISER, Role.STAFF)
 
@@ -322,6 +322,7 @@ def attendance_csv(event):
         _("Admitted at"),
     ]
     body = to_csv(Sheet(_("Attendance"), header, attendance.attendance_rows(event)))
+    record_download(event, f"attendance-{event.slug}.csv")
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
     return response

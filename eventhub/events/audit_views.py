@@ -12,7 +12,7 @@ from eventhub.events import bp
 from eventhub.events.forms import ROLE_LABELS
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.web import paginate
+from eventhub.web import paginate, record_download
 
 display.describe_values("role", ROLE_LABELS)
 display.describe_fields(
@@ -72,6 +72,8 @@ def audit_export(event):
     """The entries the page shows with the same filters, all pages, as CSV."""
     filters = queries.AuditFilters.from_args(request.args)
     entries = db.session.scalars(queries.entries_query(event, filters).limit(queries.EXPORT_LIMIT))
-    response = Response(queries.to_csv(entries), mimetype="text/csv; charset=utf-8")
+    body = queries.to_csv(entries)
+    record_download(event, f"audit-{event.slug}.csv")
+    response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-{event.slug}.csv"'
     return response

@@ -101,6 +101,12 @@ def team(event):
             else:
                 flash(_("%(email)s already has this role.", email=user.email), "info")
             return redirect(url_for("events.team", slug=event.slug))
+    # Only the roles this person may give are offered; the service refuses the others.
+    form.role.choices = [
+        choice
+        for choice in form.role.choices
+        if auth_services.may_grant(current_user, Role(choice.value))
+    ]
     return render_template(
         "events/team.html",
         event=event,

@@ -24,7 +24,7 @@ from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
 from eventhub.registration.forms import CATEGORY_CHOICES, IMPORT_FIELD_LABELS, ImportForm
 from eventhub.registration.models import Delegation, ImportBatch, ImportState, Status
 from eventhub.registration.reading import ENCODINGS
-from eventhub.web import commit, in_event_or_404
+from eventhub.web import commit, in_event_or_404, record_download
 
 
 @bp.route("/participants/import", methods=["GET", "POST"])
@@ -207,6 +207,7 @@ def export(event, kind: str, fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = Response(body, mimetype=mimetype)
     filename = f"{event.slug}-{kind}.{fmt}"
+    record_download(event, filename)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

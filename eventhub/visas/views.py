@@ -22,7 +22,7 @@ from eventhub.visas import bp, lists, workflow
 from eventhub.visas.forms import VisaStepForm
 from eventhub.visas.labels import DATE_LABELS, STEP_LABELS
 from eventhub.visas.models import VisaStep
-from eventhub.web import attempt, id_arg, in_event
+from eventhub.web import attempt, id_arg, in_event, record_download
 
 
 def _today(event):
@@ -118,6 +118,7 @@ def visa_export(event, fmt: str):
     else:
         body = to_xlsx(sheet)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    record_download(event, f"{event.slug}-visas.{fmt}")
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-visas.{fmt}"'
     return response
