@@ -1,7 +1,7 @@
 """roles: two-step login (TOTP secret, recovery codes)
 
-Revision ID: 0024_roles
-Revises: 0023_zh_content
+Revision ID: 0025_roles
+Revises: 0024_ids
 Create Date: 2026-12-03 19:10:00
 
 """
@@ -13,8 +13,8 @@ import eventhub.db
 
 
 # revision identifiers, used by Alembic.
-revision = "0024_roles"
-down_revision = "0023_zh_content"
+revision = "0025_roles"
+down_revision = "0024_ids"
 branch_labels = None
 depends_on = None
 
