@@ -7,6 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
+import jsonschema_rs
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -16,12 +17,22 @@ from eventhub.api.schemas import SCHEMAS
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")  # ASCII digits only, unlike int()
 
 
+def _rooted(name: str) -> dict[str, Any]:
+    """The component `name`, with the components its $refs point into."""
+    return {"$ref": f"#/components/schemas/{name}", "components": {"schemas": SCHEMAS}}
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
-    """A validator of the component `name`; its $refs resolve in the same components."""
-    return Draft202012Validator(
-        {"$ref": f"#/components/schemas/{name}", "components": {"schemas": SCHEMAS}}
-    )
+    """A validator of the component `name` that says what is wrong, field by field."""
+    return Draft202012Validator(_rooted(name))
+
+
+@cache
+def _quick(name: str) -> jsonschema_rs.Validator:
+    """The same schema compiled in Rust: ~1 us instead of ~120 us a scan for the common,
+    valid request (the scan API's budget is about a millisecond)."""
+    return jsonschema_rs.validator_for(_rooted(name))
 
 
 def _path(error: ValidationError, *more: str) -> str:
@@ -62,6 +73,11 @@ def _unknown(error: ValidationError) -> list[str]:
 def body_errors(name: str, body: Any) -> dict[str, list[str]]:
     """Field -> messages for `body` against the component `name`, in the order of the
     schema's fields (empty when valid; key "" when the body itself is of the wrong kind)."""
+    try:
+        if _quick(name).is_valid(body):
+            return {}
+    except (ValueError, OverflowError):  # lone surrogates, numbers Rust cannot hold
+        pass  # the full check below reads them
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
