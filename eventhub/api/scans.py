@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from eventhub.api import bp
 from eventhub.api.auth import token_required
+from eventhub.api.validation import body_errors
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
 from eventhub.checkin import checkpoint_setup, offline, reading, rules
@@ -72,8 +73,14 @@ def _with_context(plaintext: str):
 
 def _one(item, context: reading.ScanContext | None = None) -> tuple[int, dict]:
     """(status, body) for one scan object."""
+    errors = body_errors("Scan", item)
+    if "" in errors:
+        return 400, {"message": _("Send each scan as a JSON object.")}
+    if errors:
+        field, messages = next(iter(errors.items()))
+        return 422, {"message": messages[0], "field": field, "errors": errors}
     error = scan_fields_error(item, ("code", "checkpoint", "client_scan_id"))
-    if error is not None:
+    if error is not None:  # what no schema says: characters no badge, slug or id holds
         return error
     token = g.api_token
     gate = context.gate if context else rules.gate_by_ref(token.event_id, item["checkpoint"])
@@ -106,12 +113,15 @@ def scan():
 @token_required(*SCANNERS, autocommit=True)
 def scan_batch():
     """Scans queued while offline, in the order they were made: an answer for each."""
-    scans = queued_scans()
+    scans = queued_scans()  # 400 unless {"scans": [...]}; 413 past the schema's maxItems
     if not isinstance(scans, list):
         return scans
     answers = []
     for item in scans:
-        answers.append(batch_answer(item, *_one(item)))
+        answer = batch_answer(item, *_one(item))
+        if not isinstance(answer["client_scan_id"], str):
+            answer["client_scan_id"] = None  # echoed only when it is text, as documented
+        answers.append(answer)
         db.session.commit()  # each scan stands on its own
     return jsonify({"answers": answers})
 

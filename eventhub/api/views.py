@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from eventhub.api import bp
 from eventhub.api.auth import token_required
 from eventhub.api.openapi import openapi_document
+from eventhub.api.schemas import ACTIVITIES_QUERY
+from eventhub.api.validation import body_errors, query_args
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
 from eventhub.errors import DomainError, error_response
@@ -21,11 +23,11 @@ from eventhub.registration.models import Source
 from eventhub.registration.own_link import participants_of_user, send_confirmation
 from eventhub.registration.quotas import position_of
 from eventhub.registration.registering import RegistrationInvalid, register
-from eventhub.registration.validation import REGISTRATION_FIELDS
+from eventhub.registration.validation import REGISTRATION_FIELDS, check_registration
 from eventhub.scheduling import calendars, enrolments
 from eventhub.scheduling.activities import enrolled_counts, on_day
 from eventhub.scheduling.models import Activity, Enrolment
-from eventhub.web import commit, external_url, id_arg, in_event_or_404
+from eventhub.web import commit, external_url, in_event_or_404
 
 
 def event_json(event) -> dict:
@@ -72,13 +74,12 @@ def create_registration(event):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error_response(400, _("Send one participant as a JSON object."))
-    unknown = sorted(set(body) - REGISTRATION_FIELDS)
-    if unknown:
-        return error_response(
-            422,
-            _("Unknown fields: %(fields)s.", fields=", ".join(unknown)),
-            errors={name: [_("Unknown field.")] for name in unknown},
-        )
+    errors = body_errors("Registration", body)
+    if errors:
+        # Every refused field at once; the form's own message where both refuse one.
+        known = {name: value for name, value in body.items() if name in REGISTRATION_FIELDS}
+        errors |= check_registration(event, known).errors
+        return error_response(422, _("Please correct the fields marked below."), errors=errors)
     try:
         participant, key = register(event, body, source=Source.API)
     except RegistrationInvalid as invalid:
@@ -105,11 +106,13 @@ def create_registration(event):
 @token_required()
 def activities(event):
     """Published activities, optionally of one day (YYYY-MM-DD, local) or one room."""
+    query, status, errors = query_args(ACTIVITIES_QUERY, request.args)
+    if status:
+        return error_response(status, next(iter(errors.values()))[0], errors=errors)
     items = calendars.published(event)
-    day_text, room = request.args.get("day"), id_arg(request.args, "room")
-    if day_text:
+    if "day" in query:
         try:
-            day = date.fromisoformat(day_text)
+            day = date.fromisoformat(query["day"])
         except ValueError:
             return error_response(
                 422,
@@ -117,8 +120,8 @@ def activities(event):
                 errors={"day": [_("Give the day as YYYY-MM-DD.")]},
             )
         items = on_day(event, items, day)
-    if room:
-        items = [a for a in items if a.room_id == room]
+    if "room" in query:
+        items = [a for a in items if a.room_id == query["room"]]
     counts = enrolled_counts([a.id for a in items])
     zone = ZoneInfo(event.timezone)
     return jsonify(

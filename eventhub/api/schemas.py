@@ -1,0 +1,358 @@
+"""The JSON Schemas of API v1: the one source for validating requests (api.validation) and
+for the OpenAPI description (api.openapi), so the two cannot drift apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventhub.checkin.scanning import BATCH_LIMIT
+from eventhub.registration.models import Category, Diet
+from eventhub.registration.validation import MAX_LENGTHS
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# Text a rule refuses when empty or blank (a code, a slug, an id): the same test as the
+# server's strip(), written as a schema.
+_FILLED = {"type": "string", "minLength": 1, "pattern": r"\S"}
+_OPTIONAL_TEXT = {"type": ["string", "null"]}
+_DATE = {"type": ["string", "null"], "format": "date", "examples": ["2025-07-23"]}
+_TIME = {
+    "type": ["string", "null"],
+    "pattern": "^([0-2][0-9]:[0-5][0-9](:[0-5][0-9])?)?$",
+    "examples": ["14:35"],
+}
+_REQUIRED_TEXT = ("given_name", "organisation", "country", "email")
+
+
+def _text(name: str, description: str = "", **more: Any) -> dict[str, Any]:
+    schema = dict(_FILLED if name in _REQUIRED_TEXT else _OPTIONAL_TEXT)
+    if name in MAX_LENGTHS:
+        schema["maxLength"] = MAX_LENGTHS[name]
+    if description:
+        schema["description"] = description
+    return {**schema, **more}
+
+
+REGISTRATION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["given_name", "organisation", "country", "category", "email"],
+    "properties": {
+        "family_name": _text(
+            "family_name", "Latin letters as in the passport; empty for people with one name"
+        ),
+        "given_name": _text("given_name"),
+        "native_name": _text(
+            "native_name", "The name in its own script", examples=["ສົມພອນ ແກ້ວມະນີ"]
+        ),
+        "honorific": _text("honorific"),
+        "position": _text("position"),
+        "organisation": _text("organisation", "Name; added to the directory when new"),
+        "country": _text(
+            "country",
+            "ISO 3166 alpha-2 (alpha-3, country names and demonyms in English, Chinese and "
+            "the region's languages are read too)",
+            examples=["LA", "Thailand", "Khmer", "缅甸"],
+        ),
+        "category": {"type": "string", "enum": [c.value for c in Category]},
+        "email": _text("email", format="email"),
+        "phone": _text("phone"),
+        "delegation": _text("delegation", "English name of an existing delegation"),
+        "diet": {"type": ["string", "null"], "enum": ["", *(d.value for d in Diet), None]},
+        "dietary_notes": _text("dietary_notes"),
+        "accessibility_needs": _text("accessibility_needs"),
+        "interpretation_language": _text(
+            "interpretation_language",
+            "A language code (en, zh, th, lo, km, my, vi, id, ms, fil) or its English name",
+            examples=["zh", "lo"],
+        ),
+        "arrival_date": _DATE,
+        "arrival_time": _TIME,
+        "arrival_flight": _text("arrival_flight"),
+        "arrival_point": _text("arrival_point"),
+        "departure_date": _DATE,
+        "departure_time": _TIME,
+        "departure_flight": _text("departure_flight"),
+        "departure_point": _text("departure_point"),
+        "hotel": _text("hotel"),
+        "visa_letter_requested": {
+            "type": ["boolean", "string", "null"],
+            "description": "true or false (yes/no as text is read too)",
+        },
+        "nationality": _text("nationality", "ISO 3166 alpha-2; with a visa letter"),
+        "date_of_birth": _DATE,
+        "passport_number": _text("passport_number"),
+        "passport_expiry": _DATE,
+    },
+}
+
+REGISTERED: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "status", "waiting_list_position", "confirmation_sent"],
+    "properties": {
+        "id": {"type": "integer"},
+        "status": {"type": "string"},
+        "waiting_list_position": {
+            "type": ["integer", "null"],
+            "description": "1 is next to move up",
+        },
+        "confirmation_sent": {"type": "boolean"},
+    },
+}
+
+SCAN: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "checkpoint", "client_scan_id"],
+    "description": "Texts hold printable characters only.",
+    "properties": {
+        "code": {**_FILLED, "description": "The text of the badge's QR code"},
+        "checkpoint": {
+            "type": ["string", "integer"],
+            "minLength": 1,
+            "pattern": r"\S",
+            "description": "Checkpoint id or slug",
+            "examples": ["main-entrance"],
+        },
+        "client_scan_id": {**_FILLED, "maxLength": 64, "description": "A UUID per scan"},
+        "scanned_at": {"type": ["string", "null"], "format": "date-time"},
+        "offline_result": {
+            "type": ["string", "null"],
+            "description": "What the device answered offline (admitted: a double admission "
+            "is flagged)",
+        },
+    },
+}
+SCAN_BATCH: dict[str, Any] = {
+    "type": "object",
+    "required": ["scans"],
+    "properties": {
+        "scans": {"type": "array", "maxItems": BATCH_LIMIT, "items": ref("Scan")},
+    },
+}
+
+_PARTICIPANT_AT_GATE = {
+    "type": ["object", "null"],
+    "description": "Only for a code that is a badge of this event",
+    "additionalProperties": False,
+    "required": ["id", "name", "category", "category_label", "country"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "native_name": {"type": ["string", "null"]},
+        "category": {"type": "string"},
+        "category_label": {"type": "string"},
+        "country": {"type": ["string", "null"]},
+        "delegation": {"type": ["string", "null"]},
+    },
+}
+_RESULT = {"enum": ["admitted", "already_admitted", "denied", "invalid"]}
+SCAN_ANSWER: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["result", "reason", "participant", "duplicate"],
+    "properties": {
+        "result": _RESULT,
+        "reason": {"type": "string"},
+        "participant": _PARTICIPANT_AT_GATE,
+        "duplicate": {"type": "boolean"},
+    },
+}
+# A batch answers every scan: the answer with status 200, or the refusal /scans would give.
+BATCH_ANSWER: dict[str, Any] = {
+    "oneOf": [
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["status", "client_scan_id", *SCAN_ANSWER["required"]],
+            "properties": {
+                "status": {"const": 200},
+                "client_scan_id": {"type": "string"},
+                **SCAN_ANSWER["properties"],
+            },
+        },
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["status", "client_scan_id", "message"],
+            "properties": {
+                "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "client_scan_id": {
+                    "type": ["string", "null"],
+                    "description": "As sent, when it was text",
+                },
+                "message": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+                "errors": ref("FieldErrors"),
+            },
+        },
+    ]
+}
+BATCH_ANSWERS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["answers"],
+    "properties": {"answers": {"type": "array", "items": ref("BatchAnswer")}},
+}
+ROSTER: dict[str, Any] = {
+    "type": "object",
+    "required": ["checkpoint", "generated_at", "entries"],
+    "properties": {
+        "checkpoint": {
+            "type": "object",
+            "required": ["id", "slug", "name_en", "name_zh", "reentry"],
+            "properties": {
+                "id": {"type": "integer"},
+                "slug": {"type": "string"},
+                "name_en": {"type": "string"},
+                "name_zh": {"type": ["string", "null"]},
+                "reentry": {"type": "boolean"},
+            },
+        },
+        "generated_at": {"type": "string", "format": "date-time"},
+        "entries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "revoked", "participant", "result", "reason"],
+                "properties": {
+                    "code": {"type": "string", "description": "SHA-256, 24 hex digits"},
+                    "revoked": {"type": "array", "items": {"type": "string"}},
+                    "participant": _PARTICIPANT_AT_GATE,
+                    "result": _RESULT,
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+FIELD_ERRORS: dict[str, Any] = {
+    "type": "object",
+    "description": "Each refused field with its messages",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+ERROR: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["error", "message", "status"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "status": {"type": "integer"},
+        "field": {"type": ["string", "null"], "description": "The first refused field"},
+        "errors": ref("FieldErrors"),
+    },
+}
+TOKEN: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["event", "role", "label", "created_at"],
+    "properties": {
+        "event": {"type": "string"},
+        "role": {"type": "string"},
+        "label": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+ACTIVITY: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "title_en", "title_zh", "type", "starts_at", "ends_at", "room"]
+    + ["capacity", "enrolled"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title_en": {"type": "string"},
+        "title_zh": {"type": ["string", "null"]},
+        "type": {"type": "string"},
+        "track": {"type": ["string", "null"]},
+        "track_zh": {"type": ["string", "null"]},
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "room": {
+            "type": ["object", "null"],
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        },
+        "access": {"type": "string"},
+        "capacity": {"type": ["integer", "null"]},
+        "enrolled": {"type": "integer"},
+    },
+}
+EVENT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["slug", "name_en", "name_zh", "starts_on", "ends_on", "timezone"],
+    "properties": {
+        "slug": {"type": "string"},
+        "name_en": {"type": "string"},
+        "name_zh": {"type": ["string", "null"]},
+        "city_en": {"type": ["string", "null"]},
+        "city_zh": {"type": ["string", "null"]},
+        "venue_address": {"type": ["string", "null"]},
+        "venue_address_zh": {"type": ["string", "null"]},
+        "starts_on": {"type": "string", "format": "date"},
+        "ends_on": {"type": "string", "format": "date"},
+        "timezone": {"type": "string", "examples": ["Asia/Shanghai"]},
+        "url": {"type": "string", "format": "uri"},
+    },
+}
+ENROLMENT_STATUS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status"],
+    "properties": {"status": {"type": "string"}},
+}
+AGENDA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["activity", "title_en", "status", "starts_at"],
+        "properties": {
+            "activity": {"type": "integer"},
+            "title_en": {"type": "string"},
+            "status": {"type": "string"},
+            "starts_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+}
+
+# components/schemas of the description; the validators resolve their $refs here too.
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": ERROR,
+    "FieldErrors": FIELD_ERRORS,
+    "Token": TOKEN,
+    "Event": EVENT,
+    "Activity": ACTIVITY,
+    "Agenda": AGENDA,
+    "EnrolmentStatus": ENROLMENT_STATUS,
+    "Registration": REGISTRATION,
+    "Registered": REGISTERED,
+    "Scan": SCAN,
+    "ScanAnswer": SCAN_ANSWER,
+    "ScanBatch": SCAN_BATCH,
+    "BatchAnswer": BATCH_ANSWER,
+    "BatchAnswers": BATCH_ANSWERS,
+    "Roster": ROSTER,
+}
+
+# Query parameters, read by api.validation.query_args with these schemas.
+ACTIVITIES_QUERY: list[dict[str, Any]] = [
+    {
+        "name": "day",
+        "in": "query",
+        "required": False,
+        "description": "A local day of the event",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "room",
+        "in": "query",
+        "required": False,
+        "description": "A room's id",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    },
+]
