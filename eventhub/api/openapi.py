@@ -198,6 +198,8 @@ def openapi_document() -> dict[str, Any]:
                             "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
                         },
                         "access": {"type": "string"},
+                        # Private ones are listed to organiser tokens only.
+                        "visibility": {"type": "string", "enum": ["public", "private"]},
                         "capacity": {"type": ["integer", "null"]},
                         "enrolled": {"type": "integer"},
                     },

@@ -17,6 +17,7 @@ from eventhub.scheduling.models import (
     ActivityRole,
     ActivityState,
     ActivityType,
+    ActivityVisibility,
     Room,
     TravelTime,
     Venue,
@@ -355,6 +356,10 @@ def build_programme(event: Event, report: list[str]) -> None:
             track=item["track"],
             track_zh=item["track_zh"],
             access=item["access"],
+            # Who meets whom, when and where, is for the two delegations and the organisers.
+            visibility=ActivityVisibility.PRIVATE
+            if item["type"] == ActivityType.BILATERAL_MEETING
+            else ActivityVisibility.PUBLIC,
             starts_at=local_to_utc(event, item["day"], item["start"]),
             ends_at=local_to_utc(event, item["day"], item["end"]),
             room=rooms.get(item["room"]) if item["room"] else None,
