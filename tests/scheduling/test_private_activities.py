@@ -206,3 +206,36 @@ def test_a_signatory_sees_the_private_signing_ceremony_they_sign_at(
     make.agreement(event, signatories=[signatory], ceremony_id=ceremony.id)
     page = client.get(f"/events/{event.slug}/programme").get_data(as_text=True)
     assert "Closed Signing Ceremony" in page and SECRET_TITLE not in page
+
+
+def test_the_scheduler_placing_a_private_meeting_keeps_it_private(app, client, make, event, week):
+    from eventhub.auth.models import User
+    from eventhub.scheduling.models import Room
+    from eventhub.scheduling.timetable import place_all
+
+    pending = make.activity(
+        event,
+        title_en="Bilateral Meeting: China and Cambodia",
+        type=ActivityType.BILATERAL_MEETING,
+        visibility=ActivityVisibility.PRIVATE,
+        state=ActivityState.PUBLISHED,
+    )
+    organiser = make.user(roles={event: "organiser"})
+    with app.app_context():
+        activity = db.session.get(Activity, pending.id)
+        place_all(
+            db.session.merge(event),
+            [
+                (
+                    activity,
+                    datetime(2025, 7, 26, 5, 0, tzinfo=UTC),
+                    datetime(2025, 7, 26, 5, 35, tzinfo=UTC),
+                    db.session.get(Room, week["vip"]),
+                )
+            ],
+            actor=db.session.get(User, organiser.id),
+        )
+        db.session.commit()
+        assert db.session.get(Activity, pending.id).is_private
+    page = client.get(f"/events/{event.slug}/programme").get_data(as_text=True)
+    assert "Cambodia" not in page
