@@ -130,6 +130,13 @@ def test_demo_builds_a_realistic_week_and_a_second_run_changes_nothing(app):
         kinds = {(a.type.value, a.is_private) for a in db.session.scalars(sa.select(Activity))}
         assert ("bilateral_meeting", True) in kinds and ("bilateral_meeting", False) not in kinds
         assert ("forum", False) in kinds and ("forum", True) not in kinds
+        from eventhub.scheduling.models import ActivityType, Enrolment
+
+        invited = sa.select(sa.func.count(Enrolment.id)).join(
+            Activity, Activity.id == Enrolment.activity_id
+        )
+        invited = invited.where(Activity.type == ActivityType.BILATERAL_MEETING, Enrolment.invited)
+        assert db.session.scalar(invited) >= 6  # each meeting's delegation heads
         assert all(not o.is_pending for o in db.session.scalars(sa.select(Organisation)))
 
         people = sa.select(sa.func.count()).where(Participant.event_id == event.id)
