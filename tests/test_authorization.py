@@ -84,6 +84,10 @@ ALLOWED: dict[str, set[str]] = {
     "registration.duplicates_list": ORGANISER,
     "registration.duplicates_decide": ORGANISER,
     "registration.merge": ORGANISER,
+    "registration.new_organisations": ORGANISER,
+    "registration.accept_organisation": ORGANISER,
+    "registration.merge_organisation": ORGANISER,
+    "registration.reject_organisation": ORGANISER,
     "account.my_registration": SIGNED_IN,  # their own registrations, or none
     "account.my_visa_letter": NOBODY,  # only the person's own (a Thai participant's here)
     "registration.anonymise": ORGANISER,
@@ -232,6 +236,7 @@ def _world(app, make) -> dict:
     from eventhub.certificates.models import Certificate, CertificateKind
     from eventhub.checkin import recording, rules
     from eventhub.checkin.models import Checkpoint
+    from eventhub.directory.models import Organisation, OrganisationStatus
     from eventhub.events.models import Event
     from eventhub.registration.models import (
         Delegation,
@@ -300,6 +305,18 @@ def _world(app, make) -> dict:
             filename="list.csv",
             content=b"family_name,given_name,email\nSUK,Somchai,somchai@example.ac.th\n",
         )
+        # An organisation a Thai participant typed on the public form, waiting for review.
+        pending = Organisation(
+            name_en="Pending Review College", country_code="TH", status=OrganisationStatus.PENDING
+        )
+        db.session.add(pending)
+        db.session.flush()
+        _first(
+            Participant,
+            Participant.event_id == event.id,
+            Participant.country_code == "TH",
+            Participant.id.not_in([member.id, thai.head_id]),
+        ).organisation_id = pending.id
         party = db.session.scalar(
             sa.select(AgreementParty.id).where(AgreementParty.agreement_id == agreement.id)
         )
@@ -344,6 +361,7 @@ def _world(app, make) -> dict:
             "serial": certificate.serial,
             "batch_id": {"badges": run.id, "registration": upload.id},
             "membership_id": membership,
+            "organisation_id": pending.id,
             "token_id": token.id,
             "key": key,
             "feed": feed,
@@ -418,6 +436,7 @@ LAST = (
     "registration.delegation_head",
     "registration.bulk_action",
     "registration.anonymise",
+    "registration.reject_organisation",  # after accept and merge
     "badges.reprint",
     "certificates.revoke",
     "events.revoke_token",

@@ -126,6 +126,18 @@ def test_demo_builds_a_realistic_week_and_a_second_run_changes_nothing(app):
         assert "贵阳国际生态会议中心" in event.venue_address_zh
         tracked = db.session.scalars(sa.select(Activity).where(Activity.track != "")).all()
         assert tracked and all(a.track_zh for a in tracked)
+        # Bilateral meetings are for the two delegations: out of the public programme.
+        kinds = {(a.type.value, a.is_private) for a in db.session.scalars(sa.select(Activity))}
+        assert ("bilateral_meeting", True) in kinds and ("bilateral_meeting", False) not in kinds
+        assert ("forum", False) in kinds and ("forum", True) not in kinds
+        from eventhub.scheduling.models import ActivityType, Enrolment
+
+        invited = sa.select(sa.func.count(Enrolment.id)).join(
+            Activity, Activity.id == Enrolment.activity_id
+        )
+        invited = invited.where(Activity.type == ActivityType.BILATERAL_MEETING, Enrolment.invited)
+        assert db.session.scalar(invited) >= 6  # each meeting's delegation heads
+        assert all(not o.is_pending for o in db.session.scalars(sa.select(Organisation)))
 
         people = sa.select(sa.func.count()).where(Participant.event_id == event.id)
         assert db.session.scalar(people) >= 4000

@@ -59,9 +59,9 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
             },
             model=Event,
         )
-        university = Organisation(country_code="VN", name_en="Hanoi University")
-        db.session.add(university)
-        db.session.flush()
+        (university_id,) = _insert_as_stored_then(
+            {"country_code": "VN", "name_en": "Hanoi University"}, model=Organisation
+        )
         _insert_as_stored_then(
             {
                 "event_id": event_id,
@@ -70,7 +70,7 @@ def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
                 "native_name": "Nguyễn Thị Lan",
                 "email": "lan@hanu.edu.vn",
                 "country_code": "VN",
-                "organisation_id": university.id,
+                "organisation_id": university_id,
                 "search_text": "",
             },
             {

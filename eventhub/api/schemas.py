@@ -277,6 +277,8 @@ ACTIVITY: dict[str, Any] = {
             "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
         },
         "access": {"type": "string"},
+        # Private ones are listed to organiser tokens only.
+        "visibility": {"type": "string", "enum": ["public", "private"]},
         "capacity": {"type": ["integer", "null"]},
         "enrolled": {"type": "integer"},
     },

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from eventhub.api import bp
 from eventhub.api.auth import token_required
@@ -24,7 +25,7 @@ from eventhub.registration.own_link import participants_of_user, send_confirmati
 from eventhub.registration.quotas import position_of
 from eventhub.registration.registering import RegistrationInvalid, register
 from eventhub.registration.validation import REGISTRATION_FIELDS, check_registration
-from eventhub.scheduling import calendars, enrolments
+from eventhub.scheduling import calendars, enrolments, visibility
 from eventhub.scheduling.activities import enrolled_counts, on_day
 from eventhub.scheduling.models import Activity, Enrolment
 from eventhub.web import commit, external_url, in_event_or_404
@@ -105,11 +106,14 @@ def create_registration(event):
 @bp.get("/events/<slug>/activities")
 @token_required()
 def activities(event):
-    """Published activities, optionally of one day (YYYY-MM-DD, local) or one room."""
+    """Published activities, optionally of one day (YYYY-MM-DD, local) or one room. A token
+    is a device, not a person: only an organiser's lists the private ones."""
     query, status, errors = query_args(ACTIVITIES_QUERY, request.args)
     if status:
         return error_response(status, next(iter(errors.values()))[0], errors=errors)
     items = calendars.published(event)
+    if g.api_token.role != Role.ORGANISER:
+        items = visibility.public_only(items)
     if "day" in query:
         try:
             day = date.fromisoformat(query["day"])
@@ -137,6 +141,7 @@ def activities(event):
                 "ends_at": a.ends_at.astimezone(zone).isoformat(),
                 "room": {"id": a.room.id, "name": a.room.name_en} if a.room else None,
                 "access": a.access.value,
+                "visibility": a.visibility.value,
                 "capacity": a.seats,
                 "enrolled": counts.get(a.id, 0),
             }
@@ -154,7 +159,6 @@ def _session_participant(event):
     """The logged-in person's registration in `event` for the agenda endpoints, or an error
     response. These use the browser session, so a state change needs the CSRF token in an
     X-CSRFToken header (the page's csrf_token())."""
-    from flask_login import current_user
     from flask_wtf.csrf import ValidationError, validate_csrf
 
     if not current_user.is_authenticated:
@@ -215,6 +219,10 @@ def enrolment(slug, activity_id):
     activity = in_event_or_404(
         Activity, activity_id, event, _("There is no such activity in this event.")
     )
+    if not visibility.may_see(
+        event, current_user, auth_services.roles_for(current_user, event), activity
+    ):
+        return error_response(404, _("There is no such activity in this event."))
     try:
         if request.method == "PUT":
             record = enrolments.enrol(activity, participant)

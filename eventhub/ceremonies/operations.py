@@ -20,7 +20,7 @@ from eventhub.ceremonies.models import (
     AgreementStatus,
     AgreementWitness,
 )
-from eventhub.directory.models import Organisation
+from eventhub.directory.models import Organisation, OrganisationStatus
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -81,7 +81,14 @@ def _details(event: Event, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _parties(organisation_ids: Iterable[int], originals: int | None) -> list[int]:
     wanted = [i for i in dict.fromkeys(organisation_ids) if i]
-    found = set(db.session.scalars(sa.select(Organisation.id).where(Organisation.id.in_(wanted))))
+    # Only accepted organisations: one named on a public form waits for an organiser's review.
+    found = set(
+        db.session.scalars(
+            sa.select(Organisation.id).where(
+                Organisation.id.in_(wanted), Organisation.status == OrganisationStatus.ACCEPTED
+            )
+        )
+    )
     wanted = [i for i in wanted if i in found]
     if len(wanted) < 2:
         raise DomainError(

@@ -16,6 +16,7 @@ from eventhub.ceremonies.access import agreement_or_404
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan, AgreementStatus
 from eventhub.db import utcnow
 from eventhub.directory.models import Organisation
+from eventhub.directory.services import accepted_organisations
 from eventhub.errors import abort_with
 from eventhub.extensions import db
 from eventhub.registration import precedence
@@ -118,7 +119,7 @@ def _as_form(agreement: Agreement) -> MultiDict:
 
 def _form_page(template: str, event, form, **context):
     organisations = db.session.scalars(
-        sa.select(Organisation).order_by(Organisation.country_code, Organisation.name_en)
+        accepted_organisations().order_by(Organisation.country_code, Organisation.name_en)
     ).all()
     return render_template(
         template,

@@ -466,7 +466,13 @@ def build_organisations(report: list[str]) -> dict[tuple[str, str], Organisation
     for country, entries in ORGANISATIONS.items():
         for name_en, name_zh, native, kind, city, _domain in entries:
             found[(country, name_en)] = find_or_add_organisation(
-                name_en, country, kind=kind, name_zh=name_zh, name_native=native, city=city
+                name_en,
+                country,
+                pending=False,
+                kind=kind,
+                name_zh=name_zh,
+                name_native=native,
+                city=city,
             )
     after = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
     report.append(f"Organisations: {after - before} added, {after} in all.")

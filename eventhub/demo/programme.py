@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration.models import Category, Participant, Status
+from eventhub.registration.models import Category, Delegation, Participant, Status
 from eventhub.scheduling.activities import local_to_utc
 from eventhub.scheduling.models import (
     Access,
@@ -17,6 +17,9 @@ from eventhub.scheduling.models import (
     ActivityRole,
     ActivityState,
     ActivityType,
+    ActivityVisibility,
+    Enrolment,
+    EnrolmentStatus,
     Room,
     TravelTime,
     Venue,
@@ -355,6 +358,10 @@ def build_programme(event: Event, report: list[str]) -> None:
             track=item["track"],
             track_zh=item["track_zh"],
             access=item["access"],
+            # Who meets whom, when and where, is for the two delegations and the organisers.
+            visibility=ActivityVisibility.PRIVATE
+            if item["type"] == ActivityType.BILATERAL_MEETING
+            else ActivityVisibility.PUBLIC,
             starts_at=local_to_utc(event, item["day"], item["start"]),
             ends_at=local_to_utc(event, item["day"], item["end"]),
             room=rooms.get(item["room"]) if item["room"] else None,
@@ -367,11 +374,52 @@ def build_programme(event: Event, report: list[str]) -> None:
         added.append(activity)
     db.session.flush()
     _speakers(event, added)
+    _invite_to_bilaterals(event, added)
     total = db.session.scalar(sa.select(sa.func.count()).where(Activity.event_id == event.id))
     report.append(
         f"Venues: {len(venues)}, rooms: {len(rooms)}; activities: {len(added)} "
         f"added, {total} in all."
     )
+
+
+BILATERAL_COUNTRIES = {
+    "Lao PDR": "LA",
+    "Cambodia": "KH",
+    "Thailand": "TH",
+    "Viet Nam": "VN",
+    "Indonesia": "ID",
+    "Malaysia": "MY",
+}
+
+
+def _invite_to_bilaterals(event: Event, activities: list[Activity]) -> None:
+    """The heads of the country's delegations are invited to its bilateral meeting: the
+    private meeting is then in their agenda, and in nobody else's programme."""
+    for activity in activities:
+        if activity.type != ActivityType.BILATERAL_MEETING:
+            continue
+        country = BILATERAL_COUNTRIES.get(activity.title_en.rsplit(" and ", 1)[-1])
+        heads = db.session.scalars(
+            sa.select(Delegation.head_id)
+            .join(Participant, Participant.id == Delegation.head_id)
+            .where(
+                Delegation.event_id == event.id,
+                Delegation.country_code == country,
+                Participant.status == Status.APPROVED,
+            )
+            .order_by(Delegation.protocol_order)
+            .limit(activity.seats or 10)
+        )
+        db.session.add_all(
+            Enrolment(
+                activity_id=activity.id,
+                participant_id=head,
+                status=EnrolmentStatus.ENROLLED,
+                invited=True,
+            )
+            for head in heads
+        )
+    db.session.flush()
 
 
 def _speakers(event: Event, activities: list[Activity]) -> None:

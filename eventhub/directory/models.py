@@ -39,6 +39,13 @@ class OrganisationKind(enum.StrEnum):
     OTHER = "other"
 
 
+class OrganisationStatus(enum.StrEnum):
+    # Named on a public form or by the partner API: offered nowhere until an organiser
+    # accepts it, renames it or merges it into a known one.
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+
+
 class Organisation(TimestampMixin, db.Model):
     """A university, college, enterprise, ministry or alliance, with its country."""
 
@@ -56,8 +63,18 @@ class Organisation(TimestampMixin, db.Model):
     country_code: Mapped[str] = mapped_column(sa.ForeignKey("country.code"), index=True)
     city: Mapped[str] = mapped_column(sa.String(100), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
+    status: Mapped[OrganisationStatus] = mapped_column(
+        enum_column(OrganisationStatus),
+        default=OrganisationStatus.ACCEPTED,
+        server_default=OrganisationStatus.ACCEPTED.value,
+        index=True,
+    )
 
     country: Mapped[Country] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == OrganisationStatus.PENDING
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name_en!r}>"

@@ -7,7 +7,12 @@ import sqlalchemy as sa
 from babel import Locale
 from sqlalchemy.exc import IntegrityError
 
-from eventhub.directory.models import Country, Organisation, OrganisationKind
+from eventhub.directory.models import (
+    Country,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+)
 from eventhub.extensions import db
 
 # Members of ASEAN. Timor-Leste joined on 26 October 2025 as the eleventh.
@@ -69,6 +74,7 @@ def find_or_add_organisation(
     name_en: str,
     country_code: str,
     *,
+    pending: bool,
     kind: OrganisationKind = OrganisationKind.OTHER,
     name_zh: str = "",
     name_native: str = "",
@@ -77,7 +83,9 @@ def find_or_add_organisation(
     """The organisation of this name in this country, added when missing.
 
     Several registrations naming a new organisation at the same moment all get the one row
-    the first of them adds (the unique key decides; the others read it back).
+    the first of them adds (the unique key decides; the others read it back). A new one is
+    `pending` review when named by the public or a partner, accepted when by an organiser; an
+    existing one keeps its status (naming it again accepts nothing).
     """
     name_en = " ".join(name_en.split())
     query = sa.select(Organisation).where(
@@ -93,6 +101,7 @@ def find_or_add_organisation(
             name_zh=name_zh,
             name_native=name_native,
             city=city,
+            status=OrganisationStatus.PENDING if pending else OrganisationStatus.ACCEPTED,
         )
         try:
             with db.session.begin_nested():
@@ -102,6 +111,18 @@ def find_or_add_organisation(
     return organisation
 
 
+def accepted_organisations() -> sa.Select:
+    """The organisations any picker may offer: those an organiser entered or accepted."""
+    return sa.select(Organisation).where(Organisation.status == OrganisationStatus.ACCEPTED)
+
+
 def organisation_names() -> list[str]:
-    """Every organisation's English name, in order: the registration form's suggestions."""
-    return list(db.session.scalars(sa.select(Organisation.name_en).order_by(Organisation.name_en)))
+    """Every accepted organisation's English name, in order: the registration form's
+    suggestions (a pending one is shown to nobody but the person who typed it)."""
+    return list(
+        db.session.scalars(
+            sa.select(Organisation.name_en)
+            .where(Organisation.status == OrganisationStatus.ACCEPTED)
+            .order_by(Organisation.name_en)
+        )
+    )

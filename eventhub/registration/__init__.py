@@ -14,6 +14,7 @@ from eventhub.registration import (  # noqa: E402,F401
     delegation_views,
     import_export_views,
     merge_views,
+    organisation_views,
     organiser_views,
     panels,
     quota_views,

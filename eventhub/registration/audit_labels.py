@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import display
+from eventhub.directory.models import Organisation
 from eventhub.registration.forms import HISTORY_LABELS
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
 from eventhub.registration.models import Delegation, Participant, Source
@@ -21,9 +22,17 @@ display.describe_record(
     Delegation,
     display.endpoint_url("registration.delegation", "delegation_id"),
 )
+display.describe_record(
+    "Organisation",
+    _l("Organisation"),
+    Organisation,
+    display.endpoint_url("registration.new_organisations"),
+)
 display.describe_fields(
     {
         **HISTORY_LABELS,
+        "moved": _l("References moved"),
+        "detached": _l("People and delegations left without it"),
         "merged": _l("Merged registration"),
         "letters": _l("Letters"),
         "subject": _l("Subject"),
@@ -57,4 +66,9 @@ display.describe_values(
         Source.ORGANISER: _l("Entered by an organiser"),
     },
     object_type="Participant",
+)
+display.describe_values(
+    "status",
+    {"pending": _l("Waiting for review"), "accepted": _l("Accepted")},
+    object_type="Organisation",
 )

@@ -122,7 +122,8 @@ def _apply(delegation: Delegation, values: dict) -> None:
     delegation.name_zh = values["name_zh"]
     delegation.country_code = values["country_code"]
     delegation.organisation = (
-        find_or_add_organisation(values["organisation"], values["country_code"])
+        # The organisers' own page (and command line): what they type is accepted.
+        find_or_add_organisation(values["organisation"], values["country_code"], pending=False)
         if values["organisation"]
         else None
     )

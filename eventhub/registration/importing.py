@@ -65,7 +65,7 @@ def import_participants(
             new_access_key(participant)
             added.append(participant)
         before = _snapshot(participant) if person_id is not None else None
-        apply_values(participant, values, organisations)
+        apply_values(participant, values, organisations, by_organiser=True)
         if before is not None and (changes := audit.changed(before, _snapshot(participant))):
             # Each person's history shows what the list changed (the import does not send an
             # approved person back to review: organisers imported it).

@@ -10,6 +10,7 @@ from eventhub.registration.delegations import delegations_headed_by
 from eventhub.registration.figures import event_figures
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
 from eventhub.registration.models import Status
+from eventhub.registration.organisations import pending_count
 from eventhub.registration.own_link import participants_of_user
 from eventhub.web import Panel
 
@@ -62,6 +63,7 @@ def key_figures(event, *, roles, **kwargs) -> Panel | None:
         places=places,
         place_names=quotas.limit_names(places),
         waiting=len(quotas.waiting_list(event.id)),
+        new_organisations=pending_count(event),
         event=event,
         status_labels=STATUS_LABELS,
         category_labels=CATEGORY_LABELS,

@@ -109,6 +109,11 @@ def ensure_open(event: Event, now: datetime | None = None) -> None:
     )
 
 
+# Where what is typed needs no second look: the public form, a head of delegation's and the
+# partner API's new organisations wait for an organiser.
+ORGANISER_SOURCES = frozenset({Source.IMPORT, Source.ORGANISER})
+
+
 def register(
     event: Event,
     raw: Mapping[str, Any],
@@ -129,7 +134,7 @@ def register(
     )
     if delegation is not None:
         checked.values["delegation_id"] = delegation.id
-    apply_values(participant, checked.values)
+    apply_values(participant, checked.values, by_organiser=source in ORGANISER_SOURCES)
     key = new_access_key(participant)
     db.session.add(participant)
     db.session.flush()
@@ -186,7 +191,7 @@ def update_participant(
     if not checked.ok:
         raise RegistrationInvalid(checked.errors, prepared)
     before = _snapshot(participant)
-    apply_values(participant, checked.values)
+    apply_values(participant, checked.values, by_organiser=by_organiser)
     db.session.flush()
     changes = audit.changed(before, _snapshot(participant))
     if prepared:
@@ -291,9 +296,12 @@ def apply_values(
     participant: Participant,
     values: dict[str, Any],
     organisations: dict[tuple[str, str], Organisation] | None = None,
+    *,
+    by_organiser: bool,
 ) -> None:
     """Copy checked values onto the participant, encrypting what must be. `organisations`
-    caches organisation lookups across a batch."""
+    caches organisation lookups across a batch. An organisation new to the directory waits
+    for review unless an organiser typed or imported it."""
     for name in PERSONAL_FIELDS:
         if name in values:
             setattr(participant, name, values[name])
@@ -305,7 +313,9 @@ def apply_values(
         if organisations is not None and key in organisations:
             participant.organisation = organisations[key]
         else:
-            participant.organisation = find_or_add_organisation(values["organisation"], country)
+            participant.organisation = find_or_add_organisation(
+                values["organisation"], country, pending=not by_organiser
+            )
             if organisations is not None:
                 organisations[key] = participant.organisation
     if "passport_number" in values:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import display
-from eventhub.scheduling.forms import ACCESS_LABELS, STATE_LABELS, TYPE_LABELS
+from eventhub.scheduling.forms import ACCESS_LABELS, STATE_LABELS, TYPE_LABELS, VISIBILITY_LABELS
 from eventhub.scheduling.models import Activity, Room, TravelTime, Venue
 
 display.describe_record(
@@ -31,6 +31,7 @@ display.describe_fields(
         "room_id": _l("Room"),
         "capacity": _l("Seats"),
         "access": _l("Access"),
+        "visibility": _l("Who sees it"),
         "state": _l("State"),
         "from": _l("From"),
         "to": _l("To"),
@@ -40,3 +41,4 @@ display.describe_fields(
 display.describe_values("type", TYPE_LABELS, object_type="Activity")
 display.describe_values("access", ACCESS_LABELS, object_type="Activity")
 display.describe_values("state", STATE_LABELS, object_type="Activity")
+display.describe_values("visibility", VISIBILITY_LABELS, object_type="Activity")

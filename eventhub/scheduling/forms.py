@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventhub.scheduling.activities import local_to_utc
-from eventhub.scheduling.models import Access, ActivityState, ActivityType
+from eventhub.scheduling.models import Access, ActivityState, ActivityType, ActivityVisibility
 
 TYPE_LABELS = {
     ActivityType.OPENING_CEREMONY: _l("Opening ceremony"),
@@ -36,6 +36,10 @@ ACCESS_LABELS = {
     Access.OPEN: _l("Open to all participants"),
     Access.REGISTRATION: _l("Enrolment required"),
     Access.INVITATION: _l("By invitation only"),
+}
+VISIBILITY_LABELS = {
+    ActivityVisibility.PUBLIC: _l("Public: in the programme and its calendar feeds"),
+    ActivityVisibility.PRIVATE: _l("Private: only organisers and the people concerned"),
 }
 STATE_LABELS = {
     ActivityState.DRAFT: _l("Draft"),
@@ -109,6 +113,15 @@ class ActivityForm(FlaskForm):
     access = SelectField(
         _l("Access"), choices=[SelectChoice(a.value, label) for a, label in ACCESS_LABELS.items()]
     )
+    visibility = SelectField(
+        _l("Who sees it"),
+        choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],
+        default=ActivityVisibility.PUBLIC.value,
+        description=_l(
+            "The people concerned: those invited or enrolled, its speakers, a ceremony's "
+            "signatories and witnesses, and their heads of delegation."
+        ),
+    )
     state = SelectField(
         _l("State"), choices=[SelectChoice(s.value, label) for s, label in STATE_LABELS.items()]
     )
@@ -150,6 +163,7 @@ class ActivityForm(FlaskForm):
             "room_id": int(self.room_id.data) if (self.room_id.data or "").isdigit() else None,
             "capacity": self.capacity.data,
             "access": self.access.data,
+            "visibility": self.visibility.data,
             "state": self.state.data,
             "description_en": self.description_en.data,
             "description_zh": self.description_zh.data,

@@ -86,6 +86,12 @@ class Access(enum.StrEnum):
     INVITATION = "invitation"  # organisers invite
 
 
+class ActivityVisibility(enum.StrEnum):
+    PUBLIC = "public"  # in the programme, the feeds and the API for everyone
+    # Only organisers and the people concerned see it (a bilateral meeting's time and room).
+    PRIVATE = "private"
+
+
 class ActivityState(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -124,6 +130,11 @@ class Activity(TimestampMixin, db.Model):
     # Seats offered; the room's capacity when unset.
     capacity: Mapped[int | None]
     access: Mapped[Access] = mapped_column(enum_column(Access), default=Access.OPEN)
+    visibility: Mapped[ActivityVisibility] = mapped_column(
+        enum_column(ActivityVisibility),
+        default=ActivityVisibility.PUBLIC,
+        server_default=ActivityVisibility.PUBLIC.value,
+    )
     state: Mapped[ActivityState] = mapped_column(
         enum_column(ActivityState), default=ActivityState.DRAFT
     )
@@ -136,6 +147,10 @@ class Activity(TimestampMixin, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == ActivityVisibility.PRIVATE
 
     @property
     def seats(self) -> int | None:

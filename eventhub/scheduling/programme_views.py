@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,12 +14,19 @@ from eventhub.extensions import db
 from eventhub.i18n import localized
 from eventhub.registration.models import Participant
 from eventhub.registration.own_link import participants_of_user
-from eventhub.scheduling import bp, calendars, enrolments
+from eventhub.scheduling import bp, calendars, enrolments, visibility
 from eventhub.scheduling import pdf as schedule_pdf
 from eventhub.scheduling.access import activity_or_404
 from eventhub.scheduling.activities import activity_query, days_of, enrolled_counts, on_day
 from eventhub.scheduling.forms import ACCESS_LABELS, TYPE_LABELS
-from eventhub.scheduling.models import ActivityState, Enrolment, EnrolmentStatus, Room, Venue
+from eventhub.scheduling.models import (
+    Activity,
+    ActivityState,
+    Enrolment,
+    EnrolmentStatus,
+    Room,
+    Venue,
+)
 from eventhub.web import attempt, commit, id_arg, in_event_or_404, pdf_response, safe_next
 
 
@@ -30,10 +37,24 @@ def _own_participant(event) -> Participant | None:
     return mine[0] if mine else None
 
 
+def _visible_or_404(event, activity_id: int) -> Activity:
+    """The activity, or a 404 when it is private and the reader not concerned: its address
+    tells no more than the programme does."""
+    activity = activity_or_404(event, activity_id)
+    if not visibility.may_see(event, current_user, g.event_roles, activity):
+        abort_with(404, _("There is no such activity in this event."))
+    return activity
+
+
 @bp.get("/programme")
 @event_view()
 def programme(event):
-    activities = db.session.scalars(activity_query(event, published_only=True)).unique().all()
+    activities = visibility.visible_to(
+        event,
+        current_user,
+        g.event_roles,
+        db.session.scalars(activity_query(event, published_only=True)).unique(),
+    )
     track, venue = request.args.get("track", ""), id_arg(request.args, "venue")
     # The filter keeps the English name as its value; the reader sees it in their language.
     tracks = sorted({a.track: localized(a, "track") for a in activities if a.track}.items())
@@ -65,7 +86,8 @@ def programme(event):
 @event_view()
 def programme_pdf(event):
     return pdf_response(
-        schedule_pdf.programme_pdf(event, calendars.published(event)),
+        # For print and hand-out: never a private activity, whoever prints it.
+        schedule_pdf.programme_pdf(event, visibility.public_only(calendars.published(event))),
         f"{event.slug}-programme.pdf",
     )
 
@@ -73,7 +95,7 @@ def programme_pdf(event):
 @bp.post("/programme/<int:activity_id>/enrol")
 @event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
 def enrol(event, activity_id: int):
-    activity = activity_or_404(event, activity_id)
+    activity = _visible_or_404(event, activity_id)
     participant = _own_participant(event)
     if participant is None:
         abort_with(403, _("Your account has no registration in this event."))
@@ -98,7 +120,7 @@ def enrol(event, activity_id: int):
 @bp.post("/programme/<int:activity_id>/cancel")
 @event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
 def cancel(event, activity_id: int):
-    activity = activity_or_404(event, activity_id)
+    activity = _visible_or_404(event, activity_id)
     participant = _own_participant(event)
     enrolment = participant and db.session.scalar(
         sa.select(Enrolment).where(
@@ -141,10 +163,16 @@ def _ics(body: bytes, name: str) -> Response:
     return response
 
 
+def _public_feed(event):
+    """Subscribed by address, read by calendar programs with no login: public activities
+    only (a private one reaches its people through their own agenda feed)."""
+    return visibility.public_only(calendars.for_feeds(event))
+
+
 @bp.get("/calendar.ics")
 @event_view()
 def event_calendar(event):
-    return _ics(calendars.feed(event, calendars.for_feeds(event)), event.slug)
+    return _ics(calendars.feed(event, _public_feed(event)), event.slug)
 
 
 @bp.get("/rooms/<int:room_id>/calendar.ics")
@@ -153,14 +181,14 @@ def room_calendar(event, room_id: int):
     room = in_event_or_404(
         Room, room_id, event, _("There is no such room in this event."), via=Venue
     )
-    items = [a for a in calendars.for_feeds(event) if a.room_id == room.id]
+    items = [a for a in _public_feed(event) if a.room_id == room.id]
     return _ics(calendars.feed(event, items, name=room.name_en), f"{event.slug}-room-{room.id}")
 
 
 @bp.get("/tracks/<track>/calendar.ics")
 @event_view()
 def track_calendar(event, track: str):
-    items = [a for a in calendars.for_feeds(event) if a.track == track]
+    items = [a for a in _public_feed(event) if a.track == track]
     # Named in both languages, like the activities in it.
     chinese = next((a.track_zh for a in items if a.track_zh), "")
     name = f"{track} / {chinese}" if chinese and chinese != track else track

@@ -27,6 +27,7 @@ from eventhub.scheduling.models import (
     ActivityRole,
     ActivityState,
     ActivityType,
+    ActivityVisibility,
     Room,
     Venue,
 )
@@ -153,6 +154,7 @@ def save_activity(
     activity.room = room
     activity.capacity = capacity
     activity.access = Access(values.get("access") or Access.OPEN)
+    activity.visibility = ActivityVisibility(values.get("visibility") or ActivityVisibility.PUBLIC)
     activity.state = ActivityState(values.get("state") or ActivityState.DRAFT)
     activity.allowed_days = ",".join(allowed_days)
     activity.required_equipment = clean(values.get("required_equipment"))
@@ -184,6 +186,7 @@ ACTIVITY_FIELDS = (
     "room_id",
     "capacity",
     "access",
+    "visibility",
     "state",
 )
 

@@ -242,6 +242,7 @@ def _activity_form_data(event, activity: Activity) -> dict:
         "room_id": str(activity.room_id or ""),
         "type": activity.type.value,
         "access": activity.access.value,
+        "visibility": activity.visibility.value,
         "state": activity.state.value,
     }
     if activity.starts_at:
