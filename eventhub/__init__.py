@@ -78,6 +78,12 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not url.startswith("sqlite") and limits_store == "memory://":
         # Each worker would count on its own: limits multiply by the number of workers.
         app.logger.warning("Rate limits are kept per process; set EVENTHUB_REDIS_URL.")
+    if not (app.config.get("PUBLIC_URL") or app.config.get("TRUSTED_HOSTS") or app.testing):
+        # Links in emails are never taken from the Host header alone (web.public_base).
+        app.logger.warning(
+            "EVENTHUB_PUBLIC_URL is not set: emails with links (password resets, invitations, "
+            "registrations) will be refused until it is, e.g. https://eventhub.example.org."
+        )
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
