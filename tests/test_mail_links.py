@@ -73,3 +73,23 @@ def test_jobs_build_links_on_the_public_url_without_a_request(app):
     ):
         link = external_url("events.home", slug="week")
     assert link == "https://eventhub.example.org/events/week/"
+
+
+def test_a_mailing_job_links_to_the_public_url_not_the_requests_host(
+    client, as_role, app, event, make, outbox
+):
+    """Certificate emails go out from a job, after the organiser's request: the address that
+    request used (here a forged one) is not where the links point."""
+    make.participant(event, given_name="Delegate", email="d@example.la")
+    as_role("organiser")
+    client.post(f"/events/{event.slug}/certificates/issue", data={"kind": "participation"})
+    session = client.get_cookie("session", domain="eventhub.test")
+    client.set_cookie("session", session.value, domain="evil.example")
+    client.post(
+        f"/events/{event.slug}/certificates/run",
+        data={"kind": "participation", "action": "email"},
+        headers={"Host": "evil.example"},
+    )
+    assert [m["To"] for m in outbox] == ["d@example.la"]
+    assert "http://eventhub.test/events/" in mails_text(outbox)
+    assert "evil.example" not in mails_text(outbox)
