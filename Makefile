@@ -82,6 +82,8 @@ install: $(VENV)/.installed system-deps assets translations ## Install the app i
 
 install-dev: $(VENV)/.installed-dev assets translations system-deps-test
 
+# Links in the emails it sends point here (never at whatever Host a request names).
+run: export EVENTHUB_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install ## Migrate, load the demo week when the database is empty, serve on 127.0.0.1:5000 with a job worker
 	$(FLASK) db upgrade
 	$(FLASK) seed-countries

@@ -88,6 +88,12 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             "Rate limits are kept per process; leave RATELIMIT_STORAGE_URI empty "
             "(shared SQLite file) or set EVENTHUB_REDIS_URL."
         )
+    if not (app.config.get("PUBLIC_URL") or app.config.get("TRUSTED_HOSTS") or app.testing):
+        # Links in emails are never taken from the Host header alone (web.public_base).
+        app.logger.warning(
+            "EVENTHUB_PUBLIC_URL is not set: emails with links (password resets, invitations, "
+            "registrations) will be refused until it is, e.g. https://eventhub.example.org."
+        )
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
+    # How long the owner of an account has to confirm a registration linked to it.
+    "ACCOUNT_LINK_MAX_AGE": 7 * 24 * 3600,
     # "" = counters in instance/ratelimits.sqlite3, shared by the workers of this machine;
     # redis://… (EVENTHUB_REDIS_URL) for several machines.
     "RATELIMIT_STORAGE_URI": "",

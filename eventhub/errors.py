@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -13,6 +14,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 # Defined with the primitives (which raise it too); imported from here by the domains.
 from eventhub.exceptions import DomainError as DomainError
 from eventhub.extensions import db
+
+
+class NoPublicAddress(DomainError):
+    """A link to send by email, and no trustworthy address to build it on (web.public_base):
+    the mail is refused rather than sent with a link taken from the request's Host header."""
+
 
 # What each error page says, in the visitor's language.
 TITLES = {
@@ -69,7 +76,11 @@ def error_response(code: int, message: str | None = None, **extra: Any):
     if code == 413 and message is None:
         explanation = str(EXPLANATIONS[413]) % {"limit": limit // (1024 * 1024)}
     title = str(TITLES.get(code, TITLES[generic]))
-    if wants_json():
+    if request_ctx.url_adapter is None:
+        # A Host outside TRUSTED_HOSTS: no link can be built, so no page drawn; a plain answer.
+        response = make_response(f"{title}: {explanation}\n")
+        response.mimetype = "text/plain"
+    elif wants_json():
         response = jsonify({"error": title, "message": explanation, "status": code, **extra})
     else:
         response = make_response(
@@ -91,6 +102,11 @@ def register(app: Flask) -> None:
                 )
             ),
         )
+
+    @app.errorhandler(NoPublicAddress)
+    def no_public_address(error: NoPublicAddress):
+        db.session.rollback()  # the change that would have sent the mail is not kept
+        return error_response(503, str(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

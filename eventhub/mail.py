@@ -6,6 +6,8 @@ them and its job sends them through one `connection()` per batch.
 
 from __future__ import annotations
 
+import sys
+import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,11 +16,13 @@ from flask import Flask, current_app
 from flask_mailman import EmailMultiAlternatives, Mail
 from flask_mailman.backends.base import BaseEmailBackend
 
+from eventhub.redaction import redact
+
 mail = Mail()
 
 # Our names for the back ends -> Flask-Mailman's.
 BACKENDS = {
-    "console": "console",
+    "console": None,  # ConsoleBackend below
     "file": "file",
     "smtp": "smtp",
     "memory": None,  # MemoryBackend below
@@ -65,8 +69,9 @@ def connection() -> BaseEmailBackend:
         folder = Path(config.get("MAIL_FILE_DIR") or Path(current_app.instance_path) / "mail")
         folder.mkdir(parents=True, exist_ok=True)
         options = {"file_path": str(folder)}
+    ours = {"console": ConsoleBackend, "memory": MemoryBackend}
     return mail.get_connection(
-        backend=BACKENDS[backend] or MemoryBackend, fail_silently=False, **options
+        backend=BACKENDS[backend] or ours[backend], fail_silently=False, **options
     )
 
 
@@ -85,6 +90,30 @@ def build(
     if html:
         message.attach_alternative(html, "text/html")
     return message
+
+
+class ConsoleBackend(BaseEmailBackend):
+    """The default without a mail server: each message printed for whoever runs the site,
+    readable (not MIME-encoded) and with its secret links masked, since a terminal's output
+    ends up in logs. The full message is in the outbox, or in instance/mail with the file
+    back end (EVENTHUB_MAIL_BACKEND=file)."""
+
+    def __init__(self, *args, stream=None, **kwargs) -> None:
+        self.stream = stream or sys.stdout
+        self._lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def send_messages(self, email_messages) -> int:
+        with self._lock:
+            for message in email_messages:
+                text = f"To: {', '.join(message.to)}\nSubject: {message.subject}\n\n{message.body}"
+                self.stream.write(
+                    f"{redact(text)}\n[secret links masked: the file back end keeps them]\n"
+                    + "-" * 79
+                    + "\n"
+                )
+                self.stream.flush()
+        return len(email_messages)
 
 
 class MemoryBackend(BaseEmailBackend):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, session
+
+from eventhub import redaction
 
 # Every asset is served from this site (venues have no reliable internet, and nothing should
 # load from elsewhere anyway): the policy can be strict.
@@ -14,6 +18,10 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register(app: Flask) -> None:
+    # Secret links (/me/<key>, reset tokens, agenda feeds) masked in the app's logs, the
+    # servers' access logs and whatever the root logger's handlers write.
+    redaction.install(app.logger, logging.getLogger())
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers

@@ -9,10 +9,20 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from blinker import Signal
-from flask import Response, abort, current_app, flash, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from eventhub.errors import DomainError, abort_with
+from eventhub.errors import DomainError, NoPublicAddress, abort_with
 from eventhub.extensions import db
 
 Row = TypeVar("Row")
@@ -96,12 +106,45 @@ def without(mapping: dict, *keys: str) -> dict:
     return {key: value for key, value in mapping.items() if key not in keys}
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for emails. From PUBLIC_URL when set, never from the request's Host
-    header alone: a forged Host must not turn a reset link into the attacker's."""
-    base = current_app.config.get("PUBLIC_URL")
+def public_base() -> str:
+    """The site's address for links that leave it (emails, documents, jobs' mail): PUBLIC_URL.
+    Without it, the request's own address only when TRUSTED_HOSTS lists the hosts the site
+    answers to (Flask refuses any other Host with a 400); never the Host header alone, or a
+    forged Host turns a reset link into the attacker's. Otherwise NoPublicAddress: the mail
+    is refused, and the log says what to set."""
+    config = current_app.config
+    base = config.get("PUBLIC_URL")
     if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
+        return base.rstrip("/")
+    if has_request_context() and config.get("TRUSTED_HOSTS"):
+        return request.host_url.rstrip("/")
+    current_app.logger.error(
+        "A link to send by email was refused: set EVENTHUB_PUBLIC_URL to the site's address "
+        "(or EVENTHUB_TRUSTED_HOSTS to the host names it answers to)."
+    )
+    raise NoPublicAddress(
+        _l(
+            "This site cannot send links by email yet: its public address is not configured. "
+            "Please tell the organising committee's technical desk."
+        )
+    )
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for emails and documents, on `public_base()`; works in jobs too,
+    where there is no request."""
+    parts = urlsplit(public_base())
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def site_url(endpoint: str, **values) -> str:
+    """An absolute link shown to the person asking (a page, an API answer): PUBLIC_URL when
+    set, else the address they used themselves (theirs to forge: it only reaches them)."""
+    if current_app.config.get("PUBLIC_URL"):
+        return external_url(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
 
 

@@ -36,6 +36,8 @@ def test_config(instance_path, url: str) -> dict:
         "JOBS_URL": "immediate",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "eventhub.test",
+        # Where links in emails point (without it, mail with links is refused: test_mail_links).
+        "PUBLIC_URL": "http://eventhub.test",
         # Off for the bulk of the tests; the `csrf` fixture turns it on where it is the point.
         "WTF_CSRF_ENABLED": False,
     }

@@ -90,6 +90,7 @@ ALLOWED: dict[str, set[str]] = {
     "registration.reject_organisation": ORGANISER,
     "account.my_registration": SIGNED_IN,  # their own registrations, or none
     "account.my_visa_letter": NOBODY,  # only the person's own (a Thai participant's here)
+    "account.confirm_link": EVERYONE,  # the mailed token decides; a bad one gets a clear page
     "registration.anonymise": ORGANISER,
     "registration.visa_letter": VISA,
     "registration.delegation_visa_letters": VISA,

@@ -29,6 +29,7 @@ def _app(instance: str):
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "eventhub.test",
+            "PUBLIC_URL": "http://eventhub.test",
         }
     )
 

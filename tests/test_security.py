@@ -14,7 +14,7 @@ from eventhub.extensions import db
 
 def test_links_in_emails_ignore_a_forged_host_header(client, make, app, outbox):
     make.user("victim@example.org")
-    app.config["PUBLIC_URL"] = "https://eventhub.example.org"
+    saved, app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"], "https://eventhub.example.org"
     try:
         client.post(
             "/auth/reset",
@@ -22,7 +22,7 @@ def test_links_in_emails_ignore_a_forged_host_header(client, make, app, outbox):
             headers={"Host": "attacker.example"},
         )
     finally:
-        app.config["PUBLIC_URL"] = None
+        app.config["PUBLIC_URL"] = saved
     body = outbox[-1].get_content()
     assert "https://eventhub.example.org/auth/reset/" in body
     assert "attacker.example" not in body

@@ -28,7 +28,7 @@ from eventhub.registration.validation import REGISTRATION_FIELDS, check_registra
 from eventhub.scheduling import calendars, enrolments, visibility
 from eventhub.scheduling.activities import enrolled_counts, on_day
 from eventhub.scheduling.models import Activity, Enrolment
-from eventhub.web import commit, external_url, in_event_or_404
+from eventhub.web import commit, in_event_or_404, site_url
 
 
 def event_json(event) -> dict:
@@ -43,7 +43,7 @@ def event_json(event) -> dict:
         "starts_on": event.starts_on.isoformat(),
         "ends_on": event.ends_on.isoformat(),
         "timezone": event.timezone,
-        "url": external_url("events.home", slug=event.slug),
+        "url": site_url("events.home", slug=event.slug),
     }
 
 

@@ -23,7 +23,7 @@ from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
 from eventhub.i18n import normalise_locale, select_locale, supported_locales
 from eventhub.mail import send_mail
-from eventhub.web import commit, external_url, safe_next
+from eventhub.web import commit, external_url, public_base, safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,6 +89,8 @@ def change_password():
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
+        # Asked of every address, not only existing accounts: a refusal must not tell which.
+        public_base()
         user = auth_services.get_user_by_email(form.email.data)
         if user is not None and user.active:
             token = auth_services.make_reset_token(user)

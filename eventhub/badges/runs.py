@@ -128,7 +128,7 @@ def execute_batch(
     def progress(done: int) -> None:
         jobs.beat(BadgeBatch, run_id, attempts, done=done)
 
-    base_url = batch.filters.get("base_url") or current_app.config.get("PUBLIC_URL") or ""
+    base_url = current_app.config.get("PUBLIC_URL") or batch.filters.get("base_url") or ""
     try:
         with current_app.test_request_context(base_url=base_url or None):
             buffer = io.BytesIO()

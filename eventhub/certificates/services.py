@@ -36,7 +36,7 @@ from eventhub.registration.own_link import access_key
 from eventhub.registration.photos import prepare_artwork
 from eventhub.scheduling.models import Activity, ActivityPerson, ActivityRole
 from eventhub.text import clean
-from eventhub.web import external_url
+from eventhub.web import external_url, site_url
 
 CERTIFICATE_KINDS = {
     CertificateKind.PARTICIPATION: _l("Participation"),
@@ -205,7 +205,8 @@ def verify(serial: str) -> Certificate | None:
 
 
 def verify_url(certificate: Certificate) -> str:
-    return external_url("verify.certificate", serial=format_serial(certificate.serial))
+    # Printed for the organiser who asked (a print run keeps their address): not mail.
+    return site_url("verify.certificate", serial=format_serial(certificate.serial))
 
 
 def certificate_data(event: Event, certificates: list[Certificate]) -> list[CertificateData]:

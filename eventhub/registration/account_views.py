@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, render_template
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from eventhub.audit import services as audit
 from eventhub.db import utcnow
-from eventhub.errors import DomainError, abort_with
-from eventhub.registration import account_bp, labels, letters, own_link
+from eventhub.errors import DomainError, abort_with, error_response
+from eventhub.registration import account_bp, account_links, labels, letters, own_link
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.signals import own_page_panels
 from eventhub.web import commit, panels
@@ -89,3 +89,31 @@ def my_visa_letter(participant_id: int):
     response.headers["Content-Disposition"] = f'inline; filename="visa-letter-{participant.id}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@account_bp.route("/link/<token>", methods=["GET", "POST"])
+def confirm_link(token: str):
+    """The owner of an account, from the link mailed to them, confirms that a registration a
+    head of delegation gave their address is theirs (account_links). The link is the proof:
+    someone logged in as another account is refused."""
+    try:
+        participant, user = account_links.pending_link(token)
+    except account_links.LinkError as error:
+        return error_response(400, str(error))
+    if current_user.is_authenticated and current_user.id != user.id:
+        abort_with(
+            403, _("This link is for the account %(email)s. Log out first.", email=user.email)
+        )
+    if request.method == "POST":
+        account_links.confirm_link(token, ip=request.remote_addr or "")
+        commit()
+        flash(_("The registration is linked to your account."), "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("account.my_registration"))
+        return redirect(url_for("auth.login", next=url_for("account.my_registration")))
+    return render_template(
+        "registration/account_link.html",
+        participant=participant,
+        user=user,
+        event=participant.event,
+    )

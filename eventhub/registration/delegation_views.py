@@ -3,7 +3,7 @@ giving a member their own login."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -255,13 +255,30 @@ def member_login(event, delegation_id: int, participant_id: int):
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
     try:
-        user, created = delegations.give_login(participant, actor=current_user)
+        given = delegations.give_login(
+            participant, actor=current_user, ip=request.remote_addr or ""
+        )
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:
+        user = given.user
+        if given.confirm_token:
+            _ask_owner_to_confirm(event, participant, user, given.confirm_token)
+            commit()
+            flash(
+                _(
+                    "%(email)s already has an account: we asked its owner by email to confirm "
+                    "before this registration is linked to it.",
+                    email=user.email,
+                ),
+                "info",
+            )
+            return redirect(
+                url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
+            )
         commit()
-        if created or not user.password_hash:
+        if given.created or not user.password_hash:
             link = external_url(
                 "auth.reset_password", token=auth_services.make_reset_token(user, invitation=True)
             )
@@ -280,3 +297,23 @@ def member_login(event, delegation_id: int, participant_id: int):
     return redirect(
         url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
     )
+
+
+def _ask_owner_to_confirm(event, participant, user, token: str) -> None:
+    """The owner of an existing account confirms from their mailbox (account_links)."""
+    link = external_url("account.confirm_link", token=token)
+    with force_locale(user.locale or select_locale()):
+        send_mail(
+            user.email,
+            _(
+                "Confirm: a registration for %(event)s on your account",
+                event=localized(event, "name"),
+            ),
+            render_template(
+                "email/account_link.txt",
+                participant=participant,
+                event=event,
+                link=link,
+                days=current_app.config["ACCOUNT_LINK_MAX_AGE"] // 86400,
+            ),
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -11,7 +13,7 @@ from eventhub.auth.models import EventMembership, Role, User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration import quotas
+from eventhub.registration import account_links, quotas
 from eventhub.registration.models import Delegation, Participant, Status
 
 
@@ -138,11 +140,20 @@ def organisers(event: Event) -> list[User]:
     )
 
 
-def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:
-    """An account for a member, with the delegate role, linked to their registration.
+@dataclass(frozen=True)
+class LoginGiven:
+    """What `give_login` did: the account, whether it is new (it needs an invitation to set
+    a password), and, for someone else's existing account, the token its owner confirms
+    with (nothing is linked until then)."""
 
-    Returns the account and whether it is new (and so needs an invitation to set a password).
-    """
+    user: User
+    created: bool = False
+    confirm_token: str | None = None
+
+
+def give_login(participant: Participant, *, actor: User, ip: str = "") -> LoginGiven:
+    """An account for a member, with the delegate role, linked to their registration; an
+    account that exists already is only asked to confirm (see account_links)."""
     if not participant.email:
         raise DomainError(_l("This member has no email address."))
     user = auth_services.get_user_by_email(participant.email)
@@ -159,7 +170,11 @@ def give_login(participant: Participant, *, actor: User) -> tuple[User, bool]:
                 "roles; ask the organisers to link it."
             )
         )
+    if not created and participant.user_id != user.id:
+        # The address may have just been edited to someone else's: its owner decides.
+        token = account_links.request_link(participant, user, actor=actor, ip=ip)
+        return LoginGiven(user, confirm_token=token)
     auth_services.grant_role(user, participant.event, Role.DELEGATE, actor=actor)
     participant.user_id = user.id
     db.session.flush()
-    return user, created
+    return LoginGiven(user, created=created)

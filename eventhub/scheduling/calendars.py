@@ -22,7 +22,7 @@ from eventhub.mail import send_mail
 from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.activities import activity_query
 from eventhub.scheduling.models import Activity, ActivityState, AgendaFeed, Enrolment
-from eventhub.web import external_url, in_event
+from eventhub.web import external_url, in_event, site_url
 
 
 def published(event: Event) -> list[Activity]:
@@ -87,7 +87,7 @@ def feed_link(participant: Participant, *, renew: bool = False) -> str:
     if stored is not None and not renew:
         key = crypto.decrypt(stored.key_encrypted)
         if key:
-            return external_url("scheduling.agenda_calendar", slug=participant.event.slug, key=key)
+            return site_url("scheduling.agenda_calendar", slug=participant.event.slug, key=key)
     key = secrets.token_urlsafe(24)
     if stored is None:
         stored = AgendaFeed(participant_id=participant.id, key_hash="", key_encrypted="")
@@ -96,7 +96,7 @@ def feed_link(participant: Participant, *, renew: bool = False) -> str:
     stored.key_encrypted = crypto.encrypt(key)
     stored.created_at = datetime.now(UTC)
     db.session.flush()
-    return external_url("scheduling.agenda_calendar", slug=participant.event.slug, key=key)
+    return site_url("scheduling.agenda_calendar", slug=participant.event.slug, key=key)
 
 
 def participant_for_feed(event: Event, key: str) -> Participant | None:

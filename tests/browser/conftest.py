@@ -108,6 +108,7 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = app.base_url  # where the links in its emails point
     yield app
     server.shutdown()
 
