@@ -17,6 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "DASHBOARD_REFRESH_SECONDS": 10,  # the arrivals dashboard fetches its figures this often
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # An uploaded list: what an XLSX may expand to, and the largest .xls (parsed whole).
+    "IMPORT_MAX_UNPACKED_MB": 50,
+    "IMPORT_MAX_XLS_MB": 10,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -95,6 +98,8 @@ _ENV: dict[str, tuple[str, Any]] = {
         lambda v: [h.strip() for h in v.split(",") if h.strip()],
     ),
     "EVENTHUB_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", lambda v: int(v) * 1024 * 1024),
+    "EVENTHUB_IMPORT_MAX_UNPACKED_MB": ("IMPORT_MAX_UNPACKED_MB", int),
+    "EVENTHUB_IMPORT_MAX_XLS_MB": ("IMPORT_MAX_XLS_MB", int),
     # Folders holding the PDF fonts (colon-separated); Debian's by default.
     "EVENTHUB_FONT_DIRS": ("FONT_DIRS", lambda v: [d for d in v.split(":") if d]),
 }
