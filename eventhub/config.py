@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     # An uploaded list: what an XLSX may expand to, and the largest .xls (parsed whole).
     "IMPORT_MAX_UNPACKED_MB": 50,
     "IMPORT_MAX_XLS_MB": 10,
+    # A JSON body: its size and nesting (a scan batch of 500 takes about 100 KB, 3 levels).
+    "JSON_MAX_KB": 1024,
+    "JSON_MAX_DEPTH": 32,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
