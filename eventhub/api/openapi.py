@@ -7,6 +7,21 @@ from typing import Any
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
+_REGISTERED = {
+    "type": "object",
+    "required": ["id", "status"],
+    "properties": {
+        "id": {"type": "integer"},
+        "status": {"type": "string"},
+        "waiting_list_position": {
+            "type": ["integer", "null"],
+            "description": "1 is next to move up",
+        },
+        "confirmation_sent": {"type": "boolean"},
+    },
+}
+
+
 def _error_responses(*codes: int) -> dict[str, Any]:
     text = {
         400: "Not a JSON object",
@@ -308,8 +323,18 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Register one participant (token role organiser or partner)",
                     "description": "The same rules as the online form. The participant is "
                     "emailed a link to their own page. Status starts as "
-                    "`pending`.",
-                    "parameters": [SLUG],
+                    "`pending`. A call repeated with the same `Idempotency-Key` (a retry "
+                    "after a lost answer) registers and mails nothing more: 200 with the "
+                    "first call's participant and `Idempotent-Replayed: true`.",
+                    "parameters": [
+                        SLUG,
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        },
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -322,25 +347,14 @@ def openapi_document() -> dict[str, Any]:
                         "201": {
                             "description": "Registered: `status` pending, or "
                             "waitlisted when the capacity or a quota is full",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["id", "status"],
-                                        "properties": {
-                                            "id": {"type": "integer"},
-                                            "status": {"type": "string"},
-                                            "waiting_list_position": {
-                                                "type": ["integer", "null"],
-                                                "description": "1 is next to move up",
-                                            },
-                                            "confirmation_sent": {"type": "boolean"},
-                                        },
-                                    }
-                                }
-                            },
+                            "content": {"application/json": {"schema": _REGISTERED}},
                         },
-                        **_error_responses(400, 401, 403, 404, 422),
+                        "200": {
+                            "description": "Repeated with its Idempotency-Key: the "
+                            "participant the first call registered, as it is now",
+                            "content": {"application/json": {"schema": _REGISTERED}},
+                        },
+                        **_error_responses(400, 401, 403, 404, 409, 422),
                     },
                 }
             },
