@@ -147,3 +147,20 @@ def test_the_same_form_sent_three_times_at_once_registers_once(app, tmp_path):
                 sa.delete(Organisation).where(Organisation.name_en == form["organisation"])
             )
             db.session.commit()
+
+
+def test_a_member_form_sent_twice_adds_the_member_once(
+    client, make, open_event, login, app, outbox, lao_delegate
+):
+    from .test_delegations import _head_with_delegation
+
+    _user, delegation = _head_with_delegation(make, open_event, login, app)
+    url = f"/events/{open_event.slug}/delegations/{delegation.id}/members/new"
+    data = dict(lao_delegate, submission=_form_key(client.get(url).get_data(as_text=True)))
+    before = _count(app, open_event.id)
+    first = client.post(url, data=data)
+    again = client.post(url, data=data, follow_redirects=True)
+    assert first.status_code == 302
+    assert "This form has already been sent." in again.get_data(as_text=True)
+    assert _count(app, open_event.id) == before + 1
+    assert len(outbox) == 1
