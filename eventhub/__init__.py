@@ -31,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    from eventhub.web import BoundedRequest
+
+    app.request_class = BoundedRequest
     app.url_map.converters["int"] = DatabaseId
     register_extensions(app)
     register_blueprints(app)

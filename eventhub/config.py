@@ -17,6 +17,12 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "DASHBOARD_REFRESH_SECONDS": 10,  # the arrivals dashboard fetches its figures this often
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # An uploaded list: what an XLSX may expand to, and the largest .xls (parsed whole).
+    "IMPORT_MAX_UNPACKED_MB": 50,
+    "IMPORT_MAX_XLS_MB": 10,
+    # A JSON body: its size and nesting (a scan batch of 500 takes about 100 KB, 3 levels).
+    "JSON_MAX_KB": 1024,
+    "JSON_MAX_DEPTH": 32,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -103,6 +109,8 @@ _ENV: dict[str, tuple[str, Any]] = {
     # The folder of the keys made on first start (secret_key, data_key): instance/keys by
     # default, apart from the database file so that its backups never carry them.
     "EVENTHUB_KEYS_DIR": ("KEYS_DIR", str),
+    "EVENTHUB_IMPORT_MAX_UNPACKED_MB": ("IMPORT_MAX_UNPACKED_MB", int),
+    "EVENTHUB_IMPORT_MAX_XLS_MB": ("IMPORT_MAX_XLS_MB", int),
     # Folders holding the PDF fonts (colon-separated); Debian's by default.
     "EVENTHUB_FONT_DIRS": ("FONT_DIRS", lambda v: [d for d in v.split(":") if d]),
 }

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from blinker import Signal
 from flask import (
+    Request,
     Response,
     abort,
     current_app,
@@ -19,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -215,3 +217,51 @@ def panels(signal: Signal, sender: Any, **kwargs: Any) -> list[Markup]:
     when they have nothing to show), in their order."""
     found = [panel for _receiver, panel in signal.send(sender, **kwargs) if panel is not None]
     return [panel.html for panel in sorted(found, key=lambda panel: panel.order)]
+
+
+class BoundedRequest(Request):
+    """A request whose JSON body is bounded before the views see it: too large (413), nested
+    too deep or holding a text too long (400), each with its reason. Python's parser
+    recurses once per level (RecursionError, a 500, at about 1,000) and a 1 MB text would
+    walk every validation rule; no JSON this app accepts comes near these limits."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        if not (force or self.is_json):
+            return super().get_json(force=force, silent=silent, cache=cache)
+        limit = current_app.config["JSON_MAX_KB"]
+        if len(self.get_data(cache=True)) > limit * 1024:
+            abort_with(
+                413,
+                _("The JSON body is larger than %(n)s MB; send it in parts.", n=limit // 1024),
+            )
+        try:
+            body = super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            body = _TOO_DEEP  # refused below, with the reason
+        if not getattr(self, "_json_checked", False):
+            _check_json(body, current_app.config["JSON_MAX_DEPTH"])
+            self._json_checked = cache
+        return body
+
+
+_TOO_DEEP = object()  # stands for a body too deep to parse
+JSON_MAX_TEXT = 10_000  # characters in one text: the longest field takes 500
+
+
+def _check_json(body: Any, max_depth: int) -> None:
+    """Walk the parsed body without recursion; refuse at the first excess."""
+    pending = [(body, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if value is _TOO_DEEP or (isinstance(value, dict | list) and depth > max_depth):
+            abort_with(400, _("The JSON body is nested more than %(n)d levels deep.", n=max_depth))
+        if isinstance(value, str) and len(value) > JSON_MAX_TEXT:
+            abort_with(
+                400,
+                _("A text in the JSON body is longer than %(n)d characters.", n=JSON_MAX_TEXT),
+            )
+        if isinstance(value, dict):
+            pending.extend((key, depth) for key in value)
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)

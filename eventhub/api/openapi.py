@@ -13,7 +13,7 @@ _ERRORS = {
     403: "Token not allowed here",
     404: "No such event, checkpoint or activity",
     409: "Refused by a rule of the event (message says which)",
-    413: "Too many scans at once",
+    413: "Too large: more scans at once than allowed, or a JSON body over its limit",
     422: "Invalid input: `errors` maps each field to its messages",
     429: "Too many requests",
     503: "The database cannot be reached just now (a restart): send it again later; "
@@ -104,8 +104,19 @@ def paths() -> dict[str, Any]:
             "post": {
                 "summary": "Register one participant (token role organiser or partner)",
                 "description": "The same rules as the online form. The participant is "
-                "emailed a link to their own page. Status starts as `pending`.",
-                "parameters": [SLUG],
+                "emailed a link to their own page. Status starts as `pending`. A call "
+                "repeated with the same `Idempotency-Key` (a retry after a lost answer) "
+                "registers and mails nothing more: 200 with the first call's participant "
+                "and `Idempotent-Replayed: true`.",
+                "parameters": [
+                    SLUG,
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                    },
+                ],
                 "requestBody": _body("Registration"),
                 "responses": _answers(
                     201,
@@ -116,7 +127,15 @@ def paths() -> dict[str, Any]:
                     401,
                     403,
                     404,
+                    409,
+                    413,
                     422,
+                )
+                | _answers(
+                    200,
+                    "Repeated with its Idempotency-Key: the participant the first call "
+                    "registered, as it is now",
+                    "Registered",
                 ),
             }
         },

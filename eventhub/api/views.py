@@ -20,6 +20,7 @@ from eventhub.errors import DomainError, error_response
 from eventhub.events import services as event_services
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration import submissions
 from eventhub.registration.models import Source
 from eventhub.registration.own_link import participants_of_user, send_confirmation
 from eventhub.registration.quotas import position_of
@@ -81,17 +82,37 @@ def create_registration(event):
         known = {name: value for name, value in body.items() if name in REGISTRATION_FIELDS}
         errors |= check_registration(event, known).errors
         return error_response(422, _("Please correct the fields marked below."), errors=errors)
+    idempotency = request.headers.get("Idempotency-Key")
+    claimed = None
+    if idempotency is not None:
+        if not 0 < len(idempotency) <= submissions.MAX_KEY or not idempotency.isprintable():
+            return error_response(
+                400, _("The Idempotency-Key header takes 1 to 255 printable characters.")
+            )
+        scope = submissions.api_scope(g.api_token.id)
+        if sent_before := submissions.earlier(event, scope, idempotency):
+            return _replayed(sent_before)
+        claimed = submissions.claim(event, scope, idempotency)
+        if claimed is None:  # the same call, sent at the same instant, went first
+            db.session.rollback()
+            return _replayed(submissions.earlier(event, scope, idempotency))
     try:
         participant, key = register(event, body, source=Source.API)
     except RegistrationInvalid as invalid:
-        db.session.rollback()
+        db.session.rollback()  # the key too: the corrected call may use it again
         return error_response(
             422, _("Please correct the fields marked below."), errors=invalid.errors
         )
+    if claimed is not None:
+        claimed.participant_id = participant.id
     commit()
     position = position_of(participant)
     sent = send_confirmation(participant, key, position)
-    response = jsonify(
+    return _registration_json(participant, position, sent), 201
+
+
+def _registration_json(participant, position: int | None, sent: bool):
+    return jsonify(
         {
             "id": participant.id,
             "status": participant.status.value,
@@ -99,7 +120,18 @@ def create_registration(event):
             "confirmation_sent": sent,
         }
     )
-    response.status_code = 201
+
+
+def _replayed(submission):
+    """The answer to a call repeated with its Idempotency-Key: the participant the first
+    registered, as it is now; nothing registered or mailed again."""
+    participant = submissions.participant_of(submission)
+    if participant is None:
+        return error_response(
+            409, _("This Idempotency-Key was used for a registration since removed.")
+        )
+    response = _registration_json(participant, position_of(participant), False)
+    response.headers["Idempotent-Replayed"] = "true"
     return response
 
 

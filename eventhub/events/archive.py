@@ -211,9 +211,25 @@ def export_event(event, target: Path | io.BufferedIOBase) -> dict[str, int]:
     return manifest["rows"]
 
 
+MAX_RATIO = 200  # JSON rows compress 10-50 times; a thousandfold part is a zip bomb
+
+
 def _read(source: Path | io.BufferedIOBase) -> tuple[dict, dict[str, list[dict]]]:
     try:
         with zipfile.ZipFile(source) as archive:
+            for part in archive.infolist():
+                # Checked from the zip's directory before inflating anything (zipfile never
+                # inflates a part beyond its declared size).
+                if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(
+                    part.compress_size, 1
+                ):
+                    raise DomainError(
+                        _l(
+                            "This archive is compressed more than any EventHub archive "
+                            "(%(name)s); it was not opened.",
+                            name=part.filename,
+                        )
+                    )
             manifest = json.loads(archive.read("manifest.json"))
             if manifest.get("format") != FORMAT:
                 raise DomainError(_l("This file is not an EventHub event archive."))

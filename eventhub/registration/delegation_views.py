@@ -25,6 +25,7 @@ from eventhub.registration import (
     quotas,
     registering,
     review_notices,
+    submissions,
 )
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source, Status
@@ -86,11 +87,22 @@ def add_member(event, delegation_id: int):
     )
     form.submit.label.text = _("Add member")
     if form.validate_on_submit():
+        back = url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
+        # The same form sent twice (a retry, a double click) adds the member once.
+        key = (form.submission.data or "")[: submissions.MAX_KEY]
+        sent_before = key and submissions.earlier(event, submissions.FORM, key)
+        claimed = (
+            None if sent_before or not key else submissions.claim(event, submissions.FORM, key)
+        )
+        if sent_before or (key and claimed is None):
+            db.session.rollback()
+            flash(_("This form has already been sent."), "info")
+            return redirect(back)
 
         def add():
             if Role.ORGANISER not in g.event_roles:
                 registering.ensure_open(event)
-            return registering.register(
+            participant, key = registering.register(
                 event,
                 form.raw(),
                 source=Source.DELEGATION,
@@ -99,6 +111,9 @@ def add_member(event, delegation_id: int):
                 actor=current_user,
                 delegation=delegation,
             )
+            if claimed is not None:
+                claimed.participant_id = participant.id
+            return participant, key
 
         ok, result = attempt(add, form)
         if ok:

@@ -22,6 +22,7 @@ from eventhub.directory.services import countries_for_choice
 from eventhub.i18n import localized
 from eventhub.registration.models import Category, Diet
 from eventhub.registration.precedence import RankRow
+from eventhub.registration.submissions import new_key
 from eventhub.registration.validation import INTERPRETATION_LANGUAGES
 
 CATEGORY_CHOICES = [
@@ -97,6 +98,8 @@ class RegistrationForm(FlaskForm):
         render_kw={"accept": "image/jpeg,image/png"},
     )
     photo_token = HiddenField()  # a photo kept from the previous attempt
+    # One per rendered form: the same form sent twice registers once (submissions.py).
+    submission = HiddenField(default=new_key)
     visa_letter_requested = BooleanField(_l("I need a visa invitation letter"))
     nationality = SelectField(_l("Nationality"))
     date_of_birth = StringField(_l("Date of birth"), render_kw=DATE)
@@ -124,7 +127,7 @@ class RegistrationForm(FlaskForm):
         return {
             name: field.data
             for name, field in self._fields.items()
-            if name not in {"csrf_token", "submit", "photo", "photo_token"}
+            if name not in {"csrf_token", "submit", "photo", "photo_token", "submission"}
         }
 
     def photo_bytes(self) -> bytes | None:

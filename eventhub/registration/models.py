@@ -350,3 +350,22 @@ class PendingPhoto(db.Model):
     width: Mapped[int]
     height: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(db.Model):
+    """A registration form or API call already handled. The same one sent again (a retry on
+    a weak venue network, a double click) finds it and shows the first one's result; the
+    unique key makes two sent at the same instant insert one row: the second waits for the
+    first to commit, then finds it."""
+
+    __tablename__ = "registration_submission"
+    __table_args__ = (sa.UniqueConstraint("event_id", "scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(sa.String(40))  # "form", or "token:<id>" for the API
+    key: Mapped[str] = mapped_column(sa.String(255))  # the form's hidden key, Idempotency-Key
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

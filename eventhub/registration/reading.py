@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from charset_normalizer import from_bytes
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from eventhub.errors import DomainError
@@ -19,6 +20,14 @@ from eventhub.text import clean
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 60
+# An XLSX is a zip: its parts are checked from the zip's directory before any is parsed
+# (zipfile never inflates a part beyond the size its directory declares). The defaults fit
+# an embassy's list of a few thousand people many times over; a bomb exceeds them.
+MAX_UNPACKED_MB = 50  # IMPORT_MAX_UNPACKED_MB in the configuration
+MAX_PARTS = 500
+MAX_RATIO = 100  # real workbooks compress 5-20 times; only parts over 1 MB are judged
+MAX_SHARED_STRINGS = MAX_ROWS * MAX_COLUMNS  # never more distinct texts than cells
+MAX_XLS_MB = 10  # IMPORT_MAX_XLS_MB: an .xls is parsed whole; its size is its cost
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) inside an OLE2 file
 _BIFF_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # Excel 2-4 worksheets
 # The encodings offered when the detected one reads names wrongly.
@@ -94,8 +103,18 @@ def read_table(content: bytes, encoding: str | None = None) -> Table:
     """The rows of the first sheet (XLSX, XLS) or of the CSV, with their numbers as the
     spreadsheet shows them; blank rows dropped. `encoding` overrides the detected one."""
     if content[:4] == b"PK\x03\x04":
+        _check_xlsx(content)
         table = Table(_read_xlsx(content), "xlsx")
     elif content[:8] == _OLE or (content[:2] in _BIFF_BOF and len(content) > 8):
+        limit = _limit("IMPORT_MAX_XLS_MB", MAX_XLS_MB)
+        if len(content) > limit * 1024 * 1024:
+            raise ImportUnreadable(
+                _l(
+                    "This old Excel file (.xls) is larger than %(n)d MB; save it as .xlsx "
+                    "or CSV, or split it.",
+                    n=limit,
+                )
+            )
         table = Table(_read_xls(content), "xls")
     else:
         detected = detect_encoding(content)
@@ -110,7 +129,84 @@ def read_table(content: bytes, encoding: str | None = None) -> Table:
         raise ImportUnreadable(_l("The file holds no rows."))
     if len(table.rows) > MAX_ROWS:
         raise ImportUnreadable(_l("The file has more than %(n)d rows; split it.", n=MAX_ROWS))
+    for number, row in table.rows:
+        if any(cell is not None and clean(str(cell)) for cell in row[MAX_COLUMNS:]):
+            raise ImportUnreadable(
+                _l(
+                    "Row %(row)d has more than %(n)d columns; remove the columns that are "
+                    "not part of the list.",
+                    row=number,
+                    n=MAX_COLUMNS,
+                )
+            )
     return table
+
+
+def _limit(key: str, default: int) -> int:
+    return current_app.config.get(key, default) if has_app_context() else default
+
+
+def _check_xlsx(content: bytes) -> None:
+    """Refuse a workbook whose parts would take minutes and hundreds of MB to parse (a few
+    hundred KB can expand to gigabytes), from the zip's directory, before parsing."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse_kind() from exc
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            raise ImportUnreadable(
+                _l(
+                    "This workbook has more than %(n)d parts (sheets, pictures, styles); "
+                    "copy the list alone into a new workbook.",
+                    n=MAX_PARTS,
+                )
+            )
+        limit = _limit("IMPORT_MAX_UNPACKED_MB", MAX_UNPACKED_MB)
+        if sum(part.file_size for part in parts) > limit * 1024 * 1024:
+            raise ImportUnreadable(
+                _l(
+                    "This workbook expands to more than %(n)d MB when opened; a list of "
+                    "participants is far smaller. Copy the list alone into a new workbook, "
+                    "or save it as CSV.",
+                    n=limit,
+                )
+            )
+        for part in parts:
+            if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(
+                part.compress_size, 1
+            ):
+                raise ImportUnreadable(
+                    _l(
+                        "This workbook is compressed more than any real spreadsheet "
+                        "(%(name)s); it was not opened. Save the list again in Excel or "
+                        "LibreOffice.",
+                        name=part.filename,
+                    )
+                )
+        strings = next((p for p in parts if p.filename == "xl/sharedStrings.xml"), None)
+        if strings is not None and _count_items(archive, strings) > MAX_SHARED_STRINGS:
+            raise ImportUnreadable(
+                _l(
+                    "This workbook holds more than %(n)d different texts; a list of "
+                    "participants holds far fewer. Copy the list alone into a new workbook.",
+                    n=MAX_SHARED_STRINGS,
+                )
+            )
+
+
+def _count_items(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """The shared strings in the part, counted while inflating it in 1 MB pieces."""
+    count, tail = 0, b""
+    try:
+        with archive.open(part) as stream:
+            while piece := stream.read(1024 * 1024):
+                count += (tail + piece).count(b"</si>")
+                tail = piece[-4:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refuse_kind() from exc
+    return count
 
 
 def canonical(encoding: str) -> str:
@@ -168,7 +264,7 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
         raise _refuse_kind() from exc
     try:
         # Bounded: a tiny file can declare a cell at row 1,048,576, column XFD.
-        bounds = {"max_row": MAX_ROWS + 20, "max_col": MAX_COLUMNS, "values_only": True}
+        bounds = {"max_row": MAX_ROWS + 20, "max_col": MAX_COLUMNS + 1, "values_only": True}
         rows = []
         for saved, written in zip(
             values.worksheets[0].iter_rows(**bounds),
@@ -205,7 +301,7 @@ def _read_xls(content: bytes) -> list[list[Any]]:
         rows = []
         for index in range(min(sheet.nrows, MAX_ROWS + 20)):
             row = []
-            for cell in sheet.row_slice(index, 0, min(sheet.ncols, MAX_COLUMNS)):
+            for cell in sheet.row_slice(index, 0, min(sheet.ncols, MAX_COLUMNS + 1)):
                 if cell.ctype == xlrd.XL_CELL_DATE:
                     row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
                 elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
@@ -248,7 +344,7 @@ def _read_csv(content: bytes, encoding: str) -> list[list[Any]]:
     rows = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            rows.append(row[:MAX_COLUMNS])
+            rows.append(row[: MAX_COLUMNS + 1])  # one more: read to refuse, never cut off
             if len(rows) > MAX_ROWS + 20:
                 break
     except csv.Error as exc:

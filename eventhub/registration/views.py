@@ -19,6 +19,7 @@ from eventhub.registration import (
     quotas,
     registering,
     review_notices,
+    submissions,
 )
 from eventhub.registration.access import photo_response
 from eventhub.registration.forms import RegistrationForm
@@ -37,6 +38,9 @@ def register(event):
         return render_template("registration/closed.html", event=event, reason=str(closed))
     form = RegistrationForm()
     if form.validate_on_submit():
+        key = (form.submission.data or "")[: submissions.MAX_KEY]
+        if key and (sent_before := submissions.earlier(event, submissions.FORM, key)):
+            return _sent_before(event, sent_before)
         already = own_link.registered_with_email(event, form.email.data)
         if already is not None:
             # The link goes by email to the address, never onto this page: anyone who knows
@@ -52,16 +56,24 @@ def register(event):
                 "info",
             )
             return redirect(url_for("registration.register", slug=event.slug))
-        ok, result = attempt(
-            lambda: registering.register(
+        claimed = submissions.claim(event, submissions.FORM, key) if key else None
+        if key and claimed is None:  # the same form, sent at the same instant, went first
+            db.session.rollback()
+            return _sent_before(event, submissions.earlier(event, submissions.FORM, key))
+
+        def register_once():
+            participant, key = registering.register(
                 event,
                 form.raw(),
                 source=Source.FORM,
                 photo=form.photo_bytes(),
                 photo_token=form.photo_token.data,
-            ),
-            form,
-        )
+            )
+            if claimed is not None:
+                claimed.participant_id = participant.id
+            return participant, key
+
+        ok, result = attempt(register_once, form)
         if ok:
             participant, key = result
             position = quotas.position_of(participant)
@@ -107,6 +119,25 @@ def register(event):
     return render_template(
         "registration/register.html", event=event, form=form, organisations=organisation_names()
     )
+
+
+def _sent_before(event, submission):
+    """The form was sent before (a retry, a double click): the first one's result, with
+    nothing registered or mailed again."""
+    participant = submissions.participant_of(submission)
+    if participant is None:  # since merged or withdrawn by the organisers
+        flash(_("This form has already been sent."), "info")
+        return redirect(url_for("registration.register", slug=event.slug))
+    flash(
+        _(
+            "Your registration had already been received: here it is. Nothing was "
+            "registered or sent twice."
+        ),
+        "info",
+    )
+    key = own_link.access_key(participant)
+    commit()  # a link made now for an older registration is kept
+    return redirect(url_for("registration.own_page", slug=event.slug, key=key))
 
 
 @bp.route("/me/<key>", methods=["GET", "POST"])

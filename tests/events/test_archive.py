@@ -152,3 +152,13 @@ def test_an_archive_that_cannot_be_the_same_event_here_is_refused(tmp_path, data
     (tmp_path / "not.zip").write_bytes(b"PK not really")
     garbage = source.test_cli_runner().invoke(args=["import-event", str(tmp_path / "not.zip")])
     assert "not an EventHub event archive" in garbage.output
+    # A zip bomb (a few KB expanding to 64 MB, or to gigabytes) is refused before it is inflated.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("manifest.json", '{"format": "eventhub-event-archive/1", "rows": {}}')
+        with bomb.open("tables/participant.json", "w", force_zip64=True) as part:
+            for _ in range(64):
+                part.write(b" " * 1024 * 1024)
+    refused = source.test_cli_runner().invoke(args=["import-event", str(tmp_path / "bomb.zip")])
+    assert "compressed more than any EventHub archive" in refused.output
