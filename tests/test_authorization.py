@@ -55,6 +55,9 @@ ALLOWED: dict[str, set[str]] = {
     "auth.login": EVERYONE,
     "auth.logout": EVERYONE,  # nobody logged in: back to the home page
     "auth.change_password": SIGNED_IN,
+    "auth.sessions": SIGNED_IN,
+    "auth.revoke_session": SIGNED_IN,  # one's own sessions only (tests/auth/test_sessions.py)
+    "auth.revoke_other_sessions": SIGNED_IN,
     "auth.request_reset": EVERYONE,
     "auth.reset_password": EVERYONE,  # the link's token decides; a bad one gets a clear page
     "auth.set_language": EVERYONE,
@@ -177,6 +180,8 @@ ALLOWED: dict[str, set[str]] = {
     "checkin.dashboard": ORGANISER,
     "checkin.dashboard_figures": ORGANISER,
     "checkin.attendance_csv": ORGANISER,
+    "checkin.scanner_devices": ORGANISER,
+    "checkin.revoke_device": ORGANISER,
     # The JSON API answers bearer tokens, not browser sessions (it takes no CSRF token).
     "api.openapi": EVERYONE,
     "api.token_info": NOBODY,

@@ -6,7 +6,6 @@ Plain functions over the session: they add and flush, the caller commits.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,29 +102,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def session_id(user: User) -> str:
-    """The id kept in the login cookie; it changes with the password, ending old sessions."""
-    fingerprint = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-    return f"{user.id}:{fingerprint}"
-
-
-def load_session_user(value: str) -> User | None:
-    user_id, _, fingerprint = value.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or not hmac.compare_digest(session_id(user), value):
-        return None  # a deactivated account is logged out everywhere at once
-    return user
-
-
 def configure_login(manager: LoginManager) -> None:
     manager.login_view = "auth.login"
     manager.login_message = _l("Please log in to see this page.")
     manager.login_message_category = "info"
     manager.session_protection = "basic"
-    manager.user_loader(load_session_user)
-    User.get_id = session_id  # type: ignore[method-assign]
+    # The user loader is eventhub.auth.sessions.load_user: cookies name a session, not a user.
 
 
 # --- roles -----------------------------------------------------------------------------
