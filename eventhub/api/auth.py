@@ -56,6 +56,8 @@ def token_required(
                 return response
             if roles and token.role not in roles:
                 return error_response(403, str(_l("This token's role may not do this.")))
+            if not token.may_write and request.method not in ("GET", "HEAD", "OPTIONS"):
+                return error_response(403, str(_l("This token may only read, not change.")))
             g.api_token = token
             if "slug" in kwargs:
                 event = event_services.get_event_by_slug(kwargs.pop("slug"))

@@ -11,7 +11,7 @@ def _error_responses(*codes: int) -> dict[str, Any]:
     text = {
         400: "Not a JSON object",
         401: "Missing, unknown or revoked token",
-        403: "Token not allowed here",
+        403: "Token not allowed here (its role, event, checkpoints or read-only scope)",
         404: "No such event",
         409: "Refused by a rule of the event (message says which)",
         422: "Invalid input: `errors` maps each field to its messages",
@@ -144,6 +144,8 @@ def openapi_document() -> dict[str, Any]:
             "title": "EventHub API",
             "version": "1",
             "description": "Bearer tokens come from `flask --app eventhub create-token`. "
+            "A token may be limited to some checkpoints (scans and rosters elsewhere: 403) "
+            "and to reading (any POST, PUT or DELETE: 403). "
             "Every error answers JSON with `error`, `message` and `status`.",
         },
         "servers": [{"url": "/api/v1"}],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub.audit import services as audit
-from eventhub.auth.models import ApiToken, EventMembership, Role, User
+from eventhub.auth.models import ApiToken, ApiTokenCheckpoint, EventMembership, Role, User
 from eventhub.db import HotStatement, utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -193,9 +193,18 @@ def issue_api_token(
     label: str = "",
     user: User | None = None,
     actor: User | None = None,
+    may_write: bool = True,
+    checkpoint_ids: Iterable[int] | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token; the plaintext is returned once and never stored."""
+    """A new token; the plaintext is returned once and never stored.
+
+    `may_write`: False for a token that only reads (a roster, the programme).
+    `checkpoint_ids`: the checkpoints (of `event`, checked by the caller) it scans at and
+    reads the rosters of; None for all of them. A token issued to a person is limited to
+    where that person is assigned as well.
+    """
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    scope = None if checkpoint_ids is None else sorted(set(checkpoint_ids))
     token = ApiToken(
         event=event,
         role=role,
@@ -203,17 +212,48 @@ def issue_api_token(
         user=user,
         token_hash=_token_digest(plaintext),
         prefix=plaintext[: len(TOKEN_PREFIX) + 6],
+        may_write=may_write,
+        all_checkpoints=scope is None,
     )
     db.session.add(token)
+    db.session.flush()
+    db.session.add_all(
+        ApiTokenCheckpoint(token_id=token.id, checkpoint_id=checkpoint_id)
+        for checkpoint_id in scope or ()
+    )
     db.session.flush()
     audit.record(
         "token.create",
         token,
         actor=actor,
         event_id=event.id,
-        changes={"role": [None, role.value], "label": [None, token.label]},
+        changes={
+            "role": [None, role.value],
+            "label": [None, token.label],
+            "may_write": [None, may_write],
+            "checkpoints": [None, "all" if scope is None else scope],
+        },
     )
     return token, plaintext
+
+
+def token_checkpoints(token_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The checkpoints each of these tokens is limited to (absent: all or none given)."""
+    scopes: dict[int, list[int]] = {}
+    for token_id, checkpoint_id in db.session.execute(
+        sa.select(ApiTokenCheckpoint.token_id, ApiTokenCheckpoint.checkpoint_id).where(
+            ApiTokenCheckpoint.token_id.in_(list(token_ids))
+        )
+    ):
+        scopes.setdefault(token_id, []).append(checkpoint_id)
+    return scopes
+
+
+def token_covers(grant: TokenGrant, checkpoint_id: int) -> bool:
+    """Whether the token's checkpoint scope includes this checkpoint."""
+    return grant.all_checkpoints or (
+        db.session.get(ApiTokenCheckpoint, (grant.id, checkpoint_id)) is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +268,8 @@ class TokenGrant:
     label: str
     prefix: str
     created_at: datetime
+    may_write: bool
+    all_checkpoints: bool
 
 
 _TOKEN_TABLE = ApiToken.__table__
@@ -261,11 +303,14 @@ def token_digest(plaintext: str) -> str | None:
 def grant_of(row: Sequence) -> TokenGrant:
     """The token in a row starting with token_query()'s columns. Its last use is kept to
     the nearest few minutes (a write on every scan would cost more than it tells)."""
-    token_id, event_id, user_id, role, label, prefix, created_at, last_used_at = row[:TOKEN_COLUMNS]
+    *fields, last_used_at = row[:TOKEN_COLUMNS]
+    token_id, _event_id, _user_id, role, *_rest = fields
     now = utcnow()
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
         db.session.execute(_TOUCH_TOKEN, {"token_id": token_id, "now": now})
-    return TokenGrant(token_id, event_id, user_id, Role(role), label, prefix, created_at)
+    fields[3] = Role(role)
+    fields[-2:] = [bool(value) for value in fields[-2:]]
+    return TokenGrant(*fields)
 
 
 def find_api_token(plaintext: str) -> TokenGrant | None:

@@ -1,12 +1,16 @@
-"""The phones the event's staff are logged in on, for an organiser to sign out a lost one."""
+"""The devices that scan: the phones the event's staff are logged in on (for an organiser
+to sign out a lost one), and the checkpoints an API token may be limited to."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from eventhub.auth.models import EventMembership, Role, User, UserSession
+from eventhub.checkin.models import Checkpoint
 from eventhub.events.models import Event
+from eventhub.events.signals import token_checkpoint_choices
 from eventhub.extensions import db
+from eventhub.i18n import localized
 
 
 def _staff_ids(event: Event) -> sa.Select:
@@ -48,3 +52,16 @@ def staff_session(event: Event, session_id: int) -> UserSession | None:
             UserSession.revoked_at.is_(None),
         )
     )
+
+
+@token_checkpoint_choices.connect
+def _token_checkpoints(event: Event, **_kwargs) -> list[tuple[int, str]]:
+    """The event's checkpoints, for limiting an API token to some of them."""
+    return [
+        (checkpoint.id, localized(checkpoint, "name"))
+        for checkpoint in db.session.scalars(
+            sa.select(Checkpoint)
+            .where(Checkpoint.event_id == event.id)
+            .order_by(Checkpoint.name_en)
+        )
+    ]
