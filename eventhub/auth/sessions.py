@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask, flash, g, redirect, request, session
+from flask import Flask, current_app, flash, g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_url, user_logged_in
 
@@ -67,6 +67,13 @@ def current() -> UserSession | None:
     )
 
 
+def idle_limit(*, remember: bool) -> timedelta:
+    """How long a session unused stays valid: as long as its cookie would live."""
+    name = "REMEMBER_COOKIE_DURATION" if remember else "PERMANENT_SESSION_LIFETIME"
+    value = current_app.config.get(name) or timedelta(days=365 if remember else 31)
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
 def load_user(key: str) -> User | None:
     """Flask-Login's user loader, for the session cookie and the remember-me cookie alike.
 
@@ -75,19 +82,27 @@ def load_user(key: str) -> User | None:
     if not isinstance(key, str) or not key.startswith(KEY_PREFIX):
         return None  # a cookie from before sessions were kept, or forged
     row = db.session.execute(
-        sa.select(UserSession.id, UserSession.revoked_at, UserSession.last_seen_at, User)
+        sa.select(
+            UserSession.id,
+            UserSession.revoked_at,
+            UserSession.last_seen_at,
+            UserSession.remember,
+            User,
+        )
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.key_hash == _digest(key))
     ).first()
     if row is None:
         return None
-    session_id, revoked_at, last_seen_at, user = row
+    session_id, revoked_at, last_seen_at, remember, user = row
+    now = utcnow()
+    if now - last_seen_at > idle_limit(remember=remember):
+        return None  # the cookies would have expired by now: a copy kept longer is refused
     if revoked_at is not None or not user.active:
         g.session_revoked = True
         session.pop("_user_id", None)
         session["_remember"] = "clear"  # and Flask-Login deletes the remember-me cookie
         return None
-    now = utcnow()
     if now - last_seen_at > TOUCH_INTERVAL:
         db.session.execute(
             sa.update(UserSession)
@@ -101,13 +116,16 @@ def load_user(key: str) -> User | None:
 
 def live_sessions(user: User) -> list[UserSession]:
     """The user's sessions that still work, the most recently used first."""
-    return list(
-        db.session.scalars(
+    now = utcnow()
+    return [
+        row
+        for row in db.session.scalars(
             sa.select(UserSession)
             .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
         )
-    )
+        if now - row.last_seen_at <= idle_limit(remember=row.remember)
+    ]
 
 
 def revoke(

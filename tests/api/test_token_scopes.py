@@ -106,3 +106,29 @@ def test_the_token_list_shows_each_tokens_scope(client, make, event, as_role):
     page = client.get(f"/events/{event.slug}/tokens").get_data(as_text=True)
     row = re.search(r"Gate B phone 3</td>.*?</tr>", page, re.S).group(0)
     assert "Main entrance" in row and "Read only" in row and "VIP lounge" not in row
+
+
+def test_create_token_on_the_command_line_takes_checkpoints_and_read_only(app, client, make, event):
+    _gates(make, event)
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-token",
+            "--role",
+            "staff",
+            "--event",
+            event.slug,
+            "--checkpoint",
+            "main-entrance",
+            "--read-only",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    headers = {"Authorization": f"Bearer {result.stdout.strip().splitlines()[0]}"}
+    assert (
+        client.get("/api/v1/checkpoints/main-entrance/roster", headers=headers).status_code == 200
+    )
+    assert client.get("/api/v1/checkpoints/vip-lounge/roster", headers=headers).status_code == 403
+    unknown = app.test_cli_runner().invoke(
+        args=["create-token", "--role", "staff", "--event", event.slug, "--checkpoint", "nowhere"]
+    )
+    assert unknown.exit_code != 0

@@ -121,3 +121,13 @@ def test_a_password_reset_ends_every_earlier_session(app, client, make, outbox):
     client.post(link, data={"new_password": "mekong river 2025", "confirm": "mekong river 2025"})
     assert "Log out" in client.get("/").get_data(as_text=True)
     assert "Log out" not in elsewhere.get("/").get_data(as_text=True)
+
+
+def test_a_session_unused_longer_than_its_cookie_lives_is_refused(app, client, make, event):
+    user = make.user(roles={event: "organiser"})
+    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    with app.app_context():
+        row = db.session.scalar(db.select(UserSession).where(UserSession.user_id == user.id))
+        row.last_seen_at -= app.config["PERMANENT_SESSION_LIFETIME"] * 2
+        db.session.commit()
+    assert client.get(f"/events/{event.slug}/settings").status_code == 302

@@ -48,6 +48,8 @@ def test_organiser_signs_out_a_lost_phone_which_is_told_to_wipe(
     assert "Gate phone 3" not in client.get(f"/events/{event.slug}/checkin/devices").get_data(
         as_text=True
     )
+    audit = client.get(f"/events/{event.slug}/audit").get_data(as_text=True)
+    assert "Login session" in audit and staff.email in audit
 
 
 def test_a_plain_missing_login_does_not_wipe(client, event, gate):
