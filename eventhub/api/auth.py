@@ -48,9 +48,12 @@ def token_required(
             if scheme.lower() == "bearer" and plaintext.strip():
                 token = lookup(plaintext.strip())
             if token is None:
+                # A revoked token's device (lost, stolen) is told to erase what it keeps.
+                revoked = bool(plaintext.strip()) and auth_services.is_revoked(plaintext.strip())
                 response = error_response(
                     401,
                     str(_l("A valid API token is required: send 'Authorization: Bearer <token>'.")),
+                    wipe=revoked,
                 )
                 response.headers["WWW-Authenticate"] = 'Bearer realm="eventhub"'
                 return response

@@ -10,7 +10,7 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 def _error_responses(*codes: int) -> dict[str, Any]:
     text = {
         400: "Not a JSON object",
-        401: "Missing, unknown or revoked token",
+        401: "Missing, unknown or revoked token (revoked: `wipe` is true)",
         403: "Token not allowed here (its role, event, checkpoints or read-only scope)",
         404: "No such event",
         409: "Refused by a rule of the event (message says which)",
@@ -168,6 +168,11 @@ def openapi_document() -> dict[str, Any]:
                         "error": {"type": "string"},
                         "message": {"type": "string"},
                         "status": {"type": "integer"},
+                        "wipe": {
+                            "type": "boolean",
+                            "description": "On a 401: the token (or session) was revoked; the "
+                            "device erases the roster and everything it keeps",
+                        },
                     },
                 },
                 "Registration": REGISTRATION_SCHEMA,

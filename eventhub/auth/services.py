@@ -320,6 +320,18 @@ def find_api_token(plaintext: str) -> TokenGrant | None:
     return None if row is None else grant_of(row)
 
 
+def is_revoked(plaintext: str) -> bool:
+    """Whether this is the text of a token that was revoked (not merely unknown)."""
+    digest = token_digest(plaintext)
+    return digest is not None and bool(
+        db.session.scalar(
+            sa.select(ApiToken.id).where(
+                ApiToken.token_hash == digest, ApiToken.revoked_at.is_not(None)
+            )
+        )
+    )
+
+
 def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()

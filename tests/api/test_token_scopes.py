@@ -132,3 +132,19 @@ def test_create_token_on_the_command_line_takes_checkpoints_and_read_only(app, c
         args=["create-token", "--role", "staff", "--event", event.slug, "--checkpoint", "nowhere"]
     )
     assert unknown.exit_code != 0
+
+
+def test_a_revoked_tokens_device_is_told_to_wipe_an_unknown_one_is_not(
+    app, client, make, event, as_role
+):
+    main, _vip = _gates(make, event)
+    as_role("organiser")
+    token = _issue(client, event, role="staff", checkpoints=[str(main.id)])
+    with app.app_context():
+        token_id = db.session.scalar(sa.select(ApiToken.id))
+    client.post(f"/events/{event.slug}/tokens/{token_id}/revoke")
+    roster = "/api/v1/checkpoints/main-entrance/roster"
+    revoked = client.get(roster, headers={"Authorization": f"Bearer {token}"})
+    assert revoked.status_code == 401 and revoked.get_json()["wipe"] is True
+    unknown = client.get(roster, headers={"Authorization": "Bearer ehk_not-a-token"})
+    assert unknown.status_code == 401 and unknown.get_json()["wipe"] is False
