@@ -140,6 +140,7 @@ def register_extensions(app: Flask) -> None:
         models,  # noqa: F401  (complete metadata for Alembic)
     )
     from eventhub.auth import services as auth_services
+    from eventhub.auth import sessions as auth_sessions
     from eventhub.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -154,6 +155,7 @@ def register_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     auth_services.configure_login(login_manager)
+    auth_sessions.configure(login_manager, app)
     mail.init_app(app)
     jobs.init_app(app)
 

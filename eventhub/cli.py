@@ -17,6 +17,7 @@ from eventhub.auth.models import ApiToken, Role
 from eventhub.badges import printing
 from eventhub.badges.models import BadgeBatch, BatchState
 from eventhub.badges.runs import run_batch
+from eventhub.checkin.checkpoint_setup import checkpoint_by_ref
 from eventhub.db import utcnow
 from eventhub.demo.builder import build_demo, build_demo_if_empty
 from eventhub.demo.event import demo_logins
@@ -71,10 +72,25 @@ def create_user(email, role, slug, password, name, admin):
 @click.option("--role", type=ROLE_CHOICE, required=True)
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("--label", default="", help="What the token is for, e.g. 'Gate B phone 3'.")
-def create_token(role, slug, label):
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    help="A checkpoint (id or short name) it may scan at; repeat for several. Default: all.",
+)
+@click.option("--read-only", is_flag=True, help="It reads (rosters, programme), never writes.")
+def create_token(role, slug, label, checkpoints, read_only):
     """Print a new bearer token for the JSON API (shown once; stored hashed)."""
     event = event_or_fail(slug)
-    token, plaintext = auth_services.issue_api_token(event, Role(role), label=label)
+    scope = None
+    if checkpoints:
+        found = [checkpoint_by_ref(event, ref) for ref in checkpoints]
+        if None in found:
+            raise click.ClickException(f"No such checkpoint in {event.slug}: {checkpoints}")
+        scope = [checkpoint.id for checkpoint in found]
+    token, plaintext = auth_services.issue_api_token(
+        event, Role(role), label=label, may_write=not read_only, checkpoint_ids=scope
+    )
     db.session.commit()
     click.echo(plaintext)
     click.echo(

@@ -61,6 +61,10 @@ ALLOWED: dict[str, set[str]] = {
     "auth.two_step": SIGNED_IN,
     "auth.two_step_setup": SIGNED_IN,
     "auth.two_step_disable": SIGNED_IN,
+    "auth.sessions": SIGNED_IN,
+    # One's own sessions only: the world's session is the gate staff's (another phone).
+    "auth.revoke_session": {"staff"},
+    "auth.revoke_other_sessions": SIGNED_IN,
     "auth.request_reset": EVERYONE,
     "auth.reset_password": EVERYONE,  # the link's token decides; a bad one gets a clear page
     "auth.set_language": EVERYONE,
@@ -188,6 +192,8 @@ ALLOWED: dict[str, set[str]] = {
     "checkin.dashboard": ORGANISER,
     "checkin.dashboard_figures": ORGANISER,
     "checkin.attendance_csv": ORGANISER,
+    "checkin.scanner_devices": ORGANISER,
+    "checkin.revoke_device": ORGANISER,
     # The JSON API answers bearer tokens, not browser sessions (it takes no CSRF token).
     "api.openapi": EVERYONE,
     "api.token_info": NOBODY,
@@ -228,7 +234,7 @@ def _first(entity, *where):
 def _world(app, make) -> dict:
     """The demo week, and the ids of a Thai participant's things in it."""
     from eventhub.auth import services as auth_services
-    from eventhub.auth.models import EventMembership, Role
+    from eventhub.auth.models import EventMembership, Role, UserSession
     from eventhub.badges.issuing import badges_for, code_of
     from eventhub.badges.printing import BatchFilters
     from eventhub.badges.runs import queue_batch
@@ -342,6 +348,9 @@ def _world(app, make) -> dict:
             )
         )
         token, _plaintext = auth_services.issue_api_token(event, Role.STAFF, label="matrix")
+        phone = UserSession(key_hash="0" * 64, user_id=staff.id, user_agent="Android")
+        db.session.add(phone)
+        db.session.flush()
         key = new_access_key(member)
         feed = calendars.feed_link(member).rsplit("/", 1)[1].removesuffix(".ics")
         db.session.commit()
@@ -364,6 +373,7 @@ def _world(app, make) -> dict:
             "membership_id": membership,
             "organisation_id": pending.id,
             "token_id": token.id,
+            "session_id": phone.id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write

@@ -48,14 +48,19 @@ def token_required(
             if scheme.lower() == "bearer" and plaintext.strip():
                 token = lookup(plaintext.strip())
             if token is None:
+                # A revoked token's device (lost, stolen) is told to erase what it keeps.
+                revoked = bool(plaintext.strip()) and auth_services.is_revoked(plaintext.strip())
                 response = error_response(
                     401,
                     str(_l("A valid API token is required: send 'Authorization: Bearer <token>'.")),
+                    wipe=revoked,
                 )
                 response.headers["WWW-Authenticate"] = 'Bearer realm="eventhub"'
                 return response
             if roles and token.role not in roles:
                 return error_response(403, str(_l("This token's role may not do this.")))
+            if not token.may_write and request.method not in ("GET", "HEAD", "OPTIONS"):
+                return error_response(403, str(_l("This token may only read, not change.")))
             g.api_token = token
             if "slug" in kwargs:
                 event = event_services.get_event_by_slug(kwargs.pop("slug"))

@@ -9,8 +9,8 @@ from eventhub.api.schemas import ACTIVITIES_QUERY, SCHEMAS, ref
 
 _ERRORS = {
     400: "Not a JSON object, or a query parameter that is not of its type (`errors` says which)",
-    401: "Missing, unknown or revoked token",
-    403: "Token not allowed here",
+    401: "Missing, unknown or revoked token (revoked: `wipe` is true)",
+    403: "Token not allowed here (its role, event, checkpoints or read-only scope)",
     404: "No such event, checkpoint or activity",
     409: "Refused by a rule of the event (message says which)",
     413: "Too large: more scans at once than allowed, or a JSON body over its limit",

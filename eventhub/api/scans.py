@@ -38,11 +38,14 @@ def _device_key() -> str:
     return request.remote_addr or ""
 
 
-def _may_scan(gate: rules.Gate, assigned: bool | None = None) -> bool:
-    """A token issued to a person scans where that person may; a device token (no person)
-    scans at every checkpoint of its event. `assigned`: whether the person is on this
-    checkpoint's staff, when already read."""
+def _may_scan(gate: rules.Gate, assigned: bool | None = None, in_scope: bool | None = None) -> bool:
+    """A token scans and reads the roster within its checkpoint scope; one issued to a
+    person, moreover, only where that person may. `assigned`, `in_scope`: whether the
+    person is on this checkpoint's staff and the checkpoint in the token's scope, when
+    already read."""
     token = g.api_token
+    if not (in_scope if in_scope is not None else auth_services.token_covers(token, gate.id)):
+        return False
     if token.user_id is None:
         return True
     if assigned is not None and token.role == Role.STAFF:
@@ -86,8 +89,8 @@ def _one(item, context: reading.ScanContext | None = None) -> tuple[int, dict]:
     gate = context.gate if context else rules.gate_by_ref(token.event_id, item["checkpoint"])
     if gate is None:
         return 404, {"message": _("There is no such checkpoint in this event.")}
-    if not _may_scan(gate, context.assigned if context else None):
-        return 403, {"message": _("You are not assigned to this checkpoint.")}
+    if not _may_scan(gate, *((context.assigned, context.in_scope) if context else ())):
+        return 403, {"message": _("This token may not scan at this checkpoint.")}
     return record_item(
         gate,
         item,
@@ -135,7 +138,7 @@ def roster(ref):
     if gate is None:
         return error_response(404, _("There is no such checkpoint in this event."))
     if not _may_scan(gate):
-        return error_response(403, _("You are not assigned to this checkpoint."))
+        return error_response(403, _("This token may not read this checkpoint's roster."))
     return jsonify(
         {
             "checkpoint": {

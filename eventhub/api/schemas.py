@@ -245,6 +245,11 @@ ERROR: dict[str, Any] = {
         "status": {"type": "integer"},
         "field": {"type": ["string", "null"], "description": "The first refused field"},
         "errors": ref("FieldErrors"),
+        "wipe": {
+            "type": "boolean",
+            "description": "On a 401: the token (or session) was revoked; the device erases "
+            "the roster and everything it keeps",
+        },
     },
 }
 TOKEN: dict[str, Any] = {

@@ -117,6 +117,45 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # Scopes: a read-only token reads (a roster, the programme) but never scans or writes;
+    # a token not for all checkpoints scans only at those of api_token_checkpoint.
+    may_write: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    all_checkpoints: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship()
+
+
+class ApiTokenCheckpoint(db.Model):
+    """A checkpoint a token may scan at and read the roster of, when the token is not for
+    all of them. The checkpoint is named by its table only: core imports no domain."""
+
+    __tablename__ = "api_token_checkpoint"
+
+    token_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("api_token.id", ondelete="CASCADE"), primary_key=True
+    )
+    checkpoint_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checkpoint.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class UserSession(db.Model):
+    """One login on one browser: the cookies carry its random key, so logging out (or an
+    organiser revoking a lost phone) ends it on the server whatever copy of the cookie is
+    still around. Only a SHA-256 of the key is stored, as for API tokens."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Kept to the nearest few minutes: a write on every page would cost more than it tells.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip_address: Mapped[str] = mapped_column(sa.String(45), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    remember: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -6,9 +6,8 @@ Plain functions over the session: they add and flush, the caller commits.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub.audit import services as audit
-from eventhub.auth.models import SENSITIVE_ROLES, ApiToken, EventMembership, Role, User
+from eventhub.auth.models import (
+    SENSITIVE_ROLES,
+    ApiToken,
+    ApiTokenCheckpoint,
+    EventMembership,
+    Role,
+    User,
+)
 from eventhub.db import HotStatement, utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -113,29 +119,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def session_id(user: User) -> str:
-    """The id kept in the login cookie; it changes with the password, ending old sessions."""
-    fingerprint = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-    return f"{user.id}:{fingerprint}"
-
-
-def load_session_user(value: str) -> User | None:
-    user_id, _, fingerprint = value.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or not hmac.compare_digest(session_id(user), value):
-        return None  # a deactivated account is logged out everywhere at once
-    return user
-
-
 def configure_login(manager: LoginManager) -> None:
     manager.login_view = "auth.login"
     manager.login_message = _l("Please log in to see this page.")
     manager.login_message_category = "info"
     manager.session_protection = "basic"
-    manager.user_loader(load_session_user)
-    User.get_id = session_id  # type: ignore[method-assign]
+    # The user loader is eventhub.auth.sessions.load_user: cookies name a session, not a user.
 
 
 # --- roles -----------------------------------------------------------------------------
@@ -240,10 +229,19 @@ def issue_api_token(
     label: str = "",
     user: User | None = None,
     actor: User | None = None,
+    may_write: bool = True,
+    checkpoint_ids: Iterable[int] | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token; the plaintext is returned once and never stored."""
+    """A new token; the plaintext is returned once and never stored.
+
+    `may_write`: False for a token that only reads (a roster, the programme).
+    `checkpoint_ids`: the checkpoints (of `event`, checked by the caller) it scans at and
+    reads the rosters of; None for all of them. A token issued to a person is limited to
+    where that person is assigned as well.
+    """
     check_grant(actor, role)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    scope = None if checkpoint_ids is None else sorted(set(checkpoint_ids))
     token = ApiToken(
         event=event,
         role=role,
@@ -251,17 +249,48 @@ def issue_api_token(
         user=user,
         token_hash=_token_digest(plaintext),
         prefix=plaintext[: len(TOKEN_PREFIX) + 6],
+        may_write=may_write,
+        all_checkpoints=scope is None,
     )
     db.session.add(token)
+    db.session.flush()
+    db.session.add_all(
+        ApiTokenCheckpoint(token_id=token.id, checkpoint_id=checkpoint_id)
+        for checkpoint_id in scope or ()
+    )
     db.session.flush()
     audit.record(
         "token.create",
         token,
         actor=actor,
         event_id=event.id,
-        changes={"role": [None, role.value], "label": [None, token.label]},
+        changes={
+            "role": [None, role.value],
+            "label": [None, token.label],
+            "may_write": [None, may_write],
+            "checkpoints": [None, "all" if scope is None else scope],
+        },
     )
     return token, plaintext
+
+
+def token_checkpoints(token_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The checkpoints each of these tokens is limited to (absent: all or none given)."""
+    scopes: dict[int, list[int]] = {}
+    for token_id, checkpoint_id in db.session.execute(
+        sa.select(ApiTokenCheckpoint.token_id, ApiTokenCheckpoint.checkpoint_id).where(
+            ApiTokenCheckpoint.token_id.in_(list(token_ids))
+        )
+    ):
+        scopes.setdefault(token_id, []).append(checkpoint_id)
+    return scopes
+
+
+def token_covers(grant: TokenGrant, checkpoint_id: int) -> bool:
+    """Whether the token's checkpoint scope includes this checkpoint."""
+    return grant.all_checkpoints or (
+        db.session.get(ApiTokenCheckpoint, (grant.id, checkpoint_id)) is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +305,8 @@ class TokenGrant:
     label: str
     prefix: str
     created_at: datetime
+    may_write: bool
+    all_checkpoints: bool
 
 
 _TOKEN_TABLE = ApiToken.__table__
@@ -309,11 +340,14 @@ def token_digest(plaintext: str) -> str | None:
 def grant_of(row: Sequence) -> TokenGrant:
     """The token in a row starting with token_query()'s columns. Its last use is kept to
     the nearest few minutes (a write on every scan would cost more than it tells)."""
-    token_id, event_id, user_id, role, label, prefix, created_at, last_used_at = row[:TOKEN_COLUMNS]
+    *fields, last_used_at = row[:TOKEN_COLUMNS]
+    token_id, _event_id, _user_id, role, *_rest = fields
     now = utcnow()
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
         db.session.execute(_TOUCH_TOKEN, {"token_id": token_id, "now": now})
-    return TokenGrant(token_id, event_id, user_id, Role(role), label, prefix, created_at)
+    fields[3] = Role(role)
+    fields[-2:] = [bool(value) for value in fields[-2:]]
+    return TokenGrant(*fields)
 
 
 def find_api_token(plaintext: str) -> TokenGrant | None:
@@ -321,6 +355,18 @@ def find_api_token(plaintext: str) -> TokenGrant | None:
     digest = token_digest(plaintext)
     row = None if digest is None else _FIND_TOKEN.first({"digest": digest})
     return None if row is None else grant_of(row)
+
+
+def is_revoked(plaintext: str) -> bool:
+    """Whether this is the text of a token that was revoked (not merely unknown)."""
+    digest = token_digest(plaintext)
+    return digest is not None and bool(
+        db.session.scalar(
+            sa.select(ApiToken.id).where(
+                ApiToken.token_hash == digest, ApiToken.revoked_at.is_not(None)
+            )
+        )
+    )
 
 
 def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> None:

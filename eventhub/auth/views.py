@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from eventhub.audit import services as audit
 from eventhub.auth import bp, login_flow, twofactor
 from eventhub.auth import services as auth_services
+from eventhub.auth import sessions as auth_sessions
 from eventhub.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, ResetRequestForm
 from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
@@ -56,10 +57,15 @@ def login():
 def logout():
     if current_user.is_authenticated:
         audit.record("auth.logout", current_user._get_current_object(), actor=current_user)
-        commit()
+    auth_sessions.revoke_current()  # a copy of the cookie stops working too
     logout_user()
+    commit()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("events.index"))
+    response = redirect(url_for("events.index"))
+    # The browser forgets what pages kept (the scanner's roster in localStorage, the
+    # service worker's cache); not "cookies", which would take the message above with them.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -76,9 +82,9 @@ def change_password():
                 db.session.rollback()
                 form.new_password.errors.append(str(error))
             else:
+                # Whoever else was logged in (a stolen cookie, a forgotten PC) is no longer.
+                auth_sessions.revoke_all(current_user, keep=auth_sessions.current())
                 commit()
-                # The session id includes the password fingerprint: renew this one.
-                login_user(current_user._get_current_object())
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("events.index"))
     return render_template("auth/change_password.html", form=form)
@@ -132,11 +138,13 @@ def reset_password(token: str):
             db.session.rollback()
             form.new_password.errors.append(str(error))
         else:
+            auth_sessions.revoke_all(user)  # whoever knew the old password is out
             commit()
             if twofactor.is_enabled(user):  # a mailbox alone must not open the account
                 flash(_("Your new password is set."), "success")
                 return login_flow.await_code(user, remember=False, next_url=None)
             login_user(user)
+            commit()
             flash(_("Your new password is set. You are logged in."), "success")
             return redirect(url_for("events.index"))
     return render_template("auth/reset_password.html", form=form, user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import display
+from eventhub.auth.models import UserSession
 from eventhub.checkin.models import Checkpoint
 
 display.describe_record(
@@ -12,6 +13,13 @@ display.describe_record(
     _l("Checkpoint"),
     Checkpoint,
     display.endpoint_url("checkin.edit_checkpoint", "checkpoint_id"),
+)
+# An organiser signing out a staff member's phone (device_views.py).
+display.describe_record(
+    "UserSession",
+    _l("Login session"),
+    UserSession,
+    display.endpoint_url("checkin.scanner_devices"),
 )
 display.describe_fields(
     {

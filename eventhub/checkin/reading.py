@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from eventhub import crypto
 from eventhub.auth import services as auth_services
-from eventhub.auth.models import ApiToken
+from eventhub.auth.models import ApiToken, ApiTokenCheckpoint
 from eventhub.badges import codes
 from eventhub.badges.checking import CodeCheck, check_code, code_check, holder_of_badge
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan
@@ -59,10 +59,11 @@ class ScanContext:
     gate: Gate | None
     assigned: bool
     known: Known
+    in_scope: bool = True  # the checkpoint is among the token's (or it has all)
 
 
 def _scan_context_query(column: str) -> sa.Select:
-    token, event = ApiToken.__table__, Event.__table__
+    token, event, scope = ApiToken.__table__, Event.__table__, ApiTokenCheckpoint.__table__
     checkpoint, staff = Checkpoint.__table__, CheckpointStaff.__table__
     admission, scan = Admission.__table__, Scan.__table__
     holder = holder_of_badge().subquery("holder")
@@ -74,6 +75,12 @@ def _scan_context_query(column: str) -> sa.Select:
             sa.exists()
             .where(staff.c.checkpoint_id == checkpoint.c.id, staff.c.user_id == token.c.user_id)
             .label("assigned"),
+            sa.or_(
+                token.c.all_checkpoints,
+                sa.exists().where(
+                    scope.c.token_id == token.c.id, scope.c.checkpoint_id == checkpoint.c.id
+                ),
+            ).label("in_scope"),
             *holder.c,
             admission.c.day,
             scan.c.scanned_at,
@@ -129,9 +136,13 @@ def scan_context(digest: str, ref: str | int, code: str, when: datetime) -> Scan
     start = auth_services.TOKEN_COLUMNS
     gate_end = start + len(GATE_FIELDS) + 1
     gate = Gate(*row[start:gate_end]) if row[start] is not None else None
-    holder_row = row[gate_end + 1 : -3]
+    holder_row = row[gate_end + 2 : -3]
     check = code_check(version, holder_row, row[1]) if read is not None else CodeCheck("invalid")
     admissions = {r[-3]: (r[-2], r[-1]) for r in rows if r[-3] is not None}
     return ScanContext(
-        auth_services.grant_of(row), gate, bool(row[gate_end]), Known(check, admissions)
+        auth_services.grant_of(row),
+        gate,
+        bool(row[gate_end]),
+        Known(check, admissions),
+        in_scope=bool(row[gate_end + 1]),
     )

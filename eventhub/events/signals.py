@@ -14,3 +14,9 @@ event_home_panels = signals.signal(
     (the visitor, perhaps anonymous) and `roles` (theirs in this event). A receiver returns
     a web.Panel to show, or None.""",
 )
+
+token_checkpoint_choices = signals.signal(
+    "token-checkpoint-choices",
+    doc="""Sent by the API tokens page, with the event as sender. A receiver returns a list
+    of (checkpoint id, name) a token may be limited to, or None.""",
+)

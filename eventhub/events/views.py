@@ -15,11 +15,11 @@ from eventhub.errors import DomainError, abort_with
 from eventhub.events import bp
 from eventhub.events import services as event_services
 from eventhub.events.forms import ROLE_LABELS, TEAM_ROLES, EventForm, TeamMemberForm
-from eventhub.events.signals import event_home_panels
+from eventhub.events.signals import event_home_panels, token_checkpoint_choices
 from eventhub.extensions import db
 from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
-from eventhub.web import commit, external_url, in_event_or_404, panels
+from eventhub.web import as_id, commit, external_url, in_event_or_404, panels
 
 
 @bp.get("/")
@@ -162,16 +162,33 @@ TOKEN_ROLES = (Role.STAFF, Role.PARTNER, Role.ORGANISER)
 def tokens(event):
     """Issue a token for a device (shown once) and revoke lost or stolen ones."""
     issued = None
+    checkpoints = dict(
+        choice
+        for _receiver, choices in token_checkpoint_choices.send(event)
+        for choice in choices or ()
+    )
     if request.method == "POST":
         label = " ".join(request.form.get("label", "").split())[:200]
         role = request.form.get("role", "")
+        chosen = {as_id(value) for value in request.form.getlist("checkpoints")}
+        everywhere = bool(request.form.get("all_checkpoints"))
         if not label:
             flash(_("Name the device, e.g. Gate B phone 3."), "danger")
         elif role not in {r.value for r in TOKEN_ROLES}:
             flash(_("Choose a role for the token."), "danger")
+        elif not chosen <= checkpoints.keys():
+            flash(_("Choose checkpoints of this event."), "danger")
+        elif role == Role.STAFF and not chosen and not everywhere:
+            # A gate phone scans at its gate: all of them is a choice, never a default.
+            flash(_("Choose the checkpoints this device scans at, or all of them."), "danger")
         else:
             _token, issued = auth_services.issue_api_token(
-                event, Role(role), label=label, actor=current_user
+                event,
+                Role(role),
+                label=label,
+                actor=current_user,
+                may_write=request.form.get("access") != "read",
+                checkpoint_ids=None if everywhere or not chosen else chosen,
             )
             commit()
     listing = db.session.scalars(
@@ -186,6 +203,11 @@ def tokens(event):
         issued=issued,
         token_roles={r: ROLE_LABELS[r] for r in TOKEN_ROLES},
         role_labels=ROLE_LABELS,
+        checkpoints=checkpoints,
+        scopes={
+            token_id: ", ".join(sorted(checkpoints.get(i, "?") for i in ids))
+            for token_id, ids in auth_services.token_checkpoints(t.id for t in listing).items()
+        },
     )
 
 

@@ -3,6 +3,8 @@
 // the page (scanner.js), not here.
 "use strict";
 var CACHE = "eventhub-scanner-v3";
+// Set when the page was signed out: until the page goes, nothing more is kept.
+var wiped = false;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
@@ -15,17 +17,24 @@ self.addEventListener("activate", function (event) {
 });
 
 self.addEventListener("message", function (event) {
+  if (event.data && event.data.wipe) {
+    wiped = true;
+    event.waitUntil(caches.keys().then(function (names) {
+      return Promise.all(names.map(function (name) { return caches.delete(name); }));
+    }));
+    return;
+  }
   // The scanner page's list of what it needs offline (itself, its styles and scripts).
   var assets = event.data && event.data.precache;
   if (!Array.isArray(assets)) return;
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return cache.addAll(assets);
+    return wiped ? null : cache.addAll(assets);
   }).catch(function () {}));
 });
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;
+  if (wiped || request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.indexOf("/static/") === 0) {

@@ -17,11 +17,13 @@
   var roster = load("roster", null);
   var queue = load("queue", []);
   var isOnline = true;
+  var wiped = false;
 
   function load(name, fallback) {
     try { return JSON.parse(localStorage.getItem(store + ":" + name)) || fallback; } catch (e) { return fallback; }
   }
   function save(name, value) {
+    if (wiped) return;
     try { localStorage.setItem(store + ":" + name, JSON.stringify(value)); } catch (e) { /* full: keep in memory */ }
   }
   // The device's own date: gates are at the venue, in its time zone.
@@ -50,6 +52,56 @@
     } catch (error) { /* no sound on this device: the colour says it */ }
   }
 
+  // Signed out by an organiser (a lost phone) or by logging out: nothing of the guest list,
+  // the queue or the cached pages stays on the device.
+  function wipe() {
+    wiped = true;
+    roster = null;
+    queue = [];
+    try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* nothing to clear */ }
+    var jobs = [];
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      // The worker still serves this page after it is unregistered: it stops keeping.
+      navigator.serviceWorker.controller.postMessage({ wipe: true });
+    }
+    if (window.caches) {
+      jobs.push(caches.keys().then(function (names) {
+        return Promise.all(names.map(function (name) { return caches.delete(name); }));
+      }));
+    }
+    if (window.indexedDB && indexedDB.databases) {
+      jobs.push(indexedDB.databases().then(function (databases) {
+        return Promise.all(databases.map(function (database) {
+          return new Promise(function (done) {
+            var request = indexedDB.deleteDatabase(database.name);
+            request.onsuccess = request.onerror = request.onblocked = done;
+          });
+        }));
+      }));
+    }
+    if (navigator.serviceWorker) {
+      jobs.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      }));
+    }
+    return Promise.all(jobs.map(function (job) { return job.catch(function () {}); }));
+  }
+
+  function signedOut() {
+    if (wiped) return;
+    wipe().then(function () {
+      root.replaceChildren(document.getElementById("signed-out").content.cloneNode(true));
+    });
+  }
+
+  // The server's 401 says whether this session was revoked (then: wipe everything).
+  function checkRevoked(response) {
+    if (response.status !== 401) return Promise.resolve();
+    return response.clone().json().then(function (data) {
+      if (data && data.wipe) signedOut();
+    }).catch(function () {});
+  }
+
   function post(url, body) {
     return fetch(url, {
       method: "POST",
@@ -57,6 +109,7 @@
       body: JSON.stringify(body || {}),
       credentials: "same-origin",
     }).then(function (response) {
+      checkRevoked(response);
       return response.json().then(function (data) {
         if (!response.ok) {
           throw { message: data.message || response.statusText, http: true, status: response.status };
@@ -115,8 +168,11 @@
 
   function refreshRoster() {
     return fetch(root.dataset.rosterUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) { if (!response.ok) throw response; return response.json(); })
-      .then(function (data) { roster = data; save("roster", data); })
+      .then(function (response) {
+        if (!response.ok) return checkRevoked(response).then(function () { throw response; });
+        return response.json();
+      })
+      .then(function (data) { if (!wiped) { roster = data; save("roster", data); } })
       .catch(function () { /* keep the last roster */ });
   }
 
@@ -232,7 +288,7 @@
     var q = document.getElementById("search").value.trim();
     if (!q) return;
     fetch(root.dataset.searchUrl + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-      .then(function (response) { return response.json(); })
+      .then(function (response) { checkRevoked(response); return response.json(); })
       .then(function (data) {
         people.replaceChildren();
         if (!data.people.length) {
@@ -291,6 +347,19 @@
     }).catch(function () {
       alert(texts.noCamera);
       cameraButton.click();
+    });
+  });
+
+  // Logging out from this page wipes it first (the server's Clear-Site-Data header does
+  // the same where the browser honours it).
+  document.querySelectorAll("form[data-logout]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      // Scans made offline are sent first: once wiped, they are gone.
+      flush().then(function () {
+        if (queue.length && !window.confirm(texts.unsent.replace("%(n)s", queue.length))) return;
+        wipe().then(function () { form.submit(); });
+      });
     });
   });
 

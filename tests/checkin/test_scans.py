@@ -259,9 +259,9 @@ def test_organisers_issue_and_revoke_device_tokens(client, as_role, app, event, 
     assert "Name the device" in client.post(
         url, data={"label": " ", "role": "staff"}, follow_redirects=True
     ).get_data(as_text=True)
-    page = client.post(url, data={"label": "Gate B phone 3", "role": "staff"}).get_data(
-        as_text=True
-    )
+    page = client.post(
+        url, data={"label": "Gate B phone 3", "role": "staff", "checkpoints": str(gate)}
+    ).get_data(as_text=True)
     token = re.search(r"(ehk_[A-Za-z0-9_-]+)</code>", page)[1]
     assert "shown only once" in page and "Gate B phone 3" in page
     assert _scan(client, token, code).status_code == 200
