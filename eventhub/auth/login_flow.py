@@ -3,6 +3,7 @@ finishing a login, recording a failure, and the rate limits that count failures 
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from flask import current_app, flash, g, redirect, request, session, url_for
@@ -73,13 +74,18 @@ def finish(user: User, *, remember: bool, next_url: str | None):
     return redirect(safe_next(next_url, url_for("events.index")))
 
 
+def _password_fingerprint(user: User) -> str:
+    """Changes with the password: a reset between the two steps voids the pending one."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 def await_code(user: User, *, remember: bool, next_url: str | None):
     """The password was right and the account asks for a code: not logged in yet."""
     commit()  # the last login time noted by authenticate()
     session[PENDING] = {
         "u": user.id,
         "e": user.email,
-        "s": auth_services.session_id(user),  # a password change meanwhile voids it
+        "s": _password_fingerprint(user),  # a password change meanwhile voids it
         "r": bool(remember),
         "n": next_url,
         "t": int(time.time()),
@@ -94,7 +100,7 @@ def pending_user() -> tuple[User, dict] | None:
         session.pop(PENDING, None)
         return None
     user = db.session.get(User, pending.get("u"))
-    if user is None or not user.active or auth_services.session_id(user) != pending.get("s"):
+    if user is None or not user.active or _password_fingerprint(user) != pending.get("s"):
         session.pop(PENDING, None)
         return None
     return user, pending
