@@ -109,7 +109,10 @@ def timezone_name(zone: str) -> str:
     """'China Standard Time (Asia/Shanghai)' / '中国标准时间 (Asia/Shanghai)'."""
     from babel.dates import get_timezone_name
 
-    return f"{get_timezone_name(zone, width='long', locale=get_locale())} ({zone})"
+    locale = get_locale()
+    if zone in ("UTC", "Etc/UTC"):  # no region: CLDR's own name, not "Unknown Region"
+        return f"{locale.time_zones['Etc/UTC']['long']['standard']} (UTC)"
+    return f"{get_timezone_name(zone, width='long', locale=locale)} ({zone})"
 
 
 def country_name(code: str | None) -> str:

@@ -156,13 +156,14 @@ def commit() -> None:
     db.session.commit()
 
 
-def record_download(event: Any, filename: str) -> None:
-    """Audit a list or file leaving the system (who, which, from where) and commit."""
+def record_download(event: Any, filename: str, *, action: str = "data.export") -> None:
+    """Audit a list or file leaving the system (who, which, from where) and commit; `event`
+    None for a file of the whole installation."""
     from flask_login import current_user
 
     from eventhub.audit import services as audit
 
-    audit.record_export(event, filename, actor=current_user._get_current_object())
+    audit.record_export(event, filename, actor=current_user._get_current_object(), action=action)
     commit()
 
 

@@ -49,6 +49,9 @@ ALLOWED: dict[str, set[str]] = {
     "events.remove_member": ORGANISER,
     "events.audit_log": ORGANISER,
     "events.audit_export": ORGANISER,
+    # The whole installation's log (logins and failed logins of everyone, their addresses).
+    "events.installation_audit": NOBODY,
+    "events.installation_audit_export": NOBODY,
     "outbox.delivery_log": ORGANISER,
     "events.tokens": ORGANISER,
     "events.revoke_token": ORGANISER,
@@ -61,6 +64,7 @@ ALLOWED: dict[str, set[str]] = {
     "auth.two_step": SIGNED_IN,
     "auth.two_step_setup": SIGNED_IN,
     "auth.two_step_disable": SIGNED_IN,
+    "auth.two_step_new_codes": SIGNED_IN,  # without two-step login on: back to its page
     "auth.sessions": SIGNED_IN,
     # One's own sessions only: the world's session is the gate staff's (another phone).
     "auth.revoke_session": {"staff"},

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "auth.2fa_disabled": _l("Two-step login turned off"),
     "auth.2fa_failed": _l("Wrong two-step login code"),
     "auth.2fa_recovery": _l("Recovery code used to log in"),
+    "auth.2fa_new_codes": _l("New recovery codes made (the old ones no longer work)"),
     "data.export": _l("List or file downloaded"),
     "role.grant": _l("Role given"),
     "user.admin": _l("Made an installation administrator"),
@@ -114,10 +115,14 @@ def record(
     return entry
 
 
-def record_export(event: Any, filename: str, *, actor: Any = None) -> AuditEntry:
-    """A list or file with personal data left the system: which, for whom, from where."""
+def record_export(
+    event: Any, filename: str, *, actor: Any = None, action: str = "data.export"
+) -> AuditEntry:
+    """A list or file with personal data left the system: which, for whom, from where.
+    `action` names a more sensitive kind ("participant.export_passport"): one entry says
+    both what it held and which file."""
     return record(
-        "data.export",
+        action,
         event,
         actor=actor,
         event_id=getattr(event, "id", None),

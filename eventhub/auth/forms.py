@@ -78,3 +78,9 @@ class DisableTwoStepForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
     code = code_field()
     submit = SubmitField(_l("Turn off two-step login"))
+
+
+class NewRecoveryCodesForm(DisableTwoStepForm):
+    """The same proof as turning off: a stolen session alone makes no new codes."""
+
+    submit = SubmitField(_l("Make new recovery codes"))

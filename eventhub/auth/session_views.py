@@ -1,4 +1,5 @@
-"""'Your sessions': where one's account is logged in, and signing any of them out."""
+"""'Your sessions': where one's account is logged in, signing any of them out, and the
+latest logins and failed attempts at it (a guessed password shows there)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from eventhub.audit import queries as audit_queries
 from eventhub.auth import bp
 from eventhub.auth import sessions as auth_sessions
 from eventhub.auth.models import UserSession
@@ -22,6 +24,8 @@ def sessions():
         sessions=auth_sessions.live_sessions(current_user),
         this_session=g.get("user_session_id"),
         describe=auth_sessions.describe_device,
+        sign_ins=audit_queries.sign_ins(current_user),
+        action_label=audit_queries.action_label,
     )
 
 

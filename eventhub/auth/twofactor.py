@@ -144,6 +144,23 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+def recovery_codes_left(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+        )
+    )
+
+
+def renew_recovery_codes(user: User) -> list[str]:
+    """A new set of recovery codes, the old ones void (used up, or perhaps seen by someone);
+    to show once. The caller has checked the password and a code."""
+    codes = _new_recovery_codes(user)
+    audit.record("auth.2fa_new_codes", user, actor=user)
+    db.session.flush()
+    return codes
+
+
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
     """Turn two-step login on when `code` matches the pending secret; the recovery codes
     to show once, or None when the code is wrong."""

@@ -199,3 +199,44 @@ def test_a_password_reset_still_asks_for_the_code(app, make, login, client, cloc
     assert other.get("/auth/password").status_code == 302  # not logged in without the code
     assert other.post("/auth/login/code", data={"code": _code(secret, clock)}).status_code == 302
     assert other.get("/auth/password").status_code == 200
+
+
+def test_new_recovery_codes_need_the_password_and_a_code_and_void_the_old(
+    app, make, login, client, clock
+):
+    user = make.user()
+    login(user.email)
+    secret, old = _enrol(client, clock)
+    page = client.get("/auth/two-step").get_data(as_text=True)
+    assert "/auth/two-step/recovery-codes" in page
+    url = "/auth/two-step/recovery-codes"
+    wrong_password = client.post(
+        url, data={"codes-password": "not it", "codes-code": _code(secret, clock)}
+    )
+    assert "This is not your current password." in wrong_password.get_data(as_text=True)
+    wrong_code = client.post(url, data={"codes-password": PASSWORD, "codes-code": "999999"})
+    assert "This code is not right" in wrong_code.get_data(as_text=True)
+    clock()
+    response = client.post(
+        url, data={"codes-password": PASSWORD, "codes-code": _code(secret, clock)}
+    )
+    new = re.findall(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", response.get_data(as_text=True))
+    assert len(new) == 10 and not set(new) & set(old)
+    assert _actions(app, user)[-1] == "auth.2fa_new_codes"
+    # Shown once: the two-step page does not show them again.
+    again = client.get("/auth/two-step").get_data(as_text=True)
+    assert new[0] not in again
+    # The old codes no longer log in; a new one does.
+    other = app.test_client()
+    other.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert other.post("/auth/login/code", data={"code": old[1]}).status_code == 200
+    assert other.post("/auth/login/code", data={"code": new[0]}).status_code == 302
+
+
+def test_no_recovery_codes_without_two_step_login(make, login, client):
+    user = make.user()
+    login(user.email)
+    response = client.post(
+        "/auth/two-step/recovery-codes", data={"codes-password": PASSWORD, "codes-code": "1"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/two-step")
