@@ -265,7 +265,13 @@ def set_head(
         raise DomainError(_l("Choose the head among the members of the delegation."), field="head")
     previous = delegation.head
     if previous is participant:
-        return HeadSet()
+        if participant is None or participant.user_id is not None:
+            return HeadSet()
+        # Chosen again while its owner has not confirmed: asked again (ask_owner says so
+        # instead when a confirmation went out a moment ago).
+        return _give_head_role(
+            participant, delegation.event, actor=actor, ip=ip, confirm_existing=confirm_existing
+        )
     delegation.head = participant
     db.session.flush()
     audit.record(

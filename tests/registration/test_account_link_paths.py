@@ -62,6 +62,9 @@ def test_an_organiser_making_someone_head_under_an_existing_address_waits_for_it
     with app.app_context():
         assert db.session.get(Participant, member.id).user_id is None
     assert _roles(app, OWNER) == set()
+    # Choosing the head again soon mails nothing new and says one is pending.
+    again = client.post(f"{base}/head", data={"head": member.id}, follow_redirects=True)
+    assert "still pending" in again.get_data(as_text=True)
     # The owner confirms from the mail, and then heads the delegation.
     (link,) = _confirmation_links(outbox, OWNER)
     owner_client = app.test_client()
