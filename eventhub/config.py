@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
     # How long the owner of an account has to confirm a registration linked to it.
     "ACCOUNT_LINK_MAX_AGE": 7 * 24 * 3600,
+    # Asking again within this many seconds mails nothing new: the pending one is named.
+    "ACCOUNT_LINK_RESEND_INTERVAL": 15 * 60,
     # "" = counters in instance/ratelimits.sqlite3, shared by the workers of this machine;
     # redis://… (EVENTHUB_REDIS_URL) for several machines.
     "RATELIMIT_STORAGE_URI": "",

@@ -16,6 +16,7 @@ from flask import (
     current_app,
     flash,
     has_request_context,
+    make_response,
     render_template,
     request,
     url_for,
@@ -148,6 +149,15 @@ def site_url(endpoint: str, **values) -> str:
     if current_app.config.get("PUBLIC_URL"):
         return external_url(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def private(response: Any):
+    """A page reached with a secret token (a reset or confirmation link): not cached, and no
+    Referer naming its address to anyone."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def commit() -> None:

@@ -71,6 +71,7 @@ ALLOWED: dict[str, set[str]] = {
     "auth.revoke_other_sessions": SIGNED_IN,
     "auth.request_reset": EVERYONE,
     "auth.reset_password": EVERYONE,  # the link's token decides; a bad one gets a clear page
+    "auth.new_password": EVERYONE,  # the token the link left in the session decides
     "auth.set_language": EVERYONE,
     "registration.register": EVERYONE,
     "registration.own_page": EVERYONE,  # the secret link is the key (tested apart below)
@@ -99,6 +100,7 @@ ALLOWED: dict[str, set[str]] = {
     "account.my_registration": SIGNED_IN,  # their own registrations, or none
     "account.my_visa_letter": NOBODY,  # only the person's own (a Thai participant's here)
     "account.confirm_link": EVERYONE,  # the mailed token decides; a bad one gets a clear page
+    "account.link_confirmation": EVERYONE,  # the token the link left in the session decides
     "registration.anonymise": ORGANISER,
     "registration.visa_letter": VISA,
     "registration.delegation_visa_letters": VISA,

@@ -24,7 +24,7 @@ from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
 from eventhub.i18n import normalise_locale, select_locale, supported_locales
 from eventhub.mail import send_mail
-from eventhub.web import commit, external_url, public_base, safe_next
+from eventhub.web import commit, external_url, private, public_base, safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -124,12 +124,41 @@ def request_reset():
     return render_template("auth/request_reset.html", form=form)
 
 
+# The session key of a reset link's token, between the mailed link and the new password.
+RESET_TOKEN = "eventhub_reset_token"  # noqa: S105 (a session key, not a secret)
+
+
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    """The mailed link: checked, its token kept in the session, and the browser sent on to
+    a URL without it, so the token stays out of the history, of Referer headers and of the
+    access log's later lines. (A POST here is a form opened before that; it still works.)"""
+    try:
+        auth_services.user_for_reset_token(token)
+    except auth_services.ResetLinkError as error:
+        return private(error_response(400, str(error)))
+    if request.method == "POST":
+        return _choose_password(token)
+    session[RESET_TOKEN] = token
+    return private(redirect(url_for("auth.new_password"), 303))
+
+
+@bp.route("/new-password", methods=["GET", "POST"])
+def new_password():
+    token = session.get(RESET_TOKEN)
+    if not token:
+        return private(
+            error_response(400, _("Open the link in your email again to choose a new password."))
+        )
+    return _choose_password(token)
+
+
+def _choose_password(token: str):
     try:
         user = auth_services.user_for_reset_token(token)
     except auth_services.ResetLinkError as error:
-        return error_response(400, str(error))
+        session.pop(RESET_TOKEN, None)
+        return private(error_response(400, str(error)))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -138,6 +167,7 @@ def reset_password(token: str):
             db.session.rollback()
             form.new_password.errors.append(str(error))
         else:
+            session.pop(RESET_TOKEN, None)  # spent: the password it was bound to changed
             auth_sessions.revoke_all(user)  # whoever knew the old password is out
             commit()
             if twofactor.is_enabled(user):  # a mailbox alone must not open the account
@@ -147,7 +177,7 @@ def reset_password(token: str):
             commit()
             flash(_("Your new password is set. You are logged in."), "success")
             return redirect(url_for("events.index"))
-    return render_template("auth/reset_password.html", form=form, user=user)
+    return private(render_template("auth/reset_password.html", form=form, user=user))
 
 
 @bp.get("/language/<code>")

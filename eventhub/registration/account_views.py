@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +15,7 @@ from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.registration import account_bp, account_links, labels, letters, own_link
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.signals import own_page_panels
-from eventhub.web import commit, panels
+from eventhub.web import commit, panels, private
 
 
 def wants_visa_letter(participant: Participant) -> bool:
@@ -91,29 +91,58 @@ def my_visa_letter(participant_id: int):
     return response
 
 
+# The session key of a confirmation link's token, once the browser has left the link.
+LINK_TOKEN = "eventhub_account_link"  # noqa: S105 (a session key, not a secret)
+
+
 @account_bp.route("/link/<token>", methods=["GET", "POST"])
 def confirm_link(token: str):
-    """The owner of an account, from the link mailed to them, confirms that a registration a
-    head of delegation gave their address is theirs (account_links). The link is the proof:
-    someone logged in as another account is refused."""
+    """The owner of an account, from the link mailed to them, confirms that a registration
+    given their address is theirs (account_links). Like a reset link, the token is
+    checked, kept in the session and left out of the address the browser goes on to. (A
+    POST here is a page opened before that; it still works.)"""
+    try:
+        account_links.pending_link(token)
+    except account_links.LinkError as error:
+        return private(error_response(400, str(error)))
+    if request.method == "POST":
+        return _confirm(token)
+    session[LINK_TOKEN] = token
+    return private(redirect(url_for("account.link_confirmation"), 303))
+
+
+@account_bp.route("/link", methods=["GET", "POST"])
+def link_confirmation():
+    token = session.get(LINK_TOKEN)
+    if not token:
+        return private(error_response(400, _("Open the link in your email again to confirm.")))
+    return _confirm(token)
+
+
+def _confirm(token: str):
+    """The link is the proof: someone logged in as another account is refused."""
     try:
         participant, user = account_links.pending_link(token)
     except account_links.LinkError as error:
-        return error_response(400, str(error))
+        session.pop(LINK_TOKEN, None)
+        return private(error_response(400, str(error)))
     if current_user.is_authenticated and current_user.id != user.id:
         abort_with(
             403, _("This link is for the account %(email)s. Log out first.", email=user.email)
         )
     if request.method == "POST":
         account_links.confirm_link(token, ip=request.remote_addr or "")
+        session.pop(LINK_TOKEN, None)
         commit()
         flash(_("The registration is linked to your account."), "success")
         if current_user.is_authenticated:
             return redirect(url_for("account.my_registration"))
         return redirect(url_for("auth.login", next=url_for("account.my_registration")))
-    return render_template(
-        "registration/account_link.html",
-        participant=participant,
-        user=user,
-        event=participant.event,
+    return private(
+        render_template(
+            "registration/account_link.html",
+            participant=participant,
+            user=user,
+            event=participant.event,
+        )
     )

@@ -114,7 +114,12 @@ def delegations_set_head(slug, delegation, participant_id):
         head = db.session.get(Participant, participant_id)
         if head is None or head.event_id != event.id:
             raise click.ClickException(f"No participant {participant_id} in {slug}.")
-    invited = _attempt(lambda: delegation_admin.set_head(found, head, actor=None))
+    # The operator at the server's command line vouches for the address: an existing
+    # account with it is linked at once, without its owner's confirmation by mail.
+    done = _attempt(
+        lambda: delegation_admin.set_head(found, head, actor=None, confirm_existing=False)
+    )
+    invited = done.invited
     click.echo(f"{found.name_en}: head {head.latin_name if head else 'none'}.")
     if invited is not None:
         click.echo(f"Account {invited.email} made; send it a password reset to log in.")

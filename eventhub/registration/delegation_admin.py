@@ -4,6 +4,7 @@ moving people between them, deleting an empty one. Used by the web pages and the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from eventhub.directory.services import find_or_add_organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration import quotas
+from eventhub.registration import account_links, quotas
 from eventhub.registration.models import Delegation, Participant
 from eventhub.text import clean
 
@@ -239,17 +240,38 @@ def delete(delegation: Delegation, *, actor: User | None) -> None:
     db.session.flush()
 
 
+@dataclass(frozen=True)
+class HeadSet:
+    """What `set_head` did about the head's account: a new one that needs an invitation to
+    set its password, or a confirmation asked of an existing one's owner."""
+
+    invited: User | None = None
+    asked: account_links.Asked | None = None
+
+
 def set_head(
-    delegation: Delegation, participant: Participant | None, *, actor: User | None
-) -> User | None:
-    """Make a member the head (None: no head). The head's account, found by their email or
-    made for them, gets the head-of-delegation role; a former head who heads nothing else
-    loses it. Returns a new account that needs an invitation to set its password."""
+    delegation: Delegation,
+    participant: Participant | None,
+    *,
+    actor: User | None,
+    ip: str = "",
+    confirm_existing: bool = True,
+) -> HeadSet:
+    """Make a member the head (None: no head). The head's account, made for them, gets the
+    head-of-delegation role; an account that already has their address gets it only once
+    its owner confirms (account_links), unless `confirm_existing` is False. A former head
+    who heads nothing else loses the role."""
     if participant is not None and participant.delegation_id != delegation.id:
         raise DomainError(_l("Choose the head among the members of the delegation."), field="head")
     previous = delegation.head
     if previous is participant:
-        return None
+        if participant is None or participant.user_id is not None:
+            return HeadSet()
+        # Chosen again while its owner has not confirmed: asked again (ask_owner says so
+        # instead when a confirmation went out a moment ago).
+        return _give_head_role(
+            participant, delegation.event, actor=actor, ip=ip, confirm_existing=confirm_existing
+        )
     delegation.head = participant
     db.session.flush()
     audit.record(
@@ -264,16 +286,25 @@ def set_head(
             ]
         },
     )
-    invited = None
+    done = HeadSet()
     if participant is not None:
-        invited = _give_head_role(participant, delegation.event, actor=actor)
+        done = _give_head_role(
+            participant, delegation.event, actor=actor, ip=ip, confirm_existing=confirm_existing
+        )
     if previous is not None and previous.user_id is not None:
         _drop_head_role(previous, delegation.event, actor=actor)
     db.session.flush()
-    return invited
+    return done
 
 
-def _give_head_role(participant: Participant, event: Event, *, actor: User | None) -> User | None:
+def _give_head_role(
+    participant: Participant,
+    event: Event,
+    *,
+    actor: User | None,
+    ip: str,
+    confirm_existing: bool,
+) -> HeadSet:
     user = participant.user
     created = None
     if user is None and participant.email:
@@ -282,12 +313,17 @@ def _give_head_role(participant: Participant, event: Event, *, actor: User | Non
             user = created = auth_services.create_user(
                 participant.email, None, display_name=participant.latin_name
             )
+        elif confirm_existing:
+            # The address may be someone else's (a typo, an edited email): heading this
+            # delegation, and seeing its members, waits for that account's owner.
+            asked = account_links.ask_owner(participant, user, actor=actor, by="organisers", ip=ip)
+            return HeadSet(asked=asked)
         participant.user_id = user.id
     if user is None:
-        return None  # no email: the organisers give them a login once they have one
+        return HeadSet()  # no email: the organisers give them a login once they have one
     auth_services.grant_role(user, event, Role.DELEGATE, actor=actor)
     auth_services.grant_role(user, event, Role.HEAD_OF_DELEGATION, actor=actor)
-    return created if created is not None or not user.password_hash else None
+    return HeadSet(invited=created if created is not None or not user.password_hash else None)
 
 
 def _drop_head_role(former: Participant, event: Event, *, actor: User | None) -> None:

@@ -17,7 +17,7 @@ from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
-from eventhub.registration import bp, delegation_admin, delegations, labels
+from eventhub.registration import account_links, bp, delegation_admin, delegations, labels
 from eventhub.registration.access import participant_or_404
 from eventhub.registration.forms import DelegationForm
 from eventhub.registration.models import Delegation
@@ -119,16 +119,25 @@ def delegation_head(event, delegation_id: int):
     head_id = id_arg(request.form, "head")
     head = participant_or_404(event, head_id) if head_id else None
     try:
-        invited = delegation_admin.set_head(delegation, head, actor=current_user)
+        done = delegation_admin.set_head(
+            delegation, head, actor=current_user, ip=request.remote_addr or ""
+        )
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:
         commit()
-        if invited is not None:
-            _invite_head(event, invited, head)
+        if done.invited is not None:
+            _invite_head(event, done.invited, head)
         if head is None:
             flash(_("%(name)s has no head now.", name=delegation.name_en), "success")
+        elif done.asked is not None:
+            flash(
+                _("%(person)s heads %(name)s.", person=head.latin_name, name=delegation.name_en)
+                + " "
+                + account_links.told(done.asked),
+                "info",
+            )
         elif head.user_id is None:
             flash(
                 _(

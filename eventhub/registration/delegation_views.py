@@ -3,7 +3,7 @@ giving a member their own login."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,7 @@ from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
 from eventhub.registration import (
+    account_links,
     bp,
     delegations,
     labels,
@@ -278,17 +279,9 @@ def member_login(event, delegation_id: int, participant_id: int):
         flash(str(error), "danger")
     else:
         user = given.user
-        if given.confirm_token:
-            _ask_owner_to_confirm(event, participant, user, given.confirm_token)
+        if given.asked is not None:
             commit()
-            flash(
-                _(
-                    "%(email)s already has an account: we asked its owner by email to confirm "
-                    "before this registration is linked to it.",
-                    email=user.email,
-                ),
-                "info",
-            )
+            flash(account_links.told(given.asked), "info")
             return redirect(
                 url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
             )
@@ -312,23 +305,3 @@ def member_login(event, delegation_id: int, participant_id: int):
     return redirect(
         url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
     )
-
-
-def _ask_owner_to_confirm(event, participant, user, token: str) -> None:
-    """The owner of an existing account confirms from their mailbox (account_links)."""
-    link = external_url("account.confirm_link", token=token)
-    with force_locale(user.locale or select_locale()):
-        send_mail(
-            user.email,
-            _(
-                "Confirm: a registration for %(event)s on your account",
-                event=localized(event, "name"),
-            ),
-            render_template(
-                "email/account_link.txt",
-                participant=participant,
-                event=event,
-                link=link,
-                days=current_app.config["ACCOUNT_LINK_MAX_AGE"] // 86400,
-            ),
-        )

@@ -143,12 +143,12 @@ def organisers(event: Event) -> list[User]:
 @dataclass(frozen=True)
 class LoginGiven:
     """What `give_login` did: the account, whether it is new (it needs an invitation to set
-    a password), and, for someone else's existing account, the token its owner confirms
-    with (nothing is linked until then)."""
+    a password), and, for someone else's existing account, the confirmation asked of its
+    owner (nothing is linked until then)."""
 
     user: User
     created: bool = False
-    confirm_token: str | None = None
+    asked: account_links.Asked | None = None
 
 
 def give_login(participant: Participant, *, actor: User, ip: str = "") -> LoginGiven:
@@ -172,8 +172,8 @@ def give_login(participant: Participant, *, actor: User, ip: str = "") -> LoginG
         )
     if not created and participant.user_id != user.id:
         # The address may have just been edited to someone else's: its owner decides.
-        token = account_links.request_link(participant, user, actor=actor, ip=ip)
-        return LoginGiven(user, confirm_token=token)
+        asked = account_links.ask_owner(participant, user, actor=actor, by="head", ip=ip)
+        return LoginGiven(user, asked=asked)
     auth_services.grant_role(user, participant.event, Role.DELEGATE, actor=actor)
     participant.user_id = user.id
     db.session.flush()

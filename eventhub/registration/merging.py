@@ -65,6 +65,8 @@ FIELDS = (
     Field("protocol_rank", _l("Protocol rank"), ("protocol_rank",)),
     Field("email", _l("Email"), ("email",)),
     Field("phone", _l("Phone"), ("phone",)),
+    # Only an account one of the two registrations had already (its owner linked it): no
+    # address is looked up here, so a merge cannot hand the person to a third account.
     Field("account", _l("Account"), ("user_id",)),
     Field("nationality", _l("Nationality"), ("nationality_code",)),
     Field(

@@ -68,9 +68,12 @@ def test_an_existing_account_sees_a_members_registration_only_after_its_owner_co
     # The owner's mailbox has a confirmation link, not a login or a password link.
     link = _link_in(outbox, "someone.else@example.org")
     assert link.startswith("/my-registration/link/")
-    page = owner_client.get(link).get_data(as_text=True)
-    assert "SOUVANNAVONG" in page
-    owner_client.post(link)
+    page = owner_client.get(link, follow_redirects=True)
+    assert "SOUVANNAVONG" in page.get_data(as_text=True)
+    # The token stays out of the address the browser shows and sends as a Referer.
+    token = link.rsplit("/", 1)[1]
+    assert token not in page.request.url and page.headers["Referrer-Policy"] == "no-referrer"
+    owner_client.post(page.request.path)
     with app.app_context():
         assert db.session.get(Participant, member.id).user_id == owner.id
     assert "SOUVANNAVONG" in owner_client.get("/my-registration").get_data(as_text=True)
