@@ -177,7 +177,8 @@ def to_csv(entries: Iterable[AuditEntry], event_names: Mapping[int, str] | None 
             _("What changed"),
             _("Before"),
             _("After"),
-            *((_("Event"), _("IP address")) if installation else ()),
+            _("IP address"),
+            *((_("Event"),) if installation else ()),
         ]
     )
     for entry in entries:
@@ -189,12 +190,11 @@ def to_csv(entries: Iterable[AuditEntry], event_names: Mapping[int, str] | None 
             entry.object_id,
         ]
         rows = [[c.label, c.before, c.after] for c in display.changes_of(entry)] or [["", "", ""]]
+        # From where, on every log: an organiser tells their own desk from an unknown address.
+        where = [entry.ip_address or ""]
         if installation:
-            where = [
-                event_names.get(entry.event_id, "") if entry.event_id else "",
-                entry.ip_address,
-            ]
-            rows = [row + where for row in rows]
+            where.append(event_names.get(entry.event_id, "") if entry.event_id else "")
+        rows = [row + where for row in rows]
         for row in rows:  # one line per change: filterable in a spreadsheet
             writer.writerow([neutralise(str(v)) for v in head + row])
     return buffer.getvalue().encode("utf-8-sig")
