@@ -221,3 +221,12 @@ def configure(manager: LoginManager, app: Flask) -> None:
         current_user._get_current_object()  # noqa: SLF001 (loads the user now)
         if g.pop("session_touched", False):
             db.session.commit()
+
+    @app.after_request
+    def wipe_signed_out_browser(response):
+        """Whatever a revoked session's browser asked for (a reload of the scanner, any
+        page, the login redirect), it is told to forget what it keeps: a lost phone's guest
+        list, its cached pages and the offline scanner's service worker."""
+        if g.get("session_revoked"):
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
