@@ -19,9 +19,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_url, user_logged_in
 
 from eventhub.audit import services as audit
-from eventhub.auth.models import User, UserSession
+from eventhub.auth.models import EventMembership, User, UserSession
 from eventhub.db import utcnow
 from eventhub.errors import error_response, wants_json
+from eventhub.events.models import Event
 from eventhub.extensions import db
 
 KEY_PREFIX = "s."
@@ -126,6 +127,18 @@ def live_sessions(user: User) -> list[UserSession]:
         )
         if now - row.last_seen_at <= idle_limit(remember=row.remember)
     ]
+
+
+def home_timezone(user: User) -> str:
+    """The time zone of the events `user` has a role in, when they share one; else UTC."""
+    zones = db.session.scalars(
+        sa.select(Event.timezone)
+        .join(EventMembership, EventMembership.event_id == Event.id)
+        .where(EventMembership.user_id == user.id)
+        .distinct()
+        .limit(2)
+    ).all()
+    return zones[0] if len(zones) == 1 else "UTC"
 
 
 def revoke(
