@@ -158,7 +158,9 @@ def _api(app, path_of, body_of):
         )
         db.session.commit()
     role = "partner" if "registrations" in path_of else "staff"
-    result = app.test_cli_runner().invoke(args=["create-token", "--role", role, "--event", SLUG])
+    result = app.test_cli_runner().invoke(
+        args=["create-token", "--role", role, "--event", SLUG, "--all-checkpoints"]
+    )
     token = result.stdout.strip().splitlines()[0]
     client, body = app.test_client(), body_of()
 

@@ -76,11 +76,22 @@ def create_user(email, role, slug, password, name, admin):
     "--checkpoint",
     "checkpoints",
     multiple=True,
-    help="A checkpoint (id or short name) it may scan at; repeat for several. Default: all.",
+    help="A checkpoint (id or short name) it may scan at; repeat for several.",
+)
+@click.option(
+    "--all-checkpoints", is_flag=True, help="It may scan at every checkpoint of the event."
 )
 @click.option("--read-only", is_flag=True, help="It reads (rosters, programme), never writes.")
-def create_token(role, slug, label, checkpoints, read_only):
+def create_token(role, slug, label, checkpoints, all_checkpoints, read_only):
     """Print a new bearer token for the JSON API (shown once; stored hashed)."""
+    if checkpoints and all_checkpoints:
+        raise click.UsageError("Give either --checkpoint or --all-checkpoints, not both.")
+    if Role(role) == Role.STAFF and not (checkpoints or all_checkpoints):
+        # As on the web page: a lost phone's token should open as few gates as it needs.
+        raise click.UsageError(
+            "A staff token needs its checkpoints: --checkpoint NAME (repeat for several), "
+            "or --all-checkpoints."
+        )
     event = event_or_fail(slug)
     scope = None
     if checkpoints:

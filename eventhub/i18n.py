@@ -80,9 +80,10 @@ _FIXED_TEXTS: dict[tuple, str] = {}
 
 
 def select_timezone() -> str:
-    """Times are shown in the zone of the event being looked at, else UTC."""
+    """Times are shown in the zone of the event being looked at, else in the zone a page
+    chose (g.timezone: 'Your sessions' uses its reader's event), else UTC."""
     event = g.get("event")
-    return event.timezone if event is not None else "UTC"
+    return event.timezone if event is not None else g.get("timezone") or "UTC"
 
 
 def localized(obj: object, field: str) -> str:

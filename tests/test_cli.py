@@ -7,7 +7,7 @@ from collections import Counter
 import sqlalchemy as sa
 
 from eventhub.auth import services as auth_services
-from eventhub.auth.models import EventMembership, Role, User
+from eventhub.auth.models import ApiToken, EventMembership, Role, User
 from eventhub.directory.models import Country
 from eventhub.extensions import db
 from eventhub.models import AuditEntry, Delegation, Event, Organisation, Participant
@@ -263,3 +263,23 @@ def test_administrators_are_made_on_the_command_line_and_audited(app, make):
             sa.select(AuditEntry).where(AuditEntry.action == "user.admin")
         ).one()
         assert entry.actor == "cli" and entry.object_id == str(person.id)
+
+
+def test_a_staff_token_names_its_checkpoints_or_says_all(app, event):
+    """As on the web page: a gate phone's token is never for every checkpoint by default."""
+    runner = app.test_cli_runner()
+    args = ["create-token", "--role", "staff", "--event", event.slug, "--label", "Gate B"]
+    bare = runner.invoke(args=args)
+    assert bare.exit_code != 0
+    assert "--checkpoint" in bare.output and "--all-checkpoints" in bare.output
+    both = runner.invoke(args=[*args, "--all-checkpoints", "--checkpoint", "main-entrance"])
+    assert both.exit_code != 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
+    everywhere = runner.invoke(args=[*args, "--all-checkpoints"])
+    assert everywhere.exit_code == 0, everywhere.output
+    # Other roles do not scan at gates: nothing to choose.
+    assert (
+        runner.invoke(args=["create-token", "--role", "partner", "--event", event.slug]).exit_code
+        == 0
+    )

@@ -40,7 +40,7 @@ def test_a_deactivated_account_is_logged_out_everywhere(client, make, login, app
 
 def test_api_tokens_are_stored_as_sha256_only(app, event):
     result = app.test_cli_runner().invoke(
-        args=["create-token", "--role", "staff", "--event", event.slug]
+        args=["create-token", "--role", "staff", "--event", event.slug, "--all-checkpoints"]
     )
     token = result.stdout.strip().splitlines()[0]
     with app.app_context():

@@ -3,6 +3,7 @@ finishing a login, recording a failure, and the rate limits that count failures 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 
@@ -10,6 +11,7 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
+from limits.strategies import FixedWindowRateLimiter
 
 from eventhub.audit import services as audit
 from eventhub.auth import services as auth_services
@@ -22,9 +24,21 @@ PENDING_SECONDS = 300
 
 
 def failed(_response=None) -> bool:
-    """deduct_when for the login limits: only failed attempts spend the budget, so people
-    logging in many times a day (organisers testing, shared desks) are never locked out."""
+    """Whether this request's attempt failed (a wrong password or code)."""
     return bool(g.get("login_failed"))
+
+
+def _give_back() -> None:
+    """Return this request's hits on the login limits: only failed attempts spend the
+    budget, so people logging in many times a day (organisers testing, shared desks) are
+    never locked out."""
+    strategy = limiter.limiter
+    if not isinstance(strategy, FixedWindowRateLimiter):
+        return  # other strategies cannot take a hit back: successes count there
+    for spent in limiter.current_limits:
+        key = spent.limit.key_for(*spent.request_args)
+        if not spent.breached and strategy.storage.get(key) > 0:
+            strategy.storage.incr(key, spent.limit.get_expiry(), amount=-1)
 
 
 def _address_and_account() -> str:
@@ -41,16 +55,26 @@ def _address_and_account() -> str:
 
 
 def limited(view):
-    """The login limits on `view`'s POSTs, spent by failures only."""
-    view = limiter.limit(
+    """The login limits on `view`'s POSTs, spent by failures only.
+
+    Each attempt is counted as it arrives, before its password is checked (counting after
+    let a burst of guesses sent at once all through), and given back when it did not fail."""
+
+    @functools.wraps(view)
+    def counted(*args, **kwargs):
+        response = view(*args, **kwargs)
+        if request.method == "POST" and not failed():
+            _give_back()
+        return response
+
+    counted = limiter.limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT"],
         key_func=_address_and_account,
         methods=["POST"],
-        deduct_when=failed,
-    )(view)
-    return limiter.limit(
-        lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"], deduct_when=failed
-    )(view)
+    )(counted)
+    return limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"])(
+        counted
+    )
 
 
 def record_failure(action: str, email: str, user: User | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from eventhub.audit import queries as audit_queries
@@ -19,6 +20,9 @@ from eventhub.web import commit
 @bp.get("/sessions")
 @login_required
 def sessions():
+    # No event is looked at here: the times are on the clock of the reader's event.
+    g.timezone = auth_sessions.home_timezone(current_user)
+    refresh()
     return render_template(
         "auth/sessions.html",
         sessions=auth_sessions.live_sessions(current_user),
@@ -26,6 +30,7 @@ def sessions():
         describe=auth_sessions.describe_device,
         sign_ins=audit_queries.sign_ins(current_user),
         action_label=audit_queries.action_label,
+        zone=g.timezone,
     )
 
 

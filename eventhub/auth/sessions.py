@@ -19,9 +19,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_url, user_logged_in
 
 from eventhub.audit import services as audit
-from eventhub.auth.models import User, UserSession
+from eventhub.auth.models import EventMembership, User, UserSession
 from eventhub.db import utcnow
 from eventhub.errors import error_response, wants_json
+from eventhub.events.models import Event
 from eventhub.extensions import db
 
 KEY_PREFIX = "s."
@@ -128,6 +129,18 @@ def live_sessions(user: User) -> list[UserSession]:
     ]
 
 
+def home_timezone(user: User) -> str:
+    """The time zone of the events `user` has a role in, when they share one; else UTC."""
+    zones = db.session.scalars(
+        sa.select(Event.timezone)
+        .join(EventMembership, EventMembership.event_id == Event.id)
+        .where(EventMembership.user_id == user.id)
+        .distinct()
+        .limit(2)
+    ).all()
+    return zones[0] if len(zones) == 1 else "UTC"
+
+
 def revoke(
     user_session: UserSession,
     *,
@@ -221,3 +234,12 @@ def configure(manager: LoginManager, app: Flask) -> None:
         current_user._get_current_object()  # noqa: SLF001 (loads the user now)
         if g.pop("session_touched", False):
             db.session.commit()
+
+    @app.after_request
+    def wipe_signed_out_browser(response):
+        """Whatever a revoked session's browser asked for (a reload of the scanner, any
+        page, the login redirect), it is told to forget what it keeps: a lost phone's guest
+        list, its cached pages and the offline scanner's service worker."""
+        if g.get("session_revoked"):
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -16,12 +16,17 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// Forget every cached page and roster, and this worker too.
+function wipe() {
+  wiped = true;
+  return caches.keys().then(function (names) {
+    return Promise.all(names.map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.registration.unregister(); });
+}
+
 self.addEventListener("message", function (event) {
   if (event.data && event.data.wipe) {
-    wiped = true;
-    event.waitUntil(caches.keys().then(function (names) {
-      return Promise.all(names.map(function (name) { return caches.delete(name); }));
-    }));
+    event.waitUntil(wipe());
     return;
   }
   // The scanner page's list of what it needs offline (itself, its styles and scripts).
@@ -53,6 +58,15 @@ self.addEventListener("fetch", function (event) {
     // Network first, the cached copy when there is no network.
     event.respondWith(
       fetch(request).then(function (response) {
+        // The server sends a signed-out (or revoked) phone to the login page: the cached
+        // scanner and its guest list must not open again, not even offline.
+        var refused = response.status === 401 || response.type === "opaqueredirect" ||
+          (response.redirected && new URL(response.url).pathname.indexOf("/auth/login") === 0);
+        if (refused) {
+          return caches.match(request, { ignoreSearch: true }).then(function (hit) {
+            return hit ? wipe().then(function () { return response; }) : response;
+          });
+        }
         // Only the scanner page (marked by the server) and rosters: no other page with
         // personal data stays on the phone.
         var keep = request.mode !== "navigate" || response.headers.get("X-EventHub-Offline") === "scanner";

@@ -10,7 +10,16 @@ from eventhub.extensions import db
 
 def _token(app, event, role="staff") -> str:
     result = app.test_cli_runner().invoke(
-        args=["create-token", "--role", role, "--event", event.slug, "--label", "Gate B 3"]
+        args=[
+            "create-token",
+            "--role",
+            role,
+            "--event",
+            event.slug,
+            "--label",
+            "Gate B 3",
+            "--all-checkpoints",
+        ]
     )
     assert result.exit_code == 0, result.output
     return result.stdout.strip().splitlines()[0]

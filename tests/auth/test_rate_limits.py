@@ -123,3 +123,55 @@ def test_the_shared_counters_expire_and_clear(tmp_path):
     assert one.incr("gone", 0) == 1 and two.get("gone") == 0  # expired at once
     two.clear("k")
     assert one.get("k") == 0 and one.check()
+
+
+@pytest.mark.own_database
+def test_wrong_passwords_sent_at_once_are_checked_no_more_than_the_limit(tmp_path, monkeypatch):
+    """A burst of guesses for one account, all in flight together: each is counted as it
+    arrives, so at most the limit reach the password check and the rest are refused."""
+    import threading
+    import time
+
+    from eventhub.auth import services as auth_services
+
+    saved = limiter._storage, limiter._limiter
+    try:
+        app = create_app(
+            {
+                "INSTANCE_PATH": str(tmp_path),
+                "SECRET_KEY": "x",
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": False,
+                "LOGIN_RATE_LIMIT": "3 per minute",
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            }
+        )
+        with app.app_context():
+            db.create_all()
+        checked = []
+        authenticate = auth_services.authenticate
+
+        def slow_check(email, password):
+            checked.append(email)
+            time.sleep(0.3)  # a real password hash takes time: the guesses overlap
+            return authenticate(email, password)
+
+        monkeypatch.setattr(auth_services, "authenticate", slow_check)
+        start = threading.Barrier(8)
+        codes = []
+
+        def guess():
+            client = app.test_client()
+            start.wait()
+            form = {"email": "someone@example.org", "password": "guess"}
+            codes.append(client.post("/auth/login", data=form).status_code)
+
+        threads = [threading.Thread(target=guess) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert sorted(codes) == [200] * 3 + [429] * 5
+        assert len(checked) == 3
+    finally:
+        limiter._storage, limiter._limiter = saved

@@ -131,3 +131,29 @@ def test_a_session_unused_longer_than_its_cookie_lives_is_refused(app, client, m
         row.last_seen_at -= app.config["PERMANENT_SESSION_LIFETIME"] * 2
         db.session.commit()
     assert client.get(f"/events/{event.slug}/settings").status_code == 302
+
+
+def test_your_sessions_says_in_which_zone_its_times_are(app, make, event):
+    """Times on 'Your sessions' are on the clock of one's event, like 'Scanning devices',
+    and the zone is named; someone without an event reads them in UTC, labelled."""
+    from zoneinfo import ZoneInfo
+
+    organiser = make.user(roles={event: "organiser"})
+    browser = app.test_client()
+    browser.post("/auth/login", data={"email": organiser.email, "password": PASSWORD})
+    page = browser.get("/auth/sessions").get_data(as_text=True)
+    table = page.index("<table")
+    assert "(Asia/Shanghai)" in page[:table]  # the zone is named above the sessions
+    with app.app_context():
+        started = db.session.scalar(
+            db.select(UserSession.created_at).where(UserSession.user_id == organiser.id)
+        )
+    local = started.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Shanghai"))
+    row = page[table : page.index("</table>")]
+    assert local.strftime("%H:%M") in row
+
+    nobody = make.user()
+    other = app.test_client()
+    other.post("/auth/login", data={"email": nobody.email, "password": PASSWORD})
+    page = other.get("/auth/sessions").get_data(as_text=True)
+    assert "(UTC)" in page[: page.index("<table")]

@@ -104,3 +104,30 @@ def test_a_phone_camera_reads_the_badge(live_server, browser, tmp_path):
         expect(page.locator("#answer-name")).to_have_text("ហេង ស្រីពៅ")
     finally:
         camera_browser.close()
+
+
+def test_the_chinese_scanner_fits_a_phone(live_server, browser):
+    """At phone width in Chinese, the search button keeps its label on one line."""
+    base = live_server.base_url
+    _gate_and_code(live_server)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    phone = context.new_page()
+    try:
+        log_in_as_organiser(phone, base)
+        phone.goto(f"{base}/auth/language/zh_Hans")
+        phone.goto(f"{base}/events/caecw-2025/checkin/gate-b")
+        find = phone.locator("#search-form button[type=submit]")
+        search = phone.locator("#search")
+        expect(find).to_be_visible()
+        find.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(exist_ok=True)
+        phone.screenshot(path=str(ARTIFACTS / "scanner-zh-390.png"), full_page=True)
+        # One line of text: the label's characters lie in a single line box.
+        lines = find.evaluate(
+            "b => { const r = document.createRange(); r.selectNodeContents(b);"
+            " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+        )
+        assert lines == 1
+        assert search.bounding_box()["width"] > 150  # and the field keeps room to type in
+    finally:
+        context.close()

@@ -85,3 +85,34 @@ def test_only_this_events_staff_sessions_can_be_signed_out(app, client, make, ev
     response = second.post(f"/events/{event.slug}/checkin/devices/{ids[colleague.id]}/revoke")
     assert response.status_code == 404
     assert phone.get(f"/events/{event.slug}/checkin/", headers=JSON).status_code == 200
+
+
+def test_a_signed_out_phone_loading_any_page_is_told_to_forget_everything(
+    app, client, make, event, gate, as_role
+):
+    """The phone's next contact may be a page load, not a scan: the login redirect and an
+    ordinary page wipe it too (stored data, caches, the offline scanner's service worker)."""
+    staff, phone = _staff_phone(app, make, event, gate)
+    # A second phone of the same person whose session cookie has gone: only "remember me".
+    remembered = app.test_client()
+    remembered.post(
+        "/auth/login", data={"email": staff.email, "password": PASSWORD, "remember": "y"}
+    )
+    remember_only = app.test_client()
+    for cookie in remembered._cookies.values():
+        if cookie.key == "remember_token":
+            remember_only.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    scanner = f"/events/{event.slug}/checkin/main-entrance"
+    assert phone.get(scanner).status_code == 200
+    assert "Clear-Site-Data" not in phone.get("/").headers
+
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/devices").get_data(as_text=True)
+    for session_id in re.findall(r"/checkin/devices/(\d+)/revoke", page):
+        client.post(f"/events/{event.slug}/checkin/devices/{session_id}/revoke")
+
+    reload = phone.get(scanner)
+    assert reload.status_code == 302 and "/auth/login" in reload.headers["Location"]
+    for answer in (reload, remember_only.get("/")):
+        assert '"storage"' in answer.headers.get("Clear-Site-Data", "")
+        assert '"cache"' in answer.headers.get("Clear-Site-Data", "")

@@ -105,7 +105,16 @@ def test_an_exported_event_restored_elsewhere_is_the_same_event(tmp_path, databa
     verified = client.get(f"/verify/{world['serial']}").get_data(as_text=True)
     assert "valid" in verified.lower() and "revoked" not in verified.lower()
     token = target.test_cli_runner().invoke(
-        args=["create-token", "--role", "staff", "--event", slug, "--label", "Gate C"]
+        args=[
+            "create-token",
+            "--role",
+            "staff",
+            "--event",
+            slug,
+            "--label",
+            "Gate C",
+            "--all-checkpoints",
+        ]
     )
     with target.app_context():
         from eventhub.badges.issuing import badges_for, code_of

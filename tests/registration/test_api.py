@@ -10,7 +10,7 @@ from eventhub.registration.models import Participant, Source
 
 def _token(app, event, role) -> str:
     result = app.test_cli_runner().invoke(
-        args=["create-token", "--role", role, "--event", event.slug]
+        args=["create-token", "--role", role, "--event", event.slug, "--all-checkpoints"]
     )
     return result.stdout.strip().splitlines()[0]
 

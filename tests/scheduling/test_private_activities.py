@@ -177,7 +177,16 @@ def test_organiser_sees_it_marked_private_and_sets_it_on_the_form(
 def test_api_lists_private_activities_to_organiser_tokens_only(app, client, event, week):
     def listed(role):
         result = app.test_cli_runner().invoke(
-            args=["create-token", "--role", role, "--event", event.slug, "--label", "x"]
+            args=[
+                "create-token",
+                "--role",
+                role,
+                "--event",
+                event.slug,
+                "--label",
+                "x",
+                "--all-checkpoints",
+            ]
         )
         token = result.stdout.strip().splitlines()[0]
         response = client.get(

@@ -154,7 +154,9 @@ def test_api_lists_published_activities_with_offsets(app, client, event, rooms, 
     )
     token = (
         app.test_cli_runner()
-        .invoke(args=["create-token", "--role", "staff", "--event", event.slug])
+        .invoke(
+            args=["create-token", "--role", "staff", "--event", event.slug, "--all-checkpoints"]
+        )
         .stdout.split()[0]
     )
     headers = {"Authorization": f"Bearer {token}"}
