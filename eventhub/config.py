@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eventhub.files import private  # noqa: F401  (the factory imports it from here)
+
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled in from the instance folder when unset
     # No ping before each use (a round trip on every request): a connection lost to a
@@ -135,29 +137,6 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-def private(path: Path, *, folder: bool = False) -> bool:
-    """Make `path` (a file, or a folder) readable by its owner alone: created so when
-    missing (an empty file: SQLite takes it as a new database, and its -wal and -shm files
-    copy its mode), tightened when it exists with more. True when an existing one was
-    tightened, for the caller to warn: until then anyone on the host could read it."""
-    mode = 0o700 if folder else 0o600
-    if folder:
-        if not path.exists():
-            path.mkdir(mode=mode, parents=True, exist_ok=True)
-            return False
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
-            return False
-        except FileExistsError:
-            pass
-    if os.name != "nt" and path.stat().st_mode & 0o077:  # Windows: no such modes
-        path.chmod(mode)
-        return True
-    return False
 
 
 def sqlite_file(url: str) -> Path | None:
