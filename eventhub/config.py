@@ -79,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,  # reverse proxies in front of gunicorn, for the client address
     "PUBLIC_URL": None,  # e.g. https://eventhub.example.org, for links in emails
     "TRUSTED_HOSTS": None,  # host names this site answers to (others get 400)
+    "PUBLIC_SCHEME": None,  # without PUBLIC_URL, links on a trusted host: https unless "http"
 }
 
 # Environment variable -> (config key, parser). Only these are read, so a stray variable in a
@@ -109,6 +110,7 @@ _ENV: dict[str, tuple[str, Any]] = {
         "TRUSTED_HOSTS",
         lambda v: [h.strip() for h in v.split(",") if h.strip()],
     ),
+    "EVENTHUB_PUBLIC_SCHEME": ("PUBLIC_SCHEME", str),
     "EVENTHUB_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", lambda v: int(v) * 1024 * 1024),
     # The folder of the keys made on first start (secret_key, data_key): instance/keys by
     # default, apart from the database file so that its backups never carry them.
