@@ -156,6 +156,17 @@ def _trusted_base(entries: list[str]) -> str | None:
     return None
 
 
+def links_can_be_mailed() -> bool:
+    """Asked before saving what a mail with a link must follow (a registration, a member):
+    without an address, nothing is saved and the page says why (flashed), the form kept."""
+    try:
+        public_base()
+    except NoPublicAddress as error:
+        flash(str(error), "danger")
+        return False
+    return True
+
+
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for emails and documents, on `public_base()`; works in jobs too,
     where there is no request."""
