@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "DASHBOARD_REFRESH_SECONDS": 10,  # the arrivals dashboard fetches its figures this often
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # An uploaded list: what an XLSX may expand to, and the largest .xls (parsed whole).
-    "IMPORT_MAX_UNPACKED_MB": 50,
+    "IMPORT_MAX_UNPACKED_MB": 40,  # a full 10,000 x 30 list: 18 MB (reading.py)
     "IMPORT_MAX_XLS_MB": 10,
     # A JSON body: its size and nesting (a scan batch of 500 takes about 100 KB, 3 levels).
     "JSON_MAX_KB": 1024,

@@ -96,7 +96,7 @@ def test_a_spreadsheet_bomb_is_refused_before_it_is_parsed(client, as_role, app,
     response = _post(client, event, bomb)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "expands to more than 50 MB" in page
+    assert "expands to more than 40 MB" in page
     _nothing_kept(app, event)
 
 
@@ -106,7 +106,7 @@ def test_the_limit_is_configurable(client, as_role, app, event):
     try:
         page = _post(client, event, xlsx_bomb(8)).get_data(as_text=True)
     finally:
-        app.config["IMPORT_MAX_UNPACKED_MB"] = 50
+        app.config["IMPORT_MAX_UNPACKED_MB"] = 40
     assert "expands to more than 5 MB" in page
     _nothing_kept(app, event)
 
