@@ -17,6 +17,7 @@ import io
 import itertools
 import json
 import os
+import random
 import re
 import resource
 import subprocess
@@ -109,6 +110,40 @@ def xlsx_texts(megabytes: int = 45) -> bytes:
                     b"".join(b"<si><t>N%08d</t></si>" % n for n in range(start, start + 100_000))
                 )
             strings.write(b"</sst>")
+    return out.getvalue()
+
+
+def xlsx_wide(rows: int = 5, cells: int = 540_000) -> bytes:
+    """The tester's file: within every limit (5 MB, 43 MB unpacked, packed 8.7 times), a
+    header and `rows` rows of `cells` numbers each; refused only for its columns."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Family name", "Given name"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item, source.read(item))
+        with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/')
+            sheet.write(b'2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+            sheet.write(b"Family name</t></is></c></row>")
+            digits = random.Random(17)  # one or two digits a cell, as random as real data
+            for number in range(2, rows + 2):
+                sheet.write(b'<row r="%d">' % number)
+                for start in range(0, cells, 60_000):
+                    count = min(cells, start + 60_000) - start
+                    sheet.write(
+                        b"".join(b"<c><v>%d</v></c>" % digits.randrange(100) for _ in range(count))
+                    )
+                sheet.write(b"</row>")
+            sheet.write(b"</sheetData></worksheet>")
     return out.getvalue()
 
 
@@ -213,6 +248,14 @@ def case(name: str):
                 reading.read_table(content)
 
         return refusing(read_texts), len(content)
+    if name == "xlsx-wide":
+        content, app = xlsx_wide(), _app()
+
+        def read_wide():
+            with app.app_context():
+                reading.read_table(content)
+
+        return refusing(read_wide), len(content)
     if name == "xlsx-bomb-unbounded":
         import openpyxl
 
@@ -251,6 +294,7 @@ CASES = [
     "xlsx-bomb",
     "xlsx-bomb-unbounded",
     "xlsx-many-texts",
+    "xlsx-wide",
     "png-bomb",
     "json-1000-deep",
     "json-100000-deep",

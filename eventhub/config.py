@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eventhub.files import private  # noqa: F401  (the factory imports it from here)
+
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled in from the instance folder when unset
     # No ping before each use (a round trip on every request): a connection lost to a
@@ -18,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "DASHBOARD_REFRESH_SECONDS": 10,  # the arrivals dashboard fetches its figures this often
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # An uploaded list: what an XLSX may expand to, and the largest .xls (parsed whole).
-    "IMPORT_MAX_UNPACKED_MB": 50,
+    "IMPORT_MAX_UNPACKED_MB": 40,  # a full 10,000 x 30 list: 18 MB (reading.py)
     "IMPORT_MAX_XLS_MB": 10,
     # A JSON body: its size and nesting (a scan batch of 500 takes about 100 KB, 3 levels).
     "JSON_MAX_KB": 1024,
@@ -77,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,  # reverse proxies in front of gunicorn, for the client address
     "PUBLIC_URL": None,  # e.g. https://eventhub.example.org, for links in emails
     "TRUSTED_HOSTS": None,  # host names this site answers to (others get 400)
+    "PUBLIC_SCHEME": None,  # without PUBLIC_URL, links on a trusted host: https unless "http"
 }
 
 # Environment variable -> (config key, parser). Only these are read, so a stray variable in a
@@ -107,6 +110,7 @@ _ENV: dict[str, tuple[str, Any]] = {
         "TRUSTED_HOSTS",
         lambda v: [h.strip() for h in v.split(",") if h.strip()],
     ),
+    "EVENTHUB_PUBLIC_SCHEME": ("PUBLIC_SCHEME", str),
     "EVENTHUB_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", lambda v: int(v) * 1024 * 1024),
     # The folder of the keys made on first start (secret_key, data_key): instance/keys by
     # default, apart from the database file so that its backups never carry them.
@@ -135,29 +139,6 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-def private(path: Path, *, folder: bool = False) -> bool:
-    """Make `path` (a file, or a folder) readable by its owner alone: created so when
-    missing (an empty file: SQLite takes it as a new database, and its -wal and -shm files
-    copy its mode), tightened when it exists with more. True when an existing one was
-    tightened, for the caller to warn: until then anyone on the host could read it."""
-    mode = 0o700 if folder else 0o600
-    if folder:
-        if not path.exists():
-            path.mkdir(mode=mode, parents=True, exist_ok=True)
-            return False
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
-            return False
-        except FileExistsError:
-            pass
-    if os.name != "nt" and path.stat().st_mode & 0o077:  # Windows: no such modes
-        path.chmod(mode)
-        return True
-    return False
 
 
 def sqlite_file(url: str) -> Path | None:

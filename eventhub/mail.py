@@ -15,7 +15,9 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_mailman import EmailMultiAlternatives, Mail
 from flask_mailman.backends.base import BaseEmailBackend
+from flask_mailman.backends.file import EmailBackend as FileBackend
 
+from eventhub.files import open_private, private
 from eventhub.redaction import redact
 
 mail = Mail()
@@ -23,7 +25,7 @@ mail = Mail()
 # Our names for the back ends -> Flask-Mailman's.
 BACKENDS = {
     "console": None,  # ConsoleBackend below
-    "file": "file",
+    "file": None,  # PrivateFileBackend below
     "smtp": "smtp",
     "memory": None,  # MemoryBackend below
 }
@@ -67,9 +69,9 @@ def connection() -> BaseEmailBackend:
         }
     elif backend == "file":
         folder = Path(config.get("MAIL_FILE_DIR") or Path(current_app.instance_path) / "mail")
-        folder.mkdir(parents=True, exist_ok=True)
+        private(folder, folder=True)
         options = {"file_path": str(folder)}
-    ours = {"console": ConsoleBackend, "memory": MemoryBackend}
+    ours = {"console": ConsoleBackend, "memory": MemoryBackend, "file": PrivateFileBackend}
     return mail.get_connection(
         backend=BACKENDS[backend] or ours[backend], fail_silently=False, **options
     )
@@ -90,6 +92,17 @@ def build(
     if html:
         message.attach_alternative(html, "text/html")
     return message
+
+
+class PrivateFileBackend(FileBackend):
+    """flask-mailman's file back end, its files readable by their owner alone: they hold
+    whole messages, reset links included."""
+
+    def open(self):
+        if self.stream is None:
+            self.stream = open_private(self._get_filename(), "ab")
+            return True
+        return False
 
 
 class ConsoleBackend(BaseEmailBackend):

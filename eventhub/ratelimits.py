@@ -18,6 +18,8 @@ from pathlib import Path
 
 from limits.storage import Storage
 
+from eventhub.files import private
+
 SCHEME = "eventhub+sqlite"
 
 
@@ -46,7 +48,12 @@ class SQLiteStorage(Storage):
     def _db(self) -> sqlite3.Connection:
         # One connection per process: a connection inherited through fork is not usable.
         if self._connection is None or self._pid != os.getpid():
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):  # e.g. the file belongs to the service user
+                # Created 0600 before SQLite opens it: its -wal and -shm files copy its mode.
+                private(Path(self.path))
+                for journal in ("-wal", "-shm"):  # left 0644 by an older version
+                    if Path(self.path + journal).exists():
+                        os.chmod(self.path + journal, 0o600)
             connection = sqlite3.connect(
                 self.path, timeout=10, isolation_level=None, check_same_thread=False
             )
@@ -57,8 +64,6 @@ class SQLiteStorage(Storage):
                 "CREATE TABLE IF NOT EXISTS counter ("
                 "key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at REAL NOT NULL)"
             )
-            with contextlib.suppress(OSError):  # e.g. the file belongs to the service user
-                os.chmod(self.path, 0o600)  # addresses and account names: not for others
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 

@@ -111,8 +111,8 @@ def without(mapping: dict, *keys: str) -> dict:
 
 def public_base() -> str:
     """The site's address for links that leave it (emails, documents, jobs' mail): PUBLIC_URL.
-    Without it, the request's own address only when TRUSTED_HOSTS lists the hosts the site
-    answers to (Flask refuses any other Host with a 400); never the Host header alone, or a
+    Without it, the request's own address only when TRUSTED_HOSTS lists that host and port
+    (Flask refuses any other host name with a 400); never the Host header alone, or a
     forged Host turns a reset link into the attacker's. Otherwise NoPublicAddress: the mail
     is refused, and the log says what to set."""
     config = current_app.config
@@ -120,7 +120,9 @@ def public_base() -> str:
     if base:
         return base.rstrip("/")
     if has_request_context() and config.get("TRUSTED_HOSTS"):
-        return request.host_url.rstrip("/")
+        base = _trusted_base(config["TRUSTED_HOSTS"])
+        if base:
+            return base
     current_app.logger.error(
         "A link to send by email was refused: set EVENTHUB_PUBLIC_URL to the site's address "
         "(or EVENTHUB_TRUSTED_HOSTS to the host names it answers to)."
@@ -131,6 +133,38 @@ def public_base() -> str:
             "Please tell the organising committee's technical desk."
         )
     )
+
+
+def _trusted_base(entries: list[str]) -> str | None:
+    """The request's address when its host and port are exactly an entry of TRUSTED_HOSTS
+    (Flask checks the name only: `Host: site:6666` passes it). An entry without a port means
+    the scheme's default port. The scheme is https (PUBLIC_SCHEME, or the request's in
+    debug), never what a proxy in front might have been told by the client."""
+    scheme = current_app.config.get("PUBLIC_SCHEME") or (
+        request.scheme if current_app.debug else "https"
+    )
+    default = "443" if scheme == "https" else "80"
+    name, _colon, port = request.host.lower().rpartition(":")
+    if not name or "]" in port:  # no port given (or an IPv6 address without one)
+        name, port = request.host.lower(), default
+    for entry in entries:
+        entry_name, _colon, entry_port = entry.lower().rpartition(":")
+        if not entry_name or "]" in entry_port:
+            entry_name, entry_port = entry.lower(), default
+        if name == entry_name and port == entry_port:
+            return f"{scheme}://{name}" + ("" if port == default else f":{port}")
+    return None
+
+
+def links_can_be_mailed() -> bool:
+    """Asked before saving what a mail with a link must follow (a registration, a member):
+    without an address, nothing is saved and the page says why (flashed), the form kept."""
+    try:
+        public_base()
+    except NoPublicAddress as error:
+        flash(str(error), "danger")
+        return False
+    return True
 
 
 def external_url(endpoint: str, **values) -> str:

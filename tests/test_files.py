@@ -85,3 +85,38 @@ def test_keys_can_live_in_a_folder_of_their_own(tmp_path, bare_environment, monk
         app.config["SECRET_KEY"]
     )
     assert not (tmp_path / "instance" / "keys").exists()
+
+
+def test_mail_files_are_readable_by_their_owner_alone(app, tmp_path):
+    """The file mail back end writes whole messages, reset links included."""
+    from eventhub import mail
+
+    folder = tmp_path / "mail"
+    app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(folder))
+    try:
+        with app.app_context(), mail.connection() as connection:
+            message = mail.build(
+                "a@example.org",
+                "Reset",
+                "https://x/auth/reset/t",
+                None,
+                message_id="<1@example.org>",
+            )
+            connection.send_messages([message])
+    finally:
+        app.config.update(MAIL_BACKEND="memory", MAIL_FILE_DIR=None)
+    files = list(folder.iterdir())
+    assert files and all(mode(f) == 0o600 for f in files)
+    assert mode(folder) == 0o700
+
+
+def test_rate_limit_files_are_readable_by_their_owner_alone(tmp_path):
+    """Their counters are keyed by address and account name; the WAL files hold them too."""
+    from eventhub.ratelimits import SQLiteStorage, uri_for
+
+    path = tmp_path / "ratelimits.sqlite3"
+    storage = SQLiteStorage(uri_for(path))
+    storage.incr("login/someone@example.org", 60)
+    files = list(tmp_path.glob("ratelimits.sqlite3*"))
+    assert len(files) >= 2  # the database and its WAL file, while open
+    assert all(mode(f) == 0o600 for f in files), [(f.name, oct(mode(f))) for f in files]

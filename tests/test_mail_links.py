@@ -52,7 +52,7 @@ def test_without_a_public_url_only_a_trusted_host_makes_links(client, make, app,
         client.post(
             "/auth/reset", data={"email": "victim@example.org"}, headers={"Host": "eventhub.test"}
         )
-    assert "http://eventhub.test/auth/reset/" in mails_text(outbox)
+    assert "https://eventhub.test/auth/reset/" in mails_text(outbox)
     assert "evil.example" not in mails_text(outbox)
 
 
@@ -93,3 +93,51 @@ def test_a_mailing_job_links_to_the_public_url_not_the_requests_host(
     assert [m["To"] for m in outbox] == ["d@example.la"]
     assert "http://eventhub.test/events/" in mails_text(outbox)
     assert "evil.example" not in mails_text(outbox)
+
+
+def test_a_trusted_host_on_another_port_makes_no_link(client, make, app, outbox):
+    """Flask checks the host name only; a link must not send people to another port."""
+    make.user("victim@example.org")
+    with configured(app, PUBLIC_URL=None, TRUSTED_HOSTS=["eventhub.example.org"], SERVER_NAME=None):
+        response = client.post(
+            "/auth/reset",
+            data={"email": "victim@example.org"},
+            headers={"Host": "eventhub.example.org:6666"},
+        )
+    assert response.status_code == 503
+    assert outbox == []
+
+
+def test_a_trusted_host_link_is_https_on_the_listed_port(client, make, app, outbox):
+    make.user("victim@example.org")
+    hosts = ["eventhub.example.org", "intranet.example.org:8443"]
+    with configured(app, PUBLIC_URL=None, TRUSTED_HOSTS=hosts, SERVER_NAME=None):
+        for host in (
+            "eventhub.example.org",
+            "eventhub.example.org:443",
+            "intranet.example.org:8443",
+        ):
+            client.post("/auth/reset", data={"email": "victim@example.org"}, headers={"Host": host})
+    text = mails_text(outbox)
+    assert len(outbox) == 3
+    assert text.count("https://eventhub.example.org/auth/reset/") == 2
+    assert "https://intranet.example.org:8443/auth/reset/" in text
+    assert "http://" not in text
+
+
+def test_the_scheme_of_a_link_can_be_configured(client, make, app, outbox):
+    """A site served over plain HTTP on an intranet says so; the request never decides."""
+    make.user("victim@example.org")
+    with configured(
+        app,
+        PUBLIC_URL=None,
+        TRUSTED_HOSTS=["intranet.example.org"],
+        SERVER_NAME=None,
+        PUBLIC_SCHEME="http",
+    ):
+        client.post(
+            "/auth/reset",
+            data={"email": "victim@example.org"},
+            headers={"Host": "intranet.example.org"},
+        )
+    assert "http://intranet.example.org/auth/reset/" in mails_text(outbox)

@@ -29,7 +29,7 @@ from eventhub.registration.validation import REGISTRATION_FIELDS, check_registra
 from eventhub.scheduling import calendars, enrolments, visibility
 from eventhub.scheduling.activities import enrolled_counts, on_day
 from eventhub.scheduling.models import Activity, Enrolment
-from eventhub.web import commit, in_event_or_404, site_url
+from eventhub.web import commit, in_event_or_404, public_base, site_url
 
 
 def event_json(event) -> dict:
@@ -82,6 +82,7 @@ def create_registration(event):
         known = {name: value for name, value in body.items() if name in REGISTRATION_FIELDS}
         errors |= check_registration(event, known).errors
         return error_response(422, _("Please correct the fields marked below."), errors=errors)
+    public_base()  # 503 with the reason before saving: never a registration without its link
     idempotency = request.headers.get("Idempotency-Key")
     claimed = None
     if idempotency is not None:

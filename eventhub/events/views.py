@@ -19,7 +19,7 @@ from eventhub.events.signals import event_home_panels, token_checkpoint_choices
 from eventhub.extensions import db
 from eventhub.i18n import localized, normalise_locale, select_locale
 from eventhub.mail import send_mail
-from eventhub.web import as_id, commit, external_url, in_event_or_404, panels
+from eventhub.web import as_id, commit, external_url, in_event_or_404, panels, public_base
 
 
 @bp.get("/")
@@ -81,6 +81,8 @@ def team(event):
         user = auth_services.get_user_by_email(form.email.data)
         invited = user is None
         try:
+            if invited:
+                public_base()  # the invitation is mailed after saving: refuse before
             if user is None:
                 user = auth_services.create_user(
                     form.email.data, None, display_name=form.display_name.data or ""

@@ -21,7 +21,15 @@ from eventhub.registration import account_links, bp, delegation_admin, delegatio
 from eventhub.registration.access import participant_or_404
 from eventhub.registration.forms import DelegationForm
 from eventhub.registration.models import Delegation
-from eventhub.web import attempt, commit, external_url, id_arg, in_event, in_event_or_404
+from eventhub.web import (
+    attempt,
+    commit,
+    external_url,
+    id_arg,
+    in_event,
+    in_event_or_404,
+    public_base,
+)
 
 
 def _delegation(event, delegation_id: int) -> Delegation:
@@ -122,6 +130,8 @@ def delegation_head(event, delegation_id: int):
         done = delegation_admin.set_head(
             delegation, head, actor=current_user, ip=request.remote_addr or ""
         )
+        if done.invited is not None:
+            public_base()  # the invitation is mailed after saving: refuse before
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "danger")

@@ -31,7 +31,15 @@ from eventhub.registration import (
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import Delegation, Participant, Source, Status
 from eventhub.registration.signals import delegation_panels
-from eventhub.web import attempt, commit, external_url, in_event_or_404, panels
+from eventhub.web import (
+    attempt,
+    commit,
+    external_url,
+    in_event_or_404,
+    links_can_be_mailed,
+    panels,
+    public_base,
+)
 
 MANAGERS = (Role.ORGANISER, Role.HEAD_OF_DELEGATION)
 
@@ -87,7 +95,10 @@ def add_member(event, delegation_id: int):
         }
     )
     form.submit.label.text = _("Add member")
-    if form.validate_on_submit():
+    submitted, status = form.validate_on_submit(), 200
+    if submitted and not links_can_be_mailed():  # the member's link is mailed after saving
+        submitted, status = False, 503
+    if submitted:
         back = url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
         # The same form sent twice (a retry, a double click) adds the member once.
         key = (form.submission.data or "")[: submissions.MAX_KEY]
@@ -146,7 +157,7 @@ def add_member(event, delegation_id: int):
         participant=None,
         organisations=[],
         title=_("Add a member"),
-    )
+    ), status
 
 
 @bp.route("/delegations/<int:delegation_id>/members/<int:participant_id>", methods=["GET", "POST"])
@@ -271,6 +282,7 @@ def member_login(event, delegation_id: int, participant_id: int):
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
     try:
+        public_base()  # an account's link goes by mail after saving: refuse before
         given = delegations.give_login(
             participant, actor=current_user, ip=request.remote_addr or ""
         )

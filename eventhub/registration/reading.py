@@ -16,17 +16,22 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from eventhub.errors import DomainError
+from eventhub.registration.sheet_stream import TooManyCells, TooWide, Unsaved, read_first_sheet
 from eventhub.text import clean
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 60
 # An XLSX is a zip: its parts are checked from the zip's directory before any is parsed
-# (zipfile never inflates a part beyond the size its directory declares). The defaults fit
-# an embassy's list of a few thousand people many times over; a bomb exceeds them.
-MAX_UNPACKED_MB = 50  # IMPORT_MAX_UNPACKED_MB in the configuration
+# (zipfile never inflates a part beyond the size its directory declares). A full list,
+# 10,000 rows of 30 columns of generated names, addresses and dates, unpacks to 18 MB
+# (bench/README.md); 40 MB leaves twice that, or a full 60 columns. A bomb exceeds it.
+MAX_UNPACKED_MB = 40  # IMPORT_MAX_UNPACKED_MB in the configuration
 MAX_PARTS = 500
 MAX_RATIO = 100  # real workbooks compress 5-20 times; only parts over 1 MB are judged
 MAX_SHARED_STRINGS = MAX_ROWS * MAX_COLUMNS  # never more distinct texts than cells
+# Cells written in the sheet, empty styled ones included: room for a full list and the
+# formatting spreadsheets leave around it; reading stops (and refuses) past it.
+MAX_CELLS = 2 * MAX_ROWS * MAX_COLUMNS
 MAX_XLS_MB = 10  # IMPORT_MAX_XLS_MB: an .xls is parsed whole; its size is its cost
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) inside an OLE2 file
 _BIFF_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # Excel 2-4 worksheets
@@ -77,14 +82,6 @@ class ImportUnreadable(DomainError):
         super().__init__(message, field="file")
 
 
-@dataclass(frozen=True)
-class Unsaved:
-    """A formula cell the workbook holds no computed value for (saved by a program that
-    does not calculate, or never opened in Excel)."""
-
-    formula: str
-
-
 @dataclass
 class Table:
     rows: list[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, cells)
@@ -131,15 +128,19 @@ def read_table(content: bytes, encoding: str | None = None) -> Table:
         raise ImportUnreadable(_l("The file has more than %(n)d rows; split it.", n=MAX_ROWS))
     for number, row in table.rows:
         if any(cell is not None and clean(str(cell)) for cell in row[MAX_COLUMNS:]):
-            raise ImportUnreadable(
-                _l(
-                    "Row %(row)d has more than %(n)d columns; remove the columns that are "
-                    "not part of the list.",
-                    row=number,
-                    n=MAX_COLUMNS,
-                )
-            )
+            raise _too_wide(number)
     return table
+
+
+def _too_wide(number: int) -> ImportUnreadable:
+    return ImportUnreadable(
+        _l(
+            "Row %(row)d has more than %(n)d columns; remove the columns that are "
+            "not part of the list.",
+            row=number,
+            n=MAX_COLUMNS,
+        )
+    )
 
 
 def _limit(key: str, default: int) -> int:
@@ -255,41 +256,26 @@ def detect_encoding(content: bytes) -> str:
 
 
 def _read_xlsx(content: bytes) -> list[list[Any]]:
-    import openpyxl
-
     try:
-        values = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _refuse_kind() from exc
-    try:
-        # Bounded: a tiny file can declare a cell at row 1,048,576, column XFD.
-        bounds = {"max_row": MAX_ROWS + 20, "max_col": MAX_COLUMNS + 1, "values_only": True}
-        rows = []
-        for saved, written in zip(
-            values.worksheets[0].iter_rows(**bounds),
-            formulas.worksheets[0].iter_rows(**bounds),
-            strict=False,
-        ):
-            rows.append(
-                [
-                    Unsaved(formula)
-                    if value is None and isinstance(formula, str) and formula.startswith("=")
-                    else value
-                    for value, formula in zip(saved, written, strict=False)
-                ]
+        return read_first_sheet(content, MAX_ROWS + 20, MAX_COLUMNS, MAX_CELLS)
+    except TooWide as wide:
+        raise _too_wide(wide.row) from None
+    except TooManyCells:
+        raise ImportUnreadable(
+            _l(
+                "The sheet has more than %(n)d cells; copy the list alone into a new workbook.",
+                n=MAX_CELLS,
             )
-        return rows
-    except Exception as exc:  # openpyxl raises XML, zip and value errors of many kinds
+        ) from None
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise _refuse_kind() from exc
+    except Exception as exc:  # openpyxl and expat raise XML, zip and value errors of many kinds
         raise ImportUnreadable(
             _l(
                 "This Excel workbook could not be read; save it again in "
                 "Excel or LibreOffice and upload it once more."
             )
         ) from exc
-    finally:
-        values.close()
-        formulas.close()
 
 
 def _read_xls(content: bytes) -> list[list[Any]]:

@@ -25,7 +25,7 @@ from eventhub.registration.access import photo_response
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import ParticipantPhoto, Source, Status
 from eventhub.registration.signals import own_page_panels
-from eventhub.web import attempt, commit, panels
+from eventhub.web import attempt, commit, links_can_be_mailed, panels
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -38,6 +38,8 @@ def register(event):
         return render_template("registration/closed.html", event=event, reason=str(closed))
     form = RegistrationForm()
     if form.validate_on_submit():
+        if not links_can_be_mailed():  # the link is mailed after saving: refuse before
+            return _form(event, form), 503
         key = (form.submission.data or "")[: submissions.MAX_KEY]
         if key and (sent_before := submissions.earlier(event, submissions.FORM, key)):
             return _sent_before(event, sent_before)
@@ -116,6 +118,10 @@ def register(event):
                     "warning",
                 )
             return redirect(url_for("registration.own_page", slug=event.slug, key=key))
+    return _form(event, form)
+
+
+def _form(event, form):
     return render_template(
         "registration/register.html", event=event, form=form, organisations=organisation_names()
     )

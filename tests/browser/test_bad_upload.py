@@ -20,7 +20,7 @@ def test_a_spreadsheet_bomb_is_refused_with_the_limit(live_server, page, tmp_pat
     page.goto(f"{base}/events/caecw-2025/participants/import")
     page.get_by_label("Delegation list").set_input_files(str(bomb))
     page.get_by_role("button", name="Upload and check").click()
-    assert page.get_by_text("expands to more than 50 MB when opened").is_visible()
+    assert page.get_by_text("expands to more than 40 MB when opened").is_visible()
     assert page.get_by_role("button", name="Upload and check").is_visible()
     page.screenshot(path=str(ARTIFACTS / "import-bomb-refused.png"), full_page=True)
     assert not page.problems, page.problems

@@ -69,3 +69,27 @@ def test_lao_delegate_registers_and_is_approved(live_server, page, tmp_path, bro
     page.goto(f"{base}{link}")
     assert page.get_by_text("Approved").first.is_visible()
     assert page.problems == []
+
+
+def test_without_a_public_address_the_form_says_why_and_keeps_what_was_typed(live_server, page):
+    """Nothing is registered (no link could be mailed), and the delegate need not retype."""
+    base = live_server.base_url
+    saved = live_server.config["PUBLIC_URL"]
+    page.goto(f"{base}/auth/language/zh_Hans?next=/events/caecw-2025/register")
+    fill_registration_in_chinese(
+        page,
+        given="Bounmy",
+        family="SOUVANNAVONG",
+        native="ບຸນມີ ສຸວັນນະວົງ",
+        organisation="National University of Laos",
+        country="LA",
+        email="bounmy.s@example.la",
+    )
+    live_server.config["PUBLIC_URL"] = None
+    try:
+        page.get_by_role("button", name="报名").click()
+        assert page.get_by_text("本网站暂时无法通过邮件发送链接").is_visible()
+        assert page.get_by_label("本国文字姓名").input_value() == "ບຸນມີ ສຸວັນນະວົງ"
+        page.screenshot(path=str(ARTIFACTS / "registration-no-public-address.png"), full_page=True)
+    finally:
+        live_server.config["PUBLIC_URL"] = saved

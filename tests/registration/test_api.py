@@ -106,3 +106,25 @@ def test_api_posts_need_no_csrf_token(app, client, event, lao_delegate, csrf):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 201
+
+
+def test_without_a_public_address_the_api_registers_no_one(
+    app, client, event, lao_delegate, outbox
+):
+    """Refused before saving, with the reason: never a participant who got no link."""
+    token = _token(app, event, "partner")
+    saved = {key: app.config.get(key) for key in ("PUBLIC_URL", "TRUSTED_HOSTS")}
+    app.config.update(PUBLIC_URL=None, TRUSTED_HOSTS=None)
+    try:
+        response = client.post(
+            f"/api/v1/events/{event.slug}/registrations",
+            json=lao_delegate,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    finally:
+        app.config.update(saved)
+    assert response.status_code == 503
+    assert "cannot send links by email" in response.get_json()["message"]
+    with app.app_context():
+        assert not db.session.scalar(sa.select(sa.func.count()).select_from(Participant))
+    assert outbox == []

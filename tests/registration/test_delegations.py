@@ -263,3 +263,34 @@ def test_an_approved_person_changing_their_photo_is_warned_and_organisers_told(
     assert "Your registration is pending review again" in page
     told = [m for m in outbox if m["To"] == "committee@example.cn"]
     assert len(told) == 1 and "KEOMANY Somphone (Lao PDR)" in told[0].get_content()
+
+
+def test_without_a_public_address_a_head_adds_no_member_nor_login(
+    client, make, open_event, login, app, outbox, lao_delegate
+):
+    """Saved then refused (503) would leave a member or an account nobody was told about."""
+    _user, delegation = _head_with_delegation(make, open_event, login, app)
+    member = make.participant(
+        open_event, delegation_id=delegation.id, email="member@example.la", status=Status.PENDING
+    )
+    base = f"/events/{open_event.slug}/delegations/{delegation.id}"
+    saved = {key: app.config.get(key) for key in ("PUBLIC_URL", "TRUSTED_HOSTS")}
+    app.config.update(PUBLIC_URL=None, TRUSTED_HOSTS=None)
+    try:
+        added = client.post(f"{base}/members/new", data=lao_delegate)
+        given = client.post(f"{base}/members/{member.id}/login", follow_redirects=True)
+    finally:
+        app.config.update(saved)
+    assert added.status_code == 503
+    page = added.get_data(as_text=True)
+    assert "cannot send links by email" in page and 'value="KEOMANY"' in page
+    assert "cannot send links by email" in given.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(Participant.email == lao_delegate["email"])
+            )
+            == 0
+        )
+        assert db.session.get(Participant, member.id).user_id is None
+    assert outbox == []

@@ -364,3 +364,21 @@ def test_a_letter_no_font_prints_is_refused_at_entry_naming_its_script(
     assert "No installed font prints Egyptian text (𓀀)." in page
     assert "No installed font prints Grinning text (😀)." in page
     assert 'value="ສົມພອນ 𓀀"' in page  # kept for correction
+
+
+def test_without_a_public_address_nothing_is_registered_and_the_form_says_why(
+    client, app, open_event, lao_delegate, outbox
+):
+    """The person was told it failed, yet was registered with no mail."""
+    saved = {key: app.config.get(key) for key in ("PUBLIC_URL", "TRUSTED_HOSTS")}
+    app.config.update(PUBLIC_URL=None, TRUSTED_HOSTS=None)
+    try:
+        response = client.post(f"/events/{open_event.slug}/register", data=lao_delegate)
+    finally:
+        app.config.update(saved)
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "cannot send links by email" in page
+    assert 'value="KEOMANY"' in page  # what was typed is still there
+    assert _one(app, email=lao_delegate["email"]) is None
+    assert outbox == []
