@@ -10,10 +10,10 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.directory import review
 from eventhub.directory.models import Organisation, OrganisationStatus
-from eventhub.errors import abort_with
+from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 from eventhub.registration import bp, organisations
-from eventhub.web import attempt, id_arg, paginate
+from eventhub.web import attempt, commit, id_arg, paginate
 
 PER_PAGE = 25
 
@@ -34,6 +34,12 @@ def _back(event):
 @bp.get("/organisations/new")
 @event_view(Role.ORGANISER)
 def new_organisations(event):
+    return _review_page(event)
+
+
+def _review_page(event, typed: dict | None = None, status: int = 200):
+    """The review list; `typed`: a refused rename ({id, name_en, name_zh, error}), shown
+    again in its boxes with the reason beside them."""
     page = paginate(organisations.pending_query(event), per_page=PER_PAGE)
     items = list(page.items)
     return render_template(
@@ -44,24 +50,29 @@ def new_organisations(event):
         people=organisations.people_naming(event, [o.id for o in items]),
         references={o.id: review.reference_count(o) for o in items},
         targets=organisations.merge_targets({o.country_code for o in items}),
-    )
+        typed=typed or {},
+    ), status
 
 
 @bp.post("/organisations/<int:organisation_id>/accept")
 @event_view(Role.ORGANISER)
 def accept_organisation(event, organisation_id: int):
     organisation = _named_or_404(event, organisation_id)
-    ok, accepted = attempt(
-        lambda: review.accept(
-            organisation,
-            request.form.get("name_en", organisation.name_en),
-            request.form.get("name_zh", organisation.name_zh),
-            actor=current_user,
-            event_id=event.id,
+    name_en = request.form.get("name_en", organisation.name_en)
+    name_zh = request.form.get("name_zh", organisation.name_zh)
+    try:
+        accepted = review.accept(
+            organisation, name_en, name_zh, actor=current_user, event_id=event.id
         )
-    )
-    if ok:
-        flash(_("%(name)s accepted.", name=accepted.name_en), "success")
+    except DomainError as refused:
+        db.session.rollback()
+        if getattr(refused, "field", None) is None:  # e.g. decided meanwhile: no box to mark
+            flash(str(refused), "danger")
+            return _back(event)
+        typed = {"id": organisation_id, "name_en": name_en, "name_zh": name_zh}
+        return _review_page(event, typed | {"error": str(refused)}, 422)
+    commit()
+    flash(_("%(name)s accepted.", name=accepted.name_en), "success")
     return _back(event)
 
 

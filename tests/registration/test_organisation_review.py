@@ -116,6 +116,22 @@ def test_rename_then_accept_and_a_name_taken_is_refused(
     assert renamed.status == OrganisationStatus.ACCEPTED and renamed.name_zh == "老德技术学院"
 
 
+def test_a_refused_rename_keeps_what_the_organiser_typed(
+    app, client, make, open_event, lao_delegate, organiser
+):
+    make.organisation(name_en="Souphanouvong University", country_code="LA")
+    _register(app, open_event, lao_delegate, "lao german college")
+    pending = _organisation(app, "lao german college")
+    organiser()
+    url = f"/events/{open_event.slug}/organisations/{pending.id}/accept"
+    typed = {"name_en": "Souphanouvong University", "name_zh": "苏发努冯大学"}
+    refused = client.post(url, data=typed)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'value="苏发努冯大学"' in page  # the Chinese name typed is still in its box
+    assert f'id="name_en-{pending.id}"' in page and 'aria-invalid="true"' in page
+
+
 def test_reject_leaves_the_person_without_the_organisation(
     app, client, open_event, lao_delegate, organiser
 ):
