@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from eventhub.auth import services as auth_services
 from eventhub.extensions import db
@@ -91,6 +92,8 @@ def test_new_recovery_codes_from_the_two_step_page(live_server, new_page):
     secret = page.locator("code").first.inner_text().replace(" ", "")
     page.locator("#code").fill(pyotp.TOTP(secret).now())
     page.locator("button[type=submit]", has_text="Turn on").click()
+    # The click returns before the next page has loaded: wait for the codes themselves.
+    expect(page.locator("ul.font-monospace li")).to_have_count(10)
     old = re.findall(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", page.content())
     assert len(old) == 10
     page.get_by_role("link", name="I have saved my codes").click()
@@ -98,6 +101,7 @@ def test_new_recovery_codes_from_the_two_step_page(live_server, new_page):
     page.locator("#codes-password").fill(password)
     page.locator("#codes-code").fill(old[0])  # a recovery code proves the phone too
     page.get_by_role("button", name="Make new recovery codes").click()
+    expect(page.locator("ul.font-monospace li")).to_have_count(10)
     new = re.findall(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", page.content())
     assert len(new) == 10 and not set(new) & set(old)
     _shoot(page, "new-codes-en-GB")

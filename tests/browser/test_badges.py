@@ -23,6 +23,7 @@ def test_print_run_of_badges(live_server, page):
     page.goto(f"{base}/events/caecw-2025/")
     page.get_by_role("button", name="Badges").click()
     page.locator("#print-menu + .dropdown-menu").get_by_role("link", name="Badges").click()
+    page.wait_for_url(re.compile(r"/badges"))
     count = int(re.search(r"(\d+) badges? to print", page.content())[1])
     assert count >= 6
     page.get_by_label("A4 sheets, nine cards each").check()
