@@ -88,6 +88,19 @@ class Scan(db.Model):
     undone_at: Mapped[datetime | None]
     # Two devices admitted one badge while offline: the later is kept and flagged.
     duplicate: Mapped[bool] = mapped_column(default=False)
+    # Judged on the device without the server (offline, or the server too slow). Then
+    # `result` and `reason` say what the gate decided and did (a refusal stays a refusal),
+    # and `server_result`/`server_reason` what the server would have decided at that time.
+    offline: Mapped[bool] = mapped_column(default=False)
+    server_result: Mapped[ScanResult | None] = mapped_column(enum_column(ScanResult))
+    server_reason: Mapped[str] = mapped_column(sa.String(40), default="")
+    # The gate let in someone the server would refuse, or the reverse: for organisers to review.
+    disagrees: Mapped[bool] = mapped_column(default=False)
+    # An organiser looked at this duplicate or disagreement and dealt with it.
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
 
     participant: Mapped[Participant | None] = relationship()
     checkpoint: Mapped[Checkpoint] = relationship()

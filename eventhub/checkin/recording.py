@@ -163,6 +163,10 @@ SCAN_COLUMNS = (
     "device",
     "duplicate",
     "undone_at",
+    "offline",
+    "server_result",
+    "server_reason",
+    "disagrees",
 )
 
 
@@ -380,6 +384,10 @@ def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now,
         "device": device[:100],
         "duplicate": answer.duplicate,
         "undone_at": None,
+        "offline": False,
+        "server_result": None,
+        "server_reason": "",
+        "disagrees": False,
         # For PostgreSQL's combined insert: a scan losing the race to another gate's
         # admission is a flagged duplicate if its device admitted it offline.
         "offline_admitted": offline_result == "admitted",
