@@ -209,7 +209,13 @@ ALLOWED: dict[str, set[str]] = {
     "api.scan": NOBODY,
     "api.scan_batch": NOBODY,
     "api.roster": NOBODY,
-    # ... except the agenda of the person logged in, for the programme page's script.
+    "api.checkpoints": NOBODY,
+    "api.participants": NOBODY,
+    "api.scans_since": NOBODY,
+    "api.undo_scan": NOBODY,
+    "api.participant_agenda": NOBODY,
+    "api.participant_enrolment": NOBODY,
+    # ... except (also with a token: tests/api/test_agenda_tokens.py) the agenda of the person logged in, for the programme page's script.
     "api.agenda": REGISTERED,
     "api.enrolment": REGISTERED,
 }
@@ -524,6 +530,8 @@ def test_a_link_or_id_of_another_person_or_event_opens_nothing(app, client, make
     }
     wrong = []
     for endpoint, method, url in routes:
+        if ALLOWED[endpoint] is NOBODY and endpoint.startswith("api."):
+            continue  # no session opens them (401); tokens of another event: tests/api
         data = world["form"] if method == "POST" else None
         response = client.open(url, method=method, headers=headers, data=data)
         expected = (403, 404) if role == "organiser" else (404,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventhub.api.checkin_schemas import PARTICIPANTS_QUERY, SCANS_QUERY
 from eventhub.api.schemas import ACTIVITIES_QUERY, SCHEMAS, ref
 
 _ERRORS = {
@@ -71,35 +72,7 @@ def paths() -> dict[str, Any]:
                 ),
             }
         },
-        "/events/{slug}/agenda": {
-            "get": {
-                "summary": "The logged-in participant's agenda (browser session)",
-                "security": [{"session": []}],
-                "parameters": [SLUG],
-                "responses": _answers(200, "Enrolments, by start", "Agenda", 401, 403, 404),
-            }
-        },
-        "/events/{slug}/activities/{activity}/enrolment": {
-            "parameters": [
-                SLUG,
-                {"name": "activity", "in": "path", "required": True, "schema": {"type": "integer"}},
-            ],
-            "put": {
-                "summary": "Enrol (a seat, or the waiting list when full)",
-                "security": [{"session": []}],
-                "responses": _answers(
-                    200, "`status`: enrolled or waitlisted", "EnrolmentStatus", 400, 401, 403, 404
-                )
-                | _answers(200, "`status`: enrolled or waitlisted", "EnrolmentStatus", 409),
-            },
-            "delete": {
-                "summary": "Leave the activity; the first on the waiting list moves up",
-                "security": [{"session": []}],
-                "responses": _answers(
-                    200, "`status`: cancelled", "EnrolmentStatus", 400, 401, 403, 404, 409
-                ),
-            },
-        },
+        **agenda_paths(),
         "/events/{slug}/registrations": {
             "post": {
                 "summary": "Register one participant (token role organiser or partner)",
@@ -184,6 +157,129 @@ def paths() -> dict[str, Any]:
     }
 
 
+_AGENDA_WHO = (
+    "With a bearer token: an organiser's token (any participant of its event), or a token "
+    "issued to a registered person's own account with role delegate, head_of_delegation or "
+    "organiser (their own registration only); any other token gets 403. Reading needs a "
+    "live token (read scope); enrolling and leaving need a token that may write (write "
+    "scope). Without a token, the browser session (with X-CSRFToken for changes)."
+)
+_PARTICIPANT = {
+    "name": "participant",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+_ACTIVITY = {"name": "activity", "in": "path", "required": True, "schema": {"type": "integer"}}
+_CHECKPOINT_SCOPE = (
+    "Staff or organiser token. Only the checkpoints in the token's scope (and, for a token "
+    "issued to a staff member, those they are assigned to) are seen."
+)
+
+
+def _enrolment_operations(own: bool) -> dict[str, Any]:
+    security = [{"bearer": []}, {"session": []}] if own else [{"bearer": []}]
+    return {
+        "put": {
+            "summary": "Enrol (a seat, or the waiting list when full)",
+            "description": _AGENDA_WHO,
+            "security": security,
+            "responses": _answers(
+                200, "`status`: enrolled or waitlisted", "EnrolmentStatus", 400, 401, 403, 404
+            )
+            | _answers(200, "`status`: enrolled or waitlisted", "EnrolmentStatus", 409),
+        },
+        "delete": {
+            "summary": "Leave the activity; the first on the waiting list moves up",
+            "description": _AGENDA_WHO,
+            "security": security,
+            "responses": _answers(
+                200, "`status`: cancelled", "EnrolmentStatus", 400, 401, 403, 404, 409
+            ),
+        },
+    }
+
+
+def agenda_paths() -> dict[str, Any]:
+    return {
+        "/events/{slug}/agenda": {
+            "get": {
+                "summary": "The agenda of the logged-in person, or of the token's own person",
+                "description": _AGENDA_WHO,
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [SLUG],
+                "responses": _answers(200, "Enrolments, by start", "Agenda", 401, 403, 404),
+            }
+        },
+        "/events/{slug}/activities/{activity}/enrolment": {
+            "parameters": [SLUG, _ACTIVITY],
+            **_enrolment_operations(own=True),
+        },
+        "/events/{slug}/participants/{participant}/agenda": {
+            "get": {
+                "summary": "A participant's agenda",
+                "description": _AGENDA_WHO,
+                "parameters": [SLUG, _PARTICIPANT],
+                "responses": _answers(200, "Enrolments, by start", "Agenda", 401, 403, 404),
+            }
+        },
+        "/events/{slug}/participants/{participant}/activities/{activity}/enrolment": {
+            "parameters": [SLUG, _PARTICIPANT, _ACTIVITY],
+            **_enrolment_operations(own=False),
+        },
+    }
+
+
+def gate_paths() -> dict[str, Any]:
+    return {
+        "/events/{slug}/checkpoints": {
+            "get": {
+                "summary": "The checkpoints in the token's scope, with their rules",
+                "description": _CHECKPOINT_SCOPE,
+                "parameters": [SLUG],
+                "responses": _answers(200, "The checkpoints", "Checkpoints", 401, 403, 404),
+            }
+        },
+        "/events/{slug}/participants": {
+            "get": {
+                "summary": "Participants with their check-in state, found by name, paged",
+                "description": _CHECKPOINT_SCOPE + " Staff tokens see approved people only. "
+                "What a gate needs to recognise a person: no contact or passport data.",
+                "parameters": [SLUG, *PARTICIPANTS_QUERY],
+                "responses": _answers(
+                    200, "One page of people", "ParticipantPage", 400, 401, 403, 404, 422
+                ),
+            }
+        },
+        "/events/{slug}/scans": {
+            "get": {
+                "summary": "Scans recorded after a cursor, oldest first",
+                "description": _CHECKPOINT_SCOPE + " Scan ids only grow: call again with "
+                "`since` set to the answer's `next` to get each scan once. A scan undone "
+                "after it was read is not sent again (see the undo's answer).",
+                "parameters": [SLUG, *SCANS_QUERY],
+                "responses": _answers(
+                    200, "The scans and the next cursor", "ScanPage", 400, 401, 403, 404, 422
+                ),
+            }
+        },
+        "/events/{slug}/scans/{scan}/undo": {
+            "post": {
+                "summary": "Undo a mistaken scan: it no longer counts as an arrival",
+                "description": _CHECKPOINT_SCOPE + " Needs a token that may write; the undo "
+                "is recorded in the audit log.",
+                "parameters": [
+                    SLUG,
+                    {"name": "scan", "in": "path", "required": True, "schema": {"type": "integer"}},
+                ],
+                "responses": _answers(
+                    200, "The scan, now undone", "ScanRecord", 401, 403, 404, 409
+                ),
+            }
+        },
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -207,5 +303,5 @@ def openapi_document() -> dict[str, Any]:
             },
             "schemas": SCHEMAS,
         },
-        "paths": paths(),
+        "paths": paths() | gate_paths(),
     }

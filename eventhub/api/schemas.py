@@ -363,3 +363,7 @@ ACTIVITIES_QUERY: list[dict[str, Any]] = [
         "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     },
 ]
+
+# The gate's reads (participants, checkpoints, scans since a cursor) live beside; importing
+# them here adds their components to SCHEMAS whoever imports this module first.
+from eventhub.api import checkin_schemas  # noqa: E402,F401

@@ -15,13 +15,13 @@ from eventhub.api.openapi import openapi_document
 from eventhub.api.schemas import ACTIVITIES_QUERY
 from eventhub.api.validation import body_errors, query_args
 from eventhub.auth import services as auth_services
-from eventhub.auth.models import Role
+from eventhub.auth.models import Role, User
 from eventhub.errors import DomainError, error_response
 from eventhub.events import services as event_services
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import submissions
-from eventhub.registration.models import Source
+from eventhub.registration.models import Participant, Source
 from eventhub.registration.own_link import participants_of_user, send_confirmation
 from eventhub.registration.quotas import position_of
 from eventhub.registration.registering import RegistrationInvalid, register
@@ -29,7 +29,7 @@ from eventhub.registration.validation import REGISTRATION_FIELDS, check_registra
 from eventhub.scheduling import calendars, enrolments, visibility
 from eventhub.scheduling.activities import enrolled_counts, on_day
 from eventhub.scheduling.models import Activity, Enrolment
-from eventhub.web import commit, in_event_or_404, public_base, site_url
+from eventhub.web import MAX_ID, commit, in_event_or_404, public_base, site_url
 
 
 def event_json(event) -> dict:
@@ -221,12 +221,7 @@ def _event_or_404(slug):
     return event
 
 
-@bp.get("/events/<slug>/agenda")
-def agenda(slug):
-    event = _event_or_404(slug)
-    participant, problem = _session_participant(event)
-    if problem:
-        return problem
+def _agenda_json(event, participant):
     zone = ZoneInfo(event.timezone)
     return jsonify(
         [
@@ -243,18 +238,13 @@ def agenda(slug):
     )
 
 
-@bp.route("/events/<slug>/activities/<int:activity_id>/enrolment", methods=["PUT", "DELETE"])
-def enrolment(slug, activity_id):
-    event = _event_or_404(slug)
-    participant, problem = _session_participant(event)
-    if problem:
-        return problem
+def _change_enrolment(event, participant, activity_id: int, viewer, roles):
+    """PUT enrols `participant` in the activity, DELETE takes them off it; `viewer` and
+    `roles` decide whether a private activity is visible at all."""
     activity = in_event_or_404(
         Activity, activity_id, event, _("There is no such activity in this event.")
     )
-    if not visibility.may_see(
-        event, current_user, auth_services.roles_for(current_user, event), activity
-    ):
+    if not visibility.may_see(event, viewer, roles, activity):
         return error_response(404, _("There is no such activity in this event."))
     try:
         if request.method == "PUT":
@@ -276,3 +266,104 @@ def enrolment(slug, activity_id):
     except DomainError as error:
         db.session.rollback()
         return error_response(409, str(error))
+
+
+# Tokens for a person's agenda: an organiser's token manages anyone's in its event; a token
+# issued to a person's own account with one of these roles manages that person's own.
+OWN_AGENDA_ROLES = frozenset({Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER})
+
+
+def _token_participant(event, participant_id: int | None):
+    """(participant, viewer, roles, None) for the token of this request, or an error as
+    the last item. Without `participant_id`: the token's own registration."""
+    token = g.api_token
+    owner = db.session.get(User, token.user_id) if token.user_id else None
+    mine = participants_of_user(event, owner) if owner else []
+    if participant_id is None:
+        if not mine or token.role not in OWN_AGENDA_ROLES:
+            return (
+                None,
+                None,
+                None,
+                error_response(
+                    403,
+                    _(
+                        "This token is not issued to a registered person's account: name the "
+                        "participant (/participants/{id}/agenda) with an organiser's token."
+                    ),
+                ),
+            )
+        return mine[0], owner, {token.role}, None
+    person = db.session.get(Participant, participant_id) if participant_id <= MAX_ID else None
+    if person is None or person.event_id != event.id:
+        return (
+            None,
+            None,
+            None,
+            error_response(404, _("There is no such participant in this event.")),
+        )
+    if token.role == Role.ORGANISER:
+        return person, owner, {Role.ORGANISER}, None
+    if token.role in OWN_AGENDA_ROLES and person in mine:
+        return person, owner, {token.role}, None
+    return (
+        None,
+        None,
+        None,
+        error_response(403, _("This token may manage only its own person's agenda.")),
+    )
+
+
+@token_required()
+def _token_agenda(event, participant_id: int | None = None):
+    person, _viewer, _roles, problem = _token_participant(event, participant_id)
+    return problem or _agenda_json(event, person)
+
+
+@token_required()
+def _token_enrolment(event, activity_id: int, participant_id: int | None = None):
+    person, viewer, roles, problem = _token_participant(event, participant_id)
+    return problem or _change_enrolment(event, person, activity_id, viewer, roles)
+
+
+def _bearer() -> bool:
+    return bool(request.headers.get("Authorization"))
+
+
+@bp.get("/events/<slug>/agenda")
+def agenda(slug):
+    """The agenda of the logged-in person, or of the token's own person."""
+    if _bearer():
+        return _token_agenda(slug=slug)
+    event = _event_or_404(slug)
+    participant, problem = _session_participant(event)
+    if problem:
+        return problem
+    return _agenda_json(event, participant)
+
+
+@bp.route("/events/<slug>/activities/<int:activity_id>/enrolment", methods=["PUT", "DELETE"])
+def enrolment(slug, activity_id):
+    if _bearer():
+        return _token_enrolment(slug=slug, activity_id=activity_id)
+    event = _event_or_404(slug)
+    participant, problem = _session_participant(event)
+    if problem:
+        return problem
+    return _change_enrolment(
+        event, participant, activity_id, current_user, auth_services.roles_for(current_user, event)
+    )
+
+
+@bp.get("/events/<slug>/participants/<int:participant_id>/agenda")
+def participant_agenda(slug, participant_id):
+    """A participant's agenda, with an organiser's token or the person's own."""
+    return _token_agenda(slug=slug, participant_id=participant_id)
+
+
+@bp.route(
+    "/events/<slug>/participants/<int:participant_id>/activities/<int:activity_id>/enrolment",
+    methods=["PUT", "DELETE"],
+)
+def participant_enrolment(slug, participant_id, activity_id):
+    return _token_enrolment(slug=slug, participant_id=participant_id, activity_id=activity_id)
