@@ -215,7 +215,8 @@ ALLOWED: dict[str, set[str]] = {
     "api.undo_scan": NOBODY,
     "api.participant_agenda": NOBODY,
     "api.participant_enrolment": NOBODY,
-    # ... except (also with a token: tests/api/test_agenda_tokens.py) the agenda of the person logged in, for the programme page's script.
+    # ... except the agenda of the person logged in, for the programme page's script (with
+    # a token too: tests/api/test_agenda_tokens.py).
     "api.agenda": REGISTERED,
     "api.enrolment": REGISTERED,
 }

@@ -87,8 +87,9 @@ def test_checkpoints_lists_only_those_in_the_tokens_scope_with_their_rules(
     everywhere = _issue(app, event, role="organiser")
     rules = {
         c["slug"]: c
-        for c in client.get(f"/api/v1/events/{event.slug}/checkpoints", headers=everywhere)
-        .get_json()["checkpoints"]
+        for c in client.get(
+            f"/api/v1/events/{event.slug}/checkpoints", headers=everywhere
+        ).get_json()["checkpoints"]
     }
     assert rules["vip-lounge"]["categories"] == ["official"]
     assert rules["vip-lounge"]["reentry"] is True
@@ -125,9 +126,7 @@ def test_a_gate_finds_a_person_by_their_native_name_with_where_and_when_admitted
     assert thai[0]["check_ins"] == []  # not admitted anywhere yet
 
 
-def test_staff_tokens_see_approved_people_only_organisers_everyone(
-    app, client, event, gate_week
-):
+def test_staff_tokens_see_approved_people_only_organisers_everyone(app, client, event, gate_week):
     staff = _issue(app, event, checkpoints=[gate_week["main"].id])
     organiser = _issue(app, event, role="organiser")
     url = f"/api/v1/events/{event.slug}/participants"
@@ -229,9 +228,7 @@ def test_scans_since_a_cursor_miss_and_double_nothing_while_the_gate_keeps_scann
     assert client.get(url, query_string={"since": "x"}, headers=reader).status_code == 400
 
 
-def test_undo_a_scan_once_with_a_writing_token_in_scope_and_audit_it(
-    app, client, event, gate_week
-):
+def test_undo_a_scan_once_with_a_writing_token_in_scope_and_audit_it(app, client, event, gate_week):
     gate = _issue(app, event, checkpoints=[gate_week["main"].id])
     _scan(app, client, gate, gate_week["lao"].id)
     organiser = _issue(app, event, role="organiser")
