@@ -387,7 +387,7 @@
           label.append(name, about);
           var button = document.createElement("button");
           button.type = "button";
-          button.className = "btn btn-sm btn-primary";
+          button.className = "btn btn-sm btn-primary text-nowrap";
           button.textContent = texts.admit;
           button.addEventListener("click", function () {
             var token = ++latest;
