@@ -5,6 +5,7 @@ without colour."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -334,4 +335,35 @@ def test_the_verdict_fits_a_phone_and_flags_a_duplicate(live_server, browser):
         ARTIFACTS.mkdir(exist_ok=True)
         phone.screenshot(path=str(ARTIFACTS / "gate-phone-duplicate.png"))
     finally:
+        context.close()
+
+
+def test_a_chinese_offline_verdict_on_a_phone(live_server, browser):
+    """In Chinese at 390x844: the offline verdict's word and its explanation, on screen."""
+    base = live_server.base_url
+    _first, _second, third = _gate(live_server, "gate-zh")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    phone = context.new_page()
+    try:
+        log_in_as_organiser(phone, base)
+        phone.goto(f"{base}/auth/language/zh_Hans")
+        phone.goto(f"{base}/events/caecw-2025/checkin/gate-zh")
+        assert _wait(
+            lambda: phone.evaluate(
+                "() => Object.keys(localStorage).some(k => k.endsWith(':roster'))"
+            )
+        )
+        context.set_offline(True)
+        _scan(phone, third)
+        expect(phone.locator("#answer-verdict")).to_have_text("准予通行 · 离线")
+        expect(phone.locator("#answer-mode")).to_have_text(re.compile("离线判定"))
+        for part in ("#answer-icon", "#answer-verdict", "#answer-mode", "#answer-name"):
+            box = phone.locator(part).bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 844, part
+        ARTIFACTS.mkdir(exist_ok=True)
+        phone.screenshot(path=str(ARTIFACTS / "gate-zh-offline-390.png"))
+        context.set_offline(False)
+    finally:
+        # The language is kept on the account, which later tests share: give English back.
+        phone.goto(f"{base}/auth/language/en")
         context.close()
