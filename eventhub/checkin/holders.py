@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from eventhub.badges.checking import Holder, holders_query
 from eventhub.extensions import db
 from eventhub.i18n import fixed_text
 from eventhub.registration.labels import CATEGORY_LABELS
-from eventhub.registration.models import Participant, Status
+from eventhub.registration.models import Participant, ParticipantPhoto, Status
 from eventhub.text import holds_every_word
 
 
@@ -41,3 +43,17 @@ def search(event_id: int, words: list[str], limit: int = 10) -> list[Holder]:
     query = query.where(*holds_every_word(person.c.search_text, words))
     rows = db.session.execute(query.order_by(person.c.sort_name, person.c.id).limit(limit))
     return [Holder.of_row(row) for row in rows]
+
+
+def search_details(people: list[Holder]) -> dict[int, tuple[str, bool]]:
+    """Position and whether a photo is on file, by person: what tells namesakes apart."""
+    if not people:
+        return {}
+    person, photo = Participant.__table__, ParticipantPhoto.__table__
+    ids = [p.id for p in people]
+    rows = db.session.execute(
+        sa.select(person.c.id, person.c.position, photo.c.participant_id.is_not(None))
+        .select_from(person.outerjoin(photo, photo.c.participant_id == person.c.id))
+        .where(person.c.id.in_(ids))
+    )
+    return {row[0]: (row[1] or "", bool(row[2])) for row in rows}

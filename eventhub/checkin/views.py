@@ -184,7 +184,16 @@ def search(event, ref: str):
     words = search_text(request.args.get("q", "")[:100]).split()
     if not words:
         return jsonify({"people": []})
-    return jsonify({"people": [holders.summary(p) for p in holders.search(event.id, words)]})
+    found = holders.search(event.id, words)
+    details = holders.search_details(found)
+    people = []
+    for person in found:
+        position, has_photo = details.get(person.id, ("", False))
+        row = holders.summary(person) | {"position": position, "number": person.id}
+        if has_photo:
+            row["photo_url"] = url_for("checkin.photo", slug=event.slug, participant_id=person.id)
+        people.append(row)
+    return jsonify({"people": people})
 
 
 @bp.post("/checkin/<ref>/admit/<int:participant_id>")

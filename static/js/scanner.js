@@ -102,8 +102,9 @@
     }).catch(function () {});
   }
 
-  function post(url, body) {
+  function post(url, body, signal) {
     return fetch(url, {
+      signal: signal,
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
       body: JSON.stringify(body || {}),
@@ -190,10 +191,20 @@
     }).catch(function (error) { online(!!(error && error.http)); });
   }
 
+  // Each verdict has its own icon and word, not just a colour (colour-blind staff, sunlight).
+  var ICONS = {
+    admitted: "bi-check-circle-fill", already_admitted: "bi-exclamation-triangle-fill",
+    denied: "bi-x-octagon-fill", invalid: "bi-question-octagon-fill", checking: "bi-hourglass-split",
+  };
+
   function show(data) {
-    answer.className = "scan-answer scan-" + data.result;
+    answer.className = "scan-answer scan-" + data.result + (data.offline ? " scan-offline" : "");
+    answer.dataset.verdict = data.result;
+    document.getElementById("answer-icon").className = "scan-icon bi " + (ICONS[data.result] || ICONS.invalid);
     document.getElementById("answer-verdict").textContent =
       (texts[data.result] || data.result) + (data.offline ? " · " + texts.offlinemark : "");
+    document.getElementById("answer-mode").classList.toggle("d-none", !data.offline);
+    document.getElementById("answer-duplicate").classList.toggle("d-none", !data.duplicate);
     var person = data.participant || {};
     document.getElementById("answer-name").textContent = person.name || "";
     document.getElementById("answer-native").textContent =
@@ -204,7 +215,7 @@
     var photo = document.getElementById("answer-photo");
     if (data.photo_url) { photo.src = data.photo_url; photo.classList.remove("d-none"); }
     else { photo.removeAttribute("src"); photo.classList.add("d-none"); }
-    beep(data.result);
+    if (data.result !== "checking") beep(data.result);
     if (data.recent) list(data.recent);
   }
 
@@ -241,33 +252,77 @@
     show(data);
   }
 
+  // Only the latest scan may change the screen: an answer for an earlier one is dropped.
+  var latest = 0;
+  var lastCode = "", lastAt = 0;
+
+  function setting(name, fallback) {
+    var value = parseInt(root.dataset[name], 10);
+    return isNaN(value) ? fallback : value;
+  }
+
   function scan(code) {
+    // The same badge again within a few seconds is one person: a camera re-reading a badge
+    // still in view, or a scanner in presentation mode sending twice. The verdict stays.
+    var key = code.trim().toUpperCase().replace(/\s+/g, "");
+    var now = Date.now();
+    if (key === lastCode && now - lastAt < setting("debounceMs", 3000)) { lastAt = now; return; }
+    lastCode = key;
+    lastAt = now;
+    var token = ++latest;
     var item = { code: code, client_scan_id: uuid(), scanned_at: new Date().toISOString() };
-    if (!isOnline) { offline(item); return; }
-    post(root.dataset.scanUrl, item)
-      .then(function (data) { online(true); answered(data); flush(); })
+    // At once, nothing of the previous person stays on screen.
+    show({ result: "checking", reason: "", participant: null });
+    if (!isOnline) { offline(item, token); return; }
+    var controller = window.AbortController ? new AbortController() : null;
+    var settled = false;
+    // A slow network does not hold up the queue: past the limit the roster judges, the
+    // scan is queued and later sent with the same client_scan_id (recorded once).
+    var timer = window.setTimeout(function () {
+      if (settled) return;
+      settled = true;
+      if (controller) controller.abort();
+      offline(item, token);
+    }, setting("answerTimeoutMs", 1500));
+    post(root.dataset.scanUrl, item, controller && controller.signal)
+      .then(function (data) {
+        if (settled) return;
+        settled = true;
+        window.clearTimeout(timer);
+        online(true);
+        if (token === latest) answered(data);
+        else if (data.participant && /admitted$/.test(data.result)) markSeen(data.participant.id);
+        flush();
+      })
       .catch(function (error) {
+        if (settled) return;
+        settled = true;
+        window.clearTimeout(timer);
         // A refusal is shown; a server that cannot answer now (a database restarting: 503,
         // or too busy: 429) is treated like no network: judged here, queued, sent later.
         if (error && error.http && error.status < 500 && error.status !== 429) {
-          show({ result: "invalid", reason: error.message });
+          if (token === latest) show({ result: "invalid", reason: error.message });
           return;
         }
         online(false);
-        offline(item);
+        offline(item, token);
       });
   }
 
-  function offline(item) {
+  function offline(item, token) {
     judgeOffline(item.code).then(function (verdict) {
       item.offline_result = verdict.result;
       queue.push(item);
       save("queue", queue);
       online(false);
       verdict.offline = true;
-      show(verdict);
+      if (token === undefined || token === latest) show(verdict);
     });
   }
+
+  // A badge code as printed (codes.py: "EH1" and 26 base32 letters); scanners may send it in
+  // lower case or with spaces.
+  var BADGE_CODE = /EH1(?:\s*[A-Z2-7]){26}\s*$/i;
 
   document.getElementById("scan-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -285,7 +340,15 @@
 
   document.getElementById("search-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    var q = document.getElementById("search").value.trim();
+    var box = document.getElementById("search");
+    // A hardware scanner typed into the search box: a scan, and the box keeps what was typed.
+    var typed = box.value.match(BADGE_CODE);
+    if (typed) {
+      box.value = box.value.slice(0, typed.index);
+      scan(typed[0]);
+      return;
+    }
+    var q = box.value.trim();
     if (!q) return;
     fetch(root.dataset.searchUrl + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
       .then(function (response) { checkRevoked(response); return response.json(); })
@@ -298,27 +361,48 @@
           people.appendChild(none);
         }
         data.people.forEach(function (person) {
+          // Namesakes told apart: face, category, position, delegation and number.
           var li = document.createElement("li");
-          li.className = "list-group-item d-flex justify-content-between align-items-center";
-          var label = document.createElement("span");
-          label.textContent = person.name + (person.native_name ? " · " + person.native_name : "") +
-            (person.delegation ? " · " + person.delegation : "");
+          li.className = "list-group-item d-flex gap-2 align-items-center search-person";
+          var photo;
+          if (person.photo_url) {
+            photo = document.createElement("img");
+            photo.src = person.photo_url;
+            photo.alt = texts.photoOf.replace("%(name)s", person.name);
+          } else {
+            photo = document.createElement("span");
+            photo.className = "bi bi-person";
+            photo.setAttribute("aria-hidden", "true");
+          }
+          photo.classList.add("search-photo");
+          var label = document.createElement("div");
+          label.className = "flex-grow-1";
+          var name = document.createElement("div");
+          name.className = "fw-semibold";
+          name.textContent = person.name + (person.native_name ? " · " + person.native_name : "");
+          var about = document.createElement("div");
+          about.className = "search-about";
+          about.textContent = [person.category_label, person.position, person.delegation || person.country,
+            person.number ? texts.number.replace("%(n)s", person.number) : ""].filter(Boolean).join(" · ");
+          label.append(name, about);
           var button = document.createElement("button");
           button.type = "button";
-          button.className = "btn btn-sm btn-primary";
+          button.className = "btn btn-sm btn-primary text-nowrap";
           button.textContent = texts.admit;
           button.addEventListener("click", function () {
+            var token = ++latest;
+            show({ result: "checking", reason: "", participant: null });
             post(root.dataset.admitUrl.replace(/\/0$/, "/" + person.id), { client_scan_id: uuid() })
-              .then(answered).catch(function () { online(false); });
+              .then(function (data) { if (token === latest) answered(data); })
+              .catch(function () { online(false); if (token === latest) answer.classList.add("d-none"); });
           });
-          li.append(label, button);
+          li.append(photo, label, button);
           people.appendChild(li);
         });
       });
   });
   // Phones: the camera through ZXing (installed from npm, served from static/vendor).
   var reader = null;
-  var lastCode = "", lastAt = 0;
   var cameraButton = document.getElementById("camera-toggle");
   var video = document.getElementById("camera");
   cameraButton.addEventListener("click", function () {
@@ -338,12 +422,7 @@
     cameraButton.querySelector("span").textContent = texts.cameraOff;
     reader.decodeFromVideoDevice(undefined, video, function (result) {
       if (!result) return;
-      var code = result.getText();
-      var now = Date.now();
-      if (code === lastCode && now - lastAt < 4000) return;  // the same badge still in view
-      lastCode = code;
-      lastAt = now;
-      scan(code);
+      scan(result.getText());  // a badge still in view is read again and again: scan() debounces
     }).catch(function () {
       alert(texts.noCamera);
       cameraButton.click();

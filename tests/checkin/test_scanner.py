@@ -176,3 +176,38 @@ def test_a_persons_token_and_photos_stay_with_their_checkpoints(
             headers=headers,
         )
         assert response.status_code == expected, checkpoint
+
+
+def test_namesakes_in_the_search_can_be_told_apart(client, as_role, app, event, make, gate):
+    """Two people of the same name: each row says who it is (face, category, position,
+    delegation, number), so staff admit the one in front of them."""
+    from eventhub.registration.models import ParticipantPhoto
+
+    lao = make.delegation(event, name_en="Lao PDR delegation")
+    thai = make.delegation(event, name_en="Thailand delegation", country_code="TH")
+    words = "nguyen an nguyễn an"
+    one = make.participant(
+        event, family_name="NGUYEN", given_name="An", delegation_id=lao.id,
+        position="Dean of Engineering", search_text=words,
+    )  # fmt: skip
+    two = make.participant(
+        event, family_name="NGUYEN", given_name="An", delegation_id=thai.id,
+        position="Student", country_code="TH", search_text=words,
+    )  # fmt: skip
+    with app.app_context():
+        db.session.add(
+            ParticipantPhoto(participant_id=one.id, content=b"\xff\xd8", width=6, height=8)
+        )
+        db.session.commit()
+    as_role("organiser")
+    url = f"/events/{event.slug}/checkin/main-entrance"
+    found = client.get(f"{url}/search", query_string={"q": "nguyen an"}).get_json()["people"]
+    rows = {p["id"]: p for p in found}
+    assert set(rows) == {one.id, two.id}
+    assert rows[one.id]["position"] == "Dean of Engineering"
+    assert rows[two.id]["position"] == "Student"
+    assert rows[one.id]["delegation"] == "Lao PDR delegation"
+    assert rows[two.id]["delegation"] == "Thailand delegation"
+    assert rows[one.id]["number"] == one.id and rows[one.id]["category_label"]
+    assert client.get(rows[one.id]["photo_url"]).data == b"\xff\xd8"
+    assert "photo_url" not in rows[two.id]  # no photo on file: no broken image
