@@ -44,7 +44,7 @@
       data: {
         labels: labels,
         datasets: [{ label: table.caption ? table.caption.textContent : "", data: counts,
-                     backgroundColor: colour || "#0b5d7a" }],
+                     backgroundColor: colour || "#0b5d7a", maxBarThickness: 48 }],
       },
       options: {
         animation: false, // a refresh is not a show
