@@ -121,3 +121,14 @@ def test_the_conflict_list_pages_and_says_when_empty(client, as_role, app, event
     assert first.count("Mark reviewed<") == 25
     second = client.get(f"{url}?page=2").get_data(as_text=True)
     assert second.count("Mark reviewed<") == 2
+
+
+def test_the_conflict_list_in_chinese(client, as_role, app, event, make, gate):
+    person = make.participant(event, family_name="TWICE", given_name="A")
+    _conflict(app, event, gate, person, kind="duplicate")
+    as_role("organiser")
+    headers = {"Accept-Language": "zh-CN"}
+    page = client.get(f"/events/{event.slug}/checkin/conflicts", headers=headers).get_data(
+        as_text=True
+    )
+    assert "待核查的冲突" in page and "重复签到" in page and "标记为已核查" in page
