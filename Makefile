@@ -71,6 +71,8 @@ static/vendor/.stamp: node_modules/.package-lock.json
 	   static/vendor/bootstrap-icons/
 	mkdir -p static/vendor/zxing
 	cp node_modules/@zxing/library/umd/index.min.js static/vendor/zxing/zxing.min.js
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 	touch $@
 
 assets: system-deps static/vendor/.stamp ## Install front-end assets from npm into static/vendor

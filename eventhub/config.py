@@ -18,6 +18,12 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "DASHBOARD_REFRESH_SECONDS": 10,  # the arrivals dashboard fetches its figures this often
+    # (when its live stream is down). The stream closes after this long and the browser
+    # reconnects: a worker is never held by one tab for ever.
+    "DASHBOARD_STREAM_SECONDS": 300,
+    # Where scans are announced to open dashboards: the job queue's Redis when JOBS_URL is
+    # one, else the database (each stream asks for the latest scan each second).
+    "LIVE_UPDATES_URL": "",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # An uploaded list: what an XLSX may expand to, and the largest .xls (parsed whole).
     "IMPORT_MAX_UNPACKED_MB": 40,  # a full 10,000 x 30 list: 18 MB (reading.py)

@@ -40,6 +40,9 @@ def test_config(instance_path, url: str) -> dict:
         "PUBLIC_URL": "http://eventhub.test",
         # Off for the bulk of the tests; the `csrf` fixture turns it on where it is the point.
         "WTF_CSRF_ENABLED": False,
+        # The dashboard's event stream ends at once (a test client reads it to its end);
+        # tests/checkin/test_live_updates.py listens for longer.
+        "DASHBOARD_STREAM_SECONDS": 0,
     }
 
 

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("checkin", __name__, url_prefix="/events/<slug>")
 
-from eventhub.checkin import audit_labels, device_views, views  # noqa: E402,F401
+from eventhub.checkin import (  # noqa: E402,F401
+    audit_labels,
+    dashboard_views,
+    device_views,
+    views,
+)

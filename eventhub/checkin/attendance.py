@@ -29,6 +29,10 @@ class Arrivals:
     vips: list[tuple[Participant, datetime | None]]
     # Activities with a door: enrolled, attended, and the enrolled who did not come.
     by_activity: list[tuple[str, int, int, int]] = field(default_factory=list)
+    # Duplicates and disagreements no organiser has reviewed yet (all days).
+    conflicts: int = 0
+    # The latest scans of the day, newest first: (scan, local scan time).
+    recent: list[tuple[Scan, datetime]] = field(default_factory=list)
 
 
 def _first_arrivals(event: Event) -> dict[int, datetime]:
@@ -46,13 +50,61 @@ def _first_arrivals(event: Event) -> dict[int, datetime]:
     return dict(rows)
 
 
+def _day_bounds(event: Event, day) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time(), ZoneInfo(event.timezone))
+    return start, start + timedelta(days=1)
+
+
+def _day_arrivals(event: Event, day) -> dict[int, datetime]:
+    """Each participant's first admission on that (local) day: who came that day, and when."""
+    start, end = _day_bounds(event, day)
+    rows = db.session.execute(
+        sa.select(Scan.participant_id, sa.func.min(Scan.scanned_at))
+        .where(
+            Scan.event_id == event.id,
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
+            Scan.scanned_at >= start,
+            Scan.scanned_at < end,
+        )
+        .group_by(Scan.participant_id)
+    ).all()
+    return dict(rows)
+
+
+def _latest_day(event: Event):
+    latest = db.session.scalar(
+        sa.select(sa.func.max(Scan.scanned_at)).where(
+            Scan.event_id == event.id,
+            Scan.result == ScanResult.ADMITTED,
+            Scan.undone_at.is_(None),
+        )
+    )
+    return latest.astimezone(ZoneInfo(event.timezone)).date() if latest else event.starts_on
+
+
+def conflict_filter():
+    """Scans for the organisers to review: two devices admitted one badge offline, or the gate
+    decided otherwise than the server would have."""
+    return sa.or_(Scan.duplicate.is_(True), Scan.disagrees.is_(True))
+
+
+def unreviewed_conflicts(event: Event) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Scan.event_id == event.id, conflict_filter(), Scan.reviewed_at.is_(None)
+        )
+    )
+
+
 def arrivals(event: Event, day=None) -> Arrivals:
     zone = ZoneInfo(event.timezone)
-    first = _first_arrivals(event)
     days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
-    local = {pid: when.astimezone(zone) for pid, when in first.items()}
     if day is None:
-        day = max((w.date() for w in local.values()), default=event.starts_on)
+        day = _latest_day(event)
+    # "Arrived" on a day tab counts who came that day, each once, at their first admission.
+    first = _day_arrivals(event, day)
+    local = {pid: when.astimezone(zone) for pid, when in first.items()}
     counts: dict[str, int] = {}
     for when in local.values():
         if when.date() == day:
@@ -90,8 +142,7 @@ def arrivals(event: Event, day=None) -> Arrivals:
             )
         )
     }
-    start = datetime.combine(day, datetime.min.time(), zone)
-    end = start + timedelta(days=1)
+    start, end = _day_bounds(event, day)
     admitted_scan = sa.and_(Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None))
     counts = {
         checkpoint_id: (admitted, scans)
@@ -144,7 +195,22 @@ def arrivals(event: Event, day=None) -> Arrivals:
             )
         ],
         vips=[(p, local.get(p.id)) for p in vips],
+        conflicts=unreviewed_conflicts(event),
+        recent=_recent(event, start, end, zone),
     )
+
+
+def _recent(event: Event, start: datetime, end: datetime, zone: ZoneInfo) -> list:
+    """The day's latest scans by when they were made at the gate (an offline scan uploaded
+    later takes its place in the day, not at the top)."""
+    scans = db.session.scalars(
+        sa.select(Scan)
+        .where(Scan.event_id == event.id, Scan.scanned_at >= start, Scan.scanned_at < end)
+        .options(sa.orm.joinedload(Scan.participant), sa.orm.joinedload(Scan.checkpoint))
+        .order_by(Scan.scanned_at.desc(), Scan.id.desc())
+        .limit(10)
+    )
+    return [(scan, scan.scanned_at.astimezone(zone)) for scan in scans]
 
 
 def _activity_attendance(event: Event) -> list[tuple[str, int, int, int]]:
@@ -189,7 +255,8 @@ def _activity_attendance(event: Event) -> list[tuple[str, int, int, int]]:
 
 
 def attendance_rows(event: Event) -> list[list]:
-    """Everyone approved, with their first arrival and where they were admitted."""
+    """Everyone approved, with their first arrival, where they were admitted, and whether
+    any of their scans is a duplicate or a disagreement ("duplicate disagreement")."""
     zone = ZoneInfo(event.timezone)
     first = _first_arrivals(event)
     places: dict[int, set[str]] = {}
@@ -203,6 +270,17 @@ def attendance_rows(event: Event) -> list[list]:
         )
     ):
         places.setdefault(pid, set()).add(slug)
+    conflicts: dict[int, set[str]] = {}
+    for pid, duplicate, disagrees in db.session.execute(
+        sa.select(Scan.participant_id, Scan.duplicate, Scan.disagrees).where(
+            Scan.event_id == event.id, conflict_filter(), Scan.participant_id.is_not(None)
+        )
+    ):
+        kinds = conflicts.setdefault(pid, set())
+        if duplicate:
+            kinds.add("duplicate")
+        if disagrees:
+            kinds.add("disagreement")
     rows = []
     for person in db.session.scalars(
         sa.select(Participant)
@@ -221,6 +299,7 @@ def attendance_rows(event: Event) -> list[list]:
                 person.category.value,
                 when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else "",
                 " ".join(sorted(places.get(person.id, ()))),
+                " ".join(sorted(conflicts.get(person.id, ()))),
             ]
         )
     return rows

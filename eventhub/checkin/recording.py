@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.auth.models import User
+from eventhub.checkin import live
 from eventhub.checkin.holders import holder_of
 from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
 from eventhub.checkin.reading import read_known
@@ -97,7 +98,9 @@ def record_scan(
         # A device admitted this person offline before the scan that holds the check-in:
         # the earlier one is the arrival, and the later one becomes the duplicate.
         person = known.check.holder
-        return _admit_earlier(gate, person, code, client_scan_id, when, user_id, device, now)
+        earlier = _admit_earlier(gate, person, code, client_scan_id, when, user_id, device, now)
+        live.announce(gate.event_id)  # open dashboards refresh (live.py)
+        return earlier
     # Admitted by a device offline, already admitted here: one check-in, and this scan kept
     # as a flagged duplicate.
     answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_admitted
@@ -129,6 +132,7 @@ def record_scan(
             )
     if scan_id is None:
         return _resent(gate, client_scan_id, row["code"])
+    live.announce(gate.event_id)  # open dashboards refresh (live.py)
     answer.scan_id = scan_id
     return answer
 

@@ -123,6 +123,14 @@ def local_time(gate: Gate, moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(gate.timezone))
 
 
+def moment_text(gate: Gate, moment: datetime, now: datetime) -> str:
+    """ "22:00" on the day of the scan, "2025-07-24 22:00" on another: "closed at 22:00"
+    yesterday must not read as tonight."""
+    local = local_time(gate, moment)
+    same_day = local.date() == local_time(gate, now).date()
+    return local.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+
+
 @dataclass
 class RuleFacts:
     """What the rules look up beyond the holder, read once for a whole roster or only when
@@ -183,10 +191,10 @@ def check_rules(
     if not gate.active:
         return Answer(ScanResult.DENIED, "inactive", participant=person)
     if gate.opens_at and when < gate.opens_at:
-        time = local_time(gate, gate.opens_at).strftime("%H:%M")
+        time = moment_text(gate, gate.opens_at, when)
         return Answer(ScanResult.DENIED, "too_early", {"time": time}, person)
     if gate.closes_at and when > gate.closes_at:
-        time = local_time(gate, gate.closes_at).strftime("%H:%M")
+        time = moment_text(gate, gate.closes_at, when)
         return Answer(ScanResult.DENIED, "too_late", {"time": time}, person)
     allowed = [c for c in gate.categories.split(",") if c]
     if allowed and person.category.value not in allowed:

@@ -10,7 +10,6 @@ import uuid
 
 import sqlalchemy as sa
 from flask import (
-    current_app,
     flash,
     g,
     jsonify,
@@ -27,7 +26,6 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import EventMembership, Role, User
 from eventhub.badges.issuing import badges_for, code_of, may_have_badge
 from eventhub.checkin import (
-    attendance,
     bp,
     checkpoint_setup,
     holders,
@@ -44,16 +42,14 @@ from eventhub.checkin.scanning import (
     record_item,
     scan_fields_error,
 )
-from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db, limiter
 from eventhub.registration.access import participant_or_404, photo_response
-from eventhub.registration.exports import Sheet, to_csv
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import ParticipantPhoto, Status
 from eventhub.scheduling.models import Activity
 from eventhub.text import search_text
-from eventhub.web import attempt, commit, in_event_or_404, record_download
+from eventhub.web import attempt, commit, in_event_or_404
 
 SCANNERS = (Role.ORGANISER, Role.STAFF)
 
@@ -90,7 +86,7 @@ def _recent_json(checkpoint: Checkpoint) -> list[dict]:
     return [
         {
             "id": scan.id,
-            "time": scan.received_at.isoformat(),
+            "time": scan.scanned_at.isoformat(),  # when scanned, not uploaded
             "result": scan.result.value,
             "name": scan.participant.latin_name if scan.participant else scan.code[:12],
             "undone": scan.undone_at is not None,
@@ -271,70 +267,6 @@ def edit_checkpoint(event, checkpoint_id: int | None = None):
     return render_template(
         "checkin/checkpoint_form.html", event=event, form=form, checkpoint=checkpoint
     )
-
-
-def _arrivals_context(event) -> dict:
-    """The dashboard's figures for the day asked for (the latest with arrivals by default)."""
-    from datetime import date
-    from zoneinfo import ZoneInfo
-
-    day = request.args.get("day", "")
-    try:
-        chosen = date.fromisoformat(day) if day else None
-    except ValueError:
-        chosen = None
-    if chosen is not None and not event.starts_on <= chosen <= event.ends_on:
-        chosen = None  # only the event's days have arrivals
-    figures = attendance.arrivals(event, chosen)
-    return {
-        "event": event,
-        "figures": figures,
-        # Refreshed figures stay on the day asked for, or follow the latest one.
-        "chosen_day": chosen.isoformat() if chosen else None,
-        "peak": max((n for _t, n in figures.buckets), default=0),
-        "updated_at": utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%H:%M:%S"),
-        "refresh_seconds": current_app.config["DASHBOARD_REFRESH_SECONDS"],
-    }
-
-
-@bp.get("/checkin/arrivals")
-@event_view(Role.ORGANISER)
-def dashboard(event):
-    return render_template("checkin/dashboard.html", **_arrivals_context(event))
-
-
-@bp.get("/checkin/arrivals/figures")
-@event_view(Role.ORGANISER)
-def dashboard_figures(event):
-    """The figures alone, which the open dashboard fetches every few seconds: live without
-    reloading the page, and without holding a worker open for a push."""
-    response = make_response(
-        render_template("checkin/_arrival_figures.html", **_arrivals_context(event))
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.get("/checkin/attendance.csv")
-@event_view(Role.ORGANISER)
-def attendance_csv(event):
-    from flask import Response
-
-    header = [
-        _("Id"),
-        _("Name"),
-        _("Name in own script"),
-        _("Country"),
-        _("Delegation"),
-        _("Category"),
-        _("First arrival (local time)"),
-        _("Admitted at"),
-    ]
-    body = to_csv(Sheet(_("Attendance"), header, attendance.attendance_rows(event)))
-    record_download(event, f"attendance-{event.slug}.csv")
-    response = Response(body, mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
-    return response
 
 
 @bp.get("/checkin/<ref>/roster.json")

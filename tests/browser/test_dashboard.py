@@ -4,7 +4,7 @@ in its figures without anyone reloading the page."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -68,4 +68,66 @@ def test_a_scan_appears_on_the_open_dashboard(live_server, page):
     expect(bar).to_have_attribute("title", f"09:30: {before + 1}")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-live.png"), full_page=True)
+    assert page.problems == []
+
+
+def test_a_scan_through_the_api_is_pushed_to_the_open_dashboard(live_server, page):
+    """Another client (a gate device with a token) scans now; the open dashboard shows it
+    through its event stream, with the every-few-seconds fetch out of the way."""
+    from zoneinfo import ZoneInfo
+
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role
+    from eventhub.badges.issuing import badges_for, code_of
+    from eventhub.checkin.models import Admission
+    from eventhub.events.models import Event
+    from eventhub.extensions import db
+    from eventhub.registration.models import Participant, Status
+
+    base = live_server.base_url
+    _admit_someone_new(live_server)  # the main entrance exists
+    with live_server.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
+        # The API takes scans of the last day only: the week runs today for this test.
+        dates = event.starts_on, event.ends_on
+        today = datetime.now(ZoneInfo(event.timezone)).date()
+        event.starts_on, event.ends_on = today - timedelta(days=1), today + timedelta(days=2)
+        _token, plaintext = auth_services.issue_api_token(event, Role.STAFF, label="Gate phone")
+        person = db.session.scalar(
+            sa.select(Participant)
+            .where(
+                Participant.event_id == event.id,
+                Participant.status == Status.APPROVED,
+                # Anyone not admitted today (the other tests' scans are in 2025).
+                ~Participant.id.in_(
+                    sa.select(Admission.participant_id).where(Admission.day == today)
+                ),
+            )
+            .order_by(Participant.id)
+        )
+        code, name = code_of(badges_for([person])[person.id]), person.latin_name
+        db.session.commit()
+    live_server.config["DASHBOARD_REFRESH_SECONDS"] = 600  # only the stream can bring it
+    try:
+        log_in_as_organiser(page, base)
+        page.goto(f"{base}/events/caecw-2025/checkin/arrivals?day={today.isoformat()}")
+        expect(page.locator("#figures-status")).to_contain_text("live", timeout=10_000)
+        arrived = page.locator("#arrived-count")
+        before = int(arrived.inner_text().replace(",", ""))
+        answer = page.request.post(
+            f"{base}/api/v1/scans",
+            headers={"Authorization": f"Bearer {plaintext}"},
+            data={"code": code, "checkpoint": "main-entrance", "client_scan_id": uuid.uuid4().hex},
+        )
+        assert answer.ok and answer.json()["result"] == "admitted", answer.text()
+        expect(arrived).to_have_text(str(before + 1), timeout=5_000)
+        expect(page.locator("#recent-scans")).to_contain_text(name)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-pushed.png"), full_page=True)
+    finally:
+        live_server.config["DASHBOARD_REFRESH_SECONDS"] = 1
+        with live_server.app_context():
+            event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
+            event.starts_on, event.ends_on = dates
+            db.session.commit()
     assert page.problems == []

@@ -91,8 +91,9 @@ def test_every_refusal_has_its_reason(app, client, event, make, gate):
         _code(app, make.participant(event, category=Category.OFFICIAL).id),
         checkpoint="banquet",  # closed in 2025; the scan is now
     ).get_json()
+    # Closed on another day than today: the day is said, not only the hour.
     assert late["result"] == "denied" and late["reason"] == (
-        "Outside the time window: closed at 18:00."
+        "Outside the time window: closed at 2025-07-27 18:00."
     )
 
 

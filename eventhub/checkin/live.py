@@ -1,0 +1,155 @@
+"""Open dashboards hear of each scan within a second or two, whichever worker or host took it.
+
+Two ways, chosen by configuration, neither keeping in a process what another worker needs:
+- Redis (LIVE_UPDATES_URL, else JOBS_URL when the job queue is Redis): a committed scan is
+  published on its event's channel; each dashboard stream subscribes to it.
+- The database (the embedded default): each stream asks once a second for a cheap version of
+  the event's scans (the latest id, undo and review) and speaks when it changes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from eventhub.checkin.models import Scan
+from eventhub.db import autocommits
+from eventhub.extensions import db
+
+HEARTBEAT_SECONDS = 15  # a comment now and then: proxies keep the line open, gone tabs show
+_PENDING = "eventhub_live_scans"  # event ids with scans in the session's transaction
+
+
+def redis_url(app: Flask) -> str:
+    url = app.config.get("LIVE_UPDATES_URL") or app.config.get("JOBS_URL") or ""
+    return url if url.startswith(("redis://", "rediss://", "unix://")) else ""
+
+
+def channel(event_id: int) -> str:
+    return f"eventhub:scans:{event_id}"
+
+
+def _client(app: Flask):
+    """One connection pool per app and URL (a pool, not state: any worker makes its own)."""
+    import redis
+
+    url = redis_url(app)
+    clients = app.extensions.setdefault("eventhub_live_redis", {})
+    if url not in clients:
+        clients[url] = redis.Redis.from_url(url, socket_timeout=5)
+    return clients[url]
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _note_scans(session: Session, _context) -> None:
+    touched = {
+        obj.event_id
+        for obj in (*session.new, *session.dirty)
+        if isinstance(obj, Scan) and obj.event_id is not None
+    }
+    if touched:
+        session.info.setdefault(_PENDING, set()).update(touched)
+
+
+def announce(event_id: int) -> None:
+    """A scan was written by a statement (the scan path's, which the session does not see):
+    announced at the commit, or now when the statement committed on its own (the API)."""
+    if not has_app_context() or not redis_url(current_app):
+        return  # the database streams see it without being told
+    if autocommits(db.session.connection()):
+        _send(current_app._get_current_object(), {event_id})
+    else:
+        db.session.info.setdefault(_PENDING, set()).add(event_id)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _publish(session: Session) -> None:
+    """Announced once committed: a dashboard must not count a scan that was rolled back."""
+    events = session.info.pop(_PENDING, None)
+    if not events or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if redis_url(app):
+        _send(app, events)
+
+
+def _send(app: Flask, events: set[int]) -> None:
+    try:
+        client = _client(app)
+        for event_id in events:
+            client.publish(channel(event_id), "scan")
+    except Exception:  # noqa: BLE001 - the scan is stored; a dashboard catching up later is fine
+        app.logger.warning("Could not announce a scan to the dashboards", exc_info=True)
+
+
+def version(event_id: int) -> tuple:
+    """What changes when a scan is made, undone or reviewed: one indexed aggregate query."""
+    return tuple(
+        db.session.execute(
+            sa.select(
+                sa.func.max(Scan.id), sa.func.max(Scan.undone_at), sa.func.max(Scan.reviewed_at)
+            ).where(Scan.event_id == event_id)
+        ).one()
+    )
+
+
+def changes(app: Flask, event_id: int, *, seconds: float) -> Iterator[str]:
+    """ "ready" once listening, then "scan" when the event's scans change and "heartbeat"
+    when quiet, for `seconds` at most (then the browser reconnects)."""
+    if redis_url(app):
+        yield from _from_redis(app, event_id, seconds)
+    else:
+        yield from _from_database(app, event_id, seconds)
+
+
+def _from_redis(app: Flask, event_id: int, seconds: float) -> Iterator[str]:
+    pubsub = _client(app).pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(channel(event_id))
+    try:
+        yield "ready"
+        end = time.monotonic() + seconds
+        quiet_since = time.monotonic()
+        while time.monotonic() < end:
+            message = pubsub.get_message(timeout=1.0)
+            if message is not None:
+                # Several scans in a burst are one refresh.
+                while pubsub.get_message(timeout=0.05) is not None:
+                    pass
+                quiet_since = time.monotonic()
+                yield "scan"
+            elif time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
+                quiet_since = time.monotonic()
+                yield "heartbeat"
+    finally:
+        pubsub.close()
+
+
+def _from_database(app: Flask, event_id: int, seconds: float) -> Iterator[str]:
+    def current() -> tuple:
+        with app.app_context():  # a connection for the query only, not for the stream
+            return version(event_id)
+
+    seen = current()
+    yield "ready"
+    end = time.monotonic() + seconds
+    quiet_since = time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(1.0)
+        now = current()
+        if now != seen:
+            seen = now
+            quiet_since = time.monotonic()
+            yield "scan"
+        elif time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
+            quiet_since = time.monotonic()
+            yield "heartbeat"

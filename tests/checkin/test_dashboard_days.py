@@ -1,0 +1,101 @@
+"""The arrivals dashboard day by day: each day tab counts that day's arrivals, its chart
+counts everyone who came that day, the latest scans say when they were made at the gate,
+and a refusal after closing time names the day it closed."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+from eventhub.checkin import attendance, recording, rules
+from eventhub.checkin.models import Checkpoint
+from eventhub.extensions import db
+
+from .conftest import _code
+
+DAY1 = datetime(2025, 7, 24, 0, 5, tzinfo=UTC)  # 08:05 in Guiyang, the first day
+DAY2 = datetime(2025, 7, 25, 1, 10, tzinfo=UTC)  # 09:10 in Guiyang, the second day
+
+
+def _scan(app, event, checkpoint_id, code, when, *, now=None):
+    with app.app_context():
+        stored = db.session.merge(event)
+        answer = recording.record_scan(
+            rules.Gate.of(stored, db.session.get(Checkpoint, checkpoint_id)),
+            code,
+            uuid.uuid4().hex,
+            scanned_at=when,
+            device="Gate A",
+            now=now or when,
+        )
+        db.session.commit()
+        return answer
+
+
+def _arrived(client, event, day: str) -> str:
+    page = client.get(f"/events/{event.slug}/checkin/arrivals?day={day}").get_data(as_text=True)
+    return re.search(r'id="arrived-count">([^<]*)<', page).group(1)
+
+
+def test_each_day_tab_counts_that_days_arrivals(client, as_role, app, event, make, gate):
+    first = make.participant(event, family_name="FIRST", given_name="A")
+    second = make.participant(event, family_name="SECOND", given_name="B")
+    third = make.participant(event, family_name="THIRD", given_name="C")
+    _scan(app, event, gate, _code(app, first.id), DAY1)
+    for person in (first, second, third):  # all three on the second day, one of them again
+        _scan(app, event, gate, _code(app, person.id), DAY2)
+    as_role("organiser")
+    assert _arrived(client, event, "2025-07-24") == "1"
+    assert _arrived(client, event, "2025-07-25") == "3"
+    assert _arrived(client, event, "2025-07-26") == "0"
+
+
+def test_the_chart_counts_a_second_days_arrivals(client, as_role, app, event, make, gate):
+    person = make.participant(event, family_name="RETURNING", given_name="A")
+    _scan(app, event, gate, _code(app, person.id), DAY1)
+    _scan(app, event, gate, _code(app, person.id), DAY2)  # back the next morning
+    with app.app_context():
+        stored = db.session.merge(event)
+        second = attendance.arrivals(stored, DAY2.date())
+        assert second.buckets == [("09:00", 1)]
+        assert attendance.arrivals(stored, DAY1.date()).buckets == [("08:00", 1)]
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/arrivals?day=2025-07-25")
+    assert 'title="09:00: 1"' in page.get_data(as_text=True)
+
+
+def test_latest_scans_show_when_scanned_not_when_uploaded(client, as_role, app, event, make, gate):
+    person = make.participant(event, family_name="OFFLINE", given_name="A")
+    # Scanned offline at 08:05, uploaded at 10:40 when the network came back.
+    uploaded = datetime(2025, 7, 24, 2, 40, tzinfo=UTC)
+    _scan(app, event, gate, _code(app, person.id), DAY1, now=uploaded)
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/arrivals?day=2025-07-24")
+    recent = re.search(
+        r'<table class="table table-sm" id="recent-scans">.*?</table>', page.text, re.S
+    )
+    assert "08:05:00" in recent.group(0) and "10:40" not in recent.group(0)
+    assert "Jul 24, 2025" in recent.group(0)  # not today: the date is said
+    # The scanner's own list of recent scans too.
+    answer = client.post(
+        f"/events/{event.slug}/checkin/main-entrance/scan", json={"code": "nonsense"}
+    ).get_json()
+    times = {row["name"]: row["time"] for row in answer["recent"]}
+    assert times["OFFLINE A"].startswith("2025-07-24T00:05")
+
+
+def test_closed_at_names_the_day_when_not_today(app, event, make):
+    door = make.checkpoint(
+        event,
+        slug="banquet",
+        name_en="Banquet",
+        opens_at=datetime(2025, 7, 24, 10, 0, tzinfo=UTC),
+        closes_at=datetime(2025, 7, 24, 14, 0, tzinfo=UTC),  # 22:00 in Guiyang
+    ).id
+    person = make.participant(event, family_name="LATE", given_name="A")
+    code = _code(app, person.id)
+    next_morning = _scan(app, event, door, code, DAY2)
+    assert next_morning.text == "Outside the time window: closed at 2025-07-24 22:00."
+    that_night = _scan(app, event, door, code, datetime(2025, 7, 24, 15, 0, tzinfo=UTC))
+    assert that_night.text == "Outside the time window: closed at 22:00."
