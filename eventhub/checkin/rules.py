@@ -15,7 +15,7 @@ from eventhub.checkin.models import Checkpoint, ScanResult
 from eventhub.db import HotStatement
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text
+from eventhub.i18n import fixed_text, localized_pair
 from eventhub.registration.labels import CATEGORY_LABELS
 from eventhub.registration.models import Category, Status
 from eventhub.scheduling.models import Enrolment, EnrolmentStatus
@@ -206,6 +206,7 @@ def check_rules(
 
 
 def admitted_where(gate: Gate, scanned_at: datetime, device: str) -> dict:
-    """The details of "already checked in at 09:12 at Main entrance (Gate B)"."""
-    place = gate.name_en + (f" ({device})" if device else "")
+    """The details of "already checked in at 09:12 at Main entrance (Gate B)", the
+    checkpoint named in the reader's language."""
+    place = localized_pair(gate.name_en, gate.name_zh) + (f" ({device})" if device else "")
     return {"time": local_time(gate, scanned_at).strftime("%H:%M"), "where": place}
