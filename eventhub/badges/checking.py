@@ -36,6 +36,7 @@ class Holder:
     badge_id: int | None  # None until a badge is first printed
     badge_version: int | None
     delegation_zh: str = ""  # the delegation's Chinese name, or ""
+    attention: bool = False  # needs attention (a VIP): admitting them alerts protocol staff
 
     @classmethod
     def of_row(cls, row: Sequence) -> Holder:
@@ -67,6 +68,7 @@ class Holder:
             badge_id,
             badge_version,
             row[12] or "",
+            bool(row[13]),
         )
 
 
@@ -90,6 +92,7 @@ def holders_query(from_badge: bool = False) -> sa.Select:
         badge.c.id.label("badge_id"),
         badge.c.version.label("badge_version"),
         delegation.c.name_zh.label("delegation_zh"),
+        person.c.needs_attention,
     ).select_from(
         # From the badge when one badge is sought: the database then starts from its key,
         # whatever else the query is joined to.

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("checkin", __name__, url_prefix="/events/<slug>")
 
-from eventhub.checkin import audit_labels, device_views, views  # noqa: E402,F401
+from eventhub.checkin import alert_views, audit_labels, device_views, views  # noqa: E402,F401

@@ -31,6 +31,7 @@ from eventhub.checkin import (
     bp,
     checkpoint_setup,
     holders,
+    occupancy,
     offline,
     recording,
     rules,
@@ -109,6 +110,7 @@ def checkpoints(event):
         "checkin/checkpoints.html",
         event=event,
         checkpoints=db.session.scalars(query.order_by(Checkpoint.name_en)).all(),
+        inside=occupancy.inside_by_checkpoint(event),
     )
 
 
