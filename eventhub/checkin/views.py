@@ -153,6 +153,7 @@ def _record_here(event, checkpoint: Checkpoint, code: str, device: str):
             str(_json_object().get("client_scan_id") or uuid.uuid4()),
             user_id=current_user.id,
             device=device,
+            direction=str(_json_object().get("direction") or "") or None,
         )
     except DomainError as error:
         db.session.rollback()

@@ -50,3 +50,13 @@ def test_check_in_is_never_hotel_check_in_in_chinese():
     assert any(m.id == "Check-in" for m in about_the_gate)
     hotel = [m.id for m in about_the_gate if "入住" in str(m.string) and "hotel" not in str(m.id)]
     assert hotel == []
+
+
+def test_a_full_room_says_so_in_chinese(app, client, event, make):
+    make.checkpoint(event, slug="forum", name_en="Forum 7", name_zh="第七论坛", capacity=1)
+    token = _token(app, event)
+    first, second = (_code(app, make.participant(event).id) for _n in range(2))
+    assert _scan(client, token, first, checkpoint="forum")["places_left"] == 0
+    full = _scan(client, token, second, checkpoint="forum")
+    assert full["result"] == "denied"
+    assert full["reason"] == "已满：1 个座位均已占用。请等待有人离场。"
