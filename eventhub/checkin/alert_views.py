@@ -13,7 +13,7 @@ from eventhub.auth.models import Role
 from eventhub.checkin import bp, occupancy
 from eventhub.checkin.models import AttentionAlert
 from eventhub.registration.access import participant_or_404
-from eventhub.web import commit, in_event_or_404
+from eventhub.web import commit, in_event_or_404, safe_next
 
 
 @bp.get("/checkin/alerts")
@@ -60,9 +60,5 @@ def needs_attention(event, participant_id: int):
         )
     else:
         flash(_("No longer flagged as needing attention."), "success")
-    back = request.form.get("back", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect(
-        url_for("registration.participant_detail", slug=event.slug, participant_id=person.id)
-    )
+    detail = url_for("registration.participant_detail", slug=event.slug, participant_id=person.id)
+    return redirect(safe_next(request.form.get("back"), detail))
