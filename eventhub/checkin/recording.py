@@ -100,7 +100,7 @@ def record_scan(
         raise DomainError(_l("scanned_at is more than a day old."), field="scanned_at")
     if direction not in (None, "", "entry", "exit"):
         raise DomainError(_l("direction is entry or exit."), field="direction")
-    if direction == "exit" and gate.direction == "entry":
+    if direction == "exit" and gate.direction not in ("exit", "both"):
         raise DomainError(_l("This checkpoint records entries only."), field="direction")
     day = local_time(gate, when).date()
     known = known or read_known(gate, code, day)
