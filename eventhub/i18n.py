@@ -99,6 +99,14 @@ def localized(obj: object, field: str) -> str:
     return english or ""
 
 
+def localized_pair(english: str, chinese: str) -> str:
+    """`chinese` for a Chinese reader when there is one, else `english`: `localized` for
+    names read as plain columns (a gate's checkpoint, a holder's delegation)."""
+    if chinese and str(get_locale()).startswith("zh"):
+        return chinese
+    return english or ""
+
+
 def date_range(start: date, end: date) -> str:
     """'24–27 July 2025' / '2025年7月24日至27日' style, via CLDR interval formats."""
     from babel.dates import format_interval

@@ -203,6 +203,9 @@ ALLOWED: dict[str, set[str]] = {
     "checkin.attendance_csv": ORGANISER,
     "checkin.scanner_devices": ORGANISER,
     "checkin.revoke_device": ORGANISER,
+    "checkin.alerts": ORGANISER,
+    "checkin.acknowledge_alert": ORGANISER,
+    "checkin.needs_attention": ORGANISER,
     # The JSON API answers bearer tokens, not browser sessions (it takes no CSRF token).
     "api.openapi": EVERYONE,
     "api.token_info": NOBODY,
@@ -258,7 +261,8 @@ def _world(app, make) -> dict:
     from eventhub.certificates import services as certificate_services
     from eventhub.certificates.models import Certificate, CertificateKind
     from eventhub.checkin import recording, rules
-    from eventhub.checkin.models import Checkpoint
+    from eventhub.checkin.models import AttentionAlert, Checkpoint
+    from eventhub.db import utcnow
     from eventhub.directory.models import Organisation, OrganisationStatus
     from eventhub.events.models import Event
     from eventhub.registration.models import (
@@ -367,6 +371,15 @@ def _world(app, make) -> dict:
         phone = UserSession(key_hash="0" * 64, user_id=staff.id, user_agent="Android")
         db.session.add(phone)
         db.session.flush()
+        alert = AttentionAlert(
+            event_id=event.id,
+            participant_id=member.id,
+            checkpoint_id=gate.id,
+            scan_id=scan.scan_id,
+            scanned_at=utcnow(),
+        )
+        db.session.add(alert)
+        db.session.flush()
         key = new_access_key(member)
         feed = calendars.feed_link(member).rsplit("/", 1)[1].removesuffix(".ics")
         db.session.commit()
@@ -390,6 +403,7 @@ def _world(app, make) -> dict:
             "organisation_id": pending.id,
             "token_id": token.id,
             "session_id": phone.id,
+            "alert_id": alert.id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write

@@ -124,6 +124,11 @@ SCAN: dict[str, Any] = {
             "description": "What the device answered offline (admitted: a double admission "
             "is flagged)",
         },
+        "direction": {
+            "enum": ["entry", "exit", None],
+            "description": "At a checkpoint for both directions: whether this scan is an "
+            "entry (the default) or an exit",
+        },
     },
 }
 SCAN_BATCH: dict[str, Any] = {
@@ -149,7 +154,7 @@ _PARTICIPANT_AT_GATE = {
         "delegation": {"type": ["string", "null"]},
     },
 }
-_RESULT = {"enum": ["admitted", "already_admitted", "denied", "invalid"]}
+_RESULT = {"enum": ["admitted", "already_admitted", "exited", "denied", "invalid"]}
 SCAN_ANSWER: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -159,6 +164,14 @@ SCAN_ANSWER: dict[str, Any] = {
         "reason": {"type": "string"},
         "participant": _PARTICIPANT_AT_GATE,
         "duplicate": {"type": "boolean"},
+        "attention": {
+            "type": "boolean",
+            "description": "Admitted someone needing attention: protocol staff were alerted",
+        },
+        "places_left": {
+            "type": "integer",
+            "description": "At a door with a capacity: places left after this entry",
+        },
     },
 }
 # A batch answers every scan: the answer with status 200, or the refusal /scans would give.

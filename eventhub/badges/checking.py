@@ -35,6 +35,8 @@ class Holder:
     head: bool  # heads a delegation: passes where officials do
     badge_id: int | None  # None until a badge is first printed
     badge_version: int | None
+    delegation_zh: str = ""  # the delegation's Chinese name, or ""
+    attention: bool = False  # needs attention (a VIP): admitting them alerts protocol staff
 
     @classmethod
     def of_row(cls, row: Sequence) -> Holder:
@@ -65,6 +67,8 @@ class Holder:
             bool(head),
             badge_id,
             badge_version,
+            row[12] or "",
+            bool(row[13]),
         )
 
 
@@ -87,6 +91,8 @@ def holders_query(from_badge: bool = False) -> sa.Select:
         sa.exists().where(heads.c.head_id == person.c.id).label("head"),
         badge.c.id.label("badge_id"),
         badge.c.version.label("badge_version"),
+        delegation.c.name_zh.label("delegation_zh"),
+        person.c.needs_attention,
     ).select_from(
         # From the badge when one badge is sought: the database then starts from its key,
         # whatever else the query is joined to.

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("checkin", __name__, url_prefix="/events/<slug>")
 
 from eventhub.checkin import (  # noqa: E402,F401
+    alert_views,
     audit_labels,
     dashboard_views,
     device_views,

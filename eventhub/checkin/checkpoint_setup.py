@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import EventMembership, Role, User
-from eventhub.checkin.models import Checkpoint, CheckpointStaff
+from eventhub.badges.styles import styles_of
+from eventhub.checkin.models import Checkpoint, CheckpointStaff, Direction
 from eventhub.checkin.rules import by_ref
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -43,7 +44,7 @@ def may_scan_at(user_id: int, roles: set, checkpoint_id: int) -> bool:
 
 
 # Pages living beside the checkpoints' addresses (/checkin/<slug>).
-RESERVED_SLUGS = {"arrivals", "checkpoints", "attendance.csv", "sw.js"}
+RESERVED_SLUGS = {"alerts", "arrivals", "attention", "checkpoints", "attendance.csv", "sw.js"}
 CHECKPOINT_FIELDS = (
     "name_en",
     "name_zh",
@@ -56,6 +57,10 @@ CHECKPOINT_FIELDS = (
     "closes_at",
     "reentry",
     "active",
+    "daily_opens",
+    "daily_closes",
+    "direction",
+    "capacity",
 )
 
 
@@ -97,6 +102,7 @@ def save_checkpoint(
         )
     values["categories"] = ",".join(values["categories"] or [])
     values["zone"] = (values["zone"] or "").strip().upper()
+    _check_rules(event, values)
     taken = db.session.scalar(
         sa.select(Checkpoint.id).where(
             Checkpoint.event_id == event.id,
@@ -144,3 +150,31 @@ def save_checkpoint(
     )
     db.session.flush()
     return checkpoint
+
+
+def badge_zones(event: Event) -> list[str]:
+    """The zones the event's badges carry (their styles' zones), "ALL" aside."""
+    zones = {z.upper() for style in styles_of(event.id).values() for z in style.zones.split()}
+    return sorted(zones - {"ALL"})
+
+
+def _check_rules(event: Event, values: dict) -> None:
+    """The zone is one that badges carry, the daily hours close after they open, the
+    direction is known and a capacity counts people."""
+    if values["zone"] and values["zone"] not in badge_zones(event):
+        raise DomainError(
+            _l(
+                "No badge carries zone %(zone)s. Zones on this event's badges: %(zones)s.",
+                zone=values["zone"],
+                zones=", ".join(badge_zones(event)) or "-",
+            ),
+            field="zone",
+        )
+    opens, closes = values.get("daily_opens"), values.get("daily_closes")
+    if opens and closes and closes <= opens:
+        raise DomainError(_l("It must close after it opens."), field="daily_closes")
+    values["direction"] = values.get("direction") or Direction.ENTRY
+    if values["direction"] not in set(Direction):
+        raise DomainError(_l("Choose entries, exits or both."), field="direction")
+    if values.get("capacity") is not None and values["capacity"] < 1:
+        raise DomainError(_l("At least one place, or empty for no limit."), field="capacity")

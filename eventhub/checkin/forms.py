@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
+    TimeField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 DATETIME = {"type": "datetime-local"}
 
@@ -48,6 +50,26 @@ class CheckpointForm(FlaskForm):
     enrolment_required = BooleanField(_l("Only people enrolled in that activity"))
     opens_at = StringField(_l("Opens (local time)"), render_kw=DATETIME)
     closes_at = StringField(_l("Closes (local time)"), render_kw=DATETIME)
+    daily_opens = TimeField(
+        _l("Opens each day at"),
+        description=_l("Local time, e.g. 08:00; empty: no daily hours."),
+        validators=[Optional()],
+    )
+    daily_closes = TimeField(_l("Closes each day at"), validators=[Optional()])
+    direction = SelectField(
+        _l("Scans here record"),
+        choices=[
+            ("entry", _l("Entries")),
+            ("exit", _l("Exits")),
+            ("both", _l("Entries and exits (the scanner chooses)")),
+        ],
+        default="entry",
+    )
+    capacity = IntegerField(
+        _l("Places in the room"),
+        description=_l("Entries are refused once this many are inside; empty: no limit."),
+        validators=[Optional(), NumberRange(min=1, max=100000)],
+    )
     reentry = BooleanField(
         _l("Re-entry allowed"),
         description=_l("Without it a person is admitted once a day; a second scan says when."),

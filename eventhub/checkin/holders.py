@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from eventhub.badges.checking import Holder, holders_query
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text
+from eventhub.i18n import fixed_text, localized_pair
 from eventhub.registration.labels import CATEGORY_LABELS
 from eventhub.registration.models import Participant, ParticipantPhoto, Status
 from eventhub.text import holds_every_word
@@ -32,7 +32,7 @@ def summary(person: Holder | None) -> dict | None:
         "category": person.category.value,
         "category_label": fixed_text(CATEGORY_LABELS, person.category),
         "country": person.country_code,
-        "delegation": person.delegation,
+        "delegation": localized_pair(person.delegation, person.delegation_zh),
     }
 
 

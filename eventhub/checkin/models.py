@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventhub.db import enum_column, utcnow
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
+
+
+class Direction(enum.StrEnum):
+    ENTRY = "entry"
+    EXIT = "exit"
+    BOTH = "both"
 
 
 class Checkpoint(db.Model):
@@ -38,6 +44,15 @@ class Checkpoint(db.Model):
     # Without re-entry a person is admitted once a day here; a second scan says when.
     reentry: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Hours every day, in the event's time zone (with or instead of opens_at/closes_at).
+    daily_opens: Mapped[time | None]
+    daily_closes: Mapped[time | None]
+    # What a scan here records: entries, exits, or either (the scanner chooses).
+    direction: Mapped[Direction] = mapped_column(
+        enum_column(Direction, 10), default=Direction.ENTRY
+    )
+    # Places in the room behind this door: entries are refused once that many are inside.
+    capacity: Mapped[int | None]
 
 
 class CheckpointStaff(db.Model):
@@ -56,6 +71,7 @@ class CheckpointStaff(db.Model):
 class ScanResult(enum.StrEnum):
     ADMITTED = "admitted"
     ALREADY_ADMITTED = "already_admitted"
+    EXITED = "exited"  # left through an exit: never an arrival
     DENIED = "denied"
     INVALID = "invalid"
 
@@ -120,3 +136,24 @@ class Admission(db.Model):
     scan_id: Mapped[int] = mapped_column(sa.ForeignKey("scan.id", ondelete="CASCADE"))
 
     scan: Mapped[Scan] = relationship()
+
+
+class AttentionAlert(db.Model):
+    """Someone flagged as needing attention (a VIP) was admitted: protocol staff go to meet
+    them, and acknowledge the alert when they have."""
+
+    __tablename__ = "attention_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+    checkpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("checkpoint.id", ondelete="CASCADE"))
+    scan_id: Mapped[int] = mapped_column(sa.ForeignKey("scan.id", ondelete="CASCADE"))
+    scanned_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+
+    participant: Mapped[Participant] = relationship()
+    checkpoint: Mapped[Checkpoint] = relationship()

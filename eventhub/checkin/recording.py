@@ -11,11 +11,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.auth.models import User
-from eventhub.checkin import live
+from eventhub.checkin import live, occupancy
 from eventhub.checkin.holders import holder_of
 from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
 from eventhub.checkin.reading import read_known
-from eventhub.checkin.rules import Answer, Gate, Known, admitted_where, judge, local_time
+from eventhub.checkin.rules import (
+    Answer,
+    Gate,
+    Known,
+    admitted_where,
+    exits_here,
+    judge,
+    local_time,
+)
 from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
@@ -32,12 +40,14 @@ def _answer_of(scan) -> Answer:
     if scan.detail:
         time, _sep, where = scan.detail.partition("|")
         detail = {"time": time, "where": where} if scan.reason == "already" else {}
-        if scan.reason in ("too_early", "too_late"):
+        if scan.reason in ("too_early", "too_late", "daily_early", "daily_late"):
             detail = {"time": scan.detail}
         elif scan.reason == "category":
             detail = {"category": scan.detail}
         elif scan.reason == "zone":
             detail = {"zone": scan.detail}
+        elif scan.reason == "full":
+            detail = {"capacity": scan.detail}
     return Answer(
         scan.result,
         scan.reason,
@@ -65,9 +75,11 @@ def record_scan(
     offline_result: str = "",
     now: datetime | None = None,
     known: Known | None = None,
+    direction: str | None = None,
 ) -> Answer:
     """Judge and record one scan (`known`: the code's holder and admissions, when read
-    already with the scan's context). The same client_scan_id again returns the first answer
+    already with the scan's context; `direction`: "entry" or "exit" at a door for both).
+    The same client_scan_id again returns the first answer
     and records nothing; two gates admitting one badge at once admit it once (the unique
     admission row decides, in the database, not in this process)."""
     client_scan_id = client_scan_id.strip()[:64]
@@ -86,9 +98,22 @@ def record_scan(
         # An offline queue is sent within hours; an older time would dodge the hours and
         # the once-a-day rule.
         raise DomainError(_l("scanned_at is more than a day old."), field="scanned_at")
+    if direction not in (None, "", "entry", "exit"):
+        raise DomainError(_l("direction is entry or exit."), field="direction")
+    if direction == "exit" and gate.direction not in ("exit", "both"):
+        raise DomainError(_l("This checkpoint records entries only."), field="direction")
     day = local_time(gate, when).date()
     known = known or read_known(gate, code, day)
-    answer = judge(gate, known, when, day)
+    answer = judge(gate, known, when, day, exits_here(gate, direction))
+    if answer.result == ScanResult.ADMITTED and gate.capacity is not None:
+        # Only at a door with a capacity: the one extra query of the day's entries and exits.
+        inside = occupancy.inside_now(gate.id, gate.timezone, day)
+        if inside >= gate.capacity:
+            answer = Answer(
+                ScanResult.DENIED, "full", {"capacity": gate.capacity}, answer.participant
+            )
+        else:
+            answer.places_left = gate.capacity - inside - 1
     offline_admitted = offline_result == "admitted"
     if (
         answer.result == ScanResult.ALREADY_ADMITTED
@@ -130,6 +155,8 @@ def record_scan(
                     duplicate=answer.duplicate,
                 )
             )
+        if scan_id is not None and answer.reason == "attention":
+            occupancy.raise_alert(gate, answer.participant.id, scan_id, when)
     if scan_id is None:
         return _resent(gate, client_scan_id, row["code"])
     live.announce(gate.event_id)  # open dashboards refresh (live.py)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.badges.checking import CodeCheck, Holder
 from eventhub.badges.styles import styles_of
-from eventhub.checkin.models import Checkpoint, ScanResult
+from eventhub.checkin.models import Checkpoint, Direction, ScanResult
 from eventhub.db import HotStatement
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text
+from eventhub.i18n import fixed_text, localized_pair
 from eventhub.registration.labels import CATEGORY_LABELS
 from eventhub.registration.models import Category, Status
 from eventhub.scheduling.models import Enrolment, EnrolmentStatus
@@ -28,11 +28,16 @@ REASONS = {
     "inactive": _l("This checkpoint is closed."),
     "too_early": _l("Outside the time window: opens at %(time)s."),
     "too_late": _l("Outside the time window: closed at %(time)s."),
+    "daily_early": _l("Outside the daily hours: opens at %(time)s each day."),
+    "daily_late": _l("Outside the daily hours: closed at %(time)s each day."),
+    "full": _l("Full: all %(capacity)s places are taken. Wait for someone to leave."),
     "category": _l("Not allowed here: %(category)s."),
     "zone": _l("Wrong zone: zone %(zone)s needed."),
     "not_enrolled": _l("Not enrolled in this activity."),
     "already": _l("Already checked in at %(time)s at %(where)s."),
     "admitted": _l("Welcome."),
+    "attention": _l("Welcome. Needs attention: protocol staff have been alerted."),
+    "exit": _l("Exit recorded. Goodbye."),
     "undone": _l("This scan was undone at the gate: it admits no one."),
 }
 
@@ -66,6 +71,10 @@ class Gate:
     closes_at: datetime | None
     reentry: bool
     active: bool
+    daily_opens: time | None  # each day, in the event's zone
+    daily_closes: time | None
+    direction: str  # "entry", "exit" or "both" (the scanner chooses)
+    capacity: int | None  # places behind the door; entries refused once inside reaches it
     timezone: str  # the event's
 
     @classmethod
@@ -111,6 +120,7 @@ class Answer:
     participant: Holder | None = None
     scan_id: int | None = None
     duplicate: bool = False
+    places_left: int | None = None  # at a door with a capacity, after this entry
 
     @property
     def text(self) -> str:
@@ -165,14 +175,18 @@ class Known:
     admissions: dict[date, tuple[datetime, str]]
 
 
-def judge(gate: Gate, known: Known, when: datetime, day: date) -> Answer:
+def judge(gate: Gate, known: Known, when: datetime, day: date, exit: bool = False) -> Answer:
     """A scan is judged in this order: a code that is not ours ("invalid"), a revoked badge, a
     registration not approved, the checkpoint closed or outside its hours, the wrong category,
     zone or no enrolment ("denied"), then admission: once a day at a checkpoint without
-    re-entry ("already_admitted" the second time, saying when and where)."""
+    re-entry ("already_admitted" the second time, saying when and where). An `exit` scan
+    records any badge of ours leaving ("exited"), whatever the rules for entering. The
+    capacity of a door is counted when recording (it needs the scans of the day)."""
     check = known.check
     if check.result == "invalid":
         return Answer(ScanResult.INVALID, "unknown")
+    if exit:
+        return Answer(ScanResult.EXITED, "exit", participant=check.holder)
     if check.result == "revoked":
         return Answer(ScanResult.DENIED, "revoked", participant=check.holder)
     answer = check_rules(gate, check.holder, when)
@@ -196,6 +210,14 @@ def check_rules(
     if gate.closes_at and when > gate.closes_at:
         time = moment_text(gate, gate.closes_at, when)
         return Answer(ScanResult.DENIED, "too_late", {"time": time}, person)
+    if gate.daily_opens or gate.daily_closes:
+        local = local_time(gate, when).time()
+        if gate.daily_opens and local < gate.daily_opens:
+            hours = {"time": gate.daily_opens.strftime("%H:%M")}
+            return Answer(ScanResult.DENIED, "daily_early", hours, person)
+        if gate.daily_closes and local >= gate.daily_closes:
+            hours = {"time": gate.daily_closes.strftime("%H:%M")}
+            return Answer(ScanResult.DENIED, "daily_late", hours, person)
     allowed = [c for c in gate.categories.split(",") if c]
     if allowed and person.category.value not in allowed:
         label = fixed_text(CATEGORY_LABELS, person.category)
@@ -210,10 +232,21 @@ def check_rules(
             return Answer(ScanResult.DENIED, "zone", {"zone": gate.zone}, person)
     if gate.enrolment_required and gate.activity_id and person.id not in facts.enrolled:
         return Answer(ScanResult.DENIED, "not_enrolled", participant=person)
+    if person.attention:  # a VIP: the gate says so, and recording alerts protocol staff
+        return Answer(ScanResult.ADMITTED, "attention", participant=person)
     return Answer(ScanResult.ADMITTED, "admitted", participant=person)
 
 
+def exits_here(gate: Gate, asked: str | None) -> bool:
+    """Whether a scan at `gate` records an exit: always at an exit, as the scanner chose at a
+    door for both (`asked`: "entry" or "exit"), never at an entrance."""
+    if gate.direction == Direction.EXIT:
+        return True
+    return gate.direction == Direction.BOTH and asked == "exit"
+
+
 def admitted_where(gate: Gate, scanned_at: datetime, device: str) -> dict:
-    """The details of "already checked in at 09:12 at Main entrance (Gate B)"."""
-    place = gate.name_en + (f" ({device})" if device else "")
+    """The details of "already checked in at 09:12 at Main entrance (Gate B)", the
+    checkpoint named in the reader's language."""
+    place = localized_pair(gate.name_en, gate.name_zh) + (f" ({device})" if device else "")
     return {"time": local_time(gate, scanned_at).strftime("%H:%M"), "where": place}

@@ -34,12 +34,17 @@ def parse_time(value) -> datetime | None:
 
 
 def answer_json(answer: rules.Answer) -> dict:
-    return {
+    body = {
         "result": answer.result.value,
         "reason": answer.text,
         "participant": holders.summary(answer.participant),
         "duplicate": answer.duplicate,
     }
+    if answer.reason == "attention":
+        body["attention"] = True  # a VIP: protocol staff were alerted
+    if answer.places_left is not None:
+        body["places_left"] = answer.places_left
+    return body
 
 
 def printable(value) -> bool:
@@ -83,6 +88,7 @@ def record_item(
             device=device,
             offline_result=str(item.get("offline_result") or ""),
             known=known,
+            direction=str(item.get("direction") or "") or None,
         )
     except DomainError as error:
         db.session.rollback()

@@ -29,6 +29,7 @@ from eventhub.checkin import (
     bp,
     checkpoint_setup,
     holders,
+    occupancy,
     offline,
     recording,
     rules,
@@ -105,6 +106,7 @@ def checkpoints(event):
         "checkin/checkpoints.html",
         event=event,
         checkpoints=db.session.scalars(query.order_by(Checkpoint.name_en)).all(),
+        inside=occupancy.inside_by_checkpoint(event),
     )
 
 
@@ -147,6 +149,7 @@ def _record_here(event, checkpoint: Checkpoint, code: str, device: str):
             str(_json_object().get("client_scan_id") or uuid.uuid4()),
             user_id=current_user.id,
             device=device,
+            direction=str(_json_object().get("direction") or "") or None,
         )
     except DomainError as error:
         db.session.rollback()

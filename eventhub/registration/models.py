@@ -176,6 +176,8 @@ class Participant(TimestampMixin, db.Model):
     # Only for a visa invitation letter. Passport number and date of birth are encrypted
     # (eventhub.crypto); the digest finds duplicates without decrypting.
     visa_letter_requested: Mapped[bool] = mapped_column(default=False)
+    # A VIP or anyone protocol staff must meet: their admission at a gate raises an alert.
+    needs_attention: Mapped[bool] = mapped_column(default=False)
     nationality_code: Mapped[str | None] = mapped_column(sa.ForeignKey("country.code"))
     date_of_birth_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     passport_number_encrypted: Mapped[str | None] = mapped_column(sa.Text)

@@ -38,7 +38,7 @@
     // One high tone for yes, two low ones for no: heard over a crowd without looking.
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      var tones = result === "admitted" ? [880] : result === "already_admitted" ? [660, 660] : [220, 220];
+      var tones = result === "admitted" || result === "exited" ? [880] : result === "already_admitted" ? [660, 660] : [220, 220];
       tones.forEach(function (frequency, index) {
         var oscillator = audio.createOscillator();
         var gain = audio.createGain();
@@ -211,7 +211,12 @@
       person.native_name && person.native_name !== person.name ? person.native_name : "";
     document.getElementById("answer-detail").textContent = [person.category_label, person.delegation, person.country]
       .filter(Boolean).join(" · ");
-    document.getElementById("answer-reason").textContent = data.result === "admitted" ? "" : data.reason;
+    // "Welcome." goes unsaid; a VIP to meet, or the places left in the room, are said.
+    var reason = data.result === "admitted" && !data.attention ? "" : data.reason;
+    if (typeof data.places_left === "number") {
+      reason = [reason, texts.placesleft.replace("%(n)s", data.places_left)].filter(Boolean).join(" ");
+    }
+    document.getElementById("answer-reason").textContent = reason;
     var photo = document.getElementById("answer-photo");
     if (data.photo_url) { photo.src = data.photo_url; photo.classList.remove("d-none"); }
     else { photo.removeAttribute("src"); photo.classList.add("d-none"); }
@@ -271,6 +276,9 @@
     lastAt = now;
     var token = ++latest;
     var item = { code: code, client_scan_id: uuid(), scanned_at: new Date().toISOString() };
+    // At a door for both directions, the scanner says which way this person goes.
+    var way = document.querySelector('input[name="direction"]:checked');
+    if (way) item.direction = way.value;
     // At once, nothing of the previous person stays on screen.
     show({ result: "checking", reason: "", participant: null });
     if (!isOnline) { offline(item, token); return; }

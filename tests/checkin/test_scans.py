@@ -247,6 +247,7 @@ def test_scanning_is_in_the_openapi_description(client):
     assert answer["properties"]["result"]["enum"] == [
         "admitted",
         "already_admitted",
+        "exited",
         "denied",
         "invalid",
     ]
