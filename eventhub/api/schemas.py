@@ -121,8 +121,14 @@ SCAN: dict[str, Any] = {
         "scanned_at": {"type": ["string", "null"], "format": "date-time"},
         "offline_result": {
             "type": ["string", "null"],
-            "description": "What the device answered offline (admitted: a double admission "
-            "is flagged)",
+            "description": "What the device decided when it judged the scan itself "
+            "(offline, or the server too slow): admitted, already_admitted, denied or "
+            "invalid. It is recorded as what happened; an admission only if the device "
+            "admitted, flagged when the server would have decided otherwise",
+        },
+        "offline_reason": {
+            "type": ["string", "null"],
+            "description": "The reason key of the device's decision (e.g. too_late, unknown)",
         },
     },
 }
