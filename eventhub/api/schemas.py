@@ -205,7 +205,11 @@ BATCH_ANSWERS: dict[str, Any] = {
 }
 ROSTER: dict[str, Any] = {
     "type": "object",
-    "required": ["checkpoint", "generated_at", "entries"],
+    "required": ["checkpoint", "generated_at", "delta", "version", "admissions"],
+    "description": "Judged on the device at scan time: the checkpoint's rules and each "
+    "person's facts. With ?since=<version> and nothing but admissions changed, only the "
+    "admissions made since (delta: true); otherwise everything. The version is the ETag "
+    "(If-None-Match: 304).",
     "properties": {
         "checkpoint": {
             "type": "object",
@@ -219,20 +223,35 @@ ROSTER: dict[str, Any] = {
             },
         },
         "generated_at": {"type": "string", "format": "date-time"},
-        "entries": {
+        "delta": {"type": "boolean"},
+        "version": {"type": "string"},
+        "rules": {
+            "type": "object",
+            "description": "active, opens_at, closes_at, categories, zone, enrolment, "
+            "reentry, timezone, name_en, name_zh",
+        },
+        "reasons": {"type": "object", "additionalProperties": {"type": "string"}},
+        "people": {
             "type": "array",
             "items": {
                 "type": "object",
-                "additionalProperties": False,
-                "required": ["code", "revoked", "participant", "result", "reason"],
+                "required": ["id", "code", "revoked", "status", "category", "participant"],
                 "properties": {
+                    "id": {"type": "integer"},
                     "code": {"type": "string", "description": "SHA-256, 24 hex digits"},
                     "revoked": {"type": "array", "items": {"type": "string"}},
+                    "status": {"type": "string"},
+                    "category": {"type": "string"},
                     "participant": _PARTICIPANT_AT_GATE,
-                    "result": _RESULT,
-                    "reason": {"type": "string"},
+                    "zones": {"type": "array", "items": {"type": "string"}},
+                    "enrolled": {"type": "boolean"},
                 },
             },
+        },
+        "admissions": {
+            "type": "array",
+            "description": "[participant id, day, local time, where]",
+            "items": {"type": "array"},
         },
     },
 }
