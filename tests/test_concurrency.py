@@ -6,7 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -350,3 +350,83 @@ def test_scans_on_a_real_pool_commit_each_statement_and_keep_their_rules(app, tm
     from tests.checkin.pooled import scans_commit_each_statement_and_keep_their_rules
 
     scans_commit_each_statement_and_keep_their_rules(_app(str(tmp_path)))
+
+
+def _upload_all(args: tuple[str, list[str], int, str, str]) -> None:
+    """One device back online: its whole queue of offline admissions in one upload, as soon
+    as every device is ready."""
+    token, codes, minutes_ago, instance, barrier_name = args
+    client = _app(instance).test_client()
+    made = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat()
+    scans = [
+        {
+            "code": code,
+            "checkpoint": "main-entrance",
+            "client_scan_id": f"{minutes_ago}-{n}",
+            "scanned_at": made,
+            "offline_result": "admitted",
+        }
+        for n, code in enumerate(codes)
+    ]
+    _BARRIERS[barrier_name].wait()
+    response = client.post(
+        "/api/v1/scans/batch", json={"scans": scans}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert all(a["status"] == 200 for a in response.get_json()["answers"])
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_devices_uploading_offline_admissions_at_once_keep_the_earliest_arrival(app, tmp_path):
+    """Four devices, offline 10 to 13 minutes ago, upload the same people's admissions at the
+    same moment: whatever order they land in, the earliest scan is each person's arrival and
+    the others are flagged duplicates."""
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role
+    from eventhub.badges.issuing import badges_for, code_of
+    from eventhub.checkin.models import Admission, Checkpoint, Scan
+
+    app = _app(str(tmp_path))
+    with app.app_context():
+        event = _race_event(f"offline-{uuid.uuid4().hex[:8]}", "Offline race", "离线")
+        db.session.flush()
+        db.session.add(Checkpoint(event_id=event.id, slug="main-entrance", name_en="Main"))
+        people = _approved(event, 30)
+        db.session.flush()
+        codes = [code_of(b) for b in badges_for(people).values()]
+        tokens = [
+            auth_services.issue_api_token(event, Role.STAFF, label=f"Gate {n}")[1]
+            for n in range(PROCESSES)
+        ]
+        db.session.commit()
+        event_id = event.id
+    try:
+        context = multiprocessing.get_context("spawn")
+        barrier = context.Manager().Barrier(PROCESSES)
+        with context.Pool(PROCESSES, initializer=_init_gate, initargs=("uploads", barrier)) as pool:
+            pool.map(
+                _upload_all,
+                [
+                    (token, codes, 10 + n, str(tmp_path), "uploads")
+                    for n, token in enumerate(tokens)
+                ],
+            )
+        with app.app_context():
+            held = db.session.execute(
+                sa.select(Admission.participant_id, Scan.client_scan_id, Scan.duplicate)
+                .join(Scan, Admission.scan_id == Scan.id)
+                .join(Checkpoint, Admission.checkpoint_id == Checkpoint.id)
+                .where(Checkpoint.event_id == event_id)
+            ).all()
+            flagged = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Scan)
+                .where(Scan.event_id == event_id, Scan.duplicate.is_(True))
+            )
+        assert len(held) == 30
+        # The 13-minute-old scans (device 3) are every arrival.
+        wrong = [row for row in held if not row.client_scan_id.startswith("13-")]
+        assert not wrong, wrong
+        assert not any(row.duplicate for row in held)
+        assert flagged == 30 * (PROCESSES - 1)
+    finally:
+        _drop_race_event(app, event_id)

@@ -150,7 +150,13 @@ def paths() -> dict[str, Any]:
                     }
                 ],
                 "responses": _answers(
-                    200, "The checkpoint and its roster entries", "Roster", 401, 403, 404, 429
+                    200,
+                    "The checkpoint's rules, people and admissions",
+                    "Roster",
+                    401,
+                    403,
+                    404,
+                    429,
                 ),
             }
         },

@@ -139,16 +139,13 @@ def roster(ref):
         return error_response(404, _("There is no such checkpoint in this event."))
     if not _may_scan(gate):
         return error_response(403, _("This token may not read this checkpoint's roster."))
-    return jsonify(
-        {
-            "checkpoint": {
-                "id": gate.id,
-                "slug": gate.slug,
-                "name_en": gate.name_en,
-                "name_zh": gate.name_zh,
-                "reentry": gate.reentry,
-            },
-            "generated_at": datetime.now(UTC).isoformat(),
-            "entries": offline.roster(gate),
-        }
-    )
+    data = offline.roster(gate, request.args.get("since", ""))
+    data["checkpoint"] = {
+        "id": gate.id,
+        "slug": gate.slug,
+        "name_en": gate.name_en,
+        "name_zh": gate.name_zh,
+        "reentry": gate.reentry,
+    }
+    data["generated_at"] = datetime.now(UTC).isoformat()
+    return offline.roster_response(data, request)

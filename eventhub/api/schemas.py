@@ -121,8 +121,14 @@ SCAN: dict[str, Any] = {
         "scanned_at": {"type": ["string", "null"], "format": "date-time"},
         "offline_result": {
             "type": ["string", "null"],
-            "description": "What the device answered offline (admitted: a double admission "
-            "is flagged)",
+            "description": "What the device decided when it judged the scan itself "
+            "(offline, or the server too slow): admitted, already_admitted, denied or "
+            "invalid. It is recorded as what happened; an admission only if the device "
+            "admitted, flagged when the server would have decided otherwise",
+        },
+        "offline_reason": {
+            "type": ["string", "null"],
+            "description": "The reason key of the device's decision (e.g. too_late, unknown)",
         },
         "direction": {
             "enum": ["entry", "exit", None],
@@ -212,7 +218,11 @@ BATCH_ANSWERS: dict[str, Any] = {
 }
 ROSTER: dict[str, Any] = {
     "type": "object",
-    "required": ["checkpoint", "generated_at", "entries"],
+    "required": ["checkpoint", "generated_at", "delta", "version", "admissions"],
+    "description": "Judged on the device at scan time: the checkpoint's rules and each "
+    "person's facts. With ?since=<version> and nothing but admissions changed, only the "
+    "admissions made since (delta: true); otherwise everything. The version is the ETag "
+    "(If-None-Match: 304).",
     "properties": {
         "checkpoint": {
             "type": "object",
@@ -226,20 +236,35 @@ ROSTER: dict[str, Any] = {
             },
         },
         "generated_at": {"type": "string", "format": "date-time"},
-        "entries": {
+        "delta": {"type": "boolean"},
+        "version": {"type": "string"},
+        "rules": {
+            "type": "object",
+            "description": "active, opens_at, closes_at, categories, zone, enrolment, "
+            "reentry, timezone, name_en, name_zh",
+        },
+        "reasons": {"type": "object", "additionalProperties": {"type": "string"}},
+        "people": {
             "type": "array",
             "items": {
                 "type": "object",
-                "additionalProperties": False,
-                "required": ["code", "revoked", "participant", "result", "reason"],
+                "required": ["id", "code", "revoked", "status", "category", "participant"],
                 "properties": {
+                    "id": {"type": "integer"},
                     "code": {"type": "string", "description": "SHA-256, 24 hex digits"},
                     "revoked": {"type": "array", "items": {"type": "string"}},
+                    "status": {"type": "string"},
+                    "category": {"type": "string"},
                     "participant": _PARTICIPANT_AT_GATE,
-                    "result": _RESULT,
-                    "reason": {"type": "string"},
+                    "zones": {"type": "array", "items": {"type": "string"}},
+                    "enrolled": {"type": "boolean"},
                 },
             },
+        },
+        "admissions": {
+            "type": "array",
+            "description": "[participant id, day, local time, where]",
+            "items": {"type": "array"},
         },
     },
 }

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.auth.models import User
-from eventhub.checkin import live, occupancy
+from eventhub.checkin import judged_on_device, live, occupancy
 from eventhub.checkin.holders import holder_of
 from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
 from eventhub.checkin.reading import read_known
@@ -73,13 +73,15 @@ def record_scan(
     user_id: int | None = None,
     device: str = "",
     offline_result: str = "",
+    offline_reason: str = "",
     now: datetime | None = None,
     known: Known | None = None,
     direction: str | None = None,
 ) -> Answer:
     """Judge and record one scan (`known`: the code's holder and admissions, when read
-    already with the scan's context; `direction`: "entry" or "exit" at a door for both).
-    The same client_scan_id again returns the first answer
+    already with the scan's context; `direction`: "entry" or "exit" at a door for both;
+    `offline_result`/`offline_reason`: what the device decided, when it judged the scan
+    itself). The same client_scan_id again returns the first answer
     and records nothing; two gates admitting one badge at once admit it once (the unique
     admission row decides, in the database, not in this process)."""
     client_scan_id = client_scan_id.strip()[:64]
@@ -114,18 +116,27 @@ def record_scan(
             )
         else:
             answer.places_left = gate.capacity - inside - 1
-    offline_admitted = offline_result == "admitted"
-    if (
-        answer.result == ScanResult.ALREADY_ADMITTED
-        and offline_admitted
-        and when < known.admissions[day][0]
-    ):
-        # A device admitted this person offline before the scan that holds the check-in:
-        # the earlier one is the arrival, and the later one becomes the duplicate.
-        person = known.check.holder
-        earlier = _admit_earlier(gate, person, code, client_scan_id, when, user_id, device, now)
+    decided = judged_on_device.gate_decision(offline_result)
+    if decided is not None:
+        # Judged on the device: what the gate did is what happened; the server's judgement
+        # is kept beside it.
+        recorded = judged_on_device.record_judged_on_device(
+            gate,
+            known,
+            answer,
+            decided,
+            offline_reason,
+            code=code,
+            client_scan_id=client_scan_id,
+            when=when,
+            day=day,
+            user_id=user_id,
+            device=device,
+            now=now,
+        )
         live.announce(gate.event_id)  # open dashboards refresh (live.py)
-        return earlier
+        return recorded
+    offline_admitted = False
     # Admitted by a device offline, already admitted here: one check-in, and this scan kept
     # as a flagged duplicate.
     answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_admitted
@@ -307,50 +318,6 @@ def _writing(everywhere: bool = False):
         connection.exec_driver_sql("ROLLBACK")
         raise
     connection.exec_driver_sql("COMMIT")
-
-
-def _admit_earlier(gate, person, code, client_scan_id, when, user_id, device, now) -> Answer:
-    """An offline admission older than the one on record takes its place: this scan is the
-    check-in, the other is kept as already admitted and flagged a duplicate (its gate let the
-    person through a second time). In one transaction; a resend answers as the first time."""
-    admission, scan = Admission.__table__, Scan.__table__
-    day = local_time(gate, when).date()
-    answer = Answer(ScanResult.ADMITTED, "admitted", participant=person)
-    row = _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now, "")
-    with _writing(everywhere=True):
-        scan_id, _admitted = _insert(row, None)
-        if scan_id is None:
-            return _resent(gate, client_scan_id, row["code"])
-        held = (
-            admission.c.checkpoint_id == gate.id,
-            admission.c.participant_id == person.id,
-            admission.c.day == day,
-        )
-        later = db.session.execute(
-            sa.select(admission.c.scan_id).where(*held).with_for_update()
-        ).scalar()
-        if later is None:  # undone meanwhile: this scan simply admits
-            db.session.execute(
-                sa.insert(admission).values(
-                    checkpoint_id=gate.id, participant_id=person.id, day=day, scan_id=scan_id
-                )
-            )
-            answer.scan_id = scan_id
-            return answer
-        db.session.execute(sa.update(admission).where(*held).values(scan_id=scan_id))
-        where = admitted_where(gate, when, device)
-        db.session.execute(
-            sa.update(scan)
-            .where(scan.c.id == later)
-            .values(
-                result=ScanResult.ALREADY_ADMITTED,
-                reason="already",
-                detail=f"{where['time']}|{where['where']}"[:200],
-                duplicate=True,
-            )
-        )
-    answer.scan_id = scan_id
-    return answer
 
 
 def _insert(row: dict, day: date | None) -> tuple[int | None, bool]:

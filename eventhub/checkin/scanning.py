@@ -87,6 +87,7 @@ def record_item(
             user_id=user_id,
             device=device,
             offline_result=str(item.get("offline_result") or ""),
+            offline_reason=str(item.get("offline_reason") or ""),
             known=known,
             direction=str(item.get("direction") or "") or None,
         )

@@ -278,17 +278,9 @@ def edit_checkpoint(event, checkpoint_id: int | None = None):
 def roster(event, ref: str):
     """The checkpoint's roster for the scanner page to judge codes while offline."""
     checkpoint = _checkpoint(event, ref)
-    from datetime import UTC, datetime
-
-    entries = offline.roster(rules.Gate.of(event, checkpoint))
-    return jsonify(
-        {
-            "checkpoint": checkpoint.slug,
-            "reentry": checkpoint.reentry,
-            "generated_at": datetime.now(UTC).isoformat(),
-            "entries": entries,
-        }
-    )
+    data = offline.roster(rules.Gate.of(event, checkpoint), request.args.get("since", ""))
+    data["checkpoint"] = checkpoint.slug
+    return offline.roster_response(data, request)
 
 
 @bp.post("/checkin/<ref>/batch")

@@ -11,10 +11,12 @@
   var people = document.getElementById("people");
   var network = document.getElementById("network");
   var audio = null;
-  // Offline: the roster (code digests and verdicts) and the queue of scans made without the
-  // network live in localStorage, which survives a reload, a crash and a closed tab.
+  // Offline: the roster (rules and people, judged at scan time by gate-roster.js) and the
+  // queue of scans made without the network live in localStorage, which survives a reload,
+  // a crash and a closed tab.
   var store = "eventhub:" + root.dataset.scanUrl;
-  var roster = load("roster", null);
+  var rosterStatus = document.getElementById("roster-status");
+  GateRoster.configure(root.dataset.rosterUrl, store + ":roster");
   var queue = load("queue", []);
   var isOnline = true;
   var wiped = false;
@@ -26,8 +28,6 @@
     if (wiped) return;
     try { localStorage.setItem(store + ":" + name, JSON.stringify(value)); } catch (e) { /* full: keep in memory */ }
   }
-  // The device's own date: gates are at the venue, in its time zone.
-  function today() { return new Date().toLocaleDateString("sv"); }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -56,7 +56,7 @@
   // the queue or the cached pages stays on the device.
   function wipe() {
     wiped = true;
-    roster = null;
+    GateRoster.clear();
     queue = [];
     try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* nothing to clear */ }
     var jobs = [];
@@ -127,54 +127,20 @@
     network.className = "badge " + (state ? (queue.length ? "text-bg-warning" : "text-bg-success") : "text-bg-danger");
   }
 
-  function digest(code) {
-    var bytes = new TextEncoder().encode(code);
-    return crypto.subtle.digest("SHA-256", bytes).then(function (hash) {
-      return Array.from(new Uint8Array(hash)).map(function (b) { return b.toString(16).padStart(2, "0"); })
-        .join("").slice(0, 24);
-    });
-  }
-
-  function markSeen(participantId) {
-    // Who came through here today, by this device's knowledge: its offline verdicts and
-    // the server's answers (the roster may be older than a check-in made a minute ago).
-    var seen = load("seen:" + today(), {});
-    seen[participantId] = true;
-    save("seen:" + today(), seen);
-  }
-
-  function judgeOffline(code) {
-    // The roster's verdict for this code; once a day without re-entry, as this device saw it.
-    return digest(code.trim().toUpperCase().replace(/\s+/g, "")).then(function (key) {
-      var entries = (roster && roster.entries) || [];
-      var seen = load("seen:" + today(), {});
-      for (var i = 0; i < entries.length; i++) {
-        var entry = entries[i];
-        if (entry.code === key) {
-          var result = entry.result, reason = entry.reason;
-          if (result === "admitted" && !roster.reentry && seen[entry.participant.id]) {
-            result = "already_admitted";
-            reason = texts.seenhere;
-          }
-          if (result === "admitted") { markSeen(entry.participant.id); }
-          return { result: result, reason: reason, participant: entry.participant };
-        }
-        if (entry.revoked.indexOf(key) >= 0) {
-          return { result: "denied", reason: texts.revoked, participant: entry.participant };
-        }
-      }
-      return { result: "invalid", reason: texts.unknown, participant: null };
-    });
-  }
-
   function refreshRoster() {
-    return fetch(root.dataset.rosterUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) return checkRevoked(response).then(function () { throw response; });
-        return response.json();
-      })
-      .then(function (data) { if (!wiped) { roster = data; save("roster", data); } })
-      .catch(function () { /* keep the last roster */ });
+    if (wiped) return Promise.resolve();
+    return GateRoster.sync().then(showRoster).catch(function (response) {
+      if (response && response.status) checkRevoked(response);  // else: keep the last roster
+    });
+  }
+
+  function showRoster() {
+    var state = GateRoster.status();
+    if (!rosterStatus) return;
+    if (!state.syncedAt) { rosterStatus.textContent = texts.noroster; return; }
+    var at = new Date(state.syncedAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    rosterStatus.textContent = texts.synced.replace("%(n)s", state.people.toLocaleString())
+      .replace("%(time)s", at);
   }
 
   function flush() {
@@ -253,7 +219,7 @@
 
   function answered(data) {
     // The server's answer, also remembered for offline verdicts to come.
-    if (data.participant && /admitted$/.test(data.result)) markSeen(data.participant.id);
+    GateRoster.noteAnswer(data);
     show(data);
   }
 
@@ -299,7 +265,7 @@
         window.clearTimeout(timer);
         online(true);
         if (token === latest) answered(data);
-        else if (data.participant && /admitted$/.test(data.result)) markSeen(data.participant.id);
+        else GateRoster.noteAnswer(data);
         flush();
       })
       .catch(function (error) {
@@ -318,8 +284,9 @@
   }
 
   function offline(item, token) {
-    judgeOffline(item.code).then(function (verdict) {
+    GateRoster.judge(item.code, new Date(item.scanned_at)).then(function (verdict) {
       item.offline_result = verdict.result;
+      item.offline_reason = verdict.reasonKey;
       queue.push(item);
       save("queue", queue);
       online(false);
@@ -452,7 +419,9 @@
 
   window.addEventListener("online", flush);
   window.setInterval(function () { if (queue.length || !isOnline) flush(); }, 5000);
-  window.setInterval(refreshRoster, 5 * 60 * 1000);
+  // Every 30 s: mostly a 304 or a small delta of the admissions at other gates.
+  window.setInterval(refreshRoster, 30 * 1000);
+  showRoster();
   refreshRoster();
   online(true);
   if (queue.length) flush();

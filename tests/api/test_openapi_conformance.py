@@ -78,7 +78,9 @@ def test_api_conforms_to_its_description(app, week, operation, mode):
         if "checkpoint" in (case.path_parameters or {}):
             case.path_parameters["checkpoint"] = "main-entrance"
         _use_real_badges(case.body, codes)
-        case.call_and_validate(app=app, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+        # identity: the WSGI client does not unzip what the roster gzips for real devices.
+        headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
+        case.call_and_validate(app=app, headers=headers, checks=CHECKS)
 
     try:
         check()
