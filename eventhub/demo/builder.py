@@ -12,6 +12,7 @@ from eventhub.demo.agreements import build_agreements
 from eventhub.demo.arrivals import build_arrivals, build_checkpoints
 from eventhub.demo.delegations import build_delegations
 from eventhub.demo.event import build_accounts, build_event
+from eventhub.demo.next_edition import build_next_edition, build_past_certificates
 from eventhub.demo.organisations import build_organisations
 from eventhub.demo.participants import build_participants
 from eventhub.demo.print_settings import build_print_settings
@@ -33,7 +34,8 @@ def build_demo_if_empty() -> list[str] | None:
 
 
 def build_demo() -> list[str]:
-    """Create or complete the demo week; returns what it did, a line a step."""
+    """Create or complete the demo week (2025, past) and its next edition (opening in a few
+    days); returns what it did, a line a step."""
     report = [f"Countries: {seed_countries()} added."]
     event = build_event(report)
     organisations = build_organisations(report)
@@ -47,4 +49,6 @@ def build_demo() -> list[str]:
     build_checkpoints(event, report)
     build_arrivals(event, report)
     build_visas(event, report)
+    build_past_certificates(event, report)
+    build_next_edition(event, organisations, report)
     return report

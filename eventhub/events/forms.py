@@ -128,6 +128,34 @@ class EventForm(FlaskForm):
         return data
 
 
+class NextEditionForm(FlaskForm):
+    """The new edition's address, names and dates; everything else is the source's."""
+
+    slug = StringField(
+        _l("Web address (slug)"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("Lower-case letters, digits and hyphens, e.g. caecw-2026."),
+    )
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField(
+        _l("First day"),
+        validators=[InputRequired()],
+        description=_l("Every time in the programme and at the checkpoints moves by as many days."),
+    )
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    submit = SubmitField(_l("Copy as the next edition"))
+
+    def data_for_service(self) -> dict:
+        return {
+            "slug": (self.slug.data or "").strip(),
+            "name_en": (self.name_en.data or "").strip(),
+            "name_zh": (self.name_zh.data or "").strip(),
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+        }
+
+
 class TeamMemberForm(FlaskForm):
     email = email_field()
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])

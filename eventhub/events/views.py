@@ -12,9 +12,15 @@ from eventhub.auth import services as auth_services
 from eventhub.auth.access import admin_required, event_view
 from eventhub.auth.models import ApiToken, EventMembership, Role
 from eventhub.errors import DomainError, abort_with
-from eventhub.events import bp
+from eventhub.events import bp, copying
 from eventhub.events import services as event_services
-from eventhub.events.forms import ROLE_LABELS, TEAM_ROLES, EventForm, TeamMemberForm
+from eventhub.events.forms import (
+    ROLE_LABELS,
+    TEAM_ROLES,
+    EventForm,
+    NextEditionForm,
+    TeamMemberForm,
+)
 from eventhub.events.signals import event_home_panels, token_checkpoint_choices
 from eventhub.extensions import db
 from eventhub.i18n import localized, normalise_locale, select_locale
@@ -71,6 +77,31 @@ def settings(event):
             flash(_("Settings saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("events.home", slug=event.slug))
     return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/events/<slug>/next-edition", methods=["GET", "POST"])
+@event_view(Role.ORGANISER)
+def next_edition(event):
+    """Copy the event's configuration (venues, programme skeleton, checkpoints...) as the
+    next edition; no people come along."""
+    form = NextEditionForm(data=copying.next_edition_defaults(event))
+    if form.validate_on_submit():
+        try:
+            copy = copying.copy_event(event, form.data_for_service(), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field if error.field in form else "slug"].errors.append(str(error))
+        else:
+            commit()
+            flash(
+                _(
+                    "%(name)s is ready: its programme is in draft, its registrations empty.",
+                    name=localized(copy, "name"),
+                ),
+                "success",
+            )
+            return redirect(url_for("events.home", slug=copy.slug))
+    return render_template("events/next_edition.html", form=form, event=event)
 
 
 @bp.route("/events/<slug>/team", methods=["GET", "POST"])
