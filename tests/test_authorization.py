@@ -200,6 +200,13 @@ ALLOWED: dict[str, set[str]] = {
     "checkin.attendance_csv": ORGANISER,
     "checkin.scanner_devices": ORGANISER,
     "checkin.revoke_device": ORGANISER,
+    "checkin.enrol_device": ORGANISER,
+    "checkin.revoke_gate_device": ORGANISER,
+    "checkin.fresh_csrf": SCANNERS,
+    # A gate device's pages: no login; its token (kept on the device) reaches the API.
+    "checkin.device_home": EVERYONE,
+    "checkin.device_scanner": EVERYONE,
+    "checkin.device_manifest": EVERYONE,
     # The JSON API answers bearer tokens, not browser sessions (it takes no CSRF token).
     "api.openapi": EVERYONE,
     "api.token_info": NOBODY,
@@ -209,6 +216,7 @@ ALLOWED: dict[str, set[str]] = {
     "api.scan": NOBODY,
     "api.scan_batch": NOBODY,
     "api.roster": NOBODY,
+    "api.checkpoints": NOBODY,
     # ... except the agenda of the person logged in, for the programme page's script.
     "api.agenda": REGISTERED,
     "api.enrolment": REGISTERED,

@@ -13,7 +13,8 @@
   var audio = null;
   // Offline: the roster (code digests and verdicts) and the queue of scans made without the
   // network live in localStorage, which survives a reload, a crash and a closed tab.
-  var store = "eventhub:" + root.dataset.scanUrl;
+  // (A gate device's scanners all post to the API's one address: each keeps its own.)
+  var store = "eventhub:" + (root.dataset.store || root.dataset.scanUrl);
   var roster = load("roster", null);
   var queue = load("queue", []);
   var isOnline = true;
@@ -94,28 +95,71 @@
     });
   }
 
-  // The server's 401 says whether this session was revoked (then: wipe everything).
-  function checkRevoked(response) {
-    if (response.status !== 401) return Promise.resolve();
-    return response.clone().json().then(function (data) {
-      if (data && data.wipe) signedOut();
-    }).catch(function () {});
+  // A gate device (no login) carries the token it was enrolled with; a staff member's page
+  // its session and CSRF token, refreshed when it expires (a shift outlasts it).
+  var device = root.dataset.device === "1";
+  var token = device ? localStorage.getItem(root.dataset.tokenKey) : null;
+  function net(method, body) {
+    return {
+      method: method, body: body, token: token,
+      csrf: function () { return root.dataset.csrf; },
+      refreshCsrf: function () {
+        return GateNet.freshCsrf(root.dataset.csrfUrl).then(function (fresh) { root.dataset.csrf = fresh; });
+      },
+    };
+  }
+
+  // Signed out, logged out or no longer enrolled, without being told to wipe: never a
+  // badge verdict; the page asks to sign in again and keeps its queue for afterwards
+  // (the reloaded page sends it).
+  var needsSignIn = false;
+  function signInAgain() {
+    if (needsSignIn || wiped) return;
+    needsSignIn = true;
+    root.replaceChildren(document.getElementById("sign-in-again").content.cloneNode(true));
+    var waiting = document.getElementById("sign-in-waiting");
+    if (waiting && queue.length) waiting.textContent = texts.waiting.replace("%(n)s", queue.length);
+    var link = document.getElementById("sign-in-link");
+    if (link) link.focus();
+  }
+
+  // A failure (GateNet's, or a Response of the page's own fetches) that says this device
+  // was signed out or its token revoked: wipe everything. Other auth failures: sign in.
+  function checkRevoked(failure) {
+    if (failure && typeof failure.clone === "function") {
+      if (failure.status !== 401 && failure.status !== 403) return Promise.resolve();
+      return failure.clone().json().then(function (data) {
+        checkRevoked({ kind: "auth", wipe: !!(data && data.wipe) });
+      }).catch(function () { checkRevoked({ kind: "auth" }); });
+    }
+    if (failure && failure.wipe) signedOut();
+    else if (failure && failure.kind === "auth") signInAgain();
+    return Promise.resolve();
+  }
+
+  function withCheckpoint(body) {
+    // The API names the checkpoint in each scan; the page's addresses name it already.
+    if (!root.dataset.checkpoint || !body) return body;
+    var ref = root.dataset.checkpoint;
+    if (Array.isArray(body.scans)) {
+      return { scans: body.scans.map(function (item) { return Object.assign({ checkpoint: ref }, item); }) };
+    }
+    return Object.assign({ checkpoint: ref }, body);
   }
 
   function post(url, body) {
-    return fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
-      body: JSON.stringify(body || {}),
-      credentials: "same-origin",
-    }).then(function (response) {
-      checkRevoked(response);
-      return response.json().then(function (data) {
-        if (!response.ok) {
-          throw { message: data.message || response.statusText, http: true, status: response.status };
+    return GateNet.request(url, net("POST", withCheckpoint(body || {}))).catch(function (error) {
+      if (error.kind !== "auth") throw error;
+      // A scan refused for want of a login is no verdict on the badge: it waits in the
+      // queue, and nothing is shown but the sign-in screen (this promise never settles).
+      if (!error.wipe && url === root.dataset.scanUrl && body && body.code) {
+        if (!queue.some(function (item) { return item.client_scan_id === body.client_scan_id; })) {
+          queue.push(body);
+          save("queue", queue);
         }
-        return data;
-      });
+      }
+      checkRevoked(error);
+      return new Promise(function () {});
     });
   }
 
@@ -167,17 +211,18 @@
   }
 
   function refreshRoster() {
-    return fetch(root.dataset.rosterUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) return checkRevoked(response).then(function () { throw response; });
-        return response.json();
+    return GateNet.request(root.dataset.rosterUrl, net("GET"))
+      .catch(function (error) { checkRevoked(error); throw error; })
+      .then(function (data) {
+        // The API keeps whether re-entry is allowed with the checkpoint.
+        if (data.reentry === undefined && data.checkpoint) data.reentry = data.checkpoint.reentry;
+        if (!wiped) { roster = data; save("roster", data); }
       })
-      .then(function (data) { if (!wiped) { roster = data; save("roster", data); } })
       .catch(function () { /* keep the last roster */ });
   }
 
   function flush() {
-    if (!queue.length) { online(isOnline); return Promise.resolve(); }
+    if (!queue.length || needsSignIn) { if (!needsSignIn) online(isOnline); return Promise.resolve(); }
     var sending = queue.slice(0, 200);
     return post(root.dataset.batchUrl, { scans: sending }).then(function (data) {
       var sent = {};
@@ -187,7 +232,11 @@
       online(true);
       if (data.recent) list(data.recent);
       if (queue.length) return flush();
-    }).catch(function (error) { online(!!(error && error.http)); });
+    }).catch(function (error) {
+      // Refused whole (a malformed batch) the server still answers: online; no answer
+      // (network, timeout, a server restarting): offline, sent again in 5 s.
+      online(!GateNet.transient(error));
+    });
   }
 
   function show(data) {
@@ -366,6 +415,10 @@
   window.addEventListener("online", flush);
   window.setInterval(function () { if (queue.length || !isOnline) flush(); }, 5000);
   window.setInterval(refreshRoster, 5 * 60 * 1000);
+  if (device && !token) {
+    signInAgain();  // opened on a device that was never enrolled (or was wiped)
+    return;
+  }
   refreshRoster();
   online(true);
   if (queue.length) flush();
