@@ -101,6 +101,7 @@ def register(app: Flask) -> None:
                     "had expired. Go back, reload the page and send it again."
                 )
             ),
+            csrf=True,  # a script (the scanner page) fetches a fresh token and sends again
         )
 
     @app.errorhandler(NoPublicAddress)

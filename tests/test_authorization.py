@@ -207,6 +207,13 @@ ALLOWED: dict[str, set[str]] = {
     "checkin.alerts": ORGANISER,
     "checkin.acknowledge_alert": ORGANISER,
     "checkin.needs_attention": ORGANISER,
+    "checkin.enrol_device": ORGANISER,
+    "checkin.revoke_gate_device": ORGANISER,
+    "checkin.fresh_csrf": SCANNERS,
+    # A gate device's pages: no login; its token (kept on the device) reaches the API.
+    "checkin.device_home": EVERYONE,
+    "checkin.device_scanner": EVERYONE,
+    "checkin.device_manifest": EVERYONE,
     # The JSON API answers bearer tokens, not browser sessions (it takes no CSRF token).
     "api.openapi": EVERYONE,
     "api.token_info": NOBODY,
@@ -222,6 +229,7 @@ ALLOWED: dict[str, set[str]] = {
     "api.undo_scan": NOBODY,
     "api.participant_agenda": NOBODY,
     "api.participant_enrolment": NOBODY,
+    "api.device_checkpoints": NOBODY,
     # ... except the agenda of the person logged in, for the programme page's script (with
     # a token too: tests/api/test_agenda_tokens.py).
     "api.agenda": REGISTERED,

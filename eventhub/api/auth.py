@@ -47,9 +47,13 @@ def token_required(
             token = None
             if scheme.lower() == "bearer" and plaintext.strip():
                 token = lookup(plaintext.strip())
-            if token is None:
+            # A gate device's token ends with its event: then it is as good as revoked.
+            expired = token is not None and token.expired()
+            if token is None or expired:
                 # A revoked token's device (lost, stolen) is told to erase what it keeps.
-                revoked = bool(plaintext.strip()) and auth_services.is_revoked(plaintext.strip())
+                revoked = expired or (
+                    bool(plaintext.strip()) and auth_services.is_revoked(plaintext.strip())
+                )
                 response = error_response(
                     401,
                     str(_l("A valid API token is required: send 'Authorization: Bearer <token>'.")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
@@ -13,6 +14,7 @@ from eventhub.api.validation import body_errors
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role
 from eventhub.checkin import checkpoint_setup, offline, reading, rules
+from eventhub.checkin.models import Checkpoint
 from eventhub.checkin.scanning import (
     batch_answer,
     parse_time,
@@ -23,6 +25,7 @@ from eventhub.checkin.scanning import (
 )
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, error_response
+from eventhub.events.models import Event
 from eventhub.extensions import db, limiter
 
 SCANNERS = (Role.STAFF, Role.ORGANISER)
@@ -149,3 +152,36 @@ def roster(ref):
     }
     data["generated_at"] = datetime.now(UTC).isoformat()
     return offline.roster_response(data, request)
+
+
+@bp.get("/checkpoints")
+@limiter.limit("30 per minute", key_func=_device_key)
+@token_required(*SCANNERS)
+def device_checkpoints():
+    """The checkpoints this token scans at: a gate device's list, kept for starting offline."""
+    token = g.api_token
+    event = db.session.get(Event, token.event_id)
+    gates = [
+        rules.Gate.of(event, checkpoint)
+        for checkpoint in db.session.scalars(
+            sa.select(Checkpoint)
+            .where(Checkpoint.event_id == event.id)
+            .order_by(Checkpoint.name_en)
+        )
+    ]
+    return jsonify(
+        {
+            "label": token.label,
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+            "checkpoints": [
+                {
+                    "slug": gate.slug,
+                    "name_en": gate.name_en,
+                    "name_zh": gate.name_zh,
+                    "reentry": gate.reentry,
+                }
+                for gate in gates
+                if _may_scan(gate)
+            ],
+        }
+    )

@@ -121,6 +121,8 @@ class ApiToken(db.Model):
     # a token not for all checkpoints scans only at those of api_token_checkpoint.
     may_write: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     all_checkpoints: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A gate device's token ends with its event (plus a margin); None: until revoked.
+    expires_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship()

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -231,6 +231,7 @@ def issue_api_token(
     actor: User | None = None,
     may_write: bool = True,
     checkpoint_ids: Iterable[int] | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token; the plaintext is returned once and never stored.
 
@@ -238,6 +239,7 @@ def issue_api_token(
     `checkpoint_ids`: the checkpoints (of `event`, checked by the caller) it scans at and
     reads the rosters of; None for all of them. A token issued to a person is limited to
     where that person is assigned as well.
+    `expires_at`: when it stops working (a gate device's, after its event); None: never.
     """
     check_grant(actor, role)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -251,6 +253,7 @@ def issue_api_token(
         prefix=plaintext[: len(TOKEN_PREFIX) + 6],
         may_write=may_write,
         all_checkpoints=scope is None,
+        expires_at=expires_at,
     )
     db.session.add(token)
     db.session.flush()
@@ -269,6 +272,7 @@ def issue_api_token(
             "label": [None, token.label],
             "may_write": [None, may_write],
             "checkpoints": [None, "all" if scope is None else scope],
+            **({"expires_at": [None, expires_at.isoformat()]} if expires_at else {}),
         },
     )
     return token, plaintext
@@ -307,6 +311,15 @@ class TokenGrant:
     created_at: datetime
     may_write: bool
     all_checkpoints: bool
+    expires_at: datetime | None = None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """Whether a token with an end (a gate device's: its event's) is past it."""
+        if self.expires_at is None:
+            return False
+        end = self.expires_at
+        end = end if end.tzinfo else end.replace(tzinfo=UTC)
+        return (now or utcnow()) >= end
 
 
 _TOKEN_TABLE = ApiToken.__table__
@@ -346,7 +359,7 @@ def grant_of(row: Sequence) -> TokenGrant:
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
         db.session.execute(_TOUCH_TOKEN, {"token_id": token_id, "now": now})
     fields[3] = Role(role)
-    fields[-2:] = [bool(value) for value in fields[-2:]]
+    fields[-3:-1] = [bool(value) for value in fields[-3:-1]]
     return TokenGrant(*fields)
 
 

@@ -76,3 +76,17 @@ class CheckpointForm(FlaskForm):
     )
     active = BooleanField(_l("Open for scanning"), default=True)
     staff = CheckboxList(_l("Staff who scan here"), choices=[], coerce=int)
+
+
+class GateDeviceForm(FlaskForm):
+    """A gate device (a phone or tablet without anyone's login) for the whole event."""
+
+    label = StringField(
+        _l("Name of the device"),
+        description=_l("As written on it, e.g. Gate A tablet 2."),
+        validators=[DataRequired(), Length(max=200)],
+    )
+    all_checkpoints = BooleanField(_l("All checkpoints"), default=True)
+    checkpoints = CheckboxList(
+        _l("Or only these checkpoints"), coerce=int, choices=[], validators=[Optional()]
+    )

@@ -319,12 +319,15 @@ def manifest(event, ref: str):
             "display": "standalone",
             "background_color": "#ffffff",
             "theme_color": "#0b5d7a",
+            # PNGs of the sizes browsers require to install an app (an SVG alone is not).
             "icons": [
                 {
-                    "src": url_for("static", filename="img/favicon.svg"),
-                    "sizes": "any",
-                    "type": "image/svg+xml",
+                    "src": url_for("static", filename=f"img/icon-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                    "purpose": "any",
                 }
+                for size in (192, 512)
             ],
         }
     )

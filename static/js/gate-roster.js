@@ -4,7 +4,7 @@
 // made since (a delta), 304 when nothing changed.
 (function () {
   "use strict";
-  var url = "", key = "";
+  var url = "", key = "", bearer = null;
   var roster = null;  // {version, rules, reasons, people, admissions, syncedAt, local}
   var byCode = null;  // digest -> {person, revoked}
 
@@ -128,7 +128,10 @@
       headers["If-None-Match"] = '"' + roster.version + '"';
       address += (url.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(roster.version);
     }
-    return fetch(address, { headers: headers, credentials: "same-origin", cache: "no-store" }).then(function (response) {
+    // A gate device sends its token and no cookie; a staff member's page its login cookie.
+    if (bearer) headers.Authorization = "Bearer " + bearer;
+    var credentials = bearer ? "omit" : "same-origin";
+    return fetch(address, { headers: headers, credentials: credentials, cache: "no-store" }).then(function (response) {
       if (response.status === 304) {
         roster.syncedAt = Date.now();
         save();
@@ -160,7 +163,9 @@
   }
 
   window.GateRoster = {
-    configure: function (rosterUrl, storageKey) { url = rosterUrl; key = storageKey; load(); },
+    configure: function (rosterUrl, storageKey, token) {
+      url = rosterUrl; key = storageKey; bearer = token || null; load();
+    },
     sync: sync,
     judge: judge,
     decide: decide,

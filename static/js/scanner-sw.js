@@ -2,7 +2,7 @@
 // network is down, so a phone can start scanning without it. Scans themselves are queued by
 // the page (scanner.js), not here.
 "use strict";
-var CACHE = "eventhub-scanner-v3";
+var CACHE = "eventhub-scanner-v4";
 // Set when the page was signed out: until the page goes, nothing more is kept.
 var wiped = false;
 
@@ -72,7 +72,9 @@ self.addEventListener("fetch", function (event) {
         var keep = request.mode !== "navigate" || response.headers.get("X-EventHub-Offline") === "scanner";
         if (response.ok && keep) {
           var copy = response.clone();
-          caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+          // Kept without the fragment: a gate device's enrolment link carries its token there.
+          var key = request.url.split("#")[0];
+          caches.open(CACHE).then(function (cache) { cache.put(key, copy); });
         }
         return response;
       }).catch(function () {

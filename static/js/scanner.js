@@ -13,10 +13,10 @@
   var audio = null;
   // Offline: the roster (rules and people, judged at scan time by gate-roster.js) and the
   // queue of scans made without the network live in localStorage, which survives a reload,
-  // a crash and a closed tab.
-  var store = "eventhub:" + root.dataset.scanUrl;
+  // a crash and a closed tab. (A gate device's scanners all post to the API's one address:
+  // each keeps its own.)
+  var store = "eventhub:" + (root.dataset.store || root.dataset.scanUrl);
   var rosterStatus = document.getElementById("roster-status");
-  GateRoster.configure(root.dataset.rosterUrl, store + ":roster");
   var queue = load("queue", []);
   var isOnline = true;
   var wiped = false;
@@ -94,29 +94,74 @@
     });
   }
 
-  // The server's 401 says whether this session was revoked (then: wipe everything).
-  function checkRevoked(response) {
-    if (response.status !== 401) return Promise.resolve();
-    return response.clone().json().then(function (data) {
-      if (data && data.wipe) signedOut();
-    }).catch(function () {});
+  // A gate device (no login) carries the token it was enrolled with; a staff member's page
+  // its session and CSRF token, refreshed when it expires (a shift outlasts it).
+  var device = root.dataset.device === "1";
+  var token = device ? localStorage.getItem(root.dataset.tokenKey) : null;
+  GateRoster.configure(root.dataset.rosterUrl, store + ":roster", token);
+  function net(method, body) {
+    return {
+      method: method, body: body, token: token,
+      csrf: function () { return root.dataset.csrf; },
+      refreshCsrf: function () {
+        return GateNet.freshCsrf(root.dataset.csrfUrl).then(function (fresh) { root.dataset.csrf = fresh; });
+      },
+    };
+  }
+
+  // Signed out, logged out or no longer enrolled, without being told to wipe: never a
+  // badge verdict; the page asks to sign in again and keeps its queue for afterwards
+  // (the reloaded page sends it).
+  var needsSignIn = false;
+  function signInAgain() {
+    if (needsSignIn || wiped) return;
+    needsSignIn = true;
+    root.replaceChildren(document.getElementById("sign-in-again").content.cloneNode(true));
+    var waiting = document.getElementById("sign-in-waiting");
+    if (waiting && queue.length) waiting.textContent = texts.waiting.replace("%(n)s", queue.length);
+    var link = document.getElementById("sign-in-link");
+    if (link) link.focus();
+  }
+
+  // A failure (GateNet's, or a Response of the page's own fetches) that says this device
+  // was signed out or its token revoked: wipe everything. Other auth failures: sign in.
+  function checkRevoked(failure) {
+    if (failure && typeof failure.clone === "function") {
+      if (failure.status !== 401 && failure.status !== 403) return Promise.resolve();
+      return failure.clone().json().then(function (data) {
+        checkRevoked({ kind: "auth", wipe: !!(data && data.wipe) });
+      }).catch(function () { checkRevoked({ kind: "auth" }); });
+    }
+    if (failure && failure.wipe) signedOut();
+    else if (failure && failure.kind === "auth") signInAgain();
+    return Promise.resolve();
+  }
+
+  function withCheckpoint(body) {
+    // The API names the checkpoint in each scan; the page's addresses name it already.
+    if (!root.dataset.checkpoint || !body) return body;
+    var ref = root.dataset.checkpoint;
+    if (Array.isArray(body.scans)) {
+      return { scans: body.scans.map(function (item) { return Object.assign({ checkpoint: ref }, item); }) };
+    }
+    return Object.assign({ checkpoint: ref }, body);
   }
 
   function post(url, body, signal) {
-    return fetch(url, {
-      signal: signal,
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
-      body: JSON.stringify(body || {}),
-      credentials: "same-origin",
-    }).then(function (response) {
-      checkRevoked(response);
-      return response.json().then(function (data) {
-        if (!response.ok) {
-          throw { message: data.message || response.statusText, http: true, status: response.status };
+    var options = net("POST", withCheckpoint(body || {}));
+    options.signal = signal;  // the scan's own give-up after 1.5 s (scan())
+    return GateNet.request(url, options).catch(function (error) {
+      if (error.kind !== "auth") throw error;
+      // A scan refused for want of a login is no verdict on the badge: it waits in the
+      // queue, and nothing is shown but the sign-in screen (this promise never settles).
+      if (!error.wipe && url === root.dataset.scanUrl && body && body.code) {
+        if (!queue.some(function (item) { return item.client_scan_id === body.client_scan_id; })) {
+          queue.push(body);
+          save("queue", queue);
         }
-        return data;
-      });
+      }
+      checkRevoked(error);
+      return new Promise(function () {});
     });
   }
 
@@ -144,7 +189,7 @@
   }
 
   function flush() {
-    if (!queue.length) { online(isOnline); return Promise.resolve(); }
+    if (!queue.length || needsSignIn) { if (!needsSignIn) online(isOnline); return Promise.resolve(); }
     var sending = queue.slice(0, 200);
     return post(root.dataset.batchUrl, { scans: sending }).then(function (data) {
       var sent = {};
@@ -154,7 +199,11 @@
       online(true);
       if (data.recent) list(data.recent);
       if (queue.length) return flush();
-    }).catch(function (error) { online(!!(error && error.http)); });
+    }).catch(function (error) {
+      // Refused whole (a malformed batch) the server still answers: online; no answer
+      // (network, timeout, a server restarting): offline, sent again in 5 s.
+      online(!GateNet.transient(error));
+    });
   }
 
   // Each verdict has its own icon and word, not just a colour (colour-blind staff, sunlight).
@@ -422,6 +471,10 @@
   // Every 30 s: mostly a 304 or a small delta of the admissions at other gates.
   window.setInterval(refreshRoster, 30 * 1000);
   showRoster();
+  if (device && !token) {
+    signInAgain();  // opened on a device that was never enrolled (or was wiped)
+    return;
+  }
   refreshRoster();
   online(true);
   if (queue.length) flush();
