@@ -33,6 +33,18 @@ def test_upgrade_and_downgrade_an_empty_sqlite_database(tmp_path):
         assert set(sa.inspect(db.engine).get_table_names()) == {"alembic_version"}
 
 
+@pytest.mark.own_database
+def test_a_second_upgrade_of_an_up_to_date_database_succeeds(tmp_path):
+    """`make run` migrates every time it starts: a venue restarting its server must not
+    find the upgrade failing on the database it built the first time."""
+    for _start in range(2):
+        app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+        with app.app_context():
+            upgrade()
+            assert "scan" in sa.inspect(db.engine).get_table_names()
+            db.engine.dispose()
+
+
 @pytest.mark.own_database  # its own file, committed for real: the migration reads it
 def test_upgrade_fills_the_search_text_of_people_stored_without_it(tmp_path):
     """Demo weeks built before the demo set the search text: after the upgrade the name

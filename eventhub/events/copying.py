@@ -95,6 +95,7 @@ NOT_COPIED = {
     "ceremony_material": "a record of work done",
     "checkpoint_staff": "people",
     "scan": "a record of work done",
+    "attention_alert": "a record of work done (arrivals of people)",
     "admission": "people",
     "api_token": "credentials",
     "api_token_checkpoint": "credentials",

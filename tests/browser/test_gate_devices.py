@@ -55,7 +55,9 @@ def _gate(app, slug: str, *, staff: bool = False) -> list[str]:
             if not db.session.get(CheckpointStaff, (gate.id, user.id)):
                 db.session.add(CheckpointStaff(checkpoint_id=gate.id, user_id=user.id))
         people = db.session.scalars(
-            sa.select(Participant).where(Participant.native_name.in_(["杨明", "ហេង ស្រីពៅ"]))
+            sa.select(Participant).where(
+                Participant.event_id == event.id, Participant.native_name.in_(["杨明", "ហេង ស្រីពៅ"])
+            )
         ).all()
         badges = badges_for(list(people))
         db.session.commit()

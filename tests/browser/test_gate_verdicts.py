@@ -34,7 +34,9 @@ def _gate(app, slug: str) -> list[str]:
         people = {
             p.native_name: p
             for p in db.session.scalars(
-                sa.select(Participant).where(Participant.native_name.in_(PEOPLE))
+                sa.select(Participant).where(
+                    Participant.event_id == event.id, Participant.native_name.in_(PEOPLE)
+                )
             )
         }
         badges = badges_for(list(people.values()))

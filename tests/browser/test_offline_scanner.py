@@ -27,7 +27,10 @@ def _gate_and_codes(app, slug: str = "gate-c") -> list[str]:
             name = slug.replace("-", " ").title()  # "Gate C"
             db.session.add(Checkpoint(event_id=event.id, slug=slug, name_en=name))
         people = db.session.scalars(
-            sa.select(Participant).where(Participant.native_name.in_(["杨明", "น้ำฝน ปั้นทอง"]))
+            sa.select(Participant).where(
+                Participant.event_id == event.id,
+                Participant.native_name.in_(["杨明", "น้ำฝน ปั้นทอง"]),
+            )
         ).all()
         badges = badges_for(list(people))
         db.session.commit()

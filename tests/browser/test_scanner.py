@@ -26,7 +26,9 @@ def _gate_and_code(app) -> str:
         if not db.session.scalar(sa.select(Checkpoint).where(Checkpoint.slug == "gate-b")):
             db.session.add(Checkpoint(event_id=event.id, slug="gate-b", name_en="Gate B"))
         person = db.session.scalar(
-            sa.select(Participant).where(Participant.native_name == "ហេង ស្រីពៅ")
+            sa.select(Participant).where(
+                Participant.event_id == event.id, Participant.native_name == "ហេង ស្រីពៅ"
+            )
         )
         badge = badges_for([person])[person.id]
         db.session.commit()

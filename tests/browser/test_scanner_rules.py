@@ -32,7 +32,9 @@ def _hall_and_code(app) -> str:
             )
         )
         person = db.session.scalar(
-            sa.select(Participant).where(Participant.native_name == "ហេង ស្រីពៅ")
+            sa.select(Participant).where(
+                Participant.event_id == event.id, Participant.native_name == "ហេង ស្រីពៅ"
+            )
         )
         person.needs_attention = True
         badge = badges_for([person])[person.id]
