@@ -101,6 +101,7 @@ def main() -> None:
     same = client.get(
         f"{url}?since={new_version}", headers={**auth, "If-None-Match": f'"{new_version}"'}
     )
+
     def median_ms(request, runs: int = 15) -> float:
         times = []
         for _run in range(runs):

@@ -203,7 +203,8 @@ def fingerprint(gate: Gate) -> str:
         for table, source, where, changed in tables
         for aggregate in (sa.func.count(), sa.func.max(table.c.id), sa.func.max(changed))
     ]
-    # One round trip: on SQLite each query costs more to prepare than to run.
+    # One round trip. For 4,000 people this reads every participant and badge row (~10 ms
+    # on SQLite on a busy 2-core machine), against ~0.3 s to build the roster.
     row = db.session.execute(sa.select(*aggregates)).one()
     parts = [FORMAT, device_rules(gate), _texts(), [str(value) for value in row]]
     if gate.zone:
