@@ -221,8 +221,8 @@ ROSTER: dict[str, Any] = {
     "required": ["checkpoint", "generated_at", "delta", "version", "admissions"],
     "description": "Judged on the device at scan time: the checkpoint's rules and each "
     "person's facts. With ?since=<version> and nothing but admissions changed, only the "
-    "admissions made since (delta: true); otherwise everything. The version is the ETag "
-    "(If-None-Match: 304).",
+    "admissions made and undone since (delta: true); otherwise everything. The version is "
+    "the ETag (If-None-Match: 304).",
     "properties": {
         "checkpoint": {
             "type": "object",
@@ -240,8 +240,9 @@ ROSTER: dict[str, Any] = {
         "version": {"type": "string"},
         "rules": {
             "type": "object",
-            "description": "active, opens_at, closes_at, categories, zone, enrolment, "
-            "reentry, timezone, name_en, name_zh",
+            "description": "active, opens_at, closes_at, daily_opens, daily_closes (local "
+            "HH:MM:SS), categories, zone, enrolment, reentry, direction (entry, exit, both), "
+            "capacity, timezone, name_en, name_zh",
         },
         "reasons": {"type": "object", "additionalProperties": {"type": "string"}},
         "people": {
@@ -258,13 +259,29 @@ ROSTER: dict[str, Any] = {
                     "participant": _PARTICIPANT_AT_GATE,
                     "zones": {"type": "array", "items": {"type": "string"}},
                     "enrolled": {"type": "boolean"},
+                    "attention": {
+                        "type": "boolean",
+                        "description": "Needs attention (a VIP): admitted with the attention "
+                        "reason; protocol staff are alerted when the scan reaches the server",
+                    },
                 },
             },
         },
         "admissions": {
             "type": "array",
-            "description": "[participant id, day, local time, where]",
+            "description": "[participant id, day, local time, where, scan id]",
             "items": {"type": "array"},
+        },
+        "undone": {
+            "type": "array",
+            "description": "Admissions undone at the gate since the version: [participant "
+            "id, day, scan id, undone at (ms since 1970)]; drop the admission of that scan",
+            "items": {"type": "array"},
+        },
+        "inside": {
+            "type": "object",
+            "description": "At a door with a capacity: inside now ({day, count}) for an "
+            "offline estimate, with the device's own entries and exits since",
         },
     },
 }

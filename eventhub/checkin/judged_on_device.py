@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from eventhub.checkin import recording
-from eventhub.checkin.models import Admission, Scan, ScanResult
+from eventhub.checkin import occupancy, recording
+from eventhub.checkin.models import Admission, AttentionAlert, Scan, ScanResult
 from eventhub.checkin.rules import REASONS, Answer, Gate, Known, admitted_where, local_time
 from eventhub.extensions import db
 from eventhub.i18n import fixed_text
@@ -24,6 +24,9 @@ DEFAULT_REASONS = {
     ScanResult.DENIED: "not_approved",
     ScanResult.INVALID: "unknown",
 }
+# Reasons that show details: without them (the server cannot tell), a plainer reason.
+DETAILED = ("too_early", "too_late", "daily_early", "daily_late", "full", "category", "zone")
+DETAILED += ("already",)
 
 
 def gate_decision(offline_result: str) -> ScanResult | None:
@@ -39,7 +42,9 @@ def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day) 
     when both gave the same reason)."""
     person = server.participant or known.check.holder
     if decided == ScanResult.ADMITTED:
-        return Answer(decided, "admitted", participant=person)
+        # The gate said "needs attention" to a VIP it knew as one; else plain admitted.
+        said = "attention" if reason == "attention" else "admitted"
+        return Answer(decided, said, participant=person)
     if reason not in REASONS or reason in ("admitted", "undone"):
         reason = server.reason if server.result == decided else DEFAULT_REASONS[decided]
     if reason == server.reason:
@@ -49,13 +54,19 @@ def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day) 
         detail = {"time": local_time(gate, gate.opens_at).strftime("%H:%M")}
     elif reason == "too_late" and gate.closes_at:
         detail = {"time": local_time(gate, gate.closes_at).strftime("%H:%M")}
+    elif reason == "daily_early" and gate.daily_opens:
+        detail = {"time": gate.daily_opens.strftime("%H:%M")}
+    elif reason == "daily_late" and gate.daily_closes:
+        detail = {"time": gate.daily_closes.strftime("%H:%M")}
+    elif reason == "full" and gate.capacity is not None:
+        detail = {"capacity": gate.capacity}
     elif reason == "category" and person:
         detail = {"category": fixed_text(CATEGORY_LABELS, person.category)}
     elif reason == "zone":
         detail = {"zone": gate.zone}
     elif reason == "already" and day in known.admissions:
         detail = admitted_where(gate, *known.admissions[day])
-    if reason in ("too_early", "too_late", "category", "zone", "already") and not detail:
+    if reason in DETAILED and not detail:
         reason = DEFAULT_REASONS[decided] if decided != ScanResult.ALREADY_ADMITTED else "revoked"
     return Answer(decided, reason, detail, person)
 
@@ -78,7 +89,7 @@ def record_judged_on_device(
     """Record what the gate decided (`decided`, `reason`), with the server's `server`
     judgement at that time beside it; an admission only if the gate admitted."""
     answer = _gate_answer(gate, known, server, decided, reason, day)
-    row = recording._scan_values(gate, code, client_scan_id, when, user_id, device, answer, now, "")
+    row = recording._scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
     if row["participant_id"] is None and server.participant is not None:
         row["participant_id"] = server.participant.id
     row.update(
@@ -95,7 +106,30 @@ def record_judged_on_device(
         answer.scan_id = scan_id
         if admit:
             _settle_arrival(gate, row["participant_id"], day, scan_id, when, device, answer)
+        _alert_if_needed(gate, answer, known, scan_id, when, day)
     return answer
+
+
+def _alert_if_needed(gate: Gate, answer: Answer, known, scan_id: int, when, day) -> None:
+    """A VIP the gate let in offline alerts protocol staff as an online admission does,
+    once: not when a scan uploaded earlier already raised that day's alert here."""
+    person = answer.participant or (known.check.holder if known else None)
+    if answer.result != ScanResult.ADMITTED or person is None or not person.attention:
+        return
+    start, end = occupancy.day_bounds(gate.timezone, day)
+    alert = AttentionAlert.__table__
+    raised = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(alert)
+        .where(
+            alert.c.checkpoint_id == gate.id,
+            alert.c.participant_id == person.id,
+            alert.c.scanned_at >= start,
+            alert.c.scanned_at < end,
+        )
+    )
+    if not raised or gate.reentry:  # with re-entry each admission alerts, as online
+        occupancy.raise_alert(gate, person.id, scan_id, when)
 
 
 def _decided_after_answer(gate: Gate, row: dict, decided, answer: Answer, day) -> Answer:
@@ -127,6 +161,7 @@ def _decided_after_answer(gate: Gate, row: dict, decided, answer: Answer, day) -
                 stored.device,
                 answer,
             )
+            _alert_if_needed(gate, answer, None, stored.id, stored.scanned_at, day)
             return answer
     else:
         if server == ScanResult.ADMITTED:  # the gate refused: no arrival

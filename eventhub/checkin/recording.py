@@ -23,6 +23,7 @@ from eventhub.checkin.rules import (
     exits_here,
     judge,
     local_time,
+    within_capacity,
 )
 from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
@@ -109,13 +110,7 @@ def record_scan(
     answer = judge(gate, known, when, day, exits_here(gate, direction))
     if answer.result == ScanResult.ADMITTED and gate.capacity is not None:
         # Only at a door with a capacity: the one extra query of the day's entries and exits.
-        inside = occupancy.inside_now(gate.id, gate.timezone, day)
-        if inside >= gate.capacity:
-            answer = Answer(
-                ScanResult.DENIED, "full", {"capacity": gate.capacity}, answer.participant
-            )
-        else:
-            answer.places_left = gate.capacity - inside - 1
+        answer = within_capacity(gate, answer, occupancy.inside_now(gate.id, gate.timezone, day))
     decided = judged_on_device.gate_decision(offline_result)
     if decided is not None:
         # Judged on the device: what the gate did is what happened; the server's judgement
@@ -136,13 +131,7 @@ def record_scan(
         )
         live.announce(gate.event_id)  # open dashboards refresh (live.py)
         return recorded
-    offline_admitted = False
-    # Admitted by a device offline, already admitted here: one check-in, and this scan kept
-    # as a flagged duplicate.
-    answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_admitted
-    row = _scan_values(
-        gate, code, client_scan_id, when, user_id, device, answer, now, offline_result
-    )
+    row = _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
     # The database decides, with no extra lookup on the common path: the scan goes in
     # unless its client_scan_id is there already (a resend: the first answer); the admission
     # goes in unless another gate's is there (then this scan says when).
@@ -155,7 +144,6 @@ def record_scan(
             # the same transaction as the insert).
             answer.result, answer.reason = ScanResult.ALREADY_ADMITTED, "already"
             answer.detail = _first_admission(gate, answer.participant.id, day) or {}
-            answer.duplicate = offline_result == "admitted"
             db.session.execute(
                 sa.update(Scan.__table__)
                 .where(Scan.__table__.c.id == scan_id)
@@ -246,9 +234,9 @@ ADMISSION_COLUMNS = ("checkpoint_id", "participant_id", "day", "scan_id")
 
 def _scan_and_admission(insert, scan: sa.Table, admission: sa.Table) -> sa.Select:
     """The scan's id is drawn first; the admission goes in with it unless another scan's is
-    there, and the scan goes in saying which happened ("already_admitted" then, flagged a
-    duplicate if a device admitted it offline): no moment where a scan says "admitted"
-    without its admission. Returns (scan id, admitted scan id); no row for a resend."""
+    there, and the scan goes in saying which happened ("already_admitted" then): no moment
+    where a scan says "admitted" without its admission. Returns (scan id, admitted scan id);
+    no row for a resend."""
     # Literal SQL, not parameters: the statement runs straight through the driver with
     # only the scan's own values (HotStatement).
     new = sa.select(
@@ -280,9 +268,6 @@ def _scan_and_admission(insert, scan: sa.Table, admission: sa.Table) -> sa.Selec
         else_=values["result"],
     )
     values["reason"] = sa.case((lost, sa.literal_column("'already'")), else_=values["reason"])
-    values["duplicate"] = sa.case(
-        (lost, sa.bindparam("offline_admitted", type_=sa.Boolean)), else_=values["duplicate"]
-    )
     scanned = (
         insert(scan)
         .from_select(
@@ -366,7 +351,7 @@ def _stored_detail(answer: Answer) -> str:
     return str(next(iter(answer.detail.values()), "")) if answer.detail else ""
 
 
-def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now, offline_result):
+def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now):
     return {
         "event_id": gate.event_id,
         "checkpoint_id": gate.id,
@@ -386,9 +371,6 @@ def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now,
         "server_result": None,
         "server_reason": "",
         "disagrees": False,
-        # For PostgreSQL's combined insert: a scan losing the race to another gate's
-        # admission is a flagged duplicate if its device admitted it offline.
-        "offline_admitted": offline_result == "admitted",
     }
 
 

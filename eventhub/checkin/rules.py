@@ -196,6 +196,18 @@ def judge(gate: Gate, known: Known, when: datetime, day: date, exit: bool = Fals
     return answer
 
 
+def within_capacity(gate: Gate, answer: Answer, inside: int) -> Answer:
+    """An admission at a door with a capacity, `inside` people in the room already: "full"
+    once it is reached, else the places left after this entry (the device judges the same
+    from its estimate of inside, gate-roster.js)."""
+    if answer.result != ScanResult.ADMITTED or gate.capacity is None:
+        return answer
+    if inside >= gate.capacity:
+        return Answer(ScanResult.DENIED, "full", {"capacity": gate.capacity}, answer.participant)
+    answer.places_left = gate.capacity - inside - 1
+    return answer
+
+
 def check_rules(
     gate: Gate, person: Holder, when: datetime, facts: RuleFacts | None = None
 ) -> Answer:

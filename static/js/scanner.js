@@ -188,8 +188,17 @@
       .replace("%(time)s", at);
   }
 
+  // One batch in flight at a time: on a slow link the 5 s timer, a scan's answer and the
+  // "online" event would each start another upload of the same scans.
+  var flushing = null;
   function flush() {
+    if (flushing) return flushing;
     if (!queue.length || needsSignIn) { if (!needsSignIn) online(isOnline); return Promise.resolve(); }
+    flushing = upload().then(function () { flushing = null; });
+    return flushing;
+  }
+
+  function upload() {
     var sending = queue.slice(0, 200);
     return post(root.dataset.batchUrl, { scans: sending }).then(function (data) {
       var sent = {};
@@ -198,7 +207,7 @@
       save("queue", queue);
       online(true);
       if (data.recent) list(data.recent);
-      if (queue.length) return flush();
+      if (queue.length && !needsSignIn) return upload();
     }).catch(function (error) {
       // Refused whole (a malformed batch) the server still answers: online; no answer
       // (network, timeout, a server restarting): offline, sent again in 5 s.
@@ -210,6 +219,7 @@
   var ICONS = {
     admitted: "bi-check-circle-fill", already_admitted: "bi-exclamation-triangle-fill",
     denied: "bi-x-octagon-fill", invalid: "bi-question-octagon-fill", checking: "bi-hourglass-split",
+    exited: "bi-box-arrow-right",
   };
 
   function show(data) {
@@ -231,6 +241,8 @@
     if (typeof data.places_left === "number") {
       reason = [reason, texts.placesleft.replace("%(n)s", data.places_left)].filter(Boolean).join(" ");
     }
+    // Judged offline at a door with a capacity: others' entries since the sync are unknown.
+    if (data.estimated) reason = [reason, texts.estimated].filter(Boolean).join(" ");
     document.getElementById("answer-reason").textContent = reason;
     var photo = document.getElementById("answer-photo");
     if (data.photo_url) { photo.src = data.photo_url; photo.classList.remove("d-none"); }
@@ -284,9 +296,9 @@
   function scan(code) {
     // The same badge again within a few seconds is one person: a camera re-reading a badge
     // still in view, or a scanner in presentation mode sending twice. The verdict stays.
-    // A change of direction (entry, then exit) is a new scan, not a re-read.
+    // The same badge going the other way (a door for both directions) is a new scan.
     var way = document.querySelector('input[name="direction"]:checked');
-    var key = code.trim().toUpperCase().replace(/\s+/g, "") + (way ? "|" + way.value : "");
+    var key = (way ? way.value + ":" : "") + code.trim().toUpperCase().replace(/\s+/g, "");
     var now = Date.now();
     if (key === lastCode && now - lastAt < setting("debounceMs", 3000)) { lastAt = now; return; }
     lastCode = key;
@@ -334,7 +346,7 @@
   }
 
   function offline(item, token) {
-    GateRoster.judge(item.code, new Date(item.scanned_at)).then(function (verdict) {
+    GateRoster.judge(item.code, new Date(item.scanned_at), item.direction).then(function (verdict) {
       item.offline_result = verdict.result;
       item.offline_reason = verdict.reasonKey;
       queue.push(item);
