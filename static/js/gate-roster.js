@@ -45,6 +45,13 @@
       .format(moment);
   }
 
+  // "22:00" on the day of the scan, "2025-07-24 22:00" on another (as rules.moment_text):
+  // "closed at 22:00" yesterday must not read as tonight.
+  function momentText(moment, now, timezone) {
+    var text = clock(moment, timezone);
+    return day(moment, timezone) === day(now, timezone) ? text : day(moment, timezone) + " " + text;
+  }
+
   function admissionsOf(data) {
     // person id + day -> {time, where}: the server's (from every gate) and this device's own.
     var held = {};
@@ -65,10 +72,10 @@
     if (person.status !== "approved") return no("not_approved");
     if (!rules.active) return no("inactive");
     if (rules.opens_at && when < new Date(rules.opens_at)) {
-      return no("too_early", { time: clock(new Date(rules.opens_at), rules.timezone) });
+      return no("too_early", { time: momentText(new Date(rules.opens_at), when, rules.timezone) });
     }
     if (rules.closes_at && when > new Date(rules.closes_at)) {
-      return no("too_late", { time: clock(new Date(rules.closes_at), rules.timezone) });
+      return no("too_late", { time: momentText(new Date(rules.closes_at), when, rules.timezone) });
     }
     if (rules.categories.length && rules.categories.indexOf(person.category) < 0) {
       return no("category", { category: person.participant ? person.participant.category_label : person.category });

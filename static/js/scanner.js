@@ -335,7 +335,9 @@
   function scan(code) {
     // The same badge again within a few seconds is one person: a camera re-reading a badge
     // still in view, or a scanner in presentation mode sending twice. The verdict stays.
-    var key = code.trim().toUpperCase().replace(/\s+/g, "");
+    // (The same badge the other way, at a door for both directions, is a new scan.)
+    var way = document.querySelector('input[name="direction"]:checked');
+    var key = (way ? way.value + ":" : "") + code.trim().toUpperCase().replace(/\s+/g, "");
     var now = Date.now();
     if (key === lastCode && now - lastAt < setting("debounceMs", 3000)) { lastAt = now; return; }
     lastCode = key;
@@ -343,7 +345,6 @@
     var token = ++latest;
     var item = { code: code, client_scan_id: uuid(), scanned_at: new Date().toISOString() };
     // At a door for both directions, the scanner says which way this person goes.
-    var way = document.querySelector('input[name="direction"]:checked');
     if (way) item.direction = way.value;
     // At once, nothing of the previous person stays on screen.
     show({ result: "checking", reason: "", participant: null });

@@ -70,6 +70,7 @@ def _shift_setup(app) -> dict:
         "offline": ("PHIRI", "Anong", "Lecturer", Category.DELEGATE),
         "slow": ("SAYSANA", "Bounmy", "Dean", Category.DELEGATE),
         "double": ("HTUN", "Kyaw", "Librarian", Category.DELEGATE),
+        "camera": ("VONGSA", "Malee", "Professor", Category.DELEGATE),
         "csrf": ("LAOHAPHAN", "Chai", "Teacher", Category.DELEGATE),
         "signin": ("RAHMAN", "Siti", "Registrar", Category.DELEGATE),
         "rector": ("TAN", "Mei", "Rector", Category.DELEGATE),
@@ -99,7 +100,7 @@ def _shift_setup(app) -> dict:
         home = f"{app.base_url}/events/caecw-2025/checkin/device/#enrol="
         links = [
             home + devices.enrol_device(event, label, [door.id], actor=organiser)[1]
-            for label in ("Gate 1 tablet", "Gate 2 phone")
+            for label in ("Gate 1 tablet", "Gate 2 phone", "Gate 3 camera")
         ]
         found = {
             key: (person.id, code_of(badges[person.id]), person.latin_name)
@@ -122,7 +123,25 @@ def _door_scans(app) -> list[tuple]:
         ).all()
 
 
-def test_a_whole_gate_shift(live_server, browser, new_page):
+def _badge_video(code: str, path) -> None:
+    """What a camera sees of a badge held up: its QR code, frame after frame (Motion JPEG,
+    which Chromium's fake camera plays in a loop; no ffmpeg needed)."""
+    from PIL import Image
+
+    from eventhub.badges.render import qr_png
+
+    frame = Image.new("RGB", (640, 480), "white")
+    frame.paste(
+        Image.open(io.BytesIO(qr_png(code, box=8))).convert("RGB").resize((360, 360)), (140, 60)
+    )
+    with path.open("wb") as out:
+        for _n in range(30):
+            buffer = io.BytesIO()
+            frame.save(buffer, "JPEG", quality=90)
+            out.write(buffer.getvalue())
+
+
+def test_a_whole_gate_shift(live_server, browser, new_page, tmp_path):
     base = live_server.base_url
     with _week_runs_today(live_server) as today:
         shift = _shift_setup(live_server)
@@ -204,6 +223,37 @@ def test_a_whole_gate_shift(live_server, browser, new_page):
         expect(tablet.locator("#answer-verdict")).to_have_text("Admitted")
         _shot(tablet, "5-double-read")
 
+        # ... and a badge held in front of Gate 3's camera is read again and again for
+        # longer than the debounce: one scan, and the guest stays green.
+        from .conftest import CHROMIUM
+
+        video = tmp_path / "badge.mjpeg"
+        _badge_video(people["camera"][1], video)
+        camera_browser = browser.browser_type.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        try:
+            camera = camera_browser.new_context(permissions=["camera"]).new_page()
+            camera.goto(shift["links"][2])
+            camera.get_by_role("link", name="Shift Door").click()
+            assert _roster_ready(camera)
+            camera.get_by_role("button", name="Scan with the camera").click()
+            expect(camera.locator("#answer-name")).to_have_text(people["camera"][2], timeout=20_000)
+            expect(camera.locator("#answer-verdict")).to_have_text("Admitted")
+            camera.wait_for_timeout(4500)  # still in view, past the 3 s debounce
+            expect(camera.locator("#answer-verdict")).to_have_text("Admitted")
+            _shot(camera, "5b-camera-double-read")
+        finally:
+            camera_browser.close()
+
         # 5. A guest without a badge, and two people called TAN Mei: told apart by their
         # position and number; the student is checked in, not the rector.
         tablet.locator("#answer").click()  # tapped away, as the screen says
@@ -261,9 +311,9 @@ def test_a_whole_gate_shift(live_server, browser, new_page):
         expect(tablet.locator("#network")).to_have_text("Online", timeout=15_000)
         expect(phone.locator("#network")).to_have_text("Online", timeout=15_000)
 
-        # The organiser's dashboard: each of the six arrivals once, whatever the resends.
+        # The organiser's dashboard: each of the seven arrivals once, whatever the resends.
         organiser.goto(dashboard)
-        expect(organiser.locator("#arrived-count")).to_have_text(str(before + 6))
+        expect(organiser.locator("#arrived-count")).to_have_text(str(before + 7))
         _shot(organiser, "8-dashboard")
         organiser.goto(f"{base}/events/caecw-2025/checkin/conflicts")
         flagged = organiser.get_by_role("row").filter(has_text=people["offline"][2])
@@ -293,6 +343,7 @@ def test_a_whole_gate_shift(live_server, browser, new_page):
         ("already_admitted", True, True),
     ]
     assert [r[0] for r in by_person[people["double"][0]]] == ["admitted"]  # read twice, once
+    assert [r[0] for r in by_person[people["camera"][0]]] == ["admitted"]
     assert people["rector"][0] not in by_person
     assert rows[str(people["press"][0])][6] == ""  # never arrived
     assert rows[str(people["offline"][0])][6] != ""
