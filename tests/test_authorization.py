@@ -227,6 +227,8 @@ ALLOWED: dict[str, set[str]] = {
     "api.participants": NOBODY,
     "api.scans_since": NOBODY,
     "api.undo_scan": NOBODY,
+    "api.admit_participant": NOBODY,
+    "api.participant_photo": NOBODY,
     "api.participant_agenda": NOBODY,
     "api.participant_enrolment": NOBODY,
     "api.device_checkpoints": NOBODY,

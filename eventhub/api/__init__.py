@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from eventhub.api import checkin, scans, views  # noqa: E402,F401
+from eventhub.api import checkin, gate_people, scans, views  # noqa: E402,F401

@@ -137,11 +137,15 @@ def participants(event):
     people = [Holder.of_row(row) for row in rows]
     gates = {c.id: c for c in checkpoints_in_scope(event)}
     check_ins = _check_ins(event, [p.id for p in people], gates)
+    details = holders.search_details(people)  # namesakes told apart
     items = [
         {
             **holders.summary(p),
             "status": p.status.value,
             "has_badge": p.badge_id is not None,
+            "position": details.get(p.id, ("", False))[0],
+            "number": p.id,
+            "has_photo": details.get(p.id, ("", False))[1],
             "check_ins": check_ins.get(p.id, []),
         }
         for p in people

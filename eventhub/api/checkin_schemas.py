@@ -127,6 +127,15 @@ PARTICIPANT_PAGE: dict[str, Any] = {
                     **_PARTICIPANT_AT_GATE["properties"],
                     "status": {"type": "string"},
                     "has_badge": {"type": "boolean"},
+                    "position": {
+                        "type": "string",
+                        "description": "Job title: tells namesakes apart",
+                    },
+                    "number": {"type": "integer", "description": "The number on the badge"},
+                    "has_photo": {
+                        "type": "boolean",
+                        "description": "A photo is on file (.../photo)",
+                    },
                     "check_ins": {
                         "type": "array",
                         "items": ref("CheckIn"),

@@ -41,6 +41,14 @@ def _body(schema: str) -> dict[str, Any]:
     return {"required": True, **_json(ref(schema))}
 
 
+_PARTICIPANT = {
+    "name": "participant",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+}
+
+
 def paths() -> dict[str, Any]:
     return {
         "/token": {
@@ -281,6 +289,47 @@ def gate_paths() -> dict[str, Any]:
                 "responses": _answers(
                     200, "The scan, now undone", "ScanRecord", 401, 403, 404, 409
                 ),
+            }
+        },
+        "/events/{slug}/participants/{participant}/admit": {
+            "post": {
+                "summary": "Check in a person found by name (badge forgotten) at a checkpoint",
+                "description": _CHECKPOINT_SCOPE + " Needs a token that may write. Judged "
+                "like the person's badge; approved people only.",
+                "parameters": [SLUG, _PARTICIPANT],
+                "requestBody": {
+                    "required": True,
+                    **_json(
+                        {
+                            "type": "object",
+                            "required": ["checkpoint"],
+                            "properties": {
+                                "checkpoint": {"type": "string", "minLength": 1},
+                                "client_scan_id": {"type": "string", "maxLength": 64},
+                                "direction": {"enum": ["entry", "exit"]},
+                            },
+                        }
+                    ),
+                },
+                "responses": _answers(
+                    200, "The answer for the gate", "ScanAnswer", 400, 401, 403, 404, 422
+                ),
+            }
+        },
+        "/events/{slug}/participants/{participant}/photo": {
+            "get": {
+                "summary": "An approved person's photo, to compare with the face at the gate",
+                "description": "For a token that scans at one of the event's checkpoints.",
+                "parameters": [SLUG, _PARTICIPANT],
+                "responses": {
+                    "200": {
+                        "description": "The photo as uploaded",
+                        "content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}},
+                    }
+                }
+                | {
+                    k: v for k, v in _answers(200, "", "Error", 401, 403, 404).items() if k != "200"
+                },
             }
         },
     }

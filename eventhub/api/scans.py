@@ -41,7 +41,7 @@ def _device_key() -> str:
     return request.remote_addr or ""
 
 
-def _may_scan(gate: rules.Gate, assigned: bool | None = None, in_scope: bool | None = None) -> bool:
+def may_scan(gate: rules.Gate, assigned: bool | None = None, in_scope: bool | None = None) -> bool:
     """A token scans and reads the roster within its checkpoint scope; one issued to a
     person, moreover, only where that person may. `assigned`, `in_scope`: whether the
     person is on this checkpoint's staff and the checkpoint in the token's scope, when
@@ -92,7 +92,7 @@ def _one(item, context: reading.ScanContext | None = None) -> tuple[int, dict]:
     gate = context.gate if context else rules.gate_by_ref(token.event_id, item["checkpoint"])
     if gate is None:
         return 404, {"message": _("There is no such checkpoint in this event.")}
-    if not _may_scan(gate, *((context.assigned, context.in_scope) if context else ())):
+    if not may_scan(gate, *((context.assigned, context.in_scope) if context else ())):
         return 403, {"message": _("This token may not scan at this checkpoint.")}
     return record_item(
         gate,
@@ -140,7 +140,7 @@ def roster(ref):
     gate = rules.gate_by_ref(g.api_token.event_id, ref)
     if gate is None:
         return error_response(404, _("There is no such checkpoint in this event."))
-    if not _may_scan(gate):
+    if not may_scan(gate):
         return error_response(403, _("This token may not read this checkpoint's roster."))
     data = offline.roster(gate, request.args.get("since", ""))
     data["checkpoint"] = {
@@ -181,7 +181,7 @@ def device_checkpoints():
                     "reentry": gate.reentry,
                 }
                 for gate in gates
-                if _may_scan(gate)
+                if may_scan(gate)
             ],
         }
     )

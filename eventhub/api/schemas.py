@@ -178,6 +178,7 @@ SCAN_ANSWER: dict[str, Any] = {
             "type": "integer",
             "description": "At a door with a capacity: places left after this entry",
         },
+        "scan_id": {"type": "integer", "description": "The scan recorded: what undo names"},
     },
 }
 # A batch answers every scan: the answer with status 200, or the refusal /scans would give.

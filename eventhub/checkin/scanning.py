@@ -94,7 +94,8 @@ def record_item(
     except DomainError as error:
         db.session.rollback()
         return 422, {"message": str(error), "field": error.field}
-    return 200, answer_json(answer)
+    # The scan's id: what a gate device's "Undo" names.
+    return 200, answer_json(answer) | ({"scan_id": answer.scan_id} if answer.scan_id else {})
 
 
 def queued_scans() -> list | Response:

@@ -137,6 +137,46 @@
     return Promise.resolve();
   }
 
+  // An address with a 0 for the id: the staff's ".../admit/0", the API's ".../0/admit".
+  function withId(url, id) {
+    return url.replace(/\/0(\/[a-z]+)?$/, function (all, tail) { return "/" + id + (tail || ""); });
+  }
+
+  // A photo: the staff's page shows it by its address (the login cookie goes along); a
+  // gate device fetches it with its token, which an <img> cannot send.
+  var photoShown = null;
+  function showPhoto(img, url, alt) {
+    if (photoShown && img.id === "answer-photo") { URL.revokeObjectURL(photoShown); photoShown = null; }
+    if (alt) img.alt = alt;
+    if (!url) { img.removeAttribute("src"); img.classList.add("d-none"); return; }
+    if (!device) { img.src = url; img.classList.remove("d-none"); return; }
+    img.removeAttribute("src");
+    img.classList.add("d-none");
+    fetch(url, { headers: { Authorization: "Bearer " + token }, credentials: "omit" })
+      .then(function (response) { return response.ok ? response.blob() : null; })
+      .then(function (blob) {
+        if (!blob) return;
+        var shown = URL.createObjectURL(blob);
+        if (img.id === "answer-photo") photoShown = shown;
+        img.src = shown;
+        img.classList.remove("d-none");
+      })
+      .catch(function () { /* offline: the name and details say who it is */ });
+  }
+
+  // A gate device's last scans: the API answers one scan at a time, so the device lists
+  // what it was told (the staff's page gets the list from the server with each answer).
+  var deviceRecent = device ? load("recent", []) : [];
+  function noteRecent(data) {
+    if (!device || !data.scan_id) return;
+    var person = data.participant || {};
+    deviceRecent = [{ id: data.scan_id, time: new Date().toISOString(), result: data.result,
+      name: person.name || "", undone: false }]
+      .concat(deviceRecent.filter(function (item) { return item.id !== data.scan_id; })).slice(0, 10);
+    save("recent", deviceRecent);
+    list(deviceRecent);
+  }
+
   function withCheckpoint(body) {
     // The API names the checkpoint in each scan; the page's addresses name it already.
     if (!root.dataset.checkpoint || !body) return body;
@@ -245,8 +285,11 @@
     if (data.estimated) reason = [reason, texts.estimated].filter(Boolean).join(" ");
     document.getElementById("answer-reason").textContent = reason;
     var photo = document.getElementById("answer-photo");
-    if (data.photo_url) { photo.src = data.photo_url; photo.classList.remove("d-none"); }
-    else { photo.removeAttribute("src"); photo.classList.add("d-none"); }
+    var photoUrl = data.photo_url;
+    if (device && person.id && data.result !== "checking" && !data.offline) {
+      photoUrl = withId(root.dataset.photoUrl, person.id);
+    }
+    showPhoto(photo, photoUrl);
     if (data.result !== "checking") beep(data.result);
     if (data.recent) list(data.recent);
   }
@@ -267,9 +310,16 @@
         button.className = "btn btn-sm btn-outline-secondary";
         button.textContent = texts.undo;
         button.addEventListener("click", function () {
-          post(root.dataset.undoUrl.replace(/0\/undo$/, item.id + "/undo")).then(function (data) {
-            list(data.recent);
+          post(withId(root.dataset.undoUrl, item.id)).then(function (data) {
+            if (data.recent) list(data.recent);
+            else {  // a gate device: the API answers with the scan, now undone
+              deviceRecent.forEach(function (row) { if (row.id === item.id) row.undone = true; });
+              save("recent", deviceRecent);
+              list(deviceRecent);
+            }
             input.focus();
+          }).catch(function (error) {
+            if (error && error.message) show({ result: "invalid", reason: error.message });
           });
         });
         li.appendChild(button);
@@ -282,6 +332,7 @@
     // The server's answer, also remembered for offline verdicts to come.
     GateRoster.noteAnswer(data);
     show(data);
+    noteRecent(data);
   }
 
   // Only the latest scan may change the screen: an answer for an earlier one is dropped.
@@ -387,8 +438,24 @@
     }
     var q = box.value.trim();
     if (!q) return;
-    fetch(root.dataset.searchUrl + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-      .then(function (response) { checkRevoked(response); return response.json(); })
+    var found;
+    if (device) {
+      // The API's participants, as the staff's search gives them: approved, with a badge.
+      found = GateNet.request(root.dataset.searchUrl + "?limit=10&q=" + encodeURIComponent(q), net("GET"))
+        .then(function (data) {
+          return { people: data.participants.filter(function (person) {
+            return person.status === "approved";
+          }).map(function (person) {
+            return Object.assign({}, person, {
+              photo_url: person.has_photo ? withId(root.dataset.photoUrl, person.id) : null,
+            });
+          }) };
+        }, function (error) { checkRevoked(error); throw error; });
+    } else {
+      found = fetch(root.dataset.searchUrl + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (response) { checkRevoked(response); return response.json(); });
+    }
+    found
       .then(function (data) {
         people.replaceChildren();
         if (!data.people.length) {
@@ -404,8 +471,7 @@
           var photo;
           if (person.photo_url) {
             photo = document.createElement("img");
-            photo.src = person.photo_url;
-            photo.alt = texts.photoOf.replace("%(name)s", person.name);
+            showPhoto(photo, person.photo_url, texts.photoOf.replace("%(name)s", person.name));
           } else {
             photo = document.createElement("span");
             photo.className = "bi bi-person";
@@ -429,9 +495,17 @@
           button.addEventListener("click", function () {
             var token = ++latest;
             show({ result: "checking", reason: "", participant: null });
-            post(root.dataset.admitUrl.replace(/\/0$/, "/" + person.id), { client_scan_id: uuid() })
-              .then(function (data) { if (token === latest) answered(data); })
-              .catch(function () { online(false); if (token === latest) answer.classList.add("d-none"); });
+            post(withId(root.dataset.admitUrl, person.id), { client_scan_id: uuid() })
+              .then(function (data) { if (token === latest) answered(data); else noteRecent(data); })
+              .catch(function (error) {
+                // Refused (no longer approved, another checkpoint): said; no network: hidden.
+                if (error && error.http && error.status < 500 && error.status !== 429) {
+                  if (token === latest) show({ result: "invalid", reason: error.message });
+                  return;
+                }
+                online(false);
+                if (token === latest) answer.classList.add("d-none");
+              });
           });
           li.append(photo, label, button);
           people.appendChild(li);
@@ -490,6 +564,7 @@
   }
   refreshRoster();
   online(true);
+  if (deviceRecent.length) list(deviceRecent);
   if (queue.length) flush();
   if ("serviceWorker" in navigator && root.dataset.worker) {
     navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope }).catch(function () {});

@@ -261,3 +261,87 @@ def test_undo_a_scan_once_with_a_writing_token_in_scope_and_audit_it(app, client
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "scan.undo"))
         assert entry is not None and entry.object_id == str(at_main)
         assert "Gate phone" in entry.actor
+
+
+def test_a_gate_device_checks_in_a_namesake_by_name_and_sees_their_photo(
+    app, client, event, gate_week, make
+):
+    """The forgotten-badge desk of a gate device (no login): namesakes told apart by
+    position, number and photo; the one chosen is checked in at a checkpoint of the token,
+    and the answer names the scan to undo."""
+    from eventhub.registration.models import ParticipantPhoto
+
+    twins = [
+        make.participant(
+            event,
+            family_name="PHAN",
+            given_name="Minh",
+            position=position,
+            search_text=search_text("PHAN Minh"),
+        )
+        for position in ("Rector", "Student")
+    ]
+    with app.app_context():
+        db.session.add(
+            ParticipantPhoto(participant_id=twins[1].id, content=b"\xff\xd8jpeg", width=1, height=1)
+        )
+        db.session.commit()
+    device = _issue(app, event, checkpoints=[gate_week["main"].id])
+    found = client.get(
+        f"/api/v1/events/{event.slug}/participants", query_string={"q": "phan minh"}, headers=device
+    ).get_json()["participants"]
+    assert {(p["position"], p["number"], p["has_photo"]) for p in found} == {
+        ("Rector", twins[0].id, False),
+        ("Student", twins[1].id, True),
+    }
+
+    photo = client.get(
+        f"/api/v1/events/{event.slug}/participants/{twins[1].id}/photo", headers=device
+    )
+    assert photo.status_code == 200 and photo.data == b"\xff\xd8jpeg"
+    none = client.get(
+        f"/api/v1/events/{event.slug}/participants/{twins[0].id}/photo", headers=device
+    )
+    assert none.status_code == 404 and none.get_json()["message"]
+    pending = client.get(
+        f"/api/v1/events/{event.slug}/participants/{gate_week['pending'].id}/photo", headers=device
+    )
+    assert pending.status_code == 404
+
+    admit = f"/api/v1/events/{event.slug}/participants/{twins[1].id}/admit"
+    answer = client.post(admit, json={"checkpoint": "main-entrance"}, headers=device)
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["result"] == "admitted" and body["participant"]["id"] == twins[1].id
+    assert (
+        client.post(admit, json={"checkpoint": "main-entrance"}, headers=device).get_json()[
+            "result"
+        ]
+        == "already_admitted"
+    )
+    undone = client.post(
+        f"/api/v1/events/{event.slug}/scans/{body['scan_id']}/undo", headers=device
+    )
+    assert undone.status_code == 200
+    with app.app_context():
+        scan = db.session.get(Scan, body["scan_id"])
+        assert scan.participant_id == twins[1].id and "by name" in scan.device
+
+    # Outside the token's checkpoints, for someone not approved, or without a checkpoint: no.
+    vip = client.post(admit, json={"checkpoint": "vip-lounge"}, headers=device)
+    assert vip.status_code == 403 and vip.get_json()["message"]
+    not_approved = client.post(
+        f"/api/v1/events/{event.slug}/participants/{gate_week['pending'].id}/admit",
+        json={"checkpoint": "main-entrance"},
+        headers=device,
+    )
+    assert not_approved.status_code == 404
+    assert client.post(admit, json={}, headers=device).status_code == 422
+    assert client.post(admit, data="x", headers=device).status_code == 400
+    nowhere = client.post(admit, json={"checkpoint": "no-such-door"}, headers=device)
+    assert nowhere.status_code == 404
+    read_only = _issue(app, event, checkpoints=[gate_week["main"].id], may_write=False)
+    assert (
+        client.post(admit, json={"checkpoint": "main-entrance"}, headers=read_only).status_code
+        == 403
+    )

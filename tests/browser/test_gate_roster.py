@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def _door_opens_in_five_minutes(app) -> None:
+    # A door of its own: test_offline_scanner.py scans at gate-d, open all along.
     from eventhub.checkin.models import Checkpoint
     from eventhub.db import utcnow
     from eventhub.extensions import db
