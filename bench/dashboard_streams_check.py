@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -146,9 +147,9 @@ def main() -> None:
             server.terminate()
             try:
                 server.wait(timeout=5)
-            except subprocess.TimeoutExpired:  # streams still open: no graceful wait
-                server.kill()
-                server.wait()
+            except subprocess.TimeoutExpired:  # streams still open: quick shutdown (SIGQUIT
+                server.send_signal(signal.SIGQUIT)  # stops the workers too; SIGKILL would not)
+                server.wait(timeout=30)
 
 
 if __name__ == "__main__":
