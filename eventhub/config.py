@@ -19,8 +19,13 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "DASHBOARD_REFRESH_SECONDS": 10,  # the arrivals dashboard fetches its figures this often
     # (when its live stream is down). The stream closes after this long and the browser
-    # reconnects: a worker is never held by one tab for ever.
-    "DASHBOARD_STREAM_SECONDS": 300,
+    # reconnects: a worker thread is never held by one tab for ever.
+    "DASHBOARD_STREAM_SECONDS": 120,
+    # Open streams a server process holds at once; past it (and always on a single-threaded
+    # worker such as gunicorn's sync, where a stream would take the whole process from the
+    # gates) the stream is refused at once and the dashboard polls its figures instead.
+    # With `gunicorn -k gthread --threads 8` this leaves 6 threads a process for scans.
+    "DASHBOARD_MAX_STREAMS": 2,
     # Where scans are announced to open dashboards: the job queue's Redis when JOBS_URL is
     # one, else the database (each stream asks for the latest scan each second).
     "LIVE_UPDATES_URL": "",
@@ -111,6 +116,7 @@ _ENV: dict[str, tuple[str, Any]] = {
         lambda v: v.lower() in {"1", "true", "yes"},
     ),
     "EVENTHUB_PROXY_COUNT": ("PROXY_COUNT", int),
+    "EVENTHUB_DASHBOARD_MAX_STREAMS": ("DASHBOARD_MAX_STREAMS", int),
     "EVENTHUB_PUBLIC_URL": ("PUBLIC_URL", str),
     "EVENTHUB_TRUSTED_HOSTS": (
         "TRUSTED_HOSTS",

@@ -77,9 +77,18 @@ def dashboard_figures(event):
 def dashboard_stream(event):
     """Server-sent events: "scan" when the event's scans change, on any worker or host.
     Closed after DASHBOARD_STREAM_SECONDS (the browser reconnects, and re-checks the
-    session on the way); comments keep it open and notice a tab that has gone."""
+    session on the way); comments keep it open and notice a tab that has gone.
+
+    A stream holds a server thread for its whole length. On a single-threaded worker
+    (gunicorn's sync) that is the whole process, and beyond DASHBOARD_MAX_STREAMS a process
+    has too few threads left for the gates: then the answer is an immediate 204, which tells
+    the browser not to reconnect, and the page polls the figures instead."""
     app = current_app._get_current_object()
     event_id, seconds = event.id, app.config["DASHBOARD_STREAM_SECONDS"]
+    if not request.environ.get("wsgi.multithread") or not live.take_stream(app):
+        response = Response(status=204)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def stream():
         yield "retry: 2000\n\n"
@@ -88,6 +97,9 @@ def dashboard_stream(event):
             yield ": still here\n\n" if quiet else "event: scan\ndata: \n\n"
 
     response = Response(stream(), mimetype="text/event-stream")
+    # The server closes the body when the stream ends or the tab has gone (even if the
+    # generator never started), so the place is always given back.
+    response.call_on_close(lambda: live.release_stream(app))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx passes each event at once
     return response

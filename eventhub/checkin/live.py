@@ -9,6 +9,7 @@ Two ways, chosen by configuration, neither keeping in a process what another wor
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from eventhub.extensions import db
 
 HEARTBEAT_SECONDS = 15  # a comment now and then: proxies keep the line open, gone tabs show
 _PENDING = "eventhub_live_scans"  # event ids with scans in the session's transaction
+_streams_lock = threading.Lock()
 
 
 def redis_url(app: Flask) -> str:
@@ -153,3 +155,20 @@ def _from_database(app: Flask, event_id: int, seconds: float) -> Iterator[str]:
         elif time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
             quiet_since = time.monotonic()
             yield "heartbeat"
+
+
+def take_stream(app: Flask) -> bool:
+    """A place for one more open stream in this process (counted per app: each worker
+    process has its own threads to spare), or False when DASHBOARD_MAX_STREAMS are open."""
+    with _streams_lock:
+        count = app.extensions.get("eventhub_open_streams", 0)
+        if count >= app.config["DASHBOARD_MAX_STREAMS"]:
+            return False
+        app.extensions["eventhub_open_streams"] = count + 1
+        return True
+
+
+def release_stream(app: Flask) -> None:
+    with _streams_lock:
+        count = app.extensions.get("eventhub_open_streams", 0)
+        app.extensions["eventhub_open_streams"] = max(0, count - 1)

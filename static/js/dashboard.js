@@ -17,6 +17,8 @@
   var live = false;
   var source = null;
   var chart = null;
+  var streamTimer = null;
+  var STREAM_RETRY_SECONDS = 60;
 
   function drawBars(root) {
     root.querySelectorAll(".arrival-bar[data-share]").forEach(function (bar) {
@@ -134,20 +136,31 @@
 
   function startStream() {
     if (!window.EventSource || !box.dataset.stream || source) return;
-    source = new EventSource(box.dataset.stream);
-    source.addEventListener("open", function () {
+    var mine = new EventSource(box.dataset.stream);
+    source = mine;
+    mine.addEventListener("open", function () {
       live = true;
       refresh(); // whatever happened while not listening
     });
-    source.addEventListener("scan", refresh);
-    source.addEventListener("error", function () {
-      // The browser reconnects by itself (the server closes the stream every few minutes).
+    mine.addEventListener("scan", refresh);
+    mine.addEventListener("error", function () {
+      // The browser reconnects by itself (the server closes the stream every few minutes),
+      // unless the server refused it (a 204: it has no thread to spare for one more
+      // stream): then the figures are polled, and a stream asked for again later.
       live = false;
+      if (mine.readyState === EventSource.CLOSED && source === mine) {
+        source = null;
+        clearTimeout(streamTimer);
+        streamTimer = setTimeout(function () {
+          if (!document.hidden) startStream();
+        }, STREAM_RETRY_SECONDS * 1000);
+      }
       schedule();
     });
   }
 
   function stopStream() {
+    clearTimeout(streamTimer);
     if (source) source.close();
     source = null;
     live = false;

@@ -131,3 +131,32 @@ def test_a_scan_through_the_api_is_pushed_to_the_open_dashboard(live_server, pag
             event.starts_on, event.ends_on = dates
             db.session.commit()
     assert page.problems == []
+
+
+def test_with_every_stream_place_taken_the_dashboard_still_follows_by_polling(live_server, page):
+    """The server holds no stream for this dashboard (its places are all taken by other
+    dashboards, or it runs single-threaded workers): the stream is refused at once and the
+    page fetches its figures every few seconds instead, so a scan still shows."""
+    base = live_server.base_url
+    _admit_someone_new(live_server)
+    live_server.config["DASHBOARD_MAX_STREAMS"] = 0  # every place taken
+    refused = []
+    page.on(
+        "response",
+        lambda r: "/arrivals/stream" in r.url and refused.append(r.status),
+    )
+    try:
+        log_in_as_organiser(page, base)
+        page.goto(f"{base}/events/caecw-2025/checkin/arrivals?day=2025-07-24")
+        arrived = page.locator("#arrived-count")
+        before = int(arrived.inner_text().replace(",", ""))
+        _admit_someone_new(live_server)
+        expect(arrived).to_have_text(str(before + 1), timeout=10_000)  # polled each second
+        # It says it is refreshed every few seconds, not "live".
+        expect(page.locator("#figures-status")).to_contain_text("refreshed every")
+        assert refused and set(refused) == {204}
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-polling.png"), full_page=True)
+    finally:
+        live_server.config["DASHBOARD_MAX_STREAMS"] = 2
+    assert page.problems == []

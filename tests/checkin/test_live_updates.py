@@ -60,13 +60,50 @@ def test_the_stream_sees_a_scan_through_the_database(app, event, make, gate):
     stream.close()
 
 
+THREADED = {"wsgi.multithread": True}  # a threaded server (gthread, the dev server)
+
+
 def test_the_stream_endpoint_is_for_organisers_and_ends(client, as_role, event):
     as_role("organiser")
-    response = client.get(f"/events/{event.slug}/checkin/arrivals/stream")
+    response = client.get(
+        f"/events/{event.slug}/checkin/arrivals/stream", environ_overrides=THREADED
+    )
     assert response.mimetype == "text/event-stream"
     assert response.headers["Cache-Control"] == "no-store"
     # Bounded (DASHBOARD_STREAM_SECONDS, 0 in tests): the body ends; the browser reconnects.
     assert response.get_data(as_text=True).startswith("retry: 2000\n\n: still here\n\n")
+    response.close()
+
+
+def test_a_sync_worker_is_never_taken_by_a_dashboard(client, as_role, event):
+    """On gunicorn's sync workers (one request a process) a stream would keep the gates'
+    scans waiting for minutes: the dashboard is told at once to poll instead."""
+    as_role("organiser")
+    response = client.get(f"/events/{event.slug}/checkin/arrivals/stream")
+    assert response.status_code == 204  # EventSource: do not reconnect
+    assert response.get_data() == b""
+
+
+def test_past_the_cap_a_further_stream_is_refused_at_once(app, client, as_role, event):
+    """Two dashboards hold this process's two stream places; a third is answered at once
+    (it polls), and when one closes its place is free again."""
+    as_role("organiser")
+    app.config["DASHBOARD_MAX_STREAMS"] = 2
+    url = f"/events/{event.slug}/checkin/arrivals/stream"
+    first = client.get(url, environ_overrides=THREADED, buffered=False)
+    second = client.get(url, environ_overrides=THREADED, buffered=False)
+    assert first.status_code == second.status_code == 200
+    third = client.get(url, environ_overrides=THREADED, buffered=False)
+    assert third.status_code == 204
+    first.close()  # that tab went away
+    fourth = client.get(url, environ_overrides=THREADED, buffered=False)
+    assert fourth.status_code == 200
+    assert fourth.mimetype == "text/event-stream"
+    second.close()
+    fourth.close()
+    # Everything given back: the next one streams.
+    again = client.get(url, environ_overrides=THREADED)
+    assert again.status_code == 200
 
 
 @pytest.mark.skipif(not _redis_up(), reason="no Redis at 127.0.0.1:6379")
