@@ -32,6 +32,8 @@ def _give_back() -> None:
     """Return this request's hits on the login limits: only failed attempts spend the
     budget, so people logging in many times a day (organisers testing, shared desks) are
     never locked out."""
+    if not limiter.enabled:
+        return  # limits switched off (RATELIMIT_ENABLED): nothing was spent
     strategy = limiter.limiter
     if not isinstance(strategy, FixedWindowRateLimiter):
         return  # other strategies cannot take a hit back: successes count there

@@ -41,6 +41,39 @@ def test_successful_logins_never_run_into_the_limit(app, make):
         app.config["LOGIN_RATE_LIMIT"] = "10 per minute;50 per hour"
 
 
+SWITCHED_OFF = """
+import sys
+from eventhub import create_app
+from eventhub.auth import services
+from eventhub.extensions import db
+app = create_app({"INSTANCE_PATH": sys.argv[1], "SECRET_KEY": "x", "TESTING": True,
+                  "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                  "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+with app.app_context():
+    db.create_all()
+    services.create_user("bench@example.org", "a right password")
+    db.session.commit()
+answer = app.test_client().post(
+    "/auth/login", data={"email": "bench@example.org", "password": "a right password"})
+print(answer.status_code)
+"""
+
+
+@pytest.mark.own_database
+def test_logging_in_works_with_the_limits_switched_off(tmp_path):
+    """RATELIMIT_ENABLED = False (benchmarks, load tests), in a process of its own as a
+    server would be: a right password logs in, not a 500 giving back hits never counted."""
+    run = subprocess.run(
+        [sys.executable, "-c", SWITCHED_OFF, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert run.stdout.strip().splitlines()[-1:] == ["302"], run.stderr[-2000:]
+
+
 # What a second worker process does: the same installation, its own interpreter and limiter.
 WORKER = """
 import json, sys
