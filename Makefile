@@ -86,7 +86,7 @@ install-dev: $(VENV)/.installed-dev assets translations system-deps-test
 
 # Links in the emails it sends point here (never at whatever Host a request names).
 run: export EVENTHUB_PUBLIC_URL ?= http://$(HOST):$(PORT)
-run: install ## Migrate, load the demo week when the database is empty, serve on 127.0.0.1:5000 with a job worker
+run: install ## Migrate, load the demo week when the database is empty, serve on HOST:PORT (127.0.0.1:5000 by default) with a job worker
 	$(FLASK) db upgrade
 	$(FLASK) seed-countries
 	$(FLASK) demo --if-empty

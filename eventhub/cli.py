@@ -166,7 +166,10 @@ def demo(if_empty):
         db.session.commit()
     for line in report:
         click.echo(line)
-    click.echo("\nDemo logins (http://127.0.0.1:5000/auth/login):")
+    # `make run PORT=5090` serves elsewhere and says so in EVENTHUB_PUBLIC_URL: the address
+    # printed is the one that answers.
+    base = (current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
+    click.echo(f"\nDemo logins ({base}/auth/login):")
     for role, email, password in demo_logins():
         click.echo(f"  {role:<20} {email:<36} {password}")
 

@@ -283,3 +283,16 @@ def test_a_staff_token_names_its_checkpoints_or_says_all(app, event):
         runner.invoke(args=["create-token", "--role", "partner", "--event", event.slug]).exit_code
         == 0
     )
+
+
+def test_demo_logins_name_the_address_the_server_answers_on(app, monkeypatch):
+    """`make run PORT=5090` exports EVENTHUB_PUBLIC_URL=http://127.0.0.1:5090: the printed
+    login address is that one, not port 5000."""
+    import eventhub.cli as cli
+
+    monkeypatch.setattr(cli, "build_demo", lambda: [])
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "http://127.0.0.1:5090")
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5090/auth/login" in result.output
+    assert ":5000" not in result.output

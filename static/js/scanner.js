@@ -11,6 +11,21 @@
   var people = document.getElementById("people");
   var network = document.getElementById("network");
   var audio = null;
+  // One clock for the whole page, as the server's verdicts say it: the event's time zone,
+  // 24 h, in the page's language (not the browser's zone or 12 h clock).
+  var lang = document.documentElement.lang || undefined;
+  var zone = root.dataset.timeZone || undefined;
+  var clockHm = new Intl.DateTimeFormat(lang, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  var clockHms = new Intl.DateTimeFormat(lang, {
+    timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  });
+  var plurals = new Intl.PluralRules(lang);
+  // A count in the page's language: the template gives both gettext forms (data-KEY-one,
+  // data-KEY-other); a language with one form (Chinese) gives the same text twice.
+  function counted(key, n) {
+    var text = (plurals.select(n) === "one" && texts[key + "One"]) || texts[key + "Other"];
+    return text.replace("%(num)s", n.toLocaleString(lang));
+  }
   // Offline: the roster (rules and people, judged at scan time by gate-roster.js) and the
   // queue of scans made without the network live in localStorage, which survives a reload,
   // a crash and a closed tab. (A gate device's scanners all post to the API's one address:
@@ -118,7 +133,7 @@
     needsSignIn = true;
     root.replaceChildren(document.getElementById("sign-in-again").content.cloneNode(true));
     var waiting = document.getElementById("sign-in-waiting");
-    if (waiting && queue.length) waiting.textContent = texts.waiting.replace("%(n)s", queue.length);
+    if (waiting && queue.length) waiting.textContent = counted("waiting", queue.length);
     var link = document.getElementById("sign-in-link");
     if (link) link.focus();
   }
@@ -207,7 +222,7 @@
 
   function online(state) {
     isOnline = state;
-    var waiting = queue.length ? " · " + texts.waiting.replace("%(n)s", queue.length) : "";
+    var waiting = queue.length ? " · " + counted("waiting", queue.length) : "";
     network.textContent = (state ? texts.online : texts.offline) + waiting;
     network.className = "badge " + (state ? (queue.length ? "text-bg-warning" : "text-bg-success") : "text-bg-danger");
   }
@@ -223,9 +238,8 @@
     var state = GateRoster.status();
     if (!rosterStatus) return;
     if (!state.syncedAt) { rosterStatus.textContent = texts.noroster; return; }
-    var at = new Date(state.syncedAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    rosterStatus.textContent = texts.synced.replace("%(n)s", state.people.toLocaleString())
-      .replace("%(time)s", at);
+    rosterStatus.textContent = counted("synced", state.people)
+      .replace("%(time)s", clockHm.format(new Date(state.syncedAt)));
   }
 
   // One batch in flight at a time: on a slow link the 5 s timer, a scan's answer and the
@@ -279,7 +293,7 @@
     // "Welcome." goes unsaid; a VIP to meet, or the places left in the room, are said.
     var reason = data.result === "admitted" && !data.attention ? "" : data.reason;
     if (typeof data.places_left === "number") {
-      reason = [reason, texts.placesleft.replace("%(n)s", data.places_left)].filter(Boolean).join(" ");
+      reason = [reason, counted("placesleft", data.places_left)].filter(Boolean).join(" ");
     }
     // Judged offline at a door with a capacity: others' entries since the sync are unknown.
     if (data.estimated) reason = [reason, texts.estimated].filter(Boolean).join(" ");
@@ -299,7 +313,7 @@
     items.forEach(function (item) {
       var li = document.createElement("li");
       li.className = "list-group-item d-flex justify-content-between align-items-center scan-row-" + item.result;
-      var when = new Date(item.time).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      var when = clockHms.format(new Date(item.time));
       var label = document.createElement("span");
       label.textContent = when + " · " + item.name + " · " + (texts[item.result] || item.result) +
         (item.undone ? " (" + texts.undone + ")" : "");
@@ -417,6 +431,8 @@
     var code = input.value.trim();
     input.value = "";
     if (code) scan(code);
+    // Enter in the empty field: the verdict on screen says "Press Enter ... for the next badge".
+    else answer.classList.add("d-none");
     input.focus();
   });
   answer.addEventListener("click", function () { answer.classList.add("d-none"); input.focus(); });
@@ -547,7 +563,7 @@
       event.preventDefault();
       // Scans made offline are sent first: once wiped, they are gone.
       flush().then(function () {
-        if (queue.length && !window.confirm(texts.unsent.replace("%(n)s", queue.length))) return;
+        if (queue.length && !window.confirm(counted("unsent", queue.length))) return;
         wipe().then(function () { form.submit(); });
       });
     });

@@ -153,7 +153,7 @@ def test_a_logged_out_page_asks_to_sign_in_and_keeps_the_scan(live_server, new_p
     _scan(phone, first)
     expect(phone.get_by_role("heading", name="Sign in again")).to_be_visible()
     expect(phone.get_by_text("Not a valid badge")).to_have_count(0)
-    expect(phone.locator("#sign-in-waiting")).to_have_text("1 scans waiting")
+    expect(phone.locator("#sign-in-waiting")).to_have_text("1 scan waiting")
     assert _scans_at(live_server, "gate-login") == []
     phone.screenshot(path="test-artifacts/gate-sign-in-again.png")
     # Signing in brings the scanner back, and the kept scan reaches the server.

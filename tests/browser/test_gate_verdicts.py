@@ -91,7 +91,7 @@ def test_a_slow_network_never_shows_the_previous_person(live_server, page):
     expect(verdict).to_have_text("Admitted · offline", timeout=3_000)
     expect(name).to_have_text("杨明")
     expect(page.locator("#answer-mode")).to_be_visible()
-    expect(page.locator("#network")).to_contain_text("1 scans waiting")
+    expect(page.locator("#network")).to_contain_text("1 scan waiting")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gate-slow-offline-verdict.png"))
 

@@ -146,7 +146,7 @@ def test_a_server_that_cannot_answer_is_treated_like_no_network(live_server, bro
         page.locator("#code").fill(first)
         page.keyboard.press("Enter")
         expect(page.locator("#answer-verdict")).to_have_text("Admitted · offline")
-        expect(page.locator("#network")).to_contain_text("1 scans waiting")
+        expect(page.locator("#network")).to_contain_text("1 scan waiting")
         assert _scans_at(live_server, "gate-d") == []
         page.unroute("**/checkin/gate-d/scan")
         page.unroute("**/checkin/gate-d/batch")
