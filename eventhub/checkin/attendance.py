@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from eventhub.checkin.models import Checkpoint, Scan, ScanResult
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import localized_pair
 from eventhub.registration import precedence
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
@@ -260,8 +261,9 @@ def attendance_rows(event: Event) -> list[list]:
     zone = ZoneInfo(event.timezone)
     first = _first_arrivals(event)
     places: dict[int, set[str]] = {}
-    for pid, slug in db.session.execute(
-        sa.select(Scan.participant_id, Checkpoint.slug)
+    # Checkpoint names in the reader's language, not slugs: the sheet is read by people.
+    for pid, name_en, name_zh in db.session.execute(
+        sa.select(Scan.participant_id, Checkpoint.name_en, Checkpoint.name_zh)
         .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
         .where(
             Scan.event_id == event.id,
@@ -269,7 +271,7 @@ def attendance_rows(event: Event) -> list[list]:
             Scan.undone_at.is_(None),
         )
     ):
-        places.setdefault(pid, set()).add(slug)
+        places.setdefault(pid, set()).add(localized_pair(name_en, name_zh))
     conflicts: dict[int, set[str]] = {}
     for pid, duplicate, disagrees in db.session.execute(
         sa.select(Scan.participant_id, Scan.duplicate, Scan.disagrees).where(
@@ -298,7 +300,7 @@ def attendance_rows(event: Event) -> list[list]:
                 person.delegation.name_en if person.delegation else "",
                 person.category.value,
                 when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else "",
-                " ".join(sorted(places.get(person.id, ()))),
+                "; ".join(sorted(places.get(person.id, ()))),  # names hold spaces
                 " ".join(sorted(conflicts.get(person.id, ()))),
             ]
         )

@@ -109,7 +109,8 @@ def attendance_csv(event):
     ]
     body = to_csv(Sheet(_("Attendance"), header, attendance.attendance_rows(event)))
     record_download(event, f"attendance-{event.slug}.csv")
-    response = Response(body, mimetype="text/csv; charset=utf-8")
+    # content_type, not mimetype: Flask adds a charset to a mimetype, giving it twice.
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
     return response
 

@@ -396,6 +396,11 @@ def undo_scan(scan: Scan, *, user: User | None) -> None:
     """A mistaken scan (the wrong badge held up): it no longer counts as an arrival."""
     if scan.undone_at is not None:
         raise DomainError(_l("This scan was already undone."))
+    if scan.result not in (ScanResult.ADMITTED, ScanResult.EXITED):
+        # A refusal or an "already admitted" let nobody in: there is nothing to take back.
+        raise DomainError(
+            _l("Only a scan that admitted someone or recorded an exit can be undone.")
+        )
     scan.undone_at = utcnow()
     db.session.execute(sa.delete(Admission).where(Admission.scan_id == scan.id))
     db.session.flush()

@@ -261,3 +261,19 @@ def test_undo_a_scan_once_with_a_writing_token_in_scope_and_audit_it(app, client
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "scan.undo"))
         assert entry is not None and entry.object_id == str(at_main)
         assert "Gate phone" in entry.actor
+
+
+def test_only_a_scan_that_admitted_can_be_undone(app, client, event, gate_week):
+    """Undoing "already admitted" or a refusal took back nothing, yet answered 200."""
+    gate = _issue(app, event, checkpoints=[gate_week["main"].id])
+    _scan(app, client, gate, gate_week["lao"].id)
+    second = _scan(app, client, gate, gate_week["lao"].id)
+    refused = _scan(app, client, gate, gate_week["pending"].id)
+    assert second["result"] == "already_admitted" and refused["result"] == "denied"
+    first_id, second_id, refused_id = _scan_ids(app)
+    for scan_id in (second_id, refused_id):
+        undo = client.post(f"/api/v1/events/{event.slug}/scans/{scan_id}/undo", headers=gate)
+        assert undo.status_code == 409 and "admitted" in undo.get_json()["message"]
+        assert _scan_row(app, scan_id).undone_at is None
+    undo = client.post(f"/api/v1/events/{event.slug}/scans/{first_id}/undo", headers=gate)
+    assert undo.status_code == 200

@@ -57,16 +57,13 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
     )
     assert "Arrivals by quarter hour" in page and 'data-share="100"' in page
     assert "not arrived" in page and "ABSENT C" in page
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(f"/events/{event.slug}/checkin/attendance.csv").data.decode("utf-8-sig")
-            )
-        )
-    )
+    sheet = client.get(f"/events/{event.slug}/checkin/attendance.csv")
+    assert sheet.headers["Content-Type"] == "text/csv; charset=utf-8"  # not the charset twice
+    rows = list(csv.reader(io.StringIO(sheet.data.decode("utf-8-sig"))))
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["MINISTER A"][6] == "2025-07-24 08:05"
-    assert by_name["ABSENT C"][6] == "" and by_name["RECTOR B"][7] == "main-entrance"
+    # Where: the checkpoint's name as people read it, not its slug.
+    assert by_name["ABSENT C"][6] == "" and by_name["RECTOR B"][7] == "Main entrance"
     assert '\'=HYPERLINK("HTTP://EVIL.EXAMPLE") D' in by_name  # shown as text, not run
 
 
