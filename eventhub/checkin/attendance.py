@@ -144,7 +144,10 @@ def arrivals(event: Event, day=None) -> Arrivals:
         )
     }
     start, end = _day_bounds(event, day)
-    admitted_scan = sa.and_(Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None))
+    # A duplicate (a gate let someone in twice) is one admission, not two.
+    admitted_scan = sa.and_(
+        Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None), Scan.duplicate.is_(False)
+    )
     counts = {
         checkpoint_id: (admitted, scans)
         for checkpoint_id, admitted, scans in db.session.execute(

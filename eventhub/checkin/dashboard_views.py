@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.checkin import attendance, bp, conflicts, live, rules
+from eventhub.checkin import attendance, bp, conflicts, live, recording, rules
 from eventhub.checkin.models import Scan
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
@@ -131,12 +131,14 @@ def conflicts_to_review(event):
     )
 
 
-def _reason_text(key: str) -> str:
-    """A refusal's reason in words, its details (a time, a zone) left out."""
+def _reason_text(key: str, scan: Scan | None = None) -> str:
+    """What the server would have said, with the details the scan kept (a time, a place);
+    "…" for one it did not."""
     text = rules.REASONS.get(key)
     if text is None:
         return key
-    return str(text) % defaultdict(lambda: "…")
+    details = defaultdict(lambda: "…", recording.server_detail(scan) if scan else {})
+    return str(text) % details
 
 
 @bp.post("/checkin/conflicts/<int:scan_id>/review")

@@ -36,26 +36,35 @@ def _answer_of(scan) -> Answer:
     """A stored scan's answer, for a resend: what it said, unless staff undid it since."""
     if scan.undone_at is not None:
         return Answer(ScanResult.DENIED, "undone", participant=holder_of(scan.participant_id))
-    detail = {}
-    if scan.detail:
-        time, _sep, where = scan.detail.partition("|")
-        detail = {"time": time, "where": where} if scan.reason == "already" else {}
-        if scan.reason in ("too_early", "too_late", "daily_early", "daily_late"):
-            detail = {"time": scan.detail}
-        elif scan.reason == "category":
-            detail = {"category": scan.detail}
-        elif scan.reason == "zone":
-            detail = {"zone": scan.detail}
-        elif scan.reason == "full":
-            detail = {"capacity": scan.detail}
     return Answer(
         scan.result,
         scan.reason,
-        detail,
+        detail_of(scan.reason, scan.detail),
         holder_of(scan.participant_id),
         scan.id,
         duplicate=scan.duplicate,
     )
+
+
+def detail_of(reason: str, stored: str | None) -> dict:
+    """A reason's details as a scan keeps them in one column (see _stored_detail)."""
+    if not stored:
+        return {}
+    if reason == "already":
+        time, _sep, where = stored.partition("|")
+        return {"time": time, "where": where}
+    if reason in ("too_early", "too_late", "daily_early", "daily_late"):
+        return {"time": stored}
+    key = {"category": "category", "zone": "zone", "full": "capacity"}.get(reason)
+    return {key: stored} if key else {}
+
+
+def server_detail(scan: Scan) -> dict:
+    """The details of what the server would have decided, for a scan judged on the device:
+    kept in `detail` when the gate's own reason has none (an admission, a duplicate)."""
+    if scan.reason == scan.server_reason or not detail_of(scan.reason, scan.detail):
+        return detail_of(scan.server_reason, scan.detail)
+    return {}
 
 
 def _stored(gate: Gate, client_scan_id: str) -> Scan | None:
