@@ -98,9 +98,27 @@ def unreviewed_conflicts(event: Event) -> int:
     )
 
 
+def scan_days(event: Event) -> list:
+    """The dashboard's day tabs: the event's days, and the days before or after with scans
+    (a main entrance open for badge collection before the first day)."""
+    days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
+    first, last = db.session.execute(
+        sa.select(sa.func.min(Scan.scanned_at), sa.func.max(Scan.scanned_at)).where(
+            Scan.event_id == event.id
+        )
+    ).one()
+    if first is None:
+        return days
+    zone = ZoneInfo(event.timezone)
+    start, end = first.astimezone(zone).date(), last.astimezone(zone).date()
+    before = [start + timedelta(days=n) for n in range((days[0] - start).days)] if days else []
+    after = [days[-1] + timedelta(days=n) for n in range(1, (end - days[-1]).days + 1)]
+    return before + days + after
+
+
 def arrivals(event: Event, day=None) -> Arrivals:
     zone = ZoneInfo(event.timezone)
-    days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
+    days = scan_days(event)
     if day is None:
         day = _latest_day(event)
     # "Arrived" on a day tab counts who came that day, each once, at their first admission.

@@ -38,8 +38,8 @@ def _arrivals_context(event) -> dict:
         chosen = date.fromisoformat(day) if day else None
     except ValueError:
         chosen = None
-    if chosen is not None and not event.starts_on <= chosen <= event.ends_on:
-        chosen = None  # only the event's days have arrivals
+    if chosen is not None and chosen not in attendance.scan_days(event):
+        chosen = None  # the event's days and the days with scans have tabs
     figures = attendance.arrivals(event, chosen)
     now = utcnow().astimezone(ZoneInfo(event.timezone))
     return {

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from eventhub.auth.models import User
 from eventhub.checkin import judged_on_device, live, occupancy
 from eventhub.checkin.holders import holder_of
-from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
+from eventhub.checkin.models import Admission, Checkpoint, Direction, Scan, ScanResult
 from eventhub.checkin.reading import read_known
 from eventhub.checkin.rules import (
     Answer,
@@ -27,6 +27,7 @@ from eventhub.checkin.rules import (
 from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.i18n import localized_pair
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # device clocks drift
 OFFLINE_LIMIT = timedelta(hours=24)
@@ -55,7 +56,10 @@ def detail_of(reason: str, stored: str | None) -> dict:
         return {"time": time, "where": where}
     if reason in ("too_early", "too_late", "daily_early", "daily_late"):
         return {"time": stored}
-    key = {"category": "category", "zone": "zone", "full": "capacity"}.get(reason)
+    if reason == "full":
+        capacity, _sep, where = stored.partition("|")
+        return {"capacity": int(capacity) if capacity.isdigit() else capacity, "where": where}
+    key = {"category": "category", "zone": "zone", "not_inside": "where"}.get(reason)
     return {key: stored} if key else {}
 
 
@@ -116,17 +120,11 @@ def record_scan(
     day = local_time(gate, when).date()
     known = known or read_known(gate, code, day)
     answer = judge(gate, known, when, day, exits_here(gate, direction))
-    if answer.result == ScanResult.ADMITTED and gate.capacity is not None:
-        # Only at a door with a capacity: the one extra query of the day's entries and exits.
-        inside = occupancy.inside_now(gate.id, gate.timezone, day)
-        if inside >= gate.capacity:
-            answer = Answer(
-                ScanResult.DENIED, "full", {"capacity": gate.capacity}, answer.participant
-            )
-        else:
-            answer.places_left = gate.capacity - inside - 1
+    counted = _counted_at_the_door(gate, answer)
     decided = judged_on_device.gate_decision(offline_result)
     if decided is not None:
+        if counted:  # what the server would have decided; the gate's decision stands
+            answer = _at_the_door(gate, answer, day)
         # Judged on the device: what the gate did is what happened; the server's judgement
         # is kept beside it.
         recorded = judged_on_device.record_judged_on_device(
@@ -145,18 +143,18 @@ def record_scan(
         )
         live.announce(gate.event_id)  # open dashboards refresh (live.py)
         return recorded
-    offline_admitted = False
-    # Admitted by a device offline, already admitted here: one check-in, and this scan kept
-    # as a flagged duplicate.
-    answer.duplicate = answer.result == ScanResult.ALREADY_ADMITTED and offline_admitted
-    row = _scan_values(
-        gate, code, client_scan_id, when, user_id, device, answer, now, offline_result
-    )
     # The database decides, with no extra lookup on the common path: the scan goes in
     # unless its client_scan_id is there already (a resend: the first answer); the admission
-    # goes in unless another gate's is there (then this scan says when).
-    admit = answer.result == ScanResult.ADMITTED and not gate.reentry
-    with _writing():
+    # goes in unless another gate's is there (then this scan says when). At a door that
+    # counts who is inside, counting and recording are one transaction, one door at a time.
+    with _writing(everywhere=counted):
+        if counted:
+            occupancy.lock_door(gate.id)
+            answer = _at_the_door(gate, answer, day)
+        row = _scan_values(
+            gate, code, client_scan_id, when, user_id, device, answer, now, offline_result
+        )
+        admit = answer.result == ScanResult.ADMITTED and not gate.reentry
         scan_id, admitted = _insert(row, day if admit else None)
         if scan_id is not None and admit and not admitted:
             # Another gate admitted this person between our reading and our writing: the
@@ -181,6 +179,42 @@ def record_scan(
         return _resent(gate, client_scan_id, row["code"])
     live.announce(gate.event_id)  # open dashboards refresh (live.py)
     answer.scan_id = scan_id
+    return answer
+
+
+def _counted_at_the_door(gate: Gate, answer: Answer) -> bool:
+    """Whether this scan needs who is inside: an entry at a door with a capacity, or an
+    exit at a door for both ways (only someone inside can leave). Never on the common path."""
+    if answer.result == ScanResult.ADMITTED:
+        return gate.capacity is not None
+    return (
+        answer.result == ScanResult.EXITED
+        and gate.direction == Direction.BOTH
+        and answer.participant is not None
+    )
+
+
+def _at_the_door(gate: Gate, answer: Answer, day: date) -> Answer:
+    """An entry refused when the door is full; an exit refused for someone not inside (never
+    entered, or left already): recorded as a refusal, it makes no room."""
+    where = localized_pair(gate.name_en, gate.name_zh)
+    person = answer.participant
+    if answer.result == ScanResult.EXITED:
+        if occupancy.is_inside(gate.id, person.id, gate.timezone, day):
+            return answer
+        return Answer(ScanResult.DENIED, "not_inside", {"where": where}, person)
+    inside = occupancy.inside_now(gate.id, gate.timezone, day)
+    if (
+        person is not None
+        and gate.reentry
+        and occupancy.is_inside(gate.id, person.id, gate.timezone, day)
+    ):
+        inside -= 1  # in already (no exit scanned): takes no second place
+    if inside >= gate.capacity:
+        return Answer(
+            ScanResult.DENIED, "full", {"capacity": gate.capacity, "where": where}, person
+        )
+    answer.places_left = gate.capacity - inside - 1
     return answer
 
 
@@ -372,6 +406,8 @@ def _stored_detail(answer: Answer) -> str:
     """How a scan keeps its reason's details (read back by _answer_of)."""
     if answer.reason == "already" and answer.detail:
         return f"{answer.detail['time']}|{answer.detail['where']}"
+    if answer.reason == "full" and answer.detail:
+        return f"{answer.detail['capacity']}|{answer.detail['where']}"
     return str(next(iter(answer.detail.values()), "")) if answer.detail else ""
 
 

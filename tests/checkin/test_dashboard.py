@@ -172,3 +172,25 @@ def test_checkpoint_names_and_hours_are_checked(client, as_role, event):
         page = client.post(url, data={"name_en": "Hall door", "slug": "hall", "activity_id": odd})
         assert page.status_code == 200 and "Not a valid choice" in page.get_data(as_text=True)
         assert 'value="Hall door"' in page.get_data(as_text=True)  # what was typed stays
+
+
+def test_a_day_with_scans_before_the_event_has_its_tab_and_exits_say_exit(
+    client, as_role, app, event, make, gate
+):
+    """Badge collection opened before the first day: the page showed that day's figures with
+    no tab selected, and an exit read as a red "Not a valid badge"."""
+    person = make.participant(event, family_name="EARLY", given_name="A")
+    door = make.checkpoint(event, slug="hall-exit", name_en="Hall exit", direction="exit").id
+    before = datetime(2025, 7, 22, 2, 0, tzinfo=UTC)  # two days before the first day
+    _scan(app, event, gate, _code(app, person.id), before)
+    _scan(app, event, door, _code(app, person.id), before.replace(hour=3))
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/arrivals").get_data(as_text=True)
+    active = re.search(r'nav-link active" aria-current="page" href="[^"]*day=([\d-]+)"', page)
+    assert active and active.group(1) == "2025-07-22"
+    assert "day=2025-07-24" in page  # the event's own days keep their tabs
+    recent = page[page.index('id="recent-scans"') :]
+    recent = recent[: recent.index("</table>")]
+    assert "Exit" in recent and "Not a valid badge" not in recent
+    chosen = client.get(f"/events/{event.slug}/checkin/arrivals?day=2025-07-22")
+    assert 'aria-current="page" href="/events/' in chosen.get_data(as_text=True)
