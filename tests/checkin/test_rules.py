@@ -211,3 +211,6 @@ def test_an_exit_by_someone_not_inside_makes_no_room(app, client, event, make, a
     as_role("organiser")
     page = client.get(f"/events/{event.slug}/checkin/").get_data(as_text=True)
     assert "Inside now: 1 of 1 · 0 places left" in page
+    _scan(client, token, third, "forum", direction="exit")
+    page = client.get(f"/events/{event.slug}/checkin/").get_data(as_text=True)
+    assert "Inside now: 0 of 1 · 1 place left" in page  # not "1 places"
