@@ -430,3 +430,63 @@ def test_devices_uploading_offline_admissions_at_once_keep_the_earliest_arrival(
         assert flagged == 30 * (PROCESSES - 1)
     finally:
         _drop_race_event(app, event_id)
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_a_full_door_admits_no_one_over_its_capacity_from_many_devices_at_once(app, tmp_path):
+    """Eight devices admit 24 people at a door for 5 at the same instant: the count and the
+    insert are one step per door, so exactly 5 are admitted (two admitted for one place
+    before)."""
+    import threading
+
+    from eventhub.auth import services as auth_services
+    from eventhub.auth.models import Role
+    from eventhub.badges.issuing import badges_for, code_of
+    from eventhub.checkin.models import Checkpoint
+
+    threads, capacity = 8, 5
+    app = _app(str(tmp_path))
+    with app.app_context():
+        event = _race_event(f"door-{uuid.uuid4().hex[:8]}", "Door race", "门")
+        db.session.flush()
+        db.session.add(
+            Checkpoint(
+                event_id=event.id,
+                slug="forum",
+                name_en="Forum 7",
+                reentry=True,
+                direction="both",
+                capacity=capacity,
+            )
+        )
+        people = _approved(event, threads * 3)
+        db.session.flush()
+        codes = [code_of(b) for b in badges_for(people).values()]
+        token = auth_services.issue_api_token(event, Role.STAFF, label="Door")[1]
+        db.session.commit()
+        event_id = event.id
+    barrier, results = threading.Barrier(threads), []
+
+    def device(mine: list[str]) -> None:
+        client = app.test_client()
+        barrier.wait()
+        for code in mine:
+            response = client.post(
+                "/api/v1/scans",
+                json={"code": code, "checkpoint": "forum", "client_scan_id": uuid.uuid4().hex},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            results.append(response.get_json()["result"])
+
+    try:
+        workers = [
+            threading.Thread(target=device, args=(codes[n::threads],)) for n in range(threads)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert sorted(results).count("admitted") == capacity, results
+        assert len(results) == threads * 3
+    finally:
+        _drop_race_event(app, event_id)

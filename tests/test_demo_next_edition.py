@@ -14,7 +14,7 @@ from eventhub.badges.issuing import code_of
 from eventhub.badges.models import Badge
 from eventhub.certificates.models import Certificate
 from eventhub.checkin import recording, rules
-from eventhub.checkin.models import Checkpoint, CheckpointStaff
+from eventhub.checkin.models import Checkpoint, CheckpointStaff, ScanResult
 from eventhub.demo.next_edition import LEAD_DAYS, next_edition_dates
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -57,6 +57,12 @@ def test_the_demo_has_a_live_next_edition_whose_badges_open_the_gate(app, client
         assert {c.slug for c in checkpoints} >= {"main-entrance", "vip-lounge"}
         for checkpoint in checkpoints:
             assert checkpoint.active and checkpoint.opens_at <= nine < checkpoint.closes_at
+            # 07:00-21:00 each day, as the README says: not open all night.
+            assert (checkpoint.daily_opens, checkpoint.daily_closes) == (time(7), time(21))
+        night = datetime.combine(starts, time(22, 0), zone).astimezone(UTC)
+        vip = rules.gate_by_ref(live.id, "vip-lounge")
+        late = rules.check_rules(vip, recording.holder_of(approved[0].id), night)
+        assert (late.result, late.reason) == (ScanResult.DENIED, "daily_late")
         # A printed demo badge of the Lao delegation is admitted at the main entrance then.
         lao = db.session.scalar(
             sa.select(Delegation).filter_by(event_id=live.id, name_en="Lao PDR national delegation")

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from eventhub.checkin.models import Checkpoint, Scan, ScanResult
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import localized_pair
 from eventhub.registration import precedence
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
@@ -97,9 +98,27 @@ def unreviewed_conflicts(event: Event) -> int:
     )
 
 
+def scan_days(event: Event) -> list:
+    """The dashboard's day tabs: the event's days, and the days before or after with scans
+    (a main entrance open for badge collection before the first day)."""
+    days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
+    first, last = db.session.execute(
+        sa.select(sa.func.min(Scan.scanned_at), sa.func.max(Scan.scanned_at)).where(
+            Scan.event_id == event.id
+        )
+    ).one()
+    if first is None:
+        return days
+    zone = ZoneInfo(event.timezone)
+    start, end = first.astimezone(zone).date(), last.astimezone(zone).date()
+    before = [start + timedelta(days=n) for n in range((days[0] - start).days)] if days else []
+    after = [days[-1] + timedelta(days=n) for n in range(1, (end - days[-1]).days + 1)]
+    return before + days + after
+
+
 def arrivals(event: Event, day=None) -> Arrivals:
     zone = ZoneInfo(event.timezone)
-    days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
+    days = scan_days(event)
     if day is None:
         day = _latest_day(event)
     # "Arrived" on a day tab counts who came that day, each once, at their first admission.
@@ -143,7 +162,10 @@ def arrivals(event: Event, day=None) -> Arrivals:
         )
     }
     start, end = _day_bounds(event, day)
-    admitted_scan = sa.and_(Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None))
+    # A duplicate (a gate let someone in twice) is one admission, not two.
+    admitted_scan = sa.and_(
+        Scan.result == ScanResult.ADMITTED, Scan.undone_at.is_(None), Scan.duplicate.is_(False)
+    )
     counts = {
         checkpoint_id: (admitted, scans)
         for checkpoint_id, admitted, scans in db.session.execute(
@@ -260,8 +282,9 @@ def attendance_rows(event: Event) -> list[list]:
     zone = ZoneInfo(event.timezone)
     first = _first_arrivals(event)
     places: dict[int, set[str]] = {}
-    for pid, slug in db.session.execute(
-        sa.select(Scan.participant_id, Checkpoint.slug)
+    # Checkpoint names in the reader's language, not slugs: the sheet is read by people.
+    for pid, name_en, name_zh in db.session.execute(
+        sa.select(Scan.participant_id, Checkpoint.name_en, Checkpoint.name_zh)
         .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
         .where(
             Scan.event_id == event.id,
@@ -269,7 +292,7 @@ def attendance_rows(event: Event) -> list[list]:
             Scan.undone_at.is_(None),
         )
     ):
-        places.setdefault(pid, set()).add(slug)
+        places.setdefault(pid, set()).add(localized_pair(name_en, name_zh))
     conflicts: dict[int, set[str]] = {}
     for pid, duplicate, disagrees in db.session.execute(
         sa.select(Scan.participant_id, Scan.duplicate, Scan.disagrees).where(
@@ -298,7 +321,7 @@ def attendance_rows(event: Event) -> list[list]:
                 person.delegation.name_en if person.delegation else "",
                 person.category.value,
                 when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else "",
-                " ".join(sorted(places.get(person.id, ()))),
+                "; ".join(sorted(places.get(person.id, ()))),  # names hold spaces
                 " ".join(sorted(conflicts.get(person.id, ()))),
             ]
         )

@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.checkin import attendance, bp, conflicts, live, rules
+from eventhub.checkin import attendance, bp, conflicts, live, recording, rules
 from eventhub.checkin.models import Scan
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
@@ -38,8 +38,8 @@ def _arrivals_context(event) -> dict:
         chosen = date.fromisoformat(day) if day else None
     except ValueError:
         chosen = None
-    if chosen is not None and not event.starts_on <= chosen <= event.ends_on:
-        chosen = None  # only the event's days have arrivals
+    if chosen is not None and chosen not in attendance.scan_days(event):
+        chosen = None  # the event's days and the days with scans have tabs
     figures = attendance.arrivals(event, chosen)
     now = utcnow().astimezone(ZoneInfo(event.timezone))
     return {
@@ -121,7 +121,8 @@ def attendance_csv(event):
     ]
     body = to_csv(Sheet(_("Attendance"), header, attendance.attendance_rows(event)))
     record_download(event, f"attendance-{event.slug}.csv")
-    response = Response(body, mimetype="text/csv; charset=utf-8")
+    # content_type, not mimetype: Flask adds a charset to a mimetype, giving it twice.
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.slug}.csv"'
     return response
 
@@ -143,12 +144,14 @@ def conflicts_to_review(event):
     )
 
 
-def _reason_text(key: str) -> str:
-    """A refusal's reason in words, its details (a time, a zone) left out."""
+def _reason_text(key: str, scan: Scan | None = None) -> str:
+    """What the server would have said, with the details the scan kept (a time, a place);
+    "…" for one it did not."""
     text = rules.REASONS.get(key)
     if text is None:
         return key
-    return str(text) % defaultdict(lambda: "…")
+    details = defaultdict(lambda: "…", recording.server_detail(scan) if scan else {})
+    return str(text) % details
 
 
 @bp.post("/checkin/conflicts/<int:scan_id>/review")

@@ -147,7 +147,9 @@ def _decided_after_answer(gate: Gate, row: dict, decided, answer: Answer, day) -
     stored.disagrees = (decided in LET_IN) != (server in LET_IN)
     if decided == ScanResult.ADMITTED:
         if server == ScanResult.ALREADY_ADMITTED:
-            stored.duplicate = True  # the gate let in someone already in
+            # The gate let in someone already in: admitted (what happened), a duplicate with
+            # no second admission; the "already" details stay for the conflicts page.
+            stored.result, stored.reason, stored.duplicate = ScanResult.ADMITTED, "admitted", True
         elif server != ScanResult.ADMITTED and stored.participant_id and not gate.reentry:
             stored.result, stored.reason, stored.detail = ScanResult.ADMITTED, "admitted", ""
             db.session.flush()
@@ -204,15 +206,17 @@ def _settle_arrival(gate, person_id, day, scan_id, when, device, answer: Answer)
             sa.select(scan.c.scanned_at, scan.c.device).where(scan.c.id == holder)
         ).one()
         if when < held_at:
-            # This scan is the arrival; the other gate let the person through a second time.
+            # This scan is the arrival; the other gate let the person through a second time:
+            # it still admitted (what the gate did), flagged a duplicate, the server's
+            # "already" details kept for the conflicts page.
             db.session.execute(sa.update(admission).where(*held).values(scan_id=scan_id))
             where = admitted_where(gate, when, device)
             db.session.execute(
                 sa.update(scan)
                 .where(scan.c.id == holder)
                 .values(
-                    result=ScanResult.ALREADY_ADMITTED,
-                    reason="already",
+                    server_result=ScanResult.ALREADY_ADMITTED,
+                    server_reason="already",
                     detail=f"{where['time']}|{where['where']}"[:200],
                     duplicate=True,
                 )
@@ -221,16 +225,18 @@ def _settle_arrival(gate, person_id, day, scan_id, when, device, answer: Answer)
         break
     else:  # pragma: no cover - five lost inserts in a row
         raise RuntimeError("admission kept changing")
+    # An earlier scan holds the arrival: the gate still let the person through (admitted,
+    # what happened), flagged a duplicate with no second admission; the server would have
+    # said "already", with when and where kept for the conflicts page.
     where = admitted_where(gate, held_at, held_device)
-    answer.result, answer.reason, answer.detail = ScanResult.ALREADY_ADMITTED, "already", where
     answer.duplicate = True
     db.session.execute(
         sa.update(scan)
         .where(scan.c.id == scan_id)
         .values(
-            result=ScanResult.ALREADY_ADMITTED,
-            reason="already",
-            detail=recording._stored_detail(answer)[:200],
+            server_result=ScanResult.ALREADY_ADMITTED,
+            server_reason="already",
+            detail=f"{where['time']}|{where['where']}"[:200],
             duplicate=True,
         )
     )

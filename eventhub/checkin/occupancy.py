@@ -1,5 +1,6 @@
-"""Who is inside now (entries minus exits today, per checkpoint), and the alerts raised when
-someone needing attention is admitted: for the gate, the organisers and the live dashboard."""
+"""Who is inside now (each person's last entry or exit today, per checkpoint), and the
+alerts raised when someone needing attention is admitted: for the gate, the organisers
+and the live dashboard."""
 
 from __future__ import annotations
 
@@ -22,27 +23,72 @@ def day_bounds(timezone: str, day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time.min, zone)
 
 
-def _counts(checkpoint_ids, timezone: str, day: date) -> dict[int, int]:
+def _last_movements(checkpoint_ids, timezone: str, day: date):
+    """Each person's last entry or exit at each checkpoint that day (undone scans aside):
+    a subquery of (checkpoint_id, participant_id, result)."""
     start, end = day_bounds(timezone, day)
     scan = Scan.__table__
-    sign = sa.case((scan.c.result == ScanResult.EXITED.value, -1), else_=1)
-    rows = db.session.execute(
-        sa.select(scan.c.checkpoint_id, sa.func.sum(sign))
+    latest = (
+        sa.func.row_number()
+        .over(
+            partition_by=(scan.c.checkpoint_id, scan.c.participant_id),
+            order_by=(scan.c.scanned_at.desc(), scan.c.id.desc()),
+        )
+        .label("latest")
+    )
+    return (
+        sa.select(scan.c.checkpoint_id, scan.c.participant_id, scan.c.result, latest)
         .where(
             scan.c.checkpoint_id.in_(checkpoint_ids),
+            scan.c.participant_id.is_not(None),
             scan.c.result.in_([ScanResult.ADMITTED.value, ScanResult.EXITED.value]),
             scan.c.undone_at.is_(None),
             scan.c.scanned_at >= start,
             scan.c.scanned_at < end,
         )
-        .group_by(scan.c.checkpoint_id)
+        .subquery()
     )
-    # More exits than entries (a door without a scanner on the way in): nobody, not fewer.
-    return {checkpoint_id: max(0, int(total or 0)) for checkpoint_id, total in rows}
+
+
+def _counts(checkpoint_ids, timezone: str, day: date) -> dict[int, int]:
+    # Counted per person from their last movement, not entries minus exits: an exit by
+    # someone never in, or out twice, must not make room (the door overfilled).
+    moves = _last_movements(checkpoint_ids, timezone, day)
+    rows = db.session.execute(
+        sa.select(moves.c.checkpoint_id, sa.func.count())
+        .where(moves.c.latest == 1, moves.c.result == ScanResult.ADMITTED.value)
+        .group_by(moves.c.checkpoint_id)
+    )
+    return {checkpoint_id: int(total) for checkpoint_id, total in rows}
+
+
+def is_inside(checkpoint_id: int, participant_id: int, timezone: str, day: date) -> bool:
+    """Whether the person's last movement at this checkpoint that day was an entry."""
+    moves = _last_movements([checkpoint_id], timezone, day)
+    return (
+        db.session.scalar(
+            sa.select(moves.c.result).where(
+                moves.c.latest == 1, moves.c.participant_id == participant_id
+            )
+        )
+        == ScanResult.ADMITTED.value
+    )
+
+
+def lock_door(checkpoint_id: int) -> None:
+    """Wait for the door's other scans (PostgreSQL: its checkpoint row, held until the
+    commit), so two gates counting at once cannot both take the last place. SQLite's
+    BEGIN IMMEDIATE serialises writers already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            sa.select(Checkpoint.__table__.c.id)
+            .where(Checkpoint.__table__.c.id == checkpoint_id)
+            .with_for_update()
+        )
 
 
 def inside_now(checkpoint_id: int, timezone: str, day: date) -> int:
-    """Entries minus exits at this checkpoint on the event's local `day`."""
+    """The people whose last movement here on the event's local `day` was an entry."""
     return _counts([checkpoint_id], timezone, day).get(checkpoint_id, 0)
 
 

@@ -28,7 +28,7 @@ from eventhub.checkin.models import Admission, Scan, ScanResult
 from eventhub.checkin.rules import REASONS, Gate, RuleFacts, admitted_where, local_time, rule_facts
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text
+from eventhub.i18n import fixed_text, localized_pair
 from eventhub.registration.models import Category, Delegation, Participant, Status
 from eventhub.scheduling.models import Enrolment
 
@@ -62,6 +62,8 @@ def device_rules(gate: Gate) -> dict:
         "timezone": gate.timezone,
         "name_en": gate.name_en,
         "name_zh": gate.name_zh,
+        # The checkpoint in the reader's language, as the server's reasons name it.
+        "where": localized_pair(gate.name_en, gate.name_zh),
     }
 
 

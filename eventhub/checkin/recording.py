@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from eventhub.auth.models import User
 from eventhub.checkin import judged_on_device, live, occupancy
 from eventhub.checkin.holders import holder_of
-from eventhub.checkin.models import Admission, Checkpoint, Scan, ScanResult
+from eventhub.checkin.models import Admission, Checkpoint, Direction, Scan, ScanResult
 from eventhub.checkin.reading import read_known
 from eventhub.checkin.rules import (
     Answer,
@@ -28,6 +28,7 @@ from eventhub.checkin.rules import (
 from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.i18n import localized_pair
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # device clocks drift
 OFFLINE_LIMIT = timedelta(hours=24)
@@ -37,26 +38,38 @@ def _answer_of(scan) -> Answer:
     """A stored scan's answer, for a resend: what it said, unless staff undid it since."""
     if scan.undone_at is not None:
         return Answer(ScanResult.DENIED, "undone", participant=holder_of(scan.participant_id))
-    detail = {}
-    if scan.detail:
-        time, _sep, where = scan.detail.partition("|")
-        detail = {"time": time, "where": where} if scan.reason == "already" else {}
-        if scan.reason in ("too_early", "too_late", "daily_early", "daily_late"):
-            detail = {"time": scan.detail}
-        elif scan.reason == "category":
-            detail = {"category": scan.detail}
-        elif scan.reason == "zone":
-            detail = {"zone": scan.detail}
-        elif scan.reason == "full":
-            detail = {"capacity": scan.detail}
     return Answer(
         scan.result,
         scan.reason,
-        detail,
+        detail_of(scan.reason, scan.detail),
         holder_of(scan.participant_id),
         scan.id,
         duplicate=scan.duplicate,
     )
+
+
+def detail_of(reason: str, stored: str | None) -> dict:
+    """A reason's details as a scan keeps them in one column (see _stored_detail)."""
+    if not stored:
+        return {}
+    if reason == "already":
+        time, _sep, where = stored.partition("|")
+        return {"time": time, "where": where}
+    if reason in ("too_early", "too_late", "daily_early", "daily_late"):
+        return {"time": stored}
+    if reason == "full":
+        capacity, _sep, where = stored.partition("|")
+        return {"capacity": int(capacity) if capacity.isdigit() else capacity, "where": where}
+    key = {"category": "category", "zone": "zone", "not_inside": "where"}.get(reason)
+    return {key: stored} if key else {}
+
+
+def server_detail(scan: Scan) -> dict:
+    """The details of what the server would have decided, for a scan judged on the device:
+    kept in `detail` when the gate's own reason has none (an admission, a duplicate)."""
+    if scan.reason == scan.server_reason or not detail_of(scan.reason, scan.detail):
+        return detail_of(scan.server_reason, scan.detail)
+    return {}
 
 
 def _stored(gate: Gate, client_scan_id: str) -> Scan | None:
@@ -108,11 +121,11 @@ def record_scan(
     day = local_time(gate, when).date()
     known = known or read_known(gate, code, day)
     answer = judge(gate, known, when, day, exits_here(gate, direction))
-    if answer.result == ScanResult.ADMITTED and gate.capacity is not None:
-        # Only at a door with a capacity: the one extra query of the day's entries and exits.
-        answer = within_capacity(gate, answer, occupancy.inside_now(gate.id, gate.timezone, day))
+    counted = _counted_at_the_door(gate, answer)
     decided = judged_on_device.gate_decision(offline_result)
     if decided is not None:
+        if counted:  # what the server would have decided; the gate's decision stands
+            answer = _at_the_door(gate, answer, day)
         # Judged on the device: what the gate did is what happened; the server's judgement
         # is kept beside it.
         recorded = judged_on_device.record_judged_on_device(
@@ -131,12 +144,16 @@ def record_scan(
         )
         live.announce(gate.event_id)  # open dashboards refresh (live.py)
         return recorded
-    row = _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
     # The database decides, with no extra lookup on the common path: the scan goes in
     # unless its client_scan_id is there already (a resend: the first answer); the admission
-    # goes in unless another gate's is there (then this scan says when).
-    admit = answer.result == ScanResult.ADMITTED and not gate.reentry
-    with _writing():
+    # goes in unless another gate's is there (then this scan says when). At a door that
+    # counts who is inside, counting and recording are one transaction, one door at a time.
+    with _writing(everywhere=counted):
+        if counted:
+            occupancy.lock_door(gate.id)
+            answer = _at_the_door(gate, answer, day)
+        row = _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
+        admit = answer.result == ScanResult.ADMITTED and not gate.reentry
         scan_id, admitted = _insert(row, day if admit else None)
         if scan_id is not None and admit and not admitted:
             # Another gate admitted this person between our reading and our writing: the
@@ -161,6 +178,37 @@ def record_scan(
     live.announce(gate.event_id)  # open dashboards refresh (live.py)
     answer.scan_id = scan_id
     return answer
+
+
+def _counted_at_the_door(gate: Gate, answer: Answer) -> bool:
+    """Whether this scan needs who is inside: an entry at a door with a capacity, or an
+    exit at a door for both ways (only someone inside can leave). Never on the common path."""
+    if answer.result == ScanResult.ADMITTED:
+        return gate.capacity is not None
+    return (
+        answer.result == ScanResult.EXITED
+        and gate.direction == Direction.BOTH
+        and answer.participant is not None
+    )
+
+
+def _at_the_door(gate: Gate, answer: Answer, day: date) -> Answer:
+    """An entry refused when the door is full; an exit refused for someone not inside (never
+    entered, or left already): recorded as a refusal, it makes no room."""
+    where = localized_pair(gate.name_en, gate.name_zh)
+    person = answer.participant
+    if answer.result == ScanResult.EXITED:
+        if occupancy.is_inside(gate.id, person.id, gate.timezone, day):
+            return answer
+        return Answer(ScanResult.DENIED, "not_inside", {"where": where}, person)
+    inside = occupancy.inside_now(gate.id, gate.timezone, day)
+    if (
+        person is not None
+        and gate.reentry
+        and occupancy.is_inside(gate.id, person.id, gate.timezone, day)
+    ):
+        inside -= 1  # in already (no exit scanned): takes no second place
+    return within_capacity(gate, answer, inside)
 
 
 def _resent(gate: Gate, client_scan_id: str, code: str) -> Answer:
@@ -348,6 +396,8 @@ def _stored_detail(answer: Answer) -> str:
     """How a scan keeps its reason's details (read back by _answer_of)."""
     if answer.reason == "already" and answer.detail:
         return f"{answer.detail['time']}|{answer.detail['where']}"
+    if answer.reason == "full" and answer.detail:
+        return f"{answer.detail['capacity']}|{answer.detail['where']}"
     return str(next(iter(answer.detail.values()), "")) if answer.detail else ""
 
 
@@ -378,6 +428,11 @@ def undo_scan(scan: Scan, *, user: User | None) -> None:
     """A mistaken scan (the wrong badge held up): it no longer counts as an arrival."""
     if scan.undone_at is not None:
         raise DomainError(_l("This scan was already undone."))
+    if scan.result not in (ScanResult.ADMITTED, ScanResult.EXITED):
+        # A refusal or an "already admitted" let nobody in: there is nothing to take back.
+        raise DomainError(
+            _l("Only a scan that admitted someone or recorded an exit can be undone.")
+        )
     scan.undone_at = utcnow()
     db.session.execute(sa.delete(Admission).where(Admission.scan_id == scan.id))
     db.session.flush()

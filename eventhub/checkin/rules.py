@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventhub.badges.checking import CodeCheck, Holder
 from eventhub.badges.styles import styles_of
@@ -30,7 +31,10 @@ REASONS = {
     "too_late": _l("Outside the time window: closed at %(time)s."),
     "daily_early": _l("Outside the daily hours: opens at %(time)s each day."),
     "daily_late": _l("Outside the daily hours: closed at %(time)s each day."),
-    "full": _l("Full: all %(capacity)s places are taken. Wait for someone to leave."),
+    "full": _l("%(where)s is full: all %(capacity)s places are taken. Wait for someone to leave."),
+    "not_inside": _l(
+        "Not recorded: this person is not inside %(where)s (no entry since they last left)."
+    ),
     "category": _l("Not allowed here: %(category)s."),
     "zone": _l("Wrong zone: zone %(zone)s needed."),
     "not_enrolled": _l("Not enrolled in this activity."),
@@ -125,6 +129,13 @@ class Answer:
     @property
     def text(self) -> str:
         """The reason in the reader's language, its details filled in."""
+        if self.reason == "full" and self.detail:
+            return ngettext(
+                "%(where)s is full: its %(num)d place is taken. Wait for someone to leave.",
+                "%(where)s is full: all %(num)d places are taken. Wait for someone to leave.",
+                int(self.detail["capacity"]),
+                where=self.detail.get("where", ""),
+            )
         text = fixed_text(REASONS, self.reason)
         return text % self.detail if self.detail else text
 
@@ -203,7 +214,9 @@ def within_capacity(gate: Gate, answer: Answer, inside: int) -> Answer:
     if answer.result != ScanResult.ADMITTED or gate.capacity is None:
         return answer
     if inside >= gate.capacity:
-        return Answer(ScanResult.DENIED, "full", {"capacity": gate.capacity}, answer.participant)
+        where = localized_pair(gate.name_en, gate.name_zh)
+        detail = {"capacity": gate.capacity, "where": where}
+        return Answer(ScanResult.DENIED, "full", detail, answer.participant)
     answer.places_left = gate.capacity - inside - 1
     return answer
 

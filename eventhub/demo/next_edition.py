@@ -71,8 +71,12 @@ def build_next_edition(source: Event, organisations: dict, report: list[str]) ->
     event.registration_closes_at = None
     for checkpoint in db.session.scalars(sa.select(Checkpoint).filter_by(event_id=event.id)):
         first = today if checkpoint.slug == "main-entrance" else starts
-        checkpoint.opens_at = datetime.combine(first, OPENS, zone).astimezone(UTC)
-        checkpoint.closes_at = datetime.combine(ends, CLOSES, zone).astimezone(UTC)
+        # The days it is open, and the daily hours within them (not one range open all night).
+        checkpoint.opens_at = datetime.combine(first, time.min, zone).astimezone(UTC)
+        checkpoint.closes_at = datetime.combine(
+            ends + timedelta(days=1), time.min, zone
+        ).astimezone(UTC)
+        checkpoint.daily_opens, checkpoint.daily_closes = OPENS, CLOSES
     # The committee has published the programme copied in draft.
     db.session.execute(
         sa.update(Activity)

@@ -120,7 +120,7 @@
     if (rules.capacity !== null && rules.capacity !== undefined) {
       var inside = insideNow(data, today);
       if (inside >= rules.capacity) {
-        return { result: "denied", reason: "full", detail: { capacity: rules.capacity }, estimated: true };
+        return { result: "denied", reason: "full", detail: { capacity: rules.capacity, where: rules.where }, estimated: true };
       }
       verdict.places_left = rules.capacity - inside - 1;
       verdict.estimated = true;

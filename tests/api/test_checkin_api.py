@@ -345,3 +345,19 @@ def test_a_gate_device_checks_in_a_namesake_by_name_and_sees_their_photo(
         client.post(admit, json={"checkpoint": "main-entrance"}, headers=read_only).status_code
         == 403
     )
+
+
+def test_only_a_scan_that_admitted_can_be_undone(app, client, event, gate_week):
+    """Undoing "already admitted" or a refusal took back nothing, yet answered 200."""
+    gate = _issue(app, event, checkpoints=[gate_week["main"].id])
+    _scan(app, client, gate, gate_week["lao"].id)
+    second = _scan(app, client, gate, gate_week["lao"].id)
+    refused = _scan(app, client, gate, gate_week["pending"].id)
+    assert second["result"] == "already_admitted" and refused["result"] == "denied"
+    first_id, second_id, refused_id = _scan_ids(app)
+    for scan_id in (second_id, refused_id):
+        undo = client.post(f"/api/v1/events/{event.slug}/scans/{scan_id}/undo", headers=gate)
+        assert undo.status_code == 409 and "admitted" in undo.get_json()["message"]
+        assert _scan_row(app, scan_id).undone_at is None
+    undo = client.post(f"/api/v1/events/{event.slug}/scans/{first_id}/undo", headers=gate)
+    assert undo.status_code == 200

@@ -59,4 +59,4 @@ def test_a_full_room_says_so_in_chinese(app, client, event, make):
     assert _scan(client, token, first, checkpoint="forum")["places_left"] == 0
     full = _scan(client, token, second, checkpoint="forum")
     assert full["result"] == "denied"
-    assert full["reason"] == "已满：1 个座位均已占用。请等待有人离场。"
+    assert full["reason"] == "第七论坛已满：1 个座位均已占用。请等待有人离场。"  # names the door

@@ -57,16 +57,13 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
     )
     assert "Arrivals by quarter hour" in page and 'data-share="100"' in page
     assert "not arrived" in page and "ABSENT C" in page
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(f"/events/{event.slug}/checkin/attendance.csv").data.decode("utf-8-sig")
-            )
-        )
-    )
+    sheet = client.get(f"/events/{event.slug}/checkin/attendance.csv")
+    assert sheet.headers["Content-Type"] == "text/csv; charset=utf-8"  # not the charset twice
+    rows = list(csv.reader(io.StringIO(sheet.data.decode("utf-8-sig"))))
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["MINISTER A"][6] == "2025-07-24 08:05"
-    assert by_name["ABSENT C"][6] == "" and by_name["RECTOR B"][7] == "main-entrance"
+    # Where: the checkpoint's name as people read it, not its slug.
+    assert by_name["ABSENT C"][6] == "" and by_name["RECTOR B"][7] == "Main entrance"
     assert '\'=HYPERLINK("HTTP://EVIL.EXAMPLE") D' in by_name  # shown as text, not run
 
 
@@ -175,3 +172,25 @@ def test_checkpoint_names_and_hours_are_checked(client, as_role, event):
         page = client.post(url, data={"name_en": "Hall door", "slug": "hall", "activity_id": odd})
         assert page.status_code == 200 and "Not a valid choice" in page.get_data(as_text=True)
         assert 'value="Hall door"' in page.get_data(as_text=True)  # what was typed stays
+
+
+def test_a_day_with_scans_before_the_event_has_its_tab_and_exits_say_exit(
+    client, as_role, app, event, make, gate
+):
+    """Badge collection opened before the first day: the page showed that day's figures with
+    no tab selected, and an exit read as a red "Not a valid badge"."""
+    person = make.participant(event, family_name="EARLY", given_name="A")
+    door = make.checkpoint(event, slug="hall-exit", name_en="Hall exit", direction="exit").id
+    before = datetime(2025, 7, 22, 2, 0, tzinfo=UTC)  # two days before the first day
+    _scan(app, event, gate, _code(app, person.id), before)
+    _scan(app, event, door, _code(app, person.id), before.replace(hour=3))
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/arrivals").get_data(as_text=True)
+    active = re.search(r'nav-link active" aria-current="page" href="[^"]*day=([\d-]+)"', page)
+    assert active and active.group(1) == "2025-07-22"
+    assert "day=2025-07-24" in page  # the event's own days keep their tabs
+    recent = page[page.index('id="recent-scans"') :]
+    recent = recent[: recent.index("</table>")]
+    assert "Exit" in recent and "Not a valid badge" not in recent
+    chosen = client.get(f"/events/{event.slug}/checkin/arrivals?day=2025-07-22")
+    assert 'aria-current="page" href="/events/' in chosen.get_data(as_text=True)

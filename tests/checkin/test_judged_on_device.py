@@ -149,8 +149,16 @@ def test_a_slow_answer_then_the_gates_admission_of_someone_already_in(
     slow = {"code": code, "client_scan_id": "slow-2"}
     assert _batch(client, token, [slow])[0]["result"] == "already_admitted"
     answer = _batch(client, token, [{**slow, "offline_result": "admitted"}])[0]
-    assert (answer["result"], answer["duplicate"]) == ("already_admitted", True)
-    assert _stored(app, "slow-2")[2:] == (True, "already_admitted", False, False)
+    # The gate let the person through again: admitted, a duplicate, no second admission.
+    assert (answer["result"], answer["duplicate"]) == ("admitted", True)
+    assert _stored(app, "slow-2") == (
+        "admitted",
+        "admitted",
+        True,
+        "already_admitted",
+        False,
+        False,
+    )
     # The gate admitted someone the server had refused: now the arrival, flagged.
     pending = make.participant(event, status=Status.PENDING)
     refused = {"code": _code(app, pending.id), "client_scan_id": "slow-3"}
@@ -182,3 +190,39 @@ def test_record_scan_keeps_both_decisions(app, event, make, gate):
         assert scan.offline and scan.disagrees
         assert db.session.scalar(sa.select(Admission.scan_id)) == scan.id
         db.session.rollback()
+
+
+def test_two_phones_offline_admitting_one_badge_record_two_admissions_one_arrival(
+    client, as_role, app, event, make, gate
+):
+    """Both screens said "Admitted · offline" and the person went through twice: the second
+    was stored as "already admitted", as if the gate had turned them away."""
+    person = make.participant(event, family_name="TWICE", given_name="A")
+    code = _code(app, person.id)
+    token = _token(app, event)
+    now = datetime.now(UTC)
+    for client_scan_id, minutes in (("phone-a", 10), ("phone-b", 8)):
+        answer = _batch(
+            client,
+            token,
+            [
+                {
+                    "code": code,
+                    "client_scan_id": client_scan_id,
+                    "offline_result": "admitted",
+                    "scanned_at": (now - timedelta(minutes=minutes)).isoformat(),
+                }
+            ],
+        )[0]
+        assert answer["result"] == "admitted"
+    first, second = _stored(app, "phone-a"), _stored(app, "phone-b")
+    assert first == ("admitted", "admitted", True, "admitted", False, True)
+    assert second == ("admitted", "admitted", True, "already_admitted", False, False)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Scan.duplicate).where(Scan.client_scan_id == "phone-b"))
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/conflicts").get_data(as_text=True)
+    row = page[page.index("TWICE A") :]
+    row = row[: row.index("</tr>")]
+    # The server's "already checked in" says when and where, not "… at …".
+    assert "Already checked in at" in row and "…" not in row and "Main entrance" in row

@@ -81,7 +81,10 @@ def test_a_full_room_refuses_entries_until_someone_leaves(app, client, event, ma
     assert (two["result"], two["places_left"]) == ("admitted", 0)
     refused = _scan(client, token, third, "forum").get_json()
     assert refused["result"] == "denied"
-    assert refused["reason"] == "Full: all 2 places are taken. Wait for someone to leave."
+    # The verdict names the door (staff may watch several).
+    assert (
+        refused["reason"] == "Forum 7 is full: all 2 places are taken. Wait for someone to leave."
+    )
     left = _scan(client, token, first, "forum", direction="exit").get_json()
     assert (left["result"], left["reason"]) == ("exited", "Exit recorded. Goodbye.")
     assert _scan(client, token, third, "forum").get_json()["result"] == "admitted"
@@ -179,3 +182,35 @@ def test_a_zone_no_badge_carries_is_refused_keeping_what_was_typed(client, as_ro
         },
     )
     assert saved.status_code == 302
+
+
+def test_an_exit_by_someone_not_inside_makes_no_room(app, client, event, make, as_role):
+    """Exits by people never in, or out twice, each lowered "inside": two people were then
+    admitted at a door for one, and the page said "Inside now: 0 of 1"."""
+    make.checkpoint(
+        event, slug="forum", name_en="Forum 7", reentry=True, direction="both", capacity=1
+    )
+    token = _token(app, event)
+    inside, stranger, third = (_code(app, make.participant(event).id) for _n in range(3))
+    never_in = _scan(client, token, stranger, "forum", direction="exit").get_json()
+    assert never_in["result"] == "denied"
+    assert never_in["reason"].startswith("Not recorded: this person is not inside Forum 7")
+    assert _scan(client, token, inside, "forum").get_json()["result"] == "admitted"
+    assert _scan(client, token, third, "forum").get_json()["result"] == "denied"  # full
+    assert _scan(client, token, inside, "forum", direction="exit").get_json()["result"] == (
+        "exited"
+    )
+    twice = _scan(client, token, inside, "forum", direction="exit").get_json()
+    assert twice["result"] == "denied"  # out already
+    assert _scan(client, token, third, "forum").get_json()["result"] == "admitted"
+    refused = _scan(client, token, stranger, "forum").get_json()
+    assert (refused["result"], refused["reason"]) == (
+        "denied",
+        "Forum 7 is full: its 1 place is taken. Wait for someone to leave.",
+    )
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/").get_data(as_text=True)
+    assert "Inside now: 1 of 1 · 0 places left" in page
+    _scan(client, token, third, "forum", direction="exit")
+    page = client.get(f"/events/{event.slug}/checkin/").get_data(as_text=True)
+    assert "Inside now: 0 of 1 · 1 place left" in page  # not "1 places"

@@ -32,6 +32,10 @@ def test_staff_scan_where_assigned_undo_and_rescan(client, as_role, app, event, 
     assert first["result"] == "admitted" and first["recent"][0]["name"] == "HENG Sreypov"
     second = client.post(f"{url}/scan", json={"code": code}).get_json()
     assert second["result"] == "already_admitted"
+    # "Already admitted" let no one in: nothing to undo, and the first admission stands.
+    refused = client.post(f"{url}/scans/{second['scan_id']}/undo")
+    assert refused.status_code == 409, refused.get_data(as_text=True)
+    assert "Only a scan that admitted" in refused.get_data(as_text=True)
     undone = client.post(f"{url}/scans/{first['scan_id']}/undo").get_json()
     assert undone["undone"] == first["scan_id"]
     with app.app_context():
