@@ -50,6 +50,8 @@ def by_ref(ref: str | int) -> tuple[str, int | str] | None:
     """("id", 12) or ("slug", "main-entrance") for a checkpoint named either way; None when
     no checkpoint can have that name."""
     text = str(ref).strip()
+    if not text.isprintable():  # a NUL or control character names nothing (PostgreSQL refuses it)
+        return None
     if text.isascii() and text.isdigit():  # slugs hold a letter, so digits are an id
         if len(text) > 10 or int(text) > MAX_ID:
             return None

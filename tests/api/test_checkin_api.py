@@ -361,3 +361,12 @@ def test_only_a_scan_that_admitted_can_be_undone(app, client, event, gate_week):
         assert _scan_row(app, scan_id).undone_at is None
     undo = client.post(f"/api/v1/events/{event.slug}/scans/{first_id}/undo", headers=gate)
     assert undo.status_code == 200
+
+
+def test_a_checkpoint_named_with_a_nul_is_no_checkpoint(app, client, event, gate_week):
+    """Found by schemathesis on PostgreSQL (which refuses NUL in text): a 404, not a 500."""
+    gate = _issue(app, event, checkpoints=[gate_week["main"].id])
+    answer = client.get(
+        f"/api/v1/events/{event.slug}/scans", query_string={"checkpoint": "R\x00"}, headers=gate
+    )
+    assert answer.status_code == 404 and answer.get_json()["message"]
