@@ -22,6 +22,7 @@ def token_required(
     *roles: Role,
     autocommit: bool = False,
     lookup: Callable[[str], TokenGrant | None] = auth_services.find_api_token,
+    after_end: bool = False,
 ) -> Callable:
     """Require `Authorization: Bearer <token>` with one of `roles`.
 
@@ -31,6 +32,9 @@ def token_required(
     views whose writes are single statements (or make their own transaction, as a scan's
     two inserts on SQLite do).
     `lookup`: finds the token by its text (a view may read what it needs with it).
+    `after_end`: a token revoked or expired less than a day ago still reaches the view
+    (for a view without a slug), with g.token_ended_at set; the view answers 401 with
+    wipe itself, and what it wrote stays (a device's scans from before its revocation).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -49,6 +53,16 @@ def token_required(
                 token = lookup(plaintext.strip())
             # A gate device's token ends with its event: then it is as good as revoked.
             expired = token is not None and token.expired()
+            if (token is None or expired) and after_end and plaintext.strip():
+                ended = auth_services.ended_api_token(plaintext.strip())
+                grant = ended[0] if ended else None
+                if grant and grant.may_write and (not roles or grant.role in roles):
+                    g.api_token, g.token_ended_at = ended
+                    response = make_response(view(*args, **kwargs))
+                    if not committing:
+                        db.session.commit()
+                    response.headers["WWW-Authenticate"] = 'Bearer realm="eventhub"'
+                    return response
             if token is None or expired:
                 # A revoked token's device (lost, stolen) is told to erase what it keeps.
                 revoked = expired or (

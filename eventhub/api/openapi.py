@@ -136,7 +136,9 @@ def paths() -> dict[str, Any]:
             "post": {
                 "summary": "Scans queued while offline, in the order they were made",
                 "description": "Each scan is answered on its own, with the status and body "
-                "/scans would give; a refused scan spoils none of the others.",
+                "/scans would give; a refused scan spoils none of the others. A token "
+                "revoked (or expired) less than a day ago is still answered 401 with wipe, "
+                "but its scans made before then are recorded (answers).",
                 "requestBody": _body("ScanBatch"),
                 "responses": _answers(
                     200, "One answer per scan", "BatchAnswers", 400, 401, 403, 413, 429, 503

@@ -116,20 +116,41 @@ def scan():
 
 @bp.post("/scans/batch")
 @limiter.limit("5 per second", key_func=_device_key)
-@token_required(*SCANNERS, autocommit=True)
+@token_required(*SCANNERS, autocommit=True, after_end=True)
 def scan_batch():
     """Scans queued while offline, in the order they were made: an answer for each."""
     scans = queued_scans()  # 400 unless {"scans": [...]}; 413 past the schema's maxItems
+    ended_at = g.get("token_ended_at")  # a revoked (or expired) token: see _before_end
     if not isinstance(scans, list):
+        if ended_at is not None:
+            return error_response(401, _("This device was signed out."), wipe=True, answers=[])
         return scans
     answers = []
     for item in scans:
-        answer = batch_answer(item, *_one(item))
+        refused = ended_at is not None and not _before_end(item, ended_at)
+        answer = batch_answer(item, *(_after_end() if refused else _one(item)))
         if not isinstance(answer["client_scan_id"], str):
             answer["client_scan_id"] = None  # echoed only when it is text, as documented
         answers.append(answer)
         db.session.commit()  # each scan stands on its own
+    if ended_at is not None:
+        # Its scans from before are recorded; the device is still told to forget everything.
+        return error_response(401, _("This device was signed out."), wipe=True, answers=answers)
     return jsonify({"answers": answers})
+
+
+def _before_end(item, ended_at: datetime) -> bool:
+    """Whether a queued scan was made before its token was revoked (or expired): a device
+    offline then may hand it in afterwards. A scan without a readable time was not."""
+    try:
+        when = parse_time(item.get("scanned_at")) if isinstance(item, dict) else None
+    except DomainError:
+        return False
+    return when is not None and when < ended_at
+
+
+def _after_end() -> tuple[int, dict]:
+    return 401, {"message": _("Scanned after this device was signed out: not recorded.")}
 
 
 @bp.get("/checkpoints/<ref>/roster")

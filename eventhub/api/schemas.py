@@ -306,6 +306,12 @@ ERROR: dict[str, Any] = {
             "description": "On a 401: the token (or session) was revoked; the device erases "
             "the roster and everything it keeps",
         },
+        "answers": {
+            "type": "array",
+            "items": ref("BatchAnswer"),
+            "description": "On a 401 to /scans/batch from a token revoked (or expired) less "
+            "than a day ago: its scans made before then are recorded, later ones refused",
+        },
     },
 }
 TOKEN: dict[str, Any] = {

@@ -382,6 +382,34 @@ def is_revoked(plaintext: str) -> bool:
     )
 
 
+# How long a revoked or expired token may still hand in the scans its device made before.
+ENDED_TOKEN_GRACE = timedelta(hours=24)
+
+
+def ended_api_token(plaintext: str) -> tuple[TokenGrant, datetime] | None:
+    """A token revoked or expired less than ENDED_TOKEN_GRACE ago, with the moment it
+    ended: its device, offline meanwhile, may still hand in what it scanned before."""
+    digest = token_digest(plaintext)
+    if digest is None:
+        return None
+    row = db.session.execute(
+        sa.select(
+            *(_TOKEN_TABLE.c[name] for name in TokenGrant.__slots__),
+            _TOKEN_TABLE.c.last_used_at,
+            _TOKEN_TABLE.c.revoked_at,
+        ).where(_TOKEN_TABLE.c.token_hash == digest)
+    ).first()
+    if row is None:
+        return None
+    grant = grant_of(row)
+    ends = [moment for moment in (row.revoked_at, grant.expires_at) if moment is not None]
+    ended = min((m if m.tzinfo else m.replace(tzinfo=UTC) for m in ends), default=None)
+    now = utcnow()
+    if ended is None or ended > now or now - ended >= ENDED_TOKEN_GRACE:
+        return None
+    return grant, ended
+
+
 def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()

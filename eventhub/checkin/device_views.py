@@ -117,7 +117,13 @@ def revoke_gate_device(event, token_id: int):
         abort_with(404, _("There is no such gate device in this event."))
     auth_services.revoke_api_token(token, actor=current_user)
     commit()
-    flash(_("Revoked: the device forgets the guest list at its next contact."), "success")
+    flash(
+        _(
+            "Revoked: the device forgets the guest list at its next contact. Scans it made "
+            "before being revoked are still recorded when it reconnects (within 24 hours)."
+        ),
+        "success",
+    )
     return redirect(url_for("checkin.scanner_devices", slug=event.slug))
 
 

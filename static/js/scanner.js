@@ -102,9 +102,16 @@
     return Promise.all(jobs.map(function (job) { return job.catch(function () {}); }));
   }
 
+  // Scans made offline before the revocation still count: they are handed in once (the
+  // server keeps those made before it, for a day), whatever the answer, then wiped.
+  var leaving = false;
   function signedOut() {
-    if (wiped) return;
-    wipe().then(function () {
+    if (wiped || leaving) return;
+    leaving = true;
+    var last = queue.length
+      ? GateNet.request(root.dataset.batchUrl, net("POST", withCheckpoint({ scans: queue.slice(0, 500) })))
+      : Promise.resolve();
+    last.catch(function () {}).then(wipe).then(function () {
       root.replaceChildren(document.getElementById("signed-out").content.cloneNode(true));
     });
   }

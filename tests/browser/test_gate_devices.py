@@ -212,6 +212,81 @@ def test_a_gate_device_enrolled_by_link_scans_until_revoked(live_server, new_pag
         assert _wait(lambda: tablet.evaluate("async () => (await caches.keys()).length === 0"))
 
 
+def _revoked_with_two_waiting(live_server, new_page, slug: str, label: str):
+    """A gate device enrolled by link admits two guests offline; the organiser revokes it
+    meanwhile. The tablet's page, still offline."""
+    base = live_server.base_url
+    first, second = _gate(live_server, slug)
+    organiser = new_page()
+    log_in_as_organiser(organiser, base)
+    organiser.goto(f"{base}/events/caecw-2025/checkin/devices")
+    organiser.get_by_label("Name of the device").fill(label)
+    organiser.get_by_role("button", name="Create the enrolment link").click()
+    link = organiser.locator("#enrolment-link").get_attribute("href")
+
+    tablet = new_page()
+    tablet.goto(link)
+    tablet.get_by_role("link", name=slug.replace("-", " ").title()).click()
+    _roster_ready(tablet)
+    tablet.context.set_offline(True)
+    _scan(tablet, first)
+    expect(tablet.locator("#answer-verdict")).to_contain_text("Admitted")
+    _scan(tablet, second)
+    expect(tablet.locator("#answer-name")).to_have_text("ហេង ស្រីពៅ")
+    expect(tablet.locator("#network")).to_contain_text("2 scans waiting")
+    assert _scans_at(live_server, slug) == []
+
+    organiser.goto(f"{base}/events/caecw-2025/checkin/devices")
+    organiser.get_by_role("button", name=f"Revoke and wipe {label}").click()
+    expect(organiser.get_by_text("still recorded when it reconnects")).to_be_visible()
+    return organiser, tablet
+
+
+def _signed_out_with_both_admitted(live_server, tablet, slug: str, label: str) -> None:
+    expect(tablet.get_by_text("This device has been signed out")).to_be_visible(timeout=15000)
+    # Both people inside are in the attendance, recorded as the device let them in.
+    assert _wait(lambda: len(_scans_at(live_server, slug)) == 2)
+    assert _scans_at(live_server, slug) == [("admitted", label)] * 2
+    assert _wait(lambda: tablet.evaluate("() => localStorage.length === 0"))
+    assert _wait(lambda: tablet.evaluate("async () => (await caches.keys()).length === 0"))
+
+
+def test_a_device_revoked_while_offline_still_hands_in_its_admissions(live_server, new_page):
+    """Revoked mid-shift while offline: the two guests it let in are not lost on the wipe."""
+    with _event_still_on(live_server):
+        organiser, tablet = _revoked_with_two_waiting(
+            live_server, new_page, "gate-revoked", "Gate E tablet"
+        )
+        organiser.screenshot(path="test-artifacts/gate-revoked-flash.png", full_page=True)
+        tablet.context.set_offline(False)
+        _signed_out_with_both_admitted(live_server, tablet, "gate-revoked", "Gate E tablet")
+        tablet.screenshot(path="test-artifacts/gate-revoked-signed-out.png", full_page=True)
+
+
+def test_a_revoked_device_told_to_wipe_by_a_search_first_sends_its_queue(live_server, new_page):
+    """Back on a flaky link, the uploads fail but a name search gets through and is told
+    to wipe: the device hands in its queue before it forgets it."""
+    with _event_still_on(live_server):
+        _organiser, tablet = _revoked_with_two_waiting(
+            live_server, new_page, "gate-flaky", "Gate F tablet"
+        )
+        searched = []
+        tablet.on("response", lambda r: "/participants" in r.url and searched.append(r.status))
+
+        def upload(route):
+            if searched:
+                route.continue_()
+            else:
+                route.abort("internetdisconnected")
+
+        tablet.route("**/api/v1/scans/batch", upload)
+        tablet.context.set_offline(False)
+        tablet.locator("#search").fill("Heng")
+        tablet.locator("#search").press("Enter")
+        _signed_out_with_both_admitted(live_server, tablet, "gate-flaky", "Gate F tablet")
+        assert searched == [401]
+
+
 @contextlib.contextmanager
 def _installing_browser(browser, tmp_path):
     """A profile on disk: Chromium installs no app from an incognito window, which every

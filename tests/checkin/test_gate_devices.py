@@ -150,6 +150,8 @@ def test_a_revoked_device_is_told_to_wipe(app, client, make, event, gate, as_rol
         f"/events/{event.slug}/checkin/devices/gate/{token_id}/revoke", follow_redirects=True
     ).get_data(as_text=True)
     assert "Revoked: the device forgets the guest list" in page
+    # The organiser learns that what the device scanned before still counts.
+    assert "Scans it made before being revoked are still recorded when it reconnects" in page
     assert "Lost tablet" not in page
     for answer in (
         client.get("/api/v1/checkpoints", headers=_bearer(token)),
@@ -194,3 +196,18 @@ def test_a_scanner_page_gets_a_fresh_csrf_token(app, client, make, event, gate, 
     client.post("/auth/logout")
     logged_out = client.get(f"/events/{event.slug}/checkin/csrf", headers=JSON)
     assert logged_out.status_code == 401  # the page then asks to sign in again
+
+
+def test_the_revocation_says_in_chinese_that_earlier_scans_still_count(
+    app, client, make, event, gate, as_role
+):
+    as_role("organiser")
+    _enrol(client, event, label="Lost tablet")
+    with app.app_context():
+        token_id = db.session.scalar(sa.select(ApiToken.id).where(ApiToken.label == "Lost tablet"))
+    page = client.post(
+        f"/events/{event.slug}/checkin/devices/gate/{token_id}/revoke",
+        headers={"Accept-Language": "zh-CN"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "它在撤销前的扫码记录，重新联网时（24 小时内）仍会保存" in page
