@@ -118,6 +118,10 @@ def participants(event):
     if problem:
         return problem
     page, limit = query.get("page", 1), query.get("limit", 50)
+    gates = {c.id: c for c in checkpoints_in_scope(event)}
+    if g.api_token.role != Role.ORGANISER and not gates:
+        # A staff or device token is for a gate: with none of this event's, no one's names.
+        return error_response(403, _("This token scans at none of this event's checkpoints."))
     person = Participant.__table__
     condition = [person.c.event_id == event.id]
     if g.api_token.role != Role.ORGANISER:
@@ -135,7 +139,6 @@ def participants(event):
         .limit(limit)
     )
     people = [Holder.of_row(row) for row in rows]
-    gates = {c.id: c for c in checkpoints_in_scope(event)}
     check_ins = _check_ins(event, [p.id for p in people], gates)
     details = holders.search_details(people)  # namesakes told apart
     items = [

@@ -75,4 +75,7 @@ def participant_photo(event, participant_id: int):
     person = _gate_person(event, participant_id)
     if person is None or db.session.get(ParticipantPhoto, person.id) is None:
         return error_response(404, _("No photo has been uploaded."))
-    return photo_response(person.id, max_age=3600)
+    response = photo_response(person.id)
+    # A device's wipe (revoked, lost) clears its storage, not the browser's HTTP cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -10,23 +10,33 @@ import sqlalchemy as sa
 
 from eventhub.checkin import occupancy, recording
 from eventhub.checkin.models import Admission, AttentionAlert, Scan, ScanResult
-from eventhub.checkin.rules import REASONS, Answer, Gate, Known, admitted_where, local_time
+from eventhub.checkin.rules import (
+    REASONS,
+    Answer,
+    Gate,
+    Known,
+    admitted_where,
+    moment_text,
+)
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text
+from eventhub.i18n import fixed_text, localized_pair
 from eventhub.registration.labels import CATEGORY_LABELS
 
 # The person may pass (admitted now, or earlier that day): what "admitted" means when the
 # gate's decision and the server's are compared.
 LET_IN = (ScanResult.ADMITTED, ScanResult.ALREADY_ADMITTED)
+# What the gate said when its own reason is unknown here: nothing the server did not see
+# (a refusal at the gate is not "registration not approved").
 DEFAULT_REASONS = {
     ScanResult.ADMITTED: "admitted",
-    ScanResult.ALREADY_ADMITTED: "already",
-    ScanResult.DENIED: "not_approved",
+    ScanResult.ALREADY_ADMITTED: "already_here",
+    ScanResult.DENIED: "refused_at_gate",
     ScanResult.INVALID: "unknown",
+    ScanResult.EXITED: "exit",
 }
 # Reasons that show details: without them (the server cannot tell), a plainer reason.
-DETAILED = ("too_early", "too_late", "daily_early", "daily_late", "full", "category", "zone")
-DETAILED += ("already",)
+DETAILED = ("too_early", "too_late", "daily_early", "daily_late", "full", "not_inside")
+DETAILED += ("category", "zone", "already")
 
 
 def gate_decision(offline_result: str) -> ScanResult | None:
@@ -37,7 +47,7 @@ def gate_decision(offline_result: str) -> ScanResult | None:
         return None
 
 
-def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day) -> Answer:
+def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day, when) -> Answer:
     """What the gate said, with the details its reason shows (from the server's own answer
     when both gave the same reason)."""
     person = server.participant or known.check.holder
@@ -50,16 +60,19 @@ def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day) 
     if reason == server.reason:
         return Answer(decided, reason, dict(server.detail), person)
     detail: dict = {}
+    where = localized_pair(gate.name_en, gate.name_zh)
     if reason == "too_early" and gate.opens_at:
-        detail = {"time": local_time(gate, gate.opens_at).strftime("%H:%M")}
+        detail = {"time": moment_text(gate, gate.opens_at, when)}
     elif reason == "too_late" and gate.closes_at:
-        detail = {"time": local_time(gate, gate.closes_at).strftime("%H:%M")}
+        detail = {"time": moment_text(gate, gate.closes_at, when)}
     elif reason == "daily_early" and gate.daily_opens:
         detail = {"time": gate.daily_opens.strftime("%H:%M")}
     elif reason == "daily_late" and gate.daily_closes:
         detail = {"time": gate.daily_closes.strftime("%H:%M")}
     elif reason == "full" and gate.capacity is not None:
-        detail = {"capacity": gate.capacity}
+        detail = {"capacity": gate.capacity, "where": where}
+    elif reason == "not_inside":
+        detail = {"where": where}
     elif reason == "category" and person:
         detail = {"category": fixed_text(CATEGORY_LABELS, person.category)}
     elif reason == "zone":
@@ -67,7 +80,7 @@ def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day) 
     elif reason == "already" and day in known.admissions:
         detail = admitted_where(gate, *known.admissions[day])
     if reason in DETAILED and not detail:
-        reason = DEFAULT_REASONS[decided] if decided != ScanResult.ALREADY_ADMITTED else "revoked"
+        reason = DEFAULT_REASONS[decided]
     return Answer(decided, reason, detail, person)
 
 
@@ -88,7 +101,7 @@ def record_judged_on_device(
 ) -> Answer:
     """Record what the gate decided (`decided`, `reason`), with the server's `server`
     judgement at that time beside it; an admission only if the gate admitted."""
-    answer = _gate_answer(gate, known, server, decided, reason, day)
+    answer = _gate_answer(gate, known, server, decided, reason, day, when)
     row = recording._scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
     if row["participant_id"] is None and server.participant is not None:
         row["participant_id"] = server.participant.id

@@ -31,6 +31,7 @@ from eventhub.extensions import db
 from eventhub.i18n import fixed_text, localized_pair
 from eventhub.registration.models import Category, Delegation, Participant, Status
 from eventhub.scheduling.models import Enrolment
+from eventhub.web import MAX_ID
 
 # Changed when what a roster holds changes shape: every device then fetches it whole.
 FORMAT = 2
@@ -234,7 +235,14 @@ def roster(gate: Gate, since: str = "") -> dict:
     undo_cursor = _undo_cursor(gate)
     tail = f".{inside['count']}" if inside else ""
     held = since.split(".")
-    if len(held) >= 3 and held[0] == stamp and held[1].isdigit() and held[2].isdigit():
+    if (
+        len(held) >= 3
+        and held[0] == stamp
+        # Cursors a device was given: an id and milliseconds, never beyond what fits.
+        and all(part.isascii() and part.isdigit() for part in held[1:3])
+        and int(held[1]) <= MAX_ID
+        and len(held[2]) <= 13  # milliseconds until the year 2286
+    ):
         admissions, newest = _admissions(gate, int(held[1]))
         data = {
             "delta": True,

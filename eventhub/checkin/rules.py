@@ -39,6 +39,9 @@ REASONS = {
     "zone": _l("Wrong zone: zone %(zone)s needed."),
     "not_enrolled": _l("Not enrolled in this activity."),
     "already": _l("Already checked in at %(time)s at %(where)s."),
+    # What a gate decided offline, when the server cannot tell the details.
+    "already_here": _l("Already admitted here today."),
+    "refused_at_gate": _l("Refused at the gate while offline."),
     "admitted": _l("Welcome."),
     "attention": _l("Welcome. Needs attention: protocol staff have been alerted."),
     "exit": _l("Exit recorded. Goodbye."),

@@ -166,7 +166,7 @@
       var verdict = hit.revoked && !exit ? { result: "denied", reason: "revoked", detail: {} }
         : decide(roster, hit.person, when, exit);
       if (verdict.result === "admitted") {
-        note(hit.person.id, when, roster.rules.name_en);
+        note(hit.person.id, when, (roster.rules.where || roster.rules.name_en));
         counted(when, 1);
       } else if (verdict.result === "exited") {
         counted(when, -1);
@@ -186,7 +186,7 @@
   function noteAnswer(answer) {
     // The server admitted someone here: a repeat offline is "already admitted".
     if (answer && answer.participant && /admitted$/.test(answer.result)) {
-      note(answer.participant.id, new Date(), roster ? roster.rules.name_en : "");
+      note(answer.participant.id, new Date(), roster ? (roster.rules.where || roster.rules.name_en) : "");
     }
   }
 

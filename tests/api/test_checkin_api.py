@@ -299,6 +299,7 @@ def test_a_gate_device_checks_in_a_namesake_by_name_and_sees_their_photo(
         f"/api/v1/events/{event.slug}/participants/{twins[1].id}/photo", headers=device
     )
     assert photo.status_code == 200 and photo.data == b"\xff\xd8jpeg"
+    assert photo.headers["Cache-Control"] == "no-store"  # a wiped device keeps no copy
     none = client.get(
         f"/api/v1/events/{event.slug}/participants/{twins[0].id}/photo", headers=device
     )
@@ -370,3 +371,18 @@ def test_a_checkpoint_named_with_a_nul_is_no_checkpoint(app, client, event, gate
         f"/api/v1/events/{event.slug}/scans", query_string={"checkpoint": "R\x00"}, headers=gate
     )
     assert answer.status_code == 404 and answer.get_json()["message"]
+
+
+def test_a_staff_token_at_none_of_the_gates_finds_no_one(app, client, event, gate_week, make):
+    """A staff member's token while they scan at none of the event's checkpoints: the names
+    of the week's guests are not theirs to search. Photos are never kept in a cache."""
+    idle = _issue(app, event, user=make.user(), checkpoints=None)
+    listed = client.get(
+        f"/api/v1/events/{event.slug}/participants", query_string={"q": "somchai"}, headers=idle
+    )
+    assert listed.status_code == 403 and listed.get_json()["message"]
+    at_gate = _issue(app, event, checkpoints=[gate_week["main"].id])
+    found = client.get(
+        f"/api/v1/events/{event.slug}/participants", query_string={"q": "somchai"}, headers=at_gate
+    )
+    assert found.status_code == 200 and found.get_json()["participants"]

@@ -226,3 +226,39 @@ def test_two_phones_offline_admitting_one_badge_record_two_admissions_one_arriva
     row = row[: row.index("</tr>")]
     # The server's "already checked in" says when and where, not "… at …".
     assert "Already checked in at" in row and "…" not in row and "Main entrance" in row
+
+
+def test_an_offline_full_door_with_room_on_the_server_is_recorded_not_a_500(
+    app, client, event, make, gate
+):
+    """A device estimated the room full offline while the server still had room: the batch
+    answered 500 (the stored reason lacked the door's name), and the device's queue was
+    sent again forever. Reasons the server cannot detail read plainly, never "revoked"."""
+    with app.app_context():
+        db.session.get(Checkpoint, gate).capacity = 5
+        db.session.commit()
+    people = [make.participant(event) for _ in range(3)]
+    codes = [_code(app, person.id) for person in people]
+    token = _token(app, event)
+    earlier = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    gate_said = [("denied", "full"), ("already_admitted", "already"), ("denied", "no-such")]
+    answers = _batch(
+        client,
+        token,
+        [
+            {
+                "code": code,
+                "client_scan_id": f"est-{n}",
+                "scanned_at": earlier,
+                "offline_result": result,
+                "offline_reason": reason,
+            }
+            for n, (code, (result, reason)) in enumerate(zip(codes, gate_said, strict=True))
+        ],
+    )
+    assert [a["status"] for a in answers] == [200, 200, 200]
+    full, already, refused = answers
+    assert "Main entrance" in full["reason"] and "5" in full["reason"]
+    assert "revoked" not in already["reason"].lower() and "%(" not in already["reason"]
+    assert "not approved" not in refused["reason"].lower()
+    assert _stored(app, "est-0")[:2] == ("denied", "full")

@@ -8,10 +8,11 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from eventhub import create_app
 from eventhub.checkin import live, recording, rules
-from eventhub.checkin.models import Checkpoint
+from eventhub.checkin.models import Checkpoint, Scan
 from eventhub.extensions import db
 
 from ..conftest import test_config as _config
@@ -133,3 +134,23 @@ def test_a_scan_on_one_instance_reaches_anothers_stream_through_redis(
         )
         db.session.rollback()
     assert _next_news(quiet) == "closed"
+
+
+def test_a_redis_that_does_not_answer_costs_the_gate_nothing(app, event, make, gate, monkeypatch):
+    """Redis down (nothing listens on its port): scans are still recorded and answered, and
+    after the first failure this worker stops trying for a while instead of making each
+    scan wait for a connection that will not come."""
+    people = [make.participant(event) for _ in range(2)]
+    codes = [_code(app, person.id) for person in people]
+    monkeypatch.setitem(app.config, "LIVE_UPDATES_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(app.extensions, "eventhub_live_quiet_until", 0)  # undone after
+    _scan(app, event, gate, codes[0])
+    quiet_until = app.extensions.get("eventhub_live_quiet_until", 0)
+    assert quiet_until > 0  # the failure was noticed
+    _scan(app, event, gate, codes[1])
+    assert app.extensions["eventhub_live_quiet_until"] == quiet_until  # not tried again
+    with app.app_context():
+        recorded = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Scan).where(Scan.checkpoint_id == gate)
+        )
+    assert recorded == 2

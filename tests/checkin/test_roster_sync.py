@@ -213,3 +213,13 @@ def test_a_vip_admitted_offline_alerts_protocol_staff_once(app, client, event, m
     with app.app_context():
         alerts = db.session.scalars(sa.select(AttentionAlert)).all()
         assert [(a.participant_id, a.checkpoint_id) for a in alerts] == [(vip.id, gate)]
+
+
+def test_a_cursor_beyond_any_number_gets_the_whole_roster_not_a_500(app, client, event, gate):
+    """A device's version with cursors past what a database or a date can hold (a corrupt
+    store, or someone trying): the whole roster again, as for any version not understood."""
+    auth = {"Authorization": f"Bearer {_token(app, event)}"}
+    stamp = client.get(URL, headers=auth).get_json()["version"].split(".")[0]
+    for since in (f"{stamp}.99999999999999999999.0", f"{stamp}.1.99999999999999999999"):
+        answer = client.get(URL, query_string={"since": since}, headers=auth)
+        assert answer.status_code == 200 and answer.get_json()["delta"] is False
