@@ -84,6 +84,10 @@ class Scan(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("event_id", "client_scan_id"),
         sa.Index("ix_scan_checkpoint_received", "checkpoint_id", "received_at"),
+        # Who is inside a door today (occupancy), and what open dashboards watch (live).
+        sa.Index("ix_scan_checkpoint_scanned", "checkpoint_id", "scanned_at"),
+        sa.Index("ix_scan_event_undone", "event_id", "undone_at"),
+        sa.Index("ix_scan_event_reviewed", "event_id", "reviewed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
