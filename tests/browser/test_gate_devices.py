@@ -56,7 +56,10 @@ def _gate(app, slug: str, *, staff: bool = False) -> list[str]:
                 db.session.add(CheckpointStaff(checkpoint_id=gate.id, user_id=user.id))
         people = db.session.scalars(
             sa.select(Participant).where(
-                Participant.event_id == event.id, Participant.native_name.in_(["杨明", "ហេង ស្រីពៅ"])
+                Participant.event_id == event.id,
+                # The session's own guests (other tests add namesakes in Latin letters).
+                Participant.given_name == Participant.native_name,
+                Participant.native_name.in_(["杨明", "ហេង ស្រីពៅ"]),
             )
         ).all()
         badges = badges_for(list(people))

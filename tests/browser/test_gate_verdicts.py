@@ -35,7 +35,10 @@ def _gate(app, slug: str) -> list[str]:
             p.native_name: p
             for p in db.session.scalars(
                 sa.select(Participant).where(
-                    Participant.event_id == event.id, Participant.native_name.in_(PEOPLE)
+                    Participant.event_id == event.id,
+                    # The session's own guests (other tests add namesakes in Latin letters).
+                    Participant.given_name == Participant.native_name,
+                    Participant.native_name.in_(PEOPLE),
                 )
             )
         }
