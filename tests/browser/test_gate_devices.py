@@ -241,7 +241,8 @@ def _revoked_with_two_waiting(live_server, new_page, slug: str, label: str):
 
     organiser.goto(f"{base}/events/caecw-2025/checkin/devices")
     organiser.get_by_role("button", name=f"Revoke and wipe {label}").click()
-    expect(organiser.get_by_text("still recorded when it reconnects")).to_be_visible()
+    flash = organiser.get_by_role("status").filter(has_text="still recorded when it reconnects")
+    expect(flash).to_be_visible()
     return organiser, tablet
 
 
