@@ -14,7 +14,6 @@ from eventhub.api import bp
 from eventhub.api.auth import token_required
 from eventhub.api.checkin_schemas import PARTICIPANTS_QUERY, SCANS_QUERY
 from eventhub.api.validation import query_args
-from eventhub.audit import services as audit
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import Role, User
 from eventhub.badges.checking import Holder, holders_query
@@ -235,15 +234,9 @@ def undo_scan(event, scan_id: int):
     token = g.api_token
     person = db.session.get(User, token.user_id) if token.user_id else None
     try:
-        recording.undo_scan(scan, user=person)
+        recording.undo_scan(
+            scan, user=person, actor_label=f"API token {token.prefix} ({token.label})"
+        )
     except DomainError as error:
         return error_response(409, str(error))
-    audit.record(
-        "scan.undo",
-        scan,
-        actor=person,
-        actor_label=None if person else f"API token {token.prefix} ({token.label})",
-        event_id=event.id,
-        changes={"undone_at": [None, scan.undone_at.isoformat()]},
-    )
     return jsonify(_scan_json(scan, gates))

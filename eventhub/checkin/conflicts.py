@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.checkin.attendance import conflict_filter
-from eventhub.checkin.models import Scan, ScanResult
+from eventhub.checkin.models import Scan
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -48,10 +48,3 @@ def mark_reviewed(event: Event, scan: Scan, *, actor: User) -> None:
         event_id=event.id,
         changes={"reviewed_at": [None, scan.reviewed_at.isoformat()]},
     )
-
-
-def gate_decided(scan: Scan) -> ScanResult:
-    """What the gate told the guest. A duplicate is stored as "already admitted" (the other
-    device's admission is the arrival), yet its device let the guest in: that is what the
-    organisers review."""
-    return ScanResult.ADMITTED if scan.duplicate else scan.result

@@ -140,7 +140,6 @@ def conflicts_to_review(event):
         page=paginate(conflicts.listing(event, shown), per_page=25),
         zone=ZoneInfo(event.timezone),
         reason_text=_reason_text,
-        gate_decided=conflicts.gate_decided,
     )
 
 

@@ -170,34 +170,9 @@ def device_scanner(event, ref: str):
 @event_view()
 def device_manifest(event):
     """Installs the gate device's pages as an app that starts without the network."""
-    return _manifest(
+    return devices.manifest_response(
         name=f"{event.name_en} · {_('Gate')}",
         short_name=_("Gate"),
         start_url=url_for("checkin.device_home", slug=event.slug),
         scope=url_for("checkin.checkpoints", slug=event.slug),
     )
-
-
-def _manifest(*, name: str, short_name: str, start_url: str, scope: str):
-    response = jsonify(
-        {
-            "name": name,
-            "short_name": short_name[:12],
-            "start_url": start_url,
-            "scope": scope,
-            "display": "standalone",
-            "background_color": "#ffffff",
-            "theme_color": "#0b5d7a",
-            "icons": [
-                {
-                    "src": url_for("static", filename=f"img/icon-{size}.png"),
-                    "sizes": f"{size}x{size}",
-                    "type": "image/png",
-                    "purpose": "any",
-                }
-                for size in (192, 512)
-            ],
-        }
-    )
-    response.mimetype = "application/manifest+json"
-    return response

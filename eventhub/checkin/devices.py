@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import jsonify, url_for
 
 from eventhub.auth import services as auth_services
 from eventhub.auth.models import ApiToken, EventMembership, Role, User, UserSession
@@ -137,3 +138,30 @@ def _token_checkpoints(event: Event, **_kwargs) -> list[tuple[int, str]]:
         (checkpoint.id, localized(checkpoint, "name"))
         for checkpoint in db.session.scalars(query.order_by(Checkpoint.name_en))
     ]
+
+
+def manifest_response(*, name: str, short_name: str, start_url: str, scope: str):
+    """A web app manifest: the staff scanner's and a gate device's. PNGs of the sizes
+    browsers require to install an app (an SVG alone is not)."""
+    response = jsonify(
+        {
+            "name": name,
+            "short_name": short_name[:12],
+            "start_url": start_url,
+            "scope": scope,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5d7a",
+            "icons": [
+                {
+                    "src": url_for("static", filename=f"img/icon-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                    "purpose": "any",
+                }
+                for size in (192, 512)
+            ],
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return response

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.checkin import judged_on_device, live, occupancy
 from eventhub.checkin.holders import holder_of
@@ -424,8 +425,9 @@ def _scan_values(gate, code, client_scan_id, when, user_id, device, answer, now)
     }
 
 
-def undo_scan(scan: Scan, *, user: User | None) -> None:
-    """A mistaken scan (the wrong badge held up): it no longer counts as an arrival."""
+def undo_scan(scan: Scan, *, user: User | None, actor_label: str | None = None) -> None:
+    """A mistaken scan (the wrong badge held up): it no longer counts as an arrival. Audited
+    here, whoever undoes it (a staff member on the page, a device or person over the API)."""
     if scan.undone_at is not None:
         raise DomainError(_l("This scan was already undone."))
     if scan.result not in (ScanResult.ADMITTED, ScanResult.EXITED):
@@ -435,6 +437,14 @@ def undo_scan(scan: Scan, *, user: User | None) -> None:
         )
     scan.undone_at = utcnow()
     db.session.execute(sa.delete(Admission).where(Admission.scan_id == scan.id))
+    audit.record(
+        "scan.undo",
+        scan,
+        actor=user,
+        actor_label=None if user else actor_label,
+        event_id=scan.event_id,
+        changes={"undone_at": [None, scan.undone_at.isoformat()]},
+    )
     db.session.flush()
 
 

@@ -28,6 +28,7 @@ from eventhub.badges.issuing import badges_for, code_of, may_have_badge
 from eventhub.checkin import (
     bp,
     checkpoint_setup,
+    devices,
     holders,
     occupancy,
     offline,
@@ -309,30 +310,12 @@ def batch(event, ref: str):
 def manifest(event, ref: str):
     """Installs this checkpoint's scanner as an app that starts without the network."""
     checkpoint = _checkpoint(event, ref)
-    scanner_url = url_for("checkin.scanner", slug=event.slug, ref=checkpoint.slug)
-    response = jsonify(
-        {
-            "name": f"{checkpoint.name_en} · EventHub",
-            "short_name": checkpoint.name_en[:12],
-            "start_url": scanner_url,
-            "scope": url_for("checkin.checkpoints", slug=event.slug),
-            "display": "standalone",
-            "background_color": "#ffffff",
-            "theme_color": "#0b5d7a",
-            # PNGs of the sizes browsers require to install an app (an SVG alone is not).
-            "icons": [
-                {
-                    "src": url_for("static", filename=f"img/icon-{size}.png"),
-                    "sizes": f"{size}x{size}",
-                    "type": "image/png",
-                    "purpose": "any",
-                }
-                for size in (192, 512)
-            ],
-        }
+    return devices.manifest_response(
+        name=f"{checkpoint.name_en} · EventHub",
+        short_name=checkpoint.name_en,
+        start_url=url_for("checkin.scanner", slug=event.slug, ref=checkpoint.slug),
+        scope=url_for("checkin.checkpoints", slug=event.slug),
     )
-    response.mimetype = "application/manifest+json"
-    return response
 
 
 @bp.get("/checkin/sw.js")

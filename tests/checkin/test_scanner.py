@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventhub.audit.models import AuditEntry
 from eventhub.checkin.models import Admission, CheckpointStaff, Scan
 from eventhub.extensions import db
 from eventhub.registration.models import Status
@@ -40,6 +41,13 @@ def test_staff_scan_where_assigned_undo_and_rescan(client, as_role, app, event, 
     assert undone["undone"] == first["scan_id"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Admission)) == 0
+        # Who took an arrival back is in the event's log, as for an undo over the API.
+        logged = db.session.scalar(
+            sa.select(AuditEntry).where(
+                AuditEntry.action == "scan.undo", AuditEntry.object_id == str(first["scan_id"])
+            )
+        )
+        assert logged is not None and logged.user_id is not None
     third = client.post(f"{url}/scan", json={"code": code}).get_json()
     assert third["result"] == "admitted"  # the mistaken scan no longer counts
     again = client.post(f"{url}/scans/{first['scan_id']}/undo")
