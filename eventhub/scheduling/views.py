@@ -49,7 +49,6 @@ from eventhub.scheduling.venues import (
     add_room,
     add_venue,
     rooms_of,
-    set_travel_time,
     travel_times,
     venues_with_rooms,
 )
@@ -412,20 +411,3 @@ def resize(event, activity_id: int):
         activity,
         lambda: resize_activity(activity, minutes, version=version, actor=current_user),
     )
-
-
-@bp.post("/schedule/travel")
-@event_view(Role.ORGANISER)
-def travel(event):
-    origin = db.session.get(Venue, id_arg(request.form, "from_venue") or 0)
-    destination = db.session.get(Venue, id_arg(request.form, "to_venue") or 0)
-    minutes = request.form.get("minutes", type=int)
-    if origin is None or destination is None or minutes is None:
-        flash(_("Choose two venues and the minutes between them."), "danger")
-    else:
-        ok, _travel = attempt(
-            lambda: set_travel_time(event, origin, destination, minutes, actor=current_user)
-        )
-        if ok:
-            flash(_("Travel time saved."), "success")
-    return redirect(url_for("scheduling.venues", slug=event.slug))
