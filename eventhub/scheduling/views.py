@@ -339,7 +339,7 @@ def auto_schedule(event):
         )
     run = None
     if run_id := id_arg(request.args, "run"):
-        run = in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
+        run = _solver_run(event, run_id)
         if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
             commit()
             db.session.refresh(run)
@@ -350,8 +350,40 @@ def auto_schedule(event):
         if not a.starts_at and a.state != ActivityState.CANCELLED
     ]
     return render_template(
-        "scheduling/auto.html", event=event, pending=pending, proposal=proposal, run=run
+        "scheduling/auto.html",
+        event=event,
+        pending=pending,
+        proposal=proposal,
+        run=run,
+        run_status=tasks.status_of(run) if run else None,
     )
+
+
+def _solver_run(event, run_id: int) -> SolverRun:
+    return in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
+
+
+@bp.get("/schedule/auto/runs/<int:run_id>.json")
+@event_view(Role.ORGANISER)
+def run_status(event, run_id: int):
+    """What the waiting page polls: the run's state and the solver's progress."""
+    run = _solver_run(event, run_id)
+    if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
+        commit()
+        db.session.refresh(run)
+    return jsonify(tasks.status_of(run))
+
+
+@bp.post("/schedule/auto/runs/<int:run_id>/cancel")
+@event_view(Role.ORGANISER)
+def cancel_run(event, run_id: int):
+    run = _solver_run(event, run_id)
+    if tasks.cancel(run):
+        commit()
+        flash(_("Scheduler run cancelled."), "success")
+    else:
+        flash(_("This run had already ended."), "info")
+    return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
 
 
 def _grid_change(activity, change):
