@@ -8,6 +8,7 @@
   var state = document.getElementById("run-state");
   var found = document.getElementById("run-found");
   var bar = document.getElementById("run-progress");
+  var seconds = document.getElementById("run-seconds");
   var delay = 1000;
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_all, name) { return values[name]; });
@@ -16,7 +17,7 @@
     var text;
     if (status.state === "queued") text = texts.queued;
     else if (status.seconds === null) text = texts.reading;
-    else text = fill(texts.searching, { seconds: status.seconds.toFixed(1), limit: status.time_limit.toFixed(1) });
+    else text = fill(texts.searching, { limit: status.time_limit.toFixed(1) });
     if (state.textContent !== text) state.textContent = text;
     var count = !status.solutions ? texts.none
       : status.best_score === null ? fill(texts.found, { num: status.solutions })
@@ -25,6 +26,7 @@
     bar.max = status.time_limit || 1;
     bar.value = status.seconds || 0;
     bar.textContent = (status.seconds || 0) + " / " + status.time_limit + " s";
+    seconds.textContent = fill(texts.seconds, { seconds: (status.seconds || 0).toFixed(1) });
   }
   function check() {
     fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } })
