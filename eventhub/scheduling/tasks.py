@@ -49,14 +49,10 @@ def solve(run_id: int) -> None:
         db.session.commit()
         jobs.beat(SolverRun, run_id, attempts, solving_since=utcnow(), solutions=0)
 
+    progress = _reporter(run_id, attempts)
     try:
         with force_locale(run.locale):
-            proposal = solver.propose(
-                event,
-                time_limit=limit,
-                release=release,
-                progress=_reporter(run_id, attempts),
-            )
+            proposal = solver.propose(event, time_limit=limit, release=release, progress=progress)
     except jobs.RunTakenOver:
         db.session.rollback()  # cancelled, or given to another worker, before the search
         return
@@ -76,6 +72,9 @@ def solve(run_id: int) -> None:
         .values(
             state=RunState.DONE,
             finished_at=utcnow(),
+            # The last timetables found may have come between two progress writes.
+            solutions=progress.seen["total"],
+            best_score=proposal.soft_cost if proposal.placements else SolverRun.best_score,
             result={
                 "placements": [
                     [p.activity.id, p.starts_at.isoformat(), p.ends_at.isoformat(), p.room.id]
@@ -95,18 +94,16 @@ def _reporter(run_id: int, attempts: int):
     timetable at once); StopSolving when the run was cancelled or taken over. CP-SAT calls
     it from its own threads: each write in an app context (and a session) of its own."""
     app = current_app._get_current_object()  # noqa: SLF001 (the thread has no app context)
-    last = {"at": None}
+    seen = {"at": None, "total": 0}
 
     def report(found: dict) -> None:
+        # Counted here: each search (any timetable, then a better one) counts from one.
+        seen["total"] += 1
         now = utcnow()
-        if (
-            last["at"]
-            and found["solutions"] > 1
-            and (now - last["at"]).total_seconds() < (PROGRESS_EVERY)
-        ):
+        if seen["at"] and (now - seen["at"]).total_seconds() < PROGRESS_EVERY:
             return
-        last["at"] = now
-        values = {"solutions": found["solutions"]}
+        seen["at"] = now
+        values = {"solutions": seen["total"]}
         if found["score"] is not None:
             values["best_score"] = found["score"]
         with app.app_context():
@@ -115,6 +112,7 @@ def _reporter(run_id: int, attempts: int):
             except jobs.RunTakenOver as stopped:
                 raise StopSolving from stopped
 
+    report.seen = seen  # type: ignore[attr-defined]
     return report
 
 
