@@ -24,6 +24,7 @@ from eventhub.extensions import db
 from eventhub.scheduling.activities import activity_query
 from eventhub.scheduling.conflicts import people_needed
 from eventhub.scheduling.models import Activity, ActivityRole, ActivityState, ActivityType, Room
+from eventhub.scheduling.solver_progress import solution_callback
 from eventhub.scheduling.venues import rooms_of, travel_minutes_of
 
 STEP = 15  # minutes: every start is on a quarter hour
@@ -52,11 +53,16 @@ class Proposal:
 
 
 def propose(
-    event: Event, *, time_limit: float = SECONDS, release: Callable[[], None] | None = None
+    event: Event,
+    *,
+    time_limit: float = SECONDS,
+    release: Callable[[], None] | None = None,
+    progress: Callable[[dict], None] | None = None,
 ) -> Proposal:
     """A timetable for the event's unscheduled activities; nothing is saved. `release` is
     called once everything is read, before the solving: a job passes its commit, so that no
-    transaction (on SQLite, the one write lock) is held while the solver thinks."""
+    transaction (on SQLite, the one write lock) is held while the solver thinks. `progress`
+    is told of each timetable found (solver_progress.SolutionProgress)."""
     activities = [
         a
         for a in db.session.scalars(activity_query(event)).unique()
@@ -243,7 +249,7 @@ def propose(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 8  # a portfolio of strategies, even on two cores
-    status = solver.Solve(feasibility)
+    status = solver.Solve(feasibility, solution_callback(progress, scored=False))
     spent = solver.WallTime()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and time_limit - spent > 0.5:
         first = {var: solver.Value(var) for var in [*slots, *all_presence(presence)]}
@@ -252,7 +258,7 @@ def propose(
         improver = cp_model.CpSolver()
         improver.parameters.max_time_in_seconds = time_limit - spent
         improver.parameters.num_workers = 8
-        better = improver.Solve(model)
+        better = improver.Solve(model, solution_callback(progress, scored=True, offset=spent))
         spent += improver.WallTime()
         if better in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solver, status = improver, better

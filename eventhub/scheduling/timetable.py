@@ -32,6 +32,7 @@ from eventhub.scheduling.models import (
     Room,
     Venue,
 )
+from eventhub.scheduling.venue_changes import too_many_seats
 from eventhub.text import clean
 from eventhub.web import in_event
 
@@ -116,6 +117,8 @@ def save_activity(
     capacity = values.get("capacity")
     if capacity is not None and capacity <= 0:
         errors["capacity"].append(str(_l("Give the number of seats (more than 0).")))
+    elif refusal := too_many_seats(capacity, room):
+        errors["capacity"].append(refusal)
     duration = values.get("duration_minutes") or 90
     if duration <= 0 or duration > 24 * 60:
         errors["duration_minutes"].append(str(_l("Give a duration between 1 and 1,440 minutes.")))
@@ -257,6 +260,8 @@ def move_activity(
         raise DomainError(STALE)
     if room.venue.event_id != activity.event_id:
         raise DomainError(_l("There is no such room in this event."))
+    if refusal := too_many_seats(activity.capacity, room):
+        raise DomainError(refusal)
     length = (
         (activity.ends_at - activity.starts_at)
         if activity.starts_at

@@ -49,7 +49,6 @@ from eventhub.scheduling.venues import (
     add_room,
     add_venue,
     rooms_of,
-    set_travel_time,
     travel_times,
     venues_with_rooms,
 )
@@ -340,7 +339,7 @@ def auto_schedule(event):
         )
     run = None
     if run_id := id_arg(request.args, "run"):
-        run = in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
+        run = _solver_run(event, run_id)
         if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
             commit()
             db.session.refresh(run)
@@ -351,8 +350,40 @@ def auto_schedule(event):
         if not a.starts_at and a.state != ActivityState.CANCELLED
     ]
     return render_template(
-        "scheduling/auto.html", event=event, pending=pending, proposal=proposal, run=run
+        "scheduling/auto.html",
+        event=event,
+        pending=pending,
+        proposal=proposal,
+        run=run,
+        run_status=tasks.status_of(run) if run else None,
     )
+
+
+def _solver_run(event, run_id: int) -> SolverRun:
+    return in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
+
+
+@bp.get("/schedule/auto/runs/<int:run_id>.json")
+@event_view(Role.ORGANISER)
+def run_status(event, run_id: int):
+    """What the waiting page polls: the run's state and the solver's progress."""
+    run = _solver_run(event, run_id)
+    if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
+        commit()
+        db.session.refresh(run)
+    return jsonify(tasks.status_of(run))
+
+
+@bp.post("/schedule/auto/runs/<int:run_id>/cancel")
+@event_view(Role.ORGANISER)
+def cancel_run(event, run_id: int):
+    run = _solver_run(event, run_id)
+    if tasks.cancel(run):
+        commit()
+        flash(_("Scheduler run cancelled."), "success")
+    else:
+        flash(_("This run had already ended."), "info")
+    return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
 
 
 def _grid_change(activity, change):
@@ -412,20 +443,3 @@ def resize(event, activity_id: int):
         activity,
         lambda: resize_activity(activity, minutes, version=version, actor=current_user),
     )
-
-
-@bp.post("/schedule/travel")
-@event_view(Role.ORGANISER)
-def travel(event):
-    origin = db.session.get(Venue, id_arg(request.form, "from_venue") or 0)
-    destination = db.session.get(Venue, id_arg(request.form, "to_venue") or 0)
-    minutes = request.form.get("minutes", type=int)
-    if origin is None or destination is None or minutes is None:
-        flash(_("Choose two venues and the minutes between them."), "danger")
-    else:
-        ok, _travel = attempt(
-            lambda: set_travel_time(event, origin, destination, minutes, actor=current_user)
-        )
-        if ok:
-            flash(_("Travel time saved."), "success")
-    return redirect(url_for("scheduling.venues", slug=event.slug))
