@@ -233,7 +233,7 @@ def _agreement_page(event, item: Agreement, typed: MultiDict | None = None):
         scan=workflow.scan_of(item),
         blockers=workflow.blockers(item, now=utcnow()),
         next_status=steps[position + 1] if position + 1 < len(steps) else None,
-        previous_status=steps[position - 1] if position > 0 else None,
+        previous_status=steps[position - 1] if workflow.may_step_back(item) else None,
     )
 
 

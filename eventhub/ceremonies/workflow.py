@@ -68,12 +68,18 @@ def advance(agreement: Agreement, to_status: AgreementStatus, *, actor: User) ->
     )
 
 
-def _may_unsign(agreement: Agreement) -> None:
-    """ "Signed" recorded by mistake before the ceremony may be taken back; once the
-    ceremony has begun (or with no ceremony to tell), the signature stands."""
+def may_step_back(agreement: Agreement) -> bool:
+    """Any step may be taken back but "Signed": recorded by mistake before the ceremony,
+    it may; once the ceremony has begun (or with no ceremony to tell), the signature stands."""
+    if agreement.status != AgreementStatus.SIGNED:
+        return WORKFLOW.index(agreement.status) > 0
     ceremony = agreement.ceremony
     starts = ceremony.starts_at if ceremony else None
-    if starts is None or starts <= utcnow():
+    return starts is not None and starts > utcnow()
+
+
+def _may_unsign(agreement: Agreement) -> None:
+    if not may_step_back(agreement):
         raise DomainError(
             _l(
                 "“Signed” can be taken back only before the agreement's signing ceremony "
