@@ -138,3 +138,6 @@ def test_a_signed_agreement_refuses_an_edit_and_records_an_amendment(live_server
     )
     assert text.index("FREEZEGUEST Bounheng") < text.index("Amendments")
     assert text.index("Amendments") < text.index("FREEZEGUEST Bounheng Vongsa")
+    covers = late.request.get(f"{base}/events/caecw-2025/ceremonies/{ceremony_id}/cover-sheets.pdf")
+    assert covers.status == 200
+    (SHOTS / "cover-sheets.pdf").write_bytes(covers.body())

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
+from eventhub.ceremonies import operations
 from eventhub.ceremonies.models import Agreement, AgreementStatus
 from eventhub.extensions import db
 from eventhub.registration import merging
@@ -102,6 +103,13 @@ def test_a_signed_agreement_refuses_another_signatory_or_witness(client, as_role
     page = client.get(url).get_data(as_text=True)
     assert 'name="participant_id"' not in page
     assert "Record an amendment" in page
+    edit = client.get(f"{url}/edit").get_data(as_text=True)
+    assert "they are the signing record" in edit and "take the agreement back" not in edit
+    # A hand-made edit keeps the record (the greyed fields are not read); notes may change.
+    client.post(f"{url}/edit", data={"title_en": "Another title", "notes": "Blue folders"})
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        assert (agreement.title_en, agreement.notes) == ("MoU on Rail Education", "Blue folders")
 
 
 def test_signing_cannot_be_undone_once_the_ceremony_has_begun(client, as_role, event, app, make):
@@ -254,6 +262,15 @@ def test_no_other_path_rewrites_the_record_either(client, as_role, event, app, m
         agreement.title_en = "Another title"
         with pytest.raises(DomainError, match="signing record cannot change"):
             db.session.flush()
+        db.session.rollback()
+        agreement = db.session.scalar(sa.select(Agreement))
+        with pytest.raises(DomainError, match="To correct the signed record, record an amend"):
+            operations.update_agreement(
+                agreement,
+                {"title_en": "Another title", "ceremony_id": agreement.ceremony_id},
+                [p.organisation_id for p in agreement.parties],
+                actor=db.session.scalar(sa.select(User)),
+            )
         db.session.rollback()
         agreement = db.session.scalar(sa.select(Agreement))
         agreement.notes = "Blue folders"  # not part of the record
