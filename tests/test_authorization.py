@@ -174,6 +174,7 @@ ALLOWED: dict[str, set[str]] = {
     "ceremonies.agreement": ORGANISER,
     "ceremonies.signatory": ORGANISER,
     "ceremonies.witness": ORGANISER,
+    "ceremonies.amend": ORGANISER,
     "ceremonies.upload_scan": ORGANISER,
     "ceremonies.remove_scan": ORGANISER,
     "ceremonies.download_scan": ORGANISER,
