@@ -23,7 +23,7 @@ def test_upgrade_copies_who_signed_agreements_already_signed(tmp_path):
 
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
     with app.app_context():
-        upgrade(revision="0032_gate_indexes")
+        upgrade(revision="0033_solver_progress")
         seed_countries()
         (event_id,) = _insert_as_stored_then(
             {

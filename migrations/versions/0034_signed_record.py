@@ -1,7 +1,7 @@
 """signed record: who signed and witnessed as they were at signing, and amendments
 
-Revision ID: 0033_signed_record
-Revises: 0032_gate_indexes
+Revision ID: 0034_signed_record
+Revises: 0033_solver_progress
 Create Date: 2026-12-04 10:00:00
 
 The names are copied at the "Signed" step; agreements already signed or archived get
@@ -13,8 +13,8 @@ from alembic import op
 
 import eventhub.db
 
-revision = "0033_signed_record"
-down_revision = "0032_gate_indexes"
+revision = "0034_signed_record"
+down_revision = "0033_solver_progress"
 branch_labels = None
 depends_on = None
 
