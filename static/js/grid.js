@@ -141,8 +141,14 @@
   const error = dialog.querySelector("#grid-move-error");
   let current = null;
   let minutes = 0;
+  // "9:30" or "0930" is read as 09:30; anything else is not a time.
+  const typedTime = () => {
+    const found = form.elements.start.value.trim().match(/^(\d{1,2}):?(\d{2})$/);
+    if (!found || Number(found[1]) > 23 || Number(found[2]) > 59) return null;
+    return `${found[1].padStart(2, "0")}:${found[2]}`;
+  };
   const showLength = () => {
-    const start = form.elements.start.value;
+    const start = typedTime();
     length.value = fill(length.dataset.text, {
       minutes, end: start ? toClock(toMinutes(start) + minutes) : "–",
     });
@@ -172,8 +178,14 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!current) return;
-    const start = form.elements.start.value;
-    if (!start) { error.textContent = form.elements.start.validationMessage; form.elements.start.focus(); return; }
+    const start = typedTime();
+    if (!start) {
+      error.textContent = form.elements.start.dataset.invalidText;
+      form.elements.start.setAttribute("aria-invalid", "true");
+      form.elements.start.focus();
+      return;
+    }
+    form.elements.start.removeAttribute("aria-invalid");
     const roomId = form.elements.room_id.value;
     error.textContent = "";
     const refused = await change(current, "move", {

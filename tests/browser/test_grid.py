@@ -335,10 +335,13 @@ def test_a_refused_keyboard_move_says_why_and_keeps_the_form(live_server, grid_w
     _open(page, live_server, grid_week)
     page.get_by_role("button", name="Move… Busy Speaker Talk").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Starts").fill("09:30")
+    dialog.get_by_label("Starts").fill("25:00")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Give the time as hours and minutes")
+    dialog.get_by_label("Starts").fill("9:30")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog.get_by_role("alert")).to_contain_text("SRISUK Kanokwan is needed at")
-    expect(dialog.get_by_label("Starts")).to_have_value("09:30")
+    expect(dialog.get_by_label("Starts")).to_have_value("9:30")
     assert _refusals_aside(page.problems) == []
 
 
