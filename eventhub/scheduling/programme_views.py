@@ -158,7 +158,9 @@ def agenda_page(event):
 
 
 def _ics(body: bytes, name: str) -> Response:
-    response = Response(body, mimetype="text/calendar; charset=utf-8")
+    # content_type, not mimetype: Werkzeug adds its own charset to a text/* mimetype, and
+    # calendar programs were sent "charset=utf-8; charset=utf-8".
+    response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.ics"'
     return response
 
