@@ -140,6 +140,11 @@ def test_programme_activity_ceremony_and_registration_pages_write_times_one_way(
     activity = client.get(f"/events/{slug}/schedule/activities/{week['forum']}")
     assert activity.status_code == 200
     assert_one_time_format(activity.text, locale)
+    # Typed and shown the one way too: a browser's own time input shows its language's clock
+    # ('05:15 PM' in an American browser), whatever the page's language.
+    start_input = re.search(r'<input[^>]*\bname="start"[^>]*>', activity.text).group(0)
+    assert 'type="time"' not in start_input
+    assert f'value="{clock(START, locale)}"' in start_input
     ceremony = client.get(f"/events/{slug}/ceremonies/{week['ceremony']}")
     assert ceremony.status_code == 200
     text = assert_one_time_format(ceremony.text, locale)
