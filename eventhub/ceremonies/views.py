@@ -362,7 +362,7 @@ def export(event, fmt: str):
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     record_download(event, f"{event.slug}-agreements.{fmt}")
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{event.slug}-agreements.{fmt}"'
     )

@@ -103,13 +103,13 @@ def enrol(event, activity_id: int):
     ok, enrolment = attempt(lambda: enrolments.enrol(activity, participant))
     if ok:
         if enrolment.status == EnrolmentStatus.ENROLLED:
-            flash(_("You have a seat at %(title)s.", title=activity.title_en), "success")
+            flash(_("You have a seat at %(title)s.", title=localized(activity, "title")), "success")
         else:
             flash(
                 _(
                     "%(title)s is full: you are on the waiting list and will be emailed if a "
                     "seat frees up.",
-                    title=activity.title_en,
+                    title=localized(activity, "title"),
                 ),
                 "info",
             )
@@ -134,7 +134,7 @@ def cancel(event, activity_id: int):
     if ok:
         for moved_up in promoted:
             calendars.notify_promoted(moved_up)
-        flash(_("You have left %(title)s.", title=activity.title_en), "success")
+        flash(_("You have left %(title)s.", title=localized(activity, "title")), "success")
     return redirect(url_for("scheduling.agenda_page", slug=event.slug))
 
 
@@ -159,7 +159,9 @@ def agenda_page(event):
 
 
 def _ics(body: bytes, name: str) -> Response:
-    response = Response(body, mimetype="text/calendar; charset=utf-8")
+    # content_type, not mimetype: Werkzeug adds its own charset to a text/* mimetype, and
+    # calendar programs were sent "charset=utf-8; charset=utf-8".
+    response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.ics"'
     return response
 
