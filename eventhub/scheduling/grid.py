@@ -16,6 +16,7 @@ from eventhub.extensions import db
 from eventhub.scheduling.conflicts import HARD, conflicts_of
 from eventhub.scheduling.models import Activity, ActivityRole, Room
 from eventhub.scheduling.timetable import lock_timetable, move_activity, resize_activity
+from eventhub.scheduling.venue_changes import too_many_seats
 
 # The rules a grid change must not break, besides the hard conflicts the timetable refuses
 # everywhere: the organiser aimed at one slot, so a room too small or a venue closed at that
@@ -63,18 +64,8 @@ def _grid_problems(event: Event, activity: Activity) -> list[str]:
     """What would make a drop here impossible besides a hard conflict: the seats offered
     larger than the room, more enrolled than it seats, the venue closed."""
     problems = []
-    if activity.room is not None and (activity.capacity or 0) > activity.room.capacity:
-        problems.append(
-            str(
-                _l(
-                    "%(room)s has %(seats)d seats; %(a)s offers %(n)d.",
-                    room=activity.room.name_en,
-                    seats=activity.room.capacity,
-                    a=activity.title_en,
-                    n=activity.capacity,
-                )
-            )
-        )
+    if refusal := too_many_seats(activity.capacity, activity.room):
+        problems.append(refusal)
     problems.extend(
         c.message for c in conflicts_of(event, [activity]) if c.kind in REFUSED_ON_THE_GRID
     )
