@@ -8,10 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.ceremonies.models import AgreementParty, CeremonyMaterial
+from eventhub.ceremonies.run_of_show import batches
 from eventhub.ceremonies.running_order import ceremony_agreements
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
@@ -40,11 +42,32 @@ def _party_label(party: AgreementParty) -> str:
     return f"{party.organisation.name_en} ({party.organisation.country_code})"
 
 
+def _flag_detail(flags: int, tables: int, signings: int) -> str:
+    """How a country's flags are used: before each of its signatories at the tables signing
+    at once, moved between signings."""
+    if tables > 1:
+        text = ngettext(
+            "One before each of the country's signatories at the %(num)d tables signing at once",
+            "One before each of the country's signatories at the %(num)d tables signing at once",
+            tables,
+        )
+    else:
+        text = ngettext(
+            "One before each of the country's signatories",
+            "One before each of the country's signatories",
+            flags,
+        )
+    if signings > 1:
+        return str(_l("%(text)s; moved between signings", text=text))
+    return str(text)
+
+
 def materials(ceremony: Activity) -> list[MaterialLine]:
     """What the ceremony needs, counted from its agreements, with who prepares each line.
     The originals follow the alternat rule: each party's own original names that party first
     and has its signatory sign in the first position."""
-    agreements = ceremony_agreements(ceremony)
+    signings = batches(ceremony)  # the agreements signed at once, one per table
+    agreements = [agreement for batch in signings for agreement in batch]
     signatories = {p.signatory_id for a in agreements for p in a.parties if p.signatory_id}
     originals = sum(a.originals or len(a.parties) for a in agreements)
     countries = dict(
@@ -54,6 +77,17 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
             for p in a.parties
         )
     )
+    # A flag stands before each signatory of the country, at every table signing at once;
+    # between signings the flags move to the next agreements.
+    flags = {
+        code: max(
+            sum(1 for a in batch for p in a.parties if p.organisation.country_code == code)
+            for batch in signings
+        )
+        for code in countries
+    }
+    places = max((sum(len(a.parties) for a in batch) for batch in signings), default=0)
+    tables = max((len(batch) for batch in signings), default=0)
     lines = [
         MaterialLine(
             "folders",
@@ -64,8 +98,16 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
         MaterialLine(
             "pens",
             str(_l("Signing pens")),
-            len(signatories) + 2,
-            str(_l("One per signatory, two spare")),
+            max(len(signatories), places) + 2,
+            str(
+                ngettext(
+                    "One per signatory and per place at the %(num)d table signing at once, "
+                    "two spare",
+                    "One per signatory and per place at the %(num)d tables signing at once, "
+                    "two spare",
+                    tables,
+                )
+            ),
         ),
         MaterialLine(
             "plates",
@@ -77,8 +119,8 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
             MaterialLine(
                 f"flag:{code}",
                 str(_l("Table flag with stand: %(country)s", country=name)),
-                1,
-                str(_l("Swapped between signings")),
+                flags[code],
+                _flag_detail(flags[code], tables, len(signings)),
             )
             for code, name in countries.items()
         ),
