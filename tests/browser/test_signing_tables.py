@@ -116,6 +116,7 @@ def test_stage_plans_of_a_three_party_signing_and_its_materials(live_server, pag
     warnings = page.locator(".alert-warning")
     assert warnings.filter(has_text="SOUKSAVATH Tables is needed at two signing tables").count()
     assert warnings.filter(has_text="very different rank").count() == 1
+    page.screenshot(path=str(SHOTS / "ceremony.png"), full_page=True)
 
     page.goto(f"{url}/stage")
     assert "The host sits on the left as the audience sees the stage" in page.content()
@@ -143,4 +144,16 @@ def test_stage_plans_of_a_three_party_signing_and_its_materials(live_server, pag
     flags = page.locator("tr", has_text="Table flag with stand: China")
     assert flags.locator("td").first.inner_text() == "2"  # one at each table signing at once
     page.screenshot(path=str(SHOTS / "materials.png"), full_page=True)
+
+    # The date of appointment is kept with the rank, on the participant's page.
+    with live_server.app_context():
+        ambassador = db.session.scalar(
+            sa.select(Participant.id).where(Participant.family_name == "INTHAVONG")
+        )
+    page.goto(f"{base}/events/caecw-2025/participants/{ambassador}")
+    page.get_by_label("Appointed on").fill("2023-01-09")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set the rank").click()
+    assert page.get_by_label("Appointed on").input_value() == "2023-01-09"
+    page.screenshot(path=str(SHOTS / "participant-rank.png"), full_page=True)
     assert page.problems == []
