@@ -19,6 +19,7 @@ from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration.country_order import pinyin_key
 from eventhub.registration.models import Participant, ProtocolRank
 from eventhub.text import clean
 
@@ -39,14 +40,14 @@ class TieBreak(enum.StrEnum):
     """How holders of the same protocol rank are ordered, instead of by record."""
 
     COUNTRY_EN = "country_en"  # alphabetically by country name in English
-    COUNTRY_ZH = "country_zh"  # by country name in Chinese (radical-stroke, as in Unicode)
+    COUNTRY_ZH = "country_zh"  # alphabetically by country name in Chinese (pinyin)
     APPOINTED = "appointed"  # the earlier appointed first
     DELEGATION = "delegation"  # the delegations' protocol order
 
 
 TIE_BREAK_LABELS = {
     TieBreak.COUNTRY_EN: _l("Alphabetically by country name in English"),
-    TieBreak.COUNTRY_ZH: _l("By country name in Chinese (radical and stroke order)"),
+    TieBreak.COUNTRY_ZH: _l("Alphabetically by country name in Chinese (pinyin)"),
     TieBreak.APPOINTED: _l("By date of appointment, the earlier appointed first"),
     TieBreak.DELEGATION: _l("By the delegations’ protocol order"),
 }
@@ -59,7 +60,7 @@ def precedence_key(person: Participant, tie_break: str = TieBreak.COUNTRY_EN) ->
     country = person.country
     english = country.name_en if country else person.country_code
     if tie_break == TieBreak.COUNTRY_ZH:
-        tie: tuple = (country.name_zh if country else person.country_code,)
+        tie: tuple = (pinyin_key(country.name_zh if country else person.country_code),)
     elif tie_break == TieBreak.APPOINTED:
         tie = (person.appointed_on is None, person.appointed_on or date.max)
     elif tie_break == TieBreak.DELEGATION:

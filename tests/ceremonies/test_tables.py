@@ -11,6 +11,7 @@ from eventhub.audit.models import AuditEntry
 from eventhub.ceremonies import preparation, run_of_show, running_order, seating
 from eventhub.ceremonies.models import Agreement, CeremonySettings
 from eventhub.extensions import db
+from eventhub.registration import precedence
 from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity, ActivityType
 
@@ -217,6 +218,20 @@ def test_ties_within_a_rank_follow_the_chosen_order_not_the_record_id(
     assert running("delegation") == ["NGUYEN", "SOK", "SIHARATH"]
     page = client.get(url).get_data(as_text=True)
     assert "the delegations’ protocol order" in page  # the ceremony page says which order
+
+
+def test_ties_by_country_name_in_chinese_follow_pinyin(event, app, make):
+    brunei = _person(make, event, "HAJI", "BN", protocol_rank=3)  # 文莱, Wénlái
+    philippines = _person(make, event, "SANTOS", "PH", protocol_rank=3)  # 菲律宾, Fēilǜbīn
+    with app.app_context():
+        people = [db.session.get(Participant, p.id) for p in (brunei, philippines)]
+
+        def names(tie_break: str) -> list[str]:
+            ordered = sorted(people, key=lambda p: precedence.precedence_key(p, tie_break))
+            return [p.family_name for p in ordered]
+
+        assert names("country_en") == ["HAJI", "SANTOS"]  # Brunei Darussalam, Philippines
+        assert names("country_zh") == ["SANTOS", "HAJI"]  # pinyin: F before W
 
 
 def test_the_appointment_date_is_kept_with_the_rank(client, as_role, event, app, make):
