@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
@@ -42,24 +41,21 @@ def _party_label(party: AgreementParty) -> str:
     return f"{party.organisation.name_en} ({party.organisation.country_code})"
 
 
-def _flag_detail(flags: int, tables: int, signings: int) -> str:
-    """How a country's flags are used: before each of its signatories at the tables signing
-    at once, moved between signings."""
+def _flag_detail(tables: int, signings: int) -> str:
+    """How a country's flags are used: one before each of its signatories at the tables
+    signing at once, moved on between signings."""
     if tables > 1:
-        text = ngettext(
-            "One before each of the country's signatories at the %(num)d tables signing at once",
-            "One before each of the country's signatories at the %(num)d tables signing at once",
-            tables,
+        text = str(
+            _l(
+                "One before each of the country's signatories at the %(num)d tables signing "
+                "at once",
+                num=tables,
+            )
         )
-    else:
-        text = ngettext(
-            "One before each of the country's signatories",
-            "One before each of the country's signatories",
-            flags,
-        )
+        return str(_l("%(text)s; moved between signings", text=text)) if signings > 1 else text
     if signings > 1:
-        return str(_l("%(text)s; moved between signings", text=text))
-    return str(text)
+        return str(_l("Swapped between signings"))
+    return str(_l("One before each of the country's signatories"))
 
 
 def materials(ceremony: Activity) -> list[MaterialLine]:
@@ -100,13 +96,13 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
             str(_l("Signing pens")),
             max(len(signatories), places) + 2,
             str(
-                ngettext(
-                    "One per signatory and per place at the %(num)d table signing at once, "
-                    "two spare",
+                _l(
                     "One per signatory and per place at the %(num)d tables signing at once, "
                     "two spare",
-                    tables,
+                    num=tables,
                 )
+                if tables > 1
+                else _l("One per signatory, two spare")
             ),
         ),
         MaterialLine(
@@ -120,7 +116,7 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
                 f"flag:{code}",
                 str(_l("Table flag with stand: %(country)s", country=name)),
                 flags[code],
-                _flag_detail(flags[code], tables, len(signings)),
+                _flag_detail(tables, len(signings)),
             )
             for code, name in countries.items()
         ),
