@@ -181,6 +181,7 @@ ALLOWED: dict[str, set[str]] = {
     "ceremonies.status": ORGANISER,
     "ceremonies.ceremony": ORGANISER,
     "ceremonies.stage": ORGANISER,
+    "ceremonies.stage_settings": ORGANISER,
     "ceremonies.materials": ORGANISER,
     "ceremonies.ceremony_settings": ORGANISER,
     "ceremonies.ceremony_order": ORGANISER,

@@ -202,6 +202,10 @@ class CeremonySettings(db.Model):
     )
     tables: Mapped[int] = mapped_column(default=1)
     host_left: Mapped[bool] = mapped_column(default=True)  # Chinese practice
+    # How people of the same protocol rank are ordered (registration.precedence.TieBreak).
+    tie_break: Mapped[str] = mapped_column(
+        sa.String(20), default="country_en", server_default="country_en"
+    )
     opening_minutes: Mapped[int] = mapped_column(default=5)
     remarks_minutes: Mapped[int] = mapped_column(default=10)
     sign_own_minutes: Mapped[int] = mapped_column(default=2)
