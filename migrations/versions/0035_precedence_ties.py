@@ -1,8 +1,8 @@
 """precedence ties: a participant's date of appointment, and each signing ceremony's order
 for people of the same protocol rank (country name, appointment, delegations' order)
 
-Revision ID: 0033_precedence_ties
-Revises: 0032_gate_indexes
+Revision ID: 0035_precedence_ties
+Revises: 0034_signed_record
 Create Date: 2026-12-04 10:00:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0033_precedence_ties"
-down_revision = "0032_gate_indexes"
+revision = "0035_precedence_ties"
+down_revision = "0034_signed_record"
 branch_labels = None
 depends_on = None
 
