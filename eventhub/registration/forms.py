@@ -58,7 +58,7 @@ class RegistrationForm(FlaskForm):
         _l("Name in own script"), description=_l("e.g. ສົມພອນ ແກ້ວມະນີ, 杨明, ហេង ស្រីពៅ")
     )
     name_zh = StringField(
-        _l("Name in Chinese"),
+        _l("Name in Chinese characters"),
         description=_l(
             "For a foreign name: how it is written in Chinese, e.g. 通伦·西苏里. Read out at "
             "ceremonies and printed on Chinese lists."
@@ -199,7 +199,7 @@ IMPORT_FIELD_LABELS = {
     "family_name": _l("Family name (as in passport)"),
     "given_name": _l("Given name (as in passport)"),
     "native_name": _l("Name in own script"),
-    "name_zh": _l("Name in Chinese"),
+    "name_zh": _l("Name in Chinese characters"),
     "honorific": _l("Title"),
     "position": _l("Position"),
     "position_zh": _l("Position in Chinese"),

@@ -55,7 +55,7 @@ FIELDS = (
     Field("family_name", _l("Family name (as in passport)"), ("family_name",)),
     Field("given_name", _l("Given name (as in passport)"), ("given_name",)),
     Field("native_name", _l("Name in own script"), ("native_name",)),
-    Field("name_zh", _l("Name in Chinese"), ("name_zh",)),
+    Field("name_zh", _l("Name in Chinese characters"), ("name_zh",)),
     Field("honorific", _l("Title"), ("honorific",)),
     Field("position", _l("Position"), ("position",)),
     Field("position_zh", _l("Position in Chinese"), ("position_zh",)),
