@@ -221,3 +221,34 @@ def test_a_chinese_name_column_is_imported_as_the_chinese_rendering(client, as_r
         assert person.name_zh == "本塔维·彭马占"
         assert person.native_name == "ບຸນທະວີ ພົມມະຈັນ"
         assert person.position_zh == "副校长"
+
+
+def test_the_press_list_as_a_spreadsheet_names_everyone_in_three_ways(
+    client, as_role, event, app, make
+):
+    import openpyxl
+
+    as_role("organiser")
+    lao = {**LAO_PRESIDENT, "name_zh": "本塔维·彭马占", "position_zh": "国际合作副校长"}
+    ceremony_id = _signing(
+        client, app, make, event, local_start=datetime(2025, 7, 25, 10, 0), people=[RECTOR, lao]
+    )
+    response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/press-list.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = [
+        [cell or "" for cell in row]
+        for row in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(
+            values_only=True
+        )
+    ]
+    header = rows[0]
+    assert "Name in Chinese 中文译名" in header and "Title in Chinese 中文职务" in header
+    lao_row = next(dict(zip(header, row, strict=True)) for row in rows if "PHOMMACHANH" in row[7])
+    assert lao_row["Time 时间"] == "10:15"
+    assert lao_row["Agreement 协议"] == "MoU on Engineering Education"
+    assert lao_row["Party 签约方"] == "National University of Laos"
+    assert lao_row["Name 姓名"] == "Assoc. Prof. Dr. PHOMMACHANH Bounthavy Xaysomphou"
+    assert lao_row["Name in Chinese 中文译名"] == "本塔维·彭马占"
+    assert lao_row["Name in own script 本国文字姓名"] == "ບຸນທະວີ ພົມມະຈັນ"
+    assert lao_row["Title in Chinese 中文职务"] == "国际合作副校长"
