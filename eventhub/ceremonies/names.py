@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from eventhub.registration.models import Participant
+from eventhub.registration.validation import HAN
 
 NO_BREAK = "\u00a0"
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 # Said after the name in Chinese ("王建华教授", "通伦·西苏里阁下"); the first that applies.
 _HONORIFICS_ZH = (
     (re.compile(r"\bH\.?\s?E\b\.?|excellency", re.IGNORECASE), "阁下"),
@@ -22,7 +22,7 @@ _HONORIFICS_ZH = (
 
 
 def has_han(text: str) -> bool:
-    return bool(text and _HAN.search(text))
+    return bool(text and HAN.search(text))
 
 
 def unbroken(text: str) -> str:

@@ -34,10 +34,6 @@ HEAD = ParagraphStyle("head", parent=BODY, fontSize=14, leading=19, alignment=1)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=10, textColor=colors.dimgrey)
 
 
-def _names(people: list[str]) -> str:
-    return "<br/>".join(markup(name) for name in people) or "—"
-
-
 def _unbroken_fitting(text: str, style: ParagraphStyle, width: float) -> Paragraph:
     """`text` in a paragraph `width` wide whose names (held together by no-break spaces) are
     never cut across lines: a name wider than the cell is set smaller rather than broken."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 
 from eventhub.ceremonies.models import Agreement
-from eventhub.ceremonies.names import chinese_title, in_chinese, latin, tidy, unbroken
+from eventhub.ceremonies.names import chinese_title, in_chinese, latin, tidy
 from eventhub.ceremonies.run_of_show import Cue, run_of_show
 from eventhub.directory.models import Organisation
 from eventhub.events.models import Event
@@ -50,7 +50,7 @@ def _introduce_zh(
 ) -> str:
     """'贵州大学校长王建华教授': organisation, title, name, honorific, as said in Chinese. A
     title known only in English is read as written (and the MC is told)."""
-    organisation_name = organisation.name_zh or f" {unbroken(organisation.name_en)} "
+    organisation_name = organisation.name_zh or f" {organisation.name_en} "
     if person is None:
         return f"【{organisation_name.strip()}签字人未定】"
     title = chinese_title(person)

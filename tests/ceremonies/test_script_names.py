@@ -204,6 +204,7 @@ def test_a_chinese_name_column_is_imported_as_the_chinese_rendering(client, as_r
         "Family name,Given name,Name in Lao,中文名,Position,中文职务,Organisation,Country,Email\n"
         "PHOMMACHANH,Bounthavy,ບຸນທະວີ ພົມມະຈັນ,本塔维·彭马占,Vice President,副校长,"
         "National University of Laos,LA,b.p@example.la\n"
+        "YANG,Ming,,杨明,Dean,院长,Guizhou University,CN,yang.ming@example.cn\n"
     ).encode()
     upload = client.post(
         f"/events/{event.slug}/participants/import",
@@ -212,7 +213,7 @@ def test_a_chinese_name_column_is_imported_as_the_chinese_rendering(client, as_r
     )
     preview = upload.headers["Location"]
     page = client.get(preview).get_data(as_text=True)
-    assert "Import 1 participant" in page, page[:3000]
+    assert "Import 2 participants" in page, page[:3000]
     client.post(preview, data={"action": "import"})
     with app.app_context():
         person = db.session.scalar(
@@ -221,6 +222,9 @@ def test_a_chinese_name_column_is_imported_as_the_chinese_rendering(client, as_r
         assert person.name_zh == "本塔维·彭马占"
         assert person.native_name == "ບຸນທະວີ ພົມມະຈັນ"
         assert person.position_zh == "副校长"
+        # A Chinese delegate's 中文名 is his own name: printed on his badge as such.
+        yang = db.session.scalar(sa.select(Participant).where(Participant.family_name == "YANG"))
+        assert (yang.native_name, yang.name_zh) == ("杨明", "")
 
 
 def test_the_press_list_as_a_spreadsheet_names_everyone_in_three_ways(
