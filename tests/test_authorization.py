@@ -190,6 +190,7 @@ ALLOWED: dict[str, set[str]] = {
     "ceremonies.cover_sheets": ORGANISER,
     "ceremonies.ceremony_programme": ORGANISER,
     "ceremonies.press_list": ORGANISER,
+    "ceremonies.press_sheet": ORGANISER,
     "ceremonies.name_cards": ORGANISER,
     "ceremonies.mc_script": ORGANISER,
     "checkin.checkpoints": SCANNERS,

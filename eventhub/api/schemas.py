@@ -48,8 +48,14 @@ REGISTRATION: dict[str, Any] = {
         "native_name": _text(
             "native_name", "The name in its own script", examples=["ສົມພອນ ແກ້ວມະນີ"]
         ),
+        "name_zh": _text(
+            "name_zh",
+            "A foreign name as written in Chinese, read at ceremonies",
+            examples=["通伦·西苏里"],
+        ),
         "honorific": _text("honorific"),
         "position": _text("position"),
+        "position_zh": _text("position_zh", "The position in Chinese", examples=["外交部长"]),
         "organisation": _text("organisation", "Name; added to the directory when new"),
         "country": _text(
             "country",

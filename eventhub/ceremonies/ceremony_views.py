@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -14,6 +14,7 @@ from eventhub.auth.models import Role
 from eventhub.ceremonies import (
     bp,
     labels,
+    lists,
     preparation,
     run_of_show,
     running_order,
@@ -26,8 +27,9 @@ from eventhub.ceremonies.access import agreement_or_404
 from eventhub.db import utcnow
 from eventhub.errors import abort_with
 from eventhub.registration import precedence
+from eventhub.registration.exports import to_xlsx
 from eventhub.scheduling.models import Activity, ActivityType
-from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response
+from eventhub.web import attempt, id_arg, in_event_or_404, pdf_response, record_download
 
 
 def _ceremony(event, activity_id: int):
@@ -222,6 +224,23 @@ def press_list(event, activity_id: int):
     agreements = running_order.ceremony_agreements(item)
     body = ceremony_pdf.signing_register(event, item, agreements, signing_times=times)
     return pdf_response(body, f"press-list-{item.id}.pdf")
+
+
+@bp.get("/ceremonies/<int:activity_id>/press-list.xlsx")
+@event_view(Role.ORGANISER)
+def press_sheet(event, activity_id: int):
+    item = _ceremony(event, activity_id)
+    sheet = lists.press_sheet(
+        item, running_order.ceremony_agreements(item), run_of_show.signing_times(item)
+    )
+    name = f"press-list-{item.id}.xlsx"
+    record_download(event, name)
+    response = Response(
+        to_xlsx(sheet),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/ceremonies/<int:activity_id>/name-cards.pdf")

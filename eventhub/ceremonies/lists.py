@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementStatus
+from eventhub.ceremonies.names import chinese_name, chinese_title, has_han
 from eventhub.ceremonies.signed_record import signer, witness
 from eventhub.directory.models import Organisation
 from eventhub.events.models import Event
@@ -99,3 +100,69 @@ def agreements_sheet(event: Event):
         for a in items
     ]
     return Sheet(str(_l("Agreements")), header, rows)
+
+
+PRESS_HEADER = [
+    "Time 时间",
+    "Agreement 协议",
+    "Agreement in Chinese 协议中文名",
+    "Party 签约方",
+    "Party in Chinese 签约方中文名",
+    "Country 国家",
+    "Role 身份",
+    "Name 姓名",
+    "Name in Chinese 中文译名",
+    "Name in own script 本国文字姓名",
+    "Title 职务",
+    "Title in Chinese 中文职务",
+]
+
+
+def press_sheet(ceremony: Activity, agreements: list[Agreement], times: dict[int, str]):
+    """The press list as rows, in both languages whoever downloads it: one row per signatory
+    and witness, named in Latin letters, in Chinese and in their own script, with titles."""
+
+    def person_row(agreement, organisation, country: str, role: str, person) -> list[str]:
+        return [
+            times.get(agreement.id, ""),
+            agreement.title_en,
+            agreement.title_zh,
+            organisation.name_en if organisation else "",
+            organisation.name_zh if organisation else "",
+            country,
+            role,
+            f"{person.honorific} {person.latin_name}".strip(),
+            chinese_name(person).strip() if has_han(chinese_name(person)) else "",
+            person.native_name,
+            person.position,
+            chinese_title(person),
+        ]
+
+    rows = []
+    for agreement in agreements:
+        for party in agreement.parties:
+            if person := signer(party):  # as signed, once signed
+                organisation = party.organisation
+                rows.append(
+                    person_row(
+                        agreement,
+                        organisation,
+                        organisation.country_code,
+                        "Signatory 签字人",
+                        person,
+                    )
+                )
+        for row in agreement.witnesses:
+            registered = row.participant
+            rows.append(
+                person_row(
+                    agreement,
+                    registered.organisation,
+                    registered.organisation.country_code
+                    if registered.organisation
+                    else registered.country_code,
+                    "Witness 见证人",
+                    witness(row),
+                )
+            )
+    return Sheet(f"Press list {ceremony.id}", PRESS_HEADER, rows)

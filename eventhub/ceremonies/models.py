@@ -91,6 +91,8 @@ class SignedAs:
     signed_native_name: Mapped[str] = mapped_column(sa.String(200), default="")
     signed_honorific: Mapped[str] = mapped_column(sa.String(60), default="")
     signed_position: Mapped[str] = mapped_column(sa.String(300), default="")
+    signed_name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    signed_position_zh: Mapped[str] = mapped_column(sa.String(300), default="")
 
     def signed_as(self, person: Participant | None) -> None:
         """Copy `person` as they are now (None: clear the copy)."""
@@ -98,6 +100,8 @@ class SignedAs:
         self.signed_native_name = person.native_name if person else ""
         self.signed_honorific = person.honorific if person else ""
         self.signed_position = person.position if person else ""
+        self.signed_name_zh = person.name_zh if person else ""
+        self.signed_position_zh = person.position_zh if person else ""
 
 
 class AgreementParty(SignedAs, db.Model):

@@ -10,21 +10,75 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.ceremonies.models import Agreement
-from eventhub.ceremonies.signed_record import label_zh, signer, witness
+from eventhub.ceremonies.names import (
+    LANGUAGE_NAMES,
+    chinese_name,
+    chinese_title,
+    has_han,
+    latin,
+    names_in,
+    original_language,
+    title_in,
+    unbroken,
+)
+from eventhub.ceremonies.signed_record import Person, label_zh, signer, witness
 from eventhub.events.models import Event
-from eventhub.pdf import document, markup, paragraph, register_fonts
+from eventhub.pdf import document, markup, needs_shaping, paragraph, register_fonts
 from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
 HEAD = ParagraphStyle("head", parent=BODY, fontSize=14, leading=19, alignment=1)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=10, textColor=colors.dimgrey)
 
 
-def _names(people: list[str]) -> str:
-    return "<br/>".join(markup(name) for name in people) or "—"
+def _unbroken_fitting(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """`text` in a paragraph `width` wide whose names (held together by no-break spaces) are
+    never cut across lines: a name wider than the cell is set smaller rather than broken."""
+    size = style.fontSize
+    widest = max(
+        (
+            pdfmetrics.stringWidth(word, "EH-Latin", 1)
+            for word in text.split(" ")
+            if word and not (has_han(word) or needs_shaping(word))
+        ),
+        default=0,
+    )
+    if widest * size > width:
+        size = max(5.5, width / widest)
+        style = ParagraphStyle("fitted", parent=style, fontSize=size, leading=size * 1.3)
+    return paragraph(text, style)
+
+
+def _person_cell(person: Person | None, width: float, *, press: bool) -> list:
+    """A signatory or witness as the register or the press list names them: Latin name;
+    for the press also the Chinese rendering, the name in its own script and the titles."""
+    if person is None:
+        return [Paragraph("—", BODY)]
+    cell = [_unbroken_fitting(latin(person), BODY, width)]
+    if not press:
+        return cell
+    said = chinese_name(person).strip()
+    if said != unbroken(person.latin_name):
+        cell.append(paragraph(said, BODY))
+    if person.native_name and person.native_name != said:
+        cell.append(paragraph(person.native_name, BODY))
+    for title in dict.fromkeys(t for t in (person.position, chinese_title(person)) if t):
+        cell.append(paragraph(title, SMALL))
+    return cell
+
+
+def _people_cell(people: list[Person | None], width: float, *, press: bool) -> list:
+    cell: list = []
+    for person in people:
+        if cell:
+            cell.append(Spacer(1, 1.5 * mm))
+        cell += _person_cell(person, width, press=press)
+    return cell or [Paragraph("—", BODY)]
 
 
 def _amendments(event: Event, agreements: list[Agreement], style, *, numbered: bool) -> list:
@@ -59,7 +113,9 @@ def signing_register(
     *,
     signing_times: dict[int, str] | None = None,
 ) -> bytes:
-    """The signing register; with the time each agreement is signed, the press list."""
+    """The signing register; with the time each agreement is signed, the press list: the
+    parties in English and Chinese, each signatory and witness by the Latin name, its Chinese
+    rendering and their own script, with their titles in English and Chinese."""
     press = signing_times is not None
     heading = "媒体名单 Press list" if press else "签约名录 Signing register"
     register_fonts()
@@ -80,8 +136,18 @@ def signing_register(
             "Witnesses 见证人",
         )
     ]
+    widths = [14 * mm, 80 * mm, 60 * mm, 66 * mm, 53 * mm]
+    padding = 6 + 1  # the table's cell padding on both sides, and a point to spare
     rows = [header]
     for number, agreement in enumerate(agreements, start=1):
+        parties = [
+            paragraph(
+                f"{p.organisation.name_en} ({p.organisation.country_code})"
+                + (f" {p.organisation.name_zh}" if press and p.organisation.name_zh else ""),
+                BODY,
+            )
+            for p in agreement.parties
+        ]
         rows.append(
             [
                 Paragraph(signing_times.get(agreement.id, "") if press else str(number), BODY),
@@ -91,36 +157,16 @@ def signing_register(
                     + markup(agreement.title_zh or ""),
                     BODY,
                 ),
-                Paragraph(
-                    _names(
-                        [
-                            f"{p.organisation.name_en} ({p.organisation.country_code})"
-                            for p in agreement.parties
-                        ]
-                    ),
-                    BODY,
+                parties,
+                _people_cell(
+                    [signer(p) for p in agreement.parties], widths[3] - padding, press=press
                 ),
-                Paragraph(
-                    _names(
-                        [
-                            (
-                                person.full_name
-                                + (f", {person.position}" if press and person.position else "")
-                            )
-                            if (person := signer(p))
-                            else "—"
-                            for p in agreement.parties
-                        ]
-                    ),
-                    BODY,
-                ),
-                Paragraph(
-                    _names([witness(w).full_name for w in agreement.witnesses]),
-                    BODY,
+                _people_cell(
+                    [witness(w) for w in agreement.witnesses], widths[4] - padding, press=press
                 ),
             ]
         )
-    table = Table(rows, colWidths=[14 * mm, 95 * mm, 70 * mm, 50 * mm, 44 * mm], repeatRows=1)
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -258,12 +304,19 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
     doc = document(buffer, pagesize=A4, margin=20 * mm, title=f"{ceremony.title_en} — cover sheets")
     big = ParagraphStyle("big", parent=BODY, fontSize=16, leading=22, alignment=1)
     text = ParagraphStyle("text", parent=BODY, fontSize=11, leading=16)
+    text_centred = ParagraphStyle("text_centred", parent=text, alignment=1)
     story: list = []
     for number, agreement in enumerate(agreements, start=1):
         for keeper in agreement.parties:
             order = [keeper, *(p for p in agreement.parties if p is not keeper)]
+            language = original_language(
+                agreement.languages.split(","),
+                agreement.prevailing_language,
+                keeper.organisation.country_code,
+            )
             story += [
                 Paragraph(markup(f"{number}. 正本 Original — {keeper.organisation.name_en}"), HEAD),
+                paragraph(LANGUAGE_NAMES.get(language, language), text_centred),
                 Spacer(1, 8 * mm),
                 Paragraph(markup(agreement.title_en, bold=True), big),
                 Paragraph(markup(agreement.title_zh or ""), big),
@@ -280,19 +333,22 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
                 for i, p in enumerate(order, start=1)
             ]
             blocks = []
+            block_width = (A4[0] - 40 * mm) / len(order) - 14
             for p in order:
                 person = signer(p)  # as signed, once signed
-                name = (
-                    person.full_name + (f" {person.native_name}" if person.native_name else "")
-                    if person
-                    else "—"
-                )
                 blocks.append(
                     [
                         Spacer(1, 18 * mm),
                         Paragraph("_" * 34, text),
-                        paragraph(name, text),
-                        paragraph(person.position if person and person.position else "", text),
+                        *(
+                            [
+                                _unbroken_fitting(line, text, block_width)
+                                for line in names_in(person, language)
+                            ]
+                            if person
+                            else [Paragraph("—", text)]
+                        ),
+                        paragraph(title_in(person, language) if person else "", text),
                         paragraph(f"For 代表 {p.organisation.name_en}", text),
                     ]
                 )

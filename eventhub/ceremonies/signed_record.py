@@ -70,6 +70,8 @@ class Person:
     latin_name: str
     native_name: str
     position: str
+    name_zh: str = ""
+    position_zh: str = ""
 
     @property
     def full_name(self) -> str:
@@ -79,11 +81,23 @@ class Person:
 def _person(row: AgreementParty | AgreementWitness, live) -> Person | None:
     if row.signed_name:
         return Person(
-            row.signed_honorific, row.signed_name, row.signed_native_name, row.signed_position
+            row.signed_honorific,
+            row.signed_name,
+            row.signed_native_name,
+            row.signed_position,
+            row.signed_name_zh,
+            row.signed_position_zh,
         )
     if live is None:
         return None
-    return Person(live.honorific, live.latin_name, live.native_name, live.position)
+    return Person(
+        live.honorific,
+        live.latin_name,
+        live.native_name,
+        live.position,
+        live.name_zh,
+        live.position_zh,
+    )
 
 
 def signer(party: AgreementParty) -> Person | None:

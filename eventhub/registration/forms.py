@@ -57,8 +57,21 @@ class RegistrationForm(FlaskForm):
     native_name = StringField(
         _l("Name in own script"), description=_l("e.g. ສົມພອນ ແກ້ວມະນີ, 杨明, ហេង ស្រីពៅ")
     )
+    name_zh = StringField(
+        _l("Name in Chinese characters"),
+        description=_l(
+            "For a foreign name: how it is written in Chinese, e.g. 通伦·西苏里. Read out at "
+            "ceremonies and printed on Chinese lists."
+        ),
+        render_kw={"lang": "zh-Hans"},
+    )
     honorific = StringField(_l("Title"), description=_l("e.g. Dr., Prof., H.E., U, Daw"))
     position = StringField(_l("Position"))
+    position_zh = StringField(
+        _l("Position in Chinese"),
+        description=_l("e.g. 外交部长: read out at ceremonies, printed on Chinese originals."),
+        render_kw={"lang": "zh-Hans"},
+    )
     organisation = StringField(
         _l("Organisation"),
         render_kw={"list": "organisations", "autocomplete": "organization", "required": True},
@@ -186,8 +199,10 @@ IMPORT_FIELD_LABELS = {
     "family_name": _l("Family name (as in passport)"),
     "given_name": _l("Given name (as in passport)"),
     "native_name": _l("Name in own script"),
+    "name_zh": _l("Name in Chinese characters"),
     "honorific": _l("Title"),
     "position": _l("Position"),
+    "position_zh": _l("Position in Chinese"),
     "organisation": _l("Organisation"),
     "country": _l("Country"),
     "category": _l("Participant category requested"),

@@ -3,7 +3,7 @@ Thai, compared folded (see importer._key)."""
 
 from __future__ import annotations
 
-NATIVE_SCRIPTS = ("thai", "lao", "khmer", "myanmar", "burmese", "vietnamese", "chinese")
+NATIVE_SCRIPTS = ("thai", "lao", "khmer", "myanmar", "burmese", "vietnamese")
 # Field -> the words senders use for it in a header (compared folded, without punctuation).
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "family_name": ("family name", "surname", "last name", "family", "姓", "姓氏", "nom", "นามสกุล"),
@@ -31,8 +31,26 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "ชื่อ นามสกุล ภาษาไทย",
         "ชื่อ นามสกุล",
         "本国文字姓名",
-        "中文名",
         "中文姓名",
+    ),
+    # A foreign name as written in Chinese (a Chinese delegate's own name given here goes to
+    # native_name: validation._own_chinese_name).
+    "name_zh": (
+        "chinese name",
+        "name in chinese",
+        "chinese rendering",
+        "中文名",
+        "中文译名",
+        "译名",
+        "中文名字",
+    ),
+    "position_zh": (
+        "position in chinese",
+        "chinese position",
+        "chinese title",
+        "title in chinese",
+        "中文职务",
+        "中文职位",
     ),
     "honorific": ("honorific", "title", "salutation", "称谓", "称呼"),
     "position": ("position", "job title", "designation", "post", "职务", "职位", "ตำแหน่ง"),

@@ -55,8 +55,10 @@ FIELDS = (
     Field("family_name", _l("Family name (as in passport)"), ("family_name",)),
     Field("given_name", _l("Given name (as in passport)"), ("given_name",)),
     Field("native_name", _l("Name in own script"), ("native_name",)),
+    Field("name_zh", _l("Name in Chinese characters"), ("name_zh",)),
     Field("honorific", _l("Title"), ("honorific",)),
     Field("position", _l("Position"), ("position",)),
+    Field("position_zh", _l("Position in Chinese"), ("position_zh",)),
     Field("organisation", _l("Organisation"), ("organisation_id",)),
     Field("delegation", _l("Delegation"), ("delegation_id",)),
     Field("country", _l("Country"), ("country_code",)),
@@ -223,6 +225,7 @@ def merge(
         kept.family_name,
         kept.given_name,
         kept.native_name,
+        kept.name_zh,
         kept.email,
         kept.organisation.name_en if kept.organisation else "",
     )

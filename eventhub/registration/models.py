@@ -146,6 +146,10 @@ class Participant(TimestampMixin, db.Model):
     native_name: Mapped[str] = mapped_column(sa.String(200), default="")
     honorific: Mapped[str] = mapped_column(sa.String(60), default="")
     position: Mapped[str] = mapped_column(sa.String(300), default="")
+    # A foreign name and title as Chinese readers know them (通伦·西苏里, 外交部长): read by
+    # the master of ceremonies and printed on Chinese lines. Chinese names need none.
+    name_zh: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    position_zh: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id"), index=True
     )

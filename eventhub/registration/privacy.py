@@ -49,8 +49,10 @@ def anonymise_event(event: Event, *, actor: User, today: date) -> int:
         person.family_name, person.given_name = "", f"#{person.id}"
         for name in (
             "native_name",
+            "name_zh",
             "honorific",
             "position",
+            "position_zh",
             "email",
             "phone",
             "dietary_notes",

@@ -63,8 +63,10 @@ PERSONAL_FIELDS = (
     "family_name",
     "given_name",
     "native_name",
+    "name_zh",
     "honorific",
     "position",
+    "position_zh",
     "email",
     "phone",
     "country_code",
@@ -330,6 +332,7 @@ def apply_values(
         participant.family_name,
         participant.given_name,
         participant.native_name,
+        participant.name_zh,
         participant.email,
         values.get("organisation"),
     )

@@ -59,8 +59,10 @@ MAX_LENGTHS = {
     "family_name": 100,
     "given_name": 150,
     "native_name": 200,
+    "name_zh": 200,
     "honorific": 60,
     "position": 300,
+    "position_zh": 300,
     "organisation": 300,
     "phone": 50,
     "dietary_notes": 500,
@@ -78,10 +80,13 @@ LATIN_NAME = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .,/-]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,50}$")
 TRAVEL_NUMBER = re.compile(r"^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$")  # MU 2032, CZ3052, G1234
 PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
-NAME_FIELDS = ("family_name", "given_name", "native_name", "honorific")
+NAME_FIELDS = ("family_name", "given_name", "native_name", "name_zh", "honorific")
 # Printed on badges and certificates: a letter no installed font has is refused at entry
 # (naming its script), never printed as an empty box.
-PRINTED_FIELDS = (*NAME_FIELDS, "position", "organisation")
+PRINTED_FIELDS = (*NAME_FIELDS, "position", "position_zh", "organisation")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+# Where a name written in Chinese is the person's own name, not a rendering of a foreign one.
+CHINESE_WRITING = frozenset({"CN", "TW", "HK", "MO"})
 # A passport must stay valid this long after the event for a Chinese visa.
 PASSPORT_VALID_AFTER_EVENT = timedelta(days=183)
 
@@ -219,6 +224,12 @@ def check_registration(
                     "'Name in own script'."
                 ),
             )
+    for name, example in (("name_zh", "通伦·西苏里"), ("position_zh", "外交部长")):
+        value = checked.values.get(name)
+        if value and not HAN.search(value):
+            checked.fail(
+                name, _l("Write it in Chinese characters, e.g. %(example)s.", example=example)
+            )
     if present("organisation") and not checked.values.get("organisation"):
         checked.fail("organisation", _l("Enter the organisation."))
     if checked.values.get("phone") and not PHONE.match(checked.values["phone"]):
@@ -302,11 +313,25 @@ def check_registration(
                 )
             checked.values["delegation_id"] = delegation_id
 
+    _own_chinese_name(checked)
     _check_travel(checked, raw, present, event)
     _check_visa(checked, raw, present, event, keep_passport_data)
     for name in not_text:  # one clear message, not the consequences of blanking it
         checked.errors[name] = [str(_l("Send this field as text."))]
     return checked
+
+
+def _own_chinese_name(checked: Checked) -> None:
+    """A Chinese delegate's name given as 'Chinese name' (中文名) is their own name in their
+    own script, printed on their badge: it goes there when that is empty."""
+    values = checked.values
+    if (
+        values.get("country_code") in CHINESE_WRITING
+        and values.get("name_zh")
+        and "native_name" in values
+        and not values["native_name"]
+    ):
+        values["native_name"], values["name_zh"] = values["name_zh"], ""
 
 
 def _check_choice(

@@ -32,7 +32,7 @@ def test_lao_delegate_registers_and_is_approved(live_server, page, tmp_path, bro
         country="LA",
         email="not-an-email",
     )
-    page.get_by_label("职务").fill("Lecturer")
+    page.get_by_label("职务", exact=True).fill("Lecturer")
     page.get_by_label("证件照").set_input_files(str(photo))
     page.get_by_role("button", name="报名").click()
     # The bad email is explained and nothing typed is lost.
@@ -52,7 +52,7 @@ def test_lao_delegate_registers_and_is_approved(live_server, page, tmp_path, bro
         live_server.extensions["eventhub_outbox"][-1].get_content(),
     ).group(1)
     page.goto(f"{base}/auth/language/en?next={link}")
-    page.get_by_label("Position").fill("Senior Lecturer")
+    page.get_by_label("Position", exact=True).fill("Senior Lecturer")
     page.get_by_role("button", name="Save changes").click()
     assert page.get_by_text("Your changes have been saved.").is_visible()
 

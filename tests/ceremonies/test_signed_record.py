@@ -276,3 +276,51 @@ def test_no_other_path_rewrites_the_record_either(client, as_role, event, app, m
         agreement.notes = "Blue folders"  # not part of the record
         db.session.flush()
         db.session.rollback()
+
+
+def test_the_press_list_names_who_signed_in_chinese_as_signed(client, as_role, event, app, make):
+    """The Chinese rendering and title are part of the signing record: corrected on the
+    registration later, the press list still prints what was read out at the signing."""
+    from openpyxl import load_workbook
+
+    from eventhub.registration.models import Participant
+
+    as_role("organiser")
+    president = make.participant(
+        event, family_name="PHOMMAXAY", given_name="Bounheng", country_code="LA"
+    )
+    with app.app_context():
+        person = db.session.get(Participant, president.id)
+        person.name_zh, person.position_zh = "本亨·蓬玛赛", "校长"
+        db.session.commit()
+    guizhou = make.organisation(name_en="Guizhou University", country_code="CN")
+    nuol = make.organisation(name_en="National University of Laos", country_code="LA")
+    rector = make.participant(event, family_name="WANG", given_name="Jianhua")
+    starts_at = datetime(2025, 7, 25, 8, 0, tzinfo=UTC)
+    ceremony = make.activity(
+        event,
+        title_en="Signing Ceremony II",
+        type=ActivityType.SIGNING_CEREMONY,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=90),
+    )
+    agreement = make.agreement(
+        event,
+        [guizhou, nuol],
+        signatories=[rector, president],
+        title_en="MoU on Aviation",
+        status=AgreementStatus.ORIGINALS_READY,
+        ceremony_id=ceremony.id,
+    )
+    client.post(f"/events/{event.slug}/agreements/{agreement.id}/status", data={"status": "signed"})
+    with app.app_context():
+        person = db.session.get(Participant, president.id)
+        person.name_zh, person.position_zh = "本亨", "副校长"
+        db.session.commit()
+    sheet = client.get(f"/events/{event.slug}/ceremonies/{ceremony.id}/press-list.xlsx")
+    rows = [
+        [cell or "" for cell in row]
+        for row in load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True)
+    ]
+    signed = next(row for row in rows if any("PHOMMAXAY" in str(cell) for cell in row))
+    assert "本亨·蓬玛赛" in signed and "校长" in signed and "副校长" not in signed
