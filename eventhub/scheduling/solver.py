@@ -280,9 +280,11 @@ def propose(
                 model.AddLinearExpressionInDomain(
                     start, cp_model.Domain.FromIntervals(own)
                 ).OnlyEnforceIf([here, literal["hours"]])
+            # The VIPs of back-to-back bilaterals in one room rest between two.
+            turnover = rest if activity.type == ActivityType.BILATERAL_MEETING else 0
             intervals_by_room[room.id].append(
                 model.NewOptionalFixedSizeIntervalVar(
-                    start, duration, here, f"iv_{activity.id}_{room.id}"
+                    start, duration + turnover, here, f"iv_{activity.id}_{room.id}"
                 )
             )
             presence[activity.id][room.id] = here

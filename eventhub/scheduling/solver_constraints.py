@@ -117,6 +117,38 @@ def soft_costs(model, placed, fixed, starts, presence, event, day_starts, minute
         for d in range(event.days):
             model.Add(busiest >= loads[d] + sum(day_terms[d]))
         terms.append(20 * busiest)
+
+    # Each kind where a hand-made programme puts it (5 for every activity elsewhere).
+    def clock(moment):
+        return moment.hour * 60 + moment.minute
+
+    for activity in placed:
+        windows = rules.setting("PREFERRED_STARTS", rules.PREFERRED_STARTS).get(activity.type)
+        if not windows:
+            continue
+        preferred = cp_model.Domain.FromIntervals(
+            [
+                [day_starts(d) + clock(a), day_starts(d) + clock(b)]
+                for d in range(event.days)
+                for a, b in windows
+            ]
+        )
+        usual = model.NewBoolVar("")
+        model.AddLinearExpressionInDomain(starts[activity.id], preferred).OnlyEnforceIf(usual)
+        terms.append(5 * usual.Not())
+    # Off-site visits leave at different times where they can (delegates may do two).
+    visits = [a for a in placed if a.type in rules.OFF_SITE]
+    for index, first in enumerate(visits):
+        for second in visits[index + 1 :]:
+            apart = model.NewBoolVar("")
+            before = model.NewBoolVar("")
+            model.Add(starts[first.id] + first.duration_minutes <= starts[second.id]).OnlyEnforceIf(
+                [apart, before]
+            )
+            model.Add(
+                starts[second.id] + second.duration_minutes <= starts[first.id]
+            ).OnlyEnforceIf([apart, before.Not()])
+            terms.append(2 * apart.Not())
     # A track keeps to one room where it can: its home room is the one its scheduled
     # activities use most (else the first it may use); each activity elsewhere costs 1.
     used = defaultdict(lambda: defaultdict(int))

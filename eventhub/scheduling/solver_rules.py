@@ -39,6 +39,22 @@ NOT_AT_LUNCH = {
     ActivityType.SIGNING_CEREMONY,
 }
 
+# Where a hand-made programme puts each kind (preferred, not required): sessions at the
+# printed slot starts, tours leaving in the morning or after lunch, bilaterals over a working
+# lunch, signings late in the afternoon (or mid-morning). Local start times, (from, to).
+_SESSION_STARTS = [(time(9, 0), time(9, 0)), (time(10, 45), time(10, 45))] + [
+    (time(14, 0), time(14, 0)),
+    (time(15, 45), time(15, 45)),
+]
+PREFERRED_STARTS = {
+    ActivityType.FORUM: _SESSION_STARTS,
+    ActivityType.WORKSHOP: _SESSION_STARTS,
+    ActivityType.STUDY_TOUR: [(time(9, 0), time(9, 0)), (time(14, 0), time(14, 0))],
+    ActivityType.CULTURAL_VISIT: [(time(9, 0), time(9, 0)), (time(14, 0), time(14, 0))],
+    ActivityType.BILATERAL_MEETING: [(time(12, 20), time(13, 40))],
+    ActivityType.SIGNING_CEREMONY: [(time(10, 0), time(10, 0)), (time(16, 0), time(16, 0))],
+}
+
 # Rule names, in the order the proposal page lists their scores. Each has an enforcement
 # literal in the model (solver.py), so a later explanation can switch rules one by one.
 RULES = ("rooms", "hours", "lunch", "all_hands", "own_day", "people")
