@@ -178,6 +178,7 @@ def propose(
     venue_of: dict[int, dict[int, object]] = {}  # activity -> venue id -> literal (or True)
     windows_of: dict[int, list[tuple[int, int]]] = {}
     slots: list = []
+    wanted: dict[int, cp_model.IntVar] = {}
     fixed_blockers = [
         (minutes(a.starts_at), minutes(a.ends_at), a) for a in fixed if a.type in rules.ALL_HANDS
     ]
@@ -252,7 +253,11 @@ def propose(
         start = STEP * slot
         starts[activity.id] = start
         # The intersection keeps the search small; each rule's own domain carries its literal.
-        model.AddLinearExpressionInDomain(start, cp_model.Domain.FromIntervals(union))
+        # `wanted`: the activity is placed (an assumption when explaining a failure).
+        wanted[activity.id] = model.NewBoolVar(f"place_{activity.id}")
+        model.AddLinearExpressionInDomain(
+            start, cp_model.Domain.FromIntervals(union)
+        ).OnlyEnforceIf(wanted[activity.id])
         for name, windows in by_rule.items():
             model.AddLinearExpressionInDomain(
                 start, cp_model.Domain.FromIntervals(windows)
@@ -293,7 +298,7 @@ def propose(
         if not choices:
             proposal.problems.append(_no_room(activity, seats, rooms))
             continue
-        model.AddExactlyOne(choices)
+        model.AddExactlyOne(choices).OnlyEnforceIf(wanted[activity.id])
         venue_of[activity.id] = {}
         for venue_id, heres in at_venue.items():
             if len(at_venue) == 1:
@@ -336,8 +341,9 @@ def propose(
         for activity in placed:
             if activity.type in (ActivityType.FORUM, ActivityType.WORKSHOP):
                 model.Add(starts[activity.id] >= min(opening_end)).OnlyEnforceIf(literal["hours"])
-    for name in rules.RULES:
-        model.Add(literal[name] == 1)
+    explainer_model = model.Clone()  # rules and activities still switchable there
+    for var in [*literal.values(), *wanted.values()]:
+        model.Add(var == 1)
 
     cost = soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes)
     model.Minimize(cost)
@@ -366,14 +372,7 @@ def propose(
     proposal.seconds = spent
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
-            proposal.problems.append(
-                str(
-                    _l(
-                        "No timetable fits every rule: the activities waiting cannot all be "
-                        "placed in their rooms, hours and days with the people they need."
-                    )
-                )
-            )
+            proposal.problems.append(_explain(explainer_model, literal, wanted, placed, time_limit))
         else:
             proposal.problems.append(str(_l("No timetable was found in the time allowed.")))
         return proposal
@@ -397,6 +396,26 @@ def propose(
     proposal.scores = rules.score(event, timetable, {a.id for a in placed}, people, expected)
     proposal.day_loads = rules.day_loads(event, timetable)
     return proposal
+
+
+def _explain(model, literal, wanted, placed, time_limit: float) -> str:
+    """The activities and rules that cannot all hold together (CP-SAT's assumptions)."""
+    model.AddAssumptions([*literal.values(), *wanted.values()])
+    explainer = cp_model.CpSolver()
+    explainer.parameters.max_time_in_seconds = time_limit
+    explainer.parameters.num_workers = 1
+    explainer.Solve(model)
+    clash = set(explainer.SufficientAssumptionsForInfeasibility())
+    names = [a.title_en for a in placed if wanted[a.id].Index() in clash]
+    kept = [str(rules.RULE_LABELS[n]) for n, var in literal.items() if var.Index() in clash]
+    return str(
+        _l(
+            "No timetable fits every rule. These activities cannot all be placed together: "
+            "%(names)s (rules involved: %(rules)s).",
+            names="; ".join(names) or "—",
+            rules="; ".join(kept) or "—",
+        )
+    )
 
 
 def _intersect(first: list[tuple[int, int]], second: list[tuple[int, int]]):

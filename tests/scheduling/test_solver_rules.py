@@ -199,3 +199,69 @@ def test_organiser_clears_a_day_reviews_the_scores_and_accepts(client, as_role, 
             sa.select(Activity).where(Activity.event_id == event.id, Activity.type.in_(TOURS))
         ).all()
         assert all(t.starts_at and t.room_id is None for t in tours)
+
+
+def test_a_vip_rests_between_duties_and_a_bilateral_never_goes_to_a_big_hall(
+    app, event, rooms, make
+):
+    """Two duties of one VIP leave the rest between them; a bilateral meeting with no VIP
+    room is not put in a hall: the organiser is told instead."""
+    from eventhub.scheduling.models import ActivityPerson, ActivityRole
+
+    minister = make.participant(event, given_name="Minister")
+    ids = [
+        make.activity(
+            event,
+            title_en=f"Duty {n}",
+            state=ActivityState.PUBLISHED,
+            room_id=rooms["small"],
+            duration_minutes=200,
+            allowed_days="2025-07-25",
+        ).id
+        for n in range(2)
+    ]
+    with app.app_context():
+        db.session.add_all(
+            ActivityPerson(
+                activity_id=i, participant_id=minister.id, role=ActivityRole.REQUIRED_VIP
+            )
+            for i in ids
+        )
+        db.session.commit()
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    assert proposal.ok, proposal.problems
+    first, second = sorted(proposal.placements, key=lambda p: p.starts_at)
+    assert (second.starts_at - first.ends_at).total_seconds() >= 5 * 60
+    make.activity(
+        event,
+        title_en="Bilateral Meeting: China and Lao PDR",
+        type=ActivityType.BILATERAL_MEETING,
+        state=ActivityState.PUBLISHED,
+        duration_minutes=35,
+        capacity=12,
+    )
+    with app.app_context():
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    assert not proposal.ok
+    assert any("China and Lao PDR" in p for p in proposal.problems)
+
+
+def test_when_nothing_fits_the_clashing_activities_and_rules_are_named(app, event, rooms, make):
+    """Two three-hour duties of one speaker on one day after a full morning: no timetable,
+    and the message names both activities and the rule about people."""
+    speaker = make.participant(event, given_name="Chanthy")
+    for n in range(3):
+        make.activity(
+            event,
+            title_en=f"Long duty {n}",
+            state=ActivityState.PUBLISHED,
+            room_id=rooms["small"] if n < 2 else rooms["auditorium"],
+            duration_minutes=180,
+            allowed_days="2025-07-25",
+            speakers=[speaker],
+        )
+    with app.app_context():
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    assert not proposal.ok
+    [problem] = proposal.problems
+    assert "Long duty" in problem and "nobody in two places" in problem, problem
