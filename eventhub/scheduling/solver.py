@@ -345,20 +345,28 @@ def propose(
     for var in [*literal.values(), *wanted.values()]:
         model.Add(var == 1)
 
-    cost = soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes)
+    spread = model.NewBoolVar("spread")
+    cost = soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes, spread)
     model.Minimize(cost)
 
     if release is not None:
         release()
     # First any valid timetable, without the soft rules (fast), then the soft rules from
     # there: searching for both at once is much slower.
-    feasibility = model.Clone()
-    feasibility.ClearObjective()
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 8  # a portfolio of strategies, even on two cores
-    status = solver.Solve(feasibility)
-    spent = solver.WallTime()
+    # The days' even share is asked for there (spreading is slow to reach as a cost alone),
+    # and dropped when no timetable keeps it.
+    spent = 0.0
+    for share in (1, 0):
+        feasibility = model.Clone()
+        feasibility.ClearObjective()
+        feasibility.Add(spread == share)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = (time_limit - spent) * (0.6 if share else 1)
+        solver.parameters.num_workers = 8  # a portfolio of strategies, even on two cores
+        status = solver.Solve(feasibility)
+        spent += solver.WallTime()
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) or status == cp_model.MODEL_INVALID:
+            break
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and time_limit - spent > 0.5:
         for var in [*slots, *all_presence(presence)]:
             model.AddHint(var, solver.Value(var))

@@ -84,9 +84,9 @@ def all_hands_pending(model, enforce, placed, starts, expected, people):
             ).OnlyEnforceIf([before.Not(), enforce])
 
 
-def soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes):
-    """The load spread over the days, room changes within a track, and overlapping needs
-    of one delegation."""
+def soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes, spread):
+    """The load spread over the days (an even share a day while `spread` holds), room
+    changes within a track, and overlapping needs of one delegation."""
     terms = []
     # Spread: the busiest day is as light as it can be (for activities that may move).
     movable = [a for a in placed if len([d for d in a.allowed_days.split(",") if d]) != 1]
@@ -117,6 +117,11 @@ def soft_costs(model, placed, fixed, starts, presence, event, day_starts, minute
         for d in range(event.days):
             model.Add(busiest >= loads[d] + sum(day_terms[d]))
         terms.append(20 * busiest)
+        # The first search (which has no objective) keeps each day to the even share when
+        # `spread` holds; solver.py drops it if no timetable keeps it.
+        share = -(-(sum(loads) + len(movable)) // event.days)
+        for d in range(event.days):
+            model.Add(loads[d] + sum(day_terms[d]) <= max(share, loads[d])).OnlyEnforceIf(spread)
 
     # Each kind where a hand-made programme puts it (5 for every activity elsewhere).
     def clock(moment):
