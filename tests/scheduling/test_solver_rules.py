@@ -181,14 +181,17 @@ def test_organiser_clears_a_day_reviews_the_scores_and_accepts(client, as_role, 
     assert "Choose a day of the event" in client.post(
         url, data={"action": "clear", "day": "2025-08-30"}, follow_redirects=True
     ).get_data(as_text=True)
-    page = client.post(url, data={"action": "propose"}, follow_redirects=True).get_data(
-        as_text=True
-    )
+    proposed = client.post(url, data={"action": "propose"}, follow_redirects=True)
+    assert "run=" in proposed.request.full_path
+    page = proposed.get_data(as_text=True)
     assert re.search(r"Bilateral meetings in a VIP room: <strong>3/3</strong>", page), page
     assert re.search(r"Tours and visits off-site, without a room: <strong>4/4</strong>", page)
     assert "off-site, no room" in page  # before and after, for the tours
     placements = re.findall(r'name="placement" value="([^"]+)"', page)
     assert len(placements) == 45
+    # The Chinese page of the same proposal reads too (rooms by their Chinese names).
+    zh = client.get(proposed.request.full_path, headers={"Accept-Language": "zh-CN"})
+    assert zh.status_code == 200 and "贵宾室" in zh.get_data(as_text=True)
     assert sum(value.endswith("|") for value in placements) == 4
     page = client.post(
         url, data={"action": "accept", "placement": placements}, follow_redirects=True
