@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 
 # Shown in the language switch in their own language, so anyone can find theirs.
@@ -137,35 +139,108 @@ def medium_date(value: date | None) -> str:
     return format_date(value, "medium") if value else ""
 
 
-def medium_datetime(value: datetime | None) -> str:
-    """A moment on the clock of the zone being looked at: the medium date and a 24-hour
-    time ('Jul 24, 2025, 18:00'), joined as the reader's language joins them."""
-    if not value:
-        return ""
-    pattern = get_locale().datetime_formats.get("medium", "{1} {0}")
-    return str(pattern).format(format_time(value, "HH:mm"), format_date(value, "medium"))
+# One way to write a time of day in each language: CLDR's 24-hour hours and minutes of the
+# reader's language ('17:15' in English and Chinese), never seconds, AM/PM or a zone. The
+# zone is named once where the times are read: the page footer, an email's time line.
+TIME_SKELETON = "Hm"
+
+
+def time_pattern(locale: Locale) -> str:
+    """The reader's language's pattern for a time of day (the `TIME_SKELETON` form)."""
+    skeleton = locale.datetime_skeletons.get(TIME_SKELETON)
+    return skeleton.pattern if skeleton is not None else "HH:mm"
 
 
 def clock_time(value: time | datetime | None) -> str:
-    """A 24-hour time: the programmes of international meetings use it."""
-    return format_time(value, "HH:mm") if value else ""
+    """A time of day on the clock of the zone being looked at, the one way (`time_pattern`):
+    the programmes of international meetings use the 24-hour clock."""
+    return format_time(value, time_pattern(get_locale())) if value else ""
+
+
+def time_range(start: datetime | None, end: datetime | None) -> str:
+    """'17:15–18:45': both ends the one way, joined by an en dash."""
+    if not start:
+        return ""
+    return f"{clock_time(start)}–{clock_time(end)}" if end else clock_time(start)
+
+
+def _joined(width: str, date_text: str, time_text: str) -> str:
+    """A date and a time joined as the reader's language joins them at `width`."""
+    pattern = str(get_locale().datetime_formats.get(width, "{1} {0}"))
+    # CLDR quotes literal words ("{1} 'at' {0}" in some releases).
+    pattern = re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", pattern)
+    return pattern.replace("{1}", date_text).replace("{0}", time_text)
+
+
+def _with_zone(time_text: str, moment: datetime, zone: str | None) -> str:
+    """The time with the zone's name where the reader's language puts it ('17:15 China
+    Standard Time', '中国标准时间 17:15'): for text read away from the event's pages."""
+    from babel.dates import get_timezone_name
+
+    locale = get_locale()
+    local = moment.astimezone(ZoneInfo(zone or select_timezone()))
+    name = get_timezone_name(local, width="long", locale=locale)
+    full = locale.time_formats["full"].pattern
+    zone_first = full.find("z") != -1 and full.find("z") < min(
+        (i for i in (full.find("H"), full.find("h")) if i != -1), default=len(full)
+    )
+    return f"{name} {time_text}" if zone_first else f"{time_text} {name}"
+
+
+def datetime_text(
+    value: datetime | None, width: str = "medium", *, zone: bool = False, tz: str | None = None
+) -> str:
+    """The date at `width` ('medium', 'long', 'full') and the time the one way ('Jul 24,
+    2025, 18:00'); with `zone`, the zone named once (emails, text read elsewhere)."""
+    if not value:
+        return ""
+    moment = format_time(value, time_pattern(get_locale()))
+    if zone:
+        moment = _with_zone(moment, value, tz)
+    return _joined(width, format_date(value, width), moment)
+
+
+def medium_datetime(value: datetime | None) -> str:
+    """A moment on the clock of the zone being looked at: the medium date and the time
+    the one way ('Jul 24, 2025, 18:00'), joined as the reader's language joins them."""
+    return datetime_text(value, "medium")
+
+
+def datetime_range(
+    start: datetime | None, end: datetime | None, width: str = "medium", *, zone: bool = False
+) -> str:
+    """'Jul 25, 2025, 17:15–18:45': the day once and the times as a range; an end on
+    another day is written in full after the dash."""
+    if not start:
+        return ""
+    if not end:
+        return datetime_text(start, width, zone=zone)
+    zone_name = select_timezone()
+    same_day = (
+        start.astimezone(ZoneInfo(zone_name)).date() == end.astimezone(ZoneInfo(zone_name)).date()
+    )
+    if not same_day:
+        return f"{datetime_text(start, width)} – {datetime_text(end, width, zone=zone)}"
+    times = time_range(start, end)
+    if zone:
+        times = _with_zone(times, start, zone_name)
+    return _joined(width, format_date(start, width), times)
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["country"] = country_name
-    # One way per kind: `|datetime` and `|date` are the locale's medium forms; a heading
-    # may still ask for a day written in full (`|date('full')`).
-    app.jinja_env.filters["datetime"] = lambda v, fmt=None: (
-        format_datetime(v, fmt) if v and fmt else medium_datetime(v)
-    )
+    # One way per kind: `|date` is the locale's medium form (a heading may still ask for a
+    # day written in full, `|date('full')`), `|time` the one way of `clock_time`.
+    # `|datetime('full')` widens the date only: the time stays the one way, without a zone.
+    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": datetime_text(v, fmt)
     app.jinja_env.filters["date"] = lambda v, fmt=None: (
         format_date(v, fmt) if v and fmt else medium_date(v)
     )
     app.jinja_env.filters["number"] = format_decimal
-    app.jinja_env.filters["time"] = lambda v, fmt=None: (
-        format_time(v, fmt) if v and fmt else clock_time(v)
-    )
+    app.jinja_env.filters["time"] = clock_time
+    app.jinja_env.globals["time_range"] = time_range
+    app.jinja_env.globals["datetime_range"] = datetime_range
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["timezone_name"] = timezone_name
 

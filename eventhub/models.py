@@ -5,6 +5,7 @@ from eventhub.auth.models import ApiToken, EventMembership, RecoveryCode, Role, 
 from eventhub.badges.models import Badge, BadgeBatch, BadgeSettings, BadgeStyle
 from eventhub.ceremonies.models import (
     Agreement,
+    AgreementAmendment,
     AgreementKind,
     AgreementParty,
     AgreementStatus,
@@ -59,6 +60,7 @@ __all__ = [
     "CertificateSettings",
     "ProtocolRank",
     "Agreement",
+    "AgreementAmendment",
     "AgreementKind",
     "AgreementParty",
     "AgreementStatus",

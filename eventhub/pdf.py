@@ -169,6 +169,42 @@ def document(buffer, *, pagesize, margin: float, title: str, **info):
     )
 
 
+def numbered_canvas(label, *, size: float = 7.5, bottom: float = 20.0, grey: float = 0.35):
+    """A canvas class for `doc.build(story, canvasmaker=...)` that writes `label(page, pages)`
+    centred at the foot of every page ("Page 2 of 5"), once the number of pages is known:
+    each page is kept until the document is saved, then finished with its footer."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 -- reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFillGray(grey)
+                draw_text(
+                    self,
+                    self._pagesize[0] / 2,
+                    bottom,
+                    label(self._pageNumber, total),
+                    size,
+                    align="centre",
+                )
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 def paragraph(text: str, style, *, bold: bool = False):
     """A Paragraph of one person's or organisation's text in any script, shaped when its
     script needs it. reportlab's shaper fails on some words mixing fonts; such text is set

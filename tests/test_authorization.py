@@ -162,18 +162,26 @@ ALLOWED: dict[str, set[str]] = {
     "scheduling.move": ORGANISER,
     "scheduling.resize": ORGANISER,
     "scheduling.travel": ORGANISER,
+    "scheduling.edit_venue": ORGANISER,
+    "scheduling.edit_room": ORGANISER,
+    "scheduling.delete_venue_view": ORGANISER,  # asks again: the form names no activities
+    "scheduling.delete_room_view": ORGANISER,
+    "scheduling.run_status": ORGANISER,
+    "scheduling.cancel_run": ORGANISER,
     "ceremonies.agreements": ORGANISER,
     "ceremonies.new_agreement": ORGANISER,
     "ceremonies.edit_agreement": ORGANISER,
     "ceremonies.agreement": ORGANISER,
     "ceremonies.signatory": ORGANISER,
     "ceremonies.witness": ORGANISER,
+    "ceremonies.amend": ORGANISER,
     "ceremonies.upload_scan": ORGANISER,
     "ceremonies.remove_scan": ORGANISER,
     "ceremonies.download_scan": ORGANISER,
     "ceremonies.status": ORGANISER,
     "ceremonies.ceremony": ORGANISER,
     "ceremonies.stage": ORGANISER,
+    "ceremonies.stage_settings": ORGANISER,
     "ceremonies.materials": ORGANISER,
     "ceremonies.ceremony_settings": ORGANISER,
     "ceremonies.ceremony_order": ORGANISER,
@@ -285,7 +293,7 @@ def _world(app, make) -> dict:
     )
     from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
-    from eventhub.scheduling.models import Access, Activity, ActivityState
+    from eventhub.scheduling.models import Access, Activity, ActivityState, Room, SolverRun
 
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     with app.app_context():
@@ -399,6 +407,8 @@ def _world(app, make) -> dict:
         db.session.flush()
         key = new_access_key(member)
         feed = calendars.feed_link(member).rsplit("/", 1)[1].removesuffix(".ics")
+        solver_run = SolverRun(event_id=event.id, state="done", result={"placements": []})
+        db.session.add(solver_run)
         db.session.commit()
         return {
             "slug": event.slug,
@@ -409,6 +419,8 @@ def _world(app, make) -> dict:
             "open_activity_id": open_to_all,  # for enrolling
             "agreement_id": agreement.id,
             "room_id": ceremony.room_id,
+            "venue_id": db.session.get(Room, ceremony.room_id).venue_id,
+            "run_id": solver_run.id,
             "track": tracked.track,
             "ref": gate.slug,
             "checkpoint_id": gate.id,

@@ -49,6 +49,8 @@ class _Forms(HTMLParser):
         name = a.get("name", "")
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
+            if a.get("data-input") == "time":  # typed the one way, not the browser's clock
+                kind = "time"
             if kind in {"submit", "button", "file", "image", "reset"}:
                 return
             if kind in {"checkbox", "radio"} and "checked" not in a:

@@ -258,7 +258,7 @@ def test_the_scheduler_page_says_a_run_waits_or_why_it_failed(client, as_role, a
         db.session.commit()
         ids = waiting.id, failed.id
     page = client.get(f"{url}?run={ids[0]}").get_data(as_text=True)
-    assert 'id="job-waiting"' in page and "Waiting for the job worker" in page
+    assert 'id="solver-run"' in page and "Waiting for the job worker" in page
     page = client.get(f"{url}?run={ids[1]}").get_data(as_text=True)
     assert "The scheduler run failed: MemoryError" in page and "Try again" in page
     other = Factory(app).event()  # a run of this event is no run of another's

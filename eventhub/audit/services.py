@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "agreement.update": _l("Agreement changed"),
     "agreement.assistant": _l("Signing assistant named"),
     "agreement.scan": _l("Signed copy of an agreement uploaded or removed"),
+    "agreement.amend": _l("Signed agreement amended (the record as signed is kept)"),
     "ceremony.materials": _l("Ceremony materials checklist changed"),
     "ceremony.settings": _l("Ceremony settings changed"),
     "checkpoint.create": _l("Checkpoint created"),

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import display
 from eventhub.ceremonies.labels import FIELD_LABELS, KIND_LABELS, STATUS_LABELS
 from eventhub.ceremonies.models import Agreement
+from eventhub.registration.precedence import TIE_BREAK_LABELS
 
 display.describe_record(
     "Agreement",
@@ -19,3 +20,11 @@ display.describe_fields(
 )
 display.describe_values("status", STATUS_LABELS, object_type="Agreement")
 display.describe_values("kind", KIND_LABELS, object_type="Agreement")
+# A ceremony's stage conventions (ceremony.settings, recorded on its activity).
+display.describe_fields(
+    {
+        "host_left": _l("Host on the left (as the audience sees it)"),
+        "tie_break": _l("Order within a rank"),
+    }
+)
+display.describe_values("tie_break", TIE_BREAK_LABELS, object_type="Activity")

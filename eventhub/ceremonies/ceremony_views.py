@@ -50,6 +50,7 @@ def _ceremony_page(event, item, typed: dict | None = None):
     problems += run_of_show.people_clashes(item)
     now = utcnow()
     agreements = running_order.ceremony_agreements(item)
+    problems += seating.rank_gaps(agreements, event).values()
     return render_template(
         "ceremonies/ceremony.html",
         event=event,
@@ -58,6 +59,7 @@ def _ceremony_page(event, item, typed: dict | None = None):
         cues=cues,
         problems=problems,
         settings=typed or run_of_show.settings_of(item),
+        tie_break=precedence.TIE_BREAK_LABELS.get(running_order.tie_break_of(item), ""),
         settings_open=typed is not None,
         setting_labels=run_of_show.SETTING_LABELS,
         status_labels=labels.STATUS_LABELS,
@@ -68,13 +70,19 @@ def _ceremony_page(event, item, typed: dict | None = None):
 @bp.get("/ceremonies/<int:activity_id>/stage")
 @event_view(Role.ORGANISER)
 def stage(event, activity_id: int):
-    item = _ceremony(event, activity_id)
-    host = request.args.get("host")
-    host_left = run_of_show.settings_of(item).host_left if host is None else host != "right"
+    return _stage_page(event, _ceremony(event, activity_id))
+
+
+def _stage_page(event, item, typed: dict | None = None):
+    """The stage plans, under the conventions chosen for the ceremony (`typed` refills the
+    conventions form after a refused save)."""
+    settings = run_of_show.settings_of(item)
     agreements = running_order.ceremony_agreements(item)
     leaders = seating.delegation_leaders(agreements)
     plans = [
-        seating.stage_plan(agreement, host_left=host_left, leaders=leaders)
+        seating.stage_plan(
+            agreement, host_left=settings.host_left, leaders=leaders, tie_break=settings.tie_break
+        )
         for agreement in agreements
     ]
     return render_template(
@@ -82,9 +90,33 @@ def stage(event, activity_id: int):
         event=event,
         ceremony=item,
         plans=plans,
-        host_left=host_left,
+        tables=settings.tables or 1,
+        host_left=settings.host_left,
+        convention=seating.CONVENTIONS[settings.host_left],
+        form=typed or {"host_left": settings.host_left, "tie_break": settings.tie_break},
+        tie_break=settings.tie_break,
+        tie_break_labels=precedence.TIE_BREAK_LABELS,
+        rank_gaps=seating.rank_gaps(agreements, event),
         ranks=precedence.ranks_by_level(event),
     )
+
+
+@bp.post("/ceremonies/<int:activity_id>/stage/settings")
+@event_view(Role.ORGANISER)
+def stage_settings(event, activity_id: int):
+    item = _ceremony(event, activity_id)
+    settings = run_of_show.settings_of(item)
+    ok, _none = attempt(
+        lambda: seating.save_conventions(item, settings, request.form, actor=current_user)
+    )
+    if not ok:
+        typed = {
+            "host_left": request.form.get("host_left") != "right",
+            "tie_break": request.form.get("tie_break", ""),
+        }
+        return _stage_page(event, item, typed), 422
+    flash(_("Stage conventions saved."), "success")
+    return redirect(url_for("ceremonies.stage", slug=event.slug, activity_id=item.id))
 
 
 @bp.route("/ceremonies/<int:activity_id>/materials", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementStatus
+from eventhub.ceremonies.signed_record import signer, witness
 from eventhub.directory.models import Organisation
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -92,8 +93,8 @@ def agreements_sheet(event: Event):
             "; ".join(
                 f"{p.organisation.name_en} ({p.organisation.country_code})" for p in a.parties
             ),
-            "; ".join(p.signatory.latin_name if p.signatory else "—" for p in a.parties),
-            "; ".join(w.participant.latin_name for w in a.witnesses),
+            "; ".join(person.latin_name if (person := signer(p)) else "—" for p in a.parties),
+            "; ".join(witness(w).latin_name for w in a.witnesses),
         ]
         for a in items
     ]

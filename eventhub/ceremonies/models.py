@@ -75,10 +75,32 @@ class Agreement(TimestampMixin, db.Model):
         cascade="all, delete-orphan",
         order_by="AgreementTransition.created_at",
     )
+    amendments: Mapped[list[AgreementAmendment]] = relationship(
+        back_populates="agreement",
+        cascade="all, delete-orphan",
+        order_by="AgreementAmendment.id",
+    )
     ceremony: Mapped[Activity | None] = relationship()
 
 
-class AgreementParty(db.Model):
+class SignedAs:
+    """Who a person was when the agreement was signed, copied at the "Signed" step: a
+    later merge or edit of their registration does not rewrite who signed or witnessed."""
+
+    signed_name: Mapped[str] = mapped_column(sa.String(260), default="")  # Latin letters
+    signed_native_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    signed_honorific: Mapped[str] = mapped_column(sa.String(60), default="")
+    signed_position: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    def signed_as(self, person: Participant | None) -> None:
+        """Copy `person` as they are now (None: clear the copy)."""
+        self.signed_name = person.latin_name if person else ""
+        self.signed_native_name = person.native_name if person else ""
+        self.signed_honorific = person.honorific if person else ""
+        self.signed_position = person.position if person else ""
+
+
+class AgreementParty(SignedAs, db.Model):
     """One side of an agreement: an organisation and the person who signs for it."""
 
     __tablename__ = "agreement_party"
@@ -101,7 +123,7 @@ class AgreementParty(db.Model):
     assistant: Mapped[Participant | None] = relationship(foreign_keys=[assistant_id])
 
 
-class AgreementWitness(db.Model):
+class AgreementWitness(SignedAs, db.Model):
     __tablename__ = "agreement_witness"
     __table_args__ = (sa.UniqueConstraint("agreement_id", "participant_id"),)
 
@@ -127,6 +149,30 @@ class AgreementTransition(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agreement: Mapped[Agreement] = relationship(back_populates="transitions")
+
+
+class AgreementAmendment(db.Model):
+    """A correction of a signed agreement's record (a misspelt name, a wrong title): what
+    is corrected, from what to what, why, by whom and when. The record as signed is kept;
+    printouts show it, then its amendments."""
+
+    __tablename__ = "agreement_amendment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agreement.id", ondelete="CASCADE"), index=True
+    )
+    # "title_en", "title_zh", "originals", "signatory:<party id>", "witnesses"
+    subject: Mapped[str] = mapped_column(sa.String(40))
+    label: Mapped[str] = mapped_column(sa.String(400))  # what it was called, in English
+    old_value: Mapped[str] = mapped_column(sa.Text, default="")
+    new_value: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="amendments")
 
 
 class CeremonyMaterial(db.Model):
@@ -156,6 +202,10 @@ class CeremonySettings(db.Model):
     )
     tables: Mapped[int] = mapped_column(default=1)
     host_left: Mapped[bool] = mapped_column(default=True)  # Chinese practice
+    # How people of the same protocol rank are ordered (registration.precedence.TieBreak).
+    tie_break: Mapped[str] = mapped_column(
+        sa.String(20), default="country_en", server_default="country_en"
+    )
     opening_minutes: Mapped[int] = mapped_column(default=5)
     remarks_minutes: Mapped[int] = mapped_column(default=10)
     sign_own_minutes: Mapped[int] = mapped_column(default=2)

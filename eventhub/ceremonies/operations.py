@@ -20,6 +20,7 @@ from eventhub.ceremonies.models import (
     AgreementStatus,
     AgreementWitness,
 )
+from eventhub.ceremonies.signed_record import is_frozen, refuse_if_signed
 from eventhub.directory.models import Organisation, OrganisationStatus
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -162,6 +163,15 @@ def update_agreement(
     if current != wanted:
         changes["parties"] = [current, wanted]
     refused = sorted(set(changes) & locked_fields(agreement))
+    if refused and is_frozen(agreement):
+        raise DomainError(
+            _l(
+                "At “%(status)s” this can no longer change: %(fields)s. "
+                "To correct the signed record, record an amendment.",
+                status=STATUS_LABELS[agreement.status],
+                fields=", ".join(str(FIELD_LABELS[name]) for name in refused),
+            )
+        )
     if refused:
         raise DomainError(
             _l(
@@ -193,7 +203,9 @@ def update_agreement(
 def set_signatory(
     party: AgreementParty, participant: Participant | None, *, actor: User
 ) -> list[str]:
-    """Name who signs for a party; returns warnings (refused only across events)."""
+    """Name who signs for a party; returns warnings (refused across events, and once
+    the agreement is signed)."""
+    refuse_if_signed(party.agreement)
     warnings = []
     if participant is not None:
         if participant.event_id != party.agreement.event_id:
@@ -208,15 +220,23 @@ def set_signatory(
                     )
                 )
             )
+    if party.signatory_id == (participant.id if participant else None):
+        return warnings
+    before = party.signatory
     party.signatory = participant
     party.signatory_id = participant.id if participant else None
-    _record_party_person("agreement.signatory", party, participant, actor)
+    _record_party_person("agreement.signatory", party, before, participant, actor)
     return warnings
 
 
 def _record_party_person(
-    action: str, party: AgreementParty, participant: Participant | None, actor: User
+    action: str,
+    party: AgreementParty,
+    before: Participant | None,
+    participant: Participant | None,
+    actor: User,
 ) -> None:
+    """Audited with who was named before and who is now."""
     db.session.flush()
     audit.record(
         action,
@@ -224,24 +244,30 @@ def _record_party_person(
         actor=actor,
         event_id=party.agreement.event_id,
         changes={
-            party.organisation.name_en: [None, participant.latin_name if participant else None]
+            party.organisation.name_en: [
+                before.latin_name if before else None,
+                participant.latin_name if participant else None,
+            ]
         },
     )
 
 
 def set_assistant(party: AgreementParty, participant: Participant | None, *, actor: User) -> None:
     """Who hands the originals to the signatory and exchanges them at the table."""
+    refuse_if_signed(party.agreement)
     if participant is not None and participant.event_id != party.agreement.event_id:
         raise DomainError(_l("There is no such participant in this event."))
     if participant is not None and participant.id == party.signatory_id:
         raise DomainError(_l("The signatory cannot also be their own signing assistant."))
     if party.assistant_id == (participant.id if participant else None):
         return
+    before = party.assistant
     party.assistant = participant
-    _record_party_person("agreement.assistant", party, participant, actor)
+    _record_party_person("agreement.assistant", party, before, participant, actor)
 
 
 def add_witness(agreement: Agreement, participant: Participant, *, actor: User) -> None:
+    refuse_if_signed(agreement)
     if participant.event_id != agreement.event_id:
         raise DomainError(_l("There is no such participant in this event."))
     if any(w.participant_id == participant.id for w in agreement.witnesses):

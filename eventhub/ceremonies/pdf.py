@@ -4,6 +4,7 @@ witnesses, in running order, English and Chinese) and the table name cards."""
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -12,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.ceremonies.models import Agreement
+from eventhub.ceremonies.signed_record import label_zh, signer, witness
 from eventhub.events.models import Event
 from eventhub.pdf import document, markup, paragraph, register_fonts
 from eventhub.registration.models import Participant
@@ -23,6 +25,31 @@ HEAD = ParagraphStyle("head", parent=BODY, fontSize=14, leading=19, alignment=1)
 
 def _names(people: list[str]) -> str:
     return "<br/>".join(markup(name) for name in people) or "—"
+
+
+def _amendments(event: Event, agreements: list[Agreement], style, *, numbered: bool) -> list:
+    """After the record as signed: each correction, from what to what, why, by whom, when."""
+    zone = ZoneInfo(event.timezone)
+    story: list = []
+    for number, agreement in enumerate(agreements, start=1):
+        for amendment in agreement.amendments:
+            if not story:
+                story += [
+                    Spacer(1, 5 * mm),
+                    Paragraph(markup("Amendments 修正记录", bold=True), style),
+                ]
+            when = amendment.created_at.astimezone(zone)
+            story.append(
+                paragraph(
+                    (f"{number}. " if numbered else "")
+                    + f"{agreement.title_en} — {amendment.label} {label_zh(amendment)}: "
+                    + f"was 原为 {amendment.old_value or '—'}; "
+                    + f"corrected to 改为 {amendment.new_value}. "
+                    + f"Why 原因: {amendment.reason} ({amendment.actor}, {when:%Y-%m-%d %H:%M})",
+                    style,
+                )
+            )
+    return story
 
 
 def signing_register(
@@ -77,14 +104,10 @@ def signing_register(
                     _names(
                         [
                             (
-                                f"{p.signatory.honorific} {p.signatory.latin_name}".strip()
-                                + (
-                                    f", {p.signatory.position}"
-                                    if press and p.signatory.position
-                                    else ""
-                                )
+                                person.full_name
+                                + (f", {person.position}" if press and person.position else "")
                             )
-                            if p.signatory
+                            if (person := signer(p))
                             else "—"
                             for p in agreement.parties
                         ]
@@ -92,12 +115,7 @@ def signing_register(
                     BODY,
                 ),
                 Paragraph(
-                    _names(
-                        [
-                            f"{w.participant.honorific} {w.participant.latin_name}".strip()
-                            for w in agreement.witnesses
-                        ]
-                    ),
+                    _names([witness(w).full_name for w in agreement.witnesses]),
                     BODY,
                 ),
             ]
@@ -119,6 +137,7 @@ def signing_register(
             Paragraph(markup(f"{title} — {heading}"), HEAD),
             Spacer(1, 4 * mm),
             table,
+            *_amendments(event, agreements, BODY, numbered=not press),
         ]
     )
     return buffer.getvalue()
@@ -262,10 +281,9 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
             ]
             blocks = []
             for p in order:
-                person = p.signatory
+                person = signer(p)  # as signed, once signed
                 name = (
-                    f"{person.honorific} {person.latin_name}".strip()
-                    + (f" {person.native_name}" if person.native_name else "")
+                    person.full_name + (f" {person.native_name}" if person.native_name else "")
                     if person
                     else "—"
                 )
@@ -281,7 +299,9 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
             # Signature blocks side by side, this original's party on the left.
             table = Table([blocks], colWidths=[(A4[0] - 40 * mm) / len(blocks)] * len(blocks))
             table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-            story += [Spacer(1, 10 * mm), table, PageBreak()]
+            story += [Spacer(1, 10 * mm), table]
+            story += _amendments(event, [agreement], text, numbered=False)
+            story.append(PageBreak())
     doc.build(story[:-1] if story else [Paragraph(markup("—"), text)])
     return buffer.getvalue()
 

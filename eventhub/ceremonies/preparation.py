@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.ceremonies.models import AgreementParty, CeremonyMaterial
+from eventhub.ceremonies.run_of_show import batches
 from eventhub.ceremonies.running_order import ceremony_agreements
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
@@ -40,11 +41,29 @@ def _party_label(party: AgreementParty) -> str:
     return f"{party.organisation.name_en} ({party.organisation.country_code})"
 
 
+def _flag_detail(tables: int, signings: int) -> str:
+    """How a country's flags are used: one before each of its signatories at the tables
+    signing at once, moved on between signings."""
+    if tables > 1:
+        text = str(
+            _l(
+                "One before each of the country's signatories at the %(num)d tables signing "
+                "at once",
+                num=tables,
+            )
+        )
+        return str(_l("%(text)s; moved between signings", text=text)) if signings > 1 else text
+    if signings > 1:
+        return str(_l("Swapped between signings"))
+    return str(_l("One before each of the country's signatories"))
+
+
 def materials(ceremony: Activity) -> list[MaterialLine]:
     """What the ceremony needs, counted from its agreements, with who prepares each line.
     The originals follow the alternat rule: each party's own original names that party first
     and has its signatory sign in the first position."""
-    agreements = ceremony_agreements(ceremony)
+    signings = batches(ceremony)  # the agreements signed at once, one per table
+    agreements = [agreement for batch in signings for agreement in batch]
     signatories = {p.signatory_id for a in agreements for p in a.parties if p.signatory_id}
     originals = sum(a.originals or len(a.parties) for a in agreements)
     countries = dict(
@@ -54,6 +73,17 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
             for p in a.parties
         )
     )
+    # A flag stands before each signatory of the country, at every table signing at once;
+    # between signings the flags move to the next agreements.
+    flags = {
+        code: max(
+            sum(1 for a in batch for p in a.parties if p.organisation.country_code == code)
+            for batch in signings
+        )
+        for code in countries
+    }
+    places = max((sum(len(a.parties) for a in batch) for batch in signings), default=0)
+    tables = max((len(batch) for batch in signings), default=0)
     lines = [
         MaterialLine(
             "folders",
@@ -64,8 +94,16 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
         MaterialLine(
             "pens",
             str(_l("Signing pens")),
-            len(signatories) + 2,
-            str(_l("One per signatory, two spare")),
+            max(len(signatories), places) + 2,
+            str(
+                _l(
+                    "One per signatory and per place at the %(num)d tables signing at once, "
+                    "two spare",
+                    num=tables,
+                )
+                if tables > 1
+                else _l("One per signatory, two spare")
+            ),
         ),
         MaterialLine(
             "plates",
@@ -77,8 +115,8 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
             MaterialLine(
                 f"flag:{code}",
                 str(_l("Table flag with stand: %(country)s", country=name)),
-                1,
-                str(_l("Swapped between signings")),
+                flags[code],
+                _flag_detail(tables, len(signings)),
             )
             for code, name in countries.items()
         ),

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
+from eventhub.ceremonies import seating
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness, CeremonySettings
 from eventhub.ceremonies.running_order import ceremony_agreements
 from eventhub.errors import DomainError
@@ -137,20 +138,11 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     previous: set[int] = set()
     done = 0
     for batch in batches(ceremony):
+        problems += seating.batch_clashes(batch)  # one person at two tables at once
         here: set[int] = set()
         for agreement in batch:
             signatories = {p.signatory_id for p in agreement.parties if p.signatory_id}
-            if here & signatories:
-                problems.append(
-                    str(
-                        _l(
-                            "%(title)s is signed at the same time as another agreement with the "
-                            "same signatory.",
-                            title=agreement.title_en,
-                        )
-                    )
-                )
-            elif previous & signatories:
+            if previous & signatories and not here & signatories:  # else flagged above
                 problems.append(
                     str(
                         _l(

@@ -7,10 +7,16 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
-from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
+from eventhub.ceremonies.models import (
+    Agreement,
+    AgreementParty,
+    AgreementWitness,
+    CeremonySettings,
+)
 from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.registration import precedence
 from eventhub.scheduling.models import Activity
 
 
@@ -32,17 +38,19 @@ def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
     )
 
 
-def _precedence(agreement: Agreement) -> tuple[int, int]:
-    """The most senior person signing or witnessing: lower ranks go first."""
-    ranks = [
-        p.signatory.protocol_rank
-        for p in agreement.parties
-        if p.signatory and p.signatory.protocol_rank
-    ]
-    ranks += [
-        w.participant.protocol_rank for w in agreement.witnesses if w.participant.protocol_rank
-    ]
-    return (min(ranks) if ranks else 99, agreement.id)
+def _precedence(agreement: Agreement, tie_break: str) -> tuple:
+    """The most senior person signing or witnessing goes first: lower ranks first, people of
+    the same rank in the ceremony's chosen order (registration.precedence.TieBreak)."""
+    people = [p.signatory for p in agreement.parties if p.signatory]
+    people += [w.participant for w in agreement.witnesses]
+    keys = [precedence.precedence_key(person, tie_break) for person in people]
+    return (min(keys) if keys else (precedence.UNRANKED,), agreement.id)
+
+
+def tie_break_of(ceremony: Activity) -> str:
+    """How the ceremony orders people of the same rank (the default until chosen)."""
+    settings = db.session.get(CeremonySettings, ceremony.id)
+    return settings.tie_break if settings is not None else precedence.TieBreak.COUNTRY_EN
 
 
 def _renumber(ceremony: Activity, items: list[Agreement], changes: dict, actor: User) -> None:
@@ -56,8 +64,9 @@ def _renumber(ceremony: Activity, items: list[Agreement], changes: dict, actor: 
 
 def order_by_precedence(ceremony: Activity, *, actor: User) -> list[Agreement]:
     """Propose the running order: highest-ranking witness or signatory first."""
-    items = sorted(ceremony_agreements(ceremony), key=_precedence)
-    _renumber(ceremony, items, {"order": [None, "protocol precedence"]}, actor)
+    tie_break = tie_break_of(ceremony)
+    items = sorted(ceremony_agreements(ceremony), key=lambda a: _precedence(a, tie_break))
+    _renumber(ceremony, items, {"order": [None, f"protocol precedence, ties: {tie_break}"]}, actor)
     return items
 
 

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.ceremonies import bp, labels, lists, operations, workflow
+from eventhub.ceremonies import bp, labels, lists, operations, signed_record, workflow
 from eventhub.ceremonies.access import agreement_or_404
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementScan, AgreementStatus
 from eventhub.db import utcnow
@@ -184,9 +184,16 @@ def edit_agreement(event, agreement_id: int):
 @bp.get("/agreements/<int:agreement_id>")
 @event_view(Role.ORGANISER)
 def agreement(event, agreement_id: int):
-    item = agreement_or_404(event, agreement_id)
+    return _agreement_page(event, agreement_or_404(event, agreement_id))
+
+
+def _agreement_page(event, item: Agreement, typed: MultiDict | None = None):
+    """The agreement's page; `typed` refills the amendment form after a refused one."""
+    frozen = signed_record.is_frozen(item)
     people = {
-        party.id: db.session.scalars(
+        party.id: []
+        if frozen
+        else db.session.scalars(
             sa.select(Participant)
             .where(
                 Participant.event_id == event.id,
@@ -202,7 +209,7 @@ def agreement(event, agreement_id: int):
         db.session.scalars(participant_query(event, ParticipantFilters(q=query)).limit(20))
         .unique()
         .all()
-        if query
+        if query and not frozen
         else []
     )
     steps = list(AgreementStatus)
@@ -211,6 +218,11 @@ def agreement(event, agreement_id: int):
         "ceremonies/agreement.html",
         event=event,
         agreement=item,
+        frozen=frozen,
+        signer=signed_record.signer,
+        witness_as_signed=signed_record.witness,
+        subjects=signed_record.subjects(item) if frozen else {},
+        amendment_form=typed or MultiDict(),
         people=people,
         candidates=candidates,
         witness_query=query,
@@ -221,8 +233,22 @@ def agreement(event, agreement_id: int):
         scan=workflow.scan_of(item),
         blockers=workflow.blockers(item, now=utcnow()),
         next_status=steps[position + 1] if position + 1 < len(steps) else None,
-        previous_status=steps[position - 1] if position > 0 else None,
+        previous_status=steps[position - 1] if workflow.may_step_back(item) else None,
     )
+
+
+@bp.post("/agreements/<int:agreement_id>/amendments")
+@event_view(Role.ORGANISER)
+def amend(event, agreement_id: int):
+    """Correct a signed agreement's record; the record as signed is kept."""
+    item = agreement_or_404(event, agreement_id)
+    ok, _none = attempt(
+        lambda: signed_record.record_amendment(item, request.form, actor=current_user)
+    )
+    if not ok:  # the reason is flashed; the form keeps what was typed
+        return _agreement_page(event, item, MultiDict(request.form)), 422
+    flash(_("Amendment recorded; the signing record is kept as signed."), "success")
+    return redirect(url_for("ceremonies.agreement", slug=event.slug, agreement_id=item.id))
 
 
 @bp.post("/agreements/<int:agreement_id>/signatory")
@@ -336,7 +362,7 @@ def export(event, fmt: str):
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     record_download(event, f"{event.slug}-agreements.{fmt}")
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{event.slug}-agreements.{fmt}"'
     )

@@ -18,6 +18,7 @@ from eventhub.ceremonies.models import (
     AgreementStatus,
     AgreementTransition,
 )
+from eventhub.ceremonies.signed_record import take_down
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
@@ -45,12 +46,18 @@ def advance(agreement: Agreement, to_status: AgreementStatus, *, actor: User) ->
                 next=STATUS_LABELS[WORKFLOW[here + 1]] if here + 1 < len(WORKFLOW) else "—",
             )
         )
+    if there == here - 1 and agreement.status == AgreementStatus.SIGNED:
+        _may_unsign(agreement)
     agreement.transitions.append(
         AgreementTransition(
             from_status=agreement.status, to_status=to_status, user_id=actor.id, actor=actor.email
         )
     )
     agreement.status = to_status
+    if to_status == AgreementStatus.SIGNED and there == here + 1:
+        take_down(agreement, signed=True)  # who signed, as registered at this moment
+    elif WORKFLOW[here] == AgreementStatus.SIGNED and there == here - 1:
+        take_down(agreement, signed=False)  # "Signed" was recorded by mistake
     db.session.flush()
     audit.record(
         "agreement.status",
@@ -59,6 +66,26 @@ def advance(agreement: Agreement, to_status: AgreementStatus, *, actor: User) ->
         event_id=agreement.event_id,
         changes={"status": [WORKFLOW[here].value, to_status.value]},
     )
+
+
+def may_step_back(agreement: Agreement) -> bool:
+    """Any step may be taken back but "Signed": recorded by mistake before the ceremony,
+    it may; once the ceremony has begun (or with no ceremony to tell), the signature stands."""
+    if agreement.status != AgreementStatus.SIGNED:
+        return WORKFLOW.index(agreement.status) > 0
+    ceremony = agreement.ceremony
+    starts = ceremony.starts_at if ceremony else None
+    return starts is not None and starts > utcnow()
+
+
+def _may_unsign(agreement: Agreement) -> None:
+    if not may_step_back(agreement):
+        raise DomainError(
+            _l(
+                "“Signed” can be taken back only before the agreement's signing ceremony "
+                "begins. If the record is wrong, correct it with an amendment."
+            )
+        )
 
 
 SCAN_MAX_BYTES = 15 * 1024 * 1024

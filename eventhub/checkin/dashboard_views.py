@@ -27,6 +27,7 @@ from eventhub.checkin.models import Scan
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.i18n import clock_time
 from eventhub.registration.exports import Sheet, to_csv
 from eventhub.web import commit, in_event_or_404, paginate, record_download
 
@@ -49,7 +50,7 @@ def _arrivals_context(event) -> dict:
         "chosen_day": chosen.isoformat() if chosen else None,
         "peak": max((n for _t, n in figures.buckets), default=0),
         "today": now.date(),
-        "updated_at": now.strftime("%H:%M:%S"),
+        "updated_at": clock_time(now),
         "refresh_seconds": current_app.config["DASHBOARD_REFRESH_SECONDS"],
     }
 

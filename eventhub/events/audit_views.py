@@ -128,6 +128,6 @@ def _events_of(entries) -> dict[int, Event]:
 
 
 def _csv_response(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/csv; charset=utf-8")
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -224,6 +224,7 @@ HISTORY_LABELS = {
     "departure_at": _l("Departure time (local)"),
     "status": _l("Status"),
     "protocol_rank": _l("Protocol rank"),
+    "appointed_on": _l("Appointed on"),
     "badge_version": _l("Badge version"),
     "reason": _l("Reason"),
     "photo": _l("Photo"),

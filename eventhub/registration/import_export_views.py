@@ -199,7 +199,7 @@ def export(event, kind: str, fmt: str):
     else:
         body = to_xlsx(sheet)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     filename = f"{event.slug}-{kind}.{fmt}"
     # Passport numbers in it: one entry names the file and says so.
     record_download(

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from eventhub import crypto
@@ -18,7 +18,7 @@ from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import localized
+from eventhub.i18n import localized, medium_datetime
 from eventhub.registration import quotas
 from eventhub.registration.duplicates import STATUS_RANK, pair
 from eventhub.registration.forms import DIET_LABELS
@@ -148,7 +148,7 @@ def shown(person: Participant, field: Field) -> str:
         case "arrival" | "departure":
             at = getattr(person, f"{field.key}_at")
             day = getattr(person, f"{field.key}_date")
-            when = format_datetime(at.astimezone(zone), "medium") if at else ""
+            when = medium_datetime(at.astimezone(zone)) if at else ""
             when = when or (format_date(day) if day else "")
             parts = (
                 when,

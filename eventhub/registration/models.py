@@ -154,6 +154,9 @@ class Participant(TimestampMixin, db.Model):
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.PENDING)
     # Order of precedence: 1 is the most senior; None for people without protocol rank.
     protocol_rank: Mapped[int | None]
+    # When the person took up the post that gives the rank: the earlier appointed goes first
+    # among holders of the same rank, where the organisers choose that order.
+    appointed_on: Mapped[date | None]
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     phone: Mapped[str] = mapped_column(sa.String(50), default="")
 

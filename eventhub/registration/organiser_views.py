@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
@@ -218,7 +219,18 @@ def participant_rank(event, participant_id: int):
     if raw and not (raw.isascii() and raw.isdigit()):
         abort_with(400, _("Choose a rank of this event's order of precedence."))
     level = int(raw) if raw else None
-    ok, changed = attempt(lambda: precedence.set_rank(participant, level, actor=current_user))
+    appointed_on = participant.appointed_on
+    if "appointed_on" in request.form:  # the form always sends it; an API-style post may not
+        typed = request.form.get("appointed_on", "").strip()
+        try:
+            appointed_on = date.fromisoformat(typed) if typed else None
+        except ValueError:
+            abort_with(400, _("Appointed on: give a date such as 2024-05-01."))
+    ok, changed = attempt(
+        lambda: precedence.set_rank(
+            participant, level, actor=current_user, appointed_on=appointed_on
+        )
+    )
     if ok:
         flash(_("Protocol rank set.") if changed else _("Nothing was changed."), "success")
     return redirect(

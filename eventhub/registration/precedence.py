@@ -6,7 +6,9 @@ uses DEFAULT_LADDER; the first save stores it, so every later change is the even
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +19,7 @@ from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.registration.country_order import pinyin_key
 from eventhub.registration.models import Participant, ProtocolRank
 from eventhub.text import clean
 
@@ -30,6 +33,42 @@ DEFAULT_LADDER = (
     (6, "Vice-president, dean or director", "副校长、院长或主任", False),
 )
 LABEL_LENGTH = 120
+UNRANKED = 100  # sorts after every level of a ladder (levels go to 99)
+
+
+class TieBreak(enum.StrEnum):
+    """How holders of the same protocol rank are ordered, instead of by record."""
+
+    COUNTRY_EN = "country_en"  # alphabetically by country name in English
+    COUNTRY_ZH = "country_zh"  # alphabetically by country name in Chinese (pinyin)
+    APPOINTED = "appointed"  # the earlier appointed first
+    DELEGATION = "delegation"  # the delegations' protocol order
+
+
+TIE_BREAK_LABELS = {
+    TieBreak.COUNTRY_EN: _l("Alphabetically by country name in English"),
+    TieBreak.COUNTRY_ZH: _l("Alphabetically by country name in Chinese (pinyin)"),
+    TieBreak.APPOINTED: _l("By date of appointment, the earlier appointed first"),
+    TieBreak.DELEGATION: _l("By the delegations’ protocol order"),
+}
+
+
+def precedence_key(person: Participant, tie_break: str = TieBreak.COUNTRY_EN) -> tuple:
+    """Where `person` goes in the order of precedence: their rank's level, then the chosen
+    order among holders of the same rank, then the country in English and the name. Never
+    the record's id, which only says who was entered first."""
+    country = person.country
+    english = country.name_en if country else person.country_code
+    if tie_break == TieBreak.COUNTRY_ZH:
+        tie: tuple = (pinyin_key(country.name_zh if country else person.country_code),)
+    elif tie_break == TieBreak.APPOINTED:
+        tie = (person.appointed_on is None, person.appointed_on or date.max)
+    elif tie_break == TieBreak.DELEGATION:
+        order = person.delegation.protocol_order if person.delegation else 0
+        tie = (not order, order)  # delegations without a place in the order come last
+    else:
+        tie = ()
+    return (person.protocol_rank or UNRANKED, *tie, english, person.sort_name, person.id)
 
 
 def ladder(event: Event) -> list[ProtocolRank]:
@@ -186,20 +225,37 @@ def save_ladder(event: Event, rows: list[RankRow], *, actor: User | None) -> dic
     return changes
 
 
-def set_rank(participant: Participant, level: int | None, *, actor: User | None) -> bool:
-    """Give a participant a rank of the event's ladder (None: no protocol rank)."""
+def set_rank(
+    participant: Participant,
+    level: int | None,
+    *,
+    actor: User | None,
+    appointed_on: date | None | bool = False,
+) -> bool:
+    """Give a participant a rank of the event's ladder (None: no protocol rank) and, unless
+    `appointed_on` is False, the date they were appointed (None: not known)."""
     event = db.session.get(Event, participant.event_id)
     if level is not None and level not in ranks_by_level(event):
         raise DomainError(_l("Choose a rank of this event's order of precedence."), field="level")
-    if participant.protocol_rank == level:
+    changes: dict[str, list[Any]] = {}
+    if participant.protocol_rank != level:
+        changes["protocol_rank"] = [participant.protocol_rank, level]
+    if appointed_on is not False and participant.appointed_on != appointed_on:
+        changes["appointed_on"] = [
+            participant.appointed_on and participant.appointed_on.isoformat(),
+            appointed_on and appointed_on.isoformat(),
+        ]
+    if not changes:
         return False
     audit.record(
         "participant.rank",
         participant,
         actor=actor,
         event_id=participant.event_id,
-        changes={"protocol_rank": [participant.protocol_rank, level]},
+        changes=changes,
     )
     participant.protocol_rank = level
+    if appointed_on is not False:
+        participant.appointed_on = appointed_on
     db.session.flush()
     return True

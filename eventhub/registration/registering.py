@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from eventhub import crypto
@@ -20,6 +20,7 @@ from eventhub.directory.services import find_or_add_organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import datetime_text
 from eventhub.registration import quotas
 from eventhub.registration.models import (
     Delegation,
@@ -98,13 +99,13 @@ def ensure_open(event: Event, now: datetime | None = None) -> None:
         raise RegistrationClosed(
             _l(
                 "Registration opens on %(when)s.",
-                when=format_datetime(event.registration_opens_at, "long"),
+                when=datetime_text(event.registration_opens_at, "long"),
             )
         )
     raise RegistrationClosed(
         _l(
             "Registration closed on %(when)s. Please contact the organising committee.",
-            when=format_datetime(event.registration_closes_at, "long"),
+            when=datetime_text(event.registration_closes_at, "long"),
         )
     )
 

@@ -8,8 +8,9 @@ import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from babel.lists import format_list
 from flask import render_template
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -44,10 +45,16 @@ def for_feeds(event: Event) -> list[Activity]:
 
 
 def feed(
-    event: Event, activities: list[Activity], *, name: str = "", tentative: set[int] | None = None
+    event: Event,
+    activities: list[Activity],
+    *,
+    name: str = "",
+    tentative: set[int] | None = None,
+    duties: dict[int, list] | None = None,
 ) -> bytes:
     """A calendar of `activities`; times in UTC, which every calendar program shows in the
-    reader's own zone, and the event's zone named for those that care."""
+    reader's own zone, and the event's zone named for those that care. A personal feed names
+    the reader's `duties` at an activity in its title ("Opening Ceremony (VIP guest)")."""
     calendar = Calendar()
     calendar.add("prodid", "-//EventHub//Exchange week programme//EN")
     calendar.add("version", "2.0")
@@ -61,7 +68,14 @@ def feed(
         item.add("dtstamp", stamp)
         item.add("dtstart", activity.starts_at.astimezone(UTC))
         item.add("dtend", activity.ends_at.astimezone(UTC))
-        item.add("summary", " / ".join(t for t in (activity.title_en, activity.title_zh) if t))
+        summary = " / ".join(t for t in (activity.title_en, activity.title_zh) if t)
+        if duties and duties.get(activity.id):
+            summary = gettext(
+                "%(title)s (%(duties)s)",
+                title=summary,
+                duties=format_list([str(d) for d in duties[activity.id]], locale=get_locale()),
+            )
+        item.add("summary", summary)
         if activity.room is not None:
             item.add("location", f"{activity.room.name_en}, {activity.room.venue.name_en}")
         if activity.description_en or activity.description_zh:

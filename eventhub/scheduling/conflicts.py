@@ -1,4 +1,7 @@
-"""The timetable's health: a room or person booked twice, no time to travel, hours, capacity."""
+"""The timetable's health: a room or person booked twice, no time to travel, hours, capacity.
+
+Messages are written when asked for, in the reader's language, rooms and activities named
+as that reader reads them (Chinese names on Chinese pages)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import clock_time, localized
 from eventhub.scheduling.activities import activity_query, enrolled_counts
 from eventhub.scheduling.models import Activity, ActivityPerson, ActivityRole, ActivityState
 from eventhub.scheduling.signals import NeededPerson, people_needed_at
@@ -80,9 +84,9 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
                             str(
                                 _l(
                                     "%(room)s is booked twice: %(a)s and %(b)s overlap.",
-                                    room=first.room.name_en,
-                                    a=first.title_en,
-                                    b=second.title_en,
+                                    room=localized(first.room, "name"),
+                                    a=localized(first, "title"),
+                                    b=localized(second, "title"),
                                 )
                             ),
                             [first, second],
@@ -120,16 +124,16 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
                     message = _l(
                         "%(name)s is needed at %(a)s and %(b)s at the same time.",
                         name=name,
-                        a=first.title_en,
-                        b=second.title_en,
+                        a=localized(first, "title"),
+                        b=localized(second, "title"),
                     )
                 else:
                     message = _l(
                         "%(name)s cannot travel from %(a)s to %(b)s in time "
                         "(%(minutes)d minutes between the venues).",
                         name=name,
-                        a=first.title_en,
-                        b=second.title_en,
+                        a=localized(first, "title"),
+                        b=localized(second, "title"),
                         minutes=int(gap.total_seconds() // 60),
                     )
                 found.append(Conflict(HARD, "person", str(message), [first, second]))
@@ -161,10 +165,10 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
                         _l(
                             "%(a)s is outside the opening hours of %(venue)s "
                             "(%(opens)s–%(closes)s).",
-                            a=activity.title_en,
-                            venue=venue.name_en,
-                            opens=venue.opens_at.strftime("%H:%M"),
-                            closes=venue.closes_at.strftime("%H:%M"),
+                            a=localized(activity, "title"),
+                            venue=localized(venue, "name"),
+                            opens=clock_time(venue.opens_at),
+                            closes=clock_time(venue.closes_at),
                         )
                     ),
                     [activity],
@@ -178,10 +182,10 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
                     str(
                         _l(
                             "%(a)s has %(n)d enrolled for %(seats)d seats in %(room)s.",
-                            a=activity.title_en,
+                            a=localized(activity, "title"),
                             n=counts[activity.id],
                             seats=activity.room.capacity,
-                            room=activity.room.name_en,
+                            room=localized(activity.room, "name"),
                         )
                     ),
                     [activity],
@@ -218,8 +222,8 @@ def _delegation_clashes(activities: list[Activity], relevant) -> list[Conflict]:
                         str(
                             _l(
                                 "%(a)s and %(b)s overlap, and one delegation is needed at both.",
-                                a=first.title_en,
-                                b=second.title_en,
+                                a=localized(first, "title"),
+                                b=localized(second, "title"),
                             )
                         ),
                         [first, second],

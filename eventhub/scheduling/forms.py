@@ -83,8 +83,14 @@ class ActivityForm(FlaskForm):
     version = HiddenField()
     title_en = StringField(_l("Title in English"), validators=[Length(max=300)])
     title_zh = StringField(_l("Title in Chinese"), validators=[Length(max=300)])
+    # No kind is taken for the organiser: an empty first choice, and a reason when it stays.
     type = SelectField(
-        _l("Type"), choices=[SelectChoice(t.value, label) for t, label in TYPE_LABELS.items()]
+        _l("Type"),
+        choices=[
+            SelectChoice("", _l("Choose a type…")),
+            *(SelectChoice(t.value, label) for t, label in TYPE_LABELS.items()),
+        ],
+        validators=[InputRequired(message=_l("Choose the type of activity."))],
     )
     track = StringField(_l("Track or theme"), validators=[Length(max=100)])
     track_zh = StringField(_l("Track in Chinese"), validators=[Length(max=100)])

@@ -228,6 +228,7 @@ class RunState(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # by the organiser; the worker stops at its next solution
 
 
 class SolverRun(db.Model):
@@ -249,3 +250,9 @@ class SolverRun(db.Model):
     heartbeat_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Progress, as the solver reports it: when the search began (everything read), its time
+    # limit, the timetables found so far and the best one's score (lower is better).
+    solving_since: Mapped[datetime | None]
+    time_limit: Mapped[float] = mapped_column(sa.Float, default=0.0, server_default="0")
+    solutions: Mapped[int] = mapped_column(default=0, server_default="0")
+    best_score: Mapped[int | None]

@@ -1,10 +1,11 @@
-"""The printable programme: A4, by day, English and Chinese."""
+"""The printable programme: A4, by day, English and Chinese, its pages numbered in both."""
 
 from __future__ import annotations
 
 import io
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_interval, format_skeleton
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -12,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.events.models import Event
-from eventhub.pdf import document, markup, register_fonts
+from eventhub.pdf import document, markup, numbered_canvas, register_fonts
 from eventhub.scheduling.activities import days_of, on_day
 from eventhub.scheduling.models import Activity
 
@@ -26,11 +27,24 @@ DAY = ParagraphStyle(
     parent=BODY,
     fontSize=12,
     leading=16,
-    spaceBefore=5 * mm,
-    spaceAfter=2 * mm,
     textColor=colors.HexColor("#0b5d7a"),
 )
-WEEKDAYS_ZH = "一二三四五六日"
+# Both languages on every line: the programme is handed to guests and hosts alike.
+LANGUAGES = ("en", "zh_Hans")
+
+
+def page_label(page: int, pages: int) -> str:
+    return f"Page {page} of {pages} · 第{page}页，共{pages}页"
+
+
+def _clock(moment, zone: ZoneInfo) -> str:
+    """The time the app writes everywhere (eventhub.i18n.clock_time), the same in both
+    languages (CLDR's 24-hour form): no request here to choose a language by."""
+    return format_skeleton("Hm", moment, tzinfo=zone, locale="en")
+
+
+def _both(english: str, chinese: str) -> str:
+    return f"{english} {chinese}" if chinese and chinese != english else english
 
 
 def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
@@ -49,8 +63,18 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
         Paragraph(markup(event.name_en, bold=True), TITLE),
         Paragraph(
             markup(
-                f"{event.city_en} · {event.starts_on.isoformat()} – "
-                f"{event.ends_on.isoformat()} · 日程 Programme"
+                " · ".join(
+                    [
+                        _both(event.city_en, event.city_zh),
+                        *(
+                            format_interval(
+                                event.starts_on, event.ends_on, skeleton="yMMMd", locale=locale
+                            )
+                            for locale in LANGUAGES
+                        ),
+                        "Programme 日程",
+                    ]
+                )
             ),
             SMALL,
         ),
@@ -59,24 +83,16 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
         items = on_day(event, activities, day)
         if not items:
             continue
-        story.append(
-            Paragraph(
-                markup(
-                    f"{day.strftime('%A %d %B %Y')} · {day.year}年{day.month}月{day.day}日 "
-                    f"星期{WEEKDAYS_ZH[day.weekday()]}",
-                    bold=True,
-                ),
-                DAY,
-            )
-        )
-        rows = []
+        # The day heads its table and is repeated on a page the day runs on to.
+        heading = " · ".join(format_date(day, "full", locale=locale) for locale in LANGUAGES)
+        rows: list[list] = [[Paragraph(markup(heading, bold=True), DAY), "", ""]]
         for activity in items:
-            start = activity.starts_at.astimezone(zone).strftime("%H:%M")
-            end = activity.ends_at.astimezone(zone).strftime("%H:%M")
+            start, end = _clock(activity.starts_at, zone), _clock(activity.ends_at, zone)
+            room = activity.room
             where = (
-                f"{activity.room.name_en} {activity.room.name_zh}<br/>{activity.room.venue.name_en}"
-                if activity.room
-                else ""
+                [_both(room.name_en, room.name_zh), _both(room.venue.name_en, room.venue.name_zh)]
+                if room
+                else []
             )
             rows.append(
                 [
@@ -87,20 +103,23 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
                         + markup(activity.title_zh or ""),
                         BODY,
                     ),
-                    Paragraph(markup(where.replace("<br/>", "\n")).replace("\n", "<br/>"), SMALL),
+                    Paragraph("<br/>".join(markup(line) for line in where), SMALL),
                 ]
             )
-        table = Table(rows, colWidths=[22 * mm, 105 * mm, 53 * mm], repeatRows=0)
+        table = Table(rows, colWidths=[22 * mm, 105 * mm, 53 * mm], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
+                    ("SPAN", (0, 0), (-1, 0)),
+                    ("LEFTPADDING", (0, 0), (-1, 0), 0),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#cccccc")),
                     ("TOPPADDING", (0, 0), (-1, -1), 3),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("TOPPADDING", (0, 0), (-1, 0), 4 * mm),
                 ]
             )
         )
         story.extend([table, Spacer(1, 2 * mm)])
-    doc.build(story)
+    doc.build(story, canvasmaker=numbered_canvas(page_label, bottom=8 * mm))
     return buffer.getvalue()

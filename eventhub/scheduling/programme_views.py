@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +15,7 @@ from eventhub.extensions import db
 from eventhub.i18n import localized
 from eventhub.registration.models import Participant
 from eventhub.registration.own_link import participants_of_user
-from eventhub.scheduling import bp, calendars, enrolments, visibility
+from eventhub.scheduling import agenda, bp, calendars, enrolments, visibility
 from eventhub.scheduling import pdf as schedule_pdf
 from eventhub.scheduling.access import activity_or_404
 from eventhub.scheduling.activities import activity_query, days_of, enrolled_counts, on_day
@@ -102,13 +103,13 @@ def enrol(event, activity_id: int):
     ok, enrolment = attempt(lambda: enrolments.enrol(activity, participant))
     if ok:
         if enrolment.status == EnrolmentStatus.ENROLLED:
-            flash(_("You have a seat at %(title)s.", title=activity.title_en), "success")
+            flash(_("You have a seat at %(title)s.", title=localized(activity, "title")), "success")
         else:
             flash(
                 _(
                     "%(title)s is full: you are on the waiting list and will be emailed if a "
                     "seat frees up.",
-                    title=activity.title_en,
+                    title=localized(activity, "title"),
                 ),
                 "info",
             )
@@ -133,7 +134,7 @@ def cancel(event, activity_id: int):
     if ok:
         for moved_up in promoted:
             calendars.notify_promoted(moved_up)
-        flash(_("You have left %(title)s.", title=activity.title_en), "success")
+        flash(_("You have left %(title)s.", title=localized(activity, "title")), "success")
     return redirect(url_for("scheduling.agenda_page", slug=event.slug))
 
 
@@ -141,7 +142,7 @@ def cancel(event, activity_id: int):
 @event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
 def agenda_page(event):
     participant = _own_participant(event)
-    items = enrolments.agenda(participant) if participant else []
+    items = agenda.agenda_of(participant) if participant else []
     feed = calendars.feed_link(participant) if participant else None
     commit()  # a feed address made on first visit
     return render_template(
@@ -149,7 +150,7 @@ def agenda_page(event):
         event=event,
         participant=participant,
         items=items,
-        overlapping=enrolments.overlaps_in([a for _e, a in items]),
+        overlapping=enrolments.overlaps_in([item.activity for item in items]),
         feed=feed,
     )
 
@@ -158,7 +159,9 @@ def agenda_page(event):
 
 
 def _ics(body: bytes, name: str) -> Response:
-    response = Response(body, mimetype="text/calendar; charset=utf-8")
+    # content_type, not mimetype: Werkzeug adds its own charset to a text/* mimetype, and
+    # calendar programs were sent "charset=utf-8; charset=utf-8".
+    response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.ics"'
     return response
 
@@ -201,14 +204,22 @@ def agenda_calendar(event, key: str):
     participant = calendars.participant_for_feed(event, key)
     if participant is None:
         abort_with(404, _("This calendar address is not valid any more."))
-    entries = [(e, a) for e, a in enrolments.agenda(participant) if a.state != ActivityState.DRAFT]
-    waiting = {a.id for e, a in entries if e.status == EnrolmentStatus.WAITLISTED}
-    return _ics(
-        calendars.feed(
-            event, [a for _e, a in entries], name=participant.latin_name, tentative=waiting
-        ),
-        "agenda",
-    )
+    items = [i for i in agenda.agenda_of(participant) if i.activity.state != ActivityState.DRAFT]
+    # Still waiting for a seat, and nothing to do there: not sure yet.
+    waiting = {
+        i.activity.id
+        for i in items
+        if i.enrolment and i.enrolment.status == EnrolmentStatus.WAITLISTED and not i.duties
+    }
+    with force_locale(agenda.language_of(participant)):  # the duties, in the reader's words
+        body = calendars.feed(
+            event,
+            [i.activity for i in items],
+            name=participant.latin_name,
+            tentative=waiting,
+            duties={i.activity.id: i.duties for i in items},
+        )
+    return _ics(body, "agenda")
 
 
 @bp.post("/agenda/feed/renew")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from blinker import Namespace
+from flask_babel.speaklater import LazyString
 
 from eventhub.registration.models import Participant
 
@@ -15,14 +16,17 @@ signals = Namespace()
 
 @dataclass
 class NeededPerson:
-    """Someone needed at an activity without an ActivityPerson row (e.g. a signatory)."""
+    """Someone needed at an activity without an ActivityPerson row (e.g. a signatory), and
+    what they do there in words for the person (their agenda and feed show it)."""
 
     participant_id: int
     participant: Participant
+    duty: str | LazyString = ""
 
 
 people_needed_at = signals.signal(
     "people-needed-at",
-    doc="""Sent by the conflict checks and the solver with the list of activities they look
-    at as sender. A receiver returns (activity, NeededPerson) pairs for those activities.""",
+    doc="""Sent by the conflict checks, the solver, agendas and change notices with the list of
+    activities they look at as sender. A receiver returns (activity, NeededPerson) pairs for
+    those activities; one pair per duty (a signatory who also witnesses has two).""",
 )

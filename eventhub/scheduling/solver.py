@@ -39,6 +39,7 @@ from eventhub.scheduling.models import (
     Room,
 )
 from eventhub.scheduling.solver_constraints import all_hands_pending, people_apart, soft_costs
+from eventhub.scheduling.solver_progress import solution_callback
 from eventhub.scheduling.venues import rooms_of, travel_minutes_of
 
 STEP = 5  # minutes: every start is on a five-minute mark
@@ -123,11 +124,16 @@ def _on_step(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def propose(
-    event: Event, *, time_limit: float = SECONDS, release: Callable[[], None] | None = None
+    event: Event,
+    *,
+    time_limit: float = SECONDS,
+    release: Callable[[], None] | None = None,
+    progress: Callable[[dict], None] | None = None,
 ) -> Proposal:
     """A timetable for the event's unscheduled activities; nothing is saved. `release` is
     called once everything is read, before the solving: a job passes its commit, so that no
-    transaction (on SQLite, the one write lock) is held while the solver thinks."""
+    transaction (on SQLite, the one write lock) is held while the solver thinks. `progress`
+    is told of each timetable found (solver_progress.SolutionProgress)."""
     activities = [
         a
         for a in db.session.scalars(activity_query(event)).unique()
@@ -143,6 +149,7 @@ def propose(
         proposal.problems.append(str(_l("Add venues and rooms first.")))
         return proposal
     travel = travel_minutes_of(event)
+    features = rules.features_of(rooms)
     zone = ZoneInfo(event.timezone)
     origin = datetime.combine(event.starts_on, time(0), zone)
 
@@ -191,7 +198,7 @@ def propose(
                 r
                 for r in rooms
                 if (activity.room_id is None or r.id == activity.room_id)
-                and (activity.room_id is not None or rules.room_suits(activity, r, seats))
+                and (activity.room_id is not None or rules.room_suits(activity, r, seats, features))
             ]
             if not candidates:
                 proposal.problems.append(_no_room(activity, seats, rooms))
@@ -363,7 +370,7 @@ def propose(
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = (time_limit - spent) * (0.6 if share else 1)
         solver.parameters.num_workers = 8  # a portfolio of strategies, even on two cores
-        status = solver.Solve(feasibility)
+        status = solver.Solve(feasibility, solution_callback(progress, scored=False))
         spent += solver.WallTime()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) or status == cp_model.MODEL_INVALID:
             break
@@ -373,7 +380,7 @@ def propose(
         improver = cp_model.CpSolver()
         improver.parameters.max_time_in_seconds = time_limit - spent
         improver.parameters.num_workers = 8
-        better = improver.Solve(model)
+        better = improver.Solve(model, solution_callback(progress, scored=True, offset=spent))
         spent += improver.WallTime()
         if better in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solver, status = improver, better
@@ -401,7 +408,9 @@ def propose(
     timetable = [rules.Slot(a, a.starts_at, a.ends_at, a.room) for a in fixed] + [
         rules.Slot(p.activity, p.starts_at, p.ends_at, p.room) for p in proposal.placements
     ]
-    proposal.scores = rules.score(event, timetable, {a.id for a in placed}, people, expected)
+    proposal.scores = rules.score(
+        event, timetable, {a.id for a in placed}, people, expected, features
+    )
     proposal.day_loads = rules.day_loads(event, timetable)
     return proposal
 

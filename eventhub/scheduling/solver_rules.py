@@ -87,9 +87,18 @@ def needs_room(activity: Activity) -> bool:
     return activity.type not in OFF_SITE
 
 
-def room_suits(activity: Activity, room: Room, seats: int) -> bool:
+def features_of(rooms: list[Room]) -> set[str]:
+    """The equipment words any room of the event has."""
+    return {word for room in rooms for word in _words(room.equipment)}
+
+
+def room_suits(
+    activity: Activity, room: Room, seats: int, features: set[str] | None = None
+) -> bool:
     """The room is of the kind the activity's kind needs, large enough and not far too
-    large, with the equipment asked for."""
+    large, with the equipment asked for. A kind's feature (flags for signings, a stage for
+    plenaries) is asked for only where some room of the event has it (`features`)."""
+    features = {"flags", "stage"} if features is None else features
     if room.capacity < seats:
         return False
     if not _words(activity.required_equipment) <= _words(room.equipment):
@@ -105,11 +114,11 @@ def room_suits(activity: Activity, room: Room, seats: int) -> bool:
     if layout == "banquet":
         return False
     if kind == ActivityType.SIGNING_CEREMONY:
-        return "flags" in equipment
+        return "flags" in equipment or "flags" not in features
     if "flags" in equipment:  # the signing hall keeps to signings
         return False
     if kind in (ActivityType.OPENING_CEREMONY, ActivityType.PLENARY):
-        return "stage" in equipment
+        return "stage" in equipment or "stage" not in features
     # Forums and workshops: not in the largest hall, kept for the plenaries.
     return room.capacity <= max(10 * seats, 600)
 
@@ -146,7 +155,9 @@ class Slot:
     room: Room | None
 
 
-def score(event, slots: list[Slot], placed_ids: set[int], needed, expected) -> list[Score]:
+def score(
+    event, slots: list[Slot], placed_ids: set[int], needed, expected, features: set[str]
+) -> list[Score]:
     """For each rule, how many of the placed activities keep it. `needed` maps an activity
     id to the people it needs, `expected` an all-hands activity's id to the people expected
     there (None: everyone)."""
@@ -164,13 +175,13 @@ def score(event, slots: list[Slot], placed_ids: set[int], needed, expected) -> l
         start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
         seats = seats_needed(a)
         if a.type == ActivityType.BILATERAL_MEETING:
-            tally("bilateral", slot.room is not None and room_suits(a, slot.room, seats))
+            tally("bilateral", slot.room is not None and room_suits(a, slot.room, seats, features))
         elif a.type == ActivityType.SIGNING_CEREMONY:
-            tally("signing", slot.room is not None and room_suits(a, slot.room, seats))
+            tally("signing", slot.room is not None and room_suits(a, slot.room, seats, features))
         elif a.type in OFF_SITE:
             tally("tours", slot.room is None)
         else:
-            tally("rooms", slot.room is not None and room_suits(a, slot.room, seats))
+            tally("rooms", slot.room is not None and room_suits(a, slot.room, seats, features))
         opens, closes = hours_of(a)
         tally(
             "hours", start.time() >= opens and end.time() <= closes and end.date() == start.date()

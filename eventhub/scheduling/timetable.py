@@ -18,6 +18,7 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
+from eventhub.scheduling import change_notices
 from eventhub.scheduling.conflicts import HARD, conflicts_of
 from eventhub.scheduling.enrolments import fill_seats, lock_seats
 from eventhub.scheduling.models import (
@@ -31,6 +32,7 @@ from eventhub.scheduling.models import (
     Room,
     Venue,
 )
+from eventhub.scheduling.venue_changes import too_many_seats
 from eventhub.text import clean
 from eventhub.web import in_event
 
@@ -115,6 +117,8 @@ def save_activity(
     capacity = values.get("capacity")
     if capacity is not None and capacity <= 0:
         errors["capacity"].append(str(_l("Give the number of seats (more than 0).")))
+    elif refusal := too_many_seats(capacity, room):
+        errors["capacity"].append(refusal)
     duration = values.get("duration_minutes") or 90
     if duration <= 0 or duration > 24 * 60:
         errors["duration_minutes"].append(str(_l("Give a duration between 1 and 1,440 minutes.")))
@@ -141,6 +145,7 @@ def save_activity(
         activity = Activity(event_id=event.id)
         db.session.add(activity)
     before = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    was = change_notices.snapshot(activity)
     activity.title_en = title
     activity.title_zh = clean(values.get("title_zh"))
     activity.description_en = (values.get("description_en") or "").strip()
@@ -172,6 +177,8 @@ def save_activity(
         event_id=event.id,
         changes=audit.changed(before, after),
     )
+    if not created:  # moved or cancelled: its people are told after commit
+        change_notices.announce(activity, was)
     return activity
 
 
@@ -257,12 +264,15 @@ def move_activity(
         raise DomainError(STALE)
     if room.venue.event_id != activity.event_id:
         raise DomainError(_l("There is no such room in this event."))
+    if refusal := too_many_seats(activity.capacity, room):
+        raise DomainError(refusal)
     length = (
         (activity.ends_at - activity.starts_at)
         if activity.starts_at
         else timedelta(minutes=activity.duration_minutes)
     )
     before = {"starts_at": activity.starts_at, "room_id": activity.room_id}
+    was = change_notices.snapshot(activity)
     activity.starts_at, activity.ends_at = starts, starts + length
     activity.room_id, activity.room = room.id, room
     flush_or_stale()
@@ -286,6 +296,7 @@ def move_activity(
             before, {"starts_at": activity.starts_at, "room_id": activity.room_id}
         ),
     )
+    change_notices.announce(activity, was)
     return activity
 
 
@@ -299,6 +310,7 @@ def resize_activity(activity: Activity, minutes: int, *, version: int, actor: Us
     if not 15 <= minutes <= 24 * 60:
         raise DomainError(_l("Give a duration between 1 and 1,440 minutes."))
     before = {"ends_at": activity.ends_at}
+    was = change_notices.snapshot(activity)
     activity.ends_at = activity.starts_at + timedelta(minutes=minutes)
     activity.duration_minutes = minutes
     flush_or_stale()
@@ -311,4 +323,5 @@ def resize_activity(activity: Activity, minutes: int, *, version: int, actor: Us
         event_id=event.id,
         changes=audit.changed(before, {"ends_at": activity.ends_at}),
     )
+    change_notices.announce(activity, was)
     return activity

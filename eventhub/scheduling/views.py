@@ -30,6 +30,8 @@ from eventhub.scheduling.activities import (
 from eventhub.scheduling.clearing import clear_day, previous_slots
 from eventhub.scheduling.conflicts import HARD, SOFT, conflicts_of
 from eventhub.scheduling.forms import STATE_LABELS, TYPE_LABELS, ActivityForm, RoomForm, VenueForm
+from eventhub.scheduling.grid import blocks as grid_blocks
+from eventhub.scheduling.grid import change_on_grid
 from eventhub.scheduling.models import (
     Activity,
     ActivityRole,
@@ -40,18 +42,11 @@ from eventhub.scheduling.models import (
     Venue,
 )
 from eventhub.scheduling.solver_rules import needs_room
-from eventhub.scheduling.timetable import (
-    move_activity,
-    place_all,
-    resize_activity,
-    save_activity,
-    set_people,
-)
+from eventhub.scheduling.timetable import place_all, save_activity, set_people
 from eventhub.scheduling.venues import (
     add_room,
     add_venue,
     rooms_of,
-    set_travel_time,
     travel_times,
     venues_with_rooms,
 )
@@ -144,7 +139,6 @@ def timetable(event):
 def grid(event):
     day = _day(event, request.args.get("day"))
     activities = db.session.scalars(activity_query(event)).unique().all()
-    conflicting = {a.id for c in conflicts_of(event) if c.severity == HARD for a in c.activities}
     today = on_day(event, activities, day)
     # The grid shows 07:00 to 23:00 on the day itself; the rest is listed under it.
     on_grid = [
@@ -163,7 +157,7 @@ def grid(event):
         rooms=rooms_of(event),
         activities=on_grid,
         elsewhere=[a for a in today if a not in on_grid],
-        conflicting=conflicting,
+        blocks=grid_blocks(event, on_grid),
         type_labels=TYPE_LABELS,
     )
 
@@ -190,11 +184,14 @@ def edit_activity(event, activity_id: int | None = None):
         data=_activity_form_data(event, activity) if activity and request.method == "GET" else None,
     )
     if activity is None and request.method == "GET" and request.args.get("day"):
-        # From an empty slot of the grid: that day, that room, that hour.
+        # From an empty slot of the grid: that day, that room, that time (90 minutes, as
+        # the scheduler's default length, ending by midnight).
         form.day.data = _day(event, request.args.get("day"))
-        hour = request.args.get("hour", type=int)
-        if hour is not None and 0 <= hour <= 22:
-            form.start.data, form.end.data = time(hour), time(hour + 1, 30 if hour < 22 else 0)
+        start = _slot_start(request.args)
+        if start is not None:
+            end = datetime.combine(form.day.data, start) + timedelta(minutes=90)
+            form.start.data = start
+            form.end.data = end.time() if end.date() == form.day.data else time(23, 59)
         form.room_id.data = request.args.get("room", "")
     form.set_rooms(rooms_of(event))
     if form.validate_on_submit():
@@ -235,6 +232,15 @@ def edit_activity(event, activity_id: int | None = None):
         enrolments=enrolments.enrolments_of(activity) if activity else [],
         enrolment_labels=ENROLMENT_LABELS,
     )
+
+
+def _slot_start(args) -> time | None:
+    """The start of a grid slot: `start` (HH:MM), or the older `hour`."""
+    try:
+        return time.fromisoformat(args.get("start", ""))
+    except ValueError:
+        hour = args.get("hour", type=int)
+        return time(hour) if hour is not None and 0 <= hour <= 23 else None
 
 
 def _activity_form_data(event, activity: Activity) -> dict:
@@ -351,7 +357,7 @@ def auto_schedule(event):
         )
     run = None
     if run_id := id_arg(request.args, "run"):
-        run = in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
+        run = _solver_run(event, run_id)
         if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
             commit()
             db.session.refresh(run)
@@ -369,7 +375,35 @@ def auto_schedule(event):
         run=run,
         days=days_of(event),
         previous=previous_slots(event, pending),
+        run_status=tasks.status_of(run) if run else None,
     )
+
+
+def _solver_run(event, run_id: int) -> SolverRun:
+    return in_event_or_404(SolverRun, run_id, event, _("There is no such scheduler run."))
+
+
+@bp.get("/schedule/auto/runs/<int:run_id>.json")
+@event_view(Role.ORGANISER)
+def run_status(event, run_id: int):
+    """What the waiting page polls: the run's state and the solver's progress."""
+    run = _solver_run(event, run_id)
+    if jobs.recover_stalled_runs(SolverRun, tasks.solve, event_id=event.id):
+        commit()
+        db.session.refresh(run)
+    return jsonify(tasks.status_of(run))
+
+
+@bp.post("/schedule/auto/runs/<int:run_id>/cancel")
+@event_view(Role.ORGANISER)
+def cancel_run(event, run_id: int):
+    run = _solver_run(event, run_id)
+    if tasks.cancel(run):
+        commit()
+        flash(_("Scheduler run cancelled."), "success")
+    else:
+        flash(_("This run had already ended."), "info")
+    return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
 
 
 def _clear_day(event):
@@ -410,7 +444,8 @@ def _grid_change(activity, change):
 @bp.post("/schedule/activities/<int:activity_id>/move")
 @event_view(Role.ORGANISER)
 def move(event, activity_id: int):
-    """The grid's drag and drop: JSON in ({day, start, room_id, version}), JSON out."""
+    """The grid's drag and drop, and its keyboard 'Move…': JSON in ({day, start, room_id,
+    version}, and minutes for a new length), JSON out."""
     activity = activity_or_404(event, activity_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -420,16 +455,18 @@ def move(event, activity_id: int):
         start = time.fromisoformat(str(body.get("start", "")))
         room = in_event(Room, as_id(int(body.get("room_id", 0))), event, via=Venue)
         version = int(body.get("version", 0))
+        minutes = None if body.get("minutes") is None else int(body["minutes"])
     except (TypeError, ValueError):
         return error_response(422, _("Send day, start, room_id and version."))
     if room is None:
         return error_response(404, _("There is no such room in this event."))
     return _grid_change(
         activity,
-        lambda: move_activity(
+        lambda: change_on_grid(
             activity,
-            local_to_utc(event, day, start),
-            room,
+            starts=local_to_utc(event, day, start),
+            room=room,
+            minutes=minutes,
             version=version,
             actor=current_user,
         ),
@@ -451,22 +488,5 @@ def resize(event, activity_id: int):
         return error_response(422, _("Send minutes and version."))
     return _grid_change(
         activity,
-        lambda: resize_activity(activity, minutes, version=version, actor=current_user),
+        lambda: change_on_grid(activity, minutes=minutes, version=version, actor=current_user),
     )
-
-
-@bp.post("/schedule/travel")
-@event_view(Role.ORGANISER)
-def travel(event):
-    origin = db.session.get(Venue, id_arg(request.form, "from_venue") or 0)
-    destination = db.session.get(Venue, id_arg(request.form, "to_venue") or 0)
-    minutes = request.form.get("minutes", type=int)
-    if origin is None or destination is None or minutes is None:
-        flash(_("Choose two venues and the minutes between them."), "danger")
-    else:
-        ok, _travel = attempt(
-            lambda: set_travel_time(event, origin, destination, minutes, actor=current_user)
-        )
-        if ok:
-            flash(_("Travel time saved."), "success")
-    return redirect(url_for("scheduling.venues", slug=event.slug))

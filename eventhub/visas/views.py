@@ -119,6 +119,6 @@ def visa_export(event, fmt: str):
         body = to_xlsx(sheet)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     record_download(event, f"{event.slug}-visas.{fmt}")
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-visas.{fmt}"'
     return response

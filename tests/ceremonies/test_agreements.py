@@ -468,7 +468,11 @@ def test_stage_plan_seats_the_host_left_with_assistants_outside_and_rows_of_witn
     assert "assistant not named" in page and "Row 2" in page
     assert "LEADER B" in page and "UNRANKED" not in page
     assert "Minister or vice-chair of a national assembly" in page  # WITNESS2's rank
-    right = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/stage?host=right")
+    right = client.post(
+        f"/events/{event.slug}/ceremonies/{ceremony_id}/stage/settings",
+        data={"host_left": "right", "tie_break": "country_en"},
+        follow_redirects=True,
+    )
     text = right.get_data(as_text=True)
     assert text.index("PHOMMAXAY Bounheng") < text.index("WANG Jianhua")
 
@@ -684,7 +688,7 @@ def test_batches_and_minutes_per_step_shorten_the_run_of_show(client, as_role, e
         )
         assert plan.table[1].party.organisation_id == nuol  # the guest on the left now
     stage = client.get(f"{page}/stage").get_data(as_text=True)
-    assert re.search(r'active" aria-current="true" href="[^"]*host=right">Right</a>', stage)
+    assert re.search(r'value="right" checked>', stage)
 
 
 def test_press_list_gives_the_time_each_agreement_is_signed(client, as_role, event, app, make):
