@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "room.create": _l("Room added"),
     "activity.create": _l("Activity created"),
     "activity.update": _l("Activity changed"),
+    "activity.unschedule": _l("Activity taken off the timetable"),
     "agreement.create": _l("Agreement added"),
     "agreement.signatory": _l("Signatory named"),
     "agreement.witness": _l("Witness added"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -240,7 +240,7 @@ def activity_plan() -> list[dict]:
             _fixed(
                 2,
                 time(9, 0) if n % 2 == 0 else time(14, 0),
-                time(12, 0) if n % 2 == 0 else time(17, 30),
+                time(12, 0) if n % 2 == 0 else time(17, 0),  # three hours out
                 title,
                 kind,
                 None,
@@ -364,6 +364,12 @@ def build_programme(event: Event, report: list[str]) -> None:
             else ActivityVisibility.PUBLIC,
             starts_at=local_to_utc(event, item["day"], item["start"]),
             ends_at=local_to_utc(event, item["day"], item["end"]),
+            # What the scheduler places again if the day is cleared: the real length.
+            duration_minutes=(
+                datetime.combine(item["day"], item["end"])
+                - datetime.combine(item["day"], item["start"])
+            ).seconds
+            // 60,
             room=rooms.get(item["room"]) if item["room"] else None,
             capacity=40 if item["room"] is None else None,
             state=ActivityState.DRAFT if index % 37 == 36 else ActivityState.PUBLISHED,

@@ -1,11 +1,14 @@
 """The automatic scheduler: places the unscheduled activities with OR-Tools CP-SAT.
 
-Hard rules: one room at a time, a room large enough, inside the venue's hours and the event's
-days, nobody needed in two places at once (apart by the longest trip between the venues),
-the opening ceremony before every forum and workshop, already scheduled activities stay
-where they are. Soft rules, minimised: activities of one track in different rooms, and
-overlapping activities that need the same delegation. When no timetable exists, the
-activities whose rules clash are named.
+Hard rules (solver_rules.py says what each kind of activity needs): each in a room of its
+kind (off-site visits in none), one activity a room at a time, at its real length within the
+programme's hours and the venue's, no session over lunch, nothing beside a plenary,
+ceremony or banquet for those expected there, on a day it may take place, nobody needed in
+two places (apart by the trip between the two venues, none within one; VIPs rest between
+duties), the opening before every forum and workshop; already scheduled activities stay
+where they are. Soft rules, minimised: the load spread over the days, a track in one room,
+overlapping activities that need one delegation. Each hard rule's constraints hang on an
+enforcement literal (`Built.rules`), so they can be switched one by one.
 """
 
 from __future__ import annotations
@@ -16,20 +19,32 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from ortools.sat.python import cp_model
 
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.scheduling import solver_rules as rules
 from eventhub.scheduling.activities import activity_query
 from eventhub.scheduling.conflicts import people_needed
-from eventhub.scheduling.models import Activity, ActivityRole, ActivityState, ActivityType, Room
+from eventhub.scheduling.models import (
+    Access,
+    Activity,
+    ActivityRole,
+    ActivityState,
+    ActivityType,
+    Enrolment,
+    EnrolmentStatus,
+    Room,
+)
+from eventhub.scheduling.solver_constraints import all_hands_pending, people_apart, soft_costs
 from eventhub.scheduling.solver_progress import solution_callback
 from eventhub.scheduling.venues import rooms_of, travel_minutes_of
 
-STEP = 15  # minutes: every start is on a quarter hour
+STEP = 5  # minutes: every start is on a five-minute mark
 DAY_START, DAY_END = time(8, 0), time(21, 0)  # when venues state no hours
-SECONDS = 8.0  # the demo week finds a valid timetable in about 4 s; the rest improves it
+SECONDS = 8.0  # the demo finds a valid timetable in about a second; the rest improves it
 
 
 @dataclass
@@ -37,7 +52,7 @@ class Placement:
     activity: Activity
     starts_at: datetime
     ends_at: datetime
-    room: Room
+    room: Room | None  # None: off-site, no room booked
 
 
 @dataclass
@@ -46,10 +61,66 @@ class Proposal:
     problems: list[str] = field(default_factory=list)
     soft_cost: int = 0
     seconds: float = 0.0
+    scores: list[rules.Score] = field(default_factory=list)
+    day_loads: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def enrolled_people(activity_ids: list[int]) -> dict[int, set[int]]:
+    """Who is enrolled or invited, by activity id."""
+    found: dict[int, set[int]] = defaultdict(set)
+    if activity_ids:
+        for activity_id, participant_id in db.session.execute(
+            sa.select(Enrolment.activity_id, Enrolment.participant_id).where(
+                Enrolment.activity_id.in_(activity_ids),
+                Enrolment.status == EnrolmentStatus.ENROLLED,
+            )
+        ):
+            found[activity_id].add(participant_id)
+    return found
+
+
+def expected_at(activities: list[Activity], needed, enrolled) -> dict[int, set[int] | None]:
+    """The people expected at each plenary, ceremony and banquet: everyone (None) when it is
+    open or nobody is invited yet, else those invited and needed there."""
+    found: dict[int, set[int] | None] = {}
+    for activity in activities:
+        if activity.type not in rules.ALL_HANDS:
+            continue
+        invited = enrolled.get(activity.id, set())
+        found[activity.id] = (
+            None if activity.access == Access.OPEN or not invited else invited | needed[activity.id]
+        )
+    return found
+
+
+def _subtract(windows: list[tuple[int, int]], cuts: list[tuple[int, int]]):
+    """Start windows [a, b] without the starts in each cut [c, d]."""
+    for c, d in cuts:
+        kept = []
+        for a, b in windows:
+            if d < a or c > b:
+                kept.append((a, b))
+                continue
+            if a < c:
+                kept.append((a, c - 1))
+            if d < b:
+                kept.append((d + 1, b))
+        windows = kept
+    return windows
+
+
+def _on_step(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Windows of starts rounded inwards to the step."""
+    found = []
+    for a, b in windows:
+        a, b = -(-a // STEP) * STEP, b // STEP * STEP
+        if a <= b:
+            found.append((a, b))
+    return found
 
 
 def propose(
@@ -77,184 +148,235 @@ def propose(
     if not rooms:
         proposal.problems.append(str(_l("Add venues and rooms first.")))
         return proposal
-    # Between two activities of one person: the longest trip between the event's venues
-    # (a little cautious when both are at one venue, never too short).
-    margin = max(travel_minutes_of(event).values(), default=0)
+    travel = travel_minutes_of(event)
+    features = rules.features_of(rooms)
     zone = ZoneInfo(event.timezone)
     origin = datetime.combine(event.starts_on, time(0), zone)
 
     def minutes(moment: datetime) -> int:
         return int((moment - origin).total_seconds() // 60)
 
-    def windows(room: Room) -> list[tuple[int, int]]:
-        opens = room.venue.opens_at or DAY_START
-        closes = room.venue.closes_at or DAY_END
-        return [
-            (
-                day * 1440 + opens.hour * 60 + opens.minute,
-                day * 1440 + closes.hour * 60 + closes.minute,
-            )
-            for day in range(event.days)
-        ]
+    def clock(moment: time) -> int:
+        return moment.hour * 60 + moment.minute
+
+    def day_starts(day: int) -> int:
+        # A day's midnight in minutes from the first's (a clock change moves it).
+        moment = datetime.combine(event.starts_on + timedelta(days=day), time(0), zone)
+        return minutes(moment)
+
+    needed = people_needed(activities)
+    enrolled = enrolled_people([a.id for a in activities])
+    expected = expected_at(activities, needed, enrolled)
+    people = {a.id: needed[a.id] | enrolled.get(a.id, set()) for a in activities}
+    vips = {
+        p.participant_id
+        for a in activities
+        for p in a.people
+        if p.role == ActivityRole.REQUIRED_VIP
+    }
+    rest = rules.setting("VIP_REST_MINUTES", rules.VIP_REST_MINUTES)
+    lunch = rules.setting("LUNCH", rules.LUNCH)
 
     model = cp_model.CpModel()
-    horizon = event.days * 1440
+    # One literal per hard rule: true here; a later explanation may assume them instead.
+    literal = {name: model.NewBoolVar(f"rule_{name}") for name in rules.RULES}
+    horizon = day_starts(event.days)
     starts, presence, intervals_by_room = {}, defaultdict(dict), defaultdict(list)
-    person_intervals: dict[int, list] = defaultdict(list)
-    needed = people_needed(activities)
-    enforce = {}
+    venue_of: dict[int, dict[int, object]] = {}  # activity -> venue id -> literal (or True)
+    windows_of: dict[int, list[tuple[int, int]]] = {}
     slots: list = []
+    wanted: dict[int, cp_model.IntVar] = {}
+    fixed_blockers = [
+        (minutes(a.starts_at), minutes(a.ends_at), a) for a in fixed if a.type in rules.ALL_HANDS
+    ]
     for activity in pending:
-        seats_needed = activity.capacity or 1
-        candidates = [
-            r
-            for r in rooms
-            if r.capacity >= seats_needed
-            and _fits(activity, r)
-            and (activity.room_id is None or r.id == activity.room_id)
-        ]
-        if not candidates and activity.required_equipment:
-            proposal.problems.append(
-                str(
-                    _l(
-                        "%(a)s needs a room large enough and with %(what)s; there is none.",
-                        a=activity.title_en,
-                        what=activity.required_equipment,
-                    )
-                )
-            )
-            continue
-        if not candidates:
-            proposal.problems.append(
-                str(
-                    _l(
-                        "%(a)s needs %(n)d seats and no room has that many.",
-                        a=activity.title_en,
-                        n=seats_needed,
-                    )
-                )
-            )
-            continue
         duration = activity.duration_minutes
-        slot = model.NewIntVar(0, horizon // STEP, f"slot_{activity.id}")
-        slots.append(slot)
-        start = STEP * slot
-        starts[activity.id] = start
-        enforce[activity.id] = model.NewBoolVar(f"place_{activity.id}")
-        choices = []
-        # The whole activity inside one of the room's daily windows. Rooms share their
-        # venue's hours: the start's own domain is the union, and only a room whose hours
-        # are narrower than that adds a constraint (fewer constraints, a faster search).
-        days = {
+        seats = rules.seats_needed(activity, len(enrolled.get(activity.id, ())))
+        candidates = []
+        if rules.needs_room(activity):
+            candidates = [
+                r
+                for r in rooms
+                if (activity.room_id is None or r.id == activity.room_id)
+                and (activity.room_id is not None or rules.room_suits(activity, r, seats, features))
+            ]
+            if not candidates:
+                proposal.problems.append(_no_room(activity, seats, rooms))
+                continue
+        allowed_days = {
             (date.fromisoformat(d) - event.starts_on).days
             for d in activity.allowed_days.split(",")
             if d
+        } or set(range(event.days))
+        opens, closes = rules.hours_of(activity)
+        by_rule: dict[str, list[tuple[int, int]]] = {
+            "hours": [
+                (day_starts(d) + clock(opens), day_starts(d) + clock(closes) - duration)
+                for d in range(event.days)
+            ],
+            "own_day": [
+                (day_starts(d), day_starts(d) + 1440 - duration) for d in sorted(allowed_days)
+            ],
         }
-        allowed_by_room = {
-            room.id: [
-                (a, b - duration)
-                for a, b in windows(room)
-                if b - a >= duration and (not days or a // 1440 in days)
-            ]
-            for room in candidates
-        }
-        if not any(allowed_by_room.values()):
+        if activity.type in rules.NOT_AT_LUNCH:
+            by_rule["lunch"] = _subtract(
+                [(0, horizon)],
+                [
+                    (
+                        day_starts(d) + clock(lunch[0]) - duration + 1,
+                        day_starts(d) + clock(lunch[1]) - 1,
+                    )
+                    for d in range(event.days)
+                ],
+            )
+        cuts = [
+            (begin - duration + 1, end - 1)
+            for begin, end, blocker in fixed_blockers
+            if expected[blocker.id] is None or expected[blocker.id] & people[activity.id]
+        ]
+        if cuts:
+            by_rule["all_hands"] = _subtract([(0, horizon)], cuts)
+        union = [(0, horizon - duration)]
+        for name, windows in by_rule.items():
+            windows = _on_step(_subtract(windows, []))
+            by_rule[name] = windows
+            union = _intersect(union, windows)
+        union = _on_step(union)
+        if not union:
             proposal.problems.append(
                 str(
                     _l(
-                        "%(a)s lasts %(n)d minutes, longer than the opening hours of every room.",
+                        "%(a)s lasts %(n)d minutes and fits none of its allowed days within "
+                        "the programme's hours.",
                         a=activity.title_en,
                         n=duration,
                     )
                 )
             )
             continue
-        union = cp_model.Domain.FromIntervals(
-            [interval for allowed in allowed_by_room.values() for interval in allowed]
-        )
-        model.AddLinearExpressionInDomain(start, union)
+        windows_of[activity.id] = union
+        slot = model.NewIntVar(0, horizon // STEP, f"slot_{activity.id}")
+        slots.append(slot)
+        start = STEP * slot
+        starts[activity.id] = start
+        # The intersection keeps the search small; each rule's own domain carries its literal.
+        # `wanted`: the activity is placed (an assumption when explaining a failure).
+        wanted[activity.id] = model.NewBoolVar(f"place_{activity.id}")
+        model.AddLinearExpressionInDomain(
+            start, cp_model.Domain.FromIntervals(union)
+        ).OnlyEnforceIf(wanted[activity.id])
+        for name, windows in by_rule.items():
+            model.AddLinearExpressionInDomain(
+                start, cp_model.Domain.FromIntervals(windows)
+            ).OnlyEnforceIf(literal[name])
+        if not candidates:  # off-site
+            venue_of[activity.id] = {}
+            continue
+        choices = []
+        at_venue: dict[int, list] = defaultdict(list)
         for room in candidates:
             here = model.NewBoolVar(f"in_{activity.id}_{room.id}")
-            allowed = allowed_by_room[room.id]
-            if not allowed:
+            venue = room.venue
+            hours = [
+                (
+                    day_starts(d) + clock(venue.opens_at or DAY_START),
+                    day_starts(d) + clock(venue.closes_at or DAY_END) - duration,
+                )
+                for d in range(event.days)
+            ]
+            own = _intersect(union, _on_step(hours))
+            if not own:
                 model.Add(here == 0)
                 continue
-            own = cp_model.Domain.FromIntervals(allowed)
-            if own.FlattenedIntervals() != union.FlattenedIntervals():
-                model.AddLinearExpressionInDomain(start, own).OnlyEnforceIf(here)
-            interval = model.NewOptionalFixedSizeIntervalVar(
-                start, duration, here, f"iv_{activity.id}_{room.id}"
-            )
-            intervals_by_room[room.id].append(interval)
-            presence[activity.id][room.id] = here
-            choices.append(here)
-        model.AddExactlyOne(choices).OnlyEnforceIf(enforce[activity.id])
-        for person_id in needed[activity.id]:
-            person_intervals[person_id].append(
-                model.NewFixedSizeIntervalVar(
-                    start, duration + margin, f"p_{activity.id}_{person_id}"
+            if own != union:
+                model.AddLinearExpressionInDomain(
+                    start, cp_model.Domain.FromIntervals(own)
+                ).OnlyEnforceIf([here, literal["hours"]])
+            # The VIPs of back-to-back bilaterals in one room rest between two.
+            turnover = rest if activity.type == ActivityType.BILATERAL_MEETING else 0
+            intervals_by_room[room.id].append(
+                model.NewOptionalFixedSizeIntervalVar(
+                    start, duration + turnover, here, f"iv_{activity.id}_{room.id}"
                 )
             )
+            presence[activity.id][room.id] = here
+            at_venue[venue.id].append(here)
+            choices.append(here)
+        if not choices:
+            proposal.problems.append(_no_room(activity, seats, rooms))
+            continue
+        model.AddExactlyOne(choices).OnlyEnforceIf(wanted[activity.id])
+        venue_of[activity.id] = {}
+        for venue_id, heres in at_venue.items():
+            if len(at_venue) == 1:
+                venue_of[activity.id][venue_id] = True
+            else:
+                there = model.NewBoolVar(f"at_{activity.id}_{venue_id}")
+                model.Add(there == sum(heres))
+                venue_of[activity.id][venue_id] = there
 
     if proposal.problems:  # rules that no solver can meet: say so at once
         return proposal
     for activity in fixed:
-        begin, length = (
-            minutes(activity.starts_at),
-            minutes(activity.ends_at) - minutes(activity.starts_at),
-        )
         if activity.room_id:
+            begin, end = minutes(activity.starts_at), minutes(activity.ends_at)
             intervals_by_room[activity.room_id].append(
-                model.NewFixedSizeIntervalVar(begin, length, f"fixed_{activity.id}")
-            )
-        for person_id in needed[activity.id]:
-            person_intervals[person_id].append(
-                model.NewFixedSizeIntervalVar(
-                    begin, length + margin, f"pf_{activity.id}_{person_id}"
-                )
+                model.NewFixedSizeIntervalVar(begin, end - begin, f"fixed_{activity.id}")
             )
     for intervals in intervals_by_room.values():
         model.AddNoOverlap(intervals)
-    for intervals in person_intervals.values():
-        if len(intervals) > 1:
-            model.AddNoOverlap(intervals)
 
+    placed = [a for a in pending if a.id in starts]
+    people_apart(
+        model,
+        literal["people"],
+        placed,
+        fixed,
+        starts,
+        venue_of,
+        windows_of,
+        needed,
+        vips,
+        rest,
+        travel,
+        minutes,
+    )
+    all_hands_pending(model, literal["all_hands"], placed, starts, expected, people)
     # The opening comes first.
     opening_end = [minutes(a.ends_at) for a in fixed if a.type == ActivityType.OPENING_CEREMONY]
     if opening_end:
-        for activity in pending:
-            if activity.id in starts and activity.type in (
-                ActivityType.FORUM,
-                ActivityType.WORKSHOP,
-            ):
-                model.Add(starts[activity.id] >= min(opening_end))
+        for activity in placed:
+            if activity.type in (ActivityType.FORUM, ActivityType.WORKSHOP):
+                model.Add(starts[activity.id] >= min(opening_end)).OnlyEnforceIf(literal["hours"])
+    explainer_model = model.Clone()  # rules and activities still switchable there
+    for var in [*literal.values(), *wanted.values()]:
+        model.Add(var == 1)
 
-    cost = _soft_costs(model, pending, fixed, starts, presence, minutes)
+    spread = model.NewBoolVar("spread")
+    cost = soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes, spread)
     model.Minimize(cost)
-    # Assumptions slow the search down: only when no timetable exists are they used, to
-    # find which activities' rules clash.
-    placed = [enforce[a.id] for a in pending if a.id in enforce]
-    for literal in placed:
-        model.Add(literal == 1).OnlyEnforceIf(literal)  # keeps the literal in the model
-    assumptions_model = model.Clone()
-    for literal in placed:
-        model.Add(literal == 1)
 
     if release is not None:
         release()
     # First any valid timetable, without the soft rules (fast), then the soft rules from
     # there: searching for both at once is much slower.
-    feasibility = model.Clone()
-    feasibility.ClearObjective()
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 8  # a portfolio of strategies, even on two cores
-    status = solver.Solve(feasibility, solution_callback(progress, scored=False))
-    spent = solver.WallTime()
+    # The days' even share is asked for there (spreading is slow to reach as a cost alone),
+    # and dropped when no timetable keeps it.
+    spent = 0.0
+    for share in (1, 0):
+        feasibility = model.Clone()
+        feasibility.ClearObjective()
+        feasibility.Add(spread == share)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = (time_limit - spent) * (0.6 if share else 1)
+        solver.parameters.num_workers = 8  # a portfolio of strategies, even on two cores
+        status = solver.Solve(feasibility, solution_callback(progress, scored=False))
+        spent += solver.WallTime()
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) or status == cp_model.MODEL_INVALID:
+            break
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and time_limit - spent > 0.5:
-        first = {var: solver.Value(var) for var in [*slots, *all_presence(presence)]}
-        for var, value in first.items():
-            model.AddHint(var, value)
+        for var in [*slots, *all_presence(presence)]:
+            model.AddHint(var, solver.Value(var))
         improver = cp_model.CpSolver()
         improver.parameters.max_time_in_seconds = time_limit - spent
         improver.parameters.num_workers = 8
@@ -265,103 +387,89 @@ def propose(
     proposal.seconds = spent
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
-            assumptions_model.ClearObjective()
-            assumptions_model.AddAssumptions(placed)
-            explainer = cp_model.CpSolver()
-            explainer.parameters.max_time_in_seconds = time_limit
-            explainer.parameters.num_workers = 1
-            explainer.Solve(assumptions_model)
-            clash = set(explainer.SufficientAssumptionsForInfeasibility())
-            names = [
-                a.title_en for a in pending if a.id in enforce and enforce[a.id].Index() in clash
-            ]
-            proposal.problems.append(
-                str(
-                    _l(
-                        "No timetable fits every rule. These activities cannot all be placed "
-                        "together (rooms, opening hours and the people they need): %(names)s.",
-                        names="; ".join(names) or "—",
-                    )
-                )
-            )
+            proposal.problems.append(_explain(explainer_model, literal, wanted, placed, time_limit))
         else:
             proposal.problems.append(str(_l("No timetable was found in the time allowed.")))
         return proposal
-    proposal.soft_cost = int(solver.Value(cost)) if not isinstance(cost, int) else 0
+    proposal.soft_cost = int(solver.ObjectiveValue()) if solver is not None else 0
     by_id = {r.id: r for r in rooms}
-    for activity in pending:
-        if activity.id not in starts:
-            continue
+    for activity in placed:
         start = origin + timedelta(minutes=solver.Value(starts[activity.id]))
-        room_id = next(r for r, here in presence[activity.id].items() if solver.Value(here))
+        room_id = next((r for r, here in presence[activity.id].items() if solver.Value(here)), None)
         proposal.placements.append(
             Placement(
                 activity,
                 start.astimezone(ZoneInfo("UTC")),
                 (start + timedelta(minutes=activity.duration_minutes)).astimezone(ZoneInfo("UTC")),
-                by_id[room_id],
+                by_id.get(room_id) if room_id else None,
             )
         )
-    proposal.placements.sort(key=lambda p: (p.starts_at, p.room.name_en))
+    proposal.placements.sort(key=lambda p: (p.starts_at, p.room.name_en if p.room else ""))
+    timetable = [rules.Slot(a, a.starts_at, a.ends_at, a.room) for a in fixed] + [
+        rules.Slot(p.activity, p.starts_at, p.ends_at, p.room) for p in proposal.placements
+    ]
+    proposal.scores = rules.score(
+        event, timetable, {a.id for a in placed}, people, expected, features
+    )
+    proposal.day_loads = rules.day_loads(event, timetable)
     return proposal
 
 
-# Rooms laid out for one kind of activity keep to it.
-LAYOUT_FOR = {"banquet": {ActivityType.BANQUET}, "boardroom": {ActivityType.BILATERAL_MEETING}}
+def _explain(model, literal, wanted, placed, time_limit: float) -> str:
+    """The activities and rules that cannot all hold together (CP-SAT's assumptions)."""
+    model.AddAssumptions([*literal.values(), *wanted.values()])
+    explainer = cp_model.CpSolver()
+    explainer.parameters.max_time_in_seconds = time_limit
+    explainer.parameters.num_workers = 1
+    explainer.Solve(model)
+    clash = set(explainer.SufficientAssumptionsForInfeasibility())
+    names = [a.title_en for a in placed if wanted[a.id].Index() in clash]
+    kept = [str(rules.RULE_LABELS[n]) for n, var in literal.items() if var.Index() in clash]
+    return str(
+        _l(
+            "No timetable fits every rule. These activities cannot all be placed together: "
+            "%(names)s (rules involved: %(rules)s).",
+            names="; ".join(names) or "—",
+            rules="; ".join(kept) or "—",
+        )
+    )
 
 
-def _fits(activity: Activity, room: Room) -> bool:
-    """The room's layout suits the activity and it has the equipment asked for."""
-    kinds = LAYOUT_FOR.get(room.layout)
-    if kinds is not None and activity.type not in kinds:
-        return False
-    have = {word.strip().lower() for word in room.equipment.split(",") if word.strip()}
-    need = {w.strip().lower() for w in activity.required_equipment.split(",") if w.strip()}
-    return need <= have
+def _intersect(first: list[tuple[int, int]], second: list[tuple[int, int]]):
+    found = []
+    for a, b in first:
+        for c, d in second:
+            lo, hi = max(a, c), min(b, d)
+            if lo <= hi:
+                found.append((lo, hi))
+    return sorted(found)
 
 
-def _soft_costs(model, pending, fixed, starts, presence, minutes):
-    """Room changes within a track, and overlapping needs of one delegation."""
-    terms = []
-    # A track keeps to one room where it can: its home room is the one its scheduled
-    # activities use most (else the first it may use); each activity elsewhere costs 1.
-    used = defaultdict(lambda: defaultdict(int))
-    for activity in fixed:
-        if activity.track and activity.room_id:
-            used[activity.track][activity.room_id] += 1
-    homes: dict[str, int] = {}
-    for activity in pending:
-        if not activity.track or activity.id not in presence or not presence[activity.id]:
-            continue
-        if activity.track not in homes:
-            counts = used[activity.track]
-            homes[activity.track] = (
-                max(counts, key=counts.get)
-                if counts
-                else sorted(presence[activity.id])[len(homes) % len(presence[activity.id])]
+def _no_room(activity: Activity, seats: int, rooms: list[Room]) -> str:
+    if activity.required_equipment:
+        return str(
+            _l(
+                "%(a)s needs a room large enough and with %(what)s; there is none.",
+                a=activity.title_en,
+                what=activity.required_equipment,
             )
-        here = presence[activity.id].get(homes[activity.track])
-        terms.append(1 - here if here is not None else 1)
-    # Two activities needing one delegation should not overlap.
-    needs = defaultdict(list)
-    for activity in pending:
-        if activity.id in starts:
-            for person in activity.people:
-                if person.role == ActivityRole.REQUIRED_VIP and person.participant.delegation_id:
-                    needs[person.participant.delegation_id].append(activity)
-    for items in needs.values():
-        for index, first in enumerate(items):
-            for second in items[index + 1 :]:
-                apart = model.NewBoolVar(f"apart_{first.id}_{second.id}")
-                before = model.NewBoolVar(f"before_{first.id}_{second.id}")
-                model.Add(
-                    starts[first.id] + first.duration_minutes <= starts[second.id]
-                ).OnlyEnforceIf([apart, before])
-                model.Add(
-                    starts[second.id] + second.duration_minutes <= starts[first.id]
-                ).OnlyEnforceIf([apart, before.Not()])
-                terms.append(10 * apart.Not())
-    return sum(terms) if terms else 0
+        )
+    if all(r.capacity < seats for r in rooms):
+        return str(
+            _l(
+                "%(a)s needs %(n)d seats and no room has that many.",
+                a=activity.title_en,
+                n=seats,
+            )
+        )
+    return str(
+        _l(
+            "%(a)s needs a room of its kind (%(kind)s) for %(n)d seats; there is none.",
+            a=activity.title_en,
+            kind=activity.type.value.replace("_", " "),
+            n=seats,
+        )
+    )
 
 
 def all_presence(presence) -> list:

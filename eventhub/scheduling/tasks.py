@@ -77,9 +77,16 @@ def solve(run_id: int) -> None:
             best_score=proposal.soft_cost if proposal.placements else SolverRun.best_score,
             result={
                 "placements": [
-                    [p.activity.id, p.starts_at.isoformat(), p.ends_at.isoformat(), p.room.id]
+                    [
+                        p.activity.id,
+                        p.starts_at.isoformat(),
+                        p.ends_at.isoformat(),
+                        p.room.id if p.room else None,  # none: an off-site visit
+                    ]
                     for p in proposal.placements
                 ],
+                "scores": [[s.rule, s.label, s.kept, s.total] for s in proposal.scores],
+                "day_loads": proposal.day_loads,
                 "problems": [str(problem) for problem in proposal.problems],
                 "soft_cost": proposal.soft_cost,
                 "seconds": proposal.seconds,
@@ -170,15 +177,18 @@ def proposal_of(run: SolverRun) -> solver.Proposal | None:
         problems=list(run.result["problems"]),
         soft_cost=run.result["soft_cost"],
         seconds=run.result["seconds"],
+        scores=[solver.rules.Score(*row) for row in run.result.get("scores", [])],
+        day_loads=list(run.result.get("day_loads", [])),
     )
     for activity_id, starts, ends, room_id in rows:
-        if activity_id in activities and room_id in rooms:
+        # No room: an off-site visit.
+        if activity_id in activities and (room_id is None or room_id in rooms):
             proposal.placements.append(
                 solver.Placement(
                     activities[activity_id],
                     datetime.fromisoformat(starts),
                     datetime.fromisoformat(ends),
-                    rooms[room_id],
+                    rooms[room_id] if room_id is not None else None,
                 )
             )
     return proposal

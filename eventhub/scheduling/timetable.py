@@ -219,7 +219,10 @@ def set_people(activity: Activity, role: ActivityRole, participant_ids: Iterable
 
 
 def place_all(
-    event: Event, placements: list[tuple[Activity, datetime, datetime, Room]], *, actor: User
+    event: Event,
+    placements: list[tuple[Activity, datetime, datetime, Room | None]],
+    *,
+    actor: User,
 ) -> int:
     """Apply a proposed timetable, all of it or nothing: refused when anything changed since
     the proposal or a hard conflict appears."""
@@ -227,7 +230,7 @@ def place_all(
     for activity, starts, ends, room in placements:
         if starts.tzinfo is None or ends <= starts:
             raise DomainError(_l("The proposal could not be read; make a new one."))
-        if activity.event_id != event.id or room.venue.event_id != event.id:
+        if activity.event_id != event.id or (room is not None and room.venue.event_id != event.id):
             raise DomainError(_l("The proposal does not belong to this event."))
         if activity.starts_at is not None:
             raise DomainError(
@@ -236,14 +239,15 @@ def place_all(
                     a=activity.title_en,
                 )
             )
-        activity.starts_at, activity.ends_at, activity.room_id = starts, ends, room.id
+        room_id = room.id if room is not None else None  # none: an off-site visit
+        activity.starts_at, activity.ends_at, activity.room_id = starts, ends, room_id
         activity.room = room
         audit.record(
             "activity.update",
             activity,
             actor=actor,
             event_id=event.id,
-            changes={"starts_at": [None, starts], "room_id": [None, room.id]},
+            changes={"starts_at": [None, starts], "room_id": [None, room_id]},
         )
     flush_or_stale()
     refuse_hard_conflicts(event, [p[0] for p in placements])

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +27,7 @@ from eventhub.scheduling.activities import (
     local_to_utc,
     on_day,
 )
+from eventhub.scheduling.clearing import clear_day, previous_slots
 from eventhub.scheduling.conflicts import HARD, SOFT, conflicts_of
 from eventhub.scheduling.forms import STATE_LABELS, TYPE_LABELS, ActivityForm, RoomForm, VenueForm
 from eventhub.scheduling.grid import blocks as grid_blocks
@@ -40,6 +41,7 @@ from eventhub.scheduling.models import (
     SolverRun,
     Venue,
 )
+from eventhub.scheduling.solver_rules import needs_room
 from eventhub.scheduling.timetable import place_all, save_activity, set_people
 from eventhub.scheduling.venues import (
     add_room,
@@ -318,25 +320,34 @@ def auto_schedule(event):
         placements = []
         for value in request.form.getlist("placement"):
             try:
-                activity_id, starts, ends, room_id = value.split("|")
-                activity_id, room_id = as_id(activity_id), as_id(room_id)
+                activity_id, starts, ends, room_text = value.split("|")
+                activity_id = as_id(activity_id)
+                activity = activity_id and db.session.get(Activity, activity_id)
+                # No room only for an off-site visit.
+                room = (
+                    db.session.get(Room, as_id(room_text) or 0)
+                    if room_text or (activity and needs_room(activity))
+                    else None
+                )
+                if not activity or (room is None and (room_text or needs_room(activity))):
+                    raise ValueError(value)
                 placements.append(
                     (
-                        activity_id and db.session.get(Activity, activity_id),
+                        activity,
                         datetime.fromisoformat(starts),
                         datetime.fromisoformat(ends),
-                        room_id and db.session.get(Room, room_id),
+                        room,
                     )
                 )
             except (ValueError, TypeError):
                 abort_with(400, _("The proposal could not be read; make a new one."))
-        if any(a is None or r is None for a, _s, _e, r in placements):
-            abort_with(400, _("The proposal could not be read; make a new one."))
         ok, count = attempt(lambda: place_all(event, placements, actor=current_user))
         if ok:
             flash(_("%(count)d activities placed.", count=count), "success")
             return redirect(url_for("scheduling.timetable", slug=event.slug))
         return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
+    if request.method == "POST" and request.form.get("action") == "clear":
+        return _clear_day(event)
     if request.method == "POST":
         ok, run = attempt(
             lambda: tasks.start(event, actor=current_user, locale=str(get_locale() or "en"))
@@ -362,6 +373,8 @@ def auto_schedule(event):
         pending=pending,
         proposal=proposal,
         run=run,
+        days=days_of(event),
+        previous=previous_slots(event, pending),
         run_status=tasks.status_of(run) if run else None,
     )
 
@@ -390,6 +403,30 @@ def cancel_run(event, run_id: int):
         flash(_("Scheduler run cancelled."), "success")
     else:
         flash(_("This run had already ended."), "info")
+    return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
+
+
+def _clear_day(event):
+    """Take a day's activities off the timetable, for the scheduler to place again."""
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        day = None
+    if day not in days_of(event):
+        flash(_("Choose a day of the event to clear."), "danger")
+        return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
+    may_move = request.form.get("may_move") == "1"
+    ok, count = attempt(lambda: clear_day(event, day, actor=current_user, may_move=may_move))
+    if ok:
+        flash(
+            _(
+                "%(count)d activities of %(day)s taken off the timetable; propose a timetable "
+                "to place them again.",
+                count=count,
+                day=format_date(day, "full"),
+            ),
+            "success",
+        )
     return redirect(url_for("scheduling.auto_schedule", slug=event.slug))
 
 
