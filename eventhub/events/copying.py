@@ -91,6 +91,7 @@ NOT_COPIED = {
     "agreement_party": "signatories",
     "agreement_witness": "people",
     "agreement_transition": "a record of work done",
+    "agreement_amendment": "a record of work done",
     "agreement_scan": "a record of work done",
     "ceremony_material": "a record of work done",
     "checkpoint_staff": "people",
