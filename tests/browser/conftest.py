@@ -184,6 +184,10 @@ def log_in(page, base: str, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
+    # The language is kept per account and the accounts are shared by every browser test:
+    # each test starts in English, whatever an earlier one chose.
+    page.goto(f"{base}/auth/language/en?next=/")
+    page.wait_for_url(f"{base}/")
 
 
 def log_in_as_organiser(page, base: str) -> None:

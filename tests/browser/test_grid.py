@@ -287,7 +287,7 @@ def test_a_refused_drop_says_why_in_a_live_region(live_server, grid_week, page):
 
     # Room too small: 150 seats offered, 20 in the room.
     reason = drop("Presidents' Roundtable", "Tiny Room", "14:00")
-    assert "Tiny Room" in reason and "20" in reason and "150" in reason
+    assert "Tiny Room" in reason and "20 seats" in reason
     # A person busy elsewhere.
     assert "SRISUK Kanokwan is needed at" in drop("Busy Speaker Talk", "Room B", "10:00")
     # Outside the venue's hours.

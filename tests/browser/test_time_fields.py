@@ -19,6 +19,7 @@ def test_an_american_browser_types_and_reads_activity_times_on_the_24_hour_clock
     log_in_as_organiser(page, base)
     page.goto(f"{base}/events/caecw-2025/schedule/activities/new")
     page.get_by_label("Title in English").fill("Evening Forum on Time Formats")
+    page.get_by_label("Type", exact=True).select_option("forum")
     page.get_by_label("Day", exact=True).fill("2025-07-25")
     page.get_by_label("Starts", exact=True).fill("17:15")
     page.get_by_label("Ends", exact=True).fill("18:45")
