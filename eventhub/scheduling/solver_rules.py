@@ -55,16 +55,9 @@ PREFERRED_STARTS = {
     ActivityType.SIGNING_CEREMONY: [(time(10, 0), time(10, 0)), (time(16, 0), time(16, 0))],
 }
 
-# Rule names, in the order the proposal page lists their scores. Each has an enforcement
-# literal in the model (solver.py), so a later explanation can switch rules one by one.
+# The hard rules. Each has an enforcement literal in the model (solver.py), so an
+# explanation can switch them one by one (solver_explain.py).
 RULES = ("hours", "lunch", "all_hands", "own_day", "people")
-RULE_LABELS = {
-    "hours": _l("the programme's and the venues' hours"),
-    "lunch": _l("no session over lunch"),
-    "all_hands": _l("nothing beside a plenary, ceremony or banquet"),
-    "own_day": _l("the days each may take place"),
-    "people": _l("nobody in two places, with the trip between venues"),
-}
 
 
 def setting(name: str, default):

@@ -267,4 +267,64 @@ def test_when_nothing_fits_the_clashing_activities_and_rules_are_named(app, even
         proposal = solver.propose(db.session.merge(event), time_limit=5)
     assert not proposal.ok
     [problem] = proposal.problems
-    assert "Long duty" in problem and "nobody in two places" in problem, problem
+    assert "Long duty" in problem and "two places at once" in problem, problem
+
+
+def _duties(make, event, rooms, person, day):
+    """Three three-hour duties of `person` kept to `day`, two at the centre, one on the
+    campus 40 minutes away: 540 minutes and a trip do not fit the programme's day."""
+    for n in range(3):
+        make.activity(
+            event,
+            title_en=f"{person.given_name}'s duty {n}",
+            title_zh=f"{person.given_name}的任务{n}",
+            state=ActivityState.PUBLISHED,
+            room_id=rooms["small"] if n < 2 else rooms["auditorium"],
+            duration_minutes=180,
+            allowed_days=day,
+            speakers=[person],
+        )
+
+
+def test_when_nothing_fits_only_the_smallest_clash_is_named_with_what_would_help(
+    app, event, rooms, make
+):
+    """Item 8: two independent clashes (each speaker's three duties on their one day) and
+    activities that fit: the message names one clash only, every activity in it, the rules
+    it breaks and what an organiser can do; nothing unrelated."""
+    chanthy = make.participant(event, given_name="Chanthy", family_name="VONG")
+    bounmy = make.participant(event, given_name="Bounmy", family_name="SAYA")
+    _duties(make, event, rooms, chanthy, "2025-07-25")
+    _duties(make, event, rooms, bounmy, "2025-07-26")
+    for n in range(3):
+        make.activity(
+            event,
+            title_en=f"Open forum {n}",
+            state=ActivityState.PUBLISHED,
+            duration_minutes=60,
+        )
+    with app.app_context():
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    assert not proposal.ok
+    [problem] = proposal.problems
+    assert "Open forum" not in problem, problem
+    named = {who for who in ("Chanthy", "Bounmy") if f"{who}'s duty" in problem}
+    assert len(named) == 1, problem  # one clash, not both
+    [who] = named
+    assert all(f"{who}'s duty {n}" in problem for n in range(3)), problem
+    # What each rule demands, in words an organiser can act on; lunch plays no part here.
+    assert "two places at once" in problem and "08:30" in problem, problem
+    assert "lunch" not in problem, problem
+    assert "another day" in problem and "shorten" in problem, problem
+    assert f"{who.upper()}" in problem or who in problem
+
+
+def test_the_clash_is_explained_in_chinese(app, event, rooms, make):
+    from flask_babel import force_locale
+
+    chanthy = make.participant(event, given_name="Chanthy", family_name="VONG")
+    _duties(make, event, rooms, chanthy, "2025-07-25")
+    with app.app_context(), app.test_request_context(), force_locale("zh_Hans"):
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    [problem] = proposal.problems
+    assert "Chanthy的任务0" in problem and "分身" in problem, problem
