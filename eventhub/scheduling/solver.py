@@ -175,9 +175,8 @@ def propose(
         for p in a.people
         if p.role == ActivityRole.REQUIRED_VIP
     }
-    rest = rules.setting("VIP_REST_MINUTES", rules.VIP_REST_MINUTES)
-    lunch = rules.setting("LUNCH", rules.LUNCH)
-    day_hours = rules.setting("DAY_HOURS", rules.DAY_HOURS)
+    # The event's own programme day, lunch and VIPs' rest (its settings page).
+    rest, lunch, day_hours = event.vip_rest_minutes, event.lunch, event.day_hours
 
     model = cp_model.CpModel()
     # One literal per hard rule: true here; a later explanation may assume them instead.
@@ -211,7 +210,7 @@ def propose(
             for d in activity.allowed_days.split(",")
             if d
         } or set(range(event.days))
-        opens, closes = rules.hours_of(activity)
+        opens, closes = rules.hours_of(activity, event)
         by_rule: dict[str, list[tuple[int, int]]] = {
             "hours": [
                 (day_starts(d) + clock(opens), day_starts(d) + clock(closes) - duration)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from eventhub.demo.programme import build_programme
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.scheduling import solver
 from eventhub.scheduling.clearing import clear_day
@@ -328,3 +329,58 @@ def test_the_clash_is_explained_in_chinese(app, event, rooms, make):
         proposal = solver.propose(db.session.merge(event), time_limit=5)
     [problem] = proposal.problems
     assert "Chanthy的任务0" in problem and "分身" in problem, problem
+
+
+def test_an_events_own_hours_lunch_and_vip_rest_are_kept(client, as_role, app, event, rooms, make):
+    """The organiser sets the programme to 09:00-17:00 with lunch 12:00-13:00 and 20 minutes
+    of rest for VIPs: nothing is proposed outside them (the defaults would put a session at
+    10:45-12:15, over this event's lunch, five minutes after the VIP's last duty)."""
+    from eventhub.scheduling.models import ActivityPerson, ActivityRole
+
+    as_role("organiser")
+    form = {
+        "slug": event.slug,
+        "name_en": event.name_en,
+        "name_zh": event.name_zh,
+        "city_en": event.city_en,
+        "starts_on": "2025-07-24",
+        "ends_on": "2025-07-27",
+        "timezone": "Asia/Shanghai",
+        "programme_opens_at": "09:00",
+        "programme_closes_at": "17:00",
+        "lunch_starts_at": "12:00",
+        "lunch_ends_at": "13:00",
+        "vip_rest_minutes": "20",
+    }
+    response = client.post(f"/events/{event.slug}/settings", data=form, follow_redirects=True)
+    assert "Settings saved." in response.get_data(as_text=True)
+    minister = make.participant(event, given_name="Minister")
+    ids = [
+        make.activity(
+            event,
+            title_en=f"Minister's session {n}",
+            state=ActivityState.PUBLISHED,
+            room_id=rooms["small"],
+            duration_minutes=90,
+            allowed_days="2025-07-25",
+        ).id
+        for n in range(3)
+    ]
+    with app.app_context():
+        db.session.add_all(
+            ActivityPerson(
+                activity_id=i, participant_id=minister.id, role=ActivityRole.REQUIRED_VIP
+            )
+            for i in ids
+        )
+        db.session.commit()
+        # Read again: the fixture's copy predates the settings saved above.
+        proposal = solver.propose(db.session.get(Event, event.id), time_limit=5)
+    assert proposal.ok, proposal.problems
+    placed = sorted(proposal.placements, key=lambda p: p.starts_at)
+    for p in placed:
+        start, end = local(p.starts_at).time(), local(p.ends_at).time()
+        assert time(9) <= start and end <= time(17), (start, end)
+        assert end <= time(12) or start >= time(13), (start, end)  # not over lunch
+    for first, second in zip(placed, placed[1:], strict=False):
+        assert (second.starts_at - first.ends_at).total_seconds() >= 20 * 60
