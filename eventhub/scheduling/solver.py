@@ -428,8 +428,13 @@ def _explain(model, literal, wanted, placed, needed, day_hours, lunch) -> str:
     # Activities first: those that fit are tried out of the clash before any rule.
     assumptions = [*(wanted[a.id] for a in placed), *literal.values()]
     core = smallest_core(model, assumptions)
-    if core is None:
-        return str(_l("No timetable was found in the time allowed."))
+    if core is None:  # proved impossible, but no clash was isolated in the time given
+        return str(
+            _l(
+                "No timetable fits every rule; no smaller clash was found in the time "
+                "allowed. Check the activities' days, lengths and people."
+            )
+        )
     chosen = {var.Index() for var in core}
     return describe(
         Clash(

@@ -166,9 +166,11 @@ def describe(clash: Clash) -> str:
         if "own_day" in clash.rules and activity.allowed_days:
             ways.append(str(_l("allow it on another day")))
         ways.append(str(_l("shorten it (%(n)d minutes now)", n=activity.duration_minutes)))
-        for person, acts in shared.items():
-            if activity in acts:
-                ways.append(str(_l("free %(who)s from it", who=_name(people[person]))))
+        theirs = [p for p, acts in shared.items() if activity in acts]
+        for person in theirs:
+            ways.append(str(_l("free %(who)s from it", who=_name(people[person]))))
+        # A booked room may be what makes the trip; any room is allowed already where a
+        # person is the clash, so more rooms would not help there.
         if activity.room is not None:
             ways.append(
                 str(
@@ -178,7 +180,7 @@ def describe(clash: Clash) -> str:
                     )
                 )
             )
-        elif rules.needs_room(activity):
+        elif rules.needs_room(activity) and not theirs:
             ways.append(str(_l("choose a larger room or allow more rooms for it")))
         actions.append(str(_l("%(a)s: %(ways)s.", a=title, ways=_or(ways))))
     # Chinese sentences follow each other without a space.
