@@ -317,7 +317,9 @@ def test_when_nothing_fits_only_the_smallest_clash_is_named_with_what_would_help
     assert "two places at once" in problem and "08:30" in problem, problem
     assert "lunch" not in problem, problem
     assert "another day" in problem and "shorten" in problem, problem
-    assert f"{who.upper()}" in problem or who in problem
+    family = {"Chanthy": "VONG", "Bounmy": "SAYA"}[who]
+    assert f"{family} {who} is needed at" in problem, problem  # the person the clash is about
+    assert f"free {family} {who}" in problem, problem
 
 
 def test_the_clash_is_explained_in_chinese(app, event, rooms, make):
