@@ -53,6 +53,8 @@ def _ceremony_page(event, item, typed: dict | None = None):
     now = utcnow()
     agreements = running_order.ceremony_agreements(item)
     problems += seating.rank_gaps(agreements, event).values()
+    if unranked := seating.unranked_signatories(agreements):
+        problems.append(unranked)
     return render_template(
         "ceremonies/ceremony.html",
         event=event,
