@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_date, format_interval
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.events.models import Event
+from eventhub.i18n import clock_time
 from eventhub.pdf import document, markup, numbered_canvas, register_fonts
 from eventhub.scheduling.activities import days_of, on_day
 from eventhub.scheduling.models import Activity
@@ -38,9 +39,9 @@ def page_label(page: int, pages: int) -> str:
 
 
 def _clock(moment, zone: ZoneInfo) -> str:
-    """The time the app writes everywhere (eventhub.i18n.clock_time), the same in both
-    languages (CLDR's 24-hour form): no request here to choose a language by."""
-    return format_skeleton("Hm", moment, tzinfo=zone, locale="en")
+    """The time the app writes everywhere (eventhub.i18n.clock_time), on the event's clock:
+    the local time of day, so the reader's own zone is never applied to it again."""
+    return clock_time(moment.astimezone(zone).time())
 
 
 def _both(english: str, chinese: str) -> str:

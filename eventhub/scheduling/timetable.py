@@ -228,7 +228,7 @@ def place_all(
     the proposal or a hard conflict appears."""
     lock_timetable(event.id)
     for activity, starts, ends, room in placements:
-        if starts.tzinfo is None or ends <= starts:
+        if starts.tzinfo is None or ends.tzinfo is None or ends <= starts:
             raise DomainError(_l("The proposal could not be read; make a new one."))
         if activity.event_id != event.id or (room is not None and room.venue.event_id != event.id):
             raise DomainError(_l("The proposal does not belong to this event."))
@@ -308,7 +308,7 @@ def resize_activity(activity: Activity, minutes: int, *, version: int, actor: Us
     if activity.starts_at is None:
         raise DomainError(_l("Give the activity a time first."))
     if not 15 <= minutes <= 24 * 60:
-        raise DomainError(_l("Give a duration between 1 and 1,440 minutes."))
+        raise DomainError(_l("Give a duration between 15 and 1,440 minutes."))
     before = {"ends_at": activity.ends_at}
     was = change_notices.snapshot(activity)
     activity.ends_at = activity.starts_at + timedelta(minutes=minutes)

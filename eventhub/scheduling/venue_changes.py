@@ -14,6 +14,7 @@ from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import localized
 from eventhub.scheduling.conflicts import HARD, Conflict, conflicts_of
 from eventhub.scheduling.models import Activity, Room, TravelTime, Venue
 from eventhub.scheduling.venues import set_travel_time
@@ -27,7 +28,7 @@ def too_many_seats(capacity: int | None, room: Room | None) -> str | None:
     return str(
         _l(
             "%(room)s has %(seats)d seats: offer at most %(seats)d, or choose a larger room.",
-            room=room.name_en,
+            room=localized(room, "name"),
             seats=room.capacity,
         )
     )
@@ -82,7 +83,7 @@ def update_room(room: Room, values: Mapping[str, Any], *, actor: User) -> Room:
                 "Not saved: these activities offer more than %(seats)d seats here; lower "
                 "their seats offered or move them first: %(names)s.",
                 seats=capacity,
-                names="; ".join(f"{a.title_en} ({a.capacity})" for a in over),
+                names="; ".join(f"{localized(a, 'title')} ({a.capacity})" for a in over),
             ),
             field="capacity",
         )

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.i18n import localized
 from eventhub.scheduling import bp
 from eventhub.scheduling.forms import RoomForm, VenueForm
 from eventhub.scheduling.models import Room, Venue
@@ -89,7 +90,7 @@ def _deleted(event, affected, name: str):
                 "%(titles)s.",
                 len(affected),
                 name=name,
-                titles="; ".join(a.title_en for a in affected),
+                titles="; ".join(localized(a, "title") for a in affected),
             ),
             "warning",
         )
@@ -102,7 +103,7 @@ def _deleted(event, affected, name: str):
 @event_view(Role.ORGANISER)
 def delete_venue_view(event, venue_id: int):
     venue = _venue(event, venue_id)
-    name, confirmed = venue.name_en, request.form.get("confirmed", "")
+    name, confirmed = localized(venue, "name"), request.form.get("confirmed", "")
     ok, affected = attempt(lambda: delete_venue(venue, actor=current_user, confirmed=confirmed))
     if not ok:
         return redirect(url_for("scheduling.edit_venue", slug=event.slug, venue_id=venue_id))
@@ -113,7 +114,7 @@ def delete_venue_view(event, venue_id: int):
 @event_view(Role.ORGANISER)
 def delete_room_view(event, room_id: int):
     room = _room(event, room_id)
-    name, confirmed = room.name_en, request.form.get("confirmed", "")
+    name, confirmed = localized(room, "name"), request.form.get("confirmed", "")
     ok, affected = attempt(lambda: delete_room(room, actor=current_user, confirmed=confirmed))
     if not ok:
         return redirect(url_for("scheduling.edit_room", slug=event.slug, room_id=room_id))
