@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from eventhub.scheduling.activities import local_to_utc
 from eventhub.scheduling.models import Access, ActivityState, ActivityType, ActivityVisibility
+from eventhub.scheduling.solver_rules import usual_minutes
 
 TYPE_LABELS = {
     ActivityType.OPENING_CEREMONY: _l("Opening ceremony"),
@@ -98,7 +99,12 @@ class ActivityForm(FlaskForm):
     start = TimeField(_l("Starts"), validators=[Optional()])
     end = TimeField(_l("Ends"), validators=[Optional()])
     duration_minutes = IntegerField(
-        _l("Duration in minutes (for the scheduler)"), validators=[Optional()], default=90
+        _l("Duration in minutes (for the scheduler)"),
+        validators=[Optional()],
+        description=_l(
+            "Leave empty for the kind's usual length: tours and visits 180, banquets 120, "
+            "forums, workshops and plenaries 90, an opening 60, a bilateral 45, a signing 30."
+        ),
     )
     allowed_days = StringField(
         _l("Days the scheduler may use"),
@@ -165,7 +171,8 @@ class ActivityForm(FlaskForm):
             "track_zh": self.track_zh.data,
             "starts_at": starts,
             "ends_at": ends,
-            "duration_minutes": self.duration_minutes.data,
+            # Left empty: the kind's usual length, not one length for every kind.
+            "duration_minutes": self.duration_minutes.data or usual_minutes(self.type.data),
             "room_id": int(self.room_id.data) if (self.room_id.data or "").isdigit() else None,
             "capacity": self.capacity.data,
             "access": self.access.data,

@@ -14,6 +14,7 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.scheduling.conflicts import HARD, conflicts_of
+from eventhub.scheduling.grid_rules import kind_problems
 from eventhub.scheduling.models import Activity, ActivityRole, Room
 from eventhub.scheduling.timetable import lock_timetable, move_activity, resize_activity
 from eventhub.scheduling.venue_changes import too_many_seats
@@ -62,13 +63,16 @@ def blocks(event: Event, activities: list[Activity]) -> dict[int, Block]:
 
 def _grid_problems(event: Event, activity: Activity) -> list[str]:
     """What would make a drop here impossible besides a hard conflict: the seats offered
-    larger than the room, more enrolled than it seats, the venue closed."""
+    larger than the room, more enrolled than it seats, the venue closed, and every rule the
+    scheduler keeps (the room of the activity's kind, an off-site visit without a room, its
+    day, the programme's hours, lunch, nothing beside a plenary, ceremony or banquet)."""
     problems = []
     if refusal := too_many_seats(activity.capacity, activity.room):
         problems.append(refusal)
     problems.extend(
         c.message for c in conflicts_of(event, [activity]) if c.kind in REFUSED_ON_THE_GRID
     )
+    problems.extend(kind_problems(event, activity))
     return problems
 
 

@@ -18,14 +18,27 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from eventhub.scheduling.models import Activity, ActivityRole, ActivityType, Room
+from eventhub.scheduling.models import Activity, ActivityType, Room
 
 # The programme's day (venues may open earlier, for set-up: nothing is placed before it),
 # the lunch break (no session; bilaterals over a working lunch may) and a VIP's rest
 # between two duties (a speaker's are back to back) are each event's own: `event.day_hours`,
 # `event.lunch`, `event.vip_rest_minutes`, set on its settings page.
 EVENING_HOURS = (time(18, 0), time(22, 0))  # banquets
-TOUR_MINUTES = 180
+
+# A kind's usual length, for a new activity whose length is left empty: a hand-made
+# programme's (tours by coach half a day, a bilateral under an hour, a signing brief).
+KIND_MINUTES = {
+    ActivityType.OPENING_CEREMONY: 60,
+    ActivityType.PLENARY: 90,
+    ActivityType.FORUM: 90,
+    ActivityType.WORKSHOP: 90,
+    ActivityType.SIGNING_CEREMONY: 30,
+    ActivityType.STUDY_TOUR: 180,
+    ActivityType.CULTURAL_VISIT: 180,
+    ActivityType.BANQUET: 120,
+    ActivityType.BILATERAL_MEETING: 45,
+}
 
 OFF_SITE = {ActivityType.STUDY_TOUR, ActivityType.CULTURAL_VISIT}
 # Nobody expected there may be elsewhere at the same time.
@@ -80,6 +93,11 @@ def needs_room(activity: Activity) -> bool:
     return activity.type not in OFF_SITE
 
 
+def missing_equipment(activity: Activity, room: Room) -> set[str]:
+    """The equipment words the activity asks for that the room lacks."""
+    return _words(activity.required_equipment) - _words(room.equipment)
+
+
 def features_of(rooms: list[Room]) -> set[str]:
     """The equipment words any room of the event has."""
     return {word for room in rooms for word in _words(room.equipment)}
@@ -124,8 +142,12 @@ def hours_of(activity: Activity, event) -> tuple[time, time]:
     return event.day_hours
 
 
-def is_vip(role: ActivityRole | None) -> bool:
-    return role == ActivityRole.REQUIRED_VIP
+def usual_minutes(kind: ActivityType | str | None) -> int:
+    """How long an activity of this kind usually lasts (90 minutes for an unknown kind)."""
+    try:
+        return KIND_MINUTES[ActivityType(kind)]
+    except ValueError:
+        return 90
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.scheduling.models import Activity, ActivityState, Room
+from eventhub.scheduling.models import Activity, ActivityState, ActivityType, Room
 
 from .conftest import activity_form
 
@@ -123,3 +123,130 @@ def test_the_programme_pdf_writes_times_the_apps_one_way(app, monkeypatch):
     monkeypatch.setattr(i18n, "time_pattern", lambda locale: "H.mm")
     with app.test_request_context():
         assert pdf._clock(NINE, ZoneInfo("Asia/Shanghai")) == "9.00"
+
+
+# 2. The grid keeps the scheduler's rules
+
+
+@pytest.fixture
+def hotel(make, event):
+    """A VIP boardroom and a 600-seat hall at the main hotel, open 07:30–22:00."""
+    from datetime import time
+
+    venue = make.venue(
+        event, name_en="Conference Hotel", on_site=True, opens_at=time(7, 30), closes_at=time(22)
+    )
+    vip = make.room(venue, name_en="VIP Room", capacity=20, layout="boardroom")
+    grand = make.room(venue, name_en="Grand Hall", capacity=600, layout="theatre")
+    return {"vip": vip.id, "grand": grand.id}
+
+
+def _move(client, event, activity, **body):
+    values = {"day": "2025-07-25", "start": "09:00", "version": activity.version} | body
+    return client.post(f"/events/{event.slug}/schedule/activities/{activity.id}/move", json=values)
+
+
+def _refused(response) -> str:
+    assert response.status_code == 409, response.get_json()
+    return response.get_json()["message"]
+
+
+def test_a_bilateral_is_not_dropped_in_the_big_hall(client, as_role, make, event, hotel, app):
+    talks = _booked(
+        make, event, hotel["vip"], "Cambodia–China talks", type=ActivityType.BILATERAL_MEETING
+    )
+    as_role("organiser")
+    reason = _refused(_move(client, event, talks, room_id=hotel["grand"]))
+    assert "Grand Hall" in reason and "VIP room" in reason
+    with app.app_context():
+        assert db.session.get(Activity, talks.id).room_id == hotel["vip"]
+    assert _move(client, event, talks, room_id=hotel["vip"], start="10:00").status_code == 200
+
+
+def test_a_session_is_not_dropped_over_lunch(client, as_role, make, event, rooms, app):
+    forum = _booked(make, event, rooms["small"], "Digital Economy Forum")
+    as_role("organiser")
+    reason = _refused(_move(client, event, forum, room_id=rooms["small"], start="12:00"))
+    assert "lunch" in reason and "12:15" in reason
+    with app.app_context():
+        assert db.session.get(Activity, forum.id).starts_at == NINE
+
+
+def test_nothing_is_dropped_beside_a_plenary_everyone_attends(
+    client, as_role, make, event, rooms, hotel, app
+):
+    from eventhub.scheduling.models import Access
+
+    _booked(
+        make,
+        event,
+        hotel["grand"],
+        "Opening plenary",
+        type=ActivityType.PLENARY,
+        access=Access.OPEN,
+        start=NINE + timedelta(hours=2),
+        minutes=60,
+    )
+    forum = _booked(make, event, rooms["small"], "Digital Economy Forum")
+    as_role("organiser")
+    reason = _refused(_move(client, event, forum, room_id=rooms["small"], start="10:30"))
+    assert "Opening plenary" in reason
+
+
+def test_a_tour_is_not_dropped_into_a_meeting_room(client, as_role, make, event, rooms, app):
+    tour = make.activity(
+        event,
+        title_en="Tour of the Big Data Valley",
+        type=ActivityType.STUDY_TOUR,
+        starts_at=NINE,
+        ends_at=NINE + timedelta(hours=3),
+        state=ActivityState.PUBLISHED,
+    )
+    as_role("organiser")
+    reason = _refused(_move(client, event, tour, room_id=rooms["small"], start="14:00"))
+    assert "off-site" in reason
+    with app.app_context():
+        assert db.session.get(Activity, tour.id).room_id is None
+
+
+def test_an_activity_kept_to_its_day_is_not_dropped_on_another(
+    client, as_role, make, event, rooms, app
+):
+    forum = _booked(make, event, rooms["small"], "Forum of the 25th", allowed_days="2025-07-25")
+    as_role("organiser")
+    reason = _refused(_move(client, event, forum, room_id=rooms["small"], day="2025-07-26"))
+    assert "2025-07-25" in reason
+
+
+def test_an_activity_already_breaking_a_rule_can_still_be_changed(
+    client, as_role, make, event, hotel, app
+):
+    """Typed in the form into the big hall: the grid does not lock it where it is."""
+    talks = _booked(
+        make, event, hotel["grand"], "Cambodia–China talks", type=ActivityType.BILATERAL_MEETING
+    )
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/activities/{talks.id}/resize"
+    assert client.post(url, json={"minutes": 45, "version": talks.version}).status_code == 200
+
+
+# 3. A new activity's real length, by kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "minutes"), [("study_tour", 180), ("bilateral_meeting", 45), ("banquet", 120)]
+)
+def test_a_new_activity_left_without_a_length_gets_its_kinds(
+    client, as_role, event, rooms, app, kind, minutes
+):
+    import sqlalchemy as sa
+
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/activities/new"
+    assert 'name="duration_minutes" type="number" value="90"' not in client.get(url).get_data(
+        as_text=True
+    )
+    form = activity_form("", type=kind, day="", start="", end="", duration_minutes="")
+    assert client.post(url, data=form).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Activity.duration_minutes)) == minutes
