@@ -96,3 +96,15 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+# A time of day as people type it: 14:30, 9:30 or 0930 (static/js/grid.js reads the same).
+_CLOCK = re.compile(r"^(\d{1,2}):?(\d{2})$")
+
+
+def parse_clock(value: str | None) -> tuple[int, int] | None:
+    """'14:30', '9:30', '0930' -> (hour, minute); anything else (24:00, 9.30, 930am) None."""
+    found = _CLOCK.match((value or "").strip())
+    if not found or int(found[1]) > 23 or int(found[2]) > 59:
+        return None
+    return int(found[1]), int(found[2])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,6 +23,25 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from eventhub.scheduling.activities import local_to_utc
 from eventhub.scheduling.models import Access, ActivityState, ActivityType, ActivityVisibility
 from eventhub.scheduling.solver_rules import usual_minutes
+from eventhub.text import parse_clock
+
+CLOCK_INVALID = _l("Give the time as hours and minutes, e.g. 14:30.")
+
+
+class ClockField(TimeField):
+    """A time of day typed as the grid's Move dialog reads it (14:30, 9:30 or 0930), with the
+    dialog's message for anything else; shown as 14:30."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        found = parse_clock(valuelist[0])
+        if found is None:
+            self.data = None
+            raise ValueError(str(CLOCK_INVALID))
+        self.data = time(*found)
+
 
 TYPE_LABELS = {
     ActivityType.OPENING_CEREMONY: _l("Opening ceremony"),
@@ -54,8 +75,8 @@ class VenueForm(FlaskForm):
     name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
     on_site = BooleanField(_l("At the main venue (no travel)"), default=True)
-    opens_at = TimeField(_l("Opens"), validators=[Optional()])
-    closes_at = TimeField(_l("Closes"), validators=[Optional()])
+    opens_at = ClockField(_l("Opens"), validators=[Optional()])
+    closes_at = ClockField(_l("Closes"), validators=[Optional()])
     submit = SubmitField(_l("Add venue"))
 
 
@@ -96,8 +117,8 @@ class ActivityForm(FlaskForm):
     track = StringField(_l("Track or theme"), validators=[Length(max=100)])
     track_zh = StringField(_l("Track in Chinese"), validators=[Length(max=100)])
     day = DateField(_l("Day"), validators=[Optional()])
-    start = TimeField(_l("Starts"), validators=[Optional()])
-    end = TimeField(_l("Ends"), validators=[Optional()])
+    start = ClockField(_l("Starts"), validators=[Optional()])
+    end = ClockField(_l("Ends"), validators=[Optional()])
     duration_minutes = IntegerField(
         _l("Duration in minutes (for the scheduler)"),
         validators=[Optional()],

@@ -250,3 +250,45 @@ def test_a_new_activity_left_without_a_length_gets_its_kinds(
     assert client.post(url, data=form).status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(Activity.duration_minutes)) == minutes
+
+
+# 4. One way to type a time: the forms and the grid's Move dialog
+
+
+@pytest.mark.parametrize(
+    ("typed", "hour"), [("0930", (9, 30)), ("9:30", (9, 30)), ("14:05", (14, 5))]
+)
+def test_the_form_reads_a_time_as_the_move_dialog_does(
+    client, as_role, event, rooms, app, typed, hour
+):
+    import sqlalchemy as sa
+
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/activities/new"
+    response = client.post(url, data=activity_form(rooms["small"], start=typed, end="1600"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        starts = db.session.scalar(sa.select(Activity.starts_at))
+        assert (starts.hour + 8, starts.minute) == hour  # Guiyang is UTC+8
+
+
+def test_a_time_that_is_not_one_gets_the_dialogs_message(client, as_role, event, rooms, app):
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/activities/new"
+    page = client.post(url, data=activity_form(rooms["small"], start="2530")).get_data(as_text=True)
+    grid = client.get(f"/events/{event.slug}/schedule/grid?day=2025-07-25").get_data(as_text=True)
+    message = "Give the time as hours and minutes, e.g. 14:30."
+    assert message in page and f'data-invalid-text="{message}"' in grid
+    assert 'value="2530"' in page  # what was typed stays
+
+
+def test_the_dialogs_time_input_is_built_like_the_forms(client, as_role, event, rooms):
+    import re
+
+    as_role("organiser")
+    grid = client.get(f"/events/{event.slug}/schedule/grid?day=2025-07-25").get_data(as_text=True)
+    form = client.get(f"/events/{event.slug}/schedule/activities/new").get_data(as_text=True)
+    dialog_input = re.search(r'<input[^>]*id="grid-move-start"[^>]*>', grid).group(0)
+    form_input = re.search(r'<input[^>]*id="start"[^>]*>', form).group(0)
+    for attribute in ('data-input="time"', 'inputmode="numeric"', 'maxlength="5"', 'type="text"'):
+        assert attribute in form_input and attribute in dialog_input
