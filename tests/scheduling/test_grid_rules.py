@@ -292,3 +292,21 @@ def test_the_dialogs_time_input_is_built_like_the_forms(client, as_role, event, 
     form_input = re.search(r'<input[^>]*id="start"[^>]*>', form).group(0)
     for attribute in ('data-input="time"', 'inputmode="numeric"', 'maxlength="5"', 'type="text"'):
         assert attribute in form_input and attribute in dialog_input
+
+
+def test_a_refused_drop_says_why_in_chinese(client, as_role, make, event, hotel, app):
+    with app.app_context():
+        room = db.session.get(Room, hotel["grand"])
+        room.name_zh = "大礼堂"
+        db.session.commit()
+    talks = _booked(
+        make, event, hotel["vip"], "Talks", "老中会谈", type=ActivityType.BILATERAL_MEETING
+    )
+    as_role("organiser")
+    response = client.post(
+        f"/events/{event.slug}/schedule/activities/{talks.id}/move",
+        json={"day": "2025-07-25", "start": "09:00", "version": 1, "room_id": hotel["grand"]},
+        headers=ZH,
+    )
+    reason = _refused(response)
+    assert "老中会谈" in reason and "大礼堂" in reason and "贵宾室" in reason
