@@ -28,7 +28,6 @@ from eventhub.ceremonies.names import (
 from eventhub.ceremonies.signed_record import Person, label_zh, signer, witness
 from eventhub.events.models import Event
 from eventhub.pdf import document, markup, needs_shaping, paragraph, register_fonts
-from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
@@ -205,7 +204,7 @@ def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> P
             lines, size = 2, largest * 0.75
 
 
-def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
+def tent_cards(event: Event, people: list[tuple[Person, str]]) -> bytes:
     """Folded name cards for the signing table, one per A4 landscape sheet: fold along the
     middle; the upper half is printed upside down so the name reads from both sides."""
     from reportlab.pdfgen.canvas import Canvas
@@ -217,7 +216,7 @@ def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
     canvas.setTitle(f"{event.name_en} — name cards")
     margin = 15 * mm
     for person, organisation in people:
-        lines = [(f"{person.honorific} {person.latin_name}".strip(), 54, True)]
+        lines = [(latin(person), 54, True)]  # the name never split across lines
         if person.native_name:
             lines.append((person.native_name, 44, False))
         lines.append((organisation, 20, False))

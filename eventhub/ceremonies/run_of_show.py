@@ -18,6 +18,7 @@ from eventhub.auth.models import User
 from eventhub.ceremonies import seating
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness, CeremonySettings
 from eventhub.ceremonies.running_order import ceremony_agreements
+from eventhub.ceremonies.signed_record import signer, witness
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -201,10 +202,10 @@ def people_clashes(ceremony: Activity) -> list[str]:
     people: dict[int, str] = {}
     for agreement in ceremony_agreements(ceremony):
         for party in agreement.parties:
-            if party.signatory:
-                people[party.signatory.id] = party.signatory.latin_name
-        for witness in agreement.witnesses:
-            people[witness.participant_id] = witness.participant.latin_name
+            if party.signatory_id and (person := signer(party)):
+                people[party.signatory_id] = person.latin_name  # as signed, once signed
+        for row in agreement.witnesses:
+            people[row.participant_id] = witness(row).latin_name
     if not people:
         return []
     overlapping = (

@@ -1,0 +1,77 @@
+"""Once signed, every column of who signed and witnessed is frozen, and what is printed or
+shown about the signing reads the record as signed, not today's registrations."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from eventhub.auth.models import User
+from eventhub.ceremonies.models import Agreement
+from eventhub.errors import DomainError
+from eventhub.extensions import db
+from eventhub.registration import merging
+from eventhub.registration.models import Participant
+from tests.ceremonies.test_signed_record import _signed
+
+
+def _text(response) -> str:
+    assert response.status_code == 200
+    if response.mimetype == "application/pdf":
+        reader = PdfReader(io.BytesIO(response.data))
+        text = " ".join(page.extract_text() for page in reader.pages)
+    else:
+        text = response.get_data(as_text=True)
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+SIGNED_COLUMNS = [
+    "signed_name",
+    "signed_native_name",
+    "signed_honorific",
+    "signed_position",
+    "signed_name_zh",
+    "signed_position_zh",
+]
+
+
+@pytest.mark.parametrize("column", SIGNED_COLUMNS)
+def test_every_column_of_the_signed_copy_is_frozen(client, as_role, event, app, make, column):
+    as_role("organiser")
+    _signed(client, app, make, event)
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        for row in (agreement.parties[1], agreement.witnesses[0]):
+            setattr(row, column, "Rewritten")
+            with pytest.raises(DomainError, match="signing record cannot change"):
+                db.session.flush()
+            db.session.rollback()
+            agreement = db.session.scalar(sa.select(Agreement))
+
+
+def test_after_signing_the_documents_name_who_signed(client, as_role, event, app, make):
+    """The Lao president's registration is merged into another spelling and the witness's
+    registration is renamed: the MC script, name cards, stage plan and materials list still
+    name the people who signed and witnessed."""
+    as_role("organiser")
+    _url, _parties, people, ceremony_id = _signed(client, app, make, event)
+    other = make.participant(
+        event, family_name="PHOMMAXAY", given_name="Bounheng Vongsa", email="bv@example.la"
+    )
+    with app.app_context():
+        organiser = db.session.scalar(sa.select(User).order_by(User.id.desc()))
+        merging.merge(event, other.id, people["president"].id, {}, actor=organiser)
+        minister = db.session.get(Participant, people["minister"].id)
+        minister.family_name, minister.given_name = "LEEWONG", "Zed"
+        db.session.commit()
+    base = f"/events/{event.slug}/ceremonies/{ceremony_id}"
+    for page in ("mc-script.pdf", "name-cards.pdf", "stage", "materials"):
+        text = _text(client.get(f"{base}/{page}"))
+        assert "PHOMMAXAY Bounheng" in text, page
+        assert "Bounheng Vongsa" not in text, page
+    for page in ("mc-script.pdf", "stage"):
+        text = _text(client.get(f"{base}/{page}"))
+        assert "LI Ming" in text and "LEEWONG" not in text, page
