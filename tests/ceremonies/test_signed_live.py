@@ -75,3 +75,38 @@ def test_after_signing_the_documents_name_who_signed(client, as_role, event, app
     for page in ("mc-script.pdf", "stage"):
         text = _text(client.get(f"{base}/{page}"))
         assert "LI Ming" in text and "LEEWONG" not in text, page
+
+
+def test_the_mc_invites_witnesses_of_one_rank_in_the_ceremonys_order(
+    client, as_role, event, app, make
+):
+    """Not alphabetically by name: by the tie order chosen for the ceremony (here the
+    country in English: Cambodia before Viet Nam), as the running order and stage do."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from eventhub.ceremonies import script
+    from eventhub.scheduling.models import Activity, ActivityType
+
+    starts_at = datetime(2025, 7, 25, 2, 0, tzinfo=UTC)
+    ceremony = make.activity(
+        event,
+        type=ActivityType.SIGNING_CEREMONY,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=60),
+    )
+    vietnam = make.participant(
+        event, family_name="ANH", given_name="Tran", country_code="VN", protocol_rank=3,
+        appointed_on=date(2023, 1, 1),
+    )  # fmt: skip
+    cambodia = make.participant(
+        event, family_name="ZOK", given_name="Dara", country_code="KH", protocol_rank=3,
+        appointed_on=date(2024, 1, 1),
+    )  # fmt: skip
+    signer = make.participant(event, family_name="WANG", given_name="Jianhua")
+    make.agreement(
+        event, signatories=[signer], witnesses=[vietnam, cambodia], ceremony_id=ceremony.id,
+    )  # fmt: skip
+    with app.app_context():
+        lines, _problems = script.mc_script(db.session.get(Activity, ceremony.id))
+        said = " ".join(line.say_en for line in lines).replace("\xa0", " ")
+    assert said.index("ZOK Dara") < said.index("ANH Tran")
