@@ -240,7 +240,13 @@ _SIGNED_COPY = tuple(
 _FROZEN_COLUMNS = {
     Agreement: ("title_en", "title_zh", "kind", "languages", "prevailing_language", "originals"),
     AgreementParty: ("organisation_id", "position", "signatory_id", "assistant_id", *_SIGNED_COPY),
-    AgreementWitness: ("participant_id", *_SIGNED_COPY),
+    AgreementWitness: (
+        "participant_id",
+        *_SIGNED_COPY,
+        "signed_organisation_en",
+        "signed_organisation_zh",
+        "signed_country_code",
+    ),
 }
 
 

@@ -110,3 +110,48 @@ def test_the_mc_invites_witnesses_of_one_rank_in_the_ceremonys_order(
         lines, _problems = script.mc_script(db.session.get(Activity, ceremony.id))
         said = " ".join(line.say_en for line in lines).replace("\xa0", " ")
     assert said.index("ZOK Dara") < said.index("ANH Tran")
+
+
+def test_the_press_list_gives_the_witness_organisation_as_signed(client, as_role, event, app, make):
+    """The witness moves to another organisation after the signing: the press list keeps
+    the one they witnessed for."""
+    from datetime import UTC, datetime, timedelta
+
+    from openpyxl import load_workbook
+
+    from eventhub.ceremonies.models import AgreementStatus
+    from eventhub.scheduling.models import ActivityType
+
+    as_role("organiser")
+    ministry = make.organisation(name_en="Ministry of Education", country_code="CN")
+    commerce = make.organisation(name_en="Ministry of Commerce", country_code="LA")
+    minister = make.participant(
+        event, family_name="LI", given_name="Ming", country_code="CN", organisation_id=ministry.id
+    )
+    starts_at = datetime(2025, 7, 25, 8, 0, tzinfo=UTC)
+    ceremony = make.activity(
+        event,
+        type=ActivityType.SIGNING_CEREMONY,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=60),
+    )
+    agreement = make.agreement(
+        event,
+        signatories=[make.participant(event), make.participant(event)],
+        witnesses=[minister],
+        status=AgreementStatus.ORIGINALS_READY,
+        ceremony_id=ceremony.id,
+    )
+    client.post(f"/events/{event.slug}/agreements/{agreement.id}/status", data={"status": "signed"})
+    with app.app_context():
+        person = db.session.get(Participant, minister.id)
+        person.organisation_id, person.country_code = commerce.id, "LA"
+        db.session.commit()
+    sheet = client.get(f"/events/{event.slug}/ceremonies/{ceremony.id}/press-list.xlsx")
+    rows = [
+        [str(cell or "") for cell in row]
+        for row in load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True)
+    ]
+    signed = next(row for row in rows if any("LI Ming" in cell for cell in row))
+    assert "Ministry of Education" in signed and "CN" in signed
+    assert "Ministry of Commerce" not in signed and "LA" not in signed
