@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -212,7 +210,7 @@ def ceremony_programme(event, activity_id: int):
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")
         )
-    body = ceremony_pdf.ceremony_programme(event, item, cues, ZoneInfo(event.timezone))
+    body = ceremony_pdf.ceremony_programme(event, item, cues)
     return pdf_response(body, f"ceremony-programme-{item.id}.pdf")
 
 
@@ -264,5 +262,5 @@ def mc_script(event, activity_id: int):
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")
         )
-    body = ceremony_pdf.mc_script(event, item, lines, problems, ZoneInfo(event.timezone))
+    body = ceremony_pdf.mc_script(event, item, lines, problems)
     return pdf_response(body, f"mc-script-{item.id}.pdf")

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -20,9 +19,8 @@ from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitne
 from eventhub.ceremonies.running_order import ceremony_agreements
 from eventhub.ceremonies.signed_record import signer, witness
 from eventhub.errors import DomainError
-from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import localized
+from eventhub.i18n import clock_time, localized
 from eventhub.scheduling.models import Activity, ActivityPerson
 
 # Minutes per step of a signing (the organisers' usual timings).
@@ -121,7 +119,6 @@ def batches(ceremony: Activity) -> list[list[Agreement]]:
 def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     """Minute by minute, from the running order; and the checks that fail."""
     settings = settings_of(ceremony)
-    event = db.session.get(Event, ceremony.event_id)
     cues: list[Cue] = []
     moment = ceremony.starts_at
     problems: list[str] = []
@@ -175,7 +172,7 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
                 _l(
                     "The run of show ends at %(end)s, after the ceremony's slot: %(n)d minutes too "
                     "long.",
-                    end=moment.astimezone(ZoneInfo(event.timezone)).strftime("%H:%M"),
+                    end=clock_time(moment),
                     n=int((moment - ceremony.ends_at).total_seconds() // 60),
                 )
             )
@@ -184,13 +181,12 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
 
 
 def signing_times(ceremony: Activity) -> dict[int, str]:
-    """When each agreement starts being signed, as HH:MM in the event's time zone (for the
-    press: the handshake and photo follow a few minutes later)."""
-    zone = ZoneInfo(db.session.get(Event, ceremony.event_id).timezone)
+    """When each agreement starts being signed, on the event's clock the one way the app
+    writes times (for the press: the handshake and photo follow a few minutes later)."""
     times: dict[int, str] = {}
     for cue in run_of_show(ceremony)[0]:
         for agreement in cue.agreements:
-            times.setdefault(agreement.id, cue.starts_at.astimezone(zone).strftime("%H:%M"))
+            times.setdefault(agreement.id, clock_time(cue.starts_at))
     return times
 
 

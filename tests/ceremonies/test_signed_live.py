@@ -155,3 +155,31 @@ def test_the_press_list_gives_the_witness_organisation_as_signed(client, as_role
     signed = next(row for row in rows if any("LI Ming" in cell for cell in row))
     assert "Ministry of Education" in signed and "CN" in signed
     assert "Ministry of Commerce" not in signed and "LA" not in signed
+
+
+def test_amendments_print_their_date_as_the_app_writes_dates(client, as_role, event, app, make):
+    """Not '2026-12-04 18:00': the date and time the one way the pages write them."""
+    from flask import g
+
+    from eventhub.ceremonies.models import AgreementAmendment
+    from eventhub.events.models import Event
+    from eventhub.i18n import datetime_text
+
+    as_role("organiser")
+    url, parties, _people, ceremony_id = _signed(client, app, make, event)
+    client.post(
+        f"{url}/amendments",
+        data={
+            "subject": f"signatory:{parties[1]}",
+            "new_value": "PHOMMAXAY Bounheng Jr.",
+            "reason": "As on the passport.",
+        },
+    )
+    with app.app_context():
+        created = db.session.scalar(sa.select(AgreementAmendment)).created_at
+        with app.test_request_context():
+            g.event = db.session.get(Event, event.id)
+            expected = " ".join(datetime_text(created).replace("\xa0", " ").split())
+    for document in ("register.pdf", "cover-sheets.pdf"):
+        text = _text(client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/{document}"))
+        assert expected in text, document
