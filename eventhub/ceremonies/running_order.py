@@ -32,6 +32,7 @@ def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
                 .joinedload(Organisation.country),
                 sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.assistant),
                 sa.orm.selectinload(Agreement.witnesses).joinedload(AgreementWitness.participant),
+                sa.orm.selectinload(Agreement.amendments),  # the register prints them
             )
             .order_by(Agreement.running_order.nulls_last(), Agreement.id)
         )

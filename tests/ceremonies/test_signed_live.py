@@ -183,3 +183,32 @@ def test_amendments_print_their_date_as_the_app_writes_dates(client, as_role, ev
     for document in ("register.pdf", "cover-sheets.pdf"):
         text = _text(client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/{document}"))
         assert expected in text, document
+
+
+def test_the_register_loads_amendments_for_all_agreements_at_once(
+    client, as_role, event, app, make
+):
+    from eventhub.ceremonies.models import AgreementStatus
+
+    as_role("organiser")
+    _url, _parties, _people, ceremony_id = _signed(client, app, make, event)
+    for _ in range(3):
+        make.agreement(event, status=AgreementStatus.APPROVED, ceremony_id=ceremony_id)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for document in ("register.pdf", "press-list.pdf"):
+            statements.clear()
+            _text(client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/{document}"))
+            loads = [s for s in statements if "FROM agreement_amendment" in s]
+            # Loaded for all the agreements at once, not once per agreement.
+            assert loads and all("IN (" in s for s in loads), document
+            assert len(loads) < 4, document
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
