@@ -212,3 +212,55 @@ def test_the_register_loads_amendments_for_all_agreements_at_once(
             assert len(loads) < 4, document
     finally:
         sa.event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_anonymising_keeps_the_signing_record_and_says_so(client, as_role, event, app, make):
+    """A signing is a public act: after the event, the names as signed and the amendments
+    stay (the audit log says they were kept); who was only ever named on an agreement
+    never signed is erased from the agreement's audit details."""
+    from datetime import timedelta
+
+    from eventhub.audit.models import AuditEntry
+    from eventhub.ceremonies.models import AgreementStatus
+    from eventhub.events.models import Event
+    from eventhub.registration import privacy
+
+    user = as_role("organiser")
+    url, parties, people, _ceremony = _signed(client, app, make, event)
+    client.post(
+        f"{url}/amendments",
+        data={
+            "subject": f"signatory:{parties[1]}",
+            "new_value": "PHOMMAXAY Bounheng Jr.",
+            "reason": "As on the passport.",
+        },
+    )
+    unsigned = make.agreement(event)
+    with app.app_context():
+        party = db.session.get(Agreement, unsigned.id).parties[0].id
+    client.post(
+        f"/events/{event.slug}/agreements/{unsigned.id}/signatory",
+        data={"party_id": party, "participant_id": people["deputy"].id},
+    )
+    with app.app_context():
+        stored = db.session.get(Event, event.id)
+        privacy.anonymise_event(
+            stored, actor=db.session.get(User, user.id), today=stored.ends_on + timedelta(days=1)
+        )
+        db.session.commit()
+        assert db.session.get(Participant, people["president"].id).family_name == ""
+        signed = db.session.scalar(
+            sa.select(Agreement).where(Agreement.status == AgreementStatus.SIGNED)
+        )
+        assert signed.parties[1].signed_name == "PHOMMAXAY Bounheng"
+        assert signed.amendments[0].new_value == "PHOMMAXAY Bounheng Jr."
+        kept = db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "agreement.record_kept")
+        )
+        assert kept is not None and kept.event_id == event.id
+        named = db.session.scalars(
+            sa.select(AuditEntry.changes).where(
+                AuditEntry.object_type == "Agreement", AuditEntry.object_id == str(unsigned.id)
+            )
+        ).all()
+        assert named and all("SOUVANNA" not in str(c) for c in named)
