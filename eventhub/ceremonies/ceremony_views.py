@@ -51,6 +51,7 @@ def _ceremony_page(event, item, typed: dict | None = None):
     now = utcnow()
     agreements = running_order.ceremony_agreements(item)
     problems += seating.rank_gaps(agreements, event).values()
+    stored = run_of_show.settings_of(item)
     return render_template(
         "ceremonies/ceremony.html",
         event=event,
@@ -58,8 +59,9 @@ def _ceremony_page(event, item, typed: dict | None = None):
         agreements=agreements,
         cues=cues,
         problems=problems,
-        settings=typed or run_of_show.settings_of(item),
-        tie_break=precedence.TIE_BREAK_LABELS.get(running_order.tie_break_of(item), ""),
+        settings=typed or stored,
+        convention=seating.CONVENTIONS[stored.host_left],  # chosen on the stage page
+        tie_break=precedence.TIE_BREAK_LABELS.get(stored.tie_break, ""),
         settings_open=typed is not None,
         setting_labels=run_of_show.SETTING_LABELS,
         status_labels=labels.STATUS_LABELS,
@@ -155,7 +157,6 @@ def ceremony_settings(event, activity_id: int):
     ok, _none = attempt(lambda: run_of_show.save_settings(item, request.form, actor=current_user))
     if not ok:  # show the page again with what was typed, not the stored values
         typed = {name: request.form.get(name, "") for name in run_of_show.SETTING_LABELS}
-        typed["host_left"] = request.form.get("host_left") != "right"
         return _ceremony_page(event, item, typed), 422
     flash(_("Ceremony settings saved; the run of show follows them."), "success")
     return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))

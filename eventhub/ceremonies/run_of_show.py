@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.ceremonies import seating
-from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness, CeremonySettings
-from eventhub.ceremonies.running_order import ceremony_agreements
+from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
+from eventhub.ceremonies.running_order import ceremony_agreements, settings_of
 from eventhub.ceremonies.signed_record import signer, witness
 from eventhub.errors import DomainError
 from eventhub.extensions import db
@@ -45,19 +45,9 @@ SETTING_LABELS = {
 }
 
 
-def settings_of(ceremony: Activity) -> CeremonySettings:
-    """The ceremony's settings, or the defaults (not saved) when none were set."""
-    found = db.session.get(CeremonySettings, ceremony.id)
-    if found is not None:
-        return found
-    defaults = CeremonySettings(ceremony_id=ceremony.id)
-    for column in CeremonySettings.__table__.columns:
-        if column.default is not None and getattr(defaults, column.key) is None:
-            setattr(defaults, column.key, column.default.arg)
-    return defaults
-
-
 def save_settings(ceremony: Activity, values: Mapping[str, Any], *, actor: User) -> None:
+    """Tables signing at once and minutes per step (audited). The host side and the order
+    within a rank are the stage's conventions: seating.save_conventions."""
     settings = settings_of(ceremony)
     changes: dict[str, list[Any]] = {}
     for name, label in SETTING_LABELS.items():
@@ -76,10 +66,6 @@ def save_settings(ceremony: Activity, values: Mapping[str, Any], *, actor: User)
         if getattr(settings, name) != int(raw):
             changes[name] = [getattr(settings, name), int(raw)]
             setattr(settings, name, int(raw))
-    host_left = values.get("host_left", "left") != "right"
-    if settings.host_left != host_left:
-        changes["host_left"] = [settings.host_left, host_left]
-        settings.host_left = host_left
     db.session.add(settings)
     db.session.flush()
     if changes:

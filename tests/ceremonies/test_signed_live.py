@@ -264,3 +264,34 @@ def test_anonymising_keeps_the_signing_record_and_says_so(client, as_role, event
             )
         ).all()
         assert named and all("SOUVANNA" not in str(c) for c in named)
+
+
+def test_the_host_side_is_chosen_on_the_stage_page_only(client, as_role, event, app, make):
+    """One form for the host side (the stage page's); the ceremony page states the
+    convention and links to it, and its settings form leaves the side alone."""
+    from datetime import UTC, datetime, timedelta
+
+    from eventhub.ceremonies.models import CeremonySettings
+    from eventhub.scheduling.models import ActivityType
+
+    starts_at = datetime(2025, 7, 25, 8, 0, tzinfo=UTC)
+    ceremony = make.activity(
+        event,
+        type=ActivityType.SIGNING_CEREMONY,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=90),
+    )
+    as_role("organiser")
+    page = f"/events/{event.slug}/ceremonies/{ceremony.id}"
+    shown = client.get(page).get_data(as_text=True)
+    assert 'name="host_left"' not in shown
+    assert "The host sits on the left as the audience sees the stage" in shown
+    assert f"{page}/stage#conventions" in shown
+    minutes = {
+        "tables": "1", "opening_minutes": "5", "remarks_minutes": "10", "sign_own_minutes": "2",
+        "exchange_minutes": "1", "sign_other_minutes": "2", "handshake_minutes": "2",
+        "closing_minutes": "5",
+    }  # fmt: skip
+    client.post(f"{page}/settings", data={**minutes, "host_left": "right"})
+    with app.app_context():
+        assert db.session.get(CeremonySettings, ceremony.id).host_left is True
