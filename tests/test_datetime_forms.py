@@ -260,3 +260,31 @@ def test_the_settings_form_shows_the_times_on_the_event_clock(
         "registration_closes_at",
     )
     assert dated_fields(form)["registration_closes_at"].startswith("2027-06-30T18:00")
+
+
+@pytest.mark.usefixtures("los_angeles")
+def test_the_programmes_daily_hours_are_shown_and_kept_as_set(app, client, make, login):
+    """The programme's day, lunch and VIPs' rest are clock times of the event's own zone:
+    saved unchanged three times, they stay, whatever the server's zone."""
+    from datetime import time as clock
+
+    event = make.event(
+        timezone="Asia/Shanghai",
+        programme_opens_at=clock(9, 15),
+        programme_closes_at=clock(17, 45),
+        lunch_starts_at=clock(12, 5),
+        lunch_ends_at=clock(13, 20),
+        vip_rest_minutes=25,
+    )
+    login(make.user(roles={event: "organiser"}).email)
+    url = f"/events/{event.slug}/settings"
+    before = _stored(app, Event, event.id)
+    for _round in range(3):
+        page = form_with(client.get(url).get_data(as_text=True), "programme_opens_at")
+        shown = dated_fields(page)
+        assert shown["programme_opens_at"] == "09:15" and shown["lunch_ends_at"] == "13:20"
+        response = client.post(url, data=MultiDict([(n, v) for n, v, _k in page]))
+        assert response.status_code == 302
+        assert _stored(app, Event, event.id) == before
+    with app.app_context():
+        assert db.session.get(Event, event.id).vip_rest_minutes == 25

@@ -105,6 +105,22 @@ def test_the_demo_has_a_live_next_edition_whose_badges_open_the_gate(app, client
                 CheckpointStaff.checkpoint_id == gate.id,
             )
         )
+        # Its people travel to this edition: the participant form refuses an arrival or a
+        # departure more than 30 days from the event, so the 2025 flights could not be saved
+        # unchanged on a 2026 registration.
+        travelling = list(
+            db.session.scalars(
+                sa.select(Participant).where(
+                    Participant.event_id == live.id, Participant.arrival_date.is_not(None)
+                )
+            )
+        )
+        assert travelling, "the demo's guests arrive by flights"
+        window = (live.starts_on - timedelta(days=30), live.ends_on + timedelta(days=30))
+        for person in travelling:
+            assert window[0] <= person.arrival_date <= window[1], person.email
+            assert window[0] <= person.departure_date <= window[1], person.email
+            assert person.arrival_at.astimezone(zone).date() == person.arrival_date
         live_slug = live.slug
     # Run again: nothing more is made.
     assert runner.invoke(args=["demo"]).exit_code == 0

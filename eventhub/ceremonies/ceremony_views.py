@@ -51,6 +51,8 @@ def _ceremony_page(event, item, typed: dict | None = None):
     now = utcnow()
     agreements = running_order.ceremony_agreements(item)
     problems += seating.rank_gaps(agreements, event).values()
+    if unranked := seating.unranked_signatories(agreements):
+        problems.append(unranked)
     stored = run_of_show.settings_of(item)
     return render_template(
         "ceremonies/ceremony.html",

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.ceremonies.models import Agreement, AgreementParty, CeremonySettings
-from eventhub.ceremonies.signed_record import Person, signer, witness
+from eventhub.ceremonies.signed_record import Person, is_frozen, signer, witness
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -231,17 +231,23 @@ def _rank_name(person: Participant, ranks: Mapping[int, Any]) -> str:
 
 def rank_gaps(agreements: list[Agreement], event: Event) -> dict[int, str]:
     """By agreement: why its signatories look mismatched, when the most senior and the most
-    junior are RANK_GAP levels apart or more (the unranked one below the ladder's last)."""
+    junior are RANK_GAP levels apart or more. Only ranked people are compared: a missing rank
+    says nothing of a level (see `unranked_signatories`)."""
     ranks = precedence.ranks_by_level(event)
-    unranked = max(ranks, default=0) + 1
     found: dict[int, str] = {}
     for agreement in agreements:
-        signing = [p.signatory for p in agreement.parties if p.signatory is not None]
+        if is_frozen(agreement):
+            continue  # signed: a check for planning, and its people are as they signed
+        signing = [
+            p.signatory
+            for p in agreement.parties
+            if p.signatory is not None and p.signatory.protocol_rank is not None
+        ]
         if len(signing) < 2:
             continue
-        by_level = sorted(signing, key=lambda p: (p.protocol_rank or unranked, p.id))
+        by_level = sorted(signing, key=lambda p: (p.protocol_rank, p.id))
         senior, junior = by_level[0], by_level[-1]
-        if (junior.protocol_rank or unranked) - (senior.protocol_rank or unranked) >= RANK_GAP:
+        if junior.protocol_rank - senior.protocol_rank >= RANK_GAP:
             found[agreement.id] = str(
                 _l(
                     "%(title)s: counterpart signatories of very different rank, %(senior)s "
@@ -255,6 +261,28 @@ def rank_gaps(agreements: list[Agreement], event: Event) -> dict[int, str]:
                 )
             )
     return found
+
+
+def unranked_signatories(agreements: list[Agreement]) -> str | None:
+    """One notice naming the signatories without a protocol rank, whose level nothing can
+    compare with their counterparts' (a student representative opposite a president looks
+    like any other until ranked); None when everyone signing is ranked."""
+    names = {
+        p.signatory.id: p.signatory.latin_name
+        for agreement in agreements
+        if not is_frozen(agreement)
+        for p in agreement.parties
+        if p.signatory is not None and p.signatory.protocol_rank is None
+    }
+    if not names:
+        return None
+    return str(
+        _l(
+            "No protocol rank for %(names)s: their level cannot be compared with their "
+            "counterparts'. Give them a rank on their registration.",
+            names=", ".join(names.values()),
+        )
+    )
 
 
 def save_conventions(

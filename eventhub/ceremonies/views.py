@@ -76,8 +76,16 @@ def agreements(event):
 
 def _submitted(form, current: MultiDict | None = None, locked: frozenset[str] = frozenset()):
     """The agreement form as the service reads it; locked fields (shown disabled, so not sent)
-    keep their current values."""
-    source = {name: (current if name in locked and current else form) for name in LOCKABLE}
+    keep their current values. A locked field that is sent (a page opened before the
+    agreement was signed) goes to the service, which refuses a change to it."""
+    source = {
+        name: (
+            current
+            if name in locked and current and ("party" if name == "parties" else name) not in form
+            else form
+        )
+        for name in LOCKABLE
+    }
     values = {name: source[name].get(name, "") for name in LOCKABLE if name != "parties"}
     values["ceremony_id"] = id_arg(source["ceremony_id"], "ceremony_id")
     values["languages"] = source["languages"].getlist("languages")

@@ -112,6 +112,13 @@ def _registrations(event: Event, organisations: dict) -> int:
         or row["protocol_rank"] is not None
         or (row["country_code"] != "CN" and number % RETURNING == 0)
     ]
+    # They travel to this edition: the 2025 flights move by as many days as the week did
+    # (the participant form refuses dates a month away from the event).
+    shift = event.starts_on - EVENT["starts_on"]
+    for row in chosen:
+        for key in ("arrival_date", "arrival_at", "departure_date", "departure_at"):
+            if row.get(key) is not None:
+                row[key] += shift
     db.session.execute(sa.insert(Participant), chosen)
     for delegation in delegations.values():
         delegation.head_id = db.session.scalar(

@@ -39,6 +39,11 @@ display.describe_fields(
         "letter_signatory_title_en": _l("Signatory's title (English)"),
         "letter_signatory_title_zh": _l("Signatory's title (Chinese)"),
         "letter_contact": _l("Contact for the embassies"),
+        "programme_opens_at": _l("Programme starts each day at"),
+        "programme_closes_at": _l("Programme ends each day at"),
+        "lunch_starts_at": _l("Lunch from"),
+        "lunch_ends_at": _l("Lunch until"),
+        "vip_rest_minutes": _l("VIPs' rest between two duties (minutes)"),
     }
 )
 display.describe_record(

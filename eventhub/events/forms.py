@@ -9,17 +9,20 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventhub.auth.forms import email_field
 from eventhub.auth.models import Role
-from eventhub.events.services import EVENT_FIELDS
+from eventhub.events.models import DAY_HOURS, LUNCH, VIP_REST_MINUTES, configured
+from eventhub.events.services import EVENT_FIELDS, PROGRAMME_FIELDS
 
 # What a datetime-local input sends and shows (the first is what browsers accept).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -87,6 +90,32 @@ class EventForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description=_l("Address, telephone and email printed under the letterhead."),
     )
+    programme_opens_at = TimeField(
+        _l("Programme starts each day at"),
+        default=lambda: configured("DAY_HOURS", DAY_HOURS)[0],
+        validators=[Optional()],
+        description=_l("The scheduler places nothing earlier."),
+    )
+    programme_closes_at = TimeField(
+        _l("Programme ends each day at"),
+        default=lambda: configured("DAY_HOURS", DAY_HOURS)[1],
+        validators=[Optional()],
+        description=_l("Banquets keep to the evening."),
+    )
+    lunch_starts_at = TimeField(
+        _l("Lunch from"), default=lambda: configured("LUNCH", LUNCH)[0], validators=[Optional()]
+    )
+    lunch_ends_at = TimeField(
+        _l("Lunch until"),
+        default=lambda: configured("LUNCH", LUNCH)[1],
+        validators=[Optional()],
+        description=_l("No session is placed over lunch."),
+    )
+    vip_rest_minutes = IntegerField(
+        _l("VIPs' rest between two duties (minutes)"),
+        default=lambda: configured("VIP_REST_MINUTES", VIP_REST_MINUTES),
+        validators=[Optional(), NumberRange(min=0, max=120)],
+    )
     submit = SubmitField(_l("Save"))
 
     @classmethod
@@ -125,6 +154,9 @@ class EventForm(FlaskForm):
             "letter_contact",
         ):
             data[name] = data[name] or ""
+        for name in PROGRAMME_FIELDS:  # left empty: the event keeps its own
+            if data[name] is None:
+                del data[name]
         return data
 
 

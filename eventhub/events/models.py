@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin
@@ -13,6 +14,22 @@ from eventhub.extensions import db
 
 if TYPE_CHECKING:
     from eventhub.auth.models import EventMembership
+
+
+# The programme's day, the lunch break and the rest a VIP has between two duties, until an
+# organiser sets an event's own (the scheduler keeps to them). Clock times of the event's
+# zone. An installation may change these defaults (SCHEDULER_DAY_HOURS, SCHEDULER_LUNCH,
+# SCHEDULER_VIP_REST_MINUTES in its configuration).
+DAY_HOURS = (time(8, 30), time(18, 0))
+LUNCH = (time(12, 15), time(14, 0))
+VIP_REST_MINUTES = 5
+
+
+def configured(name: str, default):
+    """The installation's default for a new event's `name` setting, else `default`."""
+    if has_app_context():
+        return current_app.config.get(f"SCHEDULER_{name}", default)
+    return default
 
 
 class Event(TimestampMixin, db.Model):
@@ -41,6 +58,23 @@ class Event(TimestampMixin, db.Model):
     letter_signatory_title_en: Mapped[str] = mapped_column(sa.String(200), default="")
     letter_signatory_title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     letter_contact: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The programme's day and lunch on the event's clock (local times, not instants: 09:00
+    # is 09:00 on every day of the event), and a VIP's rest between two duties.
+    programme_opens_at: Mapped[time] = mapped_column(
+        default=lambda: configured("DAY_HOURS", DAY_HOURS)[0], server_default="08:30:00"
+    )
+    programme_closes_at: Mapped[time] = mapped_column(
+        default=lambda: configured("DAY_HOURS", DAY_HOURS)[1], server_default="18:00:00"
+    )
+    lunch_starts_at: Mapped[time] = mapped_column(
+        default=lambda: configured("LUNCH", LUNCH)[0], server_default="12:15:00"
+    )
+    lunch_ends_at: Mapped[time] = mapped_column(
+        default=lambda: configured("LUNCH", LUNCH)[1], server_default="14:00:00"
+    )
+    vip_rest_minutes: Mapped[int] = mapped_column(
+        default=lambda: configured("VIP_REST_MINUTES", VIP_REST_MINUTES), server_default="5"
+    )
 
     memberships: Mapped[list[EventMembership]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
@@ -49,6 +83,14 @@ class Event(TimestampMixin, db.Model):
     def registration_open(self, now: datetime) -> bool:
         opens, closes = self.registration_opens_at, self.registration_closes_at
         return opens is not None and opens <= now and (closes is None or now < closes)
+
+    @property
+    def day_hours(self) -> tuple[time, time]:
+        return self.programme_opens_at, self.programme_closes_at
+
+    @property
+    def lunch(self) -> tuple[time, time]:
+        return self.lunch_starts_at, self.lunch_ends_at
 
     @property
     def days(self) -> int:

@@ -18,6 +18,14 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# The programme's day as the scheduler keeps it: daily hours, lunch, a VIP's rest.
+PROGRAMME_FIELDS = (
+    "programme_opens_at",
+    "programme_closes_at",
+    "lunch_starts_at",
+    "lunch_ends_at",
+    "vip_rest_minutes",
+)
 EVENT_FIELDS = (
     "slug",
     "name_en",
@@ -37,6 +45,7 @@ EVENT_FIELDS = (
     "letter_signatory_title_en",
     "letter_signatory_title_zh",
     "letter_contact",
+    *PROGRAMME_FIELDS,
 )
 
 
@@ -77,10 +86,37 @@ def validate_event_data(data: dict[str, Any], *, current: Event | None = None) -
         raise DomainError(
             _l("Registration must close after it opens."), field="registration_closes_at"
         )
+    _validate_programme_day(data, current)
     if data.get("timezone") not in available_timezones():
         raise DomainError(
             _l("Unknown time zone. Use a name such as Asia/Shanghai."), field="timezone"
         )
+
+
+def _validate_programme_day(data: dict[str, Any], current: Event | None) -> None:
+    """The programme's day, lunch within it, a VIP's rest of 0 to 120 minutes; a value not
+    given is the event's own (or the default)."""
+
+    def value(name: str):
+        if data.get(name) is not None:
+            return data[name]
+        return getattr(current, name, None) if current is not None else None
+
+    opens, closes = value("programme_opens_at"), value("programme_closes_at")
+    if opens and closes and closes <= opens:
+        raise DomainError(
+            _l("The programme must end after it starts."), field="programme_closes_at"
+        )
+    starts, ends = value("lunch_starts_at"), value("lunch_ends_at")
+    if starts and ends and ends <= starts:
+        raise DomainError(_l("Lunch must end after it starts."), field="lunch_ends_at")
+    if opens and closes and starts and ends and (starts < opens or ends > closes):
+        raise DomainError(
+            _l("Lunch must be within the programme's hours."), field="lunch_starts_at"
+        )
+    rest = data.get("vip_rest_minutes")
+    if rest is not None and not 0 <= rest <= 120:
+        raise DomainError(_l("Give the rest between 0 and 120 minutes."), field="vip_rest_minutes")
 
 
 def create_event(data: dict[str, Any], *, actor: User | None = None) -> Event:

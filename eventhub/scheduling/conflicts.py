@@ -18,6 +18,7 @@ from eventhub.i18n import clock_time, localized
 from eventhub.scheduling.activities import activity_query, enrolled_counts
 from eventhub.scheduling.models import Activity, ActivityPerson, ActivityRole, ActivityState
 from eventhub.scheduling.signals import NeededPerson, people_needed_at
+from eventhub.scheduling.solver_rules import needs_room
 from eventhub.scheduling.venues import travel_minutes_of
 
 HARD, SOFT = "hard", "soft"
@@ -142,6 +143,21 @@ def conflicts_of(event: Event, focus: list[Activity] | None = None) -> list[Conf
     for activity in activities:
         if not relevant(activity):
             continue
+        if activity.room_id is None and needs_room(activity):
+            # Its room was deleted, or it was given a time alone: nobody knows where to go.
+            found.append(
+                Conflict(
+                    SOFT,  # saved with a time first, a room chosen later: a warning
+                    "room",
+                    str(
+                        _l(
+                            "%(a)s has a time but no room: choose one.",
+                            a=localized(activity, "title"),
+                        )
+                    ),
+                    [activity],
+                )
+            )
         local_start, local_end = (
             activity.starts_at.astimezone(zone),
             activity.ends_at.astimezone(zone),

@@ -39,6 +39,7 @@ from eventhub.scheduling.models import (
     Room,
 )
 from eventhub.scheduling.solver_constraints import all_hands_pending, people_apart, soft_costs
+from eventhub.scheduling.solver_explain import Clash, describe, smallest_core
 from eventhub.scheduling.solver_progress import solution_callback
 from eventhub.scheduling.venues import rooms_of, travel_minutes_of
 
@@ -174,8 +175,8 @@ def propose(
         for p in a.people
         if p.role == ActivityRole.REQUIRED_VIP
     }
-    rest = rules.setting("VIP_REST_MINUTES", rules.VIP_REST_MINUTES)
-    lunch = rules.setting("LUNCH", rules.LUNCH)
+    # The event's own programme day, lunch and VIPs' rest (its settings page).
+    rest, lunch, day_hours = event.vip_rest_minutes, event.lunch, event.day_hours
 
     model = cp_model.CpModel()
     # One literal per hard rule: true here; a later explanation may assume them instead.
@@ -186,6 +187,7 @@ def propose(
     windows_of: dict[int, list[tuple[int, int]]] = {}
     slots: list = []
     wanted: dict[int, cp_model.IntVar] = {}
+    unions: list = []
     fixed_blockers = [
         (minutes(a.starts_at), minutes(a.ends_at), a) for a in fixed if a.type in rules.ALL_HANDS
     ]
@@ -208,7 +210,7 @@ def propose(
             for d in activity.allowed_days.split(",")
             if d
         } or set(range(event.days))
-        opens, closes = rules.hours_of(activity)
+        opens, closes = rules.hours_of(activity, event)
         by_rule: dict[str, list[tuple[int, int]]] = {
             "hours": [
                 (day_starts(d) + clock(opens), day_starts(d) + clock(closes) - duration)
@@ -259,16 +261,15 @@ def propose(
         slots.append(slot)
         start = STEP * slot
         starts[activity.id] = start
-        # The intersection keeps the search small; each rule's own domain carries its literal.
-        # `wanted`: the activity is placed (an assumption when explaining a failure).
+        # Each rule's own domain carries its literal and the activity's `wanted` (placed:
+        # an assumption when explaining a failure); the intersection, added once the
+        # explainer's copy is taken, keeps the search small.
         wanted[activity.id] = model.NewBoolVar(f"place_{activity.id}")
-        model.AddLinearExpressionInDomain(
-            start, cp_model.Domain.FromIntervals(union)
-        ).OnlyEnforceIf(wanted[activity.id])
+        unions.append((start, union))
         for name, windows in by_rule.items():
             model.AddLinearExpressionInDomain(
                 start, cp_model.Domain.FromIntervals(windows)
-            ).OnlyEnforceIf(literal[name])
+            ).OnlyEnforceIf([literal[name], wanted[activity.id]])
         if not candidates:  # off-site
             venue_of[activity.id] = {}
             continue
@@ -291,7 +292,7 @@ def propose(
             if own != union:
                 model.AddLinearExpressionInDomain(
                     start, cp_model.Domain.FromIntervals(own)
-                ).OnlyEnforceIf([here, literal["hours"]])
+                ).OnlyEnforceIf([here, literal["hours"], wanted[activity.id]])
             # The VIPs of back-to-back bilaterals in one room rest between two.
             turnover = rest if activity.type == ActivityType.BILATERAL_MEETING else 0
             intervals_by_room[room.id].append(
@@ -330,6 +331,7 @@ def propose(
     people_apart(
         model,
         literal["people"],
+        wanted,
         placed,
         fixed,
         starts,
@@ -341,16 +343,20 @@ def propose(
         travel,
         minutes,
     )
-    all_hands_pending(model, literal["all_hands"], placed, starts, expected, people)
+    all_hands_pending(model, literal["all_hands"], wanted, placed, starts, expected, people)
     # The opening comes first.
     opening_end = [minutes(a.ends_at) for a in fixed if a.type == ActivityType.OPENING_CEREMONY]
     if opening_end:
         for activity in placed:
             if activity.type in (ActivityType.FORUM, ActivityType.WORKSHOP):
-                model.Add(starts[activity.id] >= min(opening_end)).OnlyEnforceIf(literal["hours"])
+                model.Add(starts[activity.id] >= min(opening_end)).OnlyEnforceIf(
+                    [literal["hours"], wanted[activity.id]]
+                )
     explainer_model = model.Clone()  # rules and activities still switchable there
     for var in [*literal.values(), *wanted.values()]:
         model.Add(var == 1)
+    for start, union in unions:
+        model.AddLinearExpressionInDomain(start, cp_model.Domain.FromIntervals(union))
 
     spread = model.NewBoolVar("spread")
     cost = soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes, spread)
@@ -387,7 +393,9 @@ def propose(
     proposal.seconds = spent
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
-            proposal.problems.append(_explain(explainer_model, literal, wanted, placed, time_limit))
+            proposal.problems.append(
+                _explain(explainer_model, literal, wanted, placed, needed, day_hours, lunch)
+            )
         else:
             proposal.problems.append(str(_l("No timetable was found in the time allowed.")))
         return proposal
@@ -415,22 +423,26 @@ def propose(
     return proposal
 
 
-def _explain(model, literal, wanted, placed, time_limit: float) -> str:
-    """The activities and rules that cannot all hold together (CP-SAT's assumptions)."""
-    model.AddAssumptions([*literal.values(), *wanted.values()])
-    explainer = cp_model.CpSolver()
-    explainer.parameters.max_time_in_seconds = time_limit
-    explainer.parameters.num_workers = 1
-    explainer.Solve(model)
-    clash = set(explainer.SufficientAssumptionsForInfeasibility())
-    names = [a.title_en for a in placed if wanted[a.id].Index() in clash]
-    kept = [str(rules.RULE_LABELS[n]) for n, var in literal.items() if var.Index() in clash]
-    return str(
-        _l(
-            "No timetable fits every rule. These activities cannot all be placed together: "
-            "%(names)s (rules involved: %(rules)s).",
-            names="; ".join(names) or "—",
-            rules="; ".join(kept) or "—",
+def _explain(model, literal, wanted, placed, needed, day_hours, lunch) -> str:
+    """The smallest set of activities and rules that cannot all hold, in words."""
+    # Activities first: those that fit are tried out of the clash before any rule.
+    assumptions = [*(wanted[a.id] for a in placed), *literal.values()]
+    core = smallest_core(model, assumptions)
+    if core is None:  # proved impossible, but no clash was isolated in the time given
+        return str(
+            _l(
+                "No timetable fits every rule; no smaller clash was found in the time "
+                "allowed. Check the activities' days, lengths and people."
+            )
+        )
+    chosen = {var.Index() for var in core}
+    return describe(
+        Clash(
+            activities=[a for a in placed if wanted[a.id].Index() in chosen],
+            rules=[n for n, var in literal.items() if var.Index() in chosen],
+            needed=needed,
+            day_hours=day_hours,
+            lunch=lunch,
         )
     )
 

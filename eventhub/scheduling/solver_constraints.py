@@ -14,7 +14,19 @@ from eventhub.scheduling.models import ActivityRole
 
 
 def people_apart(
-    model, enforce, placed, fixed, starts, venue_of, windows_of, needed, vips, rest, travel, minutes
+    model,
+    enforce,
+    wanted,
+    placed,
+    fixed,
+    starts,
+    venue_of,
+    windows_of,
+    needed,
+    vips,
+    rest,
+    travel,
+    minutes,
 ):
     """Nobody in two places: one person's activities do not overlap and leave the trip
     between their two venues (none within one venue, none to or from an off-site visit:
@@ -31,12 +43,21 @@ def people_apart(
                 fixed_by_person[person].append(activity)
     for person, mine in items_by_person.items():
         gap = rest if person in vips else 0
-        # Every item as (start expr, duration, {venue: literal or True}, windows or None).
-        items = [(starts[a.id], a.duration_minutes, venue_of[a.id], windows_of[a.id]) for a in mine]
+        # Every item as (start expr, duration, {venue: literal or True}, windows, [wanted]).
+        items = [
+            (starts[a.id], a.duration_minutes, venue_of[a.id], windows_of[a.id], [wanted[a.id]])
+            for a in mine
+        ]
         for a in fixed_by_person[person]:
             begin, end = minutes(a.starts_at), minutes(a.ends_at)
             items.append(
-                (begin, end - begin, {a.room.venue_id: True} if a.room else {}, [(begin, begin)])
+                (
+                    begin,
+                    end - begin,
+                    {a.room.venue_id: True} if a.room else {},
+                    [(begin, begin)],
+                    [],
+                )
             )
         for i, first in enumerate(items):
             for second in items[i + 1 :]:
@@ -45,14 +66,16 @@ def people_apart(
                 if not _may_meet(first, second, longest + gap):
                     continue
                 before = model.NewBoolVar("")
+                # Only while the rule and both activities are asked for (see solver_explain).
+                asked = [enforce, *first[4], *second[4]]
                 for one, other, order in ((first, second, before), (second, first, before.Not())):
-                    model.Add(other[0] >= one[0] + one[1] + gap).OnlyEnforceIf([order, enforce])
+                    model.Add(other[0] >= one[0] + one[1] + gap).OnlyEnforceIf([order, *asked])
                     for v, at_v in one[2].items():
                         for w, at_w in other[2].items():
                             trip = travel.get((v, w), 0) if v != w else 0
                             if not trip:
                                 continue
-                            when = [order, enforce] + [x for x in (at_v, at_w) if x is not True]
+                            when = [order, *asked] + [x for x in (at_v, at_w) if x is not True]
                             model.Add(other[0] >= one[0] + one[1] + gap + trip).OnlyEnforceIf(when)
 
 
@@ -66,7 +89,7 @@ def _may_meet(first, second, margin: int) -> bool:
     return False
 
 
-def all_hands_pending(model, enforce, placed, starts, expected, people):
+def all_hands_pending(model, enforce, wanted, placed, starts, expected, people):
     """A plenary, ceremony or banquet being placed too has nothing beside it for those
     expected there."""
     blockers = [a for a in placed if a.type in rules.ALL_HANDS]
@@ -76,12 +99,13 @@ def all_hands_pending(model, enforce, placed, starts, expected, people):
             if other.id == blocker.id or (who is not None and not who & people[other.id]):
                 continue
             before = model.NewBoolVar("")
+            asked = [enforce, wanted[blocker.id], wanted[other.id]]
             model.Add(
                 starts[other.id] >= starts[blocker.id] + blocker.duration_minutes
-            ).OnlyEnforceIf([before, enforce])
+            ).OnlyEnforceIf([before, *asked])
             model.Add(
                 starts[blocker.id] >= starts[other.id] + other.duration_minutes
-            ).OnlyEnforceIf([before.Not(), enforce])
+            ).OnlyEnforceIf([before.Not(), *asked])
 
 
 def soft_costs(model, placed, fixed, starts, presence, event, day_starts, minutes, spread):

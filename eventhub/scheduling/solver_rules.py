@@ -20,11 +20,11 @@ from flask_babel import lazy_gettext as _l
 
 from eventhub.scheduling.models import Activity, ActivityRole, ActivityType, Room
 
-# The programme's day; venues may open earlier (for set-up), nothing is placed before it.
-DAY_HOURS = (time(8, 30), time(18, 0))
+# The programme's day (venues may open earlier, for set-up: nothing is placed before it),
+# the lunch break (no session; bilaterals over a working lunch may) and a VIP's rest
+# between two duties (a speaker's are back to back) are each event's own: `event.day_hours`,
+# `event.lunch`, `event.vip_rest_minutes`, set on its settings page.
 EVENING_HOURS = (time(18, 0), time(22, 0))  # banquets
-LUNCH = (time(12, 15), time(14, 0))  # no session; bilaterals over a working lunch may
-VIP_REST_MINUTES = 5  # between two duties of one VIP (a speaker's are back to back)
 TOUR_MINUTES = 180
 
 OFF_SITE = {ActivityType.STUDY_TOUR, ActivityType.CULTURAL_VISIT}
@@ -55,20 +55,13 @@ PREFERRED_STARTS = {
     ActivityType.SIGNING_CEREMONY: [(time(10, 0), time(10, 0)), (time(16, 0), time(16, 0))],
 }
 
-# Rule names, in the order the proposal page lists their scores. Each has an enforcement
-# literal in the model (solver.py), so a later explanation can switch rules one by one.
+# The hard rules. Each has an enforcement literal in the model (solver.py), so an
+# explanation can switch them one by one (solver_explain.py).
 RULES = ("hours", "lunch", "all_hands", "own_day", "people")
-RULE_LABELS = {
-    "hours": _l("the programme's and the venues' hours"),
-    "lunch": _l("no session over lunch"),
-    "all_hands": _l("nothing beside a plenary, ceremony or banquet"),
-    "own_day": _l("the days each may take place"),
-    "people": _l("nobody in two places, with the trip between venues"),
-}
 
 
 def setting(name: str, default):
-    """An app-wide override (SCHEDULER_DAY_HOURS, ...) of a rule's default."""
+    """An app-wide override (SCHEDULER_EVENING_HOURS, ...) of a rule's default."""
     if has_app_context():
         return current_app.config.get(f"SCHEDULER_{name}", default)
     return default
@@ -123,10 +116,12 @@ def room_suits(
     return room.capacity <= max(10 * seats, 600)
 
 
-def hours_of(activity: Activity) -> tuple[time, time]:
+def hours_of(activity: Activity, event) -> tuple[time, time]:
+    """When the activity may take place each day: a banquet in the evening, the rest within
+    the event's programme day."""
     if activity.type == ActivityType.BANQUET:
         return setting("EVENING_HOURS", EVENING_HOURS)
-    return setting("DAY_HOURS", DAY_HOURS)
+    return event.day_hours
 
 
 def is_vip(role: ActivityRole | None) -> bool:
@@ -169,7 +164,7 @@ def score(
         counts[key][1] += 1
         counts[key][0] += int(good)
 
-    lunch = setting("LUNCH", LUNCH)
+    lunch = event.lunch
     for slot in placed:
         a = slot.activity
         start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
@@ -182,7 +177,7 @@ def score(
             tally("tours", slot.room is None)
         else:
             tally("rooms", slot.room is not None and room_suits(a, slot.room, seats, features))
-        opens, closes = hours_of(a)
+        opens, closes = hours_of(a, event)
         tally(
             "hours", start.time() >= opens and end.time() <= closes and end.date() == start.date()
         )

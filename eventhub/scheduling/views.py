@@ -362,13 +362,15 @@ def auto_schedule(event):
             commit()
             db.session.refresh(run)
     proposal = tasks.proposal_of(run) if run else None
-    pending = [
+    activities = [
         a
         for a in db.session.scalars(activity_query(event)).unique()
-        if not a.starts_at and a.state != ActivityState.CANCELLED
+        if a.state != ActivityState.CANCELLED
     ]
+    pending = [a for a in activities if not a.starts_at]
     return render_template(
         "scheduling/auto.html",
+        roomless=[a for a in activities if a.starts_at and not a.room_id and needs_room(a)],
         event=event,
         pending=pending,
         proposal=proposal,

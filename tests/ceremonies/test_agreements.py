@@ -341,7 +341,8 @@ def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, even
         'name="title_en" value="MoU on Engineering Education" maxlength="400" required disabled'
         in form
     )
-    # A hand-made request cannot slip a change past the greyed field either.
+    # A hand-made request (or a page opened earlier) cannot slip a change past the greyed
+    # field: refused with the reason, what was typed kept, nothing half-saved.
     forged = client.post(
         f"{url}/edit",
         data={
@@ -351,7 +352,9 @@ def test_printed_originals_lock_the_text_until_a_step_back(client, as_role, even
         },
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "Agreement saved." in forged
+    assert "Agreement saved." not in forged and "can no longer change" in forged
+    assert "Blue folders" in forged
+    client.post(f"{url}/edit", data={"party": [str(guizhou), str(nuol)], "notes": "Blue folders"})
     with app.app_context():
         agreement = db.session.scalar(sa.select(Agreement))
         assert agreement.title_en == "MoU on Engineering Education"

@@ -105,8 +105,16 @@ def test_a_signed_agreement_refuses_another_signatory_or_witness(client, as_role
     assert "Record an amendment" in page
     edit = client.get(f"{url}/edit").get_data(as_text=True)
     assert "they are the signing record" in edit and "take the agreement back" not in edit
-    # A hand-made edit keeps the record (the greyed fields are not read); notes may change.
-    client.post(f"{url}/edit", data={"title_en": "Another title", "notes": "Blue folders"})
+    # A hand-made edit of the greyed title is refused, never saved without it.
+    refused = client.post(
+        f"{url}/edit", data={"title_en": "Another title", "notes": "Blue folders"}
+    ).get_data(as_text=True)
+    assert "Agreement saved." not in refused and "Blue folders" in refused  # kept, typed
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        assert agreement.title_en == "MoU on Rail Education"
+    # Notes alone (the greyed fields not sent, as a browser does) may change.
+    client.post(f"{url}/edit", data={"notes": "Blue folders"})
     with app.app_context():
         agreement = db.session.scalar(sa.select(Agreement))
         assert (agreement.title_en, agreement.notes) == ("MoU on Rail Education", "Blue folders")
@@ -324,3 +332,28 @@ def test_the_press_list_names_who_signed_in_chinese_as_signed(client, as_role, e
     ]
     signed = next(row for row in rows if any("PHOMMAXAY" in str(cell) for cell in row))
     assert "本亨·蓬玛赛" in signed and "校长" in signed and "副校长" not in signed
+
+
+def test_an_edit_page_opened_before_signing_cannot_retitle_the_signed_agreement(
+    client, as_role, event, app, make
+):
+    """Its title field was not locked yet when the page was shown: saving it after the
+    signing is refused with the reason, not 'saved' with the change silently dropped."""
+    as_role("organiser")
+    url, _parties, _people, _ceremony = _signed(client, app, make, event)
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        sent = {
+            "title_en": "MoU on Rail and Road Education",
+            "title_zh": agreement.title_zh,
+            "kind": agreement.kind.value,
+            "languages": ["en", "zh"],
+            "prevailing_language": agreement.prevailing_language,
+            "party": [str(p.organisation_id) for p in agreement.parties],
+        }
+    answer = client.post(f"{url}/edit", data=sent, follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert "Agreement saved." not in page
+    assert "record an amendment" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(Agreement)).title_en == "MoU on Rail Education"

@@ -248,16 +248,22 @@ def test_the_appointment_date_is_kept_with_the_rank(client, as_role, event, app,
 
 def test_counterparts_of_very_different_rank_are_flagged(client, as_role, event, app, make):
     ceremony_id = _ceremony(make, event)
-    president = _person(make, event, "ZHANG", "CN", protocol_rank=5)  # university president
-    student = _person(make, event, "VONGSAY", "LA")  # student representative, no rank
-    dean = _person(make, event, "LI", "CN", protocol_rank=6)
+    minister = _person(make, event, "ZHANG", "CN", protocol_rank=2)
+    dean = _person(make, event, "VONGSAY", "LA", protocol_rank=6)
+    president = _person(make, event, "LI", "CN", protocol_rank=5)
     make.agreement(
-        event, signatories=[president, student], title_en="Student Exchange MoU",
+        event, signatories=[minister, dean], title_en="Student Exchange MoU",
         ceremony_id=ceremony_id,
     )  # fmt: skip
     make.agreement(
-        event, signatories=[dean, _person(make, event, "KEO")], title_en="Library MoU",
-        ceremony_id=ceremony_id,
+        event, signatories=[president, _person(make, event, "KEO", protocol_rank=6)],
+        title_en="Library MoU", ceremony_id=ceremony_id,
+    )  # fmt: skip
+    # A student representative without a rank: named apart, never taken for a mismatch.
+    make.agreement(
+        event, signatories=[_person(make, event, "WANG", "CN", protocol_rank=5),
+                            _person(make, event, "WEI", "CN")],
+        title_en="Youth MoU", ceremony_id=ceremony_id,
     )  # fmt: skip
     as_role("organiser")
     page = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}").get_data(as_text=True)
@@ -265,5 +271,7 @@ def test_counterparts_of_very_different_rank_are_flagged(client, as_role, event,
     assert len(flagged) == 1
     assert "Student Exchange MoU" in flagged[0]
     assert "ZHANG A" in flagged[0] and "VONGSAY A" in flagged[0]
+    unranked = [line for line in page.splitlines() if "No protocol rank for" in line]
+    assert len(unranked) == 1 and "WEI A" in unranked[0] and "WANG A" not in unranked[0]
     stage = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/stage")
     assert "very different rank" in stage.get_data(as_text=True)

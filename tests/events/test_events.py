@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 
 import sqlalchemy as sa
 
@@ -192,3 +193,42 @@ def test_team_page_lists_organisers_and_staff_only(client, as_role, make, event)
         f"/events/{event.slug}/team", data={"email": "x@example.org", "role": "head_of_delegation"}
     ).get_data(as_text=True)
     assert "Not a valid choice" in refused
+
+
+def test_the_programmes_daily_hours_lunch_and_vip_rest_are_set_per_event(
+    client, as_role, event, app
+):
+    """Issue 19: each event has its own programme day, lunch and VIPs' rest (the scheduler
+    reads them); shown with the defaults until changed; bad hours are named, typed kept."""
+    as_role("organiser")
+    url = f"/events/{event.slug}/settings"
+    page = client.get(url).get_data(as_text=True)
+    for shown in ('value="08:30"', 'value="18:00"', 'value="12:15"', 'value="14:00"'):
+        assert shown in page
+    assert 'name="vip_rest_minutes"' in page
+    form = dict(
+        FORM,
+        slug=event.slug,
+        programme_opens_at="09:00",
+        programme_closes_at="17:00",
+        lunch_starts_at="12:00",
+        lunch_ends_at="13:00",
+        vip_rest_minutes="20",
+    )
+    response = client.post(url, data=form, follow_redirects=True)
+    assert "Settings saved." in response.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(Event, event.id)
+        assert (stored.programme_opens_at, stored.programme_closes_at) == (time(9), time(17))
+        assert (stored.lunch_starts_at, stored.lunch_ends_at) == (time(12), time(13))
+        assert stored.vip_rest_minutes == 20
+    page = client.post(url, data=dict(form, programme_closes_at="08:00")).get_data(as_text=True)
+    assert "The programme must end after it starts." in page and 'value="08:00"' in page
+    page = client.post(url, data=dict(form, lunch_starts_at="13:30")).get_data(as_text=True)
+    assert "Lunch must end after it starts" in page and 'value="13:30"' in page
+    page = client.post(url, data=dict(form, lunch_starts_at="07:00", lunch_ends_at="08:00"))
+    assert "within the programme" in page.get_data(as_text=True)
+    page = client.post(url, data=dict(form, vip_rest_minutes="-5")).get_data(as_text=True)
+    assert 'value="-5"' in page and "Settings saved." not in page
+    with app.app_context():
+        assert db.session.get(Event, event.id).programme_closes_at == time(17)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from eventhub.demo.programme import build_programme
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.scheduling import solver
 from eventhub.scheduling.clearing import clear_day
@@ -267,4 +268,121 @@ def test_when_nothing_fits_the_clashing_activities_and_rules_are_named(app, even
         proposal = solver.propose(db.session.merge(event), time_limit=5)
     assert not proposal.ok
     [problem] = proposal.problems
-    assert "Long duty" in problem and "nobody in two places" in problem, problem
+    assert "Long duty" in problem and "two places at once" in problem, problem
+
+
+def _duties(make, event, rooms, person, day):
+    """Three three-hour duties of `person` kept to `day`, two at the centre, one on the
+    campus 40 minutes away: 540 minutes and a trip do not fit the programme's day."""
+    for n in range(3):
+        make.activity(
+            event,
+            title_en=f"{person.given_name}'s duty {n}",
+            title_zh=f"{person.given_name}的任务{n}",
+            state=ActivityState.PUBLISHED,
+            room_id=rooms["small"] if n < 2 else rooms["auditorium"],
+            duration_minutes=180,
+            allowed_days=day,
+            speakers=[person],
+        )
+
+
+def test_when_nothing_fits_only_the_smallest_clash_is_named_with_what_would_help(
+    app, event, rooms, make
+):
+    """Item 8: two independent clashes (each speaker's three duties on their one day) and
+    activities that fit: the message names one clash only, every activity in it, the rules
+    it breaks and what an organiser can do; nothing unrelated."""
+    chanthy = make.participant(event, given_name="Chanthy", family_name="VONG")
+    bounmy = make.participant(event, given_name="Bounmy", family_name="SAYA")
+    _duties(make, event, rooms, chanthy, "2025-07-25")
+    _duties(make, event, rooms, bounmy, "2025-07-26")
+    for n in range(3):
+        make.activity(
+            event,
+            title_en=f"Open forum {n}",
+            state=ActivityState.PUBLISHED,
+            duration_minutes=60,
+        )
+    with app.app_context():
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    assert not proposal.ok
+    [problem] = proposal.problems
+    assert "Open forum" not in problem, problem
+    named = {who for who in ("Chanthy", "Bounmy") if f"{who}'s duty" in problem}
+    assert len(named) == 1, problem  # one clash, not both
+    [who] = named
+    assert all(f"{who}'s duty {n}" in problem for n in range(3)), problem
+    # What each rule demands, in words an organiser can act on; lunch plays no part here.
+    assert "two places at once" in problem and "08:30" in problem, problem
+    assert "lunch" not in problem, problem
+    assert "another day" in problem and "shorten" in problem, problem
+    family = {"Chanthy": "VONG", "Bounmy": "SAYA"}[who]
+    assert f"{family} {who} is needed at" in problem, problem  # the person the clash is about
+    assert f"free {family} {who}" in problem, problem
+
+
+def test_the_clash_is_explained_in_chinese(app, event, rooms, make):
+    from flask_babel import force_locale
+
+    chanthy = make.participant(event, given_name="Chanthy", family_name="VONG")
+    _duties(make, event, rooms, chanthy, "2025-07-25")
+    with app.app_context(), app.test_request_context(), force_locale("zh_Hans"):
+        proposal = solver.propose(db.session.merge(event), time_limit=5)
+    [problem] = proposal.problems
+    assert "Chanthy的任务0" in problem and "分身" in problem, problem
+
+
+def test_an_events_own_hours_lunch_and_vip_rest_are_kept(client, as_role, app, event, rooms, make):
+    """The organiser sets the programme to 09:00-17:00 with lunch 12:00-13:00 and 20 minutes
+    of rest for VIPs: nothing is proposed outside them (the defaults would put a session at
+    10:45-12:15, over this event's lunch, five minutes after the VIP's last duty)."""
+    from eventhub.scheduling.models import ActivityPerson, ActivityRole
+
+    as_role("organiser")
+    form = {
+        "slug": event.slug,
+        "name_en": event.name_en,
+        "name_zh": event.name_zh,
+        "city_en": event.city_en,
+        "starts_on": "2025-07-24",
+        "ends_on": "2025-07-27",
+        "timezone": "Asia/Shanghai",
+        "programme_opens_at": "09:00",
+        "programme_closes_at": "17:00",
+        "lunch_starts_at": "12:00",
+        "lunch_ends_at": "13:00",
+        "vip_rest_minutes": "20",
+    }
+    response = client.post(f"/events/{event.slug}/settings", data=form, follow_redirects=True)
+    assert "Settings saved." in response.get_data(as_text=True)
+    minister = make.participant(event, given_name="Minister")
+    ids = [
+        make.activity(
+            event,
+            title_en=f"Minister's session {n}",
+            state=ActivityState.PUBLISHED,
+            room_id=rooms["small"],
+            duration_minutes=90,
+            allowed_days="2025-07-25",
+        ).id
+        for n in range(3)
+    ]
+    with app.app_context():
+        db.session.add_all(
+            ActivityPerson(
+                activity_id=i, participant_id=minister.id, role=ActivityRole.REQUIRED_VIP
+            )
+            for i in ids
+        )
+        db.session.commit()
+        # Read again: the fixture's copy predates the settings saved above.
+        proposal = solver.propose(db.session.get(Event, event.id), time_limit=5)
+    assert proposal.ok, proposal.problems
+    placed = sorted(proposal.placements, key=lambda p: p.starts_at)
+    for p in placed:
+        start, end = local(p.starts_at).time(), local(p.ends_at).time()
+        assert time(9) <= start and end <= time(17), (start, end)
+        assert end <= time(12) or start >= time(13), (start, end)  # not over lunch
+    for first, second in zip(placed, placed[1:], strict=False):
+        assert (second.starts_at - first.ends_at).total_seconds() >= 20 * 60

@@ -248,3 +248,19 @@ def test_another_events_venue_or_room_is_not_found(client, as_role, make, event,
         client.post(f"{base}/rooms/{theirs.id}/delete", data={"confirmed": ""}).status_code == 404
     )
     assert client.get(f"{base}/venues/{theirs.venue_id}").status_code == 404
+
+
+def test_an_activity_left_without_a_room_is_not_reported_as_placed(
+    client, as_role, make, event, rooms, app
+):
+    """After its room is deleted, the schedule's health and the scheduler's page say so:
+    nobody would know where to go, and neither page may say everything has a room."""
+    forum = _booked(make, event, rooms["small"], "Digital Economy Forum")
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/rooms/{rooms['small']}"
+    client.post(f"{url}/delete", data={"confirmed": str(forum)})
+    health = client.get(f"/events/{event.slug}/schedule/health").get_data(as_text=True)
+    assert "Digital Economy Forum has a time but no room" in health
+    auto = client.get(f"/events/{event.slug}/schedule/auto").get_data(as_text=True)
+    assert "Every activity has a time and a room." not in auto
+    assert "Digital Economy Forum" in auto

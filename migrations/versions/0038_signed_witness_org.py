@@ -1,8 +1,8 @@
 """signed witness organisation: the organisation and country a witness stood for, kept in
 the signing record (the press list printed them from today's registration)
 
-Revision ID: 0037_signed_witness_org
-Revises: 0036_chinese_names
+Revision ID: 0038_signed_witness_org
+Revises: 0037_event_hours
 Create Date: 2026-12-04 11:00:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0037_signed_witness_org"
-down_revision = "0036_chinese_names"
+revision = "0038_signed_witness_org"
+down_revision = "0037_event_hours"
 branch_labels = None
 depends_on = None
 
