@@ -4,5 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("ceremonies", __name__, url_prefix="/events/<slug>")
 
-# The views register their routes, `people` tells the scheduler who ceremonies need, on import.
-from eventhub.ceremonies import audit_labels, ceremony_views, people, views  # noqa: E402,F401
+# The views register their routes, `people` tells the scheduler who ceremonies need and
+# `privacy` keeps signed records through an anonymisation, on import.
+from eventhub.ceremonies import audit_labels, ceremony_views, people, privacy, views  # noqa: E402,F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import display
+from eventhub.audit.services import ACTION_LABELS
 from eventhub.ceremonies.labels import FIELD_LABELS, KIND_LABELS, STATUS_LABELS
 from eventhub.ceremonies.models import Agreement
 from eventhub.registration.precedence import TIE_BREAK_LABELS
@@ -28,3 +29,8 @@ display.describe_fields(
     }
 )
 display.describe_values("tie_break", TIE_BREAK_LABELS, object_type="Activity")
+# ceremonies.privacy: said at each anonymisation of an event with signed agreements.
+ACTION_LABELS["agreement.record_kept"] = _l(
+    "Signing records kept through the anonymisation (a signing is a public act)"
+)
+display.describe_fields({"agreements": _l("Signed agreements whose record is kept")})

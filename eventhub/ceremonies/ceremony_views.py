@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -55,6 +53,7 @@ def _ceremony_page(event, item, typed: dict | None = None):
     problems += seating.rank_gaps(agreements, event).values()
     if unranked := seating.unranked_signatories(agreements):
         problems.append(unranked)
+    stored = run_of_show.settings_of(item)
     return render_template(
         "ceremonies/ceremony.html",
         event=event,
@@ -62,8 +61,9 @@ def _ceremony_page(event, item, typed: dict | None = None):
         agreements=agreements,
         cues=cues,
         problems=problems,
-        settings=typed or run_of_show.settings_of(item),
-        tie_break=precedence.TIE_BREAK_LABELS.get(running_order.tie_break_of(item), ""),
+        settings=typed or stored,
+        convention=seating.CONVENTIONS[stored.host_left],  # chosen on the stage page
+        tie_break=precedence.TIE_BREAK_LABELS.get(stored.tie_break, ""),
         settings_open=typed is not None,
         setting_labels=run_of_show.SETTING_LABELS,
         status_labels=labels.STATUS_LABELS,
@@ -159,7 +159,6 @@ def ceremony_settings(event, activity_id: int):
     ok, _none = attempt(lambda: run_of_show.save_settings(item, request.form, actor=current_user))
     if not ok:  # show the page again with what was typed, not the stored values
         typed = {name: request.form.get(name, "") for name in run_of_show.SETTING_LABELS}
-        typed["host_left"] = request.form.get("host_left") != "right"
         return _ceremony_page(event, item, typed), 422
     flash(_("Ceremony settings saved; the run of show follows them."), "success")
     return redirect(url_for("ceremonies.ceremony", slug=event.slug, activity_id=item.id))
@@ -214,7 +213,7 @@ def ceremony_programme(event, activity_id: int):
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")
         )
-    body = ceremony_pdf.ceremony_programme(event, item, cues, ZoneInfo(event.timezone))
+    body = ceremony_pdf.ceremony_programme(event, item, cues)
     return pdf_response(body, f"ceremony-programme-{item.id}.pdf")
 
 
@@ -266,5 +265,5 @@ def mc_script(event, activity_id: int):
         return _back_to_ceremony(
             event, item, problems[0] if problems else _("The ceremony has no time yet.")
         )
-    body = ceremony_pdf.mc_script(event, item, lines, problems, ZoneInfo(event.timezone))
+    body = ceremony_pdf.mc_script(event, item, lines, problems)
     return pdf_response(body, f"mc-script-{item.id}.pdf")

@@ -5,8 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementStatus
-from eventhub.ceremonies.names import chinese_name, chinese_title, has_han
+from eventhub.ceremonies.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    AgreementWitness,
+)
+from eventhub.ceremonies.names import chinese_name, chinese_title, has_han, latin
 from eventhub.ceremonies.signed_record import signer, witness
 from eventhub.directory.models import Organisation
 from eventhub.events.models import Event
@@ -118,20 +123,30 @@ PRESS_HEADER = [
 ]
 
 
+def _stood_for(row: AgreementWitness) -> tuple[str, str, str]:
+    """The organisation (English, Chinese) and country a witness stands for: as signed once
+    signed, else as registered."""
+    if row.signed_name:
+        return (row.signed_organisation_en, row.signed_organisation_zh, row.signed_country_code)
+    registered = row.participant
+    organisation = registered.organisation
+    if organisation is None:
+        return ("", "", registered.country_code)
+    return (organisation.name_en, organisation.name_zh, organisation.country_code)
+
+
 def press_sheet(ceremony: Activity, agreements: list[Agreement], times: dict[int, str]):
     """The press list as rows, in both languages whoever downloads it: one row per signatory
     and witness, named in Latin letters, in Chinese and in their own script, with titles."""
 
-    def person_row(agreement, organisation, country: str, role: str, person) -> list[str]:
+    def person_row(agreement, organisation: tuple[str, str, str], role: str, person) -> list[str]:
         return [
             times.get(agreement.id, ""),
             agreement.title_en,
             agreement.title_zh,
-            organisation.name_en if organisation else "",
-            organisation.name_zh if organisation else "",
-            country,
+            *organisation,
             role,
-            f"{person.honorific} {person.latin_name}".strip(),
+            latin(person, keep_together=False),  # a cell to search and copy from
             chinese_name(person).strip() if has_han(chinese_name(person)) else "",
             person.native_name,
             person.position,
@@ -143,26 +158,8 @@ def press_sheet(ceremony: Activity, agreements: list[Agreement], times: dict[int
         for party in agreement.parties:
             if person := signer(party):  # as signed, once signed
                 organisation = party.organisation
-                rows.append(
-                    person_row(
-                        agreement,
-                        organisation,
-                        organisation.country_code,
-                        "Signatory 签字人",
-                        person,
-                    )
-                )
+                stood_for = (organisation.name_en, organisation.name_zh, organisation.country_code)
+                rows.append(person_row(agreement, stood_for, "Signatory 签字人", person))
         for row in agreement.witnesses:
-            registered = row.participant
-            rows.append(
-                person_row(
-                    agreement,
-                    registered.organisation,
-                    registered.organisation.country_code
-                    if registered.organisation
-                    else registered.country_code,
-                    "Witness 见证人",
-                    witness(row),
-                )
-            )
+            rows.append(person_row(agreement, _stood_for(row), "Witness 见证人", witness(row)))
     return Sheet(f"Press list {ceremony.id}", PRESS_HEADER, rows)

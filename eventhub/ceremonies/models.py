@@ -134,9 +134,24 @@ class AgreementWitness(SignedAs, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
+    # The organisation and country the witness stood for, as signed (a party's own
+    # organisation is the party's, frozen with it).
+    signed_organisation_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    signed_organisation_zh: Mapped[str] = mapped_column(sa.String(300), default="")
+    signed_country_code: Mapped[str] = mapped_column(sa.String(2), default="")
 
     agreement: Mapped[Agreement] = relationship(back_populates="witnesses")
     participant: Mapped[Participant] = relationship()
+
+    def signed_as(self, person: Participant | None) -> None:
+        """Copy `person` as they are now, with the organisation they stand for."""
+        super().signed_as(person)
+        organisation = person.organisation if person else None
+        self.signed_organisation_en = organisation.name_en if organisation else ""
+        self.signed_organisation_zh = organisation.name_zh if organisation else ""
+        self.signed_country_code = (
+            organisation.country_code if organisation else person.country_code if person else ""
+        )
 
 
 class AgreementTransition(db.Model):

@@ -31,9 +31,12 @@ def unbroken(text: str) -> str:
     return NO_BREAK.join(text.split())
 
 
-def latin(person: Participant) -> str:
-    """'Prof. PHOMMACHANH Bounthavy', the name itself never broken."""
-    return f"{person.honorific} {unbroken(person.latin_name)}".strip()
+def latin(person: Participant, *, keep_together: bool = True) -> str:
+    """'Prof. PHOMMACHANH Bounthavy', the name itself never broken (`keep_together`: joined
+    by no-break spaces; off for a spreadsheet cell, which is searched and copied from).
+    The one place a title and a name are put together."""
+    name = unbroken(person.latin_name) if keep_together else person.latin_name
+    return f"{person.honorific} {name}".strip()
 
 
 def chinese_name(person: Participant) -> str:

@@ -4,7 +4,6 @@ witnesses, in running order, English and Chinese) and the table name cards."""
 from __future__ import annotations
 
 import io
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -27,8 +26,8 @@ from eventhub.ceremonies.names import (
 )
 from eventhub.ceremonies.signed_record import Person, label_zh, signer, witness
 from eventhub.events.models import Event
+from eventhub.i18n import clock_time, datetime_text
 from eventhub.pdf import document, markup, needs_shaping, paragraph, register_fonts
-from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
@@ -83,7 +82,6 @@ def _people_cell(people: list[Person | None], width: float, *, press: bool) -> l
 
 def _amendments(event: Event, agreements: list[Agreement], style, *, numbered: bool) -> list:
     """After the record as signed: each correction, from what to what, why, by whom, when."""
-    zone = ZoneInfo(event.timezone)
     story: list = []
     for number, agreement in enumerate(agreements, start=1):
         for amendment in agreement.amendments:
@@ -92,14 +90,14 @@ def _amendments(event: Event, agreements: list[Agreement], style, *, numbered: b
                     Spacer(1, 5 * mm),
                     Paragraph(markup("Amendments 修正记录", bold=True), style),
                 ]
-            when = amendment.created_at.astimezone(zone)
             story.append(
                 paragraph(
                     (f"{number}. " if numbered else "")
                     + f"{agreement.title_en} — {amendment.label} {label_zh(amendment)}: "
                     + f"was 原为 {amendment.old_value or '—'}; "
                     + f"corrected to 改为 {amendment.new_value}. "
-                    + f"Why 原因: {amendment.reason} ({amendment.actor}, {when:%Y-%m-%d %H:%M})",
+                    + f"Why 原因: {amendment.reason} "
+                    + f"({amendment.actor}, {datetime_text(amendment.created_at)})",
                     style,
                 )
             )
@@ -205,7 +203,7 @@ def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> P
             lines, size = 2, largest * 0.75
 
 
-def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
+def tent_cards(event: Event, people: list[tuple[Person, str]]) -> bytes:
     """Folded name cards for the signing table, one per A4 landscape sheet: fold along the
     middle; the upper half is printed upside down so the name reads from both sides."""
     from reportlab.pdfgen.canvas import Canvas
@@ -217,7 +215,7 @@ def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
     canvas.setTitle(f"{event.name_en} — name cards")
     margin = 15 * mm
     for person, organisation in people:
-        lines = [(f"{person.honorific} {person.latin_name}".strip(), 54, True)]
+        lines = [(latin(person), 54, True)]  # the name never split across lines
         if person.native_name:
             lines.append((person.native_name, 44, False))
         lines.append((organisation, 20, False))
@@ -242,7 +240,7 @@ def tent_cards(event: Event, people: list[tuple[Participant, str]]) -> bytes:
     return buffer.getvalue()
 
 
-def mc_script(event: Event, ceremony: Activity, lines, problems: list[str], zone) -> bytes:
+def mc_script(event: Event, ceremony: Activity, lines, problems: list[str]) -> bytes:
     """The master of ceremonies' script: time, cue and what to say, English then Chinese."""
     register_fonts()
     buffer = io.BytesIO()
@@ -264,8 +262,7 @@ def mc_script(event: Event, ceremony: Activity, lines, problems: list[str], zone
         rows.append(
             [
                 Paragraph(
-                    line.cue.starts_at.astimezone(zone).strftime("%H:%M")
-                    + f"<br/>({line.cue.minutes}′)",
+                    clock_time(line.cue.starts_at) + f"<br/>({line.cue.minutes}′)",
                     BODY,
                 ),
                 Paragraph(markup(line.cue.text_zh) + "<br/>" + markup(line.cue.text_en), BODY),
@@ -362,7 +359,7 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
     return buffer.getvalue()
 
 
-def ceremony_programme(event: Event, ceremony: Activity, cues, zone) -> bytes:
+def ceremony_programme(event: Event, ceremony: Activity, cues) -> bytes:
     """The programme handed to guests: the ceremony's moments and, for each signing, the
     agreements with their parties, in English and Chinese."""
     register_fonts()
@@ -375,7 +372,7 @@ def ceremony_programme(event: Event, ceremony: Activity, cues, zone) -> bytes:
     for cue in cues:
         if cue.agreements and cue.agreements[0].id in shown:
             continue  # the steps of one signing share its line
-        moment = cue.starts_at.astimezone(zone).strftime("%H:%M")
+        moment = clock_time(cue.starts_at)
         if cue.agreements:
             shown.update(a.id for a in cue.agreements)
             cell = []
@@ -404,13 +401,14 @@ def ceremony_programme(event: Event, ceremony: Activity, cues, zone) -> bytes:
             ]
         )
     )
-    when = ceremony.starts_at.astimezone(zone)
     place = ceremony.room.name_en if ceremony.room else ""
     story = [
         Paragraph(markup(f"{event.name_zh} · {event.name_en}"), HEAD),
         Paragraph(markup(ceremony.title_zh or "", bold=True), HEAD),
         Paragraph(markup(ceremony.title_en, bold=True), HEAD),
-        Paragraph(markup(f"{when:%Y-%m-%d} {when:%H:%M}" + (f" · {place}" if place else "")), HEAD),
+        Paragraph(
+            markup(datetime_text(ceremony.starts_at) + (f" · {place}" if place else "")), HEAD
+        ),
         Spacer(1, 6 * mm),
         table,
     ]

@@ -14,8 +14,8 @@ from eventhub.auth.models import User
 from eventhub.ceremonies.models import AgreementParty, CeremonyMaterial
 from eventhub.ceremonies.run_of_show import batches
 from eventhub.ceremonies.running_order import ceremony_agreements
+from eventhub.ceremonies.signed_record import Person, signer
 from eventhub.extensions import db
-from eventhub.registration.models import Participant
 from eventhub.scheduling.models import Activity
 from eventhub.text import clean
 
@@ -131,9 +131,8 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
     for number, agreement in enumerate(agreements, start=1):
         for party in agreement.parties:
             others = [_party_label(p) for p in agreement.parties if p is not party]
-            signer = (
-                party.signatory.latin_name if party.signatory else str(_l("signatory not named"))
-            )
+            person = signer(party)  # as signed, once signed
+            signing = person.latin_name if person else str(_l("signatory not named"))
             lines.append(
                 MaterialLine(
                     f"original:{agreement.id}:{party.id}",
@@ -151,7 +150,7 @@ def materials(ceremony: Activity) -> list[MaterialLine]:
                             "%(signer)s signs in the first position.",
                             party=party.organisation.name_en,
                             others=", ".join(others),
-                            signer=signer,
+                            signer=signing,
                         )
                     ),
                 )
@@ -206,14 +205,16 @@ def save_materials(
     return len(changed)
 
 
-def name_card_holders(ceremony: Activity) -> list[tuple[Participant, str]]:
-    """Who sits at the signing table, in running order, each once, with the organisation."""
-    seen: set[int] = set()
+def name_card_holders(ceremony: Activity) -> list[tuple[Person, str]]:
+    """Who sits at the signing table, in running order, each once, with the organisation;
+    named as signed once signed."""
+    seen: set = set()
     holders = []
     for agreement in ceremony_agreements(ceremony):
         for party in agreement.parties:
-            person = party.signatory
-            if person is not None and person.id not in seen:
-                seen.add(person.id)
+            person = signer(party)
+            key = person.id or person.latin_name if person is not None else None
+            if person is not None and key not in seen:
+                seen.add(key)
                 holders.append((person, party.organisation.name_en))
     return holders

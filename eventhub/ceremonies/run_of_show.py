@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -16,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.ceremonies import seating
-from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness, CeremonySettings
-from eventhub.ceremonies.running_order import ceremony_agreements
+from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
+from eventhub.ceremonies.running_order import ceremony_agreements, settings_of
+from eventhub.ceremonies.signed_record import signer, witness
 from eventhub.errors import DomainError
-from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import localized
+from eventhub.i18n import clock_time, localized
 from eventhub.scheduling.models import Activity, ActivityPerson
 
 # Minutes per step of a signing (the organisers' usual timings).
@@ -46,19 +45,9 @@ SETTING_LABELS = {
 }
 
 
-def settings_of(ceremony: Activity) -> CeremonySettings:
-    """The ceremony's settings, or the defaults (not saved) when none were set."""
-    found = db.session.get(CeremonySettings, ceremony.id)
-    if found is not None:
-        return found
-    defaults = CeremonySettings(ceremony_id=ceremony.id)
-    for column in CeremonySettings.__table__.columns:
-        if column.default is not None and getattr(defaults, column.key) is None:
-            setattr(defaults, column.key, column.default.arg)
-    return defaults
-
-
 def save_settings(ceremony: Activity, values: Mapping[str, Any], *, actor: User) -> None:
+    """Tables signing at once and minutes per step (audited). The host side and the order
+    within a rank are the stage's conventions: seating.save_conventions."""
     settings = settings_of(ceremony)
     changes: dict[str, list[Any]] = {}
     for name, label in SETTING_LABELS.items():
@@ -77,10 +66,6 @@ def save_settings(ceremony: Activity, values: Mapping[str, Any], *, actor: User)
         if getattr(settings, name) != int(raw):
             changes[name] = [getattr(settings, name), int(raw)]
             setattr(settings, name, int(raw))
-    host_left = values.get("host_left", "left") != "right"
-    if settings.host_left != host_left:
-        changes["host_left"] = [settings.host_left, host_left]
-        settings.host_left = host_left
     db.session.add(settings)
     db.session.flush()
     if changes:
@@ -120,7 +105,6 @@ def batches(ceremony: Activity) -> list[list[Agreement]]:
 def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
     """Minute by minute, from the running order; and the checks that fail."""
     settings = settings_of(ceremony)
-    event = db.session.get(Event, ceremony.event_id)
     cues: list[Cue] = []
     moment = ceremony.starts_at
     problems: list[str] = []
@@ -174,7 +158,7 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
                 _l(
                     "The run of show ends at %(end)s, after the ceremony's slot: %(n)d minutes too "
                     "long.",
-                    end=moment.astimezone(ZoneInfo(event.timezone)).strftime("%H:%M"),
+                    end=clock_time(moment),
                     n=int((moment - ceremony.ends_at).total_seconds() // 60),
                 )
             )
@@ -183,13 +167,12 @@ def run_of_show(ceremony: Activity) -> tuple[list[Cue], list[str]]:
 
 
 def signing_times(ceremony: Activity) -> dict[int, str]:
-    """When each agreement starts being signed, as HH:MM in the event's time zone (for the
-    press: the handshake and photo follow a few minutes later)."""
-    zone = ZoneInfo(db.session.get(Event, ceremony.event_id).timezone)
+    """When each agreement starts being signed, on the event's clock the one way the app
+    writes times (for the press: the handshake and photo follow a few minutes later)."""
     times: dict[int, str] = {}
     for cue in run_of_show(ceremony)[0]:
         for agreement in cue.agreements:
-            times.setdefault(agreement.id, cue.starts_at.astimezone(zone).strftime("%H:%M"))
+            times.setdefault(agreement.id, clock_time(cue.starts_at))
     return times
 
 
@@ -201,10 +184,10 @@ def people_clashes(ceremony: Activity) -> list[str]:
     people: dict[int, str] = {}
     for agreement in ceremony_agreements(ceremony):
         for party in agreement.parties:
-            if party.signatory:
-                people[party.signatory.id] = party.signatory.latin_name
-        for witness in agreement.witnesses:
-            people[witness.participant_id] = witness.participant.latin_name
+            if party.signatory_id and (person := signer(party)):
+                people[party.signatory_id] = person.latin_name  # as signed, once signed
+        for row in agreement.witnesses:
+            people[row.participant_id] = witness(row).latin_name
     if not people:
         return []
     overlapping = (

@@ -32,6 +32,7 @@ def ceremony_agreements(ceremony: Activity) -> list[Agreement]:
                 .joinedload(Organisation.country),
                 sa.orm.selectinload(Agreement.parties).joinedload(AgreementParty.assistant),
                 sa.orm.selectinload(Agreement.witnesses).joinedload(AgreementWitness.participant),
+                sa.orm.selectinload(Agreement.amendments),  # the register prints them
             )
             .order_by(Agreement.running_order.nulls_last(), Agreement.id)
         )
@@ -47,10 +48,21 @@ def _precedence(agreement: Agreement, tie_break: str) -> tuple:
     return (min(keys) if keys else (precedence.UNRANKED,), agreement.id)
 
 
+def settings_of(ceremony: Activity) -> CeremonySettings:
+    """The ceremony's settings, or the defaults (not saved) when none were set."""
+    found = db.session.get(CeremonySettings, ceremony.id)
+    if found is not None:
+        return found
+    defaults = CeremonySettings(ceremony_id=ceremony.id)
+    for column in CeremonySettings.__table__.columns:
+        if column.default is not None and getattr(defaults, column.key) is None:
+            setattr(defaults, column.key, column.default.arg)
+    return defaults
+
+
 def tie_break_of(ceremony: Activity) -> str:
     """How the ceremony orders people of the same rank (the default until chosen)."""
-    settings = db.session.get(CeremonySettings, ceremony.id)
-    return settings.tie_break if settings is not None else precedence.TieBreak.COUNTRY_EN
+    return settings_of(ceremony).tie_break
 
 
 def _renumber(ceremony: Activity, items: list[Agreement], changes: dict, actor: User) -> None:

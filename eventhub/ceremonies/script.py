@@ -10,10 +10,12 @@ from flask_babel import lazy_gettext as _l
 from eventhub.ceremonies.models import Agreement
 from eventhub.ceremonies.names import chinese_title, in_chinese, latin, tidy
 from eventhub.ceremonies.run_of_show import Cue, run_of_show
+from eventhub.ceremonies.running_order import tie_break_of
+from eventhub.ceremonies.signed_record import Person, signer, witness
 from eventhub.directory.models import Organisation
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration.models import Participant
+from eventhub.registration import precedence
 from eventhub.scheduling.models import Activity
 
 
@@ -35,7 +37,7 @@ def greetings(ceremony: Activity) -> tuple[str, str]:
     return "good evening", "晚上好"
 
 
-def _introduce_en(person: Participant | None, organisation: Organisation) -> str:
+def _introduce_en(person: Person | None, organisation: Organisation) -> str:
     if person is None:
         return f"[signatory of {organisation.name_en} not named]"
     return (
@@ -45,9 +47,7 @@ def _introduce_en(person: Participant | None, organisation: Organisation) -> str
     )
 
 
-def _introduce_zh(
-    person: Participant | None, organisation: Organisation, missing: list[str]
-) -> str:
+def _introduce_zh(person: Person | None, organisation: Organisation, missing: list[str]) -> str:
     """'贵州大学校长王建华教授': organisation, title, name, honorific, as said in Chinese. A
     title known only in English is read as written (and the MC is told)."""
     organisation_name = organisation.name_zh or f" {organisation.name_en} "
@@ -60,17 +60,18 @@ def _introduce_zh(
     return f"{organisation_name}{title}{in_chinese(person)}"
 
 
-def _announcement(agreement: Agreement, missing: list[str]) -> tuple[str, str]:
-    signers_en = " and ".join(_introduce_en(p.signatory, p.organisation) for p in agreement.parties)
+def _announcement(agreement: Agreement, missing: list[str], tie_break: str) -> tuple[str, str]:
+    """Who is invited to sign and who witnesses, named as signed once signed."""
+    signers_en = " and ".join(_introduce_en(signer(p), p.organisation) for p in agreement.parties)
     signers_zh = "与".join(
-        _introduce_zh(p.signatory, p.organisation, missing) for p in agreement.parties
+        _introduce_zh(signer(p), p.organisation, missing) for p in agreement.parties
     )
     en = f"We now invite {signers_en} to sign the {agreement.title_en}."
     zh = f"现在请{signers_zh}签署《{agreement.title_zh or agreement.title_en}》。"
     if agreement.witnesses:
         witnesses = sorted(
-            (w.participant for w in agreement.witnesses),
-            key=lambda p: (p.protocol_rank or 99, p.latin_name),
+            (witness(w) for w in agreement.witnesses),
+            key=lambda p: precedence.precedence_key(p, tie_break),
         )
         en += " Witnessed by " + ", ".join(latin(p) for p in witnesses) + "."
         zh += "见证人：" + "、".join(in_chinese(p) for p in witnesses) + "。"
@@ -85,6 +86,7 @@ def mc_script(ceremony: Activity) -> tuple[list[ScriptLine], list[str]]:
     lines: list[ScriptLine] = []
     announced: set[int] = set()
     missing: list[str] = []
+    tie_break = tie_break_of(ceremony)
     title = ceremony.title_en
     for cue in cues:
         line = ScriptLine(cue)
@@ -99,7 +101,7 @@ def mc_script(ceremony: Activity) -> tuple[list[ScriptLine], list[str]]:
             )
         elif cue.agreements and cue.agreements[0].id not in announced:
             announced.update(a.id for a in cue.agreements)
-            said = [_announcement(a, missing) for a in cue.agreements]
+            said = [_announcement(a, missing, tie_break) for a in cue.agreements]
             line.say_en = " ".join(en for en, _zh in said)
             line.say_zh = "".join(zh for _en, zh in said)
         elif cue is cues[-1]:

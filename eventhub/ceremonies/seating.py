@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.ceremonies.models import Agreement, AgreementParty, CeremonySettings
-from eventhub.ceremonies.signed_record import is_frozen
+from eventhub.ceremonies.signed_record import Person, is_frozen, signer, witness
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -55,7 +55,7 @@ CONVENTIONS = {
 class StageSeat:
     party: AgreementParty
     role: str  # "signatory" or "assistant"
-    person: Participant | None
+    person: Participant | Person | None  # the signatory as signed, once signed
 
 
 @dataclass
@@ -157,7 +157,7 @@ def stage_plan(
     table: list[StageSeat] = []
     assistants: list[StageSeat] = []
     for index, party in enumerate(parties):
-        signatory = StageSeat(party, "signatory", party.signatory)
+        signatory = StageSeat(party, "signatory", signer(party))  # as signed, once signed
         assistant = StageSeat(party, "assistant", party.assistant)
         if len(parties) > 2:
             table.append(signatory)
@@ -168,9 +168,9 @@ def stage_plan(
             table += [signatory, assistant]
 
     on_table = {seat.person.id for seat in table + assistants if seat.person}
-    behind: dict[int, Participant] = {}
-    for witness in agreement.witnesses:
-        behind.setdefault(witness.participant_id, witness.participant)
+    behind: dict[int, Participant | Person] = {}
+    for row in agreement.witnesses:
+        behind.setdefault(row.participant_id, witness(row))
     for party in in_order:
         if party.signatory is not None and party.signatory.delegation_id and leaders:
             for person in leaders.get(party.signatory.delegation_id, []):
@@ -209,8 +209,8 @@ def batch_clashes(batch: list[Agreement]) -> list[str]:
         for party in agreement.parties:
             add(party.signatory, agreement, "signatory")
             add(party.assistant, agreement, "assistant")
-        for witness in agreement.witnesses:
-            add(witness.participant, agreement, "witness")
+        for row in agreement.witnesses:
+            add(row.participant, agreement, "witness")
     return [
         str(
             _l(

@@ -5,12 +5,12 @@ originals are frozen as signed. A correction is an amendment, recorded after the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import MappedColumn, Session
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
@@ -21,9 +21,12 @@ from eventhub.ceremonies.models import (
     AgreementParty,
     AgreementStatus,
     AgreementWitness,
+    SignedAs,
 )
+from eventhub.ceremonies.names import latin
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.registration.models import Participant
 from eventhub.text import clean
 
 FROZEN = (AgreementStatus.SIGNED, AgreementStatus.ARCHIVED)
@@ -33,22 +36,22 @@ def is_frozen(agreement: Agreement) -> bool:
     return agreement.status in FROZEN
 
 
+_REFUSALS = {
+    AgreementStatus.SIGNED: _l(
+        "The agreement is signed: the signing record cannot change. "
+        "To correct it, record an amendment."
+    ),
+    AgreementStatus.ARCHIVED: _l(
+        "The agreement is archived: the signing record cannot change. "
+        "To correct it, record an amendment."
+    ),
+}
+
+
 def refuse_if_signed(agreement: Agreement) -> None:
     """Every change to who signs, assists or witnesses goes through here."""
-    if agreement.status == AgreementStatus.SIGNED:
-        raise DomainError(
-            _l(
-                "The agreement is signed: the signing record cannot change. "
-                "To correct it, record an amendment."
-            )
-        )
-    if agreement.status == AgreementStatus.ARCHIVED:
-        raise DomainError(
-            _l(
-                "The agreement is archived: the signing record cannot change. "
-                "To correct it, record an amendment."
-            )
-        )
+    if agreement.status in _REFUSALS:
+        raise DomainError(_REFUSALS[agreement.status])
 
 
 def take_down(agreement: Agreement, *, signed: bool) -> None:
@@ -64,7 +67,11 @@ def take_down(agreement: Agreement, *, signed: bool) -> None:
 
 @dataclass(frozen=True)
 class Person:
-    """A signatory or witness as printed: as signed once signed, else as registered."""
+    """A signatory or witness as printed: as signed once signed, else as registered.
+
+    Only the names and titles are part of the record; anything else a document asks of the
+    person (id, protocol rank, country, delegation) is read from `live`, the registration the
+    row points at now (after a merge, the one kept), or None when there is none."""
 
     honorific: str
     latin_name: str
@@ -72,13 +79,19 @@ class Person:
     position: str
     name_zh: str = ""
     position_zh: str = ""
+    live: Participant | None = field(default=None, compare=False, repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.live, name) if self.live is not None else None
 
     @property
     def full_name(self) -> str:
-        return f"{self.honorific} {self.latin_name}".strip()
+        return latin(self)  # type: ignore[arg-type]
 
 
-def _person(row: AgreementParty | AgreementWitness, live) -> Person | None:
+def _person(row: AgreementParty | AgreementWitness, live: Participant | None) -> Person | None:
     if row.signed_name:
         return Person(
             row.signed_honorific,
@@ -87,6 +100,7 @@ def _person(row: AgreementParty | AgreementWitness, live) -> Person | None:
             row.signed_position,
             row.signed_name_zh,
             row.signed_position_zh,
+            live,
         )
     if live is None:
         return None
@@ -97,14 +111,17 @@ def _person(row: AgreementParty | AgreementWitness, live) -> Person | None:
         live.position,
         live.name_zh,
         live.position_zh,
+        live,
     )
 
 
 def signer(party: AgreementParty) -> Person | None:
+    """Who signs for `party`: as signed once signed, else as registered (None: not named)."""
     return _person(party, party.signatory)
 
 
 def witness(row: AgreementWitness) -> Person:
+    """The witness of `row`: as signed once signed, else as registered."""
     return _person(row, row.participant)  # type: ignore[return-value]
 
 
@@ -216,19 +233,20 @@ def _english_label(agreement: Agreement, subject: str) -> str:
 # through the ORM (a script, a future API) before the change reaches the database. A
 # participant merge rewrites signatory ids with a plain UPDATE, on purpose: the names as
 # signed are kept on the rows, so the record still says who signed.
+# Every column of the copy taken at signing, whatever is added to it later.
+_SIGNED_COPY = tuple(
+    name for name, value in vars(SignedAs).items() if isinstance(value, MappedColumn)
+)
 _FROZEN_COLUMNS = {
     Agreement: ("title_en", "title_zh", "kind", "languages", "prevailing_language", "originals"),
-    AgreementParty: (
-        "organisation_id",
-        "position",
-        "signatory_id",
-        "assistant_id",
-        "signed_name",
-        "signed_native_name",
-        "signed_honorific",
-        "signed_position",
+    AgreementParty: ("organisation_id", "position", "signatory_id", "assistant_id", *_SIGNED_COPY),
+    AgreementWitness: (
+        "participant_id",
+        *_SIGNED_COPY,
+        "signed_organisation_en",
+        "signed_organisation_zh",
+        "signed_country_code",
     ),
-    AgreementWitness: ("participant_id", "signed_name", "signed_position"),
 }
 
 

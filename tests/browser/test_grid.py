@@ -225,6 +225,17 @@ def test_headers_and_times_stay_in_view_and_the_first_hour_is_not_covered(
     assert 0 <= visible_head.bounding_box()["y"] < 600
     eleven = page.locator(".slot-label", has_text="12:00")
     assert abs(eleven.bounding_box()["x"] - left) <= 1
+    # On a phone-wide window (the rooms far wider than the box), all the way to the last
+    # room: the hours are still there.
+    page.set_viewport_size({"width": 420, "height": 600})
+    page.mouse.move(300, 400)
+    page.mouse.wheel(-5000, 0)
+    page.wait_for_timeout(300)
+    left = eleven.bounding_box()["x"]
+    page.mouse.wheel(5000, 0)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "grid-week-far-right.png"))
+    assert abs(eleven.bounding_box()["x"] - left) <= 1
     assert page.problems == []
 
 
@@ -279,10 +290,16 @@ def test_a_refused_drop_says_why_in_a_live_region(live_server, grid_week, page):
     def drop(title, room, at):
         block, slot = _block(page, title), page.get_by_label(f"Plan an activity in {room} at {at}")
         _show(block, slot)
+        before = status.text_content()
         with page.expect_response(lambda r: r.url.endswith("/move")) as answer:
             block.drag_to(slot)
         assert answer.value.status == 409
-        page.wait_for_function("document.querySelector('[role=status]').textContent.trim() !== ''")
+        # The answer's reason, not the one before it still on the screen.
+        page.wait_for_function(
+            "was => { const t = document.querySelector('[role=status]').textContent.trim();"
+            " return t !== '' && t !== was.trim(); }",
+            arg=before,
+        )
         return status.inner_text()
 
     # Room too small: 150 seats offered, 20 in the room.

@@ -102,4 +102,12 @@ def test_upgrade_copies_who_signed_agreements_already_signed(tmp_path):
             sa.text("SELECT agreement_id, signed_name FROM agreement_witness ORDER BY id")
         ).all()
         assert [tuple(r) for r in witnesses] == [(signed, "PHOMMAXAY Bounheng"), (proposed, "")]
+        # 0038: whom the witness stood for, as signed.
+        stood_for = db.session.execute(
+            sa.text(
+                "SELECT signed_organisation_en, signed_country_code FROM agreement_witness "
+                "ORDER BY id"
+            )
+        ).all()
+        assert [tuple(r) for r in stood_for] == [("National University of Laos", "LA"), ("", "")]
         db.engine.dispose()
