@@ -299,7 +299,7 @@ def test_a_personal_feed_and_agenda_with_an_untimed_activity_still_answer(
     page = client.get(f"/events/{event.slug}/agenda")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Signing Ceremony" in text and "time to be announced" in text
+    assert "Signing Ceremony" in text and "Time to be announced" in text
     feed = re.search(r'value="(http[^"]+\.ics)"', text).group(1)
     answer = client.get(feed.split("localhost", 1)[-1])
     assert answer.status_code == 200
