@@ -7,15 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from eventhub.extensions import db
 from eventhub.i18n import normalise_locale
 from eventhub.registration.models import Participant
-from eventhub.scheduling.activities import activity_query
-from eventhub.scheduling.conflicts import extra_people
 from eventhub.scheduling.enrolments import agenda as enrolled_in
-from eventhub.scheduling.models import Activity, ActivityRole, ActivityState, Enrolment
+from eventhub.scheduling.models import (
+    Activity,
+    ActivityPerson,
+    ActivityRole,
+    ActivityState,
+    Enrolment,
+    Room,
+)
+from eventhub.scheduling.signals import people_needed_at
 
 # What the person does there, as their agenda, their calendar and their emails say it.
 ROLE_DUTIES = {
@@ -35,12 +42,10 @@ class AgendaItem:
 
 
 def duties_of(participant: Participant) -> dict[int, AgendaItem]:
-    """The activities (not drafts) where `participant` has a duty, by id, with the duties."""
-    activities = [
-        a
-        for a in db.session.scalars(activity_query(participant.event)).unique()
-        if a.state != ActivityState.DRAFT
-    ]
+    """The activities (not drafts) where `participant` has a duty, by id, with the duties.
+    Their listed roles are read by participant, not through every activity's people; the
+    modules above are asked about the event's activities (without their people) and told
+    whose duties are wanted (`participant_id`, for receivers that can narrow their query)."""
     found: dict[int, AgendaItem] = {}
 
     def add(activity: Activity, duty) -> None:
@@ -48,13 +53,33 @@ def duties_of(participant: Participant) -> dict[int, AgendaItem]:
         if duty and str(duty) not in map(str, item.duties):
             item.duties.append(duty)
 
-    for activity in activities:
-        for person in activity.people:
-            if person.participant_id == participant.id:
-                add(activity, ROLE_DUTIES[person.role])
-    for activity, needed in extra_people(activities):
-        if needed.participant_id == participant.id:
-            add(activity, needed.duty)
+    listed = db.session.execute(
+        sa.select(ActivityPerson.role, Activity)
+        .join(Activity, Activity.id == ActivityPerson.activity_id)
+        .where(
+            ActivityPerson.participant_id == participant.id,
+            Activity.event_id == participant.event_id,
+            Activity.state != ActivityState.DRAFT,
+        )
+        .options(sa.orm.joinedload(Activity.room).joinedload(Room.venue))
+        .order_by(Activity.id, ActivityPerson.role)
+    )
+    for role, activity in listed:
+        add(activity, ROLE_DUTIES[role])
+    activities = list(
+        db.session.scalars(
+            sa.select(Activity)
+            .where(
+                Activity.event_id == participant.event_id,
+                Activity.state != ActivityState.DRAFT,
+            )
+            .options(sa.orm.joinedload(Activity.room).joinedload(Room.venue))
+        ).unique()
+    )
+    for _receiver, pairs in people_needed_at.send(activities, participant_id=participant.id):
+        for activity, needed in pairs or ():
+            if needed.participant_id == participant.id:
+                add(activity, needed.duty)
     return found
 
 

@@ -62,7 +62,9 @@ def feed(
     calendar.add("x-wr-timezone", event.timezone)
     calendar.add("method", "PUBLISH")
     stamp = utcnow()
-    for activity in activities:
+    # An activity with no time yet (its day cleared for the scheduler) is no calendar entry;
+    # the agenda page shows it as "time to be announced".
+    for activity in (a for a in activities if a.starts_at and a.ends_at):
         item = CalendarEvent()
         item.add("uid", f"activity-{activity.id}@{event.slug}.eventhub")
         item.add("dtstamp", stamp)

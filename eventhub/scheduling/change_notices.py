@@ -11,12 +11,14 @@ worker, not in the organiser's request.
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import g, render_template
 from flask_babel import force_locale, gettext, refresh
 
 from eventhub import jobs
+from eventhub.audit.models import AuditEntry
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
@@ -34,18 +36,59 @@ from eventhub.scheduling.models import (
 from eventhub.web import external_url
 
 MOVED, CANCELLED = "moved", "cancelled"
+UNSCHEDULE = "activity.unschedule"  # a cleared day's activity, to be placed again
 # Registrations that no longer take part hear nothing more about the week.
 GONE = (Status.REJECTED, Status.WITHDRAWN)
 
 
 def snapshot(activity: Activity) -> dict:
-    """What people were told about `activity`: its state, times and room (JSON-safe)."""
+    """What people were told about `activity`: its state, times and room (JSON-safe). An
+    activity whose day was cleared and not placed since keeps, for its people, the slot
+    they were last told of (the clearing's audit entry), so that its new one reaches them."""
+    starts, ends, room = activity.starts_at, activity.ends_at, activity.room
+    room_id = activity.room_id
+    if starts is None and activity.id is not None:
+        starts, ends, room_id = _slot_before_clearing(activity) or (None, None, room_id)
+        room = db.session.get(Room, room_id) if room_id else None
+    elif room is None and room_id:
+        room = db.session.get(Room, room_id)
     return {
         "state": (activity.state or ActivityState.DRAFT).value,  # a new one: nothing told
-        "starts_at": activity.starts_at.isoformat() if activity.starts_at else None,
-        "ends_at": activity.ends_at.isoformat() if activity.ends_at else None,
-        "room_id": activity.room_id,
+        "starts_at": starts.isoformat() if starts else None,
+        "ends_at": ends.isoformat() if ends else None,
+        "room_id": room_id,
+        # Its names, for the email written after a deleted room is gone.
+        "room_names": [room.name_en, room.name_zh, room.venue.name_en, room.venue.name_zh]
+        if room is not None
+        else None,
     }
+
+
+def _slot_before_clearing(activity: Activity) -> tuple[datetime, datetime, int | None] | None:
+    """The slot `activity` had before its day was cleared, if nothing timed it since."""
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.event_id == activity.event_id,
+            AuditEntry.object_type == "Activity",
+            AuditEntry.object_id == str(activity.id),
+            AuditEntry.action.in_((UNSCHEDULE, "activity.update", "activity.create")),
+        )
+        .order_by(AuditEntry.id.desc())
+    )
+    for entry in entries:
+        changes = entry.changes or {}
+        if "starts_at" not in changes:
+            continue  # a new title or seats: look further back
+        if entry.action != UNSCHEDULE:
+            return None  # timed (or untimed) by hand since: nothing pending
+        try:
+            starts = datetime.fromisoformat(changes["starts_at"][0])
+            ends = datetime.fromisoformat(changes["ends_at"][0])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return starts, ends, (changes.get("room_id") or [None])[0]
+    return None
 
 
 def change_between(was: dict, now: dict) -> str | None:
@@ -100,12 +143,22 @@ def people_concerned(activity: Activity) -> list[Participant]:
 
 
 def _when_where(event: Event, told: dict) -> dict:
-    """The times and room of a snapshot, as the email template shows them."""
+    """The times and room of a snapshot, as the email template shows them (a room deleted
+    since by the names it had)."""
     room = db.session.get(Room, told["room_id"]) if told["room_id"] else None
+    if room is not None and room.venue.event_id != event.id:
+        room = None
+    names = told.get("room_names")
+    if room is None and told["room_id"] and names:
+        room = SimpleNamespace(
+            name_en=names[0],
+            name_zh=names[1],
+            venue=SimpleNamespace(name_en=names[2], name_zh=names[3]),
+        )
     return {
         "starts_at": datetime.fromisoformat(told["starts_at"]) if told["starts_at"] else None,
         "ends_at": datetime.fromisoformat(told["ends_at"]) if told["ends_at"] else None,
-        "room": room if room is not None and room.venue.event_id == event.id else None,
+        "room": room,
     }
 
 

@@ -11,16 +11,19 @@ from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.scheduling import change_notices
 from eventhub.scheduling.activities import activity_query, on_day
 from eventhub.scheduling.models import Activity, ActivityState, Room
 from eventhub.scheduling.timetable import flush_or_stale, lock_timetable
 
-UNSCHEDULE = "activity.unschedule"
+UNSCHEDULE = change_notices.UNSCHEDULE  # the entry keeps the slot its people knew
 
 
 def clear_day(event: Event, day: date, *, actor: User, may_move: bool = False) -> int:
     """Every activity of `day` loses its time and room; each keeps its real length and, unless
-    `may_move` (or it already names its days), stays on that day. Audited with the old slot."""
+    `may_move` (or it already names its days), stays on that day. Audited with the old slot,
+    which its people are told about, with the new one, once it is placed again (nobody is
+    emailed twice, nor about a slot that is not decided yet)."""
     lock_timetable(event.id)
     activities = [
         a

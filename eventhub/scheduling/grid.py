@@ -13,6 +13,7 @@ from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.scheduling import change_notices
 from eventhub.scheduling.conflicts import HARD, conflicts_of
 from eventhub.scheduling.grid_rules import kind_problems
 from eventhub.scheduling.models import Activity, ActivityRole, Room
@@ -91,15 +92,17 @@ def change_on_grid(
     lock_timetable(activity.event_id)
     event = db.session.get(Event, activity.event_id)
     before = set(_grid_problems(event, activity)) if activity.starts_at else set()
+    was = change_notices.snapshot(activity)  # people hear of the whole change, once
     if starts is not None and room is not None:
-        move_activity(activity, starts, room, version=version, actor=actor)
+        move_activity(activity, starts, room, version=version, actor=actor, announce=False)
         version = activity.version
     if minutes is not None and (
         activity.starts_at is None
         or activity.ends_at - activity.starts_at != timedelta(minutes=minutes)
     ):
-        resize_activity(activity, minutes, version=version, actor=actor)
+        resize_activity(activity, minutes, version=version, actor=actor, announce=False)
     new = [p for p in _grid_problems(event, activity) if p not in before]
     if new:
         raise DomainError(_l("Not saved: %(reason)s", reason=new[0]))
+    change_notices.announce(activity, was)
     return activity

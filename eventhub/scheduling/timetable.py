@@ -227,6 +227,7 @@ def place_all(
     """Apply a proposed timetable, all of it or nothing: refused when anything changed since
     the proposal or a hard conflict appears."""
     lock_timetable(event.id)
+    told = []
     for activity, starts, ends, room in placements:
         if starts.tzinfo is None or ends.tzinfo is None or ends <= starts:
             raise DomainError(_l("The proposal could not be read; make a new one."))
@@ -240,6 +241,7 @@ def place_all(
                 )
             )
         room_id = room.id if room is not None else None  # none: an off-site visit
+        told.append((activity, change_notices.snapshot(activity)))  # before its day was cleared
         activity.starts_at, activity.ends_at, activity.room_id = starts, ends, room_id
         activity.room = room
         audit.record(
@@ -251,14 +253,23 @@ def place_all(
         )
     flush_or_stale()
     refuse_hard_conflicts(event, [p[0] for p in placements])
+    for activity, was in told:  # from the slot people knew to the new one, after commit
+        change_notices.announce(activity, was)
     return len(placements)
 
 
 def move_activity(
-    activity: Activity, starts: datetime, room: Room, *, version: int, actor: User
+    activity: Activity,
+    starts: datetime,
+    room: Room,
+    *,
+    version: int,
+    actor: User,
+    announce: bool = True,
 ) -> Activity:
     """Move an activity to another time or room keeping its length (the grid's drag and
-    drop); refused on a stale copy or a hard conflict."""
+    drop); refused on a stale copy or a hard conflict. `announce=False`: the caller makes
+    more changes and tells people once, at the end."""
     lock_timetable(activity.event_id)
     if version != activity.version:
         raise DomainError(STALE)
@@ -296,11 +307,14 @@ def move_activity(
             before, {"starts_at": activity.starts_at, "room_id": activity.room_id}
         ),
     )
-    change_notices.announce(activity, was)
+    if announce:
+        change_notices.announce(activity, was)
     return activity
 
 
-def resize_activity(activity: Activity, minutes: int, *, version: int, actor: User) -> Activity:
+def resize_activity(
+    activity: Activity, minutes: int, *, version: int, actor: User, announce: bool = True
+) -> Activity:
     """Change an activity's length (the grid's resize handle), with the same checks."""
     lock_timetable(activity.event_id)
     if version != activity.version:
@@ -323,5 +337,6 @@ def resize_activity(activity: Activity, minutes: int, *, version: int, actor: Us
         event_id=event.id,
         changes=audit.changed(before, {"ends_at": activity.ends_at}),
     )
-    change_notices.announce(activity, was)
+    if announce:
+        change_notices.announce(activity, was)
     return activity

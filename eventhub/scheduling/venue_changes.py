@@ -15,6 +15,7 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
+from eventhub.scheduling import change_notices
 from eventhub.scheduling.conflicts import HARD, Conflict, conflicts_of
 from eventhub.scheduling.models import Activity, Room, TravelTime, Venue
 from eventhub.scheduling.venues import set_travel_time
@@ -126,6 +127,7 @@ def _release(activities: list[Activity], room: Room, *, actor: User) -> None:
     """The activities keep their day and time, and lose their room; seats offered stay as
     they were (the room's, when they offered all of them), so no waiting list moves."""
     for activity in activities:
+        was = change_notices.snapshot(activity)
         activity.capacity = activity.capacity or room.capacity
         activity.room_id, activity.room = None, None
         audit.record(
@@ -135,6 +137,7 @@ def _release(activities: list[Activity], room: Room, *, actor: User) -> None:
             event_id=activity.event_id,
             changes={"room_id": [room.id, None]},
         )
+        change_notices.announce(activity, was)  # its people learn the room is gone
 
 
 def delete_room(room: Room, *, actor: User, confirmed: str) -> list[Activity]:

@@ -3,9 +3,13 @@ the change is committed; the calendar feeds follow."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
+from babel.dates import get_timezone_name
 from icalendar import Calendar
 
 from eventhub.extensions import db
@@ -22,6 +26,9 @@ from eventhub.scheduling.models import (
 
 from ..conftest import run_held
 from .conftest import activity_form
+
+ZONE = ZoneInfo("Asia/Shanghai")
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -235,3 +242,100 @@ def test_the_emails_are_written_by_the_job_worker_after_the_commit(
     assert sorted(m["To"] for m in outbox) == sorted(people.values())
     body = _by_recipient(outbox)[people["Signatory"]].get_content()
     assert "09:00" in body and "14:00" in body  # still the event's clock
+
+
+def _lines(body: str, start: str) -> list[str]:
+    return [line for line in body.splitlines() if line.startswith(start)]
+
+
+def test_a_move_with_a_new_length_is_one_email_each_with_the_final_slot(
+    client, as_role, event, rooms, ceremony, outbox
+):
+    """The keyboard Move… dialog changes time, room and length at once: one email each."""
+    activity, people = ceremony
+    as_role("organiser")
+    response = _move(client, event, activity, room_id=rooms["auditorium"], minutes=120)
+    assert response.status_code == 200, response.get_json()
+    assert sorted(m["To"] for m in outbox) == sorted(people.values())
+    body = _by_recipient(outbox)[people["Vip"]].get_content()
+    [before], [now] = _lines(body, "Before:"), _lines(body, "Now:")
+    assert "09:00–10:00" in before and "Meeting Room 1" in before
+    assert "14:00–16:00" in now and "Auditorium" in now
+
+
+def test_the_email_writes_each_slot_as_a_range_with_the_zone_once(
+    client, as_role, event, rooms, ceremony, outbox
+):
+    activity, people = ceremony
+    as_role("organiser")
+    assert _move(client, event, activity, room_id=rooms["auditorium"]).status_code == 200
+    body = _by_recipient(outbox)[people["Enrolled"]].get_content()
+    zone = get_timezone_name(activity.starts_at.astimezone(ZONE), width="long", locale="en")
+    for line in _lines(body, "Before:") + _lines(body, "Now:"):
+        assert line.count(zone) == 1, line
+        assert not line.rstrip().endswith("–"), line
+    [before] = _lines(body, "Before:")
+    assert "Friday" in before and "09:00–10:00" in before  # the day in full, then the range
+
+
+def test_a_personal_feed_and_agenda_with_an_untimed_activity_still_answer(
+    app, client, make, event, rooms, ceremony, login
+):
+    """After a day is cleared, a VIP's activity has no time: the feed leaves it out (no
+    500) and the agenda says its time is to be announced."""
+    activity, people = ceremony
+    user = make.user(roles={event: "delegate"})
+    with app.app_context():
+        from eventhub.registration.models import Participant
+        from eventhub.scheduling.models import Activity
+
+        vip = db.session.scalar(sa.select(Participant).where(Participant.email == people["Vip"]))
+        vip.user_id = user.id
+        stored = db.session.get(Activity, activity.id)
+        stored.starts_at = stored.ends_at = None
+        stored.room_id = None
+        db.session.commit()
+    login(user.email)
+    page = client.get(f"/events/{event.slug}/agenda")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Signing Ceremony" in text and "Time to be announced" in text
+    feed = re.search(r'value="(http[^"]+\.ics)"', text).group(1)
+    answer = client.get(feed.split("localhost", 1)[-1])
+    assert answer.status_code == 200
+    assert Calendar.from_ical(answer.data).walk("VEVENT") == []
+
+
+def test_clear_propose_accept_tells_each_person_once_from_the_old_slot_to_the_new(
+    app, client, as_role, event, rooms, ceremony, outbox
+):
+    activity, people = ceremony
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/auto"
+    cleared = client.post(url, data={"action": "clear", "day": "2025-07-25"})
+    assert cleared.status_code == 302
+    assert outbox == []  # clearing alone tells nobody yet
+    starts = datetime(2025, 7, 25, 6, 0, tzinfo=UTC)  # 14:00 in Guiyang
+    placement = f"{activity.id}|{starts.isoformat()}|{(starts + HOUR).isoformat()}|{rooms['hall']}"
+    accepted = client.post(url, data={"action": "accept", "placement": placement})
+    assert accepted.status_code == 302
+    assert sorted(m["To"] for m in outbox) == sorted(people.values())
+    body = _by_recipient(outbox)[people["Witness"]].get_content()
+    [before], [now] = _lines(body, "Before:"), _lines(body, "Now:")
+    assert "09:00–10:00" in before and "Meeting Room 1" in before
+    assert "14:00–15:00" in now and "Hall 1" in now
+
+
+def test_deleting_the_room_of_a_published_activity_tells_its_people(
+    app, client, as_role, event, rooms, ceremony, outbox
+):
+    activity, people = ceremony
+    as_role("organiser")
+    url = f"/events/{event.slug}/schedule/rooms/{rooms['small']}"
+    response = client.post(f"{url}/delete", data={"confirmed": str(activity.id)})
+    assert response.status_code == 302
+    assert sorted(m["To"] for m in outbox) == sorted(people.values())
+    body = _by_recipient(outbox)[people["Enrolled"]].get_content()
+    [before], [now] = _lines(body, "Before:"), _lines(body, "Now:")
+    assert "Meeting Room 1" in before  # the room is gone, its name is not
+    assert "09:00–10:00" in now and "Meeting Room 1" not in now

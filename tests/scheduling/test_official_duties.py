@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from icalendar import Calendar
 
 from eventhub.extensions import db
@@ -151,3 +152,56 @@ def test_the_heads_feed_lists_his_duties_and_follows_a_cancellation(app, client,
     ]
     assert str(cancelled["status"]) == "CANCELLED"
     assert int(cancelled["sequence"]) > int(witnessed["sequence"])
+
+
+def test_the_agenda_and_feed_do_not_read_the_whole_programme(
+    app, client, make, event, rooms, head, connection
+):
+    """Every agenda page and every feed poll: its queries, and the listed people it reads,
+    follow the person's own duties, not the number of activities in the event and their
+    people. (A signing's signatories come from the ceremonies' receiver, which reads its
+    own agreements.)"""
+
+    page = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
+    feed = re.search(r'value="http://[^/]+(/[^"]+\.ics)"', page).group(1)
+    counted, loaded = [], []
+
+    def count(*_args, **_kwargs):
+        counted.append(1)
+
+    def load(target, _context):
+        loaded.append((type(target).__name__, target.id))
+
+    def reads(url: str) -> tuple[int, int]:
+        counted.clear()
+        loaded.clear()
+        sa.event.listen(connection, "before_cursor_execute", count)
+        for model in (ActivityPerson,):
+            sa.event.listen(model, "load", load)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", count)
+            for model in (ActivityPerson,):
+                sa.event.remove(model, "load", load)
+        return len(counted), len(set(loaded))
+
+    urls = (f"/events/{event.slug}/agenda", feed)
+    small = {url: reads(url) for url in urls}
+    other = make.participant(event, given_name="Someone Else")
+    for i in range(12):
+        kind = ActivityType.SIGNING_CEREMONY if i % 3 == 0 else ActivityType.FORUM
+        activity = make.activity(
+            event,
+            title_en=f"Other Activity {i}",
+            type=kind,
+            room_id=rooms["auditorium"],
+            state=ActivityState.PUBLISHED,
+            starts_at=datetime(2025, 7, 24, i, 0, tzinfo=UTC),
+            ends_at=datetime(2025, 7, 24, i, 30, tzinfo=UTC),
+            speakers=[other],
+        )
+        if kind == ActivityType.SIGNING_CEREMONY:
+            make.agreement(event, signatories=[other], ceremony_id=activity.id)
+    for url, before in small.items():
+        assert reads(url) == before, url
