@@ -362,6 +362,9 @@ def fit_lines(
 CANNOT_START = set("，。、：；！？）》」』】〕〉”’…·,.:;!?)]}%")
 CANNOT_END = set("（《「『【〔〈“‘([{")
 NAME_DOT = "·"
+# Marks outside the CJK blocks that Chinese text uses; other punctuation ("H.E.", "Co.,")
+# belongs to the Latin word it is written with.
+_CJK_MARKS = set("·“”‘’…—")
 _NAME_REACH = 4  # Han characters on each side of a name's dot kept with it
 
 
@@ -371,7 +374,7 @@ def _tokens(text: str) -> list[str]:
     for char in text:
         if char.isspace():
             kind = "space"
-        elif _is_cjk(char) or char in CANNOT_START or char in CANNOT_END:
+        elif _is_cjk(char) or char in _CJK_MARKS:
             kind = "single"
         else:
             kind = "word"
@@ -385,7 +388,7 @@ def _tokens(text: str) -> list[str]:
 def _kind(token: str) -> str:
     if token.isspace():
         return "space"
-    if len(token) == 1 and (_is_cjk(token) or token in CANNOT_START or token in CANNOT_END):
+    if len(token) == 1 and (_is_cjk(token) or token in _CJK_MARKS):
         return "single"
     return "word"
 

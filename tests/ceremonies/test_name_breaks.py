@@ -191,7 +191,7 @@ def test_break_lines_keeps_chinese_rules_and_words_at_every_width(app):
     sentence = (
         "现在请贵州大学 Vice President 石文博先生与文莱达鲁萨兰大学 President HAJI OSMAN "
         "Dayang Hajah Nurul Huda binti 签署《贵州大学与文莱达鲁萨兰大学电子商务合作谅解备忘录》。"
-        "见证人：本米·蓬马占阁下、 PEHIN ORANG KAYA HAJI MOHAMMAD 先生。"
+        "见证人：本米·蓬马占阁下、 H.E. PEHIN ORANG KAYA HAJI MOHAMMAD 先生。"
     )
     words = set(re.findall(r"[A-Za-z]+", sentence))
     with app.app_context():
@@ -203,6 +203,7 @@ def test_break_lines_keeps_chinese_rules_and_words_at_every_width(app):
                 assert line[0] not in CLOSING and line[-1] not in OPENING, (width, line)
                 assert set(re.findall(r"[A-Za-z]+", line)) <= words, (width, line)
             assert any("本米·蓬马占" in line for line in lines), (width, lines)
+            assert any("H.E." in line for line in lines), (width, lines)
 
 
 def test_three_signature_lines_side_by_side_stay_one_line_each(client, as_role, event, make):
