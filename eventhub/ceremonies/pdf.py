@@ -121,10 +121,11 @@ def signing_register(
     rows = [header]
     for number, agreement in enumerate(agreements, start=1):
         parties = [
-            paragraph(
+            wrapped(
                 f"{p.organisation.name_en} ({p.organisation.country_code})"
                 + (f" {p.organisation.name_zh}" if press and p.organisation.name_zh else ""),
                 BODY,
+                widths[2] - padding,
             )
             for p in agreement.parties
         ]
@@ -301,16 +302,17 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
                 paragraph(LANGUAGE_NAMES.get(language, language), text_centred),
                 Spacer(1, 8 * mm),
                 Paragraph(markup(agreement.title_en, bold=True), big),
-                Paragraph(markup(agreement.title_zh or ""), big),
+                wrapped(agreement.title_zh or "", big, A4[0] - 40 * mm),
                 Spacer(1, 8 * mm),
                 Paragraph(markup("Between 签约方", bold=True), text),
             ]
             story += [
-                paragraph(
+                wrapped(
                     f"{i}. {p.organisation.name_en}"
                     + (f" {p.organisation.name_zh}" if p.organisation.name_zh else "")
                     + f" ({p.organisation.country_code})",
                     text,
+                    A4[0] - 40 * mm,
                 )
                 for i, p in enumerate(order, start=1)
             ]
@@ -364,7 +366,7 @@ def ceremony_programme(event: Event, ceremony: Activity, cues, zone) -> bytes:
             for agreement in cue.agreements:
                 cell += [
                     Paragraph(markup(agreement.title_en, bold=True), text),
-                    Paragraph(markup(agreement.title_zh or ""), text),
+                    wrapped(agreement.title_zh or "", text, 154 * mm - 12),
                     paragraph(
                         " · ".join(
                             f"{p.organisation.name_en} ({p.organisation.country_code})"
