@@ -207,18 +207,33 @@ def numbered_canvas(label, *, size: float = 7.5, bottom: float = 20.0, grey: flo
 
 def paragraph(text: str, style, *, bold: bool = False):
     """A Paragraph of one person's or organisation's text in any script, shaped when its
-    script needs it. reportlab's shaper fails on some words mixing fonts; such text is set
-    unshaped rather than not at all."""
+    script needs it, with room for tall scripts (Myanmar, Khmer) between its lines. A word is
+    never cut into letters: text without Chinese breaks only between words (give a width to
+    `wrapped` for Chinese line-breaking rules)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    changes = {"leading": max(style.leading, line_height(text, style.fontSize))}
+    if not any(_is_cjk(char) for char in text):
+        changes["splitLongWords"] = 0
+    return _paragraph(
+        markup(text, bold=bold), text, ParagraphStyle("text", parent=style, **changes)
+    )
+
+
+def _paragraph(marked: str, text: str, style):
+    """The Paragraph of `marked` (markup of `text`), shaped when the text needs it.
+    reportlab's shaper fails on some words mixing fonts; such text is set unshaped rather than
+    not at all."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
     if not needs_shaping(text):
-        return Paragraph(markup(text, bold=bold), style)
-    shaped = Paragraph(markup(text, bold=bold), ParagraphStyle("shaped", parent=style, shaping=1))
+        return Paragraph(marked, style)
+    shaped = Paragraph(marked, ParagraphStyle("shaped", parent=style, shaping=1))
     try:
         shaped.wrap(10_000, 10_000)  # shapes every word now, so a failure shows here
     except (AttributeError, KeyError):
-        return Paragraph(markup(text, bold=bold), style)
+        return Paragraph(marked, style)
     return shaped
 
 
@@ -339,6 +354,115 @@ def fit_lines(
         if size - 0.5 < smallest:
             return size, [" ".join(part) for part in split(min(lines, 2))]
         size -= 0.5
+
+
+# --- lines broken as a protocol office expects: Latin (and Thai, Lao...) words whole, a break
+# only between words; Chinese between characters, but never before closing punctuation, after
+# opening punctuation, or inside a Chinese name written with a middle dot ("本米·蓬马占").
+CANNOT_START = set("，。、：；！？）》」』】〕〉”’…·,.:;!?)]}%")
+CANNOT_END = set("（《「『【〔〈“‘([{")
+NAME_DOT = "·"
+# Marks outside the CJK blocks that Chinese text uses; other punctuation ("H.E.", "Co.,")
+# belongs to the Latin word it is written with.
+_CJK_MARKS = set("·“”‘’…—")
+_NAME_REACH = 4  # Han characters on each side of a name's dot kept with it
+
+
+def _tokens(text: str) -> list[str]:
+    """Spaces, whole words of non-CJK letters, and single CJK characters."""
+    tokens: list[str] = []
+    for char in text:
+        if char.isspace():
+            kind = "space"
+        elif _is_cjk(char) or char in _CJK_MARKS:
+            kind = "single"
+        else:
+            kind = "word"
+        if tokens and kind != "single" and _kind(tokens[-1]) == kind:
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    return tokens
+
+
+def _kind(token: str) -> str:
+    if token.isspace():
+        return "space"
+    if len(token) == 1 and (_is_cjk(token) or token in _CJK_MARKS):
+        return "single"
+    return "word"
+
+
+def _glued(tokens: list[str], i: int) -> bool:
+    """Whether no line may break between tokens[i-1] and tokens[i] (no space between)."""
+    before, after = tokens[i - 1], tokens[i]
+    if after[0] in CANNOT_START or before[-1] in CANNOT_END:
+        return True
+    if _kind(before) == "word" and _kind(after) == "word":
+        return True
+    # Inside a Chinese name with a middle dot: the Han characters near the dot stay together.
+    for j in range(max(0, i - _NAME_REACH), min(len(tokens), i + _NAME_REACH)):
+        if tokens[j] == NAME_DOT:
+            span = tokens[min(i, j + 1) - 1 : max(i, j) + 1]
+            if all(_is_cjk(t) or t == NAME_DOT for t in span):
+                return True
+    return False
+
+
+def break_lines(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """The text cut into lines no wider than `width` at `size`, at the places a reader
+    accepts: between words, between Chinese characters by the rules above. A word wider than
+    the line stays whole on its own line (never cut into letters)."""
+    tokens = _tokens(text)
+    # Units: what may not be split (a word with its punctuation, a glued Chinese name).
+    units: list[str] = []
+    for i, token in enumerate(tokens):
+        if units and not token.isspace() and not units[-1].isspace() and _glued(tokens, i):
+            units[-1] += token
+        else:
+            units.append(token)
+    lines: list[str] = []
+    line = ""
+    for unit in units:
+        if unit.isspace():
+            if line:
+                line += " "
+            continue
+        candidate = line + unit
+        if line.strip() and text_width(candidate.rstrip(), size, bold=bold) > width:
+            lines.append(line.rstrip())
+            line = unit
+        else:
+            line = candidate
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def widest_word(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of the longest piece of the text that no line may break."""
+    return max(
+        (text_width(line, size, bold=bold) for line in break_lines(text, 0, size, bold=bold)),
+        default=0.0,
+    )
+
+
+def wrapped(text: str, style, width: float, *, bold: bool = False, smallest: float = 7.0):
+    """A paragraph `width` wide of text mixing Latin and Chinese, broken by `break_lines`; when
+    a single word is wider than the line, the size goes down to `smallest`, never below (the
+    word then runs past the edge rather than being cut)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    size = style.fontSize
+    widest = widest_word(text, 1, bold=bold)
+    if widest * size > width:
+        size = max(smallest, width / widest)
+    leading = max(style.leading * size / style.fontSize, line_height(text, size))
+    fitted = ParagraphStyle(
+        "wrapped", parent=style, fontSize=size, leading=leading, splitLongWords=0
+    )
+    lines = break_lines(text, width - 0.5, size, bold=bold)
+    return _paragraph("<br/>".join(markup(line, bold=bold) for line in lines), text, fitted)
 
 
 def join_parts(files: list[str], out, title: str) -> None:

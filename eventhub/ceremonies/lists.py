@@ -146,7 +146,7 @@ def press_sheet(ceremony: Activity, agreements: list[Agreement], times: dict[int
             agreement.title_zh,
             *organisation,
             role,
-            latin(person, keep_together=False),  # a cell to search and copy from
+            latin(person),
             chinese_name(person).strip() if has_han(chinese_name(person)) else "",
             person.native_name,
             person.position,

@@ -1,6 +1,6 @@
 """People as a ceremony's documents name them: in English, in Chinese (a foreign name's
 Chinese rendering, the title in Chinese, the honorific after the name), and in Latin letters
-that a line break never cuts."""
+that a line breaks only between words."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import re
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import HAN
 
-NO_BREAK = "\u00a0"
 # Said after the name in Chinese ("王建华教授", "通伦·西苏里阁下"); the first that applies.
 _HONORIFICS_ZH = (
     (re.compile(r"\bH\.?\s?E\b\.?|excellency", re.IGNORECASE), "阁下"),
     (re.compile(r"\bassoc(iate)?\.?\s+prof", re.IGNORECASE), "副教授"),
+    (re.compile(r"\b(asst|assistant)\.?\s+prof", re.IGNORECASE), "助理教授"),
     (re.compile(r"\bprof", re.IGNORECASE), "教授"),
     (re.compile(r"\bdr\b", re.IGNORECASE), "博士"),
     (re.compile(r"\bmr\b", re.IGNORECASE), "先生"),
@@ -26,22 +26,20 @@ def has_han(text: str) -> bool:
 
 
 def unbroken(text: str) -> str:
-    """Latin words held together: a PDF paragraph moves the whole name to the next line
-    rather than print 'PHO' on one line and 'MMACHANH' on the next."""
-    return NO_BREAK.join(text.split())
+    """The name with single spaces: documents break a long name between its words, never
+    inside one ('PHO' / 'MMACHANH'), see eventhub.pdf.break_lines."""
+    return " ".join(text.split())
 
 
-def latin(person: Participant, *, keep_together: bool = True) -> str:
-    """'Prof. PHOMMACHANH Bounthavy', the name itself never broken (`keep_together`: joined
-    by no-break spaces; off for a spreadsheet cell, which is searched and copied from).
-    The one place a title and a name are put together."""
-    name = unbroken(person.latin_name) if keep_together else person.latin_name
-    return f"{person.honorific} {name}".strip()
+def latin(person: Participant) -> str:
+    """'Prof. PHOMMACHANH Bounthavy', broken, if at all, only between its words: the one place
+    a title and a name are put together."""
+    return f"{person.honorific} {unbroken(person.latin_name)}".strip()
 
 
 def chinese_name(person: Participant) -> str:
     """The name as read in Chinese: its Chinese rendering, a name written in Chinese, or
-    else the Latin name, set apart by spaces and never broken."""
+    else the Latin name, set apart by spaces."""
     if person.name_zh:
         return person.name_zh
     if has_han(person.native_name):

@@ -9,7 +9,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from eventhub.ceremonies.models import Agreement
@@ -17,7 +16,6 @@ from eventhub.ceremonies.names import (
     LANGUAGE_NAMES,
     chinese_name,
     chinese_title,
-    has_han,
     latin,
     names_in,
     original_language,
@@ -27,7 +25,7 @@ from eventhub.ceremonies.names import (
 from eventhub.ceremonies.signed_record import Person, label_zh, signer, witness
 from eventhub.events.models import Event
 from eventhub.i18n import clock_time, datetime_text
-from eventhub.pdf import document, markup, needs_shaping, paragraph, register_fonts
+from eventhub.pdf import document, markup, paragraph, register_fonts, text_width, wrapped
 from eventhub.scheduling.models import Activity
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
@@ -35,39 +33,21 @@ HEAD = ParagraphStyle("head", parent=BODY, fontSize=14, leading=19, alignment=1)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=10, textColor=colors.dimgrey)
 
 
-def _unbroken_fitting(text: str, style: ParagraphStyle, width: float) -> Paragraph:
-    """`text` in a paragraph `width` wide whose names (held together by no-break spaces) are
-    never cut across lines: a name wider than the cell is set smaller rather than broken."""
-    size = style.fontSize
-    widest = max(
-        (
-            pdfmetrics.stringWidth(word, "EH-Latin", 1)
-            for word in text.split(" ")
-            if word and not (has_han(word) or needs_shaping(word))
-        ),
-        default=0,
-    )
-    if widest * size > width:
-        size = max(5.5, width / widest)
-        style = ParagraphStyle("fitted", parent=style, fontSize=size, leading=size * 1.3)
-    return paragraph(text, style)
-
-
 def _person_cell(person: Person | None, width: float, *, press: bool) -> list:
     """A signatory or witness as the register or the press list names them: Latin name;
     for the press also the Chinese rendering, the name in its own script and the titles."""
     if person is None:
         return [Paragraph("—", BODY)]
-    cell = [_unbroken_fitting(latin(person), BODY, width)]
+    cell = [wrapped(latin(person), BODY, width)]
     if not press:
         return cell
     said = chinese_name(person).strip()
     if said != unbroken(person.latin_name):
-        cell.append(paragraph(said, BODY))
+        cell.append(wrapped(said, BODY, width))
     if person.native_name and person.native_name != said:
         cell.append(paragraph(person.native_name, BODY))
     for title in dict.fromkeys(t for t in (person.position, chinese_title(person)) if t):
-        cell.append(paragraph(title, SMALL))
+        cell.append(wrapped(title, SMALL, width))
     return cell
 
 
@@ -135,26 +115,25 @@ def signing_register(
         )
     ]
     widths = [14 * mm, 80 * mm, 60 * mm, 66 * mm, 53 * mm]
-    padding = 6 + 1  # the table's cell padding on both sides, and a point to spare
+    padding = 2 * 6 + 1  # the cell padding (6 pt each side) and a point to spare
     rows = [header]
     for number, agreement in enumerate(agreements, start=1):
         parties = [
-            paragraph(
+            wrapped(
                 f"{p.organisation.name_en} ({p.organisation.country_code})"
                 + (f" {p.organisation.name_zh}" if press and p.organisation.name_zh else ""),
                 BODY,
+                widths[2] - padding,
             )
             for p in agreement.parties
         ]
         rows.append(
             [
                 Paragraph(signing_times.get(agreement.id, "") if press else str(number), BODY),
-                Paragraph(
-                    markup(agreement.title_en, bold=True)
-                    + "<br/>"
-                    + markup(agreement.title_zh or ""),
-                    BODY,
-                ),
+                [
+                    wrapped(agreement.title_en, BODY, widths[1] - padding, bold=True),
+                    wrapped(agreement.title_zh or "", BODY, widths[1] - padding),
+                ],
                 parties,
                 _people_cell(
                     [signer(p) for p in agreement.parties], widths[3] - padding, press=press
@@ -251,6 +230,7 @@ def mc_script(event: Event, ceremony: Activity, lines, problems: list[str]) -> b
         title=f"{ceremony.title_en} — MC script",
     )
     say = ParagraphStyle("say", parent=BODY, fontSize=10, leading=14)
+    say_width = 109 * mm - 12  # the column less its padding
     rows = [
         [
             Paragraph(markup(text, bold=True), BODY)
@@ -258,15 +238,18 @@ def mc_script(event: Event, ceremony: Activity, lines, problems: list[str]) -> b
         ]
     ]
     for line in lines:
-        words = "<br/>".join(markup(text) for text in (line.say_en, line.say_zh) if text)
         rows.append(
             [
                 Paragraph(
                     clock_time(line.cue.starts_at) + f"<br/>({line.cue.minutes}′)",
                     BODY,
                 ),
-                Paragraph(markup(line.cue.text_zh) + "<br/>" + markup(line.cue.text_en), BODY),
-                Paragraph(words or "—", say),
+                [
+                    wrapped(text, BODY, 55 * mm - 12)
+                    for text in (line.cue.text_zh, line.cue.text_en)
+                ],
+                [wrapped(text, say, say_width) for text in (line.say_en, line.say_zh) if text]
+                or Paragraph("—", say),
             ]
         )
     table = Table(rows, colWidths=[18 * mm, 55 * mm, 109 * mm], repeatRows=1)
@@ -316,16 +299,17 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
                 paragraph(LANGUAGE_NAMES.get(language, language), text_centred),
                 Spacer(1, 8 * mm),
                 Paragraph(markup(agreement.title_en, bold=True), big),
-                Paragraph(markup(agreement.title_zh or ""), big),
+                wrapped(agreement.title_zh or "", big, A4[0] - 40 * mm),
                 Spacer(1, 8 * mm),
                 Paragraph(markup("Between 签约方", bold=True), text),
             ]
             story += [
-                paragraph(
+                wrapped(
                     f"{i}. {p.organisation.name_en}"
                     + (f" {p.organisation.name_zh}" if p.organisation.name_zh else "")
                     + f" ({p.organisation.country_code})",
                     text,
+                    A4[0] - 40 * mm,
                 )
                 for i, p in enumerate(order, start=1)
             ]
@@ -336,10 +320,10 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
                 blocks.append(
                     [
                         Spacer(1, 18 * mm),
-                        Paragraph("_" * 34, text),
+                        Paragraph("_" * int(block_width / text_width("_", text.fontSize)), text),
                         *(
                             [
-                                _unbroken_fitting(line, text, block_width)
+                                wrapped(line, text, block_width)
                                 for line in names_in(person, language)
                             ]
                             if person
@@ -379,7 +363,7 @@ def ceremony_programme(event: Event, ceremony: Activity, cues) -> bytes:
             for agreement in cue.agreements:
                 cell += [
                     Paragraph(markup(agreement.title_en, bold=True), text),
-                    Paragraph(markup(agreement.title_zh or ""), text),
+                    wrapped(agreement.title_zh or "", text, 154 * mm - 12),
                     paragraph(
                         " · ".join(
                             f"{p.organisation.name_en} ({p.organisation.country_code})"
