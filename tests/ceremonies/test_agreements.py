@@ -817,8 +817,7 @@ def test_cover_sheets_follow_the_alternat(client, as_role, event, app, make):
         client.post(f"{url}/signatory", data={"party_id": party, "participant_id": person.id})
     response = client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/cover-sheets.pdf")
     pages = [
-        p.extract_text().replace("\xa0", " ")
-        for p in PdfReader(io.BytesIO(response.data)).pages
+        p.extract_text().replace("\xa0", " ") for p in PdfReader(io.BytesIO(response.data)).pages
     ]
     assert len(pages) == 2  # one original per party
     host, guest = pages
