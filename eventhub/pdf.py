@@ -205,15 +205,17 @@ def numbered_canvas(label, *, size: float = 7.5, bottom: float = 20.0, grey: flo
     return NumberedCanvas
 
 
-def paragraph(text: str, style, *, bold: bool = False):
+def paragraph(text: str, style, *, bold: bool = False, whole_words: bool = False):
     """A Paragraph of one person's or organisation's text in any script, shaped when its
-    script needs it, with room for tall scripts (Myanmar, Khmer) between its lines. A word is
-    never cut into letters: text without Chinese breaks only between words (give a width to
-    `wrapped` for Chinese line-breaking rules)."""
+    script needs it, with room for tall scripts (Myanmar, Khmer) between its lines.
+    `whole_words` (names on ceremony documents): text without Chinese breaks only between
+    words, a word is never cut into letters (give a width to `wrapped` for Chinese rules).
+    Without it a word wider than the line is split, so a long address on a badge's back
+    stays on the card."""
     from reportlab.lib.styles import ParagraphStyle
 
     changes = {"leading": max(style.leading, line_height(text, style.fontSize))}
-    if not any(_is_cjk(char) for char in text):
+    if whole_words and not any(_is_cjk(char) for char in text):
         changes["splitLongWords"] = 0
     return _paragraph(
         markup(text, bold=bold), text, ParagraphStyle("text", parent=style, **changes)

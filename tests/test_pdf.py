@@ -22,3 +22,22 @@ def test_only_scripts_that_stack_or_reorder_are_shaped():
 
     assert needs_shaping("ស្រីមុំ") and needs_shaping("အောင်") and needs_shaping("น้ำ")
     assert not needs_shaping("2025中国—东盟教育交流周") and not needs_shaping("Nguyễn Thị Hương")
+
+
+def test_a_long_address_on_a_badge_back_stays_within_its_block(app):
+    """Badges and letters split a word wider than the line (a long web address), rather than
+    print it past the card's edge; only ceremony names keep their words whole."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from eventhub.pdf import paragraph, register_fonts
+
+    with app.app_context():
+        register_fonts()
+        style = ParagraphStyle("back", fontName="EH-Latin", fontSize=6.5, leading=8)
+        text = "Programme: https://caecw.example.org/events/caecw-2026/programme/day-2/forums"
+        block = paragraph(text, style)
+        block.wrap(130, 1_000)
+        assert all(line[0] >= -0.5 for line in block.blPara.lines)  # no line overflows
+        whole = paragraph(text, style, whole_words=True)
+        whole.wrap(130, 1_000)
+        assert any(line[0] < -0.5 for line in whole.blPara.lines)  # the ceremony rule

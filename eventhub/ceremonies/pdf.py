@@ -4,6 +4,7 @@ witnesses, in running order, English and Chinese) and the table name cards."""
 from __future__ import annotations
 
 import io
+from functools import partial
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -25,8 +26,12 @@ from eventhub.ceremonies.names import (
 from eventhub.ceremonies.signed_record import Person, label_zh, signer, witness
 from eventhub.events.models import Event
 from eventhub.i18n import clock_time, datetime_text
-from eventhub.pdf import document, markup, paragraph, register_fonts, text_width, wrapped
+from eventhub.pdf import document, markup, register_fonts, text_width, wrapped
+from eventhub.pdf import paragraph as any_paragraph
 from eventhub.scheduling.models import Activity
+
+# Names on ceremony documents are never cut inside a word.
+paragraph = partial(any_paragraph, whole_words=True)
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
 HEAD = ParagraphStyle("head", parent=BODY, fontSize=14, leading=19, alignment=1)
@@ -175,7 +180,8 @@ def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> P
         style = ParagraphStyle("card", parent=BODY, fontSize=size, leading=size * 1.3, alignment=1)
         result = paragraph(text, style, bold=bold)
         _width, height = result.wrap(width, 10_000)
-        if height <= style.leading * (lines + 0.05) or size <= largest / 3:
+        # The paragraph's own line height: taller than the card style's for tall scripts.
+        if height <= result.style.leading * (lines + 0.05) or size <= largest / 3:
             return result
         size -= 2
         if lines == 1 and size < largest * 0.55:

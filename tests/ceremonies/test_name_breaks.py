@@ -253,3 +253,15 @@ def test_honorifics_are_said_in_chinese_as_a_protocol_office_says_them(honorific
     from eventhub.ceremonies.names import chinese_honorific
 
     assert chinese_honorific(SimpleNamespace(honorific=honorific)) == said
+
+
+@pytest.mark.parametrize("name", ["ဦးအောင်ကျော်", "ທ່ານ ບຸນມີ", "PHOMMACHANH Bounmy"])
+def test_a_short_name_on_a_name_card_keeps_its_full_size_in_any_script(app, name):
+    """A name that fits the card's line is printed at the card's size: a tall script's
+    roomier lines are not taken for a second line (it was shrunk to three quarters)."""
+    from eventhub.ceremonies.pdf import _fitted
+    from eventhub.pdf import register_fonts
+
+    with app.app_context():
+        register_fonts()
+        assert _fitted(name, 755, 44).style.fontSize == 44
