@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventhub.ceremonies.models import Agreement
 from eventhub.ceremonies.names import chinese_title, in_chinese, latin, tidy
@@ -108,14 +108,17 @@ def mc_script(ceremony: Activity) -> tuple[list[ScriptLine], list[str]]:
             line.say_en = "Please join us on stage for the group photo. Thank you."
             line.say_zh = "请各位嘉宾上台合影。谢谢！"
         lines.append(line)
-    for name in dict.fromkeys(missing):
+    if names := list(dict.fromkeys(missing)):
+        # One line for all: a week whose registrations give no Chinese titles would otherwise
+        # open its script with a page of warnings.
         problems.append(
-            str(
-                _l(
-                    "%(name)s has no title in Chinese: the Chinese line reads the English one. "
-                    "Enter it as 'Position in Chinese' on the registration.",
-                    name=name,
-                )
+            ngettext(
+                "%(num)d person has no title in Chinese, so the Chinese line reads the English "
+                "one: %(names)s. Enter it as 'Position in Chinese' on the registration.",
+                "%(num)d people have no title in Chinese, so the Chinese lines read the English "
+                "ones: %(names)s. Enter them as 'Position in Chinese' on the registrations.",
+                len(names),
+                names=", ".join(names),
             )
         )
     return lines, problems

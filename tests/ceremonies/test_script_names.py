@@ -124,7 +124,7 @@ def test_a_long_lao_name_is_never_broken_inside_a_word(client, as_role, event, a
             line
             for line in lines
             for token in line.split()
-            if token not in words and any(w != token and token in w for w in words)
+            if len(token) > 2 and token not in words and any(token in w for w in words)
         ]
         assert not pieces, (document, pieces)
 
@@ -178,7 +178,8 @@ def test_a_chinese_rendering_entered_on_the_form_is_read_and_printed(
     # English line does in English.
     assert "国际合作副校长本塔维·彭马占副教授" in script
     assert "President 王建华教授" in script  # no Chinese title: the English one, and a warning
-    assert "WANG Jianhua has no title in Chinese" in script
+    warning = script[script.index("no title in Chinese") :]
+    assert "WANG Jianhua" in warning.split("Position in Chinese")[0]
 
     press = " ".join(_text(client.get(f"{base}/press-list.pdf").data).split())
     assert "PHOMMACHANH Bounthavy Xaysomphou 本塔维·彭马占" in press
