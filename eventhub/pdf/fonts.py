@@ -1,0 +1,164 @@
+"""Fonts for every script the documents need: located by configuration, text split into
+runs of one font by script, and a name that no font prints refused with the script's name
+instead of printed as empty boxes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from eventhub.exceptions import DomainError
+
+# Font name -> (file, index inside a .ttc collection).
+FONTS = {
+    "EH-Latin": ("NotoSans-Regular.ttf", 0),
+    "EH-Latin-Bold": ("NotoSans-Bold.ttf", 0),
+    "EH-CJK": ("wqy-zenhei.ttc", 0),  # reportlab cannot load Noto CJK's CFF outlines
+    "EH-Thai": ("NotoSansThai-Regular.ttf", 0),
+    "EH-Thai-Bold": ("NotoSansThai-Bold.ttf", 0),
+    "EH-Lao": ("NotoSansLao-Regular.ttf", 0),
+    "EH-Lao-Bold": ("NotoSansLao-Bold.ttf", 0),
+    "EH-Khmer": ("NotoSansKhmer-Regular.ttf", 0),
+    "EH-Khmer-Bold": ("NotoSansKhmer-Bold.ttf", 0),
+    "EH-Myanmar": ("NotoSansMyanmar-Regular.ttf", 0),
+    "EH-Myanmar-Bold": ("NotoSansMyanmar-Bold.ttf", 0),
+}
+# Scripts of the region that need their own font, by Unicode block. These scripts stack and
+# reorder glyphs, so paragraphs that may hold them are shaped (HarfBuzz, via uharfbuzz).
+SCRIPT_BLOCKS = [
+    (0x0E00, 0x0E7F, "EH-Thai"),
+    (0x0E80, 0x0EFF, "EH-Lao"),
+    (0x1780, 0x17FF, "EH-Khmer"),
+    (0x19E0, 0x19FF, "EH-Khmer"),
+    (0x1000, 0x109F, "EH-Myanmar"),
+    (0xA9E0, 0xA9FF, "EH-Myanmar"),
+    (0xAA60, 0xAA7F, "EH-Myanmar"),
+]
+DEFAULT_FONT_DIRS = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/wqy"]
+
+
+class MissingFont(DomainError):
+    pass
+
+
+def find_font(filename: str) -> Path | None:
+    for folder in current_app.config.get("FONT_DIRS") or DEFAULT_FONT_DIRS:
+        candidate = Path(folder) / filename
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def register_fonts() -> None:
+    """Register the fonts once per process (cheap to call again)."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, (filename, index) in FONTS.items():
+        if name in registered:
+            continue
+        path = find_font(filename)
+        if path is None:
+            raise MissingFont(
+                _l(
+                    "The font %(file)s is not installed (Debian packages fonts-noto-core and "
+                    "fonts-wqy-zenhei); documents cannot be printed without it.",
+                    file=filename,
+                )
+            )
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x2FFFF
+        or 0x3000 <= code <= 0x303F
+    )
+
+
+def _font_for(char: str, bold: bool) -> str:
+    if _is_cjk(char):
+        return "EH-CJK"
+    code = ord(char)
+    for first, last, font in SCRIPT_BLOCKS:
+        if first <= code <= last:
+            return f"{font}-Bold" if bold else font
+    return "EH-Latin-Bold" if bold else "EH-Latin"
+
+
+_SHAPED_SCRIPTS = re.compile(
+    "[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last, _f in SCRIPT_BLOCKS) + "]"
+)
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether the text holds a script whose glyphs stack or reorder (Thai, Lao, Khmer,
+    Myanmar). Shape only such text: reportlab 5.1 fails on a shaped word that mixes three
+    fonts (e.g. "2025中国—东盟"), and Latin and CJK need no shaping."""
+    return _SHAPED_SCRIPTS.search(text) is not None
+
+
+def _covers(font_name: str, char: str) -> bool:
+    if char.isspace():
+        return True
+    face = pdfmetrics.getFont(font_name).face
+    return ord(char) in face.charToGlyph
+
+
+def check_printable(text: str) -> None:
+    """Raise MissingFont naming the script of the first character no font has."""
+    register_fonts()
+    for char in text:
+        if not _covers(_font_for(char, False), char) and unicodedata.category(char)[0] != "C":
+            script = unicodedata.name(char, f"U+{ord(char):04X}").split(" ")[0].title()
+            raise MissingFont(
+                _l("No installed font prints %(script)s text (%(char)s).", script=script, char=char)
+            )
+
+
+@lru_cache(maxsize=8192)  # badges repeat organisations, countries, event names
+def script_runs(text: str, *, bold: bool = False) -> tuple[tuple[str, str], ...]:
+    """The text cut into runs of one font each, as (font name, text); spaces stay with the
+    run before them."""
+    if text.isascii():
+        return (("EH-Latin-Bold" if bold else "EH-Latin", text),)
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = (
+            _font_for(char, bold)
+            if not char.isspace()
+            else (runs[-1][0] if runs else _font_for(char, bold))
+        )
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return tuple(runs)
+
+
+def markup(text: str, *, bold: bool = False) -> str:
+    """Paragraph markup with each run of one script in its font, the text escaped."""
+    check_printable(text)
+    runs = script_runs(text, bold=bold)
+    return "".join(f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in runs)
+
+
+# Line height per font, in ems: Myanmar and Khmer stack marks far above and below the line.
+LINE_HEIGHTS = {"EH-Myanmar": 1.75, "EH-Khmer": 1.6, "EH-Thai": 1.4, "EH-Lao": 1.45}
+
+
+def line_height(text: str, size: float) -> float:
+    return size * max(
+        (LINE_HEIGHTS.get(font.removesuffix("-Bold"), 1.25) for font, _c in script_runs(text)),
+        default=1.25,
+    )
