@@ -13,7 +13,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     HRFlowable,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -23,7 +22,7 @@ from reportlab.platypus import (
 from eventhub import crypto
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
-from eventhub.pdf import markup, register_fonts
+from eventhub.pdf import TextBlock, paragraph, register_fonts
 from eventhub.registration.models import Participant, Status
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=10.5, leading=15)
@@ -43,8 +42,8 @@ TITLE = ParagraphStyle(
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=9.5, leading=12)
 
 
-def _p(text: str, style: ParagraphStyle = BODY, *, bold: bool = False) -> Paragraph:
-    return Paragraph(markup(text, bold=bold), style)
+def _p(text: str, style: ParagraphStyle = BODY, *, bold: bool = False) -> TextBlock:
+    return paragraph(text, style, bold=bold)
 
 
 def _d(day: date | None) -> str:
