@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable
 
 from eventhub.pdf.drawing import draw_text, text_width
 from eventhub.pdf.fonts import check_printable, line_height
-from eventhub.pdf.linebreak import break_lines
+from eventhub.pdf.linebreak import break_lines, widest_word
 
 _JOINERS = "\u17d2\u1039\u200d"  # Khmer coeng, Myanmar virama, ZWJ: bind the next letter
 _ALIGN = {0: "left", 1: "centre", 2: "right", 4: "left"}
@@ -87,9 +87,14 @@ class TextBlock(Flowable):
         return self.widest > self.available + 0.01
 
     # --- platypus
+    def minWidth(self):  # noqa: N802 (platypus's name): for tables without column widths
+        return widest_word(self.text, self.size, bold=self.bold)
+
     def _break(self, width: float) -> list[str]:
         if self._given is not None:
             return list(self._given)
+        if not self.text.strip():
+            return []  # takes no room, as an empty Paragraph
         lines = [
             piece
             for part in (self.text.splitlines() or [""])
