@@ -176,3 +176,27 @@ def test_a_landscape_photo_a_head_sends_prints_3_4_not_as_a_strip(
         (badge,) = printing.badge_data(db.session.merge(open_event), people)
     with Image.open(io.BytesIO(badge.photo)) as printed:
         assert _ratio_is_3_4(*printed.size), printed.size
+
+
+def test_merging_two_registrations_takes_the_photo_with_its_crop_and_upload(app, make, event):
+    from eventhub.registration import merging
+
+    kept, removed = make.participant(event), make.participant(event)
+    with app.app_context():
+        organiser = make.user("merge.crop@example.cn", roles={event: "organiser"})
+        person = db.session.get(Participant, removed.id)
+        photo_crops.store_photo(person, prepare_photo(_quadrants()))
+        photo_crops.set_crop(person, (0, 0, 150, 0), actor=None)
+        upload = db.session.get(ParticipantPhoto, removed.id).original
+        merging.merge(
+            db.session.merge(event),
+            kept.id,
+            removed.id,
+            {"photo": merging.TAKE},
+            actor=db.session.merge(organiser),
+        )
+        photo = db.session.get(ParticipantPhoto, kept.id)
+        assert photo.original == upload and photo.cropped_by_organiser
+        assert photo_crops.crop_box(photo) == (0, 0, 150, 200)
+        red, _green, _blue = _colour(photo.content)
+        assert red > 150
