@@ -263,6 +263,9 @@ def _take_photo(kept: Participant, removed: Participant) -> None:
     current = db.session.get(ParticipantPhoto, kept.id) or ParticipantPhoto(participant_id=kept.id)
     current.content, current.content_type = photo.content, photo.content_type
     current.width, current.height = photo.width, photo.height
+    current.original, current.cropped_by_organiser = photo.original, photo.cropped_by_organiser
+    current.crop_left, current.crop_top = photo.crop_left, photo.crop_top
+    current.crop_width, current.crop_height = photo.crop_width, photo.crop_height
     db.session.add(current)
 
 

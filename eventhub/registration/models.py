@@ -282,7 +282,8 @@ class WaitingPlace(db.Model):
 
 class ParticipantPhoto(db.Model):
     """The portrait for the badge, re-encoded as JPEG. In the database, not on disk, so
-    every worker and host sees it."""
+    every worker and host sees it. `content` is the 3:4 crop shown and printed everywhere;
+    `original` the upload it is cut from (width x height), kept for a new crop."""
 
     __tablename__ = "participant_photo"
 
@@ -293,6 +294,13 @@ class ParticipantPhoto(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(32), default="image/jpeg")
     width: Mapped[int]
     height: Mapped[int]
+    original: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    # The crop box in the original's pixels; chosen by an organiser or the default one.
+    crop_left: Mapped[int | None]
+    crop_top: Mapped[int | None]
+    crop_width: Mapped[int | None]
+    crop_height: Mapped[int | None]
+    cropped_by_organiser: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
