@@ -62,9 +62,13 @@ class RegistrationClosed(DomainError):
 PERSONAL_FIELDS = (
     "family_name",
     "given_name",
+    "patronymic",
     "native_name",
     "name_zh",
     "honorific",
+    "style",
+    "name_order",
+    "passport_name",
     "position",
     "position_zh",
     "email",
@@ -227,6 +231,8 @@ def update_participant(
 IDENTITY_FIELDS = {
     "family_name",
     "given_name",
+    "patronymic",
+    "passport_name",
     "native_name",
     "nationality_code",
     "passport",
