@@ -337,6 +337,7 @@ def apply_values(
     participant.search_text = search_text(
         participant.family_name,
         participant.given_name,
+        participant.patronymic,
         participant.native_name,
         participant.name_zh,
         participant.email,

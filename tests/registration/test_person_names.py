@@ -194,3 +194,18 @@ def test_import_reads_the_name_part_columns(app, client, as_role, event):
         assert somchai.mrz_name == "JAIDEE SOMCHAI"
         lim = people["lim@example.my"]
         assert lim.titled_name == "Dato' Prof. LIM Wei Ling"  # a Chinese Malaysian name
+
+
+def test_a_malay_name_is_found_by_the_fathers_name(app, client, as_role, event, lao_delegate):
+    body = dict(
+        lao_delegate,
+        family_name="",
+        given_name="Nurul Huda",
+        patronymic="binti Abdullah",
+        country="MY",
+        email="nurul@example.my",
+    )
+    assert _api(client, app, event, body).status_code == 201
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/participants/?q=abdullah").get_data(as_text=True)
+    assert "Nurul Huda binti Abdullah" in page
