@@ -11,9 +11,7 @@ from eventhub.personnames import display
 
 def _people(country: str, count: int = 60) -> list[dict]:
     rng = random.Random(7)
-    return [
-        _name_parts(country, *_without_native(GENERATORS[country](rng))) for _ in range(count)
-    ]
+    return [_name_parts(country, *_without_native(GENERATORS[country](rng))) for _ in range(count)]
 
 
 def _without_native(name):
