@@ -191,6 +191,8 @@ def rooming(event: Event, statuses) -> Sheet:
         str(_l("Diet")),
         str(_l("Accessibility needs")),
         str(_l("Phone")),
+        # What the hotel's register and the guest's passport say (A-Z, family name first).
+        str(_l("Name in the passport's machine-readable zone")),
     ]
     rows = []
     for p in people:
@@ -209,6 +211,7 @@ def rooming(event: Event, statuses) -> Sheet:
                 str(DIET_LABELS[p.diet]),
                 p.accessibility_needs,
                 p.phone,
+                p.mrz_name,
             ]
         )
     return Sheet(str(_l("Rooming list")), header, rows)

@@ -3,9 +3,11 @@ and what badges and letters print from it."""
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 
+import openpyxl
 import sqlalchemy as sa
 
 from eventhub.badges.printing import badge_data
@@ -209,3 +211,18 @@ def test_a_malay_name_is_found_by_the_fathers_name(app, client, as_role, event, 
     as_role("organiser")
     page = client.get(f"/events/{event.slug}/participants/?q=abdullah").get_data(as_text=True)
     assert "Nurul Huda binti Abdullah" in page
+
+
+def test_the_rooming_list_gives_hotels_the_passport_name(app, client, as_role, make, event):
+    make.participant(
+        event, family_name="Nguyễn", given_name="Thị Lan", country_code="VN", hotel="Guiyang Hotel"
+    )
+    as_role("organiser")
+    response = client.get(f"/events/{event.slug}/participants/export/rooming.xlsx")
+    rows = [
+        [c.value for c in r]
+        for r in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows()
+    ]
+    column = rows[0].index("Name in the passport's machine-readable zone")
+    assert rows[1][column] == "NGUYEN THI LAN"
+    assert rows[1][1] == "NGUYỄN Thị Lan"
