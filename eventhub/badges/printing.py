@@ -156,9 +156,11 @@ def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]
         data.append(
             BadgeData(
                 code=codes.make_code(key, badge.id, badge.version),
-                latin_name=person.latin_name,
+                # Style and honorific with the name ("Tan Sri Dr. Ahmad bin Hassan"), never
+                # with the position (render prints `honorific` before the position).
+                latin_name=person.name("badge"),
                 native_name=person.native_name,
-                honorific=person.honorific,
+                honorific="",
                 position=person.position,
                 organisation=organisations.get(person.organisation_id, ""),
                 country=countries.get(person.country_code, person.country_code),

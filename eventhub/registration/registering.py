@@ -61,9 +61,13 @@ class RegistrationClosed(DomainError):
 PERSONAL_FIELDS = (
     "family_name",
     "given_name",
+    "patronymic",
     "native_name",
     "name_zh",
     "honorific",
+    "style",
+    "name_order",
+    "passport_name",
     "position",
     "position_zh",
     "email",
@@ -226,6 +230,8 @@ def update_participant(
 IDENTITY_FIELDS = {
     "family_name",
     "given_name",
+    "patronymic",
+    "passport_name",
     "native_name",
     "nationality_code",
     "passport",
@@ -336,6 +342,7 @@ def apply_values(
     participant.search_text = search_text(
         participant.family_name,
         participant.given_name,
+        participant.patronymic,
         participant.native_name,
         participant.name_zh,
         participant.email,
