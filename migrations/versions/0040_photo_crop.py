@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0040_photo_crop"
-down_revision = "0038_signed_witness_org"
+down_revision = "0039_person_names"
 branch_labels = None
 depends_on = None
 
