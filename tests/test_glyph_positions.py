@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import unicodedata
 
 import pytest
 from reportlab.pdfgen.canvas import Canvas
@@ -19,7 +20,9 @@ from eventhub.pdf import draw_text, register_fonts
 from .fixtures.name_corpus import ALL, MIXED, SHAPED
 from .pdf_glyphs import compare, harfbuzz_line, pdf_glyphs, recording_draw_text
 
-NAMES = SHAPED + MIXED
+# As a Mac keyboard may send it: letters and combining marks, which HarfBuzz composes or stacks.
+DECOMPOSED = [("vietnamese-decomposed", unicodedata.normalize("NFD", "Nguyễn Thị Hương Đặng"))]
+NAMES = SHAPED + MIXED + DECOMPOSED
 LATIN = "HUN Manet"  # a Latin line after each name: it must stay on its own baseline
 
 
@@ -43,7 +46,9 @@ def _drawn(pdf: bytes):
 
 
 @pytest.mark.parametrize("size", [15, 44])
-@pytest.mark.parametrize(("label", "name"), ALL, ids=[label for label, _n in ALL])
+@pytest.mark.parametrize(
+    ("label", "name"), ALL + DECOMPOSED, ids=[label for label, _n in ALL + DECOMPOSED]
+)
 def test_draw_text_places_every_glyph_as_harfbuzz(fonts, label, name, size):
     calls = [
         (name, 20, 200, {}),

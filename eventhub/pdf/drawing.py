@@ -34,6 +34,8 @@ def draw_text(
         (font, chunk, glyphs.width(chunk, font) * size)
         for font, chunk in script_runs(text, bold=bold)
     ]
+    if not runs:
+        return
     width = sum(w for _f, _c, w in runs)
     scale = min(1.0, max_width / width) if max_width and width else 1.0
     start = {"left": x, "centre": x - width * scale / 2, "right": x - width * scale}[align]

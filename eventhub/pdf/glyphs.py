@@ -69,6 +69,7 @@ def shape(text: str, font_name: str) -> tuple[Glyph, ...]:
     return tuple(glyphs)
 
 
+@lru_cache(maxsize=8192)
 def width(text: str, font_name: str) -> float:
     """The shaped text's advance at 1 pt."""
     return sum(glyph.x_advance for glyph in shape(text, font_name)) / 1000
@@ -85,23 +86,29 @@ def operators(canvas, x: float, y: float, text: str, font_name: str, size: float
     pen = 0.0
     for subset, chars in font.splitString("".join(glyph.char for glyph in glyphs), doc):
         code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf")
-        segment: list[str] = []
+        segment: list[str] = []  # a TJ array: strings of glyphs, shifts between them
+        run = bytearray()  # glyphs that follow each other without a shift
         segment_y = expected = None  # expected: where the PDF's pen stands after a glyph
         for char in chars:
             glyph = glyphs[index]
             index += 1
             origin = pen + glyph.x_offset
             if expected is None or glyph.y_offset != segment_y:
+                if run:
+                    segment.append(f"({escapePDF(bytes(run))})")
                 if segment:
                     code.append(f"[{' '.join(segment)}] TJ")
-                segment = []
+                segment, run = [], bytearray()
                 segment_y = glyph.y_offset
                 code.append(f"1 0 0 1 {fp_str(x + origin * scale, y + segment_y * scale)} Tm")
             elif abs(origin - expected) > 1e-6:
-                segment.append(fp_str(expected - origin))
-            segment.append(f"({escapePDF(bytes((char,)))})")
+                segment.append(f"({escapePDF(bytes(run))}) {fp_str(expected - origin)}")
+                run = bytearray()
+            run.append(char)
             expected = origin + glyph.width
             pen += glyph.x_advance
+        if run:
+            segment.append(f"({escapePDF(bytes(run))})")
         if segment:
             code.append(f"[{' '.join(segment)}] TJ")
     code.append("ET")
