@@ -18,6 +18,7 @@ from typing import NamedTuple
 import uharfbuzz
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr
 
 
 class Glyph(NamedTuple):
@@ -70,6 +71,14 @@ def shape(text: str, font_name: str) -> tuple[Glyph, ...]:
 
 
 @lru_cache(maxsize=8192)
+def _glyph_string(text: str, font_name: str) -> ShapedStr:
+    """The glyphs as the characters reportlab's subsets know them by, marked as shaped (as
+    reportlab's own shaper marks its strings)."""
+    glyphs = shape(text, font_name)
+    return ShapedStr("".join(glyph.char for glyph in glyphs), shapeData=list(glyphs))
+
+
+@lru_cache(maxsize=8192)
 def width(text: str, font_name: str) -> float:
     """The shaped text's advance at 1 pt."""
     return sum(glyph.x_advance for glyph in shape(text, font_name)) / 1000
@@ -84,7 +93,7 @@ def operators(canvas, x: float, y: float, text: str, font_name: str, size: float
     code = ["BT"]
     index = 0
     pen = 0.0
-    for subset, chars in font.splitString("".join(glyph.char for glyph in glyphs), doc):
+    for subset, chars in font.splitString(_glyph_string(text, font_name), doc):
         code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf")
         segment: list[str] = []  # a TJ array: strings of glyphs, shifts between them
         run = bytearray()  # glyphs that follow each other without a shift
@@ -117,7 +126,7 @@ def operators(canvas, x: float, y: float, text: str, font_name: str, size: float
 
 def extracts_as_typed(text: str, font_name: str) -> bool:
     """Whether the glyphs' characters are the text itself (then no ActualText is needed)."""
-    return "".join(glyph.char for glyph in shape(text, font_name)) == text
+    return _glyph_string(text, font_name) == text
 
 
 def actual_text(text: str) -> tuple[str, str]:
