@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 
-from eventhub.pdf.fonts import needs_shaping, script_runs
+from eventhub.pdf.fonts import FAUX_BOLD, needs_shaping, script_runs, visual_runs
 
 
 def _shaped(chunk: str, font: str, size: float):
@@ -21,7 +21,22 @@ def _shaped(chunk: str, font: str, size: float):
 
 
 def _run_width(chunk: str, font: str, size: float) -> float:
-    return _unit_width(chunk, font) * size
+    return (_unit_width(chunk, font) + FAUX_BOLD.get(font, 0)) * size
+
+
+def _draw_run(canvas, x: float, y: float, font: str, size: float, chunk: str) -> None:
+    """One run at x; a faux bold font (FAUX_BOLD) is filled and stroked in the fill colour,
+    moved right by half the stroke so its ink stays inside the width _run_width gives."""
+    stroke = FAUX_BOLD.get(font, 0) * size
+    if not stroke:
+        canvas.drawString(x, y, _shaped(chunk, font, size))
+        return
+    canvas.saveState()
+    canvas.setStrokeColor(canvas._fillColorObj)
+    canvas.setLineWidth(stroke)
+    canvas.setLineJoin(1)  # round: no spikes at sharp corners
+    canvas.drawString(x + stroke / 2, y, _shaped(chunk, font, size), mode=2)
+    canvas.restoreState()
 
 
 @lru_cache(maxsize=8192)
@@ -52,7 +67,7 @@ def draw_text(
     """One line at baseline y, in every script, shaped where needed. Wider than max_width,
     it is narrowed (horizontal scale) rather than cut: a name is never lost."""
     runs = [
-        (font, chunk, _run_width(chunk, font, size)) for font, chunk in script_runs(text, bold=bold)
+        (font, chunk, _run_width(chunk, font, size)) for font, chunk in visual_runs(text, bold=bold)
     ]
     width = sum(w for _f, _c, w in runs)
     scale = min(1.0, max_width / width) if max_width and width else 1.0
@@ -60,7 +75,7 @@ def draw_text(
     if scale == 1.0:  # the common case, without a graphics state of its own
         for font, chunk, w in runs:
             canvas.setFont(font, size)
-            canvas.drawString(start, y, _shaped(chunk, font, size))
+            _draw_run(canvas, start, y, font, size, chunk)
             start += w
         return
     canvas.saveState()
@@ -69,7 +84,7 @@ def draw_text(
     offset = 0.0
     for font, chunk, w in runs:
         canvas.setFont(font, size)
-        canvas.drawString(offset, 0, _shaped(chunk, font, size))
+        _draw_run(canvas, offset, 0, font, size, chunk)
         offset += w
     canvas.restoreState()
 
