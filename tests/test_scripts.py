@@ -212,3 +212,29 @@ def test_a_fresh_machine_installs_every_font_package_the_pdfs_name():
     readme = (root / "README.md").read_text()
     for package in ("fonts-noto-core", "fonts-wqy-zenhei", "fonts-hanazono"):
         assert package in packages and package in FONT_PACKAGES and f"`{package}`" in readme
+
+
+# Not yet "Hamzah (اواڠ …)": reportlab's paragraph shapes a word mixing scripts ("(اواڠ")
+# with its first font (issue 20, item 2: paragraphs drawn by draw_text).
+@pytest.mark.parametrize("text", ["محمد بن عبدالله", "محمد بن عبدالله (Muhammad)"])
+def test_letters_and_programmes_print_a_jawi_name_in_the_order_badges_do(app, text):
+    """Paragraphs (letters, programmes, ceremony documents) lay words out left to right:
+    a Jawi name there reads from the right too, as on a badge."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from eventhub.pdf import paragraph, wrapped
+
+    style = ParagraphStyle("name", fontName="EH-Latin", fontSize=POINTS, leading=POINTS * 2)
+    with app.app_context():
+        register_fonts()
+        badge = _from_pdf(lambda canvas: draw_text(canvas, 20, 40, text, POINTS))
+        for make in (lambda: paragraph(text, style), lambda: wrapped(text, style, 680)):
+
+            def draw(canvas, make=make):
+                block = make()
+                block.wrapOn(canvas, 680, 120)
+                block.drawOn(canvas, 20, 10)
+
+            page = _from_pdf(draw)
+            assert abs(page.size[0] - badge.size[0]) <= 2
+            assert _overlap(badge, page) > 0.8

@@ -40,3 +40,24 @@ def test_a_script_without_a_font_is_still_refused_by_its_name(
     data = dict(lao_delegate, native_name=name)
     page = client.post(f"/events/{open_event.slug}/register", data=data).get_data(as_text=True)
     assert f"No installed font prints {script} text" in page
+
+
+def test_an_imported_list_takes_tamil_jawi_and_extension_b_names(client, as_role, app, event):
+    """Embassy lists from Singapore, Brunei and Malaysia carry the names in their own script."""
+    from tests.registration.test_import import _mapping, _upload
+
+    as_role("organiser")
+    header = "family_name,given_name,native_name,position,organisation,country,category,email\n"
+    rows = [
+        "KUMARASAMY,Muthu,முத்து குமாரசாமி,Director,Ministry of Education,SG,delegate,m@example.sg",
+        "ABDULLAH,Muhammad,محمد بن عبدالله,Director,Ministry of Education,BN,delegate,a@example.bn",
+        "YOSHIDA,Ichiro,𠮷田一郎,Professor,Guizhou University,CN,delegate,y@example.cn",
+    ]
+    preview = _upload(client, event, (header + "\n".join(rows)).encode(), "embassies.csv")
+    page = client.get(preview).get_data(as_text=True)
+    assert "No installed font prints" not in page
+    response = client.post(preview, data={"action": "import", **_mapping(page)})
+    assert response.status_code == 302
+    with app.app_context():
+        names = set(db.session.scalars(sa.select(Participant.native_name)))
+    assert {"முத்து குமாரசாமி", "محمد بن عبدالله", "𠮷田一郎"} <= names
