@@ -212,10 +212,14 @@ def markup(text: str, *, bold: bool = False) -> str:
     paragraph lays words out from left to right and shapes each word by itself, so a line
     holding Jawi is given in visual order (visual_runs), the words of a right-to-left run
     last to first; a paragraph of several lines is right only when broken into lines
-    before (`wrapped`)."""
+    before (`wrapped`). A paragraph cannot stroke an outline: bold Chinese is the regular
+    there (its font, not a second copy of it in the PDF)."""
     check_printable(text)
     runs = [
-        (font, _words_last_first(chunk) if font in RIGHT_TO_LEFT else chunk)
+        (
+            font.removesuffix("-Bold") if font in FAUX_BOLD else font,
+            _words_last_first(chunk) if font in RIGHT_TO_LEFT else chunk,
+        )
         for font, chunk in visual_runs(text, bold=bold)
     ]
     return "".join(f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in runs)
