@@ -10,8 +10,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: the browser Playwright drives and the fonts it shows names in.
 TEST_DEBS := chromium poppler-utils
 RUN_DEBS := nodejs npm
-# The fonts the PDFs (visa letters, later badges) are printed with.
-FONT_DEBS := fonts-noto-core fonts-wqy-zenhei
+# The fonts the PDFs are printed with: Noto (Latin, Thai, Lao, Khmer, Myanmar, Tamil, Arabic
+# for Jawi), WenQuanYi Zen Hei (Chinese), HanaMinB (rare Chinese beyond the BMP: 𠮷).
+FONT_DEBS := fonts-noto-core fonts-wqy-zenhei fonts-hanazono
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev lock run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean

@@ -252,6 +252,9 @@ SCRIPT_SAMPLES = {
     "Lao": "ສົມພອນ ແກ້ວມະນີ",
     "Khmer": "ហេង ស្រីពៅ",
     "Myanmar": "အောင်ဆန်းစုကြည်",
+    "Tamil (Singapore, Malaysia)": "முத்து குமாரசாமி",
+    "Jawi (Malay in Arabic script)": "محمد بن عبدالله",
+    "Chinese beyond the BMP (Extension B)": "𠮷田",
 }
 
 
@@ -315,7 +318,9 @@ def doctor():
 
         click.echo("Shaping (HarfBuzz via uharfbuzz): on")
     except ImportError:
-        click.echo("Shaping (HarfBuzz via uharfbuzz): MISSING, Thai/Lao/Khmer/Myanmar misprint")
+        click.echo(
+            "Shaping (HarfBuzz via uharfbuzz): MISSING, Thai/Lao/Khmer/Myanmar/Tamil/Jawi misprint"
+        )
         problems += 1
     if not problems:
         for script, sample in SCRIPT_SAMPLES.items():

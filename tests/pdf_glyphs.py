@@ -25,7 +25,8 @@ import pikepdf
 import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 
-from eventhub.pdf import FONTS, find_font, script_runs
+from eventhub.pdf import FONTS, find_font
+from eventhub.pdf.fonts import FAUX_BOLD, visual_runs
 
 TOLERANCE = 0.05  # pt
 
@@ -54,7 +55,10 @@ def _multiply(a, b):
 def _registered_faces() -> dict[str, str]:
     """PDF base font name (without the subset tag) -> reportlab font name."""
     faces = {}
+    # A faux bold font is its regular's file under a second name: read back as the regular.
     for name in pdfmetrics.getRegisteredFontNames():
+        if name in FAUX_BOLD:
+            continue
         face = getattr(pdfmetrics.getFont(name), "face", None)
         if face is not None and hasattr(face, "subfontNameX"):
             faces[(face.name + face.subfontNameX).decode("latin-1")] = name
@@ -229,16 +233,24 @@ def harfbuzz_line(
     """The glyphs of a draw_text call: each run of one script shaped on its own, the line
     placed by its alignment and narrowed (horizontally) to max_width, as draw_text does."""
     shaped = [
-        (font, harfbuzz_run(chunk, font, size)) for font, chunk in script_runs(text, bold=bold)
+        (font, harfbuzz_run(chunk, font, size)) for font, chunk in visual_runs(text, bold=bold)
     ]
-    width = sum(advance for _font, run in shaped for _g, advance, _x, _y in run)
+    # A faux bold run is wider by its stroke and drawn half a stroke to the right.
+    width = sum(
+        sum(advance for _g, advance, _x, _y in run) + FAUX_BOLD.get(font, 0) * size
+        for font, run in shaped
+    )
     scale = min(1.0, max_width / width) if max_width and width else 1.0
     pen = {"left": x, "centre": x - width * scale / 2, "right": x - width * scale}[align]
     glyphs = []
     for font, run in shaped:
+        stroke = FAUX_BOLD.get(font, 0) * size
+        pen += stroke / 2 * scale
+        regular = font.removesuffix("-Bold") if stroke else font
         for gid, advance, x_offset, y_offset in run:
-            glyphs.append(Glyph(font, gid, pen + x_offset * scale, y + y_offset))
+            glyphs.append(Glyph(regular, gid, pen + x_offset * scale, y + y_offset))
             pen += advance * scale
+        pen += stroke / 2 * scale
     return Line(text, tuple(glyphs))
 
 

@@ -7,8 +7,11 @@ platypus paragraphs, `documents` the documents themselves."""
 from eventhub.pdf.documents import document, join_parts, numbered_canvas
 from eventhub.pdf.drawing import draw_text, fit_lines, text_width
 from eventhub.pdf.fonts import (
+    DEFAULT_FONT_DIRS,
+    FAUX_BOLD,
     FONTS,
     LINE_HEIGHTS,
+    RIGHT_TO_LEFT,
     SCRIPT_BLOCKS,
     MissingFont,
     check_printable,
@@ -18,14 +21,18 @@ from eventhub.pdf.fonts import (
     needs_shaping,
     register_fonts,
     script_runs,
+    visual_runs,
 )
 from eventhub.pdf.linebreak import break_lines, widest_word
 from eventhub.pdf.paragraphs import paragraph, wrapped
 from eventhub.pdf.textblock import TextBlock
 
 __all__ = [
+    "DEFAULT_FONT_DIRS",
+    "FAUX_BOLD",
     "FONTS",
     "LINE_HEIGHTS",
+    "RIGHT_TO_LEFT",
     "SCRIPT_BLOCKS",
     "TextBlock",
     "MissingFont",
@@ -44,6 +51,7 @@ __all__ = [
     "register_fonts",
     "script_runs",
     "text_width",
+    "visual_runs",
     "widest_word",
     "wrapped",
 ]

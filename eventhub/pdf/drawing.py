@@ -8,11 +8,38 @@ from __future__ import annotations
 from reportlab.lib.rl_accel import fp_str
 
 from eventhub.pdf import glyphs
-from eventhub.pdf.fonts import script_runs
+from eventhub.pdf.fonts import FAUX_BOLD, script_runs, visual_runs
+
+
+def _run_width(chunk: str, font: str, size: float) -> float:
+    """The run's advance; a faux bold run (FAUX_BOLD) is wider by its outline stroke."""
+    return (glyphs.width(chunk, font) + FAUX_BOLD.get(font, 0)) * size
+
+
+def _stroke_like_fill(canvas) -> str:
+    """The operator setting the stroke colour to the fill colour, in whatever colour space
+    the fill is (reportlab writes it; the canvas's own stroke colour is left as it was)."""
+    saved_code, saved_colour = canvas._code, canvas._strokeColorObj
+    canvas._code = []
+    try:
+        canvas.setStrokeColor(canvas._fillColorObj)
+        return " ".join(canvas._code)
+    finally:
+        canvas._code, canvas._strokeColorObj = saved_code, saved_colour
+
+
+def _run_operators(canvas, x: float, y: float, chunk: str, font: str, size: float) -> str:
+    """One run at x; a faux bold font is filled and stroked in the fill colour (round joins:
+    no spikes), moved right by half the stroke so its ink stays inside `_run_width`."""
+    stroke = FAUX_BOLD.get(font, 0) * size
+    if not stroke:
+        return glyphs.operators(canvas, x, y, chunk, font, size)
+    drawn = glyphs.operators(canvas, x + stroke / 2, y, chunk, font, size)
+    return f"q {_stroke_like_fill(canvas)} {fp_str(stroke)} w 1 j 2 Tr {drawn} 0 Tr Q"
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    return sum(glyphs.width(chunk, font) for font, chunk in script_runs(text, bold=bold)) * size
+    return sum(_run_width(chunk, font, size) for font, chunk in script_runs(text, bold=bold))
 
 
 def draw_text(
@@ -31,8 +58,7 @@ def draw_text(
     (horizontal scale) rather than cut: a name is never lost. A line whose glyphs are not
     its characters (shaped scripts) copies out of the PDF as typed, through /ActualText."""
     runs = [
-        (font, chunk, glyphs.width(chunk, font) * size)
-        for font, chunk in script_runs(text, bold=bold)
+        (font, chunk, _run_width(chunk, font, size)) for font, chunk in visual_runs(text, bold=bold)
     ]
     if not runs:
         return
@@ -44,7 +70,7 @@ def draw_text(
         code.append(f"q {fp_str(scale)} 0 0 1 {fp_str(start, y)} cm")
         start, y = 0.0, 0.0
     for font, chunk, w in runs:
-        code.append(glyphs.operators(canvas, start, y, chunk, font, size))
+        code.append(_run_operators(canvas, start, y, chunk, font, size))
         start += w
     if scale != 1.0:
         code.append("Q")

@@ -22,6 +22,12 @@ FONTS = {
     "EH-Latin": ("NotoSans-Regular.ttf", 0),
     "EH-Latin-Bold": ("NotoSans-Bold.ttf", 0),
     "EH-CJK": ("wqy-zenhei.ttc", 0),  # reportlab cannot load Noto CJK's CFF outlines
+    # No TrueType CJK font in Debian has a bold that reportlab loads: bold Chinese is the
+    # regular drawn with an outline stroke (FAUX_BOLD), under a name of its own.
+    "EH-CJK-Bold": ("wqy-zenhei.ttc", 0),
+    # Rare name characters beyond the BMP (CJK Extension B to F: 𠮷) that WenQuanYi lacks.
+    "EH-CJK-B": ("HanaMinB.ttf", 0),
+    "EH-CJK-B-Bold": ("HanaMinB.ttf", 0),
     "EH-Thai": ("NotoSansThai-Regular.ttf", 0),
     "EH-Thai-Bold": ("NotoSansThai-Bold.ttf", 0),
     "EH-Lao": ("NotoSansLao-Regular.ttf", 0),
@@ -30,9 +36,17 @@ FONTS = {
     "EH-Khmer-Bold": ("NotoSansKhmer-Bold.ttf", 0),
     "EH-Myanmar": ("NotoSansMyanmar-Regular.ttf", 0),
     "EH-Myanmar-Bold": ("NotoSansMyanmar-Bold.ttf", 0),
+    "EH-Tamil": ("NotoSansTamil-Regular.ttf", 0),
+    "EH-Tamil-Bold": ("NotoSansTamil-Bold.ttf", 0),
+    "EH-Arabic": ("NotoNaskhArabic-Regular.ttf", 0),  # Jawi: Malay in Arabic script
+    "EH-Arabic-Bold": ("NotoNaskhArabic-Bold.ttf", 0),
 }
+# Fonts drawn bold by stroking the outline too (text render mode 2), stroke width as a
+# fraction of the size; the drawing adds it to the width so the ink stays where measured.
+FAUX_BOLD = {"EH-CJK-Bold": 0.03, "EH-CJK-B-Bold": 0.03}
 # Scripts of the region that need their own font, by Unicode block. These scripts stack and
-# reorder glyphs, so paragraphs that may hold them are shaped (HarfBuzz, via uharfbuzz).
+# reorder glyphs (or join them, right to left), so text that may hold them is shaped
+# (HarfBuzz, via uharfbuzz).
 SCRIPT_BLOCKS = [
     (0x0E00, 0x0E7F, "EH-Thai"),
     (0x0E80, 0x0EFF, "EH-Lao"),
@@ -41,8 +55,22 @@ SCRIPT_BLOCKS = [
     (0x1000, 0x109F, "EH-Myanmar"),
     (0xA9E0, 0xA9FF, "EH-Myanmar"),
     (0xAA60, 0xAA7F, "EH-Myanmar"),
+    (0x0B80, 0x0BFF, "EH-Tamil"),
+    (0x0600, 0x06FF, "EH-Arabic"),
+    (0x0750, 0x077F, "EH-Arabic"),
+    (0x08A0, 0x08FF, "EH-Arabic"),
+    (0xFB50, 0xFDFF, "EH-Arabic"),
+    (0xFE70, 0xFEFF, "EH-Arabic"),
 ]
-DEFAULT_FONT_DIRS = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/wqy"]
+# Fonts of scripts written right to left: their runs are shaped right to left and placed
+# by visual_runs.
+RIGHT_TO_LEFT = {"EH-Arabic", "EH-Arabic-Bold"}
+DEFAULT_FONT_DIRS = [
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/truetype/wqy",
+    "/usr/share/fonts/truetype/hanazono",
+]
+FONT_PACKAGES = "fonts-noto-core, fonts-wqy-zenhei and fonts-hanazono"
 
 
 class MissingFont(DomainError):
@@ -67,9 +95,10 @@ def register_fonts() -> None:
         if path is None:
             raise MissingFont(
                 _l(
-                    "The font %(file)s is not installed (Debian packages fonts-noto-core and "
-                    "fonts-wqy-zenhei); documents cannot be printed without it.",
+                    "The font %(file)s is not installed (Debian packages %(packages)s); "
+                    "documents cannot be printed without it.",
                     file=filename,
+                    packages=FONT_PACKAGES,
                 )
             )
         pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
@@ -88,7 +117,9 @@ def _is_cjk(char: str) -> bool:
 
 def _font_for(char: str, bold: bool) -> str:
     if _is_cjk(char):
-        return "EH-CJK"
+        # Beyond the BMP WenQuanYi has only a few hundred characters: the rest from HanaMinB.
+        font = "EH-CJK" if ord(char) < 0x10000 or _has("EH-CJK", char) else "EH-CJK-B"
+        return f"{font}-Bold" if bold else font
     code = ord(char)
     for first, last, font in SCRIPT_BLOCKS:
         if first <= code <= last:
@@ -102,10 +133,18 @@ _SHAPED_SCRIPTS = re.compile(
 
 
 def needs_shaping(text: str) -> bool:
-    """Whether the text holds a script whose glyphs stack or reorder (Thai, Lao, Khmer,
-    Myanmar). Shape only such text: reportlab 5.1 fails on a shaped word that mixes three
-    fonts (e.g. "2025中国—东盟"), and Latin and CJK need no shaping."""
+    """Whether the text holds a script whose glyphs stack, reorder or join (Thai, Lao,
+    Khmer, Myanmar, Tamil, Jawi). Shape only such text: reportlab 5.1 fails on a shaped word
+    that mixes three fonts (e.g. "2025中国—东盟"), and Latin and CJK need no shaping."""
     return _SHAPED_SCRIPTS.search(text) is not None
+
+
+def _has(font_name: str, char: str) -> bool:
+    """Whether the font has the character; False while it is not registered (getFont
+    would scan every AFM file on the system)."""
+    if font_name not in pdfmetrics.getRegisteredFontNames():
+        return False
+    return ord(char) in pdfmetrics.getFont(font_name).face.charToGlyph
 
 
 def _covers(font_name: str, char: str) -> bool:
@@ -146,15 +185,59 @@ def script_runs(text: str, *, bold: bool = False) -> tuple[tuple[str, str], ...]
     return tuple(runs)
 
 
-def markup(text: str, *, bold: bool = False) -> str:
-    """Paragraph markup with each run of one script in its font, the text escaped."""
-    check_printable(text)
+def visual_runs(text: str, *, bold: bool = False) -> tuple[tuple[str, str], ...]:
+    """The runs of script_runs in the order they are drawn from left to right, for a line
+    mixing right-to-left Jawi with Latin ("محمد بن عبدالله (Muhammad)"). A small rule per
+    run instead of the full Unicode bidi algorithm: the line reads in the direction of its
+    first letter; each run keeps its own direction (HarfBuzz gives a right-to-left run in
+    visual order); the spaces after a run written against the line's direction stand
+    between it and the next run, so they are cut off to keep their place."""
     runs = script_runs(text, bold=bold)
+    if not any(font in RIGHT_TO_LEFT for font, _c in runs):
+        return runs
+    first = next((font for font, chunk in runs if any(c.isalpha() for c in chunk)), None)
+    rtl_line = first in RIGHT_TO_LEFT
+    order: list[tuple[str, str]] = []
+    for font, chunk in runs:
+        body = chunk.rstrip()
+        if (font in RIGHT_TO_LEFT) != rtl_line and body != chunk:
+            order += [(font, body), (font, chunk[len(body) :])]
+        else:
+            order.append((font, chunk))
+    return tuple(reversed(order)) if rtl_line else tuple(order)
+
+
+def markup(text: str, *, bold: bool = False) -> str:
+    """Paragraph markup with each run of one script in its font, the text escaped. A
+    paragraph lays words out from left to right and shapes each word by itself, so a line
+    holding Jawi is given in visual order (visual_runs), the words of a right-to-left run
+    last to first; a paragraph of several lines is right only when broken into lines
+    before (`wrapped`). A paragraph cannot stroke an outline: bold Chinese is the regular
+    there (its font, not a second copy of it in the PDF)."""
+    check_printable(text)
+    runs = [
+        (
+            font.removesuffix("-Bold") if font in FAUX_BOLD else font,
+            _words_last_first(chunk) if font in RIGHT_TO_LEFT else chunk,
+        )
+        for font, chunk in visual_runs(text, bold=bold)
+    ]
     return "".join(f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in runs)
 
 
+def _words_last_first(chunk: str) -> str:
+    return "".join(reversed(re.split(r"(\s+)", chunk)))
+
+
 # Line height per font, in ems: Myanmar and Khmer stack marks far above and below the line.
-LINE_HEIGHTS = {"EH-Myanmar": 1.75, "EH-Khmer": 1.6, "EH-Thai": 1.4, "EH-Lao": 1.45}
+LINE_HEIGHTS = {
+    "EH-Myanmar": 1.75,
+    "EH-Khmer": 1.6,
+    "EH-Thai": 1.4,
+    "EH-Lao": 1.45,
+    "EH-Tamil": 1.4,
+    "EH-Arabic": 1.75,  # Naskh: tall ascenders, dots and marks well below the line
+}
 
 
 def line_height(text: str, size: float) -> float:

@@ -125,8 +125,12 @@ def operators(canvas, x: float, y: float, text: str, font_name: str, size: float
 
 
 def extracts_as_typed(text: str, font_name: str) -> bool:
-    """Whether the glyphs' characters are the text itself (then no ActualText is needed)."""
-    return _glyph_string(text, font_name) == text
+    """Whether the glyphs' characters are the text itself (then no ActualText is needed).
+    Not for characters beyond the BMP (𠮷): reportlab's ToUnicode maps keep only 16 bits of
+    a code point, so they would copy out as another character."""
+    return text.isascii() or (
+        _glyph_string(text, font_name) == text and all(ord(char) <= 0xFFFF for char in text)
+    )
 
 
 def actual_text(text: str) -> tuple[str, str]:

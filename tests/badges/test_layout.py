@@ -243,7 +243,7 @@ def test_band_text_is_black_or_white_whichever_reads(fonts):
     for operands, operator in ops:
         if operator == b"rg":
             fill = tuple(float(v) for v in operands)
-        elif operator == b"Tj":
+        elif operator in (b"Tj", b"TJ"):
             fills_before_text.append(fill)
     # The band's letter code is the last text but the label and zones: in black.
     assert fills_before_text[-3:] == [(0, 0, 0)] * 3
