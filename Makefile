@@ -12,6 +12,8 @@ TEST_DEBS := chromium poppler-utils
 RUN_DEBS := nodejs npm
 # The fonts the PDFs (visa letters, later badges) are printed with.
 FONT_DEBS := fonts-noto-core fonts-wqy-zenhei
+# The sRGB colour profile of PDF/A certificates' output intent (/usr/share/color/icc/sRGB.icc).
+PRINT_DEBS := icc-profiles-free
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev lock run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean
@@ -49,7 +51,7 @@ lock: $(VENV)/.created ## Refresh uv.lock on purpose (newest versions the ranges
 	$(UV) lock --upgrade --python $(BIN)/python
 
 system-deps: ## Install Node.js/npm and the PDF fonts through apt when missing
-	@missing=$$(command -v npm >/dev/null || echo "$(RUN_DEBS)"; for p in $(FONT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(command -v npm >/dev/null || echo "$(RUN_DEBS)"; for p in $(FONT_DEBS) $(PRINT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "Installing: $$missing"; \
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; fi
 
