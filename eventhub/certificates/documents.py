@@ -177,6 +177,7 @@ def write_certificates(
     read so that no transaction is held while drawing."""
     title = f"{event.name_en} — certificates"
     font_dirs = current_app.config.get("FONT_DIRS")
+    register_fonts()  # once, here: forked workers inherit the parsed fonts
     records: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="eventhub-certificates-") as folder:
         files: list[str] = []

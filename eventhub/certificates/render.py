@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import qrcode
 from PIL import Image
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
-from eventhub.badges.render import A4, QR_MASK, draw_matrix, latin_only, text_block
+from eventhub.badges.render import A4, draw_matrix, latin_only, text_block
+from eventhub.certificates.qr import verification_matrix
 from eventhub.pdf import draw_text
 
 CERTIFICATE_PAGE = (A4[1], A4[0])  # landscape
@@ -66,18 +66,6 @@ def _image(canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
         )
         canvas.endForm()
     canvas.doForm(forms[key])
-
-
-def verification_matrix(url: str) -> list[list[bool]]:
-    """The QR code of the verification page. One fixed mask (allowed by the QR standard)
-    instead of trying all eight and scoring them: that search was four fifths of a run's
-    time. The version still grows with the address."""
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=QR_MASK, border=0
-    )
-    code.add_data(url)
-    code.make(fit=True)
-    return code.get_matrix()
 
 
 def _revoked_stamp(canvas, w: float, h: float) -> None:

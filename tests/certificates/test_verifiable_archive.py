@@ -216,3 +216,29 @@ def test_a_print_run_drawn_in_parallel_parts_keeps_every_certificate_in_order(ap
     assert [record["serial"] for record in _attached(pdf)["certificates"]] == expected
     with pikepdf.open(io.BytesIO(pdf)) as document:
         assert document.open_metadata()["pdfaid:part"] == "3"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://eventhub.test",
+        "http://127.0.0.1:5000",
+        "https://eventhub.caecw-secretariat.example.org/international-exchange-week/2026",
+    ],
+)
+def test_the_quick_qr_code_is_the_one_qrcode_makes(address):
+    """Certificates encode their QR codes with their own codewords (a run's time went into
+    qrcode's encoding): module for module what qrcode itself makes for the same address,
+    for a short address and one long enough for a larger version."""
+    import qrcode
+    from qrcode import util
+
+    from eventhub.certificates import qr
+
+    for n in range(40):
+        url = f"{address}/verify/{services.format_serial(services.new_serial())}"
+        made = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+        made.mask_pattern = qr.MASK
+        made.add_data(util.QRData(url.encode(), mode=util.MODE_8BIT_BYTE))
+        made.make(fit=True)
+        assert qr.verification_matrix(url) == made.get_matrix(), (n, url)
