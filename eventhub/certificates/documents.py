@@ -112,8 +112,8 @@ def _title(event: Event, data: list[CertificateData]) -> str:
 
 
 def draw_pdf(data: list[CertificateData], title: str) -> bytes:
-    """The certificates as reportlab draws them (no app needed: runs in worker processes)."""
-    register_fonts()
+    """The certificates as reportlab draws them, fonts registered (no app or database:
+    runs in worker processes too)."""
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer, pagesize=CERTIFICATE_PAGE, pageCompression=1, initialFontName=INITIAL_FONT
@@ -126,30 +126,28 @@ def draw_pdf(data: list[CertificateData], title: str) -> bytes:
     return buffer.getvalue()
 
 
+def _archive(document: pikepdf.Pdf, event: Event, title: str, records: list[dict]) -> None:
+    """One certificate's file carries its own data; a run's file every certificate's."""
+    if len(records) == 1:
+        (data,) = records
+        state = "REVOKED: not valid" if data["status"] == "revoked" else "Verify at"
+        subject = f"{data['serial']}. {state} {data['verification_url']}"
+    else:
+        data = {"event": {"en": event.name_en, "zh": event.name_zh}, "certificates": records}
+        subject = f"{len(records)} certificates, each verifiable at the address in its QR code"
+    finish_pdfa(document, title=title, subject=subject, data=data)
+
+
 def certificates_pdf(event: Event, certificates: list[Certificate]) -> bytes:
     """One certificate (or a few) as a PDF/A-3 file with its verification data."""
+    register_fonts()
     data = certificate_data(event, certificates)
     title = _title(event, data)
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(draw_pdf(data, title))) as document:
-        embedded = record(event, data[0]) if len(data) == 1 else _run_record(event, data)
-        finish_pdfa(document, title=title, subject=_subject(data), data=embedded)
+        _archive(document, event, title, [record(event, item) for item in data])
         save_pdfa(document, out)
     return out.getvalue()
-
-
-def _run_record(event: Event, data: list[CertificateData]) -> dict:
-    return {
-        "event": {"en": event.name_en, "zh": event.name_zh},
-        "certificates": [record(event, item) for item in data],
-    }
-
-
-def _subject(data: list[CertificateData]) -> str:
-    if len(data) == 1:
-        state = "REVOKED: not valid" if data[0].revoked else "Verify at"
-        return f"{data[0].serial}. {state} {data[0].url}"
-    return f"{len(data)} certificates, each verifiable at the address in its QR code"
 
 
 def render_part(data: list[CertificateData], title: str, font_dirs: list[str] | None) -> bytes:
@@ -229,13 +227,7 @@ def _join(files: list[str], out, event: Event, title: str, records: list[dict]) 
             joined.pages.extend(source.pages)
         joined.docinfo["/Producer"] = sources[0].docinfo.get("/Producer", "EventHub")
         joined.docinfo["/CreationDate"] = sources[0].docinfo.get("/CreationDate", "")
-        data = {"event": {"en": event.name_en, "zh": event.name_zh}, "certificates": records}
-        finish_pdfa(
-            joined,
-            title=title,
-            subject=f"{len(records)} certificates, each verifiable at the address in its QR code",
-            data=data,
-        )
+        _archive(joined, event, title, records)
         save_pdfa(joined, out)
         for source in sources:
             source.close()

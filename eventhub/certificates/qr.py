@@ -89,14 +89,44 @@ def codewords(payload: bytes, version: int) -> list[int]:
     return placed
 
 
+class _Layout(qrcode.QRCode):
+    """qrcode's matrix of a version with every codeword 0, noting the data modules in the
+    order they are filled (the standard's two-column zigzag, as its `map_data` walks)."""
+
+    def map_data(self, data, mask_pattern):
+        count, order, row, step = self.modules_count, [], self.modules_count - 1, -1
+        for right in range(count - 1, 0, -2):
+            if right <= 6:  # the vertical timing pattern's column is skipped
+                right -= 1
+            while 0 <= row < count:
+                order += [(row, c) for c in (right, right - 1) if self.modules[row][c] is None]
+                row += step
+            row, step = row - step, -step
+        self.order = order
+        super().map_data(data, mask_pattern)
+
+
+@cache
+def _layout(version: int) -> tuple[tuple[tuple[bool, ...], ...], tuple[tuple[int, int], ...]]:
+    """A version's modules with no data (function patterns, format and the mask over the
+    data modules), and where each data bit goes, first bit first."""
+    code = _Layout(version=version, error_correction=ERROR_CORRECT_M, mask_pattern=MASK)
+    code.data_cache = [0] * sum(b.total_count for b in _blocks(version))
+    code.make(fit=False)
+    return tuple(tuple(row) for row in code.modules), tuple(code.order)
+
+
 def verification_matrix(url: str) -> list[list[bool]]:
-    """The modules of a QR code (level M, byte mode, smallest version, mask 4) of `url`."""
+    """The modules of a QR code (level M, byte mode, smallest version, mask 4) of `url`:
+    the codewords' bits laid over the version's empty matrix, flipping the masked modules."""
     payload = url.encode()
     version = _version(len(payload))
-    code = qrcode.QRCode(
-        version=version, error_correction=ERROR_CORRECT_M, mask_pattern=MASK, border=0
-    )
-    code.add_data(util.QRData(payload, mode=util.MODE_8BIT_BYTE))
-    code.data_cache = codewords(payload, version)
-    code.make(fit=False)
-    return code.get_matrix()
+    empty, order = _layout(version)
+    words = codewords(payload, version)
+    bits = int.from_bytes(bytes(words), "big")
+    total = 8 * len(words)
+    matrix = [list(row) for row in empty]
+    for index, (row, column) in enumerate(order[:total]):
+        if (bits >> (total - 1 - index)) & 1:
+            matrix[row][column] = not matrix[row][column]
+    return matrix
