@@ -82,6 +82,8 @@ ALLOWED: dict[str, set[str]] = {
     "registration.participant_detail": OFFICE,
     "registration.participant_detail POST": ORGANISER,  # visa officers read, not edit
     "registration.participant_photo": OFFICE,
+    "registration.participant_photo_original": OFFICE,  # for the crop tool
+    "registration.participant_photo_crop": ORGANISER,
     "registration.participant_rank": ORGANISER,
     "registration.bulk_action": ORGANISER,
     "registration.ladder": ORGANISER,

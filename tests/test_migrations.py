@@ -183,3 +183,54 @@ def test_upgrade_sorts_people_stored_before_by_the_name_they_are_addressed_by(tm
             "Budiono",
             "Wei",
         ]
+
+
+@pytest.mark.own_database  # its own file, committed for real: the migration reads it
+def test_upgrade_crops_photos_stored_before_and_keeps_them_as_sent(tmp_path):
+    """A landscape photo uploaded before crops printed as a strip: after the upgrade the
+    badge gets the 3:4 default crop, and the photo as sent is kept for the crop tool."""
+    import io
+    from datetime import date
+
+    from PIL import Image
+
+    from eventhub.directory.services import seed_countries
+    from eventhub.events.models import Event
+    from eventhub.registration.models import ParticipantPhoto
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="0038_signed_witness_org")
+        seed_countries()
+        (event_id,) = _insert_as_stored_then(
+            {
+                "slug": "old-photos",
+                "name_en": "Old photos",
+                "name_zh": "旧照片",
+                "city_en": "Guiyang",
+                "starts_on": date(2025, 7, 24),
+                "ends_on": date(2025, 7, 27),
+            },
+            model=Event,
+        )
+        (person_id,) = _insert_as_stored_then(
+            {"event_id": event_id, "given_name": "Somchai", "country_code": "TH"}
+        )
+        landscape = io.BytesIO()
+        Image.new("RGB", (600, 400), "teal").save(landscape, "JPEG")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO participant_photo (participant_id, content, content_type, width,"
+                " height, updated_at) VALUES (:id, :content, 'image/jpeg', 600, 400, :now)"
+            ),
+            {"id": person_id, "content": landscape.getvalue(), "now": date(2025, 7, 1)},
+        )
+        db.session.commit()
+
+        upgrade()
+        photo = db.session.get(ParticipantPhoto, person_id)
+        assert photo.original == landscape.getvalue()
+        with Image.open(io.BytesIO(photo.content)) as shown:
+            assert shown.size == (300, 400)
+        assert (photo.crop_width, photo.crop_height) == (300, 400)
+        assert not photo.cropped_by_organiser

@@ -37,7 +37,27 @@ def test_a_long_address_on_a_badge_back_stays_within_its_block(app):
         text = "Programme: https://caecw.example.org/events/caecw-2026/programme/day-2/forums"
         block = paragraph(text, style)
         block.wrap(130, 1_000)
-        assert all(line[0] >= -0.5 for line in block.blPara.lines)  # no line overflows
+        assert block.widest <= 130 and not block.narrowed  # no line overflows
         whole = paragraph(text, style, whole_words=True)
         whole.wrap(130, 1_000)
-        assert any(line[0] < -0.5 for line in whole.blPara.lines)  # the ceremony rule
+        assert whole.widest > 130  # the ceremony rule: the word kept whole (narrowed)
+        assert whole.narrowed
+
+
+def test_a_block_of_names_runs_on_to_the_next_page_by_whole_lines(app):
+    """A long list of names split at a page's foot keeps every name, each line whole, the
+    part on the first page no taller than the room left."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from eventhub.pdf import paragraph, register_fonts
+
+    with app.app_context():
+        register_fonts()
+        style = ParagraphStyle("list", fontName="EH-Latin", fontSize=10, leading=14)
+        names = "\n".join(["ឈឹម ស្រីពៅ(CHHIM)", "ကြည်(Kyi)", "ສົມພອນ(NUOL)"] * 5)
+        block = paragraph(names, style, whole_words=True)
+        _width, height = block.wrap(200, 1_000)
+        first, rest = block.split(200, height / 2)
+        assert first.wrap(200, height / 2)[1] <= height / 2
+        rest.wrap(200, 1_000)
+        assert first.lines + rest.lines == names.splitlines()

@@ -45,6 +45,23 @@ REGISTRATION: dict[str, Any] = {
             "family_name", "Latin letters as in the passport; empty for people with one name"
         ),
         "given_name": _text("given_name"),
+        "patronymic": _text(
+            "patronymic",
+            "The father's name with its link (bin, binti, a/l, a/p); not a family name",
+            examples=["binti Abdullah", "a/l Muthusamy"],
+        ),
+        "name_order": {
+            "type": ["string", "null"],
+            "enum": ["", "given", "family", None],
+            "description": "The order the Latin name is written in; empty: the country's "
+            "custom (family first for China, Viet Nam, Cambodia...)",
+        },
+        "passport_name": _text(
+            "passport_name",
+            "As the passport's machine-readable zone writes it (A-Z and spaces); empty: the "
+            "Latin name without diacritics",
+            examples=["NGUYEN THI LAN"],
+        ),
         "native_name": _text(
             "native_name", "The name in its own script", examples=["ສົມພອນ ແກ້ວມະນີ"]
         ),
@@ -53,7 +70,12 @@ REGISTRATION: dict[str, Any] = {
             "A foreign name as written in Chinese, read at ceremonies",
             examples=["通伦·西苏里"],
         ),
-        "honorific": _text("honorific"),
+        "style": _text(
+            "style",
+            "Style of address, before the honorific",
+            examples=["H.E.", "Tan Sri", "Dato'", "Yang Mulia", "Lok Chumteav"],
+        ),
+        "honorific": _text("honorific", "Dr., Prof., U, Daw", examples=["Dr."]),
         "position": _text("position"),
         "position_zh": _text("position_zh", "The position in Chinese", examples=["外交部长"]),
         "organisation": _text("organisation", "Name; added to the directory when new"),

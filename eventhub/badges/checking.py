@@ -40,7 +40,8 @@ class Holder:
 
     @classmethod
     def of_row(cls, row: Sequence) -> Holder:
-        """From a row of holders_query(), by position (rows may be plain tuples)."""
+        """From a row of holders_query(), by position (rows may be plain tuples; a caller's
+        own columns come after the holder's 16)."""
         (
             person_id,
             event_id,
@@ -60,7 +61,9 @@ class Holder:
             event_id,
             Status(status),
             Category(category),
-            format_latin_name(family_name, given_name),
+            format_latin_name(
+                family_name, given_name, patronymic=row[14] or "", name_order=row[15] or ""
+            ),
             native_name or "",
             country_code or "",
             delegation or "",
@@ -93,6 +96,8 @@ def holders_query(from_badge: bool = False) -> sa.Select:
         badge.c.version.label("badge_version"),
         delegation.c.name_zh.label("delegation_zh"),
         person.c.needs_attention,
+        person.c.patronymic,
+        person.c.name_order,
     ).select_from(
         # From the badge when one badge is sought: the database then starts from its key,
         # whatever else the query is joined to.

@@ -65,8 +65,8 @@ class BatchFilters:
 
 
 def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
-    """Approved participants matching the filters, by delegation then name: the order the
-    badge desk hands them out."""
+    """Approved participants matching the filters, in the order the badge desk hands them
+    out (below)."""
     query = (
         sa.select(Participant)
         .outerjoin(Badge, Badge.participant_id == Participant.id)
@@ -87,11 +87,20 @@ def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
                 Participant.updated_at > Badge.printed_at,
             )
         )
-    # Printed and handed out delegation by delegation, in protocol order.
+    # Handed out delegation by delegation, in the event's order of delegations (as the
+    # delegations page lists them), people without one last; within a delegation in
+    # protocol order, as protocol desks hand them out: the head first, then by protocol
+    # rank (unranked last), the earlier appointed first, then by name.
     return query.outerjoin(Delegation, Delegation.id == Participant.delegation_id).order_by(
-        Delegation.protocol_order.is_(None),
+        Delegation.id.is_(None),
         Delegation.protocol_order,
-        Participant.delegation_id,
+        Delegation.name_en,
+        Delegation.id,
+        sa.case((Delegation.head_id == Participant.id, 0), else_=1),
+        Participant.protocol_rank.is_(None),
+        Participant.protocol_rank,
+        Participant.appointed_on.is_(None),
+        Participant.appointed_on,
         Participant.sort_name,
         Participant.id,
     )
@@ -147,9 +156,11 @@ def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]
         data.append(
             BadgeData(
                 code=codes.make_code(key, badge.id, badge.version),
-                latin_name=person.latin_name,
+                # Style and honorific with the name ("Tan Sri Dr. Ahmad bin Hassan"), never
+                # with the position (render prints `honorific` before the position).
+                latin_name=person.name("badge"),
                 native_name=person.native_name,
-                honorific=person.honorific,
+                honorific="",
                 position=person.position,
                 organisation=organisations.get(person.organisation_id, ""),
                 country=countries.get(person.country_code, person.country_code),

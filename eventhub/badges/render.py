@@ -8,6 +8,7 @@ version and mask (the standard allows any mask; trying all eight is where the ti
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
+from eventhub.badges.layout import BLEED, FrontLayout, measure_front, proportions
 from eventhub.pdf import draw_text, fit_lines, line_height, paragraph
 
 # Version 3 with error correction Q holds 47 alphanumeric characters; codes have 29.
@@ -123,97 +125,111 @@ def text_block(canvas, text, centre, top, width, *, largest, smallest, bold=Fals
     return y
 
 
-def draw_badge(canvas, data: BadgeData, x: float, y: float, w: float, h: float) -> None:
-    """One badge front with its lower left corner at (x, y). Sizes follow the width, so the
-    same layout serves a CR80 card and an A6 lanyard badge."""
-    k = w / CR80[0]  # 1 on a card
-    pad = 3 * mm * k
-    inner = w - 2 * pad
+def _text(canvas, block, centre: float) -> None:
+    """A measured text block's lines, centred, from its top down."""
+    top = block.top
+    for part in block.lines:
+        height = line_height(part, block.size)
+        draw_text(
+            canvas,
+            centre,
+            top - height * 0.78,  # the baseline, below the ascenders
+            part,
+            block.size,
+            bold=block.bold,
+            align="centre",
+            max_width=block.w,
+        )
+        top -= height
+
+
+def draw_badge(
+    canvas, data: BadgeData, x: float, y: float, w: float, h: float, *, bleed: bool = False
+) -> FrontLayout:
+    """One badge front with its lower left corner at (x, y), as measured by
+    layout.measure_front (returned). With `bleed`, the coloured band and rule run 3 mm past
+    the card's edges, for a guillotine."""
+    layout = measure_front(data, x, y, w, h)
+    p = proportions(w)
+    blocks = layout.blocks
     centre = x + w / 2
     colour = HexColor(data.style.colour)
     canvas.saveState()
     canvas.setFillColor(white)
     canvas.rect(x, y, w, h, stroke=0, fill=1)
-
-    # Header: the event, both languages, above a rule in the category's colour.
-    top = y + h - pad
     canvas.setFillColor(black)
-    top = text_block(
-        canvas, data.event_zh, centre, top, inner, largest=7 * k, smallest=5 * k, lines=1
-    )
-    top = text_block(
-        canvas, data.event_en, centre, top, inner, largest=6 * k, smallest=4.5 * k, lines=1
-    )
+    for name in ("event_zh", "event_en"):
+        if name in blocks:
+            _text(canvas, blocks[name], centre)
     canvas.setFillColor(colour)
-    canvas.rect(x, top - 1.2 * mm * k, w, 0.8 * mm * k, stroke=0, fill=1)
-    top -= 2.5 * mm * k
-
-    # Photo and QR code side by side (the code alone, centred, without a photo).
-    qr_size = 21 * mm * k
-    photo_w, photo_h = 18 * mm * k, 24 * mm * k
-    row_h = max(qr_size, photo_h)
-    qr_y = top - row_h + (row_h - qr_size) / 2
-    if data.photo:
-        gap = (w - photo_w - qr_size) / 3
+    for name in ("rule", "band"):
+        b = blocks[name]
+        if bleed:
+            canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
+        else:
+            bottom = max(b.y, y)
+            canvas.rect(x, bottom, w, b.y + b.h - bottom, stroke=0, fill=1)
+    if "photo" in blocks:
+        b = blocks["photo"]
         canvas.drawImage(
             ImageReader(io.BytesIO(data.photo)),
-            x + gap,
-            top - photo_h,
-            photo_w,
-            photo_h,
+            b.x,
+            b.y,
+            b.w,
+            b.h,
             preserveAspectRatio=True,
             anchor="c",
         )
-        draw_qr(canvas, data.code, x + 2 * gap + photo_w, qr_y, qr_size)
-    else:
-        draw_qr(canvas, data.code, centre - qr_size / 2, qr_y, qr_size)
-    top -= row_h + 2 * mm * k
+    b = blocks["qr"]
+    draw_qr(canvas, data.code, b.x, b.y, b.w)
 
-    # The name, largest: own script first, then Latin letters.
     canvas.setFillColor(black)
-    if data.native_name and not latin_only(data.native_name):
-        top = text_block(
-            canvas, data.native_name, centre, top, inner, largest=15 * k, smallest=7 * k, bold=True
-        )
-        top = text_block(
-            canvas, data.latin_name, centre, top, inner, largest=11 * k, smallest=6 * k, bold=True
-        )
-    else:
-        top = text_block(
-            canvas, data.latin_name, centre, top, inner, largest=15 * k, smallest=6 * k, bold=True
-        )
-    position = " ".join(part for part in (data.honorific, data.position) if part)
-    top = text_block(canvas, position, centre, top, inner, largest=7 * k, smallest=5 * k)
-    top = text_block(canvas, data.organisation, centre, top, inner, largest=7 * k, smallest=5 * k)
-    text_block(canvas, data.country, centre, top, inner, largest=7 * k, smallest=5 * k, lines=1)
+    band_top = blocks["band"].top
+    clip = any(problem.kind == "clipped" for problem in layout.problems)
+    if clip:  # never over the band: what does not fit is cut at its top (and reported)
+        canvas.saveState()
+        path = canvas.beginPath()
+        path.rect(x, band_top, w, h - (band_top - y))
+        canvas.clipPath(path, stroke=0, fill=0)
+    for name in ("name", "latin_name", "position", "organisation", "country"):
+        if name in blocks:
+            _text(canvas, blocks[name], centre)
+    if clip:
+        canvas.restoreState()
 
-    # The category band: label in both languages, letter code large, zones.
-    band = 11 * mm * k
-    canvas.setFillColor(colour)
-    canvas.rect(x, y, w, band, stroke=0, fill=1)
-    canvas.setFillColor(white)
-    draw_text(canvas, x + pad, y + band * 0.3, data.style.code, 16 * k, bold=True)
+    # The category band: letter code large, label in both languages, zones; in black or
+    # white, whichever reads on the band's colour.
+    band = p.band
+    canvas.setFillColor(HexColor(layout.band_text))
+    draw_text(canvas, x + p.pad, y + band * 0.3, data.style.code, p.code_size, bold=True)
     label = f"{data.style.label_zh} {data.style.label_en}".strip()
     draw_text(
-        canvas, x + w - pad, y + band * 0.55, label, 6.5 * k, align="right", max_width=w * 0.6
+        canvas,
+        x + w - p.pad,
+        y + band * 0.55,
+        label,
+        p.label_size,
+        align="right",
+        max_width=w * 0.6,
     )
     if data.style.zones:
         draw_text(
             canvas,
-            x + w - pad,
+            x + w - p.pad,
             y + band * 0.2,
             data.style.zones,
-            6.5 * k,
+            p.label_size,
             bold=True,
             align="right",
             max_width=w * 0.6,
         )
     canvas.restoreState()
+    return layout
 
 
 def _crop_marks(canvas, x: float, y: float, w: float, h: float) -> None:
-    """Short lines outside each corner, where the guillotine cuts."""
-    length, gap = 4 * mm, 1.5 * mm
+    """Short lines at each corner, outside the bleed, on the lines where the guillotine cuts."""
+    length, gap = 3 * mm, BLEED + 0.5 * mm
     canvas.setLineWidth(0.25)
     canvas.setStrokeColor(black)
     for cx in (x, x + w):
@@ -224,13 +240,33 @@ def _crop_marks(canvas, x: float, y: float, w: float, h: float) -> None:
             canvas.line(cx + left * gap, cy, cx + left * (gap + length), cy)
 
 
+# Around an A6 badge: its bleed, then room for the crop marks (a print shop trims it).
+A6_MARGIN = BLEED + 4.5 * mm
+A4_GUTTER = 2 * BLEED + 4 * mm  # between cards on a sheet: two bleeds and the crop marks
+
+
 def page_size(layout: str) -> tuple[float, float]:
-    return {"cr80": CR80, "a6": A6, "a4": A4}[layout]
+    """The page a run is printed on: a CR80 card exactly (card printers print to the edge of
+    pre-cut cards: no bleed, no marks); A6 with its bleed and crop marks around it; A4."""
+    a6_sheet = (A6[0] + 2 * A6_MARGIN, A6[1] + 2 * A6_MARGIN)
+    return {"cr80": CR80, "a6": a6_sheet, "a4": A4}[layout]
 
 
-def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: float) -> None:
-    """The back: the event, its practical information in both languages, and the holder's
-    name small at the foot so that fronts and backs can be matched."""
+_NUMBER_SPACE = re.compile(r"(?<=[0-9)]) (?=\(?\+?[0-9])")
+
+
+def keep_numbers(line: str) -> str:
+    """Spaces inside a phone number ("+855 23 881 234", "(+86) 10 6512 3456") made
+    non-breaking: a number is dialled from one line, never read across two."""
+    return _NUMBER_SPACE.sub("\u00a0", line)
+
+
+def draw_badge_back(
+    canvas, data: BadgeData, x: float, y: float, w: float, h: float, *, bleed: bool = False
+) -> None:
+    """The back: the event, its practical information in both languages (phone numbers kept
+    whole on one line), and the holder's name small at the foot so that fronts and backs can
+    be matched."""
     k = w / CR80[0]
     pad = 4 * mm * k
     inner = w - 2 * pad
@@ -238,7 +274,8 @@ def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: fl
     colour = HexColor(data.style.colour)
     canvas.saveState()
     canvas.setFillColor(colour)
-    canvas.rect(x, y + h - 2 * mm * k, w, 2 * mm * k, stroke=0, fill=1)
+    out = BLEED if bleed else 0
+    canvas.rect(x - out, y + h - 2 * mm * k, w + 2 * out, 2 * mm * k + out, stroke=0, fill=1)
     canvas.setFillColor(black)
     top = y + h - pad - 2 * mm * k
     top = text_block(canvas, data.event_zh, centre, top, inner, largest=8 * k, smallest=5 * k)
@@ -251,7 +288,7 @@ def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: fl
             if not line.strip():
                 top -= 2 * mm * k
                 continue
-            block = paragraph(line, style)
+            block = paragraph(keep_numbers(line), style)
             _w, height = block.wrap(inner, h)
             if top - height < y + 12 * mm * k:
                 break  # never over the name at the foot
@@ -271,12 +308,19 @@ def draw_badge_back(canvas, data: BadgeData, x: float, y: float, w: float, h: fl
     canvas.restoreState()
 
 
+def _boxes(canvas, x: float, y: float, w: float, h: float) -> None:
+    """Trim and bleed boxes of a page holding one badge to be trimmed."""
+    canvas.setTrimBox((x, y, x + w, y + h))
+    canvas.setBleedBox((x - BLEED, y - BLEED, x + w + BLEED, y + h + BLEED))
+
+
 def draw_badges(canvas, badges: list[BadgeData], layout: str, *, back: bool = False) -> None:
     """Every badge on the canvas: one per page for cr80 and a6 (each followed by its back,
     for duplex printing, when `back`); nine CR80 badges per A4 sheet with crop marks, each
-    sheet followed by its backs mirrored left to right (long-edge duplex)."""
-    if layout in ("cr80", "a6"):
-        w, h = page_size(layout)
+    sheet followed by its backs mirrored left to right (long-edge duplex). On A4 sheets and
+    A6 pages the coloured bands bleed 3 mm past the cut, the crop marks outside the bleed."""
+    if layout == "cr80":
+        w, h = CR80
         for data in badges:
             draw_badge(canvas, data, 0, 0, w, h)
             canvas.showPage()
@@ -284,7 +328,18 @@ def draw_badges(canvas, badges: list[BadgeData], layout: str, *, back: bool = Fa
                 draw_badge_back(canvas, data, 0, 0, w, h)
                 canvas.showPage()
         return
-    columns, rows, gutter = 3, 3, 6 * mm  # the gutters hold the crop marks
+    if layout == "a6":
+        (w, h), m = A6, A6_MARGIN
+        for data in badges:
+            for side in ("front", "back") if back else ("front",):
+                (draw_badge if side == "front" else draw_badge_back)(
+                    canvas, data, m, m, w, h, bleed=True
+                )
+                _crop_marks(canvas, m, m, w, h)
+                _boxes(canvas, m, m, w, h)
+                canvas.showPage()
+        return
+    columns, rows, gutter = 3, 3, A4_GUTTER
     w, h = CR80
     left = (A4[0] - columns * w - (columns - 1) * gutter) / 2
     bottom = (A4[1] - rows * h - (rows - 1) * gutter) / 2
@@ -297,7 +352,9 @@ def draw_badges(canvas, badges: list[BadgeData], layout: str, *, back: bool = Fa
                     column = columns - 1 - column  # behind its front once the sheet turns
                 bx = left + column * (w + gutter)
                 by = bottom + (rows - 1 - row) * (h + gutter)
-                (draw_badge if side == "front" else draw_badge_back)(canvas, data, bx, by, w, h)
+                (draw_badge if side == "front" else draw_badge_back)(
+                    canvas, data, bx, by, w, h, bleed=True
+                )
                 _crop_marks(canvas, bx, by, w, h)
             canvas.showPage()
 

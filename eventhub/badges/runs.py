@@ -8,11 +8,13 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _n
 
 from eventhub import jobs
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.badges.models import BadgeBatch, BatchState
+from eventhub.badges.preview import SHOWN, preview
 from eventhub.badges.printing import (
     BatchFilters,
     batch_query,
@@ -35,18 +37,38 @@ def queue_batch(
     actor: User | None,
     base_url: str = "",
     back: bool = False,
+    confirmed: bool = False,
 ) -> BadgeBatch:
     """A run of badges for a separate process. `base_url` is where links in its documents
-    point (PUBLIC_URL wins)."""
+    point (PUBLIC_URL wins). Every badge is measured first: when any would not print whole
+    (cut at the band, shrunk below its floor, squeezed), the run is refused unless
+    `confirmed`, and the run keeps the list for its page."""
     if layout not in LAYOUTS:
         raise DomainError(_l("Choose a layout: CR80 card, A6 or A4 sheets."))
     total = count_batch(event, filters)
     if total == 0:
         raise DomainError(_l("No approved participant matches: there is nothing to print."))
+    _total, findings = preview(event, filters, layout)
+    if findings and not confirmed:
+        raise DomainError(
+            _n(
+                "%(num)d badge would not print whole: look at the preview, then confirm to "
+                "print it as it is.",
+                "%(num)d badges would not print whole: look at the preview, then confirm to "
+                "print them as they are.",
+                len(findings),
+            )
+        )
     batch = BadgeBatch(
         event_id=event.id,
         user_id=actor.id if actor else None,
-        filters=filters.as_dict() | {"back": back, "base_url": base_url},
+        filters=filters.as_dict()
+        | {
+            "back": back,
+            "base_url": base_url,
+            "layout_problems": len(findings),
+            "layout_findings": [finding.as_dict() for finding in findings[:SHOWN]],
+        },
         layout=layout,
         kind="badges",
         total=total,

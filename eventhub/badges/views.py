@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import sqlalchemy as sa
 from flask import (
@@ -23,7 +24,9 @@ from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.badges import bp, issuing, printing, tasks
+from eventhub.badges.layout import band_text_colour, contrast
 from eventhub.badges.models import BadgeBatch, BadgeSettings, BatchState
+from eventhub.badges.preview import preview
 from eventhub.badges.render import qr_png
 from eventhub.badges.runs import queue_batch
 from eventhub.badges.styles import SettingsInvalid, save_badge_back, save_styles, styles_of
@@ -68,16 +71,25 @@ def overview(event):
     source = request.form if request.method == "POST" else request.args
     filters = _filters_from(source)
     layout = source.get("layout", "a4")
-    if request.method == "POST":
+    if request.method == "POST" and source.get("preview") != "1":
         ok, batch = attempt(
             lambda: tasks.start(
                 queue_batch(
-                    event, filters, layout, actor=current_user, back=source.get("back") == "1"
+                    event,
+                    filters,
+                    layout,
+                    actor=current_user,
+                    back=source.get("back") == "1",
+                    confirmed=source.get("confirm") == "1",
                 )
             )
         )
         if ok:
             return redirect(url_for("badges.run", slug=event.slug, batch_id=batch.id))
+    # The print preview: asked for, or after a run refused for badges that would not fit.
+    checked = None
+    if source.get("preview") == "1" or request.method == "POST":
+        checked = preview(event, filters, layout)[1] if layout in LAYOUT_LABELS else []
     runs = db.session.scalars(
         sa.select(BadgeBatch)
         .where(BadgeBatch.event_id == event.id)
@@ -100,6 +112,8 @@ def overview(event):
         styles=styles_of(event.id),
         runs=runs,
         run_states=RUN_STATES,
+        checked=checked,
+        back=source.get("back") == "1",
     )
 
 
@@ -241,6 +255,25 @@ def delegation_badges(event, delegation_id: int):
     return pdf_response(buffer.getvalue(), f"badges-delegation-{delegation.id}.pdf")
 
 
+def _band_notes(typed: dict) -> dict:
+    """For each colour on which white text reads poorly (under 4.5:1, WCAG): what prints."""
+    notes = {}
+    for category, values in typed.items():
+        colour = values.get("colour", "")
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            continue
+        on_white = contrast(colour, "#ffffff")
+        if on_white < 4.5:
+            ink = band_text_colour(colour)
+            notes[category] = _(
+                "White text on this colour is hard to read (%(ratio)s:1, under 4.5:1): the "
+                "band's text prints in black (%(black)s:1).",
+                ratio=f"{on_white:.1f}",
+                black=f"{contrast(colour, ink):.1f}",
+            )
+    return notes
+
+
 @bp.route("/badges/styles", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
 def styles(event):
@@ -286,6 +319,7 @@ def styles(event):
         "badges/styles.html",
         event=event,
         typed=typed,
+        band_notes=_band_notes(typed),
         back=back,
         errors=errors,
         category_labels=dict(CATEGORY_CHOICES),

@@ -89,7 +89,8 @@ class SignedAs:
 
     signed_name: Mapped[str] = mapped_column(sa.String(260), default="")  # Latin letters
     signed_native_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    signed_honorific: Mapped[str] = mapped_column(sa.String(60), default="")
+    # The style and the honorific together ("Tan Sri Dr.").
+    signed_honorific: Mapped[str] = mapped_column(sa.String(160), default="")
     signed_position: Mapped[str] = mapped_column(sa.String(300), default="")
     signed_name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     signed_position_zh: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -98,7 +99,7 @@ class SignedAs:
         """Copy `person` as they are now (None: clear the copy)."""
         self.signed_name = person.latin_name if person else ""
         self.signed_native_name = person.native_name if person else ""
-        self.signed_honorific = person.honorific if person else ""
+        self.signed_honorific = person.full_title if person else ""
         self.signed_position = person.position if person else ""
         self.signed_name_zh = person.name_zh if person else ""
         self.signed_position_zh = person.position_zh if person else ""

@@ -31,10 +31,16 @@ def unbroken(text: str) -> str:
     return " ".join(text.split())
 
 
+def title(person: Participant) -> str:
+    """'Tan Sri Dr.': a registration's style and honorific (eventhub.personnames), or the
+    title a signed record copied."""
+    return person.full_title if isinstance(person, Participant) else person.honorific
+
+
 def latin(person: Participant) -> str:
-    """'Prof. PHOMMACHANH Bounthavy', broken, if at all, only between its words: the one place
-    a title and a name are put together."""
-    return f"{person.honorific} {unbroken(person.latin_name)}".strip()
+    """'Prof. Bounthavy PHOMMACHANH', 'Tan Sri Dr. Ahmad bin Hassan', broken, if at all, only
+    between its words: the title before the name, never with the position."""
+    return f"{title(person)} {unbroken(person.latin_name)}".strip()
 
 
 def chinese_name(person: Participant) -> str:
@@ -49,7 +55,7 @@ def chinese_name(person: Participant) -> str:
 
 def chinese_honorific(person: Participant) -> str:
     for pattern, said in _HONORIFICS_ZH:
-        if pattern.search(person.honorific or ""):
+        if pattern.search(title(person) or ""):
             return said
     return ""
 

@@ -26,7 +26,7 @@ from eventhub.ceremonies.names import (
 from eventhub.ceremonies.signed_record import Person, label_zh, signer, witness
 from eventhub.events.models import Event
 from eventhub.i18n import clock_time, datetime_text
-from eventhub.pdf import document, markup, register_fonts, text_width, wrapped
+from eventhub.pdf import TextBlock, document, register_fonts, text_width, wrapped
 from eventhub.pdf import paragraph as any_paragraph
 from eventhub.scheduling.models import Activity
 
@@ -73,7 +73,7 @@ def _amendments(event: Event, agreements: list[Agreement], style, *, numbered: b
             if not story:
                 story += [
                     Spacer(1, 5 * mm),
-                    Paragraph(markup("Amendments 修正记录", bold=True), style),
+                    paragraph("Amendments 修正记录", style, bold=True),
                 ]
             story.append(
                 paragraph(
@@ -110,7 +110,7 @@ def signing_register(
         title=f"{ceremony.title_en} — {heading}",
     )
     header = [
-        Paragraph(markup(text, bold=True), BODY)
+        paragraph(text, BODY, bold=True)
         for text in (
             "Time 时间" if press else "No. 序号",
             "Agreement 协议",
@@ -134,7 +134,7 @@ def signing_register(
         ]
         rows.append(
             [
-                Paragraph(signing_times.get(agreement.id, "") if press else str(number), BODY),
+                paragraph(signing_times.get(agreement.id, "") if press else str(number), BODY),
                 [
                     wrapped(agreement.title_en, BODY, widths[1] - padding, bold=True),
                     wrapped(agreement.title_zh or "", BODY, widths[1] - padding),
@@ -161,8 +161,8 @@ def signing_register(
     title = f"{ceremony.title_zh or ''} {ceremony.title_en}".strip()
     doc.build(
         [
-            Paragraph(markup(event.name_zh + " · " + event.name_en, bold=True), HEAD),
-            Paragraph(markup(f"{title} — {heading}"), HEAD),
+            paragraph(event.name_zh + " · " + event.name_en, HEAD, bold=True),
+            paragraph(f"{title} — {heading}", HEAD),
             Spacer(1, 4 * mm),
             table,
             *_amendments(event, agreements, BODY, numbered=not press),
@@ -171,7 +171,7 @@ def signing_register(
     return buffer.getvalue()
 
 
-def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> Paragraph:
+def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> TextBlock:
     """Text as large as fits the width on one line; a long name (a Bruneian title and name
     runs to 80 letters) goes to two lines rather than shrinking out of sight."""
     lines = 1
@@ -179,9 +179,9 @@ def _fitted(text: str, width: float, largest: float, *, bold: bool = False) -> P
     while True:
         style = ParagraphStyle("card", parent=BODY, fontSize=size, leading=size * 1.3, alignment=1)
         result = paragraph(text, style, bold=bold)
-        _width, height = result.wrap(width, 10_000)
-        # The paragraph's own line height: taller than the card style's for tall scripts.
-        if height <= result.style.leading * (lines + 0.05) or size <= largest / 3:
+        result.wrap(width, 10_000)
+        fits = len(result.lines) <= lines and not result.narrowed
+        if fits or size <= largest / 3:
             return result
         size -= 2
         if lines == 1 and size < largest * 0.55:
@@ -237,12 +237,7 @@ def mc_script(event: Event, ceremony: Activity, lines, problems: list[str]) -> b
     )
     say = ParagraphStyle("say", parent=BODY, fontSize=10, leading=14)
     say_width = 109 * mm - 12  # the column less its padding
-    rows = [
-        [
-            Paragraph(markup(text, bold=True), BODY)
-            for text in ("Time 时间", "Cue 环节", "Say 主持词")
-        ]
-    ]
+    rows = [[paragraph(text, BODY, bold=True) for text in ("Time 时间", "Cue 环节", "Say 主持词")]]
     for line in lines:
         rows.append(
             [
@@ -270,11 +265,11 @@ def mc_script(event: Event, ceremony: Activity, lines, problems: list[str]) -> b
     )
     title = f"{ceremony.title_zh or ''} {ceremony.title_en}".strip()
     story = [
-        Paragraph(markup(title, bold=True), HEAD),
-        Paragraph(markup("主持词 Master of ceremonies' script"), HEAD),
+        paragraph(title, HEAD, bold=True),
+        paragraph("主持词 Master of ceremonies' script", HEAD),
         Spacer(1, 3 * mm),
     ]
-    story += [Paragraph(markup("! " + problem, bold=True), BODY) for problem in problems]
+    story += [paragraph("! " + problem, BODY, bold=True) for problem in problems]
     story += [Spacer(1, 3 * mm), table]
     doc.build(story)
     return buffer.getvalue()
@@ -301,13 +296,13 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
                 keeper.organisation.country_code,
             )
             story += [
-                Paragraph(markup(f"{number}. 正本 Original — {keeper.organisation.name_en}"), HEAD),
+                paragraph(f"{number}. 正本 Original — {keeper.organisation.name_en}", HEAD),
                 paragraph(LANGUAGE_NAMES.get(language, language), text_centred),
                 Spacer(1, 8 * mm),
-                Paragraph(markup(agreement.title_en, bold=True), big),
+                paragraph(agreement.title_en, big, bold=True),
                 wrapped(agreement.title_zh or "", big, A4[0] - 40 * mm),
                 Spacer(1, 8 * mm),
-                Paragraph(markup("Between 签约方", bold=True), text),
+                paragraph("Between 签约方", text, bold=True),
             ]
             story += [
                 wrapped(
@@ -345,7 +340,7 @@ def cover_sheets(event: Event, ceremony: Activity, agreements: list[Agreement]) 
             story += [Spacer(1, 10 * mm), table]
             story += _amendments(event, [agreement], text, numbered=False)
             story.append(PageBreak())
-    doc.build(story[:-1] if story else [Paragraph(markup("—"), text)])
+    doc.build(story[:-1] if story else [paragraph("—", text)])
     return buffer.getvalue()
 
 
@@ -368,7 +363,7 @@ def ceremony_programme(event: Event, ceremony: Activity, cues) -> bytes:
             cell = []
             for agreement in cue.agreements:
                 cell += [
-                    Paragraph(markup(agreement.title_en, bold=True), text),
+                    paragraph(agreement.title_en, text, bold=True),
                     wrapped(agreement.title_zh or "", text, 154 * mm - 12),
                     paragraph(
                         " · ".join(
@@ -380,7 +375,7 @@ def ceremony_programme(event: Event, ceremony: Activity, cues) -> bytes:
                     Spacer(1, 2 * mm),
                 ]
         else:
-            cell = [Paragraph(markup(cue.text_zh) + "<br/>" + markup(cue.text_en), text)]
+            cell = [paragraph(f"{cue.text_zh}\n{cue.text_en}", text)]
         rows.append([Paragraph(moment, text), cell])
     table = Table(rows, colWidths=[20 * mm, 154 * mm])
     table.setStyle(
@@ -393,12 +388,10 @@ def ceremony_programme(event: Event, ceremony: Activity, cues) -> bytes:
     )
     place = ceremony.room.name_en if ceremony.room else ""
     story = [
-        Paragraph(markup(f"{event.name_zh} · {event.name_en}"), HEAD),
-        Paragraph(markup(ceremony.title_zh or "", bold=True), HEAD),
-        Paragraph(markup(ceremony.title_en, bold=True), HEAD),
-        Paragraph(
-            markup(datetime_text(ceremony.starts_at) + (f" · {place}" if place else "")), HEAD
-        ),
+        paragraph(f"{event.name_zh} · {event.name_en}", HEAD),
+        paragraph(ceremony.title_zh or "", HEAD, bold=True),
+        paragraph(ceremony.title_en, HEAD, bold=True),
+        paragraph(datetime_text(ceremony.starts_at) + (f" · {place}" if place else ""), HEAD),
         Spacer(1, 6 * mm),
         table,
     ]

@@ -90,6 +90,11 @@ class Person:
     def full_name(self) -> str:
         return latin(self)  # type: ignore[arg-type]
 
+    @property
+    def titled_name(self) -> str:
+        """'Tan Sri Dr. Ahmad bin Hassan' as signed (templates name a registration alike)."""
+        return latin(self)  # type: ignore[arg-type]
+
 
 def _person(row: AgreementParty | AgreementWitness, live: Participant | None) -> Person | None:
     if row.signed_name:
@@ -105,7 +110,7 @@ def _person(row: AgreementParty | AgreementWitness, live: Participant | None) ->
     if live is None:
         return None
     return Person(
-        live.honorific,
+        live.full_title,
         live.latin_name,
         live.native_name,
         live.position,

@@ -8,6 +8,7 @@ import unicodedata
 
 import sqlalchemy as sa
 
+from eventhub import personnames
 from eventhub.demo.delegations import (
     ACADEMIC,
     CHINESE_HEADCOUNT,
@@ -21,7 +22,7 @@ from eventhub.demo.organisations import ORGANISATIONS
 from eventhub.directory.models import Organisation, OrganisationKind
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant, Status
-from eventhub.text import name_sort_key, search_text
+from eventhub.text import search_text
 
 SEED = 20250724
 
@@ -118,6 +119,31 @@ def _position(rng: random.Random, organisation: Organisation) -> str:
     return rng.choice(POSITIONS["government"])
 
 
+# Where the demo's family names are Chinese ones (LIM Wei Ling), written family name first;
+# Malay names there have a patronymic and no family name.
+CHINESE_FAMILY_NAMES_IN = frozenset({"MY", "SG", "BN"})
+
+
+def _name_parts(country: str, family: str, given: str, honorific: str) -> dict[str, str]:
+    """The generators' "FAMILY Given" and one title, as the name model stores them: a
+    patronymic ("binti Abdullah"), a style (Yang Mulia, Dato') apart from the honorific, and
+    the customary order (Thai given name first, Chinese family name first)."""
+    family, given, patronymic = personnames.split_patronymic(family, given)
+    style, honorific = personnames.split_title(honorific)
+    order = personnames.customary_order(country)
+    if country in CHINESE_FAMILY_NAMES_IN and family:
+        order = "family"
+    return {
+        "family_name": family,
+        "given_name": given,
+        "patronymic": patronymic,
+        "style": style,
+        "honorific": honorific,
+        "name_order": order,
+        "country_code": country,
+    }
+
+
 def _participant_rows(event, organisations, delegations) -> list[dict]:
     """Every demo participant as a row, in a fixed order from a fixed seed."""
     rng = random.Random(SEED)  # noqa: S311  (repeatable demo data, not secrets)
@@ -142,13 +168,12 @@ def _participant_rows(event, organisations, delegations) -> list[dict]:
         email = email or (
             f"{_ascii(given.split()[0])}.{number:04d}@{domains[(country, organisation.name_en)]}"
         )
+        names = _name_parts(country, family, given, honorific)
         rows.append(
             {
                 "event_id": event.id,
-                "family_name": family,
-                "given_name": given,
+                **names,
                 "native_name": native,
-                "honorific": honorific,
                 "position": position,
                 "organisation_id": organisation.id,
                 "country_code": country,
@@ -160,7 +185,7 @@ def _participant_rows(event, organisations, delegations) -> list[dict]:
                 # What the name searches look in (the participant list, the gate, certificates).
                 "search_text": search_text(family, given, native, email, organisation.name_en),
                 # A bulk insert skips the model's save hook: the sort key is set here.
-                "sort_name": name_sort_key(family, given),
+                "sort_name": personnames.sort_key(names),
                 "phone": f"+{CALLING_CODES[country]} {rng.randint(100, 999)} "
                 f"{rng.randint(1000, 9999)}",
                 **logistics_of(country, organisation, rank, logistics_rng),

@@ -32,14 +32,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from eventhub import crypto
+from eventhub import crypto, personnames
 from eventhub.audit import services as audit
 from eventhub.directory.services import seed_countries
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.events.services import validate_event_data
 from eventhub.extensions import db
-from eventhub.text import name_sort_key
 
 FORMAT = "eventhub-event-archive/1"
 SHARED = ("country", "user", "organisation")  # matched on arrival, never renumbered over
@@ -360,9 +359,11 @@ def import_event(source: Path | io.BufferedIOBase, *, slug: str | None = None) -
             for row in rows:
                 row["slug"] = slug
         if table.name == "participant":
-            for row in rows:  # archives made before the sort key existed
-                if not row.get("sort_name"):
-                    row["sort_name"] = name_sort_key(row.get("family_name"), row.get("given_name"))
+            for row in rows:
+                if "patronymic" not in row:  # archives made before the name model (0039)
+                    _name_model(row)
+                if not row.get("sort_name"):  # archives made before the sort key existed
+                    row["sort_name"] = personnames.sort_key(row)
         if rows:
             db.session.execute(sa.insert(table), rows)
         restored.rows[table.name] = len(rows)
@@ -411,3 +412,22 @@ def _advance_sequences(tables: list[sa.Table]) -> None:
                     "AS seq"
                 )
             )
+
+
+def _name_model(row: dict) -> None:
+    """A participant archived before 0039, as that migration would have stored it: a family
+    name "BINTI ABDULLAH" becomes the patronymic, styles leave the honorific."""
+    family, given, patronymic = personnames.split_patronymic(
+        row.get("family_name") or "", row.get("given_name") or ""
+    )
+    style, honorific = personnames.split_title(row.get("honorific") or "")
+    row.update(
+        family_name=family,
+        given_name=given,
+        patronymic=patronymic,
+        style=style[:100],
+        honorific=honorific[:60],
+        name_order=personnames.customary_order(row.get("country_code")),
+        passport_name="",
+        sort_name="",
+    )

@@ -21,11 +21,13 @@ from eventhub.pdf.fonts import (
 )
 from eventhub.pdf.linebreak import break_lines, widest_word
 from eventhub.pdf.paragraphs import paragraph, wrapped
+from eventhub.pdf.textblock import TextBlock
 
 __all__ = [
     "FONTS",
     "LINE_HEIGHTS",
     "SCRIPT_BLOCKS",
+    "TextBlock",
     "MissingFont",
     "break_lines",
     "check_printable",

@@ -1,41 +1,18 @@
 """Text drawn straight on a canvas (badges, certificates: thousands of pages, no platypus).
 Each run of one script is shaped on its own, so a name mixing scripts ("ສົມພອນ(NUOL)") is
-shaped too: reportlab's shaper fails on a single word spanning several fonts."""
+shaped too: reportlab's shaper fails on a single word spanning several fonts. The glyphs are
+written by `glyphs`, not by reportlab's text objects (their text rise misplaces Khmer)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from reportlab.lib.rl_accel import fp_str
 
-from reportlab.pdfbase import pdfmetrics
-
-from eventhub.pdf.fonts import needs_shaping, script_runs
-
-
-def _shaped(chunk: str, font: str, size: float):
-    """The run ready for drawString: shaped when its script needs it."""
-    if not needs_shaping(chunk):
-        return chunk
-    from reportlab.pdfbase.ttfonts import shapeStr
-
-    return shapeStr(chunk, font, size)
-
-
-def _run_width(chunk: str, font: str, size: float) -> float:
-    return _unit_width(chunk, font) * size
-
-
-@lru_cache(maxsize=8192)
-def _unit_width(chunk: str, font: str) -> float:
-    """Width at 1 pt: widths grow linearly with the size, shaped or not."""
-    shaped = _shaped(chunk, font, 100)
-    data = getattr(shaped, "__shapeData__", None)
-    if data:
-        return sum(glyph.x_advance for glyph in data) / 1000
-    return pdfmetrics.stringWidth(chunk, font, 1)
+from eventhub.pdf import glyphs
+from eventhub.pdf.fonts import script_runs
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    return sum(_run_width(chunk, font, size) for font, chunk in script_runs(text, bold=bold))
+    return sum(glyphs.width(chunk, font) for font, chunk in script_runs(text, bold=bold)) * size
 
 
 def draw_text(
@@ -49,29 +26,32 @@ def draw_text(
     align: str = "left",
     max_width: float | None = None,
 ) -> None:
-    """One line at baseline y, in every script, shaped where needed. Wider than max_width,
-    it is narrowed (horizontal scale) rather than cut: a name is never lost."""
+    """One line at baseline y, in every script, each run shaped by HarfBuzz and every glyph
+    placed where HarfBuzz puts it (see glyphs). Wider than max_width, it is narrowed
+    (horizontal scale) rather than cut: a name is never lost. A line whose glyphs are not
+    its characters (shaped scripts) copies out of the PDF as typed, through /ActualText."""
     runs = [
-        (font, chunk, _run_width(chunk, font, size)) for font, chunk in script_runs(text, bold=bold)
+        (font, chunk, glyphs.width(chunk, font) * size)
+        for font, chunk in script_runs(text, bold=bold)
     ]
+    if not runs:
+        return
     width = sum(w for _f, _c, w in runs)
     scale = min(1.0, max_width / width) if max_width and width else 1.0
     start = {"left": x, "centre": x - width * scale / 2, "right": x - width * scale}[align]
-    if scale == 1.0:  # the common case, without a graphics state of its own
-        for font, chunk, w in runs:
-            canvas.setFont(font, size)
-            canvas.drawString(start, y, _shaped(chunk, font, size))
-            start += w
-        return
-    canvas.saveState()
-    canvas.translate(start, y)
-    canvas.scale(scale, 1)
-    offset = 0.0
+    code = []
+    if scale != 1.0:  # the common case needs no graphics state of its own
+        code.append(f"q {fp_str(scale)} 0 0 1 {fp_str(start, y)} cm")
+        start, y = 0.0, 0.0
     for font, chunk, w in runs:
-        canvas.setFont(font, size)
-        canvas.drawString(offset, 0, _shaped(chunk, font, size))
-        offset += w
-    canvas.restoreState()
+        code.append(glyphs.operators(canvas, start, y, chunk, font, size))
+        start += w
+    if scale != 1.0:
+        code.append("Q")
+    if not all(glyphs.extracts_as_typed(chunk, font) for font, chunk, _w in runs):
+        begin, end = glyphs.actual_text(text)
+        code = [begin, *code, end]
+    canvas.addLiteral("\n".join(code))
 
 
 def fit_lines(

@@ -53,7 +53,7 @@ def _glued(tokens: list[str], i: int) -> bool:
     for j in range(max(0, i - _NAME_REACH), min(len(tokens), i + _NAME_REACH)):
         if tokens[j] == NAME_DOT:
             span = tokens[min(i, j + 1) - 1 : max(i, j) + 1]
-            if all(_is_cjk(t) or t == NAME_DOT for t in span):
+            if all(len(t) == 1 and (_is_cjk(t) or t == NAME_DOT) for t in span):
                 return True
     return False
 

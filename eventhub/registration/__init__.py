@@ -17,6 +17,7 @@ from eventhub.registration import (  # noqa: E402,F401
     organisation_views,
     organiser_views,
     panels,
+    photo_views,
     quota_views,
     views,
 )

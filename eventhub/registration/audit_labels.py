@@ -34,6 +34,7 @@ display.describe_fields(
         "moved": _l("References moved"),
         "detached": _l("People and delegations left without it"),
         "merged": _l("Merged registration"),
+        "photo_crop": _l("Photo crop"),
         "letters": _l("Letters"),
         "subject": _l("Subject"),
         "recipients": _l("Recipients"),

@@ -168,7 +168,17 @@ def edit_member(event, delegation_id: int, participant_id: int):
     form = RegistrationForm(data=own_link.form_values(participant))
     form.submit.label.text = _("Save")
     by_organiser = Role.ORGANISER in g.event_roles
-    if form.validate_on_submit():
+    review_warning = not by_organiser and participant.status == Status.APPROVED
+    confirm_review = False
+    if form.validate_on_submit() and review_warning and not request.form.get("confirm_review"):
+        # A new photo sends an approved member back to review: ask first, storing nothing.
+        ok, token = attempt(
+            lambda: registering.keep_photo(form.photo_bytes(), form.photo_token.data), form
+        )
+        if token:
+            form.photo_token.data = token
+        confirm_review = not ok or token is not None
+    if not confirm_review and form.validate_on_submit():
         ok, changes = attempt(
             lambda: registering.update_participant(
                 participant,
@@ -204,7 +214,8 @@ def edit_member(event, delegation_id: int, participant_id: int):
         participant=participant,
         organisations=[],
         title=participant.latin_name,
-        review_warning=not by_organiser and participant.status == Status.APPROVED,
+        review_warning=review_warning,
+        confirm_review=confirm_review and bool(form.photo_token.data),
     )
 
 

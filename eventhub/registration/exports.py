@@ -73,8 +73,12 @@ def participants(event: Event, statuses, *, include_passport: bool = False) -> S
             "category": str(CATEGORY_LABELS[p.category]),
             "family_name": p.family_name,
             "given_name": p.given_name,
+            "patronymic": p.patronymic,
+            "name_order": p.name_order,
+            "passport_name": p.passport_name,
             "native_name": p.native_name,
             "name_zh": p.name_zh,
+            "style": p.style,
             "honorific": p.honorific,
             "position": p.position,
             "position_zh": p.position_zh,
@@ -150,7 +154,7 @@ def _travel(event: Event, statuses, leg: str) -> Sheet:
             getattr(p, f"{leg}_flight"),
             getattr(p, f"{leg}_point"),
             groups.get((getattr(p, f"{leg}_date"), getattr(p, f"{leg}_flight")), ""),
-            f"{p.honorific} {p.latin_name}".strip(),
+            p.titled_name,
             p.native_name,
             localized(p.country, "name"),
             p.delegation.name_en if p.delegation else "",
@@ -187,6 +191,8 @@ def rooming(event: Event, statuses) -> Sheet:
         str(_l("Diet")),
         str(_l("Accessibility needs")),
         str(_l("Phone")),
+        # What the hotel's register and the guest's passport say (A-Z, family name first).
+        str(_l("Name in the passport's machine-readable zone")),
     ]
     rows = []
     for p in people:
@@ -196,7 +202,7 @@ def rooming(event: Event, statuses) -> Sheet:
         rows.append(
             [
                 p.hotel,
-                f"{p.honorific} {p.latin_name}".strip(),
+                p.titled_name,
                 p.native_name,
                 localized(p.country, "name"),
                 _iso(p.arrival_date),
@@ -205,6 +211,7 @@ def rooming(event: Event, statuses) -> Sheet:
                 str(DIET_LABELS[p.diet]),
                 p.accessibility_needs,
                 p.phone,
+                p.mrz_name,
             ]
         )
     return Sheet(str(_l("Rooming list")), header, rows)

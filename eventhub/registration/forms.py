@@ -54,6 +54,30 @@ class RegistrationForm(FlaskForm):
         _l("Given name (as in passport)"),
         render_kw={"autocomplete": "given-name", "required": True},
     )
+    patronymic = StringField(
+        _l("Patronymic (bin, binti, a/l, a/p)"),
+        description=_l(
+            "For a name with the father's name, e.g. binti Abdullah, a/l Muthusamy. Not a "
+            "family name: leave the family name empty."
+        ),
+    )
+    name_order = SelectField(
+        _l("Name order"),
+        choices=[
+            SelectChoice("", _l("As customary in my country")),
+            SelectChoice("given", _l("Given name first (Somchai JAIDEE)")),
+            SelectChoice("family", _l("Family name first (YANG Ming)")),
+        ],
+        description=_l("How your name is written and read out in Latin letters."),
+    )
+    passport_name = StringField(
+        _l("Name in the passport's machine-readable zone"),
+        description=_l(
+            "Capital letters A-Z as at the foot of the passport page, e.g. NGUYEN THI LAN. "
+            "Leave empty to use your name without accents. For hotels and airlines."
+        ),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
     native_name = StringField(
         _l("Name in own script"), description=_l("e.g. ສົມພອນ ແກ້ວມະນີ, 杨明, ហេង ស្រីពៅ")
     )
@@ -65,7 +89,11 @@ class RegistrationForm(FlaskForm):
         ),
         render_kw={"lang": "zh-Hans"},
     )
-    honorific = StringField(_l("Title"), description=_l("e.g. Dr., Prof., H.E., U, Daw"))
+    style = StringField(
+        _l("Style of address"),
+        description=_l("e.g. H.E., Tan Sri, Dato', Yang Mulia, Lok Chumteav: before the title"),
+    )
+    honorific = StringField(_l("Title"), description=_l("e.g. Dr., Prof., U, Daw"))
     position = StringField(_l("Position"))
     position_zh = StringField(
         _l("Position in Chinese"),
@@ -198,8 +226,12 @@ class ImportForm(FlaskForm):
 IMPORT_FIELD_LABELS = {
     "family_name": _l("Family name (as in passport)"),
     "given_name": _l("Given name (as in passport)"),
+    "patronymic": _l("Patronymic (bin, binti, a/l, a/p)"),
+    "name_order": _l("Name order"),
+    "passport_name": _l("Name in the passport's machine-readable zone"),
     "native_name": _l("Name in own script"),
     "name_zh": _l("Name in Chinese characters"),
+    "style": _l("Style of address"),
     "honorific": _l("Title"),
     "position": _l("Position"),
     "position_zh": _l("Position in Chinese"),

@@ -13,7 +13,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     HRFlowable,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -23,7 +22,7 @@ from reportlab.platypus import (
 from eventhub import crypto
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
-from eventhub.pdf import markup, register_fonts
+from eventhub.pdf import TextBlock, paragraph, register_fonts
 from eventhub.registration.models import Participant, Status
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=10.5, leading=15)
@@ -43,8 +42,8 @@ TITLE = ParagraphStyle(
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=9.5, leading=12)
 
 
-def _p(text: str, style: ParagraphStyle = BODY, *, bold: bool = False) -> Paragraph:
-    return Paragraph(markup(text, bold=bold), style)
+def _p(text: str, style: ParagraphStyle = BODY, *, bold: bool = False) -> TextBlock:
+    return paragraph(text, style, bold=bold)
 
 
 def _d(day: date | None) -> str:
@@ -64,6 +63,14 @@ def letter_reference(event: Event, participant: Participant) -> str:
     return f"{event.slug.upper()}-VL-{participant.id:06d}"
 
 
+def _passport_name(person: Participant) -> str:
+    """'NGUYỄN Thị Hương / NGUYEN THI HUONG': the name, and as the passport's machine-readable
+    zone writes it when that differs (what the visa officer compares)."""
+    machine = person.mrz_name
+    written = person.latin_name
+    return written if machine == written.upper() else f"{written} / {machine}"
+
+
 def _letter(event: Event, person: Participant, issued: date) -> list:
     """The flowables of one letter."""
     issuer_en = event.letter_issuer_en or f"Organising Committee of the {event.name_en}"
@@ -76,7 +83,7 @@ def _letter(event: Event, person: Participant, issued: date) -> list:
     nationality_zh = person.nationality.name_zh if person.nationality else "—"
     organisation = person.organisation.name_en if person.organisation else "—"
     details = [
-        ("Name (as in passport) 姓名", person.latin_name),
+        ("Name (as in passport) 姓名", _passport_name(person)),
         ("Date of birth 出生日期", crypto.decrypt(person.date_of_birth_encrypted) or "—"),
         ("Nationality 国籍", f"{nationality} {nationality_zh}"),
         ("Passport number 护照号码", crypto.decrypt(person.passport_number_encrypted) or "—"),

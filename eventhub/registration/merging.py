@@ -54,8 +54,12 @@ class Field:
 FIELDS = (
     Field("family_name", _l("Family name (as in passport)"), ("family_name",)),
     Field("given_name", _l("Given name (as in passport)"), ("given_name",)),
+    Field("patronymic", _l("Patronymic (bin, binti, a/l, a/p)"), ("patronymic",)),
+    Field("name_order", _l("Name order"), ("name_order",)),
+    Field("passport_name", _l("Name in the passport's machine-readable zone"), ("passport_name",)),
     Field("native_name", _l("Name in own script"), ("native_name",)),
     Field("name_zh", _l("Name in Chinese characters"), ("name_zh",)),
+    Field("style", _l("Style of address"), ("style",)),
     Field("honorific", _l("Title"), ("honorific",)),
     Field("position", _l("Position"), ("position",)),
     Field("position_zh", _l("Position in Chinese"), ("position_zh",)),
@@ -224,6 +228,7 @@ def merge(
     kept.search_text = search_text(
         kept.family_name,
         kept.given_name,
+        kept.patronymic,
         kept.native_name,
         kept.name_zh,
         kept.email,
@@ -263,6 +268,9 @@ def _take_photo(kept: Participant, removed: Participant) -> None:
     current = db.session.get(ParticipantPhoto, kept.id) or ParticipantPhoto(participant_id=kept.id)
     current.content, current.content_type = photo.content, photo.content_type
     current.width, current.height = photo.width, photo.height
+    current.original, current.cropped_by_organiser = photo.original, photo.cropped_by_organiser
+    current.crop_left, current.crop_top = photo.crop_left, photo.crop_top
+    current.crop_width, current.crop_height = photo.crop_width, photo.crop_height
     db.session.add(current)
 
 

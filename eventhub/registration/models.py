@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub import personnames
 from eventhub.db import TimestampMixin, enum_column, utcnow
 from eventhub.extensions import db
-from eventhub.text import name_sort_key
 
 if TYPE_CHECKING:
     from eventhub.auth.models import User
@@ -107,11 +107,12 @@ class Delegation(TimestampMixin, db.Model):
         return f"<Delegation {self.name_en!r}>"
 
 
-def format_latin_name(family_name: str | None, given_name: str) -> str:
-    """'YANG Ming': family name in capitals first, the convention on badges and lists."""
-    if family_name:
-        return f"{family_name.upper()} {given_name}"
-    return given_name
+def format_latin_name(family_name: str | None, given_name: str, **more: str) -> str:
+    """The name without title as lists and badges show it ('YANG Ming', 'Somchai JAIDEE',
+    'Nurul Huda binti Abdullah'): eventhub.personnames decides, by the customary order
+    (given in `more`, or the country's)."""
+    fields = {"family_name": family_name or "", "given_name": given_name, **more}
+    return personnames.display(fields, personnames.protocol.NAME)
 
 
 # Sort keys are compared byte by byte on both databases: PostgreSQL's language collations
@@ -139,12 +140,23 @@ class Participant(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
-    # Latin letters as in the passport. Many people in Myanmar and Indonesia have one name
-    # only: it goes in given_name and family_name stays empty.
+    # Latin letters. Many people in Myanmar and Indonesia have one name only: it goes in
+    # given_name and family_name stays empty. A Malay name has no family name: its
+    # patronymic ("binti Abdullah", "a/l Muthusamy") is part of the full name.
     family_name: Mapped[str] = mapped_column(sa.String(100), default="")
     given_name: Mapped[str] = mapped_column(sa.String(150))
+    patronymic: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
     native_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    # "Dr.", "Prof." (honorific) and "H.E.", "Tan Sri", "Dato'", "Yang Mulia" (style): both
+    # before the name (style first), never with the position.
     honorific: Mapped[str] = mapped_column(sa.String(60), default="")
+    style: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    # "given" (Thai, Malay, Indonesian...) or "family" (Chinese, Vietnamese, Khmer...):
+    # the order the person writes their Latin name in; the country's custom when not given.
+    name_order: Mapped[str] = mapped_column(sa.String(6), default="", server_default="")
+    # The name as the passport's machine-readable zone has it (A-Z and spaces), for hotels
+    # and airlines, when it differs from the one derived from the Latin name (see mrz_name).
+    passport_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     position: Mapped[str] = mapped_column(sa.String(300), default="")
     # A foreign name and title as Chinese readers know them (通伦·西苏里, 外交部长): read by
     # the master of ceremonies and printed on Chinese lines. Chinese names need none.
@@ -205,7 +217,7 @@ class Participant(TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(16), default="")
     # Names, email and organisation folded for search in any script (see services).
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
-    # Where the person goes in a list sorted by name (text.name_sort_key), kept up to date on
+    # Where the person goes in a list sorted by name (personnames.sort_key), kept up to date on
     # every save by the listener below.
     sort_name: Mapped[str] = mapped_column(SORT_TEXT, default="", server_default="")
 
@@ -218,7 +230,32 @@ class Participant(TimestampMixin, db.Model):
 
     @property
     def latin_name(self) -> str:
-        return format_latin_name(self.family_name, self.given_name)
+        """The name without title, family name in capitals: 'YANG Ming', 'Somchai JAIDEE'."""
+        return personnames.display(self, personnames.protocol.NAME)
+
+    @property
+    def full_title(self) -> str:
+        """'Tan Sri Dr.': the style, then the honorific."""
+        return personnames.protocol.title_of(self)
+
+    @property
+    def titled_name(self) -> str:
+        """'Tan Sri Dr. Ahmad bin Hassan', 'Dr. YANG Ming': badges, lists, certificates."""
+        return personnames.display(self, personnames.protocol.LIST)
+
+    @property
+    def salutation_name(self) -> str:
+        """What follows "Dear": 'Dr. Nurul Huda', 'Dr. Yang', 'Dr. Somchai'."""
+        return personnames.display(self, personnames.protocol.SALUTATION)
+
+    @property
+    def mrz_name(self) -> str:
+        """The passport's machine-readable name: as entered, or derived ('NGUYEN THI LAN')."""
+        return self.passport_name or personnames.mrz_name(self)
+
+    def name(self, place: str, locale: str = "en") -> str:
+        """The name as `place` shows it (eventhub.personnames.PLACES)."""
+        return personnames.display(self, place, locale)
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.latin_name!r}>"
@@ -227,8 +264,11 @@ class Participant(TimestampMixin, db.Model):
 @sa.event.listens_for(Participant, "before_insert")
 @sa.event.listens_for(Participant, "before_update")
 def _keep_sort_name(_mapper, _connection, participant: Participant) -> None:
-    """Whatever changed the names (form, import, merge, API), the sort key follows."""
-    participant.sort_name = name_sort_key(participant.family_name, participant.given_name)
+    """Whatever changed the names (form, import, merge, API), the sort key follows; a name
+    entered without an order takes its country's."""
+    if participant.name_order not in personnames.protocol.ORDERS:
+        participant.name_order = personnames.customary_order(participant.country_code)
+    participant.sort_name = personnames.sort_key(participant)
 
 
 class LimitKind(enum.StrEnum):
@@ -282,7 +322,8 @@ class WaitingPlace(db.Model):
 
 class ParticipantPhoto(db.Model):
     """The portrait for the badge, re-encoded as JPEG. In the database, not on disk, so
-    every worker and host sees it."""
+    every worker and host sees it. `content` is the 3:4 crop shown and printed everywhere;
+    `original` the upload it is cut from (width x height), kept for a new crop."""
 
     __tablename__ = "participant_photo"
 
@@ -293,6 +334,13 @@ class ParticipantPhoto(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(32), default="image/jpeg")
     width: Mapped[int]
     height: Mapped[int]
+    original: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    # The crop box in the original's pixels; chosen by an organiser or the default one.
+    crop_left: Mapped[int | None]
+    crop_top: Mapped[int | None]
+    crop_width: Mapped[int | None]
+    crop_height: Mapped[int | None]
+    cropped_by_organiser: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -27,6 +27,7 @@ from eventhub.registration import (
     letters,
     lists,
     own_link,
+    photo_crops,
     precedence,
     registering,
 )
@@ -189,6 +190,7 @@ def participant_detail(event, participant_id: int):
                     participant_id=participant.id,
                 )
             )
+    photo = db.session.get(ParticipantPhoto, participant.id)
     return render_template(
         "registration/detail.html",
         event=event,
@@ -201,7 +203,9 @@ def participant_detail(event, participant_id: int):
         passport=registering.passport_view(
             participant, unmasked=Role.VISA_OFFICER in g.event_roles
         ),
-        has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
+        has_photo=photo is not None,
+        photo=photo,
+        box=(photo_crops.crop_box(photo) or (0, 0, photo.width, photo.height)) if photo else None,
         history=audit.history(participant),
         changes_of=audit_display.changes_of,
         ranks=precedence.ranks_by_level(event),

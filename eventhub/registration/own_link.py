@@ -139,8 +139,12 @@ def form_values(participant: Participant) -> dict[str, str]:
         for name in (
             "family_name",
             "given_name",
+            "patronymic",
+            "name_order",
+            "passport_name",
             "native_name",
             "name_zh",
+            "style",
             "honorific",
             "position",
             "position_zh",

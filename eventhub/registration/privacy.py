@@ -48,8 +48,11 @@ def anonymise_event(event: Event, *, actor: User, today: date) -> int:
     for person in people:
         person.family_name, person.given_name = "", f"#{person.id}"
         for name in (
+            "patronymic",
+            "passport_name",
             "native_name",
             "name_zh",
+            "style",
             "honorific",
             "position",
             "position_zh",

@@ -21,11 +21,10 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import datetime_text
-from eventhub.registration import quotas
+from eventhub.registration import photo_crops, quotas
 from eventhub.registration.models import (
     Delegation,
     Participant,
-    ParticipantPhoto,
     PendingPhoto,
     Source,
     Status,
@@ -62,9 +61,13 @@ class RegistrationClosed(DomainError):
 PERSONAL_FIELDS = (
     "family_name",
     "given_name",
+    "patronymic",
     "native_name",
     "name_zh",
     "honorific",
+    "style",
+    "name_order",
+    "passport_name",
     "position",
     "position_zh",
     "email",
@@ -227,6 +230,8 @@ def update_participant(
 IDENTITY_FIELDS = {
     "family_name",
     "given_name",
+    "patronymic",
+    "passport_name",
     "native_name",
     "nationality_code",
     "passport",
@@ -259,6 +264,21 @@ def _prepare_photo(
 PENDING_PHOTO_HOURS = 24
 
 
+def keep_photo(photo: bytes | None, token: str | None) -> str | None:
+    """A new photo checked and kept, not yet stored, for a step that asks before storing it:
+    its token (the one already kept, when no file was chosen again), or None without one."""
+    if photo:
+        return _keep_pending(prepare_photo(photo))  # PhotoInvalid: said next to the field
+    if token and len(token) <= 64:
+        cutoff = utcnow() - timedelta(hours=PENDING_PHOTO_HOURS)
+        kept = sa.select(PendingPhoto.id).where(
+            PendingPhoto.token == token, PendingPhoto.created_at >= cutoff
+        )
+        if db.session.scalar(kept) is not None:
+            return token
+    return None
+
+
 def _keep_pending(prepared: tuple[bytes, int, int]) -> str:
     """Store a valid photo from a form with other errors; returns its token."""
     token = secrets.token_urlsafe(24)
@@ -283,16 +303,7 @@ def _take_pending(token: str | None) -> tuple[bytes, int, int] | None:
 
 
 def _store_photo(participant: Participant, prepared: tuple[bytes, int, int]) -> None:
-    content, width, height = prepared
-    stored = db.session.get(ParticipantPhoto, participant.id)
-    if stored is None:
-        db.session.add(
-            ParticipantPhoto(
-                participant_id=participant.id, content=content, width=width, height=height
-            )
-        )
-    else:
-        stored.content, stored.width, stored.height = content, width, height
+    photo_crops.store_photo(participant, prepared)
 
 
 def apply_values(
@@ -331,6 +342,7 @@ def apply_values(
     participant.search_text = search_text(
         participant.family_name,
         participant.given_name,
+        participant.patronymic,
         participant.native_name,
         participant.name_zh,
         participant.email,

@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import g
 from flask_babel import lazy_gettext as _l
 
+from eventhub import personnames
 from eventhub.directory.models import Country
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -60,7 +61,10 @@ MAX_LENGTHS = {
     "given_name": 150,
     "native_name": 200,
     "name_zh": 200,
+    "patronymic": 150,
     "honorific": 60,
+    "style": 100,
+    "passport_name": 200,
     "position": 300,
     "position_zh": 300,
     "organisation": 300,
@@ -80,7 +84,18 @@ LATIN_NAME = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .,/-]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,50}$")
 TRAVEL_NUMBER = re.compile(r"^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$")  # MU 2032, CZ3052, G1234
 PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
-NAME_FIELDS = ("family_name", "given_name", "native_name", "name_zh", "honorific")
+NAME_FIELDS = (
+    "family_name",
+    "given_name",
+    "patronymic",
+    "native_name",
+    "name_zh",
+    "honorific",
+    "style",
+    "passport_name",
+)
+# The passport's machine-readable zone: capitals A-Z, words apart by spaces.
+MRZ_NAME = re.compile(r"^[A-Z]+( [A-Z]+)*$")
 # Printed on badges and certificates: a letter no installed font has is refused at entry
 # (naming its script), never printed as an empty box.
 PRINTED_FIELDS = (*NAME_FIELDS, "position", "position_zh", "organisation")
@@ -106,6 +121,7 @@ REGISTRATION_FIELDS = frozenset(
         "departure_date",
         "departure_time",
         "visa_letter_requested",
+        "name_order",
         "nationality",
         "date_of_birth",
         "passport_number",
@@ -164,6 +180,43 @@ def _bool(value: Any) -> bool:
     return str(value or "").strip().lower() in {"1", "true", "yes", "y", "on", "是"}
 
 
+def _check_name_parts(checked: Checked, raw: Mapping[str, Any], present) -> None:
+    """A name typed the old way is split into the model's parts: a family name "BINTI
+    ABDULLAH" becomes the patronymic, "Tan Sri Dr." a style and an honorific (only where
+    the form or list did not give these parts). The passport name is checked as the
+    machine-readable zone writes it; the order is "given" or "family"."""
+    values = checked.values
+    if present("family_name") and not values.get("patronymic"):
+        family, given, patronymic = personnames.split_patronymic(
+            values.get("family_name", ""), values.get("given_name", "")
+        )
+        if patronymic and present("given_name"):
+            values.update(family_name=family, given_name=given, patronymic=patronymic)
+    if present("honorific") and not values.get("style"):
+        style, honorific = personnames.split_title(values.get("honorific", ""))
+        if style:
+            values.update(style=style, honorific=honorific)
+    passport = values.get("passport_name")
+    if passport:
+        values["passport_name"] = passport = " ".join(passport.upper().split())
+        if not MRZ_NAME.match(passport):
+            checked.fail(
+                "passport_name",
+                _l(
+                    "Write the passport name as the passport's machine-readable zone does: "
+                    "capital letters A-Z and spaces only, e.g. %(example)s.",
+                    example=personnames.protocol.to_mrz(passport) or "NGUYEN THI LAN",
+                ),
+            )
+    if present("name_order"):
+        order = clean(_text(raw, "name_order")).lower()
+        order = {"given first": "given", "family first": "family"}.get(order, order)
+        if order and order not in personnames.protocol.ORDERS:
+            checked.fail("name_order", _l("Choose given name first or family name first."))
+        else:
+            values["name_order"] = order
+
+
 def check_registration(
     event: Event,
     raw: Mapping[str, Any],
@@ -214,7 +267,8 @@ def check_registration(
                 "here and leaves the family name empty."
             ),
         )
-    for name in ("family_name", "given_name"):
+    _check_name_parts(checked, raw, present)
+    for name in ("family_name", "given_name", "patronymic"):
         value = checked.values.get(name)
         if value and not LATIN_NAME.match(value):
             checked.fail(

@@ -10,11 +10,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from eventhub.events.models import Event
 from eventhub.i18n import clock_time
-from eventhub.pdf import document, markup, numbered_canvas, register_fonts
+from eventhub.pdf import document, numbered_canvas, paragraph, register_fonts
 from eventhub.scheduling.activities import days_of, on_day
 from eventhub.scheduling.models import Activity
 
@@ -60,10 +60,10 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
         author=event.name_en,
     )
     story = [
-        Paragraph(markup(event.name_zh, bold=True), TITLE),
-        Paragraph(markup(event.name_en, bold=True), TITLE),
-        Paragraph(
-            markup(
+        paragraph(event.name_zh, TITLE, bold=True),
+        paragraph(event.name_en, TITLE, bold=True),
+        paragraph(
+            (
                 " · ".join(
                     [
                         _both(event.city_en, event.city_zh),
@@ -86,7 +86,7 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
             continue
         # The day heads its table and is repeated on a page the day runs on to.
         heading = " · ".join(format_date(day, "full", locale=locale) for locale in LANGUAGES)
-        rows: list[list] = [[Paragraph(markup(heading, bold=True), DAY), "", ""]]
+        rows: list[list] = [[paragraph(heading, DAY, bold=True), "", ""]]
         for activity in items:
             start, end = _clock(activity.starts_at, zone), _clock(activity.ends_at, zone)
             room = activity.room
@@ -97,14 +97,12 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
             )
             rows.append(
                 [
-                    Paragraph(markup(f"{start}–{end}"), BODY),
-                    Paragraph(
-                        markup(activity.title_en, bold=True)
-                        + "<br/>"
-                        + markup(activity.title_zh or ""),
-                        BODY,
-                    ),
-                    Paragraph("<br/>".join(markup(line) for line in where), SMALL),
+                    paragraph(f"{start}–{end}", BODY),
+                    [
+                        paragraph(activity.title_en, BODY, bold=True),
+                        paragraph(activity.title_zh or "", BODY),
+                    ],
+                    paragraph("\n".join(where), SMALL),
                 ]
             )
         table = Table(rows, colWidths=[22 * mm, 105 * mm, 53 * mm], repeatRows=1)

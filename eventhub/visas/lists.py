@@ -147,7 +147,7 @@ def sheet(rows: list[VisaRow]) -> Sheet:
     ]
     body = [
         [
-            f"{row.participant.honorific} {row.participant.latin_name}".strip(),
+            row.participant.titled_name,
             row.participant.native_name,
             localized(row.participant.country, "name"),
             localized(row.participant.delegation, "name") if row.participant.delegation else "",

@@ -388,12 +388,13 @@ def test_backs_carry_the_events_information_behind_each_front(
 
 
 def test_a_120_character_name_shrinks_and_stays_on_its_card(app):
-    """Nine cards of the longest names side by side: no ink in the gutters between them
-    (only the crop marks at the corners), so nothing ran off a card."""
+    """Nine cards of the longest names side by side: no ink in the gutters between them,
+    beyond the bands' 3 mm bleed (only the crop marks at the corners), so nothing ran off a
+    card."""
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    from eventhub.badges.render import A4, CR80, BadgeData, draw_badges
+    from eventhub.badges.render import A4, A4_GUTTER, BLEED, CR80, BadgeData, draw_badges
     from eventhub.pdf import register_fonts
 
     name = "PENGIRAN ANAK HAJI MUHAMMAD KHAIRUL AZMI BIN PENGIRAN HAJI MOHD YUSOF " * 2
@@ -422,16 +423,16 @@ def test_a_120_character_name_shrinks_and_stays_on_its_card(app):
     ).stdout
     image = Image.open(io.BytesIO(png)).convert("L")
     px = dpi / 25.4  # pixels per mm
-    gutter, (w, h) = 6, (CR80[0] / mm, CR80[1] / mm)
+    gutter, bleed, (w, h) = A4_GUTTER / mm, BLEED / mm, (CR80[0] / mm, CR80[1] / mm)
     left = (210 - 3 * w - 2 * gutter) / 2
     bottom = (297 - 3 * h - 2 * gutter) / 2
     for column in (1, 2):  # the two vertical gutters, away from the corners' marks
-        x0 = left + column * w + (column - 1) * gutter + 0.8
+        x0 = left + column * w + (column - 1) * gutter + bleed + 0.4
         strip = image.crop(
             (
                 int(x0 * px),
                 int((297 - bottom - 3 * h - 2 * gutter) * px) + 20,
-                int((x0 + gutter - 1.6) * px),
+                int((x0 + gutter - 2 * bleed - 0.8) * px),
                 int((297 - bottom) * px) - 20,
             )
         )

@@ -231,7 +231,7 @@ def test_myanmar_lines_have_room_for_their_tall_glyphs(app):
         name = " ".join(["ဒေါ်ဇော်စန္ဒာချို"] * 6)
         shaped = paragraph(name, BODY)
         _width, height = shaped.wrap(120, 10_000)
-        lines = len(shaped.blPara.lines)
+        lines = len(shaped.lines)
         assert lines > 1
         assert height / lines >= 1.7 * BODY.fontSize
 
@@ -264,4 +264,4 @@ def test_a_short_name_on_a_name_card_keeps_its_full_size_in_any_script(app, name
 
     with app.app_context():
         register_fonts()
-        assert _fitted(name, 755, 44).style.fontSize == 44
+        assert _fitted(name, 755, 44).size == 44

@@ -85,7 +85,7 @@ def test_upgrade_copies_who_signed_agreements_already_signed(tmp_path):
             )
         db.session.commit()
 
-        upgrade()
+        upgrade(revision="0038_signed_witness_org")  # as 0034 copied them (0039: names)
         rows = db.session.execute(
             sa.text(
                 "SELECT agreement_id, signed_honorific, signed_name, signed_position "

@@ -8,7 +8,13 @@ import sqlalchemy as sa
 
 from eventhub.auth.models import EventMembership, Role
 from eventhub.extensions import db
-from eventhub.registration.models import Delegation, Participant, Source, Status
+from eventhub.registration.models import (
+    Delegation,
+    Participant,
+    ParticipantPhoto,
+    Source,
+    Status,
+)
 
 MEMBERS = [
     ("PHOMMACHANH", "Bounmy", "ບຸນມີ ພົມມະຈັນ"),
@@ -206,15 +212,55 @@ def test_a_photo_for_an_approved_member_warns_first_and_tells_the_organisers(
         "email": "minister@example.la",
         "photo": (__import__("io").BytesIO(image_bytes()), "minister.png"),
     }
+    asked = client.post(url, data=values).get_data(as_text=True)
+    assert "Nothing is saved yet" in asked and "Save and send back to review" in asked
+    with app.app_context():  # nothing stored before the head confirms
+        assert db.session.get(Participant, minister.id).status == Status.APPROVED
+        assert db.session.get(ParticipantPhoto, minister.id) is None
+        assert outbox == []
+    token = re.search(r'name="photo_token" type="hidden" value="([^"]+)"', asked)
+    token = token or re.search(r'id="photo_token" name="photo_token"[^>]*value="([^"]+)"', asked)
+    values = {**values, "photo": None, "photo_token": token.group(1), "confirm_review": "1"}
+    del values["photo"]
     response = client.post(url, data=values, follow_redirects=True)
     assert "is back to pending review: the organisers have been told" in response.get_data(
         as_text=True
     )
     with app.app_context():
         assert db.session.get(Participant, minister.id).status == Status.PENDING
+        assert db.session.get(ParticipantPhoto, minister.id) is not None
     told = [m for m in outbox if m["To"] == "committee@example.cn"]
     assert len(told) == 1 and "Photo" in told[0].get_content()
     assert "(Lao PDR national delegation)" in told[0].get_content()
+
+
+def test_a_head_who_cancels_the_photo_warning_leaves_the_member_approved(
+    client, make, open_event, login, app, outbox
+):
+    from .conftest import image_bytes
+
+    _user, delegation = _head_with_delegation(make, open_event, login, app)
+    minister = make.participant(
+        open_event, delegation_id=delegation.id, status=Status.APPROVED, organisation=None
+    )
+    url = f"/events/{open_event.slug}/delegations/{delegation.id}/members/{minister.id}"
+    values = {
+        "family_name": "KEOMANY",
+        "given_name": "Somphone Changed",
+        "organisation": "Ministry of Education and Sports",
+        "country": "LA",
+        "email": "minister@example.la",
+        "photo": (__import__("io").BytesIO(image_bytes()), "minister.png"),
+    }
+    asked = client.post(url, data=values).get_data(as_text=True)
+    cancel = re.search(r'<a class="btn btn-outline-secondary" href="([^"]+)">Cancel', asked)
+    assert cancel and "Nothing is saved yet" in asked
+    assert client.get(cancel.group(1)).status_code == 200  # back to the delegation
+    with app.app_context():
+        kept = db.session.get(Participant, minister.id)
+        assert kept.status == Status.APPROVED and kept.given_name != "Somphone Changed"
+        assert db.session.get(ParticipantPhoto, minister.id) is None
+    assert outbox == []
 
 
 def test_members_added_by_a_head_get_the_delegations_organisation(
