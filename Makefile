@@ -13,6 +13,8 @@ RUN_DEBS := nodejs npm
 # The fonts the PDFs are printed with: Noto (Latin, Thai, Lao, Khmer, Myanmar, Tamil, Arabic
 # for Jawi), WenQuanYi Zen Hei (Chinese), HanaMinB (rare Chinese beyond the BMP: 𠮷).
 FONT_DEBS := fonts-noto-core fonts-wqy-zenhei fonts-hanazono
+# The sRGB colour profile of PDF/A certificates' output intent (/usr/share/color/icc/sRGB.icc).
+PRINT_DEBS := icc-profiles-free
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev lock run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean
@@ -50,7 +52,7 @@ lock: $(VENV)/.created ## Refresh uv.lock on purpose (newest versions the ranges
 	$(UV) lock --upgrade --python $(BIN)/python
 
 system-deps: ## Install Node.js/npm and the PDF fonts through apt when missing
-	@missing=$$(command -v npm >/dev/null || echo "$(RUN_DEBS)"; for p in $(FONT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(command -v npm >/dev/null || echo "$(RUN_DEBS)"; for p in $(FONT_DEBS) $(PRINT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "Installing: $$missing"; \
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; fi
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import qrcode
+from PIL import Image
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from eventhub.badges.render import A4, draw_matrix, latin_only, text_block
+from eventhub.certificates.qr import verification_matrix
 from eventhub.pdf import draw_text
 
 CERTIFICATE_PAGE = (A4[1], A4[0])  # landscape
 CERTIFICATE_COLOUR = "#1f4e79"
+REVOKED_COLOUR = "#d62828"
 
 
 @dataclass
@@ -33,7 +35,22 @@ class CertificateData:
     signatory_title_zh: str = ""
     signature: bytes | None = None
     logo: bytes | None = None
-    place_date: str = ""
+    place_date: str = ""  # the place and the issue date, as the verification page gives it
+    kind: str = ""
+    issued_on: str = ""  # ISO date of issue, in the event's calendar
+    revoked: bool = False  # stamped REVOKED across the page
+
+
+def _on_white(data: bytes) -> Image.Image:
+    """The image laid on the white page once, here: a PDF/A archive holds no transparency
+    (soft masks), and a transparent signature looks the same on white."""
+    image = Image.open(io.BytesIO(data))
+    if image.mode in ("RGBA", "LA", "P", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
+    return image.convert("RGB")
 
 
 def _image(canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
@@ -45,17 +62,26 @@ def _image(canvas, data: bytes, x: float, y: float, w: float, h: float) -> None:
         forms[key] = f"eventhub-image-{len(forms)}"
         canvas.beginForm(forms[key])
         canvas.drawImage(
-            ImageReader(io.BytesIO(data)),
-            x,
-            y,
-            w,
-            h,
-            preserveAspectRatio=True,
-            anchor="c",
-            mask="auto",
+            ImageReader(_on_white(data)), x, y, w, h, preserveAspectRatio=True, anchor="c"
         )
         canvas.endForm()
     canvas.doForm(forms[key])
+
+
+def _revoked_stamp(canvas, w: float, h: float) -> None:
+    """REVOKED / 已撤销 across the page in red, under the text (which stays readable for the
+    record), in solid colour: an archive PDF has no transparency."""
+    canvas.saveState()
+    canvas.translate(w / 2, h / 2)
+    canvas.rotate(22)
+    red = HexColor(REVOKED_COLOUR)
+    canvas.setStrokeColor(red)
+    canvas.setFillColor(red)
+    canvas.setLineWidth(5)
+    canvas.roundRect(-100 * mm, -28 * mm, 200 * mm, 56 * mm, 7 * mm)
+    draw_text(canvas, 0, 2 * mm, "REVOKED", 64, bold=True, align="centre")
+    draw_text(canvas, 0, -20 * mm, "已撤销", 40, align="centre")
+    canvas.restoreState()
 
 
 def draw_certificate(canvas, data: CertificateData) -> None:
@@ -63,6 +89,8 @@ def draw_certificate(canvas, data: CertificateData) -> None:
     centre = w / 2
     colour = HexColor(CERTIFICATE_COLOUR)
     canvas.saveState()
+    if data.revoked:
+        _revoked_stamp(canvas, w, h)
     # A double frame.
     canvas.setStrokeColor(colour)
     canvas.setLineWidth(3)
@@ -109,10 +137,7 @@ def draw_certificate(canvas, data: CertificateData) -> None:
             y -= size * 1.35
     qr_size = 26 * mm
     qr_x, qr_y = w - 45 * mm - qr_size, base
-    matrix_code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    matrix_code.add_data(data.url)
-    matrix_code.make(fit=True)
-    draw_matrix(canvas, matrix_code.get_matrix(), qr_x, qr_y, qr_size)
+    draw_matrix(canvas, verification_matrix(data.url), qr_x, qr_y, qr_size)
     draw_text(canvas, qr_x + qr_size / 2, qr_y - 4 * mm, data.serial, 8, align="centre")
     draw_text(canvas, qr_x + qr_size / 2, qr_y - 8 * mm, "验证 Verify", 7, align="centre")
     canvas.restoreState()

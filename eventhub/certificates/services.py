@@ -1,42 +1,31 @@
 """Certificate rules: who receives which kind, what they say, their serials and the public
-verification, revoking, and runs that print or email them all."""
+verification, finding and revoking one. Their documents are in `documents`, the runs that
+print or email them all in `runs`."""
 
 from __future__ import annotations
 
-import io
-import os
 import secrets
-import tempfile
-from collections.abc import Callable
-from typing import BinaryIO
+from datetime import date
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from reportlab.pdfgen.canvas import Canvas
 
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
-from eventhub.badges.models import BadgeBatch
-from eventhub.badges.runs import does_runs, execute_batch
 from eventhub.badges.styles import SettingsInvalid
 from eventhub.certificates.models import Certificate, CertificateKind, CertificateSettings
-from eventhub.certificates.render import CERTIFICATE_PAGE, CertificateData, draw_certificate
 from eventhub.checkin.models import Checkpoint, Scan, ScanResult
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import localized
-from eventhub.mail import send_mail
-from eventhub.pdf import MissingFont, check_printable, join_parts, register_fonts
+from eventhub.pdf import MissingFont, check_printable
 from eventhub.registration.models import Category, Participant, Status
-from eventhub.registration.own_link import access_key
 from eventhub.registration.photos import prepare_artwork
 from eventhub.scheduling.models import Activity, ActivityPerson, ActivityRole
 from eventhub.text import clean
-from eventhub.web import external_url, site_url
+from eventhub.web import site_url
 
 CERTIFICATE_KINDS = {
     CertificateKind.PARTICIPATION: _l("Participation"),
@@ -196,6 +185,21 @@ def revoke_certificate(certificate: Certificate, reason: str, *, actor: User | N
     db.session.flush()
 
 
+def issued_on(certificate: Certificate, event: Event) -> date:
+    """The day a certificate was issued in the event's calendar: printed on it, given by its
+    verification page and its archived data, the same everywhere."""
+    return certificate.issued_at.astimezone(ZoneInfo(event.timezone)).date()
+
+
+def serial_search(query: str) -> sa.ColumnElement[bool] | None:
+    """Certificates whose number holds what an organiser typed (whole or in part, with or
+    without the dashes, any case); None when too little was typed to mean a number."""
+    text = normalise_serial(query)
+    if len(text) < 4 or any(ch not in SERIAL_ALPHABET for ch in text):
+        return None
+    return Certificate.serial.contains(text, autoescape=True)
+
+
 def verify(serial: str) -> Certificate | None:
     """The certificate a serial names, valid or revoked; None for anything else."""
     text = normalise_serial(serial)
@@ -207,68 +211,6 @@ def verify(serial: str) -> Certificate | None:
 def verify_url(certificate: Certificate) -> str:
     # Printed for the organiser who asked (a print run keeps their address): not mail.
     return site_url("verify.certificate", serial=format_serial(certificate.serial))
-
-
-def certificate_data(event: Event, certificates: list[Certificate]) -> list[CertificateData]:
-    settings = certificate_settings(event)
-    people = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(Participant).where(
-                Participant.id.in_({c.participant_id for c in certificates})
-            )
-        )
-    }
-    place = f"{event.city_zh} {event.city_en}".strip()
-    data = []
-    for certificate in certificates:
-        person = people[certificate.participant_id]
-        if certificate.kind == CertificateKind.PARTICIPATION:
-            title_en, title_zh, body_en, body_zh = (
-                settings.title_en,
-                settings.title_zh,
-                settings.body_en,
-                settings.body_zh,
-            )
-        else:
-            title_en, title_zh, body_en, body_zh = KIND_TEXTS[certificate.kind]
-        name_en = person.name("certificate")
-        name_zh = person.native_name or person.latin_name
-        data.append(
-            CertificateData(
-                serial=format_serial(certificate.serial),
-                url=verify_url(certificate),
-                title_en=title_en,
-                title_zh=title_zh,
-                body_en=body_en.replace("{name}", name_en).replace("{event}", event.name_en),
-                body_zh=body_zh.replace("{name}", name_zh).replace("{event}", event.name_zh),
-                latin_name=person.latin_name,
-                native_name=person.native_name,
-                signatory=settings.signatory_name,
-                signatory_title_en=settings.signatory_title_en,
-                signatory_title_zh=settings.signatory_title_zh,
-                signature=settings.signature_image,
-                logo=settings.logo_image,
-                place_date=f"{place}, {event.ends_on.isoformat()}",
-            )
-        )
-    return data
-
-
-def certificates_pdf(event: Event, certificates: list[Certificate]) -> bytes:
-    register_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=CERTIFICATE_PAGE, pageCompression=1)
-    data = certificate_data(event, certificates)
-    if len(data) == 1:  # searchable by the real name (shaped text extracts badly)
-        canvas.setTitle(f"{data[0].title_en} — {data[0].native_name or data[0].latin_name}")
-    else:
-        canvas.setTitle(f"{event.name_en} — certificates")
-    for item in data:
-        draw_certificate(canvas, item)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 SETTINGS_TEXTS = {
@@ -360,113 +302,3 @@ def certificates_query(event: Event, kind: CertificateKind, *, unsent: bool = Fa
             sa.orm.contains_eager(Certificate.participant).joinedload(Participant.event)
         )
     return query.order_by(Participant.sort_name, Certificate.id)
-
-
-def write_certificates(
-    event: Event, certificates: list[Certificate], out, *, progress=None, part_size: int = 200
-) -> None:
-    """All the certificates in one PDF, drawn in parts so memory stays bounded."""
-    with tempfile.TemporaryDirectory(prefix="eventhub-certificates-") as folder:
-        files = []
-        for number, start in enumerate(range(0, len(certificates), part_size)):
-            part = certificates[start : start + part_size]
-            path = os.path.join(folder, f"part-{number:05d}.pdf")
-            with open(path, "wb") as part_file:
-                part_file.write(certificates_pdf(event, part))
-            files.append(path)
-            db.session.commit()  # no transaction (no SQLite lock) held between parts
-            if progress:
-                progress(min(len(certificates), (number + 1) * part_size))
-        join_parts(files, out, f"{event.name_en} — certificates")
-
-
-def email_certificates(certificates: list[Certificate], *, progress=None) -> int:
-    """Tell each holder their certificate is ready, with the link to their own page (where
-    it is downloaded); in their language. Returns how many were sent."""
-    sent = 0
-    for number, certificate in enumerate(certificates, start=1):
-        person = certificate.participant
-        link = external_url("registration.own_page", slug=person.event.slug, key=access_key(person))
-        with force_locale(person.locale or "en"):
-            ok = send_mail(
-                person.email,
-                gettext("Your certificate: %(event)s", event=localized(person.event, "name")),
-                render_template(
-                    "email/certificate.txt",
-                    participant=person,
-                    link=link,
-                    serial=format_serial(certificate.serial),
-                ),
-                event_id=person.event_id,  # a job has no page's event to take it from
-            )
-        if ok:
-            certificate.emailed_at = utcnow()
-            sent += 1
-        if progress and (number % 50 == 0 or number == len(certificates)):
-            progress(number)
-    db.session.flush()
-    return sent
-
-
-# --- runs that print or email a kind of certificates ------------------------------------------
-
-RUN_KINDS = ("certificates", "certificate-mail")  # print runs (BadgeBatch.kind) of this module
-
-
-def queue_run(
-    event: Event, kind: CertificateKind, *, email: bool, actor: User | None, base_url: str = ""
-) -> BadgeBatch:
-    """A run for a job worker, like badges': the valid certificates of a kind printed
-    in one PDF, or (`email`) those not yet emailed announced to their holders. `base_url` is
-    where links in the documents and emails point (PUBLIC_URL wins)."""
-    run_kind = "certificate-mail" if email else "certificates"
-    total = db.session.scalar(
-        certificates_query(event, kind, unsent=email)
-        .with_only_columns(sa.func.count())
-        .order_by(None)
-    )
-    if total == 0:
-        raise DomainError(
-            _l("Every certificate of this kind has been emailed already.")
-            if email
-            else _l("No certificate of this kind has been issued yet.")
-        )
-    batch = BadgeBatch(
-        event_id=event.id,
-        user_id=actor.id if actor else None,
-        filters={"certificate_kind": kind.value, "base_url": base_url},
-        layout="a4",
-        kind=run_kind,
-        total=total,
-    )
-    db.session.add(batch)
-    audit.record(
-        "certificate.batch",
-        event,
-        actor=actor,
-        event_id=event.id,
-        changes={"run": [None, run_kind], "count": [None, total]},
-    )
-    db.session.flush()
-    return batch
-
-
-@does_runs(*RUN_KINDS)
-def run_certificate_batch(batch: BadgeBatch) -> None:
-    """Print or email a queued run of certificates, in the frame badges give every run; the
-    badges' job (and `flask badges-run`) finds it by the run's kind."""
-    kind = CertificateKind(batch.filters["certificate_kind"])
-    email = batch.kind == "certificate-mail"
-
-    def work(event: Event, out: BinaryIO, progress: Callable[[int], None]) -> bool:
-        items = list(db.session.scalars(certificates_query(event, kind, unsent=email)))
-        batch.total = len(items)
-        if not items:
-            return False
-        if email:
-            email_certificates(items, progress=progress)
-        else:
-            write_certificates(event, items, out, progress=progress)
-        return True
-
-    execute_batch(batch, work)

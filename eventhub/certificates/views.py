@@ -12,7 +12,7 @@ from flask_login import current_user
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.badges import tasks as badge_tasks
-from eventhub.certificates import bp, services, verify_bp
+from eventhub.certificates import bp, documents, runs, services, verify_bp
 from eventhub.certificates.forms import CertificateSettingsForm
 from eventhub.certificates.models import Certificate, CertificateKind
 from eventhub.errors import abort_with
@@ -64,7 +64,12 @@ def overview(event):
         .options(sa.orm.joinedload(Certificate.participant))
         .order_by(Participant.sort_name, Participant.id, Certificate.kind)
     )
-    listing = listing.where(*holds_every_word(Participant.search_text, search_text(query).split()))
+    # Names in any script, or the certificate's number typed whole or in part.
+    by_name = sa.and_(
+        sa.true(), *holds_every_word(Participant.search_text, search_text(query).split())
+    )
+    by_serial = services.serial_search(query)
+    listing = listing.where(by_name if by_serial is None else sa.or_(by_name, by_serial))
     counts = {
         kind: {
             "eligible": db.session.scalar(
@@ -118,7 +123,7 @@ def run(event):
     kind = _kind(request.form.get("kind", ""))
     ok, batch = attempt(
         lambda: badge_tasks.start(
-            services.queue_run(
+            runs.queue_run(
                 event,
                 kind,
                 email=request.form.get("action") == "email",
@@ -136,7 +141,7 @@ def run(event):
 @event_view(Role.ORGANISER)
 def certificate_pdf(event, certificate_id: int):
     certificate = _certificate(event, certificate_id)
-    body = services.certificates_pdf(event, [certificate])
+    body = documents.certificates_pdf(event, [certificate])
     return pdf_response(body, f"certificate-{services.format_serial(certificate.serial)}.pdf")
 
 
@@ -167,7 +172,7 @@ def own_certificate(event, key: str, serial: str):
         or certificate.revoked_at is not None
     ):
         abort_with(404, _("There is no such certificate."))
-    body = services.certificates_pdf(event, [certificate])
+    body = documents.certificates_pdf(event, [certificate])
     return pdf_response(body, f"certificate-{services.format_serial(certificate.serial)}.pdf")
 
 
@@ -192,6 +197,8 @@ def certificate(serial: str):
         "certificates/verify.html",
         certificate=found,
         asked=True,
+        # The date printed on the certificate: its day of issue in the event's calendar.
+        issued_on=services.issued_on(found, found.participant.event) if found else None,
         kinds=services.CERTIFICATE_KINDS,
         # In groups of four as printed, so a mistyped number is easy to compare.
         serial=services.format_serial(found.serial if found else services.normalise_serial(serial))

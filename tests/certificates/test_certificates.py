@@ -264,7 +264,7 @@ def test_the_logo_and_signature_are_on_every_certificate_and_embedded_once(app, 
     """Drawn on each page from one embedded copy (decoding them per page was slow)."""
     from pypdf import PdfReader
 
-    from eventhub.certificates import services
+    from eventhub.certificates import documents, services
 
     for n in range(3):
         make.participant(event, given_name=f"Somphone {n}")
@@ -275,7 +275,7 @@ def test_the_logo_and_signature_are_on_every_certificate_and_embedded_once(app, 
         kind = services.CertificateKind.PARTICIPATION
         assert services.issue_certificates(stored, kind, actor=None) == 3
         issued = list(db.session.scalars(services.certificates_query(stored, kind)))
-        pdf = services.certificates_pdf(stored, issued)
+        pdf = documents.certificates_pdf(stored, issued)
         db.session.rollback()
     pages = PdfReader(io.BytesIO(pdf)).pages
     images = set()
