@@ -11,6 +11,8 @@ from eventhub.pdf.fonts import _is_cjk
 CANNOT_START = set("，。、：；！？）》」』】〕〉”’…·,.:;!?)]}%")
 CANNOT_END = set("（《「『【〔〈“‘([{")
 NAME_DOT = "·"
+# Spaces written to keep what they join on one line ("+86 851 8888 2025" on a badge's back).
+NO_BREAK_SPACES = {"\u00a0", "\u202f", "\u2007"}
 # Marks outside the CJK blocks that Chinese text uses; other punctuation ("H.E.", "Co.,")
 # belongs to the Latin word it is written with.
 _CJK_MARKS = set("·“”‘’…—")
@@ -21,7 +23,7 @@ def _tokens(text: str) -> list[str]:
     """Spaces, whole words of non-CJK letters, and single CJK characters."""
     tokens: list[str] = []
     for char in text:
-        if char.isspace():
+        if char.isspace() and char not in NO_BREAK_SPACES:
             kind = "space"
         elif _is_cjk(char) or char in _CJK_MARKS:
             kind = "single"
@@ -35,7 +37,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _kind(token: str) -> str:
-    if token.isspace():
+    if token.isspace() and not any(char in NO_BREAK_SPACES for char in token):
         return "space"
     if len(token) == 1 and (_is_cjk(token) or token in _CJK_MARKS):
         return "single"
@@ -66,14 +68,14 @@ def break_lines(text: str, width: float, size: float, *, bold: bool = False) -> 
     # Units: what may not be split (a word with its punctuation, a glued Chinese name).
     units: list[str] = []
     for i, token in enumerate(tokens):
-        if units and not token.isspace() and not units[-1].isspace() and _glued(tokens, i):
+        if units and _kind(token) != "space" and _kind(units[-1]) != "space" and _glued(tokens, i):
             units[-1] += token
         else:
             units.append(token)
     lines: list[str] = []
     line = ""
     for unit in units:
-        if unit.isspace():
+        if _kind(unit) == "space":
             if line:
                 line += " "
             continue
