@@ -15,7 +15,7 @@ from eventhub.badges import render as badges
 from eventhub.badges.render import BadgeData, draw_badges, latin_only, page_size
 from eventhub.certificates import render as certificates
 from eventhub.certificates.render import CERTIFICATE_PAGE, CertificateData, draw_certificate
-from eventhub.pdf import draw_text, register_fonts
+from eventhub.pdf import draw_text, register_fonts, text_width
 
 from .fixtures.name_corpus import ALL, MIXED, SHAPED
 from .pdf_glyphs import compare, harfbuzz_line, pdf_glyphs, recording_draw_text
@@ -153,3 +153,9 @@ def test_names_copy_out_of_badges_and_certificates_as_typed(fonts):
             continue
         assert name in badge, label
         assert name in certificate, label
+
+
+def test_an_empty_line_draws_nothing_and_measures_nothing(fonts):
+    """An empty field (no organisation, no title) measures 0 wide and draws no glyph."""
+    assert text_width("", 12) == 0
+    assert _drawn(_pdf((200, 100), lambda canvas: draw_text(canvas, 10, 10, "", 12))) == []

@@ -44,6 +44,8 @@ def shape(text: str, font_name: str) -> tuple[Glyph, ...]:
     """The text shaped as HarfBuzz shapes it by default (script and language guessed from
     the text, kerning and the script's required features), for one font. Positions do not
     depend on the size: the region's fonts have no tracking table."""
+    if not text:  # HarfBuzz gives no glyph lists at all for an empty buffer
+        return ()
     font, hb_font, scale = _hb_font(font_name)
     buffer = uharfbuzz.Buffer()
     buffer.add_str(text)
