@@ -66,13 +66,15 @@ def badge_size(layout: str) -> tuple[float, float]:
 
 
 def preview(event: Event, filters: BatchFilters, layout: str) -> tuple[int, list[Finding]]:
-    """How many badges the run holds and those that would not print whole."""
+    """How many badges the run holds and those that would not print whole. Read-only: the
+    badges' texts and whether each has a photo are measured; no badge is created, no code
+    signed, no photo read."""
     register_fonts()
     w, h = badge_size(layout)
     people = list(db.session.scalars(batch_query(event, filters)))
     findings = []
     for part in chunks(people, 400):
-        for person, data in zip(part, badge_data(event, part), strict=True):
+        for person, data in zip(part, badge_data(event, part, measure_only=True), strict=True):
             problems = measure_front(data, 0, 0, w, h).problems
             if problems:
                 findings.append(Finding(person.id, data.latin_name, problems))

@@ -114,16 +114,25 @@ def count_batch(event: Event, filters: BatchFilters) -> int:
     )
 
 
-def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]:
-    """Everything printed on these badges, in three queries however many they are."""
-    badges = badges_for(participants)
+# What a badge measured, not drawn, carries for its photo: that there is one (not read).
+PHOTO_NOT_READ = b"photo"
+
+
+def badge_data(
+    event: Event, participants: list[Participant], *, measure_only: bool = False
+) -> list[BadgeData]:
+    """Everything printed on these badges, in three queries however many they are. With
+    `measure_only` (the print preview, read-only): the texts and whether a photo exists,
+    nothing written, no code signed, no photo read; such data is measured, never drawn."""
+    badges = {} if measure_only else badges_for(participants)
     styles = styles_of(event.id)
     ids = [p.id for p in participants]
+    photo_column = ParticipantPhoto.participant_id if measure_only else ParticipantPhoto.content
     photos = {
-        pid: content
+        pid: PHOTO_NOT_READ if measure_only else content
         for chunk in chunks(ids, 900)
         for pid, content in db.session.execute(
-            sa.select(ParticipantPhoto.participant_id, ParticipantPhoto.content).where(
+            sa.select(ParticipantPhoto.participant_id, photo_column).where(
                 ParticipantPhoto.participant_id.in_(chunk)
             )
         )
@@ -143,24 +152,23 @@ def badge_data(event: Event, participants: list[Participant]) -> list[BadgeData]
             )
         )
     )
-    key = crypto.signing_key("badge")
+    key = None if measure_only else crypto.signing_key("badge")
     back = db.session.get(BadgeSettings, event.id)
     dates = (
         f"{date_range(event.starts_on, event.ends_on)} · {event.city_zh} {event.city_en}".strip()
     )
     data = []
     for person in participants:
-        badge = badges[person.id]
+        badge = badges.get(person.id)
         # Heads of delegation wear the officials' colour whatever their category.
         category = Category.OFFICIAL if person.id in heads else person.category
         data.append(
             BadgeData(
-                code=codes.make_code(key, badge.id, badge.version),
+                code=codes.make_code(key, badge.id, badge.version) if badge else "",
                 # Style and honorific with the name ("Tan Sri Dr. Ahmad bin Hassan"), never
-                # with the position (render prints `honorific` before the position).
+                # with the position.
                 latin_name=person.name("badge"),
                 native_name=person.native_name,
-                honorific="",
                 position=person.position,
                 organisation=organisations.get(person.organisation_id, ""),
                 country=countries.get(person.country_code, person.country_code),

@@ -14,7 +14,7 @@ from eventhub import jobs
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.badges.models import BadgeBatch, BatchState
-from eventhub.badges.preview import SHOWN, preview
+from eventhub.badges.preview import SHOWN, Finding, preview
 from eventhub.badges.printing import (
     BatchFilters,
     batch_query,
@@ -27,6 +27,15 @@ from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+
+
+class NeedsConfirmation(DomainError):
+    """A run refused for badges that would not print whole; the preview's findings with it,
+    so that the page shows them without measuring every badge again."""
+
+    def __init__(self, findings: list[Finding], message) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 def queue_batch(
@@ -50,14 +59,15 @@ def queue_batch(
         raise DomainError(_l("No approved participant matches: there is nothing to print."))
     _total, findings = preview(event, filters, layout)
     if findings and not confirmed:
-        raise DomainError(
+        raise NeedsConfirmation(
+            findings,
             _n(
                 "%(num)d badge would not print whole: look at the preview, then confirm to "
                 "print it as it is.",
                 "%(num)d badges would not print whole: look at the preview, then confirm to "
                 "print them as they are.",
                 len(findings),
-            )
+            ),
         )
     batch = BadgeBatch(
         event_id=event.id,

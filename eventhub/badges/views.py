@@ -28,7 +28,7 @@ from eventhub.badges.layout import band_text_colour, contrast
 from eventhub.badges.models import BadgeBatch, BadgeSettings, BatchState
 from eventhub.badges.preview import preview
 from eventhub.badges.render import qr_png
-from eventhub.badges.runs import queue_batch
+from eventhub.badges.runs import NeedsConfirmation, queue_batch
 from eventhub.badges.styles import SettingsInvalid, save_badge_back, save_styles, styles_of
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
@@ -71,24 +71,34 @@ def overview(event):
     source = request.form if request.method == "POST" else request.args
     filters = _filters_from(source)
     layout = source.get("layout", "a4")
+    # The print preview: asked for, or the findings of a run refused for badges that would
+    # not fit (measured once, by the run's service).
+    checked = None
     if request.method == "POST" and source.get("preview") != "1":
-        ok, batch = attempt(
-            lambda: tasks.start(
-                queue_batch(
-                    event,
-                    filters,
-                    layout,
-                    actor=current_user,
-                    back=source.get("back") == "1",
-                    confirmed=source.get("confirm") == "1",
+        refused: list[NeedsConfirmation] = []
+
+        def queue():
+            try:
+                return tasks.start(
+                    queue_batch(
+                        event,
+                        filters,
+                        layout,
+                        actor=current_user,
+                        back=source.get("back") == "1",
+                        confirmed=source.get("confirm") == "1",
+                    )
                 )
-            )
-        )
+            except NeedsConfirmation as error:
+                refused.append(error)
+                raise
+
+        ok, batch = attempt(queue)
         if ok:
             return redirect(url_for("badges.run", slug=event.slug, batch_id=batch.id))
-    # The print preview: asked for, or after a run refused for badges that would not fit.
-    checked = None
-    if source.get("preview") == "1" or request.method == "POST":
+        if refused:
+            checked = refused[0].findings
+    elif source.get("preview") == "1":
         checked = preview(event, filters, layout)[1] if layout in LAYOUT_LABELS else []
     runs = db.session.scalars(
         sa.select(BadgeBatch)
