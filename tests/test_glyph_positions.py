@@ -71,7 +71,6 @@ def _badge(name: str) -> BadgeData:
         code="EH-TEST-0001",
         latin_name=name if latin_only(name) else "HUN Manet",  # Vietnamese: the Latin name
         native_name=name,
-        honorific="H.E.",
         position="Minister of Education, Youth and Sport",
         organisation="Ministry of Education",
         country="Cambodia",

@@ -209,14 +209,3 @@ def test_letters_and_programmes_print_a_jawi_name_in_the_order_badges_do(app, te
             page = _from_pdf(draw)
             assert abs(page.size[0] - badge.size[0]) <= 2
             assert _overlap(badge, page) > 0.8
-
-
-def test_a_bold_paragraph_embeds_the_chinese_font_once(app):
-    """Paragraphs cannot stroke an outline; bold Chinese there stays in the regular font
-    rather than embedding WenQuanYi a second time in every letter."""
-    from eventhub.pdf import markup
-
-    with app.app_context():
-        register_fonts()
-        text = markup("杨明 Yang Ming", bold=True)
-    assert '<font name="EH-CJK">' in text and '<font name="EH-Latin-Bold">' in text

@@ -271,7 +271,7 @@ def _without_country(organisation: str, country: str) -> str:
 
 def measure_front(data, x: float, y: float, w: float, h: float) -> FrontLayout:
     """Every block of the badge front for `data` (a render.BadgeData) in the box (x, y, w, h)."""
-    from eventhub.badges.render import latin_only
+    from eventhub.badges.render import latin_only  # in here: render imports this module
 
     p = proportions(w)
     inner = w - 2 * p.pad
@@ -317,7 +317,6 @@ def measure_front(data, x: float, y: float, w: float, h: float) -> FrontLayout:
     # kept below it too, should the column be empty).
     column_top = row_bottom - p.gap
     column_bottom = y + p.band + p.gap
-    position = " ".join(part for part in (data.honorific, data.position) if part)
     organisation = _without_country(data.organisation, data.country)
     texts: list[_Text] = []
     if data.native_name and not latin_only(data.native_name):
@@ -325,7 +324,7 @@ def measure_front(data, x: float, y: float, w: float, h: float) -> FrontLayout:
         texts.append(_Text("latin_name", data.latin_name, *p.latin_under, bold=True))
     else:
         texts.append(_Text("name", data.latin_name, *p.name, bold=True))
-    texts.append(_Text("position", position, *p.position))
+    texts.append(_Text("position", data.position, *p.position))
     texts.append(_Text("organisation", organisation, *p.organisation))
     texts.append(_Text("country", data.country, *p.country))
     texts = [t for t in texts if t.text.strip()]

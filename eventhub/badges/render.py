@@ -46,7 +46,6 @@ class BadgeData:
     code: str
     latin_name: str
     native_name: str = ""
-    honorific: str = ""
     position: str = ""
     organisation: str = ""
     country: str = ""
@@ -229,7 +228,7 @@ def draw_badge(
 
 def _crop_marks(canvas, x: float, y: float, w: float, h: float) -> None:
     """Short lines at each corner, outside the bleed, on the lines where the guillotine cuts."""
-    length, gap = 3 * mm, BLEED + 0.5 * mm
+    length, gap = CROP_MARK, BLEED + 0.5 * mm
     canvas.setLineWidth(0.25)
     canvas.setStrokeColor(black)
     for cx in (x, x + w):
@@ -243,6 +242,12 @@ def _crop_marks(canvas, x: float, y: float, w: float, h: float) -> None:
 # Around an A6 badge: its bleed, then room for the crop marks (a print shop trims it).
 A6_MARGIN = BLEED + 4.5 * mm
 A4_GUTTER = 2 * BLEED + 4 * mm  # between cards on a sheet: two bleeds and the crop marks
+# Office printers leave about 5 mm at each edge of a sheet unprinted: nine CR80 cards are
+# 256.8 mm high, so the rows sit closer (their marks meet in the gutter, short of the next
+# card's bleed) and the marks are shorter, to end inside the printed area.
+PRINTER_MARGIN = 5 * mm
+A4_ROW_GUTTER = 2 * BLEED + 3 * mm
+CROP_MARK = 2.5 * mm
 
 
 def page_size(layout: str) -> tuple[float, float]:
@@ -252,13 +257,15 @@ def page_size(layout: str) -> tuple[float, float]:
     return {"cr80": CR80, "a6": a6_sheet, "a4": A4}[layout]
 
 
-_NUMBER_SPACE = re.compile(r"(?<=[0-9)]) (?=\(?\+?[0-9])")
+# A phone number starts with "+" or "(" ("+855 23 881 234", "(+86) 10 6512 3456", "(021) 5555
+# 1234"), then groups of digits; other digits ("24 25 July", "Bus 5 10:30") are left alone.
+_PHONE = re.compile(r"(?<![\w+(])(?:\+\d+|\(\+?\d+\))(?: (?:\d+|\(\d+\)))+(?!\w)")
 
 
 def keep_numbers(line: str) -> str:
-    """Spaces inside a phone number ("+855 23 881 234", "(+86) 10 6512 3456") made
-    non-breaking: a number is dialled from one line, never read across two."""
-    return _NUMBER_SPACE.sub("\u00a0", line)
+    """Spaces inside a phone number made non-breaking: a number is dialled from one line,
+    never read across two."""
+    return _PHONE.sub(lambda number: number.group().replace(" ", "\u00a0"), line)
 
 
 def draw_badge_back(
@@ -339,10 +346,10 @@ def draw_badges(canvas, badges: list[BadgeData], layout: str, *, back: bool = Fa
                 _boxes(canvas, m, m, w, h)
                 canvas.showPage()
         return
-    columns, rows, gutter = 3, 3, A4_GUTTER
+    columns, rows, gutter, row_gutter = 3, 3, A4_GUTTER, A4_ROW_GUTTER
     w, h = CR80
     left = (A4[0] - columns * w - (columns - 1) * gutter) / 2
-    bottom = (A4[1] - rows * h - (rows - 1) * gutter) / 2
+    bottom = (A4[1] - rows * h - (rows - 1) * row_gutter) / 2
     for start in range(0, len(badges), columns * rows):
         sheet = badges[start : start + columns * rows]
         for side in ("front", "back") if back else ("front",):
@@ -351,7 +358,7 @@ def draw_badges(canvas, badges: list[BadgeData], layout: str, *, back: bool = Fa
                 if side == "back":
                     column = columns - 1 - column  # behind its front once the sheet turns
                 bx = left + column * (w + gutter)
-                by = bottom + (rows - 1 - row) * (h + gutter)
+                by = bottom + (rows - 1 - row) * (h + row_gutter)
                 (draw_badge if side == "front" else draw_badge_back)(
                     canvas, data, bx, by, w, h, bleed=True
                 )

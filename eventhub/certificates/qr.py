@@ -15,7 +15,8 @@ from qrcode import base, util
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
 
-MASK = 4  # the badges' mask (badges.render.QR_MASK): any one of the eight is valid
+from eventhub.badges.render import QR_MASK as MASK  # any one of the eight masks is valid
+
 PADS = (0xEC, 0x11)
 
 

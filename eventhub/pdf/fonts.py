@@ -8,7 +8,6 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -205,28 +204,6 @@ def visual_runs(text: str, *, bold: bool = False) -> tuple[tuple[str, str], ...]
         else:
             order.append((font, chunk))
     return tuple(reversed(order)) if rtl_line else tuple(order)
-
-
-def markup(text: str, *, bold: bool = False) -> str:
-    """Paragraph markup with each run of one script in its font, the text escaped. A
-    paragraph lays words out from left to right and shapes each word by itself, so a line
-    holding Jawi is given in visual order (visual_runs), the words of a right-to-left run
-    last to first; a paragraph of several lines is right only when broken into lines
-    before (`wrapped`). A paragraph cannot stroke an outline: bold Chinese is the regular
-    there (its font, not a second copy of it in the PDF)."""
-    check_printable(text)
-    runs = [
-        (
-            font.removesuffix("-Bold") if font in FAUX_BOLD else font,
-            _words_last_first(chunk) if font in RIGHT_TO_LEFT else chunk,
-        )
-        for font, chunk in visual_runs(text, bold=bold)
-    ]
-    return "".join(f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in runs)
-
-
-def _words_last_first(chunk: str) -> str:
-    return "".join(reversed(re.split(r"(\s+)", chunk)))
 
 
 # Line height per font, in ems: Myanmar and Khmer stack marks far above and below the line.

@@ -394,7 +394,15 @@ def test_a_120_character_name_shrinks_and_stays_on_its_card(app):
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    from eventhub.badges.render import A4, A4_GUTTER, BLEED, CR80, BadgeData, draw_badges
+    from eventhub.badges.render import (
+        A4,
+        A4_GUTTER,
+        A4_ROW_GUTTER,
+        BLEED,
+        CR80,
+        BadgeData,
+        draw_badges,
+    )
     from eventhub.pdf import register_fonts
 
     name = "PENGIRAN ANAK HAJI MUHAMMAD KHAIRUL AZMI BIN PENGIRAN HAJI MOHD YUSOF " * 2
@@ -402,7 +410,6 @@ def test_a_120_character_name_shrinks_and_stays_on_its_card(app):
         code=codes.make_code(codes.badge_key("k"), 1, 1),
         latin_name=name[:120],
         native_name="ສົມພອນ ແກ້ວມະນີ ສີຈະເລີນ ວົງສະຫວັນ ພົມມະຈັນ ອິນທະວົງ ສຸວັນນະວົງ",
-        honorific="Yang Berhormat Pehin Orang Kaya",
         position="Deputy Permanent Secretary (Higher Education) and Chair of the Council",
         organisation="Ministry of Higher Education, Science, Research and Innovation of the "
         "Kingdom of Thailand, Office of the Permanent Secretary",
@@ -425,13 +432,14 @@ def test_a_120_character_name_shrinks_and_stays_on_its_card(app):
     px = dpi / 25.4  # pixels per mm
     gutter, bleed, (w, h) = A4_GUTTER / mm, BLEED / mm, (CR80[0] / mm, CR80[1] / mm)
     left = (210 - 3 * w - 2 * gutter) / 2
-    bottom = (297 - 3 * h - 2 * gutter) / 2
+    rows = A4_ROW_GUTTER / mm
+    bottom = (297 - 3 * h - 2 * rows) / 2
     for column in (1, 2):  # the two vertical gutters, away from the corners' marks
         x0 = left + column * w + (column - 1) * gutter + bleed + 0.4
         strip = image.crop(
             (
                 int(x0 * px),
-                int((297 - bottom - 3 * h - 2 * gutter) * px) + 20,
+                int((297 - bottom - 3 * h - 2 * rows) * px) + 20,
                 int((x0 + gutter - 2 * bleed - 0.8) * px),
                 int((297 - bottom) * px) - 20,
             )

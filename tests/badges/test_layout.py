@@ -35,7 +35,6 @@ HENG = BadgeData(
     CODE,
     "HENG Sovannarith",
     "ហេង សុវណ្ណរិទ្ធ",
-    "H.E.",
     "Secretary of State, Ministry of Education, Youth and Sport",
     "Ministry of Education, Youth and Sport",
     "Cambodia",
@@ -44,7 +43,6 @@ HENG = BadgeData(
 BRUNEI = BadgeData(
     CODE,
     dict(LONG)["brunei-minister"],
-    "",
     "",
     "Minister of Education",
     "Ministry of Education",
@@ -55,7 +53,6 @@ LAO = BadgeData(
     CODE,
     "Bounthavy PHOMMACHANH KEOMANIVONG",
     dict(LONG)["lao-three-words"],
-    "",
     "Director-General, Department of Higher Education and Vocational Training",
     "Ministry of Education and Sports",
     "Lao PDR",
@@ -159,7 +156,6 @@ def test_every_corpus_name_is_measured_within_its_card_and_above_its_floors(
         CODE,
         "SOUVANNAVONG Bounthavy Keomany",
         name,
-        "H.E.",
         "Deputy Director-General, Department of Higher Education and Vocational Training",
         dict(LONG)["long-organisation"] if "long" in label else "Ministry of Education",
         "Lao PDR",
@@ -198,13 +194,15 @@ def test_the_brunei_ministers_long_name_wraps_before_it_shrinks(fonts):
 def test_a6_has_its_own_proportions_and_room_to_spare(fonts):
     """A6 is not a CR80 card scaled up (scaled, HENG's country fell under the band): its text
     column keeps the largest sizes, with space left above the band."""
-    from eventhub.badges.layout import LANYARD, measure_front
+    from eventhub.badges.layout import BLEED, CARD, LANYARD, measure_front
 
     layout = measure_front(HENG, 0, 0, *A6)
     assert layout.blocks["name"].size == LANYARD.name[0]
     assert layout.blocks["country"].y - layout.blocks["band"].top > 5 * mm
     scaled = A6[0] / CR80[0]
-    assert layout.blocks["band"].h - 3 * mm != pytest.approx(11 * mm * scaled)
+    band = layout.blocks["band"].h - BLEED
+    assert band == pytest.approx(LANYARD.band)
+    assert abs(band - CARD.band * scaled) > 2 * mm  # not the card's band scaled up
 
 
 @pytest.mark.parametrize("size", [CR80, A6], ids=["cr80", "a6"])
@@ -329,7 +327,9 @@ def test_the_preview_lists_badges_that_would_not_fit_and_the_run_asks_first(
     page = client.post(url, data={"layout": "cr80", "preview": "1"}).get_data(as_text=True)
     assert "1 badge would not print whole" in page
     assert f"/participants/{unfit.id}" in page and "PENGIRANANAK" in page
-    assert "below the smallest size allowed" in page or "squeezed" in page
+    # Its long name falls below its floor and its organisation is squeezed: both are said.
+    assert "below the smallest size allowed" in page
+    assert "would be squeezed narrower to fit" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(BadgeBatch)) == 0
 
@@ -359,3 +359,75 @@ def test_the_style_form_warns_of_white_on_yellow(client, as_role, event):
     page = client.get(f"/events/{event.slug}/badges/styles").get_data(as_text=True)
     assert 'id="media-contrast"' in page and "prints in black" in page
     assert 'id="delegate-contrast"' not in page
+
+
+def test_the_preview_writes_nothing_signs_nothing_and_runs_once_per_post(
+    client, as_role, app, event, make, held_jobs, monkeypatch
+):
+    """The preview is read-only: no Badge rows, no signed codes, no photo read; a refused
+    run measures each badge once (it was measured twice: in the service, then again for
+    the page)."""
+    from eventhub.badges import preview as preview_module
+    from eventhub.badges.models import Badge
+
+    make.participant(event, given_name="Fits")
+    _unfit(make, event)
+    as_role("organiser")
+    measured = []
+    real = preview_module.measure_front
+
+    def counting(data, *args):
+        measured.append(data.latin_name)
+        return real(data, *args)
+
+    def no_signing(*_args):
+        raise AssertionError("the preview signed a code")
+
+    monkeypatch.setattr(preview_module, "measure_front", counting)
+    monkeypatch.setattr(codes, "make_code", no_signing)
+    url = f"/events/{event.slug}/badges/"
+    page = client.post(url, data={"layout": "cr80", "preview": "1"})
+    assert "1 badge would not print whole" in page.get_data(as_text=True)
+    assert len(measured) == 2
+    refused = client.post(url, data={"layout": "cr80"}).get_data(as_text=True)
+    assert "1 badge would not print whole: look at the preview" in refused
+    assert 'id="preview-findings"' in refused and "PENGIRANANAK" in refused
+    assert len(measured) == 4  # two badges, once each
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Badge)) == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Arrival 24 25 July, departure 26 July", "Bus 5 10:30 from the hotel", "Room 3 2nd floor"],
+)
+def test_only_phone_numbers_are_kept_whole_not_any_digits(line):
+    from eventhub.badges.render import keep_numbers
+
+    assert keep_numbers(line) == line
+
+
+@pytest.mark.parametrize(
+    "number", ["+855 23 881 234", "(+86) 10 6512 3456", "(021) 5555 1234", "+66 2 123 4567"]
+)
+def test_phone_numbers_starting_with_plus_or_bracket_stay_whole(number):
+    from eventhub.badges.render import keep_numbers
+
+    kept = keep_numbers(f"Hotline: {number} (24 h)")
+    assert number.replace(" ", "\u00a0") in kept and kept.startswith("Hotline: ")
+
+
+def test_a4_crop_marks_stay_clear_of_the_printers_unprintable_margin(fonts):
+    """Office printers leave about 5 mm at each edge unprinted: the crop marks ended
+    3.6 mm from the top and bottom of the sheet, so they were lost."""
+    from eventhub.badges.render import A4
+
+    margin = 5 * mm
+
+    reader = PdfReader(io.BytesIO(_pdf([HENG] * 9, "a4")))
+    ops = ContentStream(reader.pages[0].get_contents(), reader).operations
+    points = [tuple(float(v) for v in operands) for operands, op in ops if op in (b"m", b"l")]
+    assert points
+    for x, y in points:
+        assert margin - 0.01 <= x <= A4[0] - margin + 0.01, (x / mm, y / mm)
+        assert margin - 0.01 <= y <= A4[1] - margin + 0.01, (x / mm, y / mm)

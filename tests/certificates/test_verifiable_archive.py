@@ -242,3 +242,23 @@ def test_the_quick_qr_code_is_the_one_qrcode_makes(address):
         made.add_data(util.QRData(url.encode(), mode=util.MODE_8BIT_BYTE))
         made.make(fit=True)
         assert qr.verification_matrix(url) == made.get_matrix(), (n, url)
+
+
+@pytest.mark.parametrize("size", [1, 150, 300])
+def test_the_quick_qr_code_matches_qrcode_from_one_byte_to_300(size):
+    """The quick encoder leans on qrcode's tables and placement (pinned below 9): for the
+    shortest payload and ones needing larger versions, module for module the same code,
+    with the badges' mask."""
+    import qrcode
+    from qrcode import util
+
+    from eventhub.badges.render import QR_MASK
+    from eventhub.certificates import qr
+
+    assert qr.MASK == QR_MASK
+    payload = ("https://eventhub.test/verify/" + "ABCDEFGHJK" * 30)[:size]
+    made = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    made.mask_pattern = qr.MASK
+    made.add_data(util.QRData(payload.encode(), mode=util.MODE_8BIT_BYTE))
+    made.make(fit=True)
+    assert qr.verification_matrix(payload) == made.get_matrix()
