@@ -61,7 +61,7 @@ def overview(event):
         sa.select(Certificate)
         .join(Participant, Participant.id == Certificate.participant_id)
         .where(Certificate.event_id == event.id)
-        .options(sa.orm.joinedload(Certificate.participant))
+        .options(sa.orm.joinedload(Certificate.participant).joinedload(Participant.organisation))
         .order_by(Participant.sort_name, Participant.id, Certificate.kind)
     )
     # Names in any script, or the certificate's number typed whole or in part.

@@ -262,3 +262,38 @@ def test_the_quick_qr_code_matches_qrcode_from_one_byte_to_300(size):
     made.add_data(util.QRData(payload.encode(), mode=util.MODE_8BIT_BYTE))
     made.make(fit=True)
     assert qr.verification_matrix(payload) == made.get_matrix()
+
+
+def test_namesakes_in_the_certificate_list_are_told_apart(client, as_role, app, event, make):
+    """Two "Nurul Huda binti Abdullah" from two countries: each row says whose certificate it
+    is (organisation, country, registration number, a link to the person), and each revoke
+    button names the certificate and the person it revokes."""
+    brunei = make.organisation(name_en="Politeknik Brunei", country_code="BN")
+    malaysia = make.organisation(name_en="Universiti Malaya", country_code="MY")
+    people = [
+        make.participant(
+            event,
+            family_name="",
+            given_name="Nurul Huda",
+            patronymic="binti Abdullah",
+            country_code=country,
+            organisation_id=organisation.id,
+        )
+        for country, organisation in (("BN", brunei), ("MY", malaysia))
+    ]
+    issued = dict(_issue(app, event))
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/certificates/").get_data(as_text=True)
+    issued_list = page.split('id="issued"')[-1]
+    rows = [row for row in issued_list.split("<tr>") if "Nurul Huda" in row]
+    assert len(issued) == 2 and len(rows) == 2, rows
+    for person, organisation in zip(people, (brunei, malaysia), strict=True):
+        row = next(r for r in rows if f"/participants/{person.id}" in r)
+        assert organisation.name_en in row and person.country_code in row
+    with app.app_context():
+        serials = {
+            db.session.get(Certificate, id_).participant_id: services.format_serial(serial)
+            for id_, serial in issued.items()
+        }
+    for person in people:
+        assert f'aria-label="Revoke {serials[person.id]} of' in page
