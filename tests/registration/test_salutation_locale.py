@@ -1,4 +1,4 @@
-""""Dear ..." in the reader's language (review finding 5): a Chinese email names the person
+""" "Dear ..." in the reader's language (review finding 5): a Chinese email names the person
 as the formatter does for a Chinese reader, an English one as before."""
 
 from __future__ import annotations
