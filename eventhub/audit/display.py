@@ -40,6 +40,7 @@ _FIELDS: dict[str, Any] = {
 }
 _VALUES: dict[tuple[str | None, str], dict[str, Any]] = {}
 _RECORDS: dict[str, RecordKind] = {}
+_TEXTS: dict[str, Callable[[str], str | None]] = {}
 
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -75,6 +76,12 @@ def describe_values(
     _VALUES.setdefault((object_type, field), {}).update(
         {str(getattr(key, "value", key)): label for key, label in labels.items()}
     )
+
+
+def describe_value_text(field: str, text: Callable[[str], str | None]) -> None:
+    """Say a field's recorded codes that no table lists ('600x800 at (10, 20)') in the
+    reader's words: `text(code)`, or None to show the code as recorded."""
+    _TEXTS[field] = text
 
 
 def describe_record(
@@ -120,6 +127,10 @@ def show_value(field: str, value: Any, object_type: str | None = None) -> str:
         named = _VALUES.get((None, field), {}).get(str(value))
     if named is not None:
         return str(named)
+    if isinstance(value, str) and field in _TEXTS:
+        said = _TEXTS[field](value)
+        if said is not None:
+            return said
     if isinstance(value, str):
         if _MOMENT.match(value):
             return medium_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from eventhub.personnames import protocol
 from eventhub.registration.models import Participant
 from eventhub.registration.validation import HAN
 
@@ -37,10 +38,12 @@ def title(person: Participant) -> str:
     return person.full_title if isinstance(person, Participant) else person.honorific
 
 
-def latin(person: Participant) -> str:
-    """'Prof. Bounthavy PHOMMACHANH', 'Tan Sri Dr. Ahmad bin Hassan', broken, if at all, only
-    between its words: the title before the name, never with the position."""
-    return f"{title(person)} {unbroken(person.latin_name)}".strip()
+def latin(person: Participant, place: str = protocol.LIST) -> str:
+    """'Prof. Bounthavy PHOMMACHANH', 'Tan Sri Dr. Ahmad bin Hassan' as `place` shows it
+    (the formatter's TENT_CARD, MC_SCRIPT, LETTER...; a signed record's Person answers
+    alike), broken, if at all, only between its words: the title before the name, never
+    with the position."""
+    return unbroken(person.name(place))
 
 
 def chinese_name(person: Participant) -> str:

@@ -28,6 +28,7 @@ from eventhub.events.models import Event
 from eventhub.i18n import clock_time, datetime_text
 from eventhub.pdf import TextBlock, document, register_fonts, text_width, wrapped
 from eventhub.pdf import paragraph as any_paragraph
+from eventhub.personnames import protocol
 from eventhub.scheduling.models import Activity
 
 # Names on ceremony documents are never cut inside a word.
@@ -200,7 +201,7 @@ def tent_cards(event: Event, people: list[tuple[Person, str]]) -> bytes:
     canvas.setTitle(f"{event.name_en} — name cards")
     margin = 15 * mm
     for person, organisation in people:
-        lines = [(latin(person), 54, True)]  # the name never split across lines
+        lines = [(latin(person, protocol.TENT_CARD), 54, True)]  # the name never split across lines
         if person.native_name:
             lines.append((person.native_name, 44, False))
         lines.append((organisation, 20, False))

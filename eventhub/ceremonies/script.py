@@ -15,6 +15,7 @@ from eventhub.ceremonies.signed_record import Person, signer, witness
 from eventhub.directory.models import Organisation
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.personnames.protocol import MC_SCRIPT
 from eventhub.registration import precedence
 from eventhub.scheduling.models import Activity
 
@@ -41,9 +42,9 @@ def _introduce_en(person: Person | None, organisation: Organisation) -> str:
     if person is None:
         return f"[signatory of {organisation.name_en} not named]"
     return (
-        f"{latin(person)}, {person.position}, {organisation.name_en}"
+        f"{latin(person, MC_SCRIPT)}, {person.position}, {organisation.name_en}"
         if person.position
-        else latin(person)
+        else latin(person, MC_SCRIPT)
     )
 
 
@@ -73,7 +74,7 @@ def _announcement(agreement: Agreement, missing: list[str], tie_break: str) -> t
             (witness(w) for w in agreement.witnesses),
             key=lambda p: precedence.precedence_key(p, tie_break),
         )
-        en += " Witnessed by " + ", ".join(latin(p) for p in witnesses) + "."
+        en += " Witnessed by " + ", ".join(latin(p, MC_SCRIPT) for p in witnesses) + "."
         zh += "见证人：" + "、".join(in_chinese(p) for p in witnesses) + "。"
     return en, tidy(zh)
 

@@ -23,9 +23,10 @@ from eventhub.ceremonies.models import (
     AgreementWitness,
     SignedAs,
 )
-from eventhub.ceremonies.names import latin
+from eventhub.ceremonies.names import has_han, latin
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.personnames import protocol
 from eventhub.registration.models import Participant
 from eventhub.text import clean
 
@@ -80,11 +81,29 @@ class Person:
     name_zh: str = ""
     position_zh: str = ""
     live: Participant | None = field(default=None, compare=False, repr=False)
+    signed: bool = True  # False: named from the registration, not yet signed
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.live, name) if self.live is not None else None
+
+    def name(self, place: str, locale: str = "en") -> str:
+        """The name as `place` shows it (eventhub.personnames.PLACES), as a registration's
+        `name`: once signed, from the names as signed (the title, then the Latin name; the
+        Chinese rendering, or a name written in Chinese, for a Chinese reader); before,
+        the registration's own."""
+        if not self.signed and self.live is not None:
+            return self.live.name(place, locale)
+        if place == protocol.NAME:
+            return self.latin_name
+        if (locale or "").startswith("zh") and place not in (protocol.PASSPORT, protocol.SORTING):
+            chinese = self.name_zh or (self.native_name if has_han(self.native_name) else "")
+            if chinese:
+                return chinese
+        if place in (protocol.SALUTATION, protocol.PASSPORT, protocol.SORTING) and self.live:
+            return self.live.name(place, locale)  # not part of the record
+        return f"{self.honorific} {self.latin_name}".strip()
 
     @property
     def full_name(self) -> str:
@@ -117,6 +136,7 @@ def _person(row: AgreementParty | AgreementWitness, live: Participant | None) ->
         live.name_zh,
         live.position_zh,
         live,
+        signed=False,
     )
 
 

@@ -63,7 +63,7 @@ def certificate_data(event: Event, certificates: list[Certificate]) -> list[Cert
         else:
             title_en, title_zh, body_en, body_zh = KIND_TEXTS[certificate.kind]
         name_en = person.name("certificate")
-        name_zh = person.native_name or person.latin_name
+        name_zh = person.name("certificate", "zh")
         day = issued_on(certificate, event).isoformat()
         data.append(
             CertificateData(

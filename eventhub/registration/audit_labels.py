@@ -9,6 +9,7 @@ from eventhub.directory.models import Organisation
 from eventhub.registration.forms import HISTORY_LABELS
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
 from eventhub.registration.models import Delegation, Participant, Source
+from eventhub.registration.photo_crops import crop_text
 
 display.describe_record(
     "Participant",
@@ -73,3 +74,4 @@ display.describe_values(
     {"pending": _l("Waiting for review"), "accepted": _l("Accepted")},
     object_type="Organisation",
 )
+display.describe_value_text("photo_crop", crop_text)

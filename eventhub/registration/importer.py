@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from eventhub import crypto
+from eventhub import crypto, personnames
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import dates, export_words
@@ -422,6 +422,16 @@ FIELD_LABELS = {
 }
 
 
+_NAME_COLUMNS = (
+    Participant.family_name,
+    Participant.given_name,
+    Participant.patronymic,
+    Participant.name_order,
+    Participant.country_code,
+)
+_NAME_KEYS = tuple(column.key for column in _NAME_COLUMNS)
+
+
 def _existing_people(event: Event) -> tuple[dict[str, tuple[int, str]], dict]:
     """The event's people by email (lower case) and by passport digest: a row naming one
     of them updates that person."""
@@ -430,13 +440,13 @@ def _existing_people(event: Event) -> tuple[dict[str, tuple[int, str]], dict]:
             Participant.id,
             Participant.email,
             Participant.passport_digest,
-            Participant.family_name,
-            Participant.given_name,
+            *_NAME_COLUMNS,
         ).where(Participant.event_id == event.id)
     )
     emails, passports = {}, {}
-    for person_id, email, digest, family, given in rows:
-        name = f"{(family or '').upper()} {given}".strip()
+    for person_id, email, digest, *parts in rows:
+        # As every page names them (the order, the patronymic), from the columns alone.
+        name = personnames.display(dict(zip(_NAME_KEYS, parts, strict=True)))
         if email:
             emails.setdefault(email.lower(), (person_id, name))
         if digest:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub import personnames
@@ -245,8 +246,11 @@ class Participant(TimestampMixin, db.Model):
 
     @property
     def salutation_name(self) -> str:
-        """What follows "Dear": 'Dr. Nurul Huda', 'Dr. Yang', 'Dr. Somchai'."""
-        return personnames.display(self, personnames.protocol.SALUTATION)
+        """What follows "Dear" in the language the text is written in (emails are written
+        under the reader's locale): 'Dr. Nurul Huda', 'Dr. Yang', 'Dr. Somchai'; '杨明' for a
+        Chinese reader."""
+        locale = get_locale()
+        return self.name(personnames.protocol.SALUTATION, str(locale) if locale else "en")
 
     @property
     def mrz_name(self) -> str:

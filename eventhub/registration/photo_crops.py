@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -61,11 +65,35 @@ def set_crop(participant: Participant, box: Box | None, *, actor: User | None) -
             participant,
             actor=actor,
             event_id=participant.event_id,
-            changes={"photo_crop": [_label(before), _label(after) if box else "default"]},
+            changes={"photo_crop": [_label(before), _label(after) if box else DEFAULT_CROP]},
         )
     db.session.flush()
     return after
 
 
+# The audit log stores the crop as a code ("default", "WxH at (x, y)"), shown in the
+# reader's words by crop_text (registered in audit_labels).
+DEFAULT_CROP = "default"
+_BOX_CODE = re.compile(r"^(\d+)x(\d+) at \((\d+), (\d+)\)$")
+
+
 def _label(box: Box | None) -> str | None:
     return f"{box[2]}x{box[3]} at ({box[0]}, {box[1]})" if box else None
+
+
+def crop_text(code: str) -> str | None:
+    """A recorded crop in the reader's language ('600 × 800 pixels from (10, 20)'), or None
+    for a value that is not one."""
+    if code == DEFAULT_CROP:
+        return _("Default crop")
+    found = _BOX_CODE.match(code)
+    if found is None:
+        return None
+    width, height, left, top = (format_decimal(int(n)) for n in found.groups())
+    return _(
+        "%(width)s × %(height)s pixels from (%(left)s, %(top)s)",
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+    )

@@ -150,7 +150,17 @@ def default_crop(image: Image.Image) -> Box:
 
 def crop_photo(original: bytes, box: Box | None = None) -> tuple[bytes, Box]:
     """The 3:4 JPEG shown and printed, cut from the kept upload by `box` (checked and fitted
-    inside the picture), or by the default crop; returns it and the box used."""
+    inside the picture), or by the default crop; returns it and the box used. An upload
+    Pillow cannot read (damaged, or stored by an older release) is refused with a message."""
+    try:
+        return _crop(original, box)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise PhotoInvalid(
+            _l("The stored photo cannot be read. Upload the photo again, then crop it.")
+        ) from exc
+
+
+def _crop(original: bytes, box: Box | None) -> tuple[bytes, Box]:
     with Image.open(io.BytesIO(original)) as image:
         image = image.convert("RGB")
         if box is None:

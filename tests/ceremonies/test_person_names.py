@@ -42,3 +42,25 @@ def test_signing_copies_the_name_and_the_whole_title():
     assert (row.signed_honorific, row.signed_name) == ("Tan Sri Dr.", "Ahmad bin Hassan")
     signed = Person(row.signed_honorific, row.signed_name, "", row.signed_position)
     assert latin(signed) == "Tan Sri Dr. Ahmad bin Hassan" == signed.titled_name
+
+
+def test_a_signed_record_names_its_person_through_the_formatters_places():
+    """The signed-record Person answers name(place, locale) as a registration does: the
+    name and title as signed in Latin letters, the Chinese rendering for a Chinese reader."""
+    from eventhub.personnames import protocol
+
+    row = AgreementWitness()
+    yang = Participant(
+        family_name="YANG", given_name="Ming", honorific="Prof.", name_zh="杨明", country_code="CN"
+    )
+    row.signed_as(yang)
+    signed = Person(
+        row.signed_honorific, row.signed_name, "", row.signed_position, row.signed_name_zh
+    )
+    for place in (protocol.TENT_CARD, protocol.MC_SCRIPT, protocol.CERTIFICATE):
+        assert signed.name(place) == yang.name(place) == "Prof. YANG Ming"
+    assert signed.name(protocol.NAME) == yang.latin_name
+    assert signed.name(protocol.TENT_CARD, "zh_Hans") == yang.name("tent_card", "zh") == "杨明"
+    live = Person(yang.full_title, yang.latin_name, "", "", yang.name_zh, live=yang)
+    assert live.name(protocol.SALUTATION) == "Prof. Yang" == yang.salutation_name
+    assert latin(signed, protocol.MC_SCRIPT) == yang.name(protocol.MC_SCRIPT)
