@@ -64,6 +64,18 @@ class BatchFilters:
         }
 
 
+# Within one protocol rank (or none), the order categories are handed out in.
+CATEGORY_PRECEDENCE = (
+    Category.OFFICIAL,
+    Category.SPEAKER,
+    Category.DELEGATE,
+    Category.MEDIA,
+    Category.INTERPRETER,
+    Category.STAFF,
+    Category.VOLUNTEER,
+)
+
+
 def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
     """Approved participants matching the filters, in the order the badge desk hands them
     out (below)."""
@@ -90,7 +102,9 @@ def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
     # Handed out delegation by delegation, in the event's order of delegations (as the
     # delegations page lists them), people without one last; within a delegation in
     # protocol order, as protocol desks hand them out: the head first, then by protocol
-    # rank (unranked last), the earlier appointed first, then by name.
+    # rank (unranked last), then officials before delegates and delegates before the
+    # people who serve them (an unranked VIP is not handed out after the students), the
+    # earlier appointed first, then by name.
     return query.outerjoin(Delegation, Delegation.id == Participant.delegation_id).order_by(
         Delegation.id.is_(None),
         Delegation.protocol_order,
@@ -99,6 +113,11 @@ def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
         sa.case((Delegation.head_id == Participant.id, 0), else_=1),
         Participant.protocol_rank.is_(None),
         Participant.protocol_rank,
+        sa.case(
+            {category: order for order, category in enumerate(CATEGORY_PRECEDENCE)},
+            value=Participant.category,
+            else_=len(CATEGORY_PRECEDENCE),
+        ),
         Participant.appointed_on.is_(None),
         Participant.appointed_on,
         Participant.sort_name,

@@ -78,3 +78,22 @@ def test_the_printed_pdf_has_the_badges_in_protocol_order(app, make, event):
         text = page.extract_text()
         printed += [name for name in EXPECTED if re.search(rf"\b{name}\b", text)]
     assert printed == EXPECTED
+
+
+def test_an_unranked_official_comes_before_the_unranked_delegates_and_staff(app, make, event):
+    """Without a protocol rank, a VIP (official) is handed out before the delegates, and the
+    delegation's interpreter and staff after them, whatever the alphabet says."""
+    from eventhub.registration.models import Category
+
+    delegation = make.delegation(event, name_en="Lao PDR", country_code="LA")
+    for family, category in (
+        ("AKHAM", Category.STAFF),
+        ("BOUNMY", Category.DELEGATE),
+        ("PHOMMACHANH", Category.OFFICIAL),
+        ("CHANTHA", Category.INTERPRETER),
+    ):
+        make.participant(event, family_name=family, delegation_id=delegation.id, category=category)
+    with app.app_context():
+        stored = db.session.merge(event)
+        people = db.session.scalars(printing.batch_query(stored, printing.BatchFilters()))
+        assert [p.family_name for p in people] == ["PHOMMACHANH", "BOUNMY", "CHANTHA", "AKHAM"]
