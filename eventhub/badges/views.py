@@ -102,7 +102,8 @@ def overview(event):
         checked = preview(event, filters, layout)[1] if layout in LAYOUT_LABELS else []
     runs = db.session.scalars(
         sa.select(BadgeBatch)
-        .where(BadgeBatch.event_id == event.id)
+        # Certificate runs share the table (and the worker) but are not badges.
+        .where(BadgeBatch.event_id == event.id, BadgeBatch.kind == "badges")
         .order_by(BadgeBatch.id.desc())
         .limit(10)
     ).all()

@@ -297,3 +297,27 @@ def test_namesakes_in_the_certificate_list_are_told_apart(client, as_role, app, 
         }
     for person in people:
         assert f'aria-label="Revoke {serials[person.id]} of' in page
+
+
+def test_a_certificate_run_is_shown_as_certificates_not_badges(client, as_role, app, event):
+    """Emailing or printing certificates goes through the print-run page: it speaks of
+    certificates and leads back to them, and the badges page does not list the run."""
+    from eventhub.badges.models import BadgeBatch, BatchState
+
+    with app.app_context():
+        runs = []
+        for kind in ("certificates", "certificate-mail"):
+            batch = BadgeBatch(
+                event_id=event.id, layout="a4", kind=kind, state=BatchState.DONE, total=371
+            )
+            db.session.add(batch)
+            db.session.flush()
+            runs.append(batch.id)
+        db.session.commit()
+    as_role("organiser")
+    for batch_id in runs:
+        page = client.get(f"/events/{event.slug}/badges/runs/{batch_id}").get_data(as_text=True)
+        assert "371 certificates" in page and "371 badges" not in page
+        assert f'href="/events/{event.slug}/certificates/"' in page
+    badges = client.get(f"/events/{event.slug}/badges/").get_data(as_text=True)
+    assert not any(f"/badges/runs/{batch_id}" in badges for batch_id in runs)
