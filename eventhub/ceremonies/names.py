@@ -78,11 +78,14 @@ def in_chinese(person: Participant) -> str:
 
 _SPACES = re.compile(r" {2,}")
 _BEFORE_PUNCTUATION = re.compile(r" +(?=[，。、：；！？》）」])")
+_AFTER_PUNCTUATION = re.compile(r"(?<=[，。、：；！？《（「]) +")
 
 
 def tidy(sentence: str) -> str:
-    """A Chinese sentence with one space at most between words, none before punctuation."""
-    return _BEFORE_PUNCTUATION.sub("", _SPACES.sub(" ", sentence)).strip()
+    """A Chinese sentence with one space at most between words, none next to full-width
+    punctuation (it carries its own space: "见证人：CHHIM Sreypov")."""
+    sentence = _BEFORE_PUNCTUATION.sub("", _SPACES.sub(" ", sentence))
+    return _AFTER_PUNCTUATION.sub("", sentence).strip()
 
 
 # The language a country's party keeps its original in (ISO 639, as agreements list them).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from flask_babel import ngettext
 
 from eventhub.ceremonies.models import Agreement
@@ -63,9 +64,13 @@ def _introduce_zh(person: Person | None, organisation: Organisation, missing: li
 
 def _announcement(agreement: Agreement, missing: list[str], tie_break: str) -> tuple[str, str]:
     """Who is invited to sign and who witnesses, named as signed once signed."""
-    signers_en = " and ".join(_introduce_en(signer(p), p.organisation) for p in agreement.parties)
-    signers_zh = "与".join(
-        _introduce_zh(signer(p), p.organisation, missing) for p in agreement.parties
+    # "A, B and C" / "A、B和C": three parties are not chained with "and ... and".
+    signers_en = format_list(
+        [_introduce_en(signer(p), p.organisation) for p in agreement.parties], locale="en"
+    )
+    signers_zh = format_list(
+        [_introduce_zh(signer(p), p.organisation, missing) for p in agreement.parties],
+        locale="zh_Hans",
     )
     en = f"We now invite {signers_en} to sign the {agreement.title_en}."
     zh = f"现在请{signers_zh}签署《{agreement.title_zh or agreement.title_en}》。"

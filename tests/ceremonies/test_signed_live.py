@@ -295,3 +295,39 @@ def test_the_host_side_is_chosen_on_the_stage_page_only(client, as_role, event, 
     client.post(f"{page}/settings", data={**minutes, "host_left": "right"})
     with app.app_context():
         assert db.session.get(CeremonySettings, ceremony.id).host_left is True
+
+
+def test_the_mc_lists_three_parties_as_a_list_and_no_space_after_a_chinese_colon(
+    client, as_role, event, app, make
+):
+    """ "A, B, and C" and "甲、乙和丙", not "A and B and C" / "甲与乙与丙"; the witness's Latin
+    name follows "见证人：" without a space (the trial read "见证人： CHHIM")."""
+    from datetime import UTC, datetime, timedelta
+
+    from eventhub.ceremonies import script
+    from eventhub.scheduling.models import Activity, ActivityType
+
+    starts_at = datetime(2025, 7, 25, 2, 0, tzinfo=UTC)
+    ceremony = make.activity(
+        event,
+        type=ActivityType.SIGNING_CEREMONY,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=60),
+    )
+    signers = [
+        make.participant(event, family_name=family, given_name="Test", country_code=country)
+        for family, country in (("WANG", "CN"), ("SOK", "KH"), ("NGUYEN", "VN"))
+    ]
+    witness = make.participant(event, family_name="CHHIM", given_name="Sreypov", country_code="KH")
+    parties = [make.organisation(country_code=p.country_code) for p in signers]
+    make.agreement(
+        event, parties, signatories=signers, witnesses=[witness], ceremony_id=ceremony.id
+    )
+    with app.app_context():
+        lines, _problems = script.mc_script(db.session.get(Activity, ceremony.id))
+    invitation = next(line for line in lines if "We now invite" in line.say_en)
+    invited = invitation.say_en.split("We now invite", 1)[1].split(" to sign")[0]
+    assert invited.count(" and ") == 1 and invited.count(", ") >= 2
+    chinese = invitation.say_zh
+    assert "与" not in chinese and chinese.count("、") >= 1
+    assert "见证人：" in chinese and "见证人： " not in chinese
