@@ -90,9 +90,18 @@
       case "ArrowRight": x += step; break;
       case "ArrowUp": y -= step; break;
       case "ArrowDown": y += step; break;
-      case "+": case "=": case "Add": x -= grow / 2; y -= (grow * 2) / 3; w += grow; break;
-      case "-": case "_": case "Subtract": x += grow / 2; y += (grow * 2) / 3; w -= grow; break;
+      case "+": case "=": case "Add": w += grow; break;
+      case "-": case "_": case "Subtract": w -= grow; break;
       default: return;
+    }
+    if (w !== box.w) {
+      // Sized about its centre, by what the size can really change: at full size "+"
+      // must not move the frame.
+      const most = Math.min(W, Math.floor((H * 3) / 4));
+      const change = Math.round(Math.max(Math.min(w, most), MIN)) - box.w;
+      x -= change / 2;
+      y -= (change * 2) / 3;
+      w = box.w + change;
     }
     event.preventDefault();
     fit(x, y, w);

@@ -121,4 +121,15 @@ def test_an_organiser_frames_a_photo_with_keys_and_pointer_and_the_badge_uses_it
     red, green, blue = Image.open(io.BytesIO(thumb)).convert("RGB").resize((1, 1)).getpixel((0, 0))
     assert green > 100 and red < 80
     page.screenshot(path=str(ARTIFACTS / "photo-crop-saved.png"), full_page=True)
+
+    # "+" at full size changes nothing (it used to push the frame to the left).
+    frame = page.get_by_role("group", name="Crop frame")
+    frame.focus()
+    for _press in range(40):
+        page.keyboard.press("+")
+    full = _numbers(page)
+    assert full[2] == 300  # the photo's height (400) at 3:4
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    assert _numbers(page) == full
     assert not page.problems, page.problems
