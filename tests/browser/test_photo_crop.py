@@ -127,8 +127,10 @@ def test_an_organiser_frames_a_photo_with_keys_and_pointer_and_the_badge_uses_it
     frame.focus()
     for _press in range(40):
         page.keyboard.press("+")
+    for _press in range(20):
+        page.keyboard.press("Shift+ArrowRight")
     full = _numbers(page)
-    assert full[2] == 300  # the photo's height (400) at 3:4
+    assert full == (300, 0, 300)  # the photo's height (400) at 3:4, at the right edge
     page.keyboard.press("+")
     page.keyboard.press("+")
     assert _numbers(page) == full
