@@ -44,6 +44,7 @@ def _namesakes_and_device(app, checkpoint: str) -> tuple[list[int], str]:
                 given_name="Wei",
                 position=position,
                 country_code=country,
+                name_order="family",  # Chinese Singaporean and Malaysian: LIM Wei
                 category=Category.DELEGATE,
                 status=Status.APPROVED,
                 search_text=search_text("LIM Wei"),

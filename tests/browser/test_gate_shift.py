@@ -77,6 +77,8 @@ def _shift_setup(app) -> dict:
         "student": ("TAN", "Mei", "Student", Category.DELEGATE),
         "press": ("OKAFOR", "Ngozi", "Reporter", Category.MEDIA),
     }
+    # The two TAN Mei are Chinese Singaporean and Malaysian: family name first, as they write it.
+    chinese = {"rector": "SG", "student": "MY"}
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
         door = Checkpoint(event_id=event.id, slug=DOOR, name_en="Shift Door", categories="delegate")
@@ -88,7 +90,8 @@ def _shift_setup(app) -> dict:
                 family_name=family,
                 given_name=given,
                 position=position,
-                country_code="LA",
+                country_code=chinese.get(key, "LA"),
+                name_order="family" if key in chinese else "",
                 category=category,
                 status=Status.APPROVED,
                 search_text=search_text(f"{family} {given}"),

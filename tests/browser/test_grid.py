@@ -249,7 +249,7 @@ def test_a_block_shows_its_end_its_people_and_why_it_is_red(live_server, grid_we
     opening = _block(page, "Opening of the Week").inner_text()
     assert "07:00" in opening and "08:00" in opening and "LIU Wei" in opening
     forum = _block(page, "Skills Forum").inner_text()
-    assert "10:30" in forum and "SRISUK Kanokwan" in forum
+    assert "10:30" in forum and "Kanokwan SRISUK" in forum
     clash = _block(page, "Clash Panel One")
     assert "conflict" in clash.get_attribute("class")
     # Not colour alone: the block says what is wrong.
@@ -306,7 +306,7 @@ def test_a_refused_drop_says_why_in_a_live_region(live_server, grid_week, page):
     reason = drop("Presidents' Roundtable", "Tiny Room", "14:00")
     assert "Tiny Room" in reason and "20 seats" in reason
     # A person busy elsewhere.
-    assert "SRISUK Kanokwan is needed at" in drop("Busy Speaker Talk", "Room B", "10:00")
+    assert "Kanokwan SRISUK is needed at" in drop("Busy Speaker Talk", "Room B", "10:00")
     # Outside the venue's hours.
     assert "opening hours of Old Campus" in drop("Busy Speaker Talk", "Campus Hall", "07:00")
     expect(status).to_be_visible()
@@ -357,7 +357,7 @@ def test_a_refused_keyboard_move_says_why_and_keeps_the_form(live_server, grid_w
     expect(dialog.get_by_role("alert")).to_contain_text("Give the time as hours and minutes")
     dialog.get_by_label("Starts").fill("9:30")
     dialog.get_by_role("button", name="Save").click()
-    expect(dialog.get_by_role("alert")).to_contain_text("SRISUK Kanokwan is needed at")
+    expect(dialog.get_by_role("alert")).to_contain_text("Kanokwan SRISUK is needed at")
     expect(dialog.get_by_label("Starts")).to_have_value("9:30")
     assert _refusals_aside(page.problems) == []
 

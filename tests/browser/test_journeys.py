@@ -441,7 +441,7 @@ def test_programme_day_from_empty_timetable_to_printed_ceremony(live_server, new
     # The first agreement's signatories are named (their name cards are printed).
     page.goto(f"{week}/agreements/")
     page.get_by_role("link", name="Agreement on vocational exchange 1", exact=True).click()
-    for n, name in enumerate(("LIU Wei", "SRISUK Kanokwan")):
+    for n, name in enumerate(("LIU Wei", "Kanokwan SRISUK")):
         party = page.locator("form", has=page.locator("select[name=participant_id]")).nth(n)
         signatory = party.locator("select[name=participant_id]")
         value = signatory.locator("option", has_text=name).get_attribute("value")

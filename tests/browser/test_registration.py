@@ -59,7 +59,7 @@ def test_lao_delegate_registers_and_is_approved(live_server, page, tmp_path, bro
     organiser = browser.new_context().new_page()
     log_in_as_organiser(organiser, base)
     organiser.goto(f"{base}/events/caecw-2025/participants/?q=inthavong")
-    organiser.get_by_label("Select INTHAVONG Viengsavanh").check()
+    organiser.get_by_label("Select Viengsavanh INTHAVONG").check()
     organiser.get_by_label("With the selected").select_option("approve")
     organiser.get_by_role("button", name="Apply").click()
     assert organiser.get_by_text("1 of 1 participants changed.").is_visible()

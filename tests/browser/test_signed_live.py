@@ -80,7 +80,7 @@ def test_a_signed_record_is_shown_as_signed_and_corrected_by_amendment(live_serv
         page.get_by_role("link", name="Choose the host side on the stage page").click()
     assert "/stage" in page.url
     plan = page.locator("section.stage-plan").first
-    assert "SIGNEDGUEST Bounthavy" in plan.inner_text() and "RENAMED" not in plan.inner_text()
+    assert "Bounthavy SIGNEDGUEST" in plan.inner_text() and "RENAMED" not in plan.inner_text()
     page.screenshot(path="/tmp/shots-signedlive/stage.png", full_page=True)
     for document in ("mc-script.pdf", "name-cards.pdf", "register.pdf"):
         response = page.request.get(f"{url}/{document}")
@@ -90,9 +90,9 @@ def test_a_signed_record_is_shown_as_signed_and_corrected_by_amendment(live_serv
     page.goto(f"{base}/events/caecw-2025/agreements/{agreement_id}")
     assert page.locator("select[name=participant_id]").count() == 0  # no form to rewrite it
     page.get_by_label("What is corrected").select_option(
-        label="Signatory for Lao Signed College: SIGNEDGUEST Bounthavy"
+        label="Signatory for Lao Signed College: Bounthavy SIGNEDGUEST"
     )
-    page.get_by_label("Corrected to").fill("SIGNEDGUEST Bounthavy Jr.")
+    page.get_by_label("Corrected to").fill("Bounthavy SIGNEDGUEST Jr.")
     page.get_by_label("Why (kept with the record)").fill("As on the passport.")
     with page.expect_navigation():
         page.get_by_role("button", name="Record the amendment").click()

@@ -105,17 +105,17 @@ def test_a_signed_agreement_refuses_an_edit_and_records_an_amendment(live_server
     expect(refusal).to_contain_text("The agreement is signed: the signing record cannot change")
     expect(late.get_by_text("Signatory saved.")).to_have_count(0)
     record = late.locator("dl", has_text="Vientiane Freeze College")
-    expect(record).to_contain_text("FREEZEGUEST Bounheng")
+    expect(record).to_contain_text("Bounheng FREEZEGUEST")
     expect(record).not_to_contain_text("FREEZEDEPUTY")
     late.screenshot(path=str(SHOTS / "refused.png"), full_page=True)
 
     # A correction, with the keyboard: first without saying why.
     late.get_by_label("What is corrected").select_option(f"signatory:{guest_party}")
-    late.get_by_label("Corrected to").fill("FREEZEGUEST Bounheng Vongsa")
+    late.get_by_label("Corrected to").fill("Bounheng Vongsa FREEZEGUEST")
     with late.expect_navigation():
         late.get_by_role("button", name="Record the amendment").click()
     expect(late.get_by_role("alert")).to_contain_text("Say why the record is corrected.")
-    expect(late.get_by_label("Corrected to")).to_have_value("FREEZEGUEST Bounheng Vongsa")
+    expect(late.get_by_label("Corrected to")).to_have_value("Bounheng Vongsa FREEZEGUEST")
     late.get_by_label("Why (kept with the record)").fill(
         "His full name as in the passport; the originals were signed so."
     )
@@ -123,10 +123,10 @@ def test_a_signed_agreement_refuses_an_edit_and_records_an_amendment(live_server
         late.get_by_label("Why (kept with the record)").press("Tab")
         late.keyboard.press("Enter")
     expect(late.get_by_role("status")).to_contain_text("Amendment recorded")
-    amendments = late.locator("ol", has_text="FREEZEGUEST Bounheng Vongsa")
-    expect(amendments).to_contain_text("FREEZEGUEST Bounheng")
+    amendments = late.locator("ol", has_text="Bounheng Vongsa FREEZEGUEST")
+    expect(amendments).to_contain_text("Bounheng FREEZEGUEST")
     expect(amendments).to_contain_text("the originals were signed so")
-    expect(record).to_contain_text("FREEZEGUEST Bounheng")
+    expect(record).to_contain_text("Bounheng FREEZEGUEST")
     expect(record).not_to_contain_text("Vongsa")  # the record stays as signed
     late.screenshot(path=str(SHOTS / "amended.png"), full_page=True)
 
@@ -136,8 +136,8 @@ def test_a_signed_agreement_refuses_an_edit_and_records_an_amendment(live_server
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(register.body())).pages).replace(
         "\n", " "
     )
-    assert text.index("FREEZEGUEST Bounheng") < text.index("Amendments")
-    assert text.index("Amendments") < text.index("FREEZEGUEST Bounheng Vongsa")
+    assert text.index("Bounheng FREEZEGUEST") < text.index("Amendments")
+    assert text.index("Amendments") < text.index("Bounheng Vongsa FREEZEGUEST")
     covers = late.request.get(f"{base}/events/caecw-2025/ceremonies/{ceremony_id}/cover-sheets.pdf")
     assert covers.status == 200
     (SHOTS / "cover-sheets.pdf").write_bytes(covers.body())

@@ -114,7 +114,7 @@ def test_stage_plans_of_a_three_party_signing_and_its_materials(live_server, pag
     url = f"{base}/events/caecw-2025/ceremonies/{ceremony_id}"
     page.goto(url)
     warnings = page.locator(".alert-warning")
-    assert warnings.filter(has_text="SOUKSAVATH Tables is needed at two signing tables").count()
+    assert warnings.filter(has_text="Tables SOUKSAVATH is needed at two signing tables").count()
     # The unranked student representative is named for a rank, not taken for a mismatch.
     assert warnings.filter(has_text="No protocol rank for SOK Tables").count() == 1
     assert warnings.filter(has_text="very different rank").count() == 0
@@ -127,8 +127,8 @@ def test_stage_plans_of_a_three_party_signing_and_its_materials(live_server, pag
     signing = trilateral.locator(".stage-signatory").all_inner_texts()
     assert [text.split("\n")[1] for text in signing] == [
         "WANG Tables",
-        "SOUKSAVATH Tables",
-        "CHAI Tables",
+        "Tables SOUKSAVATH",
+        "Tables CHAI",
     ]
     page.screenshot(path=str(SHOTS / "stage-left.png"), full_page=True)
 
@@ -139,7 +139,7 @@ def test_stage_plans_of_a_three_party_signing_and_its_materials(live_server, pag
     assert "Stage conventions saved." in page.content()
     assert "The host sits on the right as the audience sees the stage" in page.content()
     signing = page.locator("section.stage-plan").first.locator(".stage-signatory")
-    assert "CHAI Tables" in signing.first.inner_text()
+    assert "Tables CHAI" in signing.first.inner_text()
     page.screenshot(path=str(SHOTS / "stage-right.png"), full_page=True)
 
     page.goto(f"{url}/materials")
