@@ -229,11 +229,17 @@ MM_SYLLABLES = [
 ]
 
 
+# Syllables mostly in women's names: a name holding one is a woman's here, so "Daw" (Ms.)
+# goes with it and "U" (Mr.) with the others, as a protocol office would expect.
+MM_FEMALE = {"Sandar", "Hnin", "Wai", "Thida", "Kyi", "Su", "May", "Cho", "Pyae", "Khin", "Myat"}
+
+
 def myanmar(rng: random.Random) -> Name:
     parts = rng.sample(MM_SYLLABLES, rng.choice([2, 3, 3]))
     native = "".join(p[0] for p in parts)
     latin = " ".join(p[1] for p in parts)
-    return "", latin, native, rng.choice(["U", "Daw", "Dr.", "U", "Daw"])
+    female = any(p[1] in MM_FEMALE for p in parts)
+    return "", latin, native, rng.choice(["Daw", "Dr.", "Daw"] if female else ["U", "Dr.", "U"])
 
 
 # --- Viet Nam (Latin script with stacked diacritics) -----------------------------------------
@@ -275,7 +281,11 @@ VN_GIVEN = [
 
 def vietnamese(rng: random.Random) -> Name:
     family, given = rng.choice(VN_FAMILY), rng.choice(VN_GIVEN)
-    honorific = rng.choice(["Mr.", "Ms.", "Dr.", "Assoc. Prof. Dr.", "Prof. Dr."])
+    # "Thị" is a woman's middle name, "Văn" a man's.
+    female = "Thị" in given.split()
+    honorific = rng.choice(
+        ["Ms." if female else "Mr.", "Dr.", "Assoc. Prof. Dr.", "Prof. Dr.", "Dr."]
+    )
     return family.upper(), given, f"{family} {given}", honorific
 
 
@@ -312,35 +322,44 @@ CHINESE_MALAYSIAN = [
 ]
 
 
+CHINESE_MALAYSIAN_WOMEN = {"Wei Ling", "Hui Min", "Mei Fong", "Siew Lan"}
+
+
 def malay(rng: random.Random) -> Name:
     if rng.random() < 0.5:
         given, link = rng.choice(MALAY_MALE), "BIN"
     else:
         given, link = rng.choice(MALAY_FEMALE), "BINTI"
     father = rng.choice(MALAY_FATHERS)
-    return f"{link} {father.upper()}", given, "", rng.choice(["Dr.", "Mr.", "Ms.", "Encik", "Puan"])
+    titles = ["Dr.", "Ms.", "Puan"] if link == "BINTI" else ["Dr.", "Mr.", "Encik"]
+    return f"{link} {father.upper()}", given, "", rng.choice(titles)
 
 
 def malaysian(rng: random.Random) -> Name:
     roll = rng.random()
     if roll < 0.55:
         family, given, _native, _honorific = malay(rng)
-        return family, given, "", rng.choice(["Dr.", "Prof. Dato'", "Mr.", "Ms.", "Ts."])
+        mrs = "Ms." if family.startswith("BINTI") else "Mr."
+        return family, given, "", rng.choice(["Dr.", "Prof. Dato'", mrs, mrs, "Ts."])
     if roll < 0.9:
         family, given, native = rng.choice(CHINESE_MALAYSIAN)
-        return family, given, native, rng.choice(["Dr.", "Mr.", "Ms.", "Ir."])
+        mrs = "Ms." if given in CHINESE_MALAYSIAN_WOMEN else "Mr."
+        return family, given, native, rng.choice(["Dr.", mrs, mrs, "Ir."])
     given = rng.choice(["Kumaresan", "Priya", "Rajendran", "Thilagavathy"])
     father = rng.choice(["Subramaniam", "Krishnan", "Muthusamy"])
     link = "A/L" if given in {"Kumaresan", "Rajendran"} else "A/P"
-    return f"{link} {father.upper()}", given, "", rng.choice(["Dr.", "Mr.", "Ms."])
+    mrs = "Mr." if link == "A/L" else "Ms."
+    return f"{link} {father.upper()}", given, "", rng.choice(["Dr.", mrs, mrs])
 
 
 def singaporean(rng: random.Random) -> Name:
     if rng.random() < 0.75:
         family, given, native = rng.choice(CHINESE_MALAYSIAN)
-        return family, given, native, rng.choice(["Dr.", "Mr.", "Ms.", "Prof.", "Er."])
+        mrs = "Ms." if given in CHINESE_MALAYSIAN_WOMEN else "Mr."
+        return family, given, native, rng.choice(["Dr.", mrs, mrs, "Prof.", "Er."])
     family, given, _native, _honorific = malay(rng)
-    return family, given, "", rng.choice(["Dr.", "Mr.", "Ms."])
+    mrs = "Ms." if family.startswith("BINTI") else "Mr."
+    return family, given, "", rng.choice(["Dr.", mrs, mrs])
 
 
 BN_LONG = [
@@ -360,7 +379,9 @@ def bruneian(rng: random.Random) -> Name:
         family, given, honorific = rng.choice(BN_LONG)
         return family, given, "", honorific
     family, given, _native, _honorific = malay(rng)
-    return family, given, "", rng.choice(["Awang", "Dayang", "Dr.", "Haji", "Hajah"])
+    if family.startswith("BINTI"):
+        return family, given, "", rng.choice(["Dayang", "Dayang", "Dr.", "Hajah", "Hajah"])
+    return family, given, "", rng.choice(["Awang", "Awang", "Dr.", "Haji", "Haji"])
 
 
 ID_SINGLE = ["Budiono", "Suharti", "Wahyudi", "Sutrisno", "Sumarni", "Mulyadi", "Purwanto"]

@@ -44,3 +44,29 @@ def test_thai_names_given_first_chinese_family_first():
     assert display(chinese, "name").startswith(chinese["family_name"].upper())
     lim = _name_parts("MY", "LIM", "Wei Ling", "Dr.")
     assert display(lim, "badge") == "Dr. LIM Wei Ling"
+
+
+MEN_ONLY = {"Mr.", "Encik", "Awang", "Haji", "U"}
+WOMEN_ONLY = {"Ms.", "Puan", "Dayang", "Hajah", "Daw"}
+
+
+def test_the_demos_honorifics_agree_with_the_names():
+    """No "Ms. Mohd Yusof bin Osman", "Awang Siti Khadijah binti Yaakob" or "Daw Kyaw Thu"
+    (the trial found them on the demo's badges): a binti, a/p or a woman's Myanmar name gets
+    a woman's title, a bin, a/l or a man's name a man's."""
+    from eventhub.demo.names import MM_FEMALE
+
+    for country in ("MY", "SG", "BN", "MM"):
+        rng = random.Random(11)
+        for _ in range(300):
+            family, given, _native, honorific = GENERATORS[country](rng)
+            words = set(honorific.split())
+            link = family.split()[0] if family else ""
+            female = link in {"BINTI", "A/P"} or (
+                country == "MM" and any(part in MM_FEMALE for part in given.split())
+            )
+            male = link in {"BIN", "A/L"} or (country == "MM" and not female)
+            if female:
+                assert not words & MEN_ONLY, (country, honorific, given, family)
+            if male:
+                assert not words & WOMEN_ONLY, (country, honorific, given, family)
