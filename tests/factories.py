@@ -83,9 +83,9 @@ class Factory:
             "given_name": "Somphone",
             "native_name": "ສົມພອນ ແກ້ວມະນີ",
             "country_code": "LA",
-            # The tests' people are written "FAMILY Given" whatever their country (names from
-            # several countries share the Lao default): pass name_order="" for the custom.
-            "name_order": "family",
+            # As customary in the person's country (Lao: given name first) unless a test
+            # passes name_order: a name written "FAMILY Given" needs a fitting country.
+            "name_order": "",
             "category": Category.DELEGATE,
             "status": Status.APPROVED,
             "email": f"p{next(_sequence)}@example.la",

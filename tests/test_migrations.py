@@ -190,6 +190,8 @@ def test_upgrade_crops_photos_stored_before_and_keeps_them_as_sent(tmp_path):
     """A landscape photo uploaded before crops printed as a strip: after the upgrade the
     badge gets the 3:4 default crop, and the photo as sent is kept for the crop tool."""
     import io
+    import struct
+    import zlib
     from datetime import date
 
     from PIL import Image
@@ -213,21 +215,32 @@ def test_upgrade_crops_photos_stored_before_and_keeps_them_as_sent(tmp_path):
             },
             model=Event,
         )
-        (person_id,) = _insert_as_stored_then(
-            {"event_id": event_id, "given_name": "Somchai", "country_code": "TH"}
+        person_id, bomb_id = _insert_as_stored_then(
+            {"event_id": event_id, "given_name": "Somchai", "country_code": "TH"},
+            {"event_id": event_id, "given_name": "Budiono", "country_code": "ID"},
         )
         landscape = io.BytesIO()
         Image.new("RGB", (600, 400), "teal").save(landscape, "JPEG")
-        db.session.execute(
-            sa.text(
-                "INSERT INTO participant_photo (participant_id, content, content_type, width,"
-                " height, updated_at) VALUES (:id, :content, 'image/jpeg', 600, 400, :now)"
-            ),
-            {"id": person_id, "content": landscape.getvalue(), "now": date(2025, 7, 1)},
+        # A PNG whose header claims 20000 x 20000 pixels: Pillow refuses to open it (a
+        # decompression bomb), which aborted the whole upgrade.
+        header = struct.pack(">IIBBBBB", 20000, 20000, 8, 2, 0, 0, 0)
+        bomb = b"\x89PNG\r\n\x1a\n" + b"".join(
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+            for kind, data in ((b"IHDR", header), (b"IEND", b""))
         )
+        for participant_id, content in ((person_id, landscape.getvalue()), (bomb_id, bomb)):
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO participant_photo (participant_id, content, content_type, width,"
+                    " height, updated_at) VALUES (:id, :content, 'image/jpeg', 600, 400, :now)"
+                ),
+                {"id": participant_id, "content": content, "now": date(2025, 7, 1)},
+            )
         db.session.commit()
 
         upgrade()
+        kept = db.session.get(ParticipantPhoto, bomb_id)
+        assert (kept.content, kept.original, kept.crop_width) == (bomb, None, None)
         photo = db.session.get(ParticipantPhoto, person_id)
         assert photo.original == landscape.getvalue()
         with Image.open(io.BytesIO(photo.content)) as shown:

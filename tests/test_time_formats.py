@@ -173,7 +173,9 @@ def test_the_agenda_shows_each_activity_as_a_range(client, app, make, event, log
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_arrivals_dashboard_writes_times_one_way(client, app, make, event, as_role, locale):
     gate = make.checkpoint(event, slug="main-entrance", name_en="Main entrance", name_zh="主入口")
-    minister = make.participant(event, family_name="MINISTER", given_name="A", protocol_rank=2)
+    minister = make.participant(
+        event, family_name="MINISTER", given_name="A", name_order="family", protocol_rank=2
+    )
     code = _code(app, minister.id)
     with app.app_context():
         stored = db.session.merge(event)

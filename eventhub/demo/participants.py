@@ -128,7 +128,7 @@ def _name_parts(country: str, family: str, given: str, honorific: str) -> dict[s
     """The generators' "FAMILY Given" and one title, as the name model stores them: a
     patronymic ("binti Abdullah"), a style (Yang Mulia, Dato') apart from the honorific, and
     the customary order (Thai given name first, Chinese family name first)."""
-    family, given, patronymic = personnames.split_patronymic(family, given)
+    family, given, patronymic = personnames.split_patronymic(family, given, country)
     style, honorific = personnames.split_title(honorific)
     order = personnames.customary_order(country)
     if country in CHINESE_FAMILY_NAMES_IN and family:

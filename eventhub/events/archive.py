@@ -415,19 +415,14 @@ def _advance_sequences(tables: list[sa.Table]) -> None:
 
 
 def _name_model(row: dict) -> None:
-    """A participant archived before 0039, as that migration would have stored it: a family
-    name "BINTI ABDULLAH" becomes the patronymic, styles leave the honorific."""
-    family, given, patronymic = personnames.split_patronymic(
-        row.get("family_name") or "", row.get("given_name") or ""
+    """A participant archived before 0039 in the name model's parts, by today's rules
+    (personnames.legacy_parts): a Malaysian's family name "BINTI ABDULLAH" becomes the
+    patronymic, styles leave the honorific; the order follows the country's custom."""
+    parts = personnames.legacy_parts(
+        row.get("family_name") or "",
+        row.get("given_name") or "",
+        row.get("honorific") or "",
+        row.get("country_code"),
     )
-    style, honorific = personnames.split_title(row.get("honorific") or "")
-    row.update(
-        family_name=family,
-        given_name=given,
-        patronymic=patronymic,
-        style=style[:100],
-        honorific=honorific[:60],
-        name_order=personnames.customary_order(row.get("country_code")),
-        passport_name="",
-        sort_name="",
-    )
+    row.update(parts, style=parts["style"][:100], honorific=parts["honorific"][:60])
+    row.update(name_order="", passport_name="", sort_name="")

@@ -93,8 +93,22 @@ STYLES = (
 )
 _STYLE_KEYS = sorted(STYLES, key=len, reverse=True)
 
-# Links that begin a patronymic: "bin Hassan", "binti Abdullah", "a/l Muthusamy".
-PATRONYMIC_LINKS = ("binti", "bin", "bte", "bt", "a/l", "a/p", "s/o", "d/o", "anak")
+# Links that begin a patronymic ("bin Hassan", "binti Abdullah", "a/l Muthusamy"), and the
+# countries whose custom they are: elsewhere the same words are a family name (Bin Laden) or
+# a title (Anak Agung, Bali), never split off.
+_MALAY = frozenset({"MY", "BN", "SG", "ID"})
+_TAMIL_MALAYSIAN = frozenset({"MY", "SG"})
+PATRONYMIC_LINKS = {
+    "binti": _MALAY,
+    "bin": _MALAY,
+    "bte": _MALAY,
+    "bt": _MALAY,
+    "a/l": _TAMIL_MALAYSIAN,
+    "a/p": _TAMIL_MALAYSIAN,
+    "s/o": _TAMIL_MALAYSIAN,
+    "d/o": _TAMIL_MALAYSIAN,
+    "anak": frozenset({"MY"}),  # Iban and other Sarawak names
+}
 _LINK = "|".join(re.escape(link) for link in PATRONYMIC_LINKS)
 _PATRONYMIC_FAMILY = re.compile(rf"^({_LINK})\s+(.+)$", re.IGNORECASE)
 _PATRONYMIC_END = re.compile(rf"^(.+?)\s+({_LINK})$", re.IGNORECASE)
@@ -145,17 +159,38 @@ def _title_case(text: str) -> str:
     return " ".join(words)
 
 
-def split_patronymic(family: str, given: str) -> tuple[str, str, str]:
+def split_patronymic(family: str, given: str, country_code: str | None) -> tuple[str, str, str]:
     """(family, given, patronymic) from names entered as "FAMILY Given": a family name
-    "BINTI ABDULLAH" or a given name ending in "bin" is a patronymic, not a family name."""
+    "BINTI ABDULLAH" or a given name ending in "bin" is a patronymic, not a family name, where
+    that is the custom of the person's country (PATRONYMIC_LINKS); otherwise unchanged."""
     family, given = (family or "").strip(), (given or "").strip()
+    country = (country_code or "").upper()
+
+    def customary(link: str) -> bool:
+        return country in PATRONYMIC_LINKS[link.lower()]
+
     found = _PATRONYMIC_FAMILY.match(family)
-    if found:
+    if found and customary(found[1]):
         return "", given, f"{found[1].lower()} {_title_case(found[2])}"
     found = _PATRONYMIC_END.match(given)
-    if found and family:
+    if found and family and customary(found[2]):
         return "", found[1], f"{found[2].lower()} {_title_case(family)}"
     return family, given, ""
+
+
+def legacy_parts(family: str, given: str, honorific: str, country_code: str | None) -> dict:
+    """A name written the old way ("FAMILY Given", one honorific "Tan Sri Dr.") in the
+    model's parts: family_name, given_name, patronymic, style, honorific. The order is not
+    among them: left empty, it follows the country's custom (order_of)."""
+    family, given, patronymic = split_patronymic(family, given, country_code)
+    style, rest = split_title(honorific or "")
+    return {
+        "family_name": family,
+        "given_name": given,
+        "patronymic": patronymic,
+        "style": style,
+        "honorific": rest,
+    }
 
 
 def customary_order(country_code: str | None) -> str:

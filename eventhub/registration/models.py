@@ -268,10 +268,9 @@ class Participant(TimestampMixin, db.Model):
 @sa.event.listens_for(Participant, "before_insert")
 @sa.event.listens_for(Participant, "before_update")
 def _keep_sort_name(_mapper, _connection, participant: Participant) -> None:
-    """Whatever changed the names (form, import, merge, API), the sort key follows; a name
-    entered without an order takes its country's."""
-    if participant.name_order not in personnames.protocol.ORDERS:
-        participant.name_order = personnames.customary_order(participant.country_code)
+    """Whatever changed the names (form, import, merge, API), the sort key follows. A name
+    without an order keeps none: it follows its country's custom, whatever the country
+    becomes (personnames.order_of)."""
     participant.sort_name = personnames.sort_key(participant)
 
 

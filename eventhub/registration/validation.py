@@ -181,21 +181,20 @@ def _bool(value: Any) -> bool:
 
 
 def _check_name_parts(checked: Checked, raw: Mapping[str, Any], present) -> None:
-    """A name typed the old way is split into the model's parts: a family name "BINTI
-    ABDULLAH" becomes the patronymic, "Tan Sri Dr." a style and an honorific (only where
-    the form or list did not give these parts). The passport name is checked as the
-    machine-readable zone writes it; the order is "given" or "family"."""
+    """A name typed the old way ("BINTI ABDULLAH", "Tan Sri Dr.") in the model's parts
+    (personnames.legacy_parts), where the form or list did not give them. The passport name
+    is checked as the machine-readable zone writes it; the order is "given" or "family"."""
     values = checked.values
-    if present("family_name") and not values.get("patronymic"):
-        family, given, patronymic = personnames.split_patronymic(
-            values.get("family_name", ""), values.get("given_name", "")
-        )
-        if patronymic and present("given_name"):
-            values.update(family_name=family, given_name=given, patronymic=patronymic)
-    if present("honorific") and not values.get("style"):
-        style, honorific = personnames.split_title(values.get("honorific", ""))
-        if style:
-            values.update(style=style, honorific=honorific)
+    parts = personnames.legacy_parts(
+        values.get("family_name", ""),
+        values.get("given_name", ""),
+        values.get("honorific", ""),
+        values.get("country_code"),  # a patronymic only where that is the country's custom
+    )
+    if present("family_name") and present("given_name") and not values.get("patronymic"):
+        values.update({k: parts[k] for k in ("family_name", "given_name", "patronymic")})
+    if present("honorific") and not values.get("style") and parts["style"]:
+        values.update(style=parts["style"], honorific=parts["honorific"])
     passport = values.get("passport_name")
     if passport:
         values["passport_name"] = passport = " ".join(passport.upper().split())
@@ -267,7 +266,6 @@ def check_registration(
                 "here and leaves the family name empty."
             ),
         )
-    _check_name_parts(checked, raw, present)
     for name in ("family_name", "given_name", "patronymic"):
         value = checked.values.get(name)
         if value and not LATIN_NAME.match(value):
@@ -323,6 +321,7 @@ def check_registration(
             )
         else:
             checked.values["country_code"] = code
+    _check_name_parts(checked, raw, present)  # after the country: patronymics are a custom
 
     _check_choice(
         checked,

@@ -384,7 +384,7 @@ def test_backs_carry_the_events_information_behind_each_front(
     assert "HENG Sreypov" in fronts_and_backs[0] and "Wi-Fi" not in fronts_and_backs[0]
     assert "Wi-Fi: CAECW-2025" in fronts_and_backs[1] and "HENG Sreypov" in fronts_and_backs[1]
     assert "Medical emergency: 120" in fronts_and_backs[3]
-    assert "KEOMANY Somphone" in fronts_and_backs[3]
+    assert "Somphone KEOMANY" in fronts_and_backs[3]
 
 
 def test_a_120_character_name_shrinks_and_stays_on_its_card(app):

@@ -182,7 +182,7 @@ def test_a_chinese_rendering_entered_on_the_form_is_read_and_printed(
     assert "WANG Jianhua" in warning.split("Position in Chinese")[0]
 
     press = " ".join(_text(client.get(f"{base}/press-list.pdf").data).split())
-    assert "PHOMMACHANH Bounthavy Xaysomphou 本塔维·彭马占" in press
+    assert "Bounthavy Xaysomphou PHOMMACHANH 本塔维·彭马占" in press
     assert "国际合作副校长" in press
 
     # Each party's original gives the titles in that party's language: Chinese on the Chinese
@@ -256,7 +256,7 @@ def test_the_press_list_as_a_spreadsheet_names_everyone_in_three_ways(
     assert lao_row["Time 时间"] == "10:15"
     assert lao_row["Agreement 协议"] == "MoU on Engineering Education"
     assert lao_row["Party 签约方"] == "National University of Laos"
-    assert lao_row["Name 姓名"] == "Assoc. Prof. Dr. PHOMMACHANH Bounthavy Xaysomphou"
+    assert lao_row["Name 姓名"] == "Assoc. Prof. Dr. Bounthavy Xaysomphou PHOMMACHANH"
     assert lao_row["Name in Chinese 中文译名"] == "本塔维·彭马占"
     assert lao_row["Name in own script 本国文字姓名"] == "ບຸນທະວີ ພົມມະຈັນ"
     assert lao_row["Title in Chinese 中文职务"] == "国际合作副校长"

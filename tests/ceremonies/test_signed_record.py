@@ -143,8 +143,8 @@ def test_signed_too_early_can_be_taken_back_before_the_ceremony(client, as_role,
 
 
 def test_the_audit_log_names_the_signatory_replaced(client, as_role, event, app, make):
-    first = make.participant(event, family_name="WANG", given_name="Jianhua")
-    second = make.participant(event, family_name="ZHANG", given_name="Wei")
+    first = make.participant(event, family_name="WANG", given_name="Jianhua", country_code="CN")
+    second = make.participant(event, family_name="ZHANG", given_name="Wei", country_code="CN")
     agreement = make.agreement(event, signatories=[first])
     as_role("organiser")
     url = f"/events/{event.slug}/agreements/{agreement.id}"
@@ -191,21 +191,21 @@ def test_an_amendment_is_recorded_after_the_signing_record_it_corrects(
     with app.app_context():
         agreement = db.session.scalar(sa.select(Agreement))
         assert agreement.parties[1].signatory_id == people["president"].id  # kept as signed
-        assert agreement.parties[1].signed_name == "PHOMMAXAY Bounheng"
+        assert agreement.parties[1].signed_name == "Bounheng PHOMMAXAY"
         [amendment] = agreement.amendments
         assert (amendment.old_value, amendment.new_value) == (
-            "PHOMMAXAY Bounheng",
+            "Bounheng PHOMMAXAY",
             "PHOMMAXAY Bounheng Jr.",
         )
         assert amendment.user_id == user.id
         entry = db.session.scalar(
             sa.select(AuditEntry).where(AuditEntry.action == "agreement.amend")
         )
-        assert ["PHOMMAXAY Bounheng", "PHOMMAXAY Bounheng Jr."] in entry.changes.values()
+        assert ["Bounheng PHOMMAXAY", "PHOMMAXAY Bounheng Jr."] in entry.changes.values()
     # The printouts show the record as signed, then the amendment.
     for document in ("register.pdf", "cover-sheets.pdf"):
         text = _pdf_text(client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/{document}"))
-        signed = text.index("PHOMMAXAY Bounheng")
+        signed = text.index("Bounheng PHOMMAXAY")
         assert "Amendments" in text
         assert signed < text.index("PHOMMAXAY Bounheng Jr.")
         assert text.index("Amendments") < text.index("PHOMMAXAY Bounheng Jr.")
@@ -225,7 +225,7 @@ def test_a_merge_of_the_signatory_keeps_the_name_as_signed(client, as_role, even
         agreement = db.session.scalar(sa.select(Agreement))
         assert agreement.parties[1].signatory_id == other.id
     text = _pdf_text(client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}/register.pdf"))
-    assert "PHOMMAXAY Bounheng" in text and "Bounheng Vongsa" not in text
+    assert "Bounheng PHOMMAXAY" in text and "Bounheng Vongsa" not in text
     for shown in (
         client.get(url),
         client.get(f"/events/{event.slug}/agreements/"),
@@ -233,7 +233,7 @@ def test_a_merge_of_the_signatory_keeps_the_name_as_signed(client, as_role, even
         client.get(f"/events/{event.slug}/ceremonies/{ceremony_id}"),
     ):
         text = shown.get_data(as_text=True)
-        assert "PHOMMAXAY Bounheng" in text and "Bounheng Vongsa" not in text
+        assert "Bounheng PHOMMAXAY" in text and "Bounheng Vongsa" not in text
 
 
 def _one_page_pdf() -> bytes:
@@ -303,7 +303,7 @@ def test_the_press_list_names_who_signed_in_chinese_as_signed(client, as_role, e
         db.session.commit()
     guizhou = make.organisation(name_en="Guizhou University", country_code="CN")
     nuol = make.organisation(name_en="National University of Laos", country_code="LA")
-    rector = make.participant(event, family_name="WANG", given_name="Jianhua")
+    rector = make.participant(event, family_name="WANG", given_name="Jianhua", country_code="CN")
     starts_at = datetime(2025, 7, 25, 8, 0, tzinfo=UTC)
     ceremony = make.activity(
         event,

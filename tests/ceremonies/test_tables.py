@@ -33,6 +33,8 @@ def _ceremony(make, event, *, tables: int = 1, app=None) -> int:
 
 
 def _person(make, event, family: str, country: str = "LA", **values) -> Participant:
+    """Someone found by the family name: written "FAMILY A" whatever the country."""
+    values.setdefault("name_order", "family")
     return make.participant(
         event, family_name=family, given_name="A", country_code=country, **values
     )

@@ -46,9 +46,9 @@ def _conflict(app, event, checkpoint_id, person, *, kind: str, minutes: int = 0)
 
 
 def test_conflicts_show_on_the_dashboard_and_in_the_csv(client, as_role, app, event, make, gate):
-    twice = make.participant(event, family_name="TWICE", given_name="A")
-    refused = make.participant(event, family_name="REFUSED", given_name="B")
-    make.participant(event, family_name="CALM", given_name="C")
+    twice = make.participant(event, family_name="TWICE", given_name="A", name_order="family")
+    refused = make.participant(event, family_name="REFUSED", given_name="B", name_order="family")
+    make.participant(event, family_name="CALM", given_name="C", name_order="family")
     _conflict(app, event, gate, twice, kind="duplicate")
     _conflict(app, event, gate, refused, kind="disagreement")
     as_role("organiser")
@@ -72,8 +72,8 @@ def test_conflicts_show_on_the_dashboard_and_in_the_csv(client, as_role, app, ev
 
 
 def test_organisers_review_conflicts(client, as_role, app, event, make, gate):
-    twice = make.participant(event, family_name="TWICE", given_name="A")
-    refused = make.participant(event, family_name="REFUSED", given_name="B")
+    twice = make.participant(event, family_name="TWICE", given_name="A", name_order="family")
+    refused = make.participant(event, family_name="REFUSED", given_name="B", name_order="family")
     duplicate = _conflict(app, event, gate, twice, kind="duplicate", minutes=1)
     _conflict(app, event, gate, refused, kind="disagreement", minutes=2)
     organiser = as_role("organiser")
@@ -114,7 +114,7 @@ def test_the_conflict_list_pages_and_says_when_empty(client, as_role, app, event
     url = f"/events/{event.slug}/checkin/conflicts"
     empty = client.get(url).get_data(as_text=True)
     assert "Nothing to review: no duplicates or disagreements are waiting." in empty
-    person = make.participant(event, family_name="MANY", given_name="A")
+    person = make.participant(event, family_name="MANY", given_name="A", name_order="family")
     for minute in range(27):
         _conflict(app, event, gate, person, kind="duplicate", minutes=minute)
     first = client.get(url).get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_the_conflict_list_pages_and_says_when_empty(client, as_role, app, event
 
 
 def test_the_conflict_list_in_chinese(client, as_role, app, event, make, gate):
-    person = make.participant(event, family_name="TWICE", given_name="A")
+    person = make.participant(event, family_name="TWICE", given_name="A", name_order="family")
     _conflict(app, event, gate, person, kind="duplicate")
     as_role("organiser")
     headers = {"Accept-Language": "zh-CN"}

@@ -30,11 +30,19 @@ def _scan(app, event, checkpoint_id, code, when):
 
 
 def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make, gate):
-    minister = make.participant(event, family_name="MINISTER", given_name="A", protocol_rank=2)
-    rector = make.participant(event, family_name="RECTOR", given_name="B", country_code="TH")
-    make.participant(event, family_name="ABSENT", given_name="C", protocol_rank=3)
+    minister = make.participant(
+        event, family_name="MINISTER", given_name="A", name_order="family", protocol_rank=2
+    )
+    rector = make.participant(
+        event, family_name="RECTOR", given_name="B", name_order="family", country_code="TH"
+    )
+    make.participant(
+        event, family_name="ABSENT", given_name="C", name_order="family", protocol_rank=3
+    )
     # A name as an attacker would type it: a spreadsheet must not run it.
-    make.participant(event, family_name='=HYPERLINK("http://evil.example")', given_name="D")
+    make.participant(
+        event, family_name='=HYPERLINK("http://evil.example")', given_name="D", name_order="family"
+    )
     # 08:05 and 08:20 in Guiyang on the first day; the rector twice (once counts).
     _scan(app, event, gate, _code(app, minister.id), datetime(2025, 7, 24, 0, 5, tzinfo=UTC))
     _scan(app, event, gate, _code(app, rector.id), datetime(2025, 7, 24, 0, 20, tzinfo=UTC))
@@ -70,8 +78,8 @@ def test_arrivals_dashboard_and_attendance_csv(client, as_role, app, event, make
 def test_the_dashboard_fetches_its_figures_without_reloading(
     client, as_role, app, event, make, gate
 ):
-    rector = make.participant(event, family_name="RECTOR", given_name="B")
-    make.participant(event, family_name="ABSENT", given_name="C")
+    rector = make.participant(event, family_name="RECTOR", given_name="B", name_order="family")
+    make.participant(event, family_name="ABSENT", given_name="C", name_order="family")
     as_role("organiser")
     page = client.get(f"/events/{event.slug}/checkin/arrivals?day=2025-07-24")
     html = page.get_data(as_text=True)
@@ -179,7 +187,7 @@ def test_a_day_with_scans_before_the_event_has_its_tab_and_exits_say_exit(
 ):
     """Badge collection opened before the first day: the page showed that day's figures with
     no tab selected, and an exit read as a red "Not a valid badge"."""
-    person = make.participant(event, family_name="EARLY", given_name="A")
+    person = make.participant(event, family_name="EARLY", given_name="A", name_order="family")
     door = make.checkpoint(event, slug="hall-exit", name_en="Hall exit", direction="exit").id
     before = datetime(2025, 7, 22, 2, 0, tzinfo=UTC)  # two days before the first day
     _scan(app, event, gate, _code(app, person.id), before)

@@ -39,9 +39,9 @@ def _arrived(client, event, day: str) -> str:
 
 
 def test_each_day_tab_counts_that_days_arrivals(client, as_role, app, event, make, gate):
-    first = make.participant(event, family_name="FIRST", given_name="A")
-    second = make.participant(event, family_name="SECOND", given_name="B")
-    third = make.participant(event, family_name="THIRD", given_name="C")
+    first = make.participant(event, family_name="FIRST", given_name="A", name_order="family")
+    second = make.participant(event, family_name="SECOND", given_name="B", name_order="family")
+    third = make.participant(event, family_name="THIRD", given_name="C", name_order="family")
     _scan(app, event, gate, _code(app, first.id), DAY1)
     for person in (first, second, third):  # all three on the second day, one of them again
         _scan(app, event, gate, _code(app, person.id), DAY2)
@@ -52,7 +52,7 @@ def test_each_day_tab_counts_that_days_arrivals(client, as_role, app, event, mak
 
 
 def test_the_chart_counts_a_second_days_arrivals(client, as_role, app, event, make, gate):
-    person = make.participant(event, family_name="RETURNING", given_name="A")
+    person = make.participant(event, family_name="RETURNING", given_name="A", name_order="family")
     _scan(app, event, gate, _code(app, person.id), DAY1)
     _scan(app, event, gate, _code(app, person.id), DAY2)  # back the next morning
     with app.app_context():
@@ -66,7 +66,7 @@ def test_the_chart_counts_a_second_days_arrivals(client, as_role, app, event, ma
 
 
 def test_latest_scans_show_when_scanned_not_when_uploaded(client, as_role, app, event, make, gate):
-    person = make.participant(event, family_name="OFFLINE", given_name="A")
+    person = make.participant(event, family_name="OFFLINE", given_name="A", name_order="family")
     # Scanned offline at 08:05, uploaded at 10:40 when the network came back.
     uploaded = datetime(2025, 7, 24, 2, 40, tzinfo=UTC)
     _scan(app, event, gate, _code(app, person.id), DAY1, now=uploaded)
@@ -94,7 +94,7 @@ def test_closed_at_names_the_day_when_not_today(app, event, make):
         opens_at=datetime(2025, 7, 24, 10, 0, tzinfo=UTC),
         closes_at=datetime(2025, 7, 24, 14, 0, tzinfo=UTC),  # 22:00 in Guiyang
     ).id
-    person = make.participant(event, family_name="LATE", given_name="A")
+    person = make.participant(event, family_name="LATE", given_name="A", name_order="family")
     code = _code(app, person.id)
     next_morning = _scan(app, event, door, code, DAY2)
     assert next_morning.text == "Outside the time window: closed at 2025-07-24 22:00."

@@ -197,7 +197,7 @@ def test_two_phones_offline_admitting_one_badge_record_two_admissions_one_arriva
 ):
     """Both screens said "Admitted · offline" and the person went through twice: the second
     was stored as "already admitted", as if the gate had turned them away."""
-    person = make.participant(event, family_name="TWICE", given_name="A")
+    person = make.participant(event, family_name="TWICE", given_name="A", name_order="family")
     code = _code(app, person.id)
     token = _token(app, event)
     now = datetime.now(UTC)

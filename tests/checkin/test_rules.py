@@ -131,10 +131,10 @@ def test_admitting_a_vip_alerts_protocol_staff(app, client, event, make, gate, a
     assert "Needs attention: protocol staff have been alerted." in answer["reason"]
     with app.app_context():
         waiting = occupancy.open_alerts(event.id)
-        assert [a.participant.latin_name for a in waiting] == ["PHOMVIHANE Minister"]
+        assert [a.participant.latin_name for a in waiting] == ["Minister PHOMVIHANE"]
         alert_id = waiting[0].id
     page = client.get(f"/events/{event.slug}/checkin/alerts").get_data(as_text=True)
-    assert "Arrivals needing attention" in page and "PHOMVIHANE Minister" in page
+    assert "Arrivals needing attention" in page and "Minister PHOMVIHANE" in page
     assert "Admitted at Main entrance" in page
     client.post(f"/events/{event.slug}/checkin/alerts/{alert_id}/acknowledge")
     with app.app_context():

@@ -33,7 +33,7 @@ def test_first_scan_admits_the_second_says_when_and_a_resend_counts_once(
     headers = {"Authorization": f"Bearer {token}"}
     first = client.post("/api/v1/scans", json=body, headers=headers).get_json()
     assert first["result"] == "admitted"
-    assert first["participant"]["name"] == "KEOMANY Somphone"
+    assert first["participant"]["name"] == "Somphone KEOMANY"
     assert first["participant"]["native_name"] == "ສົມພອນ ແກ້ວມະນີ"
     assert set(first["participant"]) == {
         "id",

@@ -171,3 +171,20 @@ def test_an_archive_that_cannot_be_the_same_event_here_is_refused(tmp_path, data
                 part.write(b" " * 1024 * 1024)
     refused = source.test_cli_runner().invoke(args=["import-event", str(tmp_path / "bomb.zip")])
     assert "compressed more than any EventHub archive" in refused.output
+
+
+def test_an_archive_from_before_the_name_model_keeps_names_that_only_look_like_patronymics():
+    """Restoring an old archive turned "ANAK AGUNG Gde Agung" (Bali) into "Gde Agung anak
+    Agung" and froze each person's order at their country's custom."""
+    from eventhub.events.archive import _name_model
+
+    agung = {"family_name": "ANAK AGUNG", "given_name": "Gde Agung", "country_code": "ID"}
+    nurul = {"family_name": "BINTI ABDULLAH", "given_name": "Nurul Huda", "country_code": "MY"}
+    _name_model(agung)
+    _name_model(nurul)
+    assert (agung["family_name"], agung["patronymic"], agung["name_order"]) == (
+        "ANAK AGUNG",
+        "",
+        "",
+    )
+    assert (nurul["family_name"], nurul["patronymic"]) == ("", "binti Abdullah")

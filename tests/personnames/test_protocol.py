@@ -97,21 +97,38 @@ def test_a_chinese_reader_sees_the_chinese_name():
 
 
 @pytest.mark.parametrize(
-    ("family", "given", "expected"),
+    ("family", "given", "country", "expected"),
     [
-        ("BINTI ABDULLAH", "Nurul Huda", ("", "Nurul Huda", "binti Abdullah")),
-        ("A/L SUBRAMANIAM", "Kumaresan", ("", "Kumaresan", "a/l Subramaniam")),
+        ("BINTI ABDULLAH", "Nurul Huda", "MY", ("", "Nurul Huda", "binti Abdullah")),
+        ("BIN HASSAN", "Ahmad", "ID", ("", "Ahmad", "bin Hassan")),
+        ("A/L SUBRAMANIAM", "Kumaresan", "MY", ("", "Kumaresan", "a/l Subramaniam")),
         (
             "HAJI OSMAN",
             "Dayang Hajah Nurul Huda binti",
+            "BN",
             ("", "Dayang Hajah Nurul Huda", "binti Haji Osman"),
         ),
-        ("YANG", "Ming", ("YANG", "Ming", "")),
-        ("", "Budiono", ("", "Budiono", "")),
+        ("ANAK JUGAH", "Leonard", "MY", ("", "Leonard", "anak Jugah")),  # Iban, Sarawak
+        ("YANG", "Ming", "CN", ("YANG", "Ming", "")),
+        ("", "Budiono", "ID", ("", "Budiono", "")),
     ],
 )
-def test_old_family_names_that_were_patronymics(family, given, expected):
-    assert split_patronymic(family, given) == expected
+def test_old_family_names_that_were_patronymics(family, given, country, expected):
+    assert split_patronymic(family, given, country) == expected
+
+
+@pytest.mark.parametrize(
+    ("family", "given", "country"),
+    [
+        ("ANAK AGUNG", "Gde Agung", "ID"),  # a Balinese title, not "son of Agung"
+        ("AGUNG", "Gde Anak", "ID"),
+        ("BIN LADEN", "Omar", "SA"),  # a family name
+        ("BINTI ABDULLAH", "Nurul Huda", ""),  # no country: no custom to apply
+        ("ANAK AGUNG", "Gde Agung", "BN"),
+    ],
+)
+def test_family_names_that_only_look_like_patronymics_stay(family, given, country):
+    assert split_patronymic(family, given, country) == (family, given, "")
 
 
 @pytest.mark.parametrize(

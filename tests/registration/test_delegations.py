@@ -131,7 +131,7 @@ def test_withdrawing_asks_first_then_can_be_undone(client, make, open_event, log
     withdraw = f"{base}/members/{member.id}/withdraw"
     assert f'href="{withdraw}"' in page  # a link to a question, not a one-click form
     question = client.get(withdraw).get_data(as_text=True)
-    assert "Withdraw KEOMANY Manivanh?" in question and 'name="confirmed"' in question
+    assert "Withdraw Manivanh KEOMANY?" in question and 'name="confirmed"' in question
     client.post(withdraw)  # a form that did not go through the question changes nothing
     with app.app_context():
         assert db.session.get(Participant, member.id).status == Status.WAITLISTED
@@ -139,7 +139,7 @@ def test_withdrawing_asks_first_then_can_be_undone(client, make, open_event, log
     with app.app_context():
         assert db.session.get(Participant, member.id).status == Status.WITHDRAWN
     page = client.get(f"{base}/").get_data(as_text=True)
-    assert "Restore KEOMANY Manivanh" in page
+    assert "Restore Manivanh KEOMANY" in page
     response = client.post(f"{base}/members/{member.id}/restore", follow_redirects=True)
     assert "back in the delegation: Waiting list" in response.get_data(as_text=True)
     with app.app_context():
@@ -170,7 +170,7 @@ def test_an_approved_member_restored_comes_back_pending_and_organisers_are_told(
     with app.app_context():
         assert db.session.get(Participant, minister.id).status == Status.PENDING
     told = [m for m in outbox if m["To"] == "committee@example.cn"]
-    assert len(told) == 1 and "KEOMANY Somphone" in told[0]["Subject"]
+    assert len(told) == 1 and "Somphone KEOMANY" in told[0]["Subject"]
 
 
 def test_heads_restore_only_while_registration_is_open(client, make, event, login, app):
@@ -308,7 +308,7 @@ def test_an_approved_person_changing_their_photo_is_warned_and_organisers_told(
     page = client.post(url, data=values, follow_redirects=True).get_data(as_text=True)
     assert "Your registration is pending review again" in page
     told = [m for m in outbox if m["To"] == "committee@example.cn"]
-    assert len(told) == 1 and "KEOMANY Somphone (Lao PDR)" in told[0].get_content()
+    assert len(told) == 1 and "Somphone KEOMANY (Lao PDR)" in told[0].get_content()
 
 
 def test_without_a_public_address_a_head_adds_no_member_nor_login(

@@ -34,7 +34,7 @@ def test_pairs_are_found_for_each_reason_and_merged(client, as_role, make, event
     )
     assert f"keep={first.id}&remove={second.id}" in response.headers["Location"]
     response = _merge(client, event, first, second, {})
-    assert "Merged into the registration of KEOMANY Somphone." in response.get_data(as_text=True)
+    assert "Merged into the registration of Somphone KEOMANY." in response.get_data(as_text=True)
     assert "No possible duplicates." in response.get_data(as_text=True)
     with app.app_context():
         kept = db.session.get(Participant, first.id)

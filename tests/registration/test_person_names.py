@@ -140,7 +140,7 @@ def test_saving_the_form_unchanged_moves_nothing(app, client, as_role, make, eve
     )
     with app.app_context():
         before = tuple(getattr(db.session.get(Participant, person.id), c) for c in NAME_COLUMNS)
-    assert before[-1] == "given"  # Malaysia's custom, filled in
+    assert before[-1] == ""  # Malaysia's custom, left to the country
     as_role("organiser")
     url = f"/events/{event.slug}/participants/{person.id}"
     page = client.get(url).get_data(as_text=True)
@@ -226,3 +226,44 @@ def test_the_rooming_list_gives_hotels_the_passport_name(app, client, as_role, m
     column = rows[0].index("Name in the passport's machine-readable zone")
     assert rows[1][column] == "NGUYEN THI LAN"
     assert rows[1][1] == "NGUYỄN Thị Lan"
+
+
+def test_an_indonesian_anak_agung_keeps_the_family_name(app, client, event, lao_delegate):
+    """ "Anak Agung" is a Balinese title: the API saved "Gde Agung anak Agung"."""
+    body = dict(
+        lao_delegate,
+        family_name="ANAK AGUNG",
+        given_name="Gde Agung",
+        country="ID",
+        email="agung@example.id",
+    )
+    response = _api(client, app, event, body)
+    assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        person = db.session.get(Participant, response.get_json()["id"])
+        assert (person.family_name, person.patronymic) == ("ANAK AGUNG", "")
+        assert person.latin_name == "Gde Agung ANAK AGUNG"
+
+
+def test_a_corrected_country_brings_its_custom_order(app, client, as_role, make, event):
+    """Saved as Thai, corrected to Vietnamese: the badge still printed "Van Minh NGUYEN"."""
+    university = make.organisation(country_code="VN", name_en="Vietnam National University")
+    person = make.participant(
+        event,
+        organisation_id=university.id,
+        family_name="NGUYEN",
+        given_name="Van Minh",
+        country_code="TH",
+        name_order="",
+    )
+    as_role("organiser")
+    url = f"/events/{event.slug}/participants/{person.id}"
+    data = _form(client.get(url).get_data(as_text=True))
+    assert data["name_order"] == ""  # "as customary in the country"
+    data.update(country="VN")
+    response = client.post(url, data=data, follow_redirects=True)
+    assert "NGUYEN Van Minh" in response.get_data(as_text=True)
+    with app.app_context():
+        after = db.session.get(Participant, person.id)
+        assert (after.country_code, after.name_order) == ("VN", "")
+        assert after.latin_name == "NGUYEN Van Minh"

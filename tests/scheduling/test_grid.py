@@ -125,7 +125,7 @@ def test_a_drop_outside_the_venues_hours_is_refused_but_an_old_one_can_be_fixed(
 
 
 def test_a_person_busy_elsewhere_is_named(client, as_role, make, event, rooms, app):
-    speaker = make.participant(event, family_name="SOK", given_name="Chanthy")
+    speaker = make.participant(event, family_name="SOK", given_name="Chanthy", country_code="KH")
     forum = _forum(make, event, rooms["small"], speakers=[speaker])
     talk = _forum(
         make,
@@ -179,8 +179,8 @@ def test_the_keyboard_move_changes_time_room_and_length_at_once(
 def test_a_block_says_when_it_ends_who_is_in_it_and_why_it_is_red(
     client, as_role, make, event, rooms, app
 ):
-    vip = make.participant(event, family_name="LIU", given_name="Wei")
-    speaker = make.participant(event, family_name="SOK", given_name="Chanthy")
+    vip = make.participant(event, family_name="LIU", given_name="Wei", country_code="CN")
+    speaker = make.participant(event, family_name="SOK", given_name="Chanthy", country_code="KH")
     opening = _forum(make, event, rooms["small"], title_en="Opening", speakers=[speaker])
     _forum(
         make,

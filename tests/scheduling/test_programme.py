@@ -263,8 +263,8 @@ def test_organisers_invite_to_invitation_only_activities(app, client, as_role, e
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
-    assert "KEOMANY Bounmy is invited (Enrolled)." in page
-    assert "KEOMANY Bounmy · Enrolled · invited" in page
+    assert "Bounmy KEOMANY is invited (Enrolled)." in page
+    assert "Bounmy KEOMANY · Enrolled · invited" in page
     with app.app_context():
         enrolment = db.session.scalar(sa.select(Enrolment))
         assert enrolment.invited and enrolment.status == EnrolmentStatus.ENROLLED

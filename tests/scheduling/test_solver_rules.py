@@ -318,8 +318,9 @@ def test_when_nothing_fits_only_the_smallest_clash_is_named_with_what_would_help
     assert "lunch" not in problem, problem
     assert "another day" in problem and "shorten" in problem, problem
     family = {"Chanthy": "VONG", "Bounmy": "SAYA"}[who]
-    assert f"{family} {who} is needed at" in problem, problem  # the person the clash is about
-    assert f"free {family} {who}" in problem, problem
+    # the person the clash is about, named as Lao names are written (given name first)
+    assert f"{who} {family} is needed at" in problem, problem
+    assert f"free {who} {family}" in problem, problem
 
 
 def test_the_clash_is_explained_in_chinese(app, event, rooms, make):
