@@ -130,9 +130,9 @@ def _name_parts(country: str, family: str, given: str, honorific: str) -> dict[s
     the customary order (Thai given name first, Chinese family name first)."""
     family, given, patronymic = personnames.split_patronymic(family, given, country)
     style, honorific = personnames.split_title(honorific)
-    order = personnames.customary_order(country)
-    if country in CHINESE_FAMILY_NAMES_IN and family:
-        order = "family"
+    # Empty: the country's custom, as the form's "As customary in my country" stores it;
+    # Chinese Malaysians and Singaporeans write their family name first.
+    order = "family" if country in CHINESE_FAMILY_NAMES_IN and family else ""
     return {
         "family_name": family,
         "given_name": given,

@@ -22,40 +22,11 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.pdf import MissingFont, check_printable
 from eventhub.registration.dates import iso_problem
+from eventhub.registration.languages import INTERPRETATION_LANGUAGES, LANGUAGE_NAMES
 from eventhub.registration.models import Category, Delegation, Diet
 from eventhub.registration.nationalities import country_code
 from eventhub.text import clean, has_control_characters
 
-# Languages offered for simultaneous interpretation, as ISO 639 codes.
-INTERPRETATION_LANGUAGES = {
-    "en": _l("English"),
-    "zh": _l("Chinese"),
-    "th": _l("Thai"),
-    "lo": _l("Lao"),
-    "km": _l("Khmer"),
-    "my": _l("Burmese"),
-    "vi": _l("Vietnamese"),
-    "id": _l("Indonesian"),
-    "ms": _l("Malay"),
-    "fil": _l("Filipino"),
-}
-LANGUAGE_NAMES = {  # how partners write them in spreadsheets
-    "english": "en",
-    "chinese": "zh",
-    "mandarin": "zh",
-    "thai": "th",
-    "lao": "lo",
-    "khmer": "km",
-    "burmese": "my",
-    "myanmar": "my",
-    "vietnamese": "vi",
-    "indonesian": "id",
-    "bahasa indonesia": "id",
-    "malay": "ms",
-    "bahasa melayu": "ms",
-    "filipino": "fil",
-    "tagalog": "fil",
-}
 MAX_LENGTHS = {
     "family_name": 100,
     "given_name": 150,

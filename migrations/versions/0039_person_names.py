@@ -295,6 +295,14 @@ def downgrade():
         )
     )
     for table in ("agreement_party", "agreement_witness"):
+        # A style and honorific kept at signing may be longer than the old column: cut to
+        # fit, or PostgreSQL refuses to narrow it.
+        signed = sa.table(table, sa.column("signed_honorific", sa.String))
+        connection.execute(
+            sa.update(signed)
+            .where(sa.func.length(signed.c.signed_honorific) > 60)
+            .values(signed_honorific=sa.func.substr(signed.c.signed_honorific, 1, 60))
+        )
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
                 "signed_honorific",
