@@ -73,7 +73,7 @@ def certificate_data(event: Event, certificates: list[Certificate]) -> list[Cert
                 title_zh=title_zh,
                 body_en=body_en.replace("{name}", name_en).replace("{event}", event.name_en),
                 body_zh=body_zh.replace("{name}", name_zh).replace("{event}", event.name_zh),
-                latin_name=person.latin_name,
+                latin_name=name_en,  # the name line says what the sentence says
                 native_name=person.native_name,
                 signatory=settings.signatory_name,
                 signatory_title_en=settings.signatory_title_en,

@@ -32,3 +32,31 @@ def test_the_chinese_body_says_the_chinese_rendering_of_a_foreign_name(app, even
     assert expected == "奔塔维·蓬马占"
     assert data.body_zh.startswith("兹证明奔塔维·蓬马占参加了")
     assert "ບຸນທະວີ" not in data.body_zh
+
+
+def test_the_name_line_carries_the_style_and_honorific_as_the_sentence_does(app, event, make):
+    """'Tan Sri Dr. Nurul Huda binti Abdullah' on the certificate's large name line, as in
+    its sentence; the trial found the line without the style and the honorific."""
+    from eventhub.certificates import documents, services
+
+    make.participant(
+        event,
+        family_name="",
+        given_name="Nurul Huda",
+        patronymic="binti Abdullah",
+        style="Tan Sri",
+        honorific="Dr.",
+        country_code="MY",
+        name_order="",
+    )
+    with app.app_context():
+        stored = db.session.merge(event)
+        settings = services.certificate_settings(stored)
+        settings.body_en = "This certifies that {name} took part in {event}."
+        kind = services.CertificateKind.PARTICIPATION
+        assert services.issue_certificates(stored, kind, actor=None) == 1
+        issued = list(db.session.scalars(services.certificates_query(stored, kind)))
+        (data,) = documents.certificate_data(stored, issued)
+        db.session.rollback()
+    assert data.latin_name == "Tan Sri Dr. Nurul Huda binti Abdullah"
+    assert data.latin_name in data.body_en
