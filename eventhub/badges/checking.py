@@ -62,7 +62,11 @@ class Holder:
             Status(status),
             Category(category),
             format_latin_name(
-                family_name, given_name, patronymic=row[14] or "", name_order=row[15] or ""
+                family_name,
+                given_name,
+                patronymic=row[14] or "",
+                name_order=row[15] or "",
+                country_code=country_code or "",  # an empty order follows the country's custom
             ),
             native_name or "",
             country_code or "",

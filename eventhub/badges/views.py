@@ -164,8 +164,12 @@ def run_pdf(event, batch_id: int):
     batch = _run(event, batch_id)
     if batch.state != BatchState.DONE or not batch.content:
         abort_with(409, _("This print run is not finished yet."))
-    record_download(event, f"badges-{event.slug}-{batch.id}.pdf")
-    return pdf_response(batch.content, f"badges-{event.slug}-{batch.id}.pdf", download=True)
+    # A certificate run is kept here too: its file says what it holds.
+    filename = (
+        f"{'badges' if batch.kind == 'badges' else 'certificates'}-{event.slug}-{batch.id}.pdf"
+    )
+    record_download(event, filename)
+    return pdf_response(batch.content, filename, download=True)
 
 
 def _single_badge_pdf(event, participant: Participant, layout: str = "a6") -> Response:

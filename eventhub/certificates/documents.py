@@ -32,6 +32,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.pdf import register_fonts
 from eventhub.registration.models import Participant
+from eventhub.registration.validation import HAN
 
 PART_SIZE = 200
 # The canvas's own first font: embedded like every other, where reportlab's default is the
@@ -63,7 +64,10 @@ def certificate_data(event: Event, certificates: list[Certificate]) -> list[Cert
         else:
             title_en, title_zh, body_en, body_zh = KIND_TEXTS[certificate.kind]
         name_en = person.name("certificate")
-        name_zh = person.name("certificate", "zh")
+        # A Chinese rendering when there is one; else the Latin name alone, without an
+        # English title in the Chinese sentence ("兹证明Somchai JAIDEE参加了…").
+        has_chinese = person.name_zh or HAN.search(person.native_name or "")
+        name_zh = person.name("certificate", "zh") if has_chinese else person.latin_name
         day = issued_on(certificate, event).isoformat()
         data.append(
             CertificateData(

@@ -283,7 +283,7 @@ def downgrade():
     connection.execute(
         sa.update(participant)
         .where(participant.c.patronymic != "", participant.c.family_name == "")
-        .values(family_name=sa.func.upper(participant.c.patronymic))
+        .values(family_name=sa.func.substr(sa.func.upper(participant.c.patronymic), 1, 100))
     )
     connection.execute(
         sa.update(participant)

@@ -60,3 +60,29 @@ def test_the_name_line_carries_the_style_and_honorific_as_the_sentence_does(app,
         db.session.rollback()
     assert data.latin_name == "Tan Sri Dr. Nurul Huda binti Abdullah"
     assert data.latin_name in data.body_en
+
+
+def test_the_chinese_sentence_of_a_name_without_chinese_has_no_english_title(app, event, make):
+    """Without a Chinese rendering the Chinese sentence gives the Latin name alone, not
+    "兹证明Dr. Somchai JAIDEE参加了…"."""
+    from eventhub.certificates import documents, services
+
+    make.participant(
+        event,
+        family_name="JAIDEE",
+        given_name="Somchai",
+        native_name="สมชาย ใจดี",
+        honorific="Dr.",
+        country_code="TH",
+        name_order="",
+    )
+    with app.app_context():
+        stored = db.session.merge(event)
+        settings = services.certificate_settings(stored)
+        settings.body_zh = "兹证明{name}参加了{event}。"
+        kind = services.CertificateKind.PARTICIPATION
+        assert services.issue_certificates(stored, kind, actor=None) == 1
+        issued = list(db.session.scalars(services.certificates_query(stored, kind)))
+        (data,) = documents.certificate_data(stored, issued)
+        db.session.rollback()
+    assert data.body_zh.startswith("兹证明Somchai JAIDEE参加了")

@@ -308,7 +308,12 @@ def test_a_certificate_run_is_shown_as_certificates_not_badges(client, as_role, 
         runs = []
         for kind in ("certificates", "certificate-mail"):
             batch = BadgeBatch(
-                event_id=event.id, layout="a4", kind=kind, state=BatchState.DONE, total=371
+                event_id=event.id,
+                layout="a4",
+                kind=kind,
+                state=BatchState.DONE,
+                total=371,
+                content=b"%PDF-1.7 certificates",
             )
             db.session.add(batch)
             db.session.flush()
@@ -321,3 +326,5 @@ def test_a_certificate_run_is_shown_as_certificates_not_badges(client, as_role, 
         assert f'href="/events/{event.slug}/certificates/"' in page
     badges = client.get(f"/events/{event.slug}/badges/").get_data(as_text=True)
     assert not any(f"/badges/runs/{batch_id}" in badges for batch_id in runs)
+    download = client.get(f"/events/{event.slug}/badges/runs/{runs[0]}.pdf")
+    assert "certificates-" in download.headers["Content-Disposition"]

@@ -412,3 +412,19 @@ def test_scans_on_a_real_sqlite_pool_commit_each_statement(tmp_path):
     with real.app_context():
         upgrade()
     scans_commit_each_statement_and_keep_their_rules(real)
+
+
+def test_the_gate_names_people_in_their_countrys_order(app, client, event, make, gate):
+    """A Chinese, Vietnamese or Khmer guest is "YANG Ming" at the gate as on the badge, a
+    Lao guest "Somphone KEOMANY": with no order chosen, the country's custom decides."""
+    token = _token(app, event)
+    for family, given, country, shown in (
+        ("YANG", "Ming", "CN", "YANG Ming"),
+        ("NGUYEN", "Van Minh", "VN", "NGUYEN Van Minh"),
+        ("KEOMANY", "Somphone", "LA", "Somphone KEOMANY"),
+    ):
+        person = make.participant(
+            event, family_name=family, given_name=given, country_code=country, name_order=""
+        )
+        answer = _scan(client, token, _code(app, person.id)).get_json()
+        assert answer["participant"]["name"] == shown
