@@ -396,7 +396,14 @@ def _check_rows(event: Event, result: Preview, body: list, defaults: dict[str, s
             # have keeps what is stored.
             given = {*by_field, *defaults}
             keys = {key for name in given for key in _DERIVED_KEYS.get(name, (name,))}
-            values = {k: v for k, v in values.items() if k in keys and v not in ("", None)}
+            # A family name emptied by splitting off a patronymic ("BINTI ISMAIL") is kept
+            # empty, not left as it was.
+            values = {
+                k: v
+                for k, v in values.items()
+                if k in keys
+                and (v not in ("", None) or (k == "family_name" and values.get("patronymic")))
+            }
         result.rows.append((number, values, existing[0] if existing else None))
 
 
@@ -413,6 +420,10 @@ _DERIVED_KEYS = {
     "departure_date": ("departure_date", "departure_at"),
     "departure_time": ("departure_at",),
     "diet": ("diet", "dietary_notes"),
+    # The name's parts the rules split off a column (personnames.legacy_parts).
+    "family_name": ("family_name", "patronymic"),
+    "given_name": ("given_name", "patronymic"),
+    "honorific": ("honorific", "style"),
 }
 FIELD_LABELS = {
     "given_name": _l("Given name (as in passport)"),

@@ -42,3 +42,29 @@ def test_an_update_names_the_person_as_the_formatter_does(app, event, make):
     assert expected == ["Somchai JAIDEE", "Nurul Huda binti Abdullah"]
     for name in expected:
         assert f"Updates {name}, already registered." in warnings
+
+
+def test_an_update_that_corrects_a_malay_name_keeps_the_patronymic(app, event, make):
+    """Registered as "HASSAN Nurul Huda", corrected by the embassy's list to "BINTI ISMAIL"
+    / "Nurul Huda": the update stores the patronymic and empties the family name, instead
+    of dropping both (the split gives an empty family name and a column the file lacks)."""
+    make.participant(
+        event,
+        family_name="HASSAN",
+        given_name="Nurul Huda",
+        country_code="MY",
+        name_order="",
+        email="nurul@example.edu.my",
+    )
+    rows = [
+        HEADERS,
+        ["BINTI ISMAIL", "Nurul Huda", "Universiti Malaya", "Malaysia", "nurul@example.edu.my"],
+    ]
+    with app.app_context():
+        stored = db.session.merge(event)
+        result = importer.preview(stored, csv_bytes(rows, "utf-8"))
+        db.session.rollback()
+    [(_number, values, person_id)] = result.rows
+    assert person_id is not None
+    assert values["patronymic"] == "binti Ismail"
+    assert values["family_name"] == ""
