@@ -94,8 +94,15 @@ def test_an_organiser_frames_a_photo_with_keys_and_pointer_and_the_badge_uses_it
     assert red > 150 and green < 60 and blue < 60
     assert printed == shown  # the badge prints the framed photo
 
-    # Pointer: drag the frame to the right, onto the green half.
+    # Pointer: drag the frame to the right, onto the green half (once the page after the
+    # save has laid the photo out: before, the frame has no place to be grabbed).
     frame = page.get_by_role("group", name="Crop frame")
+    expect(frame).to_be_visible()
+    page.wait_for_function(
+        "(() => { const i = document.querySelector('.crop-image');"
+        " return i && i.complete && i.getBoundingClientRect().width > 0; })()"
+    )
+    frame.scroll_into_view_if_needed()
     start = frame.bounding_box()
     x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
     page.mouse.move(x, y)
