@@ -16,13 +16,6 @@ def test_a_script_no_font_prints_is_refused_by_name(app):
         check_printable("ሀይሉ")
 
 
-def test_only_scripts_that_stack_or_reorder_are_shaped():
-    from eventhub.pdf import needs_shaping
-
-    assert needs_shaping("ស្រីមុំ") and needs_shaping("အောင်") and needs_shaping("น้ำ")
-    assert not needs_shaping("2025中国—东盟教育交流周") and not needs_shaping("Nguyễn Thị Hương")
-
-
 def test_a_long_address_on_a_badge_back_stays_within_its_block(app):
     """Badges and letters split a word wider than the line (a long web address), rather than
     print it past the card's edge; only ceremony names keep their words whole."""

@@ -4,7 +4,6 @@ instead of printed as empty boxes."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -124,18 +123,6 @@ def _font_for(char: str, bold: bool) -> str:
         if first <= code <= last:
             return f"{font}-Bold" if bold else font
     return "EH-Latin-Bold" if bold else "EH-Latin"
-
-
-_SHAPED_SCRIPTS = re.compile(
-    "[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last, _f in SCRIPT_BLOCKS) + "]"
-)
-
-
-def needs_shaping(text: str) -> bool:
-    """Whether the text holds a script whose glyphs stack, reorder or join (Thai, Lao,
-    Khmer, Myanmar, Tamil, Jawi). Shape only such text: reportlab 5.1 fails on a shaped word
-    that mixes three fonts (e.g. "2025中国—东盟"), and Latin and CJK need no shaping."""
-    return _SHAPED_SCRIPTS.search(text) is not None
 
 
 def _has(font_name: str, char: str) -> bool:
