@@ -172,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
     from eventhub.outbox import bp as outbox_bp
+    from eventhub.privacy import bp as privacy_bp
     from eventhub.registration import account_bp
     from eventhub.registration import bp as registration_bp
     from eventhub.scheduling import bp as scheduling_bp
@@ -189,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(privacy_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -17,6 +17,13 @@ from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan
 from eventhub.directory.models import Country, Organisation, OrganisationKind
 from eventhub.events.models import Event
 from eventhub.outbox.models import MailState, OutboxMessage
+from eventhub.privacy.models import (
+    Consent,
+    DataRequest,
+    ErasureRun,
+    Notice,
+    RetentionRule,
+)
 from eventhub.registration.models import (
     Category,
     Delegation,
@@ -101,4 +108,9 @@ __all__ = [
     "User",
     "VisaCase",
     "VisaStep",
+    "Consent",
+    "DataRequest",
+    "ErasureRun",
+    "Notice",
+    "RetentionRule",
 ]

@@ -210,6 +210,9 @@ class Participant(TimestampMixin, db.Model):
     withdrawn_from: Mapped[Status | None] = mapped_column(enum_column(Status))
     # Set by organisers: from then on the participant can no longer edit their data.
     locked_at: Mapped[datetime | None]
+    # Erased (privacy.persons): what identified the person is gone; the row stays for
+    # attendance counts and certificate serials, its id never reused.
+    erased_at: Mapped[datetime | None]
     # SHA-256 of the secret in the participant's own link (sent by email).
     access_key_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # The same secret, encrypted, so later emails carry the link the participant already has.

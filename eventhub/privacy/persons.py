@@ -1,0 +1,61 @@
+"""One person's data: everything held about them, collected from every domain, and its
+erasure. Each domain answers for its own tables (signals.person_data, person_erase)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventhub import clock
+from eventhub.audit import services as audit
+from eventhub.db import utcnow
+from eventhub.extensions import db
+from eventhub.privacy.models import ErasureRun, ErasureTrigger
+from eventhub.privacy.signals import person_data, person_erase
+
+
+def export_person(event, participant_id: int) -> dict[str, Any]:
+    """Everything held about the person, by section, JSON-ready (passport data included:
+    the caller decides who may download it, and records that it did)."""
+    sections: dict[str, Any] = {}
+    for _receiver, answer in person_data.send(event, participant_id=participant_id):
+        if answer is None:
+            continue
+        key, data = answer
+        sections[key] = data
+    return {
+        "event": event.slug,
+        "participant_id": participant_id,
+        "exported_at": clock.now().isoformat(timespec="seconds"),
+        "sections": dict(sorted(sections.items())),
+    }
+
+
+def erase_person(
+    event, participant_id: int, *, actor=None, trigger: ErasureTrigger = ErasureTrigger.PERSON
+) -> ErasureRun:
+    """Erase what identifies the person in every domain; keep (pseudonymised) what law or
+    accounting requires. Flushed, with its run and an audit entry; the caller commits."""
+    run = ErasureRun(
+        event_id=event.id,
+        trigger=trigger,
+        participant_id=participant_id,
+        actor_id=getattr(actor, "id", None),
+        started_at=utcnow(),
+    )
+    db.session.add(run)
+    counts: dict[str, int] = {}
+    for _receiver, answer in person_erase.send(event, participant_id=participant_id, actor=actor):
+        for what, count in (answer or {}).items():
+            counts[what] = counts.get(what, 0) + int(count)
+    run.counts, run.finished_at = counts, utcnow()
+    audit.record(
+        "person.erase",
+        run,
+        actor=actor,
+        actor_label=None if actor else "erasure",
+        event_id=event.id,
+        changes={"participant": [participant_id, None]}
+        | {what: [None, count] for what, count in counts.items()},
+    )
+    db.session.flush()
+    return run
