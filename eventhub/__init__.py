@@ -214,6 +214,7 @@ def register_jobs(app: Flask) -> None:
     from eventhub.badges import tasks as badge_tasks  # noqa: F401
     from eventhub.outbox import services as outbox
     from eventhub.outbox import tasks as outbox_tasks  # noqa: F401
+    from eventhub.privacy import tasks as privacy_tasks  # noqa: F401
     from eventhub.registration import tasks as registration_tasks  # noqa: F401
     from eventhub.scheduling import tasks as scheduling_tasks  # noqa: F401
 

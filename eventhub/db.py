@@ -186,11 +186,40 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:  # noqa: AR
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted and overwritten content is zeroed in the file, not left in free space:
+    # personal data erased (privacy.retention) cannot be read back from the file's bytes.
+    cursor.execute("PRAGMA secure_delete=ON")
     mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
     if mode != "memory":
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def reclaim_erased(bind: Engine | sa.Connection, tables: list[str]) -> None:
+    """After personal data was erased and committed, leave no old copy readable in the files.
+
+    SQLite (secure_delete on, see above): the write-ahead log still holds earlier images of
+    the pages; a TRUNCATE checkpoint copies the latest ones into the file and empties the log.
+    PostgreSQL: a plain VACUUM of the tables written frees the dead row versions' space, to be
+    overwritten by later writes (VACUUM FULL rewrites the files at once but locks the tables:
+    the operator's choice, see the README). VACUUM cannot run in a transaction: its own
+    connection, in autocommit. (A connection still in a transaction, a test's, is left alone:
+    nothing is committed yet.)"""
+    if isinstance(bind, sa.Connection):
+        if bind.in_transaction():
+            return
+        bind = bind.engine
+    with bind.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        if connection.dialect.name != "postgresql" or not tables:
+            return
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        preparer = connection.dialect.identifier_preparer
+        for table in tables:
+            connection.exec_driver_sql(f"VACUUM {preparer.quote(table)}")
 
 
 @sa.event.listens_for(Pool, "checkout")

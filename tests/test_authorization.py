@@ -88,6 +88,8 @@ ALLOWED: dict[str, set[str]] = {
     "registration.bulk_action": ORGANISER,
     "registration.ladder": ORGANISER,
     "registration.places": ORGANISER,
+    "privacy.retention_page": ORGANISER,
+    "privacy.retention_erase": ORGANISER,
     "registration.waiting_list": OFFICE,
     "registration.import_upload": ORGANISER,
     "registration.import_preview": ORGANISER,

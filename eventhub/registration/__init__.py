@@ -19,5 +19,6 @@ from eventhub.registration import (  # noqa: E402,F401
     panels,
     photo_views,
     quota_views,
+    retention,
     views,
 )
