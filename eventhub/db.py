@@ -6,6 +6,7 @@ Imports no domain module, so any domain may import it.
 from __future__ import annotations
 
 import enum
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -211,12 +212,14 @@ def reclaim_erased(bind: Engine | sa.Connection, tables: list[str]) -> None:
             return
         bind = bind.engine
     with bind.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")  # no BEGIN
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+            if busy:  # a long reader: its next checkpoint (SQLite's own) finishes the work
+                logging.getLogger(__name__).warning("The WAL could not be emptied after an erasure")
             return
         if connection.dialect.name != "postgresql" or not tables:
             return
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         preparer = connection.dialect.identifier_preparer
         for table in tables:
             connection.exec_driver_sql(f"VACUUM {preparer.quote(table)}")

@@ -15,7 +15,8 @@ from eventhub.privacy import retention
 from eventhub.privacy.models import ErasureTrigger
 
 
-@jobs.periodic(crontab(hour="2", minute="30"))  # 02:30 UTC: after midnight in Asia and Europe
+# 18:30 UTC: 02:30 in China and most of South-East Asia, the quietest hour of the week.
+@jobs.periodic(crontab(hour="18", minute="30"))
 def erase_nightly() -> None:
     retention.erase_all_due(ErasureTrigger.NIGHTLY)
     db.session.commit()
