@@ -25,8 +25,8 @@ from ..factories import PASSWORD, Factory
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "delegation-sample.csv"
 # The partner's sample with one more person, whose details are looked for in the files.
 LIST = SAMPLE.read_bytes().rstrip(b"\r\n") + (
-    b"\nXAYSOMBATH,Vilayvanh,,Ms.,Officer,National University of Laos,LA,delegate,imported.marker@example.la,,"
-    b"2025-07-23,14:35,QV 917,,Lao\n"
+    b"\nXAYSOMBATH,Vilayvanh,,Ms.,Officer,National University of Laos,LA,delegate,"
+    b"imported.marker@example.la,,2025-07-23,14:35,QV 917,,Lao\n"
 )
 
 

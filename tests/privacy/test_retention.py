@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from eventhub import clock
 from eventhub.audit.models import AuditEntry
 from eventhub.checkin.models import Admission, AttentionAlert, Scan, ScanResult
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.privacy import retention, tasks
 from eventhub.privacy.kinds import Kind
@@ -318,3 +319,17 @@ def test_only_organisers_see_the_page_or_erase(client, as_role, role, week):
             assert response.status_code in (302, 403), (method, path)
             if role is None:
                 assert "/auth/login" in response.headers["Location"]
+
+
+def test_the_demo_week_that_ended_long_ago_shows_what_would_go(app, client):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        past = db.session.scalar(sa.select(Event).where(Event.slug == "caecw-2025"))
+        due = {row.kind: row.due for row in retention.report(past)}
+    for kind in (Kind.PASSPORT, Kind.HEALTH, Kind.TRAVEL, Kind.SCANS):
+        assert due[kind] > 0, kind
+    client.post(
+        "/auth/login", data={"email": "organiser@caecw.example", "password": "demo-organiser-2025"}
+    )
+    page = client.get("/events/caecw-2025/privacy").get_data(as_text=True)
+    assert "Erase what is past its date now" in page
