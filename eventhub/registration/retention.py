@@ -115,19 +115,20 @@ def erase(event, *, kind: Kind, days: int, **kwargs) -> int:
 
 
 def _erase_columns(event, kind: Kind) -> int:
-    ids = list(db.session.scalars(_holding(event, kind)))
-    if not ids:
-        return 0
-    values = dict(personal_fields.BY_KIND[kind])
+    columns = personal_fields.BY_KIND[kind]
+    values = dict(columns)
     if kind == Kind.PASSPORT:
         values["visa_letter_requested"] = False  # no letter without a passport
-    db.session.execute(
-        sa.update(Participant).where(Participant.id.in_(ids)).values(**values),
+    erased = db.session.execute(
+        sa.update(Participant)
+        .where(Participant.event_id == event.id, _held(columns))
+        .values(**values),
         execution_options={"synchronize_session": "fetch"},
-    )
-    _scrub_audit(event, set(personal_fields.BY_KIND[kind]) | _AUDIT_KEYS[kind])
-    touched("participant", "audit_entry")
-    return len(ids)
+    ).rowcount
+    if erased:
+        _scrub_audit(event, set(columns) | _AUDIT_KEYS[kind])
+        touched("participant", "audit_entry")
+    return erased or 0
 
 
 def _scrub_audit(event, keys: set[str]) -> None:

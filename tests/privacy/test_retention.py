@@ -333,3 +333,17 @@ def test_the_demo_week_that_ended_long_ago_shows_what_would_go(app, client):
     )
     page = client.get("/events/caecw-2025/privacy").get_data(as_text=True)
     assert "Erase what is past its date now" in page
+
+
+def test_the_worker_runs_the_erasure_every_night_and_stores_no_result(app):
+    from datetime import datetime as moment
+
+    from eventhub import jobs
+
+    nightly = next(
+        t for t in jobs.huey._registry.periodic_tasks if t.name == tasks.erase_nightly.name
+    )
+    runs_at = [h for h in range(24) if nightly.validate_datetime(moment(2026, 1, 1, h, 30))]
+    assert len(runs_at) == 1  # once a day
+    with app.app_context():
+        assert tasks.erase_nightly.call_local() is None  # nothing for the queue to keep
