@@ -326,3 +326,48 @@ def test_a_refusal_for_a_corrupt_retention_section_is_not_a_traceback(exported, 
     result = target.test_cli_runner().invoke(args=["import-event", str(odd)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "not an EventHub event archive" in result.output or "retention" in result.output
+
+
+def test_only_what_the_archive_still_holds_counts_as_past_its_date(tmp_path):
+    """Two years on every kind is due; what counts is what the rows still hold: a person
+    erased already, a scan without its person, an upload emptied, are not past their date."""
+    from eventhub import create_app
+    from eventhub.privacy import archives
+
+    from ..conftest import test_config as app_config
+
+    app = create_app(app_config(tmp_path, "sqlite://"))
+    app.config["CLOCK_SHIFT"] = timedelta(days=800)
+    event = {"ends_on": {"$date": ENDED.isoformat()}, "timezone": "Asia/Bangkok"}
+    person = {"erased_at": None, "passport_number_encrypted": "gAAA", "dietary_notes": ""}
+    gone = {
+        "erased_at": {"$datetime": "2026-01-01T00:00:00+00:00"},
+        "passport_number_encrypted": None,
+        "dietary_notes": "",
+    }
+    uploaded = {"$datetime": datetime.now(UTC).isoformat()}
+    tables = {
+        "event": [event],
+        "participant": [person, gone],
+        "scan": [{"participant_id": 1}, {"participant_id": None}],
+        "import_batch": [
+            {"content": {"$bytes": "YSxi"}, "created_at": uploaded},
+            {"content": {"$bytes": ""}, "created_at": uploaded},
+        ],
+    }
+    with app.app_context():
+        found, said = archives.expired({}, tables, PASSPORT_AND_HEALTH)
+    assert not said
+    assert {item.kind: item.records for item in found} == {
+        Kind.PASSPORT: 1,
+        Kind.IDENTITY: 1,
+        Kind.SCANS: 1,
+        Kind.IMPORTS: 1,
+    }
+    due = {item.kind: item.due_since for item in found}
+    assert due[Kind.IDENTITY] == ENDED + timedelta(days=731)
+    # A day after the upload, on the event's calendar (Bangkok may already be tomorrow).
+    assert due[Kind.IMPORTS] - date.today() in (timedelta(days=1), timedelta(days=2))
+
+
+PASSPORT_AND_HEALTH = {Kind.PASSPORT: PASSPORT, Kind.HEALTH: {"dietary_notes": ""}}
