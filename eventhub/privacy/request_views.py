@@ -123,7 +123,9 @@ def refuse_request(event, request_id: int):
             error, status = str(refused), 400
         else:
             commit()
-            flash(_("The request has been refused; the one who asked has been told why."), "success")
+            flash(
+                _("The request has been refused; the one who asked has been told why."), "success"
+            )
             return redirect(_back(event))
     return render_template(
         "privacy/request_decide.html",

@@ -125,9 +125,7 @@ def ask(event, participant_id: int, kind: RequestKind, *, reason: str, actor) ->
     if is_erased(event, participant_id):
         raise DomainError(_l("This person's data has been erased: there is nothing to ask for."))
     if open_request(event, participant_id, kind) is not None:
-        raise DomainError(
-            _l("This has already been asked: the organisers have not decided yet.")
-        )
+        raise DomainError(_l("This has already been asked: the organisers have not decided yet."))
     if kind == RequestKind.ERASURE and not reason:
         error = DomainError(_l("Say why their data should be erased."))
         error.field = "reason"  # type: ignore[attr-defined]
@@ -181,9 +179,7 @@ def approve(request: DataRequest, *, actor, note: str = "") -> DataRequest:
         )
         request.erasure_run_id = run.id
         changes["erasure_run"] = [None, run.id]
-    audit.record(
-        "data_request.approve", request, actor=actor, event_id=event.id, changes=changes
-    )
+    audit.record("data_request.approve", request, actor=actor, event_id=event.id, changes=changes)
     _tell_asker(request)
     db.session.flush()
     return request

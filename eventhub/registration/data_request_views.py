@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -30,6 +29,9 @@ from eventhub.registration.models import Delegation, Participant
 from eventhub.registration.signals import delegation_panels
 from eventhub.web import Panel, commit, in_event, pdf_response, private, record_download
 
+# The role lets a visitor in; only the head of the member's delegation finds anything (an
+# organiser too gets a 404: they decide in their own queue, privacy/request_views).
+HEADS = (Role.HEAD_OF_DELEGATION, Role.ORGANISER)
 
 
 def _not_yours() -> str:
@@ -50,7 +52,11 @@ def _subjects(event, *, participant_ids, **kwargs) -> dict[int, data_requests.Su
             group=localized(person.delegation, "name") if person.delegation else "",
             page=(
                 "registration.member_data",
-                {"slug": event.slug, "delegation_id": person.delegation_id, "participant_id": person.id},
+                {
+                    "slug": event.slug,
+                    "delegation_id": person.delegation_id,
+                    "participant_id": person.id,
+                },
             )
             if person.delegation_id
             else None,
@@ -111,7 +117,7 @@ def _page(event, delegation: Delegation, participant: Participant) -> str:
 
 
 @bp.get("/delegations/<int:delegation_id>/members/<int:participant_id>/data")
-@event_view(Role.HEAD_OF_DELEGATION)
+@event_view(*HEADS)
 def member_data(event, delegation_id: int, participant_id: int):
     delegation, participant = _member(event, delegation_id, participant_id)
     found = data_requests.for_delegation(event, [participant.id])
@@ -137,7 +143,7 @@ def member_data(event, delegation_id: int, participant_id: int):
     "/delegations/<int:delegation_id>/members/<int:participant_id>/data/ask",
     methods=["GET", "POST"],
 )
-@event_view(Role.HEAD_OF_DELEGATION)
+@event_view(*HEADS)
 def ask_member_data(event, delegation_id: int, participant_id: int):
     """The confirmation page (with the reason); its form makes the request."""
     delegation, participant = _member(event, delegation_id, participant_id)
@@ -213,7 +219,7 @@ def _filename(event, participant: Participant, suffix: str) -> str:
 
 
 @bp.get("/delegations/<int:delegation_id>/members/<int:participant_id>/data/<int:request_id>.json")
-@event_view(Role.HEAD_OF_DELEGATION)
+@event_view(*HEADS)
 def member_data_json(event, delegation_id: int, participant_id: int, request_id: int):
     _delegation, participant = _member(event, delegation_id, participant_id)
     _approved_export(event, participant, request_id)
@@ -227,7 +233,7 @@ def member_data_json(event, delegation_id: int, participant_id: int, request_id:
 
 
 @bp.get("/delegations/<int:delegation_id>/members/<int:participant_id>/data/<int:request_id>.pdf")
-@event_view(Role.HEAD_OF_DELEGATION)
+@event_view(*HEADS)
 def member_data_pdf(event, delegation_id: int, participant_id: int, request_id: int):
     _delegation, participant = _member(event, delegation_id, participant_id)
     _approved_export(event, participant, request_id)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from eventhub import crypto
 from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
-from eventhub.privacy.models import DataRequest, ErasureRun, RequestKind, RequestState
+from eventhub.privacy.models import DataRequest, ErasureRun, RequestState
 from eventhub.privacy.signals import person_data, person_erase
 from eventhub.registration.models import Delegation, Participant
 
@@ -26,16 +26,12 @@ def thai(app, make, event):
     user = make.user("head.th@example.ac.th", roles={event: "head_of_delegation"})
     head = make.participant(event, user_id=user.id, email=user.email, country_code="TH")
     delegation = make.delegation(event, name_en="Thai delegation", country_code="TH")
-    member = make.participant(
-        event, family_name="JAIDEE", given_name="Somchai", country_code="TH"
-    )
+    member = make.participant(event, family_name="JAIDEE", given_name="Somchai", country_code="TH")
     with app.app_context():
         db.session.get(Delegation, delegation.id).head_id = head.id
         for person in (head, member):
             db.session.get(Participant, person.id).delegation_id = delegation.id
-        db.session.get(Participant, member.id).passport_number_encrypted = crypto.encrypt(
-            PASSPORT
-        )
+        db.session.get(Participant, member.id).passport_number_encrypted = crypto.encrypt(PASSPORT)
         db.session.commit()
     base = f"/events/{event.slug}/delegations/{delegation.id}/members/{member.id}/data"
     return {"user": user, "delegation": delegation, "member": member, "base": base}
@@ -160,9 +156,7 @@ def test_the_pdf_copy(app, client, make, login, event, thai):
     assert "data_request.download" in _actions(app, event)
 
 
-def test_only_the_head_of_that_delegation_sees_and_downloads(
-    app, client, make, login, event, thai
-):
+def test_only_the_head_of_that_delegation_sees_and_downloads(app, client, make, login, event, thai):
     login(thai["user"].email)
     _ask(client, thai, "export")
     (asked,) = _requests(app)
