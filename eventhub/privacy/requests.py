@@ -8,7 +8,7 @@ no name is stored with a request, so an erasure leaves none behind in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -73,7 +73,6 @@ class Subject:
     name: str
     group: str = ""
     page: tuple[str, dict[str, Any]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def export_days() -> int:
@@ -169,6 +168,8 @@ def approve(request: DataRequest, *, actor, note: str = "") -> DataRequest:
     """An export: ready to download for EXPORT_DAYS. An erasure: the person is erased now."""
     event = db.session.get(Event, request.event_id)
     _decide(request, RequestState.APPROVED, actor=actor, note=(note or "").strip())
+    # Their page, found before an erasure takes the person's details away.
+    subject = subjects(event, [request.participant_id])[request.participant_id]
     changes: dict[str, Any] = {"state": [RequestState.REQUESTED, RequestState.APPROVED]}
     if request.kind == RequestKind.EXPORT:
         request.available_until = clock.now() + timedelta(days=export_days())
@@ -180,7 +181,7 @@ def approve(request: DataRequest, *, actor, note: str = "") -> DataRequest:
         request.erasure_run_id = run.id
         changes["erasure_run"] = [None, run.id]
     audit.record("data_request.approve", request, actor=actor, event_id=event.id, changes=changes)
-    _tell_asker(request)
+    _tell_asker(request, subject)
     db.session.flush()
     return request
 
@@ -249,17 +250,23 @@ def for_delegation(event, participant_ids) -> list[DataRequest]:
     )
 
 
-def _tell_asker(request: DataRequest) -> bool:
+def _tell_asker(request: DataRequest, subject: Subject | None = None) -> bool:
     """Mail the decision to the one who asked, in their language, with a link to the page
     where they follow it (built on the public address: refused without one)."""
     asker = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
     if asker is None or not asker.email:
         return False
     event = db.session.get(Event, request.event_id)
-    subject = subjects(event, [request.participant_id])[request.participant_id]
+    subject = subject or subjects(event, [request.participant_id])[request.participant_id]
     link = external_url(subject.page[0], **subject.page[1]) if subject.page else ""
     with force_locale(asker.locale or "en"):
-        if request.state == RequestState.APPROVED:
+        if request.state == RequestState.APPROVED and request.kind == RequestKind.ERASURE:
+            # No name: the mail stays in the outbox, the person it was about does not.
+            title = gettext(
+                "Your request for an erasure was approved (%(event)s)",
+                event=localized(event, "name"),
+            )
+        elif request.state == RequestState.APPROVED:
             title = gettext(
                 "Your request about %(name)s's data was approved (%(event)s)",
                 name=subject.name,

@@ -236,7 +236,7 @@ def test_refusal_needs_a_reason_and_is_mailed(app, client, make, login, event, t
     assert "data_request.refuse" in _actions(app, event)
 
 
-def test_an_approved_erasure_erases_the_person(app, client, make, login, event, thai):
+def test_an_approved_erasure_erases_the_person(app, client, make, login, event, thai, outbox):
     login(thai["user"].email)
     _ask(client, thai, "erasure", "She left the ministry.")
     (asked,) = _requests(app)
@@ -261,6 +261,11 @@ def test_an_approved_erasure_erases_the_person(app, client, make, login, event, 
         if handled:
             assert member.erased_at is not None
     assert {"person.erase", "data_request.approve"} <= set(_actions(app, event))
+    # The head is told, in a mail that does not name the person erased.
+    mail = outbox[-1]
+    assert mail["To"] == "head.th@example.ac.th" and "erasure" in mail["Subject"]
+    assert "JAIDEE" not in mail["Subject"] + mail.get_content()
+    assert thai["base"] in mail.get_content()
     # Erased: nothing more can be asked about them.
     client.post("/auth/logout")
     login(thai["user"].email)
