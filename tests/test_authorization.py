@@ -129,6 +129,7 @@ ALLOWED: dict[str, set[str]] = {
     # Thai head, not a role of this table: tests/privacy/test_requests.py); organisers decide
     # in their queue below.
     "registration.member_data": NOBODY,
+    "registration.own_erasure": EVERYONE,  # the secret link is the key; organisers decide
     "registration.ask_member_data": NOBODY,
     "registration.member_data_json": NOBODY,
     "registration.member_data_pdf": NOBODY,

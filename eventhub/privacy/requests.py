@@ -24,7 +24,7 @@ from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import localized
+from eventhub.i18n import datetime_text, localized
 from eventhub.mail import send_mail
 from eventhub.privacy.models import (
     DataRequest,
@@ -73,6 +73,10 @@ class Subject:
     name: str
     group: str = ""
     page: tuple[str, dict[str, Any]] | None = None
+    # For a request the person made themselves (no account asked): where their mail goes.
+    email: str = ""
+    locale: str = ""
+    own_page: tuple[str, dict[str, Any]] | None = None
 
 
 def export_days() -> int:
@@ -147,6 +151,7 @@ def ask(event, participant_id: int, kind: RequestKind, *, reason: str, actor) ->
         "data_request.ask",
         request,
         actor=actor,
+        actor_label=None if actor else "participant",  # by their own link
         event_id=event.id,
         changes={"participant": [None, participant_id], "kind": [None, kind]},
     )
@@ -251,16 +256,22 @@ def for_delegation(event, participant_ids) -> list[DataRequest]:
 
 
 def _tell_asker(request: DataRequest, subject: Subject | None = None) -> bool:
-    """Mail the decision to the one who asked, in their language, with a link to the page
-    where they follow it (built on the public address: refused without one)."""
-    asker = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
-    if asker is None or not asker.email:
-        return False
+    """Mail the decision to the one who asked (an account; else the person, who asked by
+    their own link), in their language, with a link to the page where they follow it
+    (built on the public address: refused without one)."""
     event = db.session.get(Event, request.event_id)
     subject = subject or subjects(event, [request.participant_id])[request.participant_id]
-    link = external_url(subject.page[0], **subject.page[1]) if subject.page else ""
-    with force_locale(asker.locale or "en"):
-        if request.state == RequestState.APPROVED and request.kind == RequestKind.ERASURE:
+    asker = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
+    erased = request.state == RequestState.APPROVED and request.kind == RequestKind.ERASURE
+    if asker is not None:
+        to, locale, page = asker.email, asker.locale, subject.page
+    else:  # their own link stops working once they are erased
+        to, locale, page = subject.email, subject.locale, None if erased else subject.own_page
+    if not to:
+        return False
+    link = external_url(page[0], **page[1]) if page else ""
+    with force_locale(locale or "en"):
+        if erased:
             # No name: the mail stays in the outbox, the person it was about does not.
             title = gettext(
                 "Your request for an erasure was approved (%(event)s)",
@@ -286,5 +297,6 @@ def _tell_asker(request: DataRequest, subject: Subject | None = None) -> bool:
             kind_label=str(KIND_LABELS[request.kind]),
             approved=request.state == RequestState.APPROVED,
             erasure=request.kind == RequestKind.ERASURE,
+            until=datetime_text(request.available_until, "long", zone=True, tz=event.timezone),
         )
-    return send_mail(asker.email, title, body, event_id=event.id)
+    return send_mail(to, title, body, event_id=event.id)

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eventhub import crypto
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.errors import DomainError, abort_with
@@ -24,9 +25,9 @@ from eventhub.privacy import person_pdf
 from eventhub.privacy import requests as data_requests
 from eventhub.privacy.models import DataRequest, RequestKind, RequestState
 from eventhub.privacy.persons import export_person
-from eventhub.registration import bp
+from eventhub.registration import bp, own_link
 from eventhub.registration.models import Delegation, Participant
-from eventhub.registration.signals import delegation_panels
+from eventhub.registration.signals import delegation_panels, own_page_panels
 from eventhub.web import Panel, commit, in_event, pdf_response, private, record_download
 
 # The role lets a visitor in; only the head of the member's delegation finds anything (an
@@ -59,6 +60,11 @@ def _subjects(event, *, participant_ids, **kwargs) -> dict[int, data_requests.Su
                 },
             )
             if person.delegation_id
+            else None,
+            email=person.email,
+            locale=person.locale,
+            own_page=("registration.own_page", {"slug": event.slug, "key": key})
+            if (key := crypto.decrypt(person.access_key_encrypted or ""))
             else None,
         )
         for person in people
@@ -242,3 +248,68 @@ def member_data_pdf(event, delegation_id: int, participant_id: int, request_id: 
     record_download(event, filename, action="data_request.download")
     response = private(pdf_response(body, filename, download=True))
     return response
+
+
+@own_page_panels.connect
+def _own_erasure(participant, *, event, key, **kwargs) -> Panel | None:
+    """On the person's own page: ask for the erasure of their data (the organisers decide)."""
+    if participant.erased_at is not None:
+        return None
+    return Panel.rendered(
+        "registration/_panel_own_erasure.html",
+        order=90,
+        event=event,
+        key=key,
+        asked=data_requests.open_request(event, participant.id, RequestKind.ERASURE),
+    )
+
+
+@bp.route("/me/<key>/erasure", methods=["GET", "POST"])
+@event_view()
+def own_erasure(event, key: str):
+    """The person asks, by their own link, for the erasure of their data: a page that says
+    what it means, with the reason; the organisers decide."""
+    participant = own_link.participant_by_access_key(event, key)
+    if participant is None:
+        abort_with(404, _("This link is not valid."))
+    back = url_for("registration.own_page", slug=event.slug, key=key)
+    reason, error, status = request.form.get("reason", ""), None, 200
+    if request.method == "POST":
+        try:
+            data_requests.ask(
+                event,
+                participant.id,
+                RequestKind.ERASURE,
+                reason=reason,
+                actor=None,  # by their link: the decision is mailed to their address
+            )
+        except DomainError as refused:
+            db.session.rollback()
+            if getattr(refused, "field", None) != "reason":
+                flash(str(refused), "danger")
+                return private(redirect(back))
+            error, status = str(refused), 400
+        else:
+            commit()
+            flash(
+                _(
+                    "Your request has been sent to the organisers; you will hear of their "
+                    "decision by email."
+                ),
+                "success",
+            )
+            return private(redirect(back))
+    return private(
+        (
+            render_template(
+                "registration/own_erasure.html",
+                event=event,
+                participant=participant,
+                asked=data_requests.open_request(event, participant.id, RequestKind.ERASURE),
+                reason=reason,
+                error=error,
+                back=back,
+            ),
+            status,
+        )
+    )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from eventhub import crypto
 from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
-from eventhub.privacy.models import DataRequest, ErasureRun, RequestState
+from eventhub.privacy.models import DataRequest, ErasureRun, RequestKind, RequestState
 from eventhub.privacy.signals import person_data, person_erase
 from eventhub.registration.models import Delegation, Participant
 
@@ -305,3 +305,35 @@ def test_the_home_page_tells_organisers_what_waits(client, make, login, event, t
     _organiser(client, make, login, event)
     page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
     assert re.search(r"1 request waits for your decision", page)
+
+
+def test_the_person_asks_for_their_own_erasure_by_their_link(
+    app, client, make, login, event, thai, outbox
+):
+    from eventhub.registration.own_link import new_access_key
+
+    with app.app_context():
+        member = db.session.get(Participant, thai["member"].id)
+        member.email = "somchai@example.ac.th"
+        key = new_access_key(member)
+        db.session.commit()
+    own = f"/events/{event.slug}/me/{key}"
+    assert "Ask for erasure of my data" in client.get(own).get_data(as_text=True)
+    page = client.get(f"{own}/erasure").get_data(as_text=True)
+    assert "It cannot be undone." in page
+    missing = client.post(f"{own}/erasure", data={"reason": ""})
+    assert missing.status_code == 400
+    assert "Say why their data should be erased." in missing.get_data(as_text=True)
+    client.post(f"{own}/erasure", data={"reason": "I no longer work for the ministry."})
+    (asked,) = _requests(app)
+    assert asked.requested_by_id is None and asked.kind == RequestKind.ERASURE
+    assert "You asked for the erasure of your data" in client.get(own).get_data(as_text=True)
+    # Refused: the person hears of it at their address, with their own link.
+    _organiser(client, make, login, event)
+    client.post(
+        f"/events/{event.slug}/privacy/requests/{asked.id}/refuse",
+        data={"note": "Your visa file is still open."},
+    )
+    mail = outbox[-1]
+    assert mail["To"] == "somchai@example.ac.th" and "refused" in mail["Subject"]
+    assert f"http://eventhub.test{own}" in mail.get_content()
