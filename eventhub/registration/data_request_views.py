@@ -288,7 +288,7 @@ def own_erasure(event, key: str):
             if getattr(refused, "field", None) != "reason":
                 flash(str(refused), "danger")
                 return private(redirect(back))
-            error, status = str(refused), 400
+            error, status = _("Say why your data should be erased."), 400
         else:
             commit()
             flash(

@@ -323,7 +323,7 @@ def test_the_person_asks_for_their_own_erasure_by_their_link(
     assert "It cannot be undone." in page
     missing = client.post(f"{own}/erasure", data={"reason": ""})
     assert missing.status_code == 400
-    assert "Say why their data should be erased." in missing.get_data(as_text=True)
+    assert "Say why your data should be erased." in missing.get_data(as_text=True)
     client.post(f"{own}/erasure", data={"reason": "I no longer work for the ministry."})
     (asked,) = _requests(app)
     assert asked.requested_by_id is None and asked.kind == RequestKind.ERASURE
