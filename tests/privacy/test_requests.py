@@ -337,3 +337,23 @@ def test_the_person_asks_for_their_own_erasure_by_their_link(
     mail = outbox[-1]
     assert mail["To"] == "somchai@example.ac.th" and "refused" in mail["Subject"]
     assert f"http://eventhub.test{own}" in mail.get_content()
+
+
+def test_without_a_public_address_nothing_is_decided(app, client, make, login, event, thai):
+    """The decision's mail carries a link: without the site's public address it is refused,
+    and the request stays as it was (the organiser reads why)."""
+    login(thai["user"].email)
+    _ask(client, thai, "export")
+    (asked,) = _requests(app)
+    _organiser(client, make, login, event)
+    public = app.config.pop("PUBLIC_URL")
+    try:
+        page = client.post(
+            f"/events/{event.slug}/privacy/requests/{asked.id}/approve",
+            data={"confirmed": "yes"},
+            follow_redirects=True,
+        ).get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_URL"] = public
+    assert "public address is not configured" in page
+    assert _requests(app)[0].state == RequestState.REQUESTED
