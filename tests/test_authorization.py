@@ -125,6 +125,17 @@ ALLOWED: dict[str, set[str]] = {
     "registration.restore_member": ORGANISER,
     "registration.member_login": ORGANISER,
     "badges.delegation_badges": ORGANISER,
+    # Requests about a member's data: the head of the member's delegation alone (here the
+    # Thai head, not a role of this table: tests/privacy/test_requests.py); organisers decide
+    # in their queue below.
+    "registration.member_data": NOBODY,
+    "registration.own_erasure": EVERYONE,  # the secret link is the key; organisers decide
+    "registration.ask_member_data": NOBODY,
+    "registration.member_data_json": NOBODY,
+    "registration.member_data_pdf": NOBODY,
+    "privacy.data_requests": ORGANISER,
+    "privacy.approve_request": ORGANISER,  # without "confirmed", the page asks first
+    "privacy.refuse_request": ORGANISER,  # without a reason, refused (400)
     "badges.overview": ORGANISER,
     "badges.run": ORGANISER,
     "badges.run_progress": ORGANISER,
@@ -287,6 +298,7 @@ def _world(app, make) -> dict:
     from eventhub.db import utcnow
     from eventhub.directory.models import Organisation, OrganisationStatus
     from eventhub.events.models import Event
+    from eventhub.privacy.models import DataRequest, RequestKind
     from eventhub.registration.models import (
         Delegation,
         ImportBatch,
@@ -412,6 +424,10 @@ def _world(app, make) -> dict:
         feed = calendars.feed_link(member).rsplit("/", 1)[1].removesuffix(".ics")
         solver_run = SolverRun(event_id=event.id, state="done", result={"placements": []})
         db.session.add(solver_run)
+        data_request = DataRequest(
+            event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
+        )
+        db.session.add(data_request)
         db.session.commit()
         return {
             "slug": event.slug,
@@ -424,6 +440,7 @@ def _world(app, make) -> dict:
             "room_id": ceremony.room_id,
             "venue_id": db.session.get(Room, ceremony.room_id).venue_id,
             "run_id": solver_run.id,
+            "request_id": data_request.id,
             "track": tracked.track,
             "ref": gate.slug,
             "checkpoint_id": gate.id,

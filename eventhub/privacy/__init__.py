@@ -11,4 +11,4 @@ from flask import Blueprint
 bp = Blueprint("privacy", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes on import (each page's module is listed in views.py).
-from eventhub.privacy import views  # noqa: E402,F401
+from eventhub.privacy import request_views, views  # noqa: E402,F401
