@@ -12,3 +12,6 @@ bp = Blueprint("privacy", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes on import (each page's module is listed in views.py).
 from eventhub.privacy import views  # noqa: E402,F401
+
+# Privacy's own answers about one person (consents, requests) connect on import.
+from eventhub.privacy import own_records  # noqa: E402,F401
