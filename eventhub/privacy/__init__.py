@@ -10,8 +10,6 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__, url_prefix="/events/<slug>")
 
-# The views register their routes on import (each page's module is listed in views.py).
-from eventhub.privacy import views  # noqa: E402,F401
-
-# Privacy's own answers about one person (consents, requests) connect on import.
-from eventhub.privacy import own_records  # noqa: E402,F401
+# The views register their routes on import (each page's module is listed in views.py);
+# own_records answers the signals about one person with privacy's own tables (consents).
+from eventhub.privacy import own_records, views  # noqa: E402,F401

@@ -22,7 +22,12 @@ BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=8.5, leading=11)
 KEY = ParagraphStyle("key", parent=BODY, textColor=colors.HexColor("#555555"))
 TITLE = ParagraphStyle("title", parent=BODY, fontSize=16, leading=21)
 HEADING = ParagraphStyle(
-    "heading", parent=BODY, fontSize=12, leading=16, spaceBefore=10, spaceAfter=3,
+    "heading",
+    parent=BODY,
+    fontSize=12,
+    leading=16,
+    spaceBefore=10,
+    spaceAfter=3,
     textColor=colors.HexColor("#0b5d7a"),
 )
 SUBHEADING = ParagraphStyle("sub", parent=BODY, fontSize=9.5, leading=13, spaceBefore=5)
@@ -84,8 +89,13 @@ def _label(key: str) -> str:
 
 def _grid(rows: list[list[Any]], widths: list[float], header: bool = False) -> Table:
     table = Table(
-        [[_block(_text(cell), KEY if (header and r == 0) or c == 0 and not header else BODY)
-          for c, cell in enumerate(row)] for r, row in enumerate(rows)],
+        [
+            [
+                _block(_text(cell), KEY if (header and r == 0) or c == 0 and not header else BODY)
+                for c, cell in enumerate(row)
+            ]
+            for r, row in enumerate(rows)
+        ],
         colWidths=widths,
         repeatRows=1 if header else 0,
     )
@@ -109,12 +119,11 @@ def _pairs(data: dict[str, Any]) -> Table:
 def _rows(items: list[dict[str, Any]]) -> Table:
     keys = list(dict.fromkeys(k for item in items for k in item))
     # Each column as wide as its longest text needs, within bounds: serials on one line.
-    needs = [
-        min(40, max(6, len(_label(k)), *(len(_text(i.get(k))) for i in items))) for k in keys
-    ]
+    needs = [min(40, max(6, len(_label(k)), *(len(_text(i.get(k))) for i in items))) for k in keys]
     widths = [WIDTH * n / sum(needs) for n in needs]
-    return _grid([[_label(k) for k in keys], *[[i.get(k) for k in keys] for i in items]],
-                 widths, header=True)
+    return _grid(
+        [[_label(k) for k in keys], *[[i.get(k) for k in keys] for i in items]], widths, header=True
+    )
 
 
 def _part(story: list, value: Any) -> None:
@@ -170,7 +179,9 @@ def render(export: dict[str, Any], *, locale: str = "en") -> bytes:
             Spacer(1, 4 * mm),
         ]
         sections = export["sections"]
-        for key in sorted(sections, key=lambda k: (list(SECTIONS).index(k) if k in SECTIONS else 99, k)):
+        for key in sorted(
+            sections, key=lambda k: (list(SECTIONS).index(k) if k in SECTIONS else 99, k)
+        ):
             _section(story, key, sections[key])
         label = _("Page %(page)d of %(pages)d", page=0, pages=0).replace("0", "{}", 2)
         doc.build(

@@ -23,20 +23,34 @@ def summary(export: dict[str, Any]) -> tuple[list[str], list[str]]:
     agreements = s.get("agreements", [])
     signed = [a for a in agreements if a["status"] in ("signed", "archived")]
     goes = [
-        _("%(count)d personal fields: names, contacts, passport, travel, health needs.",
-          count=len(held)),
+        _(
+            "%(count)d personal fields: names, contacts, passport, travel, health needs.",
+            count=len(held),
+        ),
     ]
     if person.get("photo", "").startswith("held: yes"):
         goes.append(_("The photo."))
     if records.get("mails"):
-        goes.append(_("The address and text of %(count)d mails (their delivery state stays).",
-                      count=len(records["mails"])))
+        goes.append(
+            _(
+                "The address and text of %(count)d mails (their delivery state stays).",
+                count=len(records["mails"]),
+            )
+        )
     if records.get("audit"):
-        goes.append(_("The details of %(count)d history entries (who did what, when stays).",
-                      count=len(records["audit"])))
+        goes.append(
+            _(
+                "The details of %(count)d history entries (who did what, when stays).",
+                count=len(records["audit"]),
+            )
+        )
     if records.get("account"):
-        goes.append(_("The link to the user account (the account is closed unless it has "
-                      "a role or another registration)."))
+        goes.append(
+            _(
+                "The link to the user account (the account is closed unless it has "
+                "a role or another registration)."
+            )
+        )
     if s.get("badges"):
         goes.append(_("The badge: revoked, so a found badge admits nobody; never reprinted."))
     if s.get("visa", {}).get("note"):
@@ -44,23 +58,41 @@ def summary(export: dict[str, Any]) -> tuple[list[str], list[str]]:
     if programme.get("roles") or programme.get("calendar_feed"):
         goes.append(_("Roles in the programme and the calendar feed address."))
     if len(agreements) > len(signed):
-        goes.append(_("%(count)d places on agreements not yet signed.",
-                      count=len(agreements) - len(signed)))
+        goes.append(
+            _("%(count)d places on agreements not yet signed.", count=len(agreements) - len(signed))
+        )
     goes.append(_("The participant's own link stops working."))
     stays = [_("Status, country, category and organisation, for the statistics.")]
     if s.get("scans"):
-        stays.append(_("%(count)d gate scans, without the name (the attendance count).",
-                       count=len(s["scans"])))
+        stays.append(
+            _(
+                "%(count)d gate scans, without the name (the attendance count).",
+                count=len(s["scans"]),
+            )
+        )
     if programme.get("enrolments"):
-        stays.append(_("%(count)d enrolments, as places taken.",
-                       count=len(programme["enrolments"])))
+        stays.append(
+            _("%(count)d enrolments, as places taken.", count=len(programme["enrolments"]))
+        )
     if s.get("certificates"):
-        stays.append(_("%(count)d certificates: their numbers still verify as issued, "
-                       "without the name.", count=len(s["certificates"])))
+        stays.append(
+            _(
+                "%(count)d certificates: their numbers still verify as issued, without the name.",
+                count=len(s["certificates"]),
+            )
+        )
     if signed:
-        stays.append(_("%(count)d signing records of signed agreements, as signed (a public "
-                       "act).", count=len(signed)))
+        stays.append(
+            _(
+                "%(count)d signing records of signed agreements, as signed (a public act).",
+                count=len(signed),
+            )
+        )
     if s.get("privacy", {}).get("consents"):
-        stays.append(_("%(count)d consents, as proof of what was agreed (no names in them).",
-                       count=len(s["privacy"]["consents"])))
+        stays.append(
+            _(
+                "%(count)d consents, as proof of what was agreed (no names in them).",
+                count=len(s["privacy"]["consents"]),
+            )
+        )
     return goes, stays

@@ -88,8 +88,12 @@ def participant_export(event, *, participant_id: int, **kwargs):
             "fields": participant_fields(person),
             "photo": f"held: yes, {photo.width}x{photo.height}" if photo else "held: no",
             "delegation": (
-                {"name_en": delegation.name_en, "name_zh": delegation.name_zh,
-                 "country": delegation.country_code, "head": delegation.head_id == person.id}
+                {
+                    "name_en": delegation.name_en,
+                    "name_zh": delegation.name_zh,
+                    "country": delegation.country_code,
+                    "head": delegation.head_id == person.id,
+                }
                 if delegation
                 else None
             ),
@@ -140,7 +144,9 @@ def participant_erase(event, *, participant_id: int, actor=None, **kwargs) -> di
     ).rowcount
     counts["duplicate_dismissals"] = db.session.execute(
         sa.delete(DuplicateDismissal).where(
-            sa.or_(DuplicateDismissal.first_id == person.id, DuplicateDismissal.second_id == person.id)
+            sa.or_(
+                DuplicateDismissal.first_id == person.id, DuplicateDismissal.second_id == person.id
+            )
         )
     ).rowcount
     counts["waiting_places"] = db.session.execute(

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from eventhub.audit.models import AuditEntry
 from eventhub.auth import sessions
-from eventhub.auth.models import EventMembership, User
+from eventhub.auth.models import EventMembership
 from eventhub.extensions import db
 from eventhub.outbox.models import MailState, OutboxMessage
 from eventhub.registration.models import Participant

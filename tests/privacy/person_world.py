@@ -72,20 +72,52 @@ def build(app, make, event) -> World:
         row.passport_digest = crypto.blind_index(PASSPORT, "passport")
         row.date_of_birth_encrypted = crypto.encrypt("1970-05-01")
         row.passport_expiry = date(2030, 1, 1)
-        db.session.add(ParticipantPhoto(participant_id=row.id, content=b"jpeg", width=300, height=400))
         db.session.add(
-            Consent(event_id=event.id, participant_id=row.id, purpose=Purpose.REGISTRATION,
-                    given=True, notice_version=2, language="km", source=ConsentSource.FORM)
+            ParticipantPhoto(participant_id=row.id, content=b"jpeg", width=300, height=400)
         )
-        db.session.add(VisaCase(event_id=event.id, participant_id=row.id,
-                                state=VisaStep.REQUESTED, note="Embassy: call Ms Sok"))
-        db.session.add(Certificate(event_id=event.id, participant_id=row.id,
-                                   kind=CertificateKind.PARTICIPATION, serial=SERIAL))
-        db.session.add(OutboxMessage(event_id=event.id, recipient=row.email,
-                                     subject="Welcome, Chanthy", text="Your link: https://x/me/k",
-                                     message_id=f"<{uuid.uuid4().hex}@test>"))
-        audit.record("participant.update", row, actor_label="test", event_id=event.id,
-                     changes={"family_name": ["SOKH", "SOK"]})
+        db.session.add(
+            Consent(
+                event_id=event.id,
+                participant_id=row.id,
+                purpose=Purpose.REGISTRATION,
+                given=True,
+                notice_version=2,
+                language="km",
+                source=ConsentSource.FORM,
+            )
+        )
+        db.session.add(
+            VisaCase(
+                event_id=event.id,
+                participant_id=row.id,
+                state=VisaStep.REQUESTED,
+                note="Embassy: call Ms Sok",
+            )
+        )
+        db.session.add(
+            Certificate(
+                event_id=event.id,
+                participant_id=row.id,
+                kind=CertificateKind.PARTICIPATION,
+                serial=SERIAL,
+            )
+        )
+        db.session.add(
+            OutboxMessage(
+                event_id=event.id,
+                recipient=row.email,
+                subject="Welcome, Chanthy",
+                text="Your link: https://x/me/k",
+                message_id=f"<{uuid.uuid4().hex}@test>",
+            )
+        )
+        audit.record(
+            "participant.update",
+            row,
+            actor_label="test",
+            event_id=event.id,
+            changes={"family_name": ["SOKH", "SOK"]},
+        )
         agreement = db.session.get(Agreement, signed.id)
         take_down(agreement, signed=True)  # as the "Signed" step does
         agreement.status = AgreementStatus.SIGNED
@@ -94,7 +126,11 @@ def build(app, make, event) -> World:
         when = datetime(2025, 7, 24, 2, 0, tzinfo=UTC)
         recording.record_scan(
             rules.Gate.of(db.session.merge(event), db.session.get(Checkpoint, gate.id)),
-            code, uuid.uuid4().hex, scanned_at=when, device="Gate A", now=when,
+            code,
+            uuid.uuid4().hex,
+            scanned_at=when,
+            device="Gate A",
+            now=when,
         )
         db.session.commit()
     return World(person.id, person.email, code, gate.id, signed.id, unsigned.id, user.id)

@@ -70,10 +70,14 @@ def test_erasure_leaves_no_name_passport_or_address(client, as_role, app, make, 
         user = db.session.get(User, world.user_id)
         assert not user.active and world.email not in user.email
         # Attendance kept.
-        assert db.session.scalar(
-            sa.select(sa.func.count()).select_from(Admission)
-            .where(Admission.participant_id == world.person_id)
-        ) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Admission)
+                .where(Admission.participant_id == world.person_id)
+            )
+            == 1
+        )
         # The signed agreement keeps its signing record; the unsigned one drops the witness.
         signed = db.session.scalars(
             sa.select(AgreementParty).where(AgreementParty.agreement_id == world.signed_id)
@@ -104,7 +108,11 @@ def test_erased_badge_admits_nobody(client, as_role, app, make, event):
         when = datetime(2025, 7, 25, 2, 0, tzinfo=UTC)
         answer = recording.record_scan(
             rules.Gate.of(db.session.merge(event), db.session.get(Checkpoint, world.gate_id)),
-            world.code, uuid.uuid4().hex, scanned_at=when, device="Gate A", now=when,
+            world.code,
+            uuid.uuid4().hex,
+            scanned_at=when,
+            device="Gate A",
+            now=when,
         )
         db.session.commit()
         assert answer.result == ScanResult.DENIED
@@ -134,13 +142,23 @@ def test_a_second_erasure_changes_nothing(client, as_role, app, make, event):
     _erase(client, event, world.person_id)
     with app.app_context():
         first = db.session.get(Participant, world.person_id).erased_at
-        runs = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                                 .where(AuditEntry.action == "person.erase"))
+        runs = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "person.erase")
+        )
     again = _erase(client, event, world.person_id)
     assert again.status_code == 302
     follow = client.get(again.headers["Location"])
     assert "already been erased" in follow.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Participant, world.person_id).erased_at == first
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                                 .where(AuditEntry.action == "person.erase")) == runs == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "person.erase")
+            )
+            == runs
+            == 1
+        )

@@ -27,8 +27,15 @@ def test_json_holds_every_section_with_the_passport(client, as_role, app, make, 
     export = json.loads(response.data)
     sections = export["sections"]
     assert set(sections) >= {
-        "participant", "privacy", "visa", "badges", "scans", "programme",
-        "agreements", "certificates", "records",
+        "participant",
+        "privacy",
+        "visa",
+        "badges",
+        "scans",
+        "programme",
+        "agreements",
+        "certificates",
+        "records",
     }
     fields = sections["participant"]["fields"]
     assert fields["passport_number"] == PASSPORT
@@ -49,11 +56,14 @@ def test_json_holds_every_section_with_the_passport(client, as_role, app, make, 
     assert sections["records"]["account"]["email"] == world.email
     assert any(e["action"] == "participant.update" for e in sections["records"]["audit"])
     with app.app_context():
-        assert db.session.scalar(
-            sa.select(sa.func.count()).select_from(AuditEntry).where(
-                AuditEntry.action == "person.export", AuditEntry.event_id == event.id
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "person.export", AuditEntry.event_id == event.id)
             )
-        ) == 1
+            == 1
+        )
 
 
 def test_pdf_prints_the_names_in_every_script(client, as_role, app, make, event):
@@ -63,8 +73,10 @@ def test_pdf_prints_the_names_in_every_script(client, as_role, app, make, event)
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=response.data,
-        capture_output=True, check=True,
+        ["pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=response.data,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     folded = " ".join(text.split())
     for name in (KHMER, THAI, CHINESE, PASSPORT, "ABCD-EFGH-JKLM-NPQR", "Main entrance"):
