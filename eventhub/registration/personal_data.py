@@ -20,10 +20,10 @@ from eventhub.extensions import db
 from eventhub.privacy.signals import person_data, person_erase
 from eventhub.registration import personal_records
 from eventhub.registration.models import (
+    Delegation,
     DuplicateDismissal,
     Participant,
     ParticipantPhoto,
-    PendingPhoto,
     Submission,
     WaitingPlace,
 )
@@ -130,14 +130,10 @@ def participant_erase(event, *, participant_id: int, actor=None, **kwargs) -> di
     photos = db.session.execute(
         sa.delete(ParticipantPhoto).where(ParticipantPhoto.participant_id == person.id)
     ).rowcount
-    # The form's kept uploads carry no person: only those of the person's own submissions
-    # could be theirs, and those are gone within the hour; kept for what is still linked.
-    counts["pending_photos"] = db.session.execute(
-        sa.delete(PendingPhoto).where(
-            PendingPhoto.token.in_(
-                sa.select(Submission.key).where(Submission.participant_id == person.id)
-            )
-        )
+    # A photo kept for a re-shown form (PendingPhoto) names nobody: its token is in the
+    # browser only, and registering.py deletes every one within the hour.
+    counts["head_of"] = db.session.execute(
+        sa.update(Delegation).where(Delegation.head_id == person.id).values(head_id=None)
     ).rowcount
     counts["submissions"] = db.session.execute(
         sa.delete(Submission).where(Submission.participant_id == person.id)
