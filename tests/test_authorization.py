@@ -82,6 +82,11 @@ ALLOWED: dict[str, set[str]] = {
     "registration.participant_detail": OFFICE,
     "registration.participant_detail POST": ORGANISER,  # visa officers read, not edit
     "registration.participant_photo": OFFICE,
+    # One person's whole file (passport included) and its erasure: organisers only.
+    "registration.personal_data_json": ORGANISER,
+    "registration.personal_data_pdf": ORGANISER,
+    "registration.erase_person": ORGANISER,
+    "registration.erase_person POST": ORGANISER,
     "registration.participant_photo_original": OFFICE,  # for the crop tool
     "registration.participant_photo_crop": ORGANISER,
     "registration.participant_rank": ORGANISER,
@@ -526,6 +531,7 @@ LAST = (
     "registration.delegation_head",
     "registration.bulk_action",
     "registration.anonymise",
+    "registration.erase_person",  # one person erased: their link, photo, badge gone
     "registration.reject_organisation",  # after accept and merge
     "badges.reprint",
     "certificates.revoke",

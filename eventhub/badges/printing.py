@@ -82,7 +82,11 @@ def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
     query = (
         sa.select(Participant)
         .outerjoin(Badge, Badge.participant_id == Participant.id)
-        .where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
+        .where(
+            Participant.event_id == event.id,
+            Participant.status == Status.APPROVED,
+            Participant.erased_at.is_(None),  # revoked on erasure, never reprinted
+        )
     )
     if filters.delegation:
         query = query.where(Participant.delegation_id == filters.delegation)

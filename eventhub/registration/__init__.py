@@ -18,6 +18,8 @@ from eventhub.registration import (  # noqa: E402,F401
     organisation_views,
     organiser_views,
     panels,
+    personal_data,
+    personal_data_views,
     photo_views,
     quota_views,
     views,
