@@ -10,5 +10,5 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__, url_prefix="/events/<slug>")
 
-# The views register their routes on import (each page's module is listed in views.py).
-from eventhub.privacy import views  # noqa: E402,F401
+# The views register their routes on import (notice_views: the notices page).
+from eventhub.privacy import notice_views, views  # noqa: E402,F401

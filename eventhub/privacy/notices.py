@@ -111,6 +111,14 @@ class Shown:
         return self.language != self.asked
 
     @property
+    def first_sentence(self) -> str:
+        """The opening sentence, shown above a long notice folded away."""
+        for end in ("。", ". ", "\n"):
+            if end in self.text:
+                return self.text.split(end, 1)[0] + end.strip()
+        return self.text
+
+    @property
     def created_at(self) -> datetime | None:
         return self.notice.created_at if self.notice else None
 

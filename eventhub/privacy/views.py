@@ -1,5 +1,3 @@
 """The organisers' pages about personal data; each page's routes live in its own module."""
 
 from __future__ import annotations
-
-from eventhub.privacy import notice_views  # noqa: F401

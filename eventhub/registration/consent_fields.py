@@ -30,7 +30,7 @@ PURPOSES = (
 )
 SEPARATE = Purpose.TRANSFER_ABROAD
 # A notice this long is folded into a <details> under its checkbox.
-LONG_NOTICE = 160
+LONG_NOTICE = 300
 
 
 class ConsentFields:

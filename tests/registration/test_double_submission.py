@@ -116,6 +116,7 @@ def test_the_same_form_sent_three_times_at_once_registers_once(app, tmp_path):
         "category": "delegate",
         "email": f"bounmy-{slug}@example.la",
         "submission": f"key-{slug}",
+        "consent_registration": "y",
     }
     start = threading.Barrier(3)
     answers: list[tuple[int, str]] = []
