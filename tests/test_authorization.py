@@ -93,6 +93,7 @@ ALLOWED: dict[str, set[str]] = {
     "registration.bulk_action": ORGANISER,
     "registration.ladder": ORGANISER,
     "registration.places": ORGANISER,
+    "privacy.notices_page": ORGANISER,
     "registration.waiting_list": OFFICE,
     "registration.import_upload": ORGANISER,
     "registration.import_preview": ORGANISER,

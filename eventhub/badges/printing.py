@@ -32,6 +32,8 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import date_range
 from eventhub.pdf import join_parts, register_fonts
+from eventhub.privacy import consents
+from eventhub.privacy.kinds import Purpose
 from eventhub.registration.models import Category, Delegation, Participant, ParticipantPhoto, Status
 
 # Parts drawn by separate processes; each part's pages are freed once it is written.
@@ -160,6 +162,8 @@ def badge_data(
             )
         )
     }
+    for pid in consents.declined(photos, Purpose.PHOTO):  # printed without the photo
+        del photos[pid]
     organisations = dict(
         db.session.execute(
             sa.select(Organisation.id, Organisation.name_en).where(

@@ -12,4 +12,4 @@ bp = Blueprint("privacy", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes on import; own_records answers the signals about one
 # person with privacy's own tables (consents, requests, erasure runs).
-from eventhub.privacy import own_records, request_views, views  # noqa: E402,F401
+from eventhub.privacy import notice_views, own_records, request_views, views  # noqa: E402,F401

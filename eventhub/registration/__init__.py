@@ -10,6 +10,7 @@ account_bp = Blueprint("account", __name__, url_prefix="/my-registration")
 from eventhub.registration import (  # noqa: E402,F401
     account_views,
     audit_labels,
+    consent_panel,
     data_request_views,
     delegation_admin_views,
     delegation_views,
