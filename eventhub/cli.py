@@ -25,9 +25,11 @@ from eventhub.directory import services as directory_services
 from eventhub.errors import DomainError
 from eventhub.events import archive
 from eventhub.extensions import db
+from eventhub.privacy import archives as privacy_archives
 from eventhub.registration import commands as delegation_commands
 from eventhub.registration.commands import delegation_or_fail, event_or_fail
 from eventhub.registration.models import Category
+from eventhub.registration.personal_fields import BY_KIND
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -272,7 +274,8 @@ def export_event(slug, output):
     event = event_or_fail(slug)
     output = output or f"{slug}-{datetime.now(UTC):%Y%m%d-%H%M}.eventhub.zip"
     try:
-        rows = archive.export_event(event, Path(output))
+        retention = privacy_archives.retention_section(event)
+        rows = archive.export_event(event, Path(output), sections={"retention": retention})
     except DomainError as error:  # refused before anything is written
         raise click.ClickException(str(error)) from error
     db.session.commit()  # the audit entry of the export
@@ -281,20 +284,50 @@ def export_event(slug, output):
         "It holds personal data, encrypted as in the database: keep it like the database, "
         "and keep the installation's secret key and data keys with it (a restore needs them)."
     )
+    due = [kind for kind, entry in retention["kinds"].items() if entry.get("due")]
+    if due:
+        click.echo(
+            f"Past their retention date at this event: {', '.join(due)}. Whatever of them was "
+            "not erased yet is in the archive; import-event refuses it unless told otherwise."
+        )
+
+
+class ExpiredDataRefused(click.ClickException):
+    exit_code = 3  # told apart from other refusals (1) by scripts
+
+
+EXPIRY_HELP = "Restore data past its retention date (recorded in the audit log)."
 
 
 @click.command("import-event")
 @with_appcontext
 @click.argument("archive_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--slug", help="Restore under this address instead of the archived one.")
-def import_event(archive_file, slug):
-    """Restore an event from an archive of export-event (into an installation without it)."""
+@click.option("--restore-expired", is_flag=True, help=EXPIRY_HELP)
+@click.option("--erase-expired", is_flag=True, help="Restore, and erase what is past its date.")
+def import_event(archive_file, slug, restore_expired, erase_expired):
+    """Restore an event from an archive of export-event (into an installation without it).
+    Personal data already past its retention date is refused unless a flag says otherwise."""
+    if restore_expired and erase_expired:
+        raise click.UsageError("Choose --restore-expired or --erase-expired, not both.")
+    expiry = privacy_archives.Expiry.REFUSE
+    if restore_expired or erase_expired:
+        expiry = privacy_archives.Expiry.ERASE if erase_expired else privacy_archives.Expiry.RESTORE
     try:
-        restored = archive.import_event(Path(archive_file), slug=slug)
+        restored, verdict = privacy_archives.restore(
+            Path(archive_file), slug=slug, columns=BY_KIND, expiry=expiry
+        )
+    except privacy_archives.ExpiredData as refusal:
+        db.session.rollback()
+        raise ExpiredDataRefused(privacy_archives.describe(refusal.verdict)) from refusal
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
+    if verdict.expired:
+        click.echo(privacy_archives.describe(verdict, expiry))
+    elif not verdict.from_archive:
+        click.echo(privacy_archives.DEFAULTS_USED)
     click.echo(
         f"Event {restored.slug} restored: {sum(restored.rows.values())} rows "
         f"({restored.rows.get('participant', 0)} participants); accounts: "

@@ -82,12 +82,18 @@ ALLOWED: dict[str, set[str]] = {
     "registration.participant_detail": OFFICE,
     "registration.participant_detail POST": ORGANISER,  # visa officers read, not edit
     "registration.participant_photo": OFFICE,
+    # One person's whole file (passport included) and its erasure: organisers only.
+    "registration.personal_data_json": ORGANISER,
+    "registration.personal_data_pdf": ORGANISER,
+    "registration.erase_person": ORGANISER,
+    "registration.erase_person POST": ORGANISER,
     "registration.participant_photo_original": OFFICE,  # for the crop tool
     "registration.participant_photo_crop": ORGANISER,
     "registration.participant_rank": ORGANISER,
     "registration.bulk_action": ORGANISER,
     "registration.ladder": ORGANISER,
     "registration.places": ORGANISER,
+    "privacy.notices_page": ORGANISER,
     "privacy.retention_page": ORGANISER,
     "privacy.retention_erase": ORGANISER,
     "registration.waiting_list": OFFICE,
@@ -127,6 +133,17 @@ ALLOWED: dict[str, set[str]] = {
     "registration.restore_member": ORGANISER,
     "registration.member_login": ORGANISER,
     "badges.delegation_badges": ORGANISER,
+    # Requests about a member's data: the head of the member's delegation alone (here the
+    # Thai head, not a role of this table: tests/privacy/test_requests.py); organisers decide
+    # in their queue below.
+    "registration.member_data": NOBODY,
+    "registration.own_erasure": EVERYONE,  # the secret link is the key; organisers decide
+    "registration.ask_member_data": NOBODY,
+    "registration.member_data_json": NOBODY,
+    "registration.member_data_pdf": NOBODY,
+    "privacy.data_requests": ORGANISER,
+    "privacy.approve_request": ORGANISER,  # without "confirmed", the page asks first
+    "privacy.refuse_request": ORGANISER,  # without a reason, refused (400)
     "badges.overview": ORGANISER,
     "badges.run": ORGANISER,
     "badges.run_progress": ORGANISER,
@@ -289,6 +306,7 @@ def _world(app, make) -> dict:
     from eventhub.db import utcnow
     from eventhub.directory.models import Organisation, OrganisationStatus
     from eventhub.events.models import Event
+    from eventhub.privacy.models import DataRequest, RequestKind
     from eventhub.registration.models import (
         Delegation,
         ImportBatch,
@@ -414,6 +432,10 @@ def _world(app, make) -> dict:
         feed = calendars.feed_link(member).rsplit("/", 1)[1].removesuffix(".ics")
         solver_run = SolverRun(event_id=event.id, state="done", result={"placements": []})
         db.session.add(solver_run)
+        data_request = DataRequest(
+            event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
+        )
+        db.session.add(data_request)
         db.session.commit()
         return {
             "slug": event.slug,
@@ -426,6 +448,7 @@ def _world(app, make) -> dict:
             "room_id": ceremony.room_id,
             "venue_id": db.session.get(Room, ceremony.room_id).venue_id,
             "run_id": solver_run.id,
+            "request_id": data_request.id,
             "track": tracked.track,
             "ref": gate.slug,
             "checkpoint_id": gate.id,
@@ -511,6 +534,7 @@ LAST = (
     "registration.delegation_head",
     "registration.bulk_action",
     "registration.anonymise",
+    "registration.erase_person",  # one person erased: their link, photo, badge gone
     "registration.reject_organisation",  # after accept and merge
     "badges.reprint",
     "certificates.revoke",

@@ -98,6 +98,7 @@ def _register_many(args: tuple[str, str, int, str]) -> list[int]:
                     "country": "LA",
                     "category": "delegate",
                     "email": f"w{worker}.p{n}@example.la",
+                    "consent_registration": "y",
                 },
             ).status_code
         )

@@ -18,6 +18,8 @@ from eventhub.checkin import rules
 from eventhub.checkin.scanning import printable, record_item
 from eventhub.errors import error_response
 from eventhub.extensions import db
+from eventhub.privacy import consents
+from eventhub.privacy.kinds import PHOTO_DECLINED, Purpose
 from eventhub.registration.access import photo_response
 from eventhub.registration.models import Participant, ParticipantPhoto, Status
 from eventhub.web import MAX_ID
@@ -75,6 +77,8 @@ def participant_photo(event, participant_id: int):
     person = _gate_person(event, participant_id)
     if person is None or db.session.get(ParticipantPhoto, person.id) is None:
         return error_response(404, _("No photo has been uploaded."))
+    if consents.declined([person.id], Purpose.PHOTO):
+        return error_response(404, str(PHOTO_DECLINED))
     response = photo_response(person.id)
     # A device's wipe (revoked, lost) clears its storage, not the browser's HTTP cache.
     response.headers["Cache-Control"] = "no-store"

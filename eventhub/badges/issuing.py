@@ -43,7 +43,8 @@ def chunks(items: list, size: int) -> Iterable[list]:
 
 
 def may_have_badge(participant: Participant) -> bool:
-    return participant.status == Status.APPROVED
+    """Approved and not erased: an erased person's badge is revoked, never reissued."""
+    return participant.status == Status.APPROVED and participant.erased_at is None
 
 
 def reprint(participant: Participant, reason: str, *, actor: User | None) -> Badge:

@@ -32,6 +32,8 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import date_range
 from eventhub.pdf import join_parts, register_fonts
+from eventhub.privacy import consents
+from eventhub.privacy.kinds import Purpose
 from eventhub.registration.models import Category, Delegation, Participant, ParticipantPhoto, Status
 
 # Parts drawn by separate processes; each part's pages are freed once it is written.
@@ -82,7 +84,11 @@ def batch_query(event: Event, filters: BatchFilters) -> sa.Select:
     query = (
         sa.select(Participant)
         .outerjoin(Badge, Badge.participant_id == Participant.id)
-        .where(Participant.event_id == event.id, Participant.status == Status.APPROVED)
+        .where(
+            Participant.event_id == event.id,
+            Participant.status == Status.APPROVED,
+            Participant.erased_at.is_(None),  # revoked on erasure, never reprinted
+        )
     )
     if filters.delegation:
         query = query.where(Participant.delegation_id == filters.delegation)
@@ -156,6 +162,8 @@ def badge_data(
             )
         )
     }
+    for pid in consents.declined(photos, Purpose.PHOTO):  # printed without the photo
+        del photos[pid]
     organisations = dict(
         db.session.execute(
             sa.select(Organisation.id, Organisation.name_en).where(

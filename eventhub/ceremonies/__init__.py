@@ -6,4 +6,11 @@ bp = Blueprint("ceremonies", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, `people` tells the scheduler who ceremonies need and
 # `privacy` keeps signed records through an anonymisation, on import.
-from eventhub.ceremonies import audit_labels, ceremony_views, people, privacy, views  # noqa: E402,F401
+from eventhub.ceremonies import (  # noqa: E402,F401
+    audit_labels,
+    ceremony_views,
+    people,
+    personal_data,
+    privacy,
+    views,
+)

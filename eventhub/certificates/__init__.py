@@ -8,4 +8,4 @@ bp = Blueprint("certificates", __name__, url_prefix="/events/<slug>")
 verify_bp = Blueprint("verify", __name__)
 
 # The views register their routes, the panels connect to other modules' pages, on import.
-from eventhub.certificates import audit_labels, panels, views  # noqa: E402,F401
+from eventhub.certificates import audit_labels, panels, personal_data, views  # noqa: E402,F401

@@ -34,6 +34,8 @@ def email_certificates(certificates: list[Certificate], *, progress=None) -> int
     sent = 0
     for number, certificate in enumerate(certificates, start=1):
         person = certificate.participant
+        if person.erased_at is not None:  # no address, no link: the serial only verifies
+            continue
         link = external_url("registration.own_page", slug=person.event.slug, key=access_key(person))
         with force_locale(person.locale or "en"):
             ok = send_mail(

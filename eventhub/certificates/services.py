@@ -62,7 +62,9 @@ def certificate_settings(event: Event) -> CertificateSettings:
 def eligible_query(event: Event, kind: CertificateKind) -> sa.Select:
     """Who receives this kind of certificate."""
     query = sa.select(Participant).where(
-        Participant.event_id == event.id, Participant.status == Status.APPROVED
+        Participant.event_id == event.id,
+        Participant.status == Status.APPROVED,
+        Participant.erased_at.is_(None),  # an erased person's certificate only verifies
     )
     if kind == CertificateKind.PARTICIPATION:
         attended = _attendance_rule(event, certificate_settings(event).rule)

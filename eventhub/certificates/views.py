@@ -141,6 +141,8 @@ def run(event):
 @event_view(Role.ORGANISER)
 def certificate_pdf(event, certificate_id: int):
     certificate = _certificate(event, certificate_id)
+    if certificate.participant.erased_at is not None:
+        abort_with(410, _("This person's data was erased: the certificate only verifies."))
     body = documents.certificates_pdf(event, [certificate])
     return pdf_response(body, f"certificate-{services.format_serial(certificate.serial)}.pdf")
 

@@ -9,6 +9,7 @@ from eventhub.checkin import (  # noqa: E402,F401
     audit_labels,
     dashboard_views,
     device_views,
+    personal_data,
     retention,
     views,
 )

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from eventhub.badges.checking import Holder, holders_query
 from eventhub.extensions import db
 from eventhub.i18n import fixed_text, localized_pair
+from eventhub.privacy import consents
+from eventhub.privacy.kinds import Purpose
 from eventhub.registration.labels import CATEGORY_LABELS
 from eventhub.registration.models import Participant, ParticipantPhoto, Status
 from eventhub.text import holds_every_word
@@ -56,4 +58,5 @@ def search_details(people: list[Holder]) -> dict[int, tuple[str, bool]]:
         .select_from(person.outerjoin(photo, photo.c.participant_id == person.c.id))
         .where(person.c.id.in_(ids))
     )
-    return {row[0]: (row[1] or "", bool(row[2])) for row in rows}
+    hidden = consents.declined(ids, Purpose.PHOTO)  # the person declined: no photo shown
+    return {row[0]: (row[1] or "", bool(row[2]) and row[0] not in hidden) for row in rows}

@@ -46,6 +46,8 @@ from eventhub.checkin.scanning import (
 )
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db, limiter
+from eventhub.privacy import consents
+from eventhub.privacy.kinds import PHOTO_DECLINED, Purpose
 from eventhub.registration.access import participant_or_404, photo_response
 from eventhub.registration.forms import CATEGORY_CHOICES
 from eventhub.registration.models import ParticipantPhoto, Status
@@ -75,10 +77,14 @@ def _page_answer(event, answer: rules.Answer, checkpoint: Checkpoint) -> dict:
     """The API's answer, with the photo (for the page) and the last scans here."""
     payload = answer_json(answer)
     person = answer.participant
-    if person is not None and db.session.scalar(  # whether there is one, not the image
-        sa.select(ParticipantPhoto.participant_id).where(
-            ParticipantPhoto.participant_id == person.id
+    if (
+        person is not None
+        and db.session.scalar(  # whether there is one, not the image
+            sa.select(ParticipantPhoto.participant_id).where(
+                ParticipantPhoto.participant_id == person.id
+            )
         )
+        and not consents.declined([person.id], Purpose.PHOTO)
     ):
         payload["photo_url"] = url_for("checkin.photo", slug=event.slug, participant_id=person.id)
     return {**payload, "scan_id": answer.scan_id, "recent": _recent_json(checkpoint)}
@@ -344,4 +350,6 @@ def photo(event, participant_id: int):
     person = participant_or_404(event, participant_id)
     if person.status != Status.APPROVED:  # the gate sees those it may admit
         abort_with(404, _("No photo has been uploaded."))
+    if consents.declined([person.id], Purpose.PHOTO):
+        abort_with(404, PHOTO_DECLINED)
     return photo_response(person.id, max_age=3600)

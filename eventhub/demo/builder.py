@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from eventhub.demo.agreements import build_agreements
 from eventhub.demo.arrivals import build_arrivals, build_checkpoints
+from eventhub.demo.consents import build_consents
 from eventhub.demo.delegations import build_delegations
 from eventhub.demo.event import build_accounts, build_event
 from eventhub.demo.next_edition import build_next_edition, build_past_certificates
@@ -41,6 +42,7 @@ def build_demo() -> list[str]:
     organisations = build_organisations(report)
     delegations = build_delegations(event, organisations, report)
     build_participants(event, organisations, delegations, report)
+    build_consents(event, report)
     build_quotas(event, delegations, report)
     build_accounts(event, report)
     build_programme(event, report)

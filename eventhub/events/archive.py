@@ -12,6 +12,10 @@ badge's number) and secret links keep working: the target must not hold those nu
 (an empty installation, or one without this event). Encrypted personal data travels
 encrypted and badge codes stay signed: the target needs the same data keys and secret key,
 which the archive checks before writing anything.
+
+What the archive says about personal data's retention, and what an import does with data past
+its date, belong to eventhub.privacy: the command passes it in (`sections` on export, `vet`
+on import), as this module imports no domain.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ import hmac
 import io
 import json
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,7 +37,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from eventhub import crypto, personnames
+from eventhub import clock, crypto, personnames
 from eventhub.audit import services as audit
 from eventhub.directory.services import seed_countries
 from eventhub.errors import DomainError
@@ -114,7 +119,8 @@ TAGS = {
 }
 
 
-def _typed(value: Any) -> Any:
+def typed(value: Any) -> Any:
+    """An archived column value as the database takes it (the tags of `_plain` undone)."""
     if isinstance(value, dict) and len(value) == 1:
         ((tag, text),) = value.items()
         if tag in TAGS:
@@ -188,18 +194,22 @@ def _check_keys_open(tables: dict[str, list[dict]]) -> None:
                     return
 
 
-def export_event(event, target: Path | io.BufferedIOBase) -> dict[str, int]:
-    """Write the event's archive to `target` (a path or a binary file); rows per table."""
+def export_event(
+    event, target: Path | io.BufferedIOBase, *, sections: Mapping[str, Any] | None = None
+) -> dict[str, int]:
+    """Write the event's archive to `target` (a path or a binary file); rows per table.
+    `sections` are added to the manifest as they are (e.g. "retention", see privacy)."""
     tables = rows_of(event.id)
     _check_keys_open(tables)
     manifest = {
         "format": FORMAT,
         "event": event.slug,
-        "exported_at": datetime.now(UTC).isoformat(),
+        "exported_at": clock.now().isoformat(),
         "schema": _schema_revision(db.session.connection()),
         "data_key_check": crypto.encrypt(KEY_CHECK),
         "badge_key_check": _badge_key_check(),
         "rows": {name: len(rows) for name, rows in tables.items()},
+        **(sections or {}),
     }
 
     audit.record("event.export", event, event_id=event.id)  # an archive holds everyone's data
@@ -275,7 +285,7 @@ def _check_target(manifest: dict, tables: dict, slug: str) -> None:
         )
 
     # The archived event under its address here: of the right form, and free.
-    archived = {name: _typed(value) for name, value in tables["event"][0].items()}
+    archived = {name: typed(value) for name, value in tables["event"][0].items()}
     validate_event_data({**archived, "slug": slug})
     for table in event_tables():
         columns = list(table.primary_key.columns)
@@ -303,7 +313,7 @@ def _shared_ids(tables: dict) -> tuple[dict[int, int], dict[int, int], int]:
     for row in tables["user"]:
         found = db.session.scalar(sa.select(user.c.id).where(user.c.email == row["email"]))
         if found is None:
-            values = {f: _typed(row[f]) for f in USER_FIELDS}
+            values = {f: typed(row[f]) for f in USER_FIELDS}
             found = db.session.execute(
                 sa.insert(user).values(**values, is_admin=False).returning(user.c.id)
             ).scalar_one()
@@ -326,11 +336,20 @@ def _shared_ids(tables: dict) -> tuple[dict[int, int], dict[int, int], int]:
     return users, organisations, added
 
 
-def import_event(source: Path | io.BufferedIOBase, *, slug: str | None = None) -> Restored:
-    """Restore an archive as the same event (under `slug` when given); the caller commits."""
+Vet = Callable[[dict, dict[str, list[dict]]], None]
+
+
+def import_event(
+    source: Path | io.BufferedIOBase, *, slug: str | None = None, vet: Vet | None = None
+) -> Restored:
+    """Restore an archive as the same event (under `slug` when given); the caller commits.
+    `vet(manifest, tables)` is asked once the archive fits here, before anything is written:
+    it refuses by raising a DomainError."""
     manifest, tables = _read(source)
     slug = slug or manifest["event"]
     _check_target(manifest, tables, slug)
+    if vet is not None:
+        vet(manifest, tables)
     seed_countries()
     users, organisations, added = _shared_ids(tables)
     owned = event_tables()
@@ -340,7 +359,7 @@ def import_event(source: Path | io.BufferedIOBase, *, slug: str | None = None) -
     for table in owned:
         rows = []
         for archived in tables.get(table.name, []):
-            row = {name: _typed(value) for name, value in archived.items()}
+            row = {name: typed(value) for name, value in archived.items()}
             for fk in table.foreign_keys:
                 value = row.get(fk.parent.name)
                 target = fk.column.table.name

@@ -10,5 +10,6 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__, url_prefix="/events/<slug>")
 
-# The views register their routes on import (each page's module is listed in views.py).
-from eventhub.privacy import retention_views, views  # noqa: E402,F401
+# The views register their routes on import; own_records answers the signals about one
+# person with privacy's own tables (consents, requests, erasure runs).
+from eventhub.privacy import notice_views, own_records, request_views, retention_views, views  # noqa: E402,F401

@@ -34,6 +34,8 @@ PURPOSE_LABELS = {
     Purpose.TRANSFER_ABROAD: _l("Transfer of my personal data outside China"),
 }
 REQUIRED_PURPOSES = frozenset({Purpose.REGISTRATION})
+# Why a gate shows no photo of someone who has one.
+PHOTO_DECLINED = _l("This person has not agreed to their photo being shown.")
 
 
 class Kind(enum.StrEnum):

@@ -10,6 +10,8 @@ account_bp = Blueprint("account", __name__, url_prefix="/my-registration")
 from eventhub.registration import (  # noqa: E402,F401
     account_views,
     audit_labels,
+    consent_panel,
+    data_request_views,
     delegation_admin_views,
     delegation_views,
     import_export_views,
@@ -17,6 +19,8 @@ from eventhub.registration import (  # noqa: E402,F401
     organisation_views,
     organiser_views,
     panels,
+    personal_data,
+    personal_data_views,
     photo_views,
     quota_views,
     retention,

@@ -16,9 +16,11 @@ from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
+from eventhub.privacy.models import ConsentSource
 from eventhub.registration import (
     account_links,
     bp,
+    consent_fields,
     delegations,
     labels,
     letters,
@@ -122,6 +124,7 @@ def add_member(event, delegation_id: int):
                 photo_token=form.photo_token.data,
                 actor=current_user,
                 delegation=delegation,
+                consents=consent_fields.from_form(form, ConsentSource.HEAD, actor=current_user),
             )
             if claimed is not None:
                 claimed.participant_id = participant.id
@@ -157,6 +160,7 @@ def add_member(event, delegation_id: int):
         participant=None,
         organisations=[],
         title=_("Add a member"),
+        **consent_fields.template_context(event, mode="head"),
     ), status
 
 

@@ -19,6 +19,8 @@ from eventhub import crypto
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
+from eventhub.privacy import consents
+from eventhub.privacy.kinds import Purpose
 from eventhub.registration.export_words import COLUMN_LABELS, PARTICIPANT_FIELDS, yes_no
 from eventhub.registration.forms import DIET_LABELS
 from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
@@ -67,8 +69,11 @@ def participants(event: Event, statuses, *, include_passport: bool = False) -> S
     zone = ZoneInfo(event.timezone)
     fields = [*PARTICIPANT_FIELDS, *(PASSPORT_FIELDS if include_passport else ())]
     header = [str(_l("ID")), str(_l("Status"))] + [str(COLUMN_LABELS[f]) for f in fields]
+    header.append(str(_l("May be sent abroad")))
+    people = _people(event, statuses)
+    abroad = consents.answered([p.id for p in people], Purpose.TRANSFER_ABROAD)
     rows = []
-    for p in _people(event, statuses):
+    for p in people:
         values = {
             "category": str(CATEGORY_LABELS[p.category]),
             "family_name": p.family_name,
@@ -109,7 +114,12 @@ def participants(event: Event, statuses, *, include_passport: bool = False) -> S
                 "passport_number": crypto.decrypt(p.passport_number_encrypted) or "",
                 "passport_expiry": _iso(p.passport_expiry),
             }
-        rows.append([p.id, str(STATUS_LABELS[p.status])] + [values[f] for f in fields])
+        sent_abroad = abroad.get(p.id)
+        rows.append(
+            [p.id, str(STATUS_LABELS[p.status])]
+            + [values[f] for f in fields]
+            + [str(_l("not recorded")) if sent_abroad is None else str(yes_no(sent_abroad))]
+        )
     return Sheet(str(_l("Participants")), header, rows)
 
 

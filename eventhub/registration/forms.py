@@ -20,6 +20,7 @@ from wtforms import (
 
 from eventhub.directory.services import countries_for_choice
 from eventhub.i18n import localized
+from eventhub.registration.consent_fields import ConsentFields
 from eventhub.registration.models import Category, Diet
 from eventhub.registration.precedence import RankRow
 from eventhub.registration.submissions import new_key
@@ -44,7 +45,7 @@ DATE = {"type": "date"}
 TIME = {"type": "time"}
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(ConsentFields, FlaskForm):
     family_name = StringField(
         _l("Family name (as in passport)"),
         description=_l("Leave empty if you have one name only; write it under given name."),
@@ -169,6 +170,7 @@ class RegistrationForm(FlaskForm):
             name: field.data
             for name, field in self._fields.items()
             if name not in {"csrf_token", "submit", "photo", "photo_token", "submission"}
+            and not name.startswith("consent_")
         }
 
     def photo_bytes(self) -> bytes | None:

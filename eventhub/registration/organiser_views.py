@@ -167,6 +167,17 @@ def participant_detail(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
     if request.method == "POST" and Role.ORGANISER not in g.event_roles:
         abort_with(403, _("Only organisers change participants' data."))
+    if participant.erased_at is not None:  # nameless: nothing left to edit
+        if request.method == "POST":
+            abort_with(409, _("This person's data has been erased: it can no longer be edited."))
+        return render_template(
+            "registration/erased.html",
+            event=event,
+            participant=participant,
+            status_labels=labels.STATUS_LABELS,
+            category_labels=dict(CATEGORY_CHOICES),
+            panels=panels(participant_panels, participant, event=event, roles=g.event_roles),
+        )
     form = RegistrationForm(data=own_link.form_values(participant))
     form.submit.label.text = _("Save")
     if form.validate_on_submit():

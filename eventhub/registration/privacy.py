@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from eventhub import clock
 from eventhub.audit import services as audit
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
@@ -16,6 +17,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import ImportBatch, Participant, ParticipantPhoto
 from eventhub.registration.own_link import form_values
+from eventhub.registration.personal_fields import erased_values
 from eventhub.registration.registering import passport_view
 from eventhub.registration.signals import participants_anonymised
 
@@ -45,45 +47,11 @@ def anonymise_event(event: Event, *, actor: User, today: date) -> int:
     people = list(
         db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))
     )
+    erased_at = clock.now()
     for person in people:
-        person.family_name, person.given_name = "", f"#{person.id}"
-        for name in (
-            "patronymic",
-            "passport_name",
-            "native_name",
-            "name_zh",
-            "style",
-            "honorific",
-            "position",
-            "position_zh",
-            "email",
-            "phone",
-            "dietary_notes",
-            "accessibility_needs",
-            "arrival_flight",
-            "arrival_point",
-            "departure_flight",
-            "departure_point",
-            "hotel",
-            "status_reason",
-            "search_text",
-        ):
-            setattr(person, name, "")
-        for name in (
-            "arrival_date",
-            "arrival_at",
-            "departure_date",
-            "departure_at",
-            "nationality_code",
-            "date_of_birth_encrypted",
-            "passport_number_encrypted",
-            "passport_digest",
-            "passport_expiry",
-            "access_key_hash",
-            "access_key_encrypted",
-            "user_id",
-        ):
-            setattr(person, name, None)
+        for name, value in erased_values(person.id).items():
+            setattr(person, name, value)
+        person.erased_at = person.erased_at or erased_at
         person.visa_letter_requested = False
     db.session.execute(
         sa.delete(ParticipantPhoto).where(

@@ -21,7 +21,7 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import datetime_text
-from eventhub.registration import photo_crops, quotas
+from eventhub.registration import consent_fields, photo_crops, quotas
 from eventhub.registration.models import (
     Delegation,
     Participant,
@@ -129,10 +129,13 @@ def register(
     actor: User | None = None,
     delegation: Delegation | None = None,
     photo_token: str | None = None,
+    consents: consent_fields.Answers | None = None,
 ) -> tuple[Participant, str]:
-    """A new participant from validated input; returns it and the secret of its own link."""
+    """A new participant from validated input; returns it and the secret of its own link.
+    `consents`: the answers of the form's personal-data part, checked and recorded."""
     checked = check_registration(event, raw)
     prepared = _prepare_photo(photo, checked, photo_token)
+    consent_fields.check(checked, consents, photo_added=prepared is not None)
     if not checked.ok:
         raise RegistrationInvalid(checked.errors, prepared)
     participant = Participant(
@@ -148,6 +151,7 @@ def register(
     quotas.admit(participant, Status.PENDING)
     if prepared:
         _store_photo(participant, prepared)
+    consent_fields.save(event, participant.id, consents)
     if actor is not None:
         audit.record(
             "participant.create",
@@ -171,6 +175,7 @@ def update_participant(
     actor: User | None = None,
     may_edit_locked: bool = False,
     photo_token: str | None = None,
+    consents: consent_fields.Answers | None = None,
 ) -> dict[str, list[Any]]:
     """Apply an edit; returns the changes (recorded in the audit log).
 
@@ -194,8 +199,10 @@ def update_participant(
         raw["category"] = participant.category.value  # the category is the organisers' call
     checked = check_registration(participant.event, raw)
     prepared = _prepare_photo(photo, checked, photo_token)
+    consent_fields.check(checked, consents, photo_added=prepared is not None)
     if not checked.ok:
         raise RegistrationInvalid(checked.errors, prepared)
+    consent_fields.save(participant.event, participant.id, consents)
     before = _snapshot(participant)
     apply_values(participant, checked.values, by_organiser=by_organiser)
     db.session.flush()

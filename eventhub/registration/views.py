@@ -11,8 +11,10 @@ from eventhub.auth.access import event_view
 from eventhub.directory.services import organisation_names
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
+from eventhub.privacy.models import ConsentSource
 from eventhub.registration import (
     bp,
+    consent_fields,
     labels,
     own_link,
     privacy,
@@ -70,6 +72,7 @@ def register(event):
                 source=Source.FORM,
                 photo=form.photo_bytes(),
                 photo_token=form.photo_token.data,
+                consents=consent_fields.from_form(form, ConsentSource.FORM),
             )
             if claimed is not None:
                 claimed.participant_id = participant.id
@@ -123,7 +126,11 @@ def register(event):
 
 def _form(event, form):
     return render_template(
-        "registration/register.html", event=event, form=form, organisations=organisation_names()
+        "registration/register.html",
+        event=event,
+        form=form,
+        organisations=organisation_names(),
+        **consent_fields.template_context(event, mode="new"),
     )
 
 
@@ -155,11 +162,19 @@ def own_page(event, key: str):
         abort_with(
             404, _("This link is not valid. Use the link from your most recent confirmation email.")
         )
-    form = RegistrationForm(data=own_link.form_values(participant))
+    form = RegistrationForm(
+        data=own_link.form_values(participant) | consent_fields.form_values(participant.id)
+    )
     if form.validate_on_submit():
         ok, changes = attempt(
             lambda: registering.update_participant(
-                participant, form.raw(), photo=form.photo_bytes(), photo_token=form.photo_token.data
+                participant,
+                form.raw(),
+                photo=form.photo_bytes(),
+                photo_token=form.photo_token.data,
+                consents=consent_fields.from_form(
+                    form, ConsentSource.OWN_PAGE, new=False, participant_id=participant.id
+                ),
             ),
             form,
         )
@@ -194,6 +209,7 @@ def own_page(event, key: str):
         has_photo=db.session.get(ParticipantPhoto, participant.id) is not None,
         panels=panels(own_page_panels, participant, event=event, key=key),
         review_warning=participant.status == Status.APPROVED,
+        **consent_fields.template_context(event, mode="own", participant_id=participant.id),
     )
 
 

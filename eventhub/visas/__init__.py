@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("visas", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the panels connect to registration's pages, on import.
-from eventhub.visas import audit_labels, panels, retention, views  # noqa: E402,F401
+from eventhub.visas import audit_labels, panels, personal_data, retention, views  # noqa: E402,F401

@@ -195,10 +195,14 @@ def log_in_as_organiser(page, base: str) -> None:
 
 
 def fill_registration_in_chinese(page, *, given, family, native, organisation, country, email):
-    """The registration form's name, organisation, country and email, in the Chinese UI."""
+    """The registration form's name, organisation, country and email, in the Chinese UI, and
+    the consents to registration and to the photo."""
     page.get_by_label("名（与护照一致）").fill(given)
     page.get_by_label("姓（与护照一致）").fill(family)
     page.get_by_label("本国文字姓名").fill(native)
     page.get_by_label("机构").fill(organisation)
     page.get_by_label("国家", exact=True).select_option(country)
     page.get_by_label("电子邮箱").fill(email)
+    # "Your personal data": the registration consent (required) and the photo's.
+    page.locator("#consent_registration").check()
+    page.locator("#consent_photo").check()

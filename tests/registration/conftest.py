@@ -41,4 +41,12 @@ def lao_delegate() -> dict:
         "departure_date": "2025-07-28",
         "diet": "halal",
         "interpretation_language": "lo",
+        # The form's personal-data part (registration.consent_fields): what she agreed to.
+        "consent_registration": "y",
+        "consent_photo": "y",
     }
+
+
+def api_body(values: dict) -> dict:
+    """A registration as the partner API takes it: the form's consent boxes are the form's."""
+    return {name: value for name, value in values.items() if not name.startswith("consent_")}

@@ -14,6 +14,7 @@ from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
 
 from ..factories import PASSWORD
+from .conftest import api_body
 from .test_account_links import _member_moved_to
 from .test_api import _token
 from .test_import import SAMPLE, _mapping, _upload
@@ -131,7 +132,7 @@ def test_a_partner_registering_an_existing_accounts_address_links_nothing(
     make.user(OWNER)
     response = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=dict(lao_delegate, email=OWNER),
+        json=api_body(dict(lao_delegate, email=OWNER)),
         headers={"Authorization": f"Bearer {_token(app, event, 'partner')}"},
     )
     assert response.status_code == 201, response.get_json()

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Source
 
+from .conftest import api_body
+
 
 def _token(app, event, role) -> str:
     result = app.test_cli_runner().invoke(
@@ -19,7 +21,7 @@ def test_partner_registers_a_participant(app, client, event, lao_delegate, outbo
     token = _token(app, event, "partner")
     response = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=lao_delegate,
+        json=api_body(lao_delegate),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 201, response.get_json()
@@ -38,7 +40,7 @@ def test_invalid_registration_gets_422_with_a_message_per_field(app, client, eve
     )
     response = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=bad,
+        json=api_body(bad),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 422
@@ -49,7 +51,7 @@ def test_invalid_registration_gets_422_with_a_message_per_field(app, client, eve
     ]
     unknown = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=dict(lao_delegate, shoe_size=42),
+        json=api_body(dict(lao_delegate, shoe_size=42)),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert unknown.status_code == 422 and unknown.get_json()["errors"] == {
@@ -76,7 +78,7 @@ def test_api_refuses_values_that_are_not_text(app, client, event, lao_delegate):
     )
     response = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=body,
+        json=api_body(body),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 422
@@ -91,7 +93,7 @@ def test_staff_tokens_may_not_register(app, client, event, lao_delegate):
     token = _token(app, event, "staff")
     response = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=lao_delegate,
+        json=api_body(lao_delegate),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 403
@@ -102,7 +104,7 @@ def test_api_posts_need_no_csrf_token(app, client, event, lao_delegate, csrf):
     token = _token(app, event, "organiser")
     response = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=lao_delegate,
+        json=api_body(lao_delegate),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 201
@@ -118,7 +120,7 @@ def test_without_a_public_address_the_api_registers_no_one(
     try:
         response = client.post(
             f"/api/v1/events/{event.slug}/registrations",
-            json=lao_delegate,
+            json=api_body(lao_delegate),
             headers={"Authorization": f"Bearer {token}"},
         )
     finally:

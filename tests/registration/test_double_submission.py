@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
 
+from .conftest import api_body
 from .test_api import _token
 from .test_quota_race import _separate_app
 
@@ -67,16 +68,20 @@ def test_an_api_call_repeated_with_its_idempotency_key_registers_once(
         "Idempotency-Key": "crm-export-0042",
     }
     url = f"/api/v1/events/{open_event.slug}/registrations"
-    first = client.post(url, json=lao_delegate, headers=headers)
-    again = client.post(url, json=lao_delegate, headers=headers)
+    first = client.post(url, json=api_body(lao_delegate), headers=headers)
+    again = client.post(url, json=api_body(lao_delegate), headers=headers)
     assert first.status_code == 201
     assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json()["id"] == first.get_json()["id"]
     assert _count(app, open_event.id) == 1 and len(outbox) == 1
     # Without the key, or with another, a call is a new registration (refused as such).
-    other = client.post(url, json=lao_delegate, headers={**headers, "Idempotency-Key": "x-2"})
+    other = client.post(
+        url, json=api_body(lao_delegate), headers={**headers, "Idempotency-Key": "x-2"}
+    )
     assert other.status_code != 200
-    bad = client.post(url, json=lao_delegate, headers={**headers, "Idempotency-Key": "é\x01"})
+    bad = client.post(
+        url, json=api_body(lao_delegate), headers={**headers, "Idempotency-Key": "é\x01"}
+    )
     assert bad.status_code == 400 and "Idempotency-Key" in bad.get_json()["message"]
 
 
@@ -111,6 +116,7 @@ def test_the_same_form_sent_three_times_at_once_registers_once(app, tmp_path):
         "category": "delegate",
         "email": f"bounmy-{slug}@example.la",
         "submission": f"key-{slug}",
+        "consent_registration": "y",
     }
     start = threading.Barrier(3)
     answers: list[tuple[int, str]] = []

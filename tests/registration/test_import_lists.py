@@ -21,6 +21,8 @@ from tests.conftest import run_held
 from tests.registration.import_files import biff2_xls, csv_bytes, xlsx
 from tests.registration.test_import import _count, _mapping, _upload
 
+from .conftest import api_body
+
 HEADERS = ["Surname", "First name", "Institution", "Country", "E-mail"]
 
 
@@ -353,12 +355,14 @@ def test_the_api_reads_countries_as_written_and_says_why_a_date_does_not_exist(
     headers = {"Authorization": f"Bearer {token.stdout.strip().splitlines()[0]}"}
     url = f"/api/v1/events/{event.slug}/registrations"
     bad = dict(lao_delegate, country="ລາວ", arrival_date="2025-07-32")
-    response = client.post(url, json=bad, headers=headers)
+    response = client.post(url, json=api_body(bad), headers=headers)
     assert response.status_code == 422
     with app.test_request_context():
         july = get_month_names("wide", locale="en")[7]
     assert response.get_json()["errors"] == {"arrival_date": [f"32 {july} does not exist."]}
-    response = client.post(url, json=dict(bad, arrival_date="2025-07-23"), headers=headers)
+    response = client.post(
+        url, json=api_body(dict(bad, arrival_date="2025-07-23")), headers=headers
+    )
     assert response.status_code == 201
     with app.app_context():
         assert db.session.get(Participant, response.get_json()["id"]).country_code == "LA"

@@ -13,6 +13,8 @@ from eventhub.directory.models import Organisation, OrganisationStatus
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
 
+from .conftest import api_body
+
 FORMULA = '=HYPERLINK("http://evil.example/","Click")'
 
 
@@ -168,7 +170,7 @@ def test_organisers_and_the_partner_api(app, client, make, open_event, lao_deleg
     body["organisation"] = "Partner Named Institute"
     response = client.post(
         f"/api/v1/events/{open_event.slug}/registrations",
-        json=body,
+        json=api_body(body),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 201, response.get_json()

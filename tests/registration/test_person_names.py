@@ -17,11 +17,13 @@ from eventhub.registration.models import Participant
 from tests.registration.test_api import _token
 from tests.registration.test_import import _mapping, _upload
 
+from .conftest import api_body
+
 
 def _api(client, app, event, body):
     return client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=body,
+        json=api_body(body),
         headers={"Authorization": f"Bearer {_token(app, event, 'organiser')}"},
     )
 

@@ -89,6 +89,7 @@ def test_two_registrations_for_the_last_place_one_gets_it(app, tmp_path):  # app
                 "country": "LA",
                 "category": "delegate",
                 "email": f"{name.lower()}@example.la",
+                "consent_registration": "y",
             },
         ).status_code
 

@@ -18,6 +18,8 @@ from eventhub.registration.models import (
     WaitingPlace,
 )
 
+from .conftest import api_body
+
 EVENT = (LimitKind.EVENT, "")
 
 
@@ -96,6 +98,7 @@ def test_a_delegation_quota_holds_back_only_that_delegation(client, app, make, e
         "country": "LA",
         "category": "delegate",
         "email": "bounmy@example.la",
+        "consent_registration": "y",  # collected by the head
     }
     page = client.post(
         f"/events/{event.slug}/delegations/{delegation.id}/members/new",
@@ -323,7 +326,7 @@ def test_a_partner_registering_over_the_api_learns_the_waiting_list_position(
     )
     response = client.post(
         f"/api/v1/events/{event.slug}/registrations",
-        json=lao_delegate,
+        json=api_body(lao_delegate),
         headers={"Authorization": f"Bearer {token.stdout.strip().splitlines()[0]}"},
     )
     assert response.status_code == 201

@@ -1,0 +1,52 @@
+"""Badges' answers about one person (privacy.signals): the badge in the export; on erasure
+it is revoked — its version raised, so every printed code is refused at the gates — and
+never printed again (issuing.may_have_badge refuses an erased person)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eventhub.badges.models import Badge
+from eventhub.extensions import db
+from eventhub.privacy.signals import person_data, person_erase
+from eventhub.registration.models import Participant
+
+
+def _badge(event, participant_id: int) -> Badge | None:
+    return db.session.scalar(
+        sa.select(Badge)
+        .join(Participant, Badge.participant_id == Participant.id)
+        .where(Badge.participant_id == participant_id, Participant.event_id == event.id)
+    )
+
+
+@person_data.connect
+def badge_export(event, *, participant_id: int, **kwargs):
+    badge = _badge(event, participant_id)
+    if badge is None:
+        return None
+    return (
+        "badges",
+        [
+            {
+                "code": f"{badge.id}/v{version}",
+                "issued": badge.created_at.isoformat() if version == 1 else None,
+                "printed_at": badge.printed_at.isoformat()
+                if badge.printed_at and version == badge.printed_version
+                else None,
+                "revoked": version < badge.version,
+                "reprint_reason": badge.reprint_reason if version == badge.version else "",
+            }
+            for version in range(1, badge.version + 1)
+        ],
+    )
+
+
+@person_erase.connect
+def badge_revoke(event, *, participant_id: int, **kwargs) -> dict[str, int]:
+    badge = _badge(event, participant_id)
+    if badge is None:
+        return {}
+    badge.version += 1
+    badge.reprint_reason = "erased"
+    return {"badges_revoked": 1}

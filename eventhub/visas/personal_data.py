@@ -1,0 +1,47 @@
+"""The visa desk's answers about one person (privacy.signals): their case in the export;
+on erasure the case's note goes (it may name people, embassies, reasons), its steps and
+dates stay for the desk's counts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eventhub.extensions import db
+from eventhub.privacy.signals import person_data, person_erase
+from eventhub.visas.models import VisaCase
+
+
+def _case(event, participant_id: int) -> VisaCase | None:
+    return db.session.scalar(
+        sa.select(VisaCase).where(
+            VisaCase.participant_id == participant_id, VisaCase.event_id == event.id
+        )
+    )
+
+
+@person_data.connect
+def visa_export(event, *, participant_id: int, **kwargs):
+    case = _case(event, participant_id)
+    if case is None:
+        return None
+    day = lambda d: d.isoformat() if d else None  # noqa: E731
+    return (
+        "visa",
+        {
+            "state": case.state.value,
+            "requested_on": day(case.requested_on),
+            "issued_on": day(case.issued_on),
+            "sent_on": day(case.sent_on),
+            "decided_on": day(case.decided_on),
+            "note": case.note,
+        },
+    )
+
+
+@person_erase.connect
+def visa_erase(event, *, participant_id: int, **kwargs) -> dict[str, int]:
+    case = _case(event, participant_id)
+    if case is None:
+        return {}
+    case.note = ""
+    return {"visa_notes": 1}
