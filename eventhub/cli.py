@@ -26,6 +26,7 @@ from eventhub.errors import DomainError
 from eventhub.events import archive
 from eventhub.extensions import db
 from eventhub.privacy import archives as privacy_archives
+from eventhub.privacy import retention
 from eventhub.registration import commands as delegation_commands
 from eventhub.registration.commands import delegation_or_fail, event_or_fail
 from eventhub.registration.models import Category
@@ -324,6 +325,8 @@ def import_event(archive_file, slug, restore_expired, erase_expired):
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
+    if expiry is privacy_archives.Expiry.ERASE:
+        retention.reclaim()  # no copy of what was erased left in the database's files
     if verdict.expired:
         click.echo(privacy_archives.describe(verdict, expiry))
     elif not verdict.from_archive:

@@ -69,6 +69,9 @@ CONFIGURATION = (
     "badge_style",
     "badge_settings",
     "certificate_settings",
+    # Privacy notices (their versions as they stand) and how long each kind of data is kept.
+    "privacy_notice",
+    "retention_rule",
 )
 NOT_COPIED = {
     "event_membership": "people (organisers are given anew)",
@@ -102,6 +105,9 @@ NOT_COPIED = {
     "api_token_checkpoint": "credentials",
     "outbox_message": "mail sent",
     "audit_entry": "the log",
+    "privacy_consent": "people",
+    "data_request": "people",
+    "erasure_run": "a record of work done",
 }
 PEOPLE_TABLES = {"participant", "user"}
 # Columns a copy starts afresh: defaults (creation time, first version) fill them.
@@ -197,7 +203,20 @@ def _copy_configuration(source_id: int, event_id: int, days: int, zone: ZoneInfo
         if table is None:  # a module not installed in this deployment
             continue
         new_ids[name] = {}
-        rows = db.session.execute(sa.select(table).where(_of_event(table, source_id))).mappings()
+        query = sa.select(table).where(_of_event(table, source_id))
+        if name == "privacy_notice":  # the texts as they stand: version 1 of the next edition
+            other = table.alias()
+            query = query.where(
+                table.c.version
+                == sa.select(sa.func.max(other.c.version))
+                .where(
+                    other.c.event_id == table.c.event_id,
+                    other.c.purpose == table.c.purpose,
+                    other.c.language == table.c.language,
+                )
+                .scalar_subquery()
+            )
+        rows = db.session.execute(query).mappings()
         made = 0
         for row in list(rows):
             values = _copied_row(table, dict(row), new_ids, days, zone)
@@ -257,6 +276,8 @@ def _adjust(table: sa.Table, values: dict, new_ids: dict, days: int) -> dict | N
     """What a column's type cannot tell: a skeleton's state, days written as text, and a
     quota naming its delegation by id."""
     name = table.name
+    if name == "privacy_notice":
+        values["version"] = 1
     if name == "activity":
         values["state"] = table.c.state.type.enum_class("draft")
         values["allowed_days"] = ",".join(

@@ -29,15 +29,13 @@ from eventhub import clock
 from eventhub.audit import display
 from eventhub.audit import services as audit
 from eventhub.audit.services import ACTION_LABELS
-from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events import archive
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.privacy import kinds
+from eventhub.privacy import kinds, retention
 from eventhub.privacy.kinds import Kind
 from eventhub.privacy.models import ErasureRun, ErasureTrigger, RetentionRule
-from eventhub.privacy.signals import retention_erase
 
 ACTION_LABELS["event.import_expired"] = _l(
     "Event restored from an archive with personal data past its date"
@@ -259,41 +257,12 @@ def restore(
     return restored, verdict
 
 
-def erase_expired(event, found: list[Expired]) -> dict[str, int]:
-    """Erase the kinds found past their date, through the domains' retention_erase receivers:
-    one erasure run (trigger "import") with the counts per kind.
-
-    The same as privacy.retention's erase_due(event, trigger=ErasureTrigger.IMPORT), which the
-    integration may call instead (then with its reclaim() after the commit)."""
-    started = utcnow()
-    counts: dict[str, int] = {}
-    for item in found:
-        erased = sum(
-            int(n or 0)
-            for _receiver, n in retention_erase.send(
-                event, kind=item.kind, days=item.days, actor=None
-            )
-        )
-        if erased:
-            counts[item.kind.value] = erased
-    run = ErasureRun(
-        event_id=event.id,
-        trigger=ErasureTrigger.IMPORT,
-        started_at=started,
-        finished_at=utcnow(),
-        counts=counts,
-    )
-    db.session.add(run)
-    db.session.flush()
-    audit.record(
-        "retention.erase",
-        run,
-        actor_label="import-event",
-        event_id=event.id,
-        changes={"trigger": [None, ErasureTrigger.IMPORT.value]}
-        | {kind: [None, count] for kind, count in counts.items()},
-    )
-    return counts
+def erase_expired(event, found: list[Expired]) -> dict[str, int]:  # noqa: ARG001
+    """Erase what is past its date in the restored event, as the nightly job would: one
+    erasure run (trigger "import") with the counts per kind. The caller commits, then calls
+    retention.reclaim()."""
+    run = retention.erase_due(event, trigger=ErasureTrigger.IMPORT, actor=None)
+    return dict(run.counts) if run is not None else {}
 
 
 DEFAULTS_USED = (

@@ -121,3 +121,36 @@ def test_registrants_read_the_new_version(client, make):
         db.session.commit()
     page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "Listed on the website." in page and "Notice version 2" in page
+
+
+def test_the_next_edition_starts_from_the_notices_and_retention_as_they_stand(app, make):
+    """Copying a week carries its privacy notices (the current text, as version 1 of the new
+    week) and how long it keeps each kind of data; never anyone's consent."""
+    from datetime import date
+
+    from eventhub.events import copying
+    from eventhub.privacy import notices, retention
+    from eventhub.privacy.kinds import Kind, Purpose
+
+    with app.app_context():
+        source = make.event()
+        organiser = make.user(roles={source: "organiser"})
+        notices.save(source, Purpose.MARKETING, "en", "First words.", organiser)
+        notices.save(source, Purpose.MARKETING, "en", "Better words.", organiser)
+        retention.set_days(source, {Kind.PASSPORT: 12}, organiser)
+        db.session.flush()
+        copy = copying.copy_event(
+            source,
+            {
+                "slug": f"{source.slug}-next",
+                "name_en": "Next week",
+                "name_zh": "下一届",
+                "starts_on": date(2027, 7, 22),
+                "ends_on": date(2027, 7, 25),
+            },
+            actor=organiser,
+        )
+        shown = notices.current(copy, Purpose.MARKETING, "en")
+        assert shown.text == "Better words."
+        assert [n.version for n in notices.history(copy) if n.purpose == Purpose.MARKETING] == [1]
+        assert retention.days_for(copy, Kind.PASSPORT) == 12
