@@ -10,7 +10,22 @@ from eventhub.audit import services as audit
 from eventhub.db import utcnow
 from eventhub.extensions import db
 from eventhub.privacy.models import ErasureRun, ErasureTrigger
+from eventhub.privacy.retention import touched
 from eventhub.privacy.signals import person_data, person_erase
+
+PERSON_TABLES = (
+    "participant",
+    "participant_photo",
+    "audit_entry",
+    "outbox_message",
+    "user",
+    "user_session",
+    "visa_case",
+    "agreement_party",
+    "agreement_witness",
+    "agenda_feed",
+    "activity_person",
+)
 
 
 def export_person(event, participant_id: int) -> dict[str, Any]:
@@ -48,6 +63,9 @@ def erase_person(
         for what, count in (answer or {}).items():
             counts[what] = counts.get(what, 0) + int(count)
     run.counts, run.finished_at = counts, utcnow()
+    # The tables one person's erasure writes: retention.reclaim() cleans their files after
+    # the commit, so no old copy stays readable.
+    touched(*PERSON_TABLES)
     audit.record(
         "person.erase",
         run,

@@ -15,7 +15,7 @@ from eventhub.extensions import db
 from eventhub.privacy import kinds
 from eventhub.privacy.kinds import Kind
 from eventhub.privacy.retention import touched
-from eventhub.privacy.signals import retention_due, retention_erase
+from eventhub.privacy.signals import person_erase, retention_due, retention_erase
 from eventhub.registration import personal_fields
 from eventhub.registration.models import (
     ImportBatch,
@@ -174,29 +174,23 @@ def _erase_uploads(event, days: int) -> int:
 
 
 def _erase_people(event) -> int:
-    """Everyone of the event not yet erased, as one person's erasure leaves them: the row
-    stays (attendance counts, certificate serials), nothing in it names the person."""
-    people = list(
+    """Everyone of the event not yet erased, each as one person's erasure leaves them (every
+    domain's part: mails, account, badge, feeds, agreements not signed): the row stays
+    (attendance counts, certificate serials), nothing in it names the person."""
+    ids = list(
         db.session.scalars(
-            sa.select(Participant).where(
+            sa.select(Participant.id).where(
                 Participant.event_id == event.id, Participant.erased_at.is_(None)
             )
         )
     )
-    if not people:
+    for participant_id in ids:
+        person_erase.send(event, participant_id=participant_id, actor=None)
+    if not ids:
         return 0
-    now = clock.now()
-    for person in people:
-        for name, value in personal_fields.erased_values(person.id).items():
-            setattr(person, name, value)
-        person.visa_letter_requested, person.erased_at = False, now
-    db.session.flush()  # the sort key follows the names (models._keep_sort_name)
     _erase_photos(event)
-    db.session.execute(
-        sa.update(AuditEntry)
-        .where(AuditEntry.event_id == event.id, AuditEntry.object_type == "Participant")
-        .values(changes={})
-    )
     participants_anonymised.send(event)  # visa notes, agreements' audit details
-    touched("participant", "participant_photo", "audit_entry", "visa_case")
-    return len(people)
+    touched(
+        "participant", "participant_photo", "audit_entry", "visa_case", "outbox_message", "user"
+    )
+    return len(ids)

@@ -13,6 +13,7 @@ from eventhub.audit.models import AuditEntry
 from eventhub.checkin.models import Admission, AttentionAlert, Scan, ScanResult
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.outbox.models import MailState, OutboxMessage
 from eventhub.privacy import retention, tasks
 from eventhub.privacy.kinds import Kind
 from eventhub.privacy.models import ErasureRun, ErasureTrigger, RetentionRule
@@ -231,6 +232,20 @@ def test_the_nightly_job_erases_every_event_once_and_records_one_entry_per_run(a
 
 def test_moving_the_clock_past_two_years_erases_the_whole_person(app, week):
     event, person = week
+    with app.app_context():
+        stored = db.session.get(Participant, person.id)
+        stored.email = "keomany@example.la"
+        db.session.add(
+            OutboxMessage(
+                event_id=event.id,
+                recipient="keomany@example.la",
+                subject="Your registration, KEOMANY Souk",
+                text="Dear Ms KEOMANY, your badge is ready.",
+                message_id="<retention-identity@eventhub.test>",
+                state=MailState.SENT,
+            )
+        )
+        db.session.commit()
     app.config["CLOCK_SHIFT"] = timedelta(days=800)
     try:
         assert _report(app, event)[Kind.IDENTITY] == 1
@@ -244,6 +259,13 @@ def test_moving_the_clock_past_two_years_erases_the_whole_person(app, week):
         assert stored.given_name == f"#{person.id}" and stored.family_name == ""
         assert stored.email == "" and stored.native_name == "" and stored.erased_at is not None
         assert "KEOMANY" not in stored.sort_name.upper()
+        # Every part of the person goes, as when one person is erased: the mails sent to them.
+        mail = db.session.scalar(
+            sa.select(OutboxMessage).where(
+                OutboxMessage.message_id == "<retention-identity@eventhub.test>"
+            )
+        )
+        assert "KEOMANY" not in f"{mail.recipient} {mail.subject} {mail.text}".upper()
 
 
 def test_days_per_kind_are_saved_audited_and_an_unchanged_save_changes_nothing(
