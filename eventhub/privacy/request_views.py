@@ -17,7 +17,7 @@ from eventhub.auth.models import Role, User
 from eventhub.errors import DomainError
 from eventhub.events.signals import event_home_panels
 from eventhub.extensions import db
-from eventhub.privacy import bp
+from eventhub.privacy import bp, retention
 from eventhub.privacy import requests as data_requests
 from eventhub.privacy.models import DataRequest, RequestKind, RequestState
 from eventhub.web import Panel, commit, in_event_or_404, paginate
@@ -92,6 +92,8 @@ def approve_request(event, request_id: int):
             flash(str(error), "danger")
         else:
             commit()
+            if found.kind == RequestKind.ERASURE:
+                retention.reclaim()  # no copy of what was erased left in the database's files
             flash(_("The request has been approved; the one who asked has been told."), "success")
             return redirect(_back(event))
     return render_template(

@@ -15,7 +15,7 @@ from flask_login import current_user
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.privacy import person_pdf, persons
+from eventhub.privacy import person_pdf, persons, retention
 from eventhub.registration import bp
 from eventhub.registration.access import participant_or_404
 from eventhub.registration.erasure_summary import summary
@@ -83,6 +83,7 @@ def erase_person(event, participant_id: int):
     if request.method == "POST":
         persons.erase_person(event, participant.id, actor=current_user)
         commit()
+        retention.reclaim()  # no copy of what was erased left in the database's files
         flash(
             _("The person's data has been erased; what must be kept stays without the name."),
             "success",
