@@ -92,7 +92,8 @@ def approve_request(event, request_id: int):
             flash(str(error), "danger")
         else:
             commit()
-            retention.reclaim()  # no old copy of the erased data left in the files
+            if found.kind == RequestKind.ERASURE:
+                retention.reclaim()  # no copy of what was erased left in the database's files
             flash(_("The request has been approved; the one who asked has been told."), "success")
             return redirect(_back(event))
     return render_template(

@@ -83,7 +83,7 @@ def erase_person(event, participant_id: int):
     if request.method == "POST":
         persons.erase_person(event, participant.id, actor=current_user)
         commit()
-        retention.reclaim()  # no old copy of the erased data left in the files
+        retention.reclaim()  # no copy of what was erased left in the database's files
         flash(
             _("The person's data has been erased; what must be kept stays without the name."),
             "success",

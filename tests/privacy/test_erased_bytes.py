@@ -141,3 +141,47 @@ def _mapping(page: str) -> dict:
         chosen = re.search(r'<option value="([^"]*)" selected>', options)
         found[name] = chosen.group(1) if chosen else ""
     return found
+
+
+@pytest.mark.own_database
+@pytest.mark.parametrize("how", ["erase page", "approved request"])
+def test_one_person_erased_leaves_no_passport_in_the_files(file_app, tmp_path, how):
+    """At once, not only after the next nightly job: the organiser erases her from her page,
+    or approves the erasure her head of delegation asked for."""
+    from eventhub.privacy import requests as data_requests
+    from eventhub.privacy.models import RequestKind
+
+    app = file_app
+    make = Factory(app)
+    event = make.event(slug="one-person-week")
+    organiser = make.user(roles={event: "organiser"})
+    with app.app_context():
+        ciphertext = crypto.encrypt("P5544332")
+    person = make.participant(
+        event,
+        family_name="SOUVANNAVONG",
+        given_name="Bounmy",
+        passport_number_encrypted=ciphertext,
+        passport_digest="d" * 64,
+    )
+    assert ciphertext.encode() in _bytes(tmp_path, "app.sqlite3")  # else it proves nothing
+    client = app.test_client()
+    client.post("/auth/login", data={"email": organiser.email, "password": PASSWORD})
+    if how == "erase page":
+        url = f"/events/{event.slug}/participants/{person.id}/erase"
+        response = client.post(url)
+    else:
+        with app.app_context():
+            ev = db.session.merge(event)
+            asked = data_requests.ask(
+                ev, person.id, RequestKind.ERASURE, reason="She asked us", actor=None
+            )
+            db.session.commit()
+            url = f"/events/{event.slug}/privacy/requests/{asked.id}/approve"
+        response = client.post(url, data={"confirmed": "yes"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Participant, person.id).erased_at is not None
+    stored = _bytes(tmp_path, "app.sqlite3")
+    assert ciphertext.encode() not in stored
+    assert b"d" * 64 not in stored
