@@ -50,7 +50,7 @@ def retention_page(event):
         typed = {field_name(row.kind): str(row.days) for row in rows}
     runs = paginate(
         sa.select(ErasureRun)
-        .where(ErasureRun.event_id == event.id, ErasureRun.participant_id.is_(None))
+        .where(ErasureRun.event_id == event.id)
         .order_by(ErasureRun.started_at.desc(), ErasureRun.id.desc()),
         per_page=20,
     )

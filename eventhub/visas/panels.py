@@ -22,8 +22,8 @@ DESK = {Role.ORGANISER, Role.VISA_OFFICER}
 @participant_panels.connect
 def visa_panel(participant, *, event, roles, **kwargs) -> Panel | None:
     """The person's visa steps and the form for the next, for the visa desk and organisers."""
-    if not DESK & set(roles):
-        return None
+    if not DESK & set(roles) or participant.erased_at is not None:
+        return None  # an erased person has no visa left to follow
     case = workflow.case_of(participant)
     state = workflow.state_of(participant, case)
     return Panel.rendered(

@@ -35,6 +35,8 @@ def visa_case(event, participant_id: int):
     """One person's visa: the steps so far and the form to record the next (the visa desk
     and the organisers)."""
     participant = participant_or_404(event, participant_id)
+    if participant.erased_at is not None:
+        abort_with(409, _("This person's data has been erased: it can no longer be edited."))
     case = workflow.case_of(participant)
     form = VisaStepForm.for_case(case, workflow.state_of(participant, case))
     if form.validate_on_submit():

@@ -162,3 +162,17 @@ def test_a_second_erasure_changes_nothing(client, as_role, app, make, event):
             == runs
             == 1
         )
+
+
+def test_an_erased_persons_visa_can_no_longer_be_followed(client, as_role, app, make, event):
+    """Nothing on the erased person's page invites an edit: no visa form, and a step sent
+    from a page opened before the erasure is refused."""
+    world = build(app, make, event)
+    as_role("organiser")
+    before = client.get(f"/events/{event.slug}/participants/{world.person_id}")
+    assert f"/participants/{world.person_id}/visa" in before.get_data(as_text=True)
+    _erase(client, event, world.person_id)
+    page = client.get(f"/events/{event.slug}/participants/{world.person_id}")
+    assert f"/participants/{world.person_id}/visa" not in page.get_data(as_text=True)
+    late = client.post(f"/events/{event.slug}/participants/{world.person_id}/visa", data={})
+    assert late.status_code == 409
