@@ -354,6 +354,8 @@ def move_people(
     heading it. Returns how many moved."""
     moved = 0
     for person in people:
+        if person.erased_at is not None:  # erased: their row no longer changes
+            continue
         if person.delegation_id == (delegation.id if delegation else None):
             continue
         old = person.delegation

@@ -13,7 +13,7 @@ from eventhub.auth import services as auth_services
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.directory.services import organisation_names
-from eventhub.errors import DomainError
+from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
 from eventhub.i18n import localized, select_locale
 from eventhub.mail import send_mail
@@ -223,6 +223,8 @@ def delete_delegation(event, delegation_id: int):
 @event_view(Role.ORGANISER)
 def participant_delegation(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
+    if participant.erased_at is not None:
+        abort_with(409, _("This person's data has been erased: it can no longer be edited."))
     target_id = id_arg(request.form, "delegation")
     target = in_event(Delegation, target_id, event)
     if target_id is not None and target is None:

@@ -104,6 +104,18 @@ def bulk_action(event):
     back = safe_next(
         request.form.get("back"), url_for("registration.participant_list", slug=event.slug)
     )
+    erased = [person for person in chosen if person.erased_at is not None]
+    if erased:  # nothing left to change on them, and nothing personal may be added back
+        chosen = [person for person in chosen if person.erased_at is None]
+        flash(
+            _(
+                "%(count)d erased people were left out: their data can no longer be changed.",
+                count=len(erased),
+            ),
+            "warning",
+        )
+        if not chosen:
+            return redirect(back)
     if not chosen:
         flash(_("Select at least one participant first."), "warning")
         return redirect(back)

@@ -176,3 +176,34 @@ def test_an_erased_persons_visa_can_no_longer_be_followed(client, as_role, app, 
     assert f"/participants/{world.person_id}/visa" not in page.get_data(as_text=True)
     late = client.post(f"/events/{event.slug}/participants/{world.person_id}/visa", data={})
     assert late.status_code == 409
+
+
+def test_an_erased_person_cannot_be_given_a_status_reason_or_a_delegation(
+    client, as_role, app, make, event
+):
+    """Bulk actions leave erased people out (a reason typed there would put words about them
+    back), and they cannot be moved into a delegation whose head would then list them."""
+    world = build(app, make, event)
+    other = make.participant(event, given_name="Somchai")
+    delegation = make.delegation(event)
+    as_role("organiser")
+    _erase(client, event, world.person_id)
+    response = client.post(
+        f"/events/{event.slug}/participants/bulk",
+        data={
+            "ids": [str(world.person_id), str(other.id)],
+            "action": "reject",
+            "reason": "Name: SRENG Sovannarith",
+        },
+    )
+    assert response.status_code == 302
+    assert "erased" in client.get(response.headers["Location"]).get_data(as_text=True)
+    moved = client.post(
+        f"/events/{event.slug}/participants/{world.person_id}/delegation",
+        data={"delegation": str(delegation.id)},
+    )
+    assert moved.status_code == 409
+    with app.app_context():
+        erased = db.session.get(Participant, world.person_id)
+        assert erased.status_reason == "" and erased.delegation_id != delegation.id
+        assert db.session.get(Participant, other.id).status.value == "rejected"
