@@ -276,7 +276,10 @@ def export_event(slug, output):
     output = output or f"{slug}-{datetime.now(UTC):%Y%m%d-%H%M}.eventhub.zip"
     try:
         retention = privacy_archives.retention_section(event)
-        rows = archive.export_event(event, Path(output), sections={"retention": retention})
+        erased = privacy_archives.erased_section(event)  # who must stay erased on a restore
+        rows = archive.export_event(
+            event, Path(output), sections={"retention": retention, "erased_people": erased}
+        )
     except DomainError as error:  # refused before anything is written
         raise click.ClickException(str(error)) from error
     db.session.commit()  # the audit entry of the export
@@ -325,8 +328,10 @@ def import_event(archive_file, slug, restore_expired, erase_expired):
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    if expiry is privacy_archives.Expiry.ERASE:
+    if expiry is privacy_archives.Expiry.ERASE or verdict.erased_again:
         retention.reclaim()  # no copy of what was erased left in the database's files
+    if verdict.erased_again:
+        click.echo(privacy_archives.describe_erased_again(verdict))
     if verdict.expired:
         click.echo(privacy_archives.describe(verdict, expiry))
     elif not verdict.from_archive:

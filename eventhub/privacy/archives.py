@@ -33,7 +33,7 @@ from eventhub.errors import DomainError
 from eventhub.events import archive
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.privacy import kinds, retention
+from eventhub.privacy import kinds, persons, retention, tombstones
 from eventhub.privacy.kinds import Kind
 from eventhub.privacy.models import ErasureRun, ErasureTrigger, RetentionRule
 
@@ -83,6 +83,7 @@ class Verdict:
     today: date | None = None
     from_archive: bool = True  # False: an archive without a retention section (defaults)
     erased: dict[str, int] = field(default_factory=dict)
+    erased_again: int = 0  # people erased since the archive was made, erased again
 
 
 class ExpiredData(DomainError):
@@ -229,21 +230,37 @@ def restore(
     source: Path, *, slug: str | None, columns: Columns, expiry: Expiry
 ) -> tuple[archive.Restored, Verdict]:
     """Restore an archive (archive.import_event) unless it holds data past its date and
-    `expiry` refuses it (ExpiredData, nothing written). Restored anyway: an audit entry says
-    what; erased at once: one erasure run. Flushed; the caller commits."""
+    `expiry` refuses it (ExpiredData, nothing written). People erased since the archive was
+    made (tombstones) are erased again at once. Restored anyway: an audit entry says what;
+    erased at once: one erasure run. Flushed; the caller commits."""
     verdict = Verdict()
+    erased: dict[str, Any] = {}
 
     def vet(manifest: dict, tables: dict[str, list[dict]]) -> None:
-        verdict.expired, verdict.from_archive = expired(manifest, tables, columns)
+        erased.update(_erased_since(manifest, tables))
+        # Those erased again do not count as data past its date.
+        kept = {
+            **tables,
+            "participant": [
+                row for row in tables.get("participant", []) if row.get("id") not in erased["again"]
+            ],
+        }
+        verdict.expired, verdict.from_archive = expired(manifest, kept, columns)
         row = tables["event"][0]
         verdict.today = kinds.event_today(SimpleNamespace(timezone=row["timezone"]))
         if verdict.expired and expiry is Expiry.REFUSE:
             raise ExpiredData(verdict)
 
     restored = archive.import_event(source, slug=slug, vet=vet)
-    if not verdict.expired:
-        return restored, verdict
     event = db.session.scalar(sa.select(Event).where(Event.slug == restored.slug))
+    for participant_id, when in erased["listed"].items():
+        tombstones.remember_erased(erased["slug"], participant_id, when)
+    for participant_id in erased["again"]:
+        persons.erase_person(event, participant_id, trigger=ErasureTrigger.IMPORT)
+    verdict.erased_again = len(erased["again"])
+    if not verdict.expired:
+        db.session.flush()
+        return restored, verdict
     audit.record(
         "event.import_expired",
         event,
@@ -257,6 +274,21 @@ def restore(
     return restored, verdict
 
 
+def _erased_since(manifest: dict, tables: dict[str, list[dict]]) -> dict[str, Any]:
+    """Who the archive's own list and this installation's tombstones say was erased, matched
+    on the archived address (an event restored under another --slug is the same event): the
+    archived slug, the manifest's list, and the ids of those the archive still holds whole."""
+    archived_slug = manifest.get("event", "")
+    listed = tombstones.from_manifest(manifest)
+    known = set(listed) | set(tombstones.erased_ids(archived_slug))
+    again = sorted(
+        row["id"]
+        for row in tables.get("participant", [])
+        if row.get("id") in known and row.get("erased_at") is None
+    )
+    return {"slug": archived_slug, "listed": listed, "again": again}
+
+
 def erase_expired(event, found: list[Expired]) -> dict[str, int]:  # noqa: ARG001
     """Erase what is past its date in the restored event, as the nightly job would: one
     erasure run (trigger "import") with the counts per kind. The caller commits, then calls
@@ -264,6 +296,9 @@ def erase_expired(event, found: list[Expired]) -> dict[str, int]:  # noqa: ARG00
     run = retention.erase_due(event, trigger=ErasureTrigger.IMPORT, actor=None)
     return dict(run.counts) if run is not None else {}
 
+
+# The manifest's "erased_people" (export-event adds it; restore reads it back).
+erased_section = tombstones.manifest_section
 
 DEFAULTS_USED = (
     "The archive does not say which retention applied (it was made before archives recorded "
@@ -303,3 +338,15 @@ def describe(verdict: Verdict, expiry: Expiry = Expiry.REFUSE) -> str:
     if not verdict.from_archive:
         out.append(DEFAULTS_USED)
     return "\n".join(out)
+
+
+def describe_erased_again(verdict: Verdict) -> str:
+    """For the command line: how many people erased since the archive was made were erased
+    again (nothing when none)."""
+    if not verdict.erased_again:
+        return ""
+    n = verdict.erased_again
+    return (
+        f"{n} {'person' if n == 1 else 'people'} erased since this archive was made "
+        f"{'was' if n == 1 else 'were'} erased again (the erasure's record says so)."
+    )

@@ -147,3 +147,16 @@ class DataRequest(db.Model):
     erasure_run_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("erasure_run.id", ondelete="SET NULL")
     )
+
+
+class ErasedPerson(db.Model):
+    """A tombstone: this person of this event was erased. It outlives the event (no foreign
+    key) so that restoring an archive made before the erasure erases them again (archives)."""
+
+    __tablename__ = "erased_person"
+    __table_args__ = (sa.UniqueConstraint("event_slug", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_slug: Mapped[str] = mapped_column(sa.String(64))
+    participant_id: Mapped[int]  # as in the database (an archive keeps participants' ids)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)

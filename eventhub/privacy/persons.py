@@ -12,6 +12,7 @@ from eventhub.extensions import db
 from eventhub.privacy.models import ErasureRun, ErasureTrigger
 from eventhub.privacy.retention import touched
 from eventhub.privacy.signals import person_data, person_erase
+from eventhub.privacy.tombstones import remember_erased
 
 PERSON_TABLES = (
     "participant",
@@ -63,6 +64,7 @@ def erase_person(
         for what, count in (answer or {}).items():
             counts[what] = counts.get(what, 0) + int(count)
     run.counts, run.finished_at = counts, utcnow()
+    remember_erased(event.slug, participant_id)  # an older archive must not bring them back
     # The tables one person's erasure writes: retention.reclaim() cleans their files after
     # the commit, so no old copy stays readable.
     touched(*PERSON_TABLES)

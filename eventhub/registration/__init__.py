@@ -14,6 +14,7 @@ from eventhub.registration import (  # noqa: E402,F401
     data_request_views,
     delegation_admin_views,
     delegation_views,
+    erased_people,
     import_export_views,
     merge_views,
     organisation_views,

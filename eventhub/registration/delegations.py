@@ -111,6 +111,8 @@ def restore(participant: Participant, *, actor: User) -> Status:
     turn on the waiting list like a newcomer."""
     if participant.status != Status.WITHDRAWN:
         raise DomainError(_l("%(name)s is not withdrawn.", name=participant.latin_name))
+    if participant.erased_at is not None:
+        raise DomainError(_l("This person's data was erased: their withdrawal cannot be undone."))
     status = restored_status(participant)
     if status in quotas.HOLDING:
         quotas.admit(participant, status)  # sets the status: this one, or waiting

@@ -42,7 +42,11 @@ def _people(event: Event, statuses: Iterable[Status]) -> list[Participant]:
     return list(
         db.session.scalars(
             sa.select(Participant)
-            .where(Participant.event_id == event.id, Participant.status.in_(list(statuses)))
+            .where(
+                Participant.event_id == event.id,
+                Participant.status.in_(list(statuses)),
+                Participant.erased_at.is_(None),  # nobody left to transport, house or feed
+            )
             .options(
                 sa.orm.joinedload(Participant.organisation),
                 sa.orm.joinedload(Participant.delegation),

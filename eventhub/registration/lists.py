@@ -130,6 +130,8 @@ def change_status(
         quotas.lock_places(participants[0].event_id)
     before = {p.id: p.status for p in participants}
     for participant in participants:
+        if participant.erased_at is not None:
+            continue  # an erased person's status is the erasure's (erased_people)
         if participant.status == status and participant.status_reason == reason:
             continue
         was = participant.status

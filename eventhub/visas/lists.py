@@ -57,6 +57,7 @@ def _in_list(event: Event):
         .outerjoin(VisaCase, VisaCase.participant_id == Participant.id)
         .where(
             Participant.event_id == event.id,
+            Participant.erased_at.is_(None),  # an erased person's case names nobody
             sa.or_(VisaCase.id.is_not(None), Participant.visa_letter_requested),
         )
     )
