@@ -92,7 +92,7 @@ def main() -> None:
             )
             times["export JSON"].append(seconds)
             data = json.loads(export)
-            seconds, pdf = timed(lambda data=data: person_pdf.render(data, locale="en"))
+            seconds, pdf = timed(lambda data=data: person_pdf.render(event, data, locale="en"))
             times["export PDF"].append(seconds)
             sizes.append((len(data["sections"]), len(export), len(pdf)))
             db.session.rollback()

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
@@ -133,6 +133,17 @@ def country_name(code: str | None) -> str:
     return get_locale().territories.get(code.upper(), code)
 
 
+def language_name(code: str | None) -> str:
+    """'km' -> 'Khmer' / '高棉语', 'zh_Hans' -> 'Chinese (Simplified)' (CLDR names in the
+    reader's language); a code CLDR does not know stays as written."""
+    if not code:
+        return ""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(get_locale()) or code
+    except (ValueError, LookupError, UnknownLocaleError):
+        return code
+
+
 def medium_date(value: date | None) -> str:
     """A calendar date as the reader's language writes it in full text ('Jul 24, 2025',
     '2025年7月24日'): never the short numeric form, read differently across the world."""
@@ -198,6 +209,21 @@ def datetime_text(
     if zone:
         moment = _with_zone(moment, value, tz)
     return _joined(width, format_date(value, width), moment)
+
+
+def zoned_datetime(value: datetime, zone: str, width: str = "medium") -> str:
+    """`value` on `zone`'s clock ('Jul 24, 2025, 10:00'), whatever zone the request looks
+    at: for a document made about one event (the zone is named once, by its caller)."""
+    from babel.dates import format_date as babel_date
+    from babel.dates import format_time as babel_time
+
+    locale = get_locale()
+    local = value.astimezone(ZoneInfo(zone))
+    return _joined(
+        width,
+        babel_date(local.date(), width, locale=locale),
+        babel_time(local.time(), time_pattern(locale), locale=locale),
+    )
 
 
 def medium_datetime(value: datetime | None) -> str:

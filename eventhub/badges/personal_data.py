@@ -5,10 +5,12 @@ never printed again (issuing.may_have_badge refuses an erased person)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventhub.badges.models import Badge
 from eventhub.extensions import db
-from eventhub.privacy.signals import person_data, person_erase
+from eventhub.privacy.readable import Reading
+from eventhub.privacy.signals import person_data, person_erase, person_reading
 from eventhub.registration.models import Participant
 
 
@@ -50,3 +52,21 @@ def badge_revoke(event, *, participant_id: int, **kwargs) -> dict[str, int]:
     badge.version += 1
     badge.reprint_reason = "erased"
     return {"badges_revoked": 1}
+
+
+BADGES = Reading(
+    title=_l("Badges"),
+    order=40,
+    labels={
+        "code": _l("Badge code"),
+        "issued": _l("Issued at"),
+        "printed_at": _l("Printed at"),
+        "revoked": _l("Revoked"),
+        "reprint_reason": _l("Reason for reprinting"),
+    },
+)
+
+
+@person_reading.connect
+def badge_reading(event, **kwargs):
+    return ("badges", BADGES)

@@ -11,13 +11,16 @@ of that agreement naming people are erased."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventhub.audit.models import AuditEntry
+from eventhub.ceremonies.labels import STATUS_LABELS
 from eventhub.ceremonies.models import Agreement, AgreementParty, AgreementWitness
 from eventhub.ceremonies.privacy import NAMING_ACTIONS
 from eventhub.ceremonies.signed_record import FROZEN
 from eventhub.extensions import db
-from eventhub.privacy.signals import person_data, person_erase
+from eventhub.privacy.readable import Reading
+from eventhub.privacy.signals import person_data, person_erase, person_reading
 
 
 def _roles(event, participant_id: int) -> list[tuple[Agreement, str, object]]:
@@ -102,3 +105,30 @@ def agreements_erase(event, *, participant_id: int, **kwargs) -> dict[str, int]:
     if dropped:
         counts["agreement_places_dropped"] = dropped
     return counts
+
+
+AGREEMENTS = Reading(
+    title=_l("Agreements"),
+    order=70,
+    labels={
+        "agreement": _l("Agreement"),
+        "agreement_zh": _l("Title in Chinese"),
+        "status": _l("Status"),
+        "role": _l("Role"),
+        "organisation": _l("Organisation"),
+        "signed_as": _l("Name as signed"),
+    },
+    values={
+        "status": STATUS_LABELS,
+        "role": {
+            "signatory": _l("Signatory"),
+            "assistant": _l("Signing assistant"),
+            "witness": _l("Witness"),
+        },
+    },
+)
+
+
+@person_reading.connect
+def agreements_reading(event, **kwargs):
+    return ("agreements", AGREEMENTS)

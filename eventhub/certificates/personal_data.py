@@ -5,11 +5,13 @@ page, without the name (verify.html), and it can no longer be downloaded or emai
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventhub.certificates.models import Certificate
-from eventhub.certificates.services import format_serial
+from eventhub.certificates.services import CERTIFICATE_KINDS, format_serial
 from eventhub.extensions import db
-from eventhub.privacy.signals import person_data, person_erase
+from eventhub.privacy.readable import Reading
+from eventhub.privacy.signals import person_data, person_erase, person_reading
 
 
 def _certificates(event, participant_id: int) -> list[Certificate]:
@@ -46,3 +48,22 @@ def certificates_export(event, *, participant_id: int, **kwargs):
 def certificates_kept(event, *, participant_id: int, **kwargs) -> dict[str, int]:
     kept = len(_certificates(event, participant_id))
     return {"certificates_kept": kept} if kept else {}
+
+
+CERTIFICATES = Reading(
+    title=_l("Certificates"),
+    order=80,
+    labels={
+        "serial": _l("Serial number"),
+        "kind": _l("Kind"),
+        "issued_at": _l("Issued at"),
+        "revoked_at": _l("Revoked at"),
+        "emailed_at": _l("Emailed at"),
+    },
+    values={"kind": CERTIFICATE_KINDS},
+)
+
+
+@person_reading.connect
+def certificates_reading(event, **kwargs):
+    return ("certificates", CERTIFICATES)

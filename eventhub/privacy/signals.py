@@ -34,3 +34,9 @@ retention_erase = signals.signal(
     doc="""Sent like retention_due when the erasure runs: a receiver erases its records of
     that kind past their date and returns how many it erased.""",
 )
+person_reading = signals.signal(
+    "person-reading",
+    doc="""Sent with the event as sender when one person's export is made readable (the
+    PDF): a receiver returns (section, readable.Reading), how its person_data answer is
+    titled and how its keys and values are named in the reader's language.""",
+)

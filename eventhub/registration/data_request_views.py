@@ -243,7 +243,7 @@ def member_data_json(event, delegation_id: int, participant_id: int, request_id:
 def member_data_pdf(event, delegation_id: int, participant_id: int, request_id: int):
     _delegation, participant = _member(event, delegation_id, participant_id)
     _approved_export(event, participant, request_id)
-    body = person_pdf.render(export_person(event, participant.id), locale=str(get_locale()))
+    body = person_pdf.render(event, export_person(event, participant.id), locale=str(get_locale()))
     filename = _filename(event, participant, "pdf")
     record_download(event, filename, action="data_request.download")
     response = private(pdf_response(body, filename, download=True))

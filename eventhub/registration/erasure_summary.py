@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from eventhub.registration.personal_fields import erased_values
 
@@ -23,25 +24,28 @@ def summary(export: dict[str, Any]) -> tuple[list[str], list[str]]:
     agreements = s.get("agreements", [])
     signed = [a for a in agreements if a["status"] in ("signed", "archived")]
     goes = [
-        _(
-            "%(count)d personal fields: names, contacts, passport, travel, health needs.",
-            count=len(held),
+        ngettext(
+            "%(num)d personal field: names, contacts, passport, travel, health needs.",
+            "%(num)d personal fields: names, contacts, passport, travel, health needs.",
+            len(held),
         ),
     ]
     if person.get("photo", "").startswith("held: yes"):
         goes.append(_("The photo."))
     if records.get("mails"):
         goes.append(
-            _(
-                "The address and text of %(count)d mails (their delivery state stays).",
-                count=len(records["mails"]),
+            ngettext(
+                "The address and text of %(num)d mail (its delivery state stays).",
+                "The address and text of %(num)d mails (their delivery state stays).",
+                len(records["mails"]),
             )
         )
     if records.get("audit"):
         goes.append(
-            _(
-                "The details of %(count)d history entries (who did what, when stays).",
-                count=len(records["audit"]),
+            ngettext(
+                "The details of %(num)d history entry (who did what, when stays).",
+                "The details of %(num)d history entries (who did what, when stays).",
+                len(records["audit"]),
             )
         )
     if records.get("account"):
@@ -59,40 +63,52 @@ def summary(export: dict[str, Any]) -> tuple[list[str], list[str]]:
         goes.append(_("Roles in the programme and the calendar feed address."))
     if len(agreements) > len(signed):
         goes.append(
-            _("%(count)d places on agreements not yet signed.", count=len(agreements) - len(signed))
+            ngettext(
+                "%(num)d place on an agreement not yet signed.",
+                "%(num)d places on agreements not yet signed.",
+                len(agreements) - len(signed),
+            )
         )
     goes.append(_("The participant's own link stops working."))
     stays = [_("Status, country, category and organisation, for the statistics.")]
     if s.get("scans"):
         stays.append(
-            _(
-                "%(count)d gate scans, without the name (the attendance count).",
-                count=len(s["scans"]),
+            ngettext(
+                "%(num)d gate scan, without the name (the attendance count).",
+                "%(num)d gate scans, without the name (the attendance count).",
+                len(s["scans"]),
             )
         )
     if programme.get("enrolments"):
         stays.append(
-            _("%(count)d enrolments, as places taken.", count=len(programme["enrolments"]))
+            ngettext(
+                "%(num)d enrolment, as a place taken.",
+                "%(num)d enrolments, as places taken.",
+                len(programme["enrolments"]),
+            )
         )
     if s.get("certificates"):
         stays.append(
-            _(
-                "%(count)d certificates: their numbers still verify as issued, without the name.",
-                count=len(s["certificates"]),
+            ngettext(
+                "%(num)d certificate: its number still verifies as issued, without the name.",
+                "%(num)d certificates: their numbers still verify as issued, without the name.",
+                len(s["certificates"]),
             )
         )
     if signed:
         stays.append(
-            _(
-                "%(count)d signing records of signed agreements, as signed (a public act).",
-                count=len(signed),
+            ngettext(
+                "%(num)d signing record of a signed agreement, as signed (a public act).",
+                "%(num)d signing records of signed agreements, as signed (a public act).",
+                len(signed),
             )
         )
     if s.get("privacy", {}).get("consents"):
         stays.append(
-            _(
-                "%(count)d consents, as proof of what was agreed (no names in them).",
-                count=len(s["privacy"]["consents"]),
+            ngettext(
+                "%(num)d consent, as proof of what was agreed (no name in it).",
+                "%(num)d consents, as proof of what was agreed (no names in them).",
+                len(s["privacy"]["consents"]),
             )
         )
     return goes, stays

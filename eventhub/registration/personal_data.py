@@ -15,15 +15,21 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from eventhub import clock
+from eventhub.audit.services import ACTION_LABELS
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.privacy.signals import person_data, person_erase
+from eventhub.i18n import country_name, language_name
+from eventhub.privacy.readable import Reading
+from eventhub.privacy.signals import person_data, person_erase, person_reading
 from eventhub.registration import personal_records
+from eventhub.registration.forms import DIET_LABELS, HISTORY_LABELS
+from eventhub.registration.labels import CATEGORY_LABELS, STATUS_LABELS
 from eventhub.registration.models import (
     Delegation,
     DuplicateDismissal,
     Participant,
     ParticipantPhoto,
+    Source,
     Submission,
     WaitingPlace,
 )
@@ -115,6 +121,111 @@ def records_export(event, *, participant_id: int, **kwargs):
     if person is None:
         return None
     return ("records", personal_records.export(event, person))
+
+
+def _photo(held: str) -> str:
+    """'held: yes, 300x400' (the JSON's words) -> 'Yes, 300 × 400 pixels'."""
+    if not held.startswith("held: yes"):
+        return str(_l("No"))
+    size = held.partition(", ")[2]
+    width, _x, height = size.partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        return str(_l("Yes"))
+    return str(_l("Yes, %(width)s × %(height)s pixels", width=width, height=height))
+
+
+# The participant section as its reader sees it (privacy.readable): ids stay in the JSON.
+PARTICIPANT = Reading(
+    title=_l("Registration"),
+    order=10,
+    labels={
+        **HISTORY_LABELS,
+        "fields": _l("Data held"),
+        "category": _l("Category"),
+        "status_reason": _l("Reason for the status"),
+        "withdrawn_from": _l("Status before withdrawing"),
+        "needs_attention": _l("Marked for an organiser's attention"),
+        "locked_at": _l("Locked against changes since"),
+        "erased_at": _l("Erased at"),
+        "locale": _l("Language of the pages and mails"),
+        "created_at": _l("Registered at"),
+        "updated_at": _l("Last changed at"),
+        "source": _l("Registered through"),
+        "visa_letter_requested": _l("Visa letter requested"),
+        "own_link": _l("Link to their own page"),
+        "photo": _l("Photo"),
+        "delegation": _l("Delegation"),
+        "organisation": _l("Organisation"),
+        "name_en": _l("Name in English"),
+        "name_zh": _l("Name in Chinese"),
+        "country": _l("Country"),
+        "head": _l("Head of delegation"),
+        "waiting_since": _l("On the waiting list since"),
+    },
+    values={
+        "category": CATEGORY_LABELS,
+        "status": STATUS_LABELS,
+        "withdrawn_from": STATUS_LABELS,
+        "diet": DIET_LABELS,
+        "country_code": country_name,
+        "nationality_code": country_name,
+        "country": country_name,
+        "locale": language_name,
+        "interpretation_language": language_name,
+        "name_order": {
+            "given": _l("Given name first (Somchai JAIDEE)"),
+            "family": _l("Family name first (YANG Ming)"),
+        },
+        "source": {
+            Source.FORM: _l("The registration form"),
+            Source.DELEGATION: _l("Their head of delegation"),
+            Source.IMPORT: _l("An imported list"),
+            Source.API: _l("A partner's system (API)"),
+            Source.ORGANISER: _l("An organiser"),
+        },
+        "own_link": {"held": _l("Yes")},
+        "photo": _photo,
+    },
+    hidden=frozenset({"id", "event_id", "delegation_id", "organisation_id", "user_id", "event"}),
+)
+# What core holds about them (personal_records.export).
+MAIL_STATES = {  # as the delivery log names them (outbox)
+    "queued": _l("Waiting"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
+RECORDS = Reading(
+    title=_l("Mails, account and history"),
+    order=90,
+    labels={
+        "mails": _l("Mails sent"),
+        "subject": _l("Subject"),
+        "queued_at": _l("Queued at"),
+        "finished_at": _l("Delivered or given up at"),
+        "state": _l("Delivery"),
+        "account": _l("User account"),
+        "email": _l("Email"),
+        "display_name": _l("Name shown"),
+        "created_at": _l("Created at"),
+        "last_login_at": _l("Last login at"),
+        "audit": _l("Changes recorded"),
+        "action": _l("What"),
+        "at": _l("When"),
+        "by": _l("By"),
+    },
+    values={"state": MAIL_STATES, "action": ACTION_LABELS},
+)
+
+
+@person_reading.connect
+def participant_reading(event, **kwargs):
+    return ("participant", PARTICIPANT)
+
+
+@person_reading.connect
+def records_reading(event, **kwargs):
+    return ("records", RECORDS)
 
 
 @person_erase.connect

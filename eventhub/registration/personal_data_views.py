@@ -60,7 +60,7 @@ def personal_data_json(event, participant_id: int):
 def personal_data_pdf(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
     export = persons.export_person(event, participant.id)
-    body = person_pdf.render(export, locale=str(get_locale() or "en"))
+    body = person_pdf.render(event, export, locale=str(get_locale() or "en"))
     audit.record_export(
         event, _filename(participant, "pdf"), actor=current_user, action="person.export"
     )

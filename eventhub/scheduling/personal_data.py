@@ -7,9 +7,12 @@ speaker tells a reader nothing)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventhub.extensions import db
-from eventhub.privacy.signals import person_data, person_erase
+from eventhub.privacy.readable import Reading
+from eventhub.privacy.signals import person_data, person_erase, person_reading
+from eventhub.scheduling.labels import ENROLMENT_LABELS, ROLE_LABELS
 from eventhub.scheduling.models import Activity, ActivityPerson, AgendaFeed, Enrolment
 
 
@@ -75,3 +78,26 @@ def programme_erase(event, *, participant_id: int, **kwargs) -> dict[str, int]:
     )
     counts = {"calendar_feeds": feeds, "activity_roles": roles, "enrolments_kept": kept}
     return {what: n for what, n in counts.items() if n}
+
+
+PROGRAMME = Reading(
+    title=_l("Programme"),
+    order=60,
+    labels={
+        "enrolments": _l("Enrolments"),
+        "roles": _l("Roles"),
+        "activity": _l("Activity"),
+        "starts_at": _l("Starts at"),
+        "status": _l("Status"),
+        "invited": _l("Invited"),
+        "since": _l("Since"),
+        "role": _l("Role"),
+        "calendar_feed": _l("Calendar feed made at"),
+    },
+    values={"status": ENROLMENT_LABELS, "role": ROLE_LABELS},
+)
+
+
+@person_reading.connect
+def programme_reading(event, **kwargs):
+    return ("programme", PROGRAMME)

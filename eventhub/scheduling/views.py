@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eventhub import jobs
@@ -32,11 +31,11 @@ from eventhub.scheduling.conflicts import HARD, SOFT, conflicts_of
 from eventhub.scheduling.forms import STATE_LABELS, TYPE_LABELS, ActivityForm, RoomForm, VenueForm
 from eventhub.scheduling.grid import blocks as grid_blocks
 from eventhub.scheduling.grid import change_on_grid
+from eventhub.scheduling.labels import ENROLMENT_LABELS, ROLE_LABELS
 from eventhub.scheduling.models import (
     Activity,
     ActivityRole,
     ActivityState,
-    EnrolmentStatus,
     Room,
     SolverRun,
     Venue,
@@ -51,17 +50,6 @@ from eventhub.scheduling.venues import (
     venues_with_rooms,
 )
 from eventhub.web import as_id, attempt, commit, id_arg, in_event, in_event_or_404
-
-ENROLMENT_LABELS = {
-    EnrolmentStatus.ENROLLED: _l("Enrolled"),
-    EnrolmentStatus.WAITLISTED: _l("On the waiting list"),
-    EnrolmentStatus.CANCELLED: _l("Cancelled"),
-}
-ROLE_LABELS = {
-    ActivityRole.SPEAKER: _l("Speaker"),
-    ActivityRole.MODERATOR: _l("Moderator"),
-    ActivityRole.REQUIRED_VIP: _l("Required VIP"),
-}
 
 
 def _day(event, text: str | None) -> date:

@@ -5,9 +5,12 @@ dates stay for the desk's counts."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventhub.extensions import db
-from eventhub.privacy.signals import person_data, person_erase
+from eventhub.privacy.readable import Reading
+from eventhub.privacy.signals import person_data, person_erase, person_reading
+from eventhub.visas.labels import DATE_LABELS, STEP_LABELS
 from eventhub.visas.models import VisaCase
 
 
@@ -45,3 +48,16 @@ def visa_erase(event, *, participant_id: int, **kwargs) -> dict[str, int]:
         return {}
     case.note = ""
     return {"visa_notes": 1}
+
+
+VISA = Reading(
+    title=_l("Visa"),
+    order=30,
+    labels={"state": _l("Step reached"), **DATE_LABELS, "note": _l("Note")},
+    values={"state": STEP_LABELS},
+)
+
+
+@person_reading.connect
+def visa_reading(event, **kwargs):
+    return ("visa", VISA)

@@ -33,8 +33,11 @@ def test_the_confirmation_says_what_goes_and_what_stays(client, as_role, app, ma
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Chanthy" in html
-    assert "1 gate scans" in html or "gate scans" in html
-    assert "certificates" in html
+    assert "1 gate scan, " in html
+    assert "1 certificate: " in html
+    assert "1 mail (" in html or "1 mail " in html
+    for plural in ("1 gate scans", "1 certificates", "1 mails", "1 enrolments", "1 consents"):
+        assert plural not in html, plural
     with app.app_context():
         assert db.session.get(Participant, world.person_id).erased_at is None
 

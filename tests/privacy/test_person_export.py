@@ -66,10 +66,7 @@ def test_json_holds_every_section_with_the_passport(client, as_role, app, make, 
         )
 
 
-def test_pdf_prints_the_names_in_every_script(client, as_role, app, make, event):
-    world = build(app, make, event)
-    as_role("organiser")
-    response = client.get(_url(event, world.person_id, "personal-data.pdf"))
+def _pdf_text(response) -> str:
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     text = subprocess.run(
@@ -78,17 +75,84 @@ def test_pdf_prints_the_names_in_every_script(client, as_role, app, make, event)
         capture_output=True,
         check=True,
     ).stdout.decode()
-    folded = " ".join(text.split())
+    return " ".join(text.split())
+
+
+def test_pdf_prints_the_names_in_every_script(client, as_role, app, make, event):
+    world = build(app, make, event)
+    as_role("organiser")
+    folded = _pdf_text(client.get(_url(event, world.person_id, "personal-data.pdf")))
     for name in (KHMER, THAI, CHINESE, PASSPORT, "ABCD-EFGH-JKLM-NPQR", "Main entrance"):
         assert name in folded, name
     assert SERIAL  # the serial is shown grouped as printed
 
 
+def test_pdf_reads_as_words_not_database_keys(client, as_role, app, make, event):
+    world = build(app, make, event)
+    as_role("organiser")
+    folded = _pdf_text(client.get(_url(event, world.person_id, "personal-data.pdf")))
+    # Internal ids and raw keys stay in the JSON only.
+    for raw in (
+        "Event id",
+        "Organisation id",
+        "Delegation id",
+        "User id",
+        "Country code",
+        "Name en",
+        "Notice text",
+        "share_heads",
+        "participation",
+        "already_admitted",
+        "held: yes",
+    ):
+        assert raw not in folded, raw
+    # Codes by their names: country, language, purpose, status, scan result, kind.
+    for word in (
+        "Cambodia",
+        "Khmer",
+        "Registration for the event",
+        "Approved",
+        "Delegate",
+        "No special diet",
+        "Admitted",
+        "Participation",
+        "Letter requested",
+        "Signed",
+        "Given name (as in passport)",
+    ):
+        assert word in folded, word
+
+
+def test_pdf_times_are_the_events_stated_once(client, as_role, app, make, event):
+    world = build(app, make, event)
+    as_role("organiser")
+    folded = _pdf_text(client.get(_url(event, world.person_id, "personal-data.pdf")))
+    # The gate scan at 02:00 UTC was at 10:00 in Guiyang, on the day written in words.
+    assert "Jul 24, 2025, 10:00" in folded
+    assert "UTC" not in folded and "T02:00" not in folded
+    assert folded.count("Asia/Shanghai") == 1  # the zone, named once
+    assert "May 1, 1970" in folded  # the date of birth, as the reader's language writes it
+
+
+def test_pdf_table_words_are_never_cut(client, as_role, app, make, event):
+    world = build(app, make, event)
+    as_role("organiser")
+    folded = _pdf_text(client.get(_url(event, world.person_id, "personal-data.pdf")))
+    for word in ("Revoked", "Printed", "Emailed", "Speaker"):
+        assert word in folded, word
+    # No heading or value split inside a word ("Giv en", "transfer_abro ad").
+    assert not any(len(w) == 1 and w.isalpha() and w.islower() for w in folded.split())
+
+
 def test_pdf_in_chinese_has_chinese_headings(client, as_role, app, make, event):
     world = build(app, make, event)
     as_role("organiser", locale="zh_Hans")
-    response = client.get(_url(event, world.person_id, "personal-data.pdf"))
-    assert response.status_code == 200
+    folded = _pdf_text(client.get(_url(event, world.person_id, "personal-data.pdf")))
+    assert "柬埔寨" in folded  # the country by its Chinese name
+    assert "高棉语" in folded  # the notice's language
+    assert "2025年7月24日 10:00" in folded
+    assert "Asia/Shanghai" in folded
+    assert "Cambodia Cambodia" not in folded
 
 
 def test_visa_officers_and_strangers_may_not_download(client, as_role, app, make, event):
