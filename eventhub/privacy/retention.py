@@ -106,7 +106,7 @@ def report(event) -> list[ReportRow]:
                 label=str(kinds.KIND_LABELS[kind]),
                 description=str(kinds.KIND_DESCRIPTIONS[kind]),
                 days=days,
-                default=kind not in rules,
+                default=days == kinds.DEFAULT_DAYS[kind],  # also when saved at the default
                 erase_after=None if kind == Kind.IMPORTS else kinds.erase_after(event, days),
                 due=due,
             )
