@@ -230,7 +230,9 @@ def _asked_by_me(found: DataRequest) -> bool:
 
 
 def _not_asked_by_me() -> str:
-    return _("This copy was asked for by someone else: only they can download it. Ask for your own.")
+    return _(
+        "This copy was asked for by someone else: only they can download it. Ask for your own."
+    )
 
 
 def _filename(event, participant: Participant, suffix: str) -> str:

@@ -63,9 +63,7 @@ def close_account(event, person: Participant) -> Account:
             ApiToken.event_id == event.id, ApiToken.role.in_(REGISTRATION_ROLES), user=user
         )
     db.session.expire(user, ["memberships"])
-    roles = db.session.scalar(
-        sa.select(sa.func.count()).where(EventMembership.user_id == user.id)
-    )
+    roles = db.session.scalar(sa.select(sa.func.count()).where(EventMembership.user_id == user.id))
     if db.session.scalar(others) or roles or user.is_admin:
         return done
     done.email, done.closed = user.email.lower(), user
@@ -124,10 +122,14 @@ def scrub_audit(person: Participant, account: User | None, addresses: set[str]) 
         by_them = (account is not None and entry.user_id == account.id) or (
             entry.actor or ""
         ).lower() in addresses
-        if is_about or by_them or (
-            account is not None
-            and entry.object_type == "User"
-            and entry.object_id == str(account.id)
+        if (
+            is_about
+            or by_them
+            or (
+                account is not None
+                and entry.object_type == "User"
+                and entry.object_id == str(account.id)
+            )
         ):
             entry.ip_address = ""
         if by_them:

@@ -32,8 +32,7 @@ def _linked(app, make, event):
         db.session.commit()
     browser = app.test_client()
     assert (
-        browser.post("/auth/login", data={"email": EMAIL, "password": PASSWORD}).status_code
-        == 302
+        browser.post("/auth/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302
     )
     assert browser.post(f"/my-registration/link/{token}").status_code in (302, 303)
     # A mistyped password once: the log keeps the address tried.
@@ -126,9 +125,7 @@ def test_the_audit_log_no_longer_names_the_erased_person(app, client, as_role, m
                 )
             )
         }
-    assert {"auth.login", "auth.login_failed", "participant.account_linked"} <= set(
-        theirs.values()
-    )
+    assert {"auth.login", "auth.login_failed", "participant.account_linked"} <= set(theirs.values())
     organiser = as_role("organiser")
     _erase(client, event, person.id)
     with app.app_context():
@@ -150,7 +147,8 @@ def test_the_audit_log_no_longer_names_the_erased_person(app, client, as_role, m
         about = [
             e
             for e in entries
-            if (e.object_type, e.object_id) in {("Participant", str(person.id)), ("User", str(user.id))}
+            if (e.object_type, e.object_id)
+            in {("Participant", str(person.id)), ("User", str(user.id))}
         ]
         assert about and all(e.ip_address == "" for e in about)
         # The organiser's own erasure keeps who did it.

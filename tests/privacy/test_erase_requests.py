@@ -14,7 +14,10 @@ from eventhub.outbox.models import MailState, OutboxMessage
 from eventhub.privacy.models import DataRequest, RequestKind, RequestState
 from eventhub.registration.models import Delegation, Participant
 
-from .test_requests import _ask, _organiser, _requests, thai  # noqa: F401 -- fixture
+from . import test_requests
+from .test_requests import _ask, _organiser, _requests
+
+thai = test_requests.thai  # the Thai delegation, its head and a member (fixture)
 
 ADDRESS = "somchai@example.ac.th"
 
@@ -115,3 +118,36 @@ def test_only_the_head_who_asked_downloads_the_copy(app, client, make, login, ev
         assert not db.session.scalars(
             sa.select(AuditEntry).where(AuditEntry.action == "data_request.download")
         ).all()
+
+
+def test_a_mail_to_an_erased_person_given_up_forgets_the_address_too(app, event, monkeypatch):
+    import smtplib
+
+    from eventhub import jobs, mail
+    from eventhub.outbox import services as mail_outbox
+
+    from ..test_jobs import _Server
+
+    server = _Server(
+        {ADDRESS: smtplib.SMTPRecipientsRefused({ADDRESS: (550, f"no {ADDRESS} here".encode())})}
+    )
+    monkeypatch.setattr(mail, "connection", lambda: server)
+    held = app.extensions.get("eventhub_jobs_held")
+    app.extensions["eventhub_jobs_held"] = []  # queue only: delivered by hand below
+    try:
+        with app.app_context():
+            mail_outbox.queue(
+                ADDRESS, "Erased", "Text", event_id=event.id, forget_after_delivery=True
+            )
+            mail_outbox.queue("head@example.la", "Kept", "Text", event_id=event.id)
+            jobs.commit()
+    finally:
+        app.extensions["eventhub_jobs_held"] = held
+    with app.app_context():
+        mail_outbox.deliver()
+        forgotten, kept = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))
+        assert forgotten.state == MailState.FAILED and forgotten.finished_at is not None
+        assert ADDRESS not in json.dumps(
+            [forgotten.recipient, forgotten.subject, forgotten.text, forgotten.last_error]
+        )
+        assert kept.state == MailState.SENT and kept.recipient == "head@example.la"
