@@ -35,6 +35,9 @@ class OutboxMessage(db.Model):
     html: Mapped[str | None] = mapped_column(sa.Text)
     # Fixed when queued, so a retried message is the same message to the recipient's server.
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # A mail to an erased person (their own erasure, approved): once sent or given up, it
+    # forgets the address and subject too, so the outbox holds nothing that names them.
+    forget_after_delivery: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     state: Mapped[MailState] = mapped_column(enum_column(MailState), default=MailState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -16,9 +16,19 @@ from eventhub.extensions import db
 from eventhub.outbox.models import MailState, OutboxMessage
 
 
-def queue(to: str, subject: str, text: str, html: str | None = None, *, event_id=None) -> bool:
+def queue(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    event_id=None,
+    forget_after_delivery: bool = False,
+) -> bool:
     """Store one message in the caller's transaction; the job worker sends it after commit.
-    True: it is on its way (what became of it shows in the event's delivery log)."""
+    True: it is on its way (what became of it shows in the event's delivery log).
+    `forget_after_delivery`: its address and subject are blanked too once it is sent or
+    given up (a mail to a person just erased)."""
     if event_id is None and has_request_context():
         event = getattr(g, "event", None)
         event_id = event.id if event is not None else None
@@ -34,6 +44,7 @@ def queue(to: str, subject: str, text: str, html: str | None = None, *, event_id
             html=html,
             message_id=make_msgid(domain=current_app.config.get("MAIL_MESSAGE_ID_DOMAIN")),
             next_attempt_at=utcnow(),
+            forget_after_delivery=forget_after_delivery,
         )
     )
     db.session.flush()
@@ -95,6 +106,7 @@ def reclaim_stalled() -> int:
             last_error="The job worker stopped while sending it, on every try.",
         )
     )
+    _forget_finished()
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(
@@ -171,6 +183,7 @@ def deliver(limit: int = 200) -> Delivery:
                 continue
             message.state, message.finished_at = MailState.SENT, utcnow()
             message.text, message.html, message.last_error = "", None, ""
+            _forget(message)
             report.sent += 1
             db.session.commit()
     finally:
@@ -187,12 +200,32 @@ def _failed(message: OutboxMessage, error: Exception, report: Delivery) -> None:
     if _permanent(error) or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         message.state, message.finished_at = MailState.FAILED, utcnow()
         message.text, message.html = "", None  # no personal link kept
+        _forget(message)
         report.failed += 1
     else:
         message.state = MailState.QUEUED
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
         report.retrying += 1
     current_app.logger.warning("Mail message %d not sent: %s", message.id, error)
+
+
+def _forget(message: OutboxMessage) -> None:
+    """A finished message to an erased person keeps only its state and times."""
+    if message.forget_after_delivery:
+        message.recipient, message.subject, message.text, message.html = "", "", "", None
+        message.last_error = message.last_error.split(":", 1)[0]  # the error may quote it
+
+
+def _forget_finished() -> None:
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.forget_after_delivery.is_(True),
+            OutboxMessage.state.in_((MailState.SENT, MailState.FAILED)),
+            OutboxMessage.recipient != "",
+        )
+        .values(recipient="", subject="", text="", html=None)
+    )
 
 
 def next_due() -> timedelta | None:

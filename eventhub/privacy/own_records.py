@@ -2,7 +2,8 @@
 language of the notice shown), the requests made about their data and its erasures.
 
 Consents and requests stay on erasure, as proof of what the person agreed to and asked
-for: they hold no name, only the participant's id, purposes, versions and times. What core
+for: they hold no name, only the participant's id, purposes, versions and times (a
+request's reason and note, free text that may name them, are cleared). What core
 holds that names the person (mails to their address, their account, the audit log's
 details) is answered by registration (personal_records), which alone can read the address."""
 
@@ -70,10 +71,19 @@ def privacy_export(event, *, participant_id: int, **kwargs):
 
 @person_erase.connect
 def privacy_kept(event, *, participant_id: int, **kwargs) -> dict[str, int]:
-    """Nothing erased: consents are the proof of what was agreed (no names in them)."""
+    """Consents stay: the proof of what was agreed (no names in them). Requests keep their
+    kind, state and times, not their free text (a reason, a note may name the person)."""
     kept = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Consent)
         .where(Consent.event_id == event.id, Consent.participant_id == participant_id)
     )
-    return {"consents_kept": kept} if kept else {}
+    cleared = db.session.execute(
+        sa.update(DataRequest)
+        .where(DataRequest.event_id == event.id, DataRequest.participant_id == participant_id)
+        .values(reason="", decision_note="")
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    return ({"consents_kept": kept} if kept else {}) | (
+        {"requests_cleared": cleared} if cleared else {}
+    )

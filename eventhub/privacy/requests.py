@@ -26,6 +26,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import datetime_text, localized
 from eventhub.mail import send_mail
+from eventhub.outbox import services as outbox
 from eventhub.privacy.models import (
     DataRequest,
     ErasureRun,
@@ -172,7 +173,8 @@ def _decide(request: DataRequest, state: RequestState, *, actor, note: str) -> N
 def approve(request: DataRequest, *, actor, note: str = "") -> DataRequest:
     """An export: ready to download for EXPORT_DAYS. An erasure: the person is erased now."""
     event = db.session.get(Event, request.event_id)
-    _decide(request, RequestState.APPROVED, actor=actor, note=(note or "").strip())
+    note = (note or "").strip()
+    _decide(request, RequestState.APPROVED, actor=actor, note=note)
     # Their page, found before an erasure takes the person's details away.
     subject = subjects(event, [request.participant_id])[request.participant_id]
     changes: dict[str, Any] = {"state": [RequestState.REQUESTED, RequestState.APPROVED]}
@@ -186,7 +188,8 @@ def approve(request: DataRequest, *, actor, note: str = "") -> DataRequest:
         request.erasure_run_id = run.id
         changes["erasure_run"] = [None, run.id]
     audit.record("data_request.approve", request, actor=actor, event_id=event.id, changes=changes)
-    _tell_asker(request, subject)
+    # The note goes in the mail; an erasure has just taken it off the request itself.
+    _tell_asker(request, subject, note=note)
     db.session.flush()
     return request
 
@@ -255,10 +258,13 @@ def for_delegation(event, participant_ids) -> list[DataRequest]:
     )
 
 
-def _tell_asker(request: DataRequest, subject: Subject | None = None) -> bool:
+def _tell_asker(
+    request: DataRequest, subject: Subject | None = None, *, note: str | None = None
+) -> bool:
     """Mail the decision to the one who asked (an account; else the person, who asked by
     their own link), in their language, with a link to the page where they follow it
-    (built on the public address: refused without one)."""
+    (built on the public address: refused without one). A mail to a person just erased
+    forgets their address once delivered (outbox: forget_after_delivery)."""
     event = db.session.get(Event, request.event_id)
     subject = subject or subjects(event, [request.participant_id])[request.participant_id]
     asker = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
@@ -298,5 +304,8 @@ def _tell_asker(request: DataRequest, subject: Subject | None = None) -> bool:
             approved=request.state == RequestState.APPROVED,
             erasure=request.kind == RequestKind.ERASURE,
             until=datetime_text(request.available_until, "long", zone=True, tz=event.timezone),
+            note=request.decision_note if note is None else note,
         )
+    if erased and asker is None:
+        return outbox.queue(to, title, body, event_id=event.id, forget_after_delivery=True)
     return send_mail(to, title, body, event_id=event.id)

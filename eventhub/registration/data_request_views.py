@@ -98,7 +98,7 @@ def _requests_panel(delegation, *, event, members, **kwargs) -> Panel | None:
         names=names,
         kind_labels=data_requests.KIND_LABELS,
         state_labels=data_requests.STATE_LABELS,
-        downloadable=data_requests.downloadable,
+        downloadable=lambda r: data_requests.downloadable(r) and _asked_by_me(r),
     )
 
 
@@ -141,6 +141,7 @@ def member_data(event, delegation_id: int, participant_id: int):
             kind_labels=data_requests.KIND_LABELS,
             state_labels=data_requests.STATE_LABELS,
             downloadable=data_requests.downloadable,
+            mine=_asked_by_me,
         )
     )
 
@@ -209,6 +210,8 @@ def _approved_export(event, participant: Participant, request_id: int) -> DataRe
         abort_with(404, _("This request was refused: there is nothing to download."))
     if found.state == RequestState.REQUESTED:
         abort_with(404, _("The organisers have not approved this request yet."))
+    if not _asked_by_me(found):
+        abort_with(404, _not_asked_by_me())
     if not data_requests.downloadable(found):
         abort_with(
             410,
@@ -218,6 +221,18 @@ def _approved_export(event, participant: Participant, request_id: int) -> DataRe
             ),
         )
     return found
+
+
+def _asked_by_me(found: DataRequest) -> bool:
+    """A copy is for the account that asked for it (while it heads the delegation: _member),
+    not for whoever heads it after them."""
+    return found.requested_by_id is not None and found.requested_by_id == current_user.id
+
+
+def _not_asked_by_me() -> str:
+    return _(
+        "This copy was asked for by someone else: only they can download it. Ask for your own."
+    )
 
 
 def _filename(event, participant: Participant, suffix: str) -> str:

@@ -231,8 +231,14 @@ def records_reading(event, **kwargs):
 @person_erase.connect
 def participant_erase(event, *, participant_id: int, actor=None, **kwargs) -> dict[str, int]:
     """Erase the row's personal columns, its photos and the registration's side rows, then
-    what core holds about the person (mails, account, audit details)."""
-    person = _person(event, participant_id)
+    what core holds about the person (mails, account, audit details). The row is read
+    afresh and locked: a second erasure submitted meanwhile finds it erased."""
+    person = db.session.scalar(
+        sa.select(Participant)
+        .where(Participant.id == participant_id, Participant.event_id == event.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if person is None:
         return {}
     if person.erased_at is not None:

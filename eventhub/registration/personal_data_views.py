@@ -15,6 +15,8 @@ from flask_login import current_user
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.errors import DomainError
+from eventhub.extensions import db
 from eventhub.privacy import person_pdf, persons, retention
 from eventhub.registration import bp
 from eventhub.registration.access import participant_or_404
@@ -81,7 +83,12 @@ def erase_person(event, participant_id: int):
         flash(_("This person's data has already been erased: nothing was changed."), "info")
         return redirect(back)
     if request.method == "POST":
-        persons.erase_person(event, participant.id, actor=current_user)
+        try:
+            persons.erase_person(event, participant.id, actor=current_user)
+        except DomainError as error:  # erased meanwhile (a second tab, a double click)
+            db.session.rollback()
+            flash(str(error), "info")
+            return redirect(back)
         commit()
         retention.reclaim()  # no copy of what was erased left in the database's files
         flash(

@@ -9,10 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from eventhub.audit.models import AuditEntry
-from eventhub.auth import sessions
-from eventhub.auth.models import EventMembership
+from eventhub.auth.models import User
 from eventhub.extensions import db
 from eventhub.outbox.models import MailState, OutboxMessage
+from eventhub.registration import erased_traces
 from eventhub.registration.models import Participant
 
 
@@ -61,42 +61,28 @@ def export(event, person: Participant) -> dict[str, Any]:
 
 def erase(event, person: Participant) -> dict[str, int]:
     """Mails to the address lose address and bodies (state and times stay: the delivery
-    log's counts), audit details about the person are emptied, the account is unlinked
-    and, when it serves nothing else, disabled with its address erased."""
+    log's counts); the account loses this event's roles and tokens and, when it serves
+    nothing else, is closed with its address erased; the audit log keeps every entry but
+    no longer names the person (erased_traces)."""
     mails = 0
     for message in db.session.scalars(_mails(event, person)):
         message.recipient, message.subject, message.text, message.html = "", "", "", None
         if message.state in (MailState.QUEUED, MailState.SENDING):
             message.state, message.last_error = MailState.FAILED, "recipient erased"
         mails += 1
-    entries = db.session.execute(
-        sa.update(AuditEntry)
-        .where(AuditEntry.object_type == "Participant", AuditEntry.object_id == str(person.id))
-        .values(changes={})
-    ).rowcount
-    return {"mails": mails, "audit_entries": entries, "accounts": _account(person)}
-
-
-def _account(person: Participant) -> int:
-    """Unlink the account; disable and erase it when it has no role and no other row."""
-    user = person.user
-    if user is None:
-        return 0
-    person.user_id = None
-    others = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Participant)
-        .where(Participant.user_id == user.id, Participant.id != person.id)
+    addresses = {(person.email or "").strip().lower()} - {""}
+    account = erased_traces.close_account(event, person)
+    if account.closed is not None:
+        addresses.add(account.email)
+    # An address a live account still holds is that account's, not only this person's.
+    live = set(
+        db.session.scalars(sa.select(sa.func.lower(User.email)).where(User.email.in_(addresses)))
     )
-    roles = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(EventMembership)
-        .where(EventMembership.user_id == user.id)
-    )
-    if others or roles or user.is_admin:
-        return 0
-    user.email = f"erased-{user.id}@invalid"
-    user.display_name, user.password_hash, user.active = "", "", False
-    user.totp_secret_encrypted, user.totp_enabled_at = None, None
-    sessions.revoke_all(user)
-    return 1
+    entries = erased_traces.scrub_audit(person, account.closed, addresses - live)
+    return {
+        "mails": mails,
+        "audit_entries": entries,
+        "accounts": int(account.closed is not None),
+        "roles": account.roles,
+        "api_tokens": account.tokens,
+    }
