@@ -1,8 +1,8 @@
 """outbox forget: a mail to an erased person (telling them of their own erasure) forgets
 its address and text once delivered or given up
 
-Revision ID: 0042_outbox_forget
-Revises: 0041_personal_data
+Revision ID: 0043_outbox_forget
+Revises: 0042_erased_person
 Create Date: 2026-12-04 17:00:00
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-04 17:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0042_outbox_forget"
-down_revision = "0041_personal_data"
+revision = "0043_outbox_forget"
+down_revision = "0042_erased_person"
 branch_labels = None
 depends_on = None
 
