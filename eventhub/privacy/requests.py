@@ -124,13 +124,14 @@ def open_request(event, participant_id: int, kind: RequestKind) -> DataRequest |
 
 def ask(event, participant_id: int, kind: RequestKind, *, reason: str, actor) -> DataRequest:
     """A new request, waiting for the organisers. One open request per person and kind; an
-    erasure says why; nobody is asked about once erased."""
+    erasure asked by a head says why; nobody is asked about once erased."""
     reason = (reason or "").strip()
     if is_erased(event, participant_id):
         raise DomainError(_l("This person's data has been erased: there is nothing to ask for."))
     if open_request(event, participant_id, kind) is not None:
         raise DomainError(_l("This has already been asked: the organisers have not decided yet."))
-    if kind == RequestKind.ERASURE and not reason:
+    # A head asks for someone else and says why; the person owes nobody a reason.
+    if kind == RequestKind.ERASURE and not reason and actor is not None:
         error = DomainError(_l("Say why their data should be erased."))
         error.field = "reason"  # type: ignore[attr-defined]
         raise error

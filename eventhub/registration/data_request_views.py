@@ -303,7 +303,7 @@ def own_erasure(event, key: str):
             if getattr(refused, "field", None) != "reason":
                 flash(str(refused), "danger")
                 return private(redirect(back))
-            error, status = _("Say why your data should be erased."), 400
+            error, status = str(refused), 400  # the reason's length
         else:
             commit()
             flash(
