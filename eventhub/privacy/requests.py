@@ -25,7 +25,6 @@ from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import datetime_text, localized
-from eventhub.mail import send_mail
 from eventhub.outbox import services as outbox
 from eventhub.privacy.models import (
     DataRequest,
@@ -307,6 +306,6 @@ def _tell_asker(
             until=datetime_text(request.available_until, "long", zone=True, tz=event.timezone),
             note=request.decision_note if note is None else note,
         )
-    if erased and asker is None:
-        return outbox.queue(to, title, body, event_id=event.id, forget_after_delivery=True)
-    return send_mail(to, title, body, event_id=event.id)
+    # It names the person, or goes to an erased one's address: once delivered (or given up)
+    # the outbox keeps neither address nor words, so a later erasure leaves nothing behind.
+    return outbox.queue(to, title, body, event_id=event.id, forget_after_delivery=True)

@@ -151,3 +151,30 @@ def test_a_mail_to_an_erased_person_given_up_forgets_the_address_too(app, event,
             [forgotten.recipient, forgotten.subject, forgotten.text, forgotten.last_error]
         )
         assert kept.state == MailState.SENT and kept.recipient == "head@example.la"
+
+
+def test_the_heads_mail_naming_the_member_is_forgotten_once_delivered(
+    app, client, make, login, event, thai, outbox
+):
+    """A refusal tells the head "your request about Somchai JAIDEE's data was refused": once
+    delivered, the outbox keeps neither the name nor the words, so the member's later
+    erasure leaves nothing of them in the mail log."""
+    login(thai["user"].email)
+    _ask(client, thai, "erasure", "He left the ministry.")
+    (asked,) = _requests(app)
+    _organiser(client, make, login, event)
+    client.post(
+        f"/events/{event.slug}/privacy/requests/{asked.id}/refuse",
+        data={"note": "His visa file is still open."},
+    )
+    mail = outbox[-1]
+    assert "JAIDEE" in mail["Subject"].upper() or "Somchai" in mail.get_content()
+    with app.app_context():
+        stored = json.dumps(
+            [
+                [m.recipient, m.subject, m.text]
+                for m in db.session.scalars(sa.select(OutboxMessage))
+            ],
+            ensure_ascii=False,
+        )
+        assert "JAIDEE" not in stored.upper() and "Somchai" not in stored
