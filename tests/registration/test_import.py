@@ -64,8 +64,10 @@ def test_the_partner_sample_imports_in_every_script(client, as_role, app, event)
 
 
 def _mapping(page: str) -> dict:
+    """The confirm step's columns as the page reads them, and the organiser's attestation
+    that the sender collected the people's consent to registration."""
     selects = re.findall(r'<select[^>]*name="(map_\d+)"[^>]*>(.*?)</select>', page, re.S)
-    found = {}
+    found = {"attest_registration": "y"}
     for name, options in selects:
         chosen = re.search(r'<option value="([^"]*)" selected>', options)
         found[name] = chosen.group(1) if chosen else ""
