@@ -137,13 +137,13 @@ def record_many(
         ],
     )
     audit.record(
-            "consent.record",
-            event,
-            actor=actor,
-            event_id=event.id,
-            changes={"people": [None, len(participant_ids)], "source": [None, source.value]}
-            | {p.value: [None, "given" if yes else "declined"] for p, yes in answers.items()},
-        )
+        "consent.record",
+        event,
+        actor=actor,
+        event_id=event.id,
+        changes={"people": [None, len(participant_ids)], "source": [None, source.value]}
+        | {p.value: [None, "given" if yes else "declined"] for p, yes in answers.items()},
+    )
 
 
 def answered(participant_ids: Iterable[int], purpose: Purpose) -> dict[int, bool]:

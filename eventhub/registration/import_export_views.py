@@ -156,7 +156,7 @@ def import_preview(event, batch_id: int):
         categories=CATEGORY_CHOICES,
         attested={purpose.value: yes for purpose, yes in attested.items()},
         attest_error=importing.NOT_ATTESTED if unattested else None,
-    ), (422 if unattested else 200)
+    )
 
 
 def _settings_from(form) -> importer.Settings:

@@ -220,7 +220,7 @@ def own_consents(event, key: str):
         for name, messages in checked.errors.items():
             consent_form[name].errors = list(messages)
     form = RegistrationForm(formdata=None, data=own_link.form_values(participant))
-    return _own_page(event, participant, key, form, consent_form), 422
+    return _own_page(event, participant, key, form, consent_form)
 
 
 def _own_participant(event, key: str):

@@ -291,7 +291,7 @@ def test_changing_the_column_mapping_is_checked_again(client, as_role, app, even
     mapping = {"map_0": "given_name", "map_1": "organisation", "map_2": "country", "map_3": "email"}
     checked = client.post(preview_url, data={"action": "preview", **mapping}).get_data(as_text=True)
     assert "Import 1 participant" in checked
-    client.post(preview_url, data={"action": "import", **mapping})
+    client.post(preview_url, data={"action": "import", **mapping, "attest_registration": "y"})
     assert _count(app, event) == 1
 
 
