@@ -233,7 +233,7 @@ def _registered(client, open_event, lao_delegate) -> str:
 
 
 def test_a_locked_registration_withdraws_the_photo_consent(
-    app, client, open_event, lao_delegate, outbox
+    app, client, make, open_event, lao_delegate, outbox, login
 ):
     from eventhub.badges.printing import badge_data
 
@@ -263,6 +263,8 @@ def test_a_locked_registration_withdraws_the_photo_consent(
     with app.test_request_context():
         person = db.session.get(Participant, person_id)
         assert badge_data(person.event, [person])[0].photo is None
+    login(make.user(roles={open_event: "organiser"}).email)
+    assert _gate_photo(client, open_event, person_id) == 404
 
 
 def test_the_registration_consent_cannot_be_withdrawn_on_the_own_page(
@@ -333,3 +335,21 @@ def test_the_own_consents_form_asks_again_after_a_new_notice(
     assert response.status_code == 200
     assert "Invitations, and a yearly survey." in text and "changed since you opened" in text
     assert len(_rows(app, person_id)) == before
+
+
+def test_a_new_photo_on_the_details_form_needs_the_photo_consent(
+    app, client, open_event, lao_delegate, outbox
+):
+    import io
+
+    from ..registration.conftest import image_bytes
+
+    data = {k: v for k, v in lao_delegate.items() if k != "consent_photo"}
+    own = _registered(client, open_event, data)
+    details = {k: v for k, v in lao_delegate.items() if not k.startswith("consent_")}
+    details["photo"] = (io.BytesIO(image_bytes()), "me.png")
+    response = client.post(own, data=details, content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert "You have not agreed to your photo being printed" in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ParticipantPhoto.participant_id))) == 0
