@@ -140,6 +140,7 @@ def test_registration_week_from_delegate_to_printed_badges(live_server, new_page
         head.get_by_label("Name in own script").fill(native)
         head.get_by_label("Organisation").fill("Ministry of Education and Sports, Lao PDR")
         head.get_by_label("Email").fill(f"{given.lower()}.{family.lower()}@journey.la")
+        head.locator("#consent_registration").check()  # the member agreed, the head says
         head.get_by_role("button", name="Add member").click()
         head.wait_for_url(re.compile(rf".*/delegations/{delegation_id}/$"))
     for _family, _given, native in LAO_MEMBERS:
