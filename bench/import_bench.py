@@ -31,6 +31,7 @@ from eventhub.demo.names import GENERATORS  # noqa: E402
 from eventhub.directory.services import seed_countries  # noqa: E402
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
+from eventhub.privacy.kinds import Purpose  # noqa: E402
 from eventhub.registration import importer, importing  # noqa: E402
 from eventhub.registration.models import ImportBatch, Participant  # noqa: E402
 
@@ -121,7 +122,9 @@ def main() -> None:
             started = time.perf_counter()
             preview = importer.preview(event, batch.content)
             assert preview.ok, preview.errors[:5]
-            count = importing.import_participants(event, batch, preview, actor=actor)
+            count = importing.import_participants(
+                event, batch, preview, actor=actor, attested={Purpose.REGISTRATION: True}
+            )
             db.session.commit()
             imports.append(time.perf_counter() - started)
             assert count == ROWS

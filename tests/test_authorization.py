@@ -76,6 +76,7 @@ ALLOWED: dict[str, set[str]] = {
     "auth.set_language": EVERYONE,
     "registration.register": EVERYONE,
     "registration.own_page": EVERYONE,  # the secret link is the key (tested apart below)
+    "registration.own_consents": EVERYONE,  # the secret link is the key, even when locked
     "registration.own_photo": EVERYONE,
     "registration.own_data": EVERYONE,
     "registration.participant_list": OFFICE,

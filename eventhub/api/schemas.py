@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventhub.checkin.scanning import BATCH_LIMIT
+from eventhub.privacy.kinds import Purpose
 from eventhub.registration.models import Category, Diet
 from eventhub.registration.validation import MAX_LENGTHS
 
@@ -39,8 +40,28 @@ def _text(name: str, description: str = "", **more: Any) -> dict[str, Any]:
 REGISTRATION: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["given_name", "organisation", "country", "category", "email"],
+    "required": ["given_name", "organisation", "country", "category", "email", "consents"],
     "properties": {
+        "consents": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["registration"],
+            "description": "What the person agreed to, asked by your system with the event's "
+            "notices (GET the registration form to read them). registration must be true: "
+            "nobody is registered without it. A purpose left out is recorded as not agreed "
+            "to (no photo on the badge or at the gates without photo: true). Recorded as "
+            "given through the API, with no notice version of ours",
+            "properties": {purpose.value: {"type": "boolean"} for purpose in Purpose}
+            | {
+                "registration": {"type": "boolean", "const": True},
+                "transfer_abroad": {
+                    "type": "boolean",
+                    "description": "Separate consent to sending the person's data outside "
+                    "China (PIPL art. 39); false or left out: their data stays in China",
+                },
+            },
+            "examples": [{"registration": True, "photo": True, "transfer_abroad": False}],
+        },
         "family_name": _text(
             "family_name", "Latin letters as in the passport; empty for people with one name"
         ),

@@ -53,6 +53,8 @@ def _message(error: ValidationError, field: str) -> str:
         if kinds == {"array"}:
             return _("Send %(field)s as a list.", field=field)
         return _("%(field)s is not of the expected type.", field=field)
+    if keyword == "const" and rule is True:
+        return _("%(field)s must be true: the person has to agree to it.", field=field)
     if keyword == "maxLength":
         return _("Use at most %(n)d characters.", n=rule)
     if keyword == "enum":

@@ -20,7 +20,9 @@ from eventhub.errors import DomainError, error_response
 from eventhub.events import services as event_services
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration import submissions
+from eventhub.privacy.kinds import Purpose
+from eventhub.privacy.models import ConsentSource
+from eventhub.registration import consent_fields, submissions
 from eventhub.registration.models import Participant, Source
 from eventhub.registration.own_link import participants_of_user, send_confirmation
 from eventhub.registration.quotas import position_of
@@ -97,8 +99,16 @@ def create_registration(event):
         if claimed is None:  # the same call, sent at the same instant, went first
             db.session.rollback()
             return _replayed(submissions.earlier(event, scope, idempotency))
+    body = dict(body)
+    given = body.pop("consents")  # the schema checked it: registration true, known purposes
+    answers = consent_fields.Answers(
+        {purpose: given.get(purpose.value) is True for purpose in Purpose},
+        ConsentSource.API,
+        language="",  # the partner's system showed its own words, in its own language
+        with_notice=False,
+    )
     try:
-        participant, key = register(event, body, source=Source.API)
+        participant, key = register(event, body, source=Source.API, consents=answers)
     except RegistrationInvalid as invalid:
         db.session.rollback()  # the key too: the corrected call may use it again
         return error_response(

@@ -22,27 +22,31 @@ def record(
     language: str,
     source: ConsentSource,
     actor=None,
+    shown: Mapping[Purpose, notices.Shown] | None = None,
+    with_notice: bool = True,
 ) -> list[Consent]:
-    """One row per answered purpose, with the notice shown in `language`; flushed, with an
-    audit entry. The caller commits."""
+    """One row per answered purpose, with the notice shown (`shown`, else the current one in
+    `language`); `with_notice=False` when the person read no notice of ours (a partner's
+    system or an imported list asked them). Flushed, with an audit entry; the caller commits."""
     source = ConsentSource(source)
     rows = []
     for purpose, given in answers.items():
-        shown = notices.current(event, purpose, language)
-        notice = notices.stored(event, shown)
-        rows.append(
-            Consent(
-                event_id=event.id,
-                participant_id=participant_id,
-                purpose=purpose,
-                given=bool(given),
-                notice_id=notice.id,
-                notice_version=notice.version,
-                language=notice.language,
-                source=source,
-                recorded_by_id=getattr(actor, "id", None),
-            )
+        row = Consent(
+            event_id=event.id,
+            participant_id=participant_id,
+            purpose=purpose,
+            given=bool(given),
+            language=language,
+            source=source,
+            recorded_by_id=getattr(actor, "id", None),
         )
+        if with_notice:
+            notice = notices.stored(
+                event, (shown or {}).get(purpose) or notices.current(event, purpose, language)
+            )
+            row.notice_id, row.notice_version = notice.id, notice.version
+            row.language = notice.language
+        rows.append(row)
     if not rows:
         return rows
     db.session.add_all(rows)
@@ -78,19 +82,68 @@ def current(participant_id: int) -> dict[Purpose, Consent]:
 
 
 def declined(participant_ids: Iterable[int], purpose: Purpose) -> set[int]:
-    """Who of these people last said no to `purpose` (no row: not declined, as before)."""
+    """Who of these people has not agreed to `purpose`: their last answer is no, or they gave
+    answers but none to it. Someone with no answer at all registered before consents were
+    asked: not declined, as before."""
     ids = list(participant_ids)
     found: set[int] = set()
     for start in range(0, len(ids), 900):  # SQLite's bound on parameters
         chunk = ids[start : start + 900]
+        agreed = sa.select(Consent.participant_id).where(
+            Consent.id.in_(_latest_ids(chunk, [purpose])), Consent.given.is_(True)
+        )
         found.update(
             db.session.scalars(
-                sa.select(Consent.participant_id).where(
-                    Consent.id.in_(_latest_ids(chunk, [purpose])), Consent.given.is_(False)
-                )
+                sa.select(Consent.participant_id)
+                .where(Consent.participant_id.in_(chunk), Consent.participant_id.not_in(agreed))
+                .distinct()
             )
         )
     return found
+
+
+def asked(participant_id: int) -> bool:
+    """Whether the person was asked for consents (no: registered before they were)."""
+    return (
+        db.session.scalar(
+            sa.select(Consent.id).where(Consent.participant_id == participant_id).limit(1)
+        )
+        is not None
+    )
+
+
+def record_many(
+    event, participant_ids: list[int], answers: Mapping[Purpose, bool], *, source, actor
+) -> None:
+    """The same answers for many people at once (an imported list the organiser vouched
+    for), without a notice of ours; one audit entry. Flushed; the caller commits."""
+    source = ConsentSource(source)
+    if not participant_ids:
+        return
+    db.session.execute(
+        sa.insert(Consent),
+        [
+            {
+                "event_id": event.id,
+                "participant_id": participant_id,
+                "purpose": purpose,
+                "given": bool(given),
+                "language": "",
+                "source": source,
+                "recorded_by_id": getattr(actor, "id", None),
+            }
+            for participant_id in participant_ids
+            for purpose, given in answers.items()
+        ],
+    )
+    audit.record(
+        "consent.record",
+        event,
+        actor=actor,
+        event_id=event.id,
+        changes={"people": [None, len(participant_ids)], "source": [None, source.value]}
+        | {p.value: [None, "given" if yes else "declined"] for p, yes in answers.items()},
+    )
 
 
 def answered(participant_ids: Iterable[int], purpose: Purpose) -> dict[int, bool]:

@@ -41,6 +41,7 @@ class ConsentSource(enum.StrEnum):
     HEAD = "head"  # entered by the head of their delegation, who collected it
     ORGANISER = "organiser"  # recorded by an organiser (a signed paper form)
     IMPORT = "import"  # the sender of an imported list vouched for it
+    API = "api"  # sent by a partner's system, which asked the person
 
 
 class Consent(db.Model):

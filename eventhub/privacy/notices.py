@@ -151,6 +151,23 @@ def current(event, purpose: Purpose, language: str) -> Shown:
     raise LookupError(purpose)  # every purpose has an English default
 
 
+def seen(event, purpose: Purpose, language: str, version: int) -> Shown | None:
+    """The notice a page showed: `version` of the text in `language` (None if there is none)."""
+    notice = db.session.scalar(
+        sa.select(Notice).where(
+            Notice.event_id == event.id,
+            Notice.purpose == purpose,
+            Notice.language == language,
+            Notice.version == version,
+        )
+    )
+    if notice is not None:
+        return Shown(purpose, language, version, notice.text, notice, language)
+    if version == 1 and language in DEFAULTS[purpose] and _latest(event, purpose, language) is None:
+        return Shown(purpose, language, 1, DEFAULTS[purpose][language], None, language)
+    return None
+
+
 def all_current(event, language: str) -> dict[Purpose, Shown]:
     return {purpose: current(event, purpose, language) for purpose in Purpose}
 

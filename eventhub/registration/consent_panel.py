@@ -22,6 +22,7 @@ SOURCE_LABELS = {
     ConsentSource.HEAD: _l("collected by the head of delegation"),
     ConsentSource.ORGANISER: _l("recorded by an organiser"),
     ConsentSource.IMPORT: _l("vouched for by the sender of an import"),
+    ConsentSource.API: _l("sent through the partner API"),
 }
 
 

@@ -17,6 +17,7 @@ from eventhub.db import utcnow
 from eventhub.directory.services import countries_for_choice
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
+from eventhub.privacy.kinds import Purpose
 from eventhub.registration import bp, dates, importer, importing, privacy, tasks
 from eventhub.registration.access import ORGANISERS
 from eventhub.registration.exports import EXPORTS, to_csv, to_xlsx
@@ -95,18 +96,30 @@ def import_preview(event, batch_id: int):
         settings.encoding = None
         preview = importer.preview(event, batch.content, settings)
     large = len(preview.rows) > current_app.config["IMPORT_INLINE_ROWS"]
-    if request.method == "POST" and request.form.get("action") == "import" and large:
+    importing_now = request.method == "POST" and request.form.get("action") == "import"
+    attested = {
+        purpose: request.form.get(f"attest_{purpose.value}") == "y"
+        for purpose in importing.ATTESTED
+    }
+    # Without the registration attestation nothing is imported: said next to its box.
+    unattested = importing_now and preview.ok and not attested[Purpose.REGISTRATION]
+    importing_now = importing_now and not unattested
+    if importing_now and large:
         if not preview.ok:
             flash(_("The file has errors; nothing was imported."), "danger")
         else:
-            tasks.start(batch, preview.settings, locale=str(get_locale() or "en"))
+            tasks.start(
+                batch, preview.settings, locale=str(get_locale() or "en"), attested=attested
+            )
             commit()
             return redirect(
                 url_for("registration.import_preview", slug=event.slug, batch_id=batch.id)
             )
-    elif request.method == "POST" and request.form.get("action") == "import":
+    elif importing_now:
         try:
-            count = importing.import_participants(event, batch, preview, actor=current_user)
+            count = importing.import_participants(
+                event, batch, preview, actor=current_user, attested=attested
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")
@@ -141,6 +154,8 @@ def import_preview(event, batch_id: int):
         ).all(),
         countries=countries_for_choice(),
         categories=CATEGORY_CHOICES,
+        attested={purpose.value: yes for purpose, yes in attested.items()},
+        attest_error=importing.NOT_ATTESTED if unattested else None,
     )
 
 

@@ -3,6 +3,8 @@ already registered (same email or passport number) updates that person."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -13,11 +15,21 @@ from eventhub.directory.models import Organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.privacy import consents
+from eventhub.privacy.kinds import Purpose
+from eventhub.privacy.models import ConsentSource
 from eventhub.registration import importer, quotas
 from eventhub.registration.models import ImportBatch, Participant, Source, Status
 from eventhub.registration.nationalities import fold
 from eventhub.registration.own_link import new_access_key
 from eventhub.registration.registering import _snapshot, apply_values
+
+# What the organiser confirms the sender of a list collected, per person (the confirm step).
+ATTESTED = (Purpose.REGISTRATION, Purpose.PHOTO, Purpose.TRANSFER_ABROAD)
+NOT_ATTESTED = _l(
+    "Confirm that the sender collected these people's consent to their registration: "
+    "nothing is imported without it."
+)
 
 
 def import_participants(
@@ -26,14 +38,19 @@ def import_participants(
     preview: importer.Preview,
     *,
     actor: User,
+    attested: Mapping[Purpose, bool] | None = None,
 ) -> int:
     """Register every row of a checked upload, or none: one flush, one audit entry.
 
     The upload is claimed first, so two organisers confirming at once import it once; its
-    content (names, perhaps passport numbers) is then no longer kept.
+    content (names, perhaps passport numbers) is then no longer kept. `attested`: the
+    consents the organiser confirms the sender collected (registration required), recorded
+    for each person added; people already registered keep their own answers.
     """
     if not preview.ok:
         raise DomainError(_l("The file has errors; nothing was imported."))
+    if not (attested or {}).get(Purpose.REGISTRATION):
+        raise DomainError(NOT_ATTESTED)
     claimed = db.session.execute(
         sa.update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.imported_at.is_(None))
@@ -78,6 +95,13 @@ def import_participants(
             )
     db.session.add_all(added)
     db.session.flush()
+    consents.record_many(
+        event,
+        [participant.id for participant in added],
+        {purpose: bool(attested.get(purpose)) for purpose in ATTESTED},
+        source=ConsentSource.IMPORT,
+        actor=actor,
+    )
     changes = {"rows": [None, len(preview.rows)], "file": [None, batch.filename]}
     if existing_ids:
         changes["updated"] = [None, len(existing_ids)]

@@ -135,7 +135,7 @@ def register(
     `consents`: the answers of the form's personal-data part, checked and recorded."""
     checked = check_registration(event, raw)
     prepared = _prepare_photo(photo, checked, photo_token)
-    consent_fields.check(checked, consents, photo_added=prepared is not None)
+    consent_fields.check(event, checked, consents, photo_added=prepared is not None)
     if not checked.ok:
         raise RegistrationInvalid(checked.errors, prepared)
     participant = Participant(
@@ -199,7 +199,7 @@ def update_participant(
         raw["category"] = participant.category.value  # the category is the organisers' call
     checked = check_registration(participant.event, raw)
     prepared = _prepare_photo(photo, checked, photo_token)
-    consent_fields.check(checked, consents, photo_added=prepared is not None)
+    consent_fields.check(participant.event, checked, consents, photo_added=prepared is not None)
     if not checked.ok:
         raise RegistrationInvalid(checked.errors, prepared)
     consent_fields.save(participant.event, participant.id, consents)

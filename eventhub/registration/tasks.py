@@ -11,14 +11,20 @@ from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.privacy.kinds import Purpose
 from eventhub.registration import importer, importing
 from eventhub.registration.models import ImportBatch, ImportState
 
 
-def start(batch: ImportBatch, settings: importer.Settings, *, locale: str) -> None:
-    """Queue the import of a checked upload; the worker takes it once the request commits."""
+def start(
+    batch: ImportBatch, settings: importer.Settings, *, locale: str, attested: dict[Purpose, bool]
+) -> None:
+    """Queue the import of a checked upload; the worker takes it once the request commits.
+    `attested`: the consents the organiser confirmed (importing.import_participants)."""
     batch.state, batch.mapping, batch.error = ImportState.QUEUED, settings.mapping, ""
-    batch.settings = settings.stored()
+    batch.settings = settings.stored() | {
+        "consents": {purpose.value: bool(yes) for purpose, yes in attested.items()}
+    }
     batch.heartbeat_at, batch.attempts, batch.locale = utcnow(), 0, locale
     db.session.flush()
     jobs.later(import_rows, batch.id)
@@ -37,8 +43,13 @@ def import_rows(batch_id: int) -> None:
             preview = importer.preview(event, batch.content, settings)
             db.session.commit()  # no transaction (on SQLite, no lock) while only reading
             batch.heartbeat_at = utcnow()
+            stored = (batch.settings or {}).get("consents") or {}
             importing.import_participants(
-                event, batch, preview, actor=db.session.get(User, batch.user_id)
+                event,
+                batch,
+                preview,
+                actor=db.session.get(User, batch.user_id),
+                attested={Purpose(name): bool(yes) for name, yes in stored.items()},
             )
     except Exception as error:  # the organiser sees why; nothing was imported
         db.session.rollback()

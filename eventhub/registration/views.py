@@ -11,6 +11,7 @@ from eventhub.auth.access import event_view
 from eventhub.directory.services import organisation_names
 from eventhub.errors import abort_with
 from eventhub.extensions import db, limiter
+from eventhub.privacy.kinds import Purpose
 from eventhub.privacy.models import ConsentSource
 from eventhub.registration import (
     bp,
@@ -27,6 +28,7 @@ from eventhub.registration.access import photo_response
 from eventhub.registration.forms import RegistrationForm
 from eventhub.registration.models import ParticipantPhoto, Source, Status
 from eventhub.registration.signals import own_page_panels
+from eventhub.registration.validation import Checked
 from eventhub.web import attempt, commit, links_can_be_mailed, panels
 
 
@@ -157,14 +159,8 @@ def _sent_before(event, submission):
 @event_view()
 def own_page(event, key: str):
     """The participant's own page, opened by the secret link from the confirmation email."""
-    participant = own_link.participant_by_access_key(event, key)
-    if participant is None:
-        abort_with(
-            404, _("This link is not valid. Use the link from your most recent confirmation email.")
-        )
-    form = RegistrationForm(
-        data=own_link.form_values(participant) | consent_fields.form_values(participant.id)
-    )
+    participant = _own_participant(event, key)
+    form = RegistrationForm(data=own_link.form_values(participant))
     if form.validate_on_submit():
         ok, changes = attempt(
             lambda: registering.update_participant(
@@ -172,9 +168,8 @@ def own_page(event, key: str):
                 form.raw(),
                 photo=form.photo_bytes(),
                 photo_token=form.photo_token.data,
-                consents=consent_fields.from_form(
-                    form, ConsentSource.OWN_PAGE, new=False, participant_id=participant.id
-                ),
+                # The consents have their own form below; a new photo still needs its own.
+                consents=consent_fields.from_record(participant.id, ConsentSource.OWN_PAGE),
             ),
             form,
         )
@@ -196,11 +191,54 @@ def own_page(event, key: str):
                     "success",
                 )
             return redirect(url_for("registration.own_page", slug=event.slug, key=key))
+    consent_form = consent_fields.ConsentForm(data=consent_fields.form_values(participant.id))
+    return _own_page(event, participant, key, form, consent_form)
+
+
+@bp.post("/me/<key>/consents")
+@event_view()
+def own_consents(event, key: str):
+    """The person changes their consents alone, even on a locked registration: only the
+    changed answers are recorded; the registration consent is withdrawn by erasure."""
+    participant = _own_participant(event, key)
+    consent_form = consent_fields.ConsentForm()
+    if consent_form.validate_on_submit():
+        answers = consent_fields.from_form(
+            consent_form, ConsentSource.OWN_PAGE, new=False, participant_id=participant.id
+        )
+        answers.given.pop(Purpose.REGISTRATION, None)
+        checked = Checked()
+        consent_fields.check(event, checked, answers, photo_added=False)
+        if checked.ok:
+            saved = consent_fields.save(event, participant.id, answers)
+            commit()
+            flash(
+                _("Your answers have been saved.") if saved else _("Nothing was changed."),
+                "success",
+            )
+            return redirect(url_for("registration.own_page", slug=event.slug, key=key))
+        for name, messages in checked.errors.items():
+            consent_form[name].errors = list(messages)
+    form = RegistrationForm(formdata=None, data=own_link.form_values(participant))
+    return _own_page(event, participant, key, form, consent_form)
+
+
+def _own_participant(event, key: str):
+    participant = own_link.participant_by_access_key(event, key)
+    if participant is None:
+        abort_with(
+            404, _("This link is not valid. Use the link from your most recent confirmation email.")
+        )
+    return participant
+
+
+def _own_page(event, participant, key: str, form, consent_form):
     return render_template(
         "registration/own_page.html",
         event=event,
         participant=participant,
         form=form,
+        consent_form=consent_form,
         key=key,
         organisations=organisation_names(),
         status_labels=labels.STATUS_LABELS,

@@ -71,7 +71,7 @@ def test_room_must_be_a_whole_number(app, client, make, event):
 
 def test_the_description_lists_exactly_the_registration_fields(client):
     schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
-    assert set(schema["Registration"]["properties"]) == REGISTRATION_FIELDS
+    assert set(schema["Registration"]["properties"]) == REGISTRATION_FIELDS | {"consents"}
 
 
 def test_a_registration_with_the_wrong_types_is_refused_field_by_field(app, client, event):

@@ -41,6 +41,11 @@ def test_a_thai_list_is_previewed_and_imported(live_server, page, tmp_path):
     page.get_by_role("button", name="Check again with these settings").click()
     assert page.get_by_text("3 new, 0 updated.").is_visible()
     page.screenshot(path=str(ARTIFACTS / "import-preview-ok.png"), full_page=True)
+    # Nothing is imported until the organiser confirms the people agreed to registration.
+    page.get_by_role("button", name="Import 3 participants").click()
+    assert page.get_by_text("nothing is imported without it").is_visible()
+    page.get_by_label("The sender collected these people's consent to their registration").check()
+    page.get_by_label("and to their photo on the badge").check()
     page.get_by_role("button", name="Import 3 participants").click()
     assert page.get_by_text("3 participants imported").is_visible()
     assert page.get_by_text("นางสาวน้ำฝน ปั้นทอง").first.is_visible()

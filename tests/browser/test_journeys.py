@@ -140,6 +140,7 @@ def test_registration_week_from_delegate_to_printed_badges(live_server, new_page
         head.get_by_label("Name in own script").fill(native)
         head.get_by_label("Organisation").fill("Ministry of Education and Sports, Lao PDR")
         head.get_by_label("Email").fill(f"{given.lower()}.{family.lower()}@journey.la")
+        head.locator("#consent_registration").check()  # the member agreed, the head says
         head.get_by_role("button", name="Add member").click()
         head.wait_for_url(re.compile(rf".*/delegations/{delegation_id}/$"))
     for _family, _given, native in LAO_MEMBERS:
@@ -155,6 +156,7 @@ def test_registration_week_from_delegate_to_printed_badges(live_server, new_page
     organiser.goto(f"{base}/events/caecw-2025/participants/import")
     organiser.locator("input[type=file]").set_input_files(str(workbook))
     organiser.get_by_role("button", name="Upload and check").click()
+    organiser.get_by_label("consent to their registration").check()
     organiser.get_by_role("button", name="Import 3 participants").click()
     assert organiser.get_by_text("3 participants imported from chulalongkorn.xlsx.").is_visible()
     organiser.goto(f"{base}/events/caecw-2025/participants/?status=pending")

@@ -218,7 +218,7 @@ def test_a_chinese_name_column_is_imported_as_the_chinese_rendering(client, as_r
     preview = upload.headers["Location"]
     page = client.get(preview).get_data(as_text=True)
     assert "Import 2 participants" in page, page[:3000]
-    client.post(preview, data={"action": "import"})
+    client.post(preview, data={"action": "import", "attest_registration": "y"})
     with app.app_context():
         person = db.session.scalar(
             sa.select(Participant).where(Participant.family_name == "PHOMMACHANH")

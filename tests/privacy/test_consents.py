@@ -158,9 +158,12 @@ def test_the_own_page_changes_the_optional_answers(app, client, open_event, lao_
     page = client.get(own).get_data(as_text=True)
     assert "You agreed to the use of your data for the registration" in page
     assert re.search(r'<input[^>]*checked[^>]*id="consent_marketing"', page)
-    edit = {k: v for k, v in lao_delegate.items() if k not in {"consent_registration"}}
-    edit["consent_transfer_abroad"] = "y"  # marketing left unticked: withdrawn
-    assert client.post(own, data=edit).status_code == 302
+    # The consents have their own form on the page: only the boxes are sent.
+    edit = {"consent_photo": "y", "consent_transfer_abroad": "y"}  # marketing: withdrawn
+    assert client.post(own + "/consents", data=edit).status_code == 302
+    # The details' form leaves the answers alone.
+    details = {k: v for k, v in lao_delegate.items() if not k.startswith("consent_")}
+    assert client.post(own, data=dict(details, phone="+856 20 5555 0199")).status_code == 302
     latest = {}
     for row in reversed(_rows(app, lao_delegate["email"])):
         latest[row.purpose] = row

@@ -136,7 +136,7 @@ def test_erased_personal_data_is_gone_from_the_files(file_app, tmp_path):
 
 def _mapping(page: str) -> dict:
     selects = re.findall(r'<select[^>]*name="(map_\d+)"[^>]*>(.*?)</select>', page, re.S)
-    found = {}
+    found = {"attest_registration": "y"}  # the sender collected the consent to registration
     for name, options in selects:
         chosen = re.search(r'<option value="([^"]*)" selected>', options)
         found[name] = chosen.group(1) if chosen else ""

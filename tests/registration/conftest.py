@@ -48,5 +48,12 @@ def lao_delegate() -> dict:
 
 
 def api_body(values: dict) -> dict:
-    """A registration as the partner API takes it: the form's consent boxes are the form's."""
-    return {name: value for name, value in values.items() if not name.startswith("consent_")}
+    """A registration as the partner API takes it: the form's consent boxes become its
+    `consents` object."""
+    body = {name: value for name, value in values.items() if not name.startswith("consent_")}
+    body["consents"] = {
+        name.removeprefix("consent_"): bool(value)
+        for name, value in values.items()
+        if name.startswith("consent_")
+    } or {"registration": True}
+    return body

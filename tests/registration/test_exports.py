@@ -116,7 +116,7 @@ def test_an_exported_list_imports_back(client, make, login, event, app):
     exported = client.get(f"/events/{event.slug}/participants/export/participants.csv").data
     preview_url = _upload(client, other, exported, "export.csv")
     assert "Import 1 participant" in client.get(preview_url).get_data(as_text=True)
-    client.post(preview_url, data={"action": "import"})
+    client.post(preview_url, data={"action": "import", "attest_registration": "y"})
     with app.app_context():
         copy = db.session.scalar(sa.select(Participant).where(Participant.event_id == other.id))
         assert (copy.family_name, copy.given_name, copy.native_name) == (
@@ -241,7 +241,7 @@ def test_a_chinese_export_imports_back(client, make, login, event, app):
     login(make.user(roles={event: "organiser", other: "organiser"}, locale="zh_Hans").email)
     exported = client.get(f"/events/{event.slug}/participants/export/participants.xlsx").data
     preview_url = _upload(client, other, exported, "export.xlsx")
-    client.post(preview_url, data={"action": "import"})
+    client.post(preview_url, data={"action": "import", "attest_registration": "y"})
     with app.app_context():
         copy = db.session.scalar(sa.select(Participant).where(Participant.event_id == other.id))
         assert (copy.family_name, copy.given_name, copy.country_code) == (

@@ -64,8 +64,10 @@ def test_the_partner_sample_imports_in_every_script(client, as_role, app, event)
 
 
 def _mapping(page: str) -> dict:
+    """The confirm step's columns as the page reads them, and the organiser's attestation
+    that the sender collected the people's consent to registration."""
     selects = re.findall(r'<select[^>]*name="(map_\d+)"[^>]*>(.*?)</select>', page, re.S)
-    found = {}
+    found = {"attest_registration": "y"}
     for name, options in selects:
         chosen = re.search(r'<option value="([^"]*)" selected>', options)
         found[name] = chosen.group(1) if chosen else ""
@@ -289,7 +291,7 @@ def test_changing_the_column_mapping_is_checked_again(client, as_role, app, even
     mapping = {"map_0": "given_name", "map_1": "organisation", "map_2": "country", "map_3": "email"}
     checked = client.post(preview_url, data={"action": "preview", **mapping}).get_data(as_text=True)
     assert "Import 1 participant" in checked
-    client.post(preview_url, data={"action": "import", **mapping})
+    client.post(preview_url, data={"action": "import", **mapping, "attest_registration": "y"})
     assert _count(app, event) == 1
 
 
