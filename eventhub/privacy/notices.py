@@ -119,6 +119,11 @@ class Shown:
         return self.text
 
     @property
+    def after_first_sentence(self) -> str:
+        """What the folded notice shows once opened: the rest, not its opening again."""
+        return self.text[len(self.first_sentence) :].strip()
+
+    @property
     def created_at(self) -> datetime | None:
         return self.notice.created_at if self.notice else None
 

@@ -262,3 +262,22 @@ def test_the_transfer_abroad_shows_on_the_participant_page_and_in_the_export(
     lines = {line.split(",")[0]: line for line in text.splitlines()[1:]}
     assert lines[str(declined.id)].rstrip().endswith("No")
     assert lines[str(declined.id + 1)].rstrip().endswith("not recorded")
+
+
+def test_a_long_notice_folds_after_its_first_sentence_and_says_it_once(
+    app, client, make, open_event
+):
+    """Opened, a folded notice shows the rest of its text, not its opening sentence twice."""
+    from eventhub.privacy import notices
+
+    opening = "We keep your registration for the week."
+    rest = " ".join(f"Detail {n} of how the data is handled and who reads it." for n in range(12))
+    with app.app_context():
+        organiser = make.user(roles={open_event: "organiser"})
+        notices.save(
+            db.session.merge(open_event), Purpose.REGISTRATION, "en", f"{opening} {rest}", organiser
+        )
+        db.session.commit()
+    page = client.get(f"/events/{open_event.slug}/register").get_data(as_text=True)
+    assert "<details>" in page and rest in page
+    assert page.count(opening) == 1
