@@ -70,11 +70,14 @@ def erased(batch: BadgeBatch) -> dict | None:
 def due(event, *, kind: Kind, days: int, **kwargs) -> int:
     if kind != Kind.PHOTOS or not kinds.is_due(event, days):
         return 0
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(
-            _with_files(event).with_only_columns(BadgeBatch.id).subquery()
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                _with_files(event).with_only_columns(BadgeBatch.id).subquery()
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 @retention_erase.connect
