@@ -29,6 +29,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("Method not allowed"),
     409: _l("Not possible now"),
+    410: _l("No longer available"),
     413: _l("Upload too large"),
     422: _l("Invalid input"),
     429: _l("Too many attempts"),

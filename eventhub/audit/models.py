@@ -14,7 +14,11 @@ from eventhub.extensions import db
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
-    __table_args__ = (sa.Index("ix_audit_entry_event_created", "event_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entry_event_created", "event_id", "created_at"),
+        # One record's history, and one person's erasure of the details about them.
+        sa.Index("ix_audit_entry_object", "object_type", "object_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

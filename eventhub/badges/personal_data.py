@@ -1,12 +1,14 @@
 """Badges' answers about one person (privacy.signals): the badge in the export; on erasure
 it is revoked — its version raised, so every printed code is refused at the gates — and
-never printed again (issuing.may_have_badge refuses an erased person)."""
+never printed again (issuing.may_have_badge refuses an erased person); the files of the print
+runs that may show them are emptied (retention.erase_files)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from eventhub.badges import retention
 from eventhub.badges.models import Badge
 from eventhub.extensions import db
 from eventhub.privacy.readable import Reading
@@ -46,12 +48,16 @@ def badge_export(event, *, participant_id: int, **kwargs):
 
 @person_erase.connect
 def badge_revoke(event, *, participant_id: int, **kwargs) -> dict[str, int]:
+    counts = {}
+    runs = retention.erase_files(event, participant_id=participant_id)
+    if runs:
+        counts["print_runs_erased"] = runs
     badge = _badge(event, participant_id)
-    if badge is None:
-        return {}
-    badge.version += 1
-    badge.reprint_reason = "erased"
-    return {"badges_revoked": 1}
+    if badge is not None:
+        badge.version += 1
+        badge.reprint_reason = "erased"
+        counts["badges_revoked"] = 1
+    return counts
 
 
 BADGES = Reading(

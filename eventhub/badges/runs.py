@@ -23,6 +23,7 @@ from eventhub.badges.printing import (
     write_badges,
 )
 from eventhub.badges.render import LAYOUTS
+from eventhub.badges.retention import record_people
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
@@ -127,6 +128,7 @@ def run_badge_batch(batch: BadgeBatch) -> None:
         batch.total = len(participants)
         if not participants:
             return False
+        record_people(batch, [person.id for person in participants])
         started, drawn = utcnow(), []
         write_badges(
             event,

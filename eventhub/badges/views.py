@@ -23,7 +23,7 @@ from flask_login import current_user
 from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.badges import bp, issuing, printing, tasks
+from eventhub.badges import bp, issuing, printing, retention, tasks
 from eventhub.badges.layout import band_text_colour, contrast
 from eventhub.badges.models import BadgeBatch, BadgeSettings, BatchState
 from eventhub.badges.preview import preview
@@ -123,6 +123,7 @@ def overview(event):
         styles=styles_of(event.id),
         runs=runs,
         run_states=RUN_STATES,
+        erased_runs={r.id for r in runs if retention.erased(r)},
         checked=checked,
         back=source.get("back") == "1",
     )
@@ -135,7 +136,22 @@ def _run(event, batch_id: int) -> BadgeBatch:
 @bp.get("/badges/runs/<int:batch_id>")
 @event_view(Role.ORGANISER)
 def run(event, batch_id: int):
-    return render_template("badges/run.html", event=event, batch=_run(event, batch_id))
+    batch = _run(event, batch_id)
+    return render_template("badges/run.html", event=event, batch=batch, erased=_erased(batch))
+
+
+def _erased(batch: BadgeBatch) -> str:
+    """Why the run's file was removed, for its page ("" while it has one)."""
+    why = retention.erased(batch)
+    if why is None:
+        return ""
+    if why.get("participant") is None:
+        return _("Removed when the event's photos passed their retention date.")
+    return _(
+        "Removed after the erasure of participant #%(id)s: print again if the others still "
+        "need it.",
+        id=why["participant"],
+    )
 
 
 @bp.get("/badges/runs/<int:batch_id>.json")
@@ -153,7 +169,9 @@ def run_progress(event, batch_id: int):
         total=batch.total,
         error=batch.error,
         download=url_for("badges.run_pdf", slug=event.slug, batch_id=batch.id)
-        if batch.state == BatchState.DONE and batch.kind != "certificate-mail"
+        if batch.state == BatchState.DONE
+        and batch.kind != "certificate-mail"
+        and not retention.erased(batch)
         else None,
     )
 
@@ -162,6 +180,14 @@ def run_progress(event, batch_id: int):
 @event_view(Role.ORGANISER)
 def run_pdf(event, batch_id: int):
     batch = _run(event, batch_id)
+    if retention.erased(batch):
+        abort_with(
+            410,
+            _(
+                "This print run's file was removed because personal data in it was erased. "
+                "Print it again if you still need it."
+            ),
+        )
     if batch.state != BatchState.DONE or not batch.content:
         abort_with(409, _("This print run is not finished yet."))
     # A certificate run is kept here too: its file says what it holds.

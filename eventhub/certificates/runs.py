@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.badges.models import BadgeBatch
+from eventhub.badges.retention import record_people
 from eventhub.badges.runs import does_runs, execute_batch
 from eventhub.certificates.documents import write_certificates
 from eventhub.certificates.models import Certificate, CertificateKind
@@ -111,6 +112,7 @@ def run_certificate_batch(batch: BadgeBatch) -> None:
         batch.total = len(items)
         if not items:
             return False
+        record_people(batch, [certificate.participant_id for certificate in items])
         if email:
             email_certificates(items, progress=progress)
         else:

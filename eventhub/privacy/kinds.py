@@ -64,7 +64,7 @@ KIND_DESCRIPTIONS = {
     Kind.PASSPORT: _l(
         "Passport number, date of birth, passport expiry and name, nationality, visa notes."
     ),
-    Kind.HEALTH: _l("Allergies, dietary notes and accessibility needs."),
+    Kind.HEALTH: _l("Diet (halal, vegetarian…), allergies, dietary notes and accessibility needs."),
     Kind.TRAVEL: _l("Arrival and departure flights, dates, airports and hotel."),
     Kind.PHOTOS: _l("Portrait photos for badges and gates, and uploads not yet used."),
     Kind.SCANS: _l(

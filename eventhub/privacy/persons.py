@@ -51,30 +51,60 @@ def erase_person(
 ) -> ErasureRun:
     """Erase what identifies the person in every domain; keep (pseudonymised) what law or
     accounting requires. Flushed, with its run and an audit entry; the caller commits."""
+    return _erase(
+        event, [participant_id], actor=actor, trigger=trigger, action="person.erase", one=True
+    )
+
+
+def erase_people(
+    event,
+    participant_ids: list[int],
+    *,
+    actor=None,
+    trigger: ErasureTrigger = ErasureTrigger.MANUAL,
+    action: str = "people.erase",
+) -> ErasureRun:
+    """Erase each of these people as `erase_person` does, in one run with one audit entry
+    (`action`) holding the counts of all. Flushed; the caller commits, then reclaims."""
+    return _erase(event, participant_ids, actor=actor, trigger=trigger, action=action, one=False)
+
+
+def _erase(
+    event, participant_ids: list[int], *, actor, trigger, action: str, one: bool
+) -> ErasureRun:
+    """The erasure of one person (`one`: the run and its entry name them) or of several."""
+    person = participant_ids[0] if one else None
     run = ErasureRun(
         event_id=event.id,
         trigger=trigger,
-        participant_id=participant_id,
+        participant_id=person,
         actor_id=getattr(actor, "id", None),
         started_at=utcnow(),
     )
     db.session.add(run)
     counts: dict[str, int] = {}
-    for _receiver, answer in person_erase.send(event, participant_id=participant_id, actor=actor):
-        for what, count in (answer or {}).items():
-            counts[what] = counts.get(what, 0) + int(count)
+    for participant_id in participant_ids:
+        for _receiver, answer in person_erase.send(
+            event, participant_id=participant_id, actor=actor
+        ):
+            for what, count in (answer or {}).items():
+                counts[what] = counts.get(what, 0) + int(count)
     run.counts, run.finished_at = counts, utcnow()
     remember_erased(event.slug, participant_id)  # an older archive must not bring them back
     # The tables one person's erasure writes: retention.reclaim() cleans their files after
     # the commit, so no old copy stays readable.
     touched(*PERSON_TABLES)
     audit.record(
-        "person.erase",
+        action,
         run,
         actor=actor,
         actor_label=None if actor else "erasure",
         event_id=event.id,
-        changes={"participant": [participant_id, None]}
+        changes=(
+            {"participant": [person, None]}
+            if one
+            else {"participants": [None, len(participant_ids)]}
+        )
         | {what: [None, count] for what, count in counts.items()},
     )
     db.session.flush()

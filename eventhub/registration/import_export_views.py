@@ -17,6 +17,7 @@ from eventhub.db import utcnow
 from eventhub.directory.services import countries_for_choice
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
+from eventhub.privacy import retention
 from eventhub.privacy.kinds import Purpose
 from eventhub.registration import bp, dates, importer, importing, privacy, tasks
 from eventhub.registration.access import ORGANISERS
@@ -240,5 +241,6 @@ def anonymise(event):
         flash(str(error), "danger")
     else:
         commit()
+        retention.reclaim()  # no old copy of what was erased stays in the database's files
         flash(_("%(count)d participants have been anonymised.", count=count), "success")
     return redirect(url_for("registration.exports", slug=event.slug))

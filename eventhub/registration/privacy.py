@@ -8,16 +8,16 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from eventhub import clock
-from eventhub.audit import services as audit
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.privacy import persons
+from eventhub.privacy.models import ErasureTrigger
+from eventhub.privacy.retention import touched
 from eventhub.registration.models import ImportBatch, Participant, ParticipantPhoto
 from eventhub.registration.own_link import form_values
-from eventhub.registration.personal_fields import erased_values
 from eventhub.registration.registering import passport_view
 from eventhub.registration.signals import participants_anonymised
 
@@ -40,40 +40,37 @@ def personal_data(participant: Participant) -> dict[str, Any]:
 
 
 def anonymise_event(event: Event, *, actor: User, today: date) -> int:
-    """Erase names, contacts, travel and passport data of every participant once the event
-    is over; country, category, organisation and status stay for the statistics."""
+    """Erase every participant not yet erased, each as one person's erasure does (every
+    domain's part: mails, account, badge and print runs, feeds, agreements), in one erasure
+    run (privacy.persons.erase_people); country, category, organisation and status stay for
+    the statistics. Returns how many were erased. Flushed; the caller commits, then calls
+    privacy.retention.reclaim()."""
     if today <= event.ends_on:
         raise DomainError(_l("Participants can only be anonymised after the event has ended."))
-    people = list(
-        db.session.scalars(sa.select(Participant).where(Participant.event_id == event.id))
-    )
-    erased_at = clock.now()
-    for person in people:
-        for name, value in erased_values(person.id).items():
-            setattr(person, name, value)
-        person.erased_at = person.erased_at or erased_at
-        person.visa_letter_requested = False
-    db.session.execute(
-        sa.delete(ParticipantPhoto).where(
-            ParticipantPhoto.participant_id.in_(
-                sa.select(Participant.id).where(Participant.event_id == event.id)
-            )
+    ids = list(
+        db.session.scalars(
+            sa.select(Participant.id)
+            .where(Participant.event_id == event.id, Participant.erased_at.is_(None))
+            .order_by(Participant.id)
         )
     )
-    # What else held their names: uploaded lists, and the details kept in the audit log.
+    if ids:
+        persons.erase_people(
+            event,
+            ids,
+            actor=actor,
+            trigger=ErasureTrigger.MANUAL,
+            action="participant.anonymise",
+        )
+    # What else held their names: uploaded lists, and the details kept in the audit log
+    # about the event's participants (entries about several at once among them).
     db.session.execute(sa.delete(ImportBatch).where(ImportBatch.event_id == event.id))
     db.session.execute(
         sa.update(AuditEntry)
         .where(AuditEntry.event_id == event.id, AuditEntry.object_type == "Participant")
         .values(changes={})
     )
-    participants_anonymised.send(event)
-    audit.record(
-        "participant.anonymise",
-        event,
-        actor=actor,
-        event_id=event.id,
-        changes={"participants": [None, len(people)]},
-    )
+    participants_anonymised.send(event)  # visa notes, agreements' audit details
+    touched("import_batch", "audit_entry")
     db.session.flush()
-    return len(people)
+    return len(ids)

@@ -104,3 +104,58 @@ def test_anonymising_a_running_event_is_refused(client, as_role, make, app):
     assert "only be anonymised after the event has ended" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Participant, person.id).email == "still.here@example.la"
+
+
+def test_anonymising_erases_each_person_as_one_erasure_does_in_one_recorded_run(
+    client, make, app, monkeypatch
+):
+    from eventhub.badges.issuing import badges_for
+    from eventhub.badges.models import Badge
+    from eventhub.outbox.models import OutboxMessage
+    from eventhub.privacy import retention
+    from eventhub.privacy.models import ErasureRun, ErasureTrigger
+
+    ended = make.event(starts_on=date(2025, 7, 24), ends_on=date(2025, 7, 27))
+    person = make.participant(ended, email="keomany@example.la")
+    already = make.participant(ended, email="gone@example.la")
+    user = make.user(roles={ended: "organiser"})
+    with app.app_context():
+        badge_version = badges_for([db.session.get(Participant, person.id)])[person.id].version
+        db.session.add(
+            OutboxMessage(
+                event_id=ended.id,
+                recipient="Keomany@example.la",
+                subject="Your visa letter",
+                text="Dear Keomany",
+                message_id="<anonymise-1@test>",
+            )
+        )
+        db.session.commit()
+    client.post("/auth/login", data={"email": user.email, "password": "correct horse battery"})
+    client.post(f"/events/{ended.slug}/participants/{already.id}/erase")
+    reclaimed = []
+    monkeypatch.setattr(retention, "reclaim", lambda: reclaimed.append(True))
+
+    done = client.post(
+        f"/events/{ended.slug}/participants/anonymise",
+        data={"confirm": ended.slug},
+        follow_redirects=True,
+    )
+
+    assert "1 participants have been anonymised." in done.get_data(as_text=True)
+    assert reclaimed
+    with app.app_context():
+        # What one person's erasure does: the mails to them, their badge.
+        mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.event_id == ended.id))
+        assert mail.recipient == "" and mail.text == ""
+        assert db.session.scalar(sa.select(Badge.version)) > badge_version
+        runs = db.session.scalars(
+            sa.select(ErasureRun).where(ErasureRun.trigger == ErasureTrigger.MANUAL)
+        ).all()
+        assert len(runs) == 1 and runs[0].counts["participant"] == 1
+        entries = db.session.scalars(
+            sa.select(AuditEntry).where(
+                AuditEntry.object_type == "ErasureRun", AuditEntry.object_id == str(runs[0].id)
+            )
+        ).all()
+        assert len(entries) == 1 and entries[0].action == "participant.anonymise"
