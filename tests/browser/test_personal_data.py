@@ -391,10 +391,12 @@ def the_report(page, base: str, app) -> None:
         page.reload()
         assert set(due_counts(page).values()) == {0}
         assert page.locator("#due-heading + .alert-success").is_visible()
+        # Newest first: the nightly run, then the erasure of the one person earlier on.
         runs = page.locator("#runs-heading + .table-responsive tbody tr")
-        assert runs.count() == 1
+        assert runs.count() == 2
         assert "Nightly job" in runs.first.inner_text()
         assert "Passport and visa data: 1" in runs.first.inner_text()
+        assert "One person erased" in runs.nth(1).inner_text()
         shot(page, "5-report-after-nightly")
 
 
