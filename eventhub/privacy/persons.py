@@ -89,8 +89,8 @@ def _erase(
         ):
             for what, count in (answer or {}).items():
                 counts[what] = counts.get(what, 0) + int(count)
+        remember_erased(event.slug, participant_id)  # an older archive must not bring them back
     run.counts, run.finished_at = counts, utcnow()
-    remember_erased(event.slug, participant_id)  # an older archive must not bring them back
     # The tables one person's erasure writes: retention.reclaim() cleans their files after
     # the commit, so no old copy stays readable.
     touched(*PERSON_TABLES)

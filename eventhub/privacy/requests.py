@@ -177,6 +177,9 @@ def approve(request: DataRequest, *, actor, note: str = "") -> DataRequest:
     _decide(request, RequestState.APPROVED, actor=actor, note=note)
     # Their page, found before an erasure takes the person's details away.
     subject = subjects(event, [request.participant_id])[request.participant_id]
+    # And the asker's address: a head erasing themselves loses it (their account closes).
+    asker = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
+    address = (asker.email, asker.locale) if asker is not None else None
     changes: dict[str, Any] = {"state": [RequestState.REQUESTED, RequestState.APPROVED]}
     if request.kind == RequestKind.EXPORT:
         request.available_until = clock.now() + timedelta(days=export_days())
@@ -189,7 +192,7 @@ def approve(request: DataRequest, *, actor, note: str = "") -> DataRequest:
         changes["erasure_run"] = [None, run.id]
     audit.record("data_request.approve", request, actor=actor, event_id=event.id, changes=changes)
     # The note goes in the mail; an erasure has just taken it off the request itself.
-    _tell_asker(request, subject, note=note)
+    _tell_asker(request, subject, note=note, address=address)
     db.session.flush()
     return request
 
@@ -259,7 +262,11 @@ def for_delegation(event, participant_ids) -> list[DataRequest]:
 
 
 def _tell_asker(
-    request: DataRequest, subject: Subject | None = None, *, note: str | None = None
+    request: DataRequest,
+    subject: Subject | None = None,
+    *,
+    note: str | None = None,
+    address: tuple[str, str] | None = None,
 ) -> bool:
     """Mail the decision to the one who asked (an account; else the person, who asked by
     their own link), in their language, with a link to the page where they follow it
@@ -270,7 +277,8 @@ def _tell_asker(
     asker = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
     erased = request.state == RequestState.APPROVED and request.kind == RequestKind.ERASURE
     if asker is not None:
-        to, locale, page = asker.email, asker.locale, subject.page
+        to, locale = address or (asker.email, asker.locale)
+        page = subject.page
     else:  # their own link stops working once they are erased
         to, locale, page = subject.email, subject.locale, None if erased else subject.own_page
     if not to:

@@ -169,6 +169,8 @@ def add_member(event, delegation_id: int):
 def edit_member(event, delegation_id: int, participant_id: int):
     delegation = _delegation(event, delegation_id)
     participant = _member(delegation, participant_id)
+    if participant.erased_at is not None:
+        abort_with(409, _("This person's data has been erased: it can no longer be edited."))
     form = RegistrationForm(data=own_link.form_values(participant))
     form.submit.label.text = _("Save")
     by_organiser = Role.ORGANISER in g.event_roles

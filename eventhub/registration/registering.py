@@ -183,6 +183,8 @@ def update_participant(
     participant or their head of delegation changes who the person is after approval, the
     registration goes back to pending review: an approval is for the person approved.
     """
+    if participant.erased_at is not None:  # whatever the page: nothing goes back into it
+        raise DomainError(_l("This person's data has been erased: it can no longer be edited."))
     by_organiser = may_edit_locked
     if not by_organiser and participant.locked_at is not None:
         raise DomainError(
