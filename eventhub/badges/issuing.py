@@ -47,13 +47,20 @@ def may_have_badge(participant: Participant) -> bool:
     return participant.status == Status.APPROVED and participant.erased_at is None
 
 
+def no_badge_reason(participant: Participant):
+    """Why `participant` has no badge, in the words the organiser needs."""
+    if participant.erased_at is not None:
+        return _l("This person's data has been erased: their badge is revoked for good.")
+    return _l("Only approved participants have badges.")
+
+
 def reprint(participant: Participant, reason: str, *, actor: User | None) -> Badge:
     """A new version of the badge (lost, name corrected): every earlier code is refused."""
     reason = " ".join(reason.split())[:200]
     if not reason:
         raise DomainError(_l("Say why the badge is reprinted (lost, name corrected...)."))
     if not may_have_badge(participant):
-        raise DomainError(_l("Only approved participants have badges."))
+        raise DomainError(no_badge_reason(participant))
     badge = badges_for([participant])[participant.id]
     badge.version += 1
     badge.reprint_reason = reason

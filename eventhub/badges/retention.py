@@ -14,6 +14,7 @@ from eventhub.privacy import kinds
 from eventhub.privacy.kinds import Kind
 from eventhub.privacy.retention import touched
 from eventhub.privacy.signals import retention_due, retention_erase
+from eventhub.registration.models import Participant
 
 # BadgeBatch.filters keys: the participants a run drew (recorded since runs erase their
 # files), and why and when its file was erased.
@@ -59,6 +60,28 @@ def erase_files(event, *, participant_id: int | None = None) -> int:
         touched("badge_batch")
         db.session.flush()
     return erased
+
+
+def drop_if_erased(batch: BadgeBatch) -> bool:
+    """A run that was drawing while one of its people was erased (the erasure empties only
+    finished runs): its file goes now, saying whose erasure took it. Flushed."""
+    people = (batch.filters or {}).get(PEOPLE) or []
+    if not batch.content or not people:
+        return False
+    gone = db.session.scalar(
+        sa.select(Participant.id)
+        .where(Participant.id.in_(people), Participant.erased_at.is_not(None))
+        .limit(1)
+    )
+    if gone is None:
+        return False
+    batch.content = None
+    batch.filters = dict(batch.filters or {}) | {
+        ERASED: {"participant": gone, "at": clock.now().isoformat(timespec="seconds")}
+    }
+    touched("badge_batch")
+    db.session.flush()
+    return True
 
 
 def erased(batch: BadgeBatch) -> dict | None:

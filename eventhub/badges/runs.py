@@ -13,6 +13,7 @@ from flask_babel import lazy_ngettext as _n
 from eventhub import jobs
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
+from eventhub.badges import retention as run_files
 from eventhub.badges.models import BadgeBatch, BatchState
 from eventhub.badges.preview import SHOWN, Finding, preview
 from eventhub.badges.printing import (
@@ -28,6 +29,7 @@ from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.privacy import retention as privacy_retention
 
 
 class NeedsConfirmation(DomainError):
@@ -171,6 +173,10 @@ def execute_batch(
         batch.content = buffer.getvalue() or None
         batch.state, batch.finished_at = BatchState.DONE, utcnow()
         db.session.commit()
+        # Someone it drew was erased while it drew (their erasure saw no finished file).
+        if run_files.drop_if_erased(batch):
+            db.session.commit()
+            privacy_retention.reclaim()
     except jobs.RunTakenOver:
         db.session.rollback()  # the worker that has it now finishes it
     except Exception as error:  # the organiser sees that it failed, and why

@@ -210,7 +210,7 @@ def _single_badge_pdf(event, participant: Participant, layout: str = "a6") -> Re
 def participant_badge(event, participant_id: int):
     participant = participant_or_404(event, participant_id)
     if not issuing.may_have_badge(participant):
-        abort_with(409, _("Only approved participants have badges."))
+        abort_with(409, str(issuing.no_badge_reason(participant)))
     layout = request.args.get("layout", "a6")
     if layout not in LAYOUT_LABELS:
         abort_with(400, _("Choose a layout: CR80 card, A6 or A4 sheets."))

@@ -119,3 +119,39 @@ def test_photos_past_their_date_take_every_finished_run_with_them(
     assert client.get(f"{run_url}.pdf").status_code == 410
     page = client.get(run_url).get_data(as_text=True)
     assert "File removed (personal data erased)" in page
+
+
+def test_a_person_erased_while_the_run_draws_does_not_stay_in_its_file(
+    client, as_role, app, event, make, held_jobs, monkeypatch
+):
+    """The erasure empties finished runs only: a run still drawing when the person is erased
+    checks, once done, that nobody it drew has gone meanwhile."""
+    from eventhub.badges import runs
+    from eventhub.privacy import persons
+
+    person = make.participant(event, given_name="Chanthy")
+    make.participant(event, given_name="Somphone")
+    drawing = runs.write_badges
+
+    def erased_meanwhile(event_, *args, **kwargs):
+        drawing(event_, *args, **kwargs)
+        persons.erase_person(event_, person.id)  # an organiser, while the worker draws
+
+    monkeypatch.setattr(runs, "write_badges", erased_meanwhile)
+    as_role("organiser")
+    run_url = client.post(f"/events/{event.slug}/badges/", data={"layout": "a4"}).headers[
+        "Location"
+    ]
+    run_held(app, held_jobs)
+    assert not _content(app, run_url)
+    assert client.get(f"{run_url}.pdf").status_code == 410
+
+
+def test_an_erased_persons_badge_is_refused_for_that_reason(client, as_role, app, event, make):
+    person = make.participant(event, given_name="Chanthy")
+    as_role("organiser")
+    assert client.get(f"/events/{event.slug}/participants/{person.id}/badge.pdf").status_code == 200
+    client.post(f"/events/{event.slug}/participants/{person.id}/erase")
+    refused = client.get(f"/events/{event.slug}/participants/{person.id}/badge.pdf")
+    assert refused.status_code == 409
+    assert "erased" in refused.get_data(as_text=True)
