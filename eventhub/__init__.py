@@ -162,6 +162,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
+    from eventhub.accommodation import bp as accommodation_bp
     from eventhub.api import bp as api_bp
     from eventhub.auth import bp as auth_bp
     from eventhub.badges import bp as badges_bp
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.registration import account_bp
     from eventhub.registration import bp as registration_bp
     from eventhub.scheduling import bp as scheduling_bp
+    from eventhub.transport import bp as transport_bp
     from eventhub.visas import bp as visas_bp
 
     app.register_blueprint(auth_bp)
@@ -191,6 +193,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(accommodation_bp)
+    app.register_blueprint(transport_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

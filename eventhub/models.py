@@ -1,5 +1,16 @@
 """Imports every domain's models, so the metadata is complete for Alembic and create_all."""
 
+from eventhub.accommodation.models import (
+    AccommodationSettings,
+    Hotel,
+    HotelRoom,
+    RoomBlock,
+    RoomClass,
+    RoomGuest,
+    RoomingListSent,
+    RoomingPreference,
+    RoomType,
+)
 from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import ApiToken, EventMembership, RecoveryCode, Role, User
 from eventhub.badges.models import Badge, BadgeBatch, BadgeSettings, BadgeStyle
@@ -50,9 +61,36 @@ from eventhub.scheduling.models import (
     TravelTime,
     Venue,
 )
+from eventhub.transport.models import (
+    DriverShift,
+    Escort,
+    TransportSettings,
+    Trip,
+    TripKind,
+    TripPassenger,
+    Vehicle,
+    VehicleKind,
+)
 from eventhub.visas.models import VisaCase, VisaStep
 
 __all__ = [
+    "AccommodationSettings",
+    "Hotel",
+    "HotelRoom",
+    "RoomBlock",
+    "RoomClass",
+    "RoomGuest",
+    "RoomType",
+    "RoomingListSent",
+    "RoomingPreference",
+    "DriverShift",
+    "Escort",
+    "TransportSettings",
+    "Trip",
+    "TripKind",
+    "TripPassenger",
+    "Vehicle",
+    "VehicleKind",
     "Admission",
     "Checkpoint",
     "CheckpointStaff",

@@ -25,5 +25,6 @@ from eventhub.registration import (  # noqa: E402,F401
     photo_views,
     quota_views,
     retention,
+    travel_watch,
     views,
 )

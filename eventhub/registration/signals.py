@@ -35,3 +35,15 @@ participants_anonymised = signals.signal(
     doc="""Sent when an event's participants were anonymised, before the commit, with the
     event as sender: the modules above registration erase what they hold about them.""",
 )
+travel_changed = signals.signal(
+    "travel-changed",
+    doc="""Sent while a session flushes participants whose travel or status changed (any
+    path: forms, heads, imports, the API), with the participant as sender and the keyword
+    `fields` (the names of the columns that changed, see travel_watch.WATCHED). Receivers
+    hand work to jobs (jobs.later): they run after the commit, never in the flush.""",
+)
+arrival_panels = signals.signal(
+    "arrival-panels",
+    doc="""Sent by the arrivals dashboard, with the event as sender and the keyword `day`
+    (the local date shown): the modules that move and lodge guests show their figures.""",
+)

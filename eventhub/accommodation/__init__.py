@@ -1,0 +1,8 @@
+"""Accommodation: hotels, room blocks per night, rooms for the guests and rooming lists."""
+
+from flask import Blueprint
+
+bp = Blueprint("accommodation", __name__, url_prefix="/events/<slug>")
+
+# The views register their routes, the receivers connect to their signals, on import.
+from eventhub.accommodation import models  # noqa: E402,F401
