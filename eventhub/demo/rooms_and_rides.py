@@ -90,35 +90,47 @@ def _nights(event: Event) -> list:
 
 
 def build_rooms_and_rides(event: Event, report: list[str]) -> None:
-    """Hotels, blocks, fleet and escorts (found by name first: a second run adds nothing)."""
-    if db.session.scalar(sa.select(Hotel.id).where(Hotel.event_id == event.id)):
+    """Hotels, blocks, fleet and escorts, each found first (a next edition copied its hotels
+    and room types, not their blocks): a second run adds nothing."""
+    if db.session.scalar(sa.select(Vehicle.id).where(Vehicle.event_id == event.id)):
         return
     zone = ZoneInfo(event.timezone)
-    db.session.add(AccommodationSettings(event_id=event.id, suite_up_to=2, executive_up_to=4))
-    db.session.add(TransportSettings(event_id=event.id))
+    if db.session.get(AccommodationSettings, event.id) is None:
+        db.session.add(AccommodationSettings(event_id=event.id, suite_up_to=2, executive_up_to=4))
+    if db.session.get(TransportSettings, event.id) is None:
+        db.session.add(TransportSettings(event_id=event.id))
     cut_off = event.starts_on - timedelta(days=21)
     rooms = 0
     for index, (name_en, name_zh, address, minutes, sizes) in enumerate(HOTELS, start=1):
-        hotel = Hotel(
-            event_id=event.id,
-            name_en=name_en,
-            name_zh=name_zh,
-            address=address,
-            phone=f"+86 851 8800 {index:02d}00",
-            email=f"reservations{index}@hotels.caecw.example",
-            drive_minutes=minutes,
+        hotel = db.session.scalar(
+            sa.select(Hotel).where(Hotel.event_id == event.id, Hotel.name_en == name_en)
         )
-        db.session.add(hotel)
+        if hotel is None:
+            hotel = Hotel(
+                event_id=event.id,
+                name_en=name_en,
+                name_zh=name_zh,
+                address=address,
+                phone=f"+86 851 8800 {index:02d}00",
+                email=f"reservations{index}@hotels.caecw.example",
+                drive_minutes=minutes,
+            )
+            db.session.add(hotel)
+        types = {room_type.name_en: room_type for room_type in hotel.room_types}
         for key, count in sizes.items():
             type_en, type_zh, room_class, beds, accessible, rate = ROOM_TYPES[key]
-            room_type = RoomType(
-                name_en=type_en,
-                name_zh=type_zh,
-                room_class=room_class,
-                beds=beds,
-                accessible=accessible,
-            )
-            hotel.room_types.append(room_type)
+            room_type = types.get(type_en)
+            if room_type is None:
+                room_type = RoomType(
+                    name_en=type_en,
+                    name_zh=type_zh,
+                    room_class=room_class,
+                    beds=beds,
+                    accessible=accessible,
+                )
+                hotel.room_types.append(room_type)
+            if room_type.blocks:
+                continue
             for night in _nights(event):
                 # The two nights before the week hold a few rooms for early arrivals only.
                 held = count if night >= event.starts_on - timedelta(days=1) else count // 10
@@ -151,15 +163,17 @@ def _preferences(event: Event) -> None:
     by_delegation: dict[int, list[Participant]] = {}
     for person in people:
         by_delegation.setdefault(person.delegation_id, []).append(person)
+    paired: set[int] = set()
     for members in by_delegation.values():
         for first, second in zip(members[1:5:2], members[2:6:2], strict=False):
             db.session.add(RoomingPreference(participant_id=first.id, share_with_id=second.id))
             db.session.add(RoomingPreference(participant_id=second.id, share_with_id=first.id))
-    if people:
-        person = people[-1]
+            paired.update((first.id, second.id))
+    alone = [person for person in people if person.id not in paired]
+    if alone:
+        person = alone[-1]
         person.accessibility_needs = person.accessibility_needs or "Wheelchair user"
-        if db.session.get(RoomingPreference, person.id) is None:
-            db.session.add(RoomingPreference(participant_id=person.id, accessible=True))
+        db.session.add(RoomingPreference(participant_id=person.id, accessible=True))
     db.session.flush()
 
 
