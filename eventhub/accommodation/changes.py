@@ -106,9 +106,7 @@ def changes_since(
     """The changes from the list `sent` to `lines` (both limited to `night` when given);
     every row counts as added when nothing was sent yet."""
     now = {line["room"]: line for line in snapshot(lines) if _in_scope(line, night)}
-    before = {
-        line["room"]: line for line in (sent.lines if sent else []) if _in_scope(line, night)
-    }
+    before = {line["room"]: line for line in (sent.lines if sent else []) if _in_scope(line, night)}
     found: list[Change] = []
     for room_id, after in now.items():
         old = before.get(room_id)
@@ -158,4 +156,4 @@ def type_names(hotel: Hotel) -> dict[int, str]:
     rows = db.session.execute(
         sa.select(RoomType.id, RoomType.name_en).where(RoomType.hotel_id == hotel.id)
     )
-    return {type_id: name for type_id, name in rows}
+    return dict(rows.all())

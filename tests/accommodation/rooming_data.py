@@ -76,9 +76,7 @@ def rooming_week(app, make, event, *, cut_off: date | None = None) -> SimpleName
     )
     with app.app_context():
         hotel = Hotel(event_id=event.id, name_en="Guiyang Grand Hotel", name_zh="贵阳大酒店")
-        suite = RoomType(
-            hotel=hotel, name_en="Executive suite", room_class=RoomClass.SUITE, beds=1
-        )
+        suite = RoomType(hotel=hotel, name_en="Executive suite", room_class=RoomClass.SUITE, beds=1)
         twin = RoomType(hotel=hotel, name_en="Deluxe twin", beds=2, accessible=True)
         db.session.add_all([hotel, suite, twin])
         for night in NIGHTS:
