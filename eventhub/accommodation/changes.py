@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -16,9 +17,11 @@ from eventhub.accommodation.models import (
     RoomType,
 )
 from eventhub.accommodation.nights import nights_between
-from eventhub.accommodation.rooming_lists import Line
 from eventhub.db import utcnow
 from eventhub.extensions import db
+
+if TYPE_CHECKING:
+    from eventhub.accommodation.rooming_lists import Line
 
 ADDED, CANCELLED, CHANGED = "added", "cancelled", "changed"
 

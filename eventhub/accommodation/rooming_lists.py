@@ -20,6 +20,7 @@ from eventhub.accommodation.models import (
     RoomType,
 )
 from eventhub.accommodation.nights import nights_between
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
 
@@ -232,3 +233,64 @@ def local(moment, zone: ZoneInfo) -> str:
     if isinstance(moment, datetime):
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return moment.isoformat()
+
+
+@dataclass
+class RoomingList:
+    """Everything one list shows: its rows, the nights' counts, and the changes since the
+    last list sent (`sent` None: nothing was sent yet, every row is new)."""
+
+    hotel: Hotel
+    night: date | None
+    zone: ZoneInfo
+    printed_at: datetime
+    lines: list[Line]
+    counts: list[NightCount]
+    sent: object | None
+    changes: list
+    # The guests of cancelled rooms (their room is gone), by id.
+    former_guests: dict[int, Guest] = field(default_factory=dict)
+    type_names: dict[int, str] = field(default_factory=dict)
+
+    def change_of(self, room_id: int):
+        return next((c for c in self.changes if c.room_id == room_id and c.after), None)
+
+    @property
+    def cancelled(self) -> list:
+        return [c for c in self.changes if c.after is None]
+
+    @property
+    def late(self) -> int:
+        return sum(1 for c in self.changes if c.after_cut_off)
+
+
+def rooming_list(hotel: Hotel, night: date | None, *, now: datetime) -> RoomingList:
+    """The list of `hotel` for `night` (None: all nights) as of `now` (UTC)."""
+    from eventhub.accommodation import changes  # noqa: PLC0415 -- changes names Line
+
+    zone = ZoneInfo(hotel_event_zone(hotel))
+    lines = lines_of(hotel, night)
+    sent = changes.last_sent(hotel, night)
+    found = changes.changes_since(sent, lines, now.astimezone(zone).date(), night)
+    former_ids = [pid for c in found if c.after is None for pid in c.before["guests"]]
+    people = (
+        db.session.scalars(sa.select(Participant).where(Participant.id.in_(former_ids)))
+        if former_ids
+        else []
+    )
+    return RoomingList(
+        hotel=hotel,
+        night=night,
+        zone=zone,
+        printed_at=now,
+        lines=lines,
+        counts=night_counts(hotel, night),
+        sent=sent,
+        changes=found,
+        former_guests={p.id: _guest(p, set()) for p in people},
+        type_names=changes.type_names(hotel),
+    )
+
+
+def hotel_event_zone(hotel: Hotel) -> str:
+    return db.session.get(Event, hotel.event_id).timezone
