@@ -126,6 +126,12 @@ ALLOWED: dict[str, set[str]] = {
     "visas.visa_case": OFFICE,  # the visa desk and the organisers record the steps
     "visas.visa_list": OFFICE,
     "visas.visa_export": OFFICE,
+    "accommodation.rooming_lists": ORGANISER,  # the hotels' lists: organisers only
+    "accommodation.rooming_list_download": ORGANISER,
+    "accommodation.rooming_list_sent": ORGANISER,
+    "accommodation.hotel_desk": SCANNERS,  # the hotel desk: organisers and on-site staff
+    "accommodation.desk_check_in": SCANNERS,
+    "accommodation.desk_room_number": SCANNERS,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventhub.accommodation.models import (
     Hotel,
@@ -17,6 +18,7 @@ from eventhub.accommodation.models import (
     RoomType,
 )
 from eventhub.accommodation.nights import nights_between
+from eventhub.audit import services as audit
 from eventhub.db import utcnow
 from eventhub.extensions import db
 
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from eventhub.accommodation.rooming_lists import Line
 
 ADDED, CANCELLED, CHANGED = "added", "cancelled", "changed"
+
+# The audit log names the action (its labels are the audit module's; added from here).
+audit.ACTION_LABELS.setdefault("rooming.sent", _l("Rooming list recorded as sent to the hotel"))
 
 
 def snapshot(lines: list[Line]) -> list[dict]:
@@ -151,6 +156,13 @@ def record_sent(hotel: Hotel, lines: list[Line], actor, *, at: datetime | None =
     )
     db.session.add(sent)
     db.session.flush()
+    audit.record(
+        "rooming.sent",
+        hotel,
+        actor=actor,
+        event_id=hotel.event_id,
+        changes={"rooms": [None, len(sent.lines)]},
+    )
     return sent
 
 

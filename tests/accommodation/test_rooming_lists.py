@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from eventhub.accommodation.models import Hotel
+import sqlalchemy as sa
+
+from eventhub.accommodation.models import Hotel, HotelRoom
 from eventhub.accommodation.rooming_lists import lines_of, local, night_counts
 from eventhub.extensions import db
 
@@ -72,3 +74,48 @@ def test_an_erased_guest_keeps_no_name_on_the_list(app, make, event):
         line = lines_of(db.session.get(Hotel, week.hotel_id))[-1]
         assert line.guests[0].erased
         assert line.guests[0].latin == "" and line.guests[0].native == ""
+
+
+def test_an_organiser_previews_downloads_and_records_the_list_as_sent(
+    app, client, make, event, as_role
+):
+    week = rooming_week(app, make, event)
+    as_role("organiser", display_name="Li Na")
+    base = f"/events/{event.slug}/rooming-lists/"
+    page = client.get(base, query_string={"hotel": week.hotel_id}).get_data(as_text=True)
+    assert "HUN MANET" in page and "ហ៊ុន ម៉ាណែត" in page
+    assert "No list has been sent to this hotel yet" in page
+    assert "1 / 2" in page  # twins booked / contracted the first night
+    night = client.get(base, query_string={"hotel": week.hotel_id, "night": "2025-07-24"})
+    assert "KYI" not in night.get_data(as_text=True)  # arrives the day after
+
+    query = {"hotel": week.hotel_id, "as": "xlsx"}
+    xlsx = client.get(base + "download", query_string=query)
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    pdf = client.get(base + "download", query_string={**query, "as": "pdf"})
+    assert pdf.data[:5] == b"%PDF-"
+    with app.app_context():
+        from eventhub.audit.models import AuditEntry
+
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "data.export"))
+            == 2
+        )
+
+    sent = client.post(base + "sent", data={"hotel": week.hotel_id}, follow_redirects=True)
+    text = sent.get_data(as_text=True)
+    assert "Recorded as sent to Guiyang Grand Hotel" in text
+    assert "Changes since the list of" in text and "sent by Li Na" in text
+    with app.app_context():
+        room = db.session.get(HotelRoom, week.rooms.burmese)
+        room.last_night = NIGHTS[1]
+        db.session.commit()
+    text = client.get(base, query_string={"hotel": week.hotel_id}).get_data(as_text=True)
+    assert "changed 变更: nights" in text
+
+
+def test_gate_staff_open_no_rooming_list(app, client, make, event, as_role):
+    week = rooming_week(app, make, event)
+    as_role("staff")
+    base = f"/events/{event.slug}/rooming-lists/"
+    assert client.get(base, query_string={"hotel": week.hotel_id}).status_code == 403
