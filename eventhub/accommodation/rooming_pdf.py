@@ -124,7 +124,10 @@ def _guest_table(listing: RoomingList) -> Table:
                 paragraph("\n".join(dict.fromkeys(filter(None, [nationality, delegation]))), BODY),
                 paragraph(" ".join(filter(None, [arrival, in_flight])), BODY),
                 paragraph(" ".join(filter(None, [departure, out_flight])), BODY),
-                paragraph(f"{first} – {last} ({nights})" if first and nights else first, BODY),
+                paragraph(
+                    f"{first} – {last}" + (f" ({nights})" if nights else "") if first else "",
+                    BODY,
+                ),
                 paragraph(notes, BODY),
             ]
         )

@@ -42,7 +42,12 @@ def change_label(change) -> str:
         "changed": "changed 变更: " + ", ".join(change.fields),
     }[change.kind]
     if change.after_cut_off:
-        nights = ", ".join(night.isoformat() for night in change.late_nights)
+        late = change.late_nights
+        nights = (
+            ", ".join(night.isoformat() for night in late)
+            if len(late) <= 2
+            else f"{late[0].isoformat()} – {late[-1].isoformat()}, {len(late)}"
+        )
         words += f" — after cut-off 已过截止日期 ({nights})"
     return words
 
