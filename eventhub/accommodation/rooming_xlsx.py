@@ -56,6 +56,8 @@ def notes_of(line: Line) -> str:
     notes = []
     if line.accessible:
         notes.append("accessible 无障碍")
+    if any(guest.accessible for guest in line.guests):
+        notes.append("guest needs step-free access 客人需无障碍")
     if line.shared:
         notes.append("shared 合住")
     if line.note:

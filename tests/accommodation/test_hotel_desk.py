@@ -105,3 +105,24 @@ def test_the_arrivals_dashboard_shows_each_hotels_check_ins(app, make, event):
     assert "1 / 3" in html  # checked in / due
     assert "HUN MANET" in html and "PHOMMACHAN BOUNTHAVY" in html  # not yet in
     assert "KEOMANY SOMPHONE" not in html
+
+
+def test_an_erased_guest_is_never_named_at_the_desk_or_on_the_dashboard(
+    app, client, make, event, as_role
+):
+    week = rooming_week(app, make, event)
+    with app.app_context():
+        from eventhub.db import utcnow
+        from eventhub.registration.models import Participant
+
+        db.session.get(Participant, week.minister.id).erased_at = utcnow()
+        db.session.commit()
+    with app.test_request_context():
+        from eventhub.events.models import Event
+
+        html = "".join(panels(arrival_panels, db.session.get(Event, event.id), day=NIGHTS[0]))
+    as_role("staff")
+    page = _desk(client, event, week).get_data(as_text=True)
+    for text in (html, page):
+        assert "HUN MANET" not in text and "ហ៊ុន" not in text
+        assert "erased" in text

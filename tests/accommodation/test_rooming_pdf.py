@@ -121,3 +121,22 @@ def test_the_workbook_has_the_guests_the_changes_and_the_nights(app, make, event
     assert minister[0] == "new 新增"
     summary = [[cell.value for cell in row] for row in nights.iter_rows()]
     assert ["2025-07-25", "Deluxe twin", 2, 2, None] in summary
+
+
+def test_an_erased_guest_is_not_named_in_the_pdf_and_a_needed_access_is(app, make, event):
+    week = rooming_week(app, make, event)
+    with app.app_context():
+        from eventhub.accommodation.models import RoomingPreference
+        from eventhub.db import utcnow
+        from eventhub.registration.models import Participant
+
+        db.session.get(Participant, week.minister.id).erased_at = utcnow()
+        db.session.add(RoomingPreference(participant_id=week.burmese.id, accessible=True))
+        db.session.flush()
+        pdf = rooming_pdf(rooming_list(db.session.get(Hotel, week.hotel_id), None, now=NOW))
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "HUN" not in text and "ហ៊ុន" not in text
+    assert "(erased 已删除)" in text
+    assert "step-free" in " ".join(text.split())
