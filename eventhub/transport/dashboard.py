@@ -4,7 +4,7 @@ picked up, and who has landed and still waits, for how long."""
 from __future__ import annotations
 
 from eventhub.registration.signals import arrival_panels
-from eventhub.transport import desk
+from eventhub.transport import desk, trips
 from eventhub.web import Panel
 
 
@@ -14,5 +14,10 @@ def pickup_figures(event, *, day, **kwargs) -> Panel | None:
     if not figures.expected:
         return None
     return Panel.rendered(
-        "transport/_panel_arrivals.html", order=10, event=event, day=day, figures=figures
+        "transport/_panel_arrivals.html",
+        order=10,
+        event=event,
+        day=day,
+        figures=figures,
+        max_wait=trips.settings_of(event).max_wait_minutes,
     )

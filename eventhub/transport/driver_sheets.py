@@ -20,7 +20,7 @@ from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 from eventhub.extensions import db
 from eventhub.pdf import document, paragraph, register_fonts, wrapped
 from eventhub.transport import trips
-from eventhub.transport.models import DriverShift, Trip, Vehicle
+from eventhub.transport.models import DriverShift, Trip, TripKind, Vehicle
 
 BODY = ParagraphStyle("sheet", fontName="EH-Latin", fontSize=12, leading=16)
 SMALL = ParagraphStyle("sheet-small", parent=BODY, fontSize=10, leading=13)
@@ -104,7 +104,7 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
     with force_locale(sheet.vehicle.driver_locale or "zh_Hans"):
         header = [
             _("Time"),
-            _("From → to"),
+            _("From – to"),
             _("Flight (lands)"),
             _("Passengers"),
             _("Escort"),
@@ -116,11 +116,10 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
         )
         changed_word = _("CHANGED")
         empty = _("No trips in this shift.")
-        when = (
-            f"{sheet.starts.astimezone(trips.zone(event)):%Y-%m-%d} "
-            f"{_clock(event, sheet.starts)}–{_clock(event, sheet.ends)}"
-        )
-    widths = [26 * mm, 62 * mm, 34 * mm, 78 * mm, 40 * mm, 33 * mm]
+        when = f"{sheet.starts.astimezone(trips.zone(event)):%Y-%m-%d}"
+        if sheet.ends - sheet.starts < timedelta(hours=23):  # a shift, not the whole day
+            when += f" {_clock(event, sheet.starts)}–{_clock(event, sheet.ends)}"
+    widths = [26 * mm, 62 * mm, 34 * mm, 72 * mm, 50 * mm, 29 * mm]
     pad = 13
     rows = [[paragraph(text, SMALL, bold=True) for text in header]]
     marked = []
@@ -128,12 +127,14 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
         changed = since is not None and trip.changed_at and trips.as_utc(trip.changed_at) > since
         time_cell = [paragraph(_clock(event, trip.departs_at), HEAD, bold=True)]
         if changed:
-            time_cell.append(paragraph(f"★ {changed_word}", SMALL, bold=True))
+            time_cell.append(paragraph(f"!! {changed_word}", SMALL, bold=True))
             marked.append(len(rows))
-        landing = min(
+        landing = min(  # a pick-up's: when the first of its guests lands
             (p.participant.arrival_at for p in trip.passengers if p.participant.arrival_at),
             default=None,
         )
+        if trip.kind != TripKind.PICKUP:
+            landing = None
         escort = []
         if trip.escort:
             escort = [wrapped(trip.escort.name, BODY, widths[4] - pad)]
@@ -142,7 +143,10 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
         rows.append(
             [
                 time_cell,
-                [wrapped(f"{trip.origin} → {trip.destination}", BODY, widths[1] - pad)],
+                [
+                    wrapped(trip.origin, BODY, widths[1] - pad),
+                    wrapped(f"– {trip.destination}", BODY, widths[1] - pad, bold=True),
+                ],
                 [
                     paragraph(trip.flight or "", BODY, bold=True),
                     paragraph(_clock(event, landing), BODY),
