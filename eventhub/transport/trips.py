@@ -121,10 +121,28 @@ class Warning:
     text: str
 
 
+def _vehicle_trips(trips_shown: list[Trip]) -> dict[int, list[Trip]]:
+    """vehicle id -> its trips around the shown ones (a day either side), in one query."""
+    ids = {t.vehicle_id for t in trips_shown if t.vehicle_id is not None}
+    if not ids:
+        return {}
+    first = min(as_utc(t.departs_at) for t in trips_shown) - timedelta(days=1)
+    last = max(ends_at(t) for t in trips_shown)
+    found: dict[int, list[Trip]] = defaultdict(list)
+    for other in db.session.scalars(
+        sa.select(Trip).where(
+            Trip.vehicle_id.in_(ids), Trip.departs_at >= first, Trip.departs_at < last
+        )
+    ):
+        found[other.vehicle_id].append(other)
+    return found
+
+
 def warnings_of(event, trips: list[Trip]) -> dict[int, list[Warning]]:
     """trip id -> what is wrong with it: more passengers than seats, no vehicle, its
     vehicle on another trip at the same time, a guest waiting longer than the rule."""
     wait = timedelta(minutes=settings_of(event).max_wait_minutes)
+    by_vehicle = _vehicle_trips(trips)
     found: dict[int, list[Warning]] = defaultdict(list)
     for trip in trips:
         if trip.vehicle is None:
@@ -141,7 +159,12 @@ def warnings_of(event, trips: list[Trip]) -> dict[int, list[Warning]]:
                         ),
                     )
                 )
-            clash = overlapping(trip, trip.vehicle.id, as_utc(trip.departs_at), ends_at(trip))
+            start, end = as_utc(trip.departs_at), ends_at(trip)
+            clash = [
+                other
+                for other in by_vehicle.get(trip.vehicle.id, [])
+                if other.id != trip.id and as_utc(other.departs_at) < end and ends_at(other) > start
+            ]
             if clash:
                 found[trip.id].append(
                     Warning(
@@ -167,7 +190,10 @@ def warnings_of(event, trips: list[Trip]) -> dict[int, list[Warning]]:
                 found[trip.id].append(
                     Warning(
                         "long_wait",
-                        _("Waits %(n)d minutes after landing", n=longest.seconds // 60),
+                        _(
+                            "Waits %(n)d minutes after landing",
+                            n=int(longest.total_seconds() // 60),
+                        ),
                     )
                 )
     return dict(found)
