@@ -451,7 +451,7 @@ def _world(app, make) -> dict:
             event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
         )
         db.session.add(data_request)
-        van = Vehicle(event_id=event.id, label="Van 1", seats=7)
+        van = Vehicle(event_id=event.id, label="Authorization test van", seats=7)
         ride = Trip(event_id=event.id, kind=TripKind.PICKUP, departs_at=utcnow(), vehicle=van)
         ride.passengers = [TripPassenger(participant_id=member.id)]
         db.session.add(ride)
