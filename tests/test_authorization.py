@@ -247,6 +247,19 @@ ALLOWED: dict[str, set[str]] = {
     "checkin.enrol_device": ORGANISER,
     "checkin.revoke_gate_device": ORGANISER,
     "checkin.fresh_csrf": SCANNERS,
+    "transport.trips_board": ORGANISER,
+    "transport.trip_detail": ORGANISER,
+    "transport.add_trip_passenger": ORGANISER,
+    "transport.remove_trip_passenger": ORGANISER,
+    "transport.delete_trip": ORGANISER,
+    "transport.new_trip": ORGANISER,
+    "transport.new_shuttles": ORGANISER,
+    "transport.driver_sheet": ORGANISER,
+    "transport.day_sheets": ORGANISER,
+    # The airport desk: gate staff meet the flights too.
+    "transport.airport_desk": SCANNERS,
+    "transport.flight_landed": SCANNERS,
+    "transport.picked_up": SCANNERS,
     # A gate device's pages: no login; its token (kept on the device) reaches the API.
     "checkin.device_home": EVERYONE,
     "checkin.device_scanner": EVERYONE,
@@ -324,6 +337,7 @@ def _world(app, make) -> dict:
     from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
     from eventhub.scheduling.models import Access, Activity, ActivityState, Room, SolverRun
+    from eventhub.transport.models import Trip, TripKind, TripPassenger, Vehicle
 
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     with app.app_context():
@@ -443,6 +457,10 @@ def _world(app, make) -> dict:
             event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
         )
         db.session.add(data_request)
+        van = Vehicle(event_id=event.id, label="Authorization test van", seats=7)
+        ride = Trip(event_id=event.id, kind=TripKind.PICKUP, departs_at=utcnow(), vehicle=van)
+        ride.passengers = [TripPassenger(participant_id=member.id)]
+        db.session.add(ride)
         db.session.commit()
         return {
             "slug": event.slug,
@@ -468,6 +486,8 @@ def _world(app, make) -> dict:
             "token_id": token.id,
             "session_id": phone.id,
             "alert_id": alert.id,
+            "vehicle_id": van.id,
+            "trip_id": ride.id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from eventhub.checkin.models import Scan
 from eventhub.db import autocommits
 from eventhub.extensions import db
+from eventhub.transport.models import Trip, TripPassenger
 
 HEARTBEAT_SECONDS = 15  # a comment now and then: proxies keep the line open, gone tabs show
 _PENDING = "eventhub_live_scans"  # event ids with scans in the session's transaction
@@ -62,7 +63,13 @@ def _note_scans(session: Session, _context) -> None:
     touched = {
         obj.event_id
         for obj in (*session.new, *session.dirty)
-        if isinstance(obj, Scan) and obj.event_id is not None
+        if isinstance(obj, Scan | Trip) and obj.event_id is not None
+    }
+    # A guest ticked at the airport desk: the dashboard's pick-up figures change too.
+    touched |= {
+        obj.trip.event_id
+        for obj in session.dirty
+        if isinstance(obj, TripPassenger) and obj.__dict__.get("trip") is not None
     }
     if touched:
         session.info.setdefault(_PENDING, set()).update(touched)
@@ -110,14 +117,25 @@ def _send(app: Flask, events: set[int]) -> None:
 
 
 def version(event_id: int) -> tuple:
-    """What changes when a scan is made, undone or reviewed: one indexed aggregate query."""
-    return tuple(
-        db.session.execute(
-            sa.select(
-                sa.func.max(Scan.id), sa.func.max(Scan.undone_at), sa.func.max(Scan.reviewed_at)
-            ).where(Scan.event_id == event_id)
-        ).one()
-    )
+    """What changes when a scan is made, undone or reviewed, or a flight lands or a guest is
+    picked up at the airport (counted, so that an undo shows too): indexed aggregates."""
+    scans = db.session.execute(
+        sa.select(
+            sa.func.max(Scan.id), sa.func.max(Scan.undone_at), sa.func.max(Scan.reviewed_at)
+        ).where(Scan.event_id == event_id)
+    ).one()
+    rides = db.session.execute(
+        sa.select(
+            sa.func.count(Trip.landed_at),
+            sa.func.max(Trip.landed_at),
+            sa.func.count(TripPassenger.picked_up_at),
+            sa.func.max(TripPassenger.picked_up_at),
+        )
+        .select_from(Trip)
+        .outerjoin(TripPassenger, TripPassenger.trip_id == Trip.id)
+        .where(Trip.event_id == event_id)
+    ).one()
+    return (*scans, *rides)
 
 
 def changes(app: Flask, event_id: int, *, seconds: float) -> Iterator[str]:
