@@ -18,6 +18,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from eventhub.accommodation.models import HotelRoom, RoomGuest
 from eventhub.checkin.models import Scan
 from eventhub.db import autocommits
 from eventhub.extensions import db
@@ -71,6 +72,12 @@ def _note_scans(session: Session, _context) -> None:
         for obj in session.dirty
         if isinstance(obj, TripPassenger) and obj.__dict__.get("trip") is not None
     }
+    # A guest checked in at the hotel desk: so do the dashboard's hotel figures.
+    touched |= {
+        obj.room.event_id
+        for obj in session.dirty
+        if isinstance(obj, RoomGuest) and obj.__dict__.get("room") is not None
+    }
     if touched:
         session.info.setdefault(_PENDING, set()).update(touched)
 
@@ -118,7 +125,8 @@ def _send(app: Flask, events: set[int]) -> None:
 
 def version(event_id: int) -> tuple:
     """What changes when a scan is made, undone or reviewed, or a flight lands or a guest is
-    picked up at the airport (counted, so that an undo shows too): indexed aggregates."""
+    picked up at the airport or checked in at a hotel (counted, so that an undo shows too):
+    indexed aggregates."""
     scans = db.session.execute(
         sa.select(
             sa.func.max(Scan.id), sa.func.max(Scan.undone_at), sa.func.max(Scan.reviewed_at)
@@ -135,7 +143,12 @@ def version(event_id: int) -> tuple:
         .outerjoin(TripPassenger, TripPassenger.trip_id == Trip.id)
         .where(Trip.event_id == event_id)
     ).one()
-    return (*scans, *rides)
+    hotels = db.session.execute(
+        sa.select(sa.func.count(RoomGuest.checked_in_at), sa.func.max(RoomGuest.checked_in_at))
+        .join(HotelRoom, HotelRoom.id == RoomGuest.room_id)
+        .where(HotelRoom.event_id == event_id)
+    ).one()
+    return (*scans, *rides, *hotels)
 
 
 def changes(app: Flask, event_id: int, *, seconds: float) -> Iterator[str]:
