@@ -1,0 +1,60 @@
+"""What the accommodation adds to the organisers' page of a participant: their room and
+room-mates, and their rooming preference with the form to change it."""
+
+from __future__ import annotations
+
+from wtforms import SelectChoice
+
+from eventhub.accommodation import preferences
+from eventhub.accommodation.forms import CLASS_LABELS, PreferenceForm
+from eventhub.auth.models import Role
+from eventhub.registration.signals import participant_panels
+from eventhub.web import Panel
+
+
+def preference_form(participant) -> PreferenceForm:
+    """The form showing the stored preference; an accessible room is ticked in advance for
+    a guest who wrote accessibility needs and has no preference yet."""
+    stored = preferences.preference_of(participant)
+    values = {
+        "share_with": str(stored.share_with_id or "") if stored else "",
+        "accessible": stored.accessible if stored else bool(participant.accessibility_needs),
+        "hotel": str(stored.hotel_id or "") if stored else "",
+        "room_class": stored.room_class.value if stored and stored.room_class else "",
+        "note": stored.note if stored else "",
+    }
+    form = PreferenceForm(data=values)
+    members, others = preferences.candidates(participant)
+    # The guest's delegation first (whom they most often share with), then everyone else.
+    form.share_with.choices = [
+        SelectChoice("", "—"),
+        *(SelectChoice(str(p.id), p.latin_name) for p in members),
+        *(SelectChoice(str(p.id), _with_delegation(p)) for p in others),
+    ]
+    form.hotel.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(h.id), h.name_en) for h in preferences.event_hotels(participant.event_id)
+    ]
+    return form
+
+
+def _with_delegation(person) -> str:
+    delegation = person.delegation
+    return f"{person.latin_name} ({delegation.name_en})" if delegation else person.latin_name
+
+
+@participant_panels.connect
+def rooming_panel(participant, *, event, roles, **kwargs) -> Panel | None:
+    """The guest's room and rooming preference, for the organisers."""
+    if Role.ORGANISER not in set(roles) or participant.erased_at is not None:
+        return None
+    return Panel.rendered(
+        "accommodation/_panel_person.html",
+        order=20,
+        event=event,
+        participant=participant,
+        room=preferences.room_of(participant),
+        preference=preferences.preference_of(participant),
+        wished_by=preferences.wished_by(participant),
+        form=preference_form(participant),
+        class_labels=CLASS_LABELS,
+    )
