@@ -205,28 +205,34 @@ def grid_nights(event, room_type: RoomType) -> list[date]:
     return sorted(nights)
 
 
+def below_booked(event, room_type: RoomType, wanted: dict[date, BlockInput]) -> dict:
+    """The nights of `wanted` that would have fewer rooms contracted than are booked, said
+    with both numbers (key: "rooms-<night>")."""
+    booked = booked_per_night(event)
+    errors: dict[str, list[str]] = {}
+    for night, entry in sorted(wanted.items()):
+        taken = booked.get((room_type.id, night), 0)
+        if (entry.rooms or 0) < taken:
+            message = _l(
+                "%(night)s: %(booked)d rooms are booked; the block cannot be %(rooms)d.",
+                night=night.isoformat(),
+                booked=taken,
+                rooms=entry.rooms or 0,
+            )
+            errors[f"rooms-{night.isoformat()}"] = [str(message)]
+    return errors
+
+
 def save_blocks(event, room_type: RoomType, wanted: dict[date, BlockInput], *, actor) -> int:
     """Set the blocks of `room_type` for the nights in `wanted` (other nights untouched);
     how many nights changed. Refused, with nothing saved, when a night would have fewer
     rooms contracted than are booked. One audit entry when anything changed."""
-    booked = booked_per_night(event)
+    errors = below_booked(event, room_type, wanted)
+    if errors:
+        raise BlocksInvalid(errors)
     existing = {b.night: b for b in room_type.blocks}
-    errors: dict[str, list[str]] = {}
     changes: dict[str, list] = {}
     for night, entry in sorted(wanted.items()):
-        taken = booked.get((room_type.id, night), 0)
-        if (entry.rooms or 0) < taken:
-            errors[f"rooms-{night.isoformat()}"] = [
-                str(
-                    _l(
-                        "%(night)s: %(booked)d rooms are booked; the block cannot be %(rooms)d.",
-                        night=night.isoformat(),
-                        booked=taken,
-                        rooms=entry.rooms or 0,
-                    )
-                )
-            ]
-            continue
         block = existing.get(night)
         before = (block.rooms, block.rate, block.currency, block.cut_off) if block else None
         after = (
@@ -251,8 +257,6 @@ def save_blocks(event, room_type: RoomType, wanted: dict[date, BlockInput], *, a
             )
         else:
             block.rooms, block.rate, block.currency, block.cut_off = after
-    if errors:
-        raise BlocksInvalid(errors)
     if changes:
         changes["room_type"] = [room_type.name_en, room_type.name_en]
         changes["hotel"] = [room_type.hotel.name_en, room_type.hotel.name_en]

@@ -200,13 +200,14 @@ def blocks(event, room_type_id: int):
     if form.validate_on_submit():
         wanted, errors = read_grid(nights, request.form)
         typed = request.form
+        # Every cell's problem at once: those of the typing and those of the bookings.
+        errors = setup.below_booked(event, room_type, wanted) | errors
         if not errors:
             try:
                 changed = setup.save_blocks(event, room_type, wanted, actor=current_user)
-            except setup.BlocksInvalid as error:
+            except setup.BlocksInvalid as error:  # booked meanwhile
                 db.session.rollback()
                 errors = error.errors
-                flash(str(error), "danger")
             else:
                 commit()
                 if changed:
@@ -214,8 +215,6 @@ def blocks(event, room_type_id: int):
                 else:
                     flash(_("Nothing was changed."), "info")
                 return redirect(url_for(".blocks", slug=event.slug, room_type_id=room_type.id))
-        else:
-            flash(_("Please correct the cells marked below; nothing was saved."), "danger")
     existing = {b.night: b for b in room_type.blocks}
     booked = booked_per_night(event)
     return render_template(

@@ -97,11 +97,13 @@ def test_lowering_a_night_below_its_bookings_is_refused_naming_night_and_numbers
             "rooms-2025-07-24": "2",
             "rate-2025-07-24": "680",
             "rooms-2025-07-25": "12",
-            "rate-2025-07-25": "680",
+            "rate-2025-07-25": "six hundred",
         },
     )
     page = response.get_data(as_text=True)
+    # Both problems at once: the bookings' and the typing's.
     assert "2025-07-24: 3 rooms are booked; the block cannot be 2." in page
+    assert "Write the rate as a number" in page
     assert 'value="2"' in page  # what was typed stays
     assert blocks_of(app, rt)[date(2025, 7, 25)][0] == 10  # nothing saved
     assert audit_actions(app, event) == []
