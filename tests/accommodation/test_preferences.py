@@ -123,3 +123,16 @@ def test_the_panel_is_for_organisers_only(app, client, make, event, as_role):
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Participant, guest.id) is not None
+
+
+def test_deleting_a_wished_hotel_leaves_the_preference_without_it(
+    app, client, make, event, as_role
+):
+    guest = make.participant(event)
+    hotel_id, _rt = hotel_with_type(app, event)
+    as_role("organiser")
+    post(client, event, guest, hotel=str(hotel_id), accessible="y")
+    client.post(f"/events/{event.slug}/hotels/{hotel_id}/delete")
+    with app.app_context():
+        preference = db.session.get(RoomingPreference, guest.id)
+        assert (preference.hotel_id, preference.accessible) == (None, True)
