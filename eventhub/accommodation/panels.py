@@ -6,8 +6,11 @@ from __future__ import annotations
 from wtforms import SelectChoice
 
 from eventhub.accommodation import preferences
+from eventhub.accommodation.capacity import booked_per_night
 from eventhub.accommodation.forms import CLASS_LABELS, PreferenceForm
+from eventhub.accommodation.hotels import hotels
 from eventhub.auth.models import Role
+from eventhub.events.signals import event_home_panels
 from eventhub.registration.signals import participant_panels
 from eventhub.web import Panel
 
@@ -57,4 +60,21 @@ def rooming_panel(participant, *, event, roles, **kwargs) -> Panel | None:
         wished_by=preferences.wished_by(participant),
         form=preference_form(participant),
         class_labels=CLASS_LABELS,
+    )
+
+
+@event_home_panels.connect
+def hotels_link(event, *, roles, **kwargs) -> Panel | None:
+    """For the organisers, the way to the hotels with the rooms booked and contracted."""
+    if Role.ORGANISER not in set(roles):
+        return None
+    found = hotels(event)
+    contracted = sum(b.rooms for h in found for rt in h.room_types for b in rt.blocks)
+    return Panel.rendered(
+        "accommodation/_panel_home.html",
+        order=60,
+        event=event,
+        hotel_count=len(found),
+        contracted=contracted,
+        booked=sum(booked_per_night(event).values()),
     )

@@ -50,16 +50,17 @@ def _room_type(event, room_type_id: int) -> RoomType:
 def hotel_list(event):
     """Every hotel with its room types and, per night, rooms booked against contracted."""
     found = setup.hotels(event)
+    booked = booked_per_night(event)
     nights = sorted(
         {b.night for h in found for rt in h.room_types for b in rt.blocks}
-        | {night for (_t, night) in booked_per_night(event)}
+        | {night for (_t, night) in booked}
     )
     return render_template(
         "accommodation/hotels.html",
         event=event,
         hotels=found,
         nights=nights,
-        booked=booked_per_night(event),
+        booked=booked,
         class_labels=CLASS_LABELS,
         delete_form=FlaskForm(),
     )

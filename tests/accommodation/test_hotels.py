@@ -195,3 +195,13 @@ def test_rank_rule_refuses_executive_above_suite(app, client, event, as_role):
         data={"suite_up_to": "4", "executive_up_to": "2"},
     )
     assert "at least as far down the ranks as suites" in response.get_data(as_text=True)
+
+
+def test_event_home_leads_organisers_to_the_hotels(app, client, event, as_role):
+    _, rt = hotel_with_type(app, event)
+    block(app, rt, date(2025, 7, 24), 10)
+    book(app, event, rt, date(2025, 7, 24), date(2025, 7, 24))
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert f'href="/events/{event.slug}/hotels/"' in page
+    assert "1 of 10 room-nights booked" in page
