@@ -11,7 +11,7 @@ from eventhub.accommodation.forms import CLASS_LABELS, PreferenceForm
 from eventhub.accommodation.hotels import hotels
 from eventhub.auth.models import Role
 from eventhub.events.signals import event_home_panels
-from eventhub.registration.signals import participant_panels
+from eventhub.registration.signals import delegation_panels, participant_panels
 from eventhub.web import Panel
 
 
@@ -77,4 +77,21 @@ def hotels_link(event, *, roles, **kwargs) -> Panel | None:
         hotel_count=len(found),
         contracted=contracted,
         booked=sum(booked_per_night(event).values()),
+    )
+
+
+@delegation_panels.connect
+def delegation_rooming(delegation, *, event, members, roles, **kwargs) -> Panel | None:
+    """Who shares a room with whom, set by the head of the delegation or the organisers
+    (the delegation page lets in only them)."""
+    present = [m for m in members if m.erased_at is None]
+    if len(present) < 2 or not {Role.ORGANISER, Role.HEAD_OF_DELEGATION} & set(roles):
+        return None
+    return Panel.rendered(
+        "accommodation/_panel_delegation.html",
+        order=30,
+        event=event,
+        delegation=delegation,
+        members=present,
+        shares=preferences.shares_of(present),
     )

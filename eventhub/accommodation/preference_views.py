@@ -3,9 +3,10 @@ posts here; a refused entry is shown here with what was typed)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from eventhub.accommodation import bp, preferences
 from eventhub.accommodation.forms import CLASS_LABELS
@@ -15,7 +16,9 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.errors import abort_with
 from eventhub.registration.access import participant_or_404
-from eventhub.web import as_id, attempt
+from eventhub.registration.delegations import delegation_members, may_manage_delegation
+from eventhub.registration.models import Delegation
+from eventhub.web import as_id, attempt, in_event_or_404
 
 
 @bp.route("/participants/<int:participant_id>/rooming", methods=["GET", "POST"])
@@ -57,4 +60,32 @@ def rooming_preference(event, participant_id: int):
         wished_by=preferences.wished_by(participant),
         form=form,
         class_labels=CLASS_LABELS,
+    )
+
+
+@bp.post("/delegations/<int:delegation_id>/rooming")
+@event_view(Role.ORGANISER, Role.HEAD_OF_DELEGATION)
+def delegation_shares(event, delegation_id: int):
+    """Room-mates inside a delegation, from its page's panel (the head or the organisers)."""
+    delegation = in_event_or_404(
+        Delegation, delegation_id, event, _("There is no such delegation in this event.")
+    )
+    if not may_manage_delegation(current_user, g.event_roles, delegation):
+        abort_with(403, _("Only the head of this delegation and the organisers may do this."))
+    if not FlaskForm().validate_on_submit():
+        abort_with(400, _("The form has expired; reload the page and try again."))
+    members = delegation_members(delegation)
+    wanted = {
+        m.id: as_id(request.form.get(f"share-{m.id}"))
+        for m in members
+        if f"share-{m.id}" in request.form
+    }
+    ok, changed = attempt(lambda: preferences.set_shares(members, wanted, actor=current_user))
+    if ok:
+        flash(
+            _("Room-mates saved.") if changed else _("Nothing was changed."),
+            "success",
+        )
+    return redirect(
+        url_for("registration.delegation", slug=event.slug, delegation_id=delegation.id)
     )

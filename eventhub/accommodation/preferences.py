@@ -142,3 +142,43 @@ def save_preference(participant: Participant, wish: Wish, *, actor) -> bool:
     )
     db.session.flush()
     return True
+
+
+def set_shares(members: list[Participant], wanted: dict[int, int | None], *, actor) -> int:
+    """Who shares with whom inside one delegation, as its head or an organiser sets it: each
+    member in `wanted` gets that member (or no one); the rest of their preference is kept.
+    Refused when someone would share with a non-member or themselves. How many changed."""
+    ids = {m.id for m in members if m.erased_at is None}
+    for member_id, other in wanted.items():
+        if member_id in ids and other is not None and (other not in ids or other == member_id):
+            message = _l("Choose a room-mate among the delegation's other members.")
+            raise DomainError(message)
+    changed = 0
+    for member in members:
+        if member.id not in ids or member.id not in wanted:
+            continue
+        row = preference_of(member)
+        wish = Wish(
+            share_with_id=wanted[member.id],
+            accessible=row.accessible if row else bool(member.accessibility_needs),
+            hotel_id=row.hotel_id if row else None,
+            room_class=row.room_class if row else None,
+            note=row.note if row else "",
+        )
+        if row is None and wish.share_with_id is None:
+            continue  # nothing asked, nothing to store
+        changed += save_preference(member, wish, actor=actor)
+    return changed
+
+
+def shares_of(members: list[Participant]) -> dict[int, int | None]:
+    """member id -> whom they asked to share with."""
+    ids = [m.id for m in members]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(RoomingPreference.participant_id, RoomingPreference.share_with_id).where(
+            RoomingPreference.participant_id.in_(ids)
+        )
+    )
+    return {row[0]: row[1] for row in rows}

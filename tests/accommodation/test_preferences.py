@@ -136,3 +136,64 @@ def test_deleting_a_wished_hotel_leaves_the_preference_without_it(
     with app.app_context():
         preference = db.session.get(RoomingPreference, guest.id)
         assert (preference.hotel_id, preference.accessible) == (None, True)
+
+
+def _delegation_with_head(app, make, event, as_role):
+    delegation = make.delegation(event)
+    head_user = as_role("head_of_delegation")
+    head = make.participant(
+        event, delegation_id=delegation.id, user_id=head_user.id, family_name="HEADMAN"
+    )
+    a = make.participant(event, delegation_id=delegation.id, family_name="KEOMANY")
+    b = make.participant(event, delegation_id=delegation.id, family_name="SENGDARA")
+    with app.app_context():
+        from eventhub.registration.models import Delegation
+
+        db.session.get(Delegation, delegation.id).head_id = head.id
+        db.session.commit()
+    return delegation, head, a, b
+
+
+def test_head_of_delegation_pairs_members_as_room_mates(app, client, make, event, as_role):
+    delegation, head, a, b = _delegation_with_head(app, make, event, as_role)
+    url = f"/events/{event.slug}/delegations/{delegation.id}/"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<label for="share-{a.id}">' in page
+    response = client.post(
+        f"/events/{event.slug}/delegations/{delegation.id}/rooming",
+        data={f"share-{a.id}": str(b.id), f"share-{b.id}": str(a.id), f"share-{head.id}": ""},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Room-mates saved." in page
+    assert f'<option value="{b.id}" selected>' in page
+    with app.app_context():
+        assert db.session.get(RoomingPreference, a.id).share_with_id == b.id
+        assert db.session.get(RoomingPreference, b.id).share_with_id == a.id
+        assert db.session.get(RoomingPreference, head.id) is None
+
+
+def test_head_cannot_pair_a_member_with_someone_outside_the_delegation(
+    app, client, make, event, as_role
+):
+    delegation, _head, a, _b = _delegation_with_head(app, make, event, as_role)
+    outsider = make.participant(event)
+    response = client.post(
+        f"/events/{event.slug}/delegations/{delegation.id}/rooming",
+        data={f"share-{a.id}": str(outsider.id)},
+        follow_redirects=True,
+    )
+    assert "Choose a room-mate among the delegation" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(RoomingPreference, a.id) is None
+
+
+def test_another_delegations_head_may_not_pair_members(app, client, make, event, as_role):
+    other = make.delegation(event)
+    member = make.participant(event, delegation_id=other.id)
+    _delegation_with_head(app, make, event, as_role)
+    response = client.post(
+        f"/events/{event.slug}/delegations/{other.id}/rooming",
+        data={f"share-{member.id}": ""},
+    )
+    assert response.status_code == 403
