@@ -80,16 +80,22 @@ def hotels_link(event, *, roles, **kwargs) -> Panel | None:
     )
 
 
+# Members a delegation's room-mates form lists: each row offers every other member.
+PAIRING_UP_TO = 60
+
+
 @delegation_panels.connect
 def delegation_rooming(delegation, *, event, members, roles, **kwargs) -> Panel | None:
     """Who shares a room with whom, set by the head of the delegation or the organisers
     (the delegation page lets in only them)."""
     present = [m for m in members if m.erased_at is None]
-    if len(present) < 2 or not {Role.ORGANISER, Role.HEAD_OF_DELEGATION} & set(roles):
+    if not 2 <= len(present) <= PAIRING_UP_TO:
+        return None  # a large delegation pairs on each member's page (a list per member)
+    if not {Role.ORGANISER, Role.HEAD_OF_DELEGATION} & set(roles):
         return None
     return Panel.rendered(
         "accommodation/_panel_delegation.html",
-        order=30,
+        order=90,
         event=event,
         delegation=delegation,
         members=present,
