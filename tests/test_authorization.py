@@ -286,6 +286,19 @@ ALLOWED: dict[str, set[str]] = {
     # a token too: tests/api/test_agenda_tokens.py).
     "api.agenda": REGISTERED,
     "api.enrolment": REGISTERED,
+    # Accommodation set-up and guests' rooming preferences (issue 22, helper "hotels").
+    "accommodation.hotel_list": ORGANISER,
+    "accommodation.hotel_detail": ORGANISER,
+    "accommodation.hotel_form": ORGANISER,
+    "accommodation.hotel_delete": ORGANISER,
+    "accommodation.room_type_form": ORGANISER,
+    "accommodation.room_type_delete": ORGANISER,
+    "accommodation.blocks": ORGANISER,
+    "accommodation.blocks_import_upload": ORGANISER,
+    "accommodation.blocks_template": ORGANISER,
+    "accommodation.accommodation_settings": ORGANISER,
+    "accommodation.rooming_preference": ORGANISER,
+    "accommodation.delegation_shares": ORGANISER,  # and the head of that delegation
 }
 
 LOGINS = {  # the demo week's accounts
@@ -461,8 +474,27 @@ def _world(app, make) -> dict:
         ride = Trip(event_id=event.id, kind=TripKind.PICKUP, departs_at=utcnow(), vehicle=van)
         ride.passengers = [TripPassenger(participant_id=member.id)]
         db.session.add(ride)
+        # A hotel and a room type of the week (the demo's first, else made here), with a
+        # room booked: their delete routes then refuse, and the routes after them find them.
+        from eventhub.accommodation.models import Hotel, HotelRoom, RoomType
+
+        room_type = db.session.scalar(
+            sa.select(RoomType).join(Hotel).where(Hotel.event_id == event.id).limit(1)
+        )
+        if room_type is None:
+            hotel = Hotel(event_id=event.id, name_en="Matrix Hotel")
+            room_type = RoomType(hotel=hotel, name_en="Matrix twin", beds=2)
+            db.session.add_all([hotel, room_type])
+        db.session.flush()
+        night = event.starts_on
+        booked = HotelRoom(
+            event_id=event.id, room_type_id=room_type.id, first_night=night, last_night=night
+        )
+        db.session.add(booked)
         db.session.commit()
         return {
+            "hotel_id": room_type.hotel_id,
+            "room_type_id": room_type.id,
             "slug": event.slug,
             "other_slug": other_slug,
             "participant_id": member.id,

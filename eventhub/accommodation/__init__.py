@@ -10,5 +10,8 @@ from eventhub.accommodation import (  # noqa: E402,F401
     desk_views,
     list_views,
     models,
+    panels,
+    preference_views,
     retention,
+    setup_views,
 )
