@@ -292,7 +292,10 @@ class Builder:
         """Trips for guests going the same way, sorted by moment; returns those left out."""
         left: list[tuple[Leg, str]] = []
         pending = list(legs)
-        vehicles = sorted(self.calendar.vehicles, key=lambda v: (v.seats, v.id))
+        # Protocol cars last: kept for the guests of rank while anything else is free.
+        vehicles = sorted(
+            self.calendar.vehicles, key=lambda v: (v.kind == VehicleKind.CAR, v.seats, v.id)
+        )
         while pending:
             head = pending[0]
             earliest, latest = head.window(self.settings)
@@ -346,7 +349,9 @@ class Builder:
             if head not in fits or not free:
                 continue
             # The smallest vehicle taking everyone, else the largest free one.
-            vehicle = next((v for v in free if v.seats >= len(fits)), free[-1])
+            vehicle = next(
+                (v for v in free if v.seats >= len(fits)), max(free, key=lambda v: v.seats)
+            )
             score = min(len(fits), vehicle.seats)
             if best is None or score > best[0]:
                 best = (score, departs, vehicle, fits)
