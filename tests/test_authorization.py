@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -126,6 +127,15 @@ ALLOWED: dict[str, set[str]] = {
     "visas.visa_case": OFFICE,  # the visa desk and the organisers record the steps
     "visas.visa_list": OFFICE,
     "visas.visa_export": OFFICE,
+    "transport.vehicles": ORGANISER,
+    "transport.vehicle_form": ORGANISER,
+    "transport.vehicle_shift_add": ORGANISER,
+    "transport.vehicle_shift_remove": ORGANISER,
+    "transport.escorts": ORGANISER,
+    "transport.escort_form": ORGANISER,
+    "transport.planning": ORGANISER,
+    "transport.plan": ORGANISER,
+    "transport.send_pickups": ORGANISER,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,
@@ -318,6 +328,7 @@ def _world(app, make) -> dict:
     from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
     from eventhub.scheduling.models import Access, Activity, ActivityState, Room, SolverRun
+    from eventhub.transport.models import DriverShift, Escort, Vehicle
 
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     with app.app_context():
@@ -437,6 +448,14 @@ def _world(app, make) -> dict:
             event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
         )
         db.session.add(data_request)
+        van = Vehicle(event_id=event.id, label="GZ-MATRIX", seats=7)
+        escort = Escort(event_id=event.id, name="Matrix Escort")
+        db.session.add_all([van, escort])
+        db.session.flush()
+        shift = DriverShift(
+            vehicle_id=van.id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=8)
+        )
+        db.session.add(shift)
         db.session.commit()
         return {
             "slug": event.slug,
@@ -462,6 +481,9 @@ def _world(app, make) -> dict:
             "token_id": token.id,
             "session_id": phone.id,
             "alert_id": alert.id,
+            "vehicle_id": van.id,
+            "escort_id": escort.id,
+            "shift_id": shift.id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write

@@ -5,14 +5,13 @@ locale; times on the event's clock. No secret in them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import normalise_locale
+from eventhub.i18n import normalise_locale, zoned_datetime
 from eventhub.mail import send_mail
 from eventhub.registration.models import Participant
 from eventhub.scheduling.agenda import language_of
@@ -26,7 +25,7 @@ def _when(event: Event, moment: datetime | None) -> str:
         return "—"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(event.timezone)).strftime("%Y-%m-%d %H:%M")
+    return zoned_datetime(moment, event.timezone)
 
 
 def _kind(kind: VehicleKind) -> str:
