@@ -15,7 +15,14 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from eventhub.scheduling.forms import ClockField
 from eventhub.transport.models import VehicleKind
@@ -111,4 +118,4 @@ class SettingsForm(FlaskForm):
 
     def validate_meet_minutes(self, field) -> None:
         if (field.data or 0) >= (self.max_wait_minutes.data or 0):
-            raise ValueError(_l("Must be shorter than the longest wait."))
+            raise ValidationError(_l("Must be shorter than the longest wait."))

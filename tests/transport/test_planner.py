@@ -33,14 +33,19 @@ def add(app, *records):
         return [r.id if hasattr(r, "id") else None for r in records]
 
 
-@pytest.fixture
-def hotel(app, event):
+def make_hotel(app, event) -> int:
+    """The event's hotel (40 minutes from the airport) and its planning rules."""
     with app.app_context():
         db.session.add(TransportSettings(event_id=event.id, own_car_up_to=2))
         hotel = Hotel(event_id=event.id, name_en="Kempinski Guiyang", drive_minutes=40)
         db.session.add(hotel)
         db.session.commit()
         return hotel.id
+
+
+@pytest.fixture
+def hotel(app, event):
+    return make_hotel(app, event)
 
 
 def guest(make, event, **values):

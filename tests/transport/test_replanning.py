@@ -17,11 +17,16 @@ from eventhub.registration.models import Participant, Status
 from eventhub.transport import planner
 from eventhub.transport.models import Escort, Trip, TripPassenger, VehicleKind
 
-from .test_planner import LANDS, add, guest, hotel, vehicle  # noqa: F401
+from .test_planner import LANDS, add, guest, make_hotel, vehicle
 
 
 @pytest.fixture
-def fleet(app, event, hotel):  # noqa: F811
+def hotel(app, event):
+    return make_hotel(app, event)
+
+
+@pytest.fixture
+def fleet(app, event, hotel):
     vehicle(app, event, "GZ-V1", driver_email="v1@drivers.example", driver_name="Zhang Wei")
     vehicle(app, event, "GZ-V2", driver_email="v2@drivers.example")
     vehicle(
