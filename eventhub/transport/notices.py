@@ -124,7 +124,7 @@ def tell_guest(participant: Participant) -> bool:
                 time=_when(event, participant.arrival_at),
             ),
             gettext(
-                "Where to meet: the arrivals hall of %(place)s, at the sign with the name of the event",
+                "Where to meet: arrivals hall of %(place)s, at the sign with the event's name",
                 place=trip.origin,
             ),
             gettext("Your vehicle leaves at: %(time)s", time=_when(event, trip.departs_at)),
