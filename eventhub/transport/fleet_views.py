@@ -65,7 +65,7 @@ def vehicle_form(event, vehicle_id: int | None = None):
         event=event,
         vehicle=vehicle,
         form=form,
-        shift_form=ShiftForm(formdata=None),
+        shift_form=ShiftForm(formdata=None, prefix="shift"),
     )
 
 
@@ -73,7 +73,7 @@ def vehicle_form(event, vehicle_id: int | None = None):
 @event_view(Role.ORGANISER)
 def vehicle_shift_add(event, vehicle_id: int):
     vehicle = in_event_or_404(Vehicle, vehicle_id, event, NO_VEHICLE)
-    shift_form = ShiftForm()
+    shift_form = ShiftForm(prefix="shift")
     if shift_form.validate_on_submit():
         fleet.add_shift(event, vehicle, shift_form.data, actor=current_user)
         commit()

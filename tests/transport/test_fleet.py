@@ -71,7 +71,7 @@ def test_a_shift_is_typed_on_the_event_clock_and_a_night_shift_ends_next_day(
         van = db.session.scalar(sa.select(Vehicle))
     response = client.post(
         f"/events/{event.slug}/transport/vehicles/{van.id}/shifts",
-        data={"day": "2025-07-23", "starts": "22:00", "ends": "06:00"},
+        data={"shift-day": "2025-07-23", "shift-starts": "22:00", "shift-ends": "06:00"},
     )
     assert response.status_code == 302
     with app.app_context():
