@@ -19,6 +19,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from eventhub import create_app  # noqa: E402
@@ -26,7 +28,7 @@ from eventhub.accommodation.models import Hotel  # noqa: E402
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
 from eventhub.registration.models import Delegation, Participant, Status  # noqa: E402
-from eventhub.transport import planner  # noqa: E402
+from eventhub.transport import planner, replanning  # noqa: E402
 from eventhub.transport.models import (  # noqa: E402
     Escort,
     TransportSettings,
@@ -137,6 +139,18 @@ def main() -> None:
         base_broken = planner.violations(event)
         median, report = timed(event, share=True)
         broken = planner.violations(event)
+        # A changed flight: 20 guests, one after the other, each land 3 hours later.
+        moved = db.session.scalars(
+            sa.select(Participant).where(Participant.event_id == event.id).limit(20)
+        ).all()
+        replans = []
+        for person in moved:
+            person.arrival_at += timedelta(hours=3)
+            db.session.flush()
+            started = time.perf_counter()
+            replanning.replan(person.id)
+            replans.append(time.perf_counter() - started)
+        broken_after = planner.violations(event)
         db.session.rollback()
     legs = 2 * GUESTS
     print(f"guests: {GUESTS} ({legs} pick-ups and drop-offs), hotels 10, vehicles 40; runs {RUNS}")
@@ -149,6 +163,10 @@ def main() -> None:
             f"not placed {len(r.not_placed)}; violations {len(v)}"
         )
     print(f"trips ratio baseline/planner: {base.trips / max(report.trips, 1):.1f}x")
+    print(
+        f"one guest re-planned: median {statistics.median(replans) * 1000:.0f} ms, "
+        f"max {max(replans) * 1000:.0f} ms (20 guests); violations after: {len(broken_after)}"
+    )
     for line in broken[:10]:
         print("  ", line)
     reasons: dict[str, int] = {}
