@@ -12,7 +12,13 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit.services import record
 from eventhub.exceptions import DomainError
 from eventhub.extensions import db
-from eventhub.transport.models import DriverShift, Escort, TransportSettings, Vehicle
+from eventhub.transport.models import (
+    DriverShift,
+    Escort,
+    TransportSettings,
+    Vehicle,
+    VehicleKind,
+)
 
 LABEL_TAKEN = _l("Another vehicle of the event has this label.")
 NAME_TAKEN = _l("Another escort of the event has this name.")
@@ -65,6 +71,7 @@ def save_vehicle(event, vehicle: Vehicle | None, values: dict, *, actor=None) ->
     """Create or change a vehicle; its label is unique in the event."""
     values = {k: values[k] for k in VEHICLE_FIELDS if k in values}
     values["label"] = values["label"].strip()
+    values["kind"] = VehicleKind(values["kind"])
     if _taken(Vehicle, Vehicle.label, values["label"], event, vehicle and vehicle.id):
         raise DomainError(LABEL_TAKEN, field="label")
     creating = vehicle is None

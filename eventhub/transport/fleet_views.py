@@ -172,7 +172,11 @@ def planning(event):
         db.session.scalars(
             sa.select(Trip)
             .where(Trip.event_id == event.id)
-            .options(sa.orm.selectinload(Trip.passengers))
+            .options(
+                sa.orm.selectinload(Trip.passengers),
+                sa.orm.joinedload(Trip.vehicle),
+                sa.orm.joinedload(Trip.escort),
+            )
             .order_by(Trip.departs_at)
         )
     )
