@@ -136,6 +136,12 @@ ALLOWED: dict[str, set[str]] = {
     "transport.planning": ORGANISER,
     "transport.plan": ORGANISER,
     "transport.send_pickups": ORGANISER,
+    "accommodation.rooming_lists": ORGANISER,  # the hotels' lists: organisers only
+    "accommodation.rooming_list_download": ORGANISER,
+    "accommodation.rooming_list_sent": ORGANISER,
+    "accommodation.hotel_desk": SCANNERS,  # the hotel desk: organisers and on-site staff
+    "accommodation.desk_check_in": SCANNERS,
+    "accommodation.desk_room_number": SCANNERS,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,

@@ -6,4 +6,10 @@ from flask import Blueprint
 bp = Blueprint("transport", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.transport import fleet_views, models, personal_data, travel  # noqa: E402,F401
+from eventhub.transport import (  # noqa: E402,F401
+    fleet_views,
+    models,
+    personal_data,
+    retention,
+    travel,
+)
