@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -126,6 +127,15 @@ ALLOWED: dict[str, set[str]] = {
     "visas.visa_case": OFFICE,  # the visa desk and the organisers record the steps
     "visas.visa_list": OFFICE,
     "visas.visa_export": OFFICE,
+    "transport.vehicles": ORGANISER,
+    "transport.vehicle_form": ORGANISER,
+    "transport.vehicle_shift_add": ORGANISER,
+    "transport.vehicle_shift_remove": ORGANISER,
+    "transport.escorts": ORGANISER,
+    "transport.escort_form": ORGANISER,
+    "transport.planning": ORGANISER,
+    "transport.plan": ORGANISER,
+    "transport.send_pickups": ORGANISER,
     "accommodation.rooming_lists": ORGANISER,  # the hotels' lists: organisers only
     "accommodation.rooming_list_download": ORGANISER,
     "accommodation.rooming_list_sent": ORGANISER,
@@ -350,7 +360,14 @@ def _world(app, make) -> dict:
     from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
     from eventhub.scheduling.models import Access, Activity, ActivityState, Room, SolverRun
-    from eventhub.transport.models import Trip, TripKind, TripPassenger, Vehicle
+    from eventhub.transport.models import (
+        DriverShift,
+        Escort,
+        Trip,
+        TripKind,
+        TripPassenger,
+        Vehicle,
+    )
 
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     with app.app_context():
@@ -491,6 +508,13 @@ def _world(app, make) -> dict:
             event_id=event.id, room_type_id=room_type.id, first_night=night, last_night=night
         )
         db.session.add(booked)
+        escort = Escort(event_id=event.id, name="Matrix Escort")
+        db.session.add(escort)
+        db.session.flush()
+        shift = DriverShift(
+            vehicle_id=van.id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=8)
+        )
+        db.session.add(shift)
         db.session.commit()
         return {
             "hotel_id": room_type.hotel_id,
@@ -520,6 +544,8 @@ def _world(app, make) -> dict:
             "alert_id": alert.id,
             "vehicle_id": van.id,
             "trip_id": ride.id,
+            "escort_id": escort.id,
+            "shift_id": shift.id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write

@@ -9,9 +9,12 @@ bp = Blueprint("transport", __name__, url_prefix="/events/<slug>")
 from eventhub.transport import (  # noqa: E402,F401
     dashboard,
     desk_views,
+    fleet_views,
     models,
     panels,
+    personal_data,
     retention,
     sheet_views,
+    travel,
     trip_views,
 )
