@@ -106,7 +106,7 @@ def _touched(old: tuple[date, date] | None, new: tuple[date, date] | None) -> li
     return sorted(before ^ after)
 
 
-def _audit(action: str, participant, room: HotelRoom | None, actor, warnings, **changes):
+def _audit(action: str, participant, actor, warnings, **changes):
     audit.record(
         action,
         participant,
@@ -180,7 +180,7 @@ def place(
         room.guests.append(RoomGuest(participant_id=participant.id))
         room.proposed = False
         db.session.flush()
-        _audit("room.share", participant, room, actor, warnings, room=(old and old.id, room.id))
+        _audit("room.share", participant, actor, warnings, room=(old and old.id, room.id))
         return Change(room, warnings)
     first, last = (first, last) if first and last else _nights(participant)
     if last < first:
@@ -211,7 +211,6 @@ def place(
     _audit(
         "room.place",
         participant,
-        new,
         actor,
         warnings,
         room=(old and old.id, new.id),
@@ -234,7 +233,6 @@ def change_nights(room: HotelRoom, first: date, last: date, *, actor=None) -> Ch
         _audit(
             "room.nights",
             guest.participant,
-            room,
             actor,
             warnings,
             nights=(f"{before[0]}..{before[1]}", f"{first}..{last}"),
@@ -256,7 +254,7 @@ def remove(participant, *, actor=None) -> Change:
     room_id = room.id
     _leave(participant)
     db.session.flush()
-    _audit("room.remove", participant, None, actor, warnings, room=(room_id, None))
+    _audit("room.remove", participant, actor, warnings, room=(room_id, None))
     return Change(None, warnings)
 
 
