@@ -126,6 +126,11 @@ ALLOWED: dict[str, set[str]] = {
     "visas.visa_case": OFFICE,  # the visa desk and the organisers record the steps
     "visas.visa_list": OFFICE,
     "visas.visa_export": OFFICE,
+    "accommodation.rooms": ORGANISER,  # the rooms board and its hand edits
+    "accommodation.rooms_propose": ORGANISER,
+    "accommodation.rooms_place": ORGANISER,
+    "accommodation.room": ORGANISER,
+    "accommodation.room_remove": ORGANISER,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,

@@ -222,6 +222,10 @@ def propose(event, *, actor=None, time_limit: float = SECONDS) -> Proposal:
             "placed": [None, proposal.placed],
             "unplaced": [None, len(proposal.unplaced)],
             "replaced": [None, proposal.replaced],
+            "upgrades": [None, proposal.upgrades],
+            "status": [None, proposal.status],
+            # Ids and reasons only (no names): the rooms board lists them until placed.
+            "reasons": [None, [[u.participant.id, u.reason] for u in proposal.unplaced]],
         },
     )
     return proposal
