@@ -5,4 +5,10 @@ from flask import Blueprint
 bp = Blueprint("accommodation", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.accommodation import models, personal_data, rooms_views, travel  # noqa: E402,F401
+from eventhub.accommodation import (  # noqa: E402,F401
+    models,
+    personal_data,
+    retention,
+    rooms_views,
+    travel,
+)

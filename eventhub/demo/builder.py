@@ -19,6 +19,7 @@ from eventhub.demo.participants import build_participants
 from eventhub.demo.print_settings import build_print_settings
 from eventhub.demo.programme import build_programme
 from eventhub.demo.quotas import build_quotas
+from eventhub.demo.rooms_and_rides import build_rooms_and_rides
 from eventhub.demo.visas import build_visas
 from eventhub.directory.services import seed_countries
 from eventhub.events.models import Event
@@ -51,6 +52,8 @@ def build_demo() -> list[str]:
     build_checkpoints(event, report)
     build_arrivals(event, report)
     build_visas(event, report)
+    build_rooms_and_rides(event, report)
     build_past_certificates(event, report)
-    build_next_edition(event, organisations, report)
+    live = build_next_edition(event, organisations, report)
+    build_rooms_and_rides(live, report)
     return report

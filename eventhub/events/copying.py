@@ -17,7 +17,9 @@ Copied, with new ids:
 - checkpoint: every column but its id and event (so rule columns added later come along),
   its activity mapped to the copy, its time window shifted;
 - badge_style, badge_settings (the badge back), certificate_settings (text, signatory,
-  images).
+  images);
+- hotel, room_type (without the rooms contracted per night), accommodation_settings,
+  transport_settings.
 The source's organisers and the person copying become the new event's organisers.
 
 Not copied (people and what they did): participants and everything about them (photos,
@@ -72,6 +74,12 @@ CONFIGURATION = (
     # Privacy notices (their versions as they stand) and how long each kind of data is kept.
     "privacy_notice",
     "retention_rule",
+    # Hotels and their kinds of room, the rank rule for rooms and the planner's rules; the
+    # rooms contracted per night are negotiated anew each year (not copied).
+    "hotel",
+    "room_type",
+    "accommodation_settings",
+    "transport_settings",
 )
 NOT_COPIED = {
     "event_membership": "people (organisers are given anew)",
@@ -108,6 +116,16 @@ NOT_COPIED = {
     "privacy_consent": "people",
     "data_request": "people",
     "erasure_run": "a record of work done",
+    "room_block": "that year's contract: nights, rooms and rates are agreed anew",
+    "hotel_room": "people",
+    "room_guest": "people",
+    "rooming_preference": "people",
+    "rooming_list_sent": "a record of work done",
+    "vehicle": "hired for that week, with its drivers' contacts",
+    "driver_shift": "people",
+    "escort": "people",
+    "trip": "that week's plan, made from its people's flights",
+    "trip_passenger": "people",
 }
 PEOPLE_TABLES = {"participant", "user"}
 # Columns a copy starts afresh: defaults (creation time, first version) fill them.

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("transport", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.transport import models  # noqa: E402,F401
+from eventhub.transport import models, retention  # noqa: E402,F401
