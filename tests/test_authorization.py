@@ -299,6 +299,7 @@ def _first(entity, *where):
 
 def _world(app, make) -> dict:
     """The demo week, and the ids of a Thai participant's things in it."""
+    from eventhub.accommodation.models import Hotel, HotelRoom, RoomType
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import EventMembership, Role, UserSession
     from eventhub.badges.issuing import badges_for, code_of
@@ -442,6 +443,14 @@ def _world(app, make) -> dict:
             event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
         )
         db.session.add(data_request)
+        room_type = _first(RoomType, RoomType.hotel.has(Hotel.event_id == event.id))
+        hotel_room = HotelRoom(
+            event_id=event.id,
+            room_type_id=room_type.id,
+            first_night=event.starts_on,
+            last_night=event.starts_on,
+        )
+        db.session.add(hotel_room)
         db.session.commit()
         return {
             "slug": event.slug,
@@ -454,6 +463,7 @@ def _world(app, make) -> dict:
             "room_id": ceremony.room_id,
             "venue_id": db.session.get(Room, ceremony.room_id).venue_id,
             "run_id": solver_run.id,
+            "hotel_room_id": hotel_room.id,
             "request_id": data_request.id,
             "track": tracked.track,
             "ref": gate.slug,
@@ -550,6 +560,11 @@ LAST = (
 )
 
 
+# Writes on what a write of the others takes away (the rooms, gone once the travel data's
+# retention is due) go first.
+FIRST = ("accommodation.room", "accommodation.room_remove")
+
+
 def _requests(app, world: dict) -> list[tuple[str, str, str]]:
     """(endpoint, method, url) for every route: reads first, then writes, logging out last."""
     reads, writes = [], []
@@ -557,7 +572,11 @@ def _requests(app, world: dict) -> list[tuple[str, str, str]]:
         url = _url(rule, world)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}, key="GET PUT POST DELETE".find):
             (reads if method == "GET" else writes).append((rule.endpoint, method, url))
-    writes.sort(key=lambda item: LAST.index(item[0]) if item[0] in LAST else -1)
+    writes.sort(
+        key=lambda item: (
+            LAST.index(item[0]) if item[0] in LAST else (-2 if item[0] in FIRST else -1)
+        )
+    )
     return reads + writes
 
 

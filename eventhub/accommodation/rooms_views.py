@@ -215,7 +215,9 @@ def rooms_place(event):
         if ok:
             flash(_("%(name)s placed.", name=participant.latin_name), "success")
             _flash_warnings(change)
-            return redirect(url_for("accommodation.room", slug=event.slug, room_id=change.room.id))
+            return redirect(
+                url_for("accommodation.room", slug=event.slug, hotel_room_id=change.room.id)
+            )
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -223,12 +225,12 @@ def rooms_place(event):
     return redirect(request.referrer or url_for("accommodation.rooms", slug=event.slug))
 
 
-@bp.route("/rooms/<int:room_id>", methods=["GET", "POST"])
+@bp.route("/rooms/<int:hotel_room_id>", methods=["GET", "POST"])
 @event_view(Role.ORGANISER)
-def room(event, room_id: int):
+def room(event, hotel_room_id: int):
     """One room: its guests, its nights (changed here), moving or removing a guest, a
     guest into its free bed."""
-    the_room = in_event_or_404(HotelRoom, room_id, event, _("No such room."))
+    the_room = in_event_or_404(HotelRoom, hotel_room_id, event, _("No such room."))
     nights = NightsForm(obj=the_room if request.method == "GET" else None, prefix="nights")
     if nights.validate_on_submit():
         ok, change = attempt(
@@ -240,7 +242,9 @@ def room(event, room_id: int):
         if ok:
             flash(_("Nights changed."), "success")
             _flash_warnings(change)
-            return redirect(url_for("accommodation.room", slug=event.slug, room_id=room_id))
+            return redirect(
+                url_for("accommodation.room", slug=event.slug, hotel_room_id=hotel_room_id)
+            )
     return render_template(
         "accommodation/room.html",
         event=event,
@@ -255,10 +259,10 @@ def room(event, room_id: int):
     )
 
 
-@bp.route("/rooms/<int:room_id>/remove", methods=["POST"])
+@bp.route("/rooms/<int:hotel_room_id>/remove", methods=["POST"])
 @event_view(Role.ORGANISER)
-def room_remove(event, room_id: int):
-    the_room = in_event_or_404(HotelRoom, room_id, event, _("No such room."))
+def room_remove(event, hotel_room_id: int):
+    the_room = in_event_or_404(HotelRoom, hotel_room_id, event, _("No such room."))
     participant = in_event_or_404(Participant, id_arg(request.form, "participant_id"), event)
     if RemoveForm().validate_on_submit() and participant.id in {
         g.participant_id for g in the_room.guests
@@ -267,9 +271,9 @@ def room_remove(event, room_id: int):
         if ok:
             flash(_("%(name)s no longer has a room.", name=participant.latin_name), "success")
             _flash_warnings(change)
-    if db.session.get(HotelRoom, room_id) is None:
+    if db.session.get(HotelRoom, hotel_room_id) is None:
         return redirect(url_for("accommodation.rooms", slug=event.slug))
-    return redirect(url_for("accommodation.room", slug=event.slug, room_id=room_id))
+    return redirect(url_for("accommodation.room", slug=event.slug, hotel_room_id=hotel_room_id))
 
 
 def night_past_cut_off(room: HotelRoom, today: date) -> bool:
