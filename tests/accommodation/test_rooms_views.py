@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from eventhub.accommodation.models import HotelRoom, RoomClass
@@ -91,3 +92,16 @@ def test_a_room_of_another_event_is_not_found(app, make, event, client, as_role)
         room_id = room.id
     as_role("organiser")
     assert client.get(f"/events/{event.slug}/rooms/{room_id}").status_code == 404
+
+
+def test_propose_button_carries_its_security_token(app, make, event, client, as_role, csrf):
+    build_hotel(app, event, kinds=KINDS)
+    guest(make, event)
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/rooms").get_data(as_text=True)
+    form = page[page.index('action="/events/' + event.slug + '/rooms/propose"') :]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    response = client.post(f"/events/{event.slug}/rooms/propose", data={"csrf_token": token})
+    assert response.status_code == 302
+    page = client.get(f"/events/{event.slug}/rooms").get_data(as_text=True)
+    assert "1 guests placed, 0 not placed" in page
