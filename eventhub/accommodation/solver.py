@@ -42,6 +42,8 @@ SENIOR = 20_000
 HOTEL_PER_DELEGATION = 5_000
 WISH = 3_000
 UPGRADE = 2_000
+# An accessible room given to a guest who does not need it: kept for those who do.
+ACCESSIBLE_SPARE = 6_000
 # A rate unit per night costs this much (rates in the hundreds or thousands).
 RATE_DIVISOR = 10
 
@@ -436,6 +438,7 @@ def _solve(units, groups, domains, free, hotel_of_type, blocks, time_limit, prop
                 - UPGRADE * upgrade * people
                 - cost // RATE_DIVISOR
                 + (WISH * people if unit.wish == hotel_id else 0)
+                - (ACCESSIBLE_SPARE if room_type.accessible and not unit.accessible else 0)
             )
             if unit.delegation_id is not None:
                 key = (unit.delegation_id, hotel_id)
@@ -467,6 +470,7 @@ def _solve(units, groups, domains, free, hotel_of_type, blocks, time_limit, prop
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 2
+    solver.parameters.cp_model_presolve = False
     status = solver.Solve(model)
     proposal.status = " / ".join(filter(None, [proposal.status, solver.StatusName(status)]))
     proposal.solve_seconds += solver.WallTime()
@@ -493,7 +497,8 @@ def _first_fit(units, groups, domains, free) -> dict[tuple, dict[int, int]]:
         unit = units[members[0]]
         wanted, takes = len(members), {}
         for room_type in sorted(
-            domains[members[0]], key=lambda t: (CLASS_ORDER[t.room_class], t.id)
+            domains[members[0]],
+            key=lambda t: (CLASS_ORDER[t.room_class], t.accessible and not unit.accessible, t.id),
         ):
             if wanted <= 0:
                 break
