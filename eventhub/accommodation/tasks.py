@@ -7,6 +7,7 @@ from flask_babel import force_locale
 
 from eventhub import jobs
 from eventhub.accommodation import assigning, solver
+from eventhub.audit import services as audit
 from eventhub.auth.models import User
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -19,8 +20,19 @@ def propose_rooms(event_id: int, actor_id: int | None) -> None:
     actor = db.session.get(User, actor_id) if actor_id else None
     if event is None:
         return
-    with force_locale((actor and actor.locale) or "en"):
-        solver.propose(event, actor=actor)
+    try:
+        with force_locale((actor and actor.locale) or "en"):
+            solver.propose(event, actor=actor)
+    except Exception as error:
+        # The board stops saying "running" and shows that it failed.
+        db.session.rollback()
+        audit.record(
+            "rooms.propose",
+            event,
+            actor=actor,
+            event_id=event.id,
+            changes={"error": [None, f"{type(error).__name__}: {error}"[:300]]},
+        )
     db.session.commit()
 
 

@@ -113,3 +113,19 @@ def _propose_with_token(event, client):
     assert response.status_code == 302
     page = client.get(f"/events/{event.slug}/rooms").get_data(as_text=True)
     assert "1 guests placed, 0 not placed" in page
+
+
+def test_a_failed_proposal_is_shown_not_left_running(
+    app, make, event, client, as_role, monkeypatch
+):
+    from eventhub.accommodation import solver
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(solver, "propose", broken)
+    as_role("organiser")
+    client.post(f"/events/{event.slug}/rooms/propose")
+    page = client.get(f"/events/{event.slug}/rooms").get_data(as_text=True)
+    assert "The last proposal failed: RuntimeError: solver crashed." in page
+    assert "The proposal is running" not in page
