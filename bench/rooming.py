@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from eventhub import create_app  # noqa: E402
-from eventhub.accommodation import solver  # noqa: E402
+from eventhub.accommodation import capacity, solver  # noqa: E402
 from eventhub.accommodation.models import (  # noqa: E402
     CLASS_ORDER,
     Hotel,
@@ -173,7 +173,7 @@ def greedy(event) -> tuple[int, int]:
 def check(event, proposal) -> tuple[int, int, int]:
     """(blocks over contract, guests below their class, hotels per delegation summed)."""
     blocks = solver.contracted(event)
-    booked = solver.booked_per_night(event)
+    booked = capacity.booked_per_night(event)
     over = sum(1 for key, count in booked.items() if count > blocks[key].rooms)
     settings = settings_of(event)
     preferences = {p.participant_id: p for p in db.session.scalars(db.select(RoomingPreference))}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -131,6 +132,21 @@ ALLOWED: dict[str, set[str]] = {
     "accommodation.rooms_place": ORGANISER,
     "accommodation.room": ORGANISER,
     "accommodation.room_remove": ORGANISER,
+    "transport.vehicles": ORGANISER,
+    "transport.vehicle_form": ORGANISER,
+    "transport.vehicle_shift_add": ORGANISER,
+    "transport.vehicle_shift_remove": ORGANISER,
+    "transport.escorts": ORGANISER,
+    "transport.escort_form": ORGANISER,
+    "transport.planning": ORGANISER,
+    "transport.plan": ORGANISER,
+    "transport.send_pickups": ORGANISER,
+    "accommodation.rooming_lists": ORGANISER,  # the hotels' lists: organisers only
+    "accommodation.rooming_list_download": ORGANISER,
+    "accommodation.rooming_list_sent": ORGANISER,
+    "accommodation.hotel_desk": SCANNERS,  # the hotel desk: organisers and on-site staff
+    "accommodation.desk_check_in": SCANNERS,
+    "accommodation.desk_room_number": SCANNERS,
     # The Thai delegation: its head and the organisers, not the head of another one.
     "registration.delegation": ORGANISER,
     "registration.add_member": ORGANISER,
@@ -246,6 +262,19 @@ ALLOWED: dict[str, set[str]] = {
     "checkin.enrol_device": ORGANISER,
     "checkin.revoke_gate_device": ORGANISER,
     "checkin.fresh_csrf": SCANNERS,
+    "transport.trips_board": ORGANISER,
+    "transport.trip_detail": ORGANISER,
+    "transport.add_trip_passenger": ORGANISER,
+    "transport.remove_trip_passenger": ORGANISER,
+    "transport.delete_trip": ORGANISER,
+    "transport.new_trip": ORGANISER,
+    "transport.new_shuttles": ORGANISER,
+    "transport.driver_sheet": ORGANISER,
+    "transport.day_sheets": ORGANISER,
+    # The airport desk: gate staff meet the flights too.
+    "transport.airport_desk": SCANNERS,
+    "transport.flight_landed": SCANNERS,
+    "transport.picked_up": SCANNERS,
     # A gate device's pages: no login; its token (kept on the device) reaches the API.
     "checkin.device_home": EVERYONE,
     "checkin.device_scanner": EVERYONE,
@@ -272,6 +301,19 @@ ALLOWED: dict[str, set[str]] = {
     # a token too: tests/api/test_agenda_tokens.py).
     "api.agenda": REGISTERED,
     "api.enrolment": REGISTERED,
+    # Accommodation set-up and guests' rooming preferences (issue 22, helper "hotels").
+    "accommodation.hotel_list": ORGANISER,
+    "accommodation.hotel_detail": ORGANISER,
+    "accommodation.hotel_form": ORGANISER,
+    "accommodation.hotel_delete": ORGANISER,
+    "accommodation.room_type_form": ORGANISER,
+    "accommodation.room_type_delete": ORGANISER,
+    "accommodation.blocks": ORGANISER,
+    "accommodation.blocks_import_upload": ORGANISER,
+    "accommodation.blocks_template": ORGANISER,
+    "accommodation.accommodation_settings": ORGANISER,
+    "accommodation.rooming_preference": ORGANISER,
+    "accommodation.delegation_shares": ORGANISER,  # and the head of that delegation
 }
 
 LOGINS = {  # the demo week's accounts
@@ -299,7 +341,6 @@ def _first(entity, *where):
 
 def _world(app, make) -> dict:
     """The demo week, and the ids of a Thai participant's things in it."""
-    from eventhub.accommodation.models import Hotel, HotelRoom, RoomType
     from eventhub.auth import services as auth_services
     from eventhub.auth.models import EventMembership, Role, UserSession
     from eventhub.badges.issuing import badges_for, code_of
@@ -324,6 +365,14 @@ def _world(app, make) -> dict:
     from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
     from eventhub.scheduling.models import Access, Activity, ActivityState, Room, SolverRun
+    from eventhub.transport.models import (
+        DriverShift,
+        Escort,
+        Trip,
+        TripKind,
+        TripPassenger,
+        Vehicle,
+    )
 
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     with app.app_context():
@@ -443,16 +492,38 @@ def _world(app, make) -> dict:
             event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
         )
         db.session.add(data_request)
-        room_type = _first(RoomType, RoomType.hotel.has(Hotel.event_id == event.id))
-        hotel_room = HotelRoom(
-            event_id=event.id,
-            room_type_id=room_type.id,
-            first_night=event.starts_on,
-            last_night=event.starts_on,
+        van = Vehicle(event_id=event.id, label="Authorization test van", seats=7)
+        ride = Trip(event_id=event.id, kind=TripKind.PICKUP, departs_at=utcnow(), vehicle=van)
+        ride.passengers = [TripPassenger(participant_id=member.id)]
+        db.session.add(ride)
+        # A hotel and a room type of the week (the demo's first, else made here), with a
+        # room booked: their delete routes then refuse, and the routes after them find them.
+        from eventhub.accommodation.models import Hotel, HotelRoom, RoomType
+
+        room_type = db.session.scalar(
+            sa.select(RoomType).join(Hotel).where(Hotel.event_id == event.id).limit(1)
         )
-        db.session.add(hotel_room)
+        if room_type is None:
+            hotel = Hotel(event_id=event.id, name_en="Matrix Hotel")
+            room_type = RoomType(hotel=hotel, name_en="Matrix twin", beds=2)
+            db.session.add_all([hotel, room_type])
+        db.session.flush()
+        night = event.starts_on
+        booked = HotelRoom(
+            event_id=event.id, room_type_id=room_type.id, first_night=night, last_night=night
+        )
+        db.session.add(booked)
+        escort = Escort(event_id=event.id, name="Matrix Escort")
+        db.session.add(escort)
+        db.session.flush()
+        shift = DriverShift(
+            vehicle_id=van.id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=8)
+        )
+        db.session.add(shift)
         db.session.commit()
         return {
+            "hotel_id": room_type.hotel_id,
+            "room_type_id": room_type.id,
             "slug": event.slug,
             "other_slug": other_slug,
             "participant_id": member.id,
@@ -463,7 +534,7 @@ def _world(app, make) -> dict:
             "room_id": ceremony.room_id,
             "venue_id": db.session.get(Room, ceremony.room_id).venue_id,
             "run_id": solver_run.id,
-            "hotel_room_id": hotel_room.id,
+            "hotel_room_id": booked.id,
             "request_id": data_request.id,
             "track": tracked.track,
             "ref": gate.slug,
@@ -477,6 +548,10 @@ def _world(app, make) -> dict:
             "token_id": token.id,
             "session_id": phone.id,
             "alert_id": alert.id,
+            "vehicle_id": van.id,
+            "trip_id": ride.id,
+            "escort_id": escort.id,
+            "shift_id": shift.id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write

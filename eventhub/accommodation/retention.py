@@ -1,6 +1,7 @@
 """Accommodation's answer to privacy's retention signals: who slept where is travel data;
-once it is due, the guests leave their rooms (the rooms go too) and their wishes are
-forgotten. Hotels, room types and blocks (the contract) stay."""
+once it is due, the guests leave their rooms, the rooms' notes go and their wishes are
+forgotten. Hotels, room types, blocks and the rooms booked each night stay: the hotel's bill
+is checked against them."""
 
 from __future__ import annotations
 
@@ -56,7 +57,9 @@ def erase(event, *, kind: Kind, days: int, **kwargs) -> int:
         execution_options={"synchronize_session": False},
     )
     db.session.execute(
-        sa.delete(HotelRoom).where(HotelRoom.event_id == event.id),
+        sa.update(HotelRoom)
+        .where(HotelRoom.event_id == event.id, HotelRoom.note != "")
+        .values(note=""),
         execution_options={"synchronize_session": False},
     )
     touched("room_guest", "rooming_preference", "hotel_room")

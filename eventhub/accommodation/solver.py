@@ -19,6 +19,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from ortools.sat.python import cp_model
 
+from eventhub.accommodation.capacity import booked_per_night
 from eventhub.accommodation.models import (
     CLASS_ORDER,
     Hotel,
@@ -101,18 +102,6 @@ class _Unit:
         )
 
 
-def booked_per_night(event, *, rooms=None) -> dict[tuple[int, date], int]:
-    """(room type id, night) -> rooms booked, from `rooms` or every room of the event.
-    (helper "hotels" ships capacity.booked_per_night; this one counts the kept rooms.)"""
-    if rooms is None:
-        rooms = db.session.scalars(sa.select(HotelRoom).where(HotelRoom.event_id == event.id))
-    booked: dict[tuple[int, date], int] = defaultdict(int)
-    for room in rooms:
-        for night in nights_between(room.first_night, room.last_night):
-            booked[room.room_type_id, night] += 1
-    return booked
-
-
 def contracted(event) -> dict[tuple[int, date], RoomBlock]:
     """(room type id, night) -> the block of the event's hotels."""
     blocks = db.session.scalars(
@@ -159,7 +148,7 @@ def propose(event, *, actor=None, time_limit: float = SECONDS) -> Proposal:
     hotels = list(db.session.scalars(sa.select(Hotel).where(Hotel.event_id == event.id)))
     types = [t for h in hotels for t in h.room_types]
     blocks = contracted(event)
-    booked = booked_per_night(event, rooms=kept)
+    booked = booked_per_night(event)  # the kept rooms: the others were just deleted
     free = {key: max(0, b.rooms - booked.get(key, 0)) for key, b in blocks.items()}
 
     guests = list(

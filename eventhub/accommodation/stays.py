@@ -20,7 +20,7 @@ def hotels_of(participant_ids) -> dict[int, Hotel]:
         .join(Hotel, Hotel.id == RoomType.hotel_id)
         .where(RoomGuest.participant_id.in_(ids))
     )
-    return dict(rows.tuples().all())
+    return {participant_id: hotel for participant_id, hotel in rows}  # noqa: C416
 
 
 def hotel_of(participant_id: int) -> Hotel | None:

@@ -29,7 +29,8 @@ from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.i18n import clock_time
 from eventhub.registration.exports import Sheet, to_csv
-from eventhub.web import commit, in_event_or_404, paginate, record_download
+from eventhub.registration.signals import arrival_panels
+from eventhub.web import commit, in_event_or_404, paginate, panels, record_download
 
 
 def _arrivals_context(event) -> dict:
@@ -46,6 +47,8 @@ def _arrivals_context(event) -> dict:
     return {
         "event": event,
         "figures": figures,
+        # Pick-ups and hotel check-ins, from the modules that move and lodge the guests.
+        "panels": panels(arrival_panels, event, day=figures.day),
         # Refreshed figures stay on the day asked for, or follow the latest one.
         "chosen_day": chosen.isoformat() if chosen else None,
         "peak": max((n for _t, n in figures.buckets), default=0),

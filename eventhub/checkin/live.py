@@ -18,9 +18,11 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from eventhub.accommodation.models import HotelRoom, RoomGuest
 from eventhub.checkin.models import Scan
 from eventhub.db import autocommits
 from eventhub.extensions import db
+from eventhub.transport.models import Trip, TripPassenger
 
 HEARTBEAT_SECONDS = 15  # a comment now and then: proxies keep the line open, gone tabs show
 _PENDING = "eventhub_live_scans"  # event ids with scans in the session's transaction
@@ -62,7 +64,19 @@ def _note_scans(session: Session, _context) -> None:
     touched = {
         obj.event_id
         for obj in (*session.new, *session.dirty)
-        if isinstance(obj, Scan) and obj.event_id is not None
+        if isinstance(obj, Scan | Trip) and obj.event_id is not None
+    }
+    # A guest ticked at the airport desk: the dashboard's pick-up figures change too.
+    touched |= {
+        obj.trip.event_id
+        for obj in session.dirty
+        if isinstance(obj, TripPassenger) and obj.__dict__.get("trip") is not None
+    }
+    # A guest checked in at the hotel desk: so do the dashboard's hotel figures.
+    touched |= {
+        obj.room.event_id
+        for obj in session.dirty
+        if isinstance(obj, RoomGuest) and obj.__dict__.get("room") is not None
     }
     if touched:
         session.info.setdefault(_PENDING, set()).update(touched)
@@ -110,14 +124,31 @@ def _send(app: Flask, events: set[int]) -> None:
 
 
 def version(event_id: int) -> tuple:
-    """What changes when a scan is made, undone or reviewed: one indexed aggregate query."""
-    return tuple(
-        db.session.execute(
-            sa.select(
-                sa.func.max(Scan.id), sa.func.max(Scan.undone_at), sa.func.max(Scan.reviewed_at)
-            ).where(Scan.event_id == event_id)
-        ).one()
-    )
+    """What changes when a scan is made, undone or reviewed, or a flight lands or a guest is
+    picked up at the airport or checked in at a hotel (counted, so that an undo shows too):
+    indexed aggregates."""
+    scans = db.session.execute(
+        sa.select(
+            sa.func.max(Scan.id), sa.func.max(Scan.undone_at), sa.func.max(Scan.reviewed_at)
+        ).where(Scan.event_id == event_id)
+    ).one()
+    rides = db.session.execute(
+        sa.select(
+            sa.func.count(Trip.landed_at),
+            sa.func.max(Trip.landed_at),
+            sa.func.count(TripPassenger.picked_up_at),
+            sa.func.max(TripPassenger.picked_up_at),
+        )
+        .select_from(Trip)
+        .outerjoin(TripPassenger, TripPassenger.trip_id == Trip.id)
+        .where(Trip.event_id == event_id)
+    ).one()
+    hotels = db.session.execute(
+        sa.select(sa.func.count(RoomGuest.checked_in_at), sa.func.max(RoomGuest.checked_in_at))
+        .join(HotelRoom, HotelRoom.id == RoomGuest.room_id)
+        .where(HotelRoom.event_id == event_id)
+    ).one()
+    return (*scans, *rides, *hotels)
 
 
 def changes(app: Flask, event_id: int, *, seconds: float) -> Iterator[str]:

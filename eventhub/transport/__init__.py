@@ -6,4 +6,15 @@ from flask import Blueprint
 bp = Blueprint("transport", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.transport import models, retention  # noqa: E402,F401
+from eventhub.transport import (  # noqa: E402,F401
+    dashboard,
+    desk_views,
+    fleet_views,
+    models,
+    panels,
+    personal_data,
+    retention,
+    sheet_views,
+    travel,
+    trip_views,
+)

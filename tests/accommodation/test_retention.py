@@ -71,8 +71,9 @@ def test_rooms_and_rides_go_with_the_travel_data(app, make, event):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RoomGuest)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RoomingPreference)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TripPassenger)) == 0
-        # The contract and the fleet's runs stay.
+        # The contract, the rooms booked (the hotel's bill) and the fleet's runs stay.
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RoomBlock)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HotelRoom)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Trip)) == 1
     assert _due(app, event) == 0
 

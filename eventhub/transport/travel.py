@@ -1,0 +1,29 @@
+"""A guest's travel or status changed (any path): their rides are re-planned in a job."""
+
+from __future__ import annotations
+
+from eventhub import jobs
+from eventhub.registration.signals import travel_changed
+from eventhub.transport import tasks
+
+# What pick-ups and drop-offs depend on (delegation_id only groups: no re-plan for it).
+RIDES = {
+    "arrival_date",
+    "arrival_at",
+    "arrival_flight",
+    "arrival_point",
+    "departure_date",
+    "departure_at",
+    "departure_flight",
+    "departure_point",
+    "hotel",
+    "status",
+    "protocol_rank",
+    "erased_at",
+}
+
+
+@travel_changed.connect
+def replan_on_change(participant, *, fields, **kwargs) -> None:
+    if set(fields) & RIDES:
+        jobs.later(tasks.replan_travel, participant.id)
