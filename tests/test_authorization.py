@@ -127,6 +127,11 @@ ALLOWED: dict[str, set[str]] = {
     "visas.visa_case": OFFICE,  # the visa desk and the organisers record the steps
     "visas.visa_list": OFFICE,
     "visas.visa_export": OFFICE,
+    "accommodation.rooms": ORGANISER,  # the rooms board and its hand edits
+    "accommodation.rooms_propose": ORGANISER,
+    "accommodation.rooms_place": ORGANISER,
+    "accommodation.room": ORGANISER,
+    "accommodation.room_remove": ORGANISER,
     "transport.vehicles": ORGANISER,
     "transport.vehicle_form": ORGANISER,
     "transport.vehicle_shift_add": ORGANISER,
@@ -529,6 +534,7 @@ def _world(app, make) -> dict:
             "room_id": ceremony.room_id,
             "venue_id": db.session.get(Room, ceremony.room_id).venue_id,
             "run_id": solver_run.id,
+            "hotel_room_id": booked.id,
             "request_id": data_request.id,
             "track": tracked.track,
             "ref": gate.slug,
@@ -629,6 +635,11 @@ LAST = (
 )
 
 
+# Writes on what a write of the others takes away (the rooms, gone once the travel data's
+# retention is due) go first.
+FIRST = ("accommodation.room", "accommodation.room_remove")
+
+
 def _requests(app, world: dict) -> list[tuple[str, str, str]]:
     """(endpoint, method, url) for every route: reads first, then writes, logging out last."""
     reads, writes = [], []
@@ -636,7 +647,11 @@ def _requests(app, world: dict) -> list[tuple[str, str, str]]:
         url = _url(rule, world)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}, key="GET PUT POST DELETE".find):
             (reads if method == "GET" else writes).append((rule.endpoint, method, url))
-    writes.sort(key=lambda item: LAST.index(item[0]) if item[0] in LAST else -1)
+    writes.sort(
+        key=lambda item: (
+            LAST.index(item[0]) if item[0] in LAST else (-2 if item[0] in FIRST else -1)
+        )
+    )
     return reads + writes
 
 

@@ -11,7 +11,10 @@ from eventhub.accommodation import (  # noqa: E402,F401
     list_views,
     models,
     panels,
+    personal_data,
     preference_views,
     retention,
+    rooms_views,
     setup_views,
+    travel,
 )
