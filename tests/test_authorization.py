@@ -635,8 +635,7 @@ LAST = (
 )
 
 
-# Writes on what a write of the others takes away (the rooms, gone once the travel data's
-# retention is due) go first.
+# The hotel room's own writes go first: removing its guest leaves no room for the others.
 FIRST = ("accommodation.room", "accommodation.room_remove")
 
 
