@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from eventhub.accommodation import solver
 from eventhub.accommodation.models import (
     AccommodationSettings,
     Hotel,
@@ -21,6 +22,7 @@ from eventhub.accommodation.models import (
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
+from eventhub.transport import planner, trips
 from eventhub.transport.models import (
     DriverShift,
     Escort,
@@ -141,9 +143,14 @@ def build_rooms_and_rides(event: Event, report: list[str]) -> None:
     db.session.flush()
     _preferences(event)
     _fleet(event, zone)
+    _shuttles(event)
+    proposal = solver.propose(event)
+    plan = planner.plan(event)
     report.append(
         f"Rooms and rides of {event.slug}: {len(HOTELS)} hotels, {rooms} room-nights "
-        f"contracted, {sum(n for *_, n in FLEET)} vehicles, {len(ESCORTS)} escorts."
+        f"contracted, {proposal.placed} guests in rooms ({len(proposal.unplaced)} without); "
+        f"{sum(n for *_, n in FLEET)} vehicles, {len(ESCORTS)} escorts, {plan.trips} trips "
+        f"planned with {plan.placed} pick-ups and drop-offs ({len(plan.not_placed)} not placed)."
     )
 
 
@@ -216,6 +223,37 @@ def _fleet(event: Event, zone: ZoneInfo) -> None:
             )
         )
     db.session.flush()
+
+
+def _shuttles(event: Event) -> None:
+    """Morning and evening coaches between the two outer hotels and the conference centre on
+    each day of the week."""
+    venue = "Guiyang International Eco-Conference Center"
+    days = [
+        event.starts_on + timedelta(days=n)
+        for n in range((event.ends_on - event.starts_on).days + 1)
+    ]
+    for label, (name_en, *_), morning, evening in (
+        ("贵A·K4007", HOTELS[1], time(7, 30), time(18, 0)),
+        ("贵A·K4008", HOTELS[2], time(7, 20), time(18, 10)),
+    ):
+        coach = db.session.scalar(
+            sa.select(Vehicle).where(Vehicle.event_id == event.id, Vehicle.label == label)
+        )
+        minutes = next(m for name, _, _, m, _ in HOTELS if name == name_en)
+        for origin, destination, first in ((name_en, venue, morning), (venue, name_en, evening)):
+            trips.create_shuttles(
+                event,
+                origin=origin,
+                destination=destination,
+                days=days,
+                first=first,
+                last=first,
+                every=60,
+                minutes=minutes,
+                vehicle=coach,
+                actor=None,
+            )
 
 
 def _at(day, hour: int, zone: ZoneInfo) -> datetime:
