@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
 from blinker import Signal
@@ -234,11 +236,21 @@ def attempt(action: Callable[[], Any], form: Any = None) -> tuple[bool, Any]:
     return True, result
 
 
+def content_disposition(disposition: str, filename: str) -> str:
+    """The header naming a file: an ASCII name for old clients and the real one (a plate
+    "贵A·D1001", a hotel's name) as RFC 6266's filename*; a header holds Latin-1 only."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "download"
+    if plain == filename:
+        return f'{disposition}; filename="{filename}"'
+    return f"{disposition}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def pdf_response(body: bytes, filename: str, *, download: bool = False):
     """A PDF shown in the browser (or saved, with download=True) under a given file name."""
     response = Response(body, mimetype="application/pdf")
     disposition = "attachment" if download else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(disposition, filename)
     return response
 
 

@@ -19,7 +19,14 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.web import commit, id_arg, in_event, pdf_response, record_download
+from eventhub.web import (
+    commit,
+    id_arg,
+    in_event,
+    content_disposition,
+    pdf_response,
+    record_download,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -85,7 +92,7 @@ def rooming_list_download(event):
     if kind == "pdf":
         return pdf_response(rooming_pdf(listing), filename, download=True)
     response = Response(workbook(listing), content_type=XLSX)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition("attachment", filename)
     return response
 
 
