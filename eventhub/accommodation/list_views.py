@@ -21,9 +21,9 @@ from eventhub.db import utcnow
 from eventhub.extensions import db
 from eventhub.web import (
     commit,
+    content_disposition,
     id_arg,
     in_event,
-    content_disposition,
     pdf_response,
     record_download,
 )
