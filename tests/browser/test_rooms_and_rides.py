@@ -182,8 +182,9 @@ def test_a_ministers_later_flight_moves_his_car_his_drivers_sheet_and_his_room(
     )
     # ...and on the hotel's rooming list, as a change since the list sent.
     page.goto(f"{base}/events/{slug}/rooming-lists/?hotel={after['hotel']}")
-    changes = page.locator("body").inner_text()
-    assert "PHOMMACHANH" in changes.upper()
+    changed = page.locator("tbody tr.table-warning, tbody tr.table-danger")
+    assert changed.count() == 1  # his room alone, and with his new flight
+    assert "PHOMMACHANH" in changed.inner_text().upper() and "QV 919" in changed.inner_text()
     page.screenshot(path=str(ARTIFACTS / "rooms-and-rides-rooming-changes.png"), full_page=True)
 
     # The driver of the new trip and the minister were told, after the commit.
