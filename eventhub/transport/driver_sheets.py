@@ -81,11 +81,12 @@ def _clock(event, moment: datetime | None) -> str:
     return trips.as_utc(moment).astimezone(trips.zone(event)).strftime("%H:%M") if moment else ""
 
 
-def _passengers_cell(trip: Trip, width: float) -> list:
-    cell = []
-    for p in sorted(trip.passengers, key=lambda p: p.participant.family_name):
+def _passenger_cells(trip: Trip, width: float) -> list[list]:
+    """One cell per passenger: a full coach's list runs on over pages, row by row."""
+    cells = []
+    for p in sorted(trip.passengers, key=lambda p: p.participant.sort_name):
         person = p.participant
-        cell.append(wrapped(person.latin_name, BODY, width, bold=True))
+        cell = [wrapped(person.latin_name, BODY, width, bold=True)]
         if person.native_name:
             cell.append(paragraph(person.native_name, BODY))
         if person.delegation is not None:
@@ -96,7 +97,8 @@ def _passengers_cell(trip: Trip, width: float) -> list:
                     width,
                 )
             )
-    return cell or [paragraph("—", BODY)]
+        cells.append(cell)
+    return cells or [[paragraph("—", BODY)]]
 
 
 def _story(event, sheet: Sheet, since: datetime | None) -> list:
@@ -122,13 +124,13 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
     widths = [26 * mm, 62 * mm, 34 * mm, 72 * mm, 50 * mm, 29 * mm]
     pad = 13
     rows = [[paragraph(text, SMALL, bold=True) for text in header]]
-    marked = []
+    marked: list[tuple[int, int]] = []  # the rows of each changed trip
+    starts: list[int] = []  # each trip's first row: a line above it
     for trip in sheet.trips:
         changed = since is not None and trip.changed_at and trips.as_utc(trip.changed_at) > since
         time_cell = [paragraph(_clock(event, trip.departs_at), HEAD, bold=True)]
         if changed:
             time_cell.append(paragraph(f"!! {changed_word}", SMALL, bold=True))
-            marked.append(len(rows))
         landing = min(  # a pick-up's: when the first of its guests lands
             (p.participant.arrival_at for p in trip.passengers if p.participant.arrival_at),
             default=None,
@@ -140,6 +142,10 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
             escort = [wrapped(trip.escort.name, BODY, widths[4] - pad)]
             if trip.escort.phone:
                 escort.append(paragraph(trip.escort.phone, BODY, bold=True))
+        passengers = _passenger_cells(trip, widths[3] - pad)
+        starts.append(len(rows))
+        if changed:
+            marked.append((len(rows), len(rows) + len(passengers) - 1))
         rows.append(
             [
                 time_cell,
@@ -151,18 +157,23 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
                     paragraph(trip.flight or "", BODY, bold=True),
                     paragraph(_clock(event, landing), BODY),
                 ],
-                _passengers_cell(trip, widths[3] - pad),
+                passengers[0],
                 escort,
                 [wrapped(trip.note, SMALL, widths[5] - pad)] if trip.note else [],
             ]
         )
+        rows += [[[], [], [], cell, [], []] for cell in passengers[1:]]
     table = Table(rows, colWidths=widths, repeatRows=1)
+    line = colors.HexColor("#777777")
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#777777")),
+        ("BOX", (0, 0), (-1, -1), 0.5, line),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.5, line),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, line),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7f1f5")),
     ]
-    style += [("BACKGROUND", (0, r), (-1, r), CHANGED) for r in marked]
+    style += [("LINEABOVE", (0, r), (-1, r), 0.5, line) for r in starts]
+    style += [("BACKGROUND", (0, first), (-1, last), CHANGED) for first, last in marked]
     table.setStyle(TableStyle(style))
     return [
         paragraph(f"{title} · {sheet.vehicle.label} · {when}", HEAD, bold=True),

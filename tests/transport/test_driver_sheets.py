@@ -153,3 +153,27 @@ def test_names_of_every_script_are_drawn_as_harfbuzz_shapes_them(app, event, mak
     drawn = [glyph for page in pdf_glyphs(pdf) for glyph in page]
     assert compare(drawn, lines) == []
     assert {"นิรันดร์ สุขสวัสดิ์", "សុខ ដារ៉ា", "ကျော်အောင်", "Nguyễn Văn An"} <= {line.text for line in lines}
+
+
+def test_a_full_coach_prints_every_passenger_over_as_many_pages_as_it_takes(
+    app, client, as_role, event, make
+):
+    # 49 guests off one flight, one coach: a cell that tall once could not be laid out and
+    # the driver got an error instead of the sheet.
+    as_role("organiser")
+    coach = vehicle(app, event, label="贵A·K4001", seats=49)
+    guests = [
+        make.participant(event, family_name=f"GUEST{n:02d}", given_name="Test", country_code="TH")
+        for n in range(49)
+    ]
+    trip(app, event, vehicle_id=coach.id, passengers=guests, flight="FD578")
+    response = client.get(
+        f"/events/{event.slug}/transport/vehicles/{coach.id}/sheet.pdf",
+        query_string={"day": "2025-07-24"},
+    )
+    assert response.status_code == 200
+    pages = _text(response.data)
+    assert len(pages) >= 2
+    text = "\n".join(pages)
+    assert all(f"GUEST{n:02d}" in text for n in range(49))
+    assert text.count("FD578") == 1  # the trip once, its passengers under it
