@@ -29,6 +29,7 @@ from eventhub.transport.models import (
     TripPassenger,
     Vehicle,
 )
+from eventhub.web import as_id
 
 # A trip with no estimated arrival holds its vehicle this long (a drive across town).
 DEFAULT_MINUTES = 60
@@ -300,7 +301,48 @@ def update_trip(
     return True
 
 
-def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) -> None:
+def find_passenger(event, typed: str) -> Participant | None:
+    """The guest an organiser typed: "123", "#123 Somphone VONG" (the list's choice) or a
+    name; a name matching several approved guests is refused, saying so."""
+    typed = " ".join(typed.split())
+    first = typed.split(" ", 1)[0].lstrip("#")
+    if first.isascii() and first.isdigit() or not typed:
+        number = as_id(first)
+        return db.session.get(Participant, number) if number is not None else None
+    wanted = typed.casefold()
+    found = [
+        person
+        for person in db.session.scalars(
+            sa.select(Participant).where(
+                Participant.event_id == event.id,
+                Participant.erased_at.is_(None),
+                Participant.status == Status.APPROVED,
+            )
+        )
+        if wanted
+        in {
+            f"{person.given_name} {person.family_name}".casefold(),
+            f"{person.family_name} {person.given_name}".casefold(),
+            person.family_name.casefold(),
+            person.latin_name.casefold(),
+            (person.native_name or "").casefold(),
+        }
+    ]
+    if not found:
+        if typed.isdigit():  # digits of another script: no such number
+            return None
+        raise DomainError(
+            _("No approved guest matches “%(typed)s”.", typed=typed), field="participant"
+        )
+    if len(found) > 1:
+        raise DomainError(
+            _("%(n)d guests match “%(typed)s”: type their number.", n=len(found), typed=typed),
+            field="participant",
+        )
+    return found[0]
+
+
+def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) -> Participant:
     participant = check_passenger(event, participant)
     if any(p.participant_id == participant.id for p in trip.passengers):
         raise DomainError(
@@ -318,6 +360,7 @@ def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) 
         changes={"passenger": [None, participant.id]},
     )
     db.session.flush()
+    return participant
 
 
 def remove_passenger(trip: Trip, participant_id: int, *, actor) -> None:
