@@ -13,7 +13,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import normalise_locale, zoned_datetime
 from eventhub.mail import send_mail
-from eventhub.registration.models import Participant
+from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.agenda import language_of
 from eventhub.transport.models import Trip, TripKind, TripPassenger, VehicleKind
 
@@ -107,7 +107,12 @@ def tell_guest(participant: Participant) -> bool:
     """The guest's "your pick-up" message: flight, landing, where to meet, the vehicle, its
     driver, the escort and the hotel. False when they have no pick-up or no address."""
     trip = pickup_of(participant)
-    if trip is None or not participant.email or participant.erased_at is not None:
+    if (
+        trip is None
+        or not participant.email
+        or participant.erased_at is not None
+        or participant.status in (Status.WITHDRAWN, Status.REJECTED)
+    ):
         return False
     event = db.session.get(Event, participant.event_id)
     driver, phone, _email = driver_of(trip)

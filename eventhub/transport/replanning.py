@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from eventhub.db import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration.models import Participant
+from eventhub.registration.models import Participant, Status
 from eventhub.transport import notices
 from eventhub.transport.models import Trip, TripKind, TripPassenger, VehicleKind
 from eventhub.transport.planner import (
@@ -62,6 +62,9 @@ def replan(participant_id: int) -> PlanReport:
     report = PlanReport()
     person = db.session.get(Participant, participant_id)
     if person is None:
+        return report
+    if gone(person):
+        leave_every_trip(person)
         return report
     event = db.session.get(Event, person.event_id)
     settings = settings_of(event)
@@ -122,6 +125,30 @@ def replan(participant_id: int) -> PlanReport:
     if guest_changed:
         notices.tell_guest(person)
     return report
+
+
+def gone(person: Participant) -> bool:
+    """Withdrawn, refused or erased: on no trip at all, hand-made ones included."""
+    return person.erased_at is not None or person.status in (Status.WITHDRAWN, Status.REJECTED)
+
+
+def leave_every_trip(person: Participant) -> None:
+    """Take the guest off every trip; an emptied planned trip goes. The drivers are told,
+    the guest is not (they are no longer coming)."""
+    now = utcnow()
+    for trip in db.session.scalars(
+        sa.select(Trip)
+        .join(TripPassenger, TripPassenger.trip_id == Trip.id)
+        .where(TripPassenger.participant_id == person.id)
+    ).all():
+        trip.passengers = [tp for tp in trip.passengers if tp.participant_id != person.id]
+        trip.changed_at = now
+        if not trip.passengers and trip.planned:
+            notices.tell_driver(trip, notices.CANCELLED)
+            db.session.delete(trip)
+        else:
+            notices.tell_driver(trip, notices.CHANGED)
+    db.session.flush()
 
 
 def _join(event, leg: Leg, settings) -> Trip | None:

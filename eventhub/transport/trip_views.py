@@ -15,7 +15,7 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
-from eventhub.transport import bp, trips
+from eventhub.transport import bp, trip_warnings, trips
 from eventhub.transport.models import Escort, Trip, TripKind, Vehicle
 from eventhub.transport.trip_forms import KIND_LABELS, ShuttleForm, TripEditForm, TripForm
 from eventhub.web import attempt, id_arg, in_event, in_event_or_404
@@ -77,7 +77,7 @@ def trips_board(event):
         vehicle=vehicle,
         vehicles=_vehicles(event),
         trips=shown,
-        warnings=trips.warnings_of(event, shown),
+        warnings=trip_warnings.warnings_of(event, shown),
         kind_labels=KIND_LABELS,
         seats_used=sum(len(t.passengers) for t in shown),
     )
@@ -134,7 +134,7 @@ def _trip_page(event, trip: Trip, form):
         event=event,
         trip=trip,
         form=form,
-        warnings=trips.warnings_of(event, [trip]).get(trip.id, []),
+        warnings=trip_warnings.warnings_of(event, [trip]).get(trip.id, []),
         kind_labels=KIND_LABELS,
         candidates=list(candidates),
     )

@@ -4,8 +4,6 @@ for the driver's sheet."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,6 +27,7 @@ from eventhub.transport.models import (
     TripPassenger,
     Vehicle,
 )
+from eventhub.transport.plan_calendar import busy_span
 from eventhub.web import as_id
 
 # A trip with no estimated arrival holds its vehicle this long (a drive across town).
@@ -57,6 +56,14 @@ def ends_at(trip: Trip) -> datetime:
     if trip.arrives_at:
         return as_utc(trip.arrives_at)
     return as_utc(trip.departs_at) + timedelta(minutes=DEFAULT_MINUTES)
+
+
+def held(trip: Trip) -> tuple[datetime, datetime]:
+    """When the trip holds its vehicle and escort: an airport run until they are back and
+    ready again (the planner's busy span), a shuttle or visit until it arrives."""
+    if trip.kind in (TripKind.PICKUP, TripKind.DROPOFF):
+        return busy_span(trip)
+    return as_utc(trip.departs_at), ends_at(trip)
 
 
 def day_bounds(event, day: date) -> tuple[datetime, datetime]:
@@ -114,90 +121,6 @@ def overlapping(trip: Trip, vehicle_id: int, departs: datetime, ends: datetime) 
         )
     )
     return [other for other in candidates if ends_at(other) > departs]
-
-
-@dataclass(frozen=True)
-class Warning:
-    key: str  # over_seats, no_vehicle, double_booked, long_wait
-    text: str
-
-
-def _vehicle_trips(trips_shown: list[Trip]) -> dict[int, list[Trip]]:
-    """vehicle id -> its trips around the shown ones (a day either side), in one query."""
-    ids = {t.vehicle_id for t in trips_shown if t.vehicle_id is not None}
-    if not ids:
-        return {}
-    first = min(as_utc(t.departs_at) for t in trips_shown) - timedelta(days=1)
-    last = max(ends_at(t) for t in trips_shown)
-    found: dict[int, list[Trip]] = defaultdict(list)
-    for other in db.session.scalars(
-        sa.select(Trip).where(
-            Trip.vehicle_id.in_(ids), Trip.departs_at >= first, Trip.departs_at < last
-        )
-    ):
-        found[other.vehicle_id].append(other)
-    return found
-
-
-def warnings_of(event, trips: list[Trip]) -> dict[int, list[Warning]]:
-    """trip id -> what is wrong with it: more passengers than seats, no vehicle, its
-    vehicle on another trip at the same time, a guest waiting longer than the rule."""
-    wait = timedelta(minutes=settings_of(event).max_wait_minutes)
-    by_vehicle = _vehicle_trips(trips)
-    found: dict[int, list[Warning]] = defaultdict(list)
-    for trip in trips:
-        if trip.vehicle is None:
-            found[trip.id].append(Warning("no_vehicle", _("No vehicle")))
-        else:
-            if len(trip.passengers) > trip.vehicle.seats:
-                found[trip.id].append(
-                    Warning(
-                        "over_seats",
-                        _(
-                            "%(n)d passengers for %(seats)d seats",
-                            n=len(trip.passengers),
-                            seats=trip.vehicle.seats,
-                        ),
-                    )
-                )
-            start, end = as_utc(trip.departs_at), ends_at(trip)
-            clash = [
-                other
-                for other in by_vehicle.get(trip.vehicle.id, [])
-                if other.id != trip.id and as_utc(other.departs_at) < end and ends_at(other) > start
-            ]
-            if clash:
-                found[trip.id].append(
-                    Warning(
-                        "double_booked",
-                        _(
-                            "Vehicle also on another trip at %(time)s",
-                            time=as_utc(clash[0].departs_at)
-                            .astimezone(zone(event))
-                            .strftime("%H:%M"),
-                        ),
-                    )
-                )
-        if trip.kind == TripKind.PICKUP:
-            longest = max(
-                (
-                    as_utc(trip.departs_at) - as_utc(p.participant.arrival_at)
-                    for p in trip.passengers
-                    if p.participant.arrival_at
-                ),
-                default=timedelta(0),
-            )
-            if longest > wait:
-                found[trip.id].append(
-                    Warning(
-                        "long_wait",
-                        _(
-                            "Waits %(n)d minutes after landing",
-                            n=int(longest.total_seconds() // 60),
-                        ),
-                    )
-                )
-    return dict(found)
 
 
 # --- Hand edits ------------------------------------------------------------------------
