@@ -110,17 +110,20 @@ def trips_of_day(event, day: date, *, kind: str = "", vehicle_id: int | None = N
     return list(db.session.scalars(query))
 
 
-def overlapping(trip: Trip, vehicle_id: int, departs: datetime, ends: datetime) -> list[Trip]:
-    """The vehicle's other trips whose time overlaps [departs, ends)."""
+def overlapping(
+    trip: Trip, vehicle_id: int, departs: datetime, ends: datetime, *, column=Trip.vehicle_id
+) -> list[Trip]:
+    """The vehicle's (or escort's) other trips whose held time (the drive back included)
+    overlaps [departs, ends)."""
     candidates = db.session.scalars(
         sa.select(Trip).where(
-            Trip.vehicle_id == vehicle_id,
+            column == vehicle_id,
             Trip.id != (trip.id or 0),
             Trip.departs_at < ends,
             Trip.departs_at > departs - timedelta(hours=24),
         )
     )
-    return [other for other in candidates if ends_at(other) > departs]
+    return [other for other in candidates if held(other)[1] > departs]
 
 
 # --- Hand edits ------------------------------------------------------------------------
@@ -129,6 +132,27 @@ def overlapping(trip: Trip, vehicle_id: int, departs: datetime, ends: datetime) 
 def _touch(trip: Trip) -> None:
     trip.planned = False
     trip.changed_at = utcnow()
+
+
+def check_escort(trip: Trip, escort: Escort | None, departs: datetime, ends: datetime) -> None:
+    """Refuse an escort already on an overlapping trip, naming it."""
+    if escort is None:
+        return
+    clash = overlapping(trip, escort.id, departs, ends, column=Trip.escort_id)
+    if clash:
+        other = clash[0]
+        raise DomainError(
+            _(
+                "%(escort)s is already on a trip from %(time)s (%(origin)s → %(destination)s).",
+                escort=escort.name,
+                time=as_utc(other.departs_at)
+                .astimezone(ZoneInfo(vehicle_event_zone(escort)))
+                .strftime("%H:%M"),
+                origin=other.origin,
+                destination=other.destination,
+            ),
+            field="escort",
+        )
 
 
 def check_vehicle(trip: Trip, vehicle: Vehicle | None, departs: datetime, ends: datetime) -> None:
@@ -151,7 +175,7 @@ def check_vehicle(trip: Trip, vehicle: Vehicle | None, departs: datetime, ends: 
         )
 
 
-def vehicle_event_zone(vehicle: Vehicle) -> str:
+def vehicle_event_zone(vehicle: Vehicle | Escort) -> str:
     return db.session.get(Event, vehicle.event_id).timezone
 
 
@@ -196,8 +220,10 @@ def update_trip(
 ) -> bool:
     """Change a trip's vehicle, escort, departure or note; False when nothing changed."""
     duration = ends_at(trip) - as_utc(trip.departs_at)
+    start, end = held(trip)
     check_seats(vehicle, len(trip.passengers))
-    check_vehicle(trip, vehicle, departs_at, departs_at + duration)
+    check_vehicle(trip, vehicle, departs_at, departs_at + (end - start))
+    check_escort(trip, escort, departs_at, departs_at + (end - start))
     changes = {}
     before = {
         "vehicle": trip.vehicle.label if trip.vehicle else "",
@@ -329,7 +355,8 @@ def create_trip(
         planned=False,
         changed_at=utcnow(),
     )
-    check_vehicle(trip, vehicle, departs_at, ends_at(trip))
+    check_vehicle(trip, vehicle, *held(trip))
+    check_escort(trip, escort, *held(trip))
     db.session.add(trip)
     db.session.flush()
     audit.record(
@@ -399,7 +426,7 @@ def create_shuttles(
             planned=False,
             changed_at=utcnow(),
         )
-        check_vehicle(trip, vehicle, moment, ends_at(trip))
+        check_vehicle(trip, vehicle, *held(trip))
         db.session.add(trip)
         db.session.flush()  # the next departure's check sees this one
         made.append(trip)
