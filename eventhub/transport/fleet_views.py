@@ -59,6 +59,21 @@ def vehicle_form(event, vehicle_id: int | None = None):
         )
         if ok:
             flash(_("Vehicle %(label)s saved.", label=saved.label), "success")
+            stranded = [] if saved.available else fleet.trips_of(saved)
+            if stranded:
+                flash(
+                    _(
+                        "%(label)s is out of service but still has %(n)d trip(s): %(trips)s."
+                        " Give them another vehicle.",
+                        label=saved.label,
+                        n=len(stranded),
+                        trips="; ".join(
+                            f"{fleet.local_time(event, t.departs_at)} {t.origin} → {t.destination}"
+                            for t in stranded[:10]
+                        ),
+                    ),
+                    "warning",
+                )
             return redirect(url_for("transport.vehicles", slug=event.slug))
     return render_template(
         "transport/vehicle_form.html",
