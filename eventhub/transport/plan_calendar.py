@@ -7,9 +7,14 @@ import bisect
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from eventhub.transport.models import Escort, Trip, Vehicle
+import sqlalchemy as sa
+
+from eventhub.extensions import db
+from eventhub.transport.models import Escort, TransportSettings, Trip, Vehicle
 
 TURNAROUND = timedelta(minutes=10)
+# A plan queued longer ago than this is taken as lost (a worker stopped): Plan works again.
+PLANNING_STALE = timedelta(minutes=10)
 DEFAULT_DRIVE = 40  # minutes, for a guest whose hotel is not one of the event's
 
 
@@ -75,3 +80,16 @@ class Calendar:
                 if start < s <= end:
                     moments.add(s)
         return sorted(moments)
+
+
+def lock_event(event_id: int) -> TransportSettings:
+    """Take the event's transport lock (its settings row, made if missing) until the
+    transaction ends: the planner, a re-plan and the hand edits of one event run one at a
+    time, never planning the same vehicle twice."""
+    query = sa.select(TransportSettings).where(TransportSettings.event_id == event_id)
+    found = db.session.scalar(query.with_for_update())
+    if found is None:
+        db.session.add(TransportSettings(event_id=event_id))
+        db.session.flush()
+        found = db.session.scalar(query.with_for_update())
+    return found

@@ -37,6 +37,7 @@ from eventhub.transport.plan_calendar import (
     Calendar,
     _aware,
     busy_span,
+    lock_event,
 )
 
 # Guests reach the airport this long before their flight leaves (international flights).
@@ -353,7 +354,8 @@ def _trips(event, *conditions):
 
 def plan(event, *, actor=None) -> PlanReport:
     """Replace the planned pick-ups and drop-offs of the event with a new plan (flushes)."""
-    settings = settings_of(event)
+    settings = lock_event(event.id)
+    settings.planning_since = None
     for trip in _trips(event, Trip.planned.is_(True), Trip.kind.in_(PLANNED_KINDS)):
         db.session.delete(trip)
     db.session.flush()

@@ -12,6 +12,7 @@ from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
 from eventhub.transport import notices
 from eventhub.transport.models import Trip, TripKind, TripPassenger, VehicleKind
+from eventhub.transport.plan_calendar import lock_event
 from eventhub.transport.planner import (
     PLANNED_KINDS,
     Calendar,
@@ -63,6 +64,7 @@ def replan(participant_id: int) -> PlanReport:
     person = db.session.get(Participant, participant_id)
     if person is None:
         return report
+    lock_event(person.event_id)  # one change at a time per event (plan, hand edits)
     if gone(person):
         leave_every_trip(person)
         return report

@@ -27,7 +27,7 @@ from eventhub.transport.models import (
     TripPassenger,
     Vehicle,
 )
-from eventhub.transport.plan_calendar import busy_span
+from eventhub.transport.plan_calendar import busy_span, lock_event
 from eventhub.web import as_id
 
 # A trip with no estimated arrival holds its vehicle this long (a drive across town).
@@ -219,6 +219,7 @@ def update_trip(
     actor,
 ) -> bool:
     """Change a trip's vehicle, escort, departure or note; False when nothing changed."""
+    lock_event(trip.event_id)
     duration = ends_at(trip) - as_utc(trip.departs_at)
     start, end = held(trip)
     check_seats(vehicle, len(trip.passengers))
@@ -292,6 +293,7 @@ def find_passenger(event, typed: str) -> Participant | None:
 
 
 def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) -> Participant:
+    lock_event(trip.event_id)
     participant = check_passenger(event, participant)
     if any(p.participant_id == participant.id for p in trip.passengers):
         raise DomainError(
@@ -313,6 +315,7 @@ def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) 
 
 
 def remove_passenger(trip: Trip, participant_id: int, *, actor) -> None:
+    lock_event(trip.event_id)
     found = [p for p in trip.passengers if p.participant_id == participant_id]
     if not found:
         raise DomainError(_("This person is not on this trip."))
@@ -342,6 +345,7 @@ def create_trip(
     actor,
 ) -> Trip:
     """A trip made by hand (a visit, a transfer): the planner never changes it."""
+    lock_event(event.id)
     trip = Trip(
         event_id=event.id,
         kind=kind,
@@ -400,6 +404,7 @@ def create_shuttles(
 ) -> list[Trip]:
     """A shuttle series, all or nothing: one departure the vehicle cannot make refuses the
     whole series, naming it."""
+    lock_event(event.id)
     if not days:
         raise DomainError(_("Choose at least one day."), field="days")
     if origin.strip() == destination.strip():
@@ -441,6 +446,7 @@ def create_shuttles(
 
 
 def delete_trip(trip: Trip, *, actor) -> None:
+    lock_event(trip.event_id)
     audit.record(
         "trip.delete",
         trip,
