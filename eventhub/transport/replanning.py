@@ -125,7 +125,7 @@ def replan(participant_id: int) -> PlanReport:
     for trip, what in told.values():
         notices.tell_driver(trip, what)
     if guest_changed:
-        notices.tell_guest(person)
+        notices.tell_guest(person, cancelled=True)
     return report
 
 

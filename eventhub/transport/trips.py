@@ -19,6 +19,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Venue
+from eventhub.transport import notices
 from eventhub.transport.models import (
     Escort,
     TransportSettings,
@@ -241,6 +242,7 @@ def update_trip(
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if not changes:
         return False
+    old_vehicle = trip.vehicle
     trip.vehicle, trip.escort, trip.note = vehicle, escort, note
     if trip.arrives_at:
         trip.arrives_at = departs_at + duration
@@ -248,6 +250,13 @@ def update_trip(
     _touch(trip)
     audit.record("trip.edit", trip, actor=actor, event_id=trip.event_id, changes=changes)
     db.session.flush()
+    if old_vehicle is not None and old_vehicle is not vehicle:
+        notices.tell_driver(trip, notices.REMOVED, vehicle=old_vehicle)
+    if vehicle is not None:
+        notices.tell_driver(trip, notices.CHANGED if vehicle is old_vehicle else notices.ADDED)
+    if trip.kind == TripKind.PICKUP and set(changes) - {"note"}:
+        for p in trip.passengers:
+            notices.tell_guest(p.participant)
     return True
 
 
@@ -311,6 +320,9 @@ def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) 
         changes={"passenger": [None, participant.id]},
     )
     db.session.flush()
+    notices.tell_driver(trip)
+    if trip.kind == TripKind.PICKUP:
+        notices.tell_guest(participant)
     return participant
 
 
@@ -329,6 +341,9 @@ def remove_passenger(trip: Trip, participant_id: int, *, actor) -> None:
         changes={"passenger": [participant_id, None]},
     )
     db.session.flush()
+    notices.tell_driver(trip)
+    if trip.kind == TripKind.PICKUP:
+        notices.tell_guest(found[0].participant, cancelled=True)
 
 
 def create_trip(
@@ -454,8 +469,12 @@ def delete_trip(trip: Trip, *, actor) -> None:
         event_id=trip.event_id,
         changes={"trip": [f"{trip.origin} → {trip.destination}", None]},
     )
+    notices.tell_driver(trip, notices.CANCELLED)
+    guests = [p.participant for p in trip.passengers] if trip.kind == TripKind.PICKUP else []
     db.session.delete(trip)
     db.session.flush()
+    for person in guests:
+        notices.tell_guest(person, cancelled=True)
 
 
 def places_of(event) -> list[str]:
