@@ -13,9 +13,11 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import normalise_locale, zoned_datetime
 from eventhub.mail import send_mail
+from eventhub.registration.delegations import organisers
 from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.agenda import language_of
 from eventhub.transport.models import Trip, TripKind, TripPassenger, Vehicle, VehicleKind
+from eventhub.web import external_url
 
 ADDED, REMOVED, CHANGED, CANCELLED = "added", "removed", "changed", "cancelled"
 
@@ -183,6 +185,36 @@ def _tell_cancelled(participant: Participant) -> bool:
             event.name_en,
         ]
         return send_mail(participant.email, subject, "\n".join(lines), event_id=event.id)
+
+
+def tell_organisers(trip: Trip, person: Participant, texts) -> int:
+    """A guest's travel changed and a trip made by hand no longer fits it: it is kept (the
+    organisers' to change) and each organiser hears of it, with the board's words
+    (`texts()`, in their language) and a link to the trip. Returns how many were written to."""
+    event = db.session.get(Event, trip.event_id)
+    link = external_url("transport.trip_detail", slug=event.slug, trip_id=trip.id)
+    sent = 0
+    for organiser in organisers(event):
+        with force_locale(organiser.locale or "en"):
+            subject = gettext(
+                "%(name)s's travel changed: a trip made by hand no longer fits",
+                name=person.latin_name,
+            )
+            lines = [
+                gettext(
+                    "The trip of %(time)s (%(origin)s → %(destination)s) was made or changed "
+                    "by hand, so it was kept as it is. Please look at it:",
+                    time=_when(event, trip.departs_at),
+                    origin=trip.origin,
+                    destination=trip.destination,
+                ),
+                "",
+                *texts(),
+                "",
+                link,
+            ]
+            sent += send_mail(organiser.email, subject, "\n".join(lines), event_id=event.id)
+    return sent
 
 
 def tell_guests(event: Event) -> int:

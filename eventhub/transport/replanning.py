@@ -10,7 +10,7 @@ from eventhub.db import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
-from eventhub.transport import notices
+from eventhub.transport import notices, trip_warnings
 from eventhub.transport.models import Trip, TripKind, TripPassenger, VehicleKind
 from eventhub.transport.plan_calendar import lock_event
 from eventhub.transport.planner import (
@@ -41,6 +41,11 @@ def _same_way(trip: Trip, leg: Leg) -> bool:
         return trip.hotel_id == leg.where.hotel.id
     other = trip.destination if trip.kind == TripKind.PICKUP else trip.origin
     return trip.hotel_id is None and other.strip().casefold() == leg.where.key[1]
+
+
+def _on_time(trip: Trip, leg: Leg, settings) -> bool:
+    earliest, latest = leg.window(settings)
+    return _same_way(trip, leg) and earliest <= _aware(trip.departs_at) <= latest
 
 
 def fits(trip: Trip, leg: Leg, settings) -> bool:
@@ -85,6 +90,10 @@ def replan(participant_id: int) -> PlanReport:
         leg = legs.get(trip.kind)
         if not trip.planned:
             legs.pop(trip.kind, None)  # a trip made by hand: the organisers' to change
+            if leg is None or not _on_time(trip, leg, settings):
+                notices.tell_organisers(
+                    trip, person, lambda t=trip: trip_warnings.flight_texts(event, t, settings)
+                )
             continue
         if leg is not None and fits(trip, leg, settings):
             legs.pop(trip.kind)

@@ -99,6 +99,11 @@ def _flights(event, trip: Trip, settings) -> list[Warning]:
     return found
 
 
+def flight_texts(event, trip: Trip, settings) -> list[str]:
+    """What the board says of the trip's guests whose flight it no longer fits."""
+    return [w.text for w in _flights(event, trip, settings)]
+
+
 def _rank(trip: Trip, settings) -> list[Warning]:
     """A guest of rank rides alone in a car, with a protocol escort."""
     if trip.kind not in (TripKind.PICKUP, TripKind.DROPOFF):

@@ -194,8 +194,9 @@ def test_a_withdrawn_guest_leaves_hand_made_trips_too_and_gets_no_pickup_mail(
 
 
 def test_a_changed_flight_on_a_hand_made_trip_is_kept_and_warned_on_the_board(
-    app, make, event, fleet, client, as_role
+    app, make, event, fleet, client, as_role, outbox
 ):
+    organiser = as_role("organiser")
     a = guest(make, event, arrival_flight="QV919")
     _plan(app, event)
     with app.app_context():
@@ -206,7 +207,9 @@ def test_a_changed_flight_on_a_hand_made_trip_is_kept_and_warned_on_the_board(
     _change(app, a, arrival_at=LANDS + timedelta(hours=4))
     with app.app_context():
         assert [p.participant_id for p in db.session.get(Trip, trip_id).passengers] == [a.id]
-    as_role("organiser")
+    (mail,) = [m for m in outbox if m["To"] == organiser.email]
+    assert "QV919 lands 14:00, this trip leaves 10:20" in mail.get_content()
+    assert f"/transport/trips/{trip_id}" in mail.get_content()
     html = client.get(f"/events/{event.slug}/transport/trips/{trip_id}").get_data(as_text=True)
     assert 'data-warning="flight_changed"' in html
     assert ": QV919 lands 14:00, this trip leaves 10:20" in html
