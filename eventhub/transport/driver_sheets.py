@@ -38,13 +38,17 @@ class Sheet:
     driver_name: str
     driver_phone: str
     trips: list[Trip]
+    outside_shift: bool = False  # the vehicle's trips of the day that no shift covers
 
 
 def sheets_for(event, day: date, vehicle: Vehicle | None = None) -> list[Sheet]:
-    """The day's sheets: a vehicle's shifts starting that day, or the whole day for a
-    vehicle with no shift; vehicles with no trip then have no sheet."""
+    """The day's sheets: a vehicle's shifts starting that day (with their trips past
+    midnight), or the whole day for a vehicle with no shift; the day's trips of a vehicle that
+    none of its shifts covers on a sheet of their own, never lost; vehicles with no trip then
+    have no sheet."""
     start, end = trips.day_bounds(event, day)
     day_trips = trips.trips_of_day(event, day)
+    next_day = trips.trips_of_day(event, day + timedelta(days=1))  # night shifts
     query = sa.select(Vehicle).where(Vehicle.event_id == event.id).order_by(Vehicle.label)
     if vehicle is not None:
         query = query.where(Vehicle.id == vehicle.id)
@@ -56,9 +60,14 @@ def sheets_for(event, day: date, vehicle: Vehicle | None = None) -> list[Sheet]:
             if mine or vehicle is not None:
                 sheets.append(Sheet(car, start, end, car.driver_name, car.driver_phone, mine))
             continue
+        spans = [(trips.as_utc(s.starts_at), trips.as_utc(s.ends_at)) for s in car.shifts]
+        outside = [
+            t for t in mine if not any(a <= trips.as_utc(t.departs_at) < b for a, b in spans)
+        ]
+        later = [t for t in next_day if t.vehicle_id == car.id]
         for shift in shifts:
             s_start, s_end = trips.as_utc(shift.starts_at), trips.as_utc(shift.ends_at)
-            inside = [t for t in mine if s_start <= trips.as_utc(t.departs_at) < s_end]
+            inside = [t for t in mine + later if s_start <= trips.as_utc(t.departs_at) < s_end]
             if inside or vehicle is not None:
                 sheets.append(
                     Sheet(
@@ -70,6 +79,8 @@ def sheets_for(event, day: date, vehicle: Vehicle | None = None) -> list[Sheet]:
                         inside,
                     )
                 )
+        if outside:
+            sheets.append(Sheet(car, start, end, car.driver_name, car.driver_phone, outside, True))
     return sheets
 
 
@@ -119,7 +130,9 @@ def _story(event, sheet: Sheet, since: datetime | None) -> list:
         changed_word = _("CHANGED")
         empty = _("No trips in this shift.")
         when = f"{sheet.starts.astimezone(trips.zone(event)):%Y-%m-%d}"
-        if sheet.ends - sheet.starts < timedelta(hours=23):  # a shift, not the whole day
+        if sheet.outside_shift:
+            when += " · " + _("Outside any shift")
+        elif sheet.ends - sheet.starts < timedelta(hours=23):  # a shift, not the whole day
             when += f" {_clock(event, sheet.starts)}–{_clock(event, sheet.ends)}"
     widths = [26 * mm, 62 * mm, 34 * mm, 72 * mm, 50 * mm, 29 * mm]
     pad = 13

@@ -16,6 +16,7 @@ from eventhub.transport.models import (
     DriverShift,
     Escort,
     TransportSettings,
+    Trip,
     Vehicle,
     VehicleKind,
 )
@@ -75,6 +76,8 @@ def save_vehicle(event, vehicle: Vehicle | None, values: dict, *, actor=None) ->
     if _taken(Vehicle, Vehicle.label, values["label"], event, vehicle and vehicle.id):
         raise DomainError(LABEL_TAKEN, field="label")
     creating = vehicle is None
+    if not creating:
+        _check_load(event, vehicle, values.get("seats", vehicle.seats))
     if creating:
         vehicle = Vehicle(event_id=event.id)
         db.session.add(vehicle)
@@ -85,6 +88,41 @@ def save_vehicle(event, vehicle: Vehicle | None, values: dict, *, actor=None) ->
     action = "vehicle.create" if creating else "vehicle.update"
     record(action, vehicle, actor=actor, event_id=event.id, changes=_plain(changes))
     return vehicle
+
+
+def trips_of(vehicle: Vehicle) -> list[Trip]:
+    """The vehicle's trips in departure order, with their passengers."""
+    return list(
+        db.session.scalars(
+            sa.select(Trip)
+            .where(Trip.vehicle_id == vehicle.id)
+            .options(sa.orm.selectinload(Trip.passengers))
+            .order_by(Trip.departs_at)
+        )
+    )
+
+
+def local_time(event, moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(event.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _check_load(event, vehicle: Vehicle, seats: int) -> None:
+    """Fewer seats than a trip of the vehicle carries is refused, naming the trip."""
+    fullest = max(trips_of(vehicle), key=lambda t: len(t.passengers), default=None)
+    if fullest is not None and len(fullest.passengers) > seats:
+        raise DomainError(
+            _l(
+                "%(n)d passengers ride on the trip of %(time)s (%(origin)s → %(destination)s):"
+                " move them first.",
+                n=len(fullest.passengers),
+                time=local_time(event, fullest.departs_at),
+                origin=fullest.origin,
+                destination=fullest.destination,
+            ),
+            field="seats",
+        )
 
 
 def save_escort(event, escort: Escort | None, values: dict, *, actor=None) -> Escort:

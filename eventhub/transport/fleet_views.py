@@ -13,10 +13,11 @@ from wtforms import SelectChoice
 from eventhub import jobs
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.db import utcnow
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.precedence import ladder
-from eventhub.transport import bp, fleet, planner, tasks
+from eventhub.transport import bp, fleet, plan_calendar, planner, tasks
 from eventhub.transport.forms import (
     SHORT_KIND_LABELS,
     EscortForm,
@@ -25,6 +26,7 @@ from eventhub.transport.forms import (
     VehicleForm,
 )
 from eventhub.transport.models import DriverShift, Escort, Trip, TripKind, TripPassenger, Vehicle
+from eventhub.transport.trips import as_utc
 from eventhub.web import attempt, commit, in_event_or_404
 
 NO_VEHICLE = _l("There is no such vehicle in this event.")
@@ -59,6 +61,21 @@ def vehicle_form(event, vehicle_id: int | None = None):
         )
         if ok:
             flash(_("Vehicle %(label)s saved.", label=saved.label), "success")
+            stranded = [] if saved.available else fleet.trips_of(saved)
+            if stranded:
+                flash(
+                    _(
+                        "%(label)s is out of service but still has %(n)d trip(s): %(trips)s."
+                        " Give them another vehicle.",
+                        label=saved.label,
+                        n=len(stranded),
+                        trips="; ".join(
+                            f"{fleet.local_time(event, t.departs_at)} {t.origin} → {t.destination}"
+                            for t in stranded[:10]
+                        ),
+                    ),
+                    "warning",
+                )
             return redirect(url_for("transport.vehicles", slug=event.slug))
     return render_template(
         "transport/vehicle_form.html",
@@ -202,7 +219,14 @@ TRIP_LABELS = {
 @bp.route("/transport/plan", methods=["POST"])
 @event_view(Role.ORGANISER)
 def plan(event):
-    """Plan pick-ups and drop-offs again, in the job worker."""
+    """Plan pick-ups and drop-offs again, in the job worker; once, however often clicked."""
+    settings = plan_calendar.lock_event(event.id)
+    since = settings.planning_since
+    if since is not None and utcnow() - as_utc(since) < plan_calendar.PLANNING_STALE:
+        db.session.rollback()
+        flash(_("A plan is being made: its trips appear here in a moment."), "warning")
+        return redirect(url_for("transport.planning", slug=event.slug))
+    settings.planning_since = utcnow()
     jobs.later(tasks.plan_transport, event.id, current_user.id)
     commit()
     flash(_("Planning pick-ups and drop-offs: the trips appear here in a moment."), "success")

@@ -111,6 +111,8 @@ class TransportSettings(db.Model):
     max_wait_minutes: Mapped[int] = mapped_column(default=45)
     # Minutes from landing to the kerb (bags, immigration): the earliest a vehicle leaves.
     meet_minutes: Mapped[int] = mapped_column(default=20)
+    # When the Plan button queued a plan that has not finished: a second click is refused.
+    planning_since: Mapped[datetime | None]
 
 
 class TripKind(enum.StrEnum):

@@ -13,9 +13,11 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import normalise_locale, zoned_datetime
 from eventhub.mail import send_mail
-from eventhub.registration.models import Participant
+from eventhub.registration.delegations import organisers
+from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.agenda import language_of
-from eventhub.transport.models import Trip, TripKind, TripPassenger, VehicleKind
+from eventhub.transport.models import Trip, TripKind, TripPassenger, Vehicle, VehicleKind
+from eventhub.web import external_url
 
 ADDED, REMOVED, CHANGED, CANCELLED = "added", "removed", "changed", "cancelled"
 
@@ -37,10 +39,10 @@ def _kind(kind: VehicleKind) -> str:
     }[kind]
 
 
-def driver_of(trip: Trip) -> tuple[str, str, str]:
-    """(name, phone, email) of who drives the trip: the shift's driver then, else the
-    vehicle's usual one."""
-    vehicle = trip.vehicle
+def driver_of(trip: Trip, vehicle: Vehicle | None = None) -> tuple[str, str, str]:
+    """(name, phone, email) of who drives the trip (in `vehicle`, else its own): the
+    shift's driver then, else the vehicle's usual one."""
+    vehicle = vehicle or trip.vehicle
     if vehicle is None:
         return "", "", ""
     departs = trip.departs_at if trip.departs_at.tzinfo else trip.departs_at.replace(tzinfo=UTC)
@@ -74,19 +76,21 @@ def _trip_lines(event: Event, trip: Trip) -> list[str]:
     return lines
 
 
-def tell_driver(trip: Trip, what: str = CHANGED) -> bool:
-    """Mail the trip (as it is now) to its driver, saying what changed."""
-    _name, _phone, email = driver_of(trip)
+def tell_driver(trip: Trip, what: str = CHANGED, *, vehicle: Vehicle | None = None) -> bool:
+    """Mail the trip (as it is now) to its driver, saying what changed; `vehicle` is the one
+    it was taken off (its driver hears it is no longer theirs)."""
+    vehicle = vehicle or trip.vehicle
+    _name, _phone, email = driver_of(trip, vehicle)
     if not email:
         return False
     event = db.session.get(Event, trip.event_id)
-    locale = normalise_locale(trip.vehicle.driver_locale) or "zh_Hans"
+    locale = normalise_locale(vehicle.driver_locale) or "zh_Hans"
     with force_locale(locale):
         heading = {
-            ADDED: gettext("New trip for %(vehicle)s", vehicle=trip.vehicle.label),
-            REMOVED: gettext("Trip taken off %(vehicle)s", vehicle=trip.vehicle.label),
-            CANCELLED: gettext("Trip cancelled for %(vehicle)s", vehicle=trip.vehicle.label),
-        }.get(what) or gettext("Trip changed for %(vehicle)s", vehicle=trip.vehicle.label)
+            ADDED: gettext("New trip for %(vehicle)s", vehicle=vehicle.label),
+            REMOVED: gettext("Trip taken off %(vehicle)s", vehicle=vehicle.label),
+            CANCELLED: gettext("Trip cancelled for %(vehicle)s", vehicle=vehicle.label),
+        }.get(what) or gettext("Trip changed for %(vehicle)s", vehicle=vehicle.label)
         body = "\n".join([heading, "", *_trip_lines(event, trip), "", event.name_en])
         return send_mail(
             email, f"{heading} — {_when(event, trip.departs_at)}", body, event_id=event.id
@@ -103,11 +107,19 @@ def pickup_of(participant: Participant) -> Trip | None:
     )
 
 
-def tell_guest(participant: Participant) -> bool:
+def tell_guest(participant: Participant, *, cancelled: bool = False) -> bool:
     """The guest's "your pick-up" message: flight, landing, where to meet, the vehicle, its
-    driver, the escort and the hotel. False when they have no pick-up or no address."""
+    driver, the escort and the hotel. With no pick-up (any more): a short "cancelled"
+    message when `cancelled` (it was taken away), else nothing. False when nothing sent."""
     trip = pickup_of(participant)
-    if trip is None or not participant.email or participant.erased_at is not None:
+    if trip is None and cancelled:
+        return _tell_cancelled(participant)
+    if (
+        trip is None
+        or not participant.email
+        or participant.erased_at is not None
+        or participant.status in (Status.WITHDRAWN, Status.REJECTED)
+    ):
         return False
     event = db.session.get(Event, participant.event_id)
     driver, phone, _email = driver_of(trip)
@@ -150,6 +162,59 @@ def tell_guest(participant: Participant) -> bool:
         lines.append(gettext("Hotel: %(hotel)s", hotel=trip.destination))
         lines += ["", event.name_en]
         return send_mail(participant.email, subject, "\n".join(lines), event_id=event.id)
+
+
+def _tell_cancelled(participant: Participant) -> bool:
+    if (
+        not participant.email
+        or participant.erased_at is not None
+        or participant.status in (Status.WITHDRAWN, Status.REJECTED)
+    ):
+        return False
+    event = db.session.get(Event, participant.event_id)
+    with force_locale(language_of(participant)):
+        subject = gettext("Your pick-up is cancelled: %(event)s", event=event.name_en)
+        lines = [
+            gettext("Dear %(name)s,", name=participant.salutation_name),
+            "",
+            gettext(
+                "Your pick-up on arrival is cancelled. If you still need one, please reply "
+                "to this message; we will write again when a new one is arranged."
+            ),
+            "",
+            event.name_en,
+        ]
+        return send_mail(participant.email, subject, "\n".join(lines), event_id=event.id)
+
+
+def tell_organisers(trip: Trip, person: Participant, texts) -> int:
+    """A guest's travel changed and a trip made by hand no longer fits it: it is kept (the
+    organisers' to change) and each organiser hears of it, with the board's words
+    (`texts()`, in their language) and a link to the trip. Returns how many were written to."""
+    event = db.session.get(Event, trip.event_id)
+    link = external_url("transport.trip_detail", slug=event.slug, trip_id=trip.id)
+    sent = 0
+    for organiser in organisers(event):
+        with force_locale(organiser.locale or "en"):
+            subject = gettext(
+                "%(name)s's travel changed: a trip made by hand no longer fits",
+                name=person.latin_name,
+            )
+            lines = [
+                gettext(
+                    "The trip of %(time)s (%(origin)s → %(destination)s) was made or changed "
+                    "by hand, so it was kept as it is. Please look at it:",
+                    time=_when(event, trip.departs_at),
+                    origin=trip.origin,
+                    destination=trip.destination,
+                ),
+                "",
+                *texts(),
+                "",
+                link,
+            ]
+            sent += send_mail(organiser.email, subject, "\n".join(lines), event_id=event.id)
+    return sent
 
 
 def tell_guests(event: Event) -> int:

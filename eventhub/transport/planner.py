@@ -10,7 +10,6 @@ travels together, as few vehicles as will do. Trips made or edited by hand are k
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,11 +31,17 @@ from eventhub.transport.models import (
     Vehicle,
     VehicleKind,
 )
+from eventhub.transport.plan_calendar import (
+    DEFAULT_DRIVE,
+    TURNAROUND,
+    Calendar,
+    _aware,
+    busy_span,
+    lock_event,
+)
 
-TURNAROUND = timedelta(minutes=10)
 # Guests reach the airport this long before their flight leaves (international flights).
 CHECK_IN_BEFORE = timedelta(hours=2)
-DEFAULT_DRIVE = 40  # minutes, for a guest whose hotel is not one of the event's
 PLANNED_KINDS = (TripKind.PICKUP, TripKind.DROPOFF)
 
 NO_CAR = _l("no car free for a guest of rank in the time allowed")
@@ -56,14 +61,6 @@ def settings_of(event) -> TransportSettings:
 def rides_alone(participant: Participant, settings: TransportSettings) -> bool:
     rank = participant.protocol_rank
     return rank is not None and rank <= settings.own_car_up_to
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 @dataclass
@@ -99,64 +96,6 @@ def where_of(event, people: list[Participant]) -> dict[int, Where]:
         p.id: Where(rooms.get(p.id) or by_name.get((p.hotel or "").strip().casefold()), p.hotel)
         for p in people
     }
-
-
-def busy_span(trip: Trip) -> tuple[datetime, datetime]:
-    """From leaving until the vehicle (and escort) are back and ready again."""
-    departs = _aware(trip.departs_at)
-    if trip.arrives_at is not None:
-        drive = _aware(trip.arrives_at) - departs
-    else:
-        drive = timedelta(minutes=trip.hotel.drive_minutes if trip.hotel else DEFAULT_DRIVE)
-    return departs, departs + 2 * drive + TURNAROUND
-
-
-class Calendar:
-    """When each vehicle and escort is taken, to find one free for a span."""
-
-    def __init__(self, vehicles: list[Vehicle], escorts: list[Escort]) -> None:
-        self.vehicles = vehicles
-        self.escorts = escorts
-        self._taken: dict[tuple[str, int], list[tuple[datetime, datetime]]] = defaultdict(list)
-        self._shifts = {
-            v.id: [(_aware(s.starts_at), _aware(s.ends_at)) for s in v.shifts] for v in vehicles
-        }
-
-    def take(self, what: str, ident: int | None, start: datetime, end: datetime) -> None:
-        if ident is not None:
-            bisect.insort(self._taken[(what, ident)], (start, end))
-
-    def take_trip(self, trip: Trip) -> None:
-        start, end = busy_span(trip)
-        self.take("v", trip.vehicle_id, start, end)
-        self.take("e", trip.escort_id, start, end)
-
-    def free(self, what: str, ident: int, start: datetime, end: datetime) -> bool:
-        spans = self._taken.get((what, ident), ())
-        i = bisect.bisect_left(spans, (start, start))
-        if i > 0 and spans[i - 1][1] > start:
-            return False
-        return not (i < len(spans) and spans[i][0] < end)
-
-    def on_shift(self, vehicle: Vehicle, start: datetime, end: datetime) -> bool:
-        shifts = self._shifts.get(vehicle.id) or []
-        return not shifts or any(s <= start and end <= e for s, e in shifts)
-
-    def vehicle_free(self, vehicle: Vehicle, start: datetime, end: datetime) -> bool:
-        return self.on_shift(vehicle, start, end) and self.free("v", vehicle.id, start, end)
-
-    def ends_between(self, start: datetime, end: datetime) -> list[datetime]:
-        """Moments in [start, end] when something becomes free: the times worth trying."""
-        moments = {start}
-        for spans in self._taken.values():
-            for _s, e in spans:
-                if start < e <= end:
-                    moments.add(e)
-        for shifts in self._shifts.values():
-            for s, _e in shifts:
-                if start < s <= end:
-                    moments.add(s)
-        return sorted(moments)
 
 
 @dataclass
@@ -415,7 +354,8 @@ def _trips(event, *conditions):
 
 def plan(event, *, actor=None) -> PlanReport:
     """Replace the planned pick-ups and drop-offs of the event with a new plan (flushes)."""
-    settings = settings_of(event)
+    settings = lock_event(event.id)
+    settings.planning_since = None
     for trip in _trips(event, Trip.planned.is_(True), Trip.kind.in_(PLANNED_KINDS)):
         db.session.delete(trip)
     db.session.flush()

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from eventhub.db import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration.models import Participant
-from eventhub.transport import notices
+from eventhub.registration.models import Participant, Status
+from eventhub.transport import notices, trip_warnings
 from eventhub.transport.models import Trip, TripKind, TripPassenger, VehicleKind
+from eventhub.transport.plan_calendar import lock_event
 from eventhub.transport.planner import (
     PLANNED_KINDS,
     Calendar,
@@ -42,6 +43,11 @@ def _same_way(trip: Trip, leg: Leg) -> bool:
     return trip.hotel_id is None and other.strip().casefold() == leg.where.key[1]
 
 
+def _on_time(trip: Trip, leg: Leg, settings) -> bool:
+    earliest, latest = leg.window(settings)
+    return _same_way(trip, leg) and earliest <= _aware(trip.departs_at) <= latest
+
+
 def fits(trip: Trip, leg: Leg, settings) -> bool:
     """The guest may stay on (or join) this trip: same way, leaving in their window, the car
     of a guest of rank theirs alone, no one else in it."""
@@ -63,6 +69,10 @@ def replan(participant_id: int) -> PlanReport:
     person = db.session.get(Participant, participant_id)
     if person is None:
         return report
+    lock_event(person.event_id)  # one change at a time per event (plan, hand edits)
+    if gone(person):
+        leave_every_trip(person)
+        return report
     event = db.session.get(Event, person.event_id)
     settings = settings_of(event)
     # The hotel now: rooming may have moved the guest in the same change.
@@ -80,6 +90,10 @@ def replan(participant_id: int) -> PlanReport:
         leg = legs.get(trip.kind)
         if not trip.planned:
             legs.pop(trip.kind, None)  # a trip made by hand: the organisers' to change
+            if leg is None or not _on_time(trip, leg, settings):
+                notices.tell_organisers(
+                    trip, person, lambda t=trip: trip_warnings.flight_texts(event, t, settings)
+                )
             continue
         if leg is not None and fits(trip, leg, settings):
             legs.pop(trip.kind)
@@ -120,8 +134,32 @@ def replan(participant_id: int) -> PlanReport:
     for trip, what in told.values():
         notices.tell_driver(trip, what)
     if guest_changed:
-        notices.tell_guest(person)
+        notices.tell_guest(person, cancelled=True)
     return report
+
+
+def gone(person: Participant) -> bool:
+    """Withdrawn, refused or erased: on no trip at all, hand-made ones included."""
+    return person.erased_at is not None or person.status in (Status.WITHDRAWN, Status.REJECTED)
+
+
+def leave_every_trip(person: Participant) -> None:
+    """Take the guest off every trip; an emptied planned trip goes. The drivers are told,
+    the guest is not (they are no longer coming)."""
+    now = utcnow()
+    for trip in db.session.scalars(
+        sa.select(Trip)
+        .join(TripPassenger, TripPassenger.trip_id == Trip.id)
+        .where(TripPassenger.participant_id == person.id)
+    ).all():
+        trip.passengers = [tp for tp in trip.passengers if tp.participant_id != person.id]
+        trip.changed_at = now
+        if not trip.passengers and trip.planned:
+            notices.tell_driver(trip, notices.CANCELLED)
+            db.session.delete(trip)
+        else:
+            notices.tell_driver(trip, notices.CHANGED)
+    db.session.flush()
 
 
 def _join(event, leg: Leg, settings) -> Trip | None:

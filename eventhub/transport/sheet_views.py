@@ -42,7 +42,9 @@ def driver_sheet(event, vehicle_id: int):
         chosen = driver_sheets.shift_of(vehicle, shift)
         if chosen is None:
             abort_with(404, _("There is no such shift."))
-        sheets = [s for s in sheets if s.starts == trips.as_utc(chosen.starts_at)]
+        sheets = [
+            s for s in sheets if s.starts == trips.as_utc(chosen.starts_at) and not s.outside_shift
+        ]
     body = driver_sheets.render(event, sheets, since=_since(event, day))
     return pdf_response(body, f"sheet-{vehicle.label}-{day.isoformat()}.pdf")
 

@@ -7,14 +7,20 @@ from eventhub import jobs
 from eventhub.auth.models import User
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.transport import notices, planner, replanning
+from eventhub.transport import notices, plan_calendar, planner, replanning
 
 
 @jobs.job(retries=0)  # a plan that fails is the organiser's to see, not to repeat
 def plan_transport(event_id: int, actor_id: int | None = None) -> int:
     event = db.session.get(Event, event_id)
     actor = db.session.get(User, actor_id) if actor_id else None
-    return planner.plan(event, actor=actor).trips
+    try:
+        return planner.plan(event, actor=actor).trips
+    except Exception:
+        db.session.rollback()  # the Plan button works again at once
+        plan_calendar.lock_event(event_id).planning_since = None
+        db.session.commit()
+        raise
 
 
 @jobs.job()

@@ -1,8 +1,10 @@
-"""A guest's travel or status changed (any path): their rides are re-planned in a job."""
+"""A guest's travel or status changed (any path), or rooming moved them to another hotel:
+their rides are re-planned in a job."""
 
 from __future__ import annotations
 
 from eventhub import jobs
+from eventhub.accommodation.signals import stay_changed
 from eventhub.registration.signals import travel_changed
 from eventhub.transport import tasks
 
@@ -27,3 +29,9 @@ RIDES = {
 def replan_on_change(participant, *, fields, **kwargs) -> None:
     if set(fields) & RIDES:
         jobs.later(tasks.replan_travel, participant.id)
+
+
+@stay_changed.connect
+def replan_on_stay(event, *, participant_ids, **kwargs) -> None:
+    for participant_id in participant_ids:
+        jobs.later(tasks.replan_travel, participant_id)

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from eventhub.transport.models import TripKind
+from eventhub.web import as_id
 
 KIND_LABELS = {
     TripKind.PICKUP: _l("Pick-up"),
@@ -26,7 +27,14 @@ KIND_LABELS = {
 
 
 def _coerce_id(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A vehicle's or escort's id, None for "—"; anything else (a number too large for a row,
+    garbage) is refused by the field, never sent to the database."""
+    if value in (None, "", "None"):
+        return None
+    found = as_id(value)
+    if found is None:
+        raise ValueError(value)
+    return found
 
 
 class TripEditForm(FlaskForm):

@@ -15,7 +15,7 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
-from eventhub.transport import bp, trips
+from eventhub.transport import bp, trip_warnings, trips
 from eventhub.transport.models import Escort, Trip, TripKind, Vehicle
 from eventhub.transport.trip_forms import KIND_LABELS, ShuttleForm, TripEditForm, TripForm
 from eventhub.web import attempt, id_arg, in_event, in_event_or_404
@@ -77,7 +77,7 @@ def trips_board(event):
         vehicle=vehicle,
         vehicles=_vehicles(event),
         trips=shown,
-        warnings=trips.warnings_of(event, shown),
+        warnings=trip_warnings.warnings_of(event, shown),
         kind_labels=KIND_LABELS,
         seats_used=sum(len(t.passengers) for t in shown),
     )
@@ -128,14 +128,13 @@ def _trip_page(event, trip: Trip, form):
             Participant.status == Status.APPROVED,
         )
         .order_by(Participant.family_name, Participant.given_name)
-        .limit(2000)
-    )
+    )  # every guest: a week of 4,000 stays reachable
     return render_template(
         "transport/trip.html",
         event=event,
         trip=trip,
         form=form,
-        warnings=trips.warnings_of(event, [trip]).get(trip.id, []),
+        warnings=trip_warnings.warnings_of(event, [trip]).get(trip.id, []),
         kind_labels=KIND_LABELS,
         candidates=list(candidates),
     )
@@ -145,12 +144,14 @@ def _trip_page(event, trip: Trip, form):
 @event_view(Role.ORGANISER)
 def add_trip_passenger(event, trip_id: int):
     trip = _trip_or_404(event, trip_id)
-    typed = request.form.get("participant", "").strip()
-    number = typed.split(" ", 1)[0].lstrip("#")
-    participant = db.session.get(Participant, int(number)) if number.isdigit() else None
-    ok, _result = attempt(lambda: trips.add_passenger(trip, participant, event, actor=current_user))
+    typed = request.form.get("participant", "")
+    ok, added = attempt(
+        lambda: trips.add_passenger(
+            trip, trips.find_passenger(event, typed), event, actor=current_user
+        )
+    )
     if ok:
-        flash(_("%(name)s added to the trip.", name=participant.latin_name), "success")
+        flash(_("%(name)s added to the trip.", name=added.latin_name), "success")
     return redirect(url_for("transport.trip_detail", slug=event.slug, trip_id=trip_id))
 
 

@@ -4,8 +4,6 @@ for the driver's sheet."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +19,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Venue
+from eventhub.transport import notices
 from eventhub.transport.models import (
     Escort,
     TransportSettings,
@@ -29,6 +28,8 @@ from eventhub.transport.models import (
     TripPassenger,
     Vehicle,
 )
+from eventhub.transport.plan_calendar import busy_span, lock_event
+from eventhub.web import as_id
 
 # A trip with no estimated arrival holds its vehicle this long (a drive across town).
 DEFAULT_MINUTES = 60
@@ -56,6 +57,14 @@ def ends_at(trip: Trip) -> datetime:
     if trip.arrives_at:
         return as_utc(trip.arrives_at)
     return as_utc(trip.departs_at) + timedelta(minutes=DEFAULT_MINUTES)
+
+
+def held(trip: Trip) -> tuple[datetime, datetime]:
+    """When the trip holds its vehicle and escort: an airport run until they are back and
+    ready again (the planner's busy span), a shuttle or visit until it arrives."""
+    if trip.kind in (TripKind.PICKUP, TripKind.DROPOFF):
+        return busy_span(trip)
+    return as_utc(trip.departs_at), ends_at(trip)
 
 
 def day_bounds(event, day: date) -> tuple[datetime, datetime]:
@@ -102,101 +111,20 @@ def trips_of_day(event, day: date, *, kind: str = "", vehicle_id: int | None = N
     return list(db.session.scalars(query))
 
 
-def overlapping(trip: Trip, vehicle_id: int, departs: datetime, ends: datetime) -> list[Trip]:
-    """The vehicle's other trips whose time overlaps [departs, ends)."""
+def overlapping(
+    trip: Trip, vehicle_id: int, departs: datetime, ends: datetime, *, column=Trip.vehicle_id
+) -> list[Trip]:
+    """The vehicle's (or escort's) other trips whose held time (the drive back included)
+    overlaps [departs, ends)."""
     candidates = db.session.scalars(
         sa.select(Trip).where(
-            Trip.vehicle_id == vehicle_id,
+            column == vehicle_id,
             Trip.id != (trip.id or 0),
             Trip.departs_at < ends,
             Trip.departs_at > departs - timedelta(hours=24),
         )
     )
-    return [other for other in candidates if ends_at(other) > departs]
-
-
-@dataclass(frozen=True)
-class Warning:
-    key: str  # over_seats, no_vehicle, double_booked, long_wait
-    text: str
-
-
-def _vehicle_trips(trips_shown: list[Trip]) -> dict[int, list[Trip]]:
-    """vehicle id -> its trips around the shown ones (a day either side), in one query."""
-    ids = {t.vehicle_id for t in trips_shown if t.vehicle_id is not None}
-    if not ids:
-        return {}
-    first = min(as_utc(t.departs_at) for t in trips_shown) - timedelta(days=1)
-    last = max(ends_at(t) for t in trips_shown)
-    found: dict[int, list[Trip]] = defaultdict(list)
-    for other in db.session.scalars(
-        sa.select(Trip).where(
-            Trip.vehicle_id.in_(ids), Trip.departs_at >= first, Trip.departs_at < last
-        )
-    ):
-        found[other.vehicle_id].append(other)
-    return found
-
-
-def warnings_of(event, trips: list[Trip]) -> dict[int, list[Warning]]:
-    """trip id -> what is wrong with it: more passengers than seats, no vehicle, its
-    vehicle on another trip at the same time, a guest waiting longer than the rule."""
-    wait = timedelta(minutes=settings_of(event).max_wait_minutes)
-    by_vehicle = _vehicle_trips(trips)
-    found: dict[int, list[Warning]] = defaultdict(list)
-    for trip in trips:
-        if trip.vehicle is None:
-            found[trip.id].append(Warning("no_vehicle", _("No vehicle")))
-        else:
-            if len(trip.passengers) > trip.vehicle.seats:
-                found[trip.id].append(
-                    Warning(
-                        "over_seats",
-                        _(
-                            "%(n)d passengers for %(seats)d seats",
-                            n=len(trip.passengers),
-                            seats=trip.vehicle.seats,
-                        ),
-                    )
-                )
-            start, end = as_utc(trip.departs_at), ends_at(trip)
-            clash = [
-                other
-                for other in by_vehicle.get(trip.vehicle.id, [])
-                if other.id != trip.id and as_utc(other.departs_at) < end and ends_at(other) > start
-            ]
-            if clash:
-                found[trip.id].append(
-                    Warning(
-                        "double_booked",
-                        _(
-                            "Vehicle also on another trip at %(time)s",
-                            time=as_utc(clash[0].departs_at)
-                            .astimezone(zone(event))
-                            .strftime("%H:%M"),
-                        ),
-                    )
-                )
-        if trip.kind == TripKind.PICKUP:
-            longest = max(
-                (
-                    as_utc(trip.departs_at) - as_utc(p.participant.arrival_at)
-                    for p in trip.passengers
-                    if p.participant.arrival_at
-                ),
-                default=timedelta(0),
-            )
-            if longest > wait:
-                found[trip.id].append(
-                    Warning(
-                        "long_wait",
-                        _(
-                            "Waits %(n)d minutes after landing",
-                            n=int(longest.total_seconds() // 60),
-                        ),
-                    )
-                )
-    return dict(found)
+    return [other for other in candidates if held(other)[1] > departs]
 
 
 # --- Hand edits ------------------------------------------------------------------------
@@ -205,6 +133,27 @@ def warnings_of(event, trips: list[Trip]) -> dict[int, list[Warning]]:
 def _touch(trip: Trip) -> None:
     trip.planned = False
     trip.changed_at = utcnow()
+
+
+def check_escort(trip: Trip, escort: Escort | None, departs: datetime, ends: datetime) -> None:
+    """Refuse an escort already on an overlapping trip, naming it."""
+    if escort is None:
+        return
+    clash = overlapping(trip, escort.id, departs, ends, column=Trip.escort_id)
+    if clash:
+        other = clash[0]
+        raise DomainError(
+            _(
+                "%(escort)s is already on a trip from %(time)s (%(origin)s → %(destination)s).",
+                escort=escort.name,
+                time=as_utc(other.departs_at)
+                .astimezone(ZoneInfo(vehicle_event_zone(escort)))
+                .strftime("%H:%M"),
+                origin=other.origin,
+                destination=other.destination,
+            ),
+            field="escort",
+        )
 
 
 def check_vehicle(trip: Trip, vehicle: Vehicle | None, departs: datetime, ends: datetime) -> None:
@@ -227,7 +176,7 @@ def check_vehicle(trip: Trip, vehicle: Vehicle | None, departs: datetime, ends: 
         )
 
 
-def vehicle_event_zone(vehicle: Vehicle) -> str:
+def vehicle_event_zone(vehicle: Vehicle | Escort) -> str:
     return db.session.get(Event, vehicle.event_id).timezone
 
 
@@ -271,9 +220,12 @@ def update_trip(
     actor,
 ) -> bool:
     """Change a trip's vehicle, escort, departure or note; False when nothing changed."""
+    lock_event(trip.event_id)
     duration = ends_at(trip) - as_utc(trip.departs_at)
+    start, end = held(trip)
     check_seats(vehicle, len(trip.passengers))
-    check_vehicle(trip, vehicle, departs_at, departs_at + duration)
+    check_vehicle(trip, vehicle, departs_at, departs_at + (end - start))
+    check_escort(trip, escort, departs_at, departs_at + (end - start))
     changes = {}
     before = {
         "vehicle": trip.vehicle.label if trip.vehicle else "",
@@ -290,6 +242,7 @@ def update_trip(
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if not changes:
         return False
+    old_vehicle = trip.vehicle
     trip.vehicle, trip.escort, trip.note = vehicle, escort, note
     if trip.arrives_at:
         trip.arrives_at = departs_at + duration
@@ -297,10 +250,59 @@ def update_trip(
     _touch(trip)
     audit.record("trip.edit", trip, actor=actor, event_id=trip.event_id, changes=changes)
     db.session.flush()
+    if old_vehicle is not None and old_vehicle is not vehicle:
+        notices.tell_driver(trip, notices.REMOVED, vehicle=old_vehicle)
+    if vehicle is not None:
+        notices.tell_driver(trip, notices.CHANGED if vehicle is old_vehicle else notices.ADDED)
+    if trip.kind == TripKind.PICKUP and set(changes) - {"note"}:
+        for p in trip.passengers:
+            notices.tell_guest(p.participant)
     return True
 
 
-def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) -> None:
+def find_passenger(event, typed: str) -> Participant | None:
+    """The guest an organiser typed: "123", "#123 Somphone VONG" (the list's choice) or a
+    name; a name matching several approved guests is refused, saying so."""
+    typed = " ".join(typed.split())
+    first = typed.split(" ", 1)[0].lstrip("#")
+    if first.isascii() and first.isdigit() or not typed:
+        number = as_id(first)
+        return db.session.get(Participant, number) if number is not None else None
+    wanted = typed.casefold()
+    found = [
+        person
+        for person in db.session.scalars(
+            sa.select(Participant).where(
+                Participant.event_id == event.id,
+                Participant.erased_at.is_(None),
+                Participant.status == Status.APPROVED,
+            )
+        )
+        if wanted
+        in {
+            f"{person.given_name} {person.family_name}".casefold(),
+            f"{person.family_name} {person.given_name}".casefold(),
+            person.family_name.casefold(),
+            person.latin_name.casefold(),
+            (person.native_name or "").casefold(),
+        }
+    ]
+    if not found:
+        if typed.isdigit():  # digits of another script: no such number
+            return None
+        raise DomainError(
+            _("No approved guest matches “%(typed)s”.", typed=typed), field="participant"
+        )
+    if len(found) > 1:
+        raise DomainError(
+            _("%(n)d guests match “%(typed)s”: type their number.", n=len(found), typed=typed),
+            field="participant",
+        )
+    return found[0]
+
+
+def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) -> Participant:
+    lock_event(trip.event_id)
     participant = check_passenger(event, participant)
     if any(p.participant_id == participant.id for p in trip.passengers):
         raise DomainError(
@@ -318,9 +320,14 @@ def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) 
         changes={"passenger": [None, participant.id]},
     )
     db.session.flush()
+    notices.tell_driver(trip)
+    if trip.kind == TripKind.PICKUP:
+        notices.tell_guest(participant)
+    return participant
 
 
 def remove_passenger(trip: Trip, participant_id: int, *, actor) -> None:
+    lock_event(trip.event_id)
     found = [p for p in trip.passengers if p.participant_id == participant_id]
     if not found:
         raise DomainError(_("This person is not on this trip."))
@@ -334,6 +341,9 @@ def remove_passenger(trip: Trip, participant_id: int, *, actor) -> None:
         changes={"passenger": [participant_id, None]},
     )
     db.session.flush()
+    notices.tell_driver(trip)
+    if trip.kind == TripKind.PICKUP:
+        notices.tell_guest(found[0].participant, cancelled=True)
 
 
 def create_trip(
@@ -350,6 +360,7 @@ def create_trip(
     actor,
 ) -> Trip:
     """A trip made by hand (a visit, a transfer): the planner never changes it."""
+    lock_event(event.id)
     trip = Trip(
         event_id=event.id,
         kind=kind,
@@ -363,7 +374,8 @@ def create_trip(
         planned=False,
         changed_at=utcnow(),
     )
-    check_vehicle(trip, vehicle, departs_at, ends_at(trip))
+    check_vehicle(trip, vehicle, *held(trip))
+    check_escort(trip, escort, *held(trip))
     db.session.add(trip)
     db.session.flush()
     audit.record(
@@ -407,6 +419,7 @@ def create_shuttles(
 ) -> list[Trip]:
     """A shuttle series, all or nothing: one departure the vehicle cannot make refuses the
     whole series, naming it."""
+    lock_event(event.id)
     if not days:
         raise DomainError(_("Choose at least one day."), field="days")
     if origin.strip() == destination.strip():
@@ -433,7 +446,7 @@ def create_shuttles(
             planned=False,
             changed_at=utcnow(),
         )
-        check_vehicle(trip, vehicle, moment, ends_at(trip))
+        check_vehicle(trip, vehicle, *held(trip))
         db.session.add(trip)
         db.session.flush()  # the next departure's check sees this one
         made.append(trip)
@@ -448,6 +461,7 @@ def create_shuttles(
 
 
 def delete_trip(trip: Trip, *, actor) -> None:
+    lock_event(trip.event_id)
     audit.record(
         "trip.delete",
         trip,
@@ -455,8 +469,12 @@ def delete_trip(trip: Trip, *, actor) -> None:
         event_id=trip.event_id,
         changes={"trip": [f"{trip.origin} → {trip.destination}", None]},
     )
+    notices.tell_driver(trip, notices.CANCELLED)
+    guests = [p.participant for p in trip.passengers] if trip.kind == TripKind.PICKUP else []
     db.session.delete(trip)
     db.session.flush()
+    for person in guests:
+        notices.tell_guest(person, cancelled=True)
 
 
 def places_of(event) -> list[str]:

@@ -177,3 +177,30 @@ def test_a_full_coach_prints_every_passenger_over_as_many_pages_as_it_takes(
     text = "\n".join(pages)
     assert all(f"GUEST{n:02d}" in text for n in range(49))
     assert text.count("FD578") == 1  # the trip once, its passengers under it
+
+
+def test_a_night_shift_keeps_its_trips_after_midnight_and_none_is_lost(app, client, as_role, event):
+    as_role("organiser")
+    van = vehicle(app, event, driver_locale="en")
+    with app.app_context():
+        db.session.add(
+            DriverShift(
+                vehicle_id=van.id,
+                starts_at=local(24, 22),
+                ends_at=local(25, 6),
+                driver_name="夜班 孙",
+            )
+        )
+        db.session.commit()
+    trip(app, event, vehicle_id=van.id, departs_at=local(24, 23), flight="LATE1")
+    trip(app, event, vehicle_id=van.id, departs_at=local(25, 1), flight="NIGHT2")
+    trip(app, event, vehicle_id=van.id, departs_at=local(24, 12), flight="NOON3")
+    pages = _text(
+        client.get(
+            f"/events/{event.slug}/transport/sheets.pdf", query_string={"day": "2025-07-24"}
+        ).data
+    )
+    night = next(p for p in pages if "夜班 孙" in p)
+    assert "LATE1" in night and "NIGHT2" in night
+    outside = next(p for p in pages if "NOON3" in p)
+    assert "outside any shift" in outside.casefold()

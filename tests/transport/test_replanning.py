@@ -15,7 +15,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
 from eventhub.transport import planner
-from eventhub.transport.models import Escort, Trip, TripPassenger, VehicleKind
+from eventhub.transport.models import Escort, Trip, TripKind, TripPassenger, VehicleKind
 
 from .test_planner import LANDS, add, guest, make_hotel, vehicle
 
@@ -161,3 +161,55 @@ def test_a_trip_made_by_hand_is_left_to_the_organisers(app, make, event, fleet):
         kept = db.session.get(Trip, trip_id)
         assert [p.participant_id for p in kept.passengers] == [a.id]
         assert db.session.scalar(sa.select(sa.func.count(Trip.id))) == 1
+
+
+def test_a_withdrawn_guest_leaves_hand_made_trips_too_and_gets_no_pickup_mail(
+    app, make, event, fleet, outbox
+):
+    a = guest(make, event, email="a@example.la")
+    b = guest(make, event, email="b@example.la")
+    _plan(app, event)
+    with app.app_context():
+        (trip,) = db.session.scalars(sa.select(Trip)).all()
+        trip.planned = False  # an organiser edited it by hand
+        visit = Trip(
+            event_id=event.id,
+            kind=TripKind.VISIT,
+            departs_at=LANDS + timedelta(days=1),
+            origin="Hotel",
+            destination="Museum",
+            planned=False,
+            vehicle=trip.vehicle,
+        )
+        visit.passengers = [TripPassenger(participant_id=b.id)]
+        db.session.add(visit)
+        db.session.commit()
+    outbox.clear()
+    _change(app, b, status=Status.WITHDRAWN)
+    with app.app_context():
+        for trip in db.session.scalars(sa.select(Trip)):
+            assert b.id not in [p.participant_id for p in trip.passengers]
+    assert "b@example.la" not in [m["To"] for m in outbox]
+    assert a.id  # a keeps their ride
+
+
+def test_a_changed_flight_on_a_hand_made_trip_is_kept_and_warned_on_the_board(
+    app, make, event, fleet, client, as_role, outbox
+):
+    organiser = as_role("organiser")
+    a = guest(make, event, arrival_flight="QV919")
+    _plan(app, event)
+    with app.app_context():
+        (trip,) = db.session.scalars(sa.select(Trip)).all()
+        trip.planned = False
+        db.session.commit()
+        trip_id = trip.id
+    _change(app, a, arrival_at=LANDS + timedelta(hours=4))
+    with app.app_context():
+        assert [p.participant_id for p in db.session.get(Trip, trip_id).passengers] == [a.id]
+    (mail,) = [m for m in outbox if m["To"] == organiser.email]
+    assert "QV919 lands 14:00, this trip leaves 10:20" in mail.get_content()
+    assert f"/transport/trips/{trip_id}" in mail.get_content()
+    html = client.get(f"/events/{event.slug}/transport/trips/{trip_id}").get_data(as_text=True)
+    assert 'data-warning="flight_changed"' in html
+    assert ": QV919 lands 14:00, this trip leaves 10:20" in html
