@@ -128,8 +128,9 @@ NOT_COPIED = {
     "trip_passenger": "people",
 }
 PEOPLE_TABLES = {"participant", "user"}
-# Columns a copy starts afresh: defaults (creation time, first version) fill them.
-FRESH_COLUMNS = {"created_at", "updated_at", "version"}
+# Columns a copy starts afresh: defaults (creation time, first version, no plan running) fill
+# them.
+FRESH_COLUMNS = {"created_at", "updated_at", "version", "planning_since"}
 SHIFTED_EVENT_FIELDS = ("registration_opens_at", "registration_closes_at")
 
 
