@@ -191,6 +191,7 @@ def rooms_propose(event):
     if FlaskForm().validate_on_submit():
         from eventhub.audit import services as audit  # noqa: PLC0415 -- leaf
 
+        assigning.lock(event.id)  # two clicks at once: the second waits, then sees the first
         if _running(event):  # a second click while a slow proposal runs
             flash(_("A proposal is already running: its result shows here when done."), "info")
             return redirect(url_for("accommodation.rooms", slug=event.slug))
