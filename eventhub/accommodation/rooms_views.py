@@ -288,11 +288,12 @@ def room(event, hotel_room_id: int):
             ),
             nights,
         )
-        if ok and not change.changed:
-            flash(_("Nothing changed: the room already has these nights."), "info")
-        elif ok:
-            flash(_("Nights changed."), "success")
-            _flash_warnings(change)
+        if ok:
+            if change.changed:
+                flash(_("Nights changed."), "success")
+                _flash_warnings(change)
+            else:
+                flash(_("Nothing changed: the room already has these nights."), "info")
             return redirect(
                 url_for("accommodation.room", slug=event.slug, hotel_room_id=hotel_room_id)
             )
