@@ -10,16 +10,19 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.accommodation.models import (
+    AccommodationSettings,
     HotelRoom,
     RoomBlock,
     RoomGuest,
     RoomType,
 )
 from eventhub.accommodation.nights import nights_between, nights_of
-from eventhub.accommodation.solver import _day
+from eventhub.accommodation.signals import stay_changed
+from eventhub.accommodation.solver_reasons import _day
 from eventhub.audit import services as audit
 from eventhub.audit.models import AuditEntry
 from eventhub.clock import today_in
@@ -35,6 +38,86 @@ class Change:
 
     room: HotelRoom | None
     warnings: list[str] = field(default_factory=list)
+    # False when the edit asked for what was already so: nothing saved, nothing said.
+    changed: bool = True
+
+
+class Refused(DomainError):
+    """A night over contract or without a block; `key` and `values` let a reason kept for
+    later (a room lost to a travel change) be shown in the reader's language."""
+
+    def __init__(self, key: str, **values) -> None:
+        super().__init__(reason_text(key, values))
+        self.key, self.values = key, values
+
+
+def reason_text(key: str, values: dict) -> str:
+    """A kept reason in the current language (`night` an ISO date)."""
+    night = _day(date.fromisoformat(values["night"])) if values.get("night") else ""
+    if key == "no_block":
+        return _(
+            "%(type)s has no rooms contracted for the night of %(night)s.",
+            type=values.get("type", ""),
+            night=night,
+        )
+    if key == "full":
+        return _(
+            "All %(n)d rooms of %(type)s contracted for the night of %(night)s are booked.",
+            n=values.get("n", 0),
+            type=values.get("type", ""),
+            night=night,
+        )
+    if key == "no_dates":
+        return _("No arrival and departure dates: the room was given back.")
+    return key
+
+
+def lock(event_id: int) -> None:
+    """Serialise the event's rooming writers: a row lock on its AccommodationSettings (made
+    when missing), so two never both count a block's last room as free. Real on PostgreSQL,
+    a no-op on SQLite (which has one writer at a time anyway)."""
+    query = (
+        sa.select(AccommodationSettings)
+        .where(AccommodationSettings.event_id == event_id)
+        .with_for_update()
+    )
+    if db.session.scalar(query) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(AccommodationSettings(event_id=event_id))
+        except sa.exc.IntegrityError:
+            pass  # another writer made it first: wait for its lock below
+        db.session.scalar(query)
+
+
+def check_guest(participant) -> None:
+    """Only an approved guest of the event who is not erased gets a room."""
+    if participant.erased_at is not None:
+        raise DomainError(
+            _l("%(name)s's data has been erased.", name=participant.latin_name or "—")
+        )
+    if participant.status in (Status.WITHDRAWN, Status.REJECTED):
+        raise DomainError(
+            _l("%(name)s has withdrawn or was not accepted.", name=participant.latin_name)
+        )
+    if participant.status != Status.APPROVED:
+        raise DomainError(
+            _l(
+                "%(name)s is not approved yet: only approved guests get a room.",
+                name=participant.latin_name,
+            )
+        )
+
+
+def hotel_id_of(room: HotelRoom | None) -> int | None:
+    return room.room_type.hotel_id if room is not None else None
+
+
+def tell(event_id: int, participant_ids) -> None:
+    """Transport hears whose hotel changed (stay_changed); nothing is sent for nobody."""
+    ids = sorted(set(participant_ids))
+    if ids:
+        stay_changed.send(db.session.get(Event, event_id), participant_ids=ids)
 
 
 def room_of(participant_id: int) -> HotelRoom | None:
@@ -66,21 +149,10 @@ def _check(room_type: RoomType, first: date, last: date, *, room=None, touched=N
     for night in nights_between(first, last):
         block: RoomBlock | None = blocks.get(night)
         if block is None:
-            raise DomainError(
-                _l(
-                    "%(type)s has no rooms contracted for the night of %(night)s.",
-                    type=_type_label(room_type),
-                    night=_day(night),
-                )
-            )
+            raise Refused("no_block", type=_type_label(room_type), night=night.isoformat())
         if _booked(room_type.id, night, but=room) + 1 > block.rooms:
-            raise DomainError(
-                _l(
-                    "All %(n)d rooms of %(type)s contracted for the night of %(night)s are booked.",
-                    n=block.rooms,
-                    type=_type_label(room_type),
-                    night=_day(night),
-                )
+            raise Refused(
+                "full", n=block.rooms, type=_type_label(room_type), night=night.isoformat()
             )
     for night in touched if touched is not None else nights_between(first, last):
         block = blocks.get(night)
@@ -158,10 +230,18 @@ def place(
     actor=None,
 ) -> Change:
     """Put the guest into a new room of `room_type` for their nights (or first..last), or
-    into `room` when it has a free bed. A guest with a room moves."""
+    into `room` when it has a free bed. A guest with a room moves. Refused for a guest not
+    approved, erased or of another event; a room already so is left as it is."""
+    if room is None and room_type is None:
+        raise DomainError(_l("Choose a room type or a room with a free bed."), field="target")
+    event_id = (room or room_type.hotel).event_id
+    if participant.event_id != event_id:
+        raise DomainError(_l("There is no such participant in this event."))
+    check_guest(participant)
+    lock(event_id)
     if room is not None:
         if any(g.participant_id == participant.id for g in room.guests):
-            return Change(room)
+            return Change(room, changed=False)
         if len(room.guests) >= room.room_type.beds:
             raise DomainError(_l("This room has no free bed."))
         old = room_of(participant.id)
@@ -175,18 +255,24 @@ def place(
             room=room,
             touched=_touched(before, (new_first, new_last)),
         )
+        old_hotel = hotel_id_of(old)
         _leave(participant)
         room.first_night, room.last_night = new_first, new_last
         room.guests.append(RoomGuest(participant_id=participant.id))
         room.proposed = False
         db.session.flush()
         _audit("room.share", participant, actor, warnings, room=(old and old.id, room.id))
+        if old_hotel != room.room_type.hotel_id:
+            tell(event_id, [participant.id])
         return Change(room, warnings)
     first, last = (first, last) if first and last else _nights(participant)
     if last < first:
         raise DomainError(_l("The last night must not be before the first."), field="last_night")
     old = room_of(participant.id)
     alone_before = old is not None and len(old.guests) == 1 and old.room_type_id == room_type.id
+    if alone_before and (old.first_night, old.last_night) == (first, last):
+        return Change(old, changed=False)
+    old_hotel = hotel_id_of(old)
     warnings = _check(
         room_type,
         first,
@@ -216,13 +302,20 @@ def place(
         room=(old and old.id, new.id),
         nights=(None, f"{first.isoformat()}..{last.isoformat()}"),
     )
+    if old_hotel != room_type.hotel_id:
+        tell(event_id, [participant.id])
     return Change(new, warnings)
 
 
 def change_nights(room: HotelRoom, first: date, last: date, *, actor=None) -> Change:
+    """The room's nights; the same nights saved again change nothing (a proposed room stays
+    proposed). The hotel stays the same: transport is not told."""
     if last < first:
         raise DomainError(_l("The last night must not be before the first."), field="last_night")
     before = (room.first_night, room.last_night)
+    if before == (first, last):
+        return Change(room, changed=False)
+    lock(room.event_id)
     warnings = _check(
         room.room_type, first, last, room=room, touched=_touched(before, (first, last))
     )
@@ -255,6 +348,7 @@ def remove(participant, *, actor=None) -> Change:
     _leave(participant)
     db.session.flush()
     _audit("room.remove", participant, actor, warnings, room=(room_id, None))
+    tell(participant.event_id, [participant.id])
     return Change(None, warnings)
 
 
@@ -265,9 +359,11 @@ def follow_travel(participant) -> str | None:
     room = room_of(participant.id)
     if room is None:
         return None
+    lock(participant.event_id)
     gone = participant.status in (Status.WITHDRAWN, Status.REJECTED) or participant.erased_at
     if gone:
         _leave(participant)
+        tell(participant.event_id, [participant.id])
         if room in db.session and room.guests:
             _refit(room)
         db.session.flush()
@@ -283,10 +379,9 @@ def follow_travel(participant) -> str | None:
     runs = [nights_of(g.participant, zone) for g in room.guests]
     runs = [r for r in runs if r is not None]
     if not runs:
-        reason = str(_l("No arrival and departure dates: the room was given back."))
         _leave(participant)
-        _lost(participant, room, reason)
-        return reason
+        _lost(participant, room, "no_dates", {})
+        return reason_text("no_dates", {})
     first, last = min(r[0] for r in runs), max(r[1] for r in runs)
     if (first, last) == (room.first_night, room.last_night):
         return None
@@ -295,13 +390,12 @@ def follow_travel(participant) -> str | None:
         warnings = _check(
             room.room_type, first, last, room=room, touched=_touched(before, (first, last))
         )
-    except DomainError as refused:
-        reason = str(refused)
+    except Refused as refused:
         _leave(participant)
         if room in db.session and room.guests:
             _refit(room)
-        _lost(participant, room, reason)
-        return reason
+        _lost(participant, room, refused.key, refused.values)
+        return str(refused)
     room.first_night, room.last_night = first, last
     db.session.flush()
     audit.record(
@@ -327,26 +421,40 @@ def _refit(room: HotelRoom) -> None:
         room.last_night = max(r[1] for r in runs)
 
 
-def _lost(participant, room, reason: str) -> None:
+def _lost(participant, room, key: str, values: dict) -> None:
+    """Keep why the room went as a key and its values: shown later in the reader's language."""
     db.session.flush()
     audit.record(
         "room.lost",
         participant,
         actor_label="travel",
         event_id=participant.event_id,
-        changes={"room": [room.id, None], "reason": [None, reason]},
+        # Kept as [key, type, night, rooms] (the audit keeps lists, not mappings).
+        changes={
+            "room": [room.id, None],
+            "reason": [None, [key, values.get("type"), values.get("night"), values.get("n")]],
+        },
     )
+    tell(participant.event_id, [participant.id])
+
+
+def _reason(kept) -> str:
+    """A kept reason in the current language (older entries kept the text itself)."""
+    if isinstance(kept, list) and len(kept) == 4:
+        key, room_type, night, rooms = kept
+        return reason_text(key, {"type": room_type, "night": night, "n": rooms})
+    return kept or ""
 
 
 def lost_rooms(event) -> dict[int, str]:
     """participant id -> why their room was taken when their travel changed, for those still
-    without one (the rooms board lists them among the unplaced)."""
+    without one (the rooms board lists them among the unplaced), in the reader's language."""
     entries = db.session.scalars(
         sa.select(AuditEntry)
         .where(AuditEntry.event_id == event.id, AuditEntry.action == "room.lost")
         .order_by(AuditEntry.id)
     )
-    lost = {int(e.object_id): e.changes.get("reason", [None, ""])[1] for e in entries}
+    lost = {int(e.object_id): _reason(e.changes.get("reason", [None, ""])[1]) for e in entries}
     housed = set(
         db.session.scalars(
             sa.select(RoomGuest.participant_id).where(RoomGuest.participant_id.in_(list(lost)))

@@ -68,18 +68,17 @@ def _in_scope(line: dict, night: date | None) -> bool:
 
 
 def last_sent(hotel: Hotel, night: date | None = None) -> RoomingListSent | None:
-    """The latest list sent to the hotel that covered `night` (or the latest of all): a
-    list of one night says nothing about the others."""
-    sent = db.session.scalars(
-        sa.select(RoomingListSent)
-        .where(RoomingListSent.hotel_id == hotel.id)
-        .order_by(RoomingListSent.sent_at.desc(), RoomingListSent.id.desc())
-        .limit(50)
+    """The list the view of `night` is compared with: for all nights, the latest list of all
+    nights (a list of one night says nothing about the others); for one night, the latest
+    list of that night or of all nights."""
+    query = sa.select(RoomingListSent).where(RoomingListSent.hotel_id == hotel.id)
+    if night is None:
+        query = query.where(RoomingListSent.night.is_(None))
+    else:
+        query = query.where(sa.or_(RoomingListSent.night.is_(None), RoomingListSent.night == night))
+    return db.session.scalar(
+        query.order_by(RoomingListSent.sent_at.desc(), RoomingListSent.id.desc()).limit(1)
     )
-    for each in sent:
-        if night is None or any(_in_scope(line, night) for line in each.lines):
-            return each
-    return None
 
 
 def _passed_cut_offs(type_ids: set[int], today: date) -> set[tuple[int, date]]:
@@ -146,10 +145,19 @@ def changes_since(
     return found
 
 
-def record_sent(hotel: Hotel, lines: list[Line], actor, *, at: datetime | None = None):
-    """Keep the list as sent to the hotel now (ids only); flushed, not committed."""
+def record_sent(
+    hotel: Hotel,
+    lines: list[Line],
+    actor,
+    *,
+    night: date | None = None,
+    at: datetime | None = None,
+):
+    """Keep the list of `night` (None: all nights) as sent to the hotel now (ids only);
+    flushed, not committed."""
     sent = RoomingListSent(
         hotel_id=hotel.id,
+        night=night,
         sent_at=at or utcnow(),
         sent_by_id=getattr(actor, "id", None),
         lines=snapshot(lines),

@@ -51,6 +51,8 @@ def due(hotel: Hotel, day: date) -> list[DeskRow]:
         )
         .options(
             selectinload(RoomGuest.room).selectinload(HotelRoom.room_type),
+            # The desk shows "shared" per row: the room's guests in one query, not one a row.
+            selectinload(RoomGuest.room).selectinload(HotelRoom.guests),
             selectinload(RoomGuest.participant).selectinload(Participant.delegation),
         )
     )

@@ -106,7 +106,7 @@ def rooming_list_sent(event):
         return redirect(url_for("accommodation.rooming_lists", slug=event.slug))
     night = _night(request.form)
     listing = rooming_list(hotel, night, now=utcnow())
-    changes.record_sent(hotel, listing.lines, current_user)
+    changes.record_sent(hotel, listing.lines, current_user, night=night)
     commit()
     flash(_("Recorded as sent to %(hotel)s.", hotel=hotel.name_en), "success")
     return redirect(

@@ -204,6 +204,8 @@ class RoomingListSent(db.Model):
     sent_at: Mapped[datetime]
     sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     lines: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The night the list was for; None: all nights (so were lists sent before it was kept).
+    night: Mapped[date | None]
 
     hotel: Mapped[Hotel] = relationship()
     sent_by: Mapped[User | None] = relationship()

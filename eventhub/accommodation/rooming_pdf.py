@@ -61,8 +61,9 @@ def _since(listing: RoomingList) -> str:
         return "First list sent to the hotel: every room is new. 首次发送：所有房间均为新增。"
     when = sent.sent_at.astimezone(listing.zone).strftime("%Y-%m-%d %H:%M")
     who = sent.sent_by.display_name or sent.sent_by.email if sent.sent_by else "—"
+    which = f"night of {sent.night.isoformat()}" if sent.night else "all nights"
     return (
-        f"Changes since the list of {when} sent by {who}: {len(listing.changes)}"
+        f"Changes since the list of {when} ({which}) sent by {who}: {len(listing.changes)}"
         f" ({listing.late} after cut-off) · 自上次发送以来的变更：{len(listing.changes)}"
     )
 

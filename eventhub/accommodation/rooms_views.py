@@ -4,6 +4,7 @@ placed and why, the automatic proposal as a job, and the hand edits of one room.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ from eventhub.auth.models import Role
 from eventhub.clock import today_in
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
-from eventhub.web import attempt, id_arg, in_event, in_event_or_404, paginate
+from eventhub.web import attempt, id_arg, in_event, in_event_or_404, paginate, safe_next
 
 # Rooms a page: a hotel of 400 rooms is read in a few pages.
 PER_PAGE = 60
@@ -84,12 +85,10 @@ def _last(event, action: str) -> AuditEntry | None:
     )
 
 
-def unplaced(event) -> list[tuple[Participant, str]]:
-    """Approved guests with travel dates and no room, each with why (the last proposal's
-    reason, a room lost to a travel change, or not proposed yet)."""
-    zone = ZoneInfo(event.timezone)
+def _waiting(event):
+    """Approved guests of the event, not erased, with no room (senior first)."""
     housed = sa.select(RoomGuest.participant_id)
-    waiting = db.session.scalars(
+    return db.session.scalars(
         sa.select(Participant)
         .where(
             Participant.event_id == event.id,
@@ -100,6 +99,26 @@ def unplaced(event) -> list[tuple[Participant, str]]:
         .options(sa.orm.joinedload(Participant.delegation))
         .order_by(Participant.protocol_rank.nulls_last(), Participant.family_name)
     )
+
+
+def candidates(event, limit: int = 200) -> list[Participant]:
+    """Who may take a free bed: the first `limit` guests without a room who have travel
+    dates (no reasons looked up: the room page does not show them)."""
+    zone = ZoneInfo(event.timezone)
+    found = []
+    for person in _waiting(event):
+        if nights_of(person, zone) is not None:
+            found.append(person)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def unplaced(event) -> list[tuple[Participant, str]]:
+    """Approved guests with travel dates and no room, each with why (the last proposal's
+    reason, a room lost to a travel change, or not proposed yet)."""
+    zone = ZoneInfo(event.timezone)
+    waiting = _waiting(event)
     proposal = _last(event, "rooms.propose")
     reasons = dict(map(tuple, proposal.changes.get("reasons", [None, []])[1])) if proposal else {}
     lost = assigning.lost_rooms(event)
@@ -137,8 +156,8 @@ def rooms(event):
             .order_by(RoomType.id, HotelRoom.first_night, HotelRoom.id),
             per_page=PER_PAGE,
         )
-    asked, done = _last(event, "rooms.propose_asked"), _last(event, "rooms.propose")
-    running = asked is not None and (done is None or done.id < asked.id)
+    done = _last(event, "rooms.propose")
+    running = _running(event)
     waiting = unplaced(event)
     counts = dict(
         db.session.execute(
@@ -172,6 +191,10 @@ def rooms_propose(event):
     if FlaskForm().validate_on_submit():
         from eventhub.audit import services as audit  # noqa: PLC0415 -- leaf
 
+        assigning.lock(event.id)  # two clicks at once: the second waits, then sees the first
+        if _running(event):  # a second click while a slow proposal runs
+            flash(_("A proposal is already running: its result shows here when done."), "info")
+            return redirect(url_for("accommodation.rooms", slug=event.slug))
         audit.record("rooms.propose_asked", event, actor=current_user, event_id=event.id)
         jobs.later(tasks.propose_rooms, event.id, current_user.id)
         db.session.commit()
@@ -179,13 +202,30 @@ def rooms_propose(event):
     return redirect(url_for("accommodation.rooms", slug=event.slug))
 
 
+def _running(event) -> bool:
+    """A proposal was asked for and has not finished (or failed) since."""
+    asked, done = _last(event, "rooms.propose_asked"), _last(event, "rooms.propose")
+    return asked is not None and (done is None or done.id < asked.id)
+
+
 def _target(event, value: str):
+    """(room type, room) chosen as "type-<id>" or "room-<id>"; (None, None) for anything
+    else, which the service refuses with a message."""
     kind, _sep, number = (value or "").partition("-")
-    if kind == "type":
+    if kind == "type" and id_arg({"i": number}, "i") is not None:
         return in_event_or_404(RoomType, id_arg({"i": number}, "i"), event, via=Hotel), None
-    if kind == "room":
+    if kind == "room" and id_arg({"i": number}, "i") is not None:
         return None, in_event_or_404(HotelRoom, id_arg({"i": number}, "i"), event)
     return None, None
+
+
+def _back(event) -> str:
+    """The page the form was on when it is a page of this site, else the rooms board."""
+    referrer = urlsplit(request.referrer or "")
+    local = ""
+    if referrer.netloc == request.host and referrer.scheme in ("http", "https"):
+        local = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(local, url_for("accommodation.rooms", slug=event.slug))
 
 
 def _flash_warnings(change) -> None:
@@ -212,7 +252,16 @@ def rooms_place(event):
             ),
             form,
         )
-        if ok:
+        if not ok:  # a refusal about one field (the target, the nights): said on the page
+            for field in form:
+                for error in field.errors:
+                    flash(error, "danger")
+        elif not change.changed:
+            flash(
+                _("Nothing changed: %(name)s is already there.", name=participant.latin_name),
+                "info",
+            )
+        else:
             flash(_("%(name)s placed.", name=participant.latin_name), "success")
             _flash_warnings(change)
             return redirect(
@@ -222,7 +271,7 @@ def rooms_place(event):
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "danger")
-    return redirect(request.referrer or url_for("accommodation.rooms", slug=event.slug))
+    return redirect(_back(event))
 
 
 @bp.route("/rooms/<int:hotel_room_id>", methods=["GET", "POST"])
@@ -240,11 +289,15 @@ def room(event, hotel_room_id: int):
             nights,
         )
         if ok:
-            flash(_("Nights changed."), "success")
-            _flash_warnings(change)
+            if change.changed:
+                flash(_("Nights changed."), "success")
+                _flash_warnings(change)
+            else:
+                flash(_("Nothing changed: the room already has these nights."), "info")
             return redirect(
                 url_for("accommodation.room", slug=event.slug, hotel_room_id=hotel_room_id)
             )
+    free_bed = len(the_room.guests) < the_room.room_type.beds
     return render_template(
         "accommodation/room.html",
         event=event,
@@ -253,8 +306,8 @@ def room(event, hotel_room_id: int):
         remove_form=RemoveForm(),
         place_form=PlaceForm(),
         targets=_targets(event),
-        free_bed=len(the_room.guests) < the_room.room_type.beds,
-        candidates=[p for p, _why in unplaced(event)][:200],
+        free_bed=free_bed,
+        candidates=candidates(event) if free_bed else [],
         today=today_in(ZoneInfo(event.timezone)),
     )
 

@@ -15,10 +15,9 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from ortools.sat.python import cp_model
 
+from eventhub.accommodation.assigning import lock, tell
 from eventhub.accommodation.capacity import booked_per_night
 from eventhub.accommodation.models import (
     CLASS_ORDER,
@@ -31,6 +30,7 @@ from eventhub.accommodation.models import (
     RoomType,
 )
 from eventhub.accommodation.nights import nights_between, nights_of, room_class_for, settings_of
+from eventhub.accommodation.solver_reasons import _first_fit, _why_full, _why_none
 from eventhub.audit import services as audit
 from eventhub.extensions import db
 from eventhub.registration.models import Participant, Status
@@ -47,12 +47,6 @@ UPGRADE = 2_000
 ACCESSIBLE_SPARE = 6_000
 # A rate unit per night costs this much (rates in the hundreds or thousands).
 RATE_DIVISOR = 10
-
-CLASS_NAMES = {
-    RoomClass.SUITE: _l("suite"),
-    RoomClass.EXECUTIVE: _l("executive room"),
-    RoomClass.STANDARD: _l("standard room"),
-}
 
 
 @dataclass
@@ -126,17 +120,16 @@ def _hotel_wished(participant, preference, hotels: list[Hotel]) -> int | None:
     return None
 
 
-def _day(night: date) -> str:
-    return format_date(night, "d MMMM")
-
-
 def propose(event, *, actor=None, time_limit: float = SECONDS) -> Proposal:
     """Replace the proposed rooms and place everyone without a room; flushes, never commits."""
     started = time.monotonic()
     proposal = Proposal()
     zone = ZoneInfo(event.timezone)
     settings = settings_of(event)
+    lock(event.id)
     rooms = list(db.session.scalars(sa.select(HotelRoom).where(HotelRoom.event_id == event.id)))
+    # Whose hotel this proposal changes: transport is told once, at the end.
+    hotel_before = {g.participant_id: r.room_type.hotel_id for r in rooms for g in r.guests}
     # Rooms placed or edited by hand stay; so does a proposed room a guest checked into.
     for room in rooms:
         if room.proposed and not any(g.checked_in_at for g in room.guests):
@@ -203,6 +196,13 @@ def propose(event, *, actor=None, time_limit: float = SECONDS) -> Proposal:
             reason = _why_full(unit, domains[index], free, used)
             proposal.unplaced.extend(Unplaced(p, reason) for p in unit.people)
     db.session.flush()
+    hotel_after = {g.participant_id: r.room_type.hotel_id for r in proposal.rooms for g in r.guests}
+    hotel_after |= {g.participant_id: r.room_type.hotel_id for r in kept for g in r.guests}
+    tell(
+        event.id,
+        [pid for pid in hotel_before.keys() | hotel_after.keys()
+         if hotel_before.get(pid) != hotel_after.get(pid)],
+    )  # fmt: skip
     proposal.seconds = time.monotonic() - started
     audit.record(
         "rooms.propose",
@@ -356,42 +356,6 @@ def _fits(unit: _Unit, room_type: RoomType, free) -> bool:
     return all(free.get((room_type.id, night), 0) > 0 for night in unit.nights)
 
 
-def _kind(unit: _Unit) -> str:
-    kind = str(CLASS_NAMES[unit.room_class])
-    if unit.accessible:
-        kind = str(_l("accessible %(kind)s", kind=kind))
-    if len(unit.people) > 1:
-        kind = str(_l("%(kind)s for two", kind=kind))
-    return kind
-
-
-def _why_none(unit: _Unit, types, free) -> str:
-    """Why no room type at all can take the unit, in the organiser's words."""
-    suitable = [
-        t
-        for t in types
-        if CLASS_ORDER[t.room_class] >= CLASS_ORDER[unit.room_class]
-        and (t.accessible or not unit.accessible)
-        and t.beds >= len(unit.people)
-    ]
-    if not suitable:
-        return str(_l("No hotel has any %(kind)s.", kind=_kind(unit)))
-    return _why_full(unit, suitable, free, {})
-
-
-def _why_full(unit: _Unit, suitable, free, used) -> str:
-    for night in unit.nights:
-        if all(free.get((t.id, night), 0) - used.get((t.id, night), 0) <= 0 for t in suitable):
-            return str(
-                _l(
-                    "No %(kind)s free on %(night)s at any hotel.",
-                    kind=_kind(unit),
-                    night=_day(night),
-                )
-            )
-    return str(_l("Rooms ran short: more senior guests took the last ones."))
-
-
 def _solve(units, groups, domains, free, hotel_of_type, blocks, time_limit, proposal):
     """group key -> [(room type, count)] the solver chose (its first fit when CP-SAT found
     nothing better in its time)."""
@@ -474,28 +438,3 @@ def _solve(units, groups, domains, free, hotel_of_type, blocks, time_limit, prop
         key: [(type_by_id[type_id], n) for type_id, n in takes.items() if n > 0]
         for key, takes in chosen.items()
     }
-
-
-def _first_fit(units, groups, domains, free) -> dict[tuple, dict[int, int]]:
-    """Senior first, the lowest class that fits, while rooms last: the search's starting
-    point, and the answer when the search finds nothing better in its time."""
-    left = dict(free)
-    chosen: dict[tuple, dict[int, int]] = {}
-    for group_key in sorted(groups, key=lambda key: units[groups[key][0]].rank):
-        members = groups[group_key]
-        unit = units[members[0]]
-        wanted, takes = len(members), {}
-        for room_type in sorted(
-            domains[members[0]],
-            key=lambda t: (CLASS_ORDER[t.room_class], t.accessible and not unit.accessible, t.id),
-        ):
-            if wanted <= 0:
-                break
-            take = min([wanted] + [left.get((room_type.id, d), 0) for d in unit.nights])
-            if take > 0:
-                for night in unit.nights:
-                    left[room_type.id, night] -= take
-                takes[room_type.id] = take
-                wanted -= take
-        chosen[group_key] = takes
-    return chosen

@@ -3,6 +3,7 @@ flagged after the cut-off; a list sent keeps ids only, and an erased guest's nam
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ TODAY = date(2025, 7, 20)
 
 
 def _send(hotel, night=None):
-    return record_sent(hotel, lines_of(hotel, night), None)
+    return record_sent(hotel, lines_of(hotel, night), None, night=night)
 
 
 def test_nothing_sent_yet_every_room_is_new(app, make, event):
@@ -88,3 +89,32 @@ def test_a_night_compares_with_the_last_list_covering_that_night(app, make, even
         _send(hotel, date(2025, 7, 30))  # a list of a night nobody sleeps: covers nothing
         assert last_sent(hotel, NIGHTS[0]).id == first.id
         assert changes_since(last_sent(hotel, NIGHTS[0]), lines_of(hotel), TODAY, NIGHTS[0]) == []
+
+
+def test_all_nights_compare_with_the_last_all_nights_list_not_a_one_night_one(app, make, event):
+    week = rooming_week(app, make, event)
+    with app.app_context():
+        hotel = db.session.get(Hotel, week.hotel_id)
+        everything = _send(hotel)
+        one_night = _send(hotel, NIGHTS[2])  # later, and holding fewer rooms
+        assert last_sent(hotel).id == everything.id
+        assert changes_since(last_sent(hotel), lines_of(hotel), TODAY) == []
+        # A night's view is compared with the latest list covering it: that night's own.
+        assert last_sent(hotel, NIGHTS[2]).id == one_night.id
+        assert last_sent(hotel, NIGHTS[0]).id == everything.id
+
+
+def test_the_list_page_says_which_list_it_compares_with(app, make, event, client, as_role):
+    week = rooming_week(app, make, event)
+    with app.app_context():
+        hotel = db.session.get(Hotel, week.hotel_id)
+        _send(hotel)
+        _send(hotel, NIGHTS[2])
+        db.session.commit()
+    as_role("organiser")
+    base = f"/events/{event.slug}/rooming-lists/"
+    page = client.get(f"{base}?hotel={week.hotel_id}").get_data(as_text=True)
+    assert "(all nights) sent by" in page
+    page = client.get(f"{base}?hotel={week.hotel_id}&night={NIGHTS[2]}").get_data(as_text=True)
+    page = re.sub(r"\s+", " ", page)
+    assert re.search(r"\(night of [^)]*26[^)]*\) sent by", page)

@@ -91,7 +91,7 @@ def test_the_pdf_heads_with_the_hotel_night_counts_and_changes(app, make, event)
     assert "Guiyang Grand Hotel" in text
     assert "Night of 2025-07-26" in text
     assert "Printed 打印 2025-07-20 12:00 (Asia/Shanghai)" in text
-    assert "Changes since the list of 2025-07-19 10:00" in text
+    assert "Changes since the list of 2025-07-19 10:00 (all nights)" in text
     assert "changed 变" in text and "更: nights" in text  # the cell wraps
     counts = text.replace(" ", "")
     assert "Executivesuite1/1" in counts and "Deluxetwin2/2" in counts  # that night
