@@ -1,8 +1,8 @@
 """rooming list sent: the night it was for (None: all nights), so the all-nights view is
 compared with the latest all-nights list only
 
-Revision ID: 0046_fixacc
-Revises: 0045_rooms_and_rides
+Revision ID: 0047_rooming_list_night
+Revises: 0046_planning_since
 Create Date: 2026-12-04 20:00:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0046_fixacc"
-down_revision = "0045_rooms_and_rides"
+revision = "0047_rooming_list_night"
+down_revision = "0046_planning_since"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """transport: when a plan was queued (a second Plan click is refused while it runs)
 
-Revision ID: 0046_fixtra
+Revision ID: 0046_planning_since
 Revises: 0045_rooms_and_rides
 Create Date: 2026-12-04 20:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import eventhub.db
 
 
-revision = "0046_fixtra"
+revision = "0046_planning_since"
 down_revision = "0045_rooms_and_rides"
 branch_labels = None
 depends_on = None
