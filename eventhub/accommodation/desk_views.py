@@ -91,9 +91,9 @@ def desk_check_in(event):
     commit()
     name = _("erased") if guest.participant.erased_at else guest.participant.mrz_name
     flash(
-        _("Check-in of %(name)s undone.", name=name)
+        _("Hotel check-in of %(name)s undone.", name=name)
         if undo
-        else _("%(name)s checked in.", name=name),
+        else _("%(name)s checked in at the hotel.", name=name),
         "success",
     )
     return _back(event, guest.room.room_type.hotel_id, day, f"guest-{guest.participant_id}")

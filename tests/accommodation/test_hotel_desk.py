@@ -39,8 +39,8 @@ def test_checking_a_guest_in_and_undoing_it(app, client, make, event, as_role):
         f"#guest-{week.minister.id}"
     )
     page = client.get(done.headers["Location"]).get_data(as_text=True)
-    assert "HUN MANET checked in." in page and "1 of 3 guests due" in page
-    assert "Undo check-in" in page
+    assert "HUN MANET checked in at the hotel." in page and "1 of 3 guests due" in page
+    assert "Undo hotel check-in" in page
     client.post(f"/events/{event.slug}/hotel-desk/check-in", data={**form, "undo": "1"})
     with app.app_context():
         guest = db.session.get(RoomGuest, week.minister.id)
