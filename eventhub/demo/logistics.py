@@ -24,17 +24,18 @@ FLIGHTS = {
     "SG": ("SQ 830", date(2025, 7, 23), time(13, 15)),
     "TH": ("FD 578", date(2025, 7, 23), time(11, 50)),
 }
+# The flights home on 28 July (local time in Guiyang).
 RETURN_FLIGHTS = {
-    "LA": "QV 918",
-    "KH": "CZ 3051",
-    "MM": "MU 2031",
-    "VN": "VN 531",
-    "MY": "MH 377",
-    "ID": "MH 377",
-    "PH": "PR 337",
-    "BN": "BI 652",
-    "SG": "SQ 831",
-    "TH": "FD 579",
+    "LA": ("QV 918", time(15, 40)),
+    "KH": ("CZ 3051", time(8, 30)),
+    "MM": ("MU 2031", time(22, 10)),
+    "VN": ("VN 531", time(23, 5)),
+    "MY": ("MH 377", time(17, 20)),
+    "ID": ("MH 377", time(17, 20)),
+    "PH": ("PR 337", time(13, 50)),
+    "BN": ("BI 652", time(19, 55)),
+    "SG": ("SQ 831", time(14, 30)),
+    "TH": ("FD 579", time(12, 45)),
 }
 
 HOTELS = ["Eco-Conference Center Hotel", "Guiyang Lakeside Hotel", "Huaxi Garden Hotel"]
@@ -81,7 +82,8 @@ def logistics_of(
         arrival_flight=flight,
         arrival_point="Guiyang Longdongbao International Airport (KWE)",
         departure_date=date(2025, 7, 28),
-        departure_flight=RETURN_FLIGHTS[country],
+        departure_at=datetime.combine(date(2025, 7, 28), RETURN_FLIGHTS[country][1], ZONE),
+        departure_flight=RETURN_FLIGHTS[country][0],
         departure_point="Guiyang Longdongbao International Airport (KWE)",
         hotel=HOTELS[0] if rank and rank <= 3 else rng.choice(HOTELS[:2]),
         interpretation_language=LANGUAGES.get(country, "") if rng.random() < 0.6 else "",
