@@ -40,6 +40,8 @@ def test_the_guest_sees_your_pickup_on_their_own_page_in_their_language(app, cli
     html = client.get(f"/events/{event.slug}/me/{key}").get_data(as_text=True)
     assert "Your pick-up" in html
     assert "QV911" in html and "09:30" in html and "10:00" in html
+    assert "lands 09:30" in html and "Jul 24, 2025, 10:00" in html  # the event's clock
+    assert "01:30" not in html and "02:00" not in html  # not UTC
     assert "Guiyang Longdongbao Airport, arrivals exit" in html
     assert "王师傅" in html and "+86 138 0000 0001" in html and "Li Na" in html
     assert "Guiyang Lakeside Hotel" in html
