@@ -98,22 +98,49 @@ def unreviewed_conflicts(event: Event) -> int:
     )
 
 
+# How many days before the first day a guest's arrival still makes a tab (a wrong year
+# typed in a form does not).
+ARRIVAL_DAYS_BEFORE = 14
+
+
 def scan_days(event: Event) -> list:
-    """The dashboard's day tabs: the event's days, and the days before or after with scans
-    (a main entrance open for badge collection before the first day)."""
+    """The dashboard's day tabs: the event's days, the days before or after with scans
+    (a main entrance open for badge collection before the first day), and the days the
+    approved guests arrive (the pick-ups and hotel check-ins of the eve of the opening)."""
     days = [event.starts_on + timedelta(days=n) for n in range(event.days)]
+    extra = set(arrival_days(event))
     first, last = db.session.execute(
         sa.select(sa.func.min(Scan.scanned_at), sa.func.max(Scan.scanned_at)).where(
             Scan.event_id == event.id
         )
     ).one()
-    if first is None:
-        return days
+    if first is not None:
+        zone = ZoneInfo(event.timezone)
+        start, end = first.astimezone(zone).date(), last.astimezone(zone).date()
+        if days:
+            extra.update(start + timedelta(days=n) for n in range((days[0] - start).days))
+            extra.update(days[-1] + timedelta(days=n) for n in range(1, (end - days[-1]).days + 1))
+    return sorted(extra.union(days))
+
+
+def arrival_days(event: Event) -> list:
+    """The local dates the approved guests arrive on (by time, else by date), from two
+    weeks before the first day to the last."""
     zone = ZoneInfo(event.timezone)
-    start, end = first.astimezone(zone).date(), last.astimezone(zone).date()
-    before = [start + timedelta(days=n) for n in range((days[0] - start).days)] if days else []
-    after = [days[-1] + timedelta(days=n) for n in range(1, (end - days[-1]).days + 1)]
-    return before + days + after
+    rows = db.session.execute(
+        sa.select(Participant.arrival_at, Participant.arrival_date)
+        .where(
+            Participant.event_id == event.id,
+            Participant.status == Status.APPROVED,
+            Participant.erased_at.is_(None),
+            sa.or_(Participant.arrival_at.is_not(None), Participant.arrival_date.is_not(None)),
+        )
+        .distinct()
+    )
+    earliest = event.starts_on - timedelta(days=ARRIVAL_DAYS_BEFORE)
+    latest = event.starts_on + timedelta(days=max(event.days - 1, 0))
+    found = {at.astimezone(zone).date() if at else on for at, on in rows}
+    return sorted(d for d in found if earliest <= d <= latest)
 
 
 def arrivals(event: Event, day=None) -> Arrivals:

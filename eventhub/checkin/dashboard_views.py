@@ -41,7 +41,7 @@ def _arrivals_context(event) -> dict:
     except ValueError:
         chosen = None
     if chosen is not None and chosen not in attendance.scan_days(event):
-        chosen = None  # the event's days and the days with scans have tabs
+        chosen = None  # the event's days, days with scans and arrival days have tabs
     figures = attendance.arrivals(event, chosen)
     now = utcnow().astimezone(ZoneInfo(event.timezone))
     return {

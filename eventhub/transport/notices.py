@@ -58,7 +58,9 @@ def driver_of(trip: Trip, vehicle: Vehicle | None = None) -> tuple[str, str, str
     return vehicle.driver_name, vehicle.driver_phone, vehicle.driver_email
 
 
-def _trip_lines(event: Event, trip: Trip) -> list[str]:
+def _trip_lines(event: Event, trip: Trip, what: str = CHANGED, taken_off=()) -> list[str]:
+    """The trip as the driver reads it; a cancelled trip names who was on it (those still
+    on it when it is deleted, and `taken_off`, the guests just removed from it)."""
     lines = [
         gettext("Leaves: %(time)s", time=_when(event, trip.departs_at)),
         gettext("From: %(place)s", place=trip.origin),
@@ -67,7 +69,11 @@ def _trip_lines(event: Event, trip: Trip) -> list[str]:
     if trip.flight:
         lines.append(gettext("Flight: %(flight)s", flight=trip.flight))
     names = [tp.participant.latin_name for tp in trip.passengers]
-    lines.append(gettext("Passengers (%(count)d):", count=len(names)))
+    if what == CANCELLED:
+        names += [p.latin_name for p in taken_off if p.latin_name not in names]
+        lines.append(gettext("Passengers taken off (%(count)d):", count=len(names)))
+    else:
+        lines.append(gettext("Passengers (%(count)d):", count=len(names)))
     lines += [f"  - {name}" for name in names]
     if trip.escort is not None:
         lines.append(
@@ -76,9 +82,12 @@ def _trip_lines(event: Event, trip: Trip) -> list[str]:
     return lines
 
 
-def tell_driver(trip: Trip, what: str = CHANGED, *, vehicle: Vehicle | None = None) -> bool:
+def tell_driver(
+    trip: Trip, what: str = CHANGED, *, vehicle: Vehicle | None = None, taken_off=()
+) -> bool:
     """Mail the trip (as it is now) to its driver, saying what changed; `vehicle` is the one
-    it was taken off (its driver hears it is no longer theirs)."""
+    it was taken off (its driver hears it is no longer theirs); `taken_off`, the guests just
+    removed from a trip now cancelled (the driver reads their names)."""
     vehicle = vehicle or trip.vehicle
     _name, _phone, email = driver_of(trip, vehicle)
     if not email:
@@ -91,7 +100,9 @@ def tell_driver(trip: Trip, what: str = CHANGED, *, vehicle: Vehicle | None = No
             REMOVED: gettext("Trip taken off %(vehicle)s", vehicle=vehicle.label),
             CANCELLED: gettext("Trip cancelled for %(vehicle)s", vehicle=vehicle.label),
         }.get(what) or gettext("Trip changed for %(vehicle)s", vehicle=vehicle.label)
-        body = "\n".join([heading, "", *_trip_lines(event, trip), "", event.name_en])
+        body = "\n".join(
+            [heading, "", *_trip_lines(event, trip, what, taken_off), "", event.name_en]
+        )
         return send_mail(
             email, f"{heading} — {_when(event, trip.departs_at)}", body, event_id=event.id
         )

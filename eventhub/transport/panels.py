@@ -4,11 +4,14 @@ delegation's page. Registration does not import this package."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from eventhub.accommodation.stays import hotel_of, hotels_of
 from eventhub.extensions import db
+from eventhub.i18n import time_pattern, zoned_datetime
 from eventhub.registration.signals import delegation_panels, own_page_panels, participant_panels
 from eventhub.transport.models import Trip, TripKind, TripPassenger
 from eventhub.transport.trip_forms import KIND_LABELS
@@ -33,6 +36,26 @@ def rides_of(participant_ids) -> dict[int, list[tuple[Trip, TripPassenger]]]:
     for passenger, trip in rows:
         found.setdefault(passenger.participant_id, []).append((trip, passenger))
     return found
+
+
+def on_clock_of(zone: str) -> dict:
+    """`at` (date and time) and `clock` (time of day) on the event's clock, for pages that
+    look at no one event (the account page sets no g.event, so `|datetime` would be UTC)."""
+    from babel.dates import format_time
+    from flask_babel import get_locale
+
+    def at(moment) -> str:
+        return zoned_datetime(moment, zone) if moment else ""
+
+    def clock(moment) -> str:
+        if not moment:
+            return ""
+        locale = get_locale()
+        return format_time(
+            moment.astimezone(ZoneInfo(zone)).time(), time_pattern(locale), locale=locale
+        )
+
+    return {"at": at, "clock": clock}
 
 
 def _visible(participant) -> bool:
@@ -72,6 +95,7 @@ def own_rides(participant, *, event, key, **kwargs) -> Panel | None:
         rides=rides,
         hotel=hotel_of(participant.id),
         kind_labels=KIND_LABELS,
+        **on_clock_of(event.timezone),
     )
 
 

@@ -102,7 +102,7 @@ def replan(participant_id: int) -> PlanReport:
         trip.changed_at = now
         guest_changed |= trip.kind == TripKind.PICKUP
         if not trip.passengers:
-            notices.tell_driver(trip, notices.CANCELLED)
+            notices.tell_driver(trip, notices.CANCELLED, taken_off=[person])
             db.session.delete(trip)
         else:
             told[trip.id] = (trip, notices.CHANGED)
@@ -155,7 +155,7 @@ def leave_every_trip(person: Participant) -> None:
         trip.passengers = [tp for tp in trip.passengers if tp.participant_id != person.id]
         trip.changed_at = now
         if not trip.passengers and trip.planned:
-            notices.tell_driver(trip, notices.CANCELLED)
+            notices.tell_driver(trip, notices.CANCELLED, taken_off=[person])
             db.session.delete(trip)
         else:
             notices.tell_driver(trip, notices.CHANGED)

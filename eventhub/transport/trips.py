@@ -17,6 +17,7 @@ from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import zoned_datetime
 from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Venue
 from eventhub.transport import notices
@@ -301,6 +302,42 @@ def find_passenger(event, typed: str) -> Participant | None:
     return found[0]
 
 
+def check_not_on_another_ride(trip: Trip, participant: Participant, event) -> None:
+    """A guest has one pick-up and one drop-off: adding them to a second one by hand is
+    refused, naming the trip they are on (the organiser takes them off it first)."""
+    if trip.kind not in (TripKind.PICKUP, TripKind.DROPOFF):
+        return
+    other = db.session.scalars(
+        sa.select(Trip)
+        .join(TripPassenger, TripPassenger.trip_id == Trip.id)
+        .where(
+            TripPassenger.participant_id == participant.id,
+            Trip.kind == trip.kind,
+            Trip.id != trip.id,
+        )
+        .order_by(Trip.departs_at)
+    ).first()
+    if other is None:
+        return
+    which = zoned_datetime(other.departs_at, event.timezone)
+    if other.flight:
+        which = f"{which} · {other.flight}"
+    message = (
+        _(
+            "%(name)s is already on the pick-up of %(trip)s: take them off that trip first.",
+            name=participant.latin_name,
+            trip=which,
+        )
+        if trip.kind == TripKind.PICKUP
+        else _(
+            "%(name)s is already on the drop-off of %(trip)s: take them off that trip first.",
+            name=participant.latin_name,
+            trip=which,
+        )
+    )
+    raise DomainError(message, field="participant")
+
+
 def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) -> Participant:
     lock_event(trip.event_id)
     participant = check_passenger(event, participant)
@@ -309,6 +346,7 @@ def add_passenger(trip: Trip, participant: Participant | None, event, *, actor) 
             _("%(name)s is already on this trip.", name=participant.latin_name),
             field="participant",
         )
+    check_not_on_another_ride(trip, participant, event)
     check_seats(trip.vehicle, len(trip.passengers) + 1)
     trip.passengers.append(TripPassenger(participant=participant))
     _touch(trip)

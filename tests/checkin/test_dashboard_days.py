@@ -100,3 +100,23 @@ def test_closed_at_names_the_day_when_not_today(app, event, make):
     assert next_morning.text == "Outside the time window: closed at 2025-07-24 22:00."
     that_night = _scan(app, event, door, code, datetime(2025, 7, 24, 15, 0, tzinfo=UTC))
     assert that_night.text == "Outside the time window: closed at 22:00."
+
+
+def test_the_approved_guests_arrival_days_have_tabs(client, as_role, app, event, make):
+    """The days guests arrive (by time or by date only) can be chosen before any scan;
+    a withdrawn guest's day does not make one."""
+    from datetime import date
+
+    from eventhub.registration.models import Status
+
+    make.participant(event, arrival_at=datetime(2025, 7, 23, 8, 10, tzinfo=UTC))  # 16:10 local
+    make.participant(event, arrival_date=date(2025, 7, 21))
+    make.participant(event, arrival_date=date(2025, 7, 20), status=Status.WITHDRAWN)
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/checkin/arrivals").get_data(as_text=True)
+    assert "day=2025-07-23" in page and "day=2025-07-21" in page
+    assert "day=2025-07-20" not in page
+    chosen = client.get(f"/events/{event.slug}/checkin/arrivals?day=2025-07-21").get_data(
+        as_text=True
+    )
+    assert re.search(r'active" aria-current="page" href="[^"]*day=2025-07-21"', chosen)

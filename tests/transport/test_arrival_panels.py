@@ -52,3 +52,21 @@ def test_the_live_stream_hears_of_a_landing(app, event):
         db.session.get(Trip, made.id).landed_at = utcnow()
         db.session.commit()
         assert live.version(event.id) != before
+
+
+def test_the_main_arrival_day_before_the_opening_has_a_tab_with_its_pickups(
+    app, client, as_role, event, make
+):
+    """Most guests land the day before the first day (Jul 23): that day can be chosen on
+    the dashboard and shows its pick-ups, though nobody has been scanned yet."""
+    as_role("organiser")
+    early = make.participant(event, family_name="EARLY", arrival_at=local(23, 16, 10))
+    trip(app, event, passengers=[early], departs_at=local(23, 16, 40), flight="QV920")
+    html = client.get(f"/events/{event.slug}/checkin/arrivals").get_data(as_text=True)
+    assert "day=2025-07-23" in html
+    for path in ("arrivals", "arrivals/figures"):
+        html = client.get(
+            f"/events/{event.slug}/checkin/{path}", query_string={"day": "2025-07-23"}
+        ).get_data(as_text=True)
+        assert 'aria-current="page" href="/events/' + event.slug in html
+        assert "Airport pick-ups" in html and 'id="pickups-expected">1<' in html

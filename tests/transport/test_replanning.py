@@ -213,3 +213,19 @@ def test_a_changed_flight_on_a_hand_made_trip_is_kept_and_warned_on_the_board(
     html = client.get(f"/events/{event.slug}/transport/trips/{trip_id}").get_data(as_text=True)
     assert 'data-warning="flight_changed"' in html
     assert ": QV919 lands 14:00, this trip leaves 10:20" in html
+
+
+@pytest.mark.parametrize(
+    "change", [{"status": Status.WITHDRAWN}, {"arrival_at": LANDS + timedelta(hours=3)}]
+)
+def test_the_driver_of_a_cancelled_trip_reads_who_was_taken_off(
+    app, make, event, fleet, outbox, change
+):
+    a = guest(make, event, given_name="Somchai", family_name="VONG")
+    _plan(app, event)
+    outbox.clear()
+    _change(app, a, **change)
+    mail = next(m for m in outbox if m["To"] == "v1@drivers.example")
+    text = mail.get_content()
+    assert "Somchai VONG" in text
+    assert "（0 人）" not in text and "(0)" not in text

@@ -68,3 +68,20 @@ def test_a_series_with_no_day_or_the_same_ends_is_refused(app, client, as_role, 
     html = _post(client, event, first="10:00", last="09:00").get_data(as_text=True)
     assert "The last departure is before the first." in html
     assert _shuttles(app) == []
+
+
+def test_the_day_boxes_post_their_day_as_a_browser_sends_them(app, client, as_role, event):
+    """Each day's box has its own value and id (its label points at it): ticking two of them
+    and posting what the page holds makes the series."""
+    import re
+
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/transport/shuttles/new").get_data(as_text=True)
+    boxes = re.findall(r'<input[^>]*name="days"[^>]*>', page)
+    values = [re.search(r'value="([^"]*)"', b).group(1) for b in boxes]
+    ids = [re.search(r'id="([^"]*)"', b).group(1) for b in boxes]
+    assert len(values) >= 2 and "" not in values
+    assert len(set(ids)) == len(ids) and all(f'for="{i}"' in page for i in ids)
+    html = _post(client, event, days=values[:2]).get_data(as_text=True)
+    assert "is not a valid choice" not in html
+    assert "8 shuttle departures created." in html

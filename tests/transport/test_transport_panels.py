@@ -40,6 +40,8 @@ def test_the_guest_sees_your_pickup_on_their_own_page_in_their_language(app, cli
     html = client.get(f"/events/{event.slug}/me/{key}").get_data(as_text=True)
     assert "Your pick-up" in html
     assert "QV911" in html and "09:30" in html and "10:00" in html
+    assert "lands 09:30" in html and "Jul 24, 2025, 10:00" in html  # the event's clock
+    assert "01:30" not in html and "02:00" not in html  # not UTC
     assert "Guiyang Longdongbao Airport, arrivals exit" in html
     assert "王师傅" in html and "+86 138 0000 0001" in html and "Li Na" in html
     assert "Guiyang Lakeside Hotel" in html
@@ -82,3 +84,18 @@ def test_the_head_sees_the_members_pickups(app, client, make, event, login):
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:300]
     assert "Pick-ups and drop-offs" in html and "QV911" in html and "王师傅" in html
+
+
+def test_the_guest_reads_the_pickup_on_the_events_clock_on_the_account_page(
+    app, client, event, make, login
+):
+    """The account page looks at no one event: the pick-up is still on the event's clock
+    (Asia/Shanghai), not UTC (09:30 local is 01:30 UTC, the vehicle leaves at 10:00)."""
+    user = make.user()
+    guest = _guest(make, event, user_id=user.id)
+    _rides(app, event, guest)
+    login(user.email)
+    html = client.get("/my-registration").get_data(as_text=True)
+    assert "Your pick-up" in html
+    assert "lands 09:30" in html and "01:30" not in html
+    assert "10:00 →" in html and "02:00" not in html

@@ -205,3 +205,30 @@ def test_another_events_trip_is_not_found(app, client, as_role, event, make):
         == 404
     )
     assert reload(app, Trip, elsewhere.id) is not None
+
+
+def test_a_guest_already_on_another_pickup_is_refused_naming_that_trip(
+    app, client, as_role, event, make
+):
+    as_role("organiser")
+    guest = make.participant(event, family_name="VONG")
+    first = trip(app, event, passengers=[guest])  # QV911, leaves 10:00 on Jul 24
+    second = trip(app, event, departs_at=local(25, 14), flight="CZ3456")
+    shuttle = trip(app, event, kind=TripKind.SHUTTLE, flight="", departs_at=local(24, 12))
+
+    html = client.post(
+        f"/events/{event.slug}/transport/trips/{second.id}/passengers",
+        data={"participant": str(guest.id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "already on the pick-up" in html
+    assert "Jul 24, 2025, 10:00" in html and "QV911" in html
+    assert reload(app, Trip, second.id).passengers == []
+    assert [p.participant_id for p in reload(app, Trip, first.id).passengers] == [guest.id]
+
+    html = client.post(  # a shuttle is another kind of trip: no question
+        f"/events/{event.slug}/transport/trips/{shuttle.id}/passengers",
+        data={"participant": str(guest.id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "added to the trip" in html
