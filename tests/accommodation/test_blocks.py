@@ -132,6 +132,19 @@ def test_a_wrong_cell_is_said_next_to_it_and_nothing_is_saved(app, client, event
     assert blocks_of(app, rt) == {}
 
 
+def test_a_cut_off_after_its_night_is_refused_naming_the_night(app, client, event, as_role):
+    _, rt = hotel_with_type(app, event)
+    as_role("organiser")
+    response = client.post(
+        f"/events/{event.slug}/room-types/{rt}/blocks",
+        data={"rooms-2025-07-24": "5", "rate-2025-07-24": "680", "cutoff-2025-07-24": "2025-07-25"},
+    )
+    page = response.get_data(as_text=True)
+    assert 'id="cutoff-2025-07-24-error"' in page
+    assert "The cut-off must be on or before the night (2025-07-24)." in page
+    assert blocks_of(app, rt) == {}
+
+
 def test_emptying_a_night_removes_its_block(app, client, event, as_role):
     _, rt = hotel_with_type(app, event)
     block(app, rt, date(2025, 7, 24), 10)
