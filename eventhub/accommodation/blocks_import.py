@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from eventhub.accommodation import hotels as setup
 from eventhub.accommodation.capacity import booked_per_night
@@ -212,10 +213,11 @@ def check(event, table: Table) -> Checked:
             if rooms is not None and rooms < booked:
                 problem(
                     "rooms",
-                    _l(
-                        "%(night)s: %(booked)d rooms are booked; the block cannot be %(rooms)d.",
+                    lazy_ngettext(
+                        "%(night)s: %(num)d room is booked; the block cannot be %(rooms)d.",
+                        "%(night)s: %(num)d rooms are booked; the block cannot be %(rooms)d.",
+                        booked,
                         night=night.isoformat(),
-                        booked=booked,
                         rooms=rooms,
                     ),
                 )
