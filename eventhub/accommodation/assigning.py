@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventhub.accommodation.models import (
     AccommodationSettings,
@@ -61,9 +62,17 @@ def reason_text(key: str, values: dict) -> str:
             night=night,
         )
     if key == "full":
-        return _(
-            "All %(n)d rooms of %(type)s contracted for the night of %(night)s are booked.",
-            n=values.get("n", 0),
+        n = values.get("n", 0)
+        if not n:
+            return _(
+                "No rooms of %(type)s are contracted for the night of %(night)s.",
+                type=values.get("type", ""),
+                night=night,
+            )
+        return ngettext(
+            "The only room of %(type)s contracted for the night of %(night)s is booked.",
+            "All %(num)d rooms of %(type)s contracted for the night of %(night)s are booked.",
+            n,
             type=values.get("type", ""),
             night=night,
         )

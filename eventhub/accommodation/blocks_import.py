@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from eventhub.accommodation import hotels as setup
 from eventhub.accommodation.capacity import booked_per_night
@@ -112,7 +113,8 @@ def _columns(header: list[Any]) -> dict[str, int]:
 def check(event, table: Table) -> Checked:
     """Every row read and checked against the event's hotels and bookings; nothing saved."""
     result = Checked()
-    header_row, header = table.rows[0]
+    start = _header_index(table.rows)
+    header_row, header = table.rows[start]
     columns = _columns(header)
     for name in REQUIRED:
         if name not in columns:
@@ -120,7 +122,7 @@ def check(event, table: Table) -> Checked:
             result.problems.append(Problem(header_row, "", str(message)))
     if result.problems:
         return result
-    body = table.rows[1:]
+    body = table.rows[start + 1 :]
     if not body:
         result.problems.append(
             Problem(header_row, "", str(_l("There are no rows below the headers.")))
@@ -137,6 +139,12 @@ def check(event, table: Table) -> Checked:
         or DMY
     )
     known = _known(event)
+    hotels = list(db.session.scalars(sa.select(Hotel).where(Hotel.event_id == event.id)))
+    hotel_names = {n.lower() for h in hotels for n in (h.name_en, h.name_zh) if n}
+    listed = ", ".join(
+        f"{h.name_en} ({h.name_zh})" if h.name_zh else h.name_en
+        for h in sorted(hotels, key=lambda h: h.name_en.lower())
+    )
     booked_now = booked_per_night(event)
     creating = "room_class" in columns and "beds" in columns
     seen: dict[tuple[str, str, date], int] = {}
@@ -156,13 +164,26 @@ def check(event, table: Table) -> Checked:
             problem("room_type", _l("The room type is missing."))
         night = _date(cell(row, "night"), order, "night", problem, required=True)
         cut_off = _date(cell(row, "cut_off"), order, "cut_off", problem)
+        if cut_off and night and cut_off > night:
+            problem("cut_off", cut_off_after(night))
         rooms = _number(cell(row, "rooms"), "rooms", problem, required=True)
         rate = _rate(cell(row, "rate"), problem)
         currency = clean(str(cell(row, "currency") or "")).upper() or "CNY"
         if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
             problem("currency", _l("Write the currency as three letters (CNY, USD)."))
         room_class = beds = None
-        if hotel and room_type and (hotel.lower(), room_type.lower()) not in known:
+        if hotel and hotel.lower() not in hotel_names:
+            # Never a new hotel from a name: a garbled name (a wrong encoding) would be one.
+            problem(
+                "hotel",
+                _l(
+                    "No hotel named %(name)s; the event's hotels: %(hotels)s; if the name "
+                    "looks garbled, choose the file's encoding.",
+                    name=hotel,
+                    hotels=listed or "—",
+                ),
+            )
+        elif hotel and room_type and (hotel.lower(), room_type.lower()) not in known:
             if creating:
                 room_class = _CLASS_WORDS.get(_key(cell(row, "room_class")))
                 if room_class is None:
@@ -170,15 +191,6 @@ def check(event, table: Table) -> Checked:
                 beds = _number(cell(row, "beds"), "beds", problem, required=True)
                 if beds is not None and not 1 <= beds <= 4:
                     problem("beds", _l("A room has 1 to 4 beds."))
-            elif hotel.lower() not in {h for h, _t in known}:
-                problem(
-                    "hotel",
-                    _l(
-                        "There is no hotel %(name)s: add it on the Hotels page first (or give "
-                        "the columns class and beds to create it).",
-                        name=hotel,
-                    ),
-                )
             else:
                 problem(
                     "room_type",
@@ -201,10 +213,11 @@ def check(event, table: Table) -> Checked:
             if rooms is not None and rooms < booked:
                 problem(
                     "rooms",
-                    _l(
-                        "%(night)s: %(booked)d rooms are booked; the block cannot be %(rooms)d.",
+                    lazy_ngettext(
+                        "%(night)s: %(num)d room is booked; the block cannot be %(rooms)d.",
+                        "%(night)s: %(num)d rooms are booked; the block cannot be %(rooms)d.",
+                        booked,
                         night=night.isoformat(),
-                        booked=booked,
                         rooms=rooms,
                     ),
                 )
@@ -213,6 +226,20 @@ def check(event, table: Table) -> Checked:
             block = setup.BlockInput(rooms, rate or Decimal("0"), currency, cut_off)
             result.lines.append(Line(number, hotel, room_type, night, block, room_class, beds))
     return result
+
+
+def cut_off_after(night: date):
+    """The block's cut-off falls after its night: the grid and the import say it alike."""
+    return _l("The cut-off must be on or before the night (%(night)s).", night=night.isoformat())
+
+
+def _header_index(rows: list[tuple[int, list[Any]]]) -> int:
+    """The header row: the first of the first ten naming two known columns (a title row and
+    blank rows above it are fine), else the first row."""
+    for index, (_number, row) in enumerate(rows[:10]):
+        if len(_columns(row)) >= 2:
+            return index
+    return 0
 
 
 def _known(event) -> dict[tuple[str, str], RoomType]:
@@ -269,8 +296,8 @@ def _rate(value, problem) -> Decimal | None:
 
 
 def import_blocks(event, checked: Checked, *, actor, filename: str) -> int:
-    """Save every line of a checked file (creating the hotels and room types it names with
-    class and beds); how many nights changed. Services flush, the view commits."""
+    """Save every line of a checked file (creating the room types it names with class and
+    beds in the event's hotels); how many nights changed. Services flush, the view commits."""
     known = _known(event)
     hotels_by_name: dict[str, Hotel] = {}
     for h in db.session.scalars(sa.select(Hotel).where(Hotel.event_id == event.id)):
@@ -282,9 +309,8 @@ def import_blocks(event, checked: Checked, *, actor, filename: str) -> int:
         room_type = known.get(key)
         if room_type is None:
             hotel = hotels_by_name.get(line.hotel.lower())
-            if hotel is None:
-                hotel = setup.save_hotel(event, None, {"name_en": line.hotel}, actor=actor)
-                hotels_by_name[line.hotel.lower()] = hotel
+            if hotel is None:  # check() refuses it; never a hotel made from a name
+                raise LookupError(line.hotel)
             values = {
                 "name_en": line.room_type,
                 "room_class": line.room_class,

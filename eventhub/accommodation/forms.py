@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from eventhub.accommodation.models import RoomClass
+from eventhub.registration.reading import ENCODINGS
 
 CLASS_LABELS = {
     RoomClass.SUITE: _l("Suite"),
@@ -90,13 +91,20 @@ class BlocksImportForm(FlaskForm):
         _l("Blocks (CSV or Excel .xlsx, .xls)"),
         description=_l(
             "Columns: hotel, room type, night, rooms, rate, currency, cut-off. With the "
-            "columns class and beds too, an unknown hotel or room type is created."
+            "columns class and beds too, an unknown room type of a hotel of the event is "
+            "created (hotels are added on the Hotels page)."
         ),
         render_kw={
             "accept": ".csv,.xlsx,.xls,text/csv,application/vnd.openxmlformats-officedocument"
             ".spreadsheetml.sheet,application/vnd.ms-excel",
             "required": True,
         },
+    )
+    encoding = SelectField(
+        _l("Encoding of a CSV file"),
+        choices=[("", _l("Detect it"))] + list(ENCODINGS.items()),
+        default="",
+        description=_l("If the hotels' names come out garbled, choose how the file is saved."),
     )
     submit = SubmitField(_l("Import the blocks"))
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from eventhub.accommodation.capacity import booked_per_night
 from eventhub.accommodation.models import (
@@ -154,10 +155,11 @@ def delete_room_type(room_type: RoomType, *, actor) -> None:
     booked = _rooms_booked([room_type.id]).get(room_type.id, 0)
     if booked:
         raise DomainError(
-            _l(
-                "%(type)s has %(n)d booked rooms: move their guests first.",
+            lazy_ngettext(
+                "%(type)s has %(num)d booked room: move its guests first.",
+                "%(type)s has %(num)d booked rooms: move their guests first.",
+                booked,
                 type=room_type.name_en,
-                n=booked,
             )
         )
     hotel = room_type.hotel
@@ -213,10 +215,11 @@ def below_booked(event, room_type: RoomType, wanted: dict[date, BlockInput]) -> 
     for night, entry in sorted(wanted.items()):
         taken = booked.get((room_type.id, night), 0)
         if (entry.rooms or 0) < taken:
-            message = _l(
-                "%(night)s: %(booked)d rooms are booked; the block cannot be %(rooms)d.",
+            message = lazy_ngettext(
+                "%(night)s: %(num)d room is booked; the block cannot be %(rooms)d.",
+                "%(night)s: %(num)d rooms are booked; the block cannot be %(rooms)d.",
+                taken,
                 night=night.isoformat(),
-                booked=taken,
                 rooms=entry.rooms or 0,
             )
             errors[f"rooms-{night.isoformat()}"] = [str(message)]

@@ -28,17 +28,19 @@ LATE = colors.HexColor("#f8d7da")  # ... on a night past its cut-off
 OVER = colors.HexColor("#b02a37")
 GRID = colors.HexColor("#bbbbbb")
 
+# Widths in mm (277 across landscape A4): the change column holds "new 新增 — after cut-off
+# 已过截止日期 (2025-07-24 – 2025-07-26, 3)" in two lines, so a row stays one or two lines.
 COLUMNS = [
-    ("Change 变更", 22),
-    ("Room 房号", 12),
-    ("Room type 房型", 28),
-    ("Name (passport) 护照姓名", 40),
-    ("Own script 本国文字", 38),
-    ("Nationality · delegation 国籍·代表团", 33),
-    ("Arrival 抵达", 30),
-    ("Departure 离开", 30),
-    ("Nights 入住晚", 24),
-    ("Notes 备注", 20),
+    ("Change 变更", 56),
+    ("Room 房号", 13),
+    ("Room type 房型", 25),
+    ("Name (passport) 护照姓名", 36),
+    ("Own script 本国文字", 29),
+    ("Nationality · delegation 国籍·代表团", 27),
+    ("Arrival 抵达", 22),
+    ("Departure 离开", 22),
+    ("Nights 入住晚", 26),
+    ("Notes 备注", 21),
 ]
 
 

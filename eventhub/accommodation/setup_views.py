@@ -180,6 +180,9 @@ def read_grid(nights: list[date], form) -> tuple[dict[date, setup.BlockInput], d
                 cut_off = date.fromisoformat(cut_text)
             except ValueError:
                 errors[f"cutoff-{key}"] = [_("Write the date as 2025-06-30.")]
+            if cut_off and cut_off > night:
+                errors[f"cutoff-{key}"] = [str(blocks_import.cut_off_after(night))]
+                cut_off = None
         if rooms is not None and rate is not None:
             wanted[night] = setup.BlockInput(
                 rooms, rate.quantize(Decimal("0.01")), currency, cut_off
@@ -239,11 +242,10 @@ def blocks_import_upload(event):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            table = read_table(upload.read())
+            checked = _checked_file(event, upload.read(), form.encoding.data or None)
         except ImportUnreadable as error:
             form.file.errors.append(str(error))
         else:
-            checked = blocks_import.check(event, table)
             if checked.ok:
                 filename = (upload.filename or "upload")[:255]
                 ok, changed = attempt(
@@ -264,6 +266,25 @@ def blocks_import_upload(event):
     return render_template(
         "accommodation/blocks_import.html", event=event, form=form, checked=checked
     )
+
+
+# Detectors take short Chinese CSV (GBK) for Korean or Big5: then GB18030 is tried too.
+_CJK_GUESSES = ("cp949", "big5", "shift_jis")
+
+
+def _checked_file(event, content: bytes, encoding: str | None) -> blocks_import.Checked:
+    """The file's rows checked, read as the organiser chose or as detected; when the
+    detection is unsure between Chinese, Korean and Japanese, the reading with fewer
+    problems (GB18030 on a tie: the hotels here write Chinese)."""
+    table = read_table(content, encoding)
+    checked = blocks_import.check(event, table)
+    if encoding or table.kind != "csv" or table.encoding not in _CJK_GUESSES or checked.ok:
+        return checked
+    try:
+        chinese = blocks_import.check(event, read_table(content, "gb18030"))
+    except ImportUnreadable:
+        return checked
+    return chinese if len(chinese.problems) <= len(checked.problems) else checked
 
 
 @bp.get("/hotels/import-template.<fmt>")

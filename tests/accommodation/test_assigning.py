@@ -59,7 +59,7 @@ def test_over_contract_is_refused_naming_night_and_type(app, make, event):
         with pytest.raises(DomainError) as refused:
             assigning.place(_p(two.id), db.session.get(RoomType, ids["Twin"]))
     assert str(refused.value) == (
-        "All 1 rooms of Twin (Sheraton) contracted for the night of 25 July are booked."
+        "The only room of Twin (Sheraton) contracted for the night of 25 July is booked."
     )
 
 

@@ -132,6 +132,19 @@ def test_a_wrong_cell_is_said_next_to_it_and_nothing_is_saved(app, client, event
     assert blocks_of(app, rt) == {}
 
 
+def test_a_cut_off_after_its_night_is_refused_naming_the_night(app, client, event, as_role):
+    _, rt = hotel_with_type(app, event)
+    as_role("organiser")
+    response = client.post(
+        f"/events/{event.slug}/room-types/{rt}/blocks",
+        data={"rooms-2025-07-24": "5", "rate-2025-07-24": "680", "cutoff-2025-07-24": "2025-07-25"},
+    )
+    page = response.get_data(as_text=True)
+    assert 'id="cutoff-2025-07-24-error"' in page
+    assert "The cut-off must be on or before the night (2025-07-24)." in page
+    assert blocks_of(app, rt) == {}
+
+
 def test_emptying_a_night_removes_its_block(app, client, event, as_role):
     _, rt = hotel_with_type(app, event)
     block(app, rt, date(2025, 7, 24), 10)
@@ -141,3 +154,28 @@ def test_emptying_a_night_removes_its_block(app, client, event, as_role):
         data={"rooms-2025-07-24": "", "rate-2025-07-24": "680"},
     )
     assert blocks_of(app, rt) == {}
+
+
+def test_one_booked_room_is_said_in_the_singular(app, client, event, as_role):
+    _, rt = hotel_with_type(app, event)
+    block(app, rt, date(2025, 7, 24), 3)
+    book(app, event, rt, date(2025, 7, 24), date(2025, 7, 24))
+    as_role("organiser")
+    page = client.post(
+        f"/events/{event.slug}/room-types/{rt}/blocks",
+        data={"rooms-2025-07-24": "0", "rate-2025-07-24": "680"},
+    ).get_data(as_text=True)
+    assert "2025-07-24: 1 room is booked; the block cannot be 0." in page
+    assert "1 rooms" not in page
+
+
+def test_a_full_night_is_said_without_all_0_or_1_rooms(app):
+    from eventhub.accommodation.assigning import reason_text
+
+    with app.test_request_context():
+        values = {"type": "Deluxe twin", "night": "2025-07-24"}
+        assert "All 0" not in reason_text("full", values | {"n": 0})
+        assert "No rooms of Deluxe twin are contracted" in reason_text("full", values | {"n": 0})
+        one = reason_text("full", values | {"n": 1})
+        assert one.startswith("The only room of Deluxe twin contracted for the night of")
+        assert reason_text("full", values | {"n": 3}).startswith("All 3 rooms of Deluxe twin")

@@ -82,7 +82,7 @@ def test_when_capacity_does_not_allow_the_guest_loses_the_room_with_a_reason(app
 
         lost = assigning.lost_rooms(db.session.get(Event, event.id))
     assert lost == {
-        one.id: "All 1 rooms of Twin (Sheraton) contracted for the night of 25 July are booked."
+        one.id: "The only room of Twin (Sheraton) contracted for the night of 25 July is booked."
     }
 
 

@@ -150,7 +150,8 @@ def test_deleting_a_room_type_with_booked_rooms_is_refused(app, client, event, a
     book(app, event, rt, date(2025, 7, 24), date(2025, 7, 25))
     as_role("organiser")
     response = client.post(f"/events/{event.slug}/room-types/{rt}/delete", follow_redirects=True)
-    assert "Deluxe twin has 1 booked rooms" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Deluxe twin has 1 booked room: move its guests first." in page
     with app.app_context():
         assert db.session.get(RoomType, rt) is not None
 

@@ -140,3 +140,30 @@ def test_an_erased_guest_is_not_named_in_the_pdf_and_a_needed_access_is(app, mak
     assert "HUN" not in text and "ហ៊ុន" not in text
     assert "(erased 已删除)" in text
     assert "step-free" in " ".join(text.split())
+
+
+def test_rooms_added_after_the_cut_off_keep_to_one_or_two_lines(app, make, event, tmp_path):
+    """A hotel's 60 late rooms fit a few pages, not one page per six rooms."""
+    from datetime import date
+
+    week = rooming_week(app, make, event, cut_off=date(2025, 7, 1))
+    people = [
+        make.participant(event, family_name=f"GUEST{i}", given_name="Late", native_name="")
+        for i in range(60)
+    ]
+    with app.app_context():
+        hotel = db.session.get(Hotel, week.hotel_id)
+        from eventhub.accommodation.changes import record_sent
+        from eventhub.accommodation.rooming_lists import lines_of
+
+        record_sent(hotel, lines_of(hotel), None, at=datetime(2025, 6, 19, 2, 0, tzinfo=UTC))
+        for person in people:
+            book(week.twin_id, NIGHTS[0], NIGHTS[2], person, event_id=event.id)
+        db.session.flush()
+        pdf = rooming_pdf(rooming_list(hotel, None, now=NOW))
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
+    pages = int(
+        next(line for line in info.stdout.decode().splitlines() if "Pages" in line).split()[-1]
+    )
+    (tmp_path / "late.pdf").write_bytes(pdf)
+    assert pages <= 4

@@ -54,7 +54,7 @@ def test_place_by_hand_refused_over_contract_then_nights_flagged_after_cut_off(
         data={"participant_id": two.id, "target": f"type-{ids['Twin']}"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "All 1 rooms of Twin (Sheraton) contracted for the night of 23 July are booked." in page
+    assert "The only room of Twin (Sheraton) contracted for the night of 23 July is booked." in page
     page = client.post(
         f"/events/{event.slug}/rooms/{room_id}",
         data={"nights-first_night": "2025-07-24", "nights-last_night": "2025-07-26"},
