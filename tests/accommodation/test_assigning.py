@@ -56,6 +56,7 @@ def test_over_contract_is_refused_naming_night_and_type(app, make, event):
     one, two = guest(make, event), guest(make, event, arrive=date(2025, 7, 25))
     with app.app_context(), app.test_request_context():
         assigning.place(_p(one.id), db.session.get(RoomType, ids["Twin"]))
+        db.session.commit()  # as the view does: transport hears of the new room then
         with pytest.raises(DomainError) as refused:
             assigning.place(_p(two.id), db.session.get(RoomType, ids["Twin"]))
     assert str(refused.value) == (
