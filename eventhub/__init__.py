@@ -172,11 +172,14 @@ def register_blueprints(app: Flask) -> None:
     from eventhub.checkin import bp as checkin_bp
     from eventhub.events import bp as events_bp
     from eventhub.extensions import csrf
+    from eventhub.interpretation import bp as interpretation_bp
+    from eventhub.matchmaking import bp as matchmaking_bp
     from eventhub.outbox import bp as outbox_bp
     from eventhub.privacy import bp as privacy_bp
     from eventhub.registration import account_bp
     from eventhub.registration import bp as registration_bp
     from eventhub.scheduling import bp as scheduling_bp
+    from eventhub.seating import bp as seating_bp
     from eventhub.transport import bp as transport_bp
     from eventhub.visas import bp as visas_bp
 
@@ -195,6 +198,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(accommodation_bp)
     app.register_blueprint(transport_bp)
+    app.register_blueprint(seating_bp)
+    app.register_blueprint(interpretation_bp)
+    app.register_blueprint(matchmaking_bp)
     # The API authenticates each request by bearer token, never by cookie: no CSRF there.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -30,3 +30,19 @@ people_needed_at = signals.signal(
     activities they look at as sender. A receiver returns (activity, NeededPerson) pairs for
     those activities; one pair per duty (a signatory who also witnesses has two).""",
 )
+
+
+activity_warnings = signals.signal(
+    "activity-warnings",
+    doc="""Sent by the activity form and the programme pages with the list of activities they
+    show as sender (the form: before an activity is published). A receiver returns (activity,
+    message) pairs, the message a lazy text in the reader's language (interpretation: a
+    delegation in the audience with no channel in its language).""",
+)
+
+places_of = signals.signal(
+    "places-of",
+    doc="""Sent by agendas and badge backs with the event as sender and the keyword
+    `participant_ids`. A receiver returns (participant_id, activity, place) triples, the place
+    a short text such as "Table 7" (seating: a banquet's table and seat).""",
+)

@@ -1,0 +1,9 @@
+"""Matchmaking meetings between organisations, fitted around each person's programme, that
+lead to draft agreements."""
+
+from flask import Blueprint
+
+bp = Blueprint("matchmaking", __name__, url_prefix="/events/<slug>")
+
+# The views register their routes, the receivers connect to their signals, on import.
+from eventhub.matchmaking import models  # noqa: E402,F401

@@ -1,0 +1,9 @@
+"""Seating plans for banquets and ceremonies: tables by precedence, interpreters with their
+principals, hand edits, re-flow on cancellation, place and table cards."""
+
+from flask import Blueprint
+
+bp = Blueprint("seating", __name__, url_prefix="/events/<slug>")
+
+# The views register their routes, the receivers connect to their signals, on import.
+from eventhub.seating import models  # noqa: E402,F401
