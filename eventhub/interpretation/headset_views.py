@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with, wants_json
+from eventhub.extensions import db
 from eventhub.i18n import localized_pair
 from eventhub.interpretation import bp, headsets
 from eventhub.interpretation.models import Headset, HeadsetState
@@ -197,16 +199,23 @@ def headset_scan(event):
     activity_id = id_arg(form, "activity")
     if form.get("activity") and in_event(Activity, activity_id, event) is None:
         abort_with(404, _("There is no such activity in this event."))
-    verdict = headsets.scan(
-        event,
-        form.get("code", "")[:60],
-        guest_code=form.get("guest", "")[:60],
-        activity_id=activity_id,
-        channel=form.get("channel", ""),
-        swap=form.get("swap") == "1",
-        actor=current_user,
-    )
-    commit()
+    try:
+        verdict = headsets.scan(
+            event,
+            form.get("code", "")[:60],
+            guest_code=form.get("guest", "")[:60],
+            activity_id=activity_id,
+            channel=form.get("channel", ""),
+            swap=form.get("swap") == "1",
+            actor=current_user,
+        )
+        commit()
+    except IntegrityError:  # another desk lent the same headset a moment before
+        db.session.rollback()
+        code = headsets.clean_number(form.get("code"))
+        verdict = headsets.Verdict(
+            "none", code, reason=_("Another desk has just lent this headset: scan it again.")
+        )
     status = 200 if verdict.ok or verdict.result == "holds" else 422
     if wants_json():
         return jsonify(

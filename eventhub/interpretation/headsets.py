@@ -18,7 +18,7 @@ from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.interpretation.models import Headset, HeadsetLoan, HeadsetState
-from eventhub.registration.models import Participant
+from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Activity, ActivityState, Room, Venue
 
 MAX_AT_ONCE = 1000  # headsets added by one range
@@ -244,6 +244,14 @@ def guest_of(event, code: str) -> tuple[Verdict | None, Holder | None]:
     return None, check.holder
 
 
+def _not_approved(code: str, holder: Holder) -> Verdict:
+    """A withdrawn, refused or not yet approved guest borrows nothing (what they hold they
+    may still bring back)."""
+    return Verdict(
+        "refused", code, holder, reason=_("Not an approved participant: no headset to lend.")
+    )
+
+
 def _lend(event, headset, guest_id, *, activity_id, channel, actor) -> HeadsetLoan:
     loan = HeadsetLoan(
         event_id=event.id,
@@ -298,6 +306,8 @@ def scan(
         if refused is not None:
             return refused
         held = [loan.headset.number for loan in held_by(event, holder.id)]
+        if not held and holder.status != Status.APPROVED:
+            return _not_approved(code, holder)
         return Verdict("holds" if held else "guest", code, holder, held=held, guest_code=code)
     headset = find(event, code) if len(code) <= 20 else None
     if headset is None:
@@ -324,6 +334,8 @@ def scan(
     refused, holder = guest_of(event, guest_code)
     if refused is not None:
         return refused
+    if holder.status != Status.APPROVED:
+        return _not_approved(code, holder)
     holding = held_by(event, holder.id)
     if holding and not swap:
         held = [loan.headset.number for loan in holding]

@@ -15,6 +15,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.interpretation.models import Headset, HeadsetLoan, HeadsetState
 from eventhub.privacy.persons import erase_person, export_person
+from eventhub.registration.models import Participant, Status
 
 JSON = {"Accept": "application/json"}
 
@@ -299,3 +300,43 @@ def test_a_persons_export_lists_their_loans_and_erasure_removes_them(
         assert db.session.scalar(sa.select(sa.func.count(HeadsetLoan.id))) == 0
         states = dict(db.session.execute(sa.select(Headset.number, Headset.state)).all())
         assert states == {"H001": HeadsetState.AVAILABLE, "H002": HeadsetState.LOST}
+
+
+def test_a_guest_no_longer_registered_borrows_nothing_but_may_bring_back(
+    app, client, as_role, event, guest
+):
+    as_role("staff")
+    _stock(app, event, "H001", "H002")
+    code = _badge(app, guest)
+    _scan(client, event, "H001", guest=code)
+    with app.app_context():
+        db.session.get(Participant, guest.id).status = Status.WITHDRAWN
+        db.session.commit()
+    status, data = _scan(client, event, code)
+    assert (data["result"], data["title"]) == ("holds", "Already holds H001")  # to take it back
+    status, data = _scan(client, event, "H002", guest=code, swap="1")
+    assert (status, data["reason"]) == (422, "Not an approved participant: no headset to lend.")
+    status, data = _scan(client, event, "H001")
+    assert data["title"] == "Returned H001"
+    status, data = _scan(client, event, code)
+    assert (status, data["title"]) == (422, "Badge refused")
+    assert _loans(app) == [("H001", guest.id, True)]
+
+
+def test_two_desks_lending_one_headset_at_once_get_an_answer_not_an_error(
+    app, client, as_role, event, guest, make, monkeypatch
+):
+    from eventhub.interpretation import headsets
+
+    as_role("staff")
+    _stock(app, event, "H001")
+    other = make.participant(event, family_name="PHAN", native_name="")
+    _scan(client, event, "H001", guest=_badge(app, other))
+    # The other desk's loan is committed between this desk's look and its write.
+    monkeypatch.setattr(headsets, "open_loan", lambda headset: None)
+    status, data = _scan(client, event, "H001", guest=_badge(app, guest))
+    assert (status, data["reason"]) == (
+        422,
+        "Another desk has just lent this headset: scan it again.",
+    )
+    assert _loans(app) == [("H001", other.id, False)]
