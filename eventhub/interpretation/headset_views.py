@@ -111,6 +111,7 @@ def headset_history(event):
         event=event,
         headset=headset,
         loans=headsets.history(headset),
+        out=headsets.open_loan(headset),
         labels=headsets.STATE_LABELS,
     )
 

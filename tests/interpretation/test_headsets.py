@@ -189,6 +189,7 @@ def test_marking_a_headset_out_lost_closes_its_loan(app, client, as_role, event,
     page = client.get(_url(event, "history"), query_string={"headset": headset_id})
     assert "Somphone KEOMANY" in page.get_data(as_text=True)
     assert "not brought back" in page.get_data(as_text=True)
+    assert "Broken" in page.get_data(as_text=True)
 
 
 def test_bad_and_foreign_ids_are_refused_not_errors(app, client, as_role, event, make):
