@@ -33,12 +33,14 @@ class SetupForm(FlaskForm):
     floor_languages = SelectMultipleField(
         _l("Languages spoken on the floor"),
         choices=_languages,
+        render_kw={"size": 10},
         validators=[DataRequired(_l("Choose at least one language spoken on the floor."))],
         description=_l("The languages speakers use. Hold Ctrl (⌘ on a Mac) to choose more."),
     )
     channels = SelectMultipleField(
         _l("Interpretation channels"),
         choices=_languages,
+        render_kw={"size": 10},
         validators=[Optional()],
         description=_l("The languages interpreted into, one channel each."),
     )
@@ -79,6 +81,7 @@ class InterpreterForm(FlaskForm):
     languages = SelectMultipleField(
         _l("Working languages"),
         choices=_languages,
+        render_kw={"size": 10},
         validators=[DataRequired(_l("Choose the languages they interpret between."))],
         description=_l("Hold Ctrl (⌘ on a Mac) to choose more than one."),
     )

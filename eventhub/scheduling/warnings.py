@@ -1,5 +1,9 @@
 """What the modules above the scheduler say about activities (interpretation: a delegation
-with no channel in its language), asked through `activity_warnings`, by activity id."""
+with no channel in its language), asked through `activity_warnings`, by activity id.
+
+The activity form shows them in a "Before publishing" box; a save that publishes an activity
+with warnings is held back until the organiser ticks "Publish despite the warnings above"
+(the form kept as typed). The timetable and the grid mark the activities that have any."""
 
 from __future__ import annotations
 
