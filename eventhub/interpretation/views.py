@@ -213,7 +213,14 @@ def interpreter_form(event, interpreter_id: int | None = None):
         else None
     )
     form = InterpreterForm(obj=interpreter)
-    form.set_participants(roster.registered_interpreters(event))
+    people = roster.registered_interpreters(event)
+    if (
+        interpreter is not None
+        and interpreter.participant
+        and interpreter.participant not in people
+    ):
+        people.append(interpreter.participant)  # withdrawn since: kept, not refused on save
+    form.set_participants(people)
     if request.method == "GET" and interpreter is not None:
         form.languages.data = setup_rules.codes(interpreter.languages)
         form.participant_id.data = str(interpreter.participant_id or "")

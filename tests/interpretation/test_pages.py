@@ -215,3 +215,24 @@ def test_pages_in_chinese(app, client, make, event, place, as_role):
 def test_only_organisers_open_the_pages(client, event, as_role):
     as_role("staff")
     assert client.get(f"/events/{event.slug}/interpretation").status_code == 403
+
+
+def test_an_interpreter_whose_registration_was_withdrawn_can_still_be_edited(
+    app, client, make, event, as_role
+):
+    gone = make.participant(event, category="interpreter", status="withdrawn")
+    lan = interpreter(app, event, participant_id=gone.id)
+    as_role("organiser")
+    response = client.post(
+        f"/events/{event.slug}/interpretation/interpreters/{lan.id}",
+        data={
+            "name": "Nguyen Thi Lan",
+            "languages": ["vi", "zh"],
+            "max_minutes_per_day": "300",
+            "rest_minutes": "20",
+            "participant_id": str(gone.id),
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Interpreter, lan.id).max_minutes_per_day == 300
