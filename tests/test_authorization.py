@@ -322,6 +322,15 @@ ALLOWED: dict[str, set[str]] = {
     "interpretation.headset_scan": SCANNERS,
     "interpretation.headsets_not_returned": SCANNERS,
     "interpretation.headsets_not_returned_export": ORGANISER,  # phones: an audited export
+    # Interpretation: set-up, interpreters and their rota (issue 23, helper "interp").
+    "interpretation.overview": ORGANISER,
+    "interpretation.setup": ORGANISER,
+    "interpretation.assign": ORGANISER,
+    "interpretation.unassign": ORGANISER,
+    "interpretation.assign_automatically": ORGANISER,
+    "interpretation.interpreters": ORGANISER,
+    "interpretation.interpreter_form": ORGANISER,
+    "interpretation.interpreter_delete": ORGANISER,
 }
 
 LOGINS = {  # the demo week's accounts
@@ -500,6 +509,25 @@ def _world(app, make) -> dict:
             event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
         )
         db.session.add(data_request)
+        from eventhub.interpretation.models import (
+            InterpretationSetup,
+            Interpreter,
+            InterpreterAssignment,
+        )
+
+        interpreter = Interpreter(
+            event_id=event.id, name="Authorization Interpreter", languages="vi,zh"
+        )
+        if db.session.get(InterpretationSetup, ceremony.id) is None:
+            db.session.add(
+                InterpretationSetup(
+                    activity_id=ceremony.id, event_id=event.id, floor_languages="zh", channels="vi"
+                )
+            )
+        on_channel = InterpreterAssignment(
+            event_id=event.id, activity_id=ceremony.id, interpreter=interpreter, channel="vi"
+        )
+        db.session.add_all([interpreter, on_channel])
         van = Vehicle(event_id=event.id, label="Authorization test van", seats=7)
         ride = Trip(event_id=event.id, kind=TripKind.PICKUP, departs_at=utcnow(), vehicle=van)
         ride.passengers = [TripPassenger(participant_id=member.id)]
@@ -557,6 +585,7 @@ def _world(app, make) -> dict:
             "session_id": phone.id,
             "alert_id": alert.id,
             "vehicle_id": van.id,
+            "interpreter_id": interpreter.id,
             "trip_id": ride.id,
             "escort_id": escort.id,
             "shift_id": shift.id,
@@ -570,6 +599,9 @@ def _world(app, make) -> dict:
                 "agreement_id": agreement.id,
                 "action": "up",
                 "role": "speaker",
+                "interpreter_id": interpreter.id,
+                "assignment_id": on_channel.id,
+                "channel": "vi",
             },
         }
 
@@ -639,6 +671,7 @@ LAST = (
     "certificates.revoke",
     "events.revoke_token",
     "events.remove_member",
+    "interpretation.interpreter_delete",
     "auth.logout",
 )
 

@@ -6,8 +6,10 @@ from flask import Blueprint
 bp = Blueprint("interpretation", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.interpretation import (  # noqa: E402,F401,I001
+from eventhub.interpretation import (  # noqa: E402,F401
+    coverage,
     headset_views,
-    models,  # noqa: E402,F401
+    models,
     personal_data,
+    views,
 )
