@@ -1,10 +1,11 @@
 """Seating plans: which activities have one, who is invited, the plan as the planner sees
 it, and the hard rules a stored plan breaks (with names, for the page).
 
-Who is invited: when the activity takes enrolments (access by registration or invitation,
-or anyone enrolled at all), the approved, non-erased participants with a confirmed
-enrolment; otherwise (an open activity nobody enrols in, as a welcome banquet) every
-approved, non-erased participant of the event. The people listed on the activity (speakers,
+Who is invited: when anyone has enrolled in the activity or been invited to it (an
+Enrolment row), the approved, non-erased participants whose enrolment is confirmed
+("enrolled"; waiting or cancelled ones are not seated); otherwise (an open banquet nobody
+enrols in, or one whose invitations are not entered yet) every approved, non-erased
+participant of the event. The people listed on the activity (speakers,
 moderators, required VIPs) are always invited. Staff, volunteers and media are not seated
 unless enrolled or listed.
 """
@@ -21,7 +22,6 @@ from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant, Status
 from eventhub.registration.precedence import precedence_key
 from eventhub.scheduling.models import (
-    Access,
     Activity,
     ActivityPerson,
     ActivityState,
@@ -80,8 +80,6 @@ def create_plan(event: Event, activity: Activity, *, actor) -> SeatingPlan:
 
 
 def _takes_enrolments(activity: Activity) -> bool:
-    if activity.access in (Access.REGISTRATION, Access.INVITATION):
-        return True
     return bool(
         db.session.scalar(sa.select(Enrolment.id).filter_by(activity_id=activity.id).limit(1))
     )
@@ -192,7 +190,10 @@ MESSAGES = {
     "guest_of_honour": _l(
         "The guest of honour, %(names)s, is not on the host's right at the head table."
     ),
-    "interpreter": _l("The interpreter and principal %(names)s do not sit together."),
+    "interpreter": _l(
+        "The interpreter and the principal %(names)s would not sit together (behind the"
+        " principal, or in a free seat next to them)."
+    ),
 }
 
 
@@ -336,19 +337,29 @@ def move(plan: SeatingPlan, person: Participant, table: SeatingTable, seat: int,
     if occupant is not None:
         after[occupant] = old
     hand = {person.id} | ({occupant} if occupant else set())
-    follower = planner._followers(problem).get(person.id)
-    if follower is not None and follower in after and follower != occupant:
+    followers = planner._followers(problem)
+    shapes = {
+        t.id: planner.Table(t.id, t.number, t.seats, t.shape == TableShape.HEAD)
+        for t in plan.tables
+    }
+    # The interpreters of whoever moved come along: behind them, else in a free seat beside.
+    movers = [pid for pid in (person.id, occupant) if pid is not None and after.get(pid)]
+    coming = [followers[pid] for pid in movers if followers.get(pid) in after]
+    for follower in coming:
         del after[follower]
-        taken = {(t, s, b) for t, s, b in after.values()}
-        if plan.interpreters_behind and (table.id, seat, True) not in taken:
-            after[follower] = (table.id, seat, True)
+    for pid in movers:
+        follower = followers.get(pid)
+        if follower not in coming or pid not in after:
+            continue
+        t, s, _b = after[pid]
+        taken = set(after.values())
+        if plan.interpreters_behind and (t, s, True) not in taken:
+            after[follower] = (t, s, True)
         else:
-            spot = planner.Table(
-                table.id, table.number, table.seats, table.shape == TableShape.HEAD
-            )
-            for nxt in (spot.left_of(seat), spot.right_of(seat)):
-                if nxt is not None and (table.id, nxt, False) not in taken:
-                    after[follower] = (table.id, nxt, False)
+            spot = shapes[t]
+            for nxt in (spot.left_of(s), spot.right_of(s)):
+                if nxt is not None and (t, nxt, False) not in taken:
+                    after[follower] = (t, nxt, False)
                     break
         hand.add(follower)
     known = {(v.code, v.people) for v in planner.check(problem, before)}

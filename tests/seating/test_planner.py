@@ -127,3 +127,37 @@ def test_nobody_is_seated_twice_and_no_seat_past_a_tables_size(app, make, event)
         size = {t.id: t.seats for t in plan.tables}
     assert len({r.participant_id for r in rows}) == len(rows)
     assert all(1 <= r.seat <= size[r.table_id] for r in rows)
+
+
+@pytest.mark.parametrize("behind", [True, False])
+def test_swapping_with_a_principal_brings_their_interpreter_along(app, make, event, behind):
+    world = banquet(app, make, event, behind=behind)
+    _propose(app, world)
+    ids = world.ids
+    places = _places(app, world)
+    th_table, th_seat, _ = places[ids["th_head"]]
+    mover = next(
+        pid
+        for pid, (t, _s, b) in places.items()
+        if t != th_table
+        and not b
+        and pid not in (ids["host"], ids["la_head"])
+        and pid not in (ids["la_interpreter"], ids["la_head"])
+        and t != places[ids["la_head"]][0]
+    )
+    with app.app_context():
+        plan = db.session.get(SeatingPlan, world.plan_id)
+        table = next(t for t in plan.tables if t.number == th_table)
+        if not behind:  # no free seat next to the principal's new place for the interpreter
+            with pytest.raises(plans.MoveRefused, match="would not sit together"):
+                plans.move(plan, db.session.get(Participant, mover), table, th_seat, actor=None)
+            db.session.rollback()
+            assert _places(app, world) == places
+            return
+        plans.move(plan, db.session.get(Participant, mover), table, th_seat, actor=None)
+        db.session.commit()
+    after = _places(app, world)
+    assert after[mover] == (th_table, th_seat, False)
+    assert after[ids["th_head"]][0] == places[mover][0]
+    assert after[ids["th_interpreter"]][0] == places[mover][0]
+    assert _violations(app, world) == []

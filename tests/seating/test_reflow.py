@@ -103,3 +103,30 @@ def test_the_host_cancelling_puts_the_next_host_in_the_centre(app, make, event, 
         head = plans.table_of(plan, 1)
         assert after[world.ids["cn2"]].table_id == head.id and after[world.ids["cn2"]].seat == 4
         assert plans.violations(plan) == []
+
+
+def test_a_cancelled_enrolment_frees_the_seat(app, make, event, as_role, held_jobs):
+    from eventhub.scheduling.models import Enrolment, EnrolmentStatus
+
+    world = banquet(app, make, event)
+    with app.app_context():
+        plan = db.session.get(SeatingPlan, world.plan_id)
+        # Invitations entered: everyone is enrolled in the banquet.
+        for pid in world.ids.values():
+            db.session.add(
+                Enrolment(
+                    activity_id=plan.activity_id,
+                    participant_id=pid,
+                    status=EnrolmentStatus.ENROLLED,
+                )
+            )
+        reflow.propose(plan)
+        db.session.commit()
+    gone = world.ids["th2"]
+    assert gone in _rows(app, world)
+    with app.app_context():
+        enrolment = db.session.query(Enrolment).filter_by(participant_id=gone).one()
+        enrolment.status = EnrolmentStatus.CANCELLED
+        jobs.commit()
+    run_held(app, held_jobs)
+    assert gone not in _rows(app, world)
