@@ -13,10 +13,26 @@
   const seatField = form.querySelector("[name=seat]");
 
   room.classList.add("placed");
-  room.querySelectorAll(".seating-table").forEach((table) => {
+  const cards = [...room.querySelectorAll(".seating-table")];
+  cards.forEach((table) => {
     table.style.left = `${table.dataset.x}%`;
     table.style.top = `${table.dataset.y}%`;
   });
+  // The room is as deep as it takes for no table to cover the one below it (same column).
+  function fitHeight() {
+    let needed = 1200;
+    cards.forEach((a) => {
+      const ax = parseFloat(a.dataset.x), ay = parseFloat(a.dataset.y);
+      cards.forEach((b) => {
+        const gap = parseFloat(b.dataset.y) - ay;
+        if (b === a || gap <= 0 || Math.abs(parseFloat(b.dataset.x) - ax) >= 10) return;
+        needed = Math.max(needed, ((a.offsetHeight + 12) * 100) / gap);
+      });
+      needed = Math.max(needed, ((a.offsetHeight + 12) * 100) / Math.max(1, 100 - ay));
+    });
+    room.style.height = `${Math.min(12000, Math.ceil(needed))}px`;
+  }
+  fitHeight();
 
   let picked = null;
   function send(guest, table, seat) {
@@ -84,6 +100,9 @@
         const table = room.querySelector(`[data-table-id="${id}"]`);
         table.style.left = `${data.x}%`;
         table.style.top = `${data.y}%`;
+        table.dataset.x = data.x;
+        table.dataset.y = data.y;
+        fitHeight();
       });
   });
 })();
