@@ -38,6 +38,18 @@ from eventhub.seating.models import (
     TableShape,
 )
 
+for _code, _label in (
+    ("seating.plan_create", _l("Seating plan created")),
+    ("seating.propose", _l("Seating plan proposed by precedence")),
+    ("seating.reflow", _l("Seating plan re-flowed after a cancellation")),
+    ("seating.move", _l("Guest moved in a seating plan")),
+    ("seating.tables_add", _l("Tables added to a seating plan")),
+    ("seating.table_edit", _l("Seating table changed")),
+    ("seating.table_remove", _l("Seating table removed")),
+    ("seating.settings", _l("Seating plan settings changed")),
+):
+    audit.ACTION_LABELS.setdefault(_code, _label)
+
 SEATED_TYPES = (
     ActivityType.BANQUET,
     ActivityType.OPENING_CEREMONY,

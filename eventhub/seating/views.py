@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.extensions import db
@@ -202,6 +203,18 @@ def plan_settings(event, plan_id: int):
     plan.guest_of_honour_id = as_id(form.guest_of_honour_id.data)
     plan.interpreters_behind = form.interpreters_behind.data
     plan.version += 1
+    audit.record(
+        "seating.settings",
+        plan,
+        actor=current_user,
+        event_id=event.id,
+        changes={
+            "host_country_code": plan.host_country_code,
+            "host_id": plan.host_id,
+            "guest_of_honour_id": plan.guest_of_honour_id,
+            "interpreters_behind": plan.interpreters_behind,
+        },
+    )
     commit()
     flash(_("Settings saved. Propose the plan again to apply them."), "success")
     return redirect(_back(event, plan))

@@ -117,3 +117,32 @@ def test_other_roles_are_refused(app, client, as_role, event, make):
     as_role("staff")
     assert client.get(_url(event, world)).status_code == 403
     assert client.post(_url(event, world, "/propose")).status_code == 403
+
+
+def test_settings_choose_the_host_and_seat_interpreters_beside(app, client, as_role, event, make):
+    as_role("organiser")
+    world = banquet(app, make, event)
+    url = _url(event, world, "/settings")
+    data = {
+        "settings-host_country_code": "cn",
+        "settings-host_id": str(world.ids["cn2"]),
+        "settings-guest_of_honour_id": "",
+    }
+    html = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
+    assert "Settings saved" in html
+    client.post(_url(event, world, "/propose"))
+    with app.app_context():
+        plan = db.session.get(SeatingPlan, world.plan_id)
+        assert plan.interpreters_behind is False
+        rows = {r.participant_id: r for r in plan.tables[0].places}
+        assert rows[world.ids["cn2"]].seat == 4  # the chosen host in the centre
+        assert not any(r.behind for t in plan.tables for r in t.places)
+    garbage = dict(data, **{"settings-host_id": "99999999999"})
+    response = client.post(url, data=garbage, follow_redirects=True)
+    assert response.status_code == 200 and "not saved" in response.get_data(as_text=True)
+
+
+def test_an_event_without_banquets_says_so(client, as_role, event):
+    as_role("organiser")
+    html = client.get(f"/events/{event.slug}/seating").get_data(as_text=True)
+    assert "no banquet or ceremony yet" in html
