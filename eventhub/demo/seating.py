@@ -15,7 +15,7 @@ from eventhub.seating.models import SeatingPlan, TableShape
 
 HEAD_SEATS = 16
 ROUND_SEATS = 10
-# Names of the round tables: rivers and mountains of the region.
+# Names of the front round tables: rivers and mountains of the region.
 NAMES = [
     ("Mekong", "湄公河"),
     ("Wujiang", "乌江"),
@@ -43,8 +43,9 @@ def build_seating(event: Event, report: list[str]) -> SeatingPlan | None:
     interpreters = sum(1 for p in plans.audience(plan) if p.category == "interpreter")
     tables.add_tables(plan, 1, TableShape.HEAD, HEAD_SEATS, actor=None)
     rounds = max(1, math.ceil((guests - interpreters - HEAD_SEATS) / ROUND_SEATS) + 1)
-    for table in tables.add_tables(plan, rounds, TableShape.ROUND, ROUND_SEATS, actor=None):
-        table.name_en, table.name_zh = NAMES[(table.number - 2) % len(NAMES)]
+    added = tables.add_tables(plan, rounds, TableShape.ROUND, ROUND_SEATS, actor=None)
+    for table, (english, chinese) in zip(added, NAMES, strict=False):  # the front tables
+        table.name_en, table.name_zh = english, chinese
     counts = reflow.propose(plan)
     report.append(
         f"Seating: {banquet.title_en} with {rounds + 1} tables, {counts['seated']} seated,"
