@@ -275,6 +275,17 @@ ALLOWED: dict[str, set[str]] = {
     "transport.airport_desk": SCANNERS,
     "transport.flight_landed": SCANNERS,
     "transport.picked_up": SCANNERS,
+    # Seating plans: the organisers'.
+    "seating.plans": ORGANISER,
+    "seating.plan_create": ORGANISER,
+    "seating.plan": ORGANISER,
+    "seating.plan_propose": ORGANISER,
+    "seating.plan_move": ORGANISER,
+    "seating.plan_settings": ORGANISER,
+    "seating.tables": ORGANISER,
+    "seating.table": ORGANISER,
+    "seating.table_remove": ORGANISER,
+    "seating.table_position": ORGANISER,
     # A gate device's pages: no login; its token (kept on the device) reaches the API.
     "checkin.device_home": EVERYONE,
     "checkin.device_scanner": EVERYONE,
@@ -382,6 +393,7 @@ def _world(app, make) -> dict:
     from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
     from eventhub.scheduling.models import Access, Activity, ActivityState, Room, SolverRun
+    from eventhub.seating.models import SeatingPlan, SeatingTable
     from eventhub.transport.models import (
         DriverShift,
         Escort,
@@ -556,6 +568,9 @@ def _world(app, make) -> dict:
             vehicle_id=van.id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=8)
         )
         db.session.add(shift)
+        seating = SeatingPlan(event_id=event.id, activity_id=ceremony.id)
+        seating.tables = [SeatingTable(number=1, seats=8)]
+        db.session.add(seating)
         db.session.commit()
         return {
             "hotel_id": room_type.hotel_id,
@@ -589,6 +604,8 @@ def _world(app, make) -> dict:
             "trip_id": ride.id,
             "escort_id": escort.id,
             "shift_id": shift.id,
+            "plan_id": seating.id,
+            "table_id": seating.tables[0].id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write
