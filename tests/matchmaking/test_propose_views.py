@@ -12,7 +12,7 @@ from eventhub.matchmaking import tasks
 from eventhub.matchmaking.models import MatchmakingSession
 
 from ..conftest import run_held
-from .helpers import profile, request, session
+from .solver_builders import profile, request, session
 
 
 def test_a_second_click_while_proposing_is_refused(app, client, as_role, event, held_jobs):

@@ -14,7 +14,7 @@ from eventhub.matchmaking.models import Meeting, MeetingState
 from eventhub.matchmaking.violations import violations
 from eventhub.scheduling.models import ActivityState, TravelTime
 
-from .helpers import NINE, profile, request, session
+from .solver_builders import NINE, profile, request, session
 
 
 def propose(app, event):
