@@ -170,6 +170,12 @@ class Problem:
         )
         self._free: dict[tuple[int, int], bool] = {}
 
+    def person(self, profile_id: int) -> tuple[str, int]:
+        """Who sits at the table for a profile: its representative (one person may represent
+        two organisations, and is at one table at a time), else the profile itself."""
+        representative = self.profiles[profile_id].representative_id
+        return ("r", representative) if representative else ("p", profile_id)
+
     def free(self, profile_id: int, index: int) -> bool:
         """Whether the profile can meet in slot `index`: its representative is free there
         (travel included) and it has no confirmed meeting then."""
@@ -178,9 +184,14 @@ class Problem:
             slot = self.slots[index]
             profile = self.profiles[profile_id]
             busy = self.busy.clash(profile.representative_id, slot.starts, slot.ends, slot.venue_id)
+            me = self.person(profile_id)
             taken = any(
-                profile_id in (m.first_profile_id, m.second_profile_id)
-                and _overlaps(m, slot.starts, slot.ends)
+                me
+                in {
+                    self.person(side)
+                    for side in (m.first_profile_id, m.second_profile_id)
+                    if side in self.profiles
+                }
                 for m in self._confirmed_near(slot)
             )
             self._free[key] = busy is None and not taken
@@ -214,19 +225,18 @@ def first_fit(problem: Problem, todo: dict[tuple[int, int], Pair]) -> dict[tuple
     """Greedy: mutual pairs first, each at its first slot with a table where both sides are
     free and not yet meeting. The solver starts from it; the bench compares with it."""
     tables = {i: len(problem.tables_left(i)) for i in range(len(problem.slots))}
-    taken: dict[int, list[Slot]] = defaultdict(list)
+    taken: dict[tuple[str, int], list[Slot]] = defaultdict(list)
     chosen: dict[tuple[int, int], int] = {}
     for key, _pair in sorted(todo.items(), key=lambda kv: (-kv[1].ways, -weight(kv[1]))):
         for i, slot in enumerate(problem.slots):
             if not tables[i] or not (problem.free(key[0], i) and problem.free(key[1], i)):
                 continue
-            if any(
-                _overlaps(other, slot.starts, slot.ends) for side in key for other in taken[side]
-            ):
+            sides_taken = (other for side in key for other in taken[problem.person(side)])
+            if any(_overlaps(other, slot.starts, slot.ends) for other in sides_taken):
                 continue
             tables[i] -= 1
-            taken[key[0]].append(slot)
-            taken[key[1]].append(slot)
+            taken[problem.person(key[0])].append(slot)
+            taken[problem.person(key[1])].append(slot)
             chosen[key] = i
             break
     return chosen
@@ -270,7 +280,7 @@ def solve(problem: Problem, time_limit: float = TIME_LIMIT) -> tuple[dict, Resul
         for profile in key:
             by_profile_day[(profile, slot.day)].append(var)
             for point in covers[i]:
-                by_profile_point[(profile, point)].append(var)
+                by_profile_point[(problem.person(profile), point)].append(var)
     for variables in by_pair.values():
         model.add_at_most_one(variables)
     for i, variables in by_slot.items():
@@ -294,8 +304,10 @@ def solve(problem: Problem, time_limit: float = TIME_LIMIT) -> tuple[dict, Resul
         sum(weight(todo[key]) * var for (key, _i), var in x.items())
         - OVER_CAP_PENALTY * sum(penalties)
     )
-    for key, i in first_fit(problem, todo).items():
-        model.add_hint(x[(key, i)], 1)
+    # The first fit as a complete hint (every variable given): the search starts from it.
+    greedy = first_fit(problem, todo)
+    for (key, i), var in x.items():
+        model.add_hint(var, 1 if greedy.get(key) == i else 0)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 8
@@ -313,8 +325,21 @@ def solve(problem: Problem, time_limit: float = TIME_LIMIT) -> tuple[dict, Resul
         for (key, i), var in x.items():
             if solver.boolean_value(var):
                 chosen[key] = i
+    # A search cut short (a loaded machine) may end below the first fit: keep the better.
+    if score(problem, todo, greedy, kept_per_day) > score(problem, todo, chosen, kept_per_day):
+        chosen, result.status = greedy, f"{result.status}, first fit kept"
     _count(problem, todo, chosen, tables, result)
     return chosen, result
+
+
+def score(problem: Problem, todo: dict, chosen: dict, kept_per_day: dict) -> int:
+    """The objective of a set of meetings: their weights less the penalties over the cap."""
+    per_day: dict = defaultdict(int)
+    for key, i in chosen.items():
+        for profile in key:
+            per_day[(profile, problem.slots[i].day)] += 1
+    over = sum(max(0, n - max(DAILY_CAP - kept_per_day[where], 0)) for where, n in per_day.items())
+    return sum(weight(todo[key]) for key in chosen) - OVER_CAP_PENALTY * over
 
 
 class _StopAt(cp_model.CpSolverSolutionCallback):

@@ -1,5 +1,5 @@
 """What no set of meetings may do, checked on what is stored (tests and the bench): a
-meeting while a side's representative is busy (travel included), a profile or a table in
+meeting while a side's representative is busy (travel included), a person or a table in
 two meetings at once, a meeting outside its session or past its session's tables."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def violations(event) -> list[str]:
     }
     busy = busy_times(event, {p.representative_id for p in profiles.values()})
     found: list[str] = []
-    by_profile: dict[int, list[Meeting]] = defaultdict(list)
+    by_person: dict[tuple[str, int], list[Meeting]] = defaultdict(list)
     by_table: dict[tuple[int, int], list[Meeting]] = defaultdict(list)
     for meeting in meetings:
         starts, ends = aware(meeting.starts_at), aware(meeting.ends_at)
@@ -56,10 +56,19 @@ def violations(event) -> list[str]:
             why = busy.clash(profile.representative_id if profile else None, starts, ends, venue)
             if why is not None:
                 found.append(f"meeting {meeting.id}: profile {profile_id} is busy ({why})")
-            for other in by_profile[profile_id]:
-                if aware(other.ends_at) > starts:
-                    found.append(f"meetings {other.id} and {meeting.id} share profile {profile_id}")
-            by_profile[profile_id].append(meeting)
+            # One person at one table at a time, whichever organisation they sit for.
+            who = (
+                ("r", profile.representative_id)
+                if profile and profile.representative_id
+                else (
+                    "p",
+                    profile_id,
+                )
+            )
+            for other in by_person[who]:
+                if aware(other.ends_at) > starts and other is not meeting:
+                    found.append(f"meetings {other.id} and {meeting.id} share {who}")
+            by_person[who].append(meeting)
         for other in by_table[(meeting.session_id, meeting.table)]:
             if aware(other.ends_at) > starts:
                 found.append(f"meetings {other.id} and {meeting.id} share a table")

@@ -169,3 +169,68 @@ def test_reasons_say_when_two_sides_are_never_free_together(app, make, event):
 
     assert result.unscheduled == [(min(a, b), max(a, b), solver.NO_COMMON_SLOT)]
     assert meetings(app, event) == []
+
+
+def test_a_representative_gets_at_most_eight_one_way_meetings_a_day(app, make, event):
+    """Ten organisations asking one (one way) for a meeting, twelve free slots: the asked one
+    gets eight that day (the soft cap), the other two are left for another day."""
+    session(app, event, hours=6, slot=30, tables=20)
+    popular = profile(app, make, event)
+    for _ in range(10):
+        request(app, event, profile(app, make, event), popular)
+
+    result = propose(app, event)
+
+    assert len(meetings(app, event)) == solver.DAILY_CAP == 8
+    assert result.one_way_scheduled == 8
+
+
+def test_one_person_representing_two_organisations_sits_at_one_table_at_a_time(app, make, event):
+    """The same minister represents two organisations, each meeting another: one slot and
+    plenty of tables, yet only one of the two meetings fits."""
+    session(app, event, hours=1, tables=10)
+    minister = make.participant(event)
+    ministry = profile(app, make, event, representative=minister)
+    agency = profile(app, make, event, representative=minister)
+    for side in (ministry, agency):
+        request(app, event, side, profile(app, make, event), both=True)
+
+    result = propose(app, event)
+
+    assert len(meetings(app, event)) == 1
+    assert [reason for _a, _b, reason in result.unscheduled] == [solver.SIDES_TAKEN]
+    with app.app_context():
+        assert violations(db.session.merge(event)) == []
+
+
+def test_the_check_finds_a_meeting_during_a_duty_and_a_table_used_twice(app, make, event):
+    session_id = session(app, event, hours=2, tables=2)
+    speaker = make.participant(event)
+    make.activity(
+        event,
+        speakers=[speaker],
+        starts_at=NINE,
+        ends_at=NINE + timedelta(hours=1),
+        state=ActivityState.PUBLISHED,
+    )
+    a = profile(app, make, event, representative=speaker)
+    b, c, d = (profile(app, make, event) for _ in range(3))
+    with app.app_context():
+        for first, second in ((a, b), (c, d)):
+            db.session.add(
+                Meeting(
+                    event_id=event.id,
+                    session_id=session_id,
+                    first_profile_id=first,
+                    second_profile_id=second,
+                    starts_at=NINE,
+                    ends_at=NINE + timedelta(hours=1),
+                    table=1,
+                    state=MeetingState.CONFIRMED,
+                )
+            )
+        db.session.commit()
+        found = violations(db.session.merge(event))
+    assert len(found) == 2
+    assert any("busy" in line for line in found)
+    assert any("share a table" in line for line in found)
