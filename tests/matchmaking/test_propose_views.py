@@ -49,7 +49,9 @@ def test_organisers_add_and_remove_a_session_on_the_events_clock(app, client, as
     url = f"/events/{event.slug}/matchmaking/sessions"
     form = {"day": "2025-07-25", "starts": "14:00", "ends": "17:00", "room_id": "", "tables": "12"}
     saved = client.post(url, data={**form, "slot_minutes": "20"}, follow_redirects=True)
-    assert "The session is saved." in saved.get_data(as_text=True)
+    text = saved.get_data(as_text=True)
+    assert "The session is saved." in text
+    assert "14:00" in text and "17:00" in text  # listed on the event's clock
     with app.app_context():
         row = db.session.scalar(
             sa.select(MatchmakingSession).where(MatchmakingSession.event_id == event.id)
