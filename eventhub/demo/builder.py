@@ -14,6 +14,7 @@ from eventhub.demo.consents import build_consents
 from eventhub.demo.delegations import build_delegations
 from eventhub.demo.event import build_accounts, build_event
 from eventhub.demo.interpretation import build_interpretation
+from eventhub.demo.matchmaking import build_matchmaking
 from eventhub.demo.next_edition import build_next_edition, build_past_certificates
 from eventhub.demo.organisations import build_organisations
 from eventhub.demo.participants import build_participants
@@ -60,4 +61,5 @@ def build_demo() -> list[str]:
     build_rooms_and_rides(live, report)
     build_seating(live, report)
     build_interpretation(live, report)
+    build_matchmaking(live, report)
     return report
