@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("seating", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.seating import models  # noqa: E402,F401
+from eventhub.seating import models, places, print_views  # noqa: E402,F401
