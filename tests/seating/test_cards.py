@@ -218,3 +218,31 @@ def test_delegates_may_not_print_cards(client, as_role, event, seated):
     as_role("delegate")
     assert client.get(_url(event, seated)).status_code == 403
     assert client.post(_url(event, seated, "/all.pdf")).status_code == 403
+
+
+def test_a_plan_with_nobody_seated_prints_nothing_and_says_why(app, client, organiser, make, event):
+    from eventhub.seating.models import SeatingPlan
+
+    banquet = make.activity(event, title_en="Farewell Dinner")
+    with app.app_context():
+        plan = SeatingPlan(event_id=event.id, activity_id=banquet.id)
+        db.session.add(plan)
+        db.session.commit()
+        base = f"/events/{event.slug}/seating/{plan.id}/cards"
+    page = client.get(base).get_data(as_text=True)
+    assert "Nobody is seated in this plan yet" in page
+    response = client.post(base + "/all.pdf", follow_redirects=True)
+    assert response.mimetype == "text/html"
+    assert "there is no card to print" in response.get_data(as_text=True)
+    response = client.get(base + "/tables.pdf", follow_redirects=True)
+    assert "This plan has no tables yet" in response.get_data(as_text=True)
+
+
+def test_printing_cards_needs_the_forms_csrf_token(app, client, organiser, event, seated, csrf):
+    response = client.post(_url(event, seated, "/changed.pdf"))
+    assert response.status_code == 400
+    assert all(printed is None for printed in _printed(app, seated).values())
+    page = client.get(_url(event, seated)).get_data(as_text=True)
+    for action in ("all.pdf", "changed.pdf"):
+        form = page.split(f'action="{_url(event, seated, "/" + action)}"', 1)[1].split("</form>")[0]
+        assert 'name="csrf_token"' in form, action
