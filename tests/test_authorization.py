@@ -314,6 +314,12 @@ ALLOWED: dict[str, set[str]] = {
     "accommodation.accommodation_settings": ORGANISER,
     "accommodation.rooming_preference": ORGANISER,
     "accommodation.delegation_shares": ORGANISER,  # and the head of that delegation
+    # Seating print (issue 23, helper "seatprint"): cards and plans, organisers only.
+    "seating.cards": ORGANISER,
+    "seating.print_all_cards": ORGANISER,
+    "seating.print_changed_cards": ORGANISER,
+    "seating.table_cards": ORGANISER,
+    "seating.entrance_plan": ORGANISER,
 }
 
 LOGINS = {  # the demo week's accounts
@@ -513,6 +519,20 @@ def _world(app, make) -> dict:
             event_id=event.id, room_type_id=room_type.id, first_night=night, last_night=night
         )
         db.session.add(booked)
+        # A seating plan of the ceremony, its Thai member seated at its one table.
+        from eventhub.seating.models import SeatAssignment, SeatingPlan, SeatingTable
+
+        plan = db.session.scalar(sa.select(SeatingPlan).where(SeatingPlan.event_id == event.id))
+        if plan is None:
+            plan = SeatingPlan(event_id=event.id, activity_id=ceremony.id)
+            plan.tables = [SeatingTable(number=1, name_en="Matrix table")]
+            db.session.add(plan)
+            db.session.flush()
+            db.session.add(
+                SeatAssignment(
+                    plan_id=plan.id, table_id=plan.tables[0].id, seat=1, participant_id=member.id
+                )
+            )
         escort = Escort(event_id=event.id, name="Matrix Escort")
         db.session.add(escort)
         db.session.flush()
@@ -552,6 +572,7 @@ def _world(app, make) -> dict:
             "trip_id": ride.id,
             "escort_id": escort.id,
             "shift_id": shift.id,
+            "plan_id": plan.id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write
