@@ -275,6 +275,17 @@ ALLOWED: dict[str, set[str]] = {
     "transport.airport_desk": SCANNERS,
     "transport.flight_landed": SCANNERS,
     "transport.picked_up": SCANNERS,
+    # Seating plans: the organisers'.
+    "seating.plans": ORGANISER,
+    "seating.plan_create": ORGANISER,
+    "seating.plan": ORGANISER,
+    "seating.plan_propose": ORGANISER,
+    "seating.plan_move": ORGANISER,
+    "seating.plan_settings": ORGANISER,
+    "seating.tables": ORGANISER,
+    "seating.table": ORGANISER,
+    "seating.table_remove": ORGANISER,
+    "seating.table_position": ORGANISER,
     # A gate device's pages: no login; its token (kept on the device) reaches the API.
     "checkin.device_home": EVERYONE,
     "checkin.device_scanner": EVERYONE,
@@ -320,6 +331,23 @@ ALLOWED: dict[str, set[str]] = {
     "seating.print_changed_cards": ORGANISER,
     "seating.table_cards": ORGANISER,
     "seating.entrance_plan": ORGANISER,
+    # Headsets lent at the door (issue 23, helper "headsets"): the desk is the gate staff's.
+    "interpretation.headset_inventory": ORGANISER,
+    "interpretation.headset_state": ORGANISER,
+    "interpretation.headset_history": ORGANISER,
+    "interpretation.headset_desk": SCANNERS,
+    "interpretation.headset_scan": SCANNERS,
+    "interpretation.headsets_not_returned": SCANNERS,
+    "interpretation.headsets_not_returned_export": ORGANISER,  # phones: an audited export
+    # Interpretation: set-up, interpreters and their rota (issue 23, helper "interp").
+    "interpretation.overview": ORGANISER,
+    "interpretation.setup": ORGANISER,
+    "interpretation.assign": ORGANISER,
+    "interpretation.unassign": ORGANISER,
+    "interpretation.assign_automatically": ORGANISER,
+    "interpretation.interpreters": ORGANISER,
+    "interpretation.interpreter_form": ORGANISER,
+    "interpretation.interpreter_delete": ORGANISER,
 }
 
 LOGINS = {  # the demo week's accounts
@@ -371,6 +399,7 @@ def _world(app, make) -> dict:
     from eventhub.registration.own_link import new_access_key
     from eventhub.scheduling import calendars
     from eventhub.scheduling.models import Access, Activity, ActivityState, Room, SolverRun
+    from eventhub.seating.models import SeatingPlan, SeatingTable
     from eventhub.transport.models import (
         DriverShift,
         Escort,
@@ -498,6 +527,25 @@ def _world(app, make) -> dict:
             event_id=event.id, participant_id=member.id, kind=RequestKind.EXPORT
         )
         db.session.add(data_request)
+        from eventhub.interpretation.models import (
+            InterpretationSetup,
+            Interpreter,
+            InterpreterAssignment,
+        )
+
+        interpreter = Interpreter(
+            event_id=event.id, name="Authorization Interpreter", languages="vi,zh"
+        )
+        if db.session.get(InterpretationSetup, ceremony.id) is None:
+            db.session.add(
+                InterpretationSetup(
+                    activity_id=ceremony.id, event_id=event.id, floor_languages="zh", channels="vi"
+                )
+            )
+        on_channel = InterpreterAssignment(
+            event_id=event.id, activity_id=ceremony.id, interpreter=interpreter, channel="vi"
+        )
+        db.session.add_all([interpreter, on_channel])
         van = Vehicle(event_id=event.id, label="Authorization test van", seats=7)
         ride = Trip(event_id=event.id, kind=TripKind.PICKUP, departs_at=utcnow(), vehicle=van)
         ride.passengers = [TripPassenger(participant_id=member.id)]
@@ -519,20 +567,6 @@ def _world(app, make) -> dict:
             event_id=event.id, room_type_id=room_type.id, first_night=night, last_night=night
         )
         db.session.add(booked)
-        # A seating plan of the ceremony, its Thai member seated at its one table.
-        from eventhub.seating.models import SeatAssignment, SeatingPlan, SeatingTable
-
-        plan = db.session.scalar(sa.select(SeatingPlan).where(SeatingPlan.event_id == event.id))
-        if plan is None:
-            plan = SeatingPlan(event_id=event.id, activity_id=ceremony.id)
-            plan.tables = [SeatingTable(number=1, name_en="Matrix table")]
-            db.session.add(plan)
-            db.session.flush()
-            db.session.add(
-                SeatAssignment(
-                    plan_id=plan.id, table_id=plan.tables[0].id, seat=1, participant_id=member.id
-                )
-            )
         escort = Escort(event_id=event.id, name="Matrix Escort")
         db.session.add(escort)
         db.session.flush()
@@ -540,6 +574,9 @@ def _world(app, make) -> dict:
             vehicle_id=van.id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=8)
         )
         db.session.add(shift)
+        seating = SeatingPlan(event_id=event.id, activity_id=ceremony.id)
+        seating.tables = [SeatingTable(number=1, seats=8)]
+        db.session.add(seating)
         db.session.commit()
         return {
             "hotel_id": room_type.hotel_id,
@@ -569,10 +606,12 @@ def _world(app, make) -> dict:
             "session_id": phone.id,
             "alert_id": alert.id,
             "vehicle_id": van.id,
+            "interpreter_id": interpreter.id,
             "trip_id": ride.id,
             "escort_id": escort.id,
             "shift_id": shift.id,
-            "plan_id": plan.id,
+            "plan_id": seating.id,
+            "table_id": seating.tables[0].id,
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write
@@ -583,6 +622,9 @@ def _world(app, make) -> dict:
                 "agreement_id": agreement.id,
                 "action": "up",
                 "role": "speaker",
+                "interpreter_id": interpreter.id,
+                "assignment_id": on_channel.id,
+                "channel": "vi",
             },
         }
 
@@ -652,6 +694,7 @@ LAST = (
     "certificates.revoke",
     "events.revoke_token",
     "events.remove_member",
+    "interpretation.interpreter_delete",
     "auth.logout",
 )
 

@@ -13,6 +13,7 @@ from eventhub.demo.arrivals import build_arrivals, build_checkpoints
 from eventhub.demo.consents import build_consents
 from eventhub.demo.delegations import build_delegations
 from eventhub.demo.event import build_accounts, build_event
+from eventhub.demo.interpretation import build_interpretation
 from eventhub.demo.next_edition import build_next_edition, build_past_certificates
 from eventhub.demo.organisations import build_organisations
 from eventhub.demo.participants import build_participants
@@ -20,6 +21,7 @@ from eventhub.demo.print_settings import build_print_settings
 from eventhub.demo.programme import build_programme
 from eventhub.demo.quotas import build_quotas
 from eventhub.demo.rooms_and_rides import build_rooms_and_rides
+from eventhub.demo.seating import build_seating
 from eventhub.demo.visas import build_visas
 from eventhub.directory.services import seed_countries
 from eventhub.events.models import Event
@@ -56,4 +58,6 @@ def build_demo() -> list[str]:
     build_past_certificates(event, report)
     live = build_next_edition(event, organisations, report)
     build_rooms_and_rides(live, report)
+    build_seating(live, report)
+    build_interpretation(live, report)
     return report

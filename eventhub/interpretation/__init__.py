@@ -6,4 +6,10 @@ from flask import Blueprint
 bp = Blueprint("interpretation", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.interpretation import models  # noqa: E402,F401
+from eventhub.interpretation import (  # noqa: E402,F401
+    coverage,
+    headset_views,
+    models,
+    personal_data,
+    views,
+)

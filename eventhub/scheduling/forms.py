@@ -158,6 +158,8 @@ class ActivityForm(FlaskForm):
     state = SelectField(
         _l("State"), choices=[SelectChoice(s.value, label) for s, label in STATE_LABELS.items()]
     )
+    # Asked when the activity has warnings (activity_warnings) and the save publishes it.
+    publish_anyway = BooleanField(_l("Publish despite the warnings above"))
     description_en = TextAreaField(_l("Description in English"), render_kw={"rows": 3})
     description_zh = TextAreaField(_l("Description in Chinese"), render_kw={"rows": 3})
     submit = SubmitField(_l("Save"))

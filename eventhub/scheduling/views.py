@@ -49,6 +49,7 @@ from eventhub.scheduling.venues import (
     travel_times,
     venues_with_rooms,
 )
+from eventhub.scheduling.warnings import publishing, warnings_of
 from eventhub.web import as_id, attempt, commit, id_arg, in_event, in_event_or_404
 
 
@@ -119,6 +120,7 @@ def timetable(event):
         state_labels=STATE_LABELS,
         state=state,
         conflicts=conflicts_of(event),
+        warnings=warnings_of(activities),
     )
 
 
@@ -146,6 +148,7 @@ def grid(event):
         activities=on_grid,
         elsewhere=[a for a in today if a not in on_grid],
         blocks=grid_blocks(event, on_grid),
+        warnings=warnings_of(today),
         type_labels=TYPE_LABELS,
     )
 
@@ -182,7 +185,13 @@ def edit_activity(event, activity_id: int | None = None):
             form.end.data = end.time() if end.date() == form.day.data else time(23, 59)
         form.room_id.data = request.args.get("room", "")
     form.set_rooms(rooms_of(event))
-    if form.validate_on_submit():
+    warnings = warnings_of([activity]).get(activity.id, []) if activity else []
+    held_back = warnings and publishing(activity, form.state.data) and not form.publish_anyway.data
+    if held_back and form.validate_on_submit():
+        form.publish_anyway.errors = [
+            _("Tick this box to publish with the warnings above, or save it as a draft.")
+        ]
+    elif form.validate_on_submit():
         # The field keeps the activity's own (an int) when the post leaves it out.
         sent = str(form.version.data or "")
         version = int(sent) if sent.isdigit() else None
@@ -217,6 +226,7 @@ def edit_activity(event, activity_id: int | None = None):
         person_query=query,
         role_labels=ROLE_LABELS,
         conflicts=conflicts_of(event, [activity]) if activity else [],
+        warnings=warnings,
         enrolments=enrolments.enrolments_of(activity) if activity else [],
         enrolment_labels=ENROLMENT_LABELS,
     )

@@ -59,9 +59,24 @@ def _room(canvas, spots: list[TableSpot], top: float, stage: str) -> None:
     count = max(len(spots), 1)
     # Tables shrink as they multiply, so that 60 of them still fit side by side.
     radius = max(9.0, min(28.0, (width * height / count) ** 0.5 * 0.3))
-    for spot in spots:
-        x = left + width * min(max(spot.x, 0), 100) / 100
-        y = top - 24 - (height - 34) * min(max(spot.y, 0), 100) / 100
+    places = [
+        (
+            left + width * min(max(spot.x, 0), 100) / 100,
+            top - 24 - (height - 34) * min(max(spot.y, 0), 100) / 100,
+        )
+        for spot in spots
+    ]
+    # Round tables never touch: at most a little under half the distance to the nearest.
+    nearest = min(
+        (
+            ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+            for i, a in enumerate(places)
+            for b in places[i + 1 :]
+        ),
+        default=radius * 3,
+    )
+    radius = max(7.0, min(radius, nearest * 0.42))
+    for spot, (x, y) in zip(spots, places, strict=True):
         canvas.setStrokeColor(INK)
         canvas.setFillColor(colors.HexColor("#e7f1f5"))
         if spot.shape == TableShape.ROUND:

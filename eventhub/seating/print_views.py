@@ -8,7 +8,6 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
@@ -37,14 +36,6 @@ def _table_label(card: cards.PlaceCard) -> str:
     return f"Table {card.table} · seat {card.seat} · {card.table}号桌 {card.seat}号座"
 
 
-def _plan_url(event, plan: SeatingPlan) -> str | None:
-    """The plan's own page, when the planner is installed alongside."""
-    try:
-        return url_for("seating.plan", slug=event.slug, plan_id=plan.id)
-    except BuildError:
-        return None
-
-
 @bp.get("/seating/<int:plan_id>/cards", endpoint="cards")
 @event_view(Role.ORGANISER)
 def cards_page(event, plan_id: int):
@@ -59,9 +50,10 @@ def cards_page(event, plan_id: int):
         title=_title(plan),
         total=len(with_cards),
         current=len(with_cards) - len(to_issue),
-        to_issue=[(place, cards.why(place)) for place in to_issue],
+        to_issue=to_issue,
+        moved=[(place, cards.why(place)) for place in to_issue if place.card_printed_at],
+        new=[place for place in to_issue if not place.card_printed_at],
         behind=len(places) - len(with_cards),
-        plan_url=_plan_url(event, plan),
         chinese=cards.chinese_name,
         when=lambda moment: zoned_datetime(moment, event.timezone) if moment else "",
     )
