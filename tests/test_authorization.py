@@ -328,6 +328,12 @@ ALLOWED: dict[str, set[str]] = {
     "accommodation.accommodation_settings": ORGANISER,
     "accommodation.rooming_preference": ORGANISER,
     "accommodation.delegation_shares": ORGANISER,  # and the head of that delegation
+    # Seating print (issue 23, helper "seatprint"): cards and plans, organisers only.
+    "seating.cards": ORGANISER,
+    "seating.print_all_cards": ORGANISER,
+    "seating.print_changed_cards": ORGANISER,
+    "seating.table_cards": ORGANISER,
+    "seating.entrance_plan": ORGANISER,
     # Headsets lent at the door (issue 23, helper "headsets"): the desk is the gate staff's.
     "interpretation.headset_inventory": ORGANISER,
     "interpretation.headset_state": ORGANISER,

@@ -17,6 +17,7 @@ from multiprocessing import get_context
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from reportlab.pdfgen.canvas import Canvas
 
@@ -35,6 +36,7 @@ from eventhub.pdf import join_parts, register_fonts
 from eventhub.privacy import consents
 from eventhub.privacy.kinds import Purpose
 from eventhub.registration.models import Category, Delegation, Participant, ParticipantPhoto, Status
+from eventhub.scheduling.signals import places_of
 
 # Parts drawn by separate processes; each part's pages are freed once it is written.
 PART_SIZE = 400
@@ -184,6 +186,7 @@ def badge_data(
     dates = (
         f"{date_range(event.starts_on, event.ends_on)} · {event.city_zh} {event.city_en}".strip()
     )
+    seats = seats_of(event, ids)
     data = []
     for person in participants:
         badge = badges.get(person.id)
@@ -204,11 +207,34 @@ def badge_data(
                 event_en=event.name_en,
                 event_zh=event.name_zh,
                 dates=dates,
-                back_en=back.back_en if back else "",
-                back_zh=back.back_zh if back else "",
+                back_en=_with(back.back_en if back else "", seats["en"].get(person.id)),
+                back_zh=_with(back.back_zh if back else "", seats["zh_Hans"].get(person.id)),
             )
         )
     return data
+
+
+def seats_of(event: Event, ids: list[int]) -> dict[str, dict[int, list[str]]]:
+    """By language ("en", "zh_Hans") and person, the lines naming where they sit, as the
+    modules above answer scheduling's `places_of` ("Welcome Banquet: Table 7 · seat 3")."""
+    found = [
+        triple
+        for _receiver, triples in places_of.send(event, participant_ids=ids)
+        for triple in triples or ()
+    ]
+    lines: dict[str, dict[int, list[str]]] = {"en": {}, "zh_Hans": {}}
+    for language, said in lines.items():
+        with force_locale(language):
+            for pid, activity, place in found:
+                title = activity.title_zh if language == "zh_Hans" else activity.title_en
+                joined = "：" if language == "zh_Hans" else ": "
+                said.setdefault(pid, []).append(f"{title or activity.title_en}{joined}{place}")
+    return lines
+
+
+def _with(text: str, seats: list[str] | None) -> str:
+    """The event's back text with the holder's places after it."""
+    return "\n".join(part for part in (text, *(seats or ())) if part)
 
 
 def _font_dirs() -> list[str] | None:

@@ -22,7 +22,7 @@ from eventhub.scheduling.models import (
     Enrolment,
     Room,
 )
-from eventhub.scheduling.signals import people_needed_at
+from eventhub.scheduling.signals import people_needed_at, places_of
 
 # What the person does there, as their agenda, their calendar and their emails say it.
 ROLE_DUTIES = {
@@ -39,6 +39,7 @@ class AgendaItem:
     activity: Activity
     enrolment: Enrolment | None = None  # None: a duty only, nothing to leave
     duties: list = field(default_factory=list)  # lazy texts, shown in the reader's language
+    places: list = field(default_factory=list)  # where they sit ("Table 7 · seat 3"), lazy
 
 
 def duties_of(participant: Participant) -> dict[int, AgendaItem]:
@@ -83,11 +84,24 @@ def duties_of(participant: Participant) -> dict[int, AgendaItem]:
     return found
 
 
+def places_at(event, participant_ids: list[int]) -> list[tuple[int, Activity, object]]:
+    """(participant id, activity, place) for these people, as the modules above answer
+    `places_of` (seating: a banquet's table and seat)."""
+    return [
+        found
+        for _receiver, triples in places_of.send(event, participant_ids=participant_ids)
+        for found in triples or ()
+    ]
+
+
 def agenda_of(participant: Participant) -> list[AgendaItem]:
-    """Enrolments and duties, one item per activity, by start (untimed ones last)."""
+    """Enrolments, duties and seats, one item per activity, by start (untimed ones last).
+    A seat at a banquet puts the banquet on the agenda, enrolled or not."""
     items = duties_of(participant)
     for enrolment, activity in enrolled_in(participant):
         items.setdefault(activity.id, AgendaItem(activity)).enrolment = enrolment
+    for _pid, activity, place in places_at(participant.event, [participant.id]):
+        items.setdefault(activity.id, AgendaItem(activity)).places.append(place)
     return sorted(
         items.values(),
         key=lambda item: (item.activity.starts_at or _LATEST, item.activity.title_en),

@@ -217,7 +217,7 @@ def agenda_calendar(event, key: str):
             [i.activity for i in items],
             name=participant.latin_name,
             tentative=waiting,
-            duties={i.activity.id: i.duties for i in items},
+            duties={i.activity.id: [*i.duties, *i.places] for i in items},
         )
     return _ics(body, "agenda")
 

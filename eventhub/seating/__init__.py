@@ -6,4 +6,11 @@ from flask import Blueprint
 bp = Blueprint("seating", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.seating import models, reflow, tasks, views  # noqa: E402,F401
+from eventhub.seating import (  # noqa: E402,F401
+    models,
+    places,
+    print_views,
+    reflow,
+    tasks,
+    views,
+)
