@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -141,6 +141,24 @@ ALLOWED: dict[str, set[str]] = {
     "transport.planning": ORGANISER,
     "transport.plan": ORGANISER,
     "transport.send_pickups": ORGANISER,
+    # Matchmaking (issue 23): the directory and one's own organisations' requests and
+    # meetings for attendees; the Thai college's profile edit, request and meeting are the
+    # organisers' and the Thai side's only (matchmaking/access.py); the Lao delegate and
+    # head act for the Lao university, so they may ask the Thai college for a meeting.
+    "matchmaking.overview": ATTENDEES,
+    "matchmaking.profile_new": ATTENDEES,
+    "matchmaking.profile": ATTENDEES,
+    "matchmaking.profile_edit": ORGANISER,
+    "matchmaking.request_meeting": ATTENDEES,
+    "matchmaking.request_withdraw": ORGANISER,
+    "matchmaking.request_back": ORGANISER,
+    "matchmaking.mine": ATTENDEES,
+    "matchmaking.meetings_list": ORGANISER,
+    "matchmaking.meeting": ORGANISER,
+    "matchmaking.meeting_accept": ORGANISER,
+    "matchmaking.meeting_decline": ORGANISER,
+    "matchmaking.meeting_cancel": ORGANISER,
+    "matchmaking.meeting_agreement": ORGANISER,
     "accommodation.rooming_lists": ORGANISER,  # the hotels' lists: organisers only
     "accommodation.rooming_list_download": ORGANISER,
     "accommodation.rooming_list_sent": ORGANISER,
@@ -520,6 +538,7 @@ def _world(app, make) -> dict:
             vehicle_id=van.id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=8)
         )
         db.session.add(shift)
+        matchmaking = _matchmaking(event, member)
         db.session.commit()
         return {
             "hotel_id": room_type.hotel_id,
@@ -552,6 +571,7 @@ def _world(app, make) -> dict:
             "trip_id": ride.id,
             "escort_id": escort.id,
             "shift_id": shift.id,
+            **{name: row.id for name, row in matchmaking.items()},
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write
@@ -564,6 +584,87 @@ def _world(app, make) -> dict:
                 "role": "speaker",
             },
         }
+
+
+def _matchmaking(event, member) -> dict:
+    """A Thai college (the member's) and a Chinese one in matchmaking, the Thai one's request
+    and their meeting; the Lao delegate's university and the Lao head's ministry have
+    profiles too."""
+    from eventhub.directory.models import Organisation
+    from eventhub.matchmaking.models import (
+        MatchmakingSession,
+        MatchProfile,
+        Meeting,
+        MeetingRequest,
+    )
+    from eventhub.registration.models import Participant
+
+    def organisation_of(person, name: str, country: str) -> int:
+        if person is not None and person.organisation_id:
+            return person.organisation_id
+        found = Organisation(name_en=name, country_code=country)
+        db.session.add(found)
+        db.session.flush()
+        if person is not None:
+            person.organisation_id = found.id
+        return found.id
+
+    lao = _first(
+        Participant,
+        Participant.event_id == event.id,
+        Participant.email == LOGINS["delegate"][0],
+    )
+    head = _first(
+        Participant,
+        Participant.event_id == event.id,
+        Participant.email == LOGINS["head_of_another_delegation"][0],
+    )
+    thai = MatchProfile(
+        event_id=event.id,
+        organisation_id=organisation_of(member, "Matrix Thai College", "TH"),
+        representative_id=member.id,
+        topics="rail",
+    )
+    china = MatchProfile(
+        event_id=event.id,
+        organisation_id=organisation_of(None, "Matrix Rail College", "CN"),
+        topics="rail",
+    )
+    laos = MatchProfile(
+        event_id=event.id,
+        organisation_id=organisation_of(lao, "Matrix Lao University", "LA"),
+        topics="rail",
+    )
+    ministry = MatchProfile(
+        event_id=event.id,
+        organisation_id=organisation_of(head, "Matrix Lao Ministry", "LA"),
+        topics="rail",
+    )
+    db.session.add_all([thai, china, laos, ministry])
+    db.session.flush()
+    session = MatchmakingSession(
+        event_id=event.id,
+        starts_at=datetime(2025, 7, 25, 6, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 9, tzinfo=UTC),
+    )
+    asked = MeetingRequest(
+        event_id=event.id, from_profile_id=thai.id, to_profile_id=china.id, topics="rail"
+    )
+    db.session.add_all([session, asked])
+    db.session.flush()
+    meeting = Meeting(
+        event_id=event.id,
+        session_id=session.id,
+        first_profile_id=thai.id,
+        second_profile_id=china.id,
+        starts_at=session.starts_at,
+        ends_at=session.starts_at + timedelta(minutes=30),
+        table=1,
+        topics="rail",
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return {"profile_id": thai, "match_request_id": asked, "meeting_id": meeting}
 
 
 def _url(rule, world: dict) -> str:
@@ -631,6 +732,7 @@ LAST = (
     "certificates.revoke",
     "events.revoke_token",
     "events.remove_member",
+    "matchmaking.request_withdraw",  # after asking back
     "auth.logout",
 )
 

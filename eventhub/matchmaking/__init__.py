@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("matchmaking", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.matchmaking import models  # noqa: E402,F401
+from eventhub.matchmaking import models, panels, views  # noqa: E402,F401
