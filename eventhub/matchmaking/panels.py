@@ -4,7 +4,16 @@ does not import this package."""
 
 from __future__ import annotations
 
-from eventhub.matchmaking.meetings import confirmed_of
+from eventhub.events.signals import event_home_panels
+from eventhub.extensions import db
+from eventhub.matchmaking.access import ATTENDEES, acting_for, profiles_acted_for
+from eventhub.matchmaking.meetings import (
+    accepted,
+    confirmed_of,
+    meetings_query,
+    sides_acted_for,
+)
+from eventhub.matchmaking.models import MeetingState
 from eventhub.matchmaking.topics import TOPICS, keys_of
 from eventhub.registration.signals import own_page_panels, participant_panels
 from eventhub.transport.panels import on_clock_of
@@ -55,4 +64,26 @@ def person_meetings(participant, *, event, roles, **kwargs) -> Panel | None:
         keys_of=keys_of,
         links=True,
         **on_clock_of(event.timezone),
+    )
+
+
+@event_home_panels.connect
+def matchmaking_entry(event, *, user, roles, **kwargs) -> Panel | None:
+    """The way into matchmaking from the event's home page, for those who may use it, with
+    the meetings waiting for the visitor's answer."""
+    if not set(roles).intersection(ATTENDEES):
+        return None
+    acting = acting_for(event, user, roles)
+    waiting = 0
+    if not acting.everyone:
+        ids = [p.id for p in profiles_acted_for(event, acting)]
+        if ids:
+            for meeting in db.session.scalars(
+                meetings_query(event, profile_ids=ids, state=MeetingState.PROPOSED.value)
+            ):
+                waiting += any(
+                    not accepted(meeting, side) for side in sides_acted_for(meeting, acting)
+                )
+    return Panel.rendered(
+        "matchmaking/_panel_home.html", order=60, event=event, acting=acting, waiting=waiting
     )

@@ -222,3 +222,17 @@ def test_a_chinese_representative_reads_the_decline_on_a_chinese_calendar(
     _post(client, event, meeting_id, "decline")
     (mail,) = list(outbox)
     assert "2025年7月25日" in mail.get_content()  # the date as the reader's language writes it
+
+
+def test_the_event_home_page_leads_into_matchmaking_and_counts_what_waits(
+    app, client, make, event, login
+):
+    thai = side(make, event, "TH", "Chiang Mai Rail College")
+    china = side(make, event, "CN", "Guizhou Rail College")
+    meeting(app, event, thai, china)
+    login(thai.email)
+    page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert f"/events/{event.slug}/matchmaking/mine" in page
+    assert "1 meeting waits for your answer." in page
+    client.post("/auth/logout")
+    assert "/matchmaking" not in client.get(f"/events/{event.slug}/").get_data(as_text=True)
