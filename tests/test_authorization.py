@@ -619,35 +619,30 @@ def _matchmaking(event, member) -> dict:
         Participant.event_id == event.id,
         Participant.email == LOGINS["head_of_another_delegation"][0],
     )
-    thai = MatchProfile(
-        event_id=event.id,
-        organisation_id=organisation_of(member, "Matrix Thai College", "TH"),
-        representative_id=member.id,
-        topics="rail",
-    )
-    china = MatchProfile(
-        event_id=event.id,
-        organisation_id=organisation_of(None, "Matrix Rail College", "CN"),
-        topics="rail",
-    )
-    laos = MatchProfile(
-        event_id=event.id,
-        organisation_id=organisation_of(lao, "Matrix Lao University", "LA"),
-        topics="rail",
-    )
-    ministry = MatchProfile(
-        event_id=event.id,
-        organisation_id=organisation_of(head, "Matrix Lao Ministry", "LA"),
-        topics="rail",
-    )
-    db.session.add_all([thai, china, laos, ministry])
+
+    def profile(organisation_id: int, representative_id: int | None = None) -> MatchProfile:
+        """The organisation's profile (the demo may have made it), else a new one."""
+        found = _first(
+            MatchProfile,
+            MatchProfile.event_id == event.id,
+            MatchProfile.organisation_id == organisation_id,
+        ) or MatchProfile(event_id=event.id, organisation_id=organisation_id, topics="rail")
+        if representative_id is not None:
+            found.representative_id = representative_id
+        db.session.add(found)
+        return found
+
+    thai = profile(organisation_of(member, "Matrix Thai College", "TH"), member.id)
+    china = profile(organisation_of(None, "Matrix Rail College", "CN"))
+    profile(organisation_of(lao, "Matrix Lao University", "LA"))
+    profile(organisation_of(head, "Matrix Lao Ministry", "LA"))
     db.session.flush()
     session = MatchmakingSession(
         event_id=event.id,
         starts_at=datetime(2025, 7, 25, 6, tzinfo=UTC),
         ends_at=datetime(2025, 7, 25, 9, tzinfo=UTC),
     )
-    asked = MeetingRequest(
+    asked = MeetingRequest(  # the Chinese college is new: no request between them yet
         event_id=event.id, from_profile_id=thai.id, to_profile_id=china.id, topics="rail"
     )
     db.session.add_all([session, asked])
