@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -144,6 +144,24 @@ ALLOWED: dict[str, set[str]] = {
     "transport.planning": ORGANISER,
     "transport.plan": ORGANISER,
     "transport.send_pickups": ORGANISER,
+    # Matchmaking (issue 23): the directory and one's own organisations' requests and
+    # meetings for attendees; the Thai college's profile edit, request and meeting are the
+    # organisers' and the Thai side's only (matchmaking/access.py); the Lao delegate and
+    # head act for the Lao university, so they may ask the Thai college for a meeting.
+    "matchmaking.overview": ATTENDEES,
+    "matchmaking.profile_new": ATTENDEES,
+    "matchmaking.profile": ATTENDEES,
+    "matchmaking.profile_edit": ORGANISER,
+    "matchmaking.request_meeting": ATTENDEES,
+    "matchmaking.request_withdraw": ORGANISER,
+    "matchmaking.request_back": ORGANISER,
+    "matchmaking.mine": ATTENDEES,
+    "matchmaking.meetings_list": ORGANISER,
+    "matchmaking.meeting": ORGANISER,
+    "matchmaking.meeting_accept": ORGANISER,
+    "matchmaking.meeting_decline": ORGANISER,
+    "matchmaking.meeting_cancel": ORGANISER,
+    "matchmaking.meeting_agreement": ORGANISER,
     "accommodation.rooming_lists": ORGANISER,  # the hotels' lists: organisers only
     "accommodation.rooming_list_download": ORGANISER,
     "accommodation.rooming_list_sent": ORGANISER,
@@ -580,6 +598,7 @@ def _world(app, make) -> dict:
         seating = SeatingPlan(event_id=event.id, activity_id=ceremony.id)
         seating.tables = [SeatingTable(number=1, seats=8)]
         db.session.add(seating)
+        matchmaking = _matchmaking(event, member)
         db.session.commit()
         return {
             "hotel_id": room_type.hotel_id,
@@ -615,6 +634,7 @@ def _world(app, make) -> dict:
             "shift_id": shift.id,
             "plan_id": seating.id,
             "table_id": seating.tables[0].id,
+            **{name: row.id for name, row in matchmaking.items()},
             "key": key,
             "feed": feed,
             # What the writes send: the ids their forms name, so that a permitted write
@@ -630,6 +650,82 @@ def _world(app, make) -> dict:
                 "channel": "vi",
             },
         }
+
+
+def _matchmaking(event, member) -> dict:
+    """A Thai college (the member's) and a Chinese one in matchmaking, the Thai one's request
+    and their meeting; the Lao delegate's university and the Lao head's ministry have
+    profiles too."""
+    from eventhub.directory.models import Organisation
+    from eventhub.matchmaking.models import (
+        MatchmakingSession,
+        MatchProfile,
+        Meeting,
+        MeetingRequest,
+    )
+    from eventhub.registration.models import Participant
+
+    def organisation_of(person, name: str, country: str) -> int:
+        if person is not None and person.organisation_id:
+            return person.organisation_id
+        found = Organisation(name_en=name, country_code=country)
+        db.session.add(found)
+        db.session.flush()
+        if person is not None:
+            person.organisation_id = found.id
+        return found.id
+
+    lao = _first(
+        Participant,
+        Participant.event_id == event.id,
+        Participant.email == LOGINS["delegate"][0],
+    )
+    head = _first(
+        Participant,
+        Participant.event_id == event.id,
+        Participant.email == LOGINS["head_of_another_delegation"][0],
+    )
+
+    def profile(organisation_id: int, representative_id: int | None = None) -> MatchProfile:
+        """The organisation's profile (the demo may have made it), else a new one."""
+        found = _first(
+            MatchProfile,
+            MatchProfile.event_id == event.id,
+            MatchProfile.organisation_id == organisation_id,
+        ) or MatchProfile(event_id=event.id, organisation_id=organisation_id, topics="rail")
+        if representative_id is not None:
+            found.representative_id = representative_id
+        db.session.add(found)
+        return found
+
+    thai = profile(organisation_of(member, "Matrix Thai College", "TH"), member.id)
+    china = profile(organisation_of(None, "Matrix Rail College", "CN"))
+    profile(organisation_of(lao, "Matrix Lao University", "LA"))
+    profile(organisation_of(head, "Matrix Lao Ministry", "LA"))
+    db.session.flush()
+    session = MatchmakingSession(
+        event_id=event.id,
+        starts_at=datetime(2025, 7, 25, 6, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 25, 9, tzinfo=UTC),
+    )
+    asked = MeetingRequest(  # the Chinese college is new: no request between them yet
+        event_id=event.id, from_profile_id=thai.id, to_profile_id=china.id, topics="rail"
+    )
+    db.session.add_all([session, asked])
+    db.session.flush()
+    meeting = Meeting(
+        event_id=event.id,
+        session_id=session.id,
+        first_profile_id=thai.id,
+        second_profile_id=china.id,
+        starts_at=session.starts_at,
+        ends_at=session.starts_at + timedelta(minutes=30),
+        table=1,
+        topics="rail",
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return {"profile_id": thai, "match_request_id": asked, "meeting_id": meeting}
 
 
 def _url(rule, world: dict) -> str:
@@ -698,6 +794,7 @@ LAST = (
     "events.revoke_token",
     "events.remove_member",
     "interpretation.interpreter_delete",
+    "matchmaking.request_withdraw",  # after asking back
     "auth.logout",
 )
 
