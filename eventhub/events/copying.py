@@ -126,6 +126,19 @@ NOT_COPIED = {
     "escort": "people",
     "trip": "that week's plan, made from its people's flights",
     "trip_passenger": "people",
+    "seating_plan": "that year's guests, seated by that year's precedence",
+    "seating_table": "laid out with that year's plan",
+    "seat_assignment": "people",
+    "interpretation_setup": "that year's delegations decide the channels",
+    "interpreter": "people, engaged for that week",
+    "interpreter_assignment": "people",
+    "headset": "equipment hired for that week",
+    "headset_loan": "people",
+    "matchmaking_session": "set with that year's programme",
+    "matchmaking_run": "a record of work done",
+    "match_profile": "people (each organisation's representative)",
+    "meeting_request": "that year's requests",
+    "match_meeting": "people",
 }
 PEOPLE_TABLES = {"participant", "user"}
 # Columns a copy starts afresh: defaults (creation time, first version, no plan running) fill
