@@ -302,6 +302,8 @@ ALLOWED: dict[str, set[str]] = {
     "seating.plan": ORGANISER,
     "seating.plan_propose": ORGANISER,
     "seating.plan_move": ORGANISER,
+    "seating.plan_publish": ORGANISER,
+    "seating.plan_unpublish": ORGANISER,
     "seating.plan_settings": ORGANISER,
     "seating.tables": ORGANISER,
     "seating.table": ORGANISER,

@@ -1,5 +1,6 @@
 """The demo week's welcome banquet seated: a head table of 16 and round tables of 10 for
-everyone invited, proposed by precedence. Idempotent: a banquet with a plan is left alone."""
+everyone invited, proposed by precedence and published. Idempotent: a banquet with a plan is
+left alone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 
 import sqlalchemy as sa
 
+from eventhub.db import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.scheduling.models import Activity, ActivityType
@@ -47,6 +49,7 @@ def build_seating(event: Event, report: list[str]) -> SeatingPlan | None:
     for table, (english, chinese) in zip(added, NAMES, strict=False):  # the front tables
         table.name_en, table.name_zh = english, chinese
     counts = reflow.propose(plan)
+    plan.published_at = utcnow()  # the demo's delegates see their table on their agenda
     report.append(
         f"Seating: {banquet.title_en} with {rounds + 1} tables, {counts['seated']} seated,"
         f" {counts['unseated']} without a seat."

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from eventhub.registration.models import Participant
 from eventhub.registration.signals import travel_changed
 
-# What pick-ups and rooms are planned from.
+# What pick-ups, rooms and seating plans are planned from.
 WATCHED = (
     "arrival_date",
     "arrival_at",
@@ -22,6 +22,7 @@ WATCHED = (
     "hotel",
     "status",
     "protocol_rank",
+    "category",  # seating: staff, volunteers and media are seated only when invited
     "delegation_id",
     "erased_at",
 )

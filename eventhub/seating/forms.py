@@ -14,7 +14,14 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from eventhub.seating.models import TableShape
 
@@ -23,6 +30,15 @@ SHAPE_LABELS = {
     TableShape.LONG: _l("Long (guests on both sides)"),
     TableShape.HEAD: _l("Head table (one row facing the room)"),
 }
+
+
+class Finite:
+    """A real number: "NaN", "sNaN" and infinities stop here, before NumberRange compares
+    them (a signalling NaN raises on comparison)."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not field.data.is_finite():
+            raise StopValidation(_l("Give a number between 0 and 100."))
 
 
 def shape_choices() -> list[tuple[str, str]]:
@@ -48,13 +64,13 @@ class TableForm(FlaskForm):
     x = DecimalField(
         _l("Across the room, in percent"),
         places=1,
-        validators=[InputRequired(), NumberRange(0, 100)],
+        validators=[InputRequired(), Finite(), NumberRange(0, 100)],
         description=_l("0 is the left wall, 100 the right wall."),
     )
     y = DecimalField(
         _l("Down the room, in percent"),
         places=1,
-        validators=[InputRequired(), NumberRange(0, 100)],
+        validators=[InputRequired(), Finite(), NumberRange(0, 100)],
         description=_l("0 is the stage end, 100 the far end."),
     )
     submit = SubmitField(_l("Save the table"))
@@ -69,12 +85,14 @@ class MoveForm(FlaskForm):
     participant_id = SelectField(_l("Guest"), validators=[DataRequired()])
     table = SelectField(_l("Table"), validators=[DataRequired()])
     seat = IntegerField(_l("Seat"), validators=[InputRequired(), NumberRange(1, 60)])
+    # The plan's version the page showed: a move from a stale page is refused.
+    version = HiddenField()
     submit = SubmitField(_l("Move"))
 
 
 class PositionForm(FlaskForm):
-    x = DecimalField(validators=[InputRequired(), NumberRange(0, 100)])
-    y = DecimalField(validators=[InputRequired(), NumberRange(0, 100)])
+    x = DecimalField(validators=[InputRequired(), Finite(), NumberRange(0, 100)])
+    y = DecimalField(validators=[InputRequired(), Finite(), NumberRange(0, 100)])
 
 
 class SettingsForm(FlaskForm):

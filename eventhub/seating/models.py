@@ -55,6 +55,8 @@ class SeatingPlan(TimestampMixin, db.Model):
     tables: Mapped[list[SeatingTable]] = relationship(
         back_populates="plan", order_by="SeatingTable.number", cascade="all, delete-orphan"
     )
+    # Published: guests see their places (agenda, badge back); a draft is the organisers' only.
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SeatingTable(db.Model):

@@ -22,7 +22,7 @@ def place_text(table: int, seat: int, *, behind: bool = False):
 @places_of.connect
 def seated_places(event, participant_ids=(), **kwargs) -> list[tuple[int, Activity, object]]:
     """(participant id, activity, place) for each of these people seated in a plan of the
-    event's activities, drafts and cancelled activities left out."""
+    event's activities; draft plans, draft and cancelled activities left out."""
     ids = list(participant_ids or ())
     if not ids:
         return []
@@ -42,6 +42,7 @@ def _seated(event, ids: list[int]) -> list[tuple[int, Activity, object]]:
             SeatingPlan.event_id == event.id,
             SeatAssignment.participant_id.in_(ids),
             Activity.state == ActivityState.PUBLISHED,
+            SeatingPlan.published_at.is_not(None),  # a draft is the organisers' only
         )
         .order_by(Activity.starts_at, Activity.id)
     )

@@ -47,6 +47,8 @@ for _code, _label in (
     ("seating.table_edit", _l("Seating table changed")),
     ("seating.table_remove", _l("Seating table removed")),
     ("seating.settings", _l("Seating plan settings changed")),
+    ("seating.publish", _l("Seating plan published to the guests")),
+    ("seating.unpublish", _l("Seating plan back to a draft")),
 ):
     audit.ACTION_LABELS.setdefault(_code, _label)
 
@@ -82,6 +84,8 @@ def create_plan(event: Event, activity: Activity, *, actor) -> SeatingPlan:
     """A plan for `activity` (a banquet or ceremony of `event`), with no tables yet."""
     if activity.type not in SEATED_TYPES:
         raise DomainError(_l("Only banquets and ceremonies have seating plans."))
+    # The activity's row held until the commit: a second click waits, then finds the plan.
+    db.session.execute(sa.select(Activity.id).where(Activity.id == activity.id).with_for_update())
     if db.session.scalar(sa.select(SeatingPlan.id).filter_by(activity_id=activity.id)):
         raise DomainError(_l("This activity already has a seating plan."))
     plan = SeatingPlan(event_id=event.id, activity_id=activity.id, host_country_code="CN")
@@ -89,6 +93,22 @@ def create_plan(event: Event, activity: Activity, *, actor) -> SeatingPlan:
     db.session.flush()
     audit.record("seating.plan_create", plan, actor=actor, event_id=event.id)
     return plan
+
+
+def lock(plan: SeatingPlan) -> SeatingPlan:
+    """Hold the plan's row until the commit (SELECT ... FOR UPDATE; SQLite's one writer does
+    the same) and read it afresh: a second Propose, another organiser's move or the re-flow
+    job waits for this one, then works on the plan as it left it."""
+    return db.session.scalars(
+        sa.select(SeatingPlan)
+        .where(SeatingPlan.id == plan.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+class PlanChanged(DomainError):
+    """The plan changed since the page was opened (another organiser, a re-flow)."""
 
 
 def _takes_enrolments(activity: Activity) -> bool:
@@ -299,10 +319,28 @@ class MoveRefused(DomainError):
     pass
 
 
-def move(plan: SeatingPlan, person: Participant, table: SeatingTable, seat: int, *, actor) -> str:
+def move(
+    plan: SeatingPlan,
+    person: Participant,
+    table: SeatingTable,
+    seat: int,
+    *,
+    actor,
+    seen_version: int | None = None,
+) -> str:
     """Put `person` at `table`'s `seat` by hand; whoever sat there takes `person`'s old place
     (a swap). An interpreter following them comes along. Refused, with the reason, when the
-    move breaks a hard rule. Returns who was swapped (a name) or ""."""
+    move breaks a hard rule, or when the plan is no longer at `seen_version` (the version the
+    organiser's page showed). Returns who was swapped (a name) or ""."""
+    plan = lock(plan)
+    if seen_version is not None and seen_version != plan.version:
+        raise PlanChanged(
+            _l(
+                "The plan has changed since you opened this page (it is now version %(v)d):"
+                " nothing was moved. Look at the plan below and move the guest again.",
+                v=plan.version,
+            )
+        )
     people = audience(plan)
     if person.id not in {p.id for p in people}:
         raise MoveRefused(_l("%(name)s is not invited to this activity.", name=person.titled_name))

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
-from eventhub.i18n import zoned_datetime
+from eventhub.i18n import localized, zoned_datetime
 from eventhub.seating import bp, cards, cards_pdf, plan_pdf
 from eventhub.seating.models import SeatingPlan
 from eventhub.web import commit, in_event_or_404, pdf_response
@@ -62,7 +62,7 @@ def cards_page(event, plan_id: int):
 def _print(event, plan: SeatingPlan, chosen, filename: str):
     body = cards_pdf.place_cards(
         [cards.place_card(place) for place in chosen],
-        title=f"{plan.activity.title_en} — place cards",
+        title=_("%(title)s — place cards", title=localized(plan.activity, "title")),
         table_label=_table_label,
     )
     cards.mark_printed(plan, chosen, actor=current_user._get_current_object())
@@ -101,7 +101,7 @@ def table_cards(event, plan_id: int):
         return redirect(url_for("seating.cards", slug=event.slug, plan_id=plan.id))
     body = cards_pdf.table_cards(
         cards.table_cards(plan),
-        title=f"{plan.activity.title_en} — table cards",
+        title=_("%(title)s — table cards", title=localized(plan.activity, "title")),
         caption=_title(plan),
     )
     return pdf_response(body, f"table-cards-{plan.id}.pdf")
@@ -118,6 +118,6 @@ def entrance_plan(event, plan_id: int):
         version_line=f"Version {plan.version} 第{plan.version}版",
         stage="Stage · head table 主台",
         list_heading="Guests A–Z · your table 来宾名单 · 桌号",
-        title=f"{plan.activity.title_en} — table plan",
+        title=_("%(title)s — table plan", title=localized(plan.activity, "title")),
     )
     return pdf_response(body, f"table-plan-{plan.id}-v{plan.version}.pdf")

@@ -19,6 +19,7 @@ from eventhub.seating.models import SeatAssignment, SeatingPlan
 
 def propose(plan: SeatingPlan, *, actor=None, action: str = "seating.propose") -> dict:
     """Seat everyone invited by precedence, keeping hand-placed places. Returns counts."""
+    plan = plans.lock(plan)
     problem = plans.problem_of(plan)
     places, unseated = planner.arrange(problem)
     moved = plans.write_places(plan, places)

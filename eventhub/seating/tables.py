@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.seating import plans
 from eventhub.seating.models import SeatingPlan, SeatingTable, TableShape
 
 MAX_TABLES = 200
@@ -30,6 +31,8 @@ def add_tables(
         raise DomainError(_l("A plan has at most %(n)d tables.", n=MAX_TABLES))
     if not 1 <= seats <= 60:
         raise DomainError(_l("A table has from 1 to 60 seats."))
+    plan = plans.lock(plan)  # a second click waits, then numbers after this one's tables
+    db.session.expire(plan, ["tables"])
     last = max((t.number for t in plan.tables), default=0)
     added = []
     for number in range(last + 1, last + count + 1):

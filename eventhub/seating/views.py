@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,8 @@ from flask_wtf import FlaskForm
 from eventhub.audit import services as audit
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.db import utcnow
+from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.i18n import localized
 from eventhub.registration.models import Participant
@@ -25,6 +28,16 @@ from eventhub.web import as_id, attempt, commit, in_event_or_404
 NO_PLAN = _l("There is no such seating plan in this event.")
 NO_TABLE = _l("There is no such table in this plan.")
 NO_ACTIVITY = _l("There is no such banquet or ceremony in this event.")
+CHANGED_MEANWHILE = _l(
+    "The plan was changed at the same moment (a second click, or another organiser):"
+    " nothing was saved. Look at it again and retry."
+)
+
+
+def _clashed() -> None:
+    """Two writes met on a unique rule (a double click, two organisers): said, not a 500."""
+    db.session.rollback()
+    flash(str(CHANGED_MEANWHILE), "warning")
 
 
 def _back(event, plan, **anchor) -> str:
@@ -52,7 +65,11 @@ def plan_create(event):
         flash(_("Choose a banquet or ceremony, then press Create plan."), "danger")
         return redirect(url_for("seating.plans", slug=event.slug))
     activity = in_event_or_404(Activity, as_id(form.activity_id.data), event, NO_ACTIVITY)
-    ok, plan = attempt(lambda: plans.create_plan(event, activity, actor=current_user))
+    try:
+        ok, plan = attempt(lambda: plans.create_plan(event, activity, actor=current_user))
+    except sa.exc.IntegrityError:  # the same plan created by a second click meanwhile
+        _clashed()
+        ok = False
     if not ok:
         return redirect(url_for("seating.plans", slug=event.slug))
     flash(_("Seating plan created. Add its tables: the first is the head table."), "success")
@@ -67,6 +84,7 @@ def _move_form(plan: SeatingPlan, people, **kwargs) -> forms.MoveForm:
     form.table.choices = [("", _("Choose a table"))] + [
         (str(t.number), _("Table %(number)s", number=t.number)) for t in plan.tables
     ]
+    form.version.data = str(plan.version)  # the version this page shows
     return form
 
 
@@ -133,8 +151,12 @@ def plan_propose(event, plan_id: int):
     if not plan.tables:
         flash(_("Add tables first: the plan has none."), "warning")
         return redirect(url_for("seating.tables", slug=event.slug, plan_id=plan.id))
-    counts = reflow.propose(plan, actor=current_user)
-    commit()
+    try:
+        counts = reflow.propose(plan, actor=current_user)
+        commit()
+    except sa.exc.IntegrityError:
+        _clashed()
+        return redirect(_back(event, plan))
     flash(
         _(
             "Plan proposed: %(seated)d seated, %(moved)d places changed, %(unseated)d without"
@@ -146,21 +168,75 @@ def plan_propose(event, plan_id: int):
     return redirect(_back(event, plan))
 
 
+@bp.route("/seating/<int:plan_id>/publish", methods=["POST"])
+@event_view(Role.ORGANISER)
+def plan_publish(event, plan_id: int):
+    """Guests see their table and seat (agenda, badge back) from now on."""
+    return _set_published(event, plan_id, True)
+
+
+@bp.route("/seating/<int:plan_id>/unpublish", methods=["POST"])
+@event_view(Role.ORGANISER)
+def plan_unpublish(event, plan_id: int):
+    """Back to a draft: guests no longer see their places."""
+    return _set_published(event, plan_id, False)
+
+
+def _set_published(event, plan_id: int, published: bool):
+    plan = in_event_or_404(SeatingPlan, plan_id, event, NO_PLAN)
+    if not FlaskForm().validate_on_submit():  # its CSRF token only
+        flash(_("The form expired; please try again."), "danger")
+        return redirect(_back(event, plan))
+    plan = plans.lock(plan)
+    if published and plan.published_at is None:
+        plan.published_at = utcnow()
+    elif not published:
+        plan.published_at = None
+    audit.record(
+        "seating.publish" if published else "seating.unpublish",
+        plan,
+        actor=current_user,
+        event_id=event.id,
+        changes={"version": plan.version},
+    )
+    commit()
+    if published:
+        flash(
+            _("Plan published: guests see their table and seat on their agenda and badge."),
+            "success",
+        )
+    else:
+        flash(_("Plan back to a draft: guests no longer see their places."), "success")
+    return redirect(_back(event, plan))
+
+
 @bp.route("/seating/<int:plan_id>/move", methods=["POST"])
 @event_view(Role.ORGANISER)
 def plan_move(event, plan_id: int):
     """Move a guest to a table and seat by hand (a taken seat: the two swap)."""
     plan = in_event_or_404(SeatingPlan, plan_id, event, NO_PLAN)
     people = plans.audience(plan)
+    seen = as_id(request.form.get("version"))  # None: a client that does not send it
     form = _move_form(plan, people)
     if not form.validate_on_submit():
         return _render_plan(event, plan, form, 422)
     person = db.session.get(Participant, int(form.participant_id.data))
     table = plans.table_of(plan, int(form.table.data))
     seat = form.seat.data
-    ok, swapped = attempt(lambda: plans.move(plan, person, table, seat, actor=current_user), form)
-    if not ok:
+    try:
+        swapped = plans.move(plan, person, table, seat, actor=current_user, seen_version=seen)
+        commit()
+    except plans.PlanChanged as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return _render_plan(event, plan, _move_form(plan, people), 409)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
         return _render_plan(event, plan, form, 422)
+    except sa.exc.IntegrityError:
+        _clashed()
+        return redirect(_back(event, plan))
     if swapped:
         message = _(
             "%(name)s now sits at table %(table)s, seat %(seat)d; %(other)s took their place.",
@@ -229,16 +305,20 @@ def tables_page(event, plan_id: int):
     if not plan.tables and request.method == "GET":
         form.shape.data, form.seats.data = TableShape.HEAD.value, 16
     if form.validate_on_submit():
-        ok, added = attempt(
-            lambda: tables.add_tables(
-                plan,
-                form.count.data,
-                TableShape(form.shape.data),
-                form.seats.data,
-                actor=current_user,
-            ),
-            form,
-        )
+        try:
+            ok, added = attempt(
+                lambda: tables.add_tables(
+                    plan,
+                    form.count.data,
+                    TableShape(form.shape.data),
+                    form.seats.data,
+                    actor=current_user,
+                ),
+                form,
+            )
+        except sa.exc.IntegrityError:  # the same numbers added by a second click meanwhile
+            _clashed()
+            return redirect(url_for("seating.tables", slug=event.slug, plan_id=plan.id))
         if ok:
             flash(_("%(n)d table(s) added.", n=len(added)), "success")
             return redirect(url_for("seating.tables", slug=event.slug, plan_id=plan.id))

@@ -46,7 +46,8 @@
     picked = button ? button.dataset.guest : null;
     if (button) {
       button.setAttribute("aria-pressed", "true");
-      status.textContent = `${button.textContent.trim()}: ${room.dataset.pickedText || "picked; now press a seat number."}`;
+      // The words come from the page, in the reader's language.
+      status.textContent = `${button.textContent.trim()}: ${room.dataset.pickedText}`;
     }
   }
   document.querySelectorAll(".guest[data-guest]").forEach((button) => {
@@ -76,17 +77,25 @@
   });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") pick(null); });
 
-  // Tables dragged by their heading: the new place is saved at once.
+  // Tables dragged by their heading: the new place is saved at once. The table's id is read
+  // from the dragged element of this page, never from the drop's data (another page or
+  // application may drop anything there), and only digits go into the URL.
   const token = form.querySelector("[name=csrf_token]").value;
+  let draggedTable = null;
   room.querySelectorAll(".seating-table-head").forEach((head) => {
     const table = head.closest(".seating-table");
     head.setAttribute("draggable", "true");
-    head.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/x-table", table.dataset.tableId));
+    head.addEventListener("dragstart", (e) => {
+      draggedTable = table;
+      e.dataTransfer.setData("text/x-table", "");
+    });
+    head.addEventListener("dragend", () => { draggedTable = null; });
   });
-  room.addEventListener("dragover", (e) => { if (e.dataTransfer.types.includes("text/x-table")) e.preventDefault(); });
+  room.addEventListener("dragover", (e) => { if (draggedTable) e.preventDefault(); });
   room.addEventListener("drop", (e) => {
-    const id = e.dataTransfer.getData("text/x-table");
-    if (!id) return;
+    const id = draggedTable ? draggedTable.dataset.tableId : "";
+    draggedTable = null;
+    if (!/^\d+$/.test(id)) return;
     e.preventDefault();
     const box = room.getBoundingClientRect();
     const x = Math.max(0, Math.min(100, ((e.clientX - box.left + room.scrollLeft) / room.scrollWidth) * 100));

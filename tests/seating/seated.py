@@ -30,7 +30,8 @@ class Seated:
     places: dict  # participant id -> (table number, seat, behind)
 
 
-def seat_banquet(app, make, event) -> Seated:
+def seat_banquet(app, make, event, *, published: bool = True) -> Seated:
+    """The banquet seated; `published` (the default): its guests see their places."""
     activity = make.activity(
         event,
         title_en="Welcome Banquet",
@@ -62,7 +63,12 @@ def seat_banquet(app, make, event) -> Seated:
     )
     places = {}
     with app.app_context():
-        plan = SeatingPlan(event_id=event.id, activity_id=activity.id, version=3)
+        plan = SeatingPlan(
+            event_id=event.id,
+            activity_id=activity.id,
+            version=3,
+            published_at=datetime(2025, 7, 20, 8, 0, tzinfo=UTC) if published else None,
+        )
         head = SeatingTable(
             number=1, name_en="Mekong", name_zh="湄公", shape=TableShape.HEAD, seats=8, x=50, y=10
         )

@@ -1,5 +1,5 @@
 """Where a guest sits, shown where they look: their agenda (the page and the calendar feed)
-and the back of their badge, in English and Chinese."""
+and the back of their badge, in English and Chinese; only once the plan is published."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from eventhub.badges.printing import badge_data
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
+from eventhub.scheduling import agenda
 from eventhub.scheduling.models import Activity, ActivityState
-from eventhub.seating.models import SeatAssignment
+from eventhub.seating import reflow
+from eventhub.seating.models import SeatAssignment, SeatingPlan
 
 from .seated import seat_banquet
 
@@ -89,3 +91,40 @@ def test_a_moved_guest_sees_the_new_table(app, client, make, event, login):
     login(user.email)
     page = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
     assert "Table 1 · seat 5" in page and "Table 1 · seat 1" not in page
+
+
+def test_guests_see_their_seat_only_once_the_plan_is_published(app, client, as_role, event, make):
+    seated = seat_banquet(app, make, event, published=False)
+    guest = seated.participants[0]
+    with app.app_context(), app.test_request_context():
+        person = db.session.get(Participant, guest.id)
+        assert all(not item.places for item in agenda.agenda_of(person))
+    as_role("organiser")
+    url = f"/events/{event.slug}/seating/{seated.plan_id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "Draft: guests do not see their places yet" in html
+    html = client.post(f"{url}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "Published: guests see their table and seat" in html
+    with app.app_context(), app.test_request_context():
+        person = db.session.get(Participant, guest.id)
+        assert [str(p) for item in agenda.agenda_of(person) for p in item.places] == [
+            "Table 1 · seat 1"
+        ]
+        reflow.reflow(seated.plan_id)  # a re-flow keeps it published
+        db.session.commit()
+        assert db.session.get(SeatingPlan, seated.plan_id).published_at is not None
+    html = client.post(f"{url}/unpublish", follow_redirects=True).get_data(as_text=True)
+    assert "Draft: guests do not see their places yet" in html
+    with app.app_context(), app.test_request_context():
+        person = db.session.get(Participant, guest.id)
+        assert all(not item.places for item in agenda.agenda_of(person))
+
+
+def test_a_draft_plan_puts_nothing_on_the_badge_back(app, make, event):
+    seated = seat_banquet(app, make, event, published=False)
+    with app.test_request_context(), app.app_context():
+        week = db.session.get(Event, event.id)
+        lao = db.session.get(Participant, seated.participants[1].id)
+        (back,) = badge_data(week, [lao], measure_only=True)
+        db.session.commit()
+    assert back.back_en == "" and back.back_zh == ""
