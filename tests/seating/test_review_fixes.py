@@ -144,3 +144,21 @@ def test_a_second_create_click_gets_a_message_not_a_500(
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "changed at the same moment" in html
+
+
+def test_a_pdf_is_titled_in_the_readers_language(app, client, as_role, event, make):
+    import io
+
+    from pypdf import PdfReader
+
+    from .seated import seat_banquet
+
+    seated = seat_banquet(app, make, event)
+    as_role("organiser")
+    url = f"/events/{event.slug}/seating/{seated.plan_id}/cards/tables.pdf"
+    english = PdfReader(io.BytesIO(client.get(url).data)).metadata.title
+    chinese = PdfReader(
+        io.BytesIO(client.get(url, headers={"Accept-Language": "zh-CN"}).data)
+    ).metadata.title
+    assert english == "Welcome Banquet — table cards"
+    assert chinese.startswith("欢迎晚宴")
