@@ -20,7 +20,7 @@ RUN_STALE = timedelta(minutes=10)
 FAILED = "failed"
 ERROR_MESSAGES = {
     FAILED: _l(
-        "An unexpected error stopped it; nothing was changed. Try again; if it fails again,"
+        "an unexpected error stopped it; nothing was changed. Try again; if it fails again,"
         " tell the technical team."
     ),
 }
