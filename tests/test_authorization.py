@@ -352,6 +352,7 @@ ALLOWED: dict[str, set[str]] = {
     "seating.cards": ORGANISER,
     "seating.print_all_cards": ORGANISER,
     "seating.print_changed_cards": ORGANISER,
+    "seating.card_collected": ORGANISER,
     "seating.table_cards": ORGANISER,
     "seating.entrance_plan": ORGANISER,
     # Headsets lent at the door (issue 23, helper "headsets"): the desk is the gate staff's.

@@ -129,6 +129,7 @@ NOT_COPIED = {
     "seating_plan": "that year's guests, seated by that year's precedence",
     "seating_table": "laid out with that year's plan",
     "seat_assignment": "people",
+    "withdrawn_card": "people",
     "interpretation_setup": "that year's delegations decide the channels",
     "interpreter": "people, engaged for that week",
     "interpreter_assignment": "people",

@@ -19,9 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.i18n import localized
 from eventhub.interpretation.models import InterpretationSetup
@@ -143,7 +145,13 @@ def gaps_of(activities: list[Activity]) -> list[Gap]:
         for participant, delegation in db.session.execute(
             sa.select(Participant, Delegation)
             .join(Delegation, Delegation.id == Participant.delegation_id)
-            .where(Participant.id.in_(chunk))
+            .where(
+                Participant.id.in_(chunk),
+                # Withdrawn, refused, pending or erased people are not coming: they need no
+                # channel, and must not hold back publishing.
+                Participant.status == Status.APPROVED,
+                Participant.erased_at.is_(None),
+            )
         ):
             language = participant.interpretation_language or LISTENING_LANGUAGES.get(
                 delegation.country_code, "en"
@@ -173,8 +181,16 @@ def _chunks(ids: list[int], size: int = 500):
 
 
 @activity_warnings.connect
-def interpretation_gaps(activities: list[Activity], **kwargs) -> list[tuple[Activity, object]]:
-    """For the scheduler's pages: each gap as (activity, message in the reader's language).
-    Cancelled activities are not checked."""
+def interpretation_gaps(activities: list[Activity], **kwargs) -> list[tuple]:
+    """For the scheduler's pages: each gap as (activity, message in the reader's language,
+    the activity's interpretation set-up where it is put right). Cancelled activities are not
+    checked."""
     live = [a for a in activities if a is not None and a.state != ActivityState.CANCELLED]
-    return [(gap.activity, LazyString(gap.message)) for gap in gaps_of(live)]
+    return [
+        (gap.activity, LazyString(gap.message), _setup_url(gap.activity)) for gap in gaps_of(live)
+    ]
+
+
+def _setup_url(activity: Activity) -> str:
+    event = db.session.get(Event, activity.event_id)
+    return url_for("interpretation.setup", slug=event.slug, activity_id=activity.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -150,7 +150,7 @@ def _desk_page(event, verdict, typed: dict, status: int = 200):
         event=event,
         verdict=verdict and _verdict_json(verdict),
         typed=typed,
-        out_count=len(headsets.open_loans(event)),
+        out_count=headsets.out_count(event),
         **choices,
     ), status
 
@@ -219,9 +219,7 @@ def headset_scan(event):
         )
     status = 200 if verdict.ok or verdict.result == "holds" else 422
     if wants_json():
-        return jsonify(
-            {**_verdict_json(verdict), "out_count": len(headsets.open_loans(event))}
-        ), status
+        return jsonify({**_verdict_json(verdict), "out_count": headsets.out_count(event)}), status
     typed["guest"] = verdict.guest_code
     typed["code"] = ""
     return _desk_page(event, verdict, typed, status)
@@ -230,8 +228,13 @@ def headset_scan(event):
 @bp.get("/interpretation/headsets/not-returned")
 @event_view(*DESK)
 def headsets_not_returned(event):
+    """Who holds what. Phone numbers only for organisers (the export is theirs too): the
+    desk's staff find a guest through their delegation."""
     return render_template(
-        "interpretation/headsets_not_returned.html", event=event, loans=headsets.open_loans(event)
+        "interpretation/headsets_not_returned.html",
+        event=event,
+        loans=headsets.open_loans(event),
+        show_phone=Role.ORGANISER in g.event_roles,
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from eventhub.audit import services as audit
 from eventhub.badges import codes
@@ -22,6 +23,7 @@ from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Activity, ActivityState, Room, Venue
 
 MAX_AT_ONCE = 1000  # headsets added by one range
+DOUBLE_READ = 2  # seconds after a return when the same headset scanned again is the same scan
 NUMBER = re.compile(r"^([A-Z-]*)(\d{1,6})$")
 STATE_LABELS = {
     HeadsetState.AVAILABLE: _l("Available"),
@@ -69,11 +71,22 @@ def numbers_counted(prefix: str, count: int, start: int = 1) -> list[str]:
     return _fitting([f"{prefix}{n:0{width}d}" for n in range(start, start + count)])
 
 
+def numbers_in(event) -> set[str]:
+    return set(db.session.scalars(sa.select(Headset.number).where(Headset.event_id == event.id)))
+
+
 def add_headsets(event, numbers: list[str], *, actor) -> tuple[int, int]:
-    """Add the headsets not yet in the event's inventory: (added, already there)."""
-    have = set(db.session.scalars(sa.select(Headset.number).where(Headset.event_id == event.id)))
+    """Add the headsets not yet in the event's inventory: (added, already there). A double
+    click or a second organiser adding the same numbers at once is told, not an error."""
+    have = numbers_in(event)
     new = [n for n in numbers if n not in have]
-    db.session.add_all(Headset(event_id=event.id, number=n) for n in new)
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(Headset(event_id=event.id, number=n) for n in new)
+    except IntegrityError as error:
+        raise DomainError(
+            _("Some of these headsets were added meanwhile (a double click?): look and try again.")
+        ) from error
     if new:
         audit.record(
             "headset.added",
@@ -100,6 +113,20 @@ def open_loan(headset: Headset) -> HeadsetLoan | None:
     )
 
 
+def just_returned(headset: Headset) -> HeadsetLoan | None:
+    """The loan of this headset closed at the desk in the last DOUBLE_READ seconds."""
+    return db.session.scalar(
+        sa.select(HeadsetLoan)
+        .where(
+            HeadsetLoan.headset_id == headset.id,
+            HeadsetLoan.returned_by_id.is_not(None),
+            HeadsetLoan.returned_at >= utcnow() - timedelta(seconds=DOUBLE_READ),
+        )
+        .order_by(HeadsetLoan.returned_at.desc())
+        .limit(1)
+    )
+
+
 def held_by(event, participant_id: int) -> list[HeadsetLoan]:
     """What a guest holds now."""
     return list(
@@ -116,13 +143,27 @@ def held_by(event, participant_id: int) -> list[HeadsetLoan]:
 
 
 def open_loans(event) -> list[HeadsetLoan]:
-    """Every headset out now, the longest out first: the end of day's "not returned"."""
+    """Every headset out now, the longest out first: the end of day's "not returned". The
+    headset, holder and delegation come in the same query (hundreds are out at a plenary)."""
     return list(
         db.session.scalars(
             sa.select(HeadsetLoan)
             .join(Headset, Headset.id == HeadsetLoan.headset_id)
             .where(HeadsetLoan.event_id == event.id, HeadsetLoan.returned_at.is_(None))
+            .options(
+                sa.orm.contains_eager(HeadsetLoan.headset),
+                sa.orm.joinedload(HeadsetLoan.participant).joinedload(Participant.delegation),
+            )
             .order_by(HeadsetLoan.issued_at, Headset.number)
+        )
+    )
+
+
+def out_count(event) -> int:
+    """How many headsets are out now (the desk's counter), counted by the database."""
+    return db.session.scalar(
+        sa.select(sa.func.count(HeadsetLoan.id)).where(
+            HeadsetLoan.event_id == event.id, HeadsetLoan.returned_at.is_(None)
         )
     )
 
@@ -316,9 +357,16 @@ def scan(
         )
     loan = open_loan(headset)
     if loan is not None:
+        # The guest chosen before is unchosen: the next headset scanned must not go to them
+        # by mistake (they were waiting while someone else brought this one back).
         _take_back(loan, actor=actor)
         db.session.flush()
-        return Verdict("returned", code, loan.participant, headset=code, guest_code=guest_code)
+        return Verdict("returned", code, loan.participant, headset=code)
+    back = just_returned(headset)
+    if back is not None:
+        # A scanner's double read of a headset coming back, sent before the first answer
+        # unchose the guest: the same answer again, nothing lent.
+        return Verdict("returned", code, back.participant, headset=code)
     if headset.state != HeadsetState.AVAILABLE:
         return Verdict(
             "lost",

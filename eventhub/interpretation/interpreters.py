@@ -15,6 +15,18 @@ from eventhub.registration.languages import INTERPRETATION_LANGUAGES
 from eventhub.registration.models import Category, Participant, Status
 
 FIELDS = ("name", "email", "phone", "languages", "max_minutes_per_day", "rest_minutes", "note")
+# Said changed in the audit log, never with their values: the log outlives an erasure.
+PERSONAL = ("name", "email", "phone", "note")
+MASK = "***"
+
+
+def _masked(changes: dict) -> dict:
+    """The audit changes with the personal values hidden (whether one was set or cleared
+    still shows)."""
+    return {
+        key: [old and MASK, new and MASK] if key in PERSONAL else [old, new]
+        for key, (old, new) in changes.items()
+    }
 
 
 class InterpreterInvalid(DomainError):
@@ -98,7 +110,11 @@ def save_interpreter(event, interpreter: Interpreter | None, values: dict, *, ac
         setattr(interpreter, key, value)
     db.session.flush()
     audit.record(
-        "interpretation.interpreter", interpreter, actor=actor, event_id=event.id, changes=changes
+        "interpretation.interpreter",
+        interpreter,
+        actor=actor,
+        event_id=event.id,
+        changes=_masked(changes),
     )
     return interpreter
 
@@ -109,7 +125,7 @@ def delete_interpreter(interpreter: Interpreter, *, actor=None) -> None:
         interpreter,
         actor=actor,
         event_id=interpreter.event_id,
-        changes={"name": [interpreter.name, None]},
+        changes=_masked({"name": [interpreter.name, None]}),
     )
     db.session.delete(interpreter)
     db.session.flush()

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from eventhub.audit import services as audit
 from eventhub.errors import DomainError
@@ -31,6 +33,9 @@ from eventhub.scheduling.venues import travel_minutes_of
 
 # Over this many minutes a simultaneous channel wants two interpreters taking turns.
 RELAY_AFTER_MINUTES = 40
+CHANGED_MEANWHILE = _l(
+    "The rota changed meanwhile (another organiser, or a double click): look at it and try again."
+)
 
 
 class RotaRefused(DomainError):
@@ -185,6 +190,20 @@ def _stints(interpreter: Interpreter, *, without: int | None = None) -> list[Sti
     ]
 
 
+def lock(interpreter: Interpreter) -> None:
+    """Hold the interpreter's row until the commit (PostgreSQL): a second organiser or a
+    double click assigning them waits, then checks the rules against this one's assignment
+    (their assignments are read again after the lock)."""
+    db.session.execute(
+        sa.select(Interpreter.id).where(Interpreter.id == interpreter.id).with_for_update()
+    )
+    db.session.expire(interpreter, ["assignments"])
+
+
+def on_activity(interpreter: Interpreter, activity: Activity) -> bool:
+    return any(a.activity_id == activity.id for a in interpreter.assignments)
+
+
 def assign(event, activity: Activity, interpreter: Interpreter, channel: str, *, actor=None):
     """Put `interpreter` on the activity's `channel`, or refuse saying which rule it breaks."""
     setup = setup_of(activity)
@@ -194,17 +213,21 @@ def assign(event, activity: Activity, interpreter: Interpreter, channel: str, *,
         )
     if activity.starts_at is None or activity.ends_at is None:
         raise RotaRefused(_("Schedule the activity before assigning interpreters."))
-    if any(a.activity_id == activity.id for a in interpreter.assignments):
+    lock(interpreter)
+    if on_activity(interpreter, activity):
         raise RotaRefused(_("%(name)s is on this activity already.", name=interpreter.name))
     new = Stint(activity, activity.starts_at, activity.ends_at, channel)
     found = problems_for(event, interpreter, new, _stints(interpreter), setup)
     if found:
         raise RotaRefused(" ".join(found))
-    assignment = InterpreterAssignment(
-        event_id=event.id, activity=activity, interpreter=interpreter, channel=channel
-    )
-    db.session.add(assignment)
-    db.session.flush()
+    assignment = InterpreterAssignment(event_id=event.id, activity_id=activity.id, channel=channel)
+    try:
+        with db.session.begin_nested():
+            assignment.interpreter = interpreter
+            db.session.add(assignment)
+    except IntegrityError as error:  # the same assignment committed since (without locks)
+        db.session.expire(interpreter, ["assignments"])
+        raise RotaRefused(CHANGED_MEANWHILE) from error
     audit.record(
         "interpretation.assign",
         activity,
@@ -334,11 +357,14 @@ def assign_automatically(event, activity: Activity, pool: list[Interpreter], *, 
         for interpreter in sorted(pool, key=lambda i: (busy(i), i.name)):
             if have >= wanted(setup, activity):
                 break
-            if any(a.activity_id == activity.id for a in interpreter.assignments):
+            if on_activity(interpreter, activity):
                 continue
             if problems_for(event, interpreter, new, _stints(interpreter), setup, travel):
                 continue
-            assign(event, activity, interpreter, channel, actor=actor)
+            try:  # checked again under the interpreter's lock: someone may have been faster
+                assign(event, activity, interpreter, channel, actor=actor)
+            except RotaRefused:
+                continue
             have += 1
             added += 1
     return added

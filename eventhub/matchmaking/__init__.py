@@ -6,4 +6,11 @@ from flask import Blueprint
 bp = Blueprint("matchmaking", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
-from eventhub.matchmaking import models, panels, propose_views, runs, views  # noqa: E402,F401
+from eventhub.matchmaking import (  # noqa: E402,F401
+    audit_labels,
+    models,
+    panels,
+    propose_views,
+    runs,
+    views,
+)

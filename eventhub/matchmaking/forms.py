@@ -60,6 +60,13 @@ class ProfileForm(FlaskForm):
     )
     submit = SubmitField(_l("Save profile"))
 
+    def show_domain_error(self, error) -> None:
+        """Every mistake the rules found, next to its field."""
+        for name, messages in error.errors.items():
+            field = self._fields.get(name)
+            if field is not None:
+                field.errors = [*field.errors, *messages]
+
 
 class RequestForm(FlaskForm):
     from_profile_id = SelectField(_l("On behalf of"), coerce=_id_or_none, validate_choice=False)

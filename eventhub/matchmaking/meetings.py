@@ -1,7 +1,7 @@
 """Meetings the solver proposed: each side accepts or declines; both accepted is confirmed;
-a decline is mailed to the other side; organisers cancel; a confirmed meeting can become a
-draft agreement between the two organisations (organisers only: an agreement starts the
-ceremonies' workflow, which is theirs)."""
+a decline is mailed to the other side; organisers cancel (mailed to both sides); a confirmed
+meeting can become a draft agreement between the two organisations (organisers only: an
+agreement starts the ceremonies' workflow, which is theirs)."""
 
 from __future__ import annotations
 
@@ -83,8 +83,9 @@ def decline(event, meeting: Meeting, side: str, *, actor) -> bool:
     return tell_declined(event, meeting, by, other)
 
 
-def cancel(event, meeting: Meeting, *, actor) -> None:
-    """The organisers call a meeting off."""
+def cancel(event, meeting: Meeting, *, actor) -> int:
+    """The organisers call a meeting off; each side's representative is told, in their
+    language. The number of messages queued."""
     if meeting.state not in (MeetingState.PROPOSED, MeetingState.CONFIRMED):
         raise DomainError(_l("This meeting is no longer on."))
     before = meeting.state.value
@@ -97,6 +98,13 @@ def cancel(event, meeting: Meeting, *, actor) -> None:
         event_id=event.id,
         changes={"state": [before, meeting.state.value]},
     )
+    return sum(
+        tell_cancelled(event, meeting, own, other)
+        for own, other in (
+            (meeting.first_profile, meeting.second_profile),
+            (meeting.second_profile, meeting.first_profile),
+        )
+    )
 
 
 def _when(event, moment) -> str:
@@ -105,15 +113,23 @@ def _when(event, moment) -> str:
     return zoned_datetime(moment, event.timezone)
 
 
-def tell_declined(event, meeting: Meeting, by: MatchProfile, other: MatchProfile) -> bool:
-    """Mail `other`'s representative, in their language, that `by` declined the meeting."""
-    person = other.representative
+def _reachable(profile: MatchProfile):
+    """The profile's representative when a message may go to them, else None."""
+    person = profile.representative
     if (
         person is None
         or not person.email
         or person.erased_at is not None
         or person.status != Status.APPROVED
     ):
+        return None
+    return person
+
+
+def tell_declined(event, meeting: Meeting, by: MatchProfile, other: MatchProfile) -> bool:
+    """Mail `other`'s representative, in their language, that `by` declined the meeting."""
+    person = _reachable(other)
+    if person is None:
         return False
     with force_locale(language_of(person)):
         subject = gettext("Meeting declined: %(event)s", event=event.name_en)
@@ -123,6 +139,31 @@ def tell_declined(event, meeting: Meeting, by: MatchProfile, other: MatchProfile
             gettext(
                 "%(organisation)s has declined the meeting of %(time)s, table %(table)d.",
                 organisation=by.organisation.name_en,
+                time=_when(event, meeting.starts_at),
+                table=meeting.table,
+            ),
+            gettext("The organisers may propose another meeting."),
+            "",
+            event.name_en,
+        ]
+        return send_mail(person.email, subject, "\n".join(lines), event_id=event.id)
+
+
+def tell_cancelled(event, meeting: Meeting, own: MatchProfile, other: MatchProfile) -> bool:
+    """Mail `own`'s representative, in their language, that the organisers cancelled the
+    meeting with `other`."""
+    person = _reachable(own)
+    if person is None:
+        return False
+    with force_locale(language_of(person)):
+        subject = gettext("Meeting cancelled: %(event)s", event=event.name_en)
+        lines = [
+            gettext("Dear %(name)s,", name=person.salutation_name),
+            "",
+            gettext(
+                "The organisers have cancelled the meeting with %(organisation)s of %(time)s,"
+                " table %(table)d.",
+                organisation=other.organisation.name_en,
                 time=_when(event, meeting.starts_at),
                 table=meeting.table,
             ),

@@ -19,6 +19,15 @@ from eventhub.registration.models import Participant, Status
 from eventhub.text import clean
 
 
+class ProfileInvalid(DomainError):
+    """The profile's mistakes, by form field: `errors` {field: [message]}."""
+
+    def __init__(self, errors: dict[str, list]) -> None:
+        first = next(iter(errors.values()))[0]
+        super().__init__(first, field=next(iter(errors)))
+        self.errors = {name: [str(m) for m in messages] for name, messages in errors.items()}
+
+
 def candidate_organisations(event, acting) -> list[Organisation]:
     """Organisations that may join: accepted ones with an approved participant in the event
     (the visitor's own only, unless an organiser), without a profile yet."""
@@ -66,31 +75,37 @@ def representatives(event, organisation_ids) -> list[Participant]:
 def save_profile(
     event, profile: MatchProfile | None, values: Mapping[str, Any], *, acting, actor
 ) -> MatchProfile:
-    """Create (`profile` None) or change a profile; the organisation of an existing one stays."""
+    """Create (`profile` None) or change a profile; the organisation of an existing one stays.
+    Every mistake is found before refusing, so the form says them all at once."""
+    errors: dict[str, list] = {}
+    organisation_id = profile.organisation_id if profile is not None else None
     if profile is None:
         organisation_id = values.get("organisation_id")
-        allowed = {o.id for o in candidate_organisations(event, acting)}
-        if organisation_id not in allowed:
-            raise DomainError(
-                _l("Choose an organisation from the list (one that has not joined yet)."),
-                field="organisation_id",
-            )
+        if organisation_id not in {o.id for o in candidate_organisations(event, acting)}:
+            errors["organisation_id"] = [
+                _l("Choose an organisation from the list (one that has not joined yet).")
+            ]
+            organisation_id = None
+    topics = [key for key in values.get("topics") or [] if key in TOPICS]
+    if not topics:
+        errors["topics"] = [_l("Tick at least one topic.")]
+    representative_id = values.get("representative_id") or None
+    if (
+        representative_id is not None
+        and organisation_id is not None  # without an organisation, choosing it comes first
+        and representative_id not in {p.id for p in representatives(event, [organisation_id])}
+    ):
+        errors["representative_id"] = [
+            _l("The representative must be an approved participant of the organisation.")
+        ]
+    if errors:
+        raise ProfileInvalid(errors)
+    if profile is None:
         profile = MatchProfile(event_id=event.id, organisation_id=organisation_id)
         db.session.add(profile)
         action = "match_profile.create"
     else:
         action = "match_profile.update"
-    topics = [key for key in values.get("topics") or [] if key in TOPICS]
-    if not topics:
-        raise DomainError(_l("Tick at least one topic."), field="topics")
-    representative_id = values.get("representative_id") or None
-    if representative_id is not None and representative_id not in {
-        p.id for p in representatives(event, [profile.organisation_id])
-    }:
-        raise DomainError(
-            _l("The representative must be an approved participant of the organisation."),
-            field="representative_id",
-        )
     before = {"topics": profile.topics, "representative_id": profile.representative_id}
     profile.topics = joined(topics)
     profile.offers = (values.get("offers") or "").strip()[:2000]

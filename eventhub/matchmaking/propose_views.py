@@ -29,7 +29,7 @@ from eventhub.matchmaking.models import (
     MeetingRequest,
     MeetingState,
 )
-from eventhub.matchmaking.runs import RUN_STALE, lock_run, run_of
+from eventhub.matchmaking.runs import RUN_STALE, claim_run, error_message, run_of
 from eventhub.matchmaking.sessions import SessionInput, remove_session, save_session, sessions_of
 from eventhub.scheduling.forms import ClockField
 from eventhub.scheduling.models import Room, Venue
@@ -141,13 +141,10 @@ def propose(event):
     """What was asked and what the last run found; POST: fit the meetings again, once
     however often clicked."""
     if request.method == "POST":
-        run = lock_run(event.id)
-        since = run.running_since
-        if since is not None and utcnow() - aware(since) < RUN_STALE:
+        if not claim_run(event.id):
             db.session.rollback()
             flash(_("Meetings are being proposed: they appear here in a moment."), "warning")
             return redirect(url_for("matchmaking.propose", slug=event.slug))
-        run.running_since = utcnow()
         jobs.later(tasks.propose_meetings, event.id, current_user.id)
         commit()
         flash(_("Proposing meetings: they appear here in a moment."), "success")
@@ -192,6 +189,7 @@ def _page(event) -> dict:
         "meetings": meetings,
         "states": Counter(m.state for m in meetings),
         "run": run,
+        "run_error": error_message(run),
         "running": run is not None
         and run.running_since is not None
         and utcnow() - aware(run.running_since) < RUN_STALE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from eventhub import jobs
 from eventhub.audit import services as audit
 from eventhub.auth.models import User
@@ -9,7 +11,9 @@ from eventhub.db import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.matchmaking import solver
-from eventhub.matchmaking.runs import lock_run
+from eventhub.matchmaking.runs import FAILED, lock_run
+
+log = logging.getLogger(__name__)
 
 
 @jobs.job(retries=0)  # a fit that fails is the organiser's to see, not to repeat
@@ -19,11 +23,12 @@ def propose_meetings(event_id: int, actor_id: int | None = None) -> int:
     actor = db.session.get(User, actor_id) if actor_id else None
     try:
         result = solver.propose(event)
-    except Exception as error:
+    except Exception:
+        log.exception("Proposing the meetings of event %s failed", event_id)
         db.session.rollback()  # the button works again at once
         run = lock_run(event_id)
         run.running_since = None
-        run.error = str(error)[:500]
+        run.error = FAILED  # the page says it in the reader's words; the log has the rest
         db.session.commit()
         raise
     run = lock_run(event_id)

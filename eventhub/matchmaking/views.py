@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -24,16 +23,10 @@ from eventhub.matchmaking.access import (
     request_or_404,
 )
 from eventhub.matchmaking.forms import ProfileForm, RequestForm
+from eventhub.matchmaking.labels import STATE_LABELS
 from eventhub.matchmaking.models import MeetingState
 from eventhub.matchmaking.topics import TOPICS, keys_of
 from eventhub.web import attempt, paginate
-
-STATE_LABELS = {
-    MeetingState.PROPOSED: _l("Waiting for answers"),
-    MeetingState.CONFIRMED: _l("Confirmed"),
-    MeetingState.DECLINED: _l("Declined"),
-    MeetingState.CANCELLED: _l("Cancelled"),
-}
 
 
 @bp.context_processor
@@ -325,9 +318,14 @@ def meeting_decline(event, meeting_id: int):
 @event_view(Role.ORGANISER)
 def meeting_cancel(event, meeting_id: int):
     item = meeting_or_404(event, meeting_id, _acting(event))
-    ok, _result = attempt(lambda: meetings.cancel(event, item, actor=current_user))
-    if ok:
-        flash(_("Meeting cancelled."), "success")
+    ok, told = attempt(lambda: meetings.cancel(event, item, actor=current_user))
+    if ok and told == 2:
+        flash(_("Meeting cancelled; both sides have been told."), "success")
+    elif ok:
+        flash(
+            _("Meeting cancelled; a side without a representative to mail could not be told."),
+            "success",
+        )
     return redirect(url_for("matchmaking.meeting", slug=event.slug, meeting_id=item.id))
 
 

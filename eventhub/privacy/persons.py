@@ -26,6 +26,7 @@ PERSON_TABLES = (
     "agreement_witness",
     "agenda_feed",
     "activity_person",
+    "withdrawn_card",
 )
 
 

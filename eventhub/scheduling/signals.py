@@ -36,8 +36,9 @@ activity_warnings = signals.signal(
     "activity-warnings",
     doc="""Sent by the activity form and the programme pages with the list of activities they
     show as sender (the form: before an activity is published). A receiver returns (activity,
-    message) pairs, the message a lazy text in the reader's language (interpretation: a
-    delegation in the audience with no channel in its language).""",
+    message, url) triples: the message a lazy text in the reader's language (interpretation: a
+    delegation in the audience with no channel in its language), the url the page where it is
+    put right, or None. The scheduler's pages show the link without knowing whose it is.""",
 )
 
 places_of = signals.signal(

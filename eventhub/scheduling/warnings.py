@@ -8,19 +8,31 @@ with warnings is held back until the organiser ticks "Publish despite the warnin
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from eventhub.scheduling.models import Activity, ActivityState
 from eventhub.scheduling.signals import activity_warnings
 
 
-def warnings_of(activities: list[Activity]) -> dict[int, list]:
-    """Every receiver's messages for `activities`, by activity id."""
-    found: dict[int, list] = defaultdict(list)
+@dataclass(frozen=True)
+class Warning:  # noqa: A001 -- the word the pages use; the builtin is not needed here
+    """A receiver's message about an activity, and where it is put right (None: nowhere)."""
+
+    message: object
+    url: str | None = None
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def warnings_of(activities: list[Activity]) -> dict[int, list[Warning]]:
+    """Every receiver's warnings for `activities`, by activity id."""
+    found: dict[int, list[Warning]] = defaultdict(list)
     if not activities:
         return found
-    for _receiver, pairs in activity_warnings.send(activities):
-        for activity, message in pairs or ():
-            found[activity.id].append(message)
+    for _receiver, triples in activity_warnings.send(activities):
+        for activity, message, url in triples or ():
+            found[activity.id].append(Warning(message, url))
     return found
 
 

@@ -7,6 +7,7 @@ bp = Blueprint("seating", __name__, url_prefix="/events/<slug>")
 
 # The views register their routes, the receivers connect to their signals, on import.
 from eventhub.seating import (  # noqa: E402,F401
+    audit_labels,
     models,
     personal_data,
     places,

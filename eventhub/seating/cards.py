@@ -21,10 +21,17 @@ from eventhub.db import utcnow
 from eventhub.extensions import db
 from eventhub.personnames import protocol
 from eventhub.registration.models import Participant
-from eventhub.seating.models import SeatAssignment, SeatingPlan, SeatingTable, TableShape
+from eventhub.seating.models import (
+    SeatAssignment,
+    SeatingPlan,
+    SeatingTable,
+    TableShape,
+    WithdrawnCard,
+)
 
 ACTION_LABELS["seating.cards_printed"] = _l("Place cards printed")
-display.describe_fields({"cards": _l("Cards")})
+ACTION_LABELS["seating.card_collected"] = _l("Withdrawn place card collected")
+display.describe_fields({"cards": _l("Cards"), "card": _l("Card")})
 
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 
@@ -158,3 +165,46 @@ def mark_printed(plan: SeatingPlan, places: list[SeatAssignment], *, actor) -> d
     )
     db.session.flush()
     return when
+
+
+def withdraw(place: SeatAssignment) -> WithdrawnCard | None:
+    """`place` leaves the plan: if its card was printed, it still stands on the table and must
+    be taken off; remember it (the name as printed, or none for an erased person)."""
+    if place.card_printed_at is None or place.behind:
+        return None
+    person = db.session.get(Participant, place.participant_id)
+    erased = person is None or person.erased_at is not None
+    card = WithdrawnCard(
+        plan_id=place.plan_id,
+        participant_id=place.participant_id,
+        name="" if erased else " ".join(person.name(protocol.TENT_CARD).split()),
+        table_number=place.table.number,
+        seat=place.seat if place.seat > 0 else 0,
+        printed_at=place.card_printed_at,
+    )
+    db.session.add(card)
+    return card
+
+
+def to_collect(plan: SeatingPlan) -> list[WithdrawnCard]:
+    """The withdrawn cards still on the tables, by table and seat."""
+    return list(
+        db.session.scalars(
+            sa.select(WithdrawnCard)
+            .where(WithdrawnCard.plan_id == plan.id, WithdrawnCard.collected_at.is_(None))
+            .order_by(WithdrawnCard.table_number, WithdrawnCard.seat, WithdrawnCard.id)
+        )
+    )
+
+
+def collect(plan: SeatingPlan, card: WithdrawnCard, *, actor) -> None:
+    """The card taken off its table; audited. Flushes, never commits."""
+    card.collected_at = utcnow()
+    audit.record(
+        "seating.card_collected",
+        plan,
+        actor=actor,
+        event_id=plan.event_id,
+        changes={"card": [f"{card.table_number}/{card.seat}", None]},
+    )
+    db.session.flush()

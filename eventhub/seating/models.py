@@ -116,3 +116,26 @@ class SeatAssignment(db.Model):
 
     table: Mapped[SeatingTable] = relationship(back_populates="places")
     participant: Mapped[Participant] = relationship()
+
+
+class WithdrawnCard(db.Model):
+    """A printed place card whose place is gone (the guest cancelled, or was taken out of the
+    plan): it still stands on its table until someone collects it. Only cards that were
+    printed are kept; a moved guest's old card is replaced by their reprint, not listed here.
+    The name is as it was printed; erased with the person."""
+
+    __tablename__ = "withdrawn_card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("seating_plan.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(300), default="")
+    table_number: Mapped[int]
+    seat: Mapped[int]
+    printed_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime] = mapped_column(default=utcnow)
+    collected_at: Mapped[datetime | None]

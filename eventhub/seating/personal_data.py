@@ -1,6 +1,8 @@
 """Seating's answers about one person (privacy.signals): their places in the export; on
-erasure they leave every plan at once (their seat rows go, a plan naming them host or guest
-of honour forgets it) and the plans re-flow after the commit to fill the freed seats."""
+erasure they leave every plan at once (their seat rows go, a printed card becomes a withdrawn
+card without a name, a plan naming them host or guest of honour forgets it) and the plans
+re-flow after the commit to fill the freed seats. A withdrawn card keeps its table and seat,
+so it is still taken off the table, but no longer the name printed on it."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from eventhub.extensions import db
 from eventhub.privacy.readable import Reading
 from eventhub.privacy.signals import person_data, person_erase, person_reading
 from eventhub.scheduling.models import Activity
-from eventhub.seating.models import SeatAssignment, SeatingPlan, SeatingTable
+from eventhub.seating import cards
+from eventhub.seating.models import SeatAssignment, SeatingPlan, SeatingTable, WithdrawnCard
 
 
 def _places(event, participant_id: int) -> list[SeatAssignment]:
@@ -75,7 +78,21 @@ def seating_erase(event, *, participant_id: int, **kwargs) -> dict[str, int]:
     places = _places(event, participant_id)
     touched = {place.plan_id for place in places}
     for place in places:
+        cards.withdraw(place)  # a printed card still stands on the table: to collect
         db.session.delete(place)
+    db.session.flush()
+    withdrawn = list(
+        db.session.scalars(
+            sa.select(WithdrawnCard).where(
+                WithdrawnCard.participant_id == participant_id,
+                WithdrawnCard.plan_id.in_(
+                    sa.select(SeatingPlan.id).where(SeatingPlan.event_id == event.id)
+                ),
+            )
+        )
+    )
+    for card in withdrawn:
+        card.name = ""
     for plan in db.session.scalars(
         sa.select(SeatingPlan).where(
             SeatingPlan.event_id == event.id,
@@ -94,7 +111,8 @@ def seating_erase(event, *, participant_id: int, **kwargs) -> dict[str, int]:
         plan.version += 1
         jobs.later(tasks.reflow_plan, plan.id)
     db.session.flush()
-    return {"seats": len(places)} if places else {}
+    counts = {"seats": len(places), "withdrawn_cards": len(withdrawn)}
+    return {what: n for what, n in counts.items() if n}
 
 
 SEATING = Reading(

@@ -29,7 +29,7 @@ from eventhub.scheduling.models import (
     Enrolment,
     EnrolmentStatus,
 )
-from eventhub.seating import planner
+from eventhub.seating import cards, planner
 from eventhub.seating.models import (
     SeatAssignment,
     SeatingPlan,
@@ -281,6 +281,7 @@ def write_places(
     interpreters = _interpreters(plan)
     for pid, row in rows.items():
         if pid not in places:
+            cards.withdraw(row)
             db.session.delete(row)
             moved.add(pid)
         elif (row.table_id, row.seat, row.behind) != places[pid]:

@@ -4,17 +4,19 @@ Organisers only. 600 place cards draw in about a second: printed inline, no job.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
+from eventhub.extensions import db
 from eventhub.i18n import localized, zoned_datetime
 from eventhub.seating import bp, cards, cards_pdf, plan_pdf
-from eventhub.seating.models import SeatingPlan
-from eventhub.web import commit, in_event_or_404, pdf_response
+from eventhub.seating.models import SeatingPlan, WithdrawnCard
+from eventhub.web import as_id, commit, in_event_or_404, pdf_response
 
 NO_PLAN = _l("There is no such seating plan in this event.")
 
@@ -54,6 +56,7 @@ def cards_page(event, plan_id: int):
         moved=[(place, cards.why(place)) for place in to_issue if place.card_printed_at],
         new=[place for place in to_issue if not place.card_printed_at],
         behind=len(places) - len(with_cards),
+        withdrawn=cards.to_collect(plan),
         chinese=cards.chinese_name,
         when=lambda moment: zoned_datetime(moment, event.timezone) if moment else "",
     )
@@ -121,3 +124,32 @@ def entrance_plan(event, plan_id: int):
         title=_("%(title)s — table plan", title=localized(plan.activity, "title")),
     )
     return pdf_response(body, f"table-plan-{plan.id}-v{plan.version}.pdf")
+
+
+@bp.post("/seating/<int:plan_id>/cards/collected")
+@event_view(Role.ORGANISER)
+def card_collected(event, plan_id: int):
+    """A withdrawn card taken off its table: it leaves the list."""
+    plan = _plan(event, plan_id)
+    card = db.session.scalar(
+        sa.select(WithdrawnCard).where(
+            WithdrawnCard.id == as_id(request.form.get("card_id")),
+            WithdrawnCard.plan_id == plan.id,
+        )
+    )
+    back = redirect(url_for("seating.cards", slug=event.slug, plan_id=plan.id))
+    if card is None:
+        flash(_("There is no such card to collect in this plan."), "warning")
+        return back
+    if card.collected_at is None:
+        cards.collect(plan, card, actor=current_user._get_current_object())
+        commit()
+    flash(
+        _(
+            "The card of table %(table)s, seat %(seat)s is collected.",
+            table=card.table_number,
+            seat=card.seat,
+        ),
+        "success",
+    )
+    return back

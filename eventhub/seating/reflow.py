@@ -1,7 +1,7 @@
 """The plan made again: proposed by the organisers (hand-placed guests stay), or re-flowed
 when a seated guest cancels (their status leaves approved, they are erased, or their
-enrolment in the activity is cancelled): people below move up by precedence, every moved
-place is marked for a new card, the plan's version goes up."""
+enrolment in the activity is cancelled): the smallest change that keeps the rules
+(settling.py), every moved place marked for a new card, the plan's version up."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from eventhub.audit import services as audit
 from eventhub.extensions import db
 from eventhub.registration.signals import travel_changed
 from eventhub.scheduling.models import Enrolment, EnrolmentStatus
-from eventhub.seating import planner, plans
+from eventhub.seating import planner, plans, settling
 from eventhub.seating.models import SeatAssignment, SeatingPlan
 
 
@@ -41,7 +41,20 @@ def reflow(plan_id: int) -> int:
     plan = db.session.get(SeatingPlan, plan_id)
     if plan is None:
         return 0
-    return propose(plan, action="seating.reflow")["moved"]
+    plan = plans.lock(plan)  # a hand move or a Propose meanwhile waits, or is waited for
+    places, unseated = settling.settle(plan)
+    moved = plans.write_places(plan, places)
+    if moved:
+        plan.version += 1
+    audit.record(
+        "seating.reflow",
+        plan,
+        actor=None,
+        actor_label="seating re-flow",
+        event_id=plan.event_id,
+        changes={"moved": len(moved), "unseated": len(unseated), "version": plan.version},
+    )
+    return len(moved)
 
 
 def plans_seating(participant_id: int) -> list[int]:

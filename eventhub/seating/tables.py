@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from eventhub.audit import services as audit
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.seating import plans
+from eventhub.seating import cards, plans
 from eventhub.seating.models import SeatingPlan, SeatingTable, TableShape
 
 MAX_TABLES = 200
@@ -108,6 +108,8 @@ def remove_table(table: SeatingTable, *, confirmed: bool, actor) -> int:
         event_id=plan.event_id,
         changes={"table": table.number, "unseated": guests},
     )
+    for place in table.places:  # its printed cards still stand on it until cleared
+        cards.withdraw(place)
     plan.tables.remove(table)
     db.session.flush()
     return guests

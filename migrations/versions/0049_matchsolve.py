@@ -1,7 +1,7 @@
 """Matchmaking runs: the "Propose meetings" guard against a second click, and the last result
 
 Revision ID: 0049_matchsolve
-Revises: 0048_seating_interpretation_matchmaking
+Revises: 0048_protocol
 Create Date: 2026-12-04 22:05:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import eventhub.db
 
 revision = "0049_matchsolve"
-down_revision = "0048_seating_interpretation_matchmaking"
+down_revision = "0048_protocol"
 branch_labels = None
 depends_on = None
 

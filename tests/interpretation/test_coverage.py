@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from eventhub.db import utcnow
 from eventhub.extensions import db
+from eventhub.registration.models import Participant, Status
 from eventhub.scheduling.models import Activity, ActivityState
 
 from .conftest import at, set_up
@@ -135,3 +137,72 @@ def test_an_activity_without_a_set_up_is_not_flagged(app, client, make, event, p
     assert "Before publishing" not in page
     overview = client.get(f"/events/{event.slug}/interpretation").get_data(as_text=True)
     assert "No interpretation set up." in overview
+
+
+def test_a_warning_links_to_where_it_is_put_right(app, client, make, event, place, as_role):
+    forum = _lao_forum(app, make, event, place)
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/schedule/activities/{forum.id}").get_data(as_text=True)
+    setup = f"/events/{event.slug}/interpretation/activities/{forum.id}"
+    assert f'href="{setup}">Put it right</a>' in page
+
+
+def test_a_warning_without_a_place_to_put_it_right_has_no_link(
+    app, client, make, event, place, as_role
+):
+    from eventhub.scheduling.signals import activity_warnings
+
+    plain = make.activity(
+        event,
+        title_en="Walk",
+        room_id=place["forum"].id,
+        starts_at=at("12:00"),
+        ends_at=at("13:00"),
+    )
+
+    def receiver(activities, **kwargs):
+        return [(a, "Bring an umbrella.", None) for a in activities if a.id == plain.id]
+
+    activity_warnings.connect(receiver)
+    try:
+        as_role("organiser")
+        url = f"/events/{event.slug}/schedule/activities/{plain.id}"
+        page = client.get(url).get_data(as_text=True)
+    finally:
+        activity_warnings.disconnect(receiver)
+    assert "<li>Bring an umbrella.</li>" in page
+
+
+def test_the_scheduling_pages_name_no_page_of_the_domains_above():
+    from pathlib import Path
+
+    folder = Path(__file__).parents[2] / "templates" / "scheduling"
+    naming = [p.name for p in folder.glob("*.html") if "interpretation." in p.read_text()]
+    assert naming == []
+
+
+def test_people_not_coming_hold_nothing_back(app, client, make, event, place, as_role):
+    lao = make.delegation(event, name_en="Lao PDR Delegation", country_code="LA")
+    withdrawn = make.participant(event, delegation_id=lao.id, status=Status.WITHDRAWN)
+    erased = make.participant(event, delegation_id=lao.id)
+    with app.app_context():
+        db.session.get(Participant, erased.id).erased_at = utcnow()
+        db.session.commit()
+    forum = make.activity(
+        event,
+        title_en="Forum on TVET",
+        room_id=place["hall"].id,
+        starts_at=at("09:30"),
+        ends_at=at("11:30"),
+        access="registration",
+        enrolled=[withdrawn, erased],
+    )
+    set_up(app, forum, floor="zh", channels="en")
+    as_role("organiser")
+    page = client.get(f"/events/{event.slug}/schedule/activities/{forum.id}").get_data(as_text=True)
+    assert "Before publishing" not in page
+    response = client.post(
+        f"/events/{event.slug}/schedule/activities/{forum.id}", data=_form(forum, place["hall"])
+    )
+    assert response.status_code == 302
+    assert _state(app, forum) == ActivityState.PUBLISHED

@@ -341,3 +341,99 @@ def test_two_desks_lending_one_headset_at_once_get_an_answer_not_an_error(
         "Another desk has just lent this headset: scan it again.",
     )
     assert _loans(app) == [("H001", other.id, False)]
+
+
+def _statements(app, client, url: str) -> int:
+    """How many SQL statements a page costs."""
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    return len(statements)
+
+
+def _lend_many(app, event, make, count: int, first: int) -> None:
+    delegation = make.delegation(event, name_en=f"Delegation {first}", country_code="VN")
+    people = [make.participant(event, delegation_id=delegation.id) for _ in range(count)]
+    with app.app_context():
+        headsets = [
+            Headset(event_id=event.id, number=f"H{n:03d}") for n in range(first, first + count)
+        ]
+        db.session.add_all(headsets)
+        db.session.flush()
+        db.session.add_all(
+            HeadsetLoan(event_id=event.id, headset_id=h.id, participant_id=p.id)
+            for h, p in zip(headsets, people, strict=True)
+        )
+        db.session.commit()
+
+
+@pytest.mark.parametrize("tail", ["not-returned", "not-returned.csv", "", "desk"])
+def test_the_headset_pages_cost_the_same_for_many_loans_as_for_few(
+    app, client, as_role, event, make, tail
+):
+    as_role("organiser")
+    _lend_many(app, event, make, 2, 1)
+    few = _statements(app, client, _url(event, tail))
+    _lend_many(app, event, make, 12, 100)
+    many = _statements(app, client, _url(event, tail))
+    assert many == few
+
+
+def test_staff_see_who_holds_a_headset_but_not_their_phone(
+    app, client, as_role, event, guest, make
+):
+    as_role("staff")
+    _stock(app, event, "H002")
+    _scan(client, event, "H002", guest=_badge(app, guest))
+    page = client.get(_url(event, "not-returned")).get_data(as_text=True)
+    assert "H002" in page and "Somphone KEOMANY" in page
+    assert "+856 20 5555 1234" not in page and "Phone" not in page
+
+
+def test_a_return_unchooses_the_guest_and_a_double_read_lends_nothing(
+    app, client, as_role, event, guest, make
+):
+    as_role("staff")
+    _stock(app, event, "H007")
+    other = make.participant(event, family_name="PHAN", native_name="")
+    _scan(client, event, "H007", guest=_badge(app, other))  # X holds H7
+    code = _badge(app, guest)
+    _scan(client, event, code)  # Y's badge is scanned
+    status, data = _scan(client, event, "H007", guest=code)  # X brings H7 back
+    assert (data["title"], data["guest_code"]) == ("Returned H007", "")
+    # The scanner reads H7 twice; the second read was sent with Y still chosen.
+    status, data = _scan(client, event, "H007", guest=code)
+    assert data["title"] == "Returned H007"
+    assert _loans(app) == [("H007", other.id, True)]
+    with app.app_context():  # a while later, the same headset goes to Y on purpose
+        loan = db.session.scalar(sa.select(HeadsetLoan))
+        loan.returned_at -= timedelta(seconds=10)
+        db.session.commit()
+    status, data = _scan(client, event, "H007", guest=code)
+    assert data["title"] == "Issued H007"
+
+
+def test_a_double_click_adding_a_range_is_answered_not_an_error(
+    client, as_role, event, monkeypatch
+):
+    from eventhub.interpretation import headsets
+
+    as_role("organiser")
+    url = _url(event, "")
+    client.post(url, data={"first": "H001", "last": "H005"})
+    # The second click looked before the first click's headsets were committed.
+    monkeypatch.setattr(headsets, "numbers_in", lambda event: set())
+    response = client.post(url, data={"first": "H001", "last": "H005"})
+    assert response.status_code == 400
+    assert "were added meanwhile" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert client.get(url).get_data(as_text=True).count(">H005<") == 1

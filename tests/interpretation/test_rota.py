@@ -193,3 +193,21 @@ def test_an_activity_moved_afterwards_shows_the_broken_rule_on_the_overview(
         db.session.commit()
     page = client.get(f"/events/{event.slug}/interpretation").get_data(as_text=True)
     assert "Nguyen Thi Lan is at Forum B until 11:30 and needs 20 min to get here" in page
+
+
+def test_a_double_click_on_assign_is_answered_not_an_error(
+    app, client, make, event, place, as_role, monkeypatch
+):
+    from eventhub.interpretation import rota
+
+    forum, _plenary = _two_activities(app, make, event, place, "14:00", "15:00")
+    person = interpreter(app, event)
+    as_role("organiser")
+    _assign(client, event, forum, person)
+    # The second click's check ran before the first click's assignment was committed.
+    monkeypatch.setattr(rota, "on_activity", lambda interpreter, activity: False)
+    monkeypatch.setattr(rota, "problems_for", lambda *args, **kwargs: [])
+    response = _assign(client, event, forum, person)
+    assert response.status_code == 200
+    assert "The rota changed meanwhile" in response.get_data(as_text=True)
+    assert _on(app, forum) == [person.id]

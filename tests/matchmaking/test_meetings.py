@@ -184,7 +184,7 @@ def test_organisers_see_all_meetings_and_cancel_one(app, client, make, event, as
     page = client.get(base, query_string={"state": "confirmed"}).get_data(as_text=True)
     assert "Souphanouvong University" in page and "Chiang Mai Rail College" not in page
     text = _post(client, event, first, "cancel").get_data(as_text=True)
-    assert "Meeting cancelled." in text
+    assert "Meeting cancelled; both sides have been told." in text
     assert _state(app, first) == MeetingState.CANCELLED
 
 
@@ -236,3 +236,26 @@ def test_the_event_home_page_leads_into_matchmaking_and_counts_what_waits(
     assert "1 meeting waits for your answer." in page
     client.post("/auth/logout")
     assert "/matchmaking" not in client.get(f"/events/{event.slug}/").get_data(as_text=True)
+
+
+def test_a_cancelled_meeting_is_mailed_to_both_sides_each_in_its_language(
+    app, client, make, event, as_role, outbox
+):
+    thai = side(make, event, "TH", "Chiang Mai Rail College", locale="en")
+    china = side(make, event, "CN", "Guizhou Rail College", locale="zh_Hans")
+    meeting_id = meeting(app, event, thai, china, state=MeetingState.CONFIRMED)
+    as_role("organiser")
+    text = _post(client, event, meeting_id, "cancel").get_data(as_text=True)
+    assert "Meeting cancelled" in text and "both sides have been told" in text
+    with app.app_context():
+        from eventhub.registration.models import Participant
+
+        address = {db.session.get(Participant, s.participant_id).email: s for s in (thai, china)}
+    mails = {address[mail["To"]].organisation_id: mail for mail in outbox}
+    assert set(mails) == {thai.organisation_id, china.organisation_id}
+    english = mails[thai.organisation_id]
+    assert "Meeting cancelled" in english["Subject"]
+    body = english.get_content()
+    assert "Guizhou Rail College" in body and "table 3" in body and "14:00" in body
+    assert "2025年7月25日" in mails[china.organisation_id].get_content()
+    assert "Chiang Mai Rail College" in mails[china.organisation_id].get_content()

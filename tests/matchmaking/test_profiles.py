@@ -103,3 +103,23 @@ def test_the_directory_filters_by_topic_and_country_and_searches(client, make, e
 def test_gate_staff_do_not_open_matchmaking(client, event, as_role):
     as_role("staff")
     assert client.get(f"/events/{event.slug}/matchmaking").status_code == 403
+
+
+def test_the_join_form_says_every_mistake_at_once(client, make, event, as_role):
+    thai = side(make, event, "TH", "Chiang Mai Rail College", topics=None)
+    lao = side(make, event, "LA", "Souphanouvong University", topics=None)
+    as_role("organiser")
+    url = f"/events/{event.slug}/matchmaking/profiles/new"
+    response = client.post(url, data={"offers": "Rail maintenance workshops"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose an organisation from the list" in page
+    assert "Tick at least one topic." in page
+    assert "Rail maintenance workshops" in page
+    response = client.post(
+        url,
+        data={"organisation_id": thai.organisation_id, "representative_id": lao.participant_id},
+    )
+    page = response.get_data(as_text=True)
+    assert "Tick at least one topic." in page
+    assert "The representative must be an approved participant of the organisation." in page

@@ -88,3 +88,41 @@ def test_garbage_ids_find_nothing(app, client, make, as_role, event):
         assert "There is no such matchmaking session in this event." in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(MatchmakingSession, theirs) is not None
+
+
+def test_a_first_click_racing_another_first_click_is_refused_not_an_error(
+    app, client, as_role, event, held_jobs, monkeypatch
+):
+    """Two first clicks at once: each looked before the other's row existed. The second to
+    write is told meetings are being proposed (no 500, no second job)."""
+    from eventhub.matchmaking import runs
+
+    as_role("organiser")
+    client.post(f"/events/{event.slug}/matchmaking/propose")  # the other click, committed
+    monkeypatch.setattr(runs, "run_of", lambda *_args, **_kwargs: None)  # looked too early
+    response = client.post(f"/events/{event.slug}/matchmaking/propose", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Meetings are being proposed" in response.get_data(as_text=True)
+    assert [task for task, _args in held_jobs] == [tasks.propose_meetings]
+
+
+def test_a_failed_run_says_so_in_the_readers_words_not_the_programs(
+    app, client, as_role, event, held_jobs, monkeypatch
+):
+    import pytest
+
+    from eventhub.matchmaking import solver
+
+    def broken(_event):
+        raise RuntimeError("psycopg.errors.DeadlockDetected: deadlock on relation 16384")
+
+    monkeypatch.setattr(solver, "propose", broken)
+    as_role("organiser")
+    client.post(f"/events/{event.slug}/matchmaking/propose")
+    with pytest.raises(RuntimeError):
+        run_held(app, held_jobs)
+    page = client.get(f"/events/{event.slug}/matchmaking/propose").get_data(as_text=True)
+    assert "DeadlockDetected" not in page and "16384" not in page
+    assert "The last run failed" in page and "Try again" in page
+    client.post(f"/events/{event.slug}/matchmaking/propose")  # and the button works again
+    assert [task for task, _args in held_jobs] == [tasks.propose_meetings]

@@ -162,3 +162,22 @@ def test_a_pdf_is_titled_in_the_readers_language(app, client, as_role, event, ma
     ).metadata.title
     assert english == "Welcome Banquet — table cards"
     assert chinese.startswith("欢迎晚宴")
+
+
+def test_an_erased_guests_printed_card_is_to_collect_without_their_name(app, make, event):
+    from eventhub.db import utcnow
+    from eventhub.seating import cards
+
+    world = _proposed(app, make, event)
+    gone = world.ids["th_head"]
+    with app.app_context():
+        plan = db.session.get(SeatingPlan, world.plan_id)
+        for row in plans.places_of(plan):
+            row.card_printed_at = utcnow()
+        place = next(r for r in plans.places_of(plan) if r.participant_id == gone)
+        where = (place.table.number, place.seat)
+        db.session.commit()
+        erase_person(db.session.get(Event, event.id), gone)
+        db.session.commit()
+        (card,) = cards.to_collect(db.session.get(SeatingPlan, world.plan_id))
+        assert (card.table_number, card.seat, card.name) == (*where, "")

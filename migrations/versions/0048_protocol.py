@@ -2,7 +2,7 @@
 per activity the languages, channels, interpreters and headsets; organisations' meeting
 requests, sessions and meetings
 
-Revision ID: 0048_seating_interpretation_matchmaking
+Revision ID: 0048_protocol
 Revises: 0047_rooming_list_night
 Create Date: 2026-12-04 21:39:23.774473
 
@@ -14,7 +14,7 @@ import eventhub.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0048_seating_interpretation_matchmaking'
+revision = '0048_protocol'
 down_revision = '0047_rooming_list_night'
 branch_labels = None
 depends_on = None
