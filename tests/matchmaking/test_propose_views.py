@@ -151,3 +151,14 @@ def test_a_second_session_in_the_same_room_at_the_same_time_is_refused(
     # The next session in the room, after the first, is fine.
     later = client.post(url, data={**form, "starts": "17:30", "ends": "18:30"})
     assert later.status_code == 302
+
+
+def test_a_time_typed_wrong_is_told_as_such_not_as_missing(client, as_role, event):
+    from eventhub.scheduling.forms import CLOCK_INVALID
+
+    as_role("organiser")
+    url = f"/events/{event.slug}/matchmaking/sessions"
+    form = {"day": "2025-07-25", "starts": "25:99", "ends": "17:00", "tables": "12"}
+    page = client.post(url, data={**form, "slot_minutes": "20"}).get_data(as_text=True)
+    assert str(CLOCK_INVALID) in page
+    assert 'value="25:99"' in page
