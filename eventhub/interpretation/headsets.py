@@ -361,7 +361,17 @@ def scan(
         # by mistake (they were waiting while someone else brought this one back).
         _take_back(loan, actor=actor)
         db.session.flush()
-        return Verdict("returned", code, loan.participant, headset=code)
+        reason = ""
+        if guest_code:
+            _refused, chosen = guest_of(event, guest_code)
+            if chosen is None or chosen.id != loan.participant_id:
+                # The desk had another guest chosen: say so, or the next scan lends to nobody
+                # the desk expected.
+                reason = _(
+                    "This headset was still lent to the guest named here, not to the guest"
+                    " scanned before. Scan the next guest's badge again to lend a headset."
+                )
+        return Verdict("returned", code, loan.participant, headset=code, reason=reason)
     back = just_returned(headset)
     if back is not None:
         # A scanner's double read of a headset coming back, sent before the first answer

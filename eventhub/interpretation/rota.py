@@ -13,6 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -162,7 +163,7 @@ def over_the_day(
             "%(name)s would work %(total)d min on %(day)s, over their %(max)d min a day.",
             name=interpreter.name,
             total=total,
-            day=day.isoformat(),
+            day=format_date(day, "long"),
             max=interpreter.max_minutes_per_day,
         )
     return None

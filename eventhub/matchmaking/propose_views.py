@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SubmitField
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from eventhub import jobs
 from eventhub.auth.access import event_view
@@ -46,9 +46,11 @@ REASONS = {
 
 
 class SessionForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    starts = ClockField(_l("From"), validators=[DataRequired()])
-    ends = ClockField(_l("Until"), validators=[DataRequired()])
+    # InputRequired: a time typed wrong ("25:99") keeps its own message, where DataRequired
+    # would replace it with "This field is required."
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    starts = ClockField(_l("From"), validators=[InputRequired()])
+    ends = ClockField(_l("Until"), validators=[InputRequired()])
     room_id = SelectField(_l("Room"), coerce=str, validate_choice=False)
     tables = IntegerField(_l("Tables"), validators=[DataRequired(), NumberRange(1, 500)])
     slot_minutes = IntegerField(

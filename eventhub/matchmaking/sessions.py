@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -15,6 +16,10 @@ from eventhub.exceptions import DomainError
 from eventhub.extensions import db
 from eventhub.matchmaking.models import MatchmakingSession, Meeting, MeetingState
 from eventhub.scheduling.models import Room, Venue
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -38,13 +43,15 @@ def sessions_of(event) -> list[MatchmakingSession]:
     )
 
 
-def _checked(event, given: SessionInput) -> tuple[datetime, datetime]:
+def _checked(
+    event, given: SessionInput, session: MatchmakingSession | None = None
+) -> tuple[datetime, datetime]:
     if not event.starts_on <= given.day <= event.ends_on:
         raise DomainError(
             _l(
                 "The day must be one of the event's days (%(first)s to %(last)s).",
-                first=event.starts_on.isoformat(),
-                last=event.ends_on.isoformat(),
+                first=format_date(event.starts_on, "long"),
+                last=format_date(event.ends_on, "long"),
             ),
             field="day",
         )
@@ -69,6 +76,27 @@ def _checked(event, given: SessionInput) -> tuple[datetime, datetime]:
     ends = datetime.combine(given.day, given.ends, zone).astimezone(UTC)
     if ends - starts < timedelta(minutes=given.slot_minutes):
         raise DomainError(_l("The session is shorter than one slot."), field="ends")
+    if given.room_id is not None:
+        # One room holds one session at a time: two would seat meetings at the same tables.
+        clash = db.session.scalars(
+            sa.select(MatchmakingSession).where(
+                MatchmakingSession.event_id == event.id,
+                MatchmakingSession.room_id == given.room_id,
+                MatchmakingSession.starts_at < ends,
+                MatchmakingSession.ends_at > starts,
+                MatchmakingSession.id != (session.id if session is not None else -1),
+            )
+        ).first()
+        if clash is not None:
+            zone = ZoneInfo(event.timezone)
+            raise DomainError(
+                _l(
+                    "The room already holds a session from %(starts)s to %(ends)s that day.",
+                    starts=format_time(as_utc(clash.starts_at).astimezone(zone), "HH:mm"),
+                    ends=format_time(as_utc(clash.ends_at).astimezone(zone), "HH:mm"),
+                ),
+                field="starts",
+            )
     return starts, ends
 
 
@@ -77,7 +105,7 @@ def save_session(
 ) -> MatchmakingSession:
     """Add a session, or change `session`; its proposed meetings go (the next run fits them
     again), confirmed ones stay as agreed."""
-    starts, ends = _checked(event, given)
+    starts, ends = _checked(event, given, session)
     if session is None:
         session = MatchmakingSession(event_id=event.id)
         db.session.add(session)

@@ -181,6 +181,13 @@ def test_a_withdrawn_guests_seat_is_filled_and_the_cards_follow(demo_server, new
     )
     names = _names(app, list(after))
     assert names[taker] in freed.inner_text()
+    # On a phone the plan reads as a list, and the page never scrolls sideways (the trial's
+    # page was 594px wide at 390px: hidden labels escaped the table's scroll box).
+    size = organiser.viewport_size
+    organiser.set_viewport_size({"width": 390, "height": 800})
+    organiser.reload()
+    assert organiser.evaluate("document.documentElement.scrollWidth") <= 390
+    organiser.set_viewport_size(size)
 
     # The cards page: the withdrawn guest's card to take off, the moved guests' to re-issue.
     moved = {

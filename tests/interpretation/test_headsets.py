@@ -410,6 +410,9 @@ def test_a_return_unchooses_the_guest_and_a_double_read_lends_nothing(
     _scan(client, event, code)  # Y's badge is scanned
     status, data = _scan(client, event, "H007", guest=code)  # X brings H7 back
     assert (data["title"], data["guest_code"]) == ("Returned H007", "")
+    # The desk had Y chosen: the verdict says the headset was someone else's and that Y's
+    # badge is needed again (the trial's desk silently switched the guest shown).
+    assert "scanned before" in data["reason"]
     # The scanner reads H7 twice; the second read was sent with Y still chosen.
     status, data = _scan(client, event, "H007", guest=code)
     assert data["title"] == "Returned H007"

@@ -3,7 +3,10 @@ refused with the reason, or saved."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from eventhub.extensions import db
 from eventhub.interpretation.models import InterpreterAssignment
@@ -113,7 +116,8 @@ def test_no_one_works_over_their_minutes_a_day(app, client, make, event, place, 
     as_role("organiser")
     _assign(client, event, forum, lan)
     page = _assign(client, event, plenary, lan).get_data(as_text=True)
-    assert "Nguyen Thi Lan would work 180 min on 2025-07-24, over their 150 min a day." in page
+    day = format_date(date(2025, 7, 24), "long", locale="en")  # the reader's words for the day
+    assert f"Nguyen Thi Lan would work 180 min on {day}, over their 150 min a day." in page
     assert _on(app, plenary) == []
 
 

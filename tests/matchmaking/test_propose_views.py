@@ -126,3 +126,39 @@ def test_a_failed_run_says_so_in_the_readers_words_not_the_programs(
     assert "The last run failed" in page and "Try again" in page
     client.post(f"/events/{event.slug}/matchmaking/propose")  # and the button works again
     assert [task for task, _args in held_jobs] == [tasks.propose_meetings]
+
+
+def test_a_second_session_in_the_same_room_at_the_same_time_is_refused(
+    app, client, make, as_role, event
+):
+    """The trial saved 15:00-16:00 in the Grand Hall inside its 14:00-17:30 session."""
+    as_role("organiser")
+    room_id = make.room(make.venue(event), name_en="Grand Hall", capacity=300).id
+    url = f"/events/{event.slug}/matchmaking/sessions"
+    form = {"day": "2025-07-25", "room_id": str(room_id), "tables": "12", "slot_minutes": "20"}
+    first = client.post(url, data={**form, "starts": "14:00", "ends": "17:30"})
+    assert first.status_code == 302
+    page = client.post(url, data={**form, "starts": "15:00", "ends": "16:00"}).get_data(
+        as_text=True
+    )
+    assert "already holds a session from 14:00 to 17:30" in page
+    assert 'value="15:00"' in page
+    with app.app_context():
+        count = db.session.scalar(
+            sa.select(sa.func.count()).where(MatchmakingSession.event_id == event.id)
+        )
+    assert count == 1
+    # The next session in the room, after the first, is fine.
+    later = client.post(url, data={**form, "starts": "17:30", "ends": "18:30"})
+    assert later.status_code == 302
+
+
+def test_a_time_typed_wrong_is_told_as_such_not_as_missing(client, as_role, event):
+    from eventhub.scheduling.forms import CLOCK_INVALID
+
+    as_role("organiser")
+    url = f"/events/{event.slug}/matchmaking/sessions"
+    form = {"day": "2025-07-25", "starts": "25:99", "ends": "17:00", "tables": "12"}
+    page = client.post(url, data={**form, "slot_minutes": "20"}).get_data(as_text=True)
+    assert str(CLOCK_INVALID) in page
+    assert 'value="25:99"' in page
