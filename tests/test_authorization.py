@@ -798,6 +798,10 @@ LAST = (
     "events.remove_member",
     "interpretation.interpreter_delete",
     "matchmaking.request_withdraw",  # after asking back
+    # A proposal replaces the proposed meetings, and removing a session takes its meetings:
+    # both after the meeting's own writes.
+    "matchmaking.propose",
+    "matchmaking.session_remove",
     "auth.logout",
 )
 
