@@ -274,10 +274,18 @@ def plan_settings(event, plan_id: int):
             "danger",
         )
         return redirect(_back(event, plan))
-    plan.host_country_code = form.host_country_code.data.strip().upper()
-    plan.host_id = as_id(form.host_id.data)
-    plan.guest_of_honour_id = as_id(form.guest_of_honour_id.data)
-    plan.interpreters_behind = form.interpreters_behind.data
+    wanted = {
+        "host_country_code": form.host_country_code.data.strip().upper(),
+        "host_id": as_id(form.host_id.data),
+        "guest_of_honour_id": as_id(form.guest_of_honour_id.data),
+        "interpreters_behind": bool(form.interpreters_behind.data),
+    }
+    if all(getattr(plan, name) == value for name, value in wanted.items()):
+        # Saved unchanged: the plan's version (printed on the entrance plan) stays.
+        flash(_("Nothing changed in the settings."), "info")
+        return redirect(_back(event, plan))
+    for name, value in wanted.items():
+        setattr(plan, name, value)
     plan.version += 1
     audit.record(
         "seating.settings",

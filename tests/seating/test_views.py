@@ -146,3 +146,22 @@ def test_an_event_without_banquets_says_so(client, as_role, event):
     as_role("organiser")
     html = client.get(f"/events/{event.slug}/seating").get_data(as_text=True)
     assert "no banquet or ceremony yet" in html
+
+
+def test_settings_saved_unchanged_move_nothing(app, client, as_role, event, make):
+    """The trial saved the settings unchanged three times: the version went 8, 9, 10 (the
+    entrance plan printed earlier looked out of date) and each time "Propose again"."""
+    as_role("organiser")
+    world = banquet(app, make, event)
+    url = _url(event, world, "/settings")
+    with app.app_context():
+        plan = db.session.get(SeatingPlan, world.plan_id)
+        version, behind = plan.version, plan.interpreters_behind
+        data = {"settings-host_country_code": plan.host_country_code}
+    if behind:
+        data["settings-interpreters_behind"] = "y"
+    for _ in range(2):
+        html = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
+        assert "Propose the plan again" not in html
+    with app.app_context():
+        assert db.session.get(SeatingPlan, world.plan_id).version == version
