@@ -126,27 +126,36 @@ def _reachable(profile: MatchProfile):
     return person
 
 
+def _letter(event, person, subject: str, news: str) -> bool:
+    """The mail of a meeting's news to `person`, in the language already forced."""
+    lines = [
+        gettext("Dear %(name)s,", name=person.salutation_name),
+        "",
+        news,
+        gettext("The organisers may propose another meeting."),
+        "",
+        event.name_en,
+    ]
+    return send_mail(person.email, subject, "\n".join(lines), event_id=event.id)
+
+
 def tell_declined(event, meeting: Meeting, by: MatchProfile, other: MatchProfile) -> bool:
     """Mail `other`'s representative, in their language, that `by` declined the meeting."""
     person = _reachable(other)
     if person is None:
         return False
     with force_locale(language_of(person)):
-        subject = gettext("Meeting declined: %(event)s", event=event.name_en)
-        lines = [
-            gettext("Dear %(name)s,", name=person.salutation_name),
-            "",
+        return _letter(
+            event,
+            person,
+            gettext("Meeting declined: %(event)s", event=event.name_en),
             gettext(
                 "%(organisation)s has declined the meeting of %(time)s, table %(table)d.",
                 organisation=by.organisation.name_en,
                 time=_when(event, meeting.starts_at),
                 table=meeting.table,
             ),
-            gettext("The organisers may propose another meeting."),
-            "",
-            event.name_en,
-        ]
-        return send_mail(person.email, subject, "\n".join(lines), event_id=event.id)
+        )
 
 
 def tell_cancelled(event, meeting: Meeting, own: MatchProfile, other: MatchProfile) -> bool:
@@ -156,10 +165,10 @@ def tell_cancelled(event, meeting: Meeting, own: MatchProfile, other: MatchProfi
     if person is None:
         return False
     with force_locale(language_of(person)):
-        subject = gettext("Meeting cancelled: %(event)s", event=event.name_en)
-        lines = [
-            gettext("Dear %(name)s,", name=person.salutation_name),
-            "",
+        return _letter(
+            event,
+            person,
+            gettext("Meeting cancelled: %(event)s", event=event.name_en),
             gettext(
                 "The organisers have cancelled the meeting with %(organisation)s of %(time)s,"
                 " table %(table)d.",
@@ -167,11 +176,7 @@ def tell_cancelled(event, meeting: Meeting, own: MatchProfile, other: MatchProfi
                 time=_when(event, meeting.starts_at),
                 table=meeting.table,
             ),
-            gettext("The organisers may propose another meeting."),
-            "",
-            event.name_en,
-        ]
-        return send_mail(person.email, subject, "\n".join(lines), event_id=event.id)
+        )
 
 
 def requester(meeting: Meeting) -> MatchProfile:

@@ -177,6 +177,36 @@ def new_page(browser, request):
         page.context.close()
 
 
+def serve_demo(tmp_path_factory, name: str):
+    """The whole demo week served in a thread (jobs run at once, mail kept in memory), for
+    the journeys that need its data; yields the app, with `base_url`."""
+    from eventhub.demo.builder import build_demo
+
+    instance = tmp_path_factory.mktemp(name)
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/demo.sqlite3",
+            "SECRET_KEY": name,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "MAIL_BACKEND": "memory",
+            "JOBS_URL": "immediate",
+            "LOGIN_RATE_LIMIT": "100 per minute",
+        }
+    )
+    app.extensions["eventhub_outbox"] = []
+    with app.app_context():
+        upgrade()
+        build_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = app.base_url
+    yield app
+    server.shutdown()
+
+
 def log_in(page, base: str, email: str, password: str) -> None:
     """Through the login form, with the keyboard."""
     page.goto(f"{base}/auth/login")

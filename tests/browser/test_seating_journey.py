@@ -9,21 +9,16 @@ A live server of its own holds the demo week, as `make run` shows it."""
 from __future__ import annotations
 
 import subprocess
-import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
-from eventhub import create_app
-from eventhub.demo.builder import build_demo
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Delegation, Participant
 from eventhub.seating.models import SeatAssignment, SeatingPlan, SeatingTable
 
-from .conftest import ARTIFACTS, log_in
+from .conftest import ARTIFACTS, log_in, serve_demo
 
 pytestmark = pytest.mark.browser
 
@@ -33,29 +28,7 @@ HEAD = ("head.la@caecw.example", "demo-head-2025")
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    instance = tmp_path_factory.mktemp("seating-live")
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/demo.sqlite3",
-            "SECRET_KEY": "seating-journey",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "MAIL_BACKEND": "memory",
-            "JOBS_URL": "immediate",
-            "LOGIN_RATE_LIMIT": "100 per minute",
-        }
-    )
-    app.extensions["eventhub_outbox"] = []
-    with app.app_context():
-        upgrade()
-        build_demo()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    app.base_url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_URL"] = app.base_url
-    yield app
-    server.shutdown()
+    yield from serve_demo(tmp_path_factory, "seating-live")
 
 
 def _places(app, plan_id: int) -> dict[int, tuple[int, int, bool]]:
