@@ -156,10 +156,12 @@ def test_a_withdrawn_guests_seat_is_filled_and_the_cards_follow(demo_server, new
     assert names[taker] in freed.inner_text()
     # On a phone the plan reads as a list, and the page never scrolls sideways (the trial's
     # page was 594px wide at 390px: hidden labels escaped the table's scroll box).
+    # At 1280px the room scrolls inside its frame (the second trial's page was 1582px wide).
     size = organiser.viewport_size
-    organiser.set_viewport_size({"width": 390, "height": 800})
-    organiser.reload()
-    assert organiser.evaluate("document.documentElement.scrollWidth") <= 390
+    for width in (390, 1280):
+        organiser.set_viewport_size({"width": width, "height": 800})
+        organiser.reload()
+        assert organiser.evaluate("document.documentElement.scrollWidth") <= width
     organiser.set_viewport_size(size)
 
     # The cards page: the withdrawn guest's card to take off, the moved guests' to re-issue.

@@ -145,7 +145,7 @@ def test_changed_cards_print_only_what_changed_and_then_nothing(
         db.session.commit()
 
     page = client.get(_url(event, seated)).get_data(as_text=True)
-    assert "1 to issue" in page and "5 are current" in page
+    assert "6 place cards in all: 5 current, 1 to issue." in page
     assert "HUN Manet" in page and "Place changed since its card was printed" in page
 
     response = client.post(_url(event, seated, "/changed.pdf"))
@@ -166,7 +166,7 @@ def test_changed_cards_print_only_what_changed_and_then_nothing(
 
 def test_the_reprint_page_counts_new_cards_and_says_why(client, organiser, event, seated):
     page = client.get(_url(event, seated)).get_data(as_text=True)
-    assert "6 place cards in all" in page and "0 are current" in page and "6 to issue" in page
+    assert "6 place cards in all: 0 current, 6 to issue." in page
     assert "6 new places have no card yet." in page and "HUN Manet (Table 2 · seat 1)" in page
     assert "1 interpreter sits behind their principal and has no card." in page
 
