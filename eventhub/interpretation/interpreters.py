@@ -4,6 +4,7 @@ agency's interpreter known by name. Services flush, never commit."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -71,7 +72,7 @@ def save_interpreter(event, interpreter: Interpreter | None, values: dict, *, ac
     unknown = [c for c in languages if c not in INTERPRETATION_LANGUAGES]
     if unknown:
         raise InterpreterInvalid(
-            _l("Unknown language code: %(codes)s.", codes=", ".join(unknown)), "languages"
+            _("Unknown language code: %(codes)s.", codes=", ".join(unknown)), "languages"
         )
     participant_id = values.get("participant_id")
     if participant_id is not None:

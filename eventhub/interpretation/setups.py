@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -69,7 +70,7 @@ def save_setup(activity: Activity, values: dict, *, actor=None) -> Interpretatio
     unknown = [c for c in floor + channels if c not in INTERPRETATION_LANGUAGES]
     if unknown:
         raise SetupInvalid(
-            _l("Unknown language code: %(codes)s.", codes=", ".join(unknown)), "channels"
+            _("Unknown language code: %(codes)s.", codes=", ".join(unknown)), "channels"
         )
     if not floor:
         raise SetupInvalid(
@@ -78,7 +79,7 @@ def save_setup(activity: Activity, values: dict, *, actor=None) -> Interpretatio
     both = [c for c in channels if c in floor]
     if both:
         raise SetupInvalid(
-            _l(
+            _(
                 "%(languages)s is spoken on the floor already; a channel in it is not needed.",
                 languages=", ".join(language_name(c) for c in both),
             ),
@@ -127,7 +128,7 @@ def booth_warnings(activity: Activity, setup: InterpretationSetup | None) -> lis
     channels = len(codes(setup.channels))
     if setup.booths < channels:
         found.append(
-            _l(
+            _(
                 "Simultaneous interpretation needs a booth per channel: %(channels)d channels, "
                 "%(booths)d booths.",
                 channels=channels,
@@ -139,7 +140,7 @@ def booth_warnings(activity: Activity, setup: InterpretationSetup | None) -> lis
         equipment = {w.strip().lower() for w in (room.equipment or "").split(",")}
         if not equipment & BOOTH_WORDS:
             found.append(
-                _l(
+                _(
                     "The room %(room)s has no interpretation booths in its equipment: mobile "
                     "booths must be brought in, or choose another room.",
                     room=room.name_en,

@@ -5,6 +5,7 @@ gives such pairs their meetings first)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -37,7 +38,7 @@ def ask(
         raise DomainError(_l("An organisation cannot ask itself for a meeting."))
     if existing(from_profile, to_profile) is not None:
         raise DomainError(
-            _l(
+            _(
                 "%(from)s has already asked %(to)s for a meeting.",
                 **{
                     "from": from_profile.organisation.name_en,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import format_date, format_time
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -48,7 +49,7 @@ def _checked(
 ) -> tuple[datetime, datetime]:
     if not event.starts_on <= given.day <= event.ends_on:
         raise DomainError(
-            _l(
+            _(
                 "The day must be one of the event's days (%(first)s to %(last)s).",
                 first=format_date(event.starts_on, "long"),
                 last=format_date(event.ends_on, "long"),
@@ -90,7 +91,7 @@ def _checked(
         if clash is not None:
             zone = ZoneInfo(event.timezone)
             raise DomainError(
-                _l(
+                _(
                     "The room already holds a session from %(starts)s to %(ends)s that day.",
                     starts=format_time(as_utc(clash.starts_at).astimezone(zone), "HH:mm"),
                     ends=format_time(as_utc(clash.ends_at).astimezone(zone), "HH:mm"),

@@ -13,6 +13,7 @@ unless enrolled or listed.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
@@ -336,7 +337,7 @@ def move(
     plan = lock(plan)
     if seen_version is not None and seen_version != plan.version:
         raise PlanChanged(
-            _l(
+            _(
                 "The plan has changed since you opened this page (it is now version %(v)d):"
                 " nothing was moved. Look at the plan below and move the guest again.",
                 v=plan.version,
@@ -344,10 +345,10 @@ def move(
         )
     people = audience(plan)
     if person.id not in {p.id for p in people}:
-        raise MoveRefused(_l("%(name)s is not invited to this activity.", name=person.titled_name))
+        raise MoveRefused(_("%(name)s is not invited to this activity.", name=person.titled_name))
     if not 1 <= seat <= table.seats:
         raise MoveRefused(
-            _l(
+            _(
                 "Table %(table)s has %(seats)d seats; there is no seat %(seat)d.",
                 table=table.number,
                 seats=table.seats,
@@ -369,14 +370,14 @@ def move(
         free = table.seats - sum(1 for t, _s, b in before.values() if t == table.id and not b)
         if free == 0:
             raise MoveRefused(
-                _l(
+                _(
                     "Table %(table)s has %(seats)d seats; all are taken.",
                     table=table.number,
                     seats=table.seats,
                 )
             )
         raise MoveRefused(
-            _l(
+            _(
                 "Seat %(seat)d of table %(table)s is taken; choose a free seat.",
                 seat=seat,
                 table=table.number,
@@ -419,7 +420,7 @@ def move(
         names = {p.id: p.titled_name for p in people}
         v = new[0]
         raise MoveRefused(
-            _l(
+            _(
                 "This move is refused: %(reason)s",
                 reason=MESSAGES[v.code]
                 % {

@@ -110,3 +110,21 @@ def test_without_a_profile_a_delegate_is_told_to_join_first(client, make, event,
     response = client.get(f"/events/{event.slug}/matchmaking/profiles/{china.profile_id}/request")
     assert response.status_code == 403
     assert "join first" in response.get_data(as_text=True)
+
+
+def test_an_organisation_named_with_markup_is_shown_as_text_in_a_refusal(
+    app, client, make, event, login
+):
+    """A refusal naming an organisation shows a name typed as HTML as text (lazy texts with
+    names in them are safe markup to Jinja; the room warning of interpretation was one)."""
+    hostile = "<img src=x onerror=alert(1)>"
+    lao = side(make, event, "LA", f"Lao College {hostile}", topics="rail")
+    china = side(make, event, "CN", "Guizhou Rail College", topics="rail")
+    login(lao.email)
+    url = f"/events/{event.slug}/matchmaking/profiles/{china.profile_id}/request"
+    data = {"from_profile_id": lao.profile_id, "topics": ["rail"]}
+    client.post(url, data=data)
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert "has already asked Guizhou Rail College" in page
+    assert hostile not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
