@@ -15,7 +15,6 @@ from __future__ import annotations
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eventhub import create_app  # noqa: E402
+from scratch import scratch_app  # noqa: E402
+
 from eventhub.directory.models import Organisation  # noqa: E402
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
@@ -191,21 +191,7 @@ def greedy(event) -> tuple[float, int, int]:
 
 
 def main() -> None:
-    folder = tempfile.mkdtemp()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            "INSTANCE_PATH": folder,
-            "SECRET_KEY": "bench",
-        }
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from eventhub.directory.services import seed_countries
-
-        upgrade()
-        seed_countries()
+    with scratch_app():
         event = build()
         base_time, base_mutual, base_one_way = greedy(event)
         times, result = [], None

@@ -17,7 +17,6 @@ from __future__ import annotations
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import UTC, date, datetime
@@ -27,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eventhub import create_app  # noqa: E402
+from scratch import scratch_app  # noqa: E402
+
 from eventhub.accommodation import capacity, solver  # noqa: E402
 from eventhub.accommodation.models import (  # noqa: E402
     CLASS_ORDER,
@@ -190,21 +190,7 @@ def check(event, proposal) -> tuple[int, int, int]:
 
 
 def main() -> None:
-    folder = tempfile.mkdtemp()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            "INSTANCE_PATH": folder,
-            "SECRET_KEY": "bench",
-        }
-    )
-    with app.app_context(), app.test_request_context():
-        from flask_migrate import upgrade  # noqa: PLC0415 -- needs the app
-
-        upgrade()
-        from eventhub.directory.services import seed_countries  # noqa: PLC0415
-
-        seed_countries()
+    with scratch_app(request=True):
         event = build()
         db.session.commit()
         times, base_times, proposal = [], [], None

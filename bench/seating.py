@@ -15,7 +15,6 @@ from __future__ import annotations
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eventhub import create_app  # noqa: E402
+from scratch import scratch_app  # noqa: E402
+
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
 from eventhub.registration.models import Category, Delegation, Participant, Status  # noqa: E402
@@ -125,21 +125,7 @@ def clear(plan: SeatingPlan) -> None:
 
 
 def main() -> None:
-    folder = tempfile.mkdtemp()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            "INSTANCE_PATH": folder,
-            "SECRET_KEY": "bench",
-        }
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from eventhub.directory.services import seed_countries
-
-        upgrade()
-        seed_countries()
+    with scratch_app():
         plan = build()
         ours, base, pure = [], [], []
         for _ in range(RUNS):

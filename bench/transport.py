@@ -14,7 +14,6 @@ from __future__ import annotations
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eventhub import create_app  # noqa: E402
+from scratch import scratch_app  # noqa: E402
+
 from eventhub.accommodation.models import Hotel  # noqa: E402
 from eventhub.events.models import Event  # noqa: E402
 from eventhub.extensions import db  # noqa: E402
@@ -119,21 +119,7 @@ def timed(event, share: bool):
 
 
 def main() -> None:
-    folder = tempfile.mkdtemp()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            "INSTANCE_PATH": folder,
-            "SECRET_KEY": "bench",
-        }
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from eventhub.directory.services import seed_countries
-
-        upgrade()
-        seed_countries()
+    with scratch_app():
         event = build()
         base_time, base = timed(event, share=False)
         base_broken = planner.violations(event)

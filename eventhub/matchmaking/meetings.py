@@ -60,21 +60,22 @@ def accept(event, meeting: Meeting, side: str, *, actor) -> None:
     )
 
 
-def decline(event, meeting: Meeting, side: str, *, actor) -> bool:
-    """One side declines: the meeting is off and the other side's representative is told.
-    True when a message was queued."""
+def _call_off(event, meeting: Meeting, state: MeetingState, action: str, actor, **said) -> None:
+    """A meeting still on is off (declined or cancelled), with an audit entry."""
     if meeting.state not in (MeetingState.PROPOSED, MeetingState.CONFIRMED):
         raise DomainError(_l("This meeting is no longer on."))
     before = meeting.state.value
-    meeting.state = MeetingState.DECLINED
+    meeting.state = state
     db.session.flush()
-    audit.record(
-        "meeting.decline",
-        meeting,
-        actor=actor,
-        event_id=event.id,
-        changes={"side": [None, side], "state": [before, meeting.state.value]},
-    )
+    changes = {name: [None, value] for name, value in said.items()}
+    changes["state"] = [before, state.value]
+    audit.record(action, meeting, actor=actor, event_id=event.id, changes=changes)
+
+
+def decline(event, meeting: Meeting, side: str, *, actor) -> bool:
+    """One side declines: the meeting is off and the other side's representative is told.
+    True when a message was queued."""
+    _call_off(event, meeting, MeetingState.DECLINED, "meeting.decline", actor, side=side)
     by, other = (
         (meeting.first_profile, meeting.second_profile)
         if side == FIRST
@@ -86,18 +87,7 @@ def decline(event, meeting: Meeting, side: str, *, actor) -> bool:
 def cancel(event, meeting: Meeting, *, actor) -> int:
     """The organisers call a meeting off; each side's representative is told, in their
     language. The number of messages queued."""
-    if meeting.state not in (MeetingState.PROPOSED, MeetingState.CONFIRMED):
-        raise DomainError(_l("This meeting is no longer on."))
-    before = meeting.state.value
-    meeting.state = MeetingState.CANCELLED
-    db.session.flush()
-    audit.record(
-        "meeting.cancel",
-        meeting,
-        actor=actor,
-        event_id=event.id,
-        changes={"state": [before, meeting.state.value]},
-    )
+    _call_off(event, meeting, MeetingState.CANCELLED, "meeting.cancel", actor)
     return sum(
         tell_cancelled(event, meeting, own, other)
         for own, other in (
