@@ -44,7 +44,10 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a registration form can stay open a working day
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
-    "EVENTHUB_LOCALES": ["en", "zh_Hans"],
+    # Organisers work in English and Chinese; guests read the region's languages: Thai,
+    # Vietnamese, Indonesian, Malay, Filipino, Lao, Khmer, Burmese, and Portuguese as
+    # Timor-Leste writes it (CLDR has no Tetum).
+    "EVENTHUB_LOCALES": ["en", "zh_Hans", "th", "vi", "id", "ms", "fil", "lo", "km", "my", "pt_TL"],
     "PASSWORD_HASH_METHOD": "scrypt",
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_RESET_MAX_AGE": 3600,

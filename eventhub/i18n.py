@@ -14,8 +14,24 @@ from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 
 # Shown in the language switch in their own language, so anyone can find theirs.
-LOCALE_LABELS = {"en": "English", "zh_Hans": "简体中文"}
-HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
+LOCALE_LABELS = {
+    "en": "English",
+    "zh_Hans": "简体中文",
+    "th": "ไทย",
+    "vi": "Tiếng Việt",
+    "id": "Bahasa Indonesia",
+    "ms": "Bahasa Melayu",
+    "fil": "Filipino",
+    "lo": "ລາວ",
+    "km": "ខ្មែរ",
+    "my": "မြန်မာ",
+    "pt_TL": "Português",
+}
+HTML_LANG = {code: code.replace("_", "-") for code in LOCALE_LABELS}
+
+# What browsers and people send that is not a supported code as written: the legacy
+# Indonesian "in", Tagalog for Filipino, Tetum and any Portuguese for Timor-Leste's.
+_LOCALE_ALIASES = {"in": "id", "tl": "fil", "tet": "pt_TL", "pt": "pt_TL", "zsm": "ms"}
 
 
 def supported_locales() -> list[str]:
@@ -28,13 +44,22 @@ def normalise_locale(code: str | None) -> str | None:
     """Map what browsers and people send (zh-CN, zh_hans, EN) to a supported locale."""
     if not code:
         return None
-    lowered = code.replace("-", "_").lower()
+    lowered = code.strip().replace("-", "_").lower()
     if lowered.startswith("zh"):
         # Traditional Chinese readers still read Simplified better than English.
         return "zh_Hans"
-    if lowered.startswith("en"):
-        return "en"
+    language = lowered.split("_")[0]
+    language = _LOCALE_ALIASES.get(language, language)
+    for supported in _configured_locales():
+        if supported.lower() == language or supported.split("_")[0] == language:
+            return supported
     return None
+
+
+def _configured_locales() -> list[str]:
+    from flask import has_app_context
+
+    return supported_locales() if has_app_context() else list(LOCALE_LABELS)
 
 
 def select_locale() -> str:
