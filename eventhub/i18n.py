@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import format_time, get_locale, to_user_timezone
 from flask_login import current_user
 
 # Shown in the language switch in their own language, so anyone can find theirs.
@@ -49,7 +49,7 @@ def normalise_locale(code: str | None) -> str | None:
         # Traditional Chinese readers still read Simplified better than English.
         return "zh_Hans"
     language = lowered.split("_")[0]
-    language = _LOCALE_ALIASES.get(language, language)
+    language = _LOCALE_ALIASES.get(language, language).lower()  # "pt_TL" -> "pt_tl"
     for supported in _configured_locales():
         if supported.lower() == language or supported.split("_")[0] == language:
             return supported
@@ -134,11 +134,137 @@ def localized_pair(english: str, chinese: str) -> str:
     return english or ""
 
 
-def date_range(start: date, end: date) -> str:
-    """'24–27 July 2025' / '2025年7月24日至27日' style, via CLDR interval formats."""
+# Thai readers count years in the Buddhist Era (2025 CE is 2568 BE): CLDR's Thai dates
+# use the Buddhist calendar, which Babel does not ship. Its months and days are the
+# Gregorian ones, so a Thai date is the Gregorian pattern with its year (and era) fields
+# written as quoted literals of the Buddhist year. Only text read by people: machine
+# formats (ISO dates in exports, iCal, form values, datetime attributes) stay Gregorian.
+BUDDHIST_ERA_OFFSET = 543
+_BUDDHIST_ERA = {"wide": "พุทธศักราช", "abbreviated": "พ.ศ."}
+_PATTERN_PART = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
+_WIDTHS = ("short", "medium", "long", "full")
+
+
+def _reader_locale(locale: Locale | str | None = None) -> Locale:
+    if locale is None:
+        return get_locale() or Locale.parse("en")
+    return locale if isinstance(locale, Locale) else Locale.parse(locale)
+
+
+def uses_buddhist_era(locale: Locale | str | None = None) -> bool:
+    """Whether readers of `locale` (else the reader's) count years from the Buddha."""
+    return _reader_locale(locale).language == "th"
+
+
+def buddhist_pattern(pattern: str, moment: date, locale: Locale | str | None = None) -> str:
+    """CLDR `pattern` with its year fields ('y', 'yy', 'Y', 'u') and era ('G') written for
+    `moment` in the Buddhist Era, as quoted literals Babel copies as they are."""
+    from babel.dates import DateTimeFormat
+
+    parts = []
+    for match in _PATTERN_PART.finditer(pattern):
+        token, field = match.group(0), match.group(1)
+        if field in ("y", "u", "Y"):
+            gregorian = moment.year
+            if field == "Y":  # the year of the week, by the language's week rules
+                gregorian = int(DateTimeFormat(moment, locale=_reader_locale(locale))["YYYY"])
+            year = str(gregorian + BUDDHIST_ERA_OFFSET)
+            parts.append(f"'{year[-2:] if len(token) == 2 else year.zfill(len(token))}'")
+        elif field == "G":
+            parts.append(f"'{_BUDDHIST_ERA['wide' if len(token) == 4 else 'abbreviated']}'")
+        else:
+            parts.append(token)
+    return "".join(parts)
+
+
+def local_date(
+    value: date | None, format: str = "medium", locale: Locale | str | None = None
+) -> str:
+    """A calendar date in the reader's language (`locale` for a document made for someone
+    else): `format` a width ('medium') or a CLDR pattern ('d MMMM'); a moment is first
+    put on the clock of the zone being looked at. Thai years are Buddhist years."""
+    from babel.dates import format_date as babel_date
+
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    reader = _reader_locale(locale)
+    pattern = reader.date_formats[format].pattern if format in _WIDTHS else format
+    if uses_buddhist_era(reader):
+        pattern = buddhist_pattern(pattern, value, reader)
+    return babel_date(value, pattern, locale=reader)
+
+
+def date_interval(
+    start: date, end: date, skeleton: str = "yMMMd", locale: Locale | str | None = None
+) -> str:
+    """Two days as one range by CLDR's interval formats ('24–27 Jul 2025'); in Thai with
+    each end's Buddhist year, a range across the new year naming both."""
     from babel.dates import format_interval
 
-    return format_interval(start, end, skeleton="yMMMd", locale=get_locale())
+    reader = _reader_locale(locale)
+    if not uses_buddhist_era(reader):
+        return format_interval(start, end, skeleton=skeleton, locale=reader)
+    return _buddhist_interval(start, end, skeleton, reader)
+
+
+def _buddhist_interval(start: date, end: date, skeleton: str, locale: Locale) -> str:
+    """Babel's `format_interval` for dates (UTS #35's algorithm), each piece's pattern
+    written in the Buddhist Era."""
+    from babel.dates import PATTERN_CHAR_ORDER, DateTimeFormat, match_skeleton
+
+    def one(day: date) -> str:
+        found = skeleton if skeleton in locale.datetime_skeletons else None
+        found = found or match_skeleton(skeleton, locale.datetime_skeletons)
+        pattern = locale.datetime_skeletons[found].pattern if found else "medium"
+        return local_date(day, pattern, locale)
+
+    if start == end:
+        return one(start)
+    formats = locale.interval_formats
+    matched = skeleton if skeleton in formats else match_skeleton(skeleton, formats)
+    if matched:
+        pieces = formats[matched]
+        first, last = DateTimeFormat(start, locale=locale), DateTimeFormat(end, locale=locale)
+        for field in PATTERN_CHAR_ORDER:
+            if field in pieces and first.extract(field) != last.extract(field):
+                return "".join(
+                    local_date(day, pattern, locale)
+                    for pattern, day in zip(pieces[field], (start, end), strict=True)
+                )
+    return str(formats[None]).replace("{0}", one(start)).replace("{1}", one(end))
+
+
+def date_range(start: date, end: date) -> str:
+    """'24–27 July 2025' / '2025年7月24日至27日' style, via CLDR interval formats."""
+    return date_interval(start, end, "yMMMd")
+
+
+def word_list(items: Iterable[object], style: str = "standard") -> str:
+    """'Thai, Lao and Khmer' / '泰语、老挝语和高棉语': words joined as the reader's language
+    joins them (CLDR list patterns; `style` 'or' for alternatives)."""
+    from babel.lists import format_list
+
+    words = [str(item) for item in items if item not in (None, "")]
+    return format_list(words, style=style, locale=_reader_locale()) if words else ""
+
+
+# Numbers in Latin digits in every language. CLDR's Burmese default numbering is Myanmar
+# digits (၁၂၃), but Babel writes dates and times with Latin digits whatever the language,
+# and badges, seat and room numbers, passports and phone numbers are Latin too: a page
+# reading '၁၂ participants' beside '24 ဇူ 2025' would mix two digit systems. Burmese readers
+# read Latin digits every day on official and international documents.
+NUMBERING_SYSTEM = "latn"
+
+
+def number(value: float | int | None, format: str | None = None) -> str:
+    """A number in the reader's language's separators ('12,345.5', '12.345,5')."""
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return ""
+    return format_decimal(value, format, locale=_reader_locale(), numbering_system=NUMBERING_SYSTEM)
 
 
 def timezone_name(zone: str) -> str:
@@ -172,7 +298,7 @@ def language_name(code: str | None) -> str:
 def medium_date(value: date | None) -> str:
     """A calendar date as the reader's language writes it in full text ('Jul 24, 2025',
     '2025年7月24日'): never the short numeric form, read differently across the world."""
-    return format_date(value, "medium") if value else ""
+    return local_date(value, "medium")
 
 
 # One way to write a time of day in each language: CLDR's 24-hour hours and minutes of the
@@ -191,6 +317,19 @@ def clock_time(value: time | datetime | None) -> str:
     """A time of day on the clock of the zone being looked at, the one way (`time_pattern`):
     the programmes of international meetings use the 24-hour clock."""
     return format_time(value, time_pattern(get_locale())) if value else ""
+
+
+def zoned_clock(value: time | datetime | None, zone: str | None = None) -> str:
+    """`clock_time` on `zone`'s clock (a `time` of day as it is), whatever zone the request
+    looks at: for text about one place, such as a gate's verdict."""
+    from babel.dates import format_time as babel_time
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(zone)).time() if zone else value.time()
+    locale = _reader_locale()
+    return babel_time(value, time_pattern(locale), locale=locale)
 
 
 def time_range(start: datetime | None, end: datetime | None) -> str:
@@ -233,20 +372,19 @@ def datetime_text(
     moment = format_time(value, time_pattern(get_locale()))
     if zone:
         moment = _with_zone(moment, value, tz)
-    return _joined(width, format_date(value, width), moment)
+    return _joined(width, local_date(value, width), moment)
 
 
 def zoned_datetime(value: datetime, zone: str, width: str = "medium") -> str:
     """`value` on `zone`'s clock ('Jul 24, 2025, 10:00'), whatever zone the request looks
     at: for a document made about one event (the zone is named once, by its caller)."""
-    from babel.dates import format_date as babel_date
     from babel.dates import format_time as babel_time
 
     locale = get_locale()
     local = value.astimezone(ZoneInfo(zone))
     return _joined(
         width,
-        babel_date(local.date(), width, locale=locale),
+        local_date(local.date(), width, locale),
         babel_time(local.time(), time_pattern(locale), locale=locale),
     )
 
@@ -275,7 +413,7 @@ def datetime_range(
     times = time_range(start, end)
     if zone:
         times = _with_zone(times, start, zone_name)
-    return _joined(width, format_date(start, width), times)
+    return _joined(width, local_date(start, width), times)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -285,10 +423,9 @@ def register_template_helpers(app: Flask) -> None:
     # day written in full, `|date('full')`), `|time` the one way of `clock_time`.
     # `|datetime('full')` widens the date only: the time stays the one way, without a zone.
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": datetime_text(v, fmt)
-    app.jinja_env.filters["date"] = lambda v, fmt=None: (
-        format_date(v, fmt) if v and fmt else medium_date(v)
-    )
-    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["date"] = lambda v, fmt=None: local_date(v, fmt or "medium")
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["words"] = word_list
     app.jinja_env.filters["time"] = clock_time
     app.jinja_env.globals["time_range"] = time_range
     app.jinja_env.globals["datetime_range"] = datetime_range

@@ -20,6 +20,7 @@ from eventhub.auth import bp, login_flow, twofactor
 from eventhub.auth import services as auth_services
 from eventhub.auth import sessions as auth_sessions
 from eventhub.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, ResetRequestForm
+from eventhub.auth.signals import language_chosen
 from eventhub.errors import DomainError, error_response
 from eventhub.extensions import db, limiter
 from eventhub.i18n import normalise_locale, select_locale, supported_locales
@@ -188,5 +189,6 @@ def set_language(code: str):
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
+            language_chosen.send(current_user._get_current_object(), locale=locale)
             commit()
     return redirect(safe_next(request.args.get("next"), url_for("events.index")))

@@ -38,7 +38,7 @@ def email_certificates(certificates: list[Certificate], *, progress=None) -> int
         if person.erased_at is not None:  # no address, no link: the serial only verifies
             continue
         link = external_url("registration.own_page", slug=person.event.slug, key=access_key(person))
-        with force_locale(person.locale or "en"):
+        with force_locale(person.language):
             ok = send_mail(
                 person.email,
                 gettext("Your certificate: %(event)s", event=localized(person.event, "name")),

@@ -19,7 +19,7 @@ from eventhub.checkin.rules import (
     moment_text,
 )
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text, localized_pair
+from eventhub.i18n import fixed_text, localized_pair, zoned_clock
 from eventhub.registration.labels import CATEGORY_LABELS
 
 # The person may pass (admitted now, or earlier that day): what "admitted" means when the
@@ -66,9 +66,9 @@ def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day, 
     elif reason == "too_late" and gate.closes_at:
         detail = {"time": moment_text(gate, gate.closes_at, when)}
     elif reason == "daily_early" and gate.daily_opens:
-        detail = {"time": gate.daily_opens.strftime("%H:%M")}
+        detail = {"time": zoned_clock(gate.daily_opens)}
     elif reason == "daily_late" and gate.daily_closes:
-        detail = {"time": gate.daily_closes.strftime("%H:%M")}
+        detail = {"time": zoned_clock(gate.daily_closes)}
     elif reason == "full" and gate.capacity is not None:
         detail = {"capacity": gate.capacity, "where": where}
     elif reason == "not_inside":

@@ -16,7 +16,7 @@ from eventhub.checkin.models import Checkpoint, Direction, ScanResult
 from eventhub.db import HotStatement
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text, localized_pair
+from eventhub.i18n import fixed_text, localized_pair, zoned_clock, zoned_datetime
 from eventhub.registration.labels import CATEGORY_LABELS
 from eventhub.registration.models import Category, Status
 from eventhub.scheduling.models import Enrolment, EnrolmentStatus
@@ -150,11 +150,12 @@ def local_time(gate: Gate, moment: datetime) -> datetime:
 
 
 def moment_text(gate: Gate, moment: datetime, now: datetime) -> str:
-    """ "22:00" on the day of the scan, "2025-07-24 22:00" on another: "closed at 22:00"
-    yesterday must not read as tonight."""
+    """ "22:00" on the day of the scan, "Jul 24, 2025, 22:00" on another (the reader's
+    language's date and time): "closed at 22:00" yesterday must not read as tonight."""
     local = local_time(gate, moment)
-    same_day = local.date() == local_time(gate, now).date()
-    return local.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+    if local.date() == local_time(gate, now).date():
+        return zoned_clock(moment, gate.timezone)
+    return zoned_datetime(moment, gate.timezone)
 
 
 @dataclass
@@ -243,10 +244,10 @@ def check_rules(
     if gate.daily_opens or gate.daily_closes:
         local = local_time(gate, when).time()
         if gate.daily_opens and local < gate.daily_opens:
-            hours = {"time": gate.daily_opens.strftime("%H:%M")}
+            hours = {"time": zoned_clock(gate.daily_opens)}
             return Answer(ScanResult.DENIED, "daily_early", hours, person)
         if gate.daily_closes and local >= gate.daily_closes:
-            hours = {"time": gate.daily_closes.strftime("%H:%M")}
+            hours = {"time": zoned_clock(gate.daily_closes)}
             return Answer(ScanResult.DENIED, "daily_late", hours, person)
     allowed = [c for c in gate.categories.split(",") if c]
     if allowed and person.category.value not in allowed:
@@ -279,4 +280,4 @@ def admitted_where(gate: Gate, scanned_at: datetime, device: str) -> dict:
     """The details of "already checked in at 09:12 at Main entrance (Gate B)", the
     checkpoint named in the reader's language."""
     place = localized_pair(gate.name_en, gate.name_zh) + (f" ({device})" if device else "")
-    return {"time": local_time(gate, scanned_at).strftime("%H:%M"), "where": place}
+    return {"time": zoned_clock(scanned_at, gate.timezone), "where": place}

@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventhub.audit import services as audit
 from eventhub.exceptions import DomainError
 from eventhub.extensions import db
+from eventhub.i18n import local_date
 from eventhub.matchmaking.models import MatchmakingSession, Meeting, MeetingState
 from eventhub.scheduling.models import Room, Venue
 
@@ -51,8 +52,8 @@ def _checked(
         raise DomainError(
             _(
                 "The day must be one of the event's days (%(first)s to %(last)s).",
-                first=format_date(event.starts_on, "long"),
-                last=format_date(event.ends_on, "long"),
+                first=local_date(event.starts_on, "long"),
+                last=local_date(event.ends_on, "long"),
             ),
             field="day",
         )

@@ -8,6 +8,7 @@ account_bp = Blueprint("account", __name__, url_prefix="/my-registration")
 
 # The views register their routes, the panels connect to other modules' pages, on import.
 from eventhub.registration import (  # noqa: E402,F401
+    account_language,
     account_views,
     audit_labels,
     consent_panel,

@@ -23,7 +23,7 @@ from eventhub.auth.models import Role, User
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.i18n import localized, select_locale
+from eventhub.i18n import localized, normalise_locale
 from eventhub.mail import send_mail
 from eventhub.registration.models import Delegation, Participant
 from eventhub.web import external_url
@@ -168,7 +168,7 @@ def ask_owner(
         return Asked(user, last, mailed=False)
     token = request_link(participant, user, actor=actor, ip=ip)
     event = participant.event
-    with force_locale(user.locale or select_locale()):
+    with force_locale(normalise_locale(user.locale) or participant.language):
         send_mail(
             user.email,
             _(

@@ -15,7 +15,7 @@ from eventhub.auth.models import Role
 from eventhub.directory.services import organisation_names
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
-from eventhub.i18n import localized, select_locale
+from eventhub.i18n import localized
 from eventhub.mail import send_mail
 from eventhub.registration import account_links, bp, delegation_admin, delegations, labels
 from eventhub.registration.access import participant_or_404
@@ -173,7 +173,7 @@ def _invite_head(event, user, head) -> None:
     link = external_url(
         "auth.reset_password", token=auth_services.make_reset_token(user, invitation=True)
     )
-    with force_locale(head.locale or select_locale()):
+    with force_locale(head.language):
         send_mail(
             user.email,
             _("Your login for %(event)s", event=localized(event, "name")),

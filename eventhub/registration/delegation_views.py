@@ -14,7 +14,7 @@ from eventhub.auth.models import Role
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with
 from eventhub.extensions import db
-from eventhub.i18n import localized, select_locale
+from eventhub.i18n import localized
 from eventhub.mail import send_mail
 from eventhub.privacy.models import ConsentSource
 from eventhub.registration import (
@@ -319,7 +319,7 @@ def member_login(event, delegation_id: int, participant_id: int):
             link = external_url(
                 "auth.reset_password", token=auth_services.make_reset_token(user, invitation=True)
             )
-            with force_locale(select_locale()):
+            with force_locale(participant.language):  # the member's language, not the head's
                 send_mail(
                     user.email,
                     _("Your login for %(event)s", event=localized(event, "name")),

@@ -163,7 +163,7 @@ def send_status_notice(participant: Participant) -> bool:
     """Tell a participant the organisers' decision, with the link to their page."""
     key = access_key(participant)
     link = external_url("registration.own_page", slug=participant.event.slug, key=key)
-    with force_locale(participant.locale or "en"):
+    with force_locale(participant.language):
         return send_mail(
             participant.email,
             gettext(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventhub import personnames
 from eventhub.db import TimestampMixin, enum_column, utcnow
 from eventhub.extensions import db
+from eventhub.i18n import normalise_locale
 
 if TYPE_CHECKING:
     from eventhub.auth.models import User
@@ -254,6 +255,14 @@ class Participant(TimestampMixin, db.Model):
         Chinese reader."""
         locale = get_locale()
         return self.name(personnames.protocol.SALUTATION, str(locale) if locale else "en")
+
+    @property
+    def language(self) -> str:
+        """The language to write to this person in, whoever sends: the one they registered
+        in (or chose since), else their account's, else English, the lingua franca of the
+        region's delegates (never the sender's: an organiser's Chinese is not theirs)."""
+        account = self.user.locale if self.user is not None else None
+        return normalise_locale(self.locale) or normalise_locale(account) or "en"
 
     @property
     def mrz_name(self) -> str:

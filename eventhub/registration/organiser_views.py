@@ -428,12 +428,12 @@ def _email_participants(event, chosen, subject: str, message: str) -> int:
             continue
         key = own_link.access_key(participant)
         link = external_url("registration.own_page", slug=event.slug, key=key)
-        with force_locale(participant.locale or "en"):  # their language, not the sender's
+        with force_locale(participant.language):  # their language, not the sender's
             body = render_template(
                 "email/organisers_message.txt", participant=participant, message=message, link=link
             )
-        if send_mail(participant.email, subject, body):
-            sent += 1
+            if send_mail(participant.email, subject, body):
+                sent += 1
     audit.record(
         "participant.email",
         event,

@@ -15,7 +15,7 @@ from eventhub import crypto
 from eventhub.auth.models import User
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import localized, select_locale
+from eventhub.i18n import localized
 from eventhub.mail import send_mail
 from eventhub.registration.models import Participant
 from eventhub.web import external_url
@@ -73,7 +73,7 @@ def send_already_registered(participant: Participant) -> bool:
     link = external_url(
         "registration.own_page", slug=participant.event.slug, key=access_key(participant)
     )
-    with force_locale(participant.locale or select_locale()):
+    with force_locale(participant.language):
         return send_mail(
             participant.email,
             gettext(
@@ -88,7 +88,7 @@ def send_confirmation(participant: Participant, key: str, position: int | None =
     """Email the participant the link to their own page, in the current language, and
     their `position` on the waiting list when they are on it."""
     link = external_url("registration.own_page", slug=participant.event.slug, key=key)
-    with force_locale(participant.locale or select_locale()):
+    with force_locale(participant.language):
         return send_mail(
             participant.email,
             gettext("Your registration for %(event)s", event=localized(participant.event, "name")),

@@ -219,7 +219,7 @@ def _tell_promoted(participant: Participant) -> None:
     link = external_url(
         "registration.own_page", slug=participant.event.slug, key=access_key(participant)
     )
-    with force_locale(participant.locale or "en"):
+    with force_locale(participant.language):
         send_mail(
             participant.email,
             gettext("A place is yours at %(event)s", event=localized(participant.event, "name")),

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from eventhub.extensions import db
-from eventhub.i18n import normalise_locale
 from eventhub.registration.models import Participant
 from eventhub.scheduling.enrolments import agenda as enrolled_in
 from eventhub.scheduling.models import (
@@ -111,9 +110,4 @@ def agenda_of(participant: Participant) -> list[AgendaItem]:
 def language_of(participant: Participant) -> str:
     """The language to write to `participant` in: the one they registered in, else their
     account's, else English."""
-    user = participant.user
-    return (
-        normalise_locale(participant.locale)
-        or normalise_locale(user.locale if user is not None else None)
-        or "en"
-    )
+    return participant.language

@@ -135,7 +135,7 @@ def notify_promoted(enrolment: Enrolment) -> bool:
     participant, activity = enrolment.participant, enrolment.activity
     if not participant.email:
         return False
-    with force_locale(participant.locale or "en"):
+    with force_locale(participant.language):
         return send_mail(
             participant.email,
             gettext("A seat is yours: %(title)s", title=localized(activity, "title")),

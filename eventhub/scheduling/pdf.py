@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_interval
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -13,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from eventhub.events.models import Event
-from eventhub.i18n import clock_time
+from eventhub.i18n import clock_time, date_interval, local_date
 from eventhub.pdf import document, numbered_canvas, paragraph, register_fonts
 from eventhub.scheduling.activities import days_of, on_day
 from eventhub.scheduling.models import Activity
@@ -68,9 +67,7 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
                     [
                         _both(event.city_en, event.city_zh),
                         *(
-                            format_interval(
-                                event.starts_on, event.ends_on, skeleton="yMMMd", locale=locale
-                            )
+                            date_interval(event.starts_on, event.ends_on, "yMMMd", locale)
                             for locale in LANGUAGES
                         ),
                         "Programme 日程",
@@ -85,7 +82,7 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
         if not items:
             continue
         # The day heads its table and is repeated on a page the day runs on to.
-        heading = " · ".join(format_date(day, "full", locale=locale) for locale in LANGUAGES)
+        heading = " · ".join(local_date(day, "full", locale) for locale in LANGUAGES)
         rows: list[list] = [[paragraph(heading, DAY, bold=True), "", ""]]
         for activity in items:
             start, end = _clock(activity.starts_at, zone), _clock(activity.ends_at, zone)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from eventhub.auth.access import event_view
 from eventhub.auth.models import Role
 from eventhub.errors import DomainError, abort_with, error_response
 from eventhub.extensions import db
+from eventhub.i18n import local_date
 from eventhub.registration.lists import ParticipantFilters, participant_query
 from eventhub.registration.models import Participant
 from eventhub.scheduling import bp, calendars, enrolments, tasks
@@ -423,7 +424,7 @@ def _clear_day(event):
                 "%(count)d activities of %(day)s taken off the timetable; propose a timetable "
                 "to place them again.",
                 count=count,
-                day=format_date(day, "full"),
+                day=local_date(day, "full"),
             ),
             "success",
         )

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+from babel import Locale
+from babel.dates import format_date
 
 from eventhub.checkin import attendance, recording, rules
 from eventhub.checkin.models import Checkpoint
@@ -97,7 +100,8 @@ def test_closed_at_names_the_day_when_not_today(app, event, make):
     person = make.participant(event, family_name="LATE", given_name="A", name_order="family")
     code = _code(app, person.id)
     next_morning = _scan(app, event, door, code, DAY2)
-    assert next_morning.text == "Outside the time window: closed at 2025-07-24 22:00."
+    closed = _day_and_time(date(2025, 7, 24), "22:00")
+    assert next_morning.text == f"Outside the time window: closed at {closed}."
     that_night = _scan(app, event, door, code, datetime(2025, 7, 24, 15, 0, tzinfo=UTC))
     assert that_night.text == "Outside the time window: closed at 22:00."
 
@@ -120,3 +124,9 @@ def test_the_approved_guests_arrival_days_have_tabs(client, as_role, app, event,
         as_text=True
     )
     assert re.search(r'active" aria-current="page" href="[^"]*day=2025-07-21"', chosen)
+
+
+def _day_and_time(day: date, clock: str) -> str:
+    """A day and a time as English joins them (CLDR's medium date-time pattern)."""
+    joined = str(Locale.parse("en").datetime_formats["medium"])
+    return joined.replace("{1}", format_date(day, "medium", locale="en")).replace("{0}", clock)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from babel import Locale
+from babel.dates import format_date
 
 from eventhub.badges.issuing import reprint
 from eventhub.checkin import attendance
@@ -92,8 +94,9 @@ def test_every_refusal_has_its_reason(app, client, event, make, gate):
         checkpoint="banquet",  # closed in 2025; the scan is now
     ).get_json()
     # Closed on another day than today: the day is said, not only the hour.
+    closed = _day_and_time(date(2025, 7, 27), "18:00")
     assert late["result"] == "denied" and late["reason"] == (
-        "Outside the time window: closed at 2025-07-27 18:00."
+        f"Outside the time window: closed at {closed}."
     )
 
 
@@ -428,3 +431,9 @@ def test_the_gate_names_people_in_their_countrys_order(app, client, event, make,
         )
         answer = _scan(client, token, _code(app, person.id)).get_json()
         assert answer["participant"]["name"] == shown
+
+
+def _day_and_time(day: date, clock: str) -> str:
+    """A day and a time as English joins them (CLDR's medium date-time pattern)."""
+    joined = str(Locale.parse("en").datetime_formats["medium"])
+    return joined.replace("{1}", format_date(day, "medium", locale="en")).replace("{0}", clock)
