@@ -56,6 +56,30 @@ def normalise_locale(code: str | None) -> str | None:
     return None
 
 
+def locale_from_text(text: str | None) -> str | None:
+    """A supported locale from what a list says: a code ('th', 'th-TH', 'in') or the
+    language's name in English, Chinese or itself ('Thai', '泰语', 'ไทย', 'Tagalog')."""
+    if not text or not text.strip():
+        return None
+    found = normalise_locale(text)
+    if found:
+        return found
+    wanted = text.strip().casefold()
+    for code in _configured_locales():
+        language = Locale.parse(code)
+        names = {LOCALE_LABELS.get(code, "")}
+        for reader in ("en", "zh_Hans", code):
+            names.add(language.get_language_name(reader) or "")
+            names.add(language.get_display_name(reader) or "")
+        if wanted in {name.casefold() for name in names if name}:
+            return code
+    return _LOCALE_ALIASES_BY_NAME.get(wanted)
+
+
+# Names lists use for a language we offer under another's name.
+_LOCALE_ALIASES_BY_NAME = {"tagalog": "fil", "tetum": "pt_TL", "tetun": "pt_TL", "burmese": "my"}
+
+
 def _configured_locales() -> list[str]:
     from flask import has_app_context
 

@@ -196,7 +196,7 @@ def mail_languages(app):
 
 
 def test_a_guest_with_a_thai_browser_is_registered_and_written_to_in_thai(
-    client, app, make, mail_languages
+    client, app, make, mail_languages, outbox
 ):
     event = make.event(registration_opens_at=OPEN)
     data = {
@@ -220,6 +220,9 @@ def test_a_guest_with_a_thai_browser_is_registered_and_written_to_in_thai(
         )
         assert person.locale == "th"
     assert mail_languages == [("somchai@example.th", "th")]
+    # The confirmation names the event's days as a Thai reader counts the years.
+    span = thai(format_interval(event.starts_on, event.ends_on, "yMMMd", locale="th"), 2025)
+    assert span in outbox[-1].get_content() and "2568" in span
 
 
 def test_a_member_given_a_login_by_an_english_reading_head_is_written_to_in_thai(
@@ -326,3 +329,49 @@ def test_every_language_writes_a_time_of_day_on_the_24_hour_clock(app):
         with app.test_request_context(), force_locale(code):
             shown = clock_time(datetime(2025, 7, 25, 17, 15, tzinfo=UTC))  # no event: UTC
         assert "17" in shown and "15" in shown, (code, shown)
+
+
+def test_each_mail_to_a_thai_participant_is_written_in_thai_when_an_organiser_acts(
+    app, make, event, mail_languages
+):
+    """An organiser reading Chinese approves, promotes, re-sends: every mail that leaves
+    for the Thai delegate is written under Thai, never under the organiser's language."""
+    from eventhub.registration import lists, own_link, quotas
+
+    person = make.participant(event, email="somchai@example.th", locale="th")
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        stored = db.session.get(Participant, person.id)
+        with force_locale("zh_Hans"):
+            own_link.send_confirmation(stored, own_link.new_access_key(stored))
+            own_link.send_already_registered(stored)
+            lists.send_status_notice(stored)
+            quotas._tell_promoted(stored)
+        db.session.rollback()
+    assert [to for to, _locale in mail_languages] == ["somchai@example.th"] * 4
+    assert {locale for _to, locale in mail_languages} == {"th"}
+
+
+def test_an_imported_list_keeps_its_language_column_and_no_column_means_english(
+    client, as_role, app, event
+):
+    """A list has no browser: its 'Language of correspondence' column says each person's
+    language (a code or a name); a row without one is written to in English, never in
+    the language of the organiser who imported it."""
+    from .registration.import_files import csv_bytes
+    from .registration.test_import import _mapping, _upload
+
+    as_role("organiser", locale="zh_Hans")
+    rows = [
+        ["Surname", "First name", "Institution", "Country", "E-mail", "Language of correspondence"],
+        ["JAIDEE", "Somchai", "Chiang Mai University", "TH", "s@example.ac.th", "Thai"],
+        ["HENG", "Sreypov", "Royal University", "KH", "h@example.edu.kh", "km-KH"],
+        ["NGUYEN", "Lan", "Hanoi University", "VN", "n@example.edu.vn", ""],
+    ]
+    url = _upload(client, event, csv_bytes(rows, "utf-8"), "people.csv")
+    page = client.get(url).text
+    client.post(url, data={"action": "import", **_mapping(page)})
+    with app.app_context():
+        people = {p.email: p for p in db.session.scalars(sa.select(Participant))}
+        assert people["s@example.ac.th"].language == "th"
+        assert people["h@example.edu.kh"].language == "km"
+        assert people["n@example.edu.vn"].language == "en"

@@ -118,6 +118,12 @@ REGISTRATION: dict[str, Any] = {
             "A language code (en, zh, th, lo, km, my, vi, id, ms, fil) or its English name",
             examples=["zh", "lo"],
         ),
+        "locale": _text(
+            "locale",
+            "The language of the person's pages and emails: a code (th, vi, id, ms, fil, lo, "
+            "km, my, pt_TL, en, zh_Hans) or its name; without it, the request's language",
+            examples=["th", "km"],
+        ),
         "arrival_date": _DATE,
         "arrival_time": _TIME,
         "arrival_flight": _text("arrival_flight"),

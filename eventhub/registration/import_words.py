@@ -109,6 +109,15 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "dietary_notes": ("allergies", "dietary notes", "allergy", "过敏"),
     "accessibility_needs": ("accessibility", "accessibility needs", "special needs"),
     "interpretation_language": ("interpretation", "interpretation language", "language", "语言"),
+    "locale": (
+        "locale",
+        "language of correspondence",
+        "correspondence language",
+        "email language",
+        "language of the pages and mails",
+        "通信语言",
+        "邮件语言",
+    ),
     "arrival_date": (
         "arrival date",
         "date of arrival",

@@ -78,6 +78,7 @@ PERSONAL_FIELDS = (
     "dietary_notes",
     "accessibility_needs",
     "interpretation_language",
+    "locale",
     "arrival_date",
     "arrival_at",
     "arrival_flight",

@@ -20,6 +20,7 @@ from eventhub import personnames
 from eventhub.directory.models import Country
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.i18n import locale_from_text
 from eventhub.pdf import MissingFont, check_printable
 from eventhub.registration.dates import iso_problem
 from eventhub.registration.languages import INTERPRETATION_LANGUAGES, LANGUAGE_NAMES
@@ -86,6 +87,7 @@ REGISTRATION_FIELDS = frozenset(
         "category",
         "diet",
         "interpretation_language",
+        "locale",
         "delegation",
         "arrival_date",
         "arrival_time",
@@ -312,6 +314,13 @@ def check_registration(
         if language and code not in INTERPRETATION_LANGUAGES:
             checked.fail("interpretation_language", _l("Choose a language from the list."))
         checked.values["interpretation_language"] = code if language else ""
+
+    if "locale" in raw:  # their pages' and mails' language, where a list or client says it
+        language = clean(_text(raw, "locale"))
+        code = locale_from_text(language)
+        if language and code is None:
+            checked.fail("locale", _l("Choose a language from the list."))
+        checked.values["locale"] = code or ""
 
     if "delegation" in raw:  # only where the input names one: a form edit keeps it
         name = clean(_text(raw, "delegation"))
