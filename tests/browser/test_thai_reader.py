@@ -65,3 +65,43 @@ def test_a_thai_reader_on_a_phone_reads_buddhist_years_and_switches_language_by_
         assert page.url.endswith("/events/caecw-2025/programme")
     finally:
         context.close()
+
+
+def test_a_thai_delegate_reads_their_own_page_in_buddhist_years(live_server, browser):
+    from datetime import UTC, datetime
+
+    from eventhub.events.models import Event
+    from eventhub.extensions import db
+    from eventhub.registration.models import Category, Participant, Status
+    from eventhub.registration.own_link import new_access_key
+
+    with live_server.app_context():
+        event = db.session.scalar(db.select(Event).filter_by(slug="caecw-2025"))
+        person = Participant(
+            event_id=event.id,
+            family_name="JAIDEE",
+            given_name="Somchai",
+            native_name="สมชาย ใจดี",
+            country_code="TH",
+            category=Category.DELEGATE,
+            status=Status.APPROVED,
+            email="somchai@example.th",
+            locale="th",
+            arrival_date=date(2025, 7, 23),
+            arrival_at=datetime(2025, 7, 23, 6, 35, tzinfo=UTC),
+            arrival_flight="TG 612",
+            departure_date=date(2025, 7, 28),
+        )
+        key = new_access_key(person)
+        db.session.add(person)
+        db.session.commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.base_url}/events/caecw-2025/me/{key}")
+        text = page.locator("main").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "thai-own-page.png"), full_page=True)
+        assert "2568" in text and "2025" not in text.replace("Week 2025", "")
+    finally:
+        context.close()
