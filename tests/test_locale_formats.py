@@ -375,3 +375,21 @@ def test_an_imported_list_keeps_its_language_column_and_no_column_means_english(
         assert people["s@example.ac.th"].language == "th"
         assert people["h@example.edu.kh"].language == "km"
         assert people["n@example.edu.vn"].language == "en"
+
+
+def test_a_guest_choosing_thai_on_their_own_page_is_written_to_in_thai(client, app, make, event):
+    """No account: the own page's secret link says whose registration the choice is for."""
+    from eventhub.registration.own_link import new_access_key
+
+    person = make.participant(event, locale="en")
+    other = make.participant(event, locale="en")
+    with app.app_context():
+        stored = db.session.get(Participant, person.id)
+        key = new_access_key(stored)
+        db.session.commit()
+    own = f"/events/{event.slug}/me/{key}"
+    assert client.get(f"/auth/language/th?next={own}").headers["Location"] == own
+    client.get(f"/auth/language/th?next=/events/{event.slug}/me/not-a-key")
+    with app.app_context():
+        assert db.session.get(Participant, person.id).language == "th"
+        assert db.session.get(Participant, other.id).language == "en"

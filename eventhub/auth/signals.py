@@ -6,6 +6,7 @@ from blinker import Namespace
 
 signals = Namespace()
 
-# An account chose a language in the language switch (sender: the User; `locale`: the
-# supported code). Registration makes the person's registrations in events still ahead follow.
+# Someone chose a language in the language switch (sender: their User, or None without an
+# account; `locale`: the supported code; `page`: the path they chose it on). Registration
+# makes the person's registrations follow.
 language_chosen = signals.signal("language-chosen")

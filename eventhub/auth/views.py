@@ -185,10 +185,14 @@ def _choose_password(token: str):
 def set_language(code: str):
     """Remember the chosen language for this browser, and for the account when logged in."""
     locale = normalise_locale(code)
+    back = safe_next(request.args.get("next"), url_for("events.index"))
     if locale in supported_locales():
         session["locale"] = locale
-        if current_user.is_authenticated:
-            current_user.locale = locale
-            language_chosen.send(current_user._get_current_object(), locale=locale)
-            commit()
-    return redirect(safe_next(request.args.get("next"), url_for("events.index")))
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        if user is not None:
+            user.locale = locale
+        # Registration follows: the account's registrations, or the one whose own page
+        # (its secret link) the choice was made on.
+        language_chosen.send(user, locale=locale, page=back)
+        commit()
+    return redirect(back)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -12,10 +13,27 @@ from eventhub.clock import today_in
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
+from eventhub.registration.own_link import participant_by_access_key
+
+# A participant's own page: its secret link proves whose registration it is.
+_OWN_PAGE = re.compile(r"^/events/(?P<slug>[^/?#]+)/me/(?P<key>[^/?#]+)")
 
 
 @language_chosen.connect
-def follow_the_account(user: User, locale: str, **_extra) -> None:
+def follow_the_reader(user: User | None, locale: str, page: str = "", **_extra) -> None:
+    """The choice made with an account goes to its registrations in events ahead; made on
+    a guest's own page (no account), to that registration."""
+    if user is not None:
+        follow_the_account(user, locale)
+    found = _OWN_PAGE.match(page or "")
+    if found:
+        event = db.session.scalar(sa.select(Event).where(Event.slug == found["slug"]))
+        person = participant_by_access_key(event, found["key"]) if event else None
+        if person is not None and person.erased_at is None:
+            person.locale = locale
+
+
+def follow_the_account(user: User, locale: str) -> None:
     """A delegate who switches to Thai expects the next emails about the events still
     ahead of them (agenda, changes, certificates) in Thai, not in the language their
     registration happened to be typed in: those registrations take the new language.
