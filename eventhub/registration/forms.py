@@ -247,7 +247,6 @@ IMPORT_FIELD_LABELS = {
     "dietary_notes": _l("Allergies and other dietary needs"),
     "accessibility_needs": _l("Accessibility needs"),
     "interpretation_language": _l("Interpretation language"),
-    "locale": _l("Language of the pages and mails"),
     "arrival_date": _l("Arrival date"),
     "arrival_time": _l("Arrival time (local)"),
     "arrival_flight": _l("Arrival flight or train"),

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eventhub import jobs
@@ -26,6 +27,10 @@ from eventhub.registration.forms import CATEGORY_CHOICES, IMPORT_FIELD_LABELS, I
 from eventhub.registration.models import Delegation, ImportBatch, ImportState, Status
 from eventhub.registration.reading import ENCODINGS
 from eventhub.web import commit, in_event_or_404, record_download
+
+# The columns an organiser can map; a person's language only comes from a list or the API
+# (the form takes the browser's), so its label is not among the form's.
+IMPORT_LABELS = {**IMPORT_FIELD_LABELS, "locale": _l("Language of the pages and mails")}
 
 
 @bp.route("/participants/import", methods=["GET", "POST"])
@@ -144,7 +149,7 @@ def import_preview(event, batch_id: int):
         event=event,
         batch=batch,
         preview=preview,
-        field_labels=IMPORT_FIELD_LABELS,
+        field_labels=IMPORT_LABELS,
         date_fields=importer.DATE_FIELDS,
         date_orders=dates.ORDERS,
         encodings=ENCODINGS,
