@@ -49,9 +49,9 @@ def normalise_locale(code: str | None) -> str | None:
         # Traditional Chinese readers still read Simplified better than English.
         return "zh_Hans"
     language = lowered.split("_")[0]
-    language = _LOCALE_ALIASES.get(language, language).lower()  # "pt_TL" -> "pt_tl"
+    language = _LOCALE_ALIASES.get(language, language).lower()
     for supported in _configured_locales():
-        if supported.lower() == language or supported.split("_")[0] == language:
+        if language in (supported.lower(), supported.split("_")[0]):
             return supported
     return None
 
