@@ -105,8 +105,9 @@ def english(obj: Any, name: str) -> str:
 
 
 def lookup(locale: str, kind: str) -> Mapping[tuple[int, str], str]:
-    """Every stored text of `kind` in `locale`: {(object id, field): text}. One query."""
-    if locale in COLUMN_LOCALES:
+    """Every stored text of `kind` in `locale`: {(object id, field): text}. One query; none
+    for a table no domain registered (a delegation's name is not translated here)."""
+    if locale in COLUMN_LOCALES or kind not in REGISTRY:
         return {}
     rows = db.session.execute(
         sa.select(

@@ -54,7 +54,7 @@ from eventhub.audit import services as audit
 from eventhub.auth.models import EventMembership, Role, User
 from eventhub.db import UTCDateTime
 from eventhub.errors import DomainError
-from eventhub.events.content import ContentTranslation
+from eventhub.events.content import ContentTranslation, english
 from eventhub.events.models import Event
 from eventhub.events.services import EVENT_FIELDS, validate_event_data
 from eventhub.extensions import db
@@ -212,7 +212,7 @@ def copy_event(source: Event, data: dict[str, Any], *, actor: User | None) -> Ev
     )
     new_ids: dict[str, dict[Any, Any]] = {"event": {source.id: event.id}}
     counts = _copy_configuration(source.id, event.id, days, zone, new_ids)
-    counts["content_translation"] = _copy_translations(source.id, event.id, new_ids)
+    counts["content_translation"] = _copy_translations(source, event, new_ids)
     audit.record(
         "event.copy",
         event,
@@ -272,26 +272,33 @@ def _copy_configuration(
     return counts
 
 
-def _copy_translations(source_id: int, event_id: int, new_ids: dict[str, dict]) -> int:
+def _copy_translations(source: Event, event: Event, new_ids: dict[str, dict]) -> int:
     """The organisers' texts in other languages, each for the copy of its row (a settings
-    row, one per event, is known by its event's id: mapped like the others)."""
+    row, one per event, is known by its event's id: mapped like the others). The event's
+    own texts whose English only moved on a year ('... 2025' -> '... 2026') move with it."""
+    years = event.starts_on.year - source.starts_on.year
     made = 0
     rows = db.session.scalars(
-        sa.select(ContentTranslation).where(ContentTranslation.event_id == source_id)
+        sa.select(ContentTranslation).where(ContentTranslation.event_id == source.id)
     )
     for row in list(rows):
         mapped = new_ids.get(row.kind, {}).get(row.object_id)
         if mapped is None:
             continue
+        text, translated_from = row.text, row.source
+        if row.kind == "event" and years:
+            old, new = english(source, row.field), english(event, row.field)
+            if old != new and row.source == old and _next_year_text(old, years) == new:
+                text, translated_from = _next_year_text(text, years) or text, new
         db.session.add(
             ContentTranslation(
-                event_id=event_id,
+                event_id=event.id,
                 kind=row.kind,
                 object_id=mapped,
                 field=row.field,
                 locale=row.locale,
-                text=row.text,
-                source=row.source,
+                text=text,
+                source=translated_from,
                 updated_at=row.updated_at,
                 updated_by_id=row.updated_by_id,
             )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventhub.db import TimestampMixin, enum_column, utcnow
 from eventhub.events.content import Field, Kind, register
 from eventhub.extensions import db
+from eventhub.i18n import medium_datetime
 
 if TYPE_CHECKING:
     from eventhub.registration.models import Participant
@@ -275,6 +276,8 @@ register(
             .where(Activity.event_id == event.id)
             .order_by(Activity.starts_at.is_(None), Activity.starts_at, Activity.title_en)
         ),
+        # When it is, on the event's clock: organisers know the programme by its days.
+        describe=lambda activity: medium_datetime(activity.starts_at),
         order=10,
     )
 )

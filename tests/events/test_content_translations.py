@@ -351,22 +351,24 @@ def test_a_deleted_activity_leaves_no_translation(app, make, event):
         assert db.session.scalar(sa.select(sa.func.count(ContentTranslation.id))) == 0
 
 
-def test_translations_come_along_to_the_next_edition(app, make, event):
+def test_translations_come_along_to_the_next_edition(app, make):
     from datetime import date
 
     from eventhub.events import copying
     from eventhub.events.models import Event
     from eventhub.scheduling.models import Activity
 
+    event = make.event(name_en="Exchange Week 2025", city_en="Guiyang")
     activity = make.activity(event, title_en="Opening ceremony")
     _translate(app, event, "activity", activity.id, "title", "th", "พิธีเปิด", "Opening ceremony")
-    _translate(app, event, "event", event.id, "name", "vi", "Tuần lễ", "x")
+    _translate(app, event, "event", event.id, "name", "vi", "Tuần lễ 2025", "Exchange Week 2025")
+    _translate(app, event, "event", event.id, "city", "vi", "Quý Dương", "Guiyang")
     with app.test_request_context():
         copy = copying.copy_event(
             db.session.get(Event, event.id),
             {
                 "slug": "next-week",
-                "name_en": "Next",
+                "name_en": "Exchange Week 2026",
                 "name_zh": "下届",
                 "starts_on": date(2026, 7, 23),
                 "ends_on": date(2026, 7, 26),
@@ -378,4 +380,15 @@ def test_translations_come_along_to_the_next_edition(app, make, event):
         with force_locale("th"):
             assert localized(new_activity, "title") == "พิธีเปิด"
         with force_locale("vi"):
-            assert localized(copy, "name") == "Tuần lễ"
+            assert localized(copy, "name") == "Tuần lễ 2026"  # the year moved on
+            assert localized(copy, "city") == "Quý Dương"
+        rows = db.session.scalars(
+            sa.select(ContentTranslation).where(
+                ContentTranslation.event_id == copy.id, ContentTranslation.kind == "event"
+            )
+        )
+        # Not flagged "English changed": the name's translation moved on with its English.
+        assert {row.field: row.source for row in rows} == {
+            "name": "Exchange Week 2026",
+            "city": "Guiyang",
+        }
