@@ -218,7 +218,7 @@ register(
     Kind(
         "hotel",
         _l("Hotels"),
-        (Field("name", _l("Name"), max_length=200),),
+        (Field("name", _l("Hotel name"), max_length=200),),
         lambda event: db.session.scalars(
             sa.select(Hotel).where(Hotel.event_id == event.id).order_by(Hotel.name_en)
         ),
@@ -228,8 +228,8 @@ register(
 register(
     Kind(
         "room_type",
-        _l("Kinds of hotel room"),
-        (Field("name", _l("Name"), max_length=120),),
+        _l("Room types"),
+        (Field("name", _l("Kind of room"), max_length=120),),
         lambda event: db.session.scalars(
             sa.select(RoomType)
             .join(Hotel)

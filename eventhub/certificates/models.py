@@ -76,8 +76,8 @@ register(
         "certificate_settings",
         _l("Certificates"),
         (
-            Field("title", _l("Title"), max_length=120),
-            Field("body", _l("Text"), long=True, max_length=600),
+            Field("title", _l("Certificate title"), max_length=120),
+            Field("body", _l("Certificate text"), long=True, max_length=600),
             Field("signatory_title", _l("Signatory's title"), max_length=200),
         ),
         lambda event: db.session.scalars(

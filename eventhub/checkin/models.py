@@ -170,7 +170,7 @@ register(
     Kind(
         "checkpoint",
         _l("Checkpoints"),
-        (Field("name", _l("Name"), max_length=200),),
+        (Field("name", _l("Checkpoint name"), max_length=200),),
         lambda event: db.session.scalars(
             sa.select(Checkpoint)
             .where(Checkpoint.event_id == event.id)

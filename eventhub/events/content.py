@@ -162,7 +162,7 @@ register(
         "event",
         _l("Event"),
         (
-            Field("name", _l("Name"), max_length=200),
+            Field("name", _l("Event name"), max_length=200),
             Field("city", _l("City"), max_length=100),
             Field("venue_address", _l("Venue address"), long=True, max_length=500),
             Field("guest_notice", _l("Notice to guests"), long=True, max_length=4000),

@@ -267,7 +267,7 @@ register(
         "activity",
         _l("Programme"),
         (
-            Field("title", _l("Title"), max_length=300),
+            Field("title", _l("Activity title"), max_length=300),
             Field("description", _l("Description"), long=True, max_length=10000),
             Field("track", _l("Track"), max_length=100),
         ),
@@ -285,7 +285,7 @@ register(
     Kind(
         "venue",
         _l("Venues"),
-        (Field("name", _l("Name"), max_length=200),),
+        (Field("name", _l("Venue name"), max_length=200),),
         lambda event: db.session.scalars(
             sa.select(Venue).where(Venue.event_id == event.id).order_by(Venue.name_en)
         ),
@@ -295,8 +295,8 @@ register(
 register(
     Kind(
         "room",
-        _l("Rooms"),
-        (Field("name", _l("Name"), max_length=200),),
+        _l("Meeting rooms"),
+        (Field("name", _l("Meeting room name"), max_length=200),),
         lambda event: db.session.scalars(
             sa.select(Room)
             .join(Venue)
