@@ -38,10 +38,8 @@ def translations(event):
     typed: dict[str, str] = {}
     if request.method == "POST":
         typed = {entry.name: request.form.get(entry.name, "") for entry in found}
-        errors = content.validate(found, request.form)
-        if errors:
-            flash(_("Nothing was saved: please correct the texts marked below."), "danger")
-        else:
+        errors = content.validate(found, request.form)  # said above the form
+        if not errors:
             confirmed = set(request.form.getlist("confirm"))
             changes = content.save(
                 event, locale, found, request.form, confirmed, actor=current_user
