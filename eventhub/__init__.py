@@ -141,6 +141,7 @@ def register_extensions(app: Flask) -> None:
     )
     from eventhub.auth import services as auth_services
     from eventhub.auth import sessions as auth_sessions
+    from eventhub.events import content
     from eventhub.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -153,6 +154,7 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=i18n.select_timezone,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    content.install()  # organisers' texts in every language, for `localized`
     login_manager.init_app(app)
     auth_services.configure_login(login_manager)
     auth_sessions.configure(login_manager, app)

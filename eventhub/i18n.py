@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import format_time, get_locale, to_user_timezone
 from flask_login import current_user
 
@@ -137,22 +137,70 @@ def select_timezone() -> str:
     return event.timezone if event is not None else g.get("timezone") or "UTC"
 
 
+# Organisers' texts in the languages other than English and Chinese are kept in one table
+# of the core (a primitive cannot read it): the core installs the function that loads them,
+# `lookup(locale, kind)` -> {(object id, field): text}, called once per request and kind.
+TranslationLookup = Callable[[str, str], Mapping[tuple[int, str], str]]
+_translation_lookup: TranslationLookup | None = None
+
+
+def set_translation_lookup(lookup: TranslationLookup | None) -> None:
+    """Install the function that loads an event's stored translations (the core's)."""
+    global _translation_lookup  # one hook per process, set at app creation
+    _translation_lookup = lookup
+
+
+def _stored_translation(locale: str, kind: str, object_id: Any, field: str) -> str:
+    """The stored text of `field` of `kind` #`object_id` in `locale`, or ''. The texts of
+    a (locale, kind) are loaded once per request (a programme shows hundreds of them)."""
+    if _translation_lookup is None or object_id is None or not has_app_context():
+        return ""
+    loaded = g.setdefault("_content_translations", {})
+    texts = loaded.get((locale, kind))
+    if texts is None:
+        texts = loaded[(locale, kind)] = _translation_lookup(locale, kind)
+    return texts.get((object_id, field), "")
+
+
+def localized_text(kind: str, object_id: Any, field: str, english: str, chinese: str = "") -> str:
+    """An organiser's text in the reader's language: `chinese` for Chinese readers, the
+    stored translation for the other languages, else `english`, never empty when English
+    exists. For texts read as plain columns (a gate's checkpoint name at a scan)."""
+    locale = str(get_locale())
+    if locale.startswith("zh"):
+        return chinese or english or ""
+    if locale != "en" and english:
+        return _stored_translation(locale, kind, object_id, field) or english
+    return english or ""
+
+
+def object_key(obj: object) -> Any:
+    """How stored translations know a row: its id, or its event's for a table of one row
+    per event (an event's certificate or badge settings)."""
+    key = getattr(obj, "id", None)
+    return key if key is not None else getattr(obj, "event_id", None)
+
+
 def localized(obj: object, field: str) -> str:
-    """`obj.<field>_zh` in Chinese when it has one, else the English: `obj.<field>_en`, or
+    """`obj.<field>` in the reader's language: `obj.<field>_zh` in Chinese when it has one,
+    the stored translation in the other languages, else the English: `obj.<field>_en`, or
     `obj.<field>` for a text whose English field has no suffix (an event's venue address)."""
-    if str(get_locale()).startswith("zh"):
-        value = getattr(obj, f"{field}_zh", None)
-        if value:
-            return value
     english = getattr(obj, f"{field}_en", None)
     if english is None:
         english = getattr(obj, field, "")
-    return english or ""
+    kind = getattr(obj, "__tablename__", None)
+    if kind is None:
+        chinese = getattr(obj, f"{field}_zh", None) or ""
+        return localized_pair(english or "", chinese)
+    return localized_text(
+        kind, object_key(obj), field, english or "", getattr(obj, f"{field}_zh", None) or ""
+    )
 
 
 def localized_pair(english: str, chinese: str) -> str:
     """`chinese` for a Chinese reader when there is one, else `english`: `localized` for
-    names read as plain columns (a gate's checkpoint, a holder's delegation)."""
+    names read as plain columns that no organiser translates (a holder's delegation). A
+    translated text read as columns goes through `localized_text`."""
     if chinese and str(get_locale()).startswith("zh"):
         return chinese
     return english or ""

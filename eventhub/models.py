@@ -26,6 +26,7 @@ from eventhub.ceremonies.models import (
 from eventhub.certificates.models import Certificate, CertificateKind, CertificateSettings
 from eventhub.checkin.models import Admission, Checkpoint, CheckpointStaff, Scan, ScanResult
 from eventhub.directory.models import Country, Organisation, OrganisationKind
+from eventhub.events.content import ContentTranslation
 from eventhub.events.models import Event
 from eventhub.outbox.models import MailState, OutboxMessage
 from eventhub.privacy.models import (
@@ -132,6 +133,7 @@ __all__ = [
     "ImportBatch",
     "MailState",
     "OutboxMessage",
+    "ContentTranslation",
     "Event",
     "EventMembership",
     "Organisation",

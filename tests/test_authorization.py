@@ -46,6 +46,7 @@ ALLOWED: dict[str, set[str]] = {
     "events.home": EVERYONE,
     "events.create": NOBODY,  # administrators
     "events.settings": ORGANISER,
+    "events.translations": ORGANISER,
     "events.next_edition": ORGANISER,
     "events.team": ORGANISER,
     "events.remove_member": ORGANISER,

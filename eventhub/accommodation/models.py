@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, enum_column
+from eventhub.events.content import Field, Kind, register
 from eventhub.extensions import db
 
 if TYPE_CHECKING:
@@ -209,3 +211,32 @@ class RoomingListSent(db.Model):
 
     hotel: Mapped[Hotel] = relationship()
     sent_by: Mapped[User | None] = relationship()
+
+
+# Hotels and kinds of room, shown to guests with their rooms (events/content.py).
+register(
+    Kind(
+        "hotel",
+        _l("Hotels"),
+        (Field("name", _l("Hotel name"), max_length=200),),
+        lambda event: db.session.scalars(
+            sa.select(Hotel).where(Hotel.event_id == event.id).order_by(Hotel.name_en)
+        ),
+        order=70,
+    )
+)
+register(
+    Kind(
+        "room_type",
+        _l("Room types"),
+        (Field("name", _l("Kind of room"), max_length=120),),
+        lambda event: db.session.scalars(
+            sa.select(RoomType)
+            .join(Hotel)
+            .where(Hotel.event_id == event.id)
+            .order_by(Hotel.name_en, RoomType.name_en)
+        ),
+        describe=lambda room_type: room_type.hotel.name_en,
+        order=71,
+    )
+)

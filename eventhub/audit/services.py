@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "event.create": _l("Event created"),
     "event.update": _l("Event settings changed"),
     "event.copy": _l("Event copied as the next edition"),
+    "content.translate": _l("Translations of organisers' texts saved"),
     "event.export": _l("Event exported to an archive"),
     "event.imported": _l("Event restored from an archive"),
     "auth.login": _l("Logged in"),

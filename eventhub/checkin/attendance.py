@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from eventhub.checkin.models import Checkpoint, Scan, ScanResult
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import localized_pair
+from eventhub.i18n import localized_text
 from eventhub.registration import precedence
 from eventhub.registration.models import Delegation, Participant, Status
 from eventhub.scheduling.models import Activity, Enrolment, EnrolmentStatus
@@ -310,8 +310,8 @@ def attendance_rows(event: Event) -> list[list]:
     first = _first_arrivals(event)
     places: dict[int, set[str]] = {}
     # Checkpoint names in the reader's language, not slugs: the sheet is read by people.
-    for pid, name_en, name_zh in db.session.execute(
-        sa.select(Scan.participant_id, Checkpoint.name_en, Checkpoint.name_zh)
+    for pid, gate_id, name_en, name_zh in db.session.execute(
+        sa.select(Scan.participant_id, Checkpoint.id, Checkpoint.name_en, Checkpoint.name_zh)
         .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
         .where(
             Scan.event_id == event.id,
@@ -319,7 +319,9 @@ def attendance_rows(event: Event) -> list[list]:
             Scan.undone_at.is_(None),
         )
     ):
-        places.setdefault(pid, set()).add(localized_pair(name_en, name_zh))
+        places.setdefault(pid, set()).add(
+            localized_text("checkpoint", gate_id, "name", name_en, name_zh)
+        )
     conflicts: dict[int, set[str]] = {}
     for pid, duplicate, disagrees in db.session.execute(
         sa.select(Scan.participant_id, Scan.duplicate, Scan.disagrees).where(

@@ -19,7 +19,7 @@ from eventhub.checkin.rules import (
     moment_text,
 )
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text, localized_pair, zoned_clock
+from eventhub.i18n import fixed_text, localized_text, zoned_clock
 from eventhub.registration.labels import CATEGORY_LABELS
 
 # The person may pass (admitted now, or earlier that day): what "admitted" means when the
@@ -60,7 +60,7 @@ def _gate_answer(gate, known: Known, server: Answer, decided, reason: str, day, 
     if reason == server.reason:
         return Answer(decided, reason, dict(server.detail), person)
     detail: dict = {}
-    where = localized_pair(gate.name_en, gate.name_zh)
+    where = localized_text("checkpoint", gate.id, "name", gate.name_en, gate.name_zh)
     if reason == "too_early" and gate.opens_at:
         detail = {"time": moment_text(gate, gate.opens_at, when)}
     elif reason == "too_late" and gate.closes_at:

@@ -6,9 +6,11 @@ import enum
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import enum_column, utcnow
+from eventhub.events.content import Field, Kind, register
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
 
@@ -161,3 +163,19 @@ class AttentionAlert(db.Model):
 
     participant: Mapped[Participant] = relationship()
     checkpoint: Mapped[Checkpoint] = relationship()
+
+
+# Shown on the scanners' verdicts and the guests' pages, in every language (events/content.py).
+register(
+    Kind(
+        "checkpoint",
+        _l("Checkpoints"),
+        (Field("name", _l("Checkpoint name"), max_length=200),),
+        lambda event: db.session.scalars(
+            sa.select(Checkpoint)
+            .where(Checkpoint.event_id == event.id)
+            .order_by(Checkpoint.name_en)
+        ),
+        order=30,
+    )
+)

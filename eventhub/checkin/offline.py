@@ -28,7 +28,7 @@ from eventhub.checkin.models import Admission, Scan, ScanResult
 from eventhub.checkin.rules import REASONS, Gate, RuleFacts, admitted_where, local_time, rule_facts
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text, localized_pair
+from eventhub.i18n import fixed_text, localized_text
 from eventhub.registration.models import Category, Delegation, Participant, Status
 from eventhub.scheduling.models import Enrolment
 from eventhub.web import MAX_ID
@@ -64,7 +64,7 @@ def device_rules(gate: Gate) -> dict:
         "name_en": gate.name_en,
         "name_zh": gate.name_zh,
         # The checkpoint in the reader's language, as the server's reasons name it.
-        "where": localized_pair(gate.name_en, gate.name_zh),
+        "where": localized_text("checkpoint", gate.id, "name", gate.name_en, gate.name_zh),
     }
 
 

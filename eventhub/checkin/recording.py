@@ -29,7 +29,7 @@ from eventhub.checkin.rules import (
 from eventhub.db import HotStatement, autocommits, utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.i18n import localized_pair
+from eventhub.i18n import localized_text
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # device clocks drift
 OFFLINE_LIMIT = timedelta(hours=24)
@@ -196,7 +196,7 @@ def _counted_at_the_door(gate: Gate, answer: Answer) -> bool:
 def _at_the_door(gate: Gate, answer: Answer, day: date) -> Answer:
     """An entry refused when the door is full; an exit refused for someone not inside (never
     entered, or left already): recorded as a refusal, it makes no room."""
-    where = localized_pair(gate.name_en, gate.name_zh)
+    where = localized_text("checkpoint", gate.id, "name", gate.name_en, gate.name_zh)
     person = answer.participant
     if answer.result == ScanResult.EXITED:
         if occupancy.is_inside(gate.id, person.id, gate.timezone, day):

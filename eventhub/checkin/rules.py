@@ -16,7 +16,7 @@ from eventhub.checkin.models import Checkpoint, Direction, ScanResult
 from eventhub.db import HotStatement
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text, localized_pair, zoned_clock, zoned_datetime
+from eventhub.i18n import fixed_text, localized_text, zoned_clock, zoned_datetime
 from eventhub.registration.labels import CATEGORY_LABELS
 from eventhub.registration.models import Category, Status
 from eventhub.scheduling.models import Enrolment, EnrolmentStatus
@@ -220,7 +220,7 @@ def within_capacity(gate: Gate, answer: Answer, inside: int) -> Answer:
     if answer.result != ScanResult.ADMITTED or gate.capacity is None:
         return answer
     if inside >= gate.capacity:
-        where = localized_pair(gate.name_en, gate.name_zh)
+        where = localized_text("checkpoint", gate.id, "name", gate.name_en, gate.name_zh)
         detail = {"capacity": gate.capacity, "where": where}
         return Answer(ScanResult.DENIED, "full", detail, answer.participant)
     answer.places_left = gate.capacity - inside - 1
@@ -279,5 +279,7 @@ def exits_here(gate: Gate, asked: str | None) -> bool:
 def admitted_where(gate: Gate, scanned_at: datetime, device: str) -> dict:
     """The details of "already checked in at 09:12 at Main entrance (Gate B)", the
     checkpoint named in the reader's language."""
-    place = localized_pair(gate.name_en, gate.name_zh) + (f" ({device})" if device else "")
+    place = localized_text("checkpoint", gate.id, "name", gate.name_en, gate.name_zh) + (
+        f" ({device})" if device else ""
+    )
     return {"time": zoned_clock(scanned_at, gate.timezone), "where": place}

@@ -23,6 +23,7 @@ from eventhub.demo.programme import build_programme
 from eventhub.demo.quotas import build_quotas
 from eventhub.demo.rooms_and_rides import build_rooms_and_rides
 from eventhub.demo.seating import build_seating
+from eventhub.demo.translations import build_translations
 from eventhub.demo.visas import build_visas
 from eventhub.directory.services import seed_countries
 from eventhub.events.models import Event
@@ -54,6 +55,7 @@ def build_demo() -> list[str]:
     build_print_settings(event, report)
     build_checkpoints(event, report)
     build_arrivals(event, report)
+    build_translations(event, report)
     build_visas(event, report)
     build_rooms_and_rides(event, report)
     build_past_certificates(event, report)

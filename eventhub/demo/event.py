@@ -36,6 +36,15 @@ EVENT = {
     "letter_signatory_title_zh": "组委会秘书长",
     "letter_contact": "Guiyang International Eco-Conference Center, Guiyang, Guizhou, China · "
     "visa@caecw.example",
+    # What organisers write to guests; Thai and Vietnamese in demo/translations.py.
+    "guest_notice_en": "Bring your passport and your badge every day. Shuttle buses leave "
+    "the official hotels from 07:30.",
+    "guest_notice_zh": "请每天携带护照和胸卡。班车07:30起从官方酒店发车。",
+    "registration_help_en": "Have your passport and a recent photo at hand. Questions: "
+    "registration@caecw.example",
+    "registration_help_zh": "请准备好护照和近期照片。如有疑问：registration@caecw.example",
+    "email_note_en": "We look forward to welcoming you in Guiyang.",
+    "email_note_zh": "期待在贵阳与您相见。",
 }
 
 # Accounts printed by `flask demo`: (role shown, email, password, display name)

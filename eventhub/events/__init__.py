@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from eventhub.events import audit_views, views  # noqa: E402,F401
+from eventhub.events import audit_views, translation_views, views  # noqa: E402,F401

@@ -19,7 +19,8 @@ Copied, with new ids:
 - badge_style, badge_settings (the badge back), certificate_settings (text, signatory,
   images);
 - hotel, room_type (without the rooms contracted per night), accommodation_settings,
-  transport_settings.
+  transport_settings;
+- content_translation: the organisers' texts in other languages, for the copied rows.
 The source's organisers and the person copying become the new event's organisers.
 
 Not copied (people and what they did): participants and everything about them (photos,
@@ -53,6 +54,7 @@ from eventhub.audit import services as audit
 from eventhub.auth.models import EventMembership, Role, User
 from eventhub.db import UTCDateTime
 from eventhub.errors import DomainError
+from eventhub.events.content import ContentTranslation, english
 from eventhub.events.models import Event
 from eventhub.events.services import EVENT_FIELDS, validate_event_data
 from eventhub.extensions import db
@@ -81,6 +83,8 @@ CONFIGURATION = (
     "accommodation_settings",
     "transport_settings",
 )
+# Copied after the configuration, each row pointed at the copy of the row it translates.
+COPIED_AFTER = ("content_translation",)
 NOT_COPIED = {
     "event_membership": "people (organisers are given anew)",
     "participant": "people",
@@ -206,7 +210,9 @@ def copy_event(source: Event, data: dict[str, Any], *, actor: User | None) -> Ev
         EventMembership(event_id=event.id, user_id=user_id, role=Role.ORGANISER)
         for user_id in sorted(organisers)
     )
-    counts = _copy_configuration(source.id, event.id, days, zone)
+    new_ids: dict[str, dict[Any, Any]] = {"event": {source.id: event.id}}
+    counts = _copy_configuration(source.id, event.id, days, zone, new_ids)
+    counts["content_translation"] = _copy_translations(source, event, new_ids)
     audit.record(
         "event.copy",
         event,
@@ -226,10 +232,12 @@ def shift(value: datetime | None, days: int, zone: ZoneInfo) -> datetime | None:
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
-def _copy_configuration(source_id: int, event_id: int, days: int, zone: ZoneInfo) -> dict:
-    """Copy every CONFIGURATION table's rows of the source; returns how many of each."""
+def _copy_configuration(
+    source_id: int, event_id: int, days: int, zone: ZoneInfo, new_ids: dict[str, dict]
+) -> dict:
+    """Copy every CONFIGURATION table's rows of the source; returns how many of each, and
+    fills `new_ids` ({table: {old key: new key}})."""
     tables = db.metadata.tables
-    new_ids: dict[str, dict[Any, Any]] = {"event": {source_id: event_id}}
     counts = {}
     for name in CONFIGURATION:
         table = tables.get(name)
@@ -262,6 +270,41 @@ def _copy_configuration(source_id: int, event_id: int, days: int, zone: ZoneInfo
             made += 1
         counts[name] = made
     return counts
+
+
+def _copy_translations(source: Event, event: Event, new_ids: dict[str, dict]) -> int:
+    """The organisers' texts in other languages, each for the copy of its row (a settings
+    row, one per event, is known by its event's id: mapped like the others). The event's
+    own texts whose English only moved on a year ('... 2025' -> '... 2026') move with it."""
+    years = event.starts_on.year - source.starts_on.year
+    made = 0
+    rows = db.session.scalars(
+        sa.select(ContentTranslation).where(ContentTranslation.event_id == source.id)
+    )
+    for row in list(rows):
+        mapped = new_ids.get(row.kind, {}).get(row.object_id)
+        if mapped is None:
+            continue
+        text, translated_from = row.text, row.source
+        if row.kind == "event" and years:
+            old, new = english(source, row.field), english(event, row.field)
+            if old != new and row.source == old and _next_year_text(old, years) == new:
+                text, translated_from = _next_year_text(text, years) or text, new
+        db.session.add(
+            ContentTranslation(
+                event_id=event.id,
+                kind=row.kind,
+                object_id=mapped,
+                field=row.field,
+                locale=row.locale,
+                text=text,
+                source=translated_from,
+                updated_at=row.updated_at,
+                updated_by_id=row.updated_by_id,
+            )
+        )
+        made += 1
+    return made
 
 
 def _key(table: sa.Table, row: Any) -> Any:

@@ -90,6 +90,31 @@ class EventForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description=_l("Address, telephone and email printed under the letterhead."),
     )
+    guest_notice_en = TextAreaField(
+        _l("Notice to guests (English)"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Shown on the event's page and on each delegate's own page."),
+    )
+    guest_notice_zh = TextAreaField(
+        _l("Notice to guests (Chinese)"), validators=[Optional(), Length(max=4000)]
+    )
+    registration_help_en = TextAreaField(
+        _l("Help above the registration form (English)"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("What to have at hand, whom to ask: read before filling in the form."),
+    )
+    registration_help_zh = TextAreaField(
+        _l("Help above the registration form (Chinese)"),
+        validators=[Optional(), Length(max=4000)],
+    )
+    email_note_en = TextAreaField(
+        _l("Note in registration emails (English)"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Added to the registration confirmation and to the decision emails."),
+    )
+    email_note_zh = TextAreaField(
+        _l("Note in registration emails (Chinese)"), validators=[Optional(), Length(max=4000)]
+    )
     programme_opens_at = TimeField(
         _l("Programme starts each day at"),
         default=lambda: configured("DAY_HOURS", DAY_HOURS)[0],
@@ -152,6 +177,12 @@ class EventForm(FlaskForm):
             "letter_signatory_title_en",
             "letter_signatory_title_zh",
             "letter_contact",
+            "guest_notice_en",
+            "guest_notice_zh",
+            "registration_help_en",
+            "registration_help_zh",
+            "email_note_en",
+            "email_note_zh",
         ):
             data[name] = data[name] or ""
         for name in PROGRAMME_FIELDS:  # left empty: the event keeps its own

@@ -58,6 +58,15 @@ class Event(TimestampMixin, db.Model):
     letter_signatory_title_en: Mapped[str] = mapped_column(sa.String(200), default="")
     letter_signatory_title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     letter_contact: Mapped[str] = mapped_column(sa.String(500), default="")
+    # What organisers write to guests, each translatable (events/content.py): a notice on
+    # the event's page and the delegate's own page, help above the registration form, and a
+    # note at the end of the registration and decision emails.
+    guest_notice_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    guest_notice_zh: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    registration_help_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    registration_help_zh: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    email_note_en: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    email_note_zh: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # The programme's day and lunch on the event's clock (local times, not instants: 09:00
     # is 09:00 on every day of the event), and a VIP's rest between two duties.
     programme_opens_at: Mapped[time] = mapped_column(

@@ -45,6 +45,8 @@ EVENT_FIELDS = (
     "letter_signatory_title_en",
     "letter_signatory_title_zh",
     "letter_contact",
+    *("guest_notice_en", "guest_notice_zh", "registration_help_en", "registration_help_zh"),
+    *("email_note_en", "email_note_zh"),
     *PROGRAMME_FIELDS,
 )
 

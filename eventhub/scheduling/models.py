@@ -7,10 +7,13 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, enum_column, utcnow
+from eventhub.events.content import Field, Kind, register
 from eventhub.extensions import db
+from eventhub.i18n import medium_datetime
 
 if TYPE_CHECKING:
     from eventhub.registration.models import Participant
@@ -256,3 +259,51 @@ class SolverRun(db.Model):
     time_limit: Mapped[float] = mapped_column(sa.Float, default=0.0, server_default="0")
     solutions: Mapped[int] = mapped_column(default=0, server_default="0")
     best_score: Mapped[int | None]
+
+
+# What organisers may give in every language (events/content.py): shown on the programme.
+register(
+    Kind(
+        "activity",
+        _l("Programme"),
+        (
+            Field("title", _l("Activity title"), max_length=300),
+            Field("description", _l("Description"), long=True, max_length=10000),
+            Field("track", _l("Track"), max_length=100),
+        ),
+        lambda event: db.session.scalars(
+            sa.select(Activity)
+            .where(Activity.event_id == event.id)
+            .order_by(Activity.starts_at.is_(None), Activity.starts_at, Activity.title_en)
+        ),
+        # When it is, on the event's clock: organisers know the programme by its days.
+        describe=lambda activity: medium_datetime(activity.starts_at),
+        order=10,
+    )
+)
+register(
+    Kind(
+        "venue",
+        _l("Venues"),
+        (Field("name", _l("Venue name"), max_length=200),),
+        lambda event: db.session.scalars(
+            sa.select(Venue).where(Venue.event_id == event.id).order_by(Venue.name_en)
+        ),
+        order=20,
+    )
+)
+register(
+    Kind(
+        "room",
+        _l("Meeting rooms"),
+        (Field("name", _l("Meeting room name"), max_length=200),),
+        lambda event: db.session.scalars(
+            sa.select(Room)
+            .join(Venue)
+            .where(Venue.event_id == event.id)
+            .order_by(Venue.name_en, Room.name_en)
+        ),
+        describe=lambda room: room.venue.name_en,
+        order=21,
+    )
+)
