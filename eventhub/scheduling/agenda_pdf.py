@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale, format_date
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -119,12 +120,15 @@ def agenda_pdf(
         ]
         if not items:
             story.append(_p(_("Your agenda is empty. Add activities from the programme.")))
+        full_date = current_app.jinja_env.filters["date"]
         days: dict = {}
         for item in items:
             start = item.activity.starts_at
             days.setdefault(start.astimezone(zone).date() if start else None, []).append(item)
         for day, on_day in days.items():
-            heading = format_date(day, "full") if day else _("Time to be announced")
+            # The day written in full as the programme page heads it (`|date('full')`,
+            # eventhub.i18n): a calendar the reader's language asks for comes with it.
+            heading = full_date(day, "full") if day else _("Time to be announced")
             story.append(_table(heading, [_row(item, overlapping) for item in on_day]))
         doc.build(
             story,
