@@ -212,6 +212,7 @@ ALLOWED: dict[str, set[str]] = {
     "scheduling.track_calendar": EVERYONE,
     "scheduling.agenda_calendar": EVERYONE,  # the feed's secret address is the key
     "scheduling.agenda_page": ATTENDEES,
+    "scheduling.agenda_pdf": ATTENDEES,
     # The demo's organiser has no registration of their own: nothing to enrol.
     "scheduling.enrol": REGISTERED,
     "scheduling.cancel": REGISTERED,

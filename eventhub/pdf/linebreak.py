@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from eventhub.pdf import wordbreak
 from eventhub.pdf.drawing import text_width
 from eventhub.pdf.fonts import _is_cjk
 
@@ -60,15 +61,42 @@ def _glued(tokens: list[str], i: int) -> bool:
     return False
 
 
-def break_lines(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+def _dictionary_tokens(tokens: list[str]) -> tuple[list[str], set[int]]:
+    """Words of Thai, Lao, Khmer or Burmese cut into dictionary words (wordbreak), and the
+    indices of the tokens a line may start with although no space comes before them."""
+    cut: list[str] = []
+    soft: set[int] = set()
+    for token in tokens:
+        parts = wordbreak.pieces(token) if _kind(token) == "word" else [token]
+        for number, part in enumerate(parts):
+            if number:
+                soft.add(len(cut))
+            cut.append(part)
+    return cut, soft
+
+
+def break_lines(
+    text: str, width: float, size: float, *, bold: bool = False, dictionary: bool = False
+) -> list[str]:
     """The text cut into lines no wider than `width` at `size`, at the places a reader
     accepts: between words, between Chinese characters by the rules above. A word wider than
-    the line stays whole on its own line (never cut into letters)."""
+    the line stays whole on its own line (never cut into letters). `dictionary` (sentences,
+    not names): Thai, Lao, Khmer and Burmese, written without spaces between words, may also
+    break between their words."""
     tokens = _tokens(text)
+    soft: set[int] = set()
+    if dictionary:
+        tokens, soft = _dictionary_tokens(tokens)
     # Units: what may not be split (a word with its punctuation, a glued Chinese name).
     units: list[str] = []
     for i, token in enumerate(tokens):
-        if units and _kind(token) != "space" and _kind(units[-1]) != "space" and _glued(tokens, i):
+        if (
+            units
+            and i not in soft
+            and _kind(token) != "space"
+            and _kind(units[-1]) != "space"
+            and _glued(tokens, i)
+        ):
             units[-1] += token
         else:
             units.append(token)
@@ -90,9 +118,12 @@ def break_lines(text: str, width: float, size: float, *, bold: bool = False) -> 
     return lines or [""]
 
 
-def widest_word(text: str, size: float, *, bold: bool = False) -> float:
+def widest_word(text: str, size: float, *, bold: bool = False, dictionary: bool = False) -> float:
     """The width of the longest piece of the text that no line may break."""
     return max(
-        (text_width(line, size, bold=bold) for line in break_lines(text, 0, size, bold=bold)),
+        (
+            text_width(line, size, bold=bold)
+            for line in break_lines(text, 0, size, bold=bold, dictionary=dictionary)
+        ),
         default=0.0,
     )

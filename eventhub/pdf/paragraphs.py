@@ -7,13 +7,18 @@ from eventhub.pdf.linebreak import widest_word
 from eventhub.pdf.textblock import TextBlock
 
 
-def paragraph(text: str, style, *, bold: bool = False, whole_words: bool = False) -> TextBlock:
+def paragraph(
+    text: str, style, *, bold: bool = False, whole_words: bool = False, prose: bool = False
+) -> TextBlock:
     """A block of one person's or organisation's text in `style`'s size, leading, alignment
     and colour, with room for tall scripts (Myanmar, Khmer) between its lines.
     `whole_words` (names on ceremony documents): a word is never cut into letters (it is
     narrowed if wider than the line). Without it a word wider than the line is cut, so a long
-    address on a badge's back stays on the card."""
-    return TextBlock.from_style(text, style, bold=bold, whole_words=whole_words)
+    address on a badge's back stays on the card. `prose` (translated sentences, never names):
+    Thai, Lao, Khmer and Burmese lines break between dictionary words (wordbreak)."""
+    return TextBlock.from_style(
+        text, style, bold=bold, whole_words=whole_words or prose, dictionary=prose
+    )
 
 
 def wrapped(

@@ -42,6 +42,7 @@ class TextBlock(Flowable):
         whole_words: bool = True,
         space_before: float = 0,
         space_after: float = 0,
+        dictionary: bool = False,
     ):
         super().__init__()
         check_printable(text)
@@ -52,6 +53,7 @@ class TextBlock(Flowable):
         self.leading = max(leading or 0, line_height(text, size))
         self.colour = colour
         self.whole_words = whole_words
+        self.dictionary = dictionary  # sentences: unspaced scripts break between words
         self.spaceBefore = space_before
         self.spaceAfter = space_after
         self.lines: list[str] = []
@@ -59,7 +61,15 @@ class TextBlock(Flowable):
         self._given: list[str] | None = None
 
     @classmethod
-    def from_style(cls, text: str, style, *, bold: bool = False, whole_words: bool = True):
+    def from_style(
+        cls,
+        text: str,
+        style,
+        *,
+        bold: bool = False,
+        whole_words: bool = True,
+        dictionary: bool = False,
+    ):
         """A block in a ParagraphStyle's size, leading, alignment and colour."""
         return cls(
             text,
@@ -71,6 +81,7 @@ class TextBlock(Flowable):
             whole_words=whole_words,
             space_before=style.spaceBefore,
             space_after=style.spaceAfter,
+            dictionary=dictionary,
         )
 
     # --- measurements
@@ -88,7 +99,7 @@ class TextBlock(Flowable):
 
     # --- platypus
     def minWidth(self):  # noqa: N802 (platypus's name): for tables without column widths
-        return widest_word(self.text, self.size, bold=self.bold)
+        return widest_word(self.text, self.size, bold=self.bold, dictionary=self.dictionary)
 
     def _break(self, width: float) -> list[str]:
         if self._given is not None:
@@ -98,7 +109,9 @@ class TextBlock(Flowable):
         lines = [
             piece
             for part in (self.text.splitlines() or [""])
-            for piece in break_lines(part, width - 0.5, self.size, bold=self.bold)
+            for piece in break_lines(
+                part, width - 0.5, self.size, bold=self.bold, dictionary=self.dictionary
+            )
         ]
         if self.whole_words:
             return lines
@@ -135,6 +148,7 @@ class TextBlock(Flowable):
     def _part(self, lines: list[str]) -> TextBlock:
         part = TextBlock(self.text, self.size, bold=self.bold, align=self.align, colour=self.colour)
         part.leading, part.whole_words, part._given = self.leading, self.whole_words, lines
+        part.dictionary = self.dictionary
         return part
 
     def draw(self):

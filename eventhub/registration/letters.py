@@ -23,6 +23,7 @@ from eventhub import crypto
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.pdf import TextBlock, paragraph, register_fonts
+from eventhub.registration.letter_cover import covering_page
 from eventhub.registration.models import Participant, Status
 
 BODY = ParagraphStyle("body", fontName="EH-Latin", fontSize=10.5, leading=15)
@@ -171,9 +172,13 @@ def with_letters(people: list[Participant]) -> tuple[list[Participant], list[Par
     )
 
 
-def visa_letters_pdf(event: Event, people: list[Participant], *, issued: date) -> bytes:
+def visa_letters_pdf(
+    event: Event, people: list[Participant], *, issued: date, covering_locale: str | None = None
+) -> bytes:
     """One page per approved participant who asked for a letter and gave the passport
-    details; the others are left out (see with_letters)."""
+    details; the others are left out (see with_letters). `covering_locale` (a person's own
+    download): each letter comes after a covering page for its reader, in that language
+    (letter_cover); prints for the embassies have none."""
     wanted, _left_out = with_letters(people)
     if not wanted:
         raise DomainError(
@@ -195,6 +200,10 @@ def visa_letters_pdf(event: Event, people: list[Participant], *, issued: date) -
     story: list = []
     for index, person in enumerate(wanted):
         if index:
+            story.append(PageBreak())
+        if covering_locale:
+            reference = letter_reference(event, person)
+            story.extend(covering_page(event, person, covering_locale, reference))
             story.append(PageBreak())
         story.extend(_letter(event, person, issued))
     document.build(story)

@@ -16,6 +16,7 @@ from eventhub.i18n import localized
 from eventhub.registration.models import Participant
 from eventhub.registration.own_link import participants_of_user
 from eventhub.scheduling import agenda, bp, calendars, enrolments, visibility
+from eventhub.scheduling import agenda_pdf as agenda_document
 from eventhub.scheduling import pdf as schedule_pdf
 from eventhub.scheduling.access import activity_or_404
 from eventhub.scheduling.activities import activity_query, days_of, enrolled_counts, on_day
@@ -153,6 +154,25 @@ def agenda_page(event):
         overlapping=enrolments.overlaps_in([item.activity for item in items]),
         feed=feed,
     )
+
+
+@bp.get("/agenda.pdf")
+@event_view(Role.DELEGATE, Role.HEAD_OF_DELEGATION, Role.ORGANISER)
+def agenda_pdf(event):
+    """The reader's own agenda to print or keep on a phone, in their language (the one they
+    registered in, else their account's)."""
+    participant = _own_participant(event)
+    if participant is None:  # an organiser without a registration: the page says so
+        return redirect(url_for("scheduling.agenda_page", slug=event.slug))
+    items = agenda.agenda_of(participant)
+    body = agenda_document.agenda_pdf(
+        event,
+        participant,
+        items,
+        enrolments.overlaps_in([item.activity for item in items]),
+        agenda.language_of(participant),
+    )
+    return pdf_response(body, f"{event.slug}-agenda.pdf")
 
 
 # --- calendar feeds ------------------------------------------------------------------------------
