@@ -146,6 +146,15 @@ DELEGATE_FILES = [
     "eventhub/web.py",
     "eventhub/badges/issuing.py",
     "eventhub/events/views.py",
+    "templates/events/_guest_notice.html",
+    "templates/events/home.html",
+    "templates/registration/_form_help.html",
+    "eventhub/registration/letter_cover.py",
+    "eventhub/registration/account_language.py",
+    "eventhub/scheduling/agenda_pdf.py",
+    "eventhub/scheduling/programme_views.py",
+    "eventhub/seating/places.py",
+    "eventhub/registration/photo_crops.py",
 ]
 
 
