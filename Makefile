@@ -15,6 +15,9 @@ RUN_DEBS := nodejs npm
 FONT_DEBS := fonts-noto-core fonts-wqy-zenhei fonts-hanazono
 # The sRGB colour profile of PDF/A certificates' output intent (/usr/share/color/icc/sRGB.icc).
 PRINT_DEBS := icc-profiles-free
+# ICU's dictionaries break Thai, Lao, Khmer and Burmese sentences between words in the PDFs
+# (eventhub/pdf/wordbreak.py; Debian 12's release of the library).
+PRINT_DEBS += libicu72
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev lock run test test-pg lint fmt migrate messages assets translations system-deps system-deps-test bench clean

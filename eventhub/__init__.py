@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from eventhub import config as config_module
-from eventhub import security
+from eventhub import i18n, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    unknown = [c for c in app.config["EVENTHUB_LOCALES"] if c not in i18n.LOCALE_LABELS]
+    if unknown or "en" not in app.config["EVENTHUB_LOCALES"]:
+        # Every page names each language in itself, and English is every text's fallback.
+        raise RuntimeError(f"EVENTHUB_LOCALES: unknown {unknown} or no 'en'")
     from eventhub.web import BoundedRequest
 
     app.request_class = BoundedRequest

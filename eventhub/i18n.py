@@ -139,8 +139,9 @@ def select_timezone() -> str:
 
 # Organisers' texts in the languages other than English and Chinese are kept in one table
 # of the core (a primitive cannot read it): the core installs the function that loads them,
-# `lookup(locale, kind)` -> {(object id, field): text}, called once per request and kind.
-TranslationLookup = Callable[[str, str], Mapping[tuple[int, str], str]]
+# `lookup(locale, kind, event id or None)` -> {(object id, field): text}, called once per
+# request, kind and event.
+TranslationLookup = Callable[[str, str, int | None], Mapping[tuple[int, str], str]]
 _translation_lookup: TranslationLookup | None = None
 
 
@@ -155,11 +156,20 @@ def _stored_translation(locale: str, kind: str, object_id: Any, field: str) -> s
     a (locale, kind) are loaded once per request (a programme shows hundreds of them)."""
     if _translation_lookup is None or object_id is None or not has_app_context():
         return ""
+    # On an event's pages only that event's texts are read (an installation keeps every
+    # edition's); a page across events (a person's registrations) reads the kind's all.
+    event_id = getattr(g.get("event"), "id", None)
     loaded = g.setdefault("_content_translations", {})
-    texts = loaded.get((locale, kind))
+    texts = loaded.get((locale, kind, event_id))
     if texts is None:
-        texts = loaded[(locale, kind)] = _translation_lookup(locale, kind)
+        texts = loaded[(locale, kind, event_id)] = _translation_lookup(locale, kind, event_id)
     return texts.get((object_id, field), "")
+
+
+def forget_loaded_translations() -> None:
+    """Drop this request's (or job's) loaded translations: some were just saved."""
+    if has_app_context():
+        g.pop("_content_translations", None)
 
 
 def localized_text(kind: str, object_id: Any, field: str, english: str, chinese: str = "") -> str:
@@ -171,14 +181,15 @@ def localized_text(kind: str, object_id: Any, field: str, english: str, chinese:
         return chinese or english or ""
     if locale != "en" and english:
         return _stored_translation(locale, kind, object_id, field) or english
-    return english or ""
+    return english or chinese or ""  # a text written only in Chinese is still a text
 
 
 def object_key(obj: object) -> Any:
-    """How stored translations know a row: its id, or its event's for a table of one row
-    per event (an event's certificate or badge settings)."""
-    key = getattr(obj, "id", None)
-    return key if key is not None else getattr(obj, "event_id", None)
+    """How stored translations know a row: its id (None while unsaved: no text yet), or its
+    event's for a table of one row per event that has no id of its own."""
+    if hasattr(type(obj), "id"):
+        return getattr(obj, "id", None)
+    return getattr(obj, "event_id", None)
 
 
 def localized(obj: object, field: str) -> str:
@@ -354,6 +365,14 @@ def country_name(code: str | None) -> str:
     if not code:
         return ""
     return get_locale().territories.get(code.upper(), code)
+
+
+def country_label(country: object) -> str:
+    """A country of the directory as a list names it: the organisers' own name in English
+    and Chinese ('Lao PDR', '老挝'), CLDR's in the reader's other languages ('ລາວ', 'ลาว')."""
+    if str(get_locale()) in ("en", "zh_Hans"):
+        return localized(country, "name")
+    return country_name(getattr(country, "code", None)) or localized(country, "name")
 
 
 def language_name(code: str | None) -> str:

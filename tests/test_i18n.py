@@ -86,3 +86,22 @@ def test_browser_language_is_the_default_and_switch_redirects_safely(client):
     assert response.headers["Location"] == "/"
     assert client.get("/auth/language/xx").status_code == 302
     assert "登录" in client.get("/").get_data(as_text=True)  # an unknown code changes nothing
+
+
+def test_a_language_link_on_another_site_changes_no_mail_language(client, make, login, event, app):
+    """An image or link on another site pointing at the language switch changes what this
+    browser shows, never the language the account's mail is written in."""
+    from eventhub.auth.models import User
+    from eventhub.extensions import db
+
+    user = make.user()
+    login(user.email)
+    cross_site = {"Sec-Fetch-Site": "cross-site"}
+    client.get("/auth/language/th?next=/", headers=cross_site)
+    with app.app_context():
+        assert db.session.get(User, user.id).locale in (None, "", "en")
+    assert "ไทย" in client.get("/").get_data(as_text=True)  # the browser reads Thai
+    client.get("/auth/language/th?next=/", headers={"Sec-Fetch-Site": "same-origin"})
+    with app.app_context():
+        db.session.expire_all()
+        assert db.session.get(User, user.id).locale == "th"

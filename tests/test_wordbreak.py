@@ -25,6 +25,21 @@ def fonts(app):
         yield
 
 
+@pytest.mark.skipif(wordbreak._icu() is None, reason="libicu is not installed")
+@pytest.mark.parametrize("language", SENTENCES)
+def test_dictionary_words_stay_whole(language):
+    """ICU breaks between words, not between letter clusters: a line never ends inside
+    'passport' (a cluster break would allow a dozen places in it)."""
+    words = pieces(SENTENCES[language])
+    assert "".join(words) == SENTENCES[language]
+    starts = {sum(len(w) for w in words[:i]) for i in range(len(words) + 1)}
+    word = {"th": "หนังสือเดินทาง", "km": "លិខិតឆ្លងដែន"}.get(language)
+    if word:  # Lao and Burmese: the dictionary's own units
+        at = SENTENCES[language].index(word)
+        assert not any(at < start < at + len(word) for start in starts)
+    assert len(words) <= len(SENTENCES[language]) // 3
+
+
 @pytest.mark.parametrize("language", SENTENCES)
 def test_sentences_break_between_their_words(fonts, language):
     sentence = SENTENCES[language]

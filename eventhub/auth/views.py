@@ -189,6 +189,10 @@ def set_language(code: str):
     if locale in supported_locales():
         session["locale"] = locale
         user = current_user._get_current_object() if current_user.is_authenticated else None
+        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            # A link or image on another site: this browser's pages change, but nothing
+            # kept (the account's and registrations' language, for mail) is rewritten.
+            return redirect(back)
         if user is not None:
             user.locale = locale
         # Registration follows: the account's registrations, or the one whose own page

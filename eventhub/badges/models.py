@@ -7,11 +7,9 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, enum_column, utcnow
-from eventhub.events.content import Field, Kind, register
 from eventhub.extensions import db
 from eventhub.registration.models import Category, Participant
 
@@ -94,28 +92,3 @@ class BadgeSettings(db.Model):
     )
     back_en: Mapped[str] = mapped_column(sa.String(600), default="")
     back_zh: Mapped[str] = mapped_column(sa.String(600), default="")
-
-
-# The categories' labels and the badge's back, in every language (events/content.py).
-register(
-    Kind(
-        "badge_style",
-        _l("Registration categories"),
-        (Field("label", _l("Label"), max_length=60),),
-        lambda event: db.session.scalars(
-            sa.select(BadgeStyle).where(BadgeStyle.event_id == event.id).order_by(BadgeStyle.id)
-        ),
-        order=40,
-    )
-)
-register(
-    Kind(
-        "badge_settings",
-        _l("Badge back"),
-        (Field("back", _l("Text on the back"), long=True, max_length=600),),
-        lambda event: db.session.scalars(
-            sa.select(BadgeSettings).where(BadgeSettings.event_id == event.id)
-        ),
-        order=41,
-    )
-)

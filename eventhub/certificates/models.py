@@ -7,11 +7,9 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import enum_column, utcnow
-from eventhub.events.content import Field, Kind, register
 from eventhub.extensions import db
 from eventhub.registration.models import Participant
 
@@ -68,21 +66,3 @@ class CertificateSettings(db.Model):
     # Who receives a participation certificate: "approved" (every approved participant);
     # the check-in module adds rules on attendance.
     rule: Mapped[str] = mapped_column(sa.String(20), default="approved")
-
-
-# What the certificates say, in every language (events/content.py).
-register(
-    Kind(
-        "certificate_settings",
-        _l("Certificates"),
-        (
-            Field("title", _l("Certificate title"), max_length=120),
-            Field("body", _l("Certificate text"), long=True, max_length=600),
-            Field("signatory_title", _l("Signatory's title"), max_length=200),
-        ),
-        lambda event: db.session.scalars(
-            sa.select(CertificateSettings).where(CertificateSettings.event_id == event.id)
-        ),
-        order=50,
-    )
-)

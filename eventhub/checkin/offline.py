@@ -28,7 +28,7 @@ from eventhub.checkin.models import Admission, Scan, ScanResult
 from eventhub.checkin.rules import REASONS, Gate, RuleFacts, admitted_where, local_time, rule_facts
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.i18n import fixed_text, localized_text
+from eventhub.i18n import fixed_text, localized_text, zoned_clock, zoned_datetime
 from eventhub.registration.models import Category, Delegation, Participant, Status
 from eventhub.scheduling.models import Enrolment
 from eventhub.web import MAX_ID
@@ -65,6 +65,16 @@ def device_rules(gate: Gate) -> dict:
         "name_zh": gate.name_zh,
         # The checkpoint in the reader's language, as the server's reasons name it.
         "where": localized_text("checkpoint", gate.id, "name", gate.name_en, gate.name_zh),
+        # The opening and closing moments as the server's reasons write them in the reader's
+        # language (rules.moment_text): the time alone on their day, date and time on another.
+        "moments": {
+            name: {
+                "clock": zoned_clock(moment, gate.timezone),
+                "full": zoned_datetime(moment, gate.timezone),
+            }
+            for name, moment in (("opens_at", gate.opens_at), ("closes_at", gate.closes_at))
+            if moment
+        },
     }
 
 

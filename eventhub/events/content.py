@@ -9,6 +9,7 @@ stored texts through the lookup `install` gives it, once per request, locale and
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from eventhub import i18n
 from eventhub.audit import services as audit
 from eventhub.db import utcnow
 from eventhub.extensions import db
+from eventhub.pdf.fonts import MissingFont, check_printable
 
 # Columns of their own: these languages are never stored here.
 COLUMN_LOCALES = ("en", "zh_Hans")
@@ -104,16 +106,18 @@ def english(obj: Any, name: str) -> str:
     return value or ""
 
 
-def lookup(locale: str, kind: str) -> Mapping[tuple[int, str], str]:
-    """Every stored text of `kind` in `locale`: {(object id, field): text}. One query; none
-    for a table no domain registered (a delegation's name is not translated here)."""
+def lookup(locale: str, kind: str, event_id: int | None = None) -> Mapping[tuple[int, str], str]:
+    """Every stored text of `kind` in `locale` (of one event when given): {(object id,
+    field): text}. One query; none for a table no domain registered (a delegation's name
+    is not translated here)."""
     if locale in COLUMN_LOCALES or kind not in REGISTRY:
         return {}
-    rows = db.session.execute(
-        sa.select(
-            ContentTranslation.object_id, ContentTranslation.field, ContentTranslation.text
-        ).where(ContentTranslation.locale == locale, ContentTranslation.kind == kind)
-    )
+    query = sa.select(
+        ContentTranslation.object_id, ContentTranslation.field, ContentTranslation.text
+    ).where(ContentTranslation.locale == locale, ContentTranslation.kind == kind)
+    if event_id is not None:
+        query = query.where(ContentTranslation.event_id == event_id)
+    rows = db.session.execute(query)
     return {(object_id, name): text for object_id, name, text in rows if text}
 
 
@@ -143,6 +147,8 @@ def _forget_deleted(session: Session, _context: Any) -> None:
                 ContentTranslation.kind == kind, ContentTranslation.object_id.in_(ids)
             )
         )
+    if gone:
+        i18n.forget_loaded_translations()
 
 
 def install() -> None:
@@ -278,8 +284,20 @@ def validate(found: list[Entry], values: Mapping[str, str]) -> dict[str, str]:
     errors = {}
     for entry in found:
         value = _clean(values.get(entry.name))
-        if value is not None and len(value) > entry.field.max_length:
+        if not value:
+            continue
+        if len(value) > entry.field.max_length:
             errors[entry.name] = _("At most %(n)d characters.", n=entry.field.max_length)
+        elif "\n" in value and not entry.field.long:
+            # A title or a name is one line: it heads pages and emails' subjects.
+            errors[entry.name] = _("Write this text on one line.")
+        elif any(unicodedata.category(c) in ("Cc", "Co", "Cs") and c != "\n" for c in value):
+            errors[entry.name] = _("This text holds a control character: type it again.")
+        else:
+            try:  # names and titles are printed: agendas, covering pages, badges
+                check_printable(value)
+            except MissingFont as error:
+                errors[entry.name] = str(error)
     return errors
 
 
@@ -338,4 +356,5 @@ def save(
     if changes:
         audit.record("content.translate", event, actor=actor, event_id=event.id, changes=changes)
     db.session.flush()
+    i18n.forget_loaded_translations()
     return changes

@@ -6,14 +6,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from eventhub.audit import services as audit
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, abort_with, error_response
-from eventhub.i18n import normalise_locale
 from eventhub.registration import account_bp, account_links, labels, letters, own_link
 from eventhub.registration.models import Participant, Status
 from eventhub.registration.signals import own_page_panels
@@ -78,9 +76,8 @@ def my_visa_letter(participant_id: int):
             event,
             [participant],
             issued=utcnow().astimezone(ZoneInfo(event.timezone)).date(),
-            # The covering page in the person's language: the one they registered in, else
-            # the one they read the site in.
-            covering_locale=normalise_locale(participant.locale) or str(get_locale()),
+            # The covering page in the person's language, as their mail is written.
+            covering_locale=participant.language,
         )
     except DomainError as error:
         abort_with(404, str(error))

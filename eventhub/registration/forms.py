@@ -19,7 +19,7 @@ from wtforms import (
 )
 
 from eventhub.directory.services import countries_for_choice
-from eventhub.i18n import localized
+from eventhub.i18n import country_label
 from eventhub.registration.consent_fields import ConsentFields
 from eventhub.registration.models import Category, Diet
 from eventhub.registration.precedence import RankRow
@@ -156,7 +156,7 @@ class RegistrationForm(ConsentFields, FlaskForm):
         super().__init__(*args, **kwargs)
         for name in self.REQUIRED:
             self[name].flags.required = True
-        countries = [SelectChoice(c.code, localized(c, "name")) for c in countries_for_choice()]
+        countries = [SelectChoice(c.code, country_label(c)) for c in countries_for_choice()]
         self.country.choices = [SelectChoice("", _l("Choose a country")), *countries]
         self.nationality.choices = [SelectChoice("", "—"), *countries]
         self.interpretation_language.choices = [
@@ -342,7 +342,7 @@ class DelegationForm(FlaskForm):
         self.name_en.flags.required = self.country.flags.required = True
         self.country.choices = [
             SelectChoice("", _l("Choose a country")),
-            *(SelectChoice(c.code, localized(c, "name")) for c in countries_for_choice()),
+            *(SelectChoice(c.code, country_label(c)) for c in countries_for_choice()),
         ]
 
     def raw(self) -> dict:

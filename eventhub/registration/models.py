@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub import personnames
 from eventhub.db import TimestampMixin, enum_column, utcnow
-from eventhub.events.content import Field, Kind, register
 from eventhub.extensions import db
 from eventhub.i18n import normalise_locale
 
@@ -443,19 +441,3 @@ class Submission(db.Model):
         sa.ForeignKey("participant.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-# The precedence ladder's labels, shown on badges and lists (events/content.py).
-register(
-    Kind(
-        "protocol_rank",
-        _l("Order of precedence"),
-        (Field("label", _l("Label"), max_length=120),),
-        lambda event: db.session.scalars(
-            sa.select(ProtocolRank)
-            .where(ProtocolRank.event_id == event.id)
-            .order_by(ProtocolRank.level)
-        ),
-        order=60,
-    )
-)

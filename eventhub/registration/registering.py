@@ -139,8 +139,12 @@ def register(
     consent_fields.check(event, checked, consents, photo_added=prepared is not None)
     if not checked.ok:
         raise RegistrationInvalid(checked.errors, prepared)
+    # The language of the page the person registered on (or their head of delegation, who
+    # enters their own delegation's members); an organiser's form, a list or a client says it
+    # in a language column, else the person is written to in English, never in the sender's.
+    chosen = str(get_locale() or "en") if source in (Source.FORM, Source.DELEGATION) else ""
     participant = Participant(
-        event_id=event.id, status=Status.PENDING, source=source, locale=str(get_locale() or "en")
+        event_id=event.id, status=Status.PENDING, source=source, locale=chosen
     )
     if delegation is not None:
         checked.values["delegation_id"] = delegation.id

@@ -20,7 +20,7 @@ from eventhub import personnames
 from eventhub.directory.models import Country
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import locale_from_text
+from eventhub.i18n import local_date, locale_from_text
 from eventhub.pdf import MissingFont, check_printable
 from eventhub.registration.dates import iso_problem
 from eventhub.registration.languages import INTERPRETATION_LANGUAGES, LANGUAGE_NAMES
@@ -320,7 +320,8 @@ def check_registration(
         code = locale_from_text(language)
         if language and code is None:
             checked.fail("locale", _l("Choose a language from the list."))
-        checked.values["locale"] = code or ""
+        if code:  # an empty cell keeps the language already chosen
+            checked.values["locale"] = code
 
     if "delegation" in raw:  # only where the input names one: a form edit keeps it
         name = clean(_text(raw, "delegation"))
@@ -417,8 +418,8 @@ def _check_travel(checked, raw, present, event: Event) -> None:
                 f"{leg}_date",
                 _l(
                     "Choose a date near the event (%(start)s to %(end)s).",
-                    start=earliest.isoformat(),
-                    end=latest.isoformat(),
+                    start=local_date(earliest),  # the reader's calendar (Thai: its year)
+                    end=local_date(latest),
                 ),
             )
         checked.values[f"{leg}_date"] = day
@@ -489,7 +490,7 @@ def _check_visa(checked, raw, present, event: Event, keep_passport_data: bool) -
             _l(
                 "The passport must be valid for six months after the event, until %(date)s at "
                 "least.",
-                date=(event.ends_on + PASSPORT_VALID_AFTER_EVENT).isoformat(),
+                date=local_date(event.ends_on + PASSPORT_VALID_AFTER_EVENT),
             ),
         )
     checked.values["passport_expiry"] = expiry

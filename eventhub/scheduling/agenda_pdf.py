@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
@@ -17,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from eventhub.events.models import Event
-from eventhub.i18n import date_range, localized, time_range
+from eventhub.i18n import date_range, local_date, localized, time_range
 from eventhub.pdf import document, numbered_canvas, paragraph, register_fonts
 from eventhub.registration.models import Participant
 from eventhub.scheduling.agenda import AgendaItem
@@ -120,7 +119,7 @@ def agenda_pdf(
         ]
         if not items:
             story.append(_p(_("Your agenda is empty. Add activities from the programme.")))
-        full_date = current_app.jinja_env.filters["date"]
+        full_date = local_date
         days: dict = {}
         for item in items:
             start = item.activity.starts_at

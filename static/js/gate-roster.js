@@ -82,15 +82,20 @@
     if (person.status !== "approved") return no("not_approved");
     if (!rules.active) return no("inactive");
     // "22:00" on the day of the scan, "2025-07-24 22:00" on another (rules.moment_text).
-    function momentText(moment) {
+    // Written as the server writes it in the reader's language (rules.moment_text): the
+    // time alone on its own day, the date and time on another.
+    function momentText(name) {
+      var moment = new Date(rules[name]);
       var same = day(moment, rules.timezone) === day(when, rules.timezone);
+      var texts = (rules.moments || {})[name];
+      if (texts) return same ? texts.clock : texts.full;
       return (same ? "" : day(moment, rules.timezone) + " ") + clock(moment, rules.timezone);
     }
     if (rules.opens_at && when < new Date(rules.opens_at)) {
-      return no("too_early", { time: momentText(new Date(rules.opens_at)) });
+      return no("too_early", { time: momentText("opens_at") });
     }
     if (rules.closes_at && when > new Date(rules.closes_at)) {
-      return no("too_late", { time: momentText(new Date(rules.closes_at)) });
+      return no("too_late", { time: momentText("closes_at") });
     }
     if (rules.daily_opens || rules.daily_closes) {
       // "HH:MM:SS" strings compare as times; the server compares to the microsecond, which
