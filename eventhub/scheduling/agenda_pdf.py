@@ -21,6 +21,7 @@ from eventhub.pdf import document, numbered_canvas, paragraph, register_fonts
 from eventhub.registration.models import Participant
 from eventhub.scheduling.agenda import AgendaItem
 from eventhub.scheduling.models import ActivityState, EnrolmentStatus
+from eventhub.scheduling.pdf import DAY_TABLE
 
 BODY = ParagraphStyle("agenda-body", fontName="EH-Latin", fontSize=9.5, leading=13)
 SMALL = ParagraphStyle(
@@ -73,19 +74,7 @@ def _table(heading: str, rows: list[list]) -> Table:
         repeatRows=1,
         hAlign="LEFT",
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("SPAN", (0, 0), (-1, 0)),
-                ("LEFTPADDING", (0, 0), (-1, 0), 0),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#cccccc")),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, 0), 4 * mm),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(DAY_TABLE))
     return table
 
 

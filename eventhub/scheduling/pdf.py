@@ -29,6 +29,17 @@ DAY = ParagraphStyle(
     leading=16,
     textColor=colors.HexColor("#0b5d7a"),
 )
+# A day's table: its heading row across the columns, a hairline under each activity (the
+# printed programme's and a person's own agenda's).
+DAY_TABLE = [
+    ("SPAN", (0, 0), (-1, 0)),
+    ("LEFTPADDING", (0, 0), (-1, 0), 0),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#cccccc")),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ("TOPPADDING", (0, 0), (-1, 0), 4 * mm),
+]
 # Both languages on every line: the programme is handed to guests and hosts alike.
 LANGUAGES = ("en", "zh_Hans")
 
@@ -103,19 +114,7 @@ def programme_pdf(event: Event, activities: list[Activity]) -> bytes:
                 ]
             )
         table = Table(rows, colWidths=[22 * mm, 105 * mm, 53 * mm], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("SPAN", (0, 0), (-1, 0)),
-                    ("LEFTPADDING", (0, 0), (-1, 0), 0),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#cccccc")),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                    ("TOPPADDING", (0, 0), (-1, 0), 4 * mm),
-                ]
-            )
-        )
+        table.setStyle(TableStyle(DAY_TABLE))
         story.extend([table, Spacer(1, 2 * mm)])
     doc.build(story, canvasmaker=numbered_canvas(page_label, bottom=8 * mm))
     return buffer.getvalue()
