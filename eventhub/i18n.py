@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import format_time, get_locale, to_user_timezone
 from flask_login import current_user
+from markupsafe import Markup
 
 # Shown in the language switch in their own language, so anyone can find theirs.
 LOCALE_LABELS = {
@@ -206,6 +207,19 @@ def localized(obj: object, field: str) -> str:
     return localized_text(
         kind, object_key(obj), field, english or "", getattr(obj, f"{field}_zh", None) or ""
     )
+
+
+def text_lang(obj: object, field: str) -> str:
+    """The `lang` of `localized(obj, field)` where it is not the page's: "en" when the reader
+    gets the English for want of a translation (a screen reader then reads it with an
+    English voice, WCAG's language of parts), else "" (the page's own language)."""
+    text = localized(obj, field)
+    english = getattr(obj, f"{field}_en", None)
+    if english is None:
+        english = getattr(obj, field, "")
+    if text and text == english and str(get_locale()) != "en":
+        return "en"
+    return ""
 
 
 def localized_pair(english: str, chinese: str) -> str:
@@ -509,6 +523,10 @@ def datetime_range(
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["localized"] = localized
+    # `<h3{{ a|lang_attr('title') }}>`: ' lang="en"' on an organiser's text not translated.
+    app.jinja_env.filters["lang_attr"] = lambda obj, field: (
+        Markup(' lang="en"') if text_lang(obj, field) else ""
+    )
     app.jinja_env.filters["country"] = country_name
     # One way per kind: `|date` is the locale's medium form (a heading may still ask for a
     # day written in full, `|date('full')`), `|time` the one way of `clock_time`.

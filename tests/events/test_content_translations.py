@@ -88,6 +88,20 @@ def test_a_thai_reader_sees_the_thai_title_on_the_programme(app, client, make, e
     assert other.id
 
 
+def test_an_english_title_on_a_thai_page_is_marked_english(app, client, make, event):
+    """A screen reader reads an untranslated title with an English voice (WCAG: language of
+    parts); a translated one in the page's language."""
+    translated = _published(make, event, title_en="Digital Economy Forum")
+    _translate(app, event, "activity", translated.id, "title", "th", "ฟอรัมเศรษฐกิจดิจิทัล", "x")
+    _published(make, event, title_en="Closing dinner")
+    thai = client.get(f"/events/{event.slug}/programme", headers={"Accept-Language": "th"})
+    page = thai.get_data(as_text=True)
+    assert '<span lang="en">Closing dinner</span>' in page
+    assert "<span>ฟอรัมเศรษฐกิจดิจิทัล</span>" in page
+    english = client.get(f"/events/{event.slug}/programme", headers={"Accept-Language": "en"})
+    assert 'lang="en">Closing dinner' not in english.get_data(as_text=True)
+
+
 def test_a_thai_delegate_sees_the_thai_title_on_their_agenda(app, client, make, event, login):
     activity = _published(make, event)
     _translate(app, event, "activity", activity.id, "title", "th", "ฟอรัมดิจิทัล", "x")
