@@ -3,7 +3,7 @@ the fields here only carry and render the values."""
 
 from __future__ import annotations
 
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,7 +19,7 @@ from wtforms import (
 )
 
 from eventhub.directory.services import countries_for_choice
-from eventhub.i18n import country_label
+from eventhub.i18n import LOCALE_LABELS, country_label, supported_locales
 from eventhub.registration.consent_fields import ConsentFields
 from eventhub.registration.models import Category, Diet
 from eventhub.registration.precedence import RankRow
@@ -123,6 +123,8 @@ class RegistrationForm(ConsentFields, FlaskForm):
     dietary_notes = StringField(_l("Allergies and other dietary needs"))
     accessibility_needs = TextAreaField(_l("Accessibility needs"), render_kw={"rows": 2})
     interpretation_language = SelectField(_l("Interpretation language"))
+    # Kept with the registration: every email to the person is written in it.
+    locale = SelectField(_l("Language of the pages and mails"))
     arrival_date = StringField(_l("Arrival date"), render_kw=DATE)
     arrival_time = StringField(_l("Arrival time (local)"), render_kw=TIME)
     arrival_flight = StringField(_l("Arrival flight or train"), description=_l("e.g. QV 917"))
@@ -159,6 +161,10 @@ class RegistrationForm(ConsentFields, FlaskForm):
         countries = [SelectChoice(c.code, country_label(c)) for c in countries_for_choice()]
         self.country.choices = [SelectChoice("", _l("Choose a country")), *countries]
         self.nationality.choices = [SelectChoice("", "—"), *countries]
+        # Each language named in itself; a new registration starts in the page's language.
+        self.locale.choices = [SelectChoice(c, LOCALE_LABELS[c]) for c in supported_locales()]
+        if not self.locale.data:
+            self.locale.data = str(get_locale())
         self.interpretation_language.choices = [
             SelectChoice("", _l("None needed")),
             *(SelectChoice(code, label) for code, label in INTERPRETATION_LANGUAGES.items()),

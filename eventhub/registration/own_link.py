@@ -181,4 +181,5 @@ def form_values(participant: Participant) -> dict[str, str]:
             ),
         }
     )
+    values["locale"] = participant.language  # the language they are written in
     return values

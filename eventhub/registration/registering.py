@@ -20,7 +20,7 @@ from eventhub.directory.services import find_or_add_organisation
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.i18n import datetime_text
+from eventhub.i18n import datetime_text, normalise_locale
 from eventhub.registration import consent_fields, photo_crops, quotas
 from eventhub.registration.models import (
     Delegation,
@@ -204,6 +204,10 @@ def update_participant(
                 raw[name] = stored
     if not by_organiser:
         raw["category"] = participant.category.value  # the category is the organisers' call
+    if not participant.locale and normalise_locale(str(raw.get("locale") or "")) == (
+        participant.language
+    ):
+        raw.pop("locale", None)  # the language they are already written in: nothing moves
     checked = check_registration(participant.event, raw)
     prepared = _prepare_photo(photo, checked, photo_token)
     consent_fields.check(participant.event, checked, consents, photo_added=prepared is not None)
