@@ -279,6 +279,11 @@ def progress(event) -> dict[str, dict[str, Progress]]:
     return result
 
 
+# Direction overrides and isolates reorder what follows them: a title that shows one thing
+# and says another (Unicode's "Trojan source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def validate(found: list[Entry], values: Mapping[str, str]) -> dict[str, str]:
     """{input name: error} for the texts that cannot be saved."""
     errors = {}
@@ -291,7 +296,10 @@ def validate(found: list[Entry], values: Mapping[str, str]) -> dict[str, str]:
         elif "\n" in value and not entry.field.long:
             # A title or a name is one line: it heads pages and emails' subjects.
             errors[entry.name] = _("Write this text on one line.")
-        elif any(unicodedata.category(c) in ("Cc", "Co", "Cs") and c != "\n" for c in value):
+        elif any(
+            (unicodedata.category(c) in ("Cc", "Co", "Cs") and c != "\n") or c in _BIDI_CONTROLS
+            for c in value
+        ):
             errors[entry.name] = _("This text holds a control character: type it again.")
         else:
             try:  # names and titles are printed: agendas, covering pages, badges

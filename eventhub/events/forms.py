@@ -110,7 +110,9 @@ class EventForm(FlaskForm):
     email_note_en = TextAreaField(
         _l("Note in registration emails (English)"),
         validators=[Optional(), Length(max=4000)],
-        description=_l("Added to the registration confirmation and to the decision emails."),
+        description=_l(
+            "Added to the registration confirmation and to the approval email (never to a refusal)."
+        ),
     )
     email_note_zh = TextAreaField(
         _l("Note in registration emails (Chinese)"), validators=[Optional(), Length(max=4000)]

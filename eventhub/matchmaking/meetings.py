@@ -16,7 +16,7 @@ from eventhub.ceremonies.operations import create_agreement
 from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.i18n import zoned_datetime
+from eventhub.i18n import localized, zoned_datetime
 from eventhub.mail import send_mail
 from eventhub.matchmaking.models import MatchProfile, Meeting, MeetingRequest, MeetingState
 from eventhub.matchmaking.topics import TOPICS, keys_of
@@ -124,7 +124,7 @@ def _letter(event, person, subject: str, news: str) -> bool:
         news,
         gettext("The organisers may propose another meeting."),
         "",
-        event.name_en,
+        localized(event, "name"),
     ]
     return send_mail(person.email, subject, "\n".join(lines), event_id=event.id)
 
@@ -138,10 +138,10 @@ def tell_declined(event, meeting: Meeting, by: MatchProfile, other: MatchProfile
         return _letter(
             event,
             person,
-            gettext("Meeting declined: %(event)s", event=event.name_en),
+            gettext("Meeting declined: %(event)s", event=localized(event, "name")),
             gettext(
                 "%(organisation)s has declined the meeting of %(time)s, table %(table)d.",
-                organisation=by.organisation.name_en,
+                organisation=localized(by.organisation, "name"),
                 time=_when(event, meeting.starts_at),
                 table=meeting.table,
             ),
@@ -158,11 +158,11 @@ def tell_cancelled(event, meeting: Meeting, own: MatchProfile, other: MatchProfi
         return _letter(
             event,
             person,
-            gettext("Meeting cancelled: %(event)s", event=event.name_en),
+            gettext("Meeting cancelled: %(event)s", event=localized(event, "name")),
             gettext(
                 "The organisers have cancelled the meeting with %(organisation)s of %(time)s,"
                 " table %(table)d.",
-                organisation=other.organisation.name_en,
+                organisation=localized(other.organisation, "name"),
                 time=_when(event, meeting.starts_at),
                 table=meeting.table,
             ),

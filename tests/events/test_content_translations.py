@@ -252,6 +252,26 @@ def test_the_registration_emails_carry_the_note_in_the_recipients_language(app, 
     assert "See you in Guiyang." in sent[lao.email]
 
 
+def test_the_note_welcomes_an_approved_guest_never_a_refused_one(app, make):
+    from eventhub.registration import lists
+    from eventhub.registration.models import Status
+
+    event = make.event(email_note_en="See you in Guiyang.")
+    approved = make.participant(event, status=Status.APPROVED)
+    rejected = make.participant(event, status=Status.REJECTED)
+    sent = {}
+    with app.test_request_context():
+        original = lists.send_mail
+        lists.send_mail = lambda to, subject, body, **kw: sent.setdefault(to, body) or True
+        try:
+            for person in (approved, rejected):
+                lists.send_status_notice(db.session.merge(person))
+        finally:
+            lists.send_mail = original
+    assert "See you in Guiyang." in sent[approved.email]
+    assert "See you in Guiyang." not in sent[rejected.email]
+
+
 # --- the Translations page ----------------------------------------------------------------
 
 
@@ -321,6 +341,20 @@ def test_a_refused_text_keeps_what_was_typed_and_saves_nothing(app, client, as_r
     assert f'id="{title}-error"' in html and 'aria-invalid="true"' in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ContentTranslation.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Lễ khai mạc\nvà tiệc", "Lễ khai\x07 mạc", "Lễ khai mạc \u202egnikcart"],
+    ids=["line break in a title", "control character", "direction override"],
+)
+def test_a_title_that_would_print_or_read_wrong_is_refused(client, as_role, make, event, typed):
+    as_role("organiser")
+    activity = make.activity(event, title_en="Opening ceremony")
+    title = f"t-activity-{activity.id}-title"
+    response = client.post(_url(event, lang="vi", kind="activity"), data={title: typed})
+    assert response.status_code == 422
+    assert f'id="{title}-error"' in response.get_data(as_text=True)
 
 
 def test_a_translation_whose_english_changed_is_flagged(app, client, as_role, make, event):
